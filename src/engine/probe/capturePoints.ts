@@ -1,0 +1,45 @@
+/** How a captured tensor is laid out, so the Trace can cut it into per-position rows (batch is always 1):
+ * - `tokens`:    [1, T, X]   one row per new position
+ * - `heads`:     [1, H, T, X] one [H, X] block per new position
+ * - `cache`:     [1, H, S, X] keys/values for all S positions so far; the new positions are the last T
+ * - `attention`: [1, H, T, S] one [H, S] block per new position (scores or pattern over all keys so far) */
+export type CaptureLayout = 'tokens' | 'heads' | 'cache' | 'attention';
+
+/** A named place in the model whose tensor the engine records. Names follow TransformerLens' hook names. */
+export interface CapturePoint {
+  hook: string;
+  tensor: string;
+  layer: number | null;
+  layout: CaptureLayout;
+}
+
+/** The per-layer hooks, in the order the program runs them. */
+export const LAYER_HOOKS = [
+  ['hook_resid_pre', 'tokens'],
+  ['ln1.hook_normalized', 'tokens'],
+  ['attn.hook_q', 'heads'],
+  ['attn.hook_k', 'cache'],
+  ['attn.hook_v', 'cache'],
+  ['attn.hook_attn_scores_unmasked', 'attention'],
+  ['attn.hook_attn_scores', 'attention'],
+  ['attn.hook_pattern', 'attention'],
+  ['attn.hook_z', 'heads'],
+  ['hook_attn_out', 'tokens'],
+  ['hook_resid_mid', 'tokens'],
+  ['ln2.hook_normalized', 'tokens'],
+  ['mlp.hook_pre', 'tokens'],
+  ['mlp.hook_post', 'tokens'],
+  ['hook_mlp_out', 'tokens'],
+  ['hook_resid_post', 'tokens'],
+] as const satisfies readonly (readonly [string, CaptureLayout])[];
+
+export const MODEL_HOOKS = [
+  ['hook_embed', 'tokens'],
+  ['hook_pos_embed', 'tokens'],
+  ['ln_final.hook_normalized', 'tokens'],
+  ['logits', 'tokens'],
+] as const satisfies readonly (readonly [string, CaptureLayout])[];
+
+export function layerHook(layer: number, name: string): string {
+  return `blocks.${layer}.${name}`;
+}

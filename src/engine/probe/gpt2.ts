@@ -1,0 +1,134 @@
+import type { onnx } from 'onnx-proto';
+import type { ModelConfig } from '../models/config';
+import { EngineError } from '../errors';
+import { LAYER_HOOKS, MODEL_HOOKS, layerHook, type CapturePoint } from './capturePoints';
+import { nodesIn, scopeOutput, type GraphIndex } from './graph';
+
+/** The capture rules of a GPT-2 graph exported by torch (module-path node names such as
+ * `/transformer/h.0/attn/Softmax`). Scopes give the LayerNorms and linear layers; structure gives the rest:
+ * Softmax → pattern; walking back from it → masked and unmasked scores → the Q·Kᵀ MatMul (Q, K); the MatMul
+ * after the Softmax → z and V; the residual Adds → resid_mid and resid_post. */
+export function gpt2CapturePoints(index: GraphIndex, config: ModelConfig): CapturePoint[] {
+  const found = new Map<string, string>();
+  const missing: string[] = [];
+  const record = (hook: string, tensor: string | null | undefined) => {
+    if (tensor) found.set(hook, tensor);
+    else missing.push(hook);
+  };
+
+  const root = findRoot(index);
+  record('hook_embed', scopeOutput(index, `${root}wte/`));
+  record('hook_pos_embed', scopeOutput(index, `${root}wpe/`));
+  for (let layer = 0; layer < config.nLayer; layer++) {
+    const scope = `${root}h.${layer}/`;
+    const hook = (name: string, tensor: string | null | undefined) => record(layerHook(layer, name), tensor);
+    const residPre = scopeInput(index, `${scope}ln_1/`);
+    hook('hook_resid_pre', residPre);
+    hook('ln1.hook_normalized', scopeOutput(index, `${scope}ln_1/`));
+    const attention = attentionTensors(index, `${scope}attn/`);
+    hook('attn.hook_q', attention.q);
+    hook('attn.hook_k', attention.k);
+    hook('attn.hook_v', attention.v);
+    hook('attn.hook_attn_scores_unmasked', attention.unmaskedScores);
+    hook('attn.hook_attn_scores', attention.maskedScores);
+    hook('attn.hook_pattern', attention.pattern);
+    hook('attn.hook_z', attention.z);
+    const mid = residualAdd(index, residPre, `${scope}ln_1/`);
+    hook('hook_attn_out', mid?.branch);
+    hook('hook_resid_mid', mid?.sum);
+    hook('ln2.hook_normalized', scopeOutput(index, `${scope}ln_2/`));
+    hook('mlp.hook_pre', scopeOutput(index, `${scope}mlp/c_fc/`));
+    hook('mlp.hook_post', scopeInput(index, `${scope}mlp/c_proj/`));
+    const post = residualAdd(index, mid?.sum ?? null, `${scope}ln_2/`);
+    hook('hook_mlp_out', post?.branch);
+    hook('hook_resid_post', post?.sum);
+  }
+  record('ln_final.hook_normalized', scopeOutput(index, `${root}ln_f/`));
+  record('logits', index.outputs.has('logits') ? 'logits' : null);
+  if (missing.length > 0) throw new EngineError('probe-missing', { points: missing.join(', ') });
+
+  const points: CapturePoint[] = [];
+  for (const [hook, layout] of MODEL_HOOKS) points.push({ hook, tensor: found.get(hook)!, layer: null, layout });
+  for (let layer = 0; layer < config.nLayer; layer++) {
+    for (const [name, layout] of LAYER_HOOKS) {
+      const hook = layerHook(layer, name);
+      points.push({ hook, tensor: found.get(hook)!, layer, layout });
+    }
+  }
+  return points;
+}
+
+/** `/transformer/` for a GPT2LMHeadModel export, `/` for a bare GPT2Model. */
+function findRoot(index: GraphIndex): string {
+  for (const node of index.nodes) {
+    const match = /^(.*\/)h\.0\//.exec(node.name ?? '');
+    if (match) return match[1]!;
+  }
+  throw new EngineError('probe-missing', { points: 'blocks (h.0)' });
+}
+
+const isData = (index: GraphIndex, tensor: string) =>
+  tensor !== '' && !index.initializers.has(tensor) && index.producer.get(tensor)?.opType !== 'Constant';
+
+/** The one data tensor a scope reads from outside itself (the input of a LayerNorm or a linear layer). */
+function scopeInput(index: GraphIndex, scope: string): string | null {
+  const inside = new Set(nodesIn(index, scope));
+  const inputs = new Set<string>();
+  for (const node of inside) {
+    for (const input of node.input ?? []) {
+      const producer = index.producer.get(input);
+      if (isData(index, input) && (!producer || !inside.has(producer))) inputs.add(input);
+    }
+  }
+  return inputs.size === 1 ? [...inputs][0]! : null;
+}
+
+/** The residual Add that consumes `stream`: its output is the new stream, its other input the branch's output. */
+function residualAdd(index: GraphIndex, stream: string | null, normScope: string) {
+  if (!stream) return null;
+  const add = (index.consumers.get(stream) ?? []).find(
+    (node) => node.opType === 'Add' && !(node.name ?? '').startsWith(normScope),
+  );
+  if (!add) return null;
+  const branch = (add.input ?? []).find((input) => input !== stream);
+  return { sum: add.output?.[0] ?? null, branch };
+}
+
+function attentionTensors(index: GraphIndex, scope: string) {
+  const softmax = nodesIn(index, scope).find((node) => node.opType === 'Softmax');
+  const result: Record<string, string | null> = {
+    q: null, k: null, v: null, unmaskedScores: null, maskedScores: null, pattern: null, z: null,
+  };
+  if (!softmax) return result;
+  result.pattern = softmax.output?.[0] ?? null;
+  result.maskedScores = softmax.input?.[0] ?? null;
+  const path = pathToMatMul(index, result.maskedScores!, 4);
+  if (path) {
+    const qk = index.producer.get(path[path.length - 1]!)!;
+    result.q = qk.input?.[0] ?? null;
+    const transpose = index.producer.get(qk.input?.[1] ?? '');
+    result.k = transpose?.opType === 'Transpose' ? (transpose.input?.[0] ?? null) : null;
+    // The unmasked scores: after the 1/√d scaling (a Mul or Div) if the graph scales after Q·Kᵀ.
+    const scaled = path.slice(0, -1).reverse().find((tensor) => ['Mul', 'Div'].includes(index.producer.get(tensor)?.opType ?? ''));
+    result.unmaskedScores = scaled ?? path[path.length - 1]!;
+  }
+  const pv = (index.consumers.get(result.pattern!) ?? []).find((node) => node.opType === 'MatMul');
+  result.z = pv?.output?.[0] ?? null;
+  result.v = pv?.input?.[1] ?? null;
+  return result;
+}
+
+/** Tensors from `tensor` back to the output of the nearest MatMul of two data tensors (Q·Kᵀ), or null. */
+function pathToMatMul(index: GraphIndex, tensor: string, depth: number): string[] | null {
+  const node: onnx.INodeProto | undefined = index.producer.get(tensor);
+  if (!node) return null;
+  const inputs = (node.input ?? []).filter((input) => isData(index, input));
+  if (node.opType === 'MatMul' && inputs.length === 2) return [tensor];
+  if (depth === 0) return null;
+  for (const input of inputs) {
+    if (index.producer.get(input)?.opType === 'Cast') continue; // the mask's boolean path
+    const rest = pathToMatMul(index, input, depth - 1);
+    if (rest) return [tensor, ...rest];
+  }
+  return null;
+}

@@ -1,0 +1,138 @@
+import type { CaptureLayout, CapturePoint } from './probe/capturePoints';
+import type { Backend, FallbackReason } from './runtime';
+import type { SamplingDecision, SamplingSettings } from './sampling';
+import type { TokenInfo } from './tokenizer';
+import type { ModelConfig } from './models/config';
+
+/** A captured tensor for the positions one forward pass computed, position-major:
+ * `tokens` [T, X]; `heads` [T, H, X] (Q, K, V, z); `attention` [T, H, S] (S = every key position so far). */
+export interface CapturedRows {
+  dims: number[];
+  data: Float32Array;
+}
+
+/** What one forward pass computed: positions start..start+count-1, each capture point's rows. */
+export interface ForwardRecord {
+  start: number;
+  count: number;
+  tensors: Record<string, CapturedRows>;
+}
+
+export interface TraceStep {
+  /** The position whose logits were sampled; the chosen token goes to position + 1. */
+  position: number;
+  decision: SamplingDecision;
+}
+
+export type StopReason = 'eos' | 'max-tokens' | 'context-full' | 'stopped';
+
+/** The recorded run everything on screen reads from. */
+export interface Trace {
+  modelName: string;
+  config: ModelConfig;
+  points: CapturePoint[];
+  backend: Backend;
+  fallbackReason: FallbackReason | null;
+  settings: SamplingSettings;
+  seed: number;
+  prompt: string;
+  /** Tokens dropped from the left of a prompt longer than the context. */
+  truncatedTokens: number;
+  promptLength: number;
+  tokens: TokenInfo[];
+  /** rows[hook][position]: that position's row of the hook's tensor (see CapturedRows for the row shapes). */
+  rows: Record<string, Float32Array[]>;
+  steps: TraceStep[];
+  stopReason: StopReason | null;
+}
+
+/** The layout of a row after the worker has cut it (cache tensors arrive as per-position [H, X]). */
+export function rowLayout(layout: CaptureLayout): 'tokens' | 'heads' | 'attention' {
+  return layout === 'cache' ? 'heads' : layout;
+}
+
+export function newTrace(init: Omit<Trace, 'rows' | 'steps' | 'stopReason'>): Trace {
+  const rows: Record<string, Float32Array[]> = {};
+  for (const point of init.points) rows[point.hook] = [];
+  return { ...init, rows, steps: [], stopReason: null };
+}
+
+/** Writes one forward pass's rows into the Trace (a recompute of earlier positions overwrites them). */
+export function addForward(trace: Trace, record: ForwardRecord): void {
+  for (const [hook, tensor] of Object.entries(record.tensors)) {
+    const rowSize = tensor.data.length / record.count;
+    const rows = (trace.rows[hook] ??= []);
+    for (let t = 0; t < record.count; t++) {
+      rows[record.start + t] = tensor.data.subarray(t * rowSize, (t + 1) * rowSize);
+    }
+  }
+}
+
+/** Number of positions the model has computed (the last generated token is not yet fed to the model). */
+export function computedPositions(trace: Trace): number {
+  return trace.rows['logits']?.length ?? 0;
+}
+
+/** A hook's rows for all computed positions as one tensor: `tokens` → [N, X]; `heads` → [N, H, X];
+ * `attention` → [H, N, N] with the causal part filled and the future set to `future` (0 for patterns, −∞ for
+ * masked scores). */
+export function assembled(trace: Trace, hook: string): { dims: number[]; data: Float32Array } {
+  const point = trace.points.find((p) => p.hook === hook);
+  if (!point) throw new Error(`unknown capture point ${hook}`);
+  const rows = trace.rows[hook] ?? [];
+  const n = rows.length;
+  const layout = rowLayout(point.layout);
+  if (layout !== 'attention') {
+    const rowSize = rows[0]?.length ?? 0;
+    const data = new Float32Array(n * rowSize);
+    rows.forEach((row, p) => data.set(row, p * rowSize));
+    const dims = layout === 'tokens' ? [n, rowSize] : [n, trace.config.nHead, rowSize / trace.config.nHead];
+    return { dims, data };
+  }
+  const heads = trace.config.nHead;
+  const future = hook.endsWith('hook_pattern') ? 0 : -Infinity;
+  const data = new Float32Array(heads * n * n).fill(future);
+  rows.forEach((row, p) => {
+    const width = row.length / heads;
+    for (let h = 0; h < heads; h++) {
+      for (let k = 0; k <= p; k++) data[(h * n + p) * n + k] = row[h * width + k]!;
+    }
+  });
+  return { dims: [heads, n, n], data };
+}
+
+export const TRACE_FORMAT = 'transformer-flow-trace';
+export const TRACE_VERSION = 1;
+
+/** The Trace as the JSON document described in docs/trace-format.md. */
+export function exportTrace(trace: Trace): string {
+  const captures: Record<string, unknown> = {};
+  for (const point of trace.points) {
+    const { dims, data } = assembled(trace, point.hook);
+    captures[point.hook] = {
+      layer: point.layer,
+      layout: rowLayout(point.layout),
+      onnxTensor: point.tensor,
+      shape: dims,
+      data: Array.from(data, (value) => (Number.isFinite(value) ? value : null)),
+    };
+  }
+  const document = {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    model: { name: trace.modelName, ...trace.config },
+    backend: trace.backend,
+    fallbackReason: trace.fallbackReason,
+    settings: trace.settings,
+    seed: trace.seed,
+    prompt: trace.prompt,
+    truncatedTokens: trace.truncatedTokens,
+    promptLength: trace.promptLength,
+    tokens: trace.tokens.map(({ id, piece, bytes, text }) => ({ id, piece, bytes, text })),
+    computedPositions: computedPositions(trace),
+    captures,
+    steps: trace.steps,
+    stopReason: trace.stopReason,
+  };
+  return JSON.stringify(document);
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseModelConfig } from '../../src/engine/models/config';
+import { CACHED_GRAPH } from '../../src/engine/models/folder';
+import { probe } from '../../src/engine/probe';
+import { ModelSession } from '../../src/engine/runtime';
+import { Generator } from '../../src/engine/generate';
+import { Tokenizer } from '../../src/engine/tokenizer';
+
+export const MODEL_NAME = 'flow-gpt2-tiny';
+export const MODEL_DIR = resolve(__dirname, '../../public/models', MODEL_NAME);
+
+export function readModelFile(file: string): Uint8Array {
+  return new Uint8Array(readFileSync(resolve(MODEL_DIR, file)));
+}
+
+export function readJson(file: string): unknown {
+  return JSON.parse(readFileSync(resolve(MODEL_DIR, file), 'utf8'));
+}
+
+export interface Reference {
+  prompts: { prompt: string; input_ids: number[]; shape: number[]; logits: number[] }[];
+}
+
+export function reference(): Reference {
+  return JSON.parse(readFileSync(resolve(__dirname, `../fixtures/${MODEL_NAME}.reference.json`), 'utf8'));
+}
+
+/** The engine as the worker builds it, on onnxruntime-web's WASM backend in Node. */
+export async function loadEngine() {
+  const config = parseModelConfig(readJson('config.json'));
+  const probed = probe(readModelFile(CACHED_GRAPH), CACHED_GRAPH, config);
+  const session = await ModelSession.create(probed.bytes, 'wasm');
+  const tokenizer = new Tokenizer(readJson('tokenizer.json'), readJson('tokenizer_config.json'));
+  return { config, probed, session, tokenizer, generator: new Generator(session, probed, config, 'cached') };
+}
+
+export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}

@@ -1,0 +1,35 @@
+// The shipped ONNX graphs against PyTorch's logits, written by tools/model/export.py when the model was built.
+import { describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-web';
+import { maxAbsDifference, readModelFile, reference, loadEngine } from './helpers';
+import { FULL_GRAPH } from '../../src/engine/models/folder';
+
+const TOLERANCE = 1e-4;
+
+describe('embedded model: ONNX equals PyTorch', () => {
+  it('onnx/model.onnx (no captures) gives PyTorch logits', async () => {
+    const session = await ort.InferenceSession.create(readModelFile(FULL_GRAPH), { executionProviders: ['wasm'] });
+    for (const entry of reference().prompts) {
+      const ids = BigInt64Array.from(entry.input_ids, BigInt);
+      const out = await session.run({ input_ids: new ort.Tensor('int64', ids, [1, ids.length]) });
+      const logits = out['logits']!;
+      expect(logits.dims).toEqual([1, ...entry.shape]);
+      expect(maxAbsDifference(logits.data as Float32Array, entry.logits)).toBeLessThan(TOLERANCE);
+    }
+  });
+
+  it('the KV-cache graph with every capture output, fed one token at a time, gives PyTorch logits', async () => {
+    const { generator, tokenizer, config } = await loadEngine();
+    for (const entry of reference().prompts) {
+      expect(tokenizer.encode(entry.prompt)).toEqual(entry.input_ids);
+      generator.reset();
+      const rows: number[] = [];
+      for (let n = 1; n <= entry.input_ids.length; n++) {
+        const { lastLogits } = await generator.forward(entry.input_ids.slice(0, n));
+        rows.push(...lastLogits);
+      }
+      expect(rows.length).toBe(entry.input_ids.length * config.vocabSize);
+      expect(maxAbsDifference(rows, entry.logits)).toBeLessThan(TOLERANCE);
+    }
+  });
+});

@@ -1,0 +1,139 @@
+"""Exports the trained model to public/models/<name>/ in the Hugging Face repository layout.
+
+Writes onnx/model.onnx (input_ids → logits, for capture), onnx/decoder_model_merged.onnx (the KV-cache graph under
+the name @xenova/transformers loads with {quantized: false}), config.json, generation_config.json, tokenizer.json,
+tokenizer_config.json, the model card README.md, and test/fixtures/<name>.reference.json: PyTorch's logits for a few
+prompts, which tools/model/verify.mjs compares with the ONNX graphs (max abs difference < 1e-4).
+
+With --benchmark-model it instead writes a randomly initialised model with GPT-2 small's exact shapes (124M
+parameters) to models-bench/gpt2-small-random/ (ignored by git): speed does not depend on the weights' values.
+"""
+
+import argparse
+import json
+import os
+import shutil
+
+import torch
+
+import bpe
+import card
+from model import GPT2LMHeadModel, GPTConfig
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+NAME = "flow-gpt2-tiny"
+REFERENCE_PROMPTS = ["Once upon a time", "从前，小明", "Lily had a red ball. She", "Hello 世界 🙂 <b>x</b>"]
+OPSET = 17
+
+
+def export_graphs(model, folder):
+    """Both graphs, with torch's module-path tensor names kept (no constant folding, which would also untie
+    the embedding and store it twice)."""
+    config = model.config
+    onnx_folder = os.path.join(folder, "onnx")
+    os.makedirs(onnx_folder, exist_ok=True)
+    example = torch.tensor([[1, 2, 3, 4]], dtype=torch.long)
+    torch.onnx.export(
+        model, (example,), os.path.join(onnx_folder, "model.onnx"), input_names=["input_ids"],
+        output_names=["logits"], dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
+                                               "logits": {0: "batch_size", 1: "sequence_length"}},
+        opset_version=OPSET, do_constant_folding=False)
+
+    head_size = config.n_embd // config.n_head
+    past_length = 3
+    past = [(torch.zeros(1, config.n_head, past_length, head_size), torch.zeros(1, config.n_head, past_length, head_size))
+            for _ in range(config.n_layer)]
+    mask = torch.ones(1, past_length + example.size(1), dtype=torch.long)
+    past_names = [f"past_key_values.{i}.{kind}" for i in range(config.n_layer) for kind in ("key", "value")]
+    present_names = [f"present.{i}.{kind}" for i in range(config.n_layer) for kind in ("key", "value")]
+    axes = {"input_ids": {0: "batch_size", 1: "sequence_length"},
+            "attention_mask": {0: "batch_size", 1: "past_sequence_length + sequence_length"},
+            "logits": {0: "batch_size", 1: "sequence_length"}}
+    axes.update({name: {0: "batch_size", 2: "past_sequence_length"} for name in past_names})
+    axes.update({name: {0: "batch_size", 2: "past_sequence_length + sequence_length"} for name in present_names})
+    torch.onnx.export(
+        model, (example, mask, past), os.path.join(onnx_folder, "decoder_model_merged.onnx"),
+        input_names=["input_ids", "attention_mask"] + past_names, output_names=["logits"] + present_names,
+        dynamic_axes=axes, opset_version=OPSET, do_constant_folding=False)
+
+
+def hf_config(config, eos_token_id):
+    return {
+        "architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "vocab_size": config.vocab_size,
+        "n_positions": config.n_positions, "n_ctx": config.n_positions, "n_embd": config.n_embd,
+        "n_layer": config.n_layer, "n_head": config.n_head, "n_inner": None, "activation_function": "gelu_new",
+        "layer_norm_epsilon": config.layer_norm_epsilon, "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0,
+        "initializer_range": 0.02, "bos_token_id": eos_token_id, "eos_token_id": eos_token_id,
+        "tie_word_embeddings": True, "use_cache": True, "torch_dtype": "float32",
+    }
+
+
+@torch.no_grad()
+def reference(model, encoder, path):
+    """PyTorch's logits for the reference prompts: the ground truth for verify.mjs and the engine tests."""
+    entries = []
+    for prompt in REFERENCE_PROMPTS:
+        ids = encoder.encode(prompt)
+        logits = model(torch.tensor([ids]))[0]
+        entries.append({"prompt": prompt, "input_ids": ids, "shape": list(logits.shape),
+                        "logits": [round(v, 6) for v in logits.flatten().tolist()]})
+    with open(path, "w") as file:
+        json.dump({"model": NAME, "source": "PyTorch, tools/model/export.py", "prompts": entries}, file)
+
+
+def export_embedded():
+    build = os.environ.get("MODEL_BUILD", os.path.join(HERE, "build"))
+    folder = os.path.join(ROOT, "public", "models", NAME)
+    with open(os.path.join(build, "training.json")) as file:
+        training = json.load(file)
+    config = GPTConfig(**training["config"])
+    model = GPT2LMHeadModel(config)
+    model.load_state_dict(torch.load(os.path.join(build, "model.pt")))
+    model.eval()
+
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    shutil.copy(os.path.join(build, "tokenizer.json"), os.path.join(folder, "tokenizer.json"))
+    with open(os.path.join(build, "tokenizer.json")) as file:
+        merges = [tuple(merge.split(" ")) for merge in json.load(file)["model"]["merges"]]
+    encoder = bpe.Encoder(merges)
+    eos = encoder.vocab[bpe.END_OF_TEXT]
+    write_json(os.path.join(folder, "config.json"), hf_config(config, eos))
+    write_json(os.path.join(folder, "generation_config.json"),
+               {"bos_token_id": eos, "eos_token_id": eos, "max_length": config.n_positions})
+    write_json(os.path.join(folder, "tokenizer_config.json"), {
+        "tokenizer_class": "GPT2Tokenizer", "model_max_length": config.n_positions, "bos_token": bpe.END_OF_TEXT,
+        "eos_token": bpe.END_OF_TEXT, "unk_token": bpe.END_OF_TEXT, "add_prefix_space": False,
+        "clean_up_tokenization_spaces": False})
+    export_graphs(model, folder)
+    os.makedirs(os.path.join(ROOT, "test", "fixtures"), exist_ok=True)
+    reference(model, encoder, os.path.join(ROOT, "test", "fixtures", f"{NAME}.reference.json"))
+    card.write(model, encoder, training, os.path.join(folder, "README.md"), NAME)
+    print(f"exported {folder}")
+
+
+def export_benchmark_model():
+    """GPT-2 small's shapes (124M parameters), random weights, GPT-2's vocabulary size; not for reading."""
+    torch.manual_seed(0)
+    config = GPTConfig(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12)
+    model = GPT2LMHeadModel(config).eval()
+    folder = os.path.join(ROOT, "models-bench", "gpt2-small-random")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    write_json(os.path.join(folder, "config.json"), hf_config(config, 50256))
+    export_graphs(model, folder)
+    print(f"exported {folder}: {sum(p.numel() for p in model.parameters())} parameters")
+
+
+def write_json(path, value):
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(value, file, ensure_ascii=False, indent=2)
+        file.write("\n")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--benchmark-model", action="store_true")
+    arguments = parser.parse_args()
+    export_benchmark_model() if arguments.benchmark_model else export_embedded()

@@ -1,0 +1,127 @@
+"""Trains the embedded model from nothing: corpus → tokenizer → GPT → checkpoint in tools/model/build/.
+
+Run through `npm run model:train` (which then exports). Seeded end to end: the same machine gives the same weights.
+"""
+
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+from torch.nn import functional as F
+
+import bpe
+import corpus
+from model import GPT2LMHeadModel, GPTConfig
+
+BUILD = os.environ.get("MODEL_BUILD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "build"))
+SETTINGS = dict(
+    train_stories=int(os.environ.get("TRAIN_STORIES", 150_000)), heldout_stories=2_000, tokenizer_stories=20_000, vocab_size=4096,
+    steps=int(os.environ.get("TRAIN_STEPS", 2400)), batch_size=16, learning_rate=2e-3, min_learning_rate=1e-4,
+    warmup_steps=100, weight_decay=0.1, eval_every=200, seed=1234,
+)
+
+
+def log(message):
+    print(time.strftime("%H:%M:%S"), message, flush=True)
+
+
+def encode_stories(encoder, stories):
+    """One token stream: <|endoftext|> before each story, as GPT-2 was trained."""
+    eot = encoder.vocab[bpe.END_OF_TEXT]
+    ids = []
+    for text in stories:
+        ids.append(eot)
+        ids.extend(encoder.encode(text))
+    return torch.tensor(ids, dtype=torch.long)
+
+
+def windows(tokens, count, length, generator):
+    starts = torch.randint(0, len(tokens) - length - 1, (count,), generator=generator)
+    batch = torch.stack([tokens[s:s + length + 1] for s in starts.tolist()])
+    return batch[:, :-1], batch[:, 1:]
+
+
+def learning_rate(step):
+    s = SETTINGS
+    if step < s["warmup_steps"]:
+        return s["learning_rate"] * (step + 1) / s["warmup_steps"]
+    progress = (step - s["warmup_steps"]) / max(1, s["steps"] - s["warmup_steps"])
+    return s["min_learning_rate"] + 0.5 * (1 + math.cos(math.pi * progress)) * (s["learning_rate"] - s["min_learning_rate"])
+
+
+@torch.no_grad()
+def heldout_loss(model, batches):
+    model.eval()
+    losses = [F.cross_entropy(model(x).flatten(0, 1), y.flatten()).item() for x, y in batches]
+    model.train()
+    return sum(losses) / len(losses)
+
+
+def main():
+    os.makedirs(BUILD, exist_ok=True)
+    torch.manual_seed(SETTINGS["seed"])
+    config = GPTConfig(vocab_size=SETTINGS["vocab_size"])
+    log(f"settings {SETTINGS} config {config}")
+
+    train_texts = list(corpus.stories(seed=1, count=SETTINGS["train_stories"]))
+    heldout_texts = list(corpus.stories(seed=2, count=SETTINGS["heldout_stories"]))
+    log("training the tokenizer")
+    merges = bpe.train(train_texts[:SETTINGS["tokenizer_stories"]], SETTINGS["vocab_size"])
+    bpe.save(merges, os.path.join(BUILD, "tokenizer.json"))
+    encoder = bpe.Encoder(merges)
+    train_tokens = encode_stories(encoder, train_texts)
+    heldout_tokens = encode_stories(encoder, heldout_texts)
+    log(f"{len(merges)} merges; {len(train_tokens)} training tokens, {len(heldout_tokens)} held-out tokens")
+
+    model = GPT2LMHeadModel(config)
+    parameters = sum(p.numel() for p in model.parameters())
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": SETTINGS["weight_decay"]},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=SETTINGS["learning_rate"],
+                                  betas=(0.9, 0.95))
+    generator = torch.Generator().manual_seed(SETTINGS["seed"])
+    eval_generator = torch.Generator().manual_seed(SETTINGS["seed"] + 1)
+    eval_batches = [windows(heldout_tokens, SETTINGS["batch_size"], config.n_positions, eval_generator)
+                    for _ in range(8)]
+
+    tokens_per_step = SETTINGS["batch_size"] * config.n_positions
+    started = time.time()
+    history = []
+    for step in range(SETTINGS["steps"]):
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(step)
+        x, y = windows(train_tokens, SETTINGS["batch_size"], config.n_positions, generator)
+        loss = F.cross_entropy(model(x).flatten(0, 1), y.flatten())
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        done = step + 1
+        if done % 20 == 0 or done == SETTINGS["steps"]:
+            elapsed = time.time() - started
+            speed = done * tokens_per_step / elapsed
+            eta = (SETTINGS["steps"] - done) * elapsed / done
+            log(f"step {done}/{SETTINGS['steps']} loss {loss.item():.3f} {speed:.0f} tokens/s ETA {eta / 60:.1f} min")
+        if done % SETTINGS["eval_every"] == 0 or done == SETTINGS["steps"]:
+            heldout = heldout_loss(model, eval_batches)
+            history.append({"step": done, "train_loss": loss.item(), "heldout_loss": heldout})
+            log(f"held-out loss {heldout:.3f}")
+
+    elapsed = time.time() - started
+    torch.save(model.state_dict(), os.path.join(BUILD, "model.pt"))
+    with open(os.path.join(BUILD, "training.json"), "w") as file:
+        json.dump({"settings": SETTINGS, "config": config.__dict__, "parameters": parameters,
+                   "training_tokens_seen": SETTINGS["steps"] * tokens_per_step,
+                   "corpus_tokens": len(train_tokens), "heldout_tokens": len(heldout_tokens),
+                   "train_seconds": elapsed, "history": history, "torch": torch.__version__,
+                   "threads": torch.get_num_threads(), "machine": os.uname().machine,
+                   "cpus": os.cpu_count()}, file, indent=1)
+    log(f"done in {elapsed / 60:.1f} min; final held-out loss {history[-1]['heldout_loss']:.3f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
