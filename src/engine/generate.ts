@@ -5,7 +5,8 @@ import type { ProbedGraph } from './probe';
 import { ort, type Feeds, type ModelSession, type Outputs } from './runtime';
 import { SeededRandom } from './random';
 import { sample, type SamplingSettings } from './sampling';
-import type { CapturedRows, ForwardRecord, StopReason, TraceStep } from './trace';
+import type { CapturedRows, ForwardRecord, StopReason } from './trace';
+import type { SamplingDecision } from './sampling';
 
 export interface GenerateRequest {
   /** Every token so far (prompt + generated); the engine feeds what its cache has not seen. */
@@ -18,7 +19,7 @@ export interface GenerateRequest {
 
 export type GenerateEvent =
   | { type: 'forward'; record: ForwardRecord }
-  | { type: 'step'; step: TraceStep; rngState: number };
+  | { type: 'step'; position: number; decision: SamplingDecision; rngState: number };
 
 export interface GenerateResult {
   stopReason: StopReason;
@@ -60,7 +61,7 @@ export class Generator {
       const { record, lastLogits } = await this.forward(ids);
       emit({ type: 'forward', record });
       const decision = sample(lastLogits, request.settings, () => random.next());
-      emit({ type: 'step', step: { position: ids.length - 1, decision }, rngState: random.state });
+      emit({ type: 'step', position: ids.length - 1, decision, rngState: random.state });
       ids.push(decision.chosenId);
       produced++;
       if (decision.chosenId === this.config.eosTokenId) {
@@ -93,7 +94,8 @@ export class Generator {
     }
     const logits = record.tensors['logits']!;
     const vocab = this.config.vocabSize;
-    return { record, lastLogits: logits.data.subarray((count - 1) * vocab, count * vocab) };
+    // A copy: the record's buffers are transferred to the main thread, which detaches them here.
+    return { record, lastLogits: logits.data.slice((count - 1) * vocab, count * vocab) };
   }
 
   /** Forgets the KV cache (after a new prompt or a settings change that restarts the run). */

@@ -22,6 +22,9 @@ export interface TraceStep {
   /** The position whose logits were sampled; the chosen token goes to position + 1. */
   position: number;
   decision: SamplingDecision;
+  /** The chosen token, and the first few candidates (by logit) as tokens, for labels. */
+  token: TokenInfo;
+  candidateTokens: TokenInfo[];
 }
 
 export type StopReason = 'eos' | 'max-tokens' | 'context-full' | 'stopped';

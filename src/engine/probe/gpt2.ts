@@ -58,6 +58,16 @@ export function gpt2CapturePoints(index: GraphIndex, config: ModelConfig): Captu
   return points;
 }
 
+/** Names of the initializers the logit lens needs: ln_f's weight and bias, and the token embedding W_E. */
+export function gpt2LensInitializers(index: GraphIndex) {
+  const root = findRoot(index);
+  const norm = nodesIn(index, `${root}ln_f/`).find((node) => node.opType === 'LayerNormalization');
+  const gather = nodesIn(index, `${root}wte/`).find((node) => node.opType === 'Gather');
+  const epsilon = norm?.attribute?.find((attribute) => attribute.name === 'epsilon')?.f;
+  if (!norm || !gather) return null;
+  return { lnWeight: norm.input?.[1] ?? '', lnBias: norm.input?.[2] ?? '', embedding: gather.input?.[0] ?? '', epsilon: epsilon ?? 1e-5 };
+}
+
 /** `/transformer/` for a GPT2LMHeadModel export, `/` for a bare GPT2Model. */
 function findRoot(index: GraphIndex): string {
   for (const node of index.nodes) {

@@ -76,3 +76,14 @@ export function withExtraOutputs(index: GraphIndex, tensors: Iterable<string>): 
   }
   return onnx.ModelProto.encode(index.model).finish();
 }
+
+/** An initializer's values as float32 (raw_data or float_data), or null when absent. */
+export function initializerValues(index: GraphIndex, name: string): Float32Array | null {
+  const tensor = (index.model.graph!.initializer ?? []).find((t) => t.name === name);
+  if (!tensor) return null;
+  if (tensor.rawData && tensor.rawData.length > 0) {
+    const raw = tensor.rawData;
+    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  }
+  return tensor.floatData ? Float32Array.from(tensor.floatData) : null;
+}

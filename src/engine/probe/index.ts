@@ -1,7 +1,8 @@
 import type { ModelConfig } from '../models/config';
 import type { CapturePoint } from './capturePoints';
-import { gpt2CapturePoints } from './gpt2';
-import { decodeModel, indexGraph, withExtraOutputs } from './graph';
+import type { LensParameters } from '../lens';
+import { gpt2CapturePoints, gpt2LensInitializers } from './gpt2';
+import { decodeModel, indexGraph, initializerValues, withExtraOutputs, type GraphIndex } from './graph';
 
 export interface ProbedGraph {
   /** The graph with every capture point added to its outputs. */
@@ -9,6 +10,8 @@ export interface ProbedGraph {
   points: CapturePoint[];
   inputNames: string[];
   outputNames: string[];
+  /** The final LayerNorm and W_E, for the logit lens; null when the graph does not expose them. */
+  lens: LensParameters | null;
 }
 
 /** Finds the capture points of a model's graph and returns the graph with them as extra outputs. */
@@ -17,6 +20,17 @@ export function probe(bytes: Uint8Array, file: string, config: ModelConfig): Pro
   const points = gpt2CapturePoints(index, config);
   const inputNames = (index.model.graph!.input ?? []).map((value) => value.name ?? '');
   const originalOutputs = (index.model.graph!.output ?? []).map((value) => value.name ?? '');
+  const lens = lensParameters(index, config);
   const augmented = withExtraOutputs(index, new Set(points.map((point) => point.tensor)));
-  return { bytes: augmented, points, inputNames, outputNames: originalOutputs };
+  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens };
+}
+
+function lensParameters(index: GraphIndex, config: ModelConfig): LensParameters | null {
+  const names = gpt2LensInitializers(index);
+  if (!names) return null;
+  const lnWeight = initializerValues(index, names.lnWeight);
+  const lnBias = initializerValues(index, names.lnBias);
+  const embedding = initializerValues(index, names.embedding);
+  if (!lnWeight || !lnBias || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
+  return { lnWeight, lnBias, embedding, epsilon: names.epsilon, vocabSize: config.vocabSize, dModel: config.dModel };
 }

@@ -1,0 +1,155 @@
+import { EngineClient } from '../engine/client';
+import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
+import type { FileProgress } from '../engine/models/folder';
+import type { LoadResult } from '../engine/protocol';
+import type { BackendRequest } from '../engine/runtime';
+import type { SamplingSettings } from '../engine/sampling';
+import { addForward, newTrace, type StopReason, type Trace } from '../engine/trace';
+
+export const EMBEDDED_MODEL = { name: 'flow-gpt2-tiny', url: `${import.meta.env.BASE_URL}models/flow-gpt2-tiny` };
+
+export interface RunSettings extends SamplingSettings {
+  seed: number;
+  maxNewTokens: number;
+}
+
+export const DEFAULT_SETTINGS: RunSettings = { temperature: 0.8, topK: 40, topP: 0.95, seed: 42, maxNewTokens: 24 };
+
+/** A message for the learner: an i18n key's worth of data, shown next to where it happened. */
+export type Notice = { kind: 'error'; error: EngineErrorData } | { kind: 'info'; key: 'truncated' | 'deviceLost'; params: Record<string, number> };
+
+/** The app's one run: model loading, the Trace being recorded, and the controls' actions. Wiring only: the
+ * numbers come from the engine worker, the Trace functions assemble them. */
+export class RunState {
+  client: EngineClient | null = null;
+  model = $state.raw<LoadResult | null>(null);
+  modelName = $state('');
+  modelUrl = $state('');
+  loading = $state(false);
+  progress = $state.raw<FileProgress | null>(null);
+  generating = $state(false);
+  trace = $state.raw<Trace | null>(null);
+  /** Bumped whenever the Trace grows, so views that read it update. */
+  revision = $state(0);
+  modelError = $state.raw<EngineErrorData | null>(null);
+  runError = $state.raw<EngineErrorData | null>(null);
+  notices = $state.raw<Notice[]>([]);
+  /** Runs finished so far (whatever their ending): lets tests and the UI tell one run's end from the next. */
+  completedRuns = $state(0);
+  private rngState = 0;
+
+  constructor(private readonly backendRequest: BackendRequest) {}
+
+  async load(url: string, name: string, backend: BackendRequest = this.backendRequest): Promise<boolean> {
+    this.client?.terminate();
+    this.client = new EngineClient();
+    this.loading = true;
+    this.modelError = null;
+    this.model = null;
+    this.modelName = name;
+    this.modelUrl = url;
+    try {
+      this.model = await this.client.call({ type: 'load', baseUrl: url, backend }, { onProgress: (p) => (this.progress = p) });
+      return true;
+    } catch (error) {
+      this.modelError = toErrorData(error);
+      return false;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Starts a new run from the prompt. */
+  async generate(prompt: string, settings: RunSettings): Promise<void> {
+    await this.run(prompt, settings, settings.maxNewTokens, true);
+  }
+
+  /** One more token: continues the current run, or starts one from the prompt. */
+  async step(prompt: string, settings: RunSettings): Promise<void> {
+    const fresh = !this.trace || this.trace.prompt !== prompt || this.trace.stopReason === 'eos' || this.trace.stopReason === 'context-full';
+    await this.run(prompt, settings, 1, fresh);
+  }
+
+  stop(): void {
+    this.client?.cancel();
+  }
+
+  private async run(prompt: string, settings: RunSettings, maxNewTokens: number, fresh: boolean): Promise<void> {
+    if (!this.client || !this.model || this.generating) return;
+    this.runError = null;
+    if (prompt.trim() === '') {
+      this.runError = { code: 'prompt-empty', params: {} };
+      this.completedRuns++;
+      return;
+    }
+    this.generating = true;
+    try {
+      if (fresh) await this.startTrace(prompt, settings);
+      const trace = this.trace!;
+      trace.settings = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
+      await this.continueRun(trace, settings, maxNewTokens);
+    } catch (error) {
+      this.runError = toErrorData(error);
+    } finally {
+      this.generating = false;
+      this.completedRuns++;
+    }
+  }
+
+  private async startTrace(prompt: string, settings: RunSettings): Promise<void> {
+    const model = this.model!;
+    const { ids, tokens } = await this.client!.call({ type: 'tokenize', text: prompt });
+    if (ids.length === 0) throw new EngineError('prompt-empty');
+    const dropped = Math.max(0, ids.length - model.config.nCtx);
+    this.notices = dropped > 0 ? [{ kind: 'info', key: 'truncated', params: { total: ids.length, context: model.config.nCtx, dropped } }] : [];
+    this.rngState = settings.seed >>> 0;
+    this.trace = newTrace({
+      modelName: this.modelName, config: model.config, points: model.points, backend: model.choice.backend,
+      fallbackReason: model.choice.fallbackReason, settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP },
+      seed: settings.seed, prompt, truncatedTokens: dropped, promptLength: ids.length - dropped, tokens: tokens.slice(dropped),
+    });
+    this.revision++;
+  }
+
+  /** Generates on the current Trace; if the WebGPU device is lost, restarts the worker on WASM and goes on
+   * from the tokens so far (the new worker recomputes them, then continues with the same random state). */
+  private async continueRun(trace: Trace, settings: RunSettings, maxNewTokens: number): Promise<void> {
+    let remaining = maxNewTokens;
+    for (;;) {
+      const produced = trace.steps.length;
+      try {
+        const result = await this.client!.call(
+          { type: 'generate', ids: trace.tokens.map((token) => token.id), maxNewTokens: remaining, settings: trace.settings, rngState: this.rngState },
+          {
+            onForward: (record) => {
+              addForward(trace, record);
+              this.revision++;
+            },
+            onStep: (step, rngState) => {
+              trace.steps.push(step);
+              trace.tokens.push(step.token);
+              this.rngState = rngState;
+              this.revision++;
+            },
+          },
+        );
+        this.setStop(trace, result.stopReason);
+        return;
+      } catch (error) {
+        if (!(error instanceof EngineError) || error.code !== 'device-lost') throw error;
+        remaining -= trace.steps.length - produced;
+        this.notices = [...this.notices, { kind: 'info', key: 'deviceLost', params: {} }];
+        if (!(await this.load(this.modelUrl, this.modelName, 'wasm'))) throw new EngineError(this.modelError!.code, this.modelError!.params);
+        this.model = { ...this.model!, choice: { backend: 'wasm', fallbackReason: 'device-lost' } };
+        trace.backend = 'wasm';
+        trace.fallbackReason = 'device-lost';
+        if (remaining <= 0) return this.setStop(trace, 'max-tokens');
+      }
+    }
+  }
+
+  private setStop(trace: Trace, reason: StopReason): void {
+    trace.stopReason = reason;
+    this.revision++;
+  }
+}

@@ -1,0 +1,84 @@
+import { EngineError, type EngineErrorData } from './errors';
+import type { FileProgress } from './models/folder';
+import type { Event, Request, ResultTypes } from './protocol';
+import type { ForwardRecord, TraceStep } from './trace';
+
+type Distributive<T> = T extends unknown ? Omit<T, 'id'> : never;
+type RequestBody = Distributive<Request>;
+
+export interface CallHandlers {
+  onProgress?: (progress: FileProgress) => void;
+  onForward?: (record: ForwardRecord) => void;
+  onStep?: (step: TraceStep, rngState: number) => void;
+}
+
+interface Pending extends CallHandlers {
+  resolve: (value: unknown) => void;
+  reject: (error: EngineError) => void;
+}
+
+/** The main thread's handle on the engine worker: typed calls that resolve or reject, with events on the way.
+ * Components never call postMessage themselves. */
+export class EngineClient {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private crashed: EngineErrorData | null = null;
+
+  constructor() {
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+    this.worker.onmessage = (message: MessageEvent<Event>) => this.receive(message.data);
+    this.worker.onerror = (event) => this.failAll({ code: 'worker-crashed', params: { detail: event.message ?? '' } });
+  }
+
+  call<T extends Request['type']>(
+    body: Extract<RequestBody, { type: T }>,
+    handlers: CallHandlers = {},
+  ): Promise<ResultTypes[T]> {
+    if (this.crashed) return Promise.reject(new EngineError(this.crashed.code, this.crashed.params));
+    const id = this.nextId++;
+    return new Promise<ResultTypes[T]>((resolve, reject) => {
+      this.pending.set(id, { ...handlers, resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ ...body, id } as Request);
+    });
+  }
+
+  cancel(): void {
+    this.worker.postMessage({ type: 'cancel' });
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+    this.failAll({ code: 'worker-crashed', params: { detail: 'terminated' } });
+  }
+
+  private receive(event: Event): void {
+    const pending = this.pending.get(event.id);
+    if (!pending) return;
+    switch (event.type) {
+      case 'progress':
+        pending.onProgress?.(event.progress);
+        break;
+      case 'forward':
+        pending.onForward?.(event.record);
+        break;
+      case 'step':
+        pending.onStep?.(event.step, event.rngState);
+        break;
+      case 'result':
+        this.pending.delete(event.id);
+        pending.resolve(event.value);
+        break;
+      case 'error':
+        this.pending.delete(event.id);
+        pending.reject(new EngineError(event.error.code, event.error.params));
+        break;
+    }
+  }
+
+  private failAll(error: EngineErrorData): void {
+    this.crashed = error;
+    for (const pending of this.pending.values()) pending.reject(new EngineError(error.code, error.params));
+    this.pending.clear();
+  }
+}

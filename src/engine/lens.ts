@@ -1,0 +1,38 @@
+/** The final LayerNorm and unembedding, applied by hand to any residual-stream vector: the logit lens.
+ * Applied to the last block's output it must reproduce the model's own logits (a test checks it). */
+export interface LensParameters {
+  lnWeight: Float32Array;
+  lnBias: Float32Array;
+  epsilon: number;
+  /** The token embedding W_E, [vocab × d_model]; GPT-2 ties the unembedding to it (W_U = W_Eᵀ). */
+  embedding: Float32Array;
+  vocabSize: number;
+  dModel: number;
+}
+
+export function layerNorm(x: ArrayLike<number>, weight: ArrayLike<number>, bias: ArrayLike<number>, epsilon: number): Float32Array {
+  const n = x.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i]!;
+  mean /= n;
+  let variance = 0;
+  for (let i = 0; i < n; i++) variance += (x[i]! - mean) ** 2;
+  variance /= n;
+  const scale = 1 / Math.sqrt(variance + epsilon);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (x[i]! - mean) * scale * weight[i]! + bias[i]!;
+  return out;
+}
+
+/** logits = LayerNorm_final(x) · W_Eᵀ */
+export function logitLens(residual: ArrayLike<number>, lens: LensParameters): Float32Array {
+  const normalized = layerNorm(residual, lens.lnWeight, lens.lnBias, lens.epsilon);
+  const logits = new Float32Array(lens.vocabSize);
+  for (let token = 0; token < lens.vocabSize; token++) {
+    let sum = 0;
+    const row = token * lens.dModel;
+    for (let i = 0; i < lens.dModel; i++) sum += normalized[i]! * lens.embedding[row + i]!;
+    logits[token] = sum;
+  }
+  return logits;
+}

@@ -1,0 +1,58 @@
+import type { EngineErrorData } from './errors';
+import type { GenerateResult } from './generate';
+import type { ModelConfig } from './models/config';
+import type { FileProgress } from './models/folder';
+import type { CapturePoint } from './probe/capturePoints';
+import type { BackendChoice, BackendRequest } from './runtime';
+import type { SamplingSettings } from './sampling';
+import type { TokenInfo } from './tokenizer';
+import type { LensParameters } from './lens';
+import type { ForwardRecord, TraceStep } from './trace';
+
+/** Requests from the main thread to the engine worker; each gets one `result` or `error` with its id. */
+export type Request =
+  | { id: number; type: 'load'; baseUrl: string; backend: BackendRequest }
+  | { id: number; type: 'tokenize'; text: string }
+  | { id: number; type: 'describe'; ids: number[] }
+  | { id: number; type: 'generate'; ids: number[]; maxNewTokens: number; settings: SamplingSettings; rngState: number }
+  | { id: number; type: 'recompute'; ids: number[] }
+  | { id: number; type: 'lens' }
+  | { id: number; type: 'loseDevice' };
+
+/** A cancel has no id of its own: it stops the running generation between two tokens. */
+export type Control = { type: 'cancel' };
+
+export interface LoadResult {
+  config: ModelConfig;
+  choice: BackendChoice;
+  points: CapturePoint[];
+  graphFile: string;
+  graphKind: 'cached' | 'full';
+  loadMs: number;
+}
+
+/** A full recompute of `ids` through the capturing graph (no cache) and through the plain graph without capture
+ * outputs, with both timings: for tests (cache vs recompute, capture vs plain) and the benchmark. */
+export interface RecomputeResult {
+  captured: ForwardRecord;
+  plainLogits: Float32Array;
+  captureMs: number;
+  plainMs: number;
+}
+
+export interface ResultTypes {
+  load: LoadResult;
+  tokenize: { ids: number[]; tokens: TokenInfo[] };
+  describe: TokenInfo[];
+  generate: GenerateResult;
+  recompute: RecomputeResult;
+  lens: LensParameters | null;
+  loseDevice: boolean;
+}
+
+export type Event =
+  | { id: number; type: 'progress'; progress: FileProgress }
+  | { id: number; type: 'forward'; record: ForwardRecord }
+  | { id: number; type: 'step'; step: TraceStep; rngState: number }
+  | { id: number; type: 'result'; value: unknown }
+  | { id: number; type: 'error'; error: EngineErrorData };

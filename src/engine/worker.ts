@@ -1,0 +1,124 @@
+/// <reference lib="webworker" />
+import { EngineError, toErrorData } from './errors';
+import { Generator } from './generate';
+import { FULL_GRAPH, loadModelFolder, type ModelFolder } from './models/folder';
+import { probe, type ProbedGraph } from './probe';
+import { ModelSession, loseWebgpuDevice, ort } from './runtime';
+import { Tokenizer } from './tokenizer';
+import type { Control, Event, Request, ResultTypes } from './protocol';
+
+interface Loaded {
+  folder: ModelFolder;
+  probed: ProbedGraph;
+  session: ModelSession;
+  tokenizer: Tokenizer;
+  generator: Generator;
+}
+
+/** How many candidates per step get token labels (the views show at most this many bars). */
+const LABELLED_CANDIDATES = 16;
+
+let loaded: Loaded | null = null;
+let cancelRequested = false;
+let busy = false;
+
+const post = (event: Event, transfer: Transferable[] = []) => (self as DedicatedWorkerGlobalScope).postMessage(event, transfer);
+
+function requireModel(): Loaded {
+  if (!loaded) throw new EngineError('internal', { detail: 'no model loaded' });
+  return loaded;
+}
+
+async function handle<T extends Request['type']>(request: Extract<Request, { type: T }>): Promise<ResultTypes[T]>;
+async function handle(request: Request): Promise<unknown> {
+  switch (request.type) {
+    case 'load': {
+      const started = performance.now();
+      const folder = await loadModelFolder(request.baseUrl, (progress) => post({ id: request.id, type: 'progress', progress }));
+      const probed = probe(folder.graph.bytes, folder.graph.file, folder.config);
+      const session = await ModelSession.create(probed.bytes, request.backend);
+      const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+      await loaded?.session.release();
+      loaded = { folder, probed, session, tokenizer, generator: new Generator(session, probed, folder.config, folder.graph.kind) };
+      return {
+        config: folder.config, choice: session.choice, points: probed.points, graphFile: folder.graph.file,
+        graphKind: folder.graph.kind, loadMs: performance.now() - started,
+      };
+    }
+    case 'tokenize': {
+      const { tokenizer } = requireModel();
+      const ids = tokenizer.encode(request.text);
+      return { ids, tokens: tokenizer.describe(ids) };
+    }
+    case 'describe':
+      return requireModel().tokenizer.describe(request.ids);
+    case 'generate': {
+      const { generator, tokenizer } = requireModel();
+      if (busy) throw new EngineError('busy');
+      busy = true;
+      cancelRequested = false;
+      try {
+        return await generator.generate(
+          request,
+          (event) => {
+            if (event.type === 'forward') {
+              const buffers = new Set(Object.values(event.record.tensors).map((rows) => rows.data.buffer as ArrayBuffer));
+              post({ id: request.id, type: 'forward', record: event.record }, [...buffers]);
+            } else {
+              const { position, decision, rngState } = event;
+              const token = tokenizer.describe([decision.chosenId])[0]!;
+              const labelled = decision.candidates.slice(0, LABELLED_CANDIDATES).map((candidate) => candidate.id);
+              const candidateTokens = labelled.map((id) => tokenizer.describe([id])[0]!);
+              post({ id: request.id, type: 'step', step: { position, decision, token, candidateTokens }, rngState });
+            }
+          },
+          () => cancelRequested,
+        );
+      } finally {
+        busy = false;
+      }
+    }
+    case 'recompute':
+      return recompute(request.ids);
+    case 'lens':
+      return requireModel().probed.lens;
+    case 'loseDevice':
+      return loseWebgpuDevice();
+  }
+}
+
+async function recompute(ids: number[]) {
+  const { folder, generator, session } = requireModel();
+  const plainBytes = new Uint8Array(await (await fetch(folder.baseUrl.replace(/\/+$/, '') + '/' + FULL_GRAPH)).arrayBuffer());
+  const providers = [session.choice.backend];
+  const plain = await ort.InferenceSession.create(plainBytes, { executionProviders: providers });
+  const input = { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) };
+  await plain.run(input); // warm-up
+  let started = performance.now();
+  const out = await plain.run(input);
+  const plainMs = performance.now() - started;
+  generator.reset();
+  await generator.forward(ids); // warm-up
+  generator.reset();
+  started = performance.now();
+  const { record } = await generator.forward(ids);
+  const captureMs = performance.now() - started;
+  generator.reset();
+  await plain.release();
+  return { captured: record, plainLogits: out['logits']!.data as Float32Array, captureMs, plainMs };
+}
+
+// onnxruntime's pthread workers load this same chunk; they must keep Emscripten's own handler (PITFALLS).
+if (!self.name?.startsWith('em-pthread')) {
+  self.onmessage = (message: MessageEvent<Request | Control>) => {
+    const request = message.data;
+    if (request.type === 'cancel') {
+      cancelRequested = true;
+      return;
+    }
+    handle(request).then(
+      (value) => post({ id: request.id, type: 'result', value }),
+      (error) => post({ id: request.id, type: 'error', error: toErrorData(error) }),
+    );
+  };
+}

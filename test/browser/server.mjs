@@ -1,0 +1,67 @@
+// A static server for the built app (dist/) with the headers the app needs (cross-origin isolation), plus model
+// folders for the bad-input tests: a truncated graph, a graph that is not ONNX, a config with a missing field.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
+  '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.onnx': 'application/octet-stream', '.webmanifest': 'application/manifest+json', '.md': 'text/markdown',
+};
+const EMBEDDED = join(ROOT, 'public/models/flow-gpt2-tiny');
+
+async function brokenModel(kind, file, response) {
+  if (file === 'config.json' && kind === 'bad-config') {
+    const config = JSON.parse(await readFile(join(EMBEDDED, 'config.json'), 'utf8'));
+    delete config.n_head;
+    return send(response, 200, '.json', JSON.stringify(config));
+  }
+  if (!file.endsWith('.onnx')) return serveFile(join(EMBEDDED, file), response);
+  if (file !== 'onnx/decoder_model_merged.onnx') return send(response, 404, '.txt', 'not found');
+  const bytes = await readFile(join(EMBEDDED, file));
+  if (kind === 'not-onnx') return send(response, 200, '.onnx', Buffer.from('This is a text file, not an ONNX model.\n'.repeat(50)));
+  if (kind === 'truncated') {
+    // Announce the whole length, send half, then cut the connection: a download that broke off.
+    response.writeHead(200, { 'content-type': TYPES['.onnx'], 'content-length': bytes.length, ...isolation });
+    response.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => response.destroy(), 50));
+    return;
+  }
+  return send(response, 200, '.onnx', bytes);
+}
+
+const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+function send(response, status, extension, body) {
+  response.writeHead(status, { 'content-type': TYPES[extension] ?? 'application/octet-stream', 'content-length': Buffer.byteLength(body), ...isolation });
+  response.end(body);
+}
+
+async function serveFile(path, response) {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error('not a file');
+    return send(response, 200, extname(path), await readFile(path));
+  } catch {
+    return send(response, 404, '.txt', 'not found');
+  }
+}
+
+export function startServer(port = 0) {
+  const dist = join(ROOT, 'dist');
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    const broken = /^\/test-models\/(truncated|not-onnx|bad-config)\/(.+)$/.exec(path);
+    if (broken) return brokenModel(broken[1], broken[2], response);
+    const file = normalize(join(dist, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(dist)) return send(response, 403, '.txt', 'forbidden');
+    return serveFile(file, response);
+  });
+  return new Promise((resolvePromise) => server.listen(port, '127.0.0.1', () => resolvePromise(server)));
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const server = await startServer(Number(process.env.PORT ?? 4173));
+  console.log(`serving dist/ on http://127.0.0.1:${server.address().port}/`);
+}
