@@ -49,6 +49,9 @@ export class Generator {
     let produced = 0;
     let stopReason: StopReason = 'max-tokens';
     for (;;) {
+      // onnxruntime's WASM run can finish without ever yielding to the worker's event loop; yield here so a
+      // cancel message gets through between two tokens.
+      await yieldToEventLoop();
       if (cancelled()) {
         stopReason = 'stopped';
         break;
@@ -133,6 +136,17 @@ export class Generator {
     }
     return past;
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** Cuts an output tensor to the new positions, position-major (see CapturedRows). Always copies, so the

@@ -27,10 +27,17 @@ export async function webgpuStatus(): Promise<FallbackReason | null> {
 
 /** One onnxruntime-web session: WebGPU first, WASM when WebGPU is missing or its session cannot be created. */
 export class ModelSession {
+  /** Resolves when the WebGPU device under this session is lost (never, on WASM). */
+  private readonly deviceLost: Promise<string>;
+  private lostReason: string | null = null;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly choice: BackendChoice,
-  ) {}
+  ) {
+    this.deviceLost = choice.backend === 'webgpu' ? watchDeviceLoss() : new Promise(() => {});
+    void this.deviceLost.then((reason) => (this.lostReason = reason));
+  }
 
   static async create(bytes: Uint8Array, request: BackendRequest): Promise<ModelSession> {
     let fallbackReason: FallbackReason | null = request === 'wasm' ? 'forced' : await webgpuStatus();
@@ -62,8 +69,11 @@ export class ModelSession {
       return (await this.session.run(feeds)) as Outputs;
     } catch (error) {
       const detail = message(error);
-      if (this.choice.backend === 'webgpu' && /device (was )?lost|destroyed/i.test(detail)) {
-        throw new EngineError('device-lost', { detail });
+      if (this.choice.backend === 'webgpu') {
+        // A lost device shows up as many different run errors (a failed buffer map, a destroyed device…);
+        // its `lost` promise is the reliable signal, and it may settle a moment after run() rejects.
+        const reason = this.lostReason ?? (await Promise.race([this.deviceLost, delay(200).then(() => null)]));
+        if (reason !== null) throw new EngineError('device-lost', { detail: reason || detail });
       }
       throw new EngineError('internal', { detail });
     }
@@ -76,7 +86,7 @@ export class ModelSession {
 
 /** For tests and demos: destroys the WebGPU device under the running session, as a driver reset would. */
 export async function loseWebgpuDevice(): Promise<boolean> {
-  const device = (await (ort.env.webgpu as unknown as { device?: Promise<GPUDeviceLike> | GPUDeviceLike }).device) ?? null;
+  const device = await currentDevice();
   if (!device) return false;
   device.destroy();
   return true;
@@ -84,6 +94,27 @@ export async function loseWebgpuDevice(): Promise<boolean> {
 
 interface GPUDeviceLike {
   destroy(): void;
+  lost?: Promise<{ reason?: string; message?: string }>;
+}
+
+async function currentDevice(): Promise<GPUDeviceLike | null> {
+  try {
+    return ((await (ort.env.webgpu as unknown as { device?: Promise<GPUDeviceLike> | GPUDeviceLike }).device) ?? null);
+  } catch {
+    return null;
+  }
+}
+
+/** The message of the current WebGPU device's loss, once it happens. */
+async function watchDeviceLoss(): Promise<string> {
+  const device = await currentDevice();
+  if (!device?.lost) return new Promise(() => {});
+  const info = await device.lost;
+  return `${info.reason ?? 'lost'}${info.message ? `: ${info.message}` : ''}`;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function message(error: unknown): string {

@@ -1,0 +1,86 @@
+// The engine end to end in Node (onnxruntime-web's WASM backend): generate, record a Trace, export it.
+import { describe, expect, it } from 'vitest';
+import { addForward, assembled, computedPositions, exportTrace, newTrace } from '../../src/engine/trace';
+import { logitLens } from '../../src/engine/lens';
+import { validateTraceDocument } from '../traceFormat';
+import { loadEngine, maxAbsDifference, MODEL_NAME } from './helpers';
+
+describe('engine in Node', async () => {
+  const engine = await loadEngine();
+  const { config, probed, tokenizer, generator } = engine;
+
+  async function record(prompt: string, maxNewTokens: number, seed = 1) {
+    const ids = tokenizer.encode(prompt);
+    const trace = newTrace({
+      modelName: MODEL_NAME, config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
+      settings: { temperature: 0.8, topK: 40, topP: 0.95 }, seed, prompt, truncatedTokens: 0, promptLength: ids.length,
+      tokens: tokenizer.describe(ids),
+    });
+    generator.reset();
+    const result = await generator.generate(
+      { ids, maxNewTokens, settings: trace.settings, rngState: seed },
+      (event) => {
+        if (event.type === 'forward') addForward(trace, event.record);
+        else {
+          trace.steps.push({ position: event.position, decision: event.decision, token: tokenizer.describe([event.decision.chosenId])[0]!, candidateTokens: [] });
+          trace.tokens.push(tokenizer.describe([event.decision.chosenId])[0]!);
+        }
+      },
+      () => false,
+    );
+    trace.stopReason = result.stopReason;
+    return trace;
+  }
+
+  it('finds every capture point of the graph', () => {
+    expect(probed.points).toHaveLength(4 + 16 * config.nLayer);
+    expect(probed.points.find((p) => p.hook === 'blocks.0.attn.hook_pattern')!.tensor).toBe('/transformer/h.0/attn/Softmax_output_0');
+    expect(probed.points.find((p) => p.hook === 'blocks.1.hook_resid_pre')!.tensor).toBe(probed.points.find((p) => p.hook === 'blocks.0.hook_resid_post')!.tensor);
+    expect(probed.lens).not.toBeNull();
+  });
+
+  it('records one step per token and a Trace whose export follows docs/trace-format.md', async () => {
+    const trace = await record('Lily had a red ball. She', 6);
+    expect(trace.steps.length).toBeGreaterThan(0);
+    expect(computedPositions(trace)).toBe(trace.tokens.length - 1);
+    const document = JSON.parse(exportTrace(trace));
+    expect(validateTraceDocument(document)).toEqual([]);
+  });
+
+  it('embedding + position embedding is the first residual stream', async () => {
+    const trace = await record('从前，小明', 2);
+    const embed = assembled(trace, 'hook_embed').data;
+    const position = assembled(trace, 'hook_pos_embed').data;
+    const resid = assembled(trace, 'blocks.0.hook_resid_pre').data;
+    expect(maxAbsDifference(embed.map((v, i) => v + position[i]!), resid)).toBeLessThan(1e-6);
+  });
+
+  it('resid_mid = resid_pre + attn_out and resid_post = resid_mid + mlp_out, in every layer', async () => {
+    const trace = await record('Once upon a time', 3);
+    for (let layer = 0; layer < config.nLayer; layer++) {
+      const get = (name: string) => assembled(trace, `blocks.${layer}.${name}`).data;
+      const pre = get('hook_resid_pre');
+      const attnOut = get('hook_attn_out');
+      const mid = get('hook_resid_mid');
+      expect(maxAbsDifference(pre.map((v, i) => v + attnOut[i]!), mid)).toBeLessThan(1e-5);
+      const mlpOut = get('hook_mlp_out');
+      expect(maxAbsDifference(mid.map((v, i) => v + mlpOut[i]!), get('hook_resid_post'))).toBeLessThan(1e-5);
+    }
+  });
+
+  it('the logit lens of the last layer reproduces the logits', async () => {
+    const trace = await record('Tom and Mia', 2);
+    const last = config.nLayer - 1;
+    for (let p = 0; p < computedPositions(trace); p++) {
+      const lens = logitLens(trace.rows[`blocks.${last}.hook_resid_post`]![p]!, probed.lens!);
+      expect(maxAbsDifference(lens, trace.rows['logits']![p]!)).toBeLessThan(1e-3);
+    }
+  });
+
+  it('stops at the context length and says so', async () => {
+    const long = 'Lily '.repeat(config.nCtx - 3).trim();
+    const trace = await record(long, 20);
+    expect(trace.stopReason === 'context-full' || trace.stopReason === 'eos').toBe(true);
+    expect(computedPositions(trace)).toBeLessThanOrEqual(config.nCtx);
+  });
+});

@@ -1,0 +1,37 @@
+// A checker for the exported Trace, following docs/trace-format.md; shared by the unit and browser tests.
+export function validateTraceDocument(document: any): string[] {
+  const problems: string[] = [];
+  const need = (condition: boolean, message: string) => {
+    if (!condition) problems.push(message);
+  };
+  need(document.format === 'transformer-flow-trace', 'format');
+  need(document.version === 1, 'version');
+  const model = document.model ?? {};
+  for (const field of ['name', 'architecture', 'nLayer', 'nHead', 'dModel', 'dHead', 'dMlp', 'nCtx', 'vocabSize']) need(field in model, `model.${field}`);
+  need(['webgpu', 'wasm'].includes(document.backend), 'backend');
+  need(typeof document.prompt === 'string', 'prompt');
+  need(Array.isArray(document.tokens) && document.tokens.length > 0, 'tokens');
+  for (const token of document.tokens ?? []) need(Number.isInteger(token.id) && Array.isArray(token.bytes) && typeof token.piece === 'string', 'token fields');
+  const n = document.computedPositions;
+  need(Number.isInteger(n) && n > 0 && n <= document.tokens.length, 'computedPositions');
+  need(document.promptLength <= document.tokens.length, 'promptLength');
+  const expectedHooks = 4 + 16 * model.nLayer;
+  need(Object.keys(document.captures ?? {}).length === expectedHooks, `captures: ${expectedHooks} hooks`);
+  for (const [hook, capture] of Object.entries<any>(document.captures ?? {})) {
+    const size = capture.shape.reduce((a: number, b: number) => a * b, 1);
+    need(capture.data.length === size, `${hook}: data length ${capture.data.length} ≠ shape ${capture.shape}`);
+    if (capture.layout === 'attention') need(capture.shape[0] === model.nHead && capture.shape[1] === n && capture.shape[2] === n, `${hook}: attention shape`);
+    else need(capture.shape[0] === n, `${hook}: first axis is the position`);
+  }
+  need(document.captures?.logits?.shape[1] === model.vocabSize, 'logits width');
+  need(Array.isArray(document.steps), 'steps');
+  for (const step of document.steps ?? []) {
+    const decision = step.decision;
+    need(Number.isInteger(step.position) && decision && Number.isInteger(decision.chosenId), 'step fields');
+    need(document.tokens[step.position + 1]?.id === decision.chosenId, `step at ${step.position}: chosen token is the next token`);
+    need(Array.isArray(decision.candidates) && decision.candidates.length > 0, 'candidates');
+    for (const key of ['logit', 'probability', 'scaledProbability', 'afterTopK', 'afterTopP']) need(key in (decision.candidates[0] ?? {}), `candidate.${key}`);
+  }
+  need(['eos', 'max-tokens', 'context-full', 'stopped', null].includes(document.stopReason), 'stopReason');
+  return problems;
+}

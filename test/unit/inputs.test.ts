@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { onnx } from 'onnx-proto';
+import { parseModelConfig } from '../../src/engine/models/config';
+import { EngineError } from '../../src/engine/errors';
+import { probe } from '../../src/engine/probe';
+import { readUrlState } from '../../src/urlState';
+import { en } from '../../src/i18n/en';
+import { zhCN } from '../../src/i18n/zh-CN';
+import { detectLocale } from '../../src/i18n/index.svelte';
+import { readJson, readModelFile } from '../model/helpers';
+
+const errorOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof EngineError ? error.toData() : { code: 'other', params: {} };
+  }
+  return null;
+};
+
+describe('model config', () => {
+  const good = readJson('config.json') as Record<string, unknown>;
+
+  it('reads the embedded config', () => {
+    const config = parseModelConfig(good);
+    expect(config.dHead * config.nHead).toBe(config.dModel);
+    expect(config.eosTokenId).toBe(good['eos_token_id']);
+  });
+
+  it('names the missing or bad field', () => {
+    const { n_head: _, ...missingHeads } = good;
+    expect(errorOf(() => parseModelConfig(missingHeads))).toEqual({ code: 'config-invalid', params: { field: 'n_head' } });
+    expect(errorOf(() => parseModelConfig({ ...good, n_embd: 'wide' }))).toEqual({ code: 'config-invalid', params: { field: 'n_embd' } });
+    expect(errorOf(() => parseModelConfig(null))).toEqual({ code: 'config-invalid', params: { field: 'config.json' } });
+    expect(errorOf(() => parseModelConfig({ ...good, model_type: 'mamba' }))).toEqual({ code: 'architecture-unsupported', params: { architecture: 'mamba' } });
+  });
+});
+
+describe('probe', () => {
+  const config = parseModelConfig(readJson('config.json'));
+
+  it('rejects bytes that are not ONNX', () => {
+    expect(errorOf(() => probe(new TextEncoder().encode('<html>not a model</html>'), 'x.onnx', config))?.code).toBe('model-not-onnx');
+  });
+
+  it('names the capture points a graph without softmax lacks', () => {
+    const model = onnx.ModelProto.decode(readModelFile('onnx/model.onnx'));
+    for (const node of model.graph!.node!) if (node.opType === 'Softmax' && node.name!.includes('h.1/')) node.opType = 'Relu';
+    const error = errorOf(() => probe(onnx.ModelProto.encode(model).finish(), 'model.onnx', config));
+    expect(error?.code).toBe('probe-missing');
+    expect(String(error?.params.points)).toContain('blocks.1.attn.hook_pattern');
+    expect(String(error?.params.points)).not.toContain('blocks.0.');
+  });
+});
+
+describe('URL state', () => {
+  const origin = 'http://localhost:5173';
+  it('accepts known values and ignores the rest', () => {
+    expect(readUrlState('?backend=wasm&lang=zh', origin)).toEqual({ backend: 'wasm', locale: 'zh-CN', model: null });
+    expect(readUrlState('?backend=%3Cscript%3E&lang=xx', origin)).toEqual({ backend: 'auto', locale: null, model: null });
+  });
+  it('only takes same-origin model folders', () => {
+    expect(readUrlState('?model=/models/x', origin).model).toBe('/models/x');
+    expect(readUrlState('?model=https://evil.example/models/x', origin).model).toBeNull();
+    expect(readUrlState('?model=javascript:alert(1)', origin).model).toBeNull();
+  });
+});
+
+describe('i18n', () => {
+  it('has every key in both languages, with the same parameters', () => {
+    const params = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(zhCN[key], key).toBeTruthy();
+      expect(params(zhCN[key]), key).toEqual(params(en[key]));
+    }
+  });
+  it('picks Chinese for any zh browser language', () => {
+    expect(detectLocale(['zh-TW', 'en'])).toBe('zh-CN');
+    expect(detectLocale(['en-US'])).toBe('en');
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { sample } from '../../src/engine/sampling';
+import { SeededRandom } from '../../src/engine/random';
+
+const logits = [2, 1, 0.5, 3, -1, 0, 2.5, 1.5];
+const fixed = (value: number) => () => value;
+
+describe('sampling', () => {
+  it('greedy takes the argmax and draws nothing', () => {
+    const decision = sample(logits, { temperature: 0, topK: 0, topP: 1 }, () => {
+      throw new Error('greedy must not draw');
+    });
+    expect(decision.chosenId).toBe(3);
+    expect(decision.greedy).toBe(true);
+    expect(decision.draw).toBeNull();
+  });
+
+  it('softmax of the raw logits sums to 1 and orders candidates by logit', () => {
+    const decision = sample(logits, { temperature: 1, topK: 0, topP: 1 }, fixed(0.5));
+    const sum = decision.candidates.reduce((s, c) => s + c.probability, 0);
+    expect(sum).toBeCloseTo(1, 12);
+    expect(decision.candidates.map((c) => c.id)).toEqual([3, 6, 0, 7, 1, 2, 5, 4]);
+    const expected = Math.exp(3) / logits.reduce((s, l) => s + Math.exp(l), 0);
+    expect(decision.candidates[0]!.probability).toBeCloseTo(expected, 12);
+  });
+
+  it('temperature divides the logits before the softmax', () => {
+    const decision = sample(logits, { temperature: 2, topK: 0, topP: 1 }, fixed(0.1));
+    const expected = Math.exp(3 / 2) / logits.reduce((s, l) => s + Math.exp(l / 2), 0);
+    expect(decision.candidates[0]!.scaledProbability).toBeCloseTo(expected, 12);
+  });
+
+  it('top-k keeps exactly k and renormalises', () => {
+    const decision = sample(logits, { temperature: 1, topK: 3, topP: 1 }, fixed(0.99));
+    expect(decision.keptAfterTopK).toBe(3);
+    expect(decision.candidates.filter((c) => c.afterTopK > 0).map((c) => c.id)).toEqual([3, 6, 0]);
+    expect(decision.candidates.reduce((s, c) => s + c.afterTopK, 0)).toBeCloseTo(1, 12);
+    expect([3, 6, 0]).toContain(decision.chosenId);
+  });
+
+  it('top-p keeps the smallest prefix whose mass reaches p', () => {
+    const decision = sample(logits, { temperature: 1, topK: 0, topP: 0.6 }, fixed(0));
+    const sorted = decision.candidates.map((c) => c.probability);
+    const kept = decision.keptAfterTopP;
+    const mass = (n: number) => sorted.slice(0, n).reduce((s, p) => s + p, 0);
+    expect(mass(kept - 1)).toBeLessThan(0.6);
+    expect(mass(kept)).toBeGreaterThanOrEqual(0.6);
+    expect(decision.candidates.filter((c) => c.afterTopP > 0)).toHaveLength(kept);
+  });
+
+  it('the draw walks the cumulative distribution', () => {
+    const low = sample(logits, { temperature: 1, topK: 0, topP: 1 }, fixed(0));
+    const high = sample(logits, { temperature: 1, topK: 0, topP: 1 }, fixed(0.999999));
+    expect(low.chosenId).toBe(3);
+    expect(high.chosenId).toBe(4);
+  });
+
+  it('the seeded generator repeats for one seed and differs between seeds', () => {
+    const a = new SeededRandom(42);
+    const b = new SeededRandom(42);
+    const c = new SeededRandom(43);
+    const seqA = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(seqA);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(seqA);
+    for (const value of seqA) expect(value).toBeGreaterThanOrEqual(0), expect(value).toBeLessThan(1);
+    // Resuming from the saved state continues the same sequence.
+    const resumed = new SeededRandom(0);
+    const d = new SeededRandom(42);
+    d.next();
+    resumed.state = d.state;
+    expect(resumed.next()).toBe(seqA[1]);
+  });
+});
