@@ -13,7 +13,7 @@ const errorOf = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    return error instanceof EngineError ? error.toData() : { code: 'other', params: {} };
+    return error instanceof EngineError ? error.toData() : { code: 'other', params: {} as Record<string, string | number> };
   }
   return null;
 };
