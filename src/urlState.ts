@@ -1,12 +1,28 @@
 import type { BackendRequest } from './engine/runtime';
 import type { Locale } from './i18n/index.svelte';
 
-/** What the page's URL may set. Unknown or malformed values are ignored (never trusted, never echoed as HTML). */
+/** What the page's URL may set, so an instructor can prepare a link before class. Unknown or malformed values
+ * are ignored (never trusted, never inserted as HTML). */
 export interface UrlState {
   backend: BackendRequest;
   locale: Locale | null;
-  /** A model folder URL (same origin only), for demos and tests; null means the embedded model. */
+  /** A model folder URL (same origin only); null means the embedded model. */
   model: string | null;
+  prompt: string | null;
+  settings: Partial<{ temperature: number; topK: number; topP: number; seed: number; maxNewTokens: number }>;
+  /** The playback frame to open at. */
+  frame: number | null;
+  present: boolean;
+}
+
+export const MAX_URL_PROMPT = 2000;
+
+function number(params: URLSearchParams, name: string, min: number, max: number, integer = false): number | undefined {
+  const raw = params.get(name);
+  if (raw === null || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) return undefined;
+  return value;
 }
 
 export function readUrlState(search: string, origin: string): UrlState {
@@ -23,9 +39,39 @@ export function readUrlState(search: string, origin: string): UrlState {
       model = null;
     }
   }
+  const settings: UrlState['settings'] = {};
+  const entries = {
+    temperature: number(params, 't', 0, 2),
+    topK: number(params, 'k', 0, 100_000, true),
+    topP: number(params, 'p', 0.01, 1),
+    seed: number(params, 'seed', 0, 2 ** 32 - 1, true),
+    maxNewTokens: number(params, 'max', 1, 1024, true),
+  };
+  for (const [key, value] of Object.entries(entries)) if (value !== undefined) settings[key as keyof typeof entries] = value;
+  const prompt = params.get('prompt');
   return {
     backend: backend === 'wasm' || backend === 'webgpu' ? backend : 'auto',
     locale: lang === 'zh-CN' || lang === 'zh' ? 'zh-CN' : lang === 'en' ? 'en' : null,
     model,
+    prompt: prompt !== null && prompt.length <= MAX_URL_PROMPT ? prompt : null,
+    settings,
+    frame: number(params, 'frame', 0, 10_000_000, true) ?? null,
+    present: params.get('present') === '1',
   };
+}
+
+/** The state as URL parameters (kept parameters such as `debug` and `backend` are preserved by the caller). */
+export function urlParams(state: { prompt: string; settings: { temperature: number; topK: number; topP: number; seed: number; maxNewTokens: number }; frame: number; locale: Locale; present: boolean }): Record<string, string> {
+  const params: Record<string, string> = {
+    lang: state.locale,
+    t: String(state.settings.temperature),
+    k: String(state.settings.topK),
+    p: String(state.settings.topP),
+    seed: String(state.settings.seed),
+    max: String(state.settings.maxNewTokens),
+    frame: String(state.frame),
+  };
+  if (state.prompt.length <= MAX_URL_PROMPT) params['prompt'] = state.prompt;
+  if (state.present) params['present'] = '1';
+  return params;
 }

@@ -1,5 +1,11 @@
-import { en, type MessageKey } from './en';
-import { zhCN } from './zh-CN';
+import { en as baseEn } from './en';
+import { zhCN as baseZhCN } from './zh-CN';
+import { flowEn } from './flow.en';
+import { flowZhCN } from './flow.zh-CN';
+
+const en = { ...baseEn, ...flowEn };
+export type MessageKey = keyof typeof en;
+const zhCN: Record<MessageKey, string> = { ...baseZhCN, ...flowZhCN };
 
 export type Locale = 'zh-CN' | 'en';
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
@@ -23,4 +29,4 @@ class I18n {
 }
 
 export const i18n = new I18n();
-export type { MessageKey };
+export { en, zhCN };

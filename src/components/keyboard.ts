@@ -1,0 +1,47 @@
+import type { Playback } from '../flow/playback.svelte';
+import type { Player } from '../flow/player.svelte';
+
+interface Targets {
+  playback: Playback;
+  player: Player;
+  layers: number;
+  togglePresentation: () => void;
+}
+
+/** The clicker-friendly key map. Keys typed into a field stay in the field. */
+export function handlePlaybackKey(event: KeyboardEvent, { playback, player, layers, togglePresentation }: Targets): void {
+  const target = event.target as HTMLElement | null;
+  if (target?.closest('input, textarea, select, [contenteditable="true"]') || event.ctrlKey || event.metaKey || event.altKey) return;
+  const step = (move: () => void) => {
+    event.preventDefault();
+    player.pause();
+    move();
+  };
+  switch (event.key) {
+    case ' ':
+    case 'ArrowRight':
+    case 'ArrowDown':
+    case 'PageDown':
+      return step(() => playback.forward());
+    case 'ArrowLeft':
+    case 'ArrowUp':
+    case 'PageUp':
+      return step(() => playback.back());
+    case 'Home':
+      return step(() => playback.restart());
+    case 'End':
+      return step(() => playback.toEnd());
+    case 'p':
+    case 'P':
+    case 'k':
+    case 'K':
+      event.preventDefault();
+      return player.toggle();
+    case 'f':
+    case 'F':
+      event.preventDefault();
+      return togglePresentation();
+    default:
+      if (/^[1-9]$/.test(event.key) && Number(event.key) <= layers) step(() => playback.jumpToLayer(Number(event.key) - 1));
+  }
+}

@@ -1,0 +1,41 @@
+import type { FlowChart, NodeId } from './chart';
+
+/** One moment of playback: the active node, and where the program is in its two loops. */
+export interface Frame {
+  node: NodeId;
+  /** Layer index inside the layer loop (null outside it). */
+  layer: number | null;
+  /** The generation step (0 = the prompt's pass) — the token loop's counter. */
+  step: number;
+}
+
+/** The frames of a run with `steps` sampling steps, in program order: start, input, tokenize once; then per step
+ * the embeddings, `layers` passes of the layer loop (each ending at its decision), the output and sampling boxes
+ * and the end-of-run decision; then end. */
+export function buildTimeline(chart: FlowChart, steps: number): Frame[] {
+  const frames: Frame[] = [];
+  const ids = (region: string) => chart.nodes.filter((node) => node.region === region).map((node) => node.id);
+  const [start, input, tokenize, ...embedding] = ids('input') as [NodeId, NodeId, NodeId, ...NodeId[]];
+  const layerNodes = ids('layer');
+  const outputNodes = ids('output').filter((id) => id !== 'end');
+  frames.push({ node: start, layer: null, step: 0 }, { node: input, layer: null, step: 0 }, { node: tokenize, layer: null, step: 0 });
+  for (let step = 0; step < steps; step++) {
+    for (const id of embedding) frames.push({ node: id, layer: null, step });
+    for (let layer = 0; layer < chart.layers; layer++) {
+      for (const id of layerNodes) frames.push({ node: id, layer, step });
+    }
+    for (const id of outputNodes) frames.push({ node: id, layer: null, step });
+  }
+  frames.push({ node: 'end', layer: null, step: Math.max(0, steps - 1) });
+  return frames;
+}
+
+/** The index of the first frame of `layer` in `step` (for "jump to layer"), or -1. */
+export function frameOfLayer(frames: Frame[], step: number, layer: number): number {
+  return frames.findIndex((frame) => frame.step === step && frame.layer === layer);
+}
+
+/** The index of the first frame of `step` after tokenization (for "jump to token"), or -1. */
+export function frameOfStep(frames: Frame[], step: number): number {
+  return frames.findIndex((frame, i) => i > 2 && frame.step === step);
+}

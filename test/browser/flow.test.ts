@@ -1,0 +1,132 @@
+// The program flow chart in Chromium: playback, keyboard, box details, prepared links, and a screenshot per language.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { clickAndWait, launch, openApp, setControls, waitForRuns } from './browser';
+
+const flow = (page: Page) =>
+  page.locator('.flow').evaluate((element) => ({
+    frame: Number(element.getAttribute('data-frame')),
+    node: element.getAttribute('data-node'),
+    layer: element.getAttribute('data-layer'),
+    step: Number(element.getAttribute('data-step')),
+  }));
+const counter = (page: Page, id: string) => page.locator(`text[data-counter=${id}]`).textContent();
+
+describe('flow chart in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch();
+    page = await openApp(browser, { backend: 'wasm' });
+    await waitForRuns(page, 1);
+  });
+  afterAll(async () => browser?.close());
+
+  it('plays a 3-token generation to the end; the layer and token counters tick at the diamonds', async () => {
+    await page.locator('select[data-playback=speed]').selectOption('16');
+    await setControls(page, 'Lily had a red ball. She', { temperature: 0, maxNewTokens: 3 });
+    await clickAndWait(page, 'generate');
+    const layersSeen = new Set<string>();
+    const stepsSeen = new Set<number>();
+    const shapes = new Set<string>();
+    for (let i = 0; i < 400; i++) {
+      const state = await flow(page);
+      if (state.layer) layersSeen.add(state.layer);
+      stepsSeen.add(state.step);
+      const shape = await page.evaluate(() => document.querySelector('text.shape-label')?.textContent ?? null);
+      if (shape) shapes.add(shape);
+      if (state.node === 'end') break;
+      await page.waitForTimeout(20);
+    }
+    expect((await flow(page)).node).toBe('end');
+    expect([...layersSeen].sort()).toEqual(['0', '1', '2', '3']);
+    expect([...stepsSeen].sort()).toEqual([0, 1, 2]);
+    await expect(counter(page, 'moreLayers')).resolves.toBe('layer 4 / 4');
+    await expect(counter(page, 'done')).resolves.toBe('token 3 / 3');
+    // The data's shapes travel with the active box: the prompt's pass is [7 × 128], later steps [1 × 128].
+    const promptLength = await page.evaluate(() => (window as any).__flow.run.trace.promptLength);
+    expect(shapes).toContain(`[${promptLength} × 128]`);
+    expect(shapes).toContain('[1 × 128]');
+    expect([...shapes].some((s) => /^\[4 × 1 × \d+\]$/.test(s))).toBe(true);
+  });
+
+  it('steps with the keyboard, restarts with Home, and jumps to a layer with a number key', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Home');
+    expect((await flow(page)).frame).toBe(0);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Space');
+    expect((await flow(page)).node).toBe('embed');
+    await page.keyboard.press('PageDown');
+    expect((await flow(page)).node).toBe('posEmbed');
+    await page.keyboard.press('ArrowLeft');
+    expect((await flow(page)).node).toBe('embed');
+    await page.keyboard.press('3');
+    expect(await flow(page)).toMatchObject({ node: 'ln1', layer: '2', step: 0 });
+    await expect(counter(page, 'moreLayers')).resolves.toBe('layer 3 / 4');
+    await expect(page.locator('[data-testid=caption]').textContent()).resolves.toContain('Layer 3 of 4');
+  });
+
+  it('opens a box’s detail with the tensors it names', async () => {
+    await page.locator('g.node[data-node=softmax]').click();
+    const detail = page.locator('[data-detail=softmax]');
+    await expect(detail.locator('h2').textContent()).resolves.toBe('Softmax → pattern');
+    await expect(detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .shape').textContent()).resolves.toMatch(/^\[4 × \d+ × \d+\]$/);
+    const shown = await detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .values').getAttribute('title');
+    const actual = await page.evaluate(() => {
+      const trace = (window as any).__flow.run.trace;
+      const last = trace.steps[0].position;
+      return Array.from(trace.rows['blocks.2.attn.hook_pattern'][last].subarray(0, 8)).join(', ');
+    });
+    expect(shown).toBe(actual);
+    await expect(detail.locator('.katex').count()).resolves.toBeGreaterThan(0);
+  });
+
+  it('a prepared link restores the prompt, settings, seed, step and generated text', async () => {
+    const query = { prompt: '一天早上，小明和好朋友小红', t: '0.9', k: '20', p: '0.9', seed: '77', max: '5', frame: '30' };
+    const texts: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const prepared = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', query });
+      await waitForRuns(prepared, 1);
+      await prepared.waitForFunction(() => Number(document.querySelector('.flow')?.getAttribute('data-frame')) === 30);
+      await expect(prepared.inputValue('#prompt-input')).resolves.toBe(query.prompt);
+      await expect(prepared.inputValue('input[name=topK]')).resolves.toBe('20');
+      await expect(prepared.inputValue('input[name=seed]')).resolves.toBe('77');
+      await expect(prepared.inputValue('input[name=maxNewTokens]')).resolves.toBe('5');
+      const settings = await prepared.evaluate(() => (window as any).__flow.run.trace.settings);
+      expect(settings).toEqual({ temperature: 0.9, topK: 20, topP: 0.9 });
+      texts.push((await prepared.locator('[data-testid=completion]').textContent())!);
+      await prepared.close();
+    }
+    expect(texts[0]).toContain(query.prompt);
+    expect(texts[1]).toBe(texts[0]);
+  });
+
+  for (const lang of ['en', 'zh-CN'] as const) {
+    it(`screenshot (${lang}): every box label fits its box and no two boxes overlap`, async () => {
+      const shot = await openApp(browser, { backend: 'wasm', lang, query: { frame: '40', max: '4', t: '0' }, viewport: { width: 1440, height: 1000 } });
+      await waitForRuns(shot, 1);
+      await shot.waitForFunction(() => Number(document.querySelector('.flow')?.getAttribute('data-frame')) === 40);
+      const problems = await shot.evaluate(() => {
+        const issues: string[] = [];
+        const nodes = [...document.querySelectorAll<SVGGElement>('svg.flow-chart g.node')];
+        const boxes = nodes.map((node) => ({ id: node.dataset.node, box: node.querySelector('path')!.getBoundingClientRect(), label: node.querySelector('text')!.getBoundingClientRect() }));
+        for (const { id, box, label } of boxes) {
+          if (label.left < box.left - 0.5 || label.right > box.right + 0.5) issues.push(`label of ${id} overflows its box`);
+        }
+        for (let i = 0; i < boxes.length; i++) {
+          for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i]!.box;
+            const b = boxes[j]!.box;
+            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) issues.push(`${boxes[i]!.id} overlaps ${boxes[j]!.id}`);
+          }
+        }
+        return issues;
+      });
+      expect(problems).toEqual([]);
+      await shot.locator('section.centre').screenshot({ path: resolve(import.meta.dirname, `../screenshots/flow-${lang}.png`) });
+      await shot.close();
+    });
+  }
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { gpt2FlowChart } from '../../src/flow/chart';
+import { buildTimeline, frameOfLayer, frameOfStep } from '../../src/flow/timeline';
+import { Playback } from '../../src/flow/playback.svelte';
+
+const chart = gpt2FlowChart({ nLayer: 4, nHead: 4 });
+
+describe('flow timeline', () => {
+  it('visits the boxes in program order', () => {
+    const frames = buildTimeline(chart, 1);
+    const order = frames.map((f) => f.node);
+    expect(order.slice(0, 6)).toEqual(['start', 'input', 'tokenize', 'embed', 'posEmbed', 'residual']);
+    expect(order.slice(6, 18)).toEqual(['ln1', 'qkv', 'scores', 'mask', 'softmax', 'weightedSum', 'outProj', 'residAdd1', 'ln2', 'mlp', 'residAdd2', 'moreLayers']);
+    expect(order.slice(-9)).toEqual(['lnFinal', 'unembed', 'temperature', 'filter', 'probabilities', 'sample', 'append', 'done', 'end']);
+  });
+
+  it('loops exactly N layers per token and once per generated token', () => {
+    const frames = buildTimeline(chart, 3);
+    for (let step = 0; step < 3; step++) {
+      const layers = frames.filter((f) => f.step === step && f.node === 'moreLayers').map((f) => f.layer);
+      expect(layers).toEqual([0, 1, 2, 3]);
+      expect(frames.filter((f) => f.step === step && f.node === 'sample')).toHaveLength(1);
+    }
+    expect(frames.filter((f) => f.node === 'tokenize')).toHaveLength(1);
+    expect(frames.filter((f) => f.node === 'done')).toHaveLength(3);
+    expect(frames.at(-1)!.node).toBe('end');
+  });
+
+  it('finds the first frame of a layer and of a step', () => {
+    const frames = buildTimeline(chart, 2);
+    expect(frames[frameOfLayer(frames, 1, 2)]).toEqual({ node: 'ln1', layer: 2, step: 1 });
+    expect(frames[frameOfStep(frames, 1)]).toEqual({ node: 'embed', layer: null, step: 1 });
+  });
+
+  it('adapts to the model: the loop has the model’s real number of layers', () => {
+    const frames = buildTimeline(gpt2FlowChart({ nLayer: 12, nHead: 12 }), 1);
+    expect(frames.filter((f) => f.node === 'moreLayers')).toHaveLength(12);
+  });
+});
+
+describe('playback', () => {
+  it('stepping back then forward returns to the same state', () => {
+    const playback = new Playback(buildTimeline(chart, 2));
+    for (let i = 0; i < 17; i++) playback.forward();
+    const here = playback.frame;
+    const index = playback.index;
+    playback.back();
+    playback.back();
+    playback.forward();
+    playback.forward();
+    expect(playback.index).toBe(index);
+    expect(playback.frame).toEqual(here);
+  });
+
+  it('stops at both ends, restarts, and jumps', () => {
+    const playback = new Playback(buildTimeline(chart, 2));
+    playback.back();
+    expect(playback.index).toBe(0);
+    playback.jumpToLayer(3);
+    expect(playback.frame).toEqual({ node: 'ln1', layer: 3, step: 0 });
+    playback.jumpToStep(1);
+    expect(playback.frame).toEqual({ node: 'embed', layer: null, step: 1 });
+    playback.toEnd();
+    expect(playback.frame.node).toBe('end');
+    playback.forward();
+    expect(playback.frame.node).toBe('end');
+    playback.restart();
+    expect(playback.index).toBe(0);
+  });
+});

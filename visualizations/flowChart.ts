@@ -1,0 +1,166 @@
+import { select } from 'd3-selection';
+import { line } from 'd3-shape';
+import 'd3-transition';
+import { FAMILY_COLORS } from './familyColors';
+import { drawMiniViz, MINI_WIDTH, type MiniViz } from './miniViz';
+import { DEFAULT_METRICS, edgeRoute, placeNodes, type LayoutNode, type PlacedNode } from './flowLayout';
+
+export interface FlowChartNode extends LayoutNode {
+  family: string;
+  label: string;
+}
+
+export interface FlowChartEdge {
+  from: string;
+  to: string;
+  loop?: 'layer' | 'token';
+  /** The decision's answer along this edge, already translated ("yes" / "是"). */
+  answer?: string;
+}
+
+export interface FlowChartData {
+  nodes: FlowChartNode[];
+  edges: FlowChartEdge[];
+  active: string | null;
+  /** The box whose detail view is open. */
+  selected?: string | null;
+  /** Text beside a node whatever is active: the loop counters at the decisions. */
+  counters: Record<string, string>;
+  /** The active node's live values: the tensor's shape (e.g. `[7 × 128]`) and a small picture of them. */
+  annotation: { shape: string; mini: MiniViz | null } | null;
+}
+
+export interface FlowChartOptions {
+  onSelect?: (id: string) => void;
+  /** No moving dot and instant highlights (prefers-reduced-motion). */
+  reducedMotion?: boolean;
+  /** Accessible name of the chart. */
+  title?: string;
+  /** Milliseconds for the dot that carries the data along an edge. */
+  duration?: number;
+}
+
+const routeLine = line();
+
+/** The program flow chart: boxes, diamonds, the two loops, the active box lit, live values beside it.
+ * Framework-free; update() moves the highlight and the annotation without rebuilding the boxes. */
+export function renderFlowChart(container: HTMLElement, data: FlowChartData, options: FlowChartOptions = {}) {
+  const svg = select(container).append('svg').attr('class', 'flow-chart').attr('role', 'group');
+  const title = svg.append('title');
+  const defs = svg.append('defs');
+  defs.append('marker').attr('id', 'flow-arrow').attr('viewBox', '0 0 10 10').attr('refX', 9).attr('refY', 5)
+    .attr('markerWidth', 7).attr('markerHeight', 7).attr('orient', 'auto-start-reverse')
+    .append('path').attr('d', 'M0,0 L10,5 L0,10 z').attr('class', 'arrow-head');
+  const edgeLayer = svg.append('g').attr('class', 'edges');
+  const nodeLayer = svg.append('g').attr('class', 'nodes');
+  const counterLayer = svg.append('g').attr('class', 'counters');
+  const annotation = svg.append('g').attr('class', 'annotation');
+  const dot = svg.append('circle').attr('class', 'data-dot').attr('r', 5).attr('opacity', 0);
+  let placed = new Map<string, PlacedNode>();
+  let previousActive: string | null = null;
+  let structureKey = '';
+
+  function drawStructure(next: FlowChartData) {
+    const layout = placeNodes(next.nodes);
+    placed = new Map(layout.nodes.map((node) => [node.id, node]));
+    svg.attr('width', layout.width).attr('height', layout.height).attr('viewBox', `0 0 ${layout.width} ${layout.height}`);
+
+    const edges = edgeLayer.selectAll<SVGGElement, FlowChartEdge>('g.edge').data(next.edges, (e) => `${e.from}>${e.to}`).join((enter) => {
+      const g = enter.append('g').attr('class', 'edge');
+      g.append('path').attr('marker-end', 'url(#flow-arrow)');
+      g.append('text').attr('class', 'answer');
+      return g;
+    });
+    edges.attr('data-edge', (e) => `${e.from}>${e.to}`).classed('loop', (e) => Boolean(e.loop));
+    edges.select('path').attr('d', (e) => routeLine(edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop)));
+    edges.select('text.answer').text((e) => e.answer ?? '').each(function (e) {
+      const [x, y] = edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop)[1]!;
+      select(this).attr('x', x + 4).attr('y', y - 4);
+    });
+
+    const nodes = nodeLayer.selectAll<SVGGElement, FlowChartNode>('g.node').data(next.nodes, (n) => n.id).join((enter) => {
+      const g = enter.append('g').attr('class', 'node').attr('tabindex', 0).attr('role', 'button');
+      g.append('path').attr('class', 'shape');
+      g.append('text').attr('class', 'label').attr('text-anchor', 'middle').attr('dy', '0.35em');
+      g.on('click', (_, n) => options.onSelect?.(n.id));
+      g.on('keydown', (event: KeyboardEvent, n) => {
+        if (event.key === 'Enter') options.onSelect?.(n.id);
+      });
+      return g;
+    });
+    nodes
+      .attr('data-node', (n) => n.id)
+      .attr('aria-label', (n) => n.label)
+      .attr('transform', (n) => `translate(${placed.get(n.id)!.x}, ${placed.get(n.id)!.y})`)
+      .style('--family-color', (n) => FAMILY_COLORS[n.family] ?? '#999');
+    nodes.select('path.shape').attr('d', (n) => shapePath(placed.get(n.id)!));
+    nodes.select('text.label').attr('x', DEFAULT_METRICS.nodeWidth / 2).attr('y', (n) => placed.get(n.id)!.height / 2).text((n) => n.label);
+  }
+
+  function update(next: FlowChartData, nextOptions: FlowChartOptions = options) {
+    options = nextOptions;
+    title.text(options.title ?? '');
+    const key = next.nodes.map((n) => `${n.id}:${n.label}`).join('|') + next.edges.map((e) => e.answer ?? '').join('|');
+    if (key !== structureKey) {
+      drawStructure(next);
+      structureKey = key;
+    }
+    nodeLayer.selectAll<SVGGElement, FlowChartNode>('g.node').classed('active', (n) => n.id === next.active).attr('aria-current', (n) => (n.id === next.active ? 'step' : null))
+      .classed('selected', (n) => n.id === next.selected);
+
+    const counters = counterLayer.selectAll<SVGTextElement, [string, string]>('text').data(Object.entries(next.counters), (d) => d[0]).join('text');
+    counters.attr('class', 'counter').attr('data-counter', (d) => d[0]).text((d) => d[1]).each(function ([id]) {
+      const node = placed.get(id);
+      if (node) select(this).attr('x', node.x + node.width + 8).attr('y', node.y + node.height / 2 - 8);
+    });
+
+    drawAnnotation(next);
+    moveDot(next.active);
+  }
+
+  function drawAnnotation(next: FlowChartData) {
+    annotation.selectAll('*').remove();
+    const node = next.active ? placed.get(next.active) : undefined;
+    if (!node || !next.annotation) return;
+    const hasCounter = next.active! in next.counters;
+    const top = node.y + (hasCounter ? node.height / 2 + 6 : 0);
+    const group = annotation.attr('transform', `translate(${node.x + node.width + 8}, ${top})`);
+    group.append('text').attr('class', 'shape-label').attr('y', 11).text(next.annotation.shape);
+    if (next.annotation.mini) {
+      const mini = group.append('g').attr('class', `mini mini-${next.annotation.mini.kind}`).attr('transform', 'translate(0, 16)');
+      drawMiniViz(mini, next.annotation.mini);
+    }
+  }
+
+  function moveDot(active: string | null) {
+    const from = previousActive;
+    previousActive = active;
+    if (options.reducedMotion || !from || !active || from === active) return dot.attr('opacity', 0);
+    const path = edgeLayer.select<SVGPathElement>(`g.edge[data-edge="${from}>${active}"] path`).node();
+    if (!path || typeof path.getTotalLength !== 'function') return dot.attr('opacity', 0);
+    const length = path.getTotalLength();
+    dot.interrupt().attr('opacity', 1).transition().duration(options.duration ?? 220)
+      .attrTween('transform', () => (t: number) => {
+        const point = path.getPointAtLength(t * length);
+        return `translate(${point.x}, ${point.y})`;
+      })
+      .on('end', () => dot.attr('opacity', 0));
+  }
+
+  update(data, options);
+  return {
+    update,
+    destroy: () => svg.remove(),
+    /** The box's position, so the page can scroll it into view. */
+    nodeBox: (id: string) => placed.get(id) ?? null,
+  };
+}
+
+function shapePath(node: PlacedNode): string {
+  const { width: w, height: h } = node;
+  if (node.shape === 'decision') return `M${w / 2},0 L${w},${h / 2} L${w / 2},${h} L0,${h / 2} Z`;
+  const r = node.shape === 'terminal' ? h / 2 : 5;
+  return `M${r},0 H${w - r} A${r},${r} 0 0 1 ${w},${r} V${h - r} A${r},${r} 0 0 1 ${w - r},${h} H${r} A${r},${r} 0 0 1 0,${h - r} V${r} A${r},${r} 0 0 1 ${r},0 Z`;
+}
+
+export { MINI_WIDTH };

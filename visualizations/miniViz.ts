@@ -1,0 +1,76 @@
+import type { Selection } from 'd3-selection';
+import { scaleLinear } from 'd3-scale';
+import { interpolateRdBu, interpolateBlues } from 'd3-scale-chromatic';
+
+/** The small live values drawn beside the active box of the flow chart. */
+export type MiniViz =
+  | { kind: 'sparkline'; values: number[] }
+  | { kind: 'heatmap'; rows: number; cols: number; values: number[] }
+  | { kind: 'bars'; items: { label: string; value: number; highlight?: boolean }[] }
+  | { kind: 'tokens'; items: { label: string; color: string }[] };
+
+export const MINI_WIDTH = 96;
+
+/** Draws `viz` into `group` (emptied first); returns the height used. Diverging values use one scale centred on 0
+ * (red–blue), probabilities one sequential scale from 0 to 1 (blues), as everywhere in the app. */
+export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefined>, viz: MiniViz): number {
+  group.selectAll('*').remove();
+  switch (viz.kind) {
+    case 'sparkline': {
+      const height = 26;
+      const extent = Math.max(1e-9, ...viz.values.map(Math.abs));
+      const x = scaleLinear().domain([0, Math.max(1, viz.values.length - 1)]).range([0, MINI_WIDTH]);
+      const y = scaleLinear().domain([-extent, extent]).range([height, 0]);
+      group.append('line').attr('x1', 0).attr('x2', MINI_WIDTH).attr('y1', y(0)).attr('y2', y(0)).attr('class', 'mini-axis');
+      const barWidth = Math.max(0.5, MINI_WIDTH / viz.values.length);
+      group
+        .selectAll('rect')
+        .data(viz.values)
+        .join('rect')
+        .attr('x', (_, i) => x(i))
+        .attr('width', barWidth)
+        .attr('y', (v) => Math.min(y(v), y(0)))
+        .attr('height', (v) => Math.abs(y(v) - y(0)))
+        .attr('fill', (v) => interpolateRdBu(0.5 - (0.5 * v) / extent));
+      return height;
+    }
+    case 'heatmap': {
+      const cell = Math.max(1, Math.min(10, Math.floor(MINI_WIDTH / Math.max(viz.cols, 1)), Math.floor(64 / Math.max(viz.rows, 1))));
+      group
+        .selectAll('rect')
+        .data(viz.values)
+        .join('rect')
+        .attr('x', (_, i) => (i % viz.cols) * cell)
+        .attr('y', (_, i) => Math.floor(i / viz.cols) * cell)
+        .attr('width', cell)
+        .attr('height', cell)
+        .attr('fill', (v) => interpolateBlues(Math.max(0, Math.min(1, v))));
+      return viz.rows * cell;
+    }
+    case 'bars': {
+      const row = 13;
+      const max = Math.max(1e-9, ...viz.items.map((item) => item.value));
+      const rows = group.selectAll('g').data(viz.items).join('g').attr('transform', (_, i) => `translate(0, ${i * row})`);
+      rows.append('text').attr('x', 44).attr('y', row - 3).attr('text-anchor', 'end').attr('class', 'mini-label').text((item) => item.label);
+      rows.append('rect').attr('x', 48).attr('y', 2).attr('height', row - 4).attr('width', (item) => Math.max(1, (item.value / max) * (MINI_WIDTH - 48)))
+        .attr('fill', (item) => (item.highlight ? '#e15759' : '#9aa5b1'));
+      return viz.items.length * row;
+    }
+    case 'tokens': {
+      let x = 0;
+      let y = 0;
+      for (const item of viz.items) {
+        const width = Math.min(MINI_WIDTH, 8 + item.label.length * 7);
+        if (x + width > MINI_WIDTH && x > 0) {
+          x = 0;
+          y += 16;
+        }
+        const chip = group.append('g').attr('transform', `translate(${x}, ${y})`);
+        chip.append('rect').attr('width', width - 2).attr('height', 14).attr('rx', 3).attr('fill', 'none').attr('stroke', item.color);
+        chip.append('text').attr('x', 4).attr('y', 11).attr('class', 'mini-label').text(item.label);
+        x += width;
+      }
+      return y + 16;
+    }
+  }
+}
