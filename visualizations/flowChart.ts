@@ -74,8 +74,12 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
     edges.attr('data-edge', (e) => `${e.from}>${e.to}`).classed('loop', (e) => Boolean(e.loop));
     edges.select('path').attr('d', (e) => routeLine(edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop)));
     edges.select('text.answer').text((e) => e.answer ?? '').each(function (e) {
-      const [x, y] = edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop)[1]!;
-      select(this).attr('x', x + 4).attr('y', y - 4);
+      const route = edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop);
+      const [x0, y0] = route[0]!;
+      const [x1, y1] = route[1]!;
+      // Straight down out of a diamond: the answer sits beside the arrow; out of its side: above the arrow.
+      if (x0 === x1) select(this).attr('x', x0 + 6).attr('y', y0 + 12);
+      else select(this).attr('x', Math.min(x0, x1) + 4).attr('y', y1 - 4);
     });
 
     const nodes = nodeLayer.selectAll<SVGGElement, FlowChartNode>('g.node').data(next.nodes, (n) => n.id).join((enter) => {

@@ -8,7 +8,7 @@ export const flowEn = {
   'flow.node.posEmbed': 'Pos. embedding W_pos',
   'flow.node.residual': 'Residual stream x',
   'flow.node.ln1': 'LayerNorm 1',
-  'flow.node.qkv': 'Linear → Q, K, V',
+  'flow.node.qkv': 'Q, K, V · {heads} heads',
   'flow.node.scores': 'Scores Q·Kᵀ / √d',
   'flow.node.mask': 'Causal mask',
   'flow.node.softmax': 'Softmax → pattern',

@@ -9,7 +9,7 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'flow.node.posEmbed': '位置编码 W_pos',
   'flow.node.residual': '残差流 x',
   'flow.node.ln1': '层归一化 1',
-  'flow.node.qkv': '线性变换 → Q、K、V',
+  'flow.node.qkv': 'Q、K、V · {heads} 个头',
   'flow.node.scores': '注意力分数 Q·Kᵀ / √d',
   'flow.node.mask': '因果掩码',
   'flow.node.softmax': 'Softmax → 注意力权重',

@@ -1,0 +1,45 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { renderFlowChart, type FlowChartData } from '../../visualizations/flowChart';
+import { gpt2FlowChart } from '../../src/flow/chart';
+
+function chartData(layers: number, active: string | null): FlowChartData {
+  const chart = gpt2FlowChart({ nLayer: layers, nHead: 4 });
+  return {
+    nodes: chart.nodes.map((node) => ({ id: node.id, shape: node.shape, family: node.family, label: node.id, column: node.region === 'layer' ? 'right' : 'left' })),
+    edges: chart.edges.map((edge) => ({ ...edge, answer: edge.answer })),
+    active,
+    counters: { moreLayers: 'layer 1 / 4', done: 'token 1 / 3' },
+    annotation: active ? { shape: '[7 × 128]', mini: { kind: 'sparkline', values: [1, -2, 3] } } : null,
+  };
+}
+
+describe('flow chart renderer', () => {
+  it('draws every box, every edge (two of them loops), the counters and the active box’s values', () => {
+    const container = document.createElement('div');
+    renderFlowChart(container, chartData(4, 'embed'));
+    expect(container.querySelectorAll('g.node')).toHaveLength(27);
+    expect(container.querySelectorAll('g.edge')).toHaveLength(28);
+    expect(container.querySelectorAll('g.edge.loop')).toHaveLength(2);
+    expect(container.querySelectorAll('g.node.active')).toHaveLength(1);
+    expect(container.querySelector('g.node.active')!.getAttribute('data-node')).toBe('embed');
+    expect(container.querySelector('text[data-counter=moreLayers]')!.textContent).toBe('layer 1 / 4');
+    expect(container.querySelector('text.shape-label')!.textContent).toBe('[7 × 128]');
+    expect(container.querySelectorAll('.mini-sparkline rect')).toHaveLength(3);
+    expect(container.querySelectorAll('g.node[data-node=moreLayers] path')[0]!.getAttribute('d')).toMatch(/^M\d+(\.\d+)?,0 L/);
+  });
+
+  it('moves the highlight without re-creating the boxes, and reports clicks', () => {
+    const container = document.createElement('div');
+    const clicked: string[] = [];
+    const chart = renderFlowChart(container, chartData(4, 'embed'), { onSelect: (id) => clicked.push(id), reducedMotion: true });
+    const box = container.querySelector('g.node[data-node=softmax]');
+    chart.update(chartData(4, 'softmax'), { onSelect: (id) => clicked.push(id), reducedMotion: true });
+    expect(container.querySelector('g.node[data-node=softmax]')).toBe(box);
+    expect(container.querySelector('g.node.active')!.getAttribute('data-node')).toBe('softmax');
+    box!.dispatchEvent(new Event('click'));
+    expect(clicked).toEqual(['softmax']);
+    chart.destroy();
+    expect(container.querySelector('svg')).toBeNull();
+  });
+});
