@@ -2,7 +2,9 @@ import { EngineClient } from '../engine/client';
 import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
 import type { FileProgress } from '../engine/models/folder';
 import type { LoadResult } from '../engine/protocol';
+import type { LensParameters } from '../engine/lens';
 import type { BackendRequest } from '../engine/runtime';
+import type { TokenInfo } from '../engine/tokenizer';
 import type { SamplingSettings } from '../engine/sampling';
 import { addForward, newTrace, type StopReason, type Trace } from '../engine/trace';
 
@@ -34,6 +36,8 @@ export class RunState {
   modelError = $state.raw<EngineErrorData | null>(null);
   runError = $state.raw<EngineErrorData | null>(null);
   notices = $state.raw<Notice[]>([]);
+  /** The final LayerNorm and W_E of the loaded model, for the logit lens and embedding neighbours. */
+  lens = $state.raw<LensParameters | null>(null);
   /** Runs finished so far (whatever their ending): lets tests and the UI tell one run's end from the next. */
   completedRuns = $state(0);
   private rngState = 0;
@@ -50,6 +54,7 @@ export class RunState {
     this.modelUrl = url;
     try {
       this.model = await this.client.call({ type: 'load', baseUrl: url, backend }, { onProgress: (p) => (this.progress = p) });
+      this.lens = await this.client.call({ type: 'lens' });
       return true;
     } catch (error) {
       this.modelError = toErrorData(error);
@@ -68,6 +73,11 @@ export class RunState {
   async step(prompt: string, settings: RunSettings): Promise<void> {
     const fresh = !this.trace || this.trace.prompt !== prompt || this.trace.stopReason === 'eos' || this.trace.stopReason === 'context-full';
     await this.run(prompt, settings, 1, fresh);
+  }
+
+  /** Labels for vocabulary ids the Trace does not hold (e.g. embedding neighbours). */
+  async describe(ids: number[]): Promise<TokenInfo[]> {
+    return this.client ? this.client.call({ type: 'describe', ids }) : [];
   }
 
   stop(): void {

@@ -2,10 +2,12 @@ import { en as baseEn } from './en';
 import { zhCN as baseZhCN } from './zh-CN';
 import { flowEn } from './flow.en';
 import { flowZhCN } from './flow.zh-CN';
+import { viewsEn } from './views.en';
+import { viewsZhCN } from './views.zh-CN';
 
-const en = { ...baseEn, ...flowEn };
+const en = { ...baseEn, ...flowEn, ...viewsEn };
 export type MessageKey = keyof typeof en;
-const zhCN: Record<MessageKey, string> = { ...baseZhCN, ...flowZhCN };
+const zhCN: Record<MessageKey, string> = { ...baseZhCN, ...flowZhCN, ...viewsZhCN };
 
 export type Locale = 'zh-CN' | 'en';
 const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

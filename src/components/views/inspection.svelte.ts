@@ -1,0 +1,26 @@
+import type { NodeId } from '../../flow/chart';
+
+export type ViewTab = 'tokens' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling';
+export const VIEW_TABS: ViewTab[] = ['tokens', 'embedding', 'attention', 'mlp', 'lens', 'sampling'];
+
+/** The view that answers the question a box raises. */
+export function tabForNode(node: NodeId): ViewTab {
+  if (node === 'start' || node === 'input' || node === 'tokenize') return 'tokens';
+  if (node === 'embed' || node === 'posEmbed' || node === 'residual') return 'embedding';
+  if (['ln1', 'qkv', 'scores', 'mask', 'softmax', 'weightedSum', 'outProj', 'residAdd1'].includes(node)) return 'attention';
+  if (['ln2', 'mlp', 'residAdd2'].includes(node)) return 'mlp';
+  if (['moreLayers', 'lnFinal', 'unembed'].includes(node)) return 'lens';
+  return 'sampling';
+}
+
+/** What the learner is looking at in the detail views: one layer, one head, one query position (and key). */
+export class Inspection {
+  tab = $state<ViewTab>('attention');
+  layer = $state(0);
+  head = $state(0);
+  /** null follows the newest position. */
+  position = $state<number | null>(null);
+  key = $state<number | null>(null);
+  /** null follows the newest step. */
+  step = $state<number | null>(null);
+}

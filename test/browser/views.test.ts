@@ -1,0 +1,133 @@
+// The detail views in Chromium on the embedded model: every number shown equals the Trace's own tensors.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openApp, waitForRuns } from './browser';
+
+describe('detail views in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch();
+    page = await openApp(browser, { backend: 'wasm', query: { prompt: 'Lily had a red ball. Lily', max: '6', t: '0.7', k: '30', p: '0.9', seed: '3', frame: '3' } });
+    await waitForRuns(page, 1);
+  });
+  afterAll(async () => browser?.close());
+
+  it('attention: for every layer and head, the worked-out Q·K/√d equals the captured score and the cells hold the Trace’s pattern', async () => {
+    await page.click('button[data-tab=attention]');
+    const config = await page.evaluate(() => (window as any).__flow.run.trace.config);
+    for (let layer = 0; layer < config.nLayer; layer++) {
+      for (let head = 0; head < config.nHead; head++) {
+        await page.selectOption('[data-view=attention] select[data-pick=layer]', { value: String(layer) });
+        await page.selectOption('[data-view=attention] select[data-pick=head]', { value: String(head) });
+        const cells = page.locator('[data-view=attention] svg.heatmap rect.cell, [data-view=attention] svg.heatmap rect.masked');
+        const n = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.run.trace));
+        expect(await cells.count()).toBe(n * n);
+        // Click the cell (query n-1, key 1) and compare the worked example with the captured tensors.
+        await cells.nth((n - 1) * n + 1).click();
+        const shown = page.locator('[data-testid=captured-score]');
+        const captured = Number(await shown.getAttribute('data-value'));
+        const computed = Number(await shown.getAttribute('data-computed'));
+        const expected = await page.evaluate(([l, h, q, k]) => {
+          const trace = (window as any).__flow.run.trace;
+          const row = trace.rows[`blocks.${l}.attn.hook_attn_scores_unmasked`][q];
+          const pattern = trace.rows[`blocks.${l}.attn.hook_pattern`][q];
+          const width = row.length / trace.config.nHead;
+          return { score: row[h * width + k], weight: pattern[h * (pattern.length / trace.config.nHead) + k] };
+        }, [layer, head, n - 1, 1]);
+        expect(captured).toBeCloseTo(expected.score, 6);
+        expect(Math.abs(computed - expected.score)).toBeLessThan(1e-4);
+        const title = await cells.nth((n - 1) * n + 1).locator('title').textContent();
+        expect(Number(title!.split(': ').pop())).toBeCloseTo(expected.weight, 6);
+      }
+    }
+  });
+
+  it('attention: the masked scores show −∞ above the diagonal', async () => {
+    await page.selectOption('[data-view=attention] select[data-pick=show]', 'masked');
+    await expect(page.locator('[data-view=attention] svg.heatmap rect.masked').count()).resolves.toBeGreaterThan(0);
+    const first = await page.locator('[data-view=attention] svg.heatmap rect').nth(1).locator('title').textContent();
+    expect(first).toMatch(/−∞$/);
+    await page.selectOption('[data-view=attention] select[data-pick=show]', 'pattern');
+  });
+
+  it('the logit lens’ last layer equals the model’s actual next-token distribution', async () => {
+    await page.click('button[data-tab=lens]');
+    const config = await page.evaluate(() => (window as any).__flow.run.trace.config);
+    const last = page.locator(`[data-view=lens] tr[data-hook="blocks.${config.nLayer - 1}.hook_resid_post"] .candidate`);
+    await expect(last.count()).resolves.toBe(5);
+    const shown = await last.evaluateAll((nodes) => nodes.map((n) => ({ id: Number(n.getAttribute('data-id')), p: Number(n.getAttribute('data-p')) })));
+    const actual = await page.evaluate(() => {
+      const trace = (window as any).__flow.run.trace;
+      const n = (window as any).__flow.computedPositions(trace);
+      const logits: Float32Array = trace.rows['logits'][n - 1];
+      const max = Math.max(...logits);
+      const exp = Array.from(logits, (v) => Math.exp(v - max));
+      const sum = exp.reduce((a, b) => a + b, 0);
+      return exp.map((v, id) => ({ id, p: v / sum })).sort((a, b) => b.p - a.p).slice(0, 5);
+    });
+    expect(shown.map((c) => c.id)).toEqual(actual.map((c) => c.id));
+    shown.forEach((c, i) => expect(Math.abs(c.p - actual[i]!.p)).toBeLessThan(1e-4));
+  });
+
+  it('MLP: for every layer the top neurons and their values are the Trace’s', async () => {
+    await page.click('button[data-tab=mlp]');
+    const layers = await page.evaluate(() => (window as any).__flow.run.trace.config.nLayer);
+    for (let layer = 0; layer < layers; layer++) {
+      await page.selectOption('[data-view=mlp] select[data-pick=layer]', { value: String(layer) });
+      const rows = await page.locator('[data-view=mlp] tr[data-neuron]').evaluateAll((nodes) => nodes.map((n) => ({ neuron: Number(n.getAttribute('data-neuron')), post: Number(n.querySelectorAll('td')[2]!.getAttribute('title')) })));
+      const expected = await page.evaluate((l) => {
+        const trace = (window as any).__flow.run.trace;
+        const n = (window as any).__flow.computedPositions(trace);
+        const post: Float32Array = trace.rows[`blocks.${l}.mlp.hook_post`][n - 1];
+        return Array.from(post, (v, i) => ({ neuron: i, post: v })).sort((a, b) => b.post - a.post || a.neuron - b.neuron).slice(0, 8);
+      }, layer);
+      expect(rows).toEqual(expected);
+    }
+    await expect(page.locator('[data-view=mlp] svg.gelu circle.neuron.top').count()).resolves.toBe(8);
+  });
+
+  it('sampling: re-sampling with other settings keeps the counts they imply, without running the model', async () => {
+    await page.click('button[data-tab=sampling]');
+    const view = page.locator('[data-view=sampling]');
+    await expect(view.getAttribute('data-kept-k')).resolves.toBe('30');
+    await page.fill('[data-view=sampling] input[data-replay=topK]', '5');
+    await expect(view.getAttribute('data-kept-k')).resolves.toBe('5');
+    expect(Number(await view.getAttribute('data-kept-p'))).toBeLessThanOrEqual(5);
+    await page.fill('[data-view=sampling] input[data-replay=topK]', '0');
+    await expect(view.getAttribute('data-kept-k')).resolves.toBe(String(await page.evaluate(() => (window as any).__flow.run.trace.config.vocabSize)));
+    await expect(page.locator('[data-view=sampling] g.candidate').count()).resolves.toBe(12);
+  });
+
+  it('embedding and tokens: the strips are the Trace’s vectors; every token is listed', async () => {
+    await page.click('button[data-tab=embedding]');
+    await expect(page.locator('[data-view=embedding] svg.vector-strip g.row').count()).resolves.toBe(3);
+    await page.waitForFunction(() => document.querySelectorAll('[data-view=embedding] .neighbours li').length === 8);
+    const title = await page.locator('[data-view=embedding] svg.vector-strip g.row').first().locator('rect').nth(5).locator('title').textContent();
+    const expected = await page.evaluate(() => {
+      const trace = (window as any).__flow.run.trace;
+      const n = (window as any).__flow.computedPositions(trace);
+      return trace.rows['hook_embed'][n - 1][5];
+    });
+    expect(Number(title!.split(' = ').pop())).toBeCloseTo(expected, 6);
+    await page.click('button[data-tab=tokens]');
+    const count = await page.evaluate(() => (window as any).__flow.run.trace.tokens.length);
+    await expect(page.locator('[data-view=tokens] tbody tr').count()).resolves.toBe(count);
+  });
+
+  it('exports the shown tensor as CSV and .npy, and the view as SVG', async () => {
+    await page.click('button[data-tab=attention]');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-view=attention] button[data-download=csv]')]);
+    const rows = (await readFile((await csv.path())!, 'utf8')).trim().split('\n');
+    const n = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.run.trace));
+    expect(rows).toHaveLength(n);
+    const [npy] = await Promise.all([page.waitForEvent('download'), page.click('[data-view=attention] button[data-download=npy]')]);
+    const bytes = await readFile((await npy.path())!);
+    expect(bytes.subarray(1, 6).toString()).toBe('NUMPY');
+    expect(bytes.toString('latin1', 10, 80)).toContain(`'shape': (${n}, ${n})`);
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('[data-view=attention] button[data-download=svg]')]);
+    expect(await readFile((await svg.path())!, 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+});

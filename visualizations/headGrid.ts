@@ -1,0 +1,69 @@
+import { select } from 'd3-selection';
+import { probabilityColor } from './scales';
+
+export interface HeadGridData {
+  layers: number;
+  heads: number;
+  /** Tokens per side of each pattern. */
+  n: number;
+  /** patterns[layer][head]: [n × n] row-major attention weights. */
+  patterns: ArrayLike<number>[][];
+  selected: { layer: number; head: number };
+}
+
+const SIZE = 64;
+
+/** Every layer × head's attention pattern in miniature (the model view), to spot heads with clear shapes:
+ * a diagonal (previous token), a first column (first token), stripes (copying). Large inputs are averaged into
+ * at most SIZE × SIZE blocks, so the thumbnail stays readable. */
+export function renderHeadGrid(container: HTMLElement, data: HeadGridData, options: { onSelect?: (layer: number, head: number) => void; title?: string } = {}) {
+  const svg = select(container).append('svg').attr('class', 'head-grid').attr('role', 'img');
+  const title = svg.append('title');
+
+  function update(next: HeadGridData, nextOptions = options) {
+    options = nextOptions;
+    title.text(nextOptions.title ?? '');
+    const blocks = Math.min(next.n, SIZE);
+    const cell = SIZE / blocks;
+    const gap = 10;
+    const width = 24 + next.heads * (SIZE + gap);
+    const height = 16 + next.layers * (SIZE + gap);
+    svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
+    svg.selectAll('g.thumb').remove();
+    svg.selectAll('text.axis').remove();
+    for (let layer = 0; layer < next.layers; layer++) {
+      svg.append('text').attr('class', 'axis').attr('x', 0).attr('y', 16 + layer * (SIZE + gap) + SIZE / 2).attr('dy', '0.35em').text(`L${layer + 1}`);
+      for (let head = 0; head < next.heads; head++) {
+        const g = svg.append('g').attr('class', 'thumb').attr('data-layer', layer).attr('data-head', head)
+          .attr('transform', `translate(${24 + head * (SIZE + gap)}, ${16 + layer * (SIZE + gap)})`)
+          .classed('selected', layer === next.selected.layer && head === next.selected.head)
+          .style('cursor', 'pointer').on('click', () => options.onSelect?.(layer, head));
+        g.append('title').text(`layer ${layer + 1}, head ${head + 1}`);
+        const pattern = next.patterns[layer]![head]!;
+        for (let by = 0; by < blocks; by++) {
+          for (let bx = 0; bx <= by; bx++) {
+            // Average the block of rows/columns this thumbnail cell covers.
+            const r0 = Math.floor((by * next.n) / blocks), r1 = Math.floor(((by + 1) * next.n) / blocks);
+            const c0 = Math.floor((bx * next.n) / blocks), c1 = Math.floor(((bx + 1) * next.n) / blocks);
+            let sum = 0;
+            let count = 0;
+            for (let r = r0; r < r1; r++) {
+              for (let c = c0; c < Math.min(c1, r + 1); c++) {
+                sum += pattern[r * next.n + c]!;
+                count++;
+              }
+            }
+            g.append('rect').attr('x', bx * cell).attr('y', by * cell).attr('width', cell).attr('height', cell).attr('fill', probabilityColor(sum / Math.max(1, count)));
+          }
+        }
+        g.append('rect').attr('class', 'frame').attr('width', SIZE).attr('height', SIZE).attr('fill', 'none');
+      }
+    }
+    for (let head = 0; head < next.heads; head++) {
+      svg.append('text').attr('class', 'axis').attr('x', 24 + head * (SIZE + gap) + SIZE / 2).attr('y', 10).attr('text-anchor', 'middle').text(`H${head + 1}`);
+    }
+  }
+
+  update(data, options);
+  return { update, destroy: () => svg.remove() };
+}

@@ -1,0 +1,20 @@
+import type { Selection } from 'd3-selection';
+import { formatValue } from './scales';
+
+/** A colour legend with numbers at both ends and the middle: every colour scale shows one. */
+export function drawLegend(
+  group: Selection<SVGGElement, unknown, null, undefined>,
+  color: (value: number) => string,
+  [min, max]: [number, number],
+  width = 160,
+) {
+  group.selectAll('*').remove();
+  const steps = 24;
+  for (let i = 0; i < steps; i++) {
+    const value = min + ((max - min) * (i + 0.5)) / steps;
+    group.append('rect').attr('x', (i * width) / steps).attr('width', width / steps + 0.5).attr('height', 8).attr('fill', color(value));
+  }
+  const ticks: [number, number][] = [[0, min], [width / 2, (min + max) / 2], [width, max]];
+  group.selectAll('text').data(ticks).join('text').attr('class', 'legend-tick').attr('x', (d) => d[0]).attr('y', 20)
+    .attr('text-anchor', (_, i) => (i === 0 ? 'start' : i === 2 ? 'end' : 'middle')).text((d) => formatValue(d[1]));
+}
