@@ -36,7 +36,7 @@ describe('detail views in Chromium', () => {
           const pattern = trace.rows[`blocks.${l}.attn.hook_pattern`][q];
           const width = row.length / trace.config.nHead;
           return { score: row[h * width + k], weight: pattern[h * (pattern.length / trace.config.nHead) + k] };
-        }, [layer, head, n - 1, 1]);
+        }, [layer, head, n - 1, 1] as [number, number, number, number]);
         expect(captured).toBeCloseTo(expected.score, 6);
         expect(Math.abs(computed - expected.score)).toBeLessThan(1e-4);
         const title = await cells.nth((n - 1) * n + 1).locator('title').textContent();
