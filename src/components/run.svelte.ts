@@ -7,6 +7,7 @@ import type { BackendRequest } from '../engine/runtime';
 import type { TokenInfo } from '../engine/tokenizer';
 import type { SamplingSettings } from '../engine/sampling';
 import { addForward, newTrace, type StopReason, type Trace } from '../engine/trace';
+import { describePieces, type TokenInfo as PieceInfo } from '../engine/tokenPieces';
 
 export const EMBEDDED_MODEL = { name: 'flow-gpt2-tiny', url: `${import.meta.env.BASE_URL}models/flow-gpt2-tiny` };
 
@@ -41,6 +42,8 @@ export class RunState {
   /** Runs finished so far (whatever their ending): lets tests and the UI tell one run's end from the next. */
   completedRuns = $state(0);
   private rngState = 0;
+  /** Set by Stop; survives a worker restart (device loss), so the resumed run stops too. */
+  private stopRequested = false;
 
   constructor(private readonly backendRequest: BackendRequest) {}
 
@@ -81,12 +84,16 @@ export class RunState {
   }
 
   stop(): void {
+    this.stopRequested = true;
     this.client?.cancel();
   }
 
-  private async run(prompt: string, settings: RunSettings, maxNewTokens: number, fresh: boolean): Promise<void> {
+  private async run(prompt: string, rawSettings: RunSettings, maxNewTokens: number, fresh: boolean): Promise<void> {
     if (!this.client || !this.model || this.generating) return;
+    const settings = sanitizeSettings(rawSettings);
+    maxNewTokens = Math.min(maxNewTokens, settings.maxNewTokens);
     this.runError = null;
+    this.stopRequested = false;
     if (prompt.trim() === '') {
       this.runError = { code: 'prompt-empty', params: {} };
       this.completedRuns++;
@@ -97,9 +104,14 @@ export class RunState {
       if (fresh) await this.startTrace(prompt, settings);
       const trace = this.trace!;
       trace.settings = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
-      await this.continueRun(trace, settings, maxNewTokens);
+      await this.continueRun(trace, maxNewTokens, fresh);
     } catch (error) {
       this.runError = toErrorData(error);
+      if (this.runError.code === 'worker-crashed') {
+        // The worker is gone: offer the reload button instead of failing every later click.
+        this.modelError = this.runError;
+        this.model = null;
+      }
     } finally {
       this.generating = false;
       this.completedRuns++;
@@ -123,13 +135,15 @@ export class RunState {
 
   /** Generates on the current Trace; if the WebGPU device is lost, restarts the worker on WASM and goes on
    * from the tokens so far (the new worker recomputes them, then continues with the same random state). */
-  private async continueRun(trace: Trace, settings: RunSettings, maxNewTokens: number): Promise<void> {
+  private async continueRun(trace: Trace, maxNewTokens: number, fresh: boolean): Promise<void> {
     let remaining = maxNewTokens;
+    let reset = fresh;
     for (;;) {
+      if (this.stopRequested) return this.setStop(trace, 'stopped');
       const produced = trace.steps.length;
       try {
         const result = await this.client!.call(
-          { type: 'generate', ids: trace.tokens.map((token) => token.id), maxNewTokens: remaining, settings: trace.settings, rngState: this.rngState },
+          { type: 'generate', ids: trace.tokens.map((token) => token.id), maxNewTokens: remaining, settings: trace.settings, rngState: this.rngState, reset },
           {
             onForward: (record) => {
               addForward(trace, record);
@@ -138,6 +152,7 @@ export class RunState {
             onStep: (step, rngState) => {
               trace.steps.push(step);
               trace.tokens.push(step.token);
+              redescribeTail(trace.tokens);
               this.rngState = rngState;
               this.revision++;
             },
@@ -148,6 +163,7 @@ export class RunState {
       } catch (error) {
         if (!(error instanceof EngineError) || error.code !== 'device-lost') throw error;
         remaining -= trace.steps.length - produced;
+        reset = true;
         this.notices = [...this.notices, { kind: 'info', key: 'deviceLost', params: {} }];
         if (!(await this.load(this.modelUrl, this.modelName, 'wasm'))) throw new EngineError(this.modelError!.code, this.modelError!.params);
         this.model = { ...this.model!, choice: { backend: 'wasm', fallbackReason: 'device-lost' } };
@@ -159,7 +175,31 @@ export class RunState {
   }
 
   private setStop(trace: Trace, reason: StopReason): void {
+    if (this.stopRequested && reason === 'max-tokens') reason = 'stopped';
     trace.stopReason = reason;
     this.revision++;
   }
+}
+
+/** Settings as the engine needs them: an emptied or out-of-range field falls back to a safe value. */
+export function sanitizeSettings(settings: RunSettings): RunSettings {
+  const finite = (value: unknown, fallback: number, min: number, max: number) =>
+    typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+  return {
+    temperature: finite(settings.temperature, DEFAULT_SETTINGS.temperature, 0, 2),
+    topK: Math.round(finite(settings.topK, 0, 0, 1_000_000)),
+    topP: finite(settings.topP, 1, 0.01, 1),
+    seed: Math.round(finite(settings.seed, DEFAULT_SETTINGS.seed, 0, 2 ** 32 - 1)),
+    maxNewTokens: Math.round(finite(settings.maxNewTokens, DEFAULT_SETTINGS.maxNewTokens, 1, 1024)),
+  };
+}
+
+/** A generated token is described alone; a character split over several tokens (common in Chinese) only shows
+ * once its last byte arrives, so the last few tokens are described again together. */
+function redescribeTail(tokens: PieceInfo[]): void {
+  let from = Math.max(0, tokens.length - 8);
+  // Start at a token that begins a character (its first byte is not a UTF-8 continuation byte 10xxxxxx).
+  while (from > 0 && ((tokens[from]!.bytes[0] ?? 0) & 0xc0) === 0x80) from--;
+  const tail = describePieces(tokens.slice(from).map(({ id, piece }) => ({ id, piece })));
+  tokens.splice(from, tail.length, ...tail);
 }

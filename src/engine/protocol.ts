@@ -14,7 +14,7 @@ export type Request =
   | { id: number; type: 'load'; baseUrl: string; backend: BackendRequest }
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
-  | { id: number; type: 'generate'; ids: number[]; maxNewTokens: number; settings: SamplingSettings; rngState: number }
+  | { id: number; type: 'generate'; ids: number[]; maxNewTokens: number; settings: SamplingSettings; rngState: number; reset: boolean }
   | { id: number; type: 'recompute'; ids: number[] }
   | { id: number; type: 'lens' }
   | { id: number; type: 'loseDevice' };

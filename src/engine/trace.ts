@@ -95,10 +95,14 @@ export function assembled(trace: Trace, hook: string): { dims: number[]; data: F
   const heads = trace.config.nHead;
   const future = hook.endsWith('hook_pattern') ? 0 : -Infinity;
   const data = new Float32Array(heads * n * n).fill(future);
+  // Unmasked scores keep whatever future columns were computed (the prompt's pass scores every pair);
+  // cells never computed (a cached step scores only the keys so far) read −∞ like the masked ones.
+  const keepFuture = hook.endsWith('hook_attn_scores_unmasked');
   rows.forEach((row, p) => {
     const width = row.length / heads;
+    const last = keepFuture ? Math.min(width, n) - 1 : p;
     for (let h = 0; h < heads; h++) {
-      for (let k = 0; k <= p; k++) data[(h * n + p) * n + k] = row[h * width + k]!;
+      for (let k = 0; k <= last; k++) data[(h * n + p) * n + k] = row[h * width + k]!;
     }
   });
   return { dims: [heads, n, n], data };

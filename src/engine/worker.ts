@@ -57,6 +57,8 @@ async function handle(request: Request): Promise<unknown> {
       if (busy) throw new EngineError('busy');
       busy = true;
       cancelRequested = false;
+      // A new run must not reuse the cache of another whose tokens merely start the same way.
+      if (request.reset) generator.reset();
       try {
         return await generator.generate(
           request,
@@ -88,6 +90,7 @@ async function handle(request: Request): Promise<unknown> {
 }
 
 async function recompute(ids: number[]) {
+  if (busy) throw new EngineError('busy');
   const { folder, generator, session } = requireModel();
   const plainBytes = new Uint8Array(await (await fetch(folder.baseUrl.replace(/\/+$/, '') + '/' + FULL_GRAPH)).arrayBuffer());
   const providers = [session.choice.backend];

@@ -46,6 +46,19 @@ describe('app in Chromium', () => {
     expect(await steps(page)).toBe(2);
   });
 
+  it('a new prompt that starts like the last run recomputes every position (no stale cache)', async () => {
+    await setControls(page, 'Tom', { temperature: 0, maxNewTokens: 3 });
+    await clickAndWait(page, 'step');
+    await setControls(page, 'Tom and Mia', { temperature: 0, maxNewTokens: 3 });
+    await clickAndWait(page, 'generate');
+    const rows = await page.evaluate(() => {
+      const trace = (window as any).__flow.run.trace;
+      return { filled: trace.rows['logits'].filter(Boolean).length, computed: trace.rows['logits'].length, tokens: trace.tokens.length };
+    });
+    expect(rows.filled).toBe(rows.computed);
+    expect(rows.computed).toBe(rows.tokens - 1);
+  });
+
   it('stops mid-run when asked', async () => {
     await setControls(page, 'Once upon a time', { maxNewTokens: 1000, temperature: 1, topK: 0, topP: 1, seed: 5 });
     const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));

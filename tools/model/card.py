@@ -142,11 +142,11 @@ No outside text was used.
 {sample_text}
 ## An interpretable attention head
 
-- **Layer {look_layer}, head {look_head}** (counting from 0) looks back at a character's name: at a name that
+- **Layer {look_layer}, head {look_head}** (counting from 0; L{look_layer + 1} H{look_head + 1} in the app) looks back at a character's name: at a name that
   appeared earlier in the story, it puts {look_score:.0%} of its attention on that name's earlier occurrences (mean
   over 60 held-out stories). Open it in the app's attention view on a prompt such as
   `Lily had a red ball. Lily`.
-- **Layer {prev_layer}, head {prev_head}** is a previous-token head: {prev_score:.0%} of its attention, on average,
+- **Layer {prev_layer}, head {prev_head}** (L{prev_layer + 1} H{prev_head + 1} in the app) is a previous-token head: {prev_score:.0%} of its attention, on average,
   goes to the token just before.
 
 ## Rebuild
