@@ -12,6 +12,8 @@ export interface HeadGridData {
 }
 
 const SIZE = 64;
+/** At most this many blocks per side: keeps the DOM small for long inputs. */
+const MAX_BLOCKS = 24;
 
 /** Every layer × head's attention pattern in miniature (the model view), to spot heads with clear shapes:
  * a diagonal (previous token), a first column (first token), stripes (copying). Large inputs are averaged into
@@ -23,7 +25,7 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
   function update(next: HeadGridData, nextOptions = options) {
     options = nextOptions;
     title.text(nextOptions.title ?? '');
-    const blocks = Math.min(next.n, SIZE);
+    const blocks = Math.min(next.n, MAX_BLOCKS);
     const cell = SIZE / blocks;
     const gap = 10;
     const width = 24 + next.heads * (SIZE + gap);

@@ -16,6 +16,9 @@ export interface RunSettings extends SamplingSettings {
   maxNewTokens: number;
 }
 
+/** How often the detail views follow a run while it generates. */
+const VIEW_UPDATE_MS = 1000;
+
 export const DEFAULT_SETTINGS: RunSettings = { temperature: 0.8, topK: 40, topP: 0.95, seed: 42, maxNewTokens: 24 };
 
 /** A message for the learner: an i18n key's worth of data, shown next to where it happened. */
@@ -32,8 +35,12 @@ export class RunState {
   progress = $state.raw<FileProgress | null>(null);
   generating = $state(false);
   trace = $state.raw<Trace | null>(null);
-  /** Bumped whenever the Trace grows, so views that read it update. */
+  /** Bumped whenever the Trace grows, so what reads it updates (chips, status, the flow chart). */
   revision = $state(0);
+  /** The revision the heavy detail views show: follows `revision` at most once a second while generating (so the
+   * main thread stays free for the animation and the Stop button), and exactly once the run ends. */
+  viewRevision = $state(0);
+  private viewTimer: ReturnType<typeof setTimeout> | null = null;
   modelError = $state.raw<EngineErrorData | null>(null);
   runError = $state.raw<EngineErrorData | null>(null);
   notices = $state.raw<Notice[]>([]);
@@ -114,6 +121,7 @@ export class RunState {
       }
     } finally {
       this.generating = false;
+      this.viewRevision = this.revision;
       this.completedRuns++;
     }
   }
@@ -130,7 +138,7 @@ export class RunState {
       fallbackReason: model.choice.fallbackReason, settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP },
       seed: settings.seed, prompt, truncatedTokens: dropped, promptLength: ids.length - dropped, tokens: tokens.slice(dropped),
     });
-    this.revision++;
+    this.touch();
   }
 
   /** Generates on the current Trace; if the WebGPU device is lost, restarts the worker on WASM and goes on
@@ -147,14 +155,14 @@ export class RunState {
           {
             onForward: (record) => {
               addForward(trace, record);
-              this.revision++;
+              this.touch();
             },
             onStep: (step, rngState) => {
               trace.steps.push(step);
               trace.tokens.push(step.token);
               redescribeTail(trace.tokens);
               this.rngState = rngState;
-              this.revision++;
+              this.touch();
             },
           },
         );
@@ -174,10 +182,22 @@ export class RunState {
     }
   }
 
+  private touch(): void {
+    this.revision++;
+    if (!this.generating) {
+      this.viewRevision = this.revision;
+    } else if (!this.viewTimer) {
+      this.viewTimer = setTimeout(() => {
+        this.viewTimer = null;
+        this.viewRevision = this.revision;
+      }, VIEW_UPDATE_MS);
+    }
+  }
+
   private setStop(trace: Trace, reason: StopReason): void {
     if (this.stopRequested && reason === 'max-tokens') reason = 'stopped';
     trace.stopReason = reason;
-    this.revision++;
+    this.touch();
   }
 }
 

@@ -21,6 +21,7 @@ describe('app in Chromium', () => {
 
   it('opens with the example prompt already run', async () => {
     expect(await tokenCount(page)).toBeGreaterThan(await promptLength(page));
+    await page.click('button[data-tab=sampling]');
     await expect(page.locator('.bars g.bar').count()).resolves.toBe(10);
   });
 
