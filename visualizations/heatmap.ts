@@ -48,7 +48,11 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const width = LABEL_SPACE + next.cols * cell + 8;
     const height = LABEL_SPACE + next.rows * cell + 34;
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
-    title.text(nextOptions.title ?? '');
+    // The accessible name carries the key numbers: size and the strongest cell.
+    let strongest = 0;
+    for (let i = 1; i < next.values.length; i++) if ((next.values[i] ?? -Infinity) > (next.values[strongest] ?? -Infinity)) strongest = i;
+    const best = `${next.rowLabels[Math.floor(strongest / next.cols)] ?? ''} → ${next.colLabels[strongest % next.cols] ?? ''} ${formatValue(next.values[strongest] ?? NaN)}`;
+    title.text(`${nextOptions.title ?? ''} [${next.rows} × ${next.cols}], max ${best}`);
     const extent = maxAbs(next.values);
     const color = next.scale === 'probability' ? probabilityColor : divergingColor(extent);
     const cells = Array.from({ length: next.rows * next.cols }, (_, i) => i);

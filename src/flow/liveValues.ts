@@ -101,8 +101,29 @@ export function liveValues(trace: Trace, frame: Frame, head: number, tokenLabel:
   }
 }
 
+/** At most this many cells per side in the chart's thumbnail: longer inputs are averaged into blocks, so the
+ * thumbnail stays cheap to draw at every frame. */
+const MINI_BLOCKS = 24;
+
 /** The head's attention (or scores) for every position up to this step's last one, as a mini heatmap. */
 function attentionMini(trace: Trace, node: NodeId, layer: number, head: number, span: StepSpan): MiniViz {
+  const full = attentionValues(trace, node, layer, head, span);
+  const n = span.keys;
+  if (n <= MINI_BLOCKS) return { kind: 'heatmap', rows: n, cols: n, values: full };
+  const values: number[] = [];
+  for (let by = 0; by < MINI_BLOCKS; by++) {
+    for (let bx = 0; bx < MINI_BLOCKS; bx++) {
+      const [r0, r1] = [Math.floor((by * n) / MINI_BLOCKS), Math.floor(((by + 1) * n) / MINI_BLOCKS)];
+      const [c0, c1] = [Math.floor((bx * n) / MINI_BLOCKS), Math.floor(((bx + 1) * n) / MINI_BLOCKS)];
+      let sum = 0;
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) sum += full[r * n + c]!;
+      values.push(sum / Math.max(1, (r1 - r0) * (c1 - c0)));
+    }
+  }
+  return { kind: 'heatmap', rows: MINI_BLOCKS, cols: MINI_BLOCKS, values };
+}
+
+function attentionValues(trace: Trace, node: NodeId, layer: number, head: number, span: StepSpan): number[] {
   const hook = `blocks.${layer}.attn.${node === 'softmax' ? 'hook_pattern' : node === 'mask' ? 'hook_attn_scores' : 'hook_attn_scores_unmasked'}`;
   const n = span.keys;
   const values = new Array<number>(n * n).fill(0);
@@ -127,5 +148,5 @@ function attentionMini(trace: Trace, node: NodeId, layer: number, head: number, 
     const range = Math.max(1e-9, max - min);
     for (let i = 0; i < values.length; i++) values[i] = Number.isFinite(values[i]!) ? (values[i]! - min) / range : 0;
   }
-  return { kind: 'heatmap', rows: n, cols: n, values };
+  return values;
 }
