@@ -1,5 +1,6 @@
 import { select } from 'd3-selection';
 import { tokenColor, tokenTextColor } from './colors';
+import { shortLabel } from './scales';
 
 export interface ArcsData {
   /** Token labels, one per position. */
@@ -56,7 +57,7 @@ export function renderAttentionArcs(container: HTMLElement, data: ArcsData, opti
       group.selectAll<SVGTextElement, { text: string; i: number }>('text').data(tokens).join('text')
         .attr('x', x).attr('y', (d) => d.i * ROW + ROW / 2 + 4).attr('dy', '0.35em').attr('text-anchor', anchor)
         .attr('fill', (d) => tokenTextColor(d.i)).classed('chosen', (d) => clickable && d.i === next.query)
-        .classed('clickable', clickable).text((d) => d.text);
+        .classed('clickable', clickable).text((d) => shortLabel(d.text, 12));
     label(keys, COLUMN_WIDTH, 'end', false);
     label(queries, COLUMN_WIDTH + gap, 'start', true).on('click', (_: MouseEvent, d: { i: number }) => options.onQuery?.(d.i));
   }

@@ -1,6 +1,6 @@
 import { select } from 'd3-selection';
 import { drawLegend } from './legend';
-import { divergingColor, formatValue, maxAbs, probabilityColor } from './scales';
+import { divergingColor, formatValue, maxAbs, probabilityColor, shortLabel } from './scales';
 import { tokenTextColor } from './colors';
 
 export interface HeatmapData {
@@ -73,11 +73,11 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     rowAxis.attr('transform', `translate(${LABEL_SPACE - 4}, ${LABEL_SPACE})`).selectAll('text')
       .data(next.rowLabels.map((label, i) => ({ label, i })).filter((d) => d.i % every === 0))
       .join('text').attr('y', (d) => d.i * cell + cell / 2).attr('dy', '0.35em').attr('text-anchor', 'end')
-      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => d.label);
+      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => shortLabel(d.label)).call((t) => t.append('title').text((d) => d.label));
     colAxis.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE - 4})`).selectAll('text')
       .data(next.colLabels.map((label, i) => ({ label, i })).filter((d) => d.i % every === 0))
       .join('text').attr('transform', (d) => `translate(${d.i * cell + cell / 2}, 0) rotate(-60)`).attr('dy', '0.35em')
-      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => d.label);
+      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => shortLabel(d.label)).call((t) => t.append('title').text((d) => d.label));
     const row = next.highlightRow;
     outline.attr('display', row == null ? 'none' : null).attr('x', LABEL_SPACE - 1).attr('y', LABEL_SPACE + (row ?? 0) * cell - 1)
       .attr('width', next.cols * cell + 1).attr('height', cell + 1);

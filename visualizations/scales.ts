@@ -24,3 +24,9 @@ export function maxAbs(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) max = Math.max(max, Math.abs(values[i]!));
   return max;
 }
+
+/** A label cut to `max` characters (with …) where space is short; the full label stays in titles. */
+export function shortLabel(label: string, max = 6): string {
+  const chars = [...label];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : label;
+}
