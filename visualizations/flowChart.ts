@@ -3,7 +3,7 @@ import { line } from 'd3-shape';
 import 'd3-transition';
 import { FAMILY_COLORS } from './familyColors';
 import { drawMiniViz, MINI_WIDTH, type MiniViz } from './miniViz';
-import { DEFAULT_METRICS, edgeRoute, placeNodes, type LayoutNode, type PlacedNode } from './flowLayout';
+import { DEFAULT_METRICS, edgeRoute, placeNodes, type LayoutNode, type PlacedNode, type Point } from './flowLayout';
 
 export interface FlowChartNode extends LayoutNode {
   family: string;
@@ -57,6 +57,8 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
   const annotation = svg.append('g').attr('class', 'annotation');
   const dot = svg.append('circle').attr('class', 'data-dot').attr('r', 5).attr('opacity', 0);
   let placed = new Map<string, PlacedNode>();
+  /** Each edge's polyline, kept so the moving dot is placed by arithmetic (SVG length queries force a layout). */
+  let routes = new Map<string, Point[]>();
   let previousActive: string | null = null;
   let structureKey = '';
 
@@ -72,7 +74,8 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
       return g;
     });
     edges.attr('data-edge', (e) => `${e.from}>${e.to}`).classed('loop', (e) => Boolean(e.loop));
-    edges.select('path').attr('d', (e) => routeLine(edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop)));
+    routes = new Map(next.edges.map((e) => [`${e.from}>${e.to}`, edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop)]));
+    edges.select('path').attr('d', (e) => routeLine(routes.get(`${e.from}>${e.to}`)!));
     edges.select('text.answer').text((e) => e.answer ?? '').each(function (e) {
       const route = edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop);
       const [x0, y0] = route[0]!;
@@ -140,13 +143,12 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
     const from = previousActive;
     previousActive = active;
     if (options.reducedMotion || !from || !active || from === active) return dot.attr('opacity', 0);
-    const path = edgeLayer.select<SVGPathElement>(`g.edge[data-edge="${from}>${active}"] path`).node();
-    if (!path || typeof path.getTotalLength !== 'function') return dot.attr('opacity', 0);
-    const length = path.getTotalLength();
+    const route = routes.get(`${from}>${active}`);
+    if (!route) return dot.attr('opacity', 0);
     dot.interrupt().attr('opacity', 1).transition().duration(options.duration ?? 220)
       .attrTween('transform', () => (t: number) => {
-        const point = path.getPointAtLength(t * length);
-        return `translate(${point.x}, ${point.y})`;
+        const [x, y] = pointAlong(route, t);
+        return `translate(${x}, ${y})`;
       })
       .on('end', () => dot.attr('opacity', 0));
   }
@@ -158,6 +160,20 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
     /** The box's position, so the page can scroll it into view. */
     nodeBox: (id: string) => placed.get(id) ?? null,
   };
+}
+
+/** The point a fraction `t` of the way along a polyline. */
+export function pointAlong(route: Point[], t: number): Point {
+  const lengths = route.slice(1).map((point, i) => Math.hypot(point[0] - route[i]![0], point[1] - route[i]![1]));
+  let remaining = t * lengths.reduce((a, b) => a + b, 0);
+  for (let i = 0; i < lengths.length; i++) {
+    if (remaining <= lengths[i]! || i === lengths.length - 1) {
+      const f = lengths[i]! === 0 ? 0 : Math.min(1, remaining / lengths[i]!);
+      return [route[i]![0] + f * (route[i + 1]![0] - route[i]![0]), route[i]![1] + f * (route[i + 1]![1] - route[i]![1])];
+    }
+    remaining -= lengths[i]!;
+  }
+  return route[0]!;
 }
 
 function shapePath(node: PlacedNode): string {
