@@ -15,8 +15,11 @@ from torch.nn import functional as F
 import bpe
 import corpus
 from model import GPT2LMHeadModel, GPTConfig
+from model_llama import LlamaConfig, LlamaForCausalLM
 
-BUILD = os.environ.get("MODEL_BUILD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "build"))
+# MODEL_ARCH=llama trains the Llama-architecture model (same corpus and tokenizer) into build-llama/.
+ARCH = os.environ.get("MODEL_ARCH", "gpt2")
+BUILD = os.environ.get("MODEL_BUILD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "build" if ARCH == "gpt2" else "build-llama"))
 SETTINGS = dict(
     train_stories=int(os.environ.get("TRAIN_STORIES", 150_000)), heldout_stories=2_000, tokenizer_stories=20_000, vocab_size=4096,
     steps=int(os.environ.get("TRAIN_STEPS", 2400)), batch_size=16, learning_rate=2e-3, min_learning_rate=1e-4,
@@ -63,8 +66,13 @@ def heldout_loss(model, batches):
 def main():
     os.makedirs(BUILD, exist_ok=True)
     torch.manual_seed(SETTINGS["seed"])
-    config = GPTConfig(vocab_size=SETTINGS["vocab_size"])
-    log(f"settings {SETTINGS} config {config}")
+    if ARCH == "llama":
+        config = LlamaConfig(vocab_size=SETTINGS["vocab_size"])
+        context = config.max_position_embeddings
+    else:
+        config = GPTConfig(vocab_size=SETTINGS["vocab_size"])
+        context = config.n_positions
+    log(f"arch {ARCH} settings {SETTINGS} config {config}")
 
     train_texts = list(corpus.stories(seed=1, count=SETTINGS["train_stories"]))
     heldout_texts = list(corpus.stories(seed=2, count=SETTINGS["heldout_stories"]))
@@ -76,7 +84,7 @@ def main():
     heldout_tokens = encode_stories(encoder, heldout_texts)
     log(f"{len(merges)} merges; {len(train_tokens)} training tokens, {len(heldout_tokens)} held-out tokens")
 
-    model = GPT2LMHeadModel(config)
+    model = LlamaForCausalLM(config) if ARCH == "llama" else GPT2LMHeadModel(config)
     parameters = sum(p.numel() for p in model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -85,16 +93,16 @@ def main():
                                   betas=(0.9, 0.95))
     generator = torch.Generator().manual_seed(SETTINGS["seed"])
     eval_generator = torch.Generator().manual_seed(SETTINGS["seed"] + 1)
-    eval_batches = [windows(heldout_tokens, SETTINGS["batch_size"], config.n_positions, eval_generator)
+    eval_batches = [windows(heldout_tokens, SETTINGS["batch_size"], context, eval_generator)
                     for _ in range(8)]
 
-    tokens_per_step = SETTINGS["batch_size"] * config.n_positions
+    tokens_per_step = SETTINGS["batch_size"] * context
     started = time.time()
     history = []
     for step in range(SETTINGS["steps"]):
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step)
-        x, y = windows(train_tokens, SETTINGS["batch_size"], config.n_positions, generator)
+        x, y = windows(train_tokens, SETTINGS["batch_size"], context, generator)
         loss = F.cross_entropy(model(x).flatten(0, 1), y.flatten())
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -114,7 +122,7 @@ def main():
     elapsed = time.time() - started
     torch.save(model.state_dict(), os.path.join(BUILD, "model.pt"))
     with open(os.path.join(BUILD, "training.json"), "w") as file:
-        json.dump({"settings": SETTINGS, "config": config.__dict__, "parameters": parameters,
+        json.dump({"arch": ARCH, "settings": SETTINGS, "config": config.__dict__, "parameters": parameters,
                    "training_tokens_seen": SETTINGS["steps"] * tokens_per_step,
                    "corpus_tokens": len(train_tokens), "heldout_tokens": len(heldout_tokens),
                    "train_seconds": elapsed, "history": history, "torch": torch.__version__,
