@@ -82,7 +82,8 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
       const [x1, y1] = route[1]!;
       // Straight down out of a diamond: the answer sits beside the arrow; out of its side: above the arrow.
       if (x0 === x1) select(this).attr('x', x0 + 6).attr('y', y0 + 12);
-      else select(this).attr('x', Math.min(x0, x1) + 4).attr('y', y1 - 4);
+      // Out of the right side the label sits near the turn, clear of the counter drawn beside the diamond.
+      else select(this).attr('x', x1 > x0 ? x1 - 22 : x1 + 4).attr('y', y1 - 4);
     });
 
     const nodes = nodeLayer.selectAll<SVGGElement, FlowChartNode>('g.node').data(next.nodes, (n) => n.id).join((enter) => {
