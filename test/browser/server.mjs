@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../../tools/csp.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TYPES = {
@@ -31,7 +32,7 @@ async function brokenModel(kind, file, response) {
   return send(response, 200, '.onnx', bytes);
 }
 
-const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'content-security-policy': CONTENT_SECURITY_POLICY };
 
 function send(response, status, extension, body) {
   response.writeHead(status, { 'content-type': TYPES[extension] ?? 'application/octet-stream', 'content-length': Buffer.byteLength(body), ...isolation });
