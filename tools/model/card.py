@@ -24,7 +24,7 @@ def complete(model, encoder, prompt, tokens=60, temperature=0.0, top_k=0, seed=0
     ids = encoder.encode(prompt)
     eos = encoder.vocab[bpe.END_OF_TEXT]
     for _ in range(tokens):
-        logits = model(torch.tensor([ids[-model.config.n_positions:]]))[0, -1]
+        logits = model(torch.tensor([ids[-256:]]))[0, -1]
         if temperature == 0:
             next_id = int(logits.argmax())
         else:
@@ -62,13 +62,14 @@ def head_scores(model, encoder, stories):
     appeared before, the attention mass on that name's earlier occurrences ("looks back at the name")."""
     names = [name for name, _, _ in corpus.CHARACTERS] + [name for name, _ in corpus.ZH_CHARACTERS]
     name_ids = {encoder.encode(form)[0] for name in names for form in (name, " " + name)}
-    layers, heads = model.config.n_layer, model.config.n_head
+    layers, heads = len(attention_patterns(model, encoder.encode('a b'))), None
+    heads = attention_patterns(model, encoder.encode('a b'))[0].size(0)
     previous = torch.zeros(layers, heads)
     lookback = torch.zeros(layers, heads)
     lookback_count = 0
     previous_count = 0
     for text in stories:
-        ids = encoder.encode(text)[: model.config.n_positions]
+        ids = encoder.encode(text)[:256]
         patterns = attention_patterns(model, ids)
         for layer, pattern in enumerate(patterns):
             diagonal = torch.arange(1, len(ids))
@@ -88,7 +89,7 @@ def best(scores):
     return layer, head, float(scores[layer, head])
 
 
-def write(model, encoder, training, path, name):
+def write(model, encoder, training, path, name, shape):
     config = model.config
     stories = list(corpus.stories(seed=3, count=60))
     previous, lookback = head_scores(model, encoder, stories)
@@ -119,14 +120,14 @@ Every number below was computed by `tools/model/export.py` from the trained weig
 
 | | |
 |---|---|
-| Architecture | GPT-2 (`GPT2LMHeadModel` names): learned token and position embeddings, pre-LayerNorm blocks, causal multi-head attention, GELU (tanh) MLP, unembedding tied to the token embedding |
+| Architecture | {shape['architecture']} |
 | Parameters | {training['parameters']:,} |
-| Layers × heads | {config.n_layer} × {config.n_head} (head size {config.n_embd // config.n_head}) |
-| d_model / d_mlp | {config.n_embd} / {4 * config.n_embd} |
-| Context | {config.n_positions} tokens |
+| Layers × heads | {shape['layers']} × {shape['heads']} (head size {shape['d_model'] // shape['heads']}; {shape['kv_heads']} key/value heads) |
+| d_model / d_mlp | {shape['d_model']} / {shape['d_mlp']} |
+| Context | {shape['context']} tokens |
 | Vocabulary | {config.vocab_size} (byte-level BPE trained on the corpus; `<|endoftext|>` = {encoder.vocab[bpe.END_OF_TEXT]}) |
 | Held-out loss | {final['heldout_loss']:.3f} nats/token (step {final['step']}; training loss {final['train_loss']:.3f}) |
-| Training | {training['training_tokens_seen']:,} tokens seen ({training['settings']['steps']} steps × {training['settings']['batch_size']} × {config.n_positions}), {minutes:.0f} min on a {training['cpus']}-core {training['machine']} CPU, PyTorch {training['torch']}, {training['threads']} threads, seed {training['settings']['seed']} |
+| Training | {training['training_tokens_seen']:,} tokens seen ({training['settings']['steps']} steps × {training['settings']['batch_size']} × {shape['context']}), {minutes:.0f} min on a {training['cpus']}-core {training['machine']} CPU, PyTorch {training['torch']}, {training['threads']} threads, seed {training['settings']['seed']} |
 | Files | `onnx/model.onnx` (input_ids → logits, for capture), `onnx/decoder_model_merged.onnx` (KV cache: `past_key_values.{{i}}.key/value` → `present.{{i}}.key/value`), ONNX opset 17; folder size {size / 1e6:.1f} MB |
 
 ## Corpus and licence

@@ -19,6 +19,7 @@ import torch
 import bpe
 import card
 from model import GPT2LMHeadModel, GPTConfig
+from model_llama import LlamaConfig, LlamaForCausalLM
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -31,6 +32,7 @@ def export_graphs(model, folder):
     """Both graphs, with torch's module-path tensor names kept (no constant folding, which would also untie
     the embedding and store it twice)."""
     config = model.config
+    llama = isinstance(config, LlamaConfig)
     onnx_folder = os.path.join(folder, "onnx")
     os.makedirs(onnx_folder, exist_ok=True)
     example = torch.tensor([[1, 2, 3, 4]], dtype=torch.long)
@@ -40,22 +42,42 @@ def export_graphs(model, folder):
                                                "logits": {0: "batch_size", 1: "sequence_length"}},
         opset_version=OPSET, do_constant_folding=False)
 
-    head_size = config.n_embd // config.n_head
+    layers = config.num_hidden_layers if llama else config.n_layer
+    kv_heads = config.num_key_value_heads if llama else config.n_head
+    head_size = config.hidden_size // config.num_attention_heads if llama else config.n_embd // config.n_head
     past_length = 3
-    past = [(torch.zeros(1, config.n_head, past_length, head_size), torch.zeros(1, config.n_head, past_length, head_size))
-            for _ in range(config.n_layer)]
+    past = [(torch.zeros(1, kv_heads, past_length, head_size), torch.zeros(1, kv_heads, past_length, head_size))
+            for _ in range(layers)]
     mask = torch.ones(1, past_length + example.size(1), dtype=torch.long)
-    past_names = [f"past_key_values.{i}.{kind}" for i in range(config.n_layer) for kind in ("key", "value")]
-    present_names = [f"present.{i}.{kind}" for i in range(config.n_layer) for kind in ("key", "value")]
+    past_names = [f"past_key_values.{i}.{kind}" for i in range(layers) for kind in ("key", "value")]
+    present_names = [f"present.{i}.{kind}" for i in range(layers) for kind in ("key", "value")]
     axes = {"input_ids": {0: "batch_size", 1: "sequence_length"},
             "attention_mask": {0: "batch_size", 1: "past_sequence_length + sequence_length"},
             "logits": {0: "batch_size", 1: "sequence_length"}}
     axes.update({name: {0: "batch_size", 2: "past_sequence_length"} for name in past_names})
     axes.update({name: {0: "batch_size", 2: "past_sequence_length + sequence_length"} for name in present_names})
+    inputs, names = (example, mask, past), ["input_ids", "attention_mask"]
+    if llama:  # Hub Llama exports take position_ids; transformers.js feeds them when the graph has them
+        positions = torch.arange(past_length, past_length + example.size(1)).unsqueeze(0)
+        inputs, names = (example, mask, positions, past), ["input_ids", "attention_mask", "position_ids"]
+        axes["position_ids"] = {0: "batch_size", 1: "sequence_length"}
     torch.onnx.export(
-        model, (example, mask, past), os.path.join(onnx_folder, "decoder_model_merged.onnx"),
-        input_names=["input_ids", "attention_mask"] + past_names, output_names=["logits"] + present_names,
+        model, inputs, os.path.join(onnx_folder, "decoder_model_merged.onnx"),
+        input_names=names + past_names, output_names=["logits"] + present_names,
         dynamic_axes=axes, opset_version=OPSET, do_constant_folding=False)
+
+
+def hf_llama_config(config, eos_token_id):
+    return {
+        "architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": config.vocab_size,
+        "max_position_embeddings": config.max_position_embeddings, "hidden_size": config.hidden_size,
+        "intermediate_size": config.intermediate_size, "num_hidden_layers": config.num_hidden_layers,
+        "num_attention_heads": config.num_attention_heads, "num_key_value_heads": config.num_key_value_heads,
+        "head_dim": config.hidden_size // config.num_attention_heads, "hidden_act": "silu",
+        "rms_norm_eps": config.rms_norm_eps, "rope_theta": config.rope_theta, "rope_scaling": None,
+        "attention_bias": False, "mlp_bias": False, "bos_token_id": eos_token_id, "eos_token_id": eos_token_id,
+        "tie_word_embeddings": True, "use_cache": True, "torch_dtype": "float32",
+    }
 
 
 def hf_config(config, eos_token_id):
@@ -70,7 +92,7 @@ def hf_config(config, eos_token_id):
 
 
 @torch.no_grad()
-def reference(model, encoder, path):
+def reference(model, encoder, path, name):
     """PyTorch's logits for the reference prompts: the ground truth for verify.mjs and the engine tests."""
     entries = []
     for prompt in REFERENCE_PROMPTS:
@@ -79,16 +101,31 @@ def reference(model, encoder, path):
         entries.append({"prompt": prompt, "input_ids": ids, "shape": list(logits.shape),
                         "logits": [round(v, 6) for v in logits.flatten().tolist()]})
     with open(path, "w") as file:
-        json.dump({"model": NAME, "source": "PyTorch, tools/model/export.py", "prompts": entries}, file)
+        json.dump({"model": name, "source": "PyTorch, tools/model/export.py", "prompts": entries}, file)
 
 
-def export_embedded():
-    build = os.environ.get("MODEL_BUILD", os.path.join(HERE, "build"))
-    folder = os.path.join(ROOT, "public", "models", NAME)
+def shape_of(config):
+    """The sizes the model card and the exports need, for either architecture."""
+    if isinstance(config, LlamaConfig):
+        return {"architecture": "Llama (`LlamaForCausalLM` names): token embedding only (positions by rotary embeddings, RoPE, inside attention), pre-RMSNorm blocks, grouped-query causal attention, SwiGLU MLP, unembedding tied to the token embedding",
+                "layers": config.num_hidden_layers, "heads": config.num_attention_heads,
+                "kv_heads": config.num_key_value_heads, "d_model": config.hidden_size,
+                "d_mlp": config.intermediate_size, "context": config.max_position_embeddings}
+    return {"architecture": "GPT-2 (`GPT2LMHeadModel` names): learned token and position embeddings, pre-LayerNorm blocks, causal multi-head attention, GELU (tanh) MLP, unembedding tied to the token embedding",
+            "layers": config.n_layer, "heads": config.n_head, "kv_heads": config.n_head, "d_model": config.n_embd,
+            "d_mlp": 4 * config.n_embd, "context": config.n_positions}
+
+
+def export_embedded(arch):
+    llama = arch == "llama"
+    name = "flow-llama-tiny" if llama else NAME
+    build = os.environ.get("MODEL_BUILD", os.path.join(HERE, "build-llama" if llama else "build"))
+    folder = os.path.join(ROOT, "public", "models", name)
     with open(os.path.join(build, "training.json")) as file:
         training = json.load(file)
-    config = GPTConfig(**training["config"])
-    model = GPT2LMHeadModel(config)
+    config = LlamaConfig(**training["config"]) if llama else GPTConfig(**training["config"])
+    model = LlamaForCausalLM(config) if llama else GPT2LMHeadModel(config)
+    shape = shape_of(config)
     model.load_state_dict(torch.load(os.path.join(build, "model.pt")))
     model.eval()
 
@@ -99,17 +136,17 @@ def export_embedded():
         merges = [tuple(merge.split(" ")) for merge in json.load(file)["model"]["merges"]]
     encoder = bpe.Encoder(merges)
     eos = encoder.vocab[bpe.END_OF_TEXT]
-    write_json(os.path.join(folder, "config.json"), hf_config(config, eos))
+    write_json(os.path.join(folder, "config.json"), (hf_llama_config if llama else hf_config)(config, eos))
     write_json(os.path.join(folder, "generation_config.json"),
-               {"bos_token_id": eos, "eos_token_id": eos, "max_length": config.n_positions})
+               {"bos_token_id": eos, "eos_token_id": eos, "max_length": shape["context"]})
     write_json(os.path.join(folder, "tokenizer_config.json"), {
-        "tokenizer_class": "GPT2Tokenizer", "model_max_length": config.n_positions, "bos_token": bpe.END_OF_TEXT,
+        "tokenizer_class": "GPT2Tokenizer", "model_max_length": shape["context"], "bos_token": bpe.END_OF_TEXT,
         "eos_token": bpe.END_OF_TEXT, "unk_token": bpe.END_OF_TEXT, "add_prefix_space": False,
         "clean_up_tokenization_spaces": False})
     export_graphs(model, folder)
     os.makedirs(os.path.join(ROOT, "test", "fixtures"), exist_ok=True)
-    reference(model, encoder, os.path.join(ROOT, "test", "fixtures", f"{NAME}.reference.json"))
-    card.write(model, encoder, training, os.path.join(folder, "README.md"), NAME)
+    reference(model, encoder, os.path.join(ROOT, "test", "fixtures", f"{name}.reference.json"), name)
+    card.write(model, encoder, training, os.path.join(folder, "README.md"), name, shape)
     print(f"exported {folder}")
 
 
@@ -135,5 +172,6 @@ def write_json(path, value):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--benchmark-model", action="store_true")
+    parser.add_argument("--arch", choices=["gpt2", "llama"], default="gpt2")
     arguments = parser.parse_args()
-    export_benchmark_model() if arguments.benchmark_model else export_embedded()
+    export_benchmark_model() if arguments.benchmark_model else export_embedded(arguments.arch)
