@@ -11,6 +11,7 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation lets onnxruntime-web use more than one WASM thread (see shared PITFALLS).
 const isolation = {
@@ -19,7 +20,46 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [svelte(), contentSecurityPolicy()],
+  plugins: [
+    svelte(),
+    contentSecurityPolicy(),
+    // Offline after one visit: the app shell and onnxruntime-web's wasm are precached; the embedded models are
+    // cached the first time they load (see README, "Offline").
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script', // a file, not an inline script: the CSP forbids inline scripts
+      includeAssets: ['favicon.svg'],
+      manifest: {
+        name: 'Transformer Flow · 透视 Transformer',
+        short_name: '透视 Transformer',
+        description: 'Run a small language model in your browser and watch every step. 在浏览器里一步一步看语言模型如何计算。',
+        lang: 'zh-CN',
+        start_url: '.',
+        display: 'standalone',
+        background_color: '#f6f7f9',
+        theme_color: '#2f6fdf',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,wasm,svg,png,woff2,webmanifest}'],
+        // onnxruntime-web's wasm is 27 MB (PITFALLS: the default 2 MiB limit fails the build).
+        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
+        navigateFallbackDenylist: [/^\/models\//, /^\/test-models\//],
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => url.pathname.startsWith('/models/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'embedded-models', cacheableResponse: { statuses: [200] } },
+          },
+        ],
+      },
+    }),
+  ],
   server: { headers: isolation },
   preview: { headers: { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   // Pre-bundling moves onnxruntime-web's .wasm to /.vite/deps/, where it is not served (PITFALLS).

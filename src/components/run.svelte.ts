@@ -3,6 +3,7 @@ import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors
 import type { FileProgress } from '../engine/models/folder';
 import type { LoadResult } from '../engine/protocol';
 import type { LensParameters } from '../engine/lens';
+import { keepModelOffline } from '../engine/models/offline';
 import type { BackendRequest } from '../engine/runtime';
 import type { TokenInfo } from '../engine/tokenizer';
 import type { SamplingSettings } from '../engine/sampling';
@@ -46,6 +47,8 @@ export class RunState {
   notices = $state.raw<Notice[]>([]);
   /** The final LayerNorm and W_E of the loaded model, for the logit lens and embedding neighbours. */
   lens = $state.raw<LensParameters | null>(null);
+  /** Whether the loaded model's files are stored for use with no network (null: not known yet). */
+  offline = $state<boolean | null>(null);
   /** Runs finished so far (whatever their ending): lets tests and the UI tell one run's end from the next. */
   completedRuns = $state(0);
   private rngState = 0;
@@ -65,6 +68,10 @@ export class RunState {
     try {
       this.model = await this.client.call({ type: 'load', baseUrl: url, backend }, { onProgress: (p) => (this.progress = p) });
       this.lens = await this.client.call({ type: 'lens' });
+      this.offline = null;
+      void keepModelOffline(url).then((stored) => {
+        if (this.modelUrl === url) this.offline = stored;
+      });
       return true;
     } catch (error) {
       this.modelError = toErrorData(error);

@@ -36,6 +36,8 @@ export const en = {
   'model.fileUnknown': '{file}: {loaded}',
   'model.summary': '{layers} layers · {heads} heads · d_model {dModel} · context {context}',
   'model.reload': 'Load the embedded model',
+  'model.offline': 'Available offline: this model works with no network.',
+  'model.online': 'Needs the network: this model could not be stored for offline use.',
   'tokens.title': 'Tokens',
   'tokens.explain': 'The model reads token IDs, not letters. Prompt tokens are outlined; generated tokens are filled.',
   'tokens.partial': 'byte {bytes} of “{character}”',

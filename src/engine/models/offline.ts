@@ -1,0 +1,37 @@
+import { CACHED_GRAPH } from './folder';
+
+/** The Cache Storage the service worker reads model files from (its runtime cache for /models/). */
+export const MODEL_CACHE = 'embedded-models';
+const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', CACHED_GRAPH];
+
+const join = (baseUrl: string, file: string) => new URL(baseUrl.replace(/\/+$/, '') + '/' + file, location.href).href;
+
+/** Whether every file the app needs for this model folder is in the cache (so it works with no network). */
+export async function isModelOffline(baseUrl: string): Promise<boolean> {
+  if (!('caches' in globalThis)) return false;
+  try {
+    const cache = await caches.open(MODEL_CACHE);
+    const hits = await Promise.all(FILES.map((file) => cache.match(join(baseUrl, file))));
+    return hits.every(Boolean);
+  } catch {
+    return false;
+  }
+}
+
+/** Stores the model's files for offline use once a service worker controls the app: on the very first visit the
+ * worker is not in charge yet when the model loads, so its own cache would miss them. Best effort: a full disk
+ * or a private window leaves the app working online. */
+export async function keepModelOffline(baseUrl: string, timeoutMs = 20_000): Promise<boolean> {
+  if (!('caches' in globalThis) || !('serviceWorker' in navigator)) return false;
+  const ready = await Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs))]);
+  if (!ready) return false;
+  if (await isModelOffline(baseUrl)) return true;
+  try {
+    const cache = await caches.open(MODEL_CACHE);
+    await cache.addAll(FILES.map((file) => join(baseUrl, file)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
