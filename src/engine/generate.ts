@@ -118,12 +118,12 @@ export class Generator {
       const positions = BigInt64Array.from(fed, (_, i) => BigInt(start + i));
       feeds['position_ids'] = new ort.Tensor('int64', positions, [1, fed.length]);
     }
-    const { nLayer, nHead, dHead } = this.config;
+    const { nLayer, nKvHead, dHead } = this.config;
     for (let layer = 0; layer < nLayer; layer++) {
       for (const kind of ['key', 'value']) {
         const name = `past_key_values.${layer}.${kind}`;
         if (!names.has(name)) continue;
-        feeds[name] = past?.[name] ?? new ort.Tensor('float32', new Float32Array(0), [1, nHead, 0, dHead]);
+        feeds[name] = past?.[name] ?? new ort.Tensor('float32', new Float32Array(0), [1, nKvHead, 0, dHead]);
       }
     }
     return feeds;

@@ -1,6 +1,8 @@
 /** The final LayerNorm and unembedding, applied by hand to any residual-stream vector: the logit lens.
  * Applied to the last block's output it must reproduce the model's own logits (a test checks it). */
 export interface LensParameters {
+  /** GPT-2 normalises with LayerNorm (mean and variance, with a bias); Llama with RMSNorm (root mean square only). */
+  norm: 'layernorm' | 'rmsnorm';
   lnWeight: Float32Array;
   lnBias: Float32Array;
   epsilon: number;
@@ -24,9 +26,16 @@ export function layerNorm(x: ArrayLike<number>, weight: ArrayLike<number>, bias:
   return out;
 }
 
-/** logits = LayerNorm_final(x) · W_Eᵀ */
+export function rmsNorm(x: ArrayLike<number>, weight: ArrayLike<number>, epsilon: number): Float32Array {
+  let meanSquare = 0;
+  for (let i = 0; i < x.length; i++) meanSquare += x[i]! * x[i]!;
+  const scale = 1 / Math.sqrt(meanSquare / x.length + epsilon);
+  return Float32Array.from(x, (value, i) => value * scale * weight[i]!);
+}
+
+/** logits = Norm_final(x) · W_Eᵀ */
 export function logitLens(residual: ArrayLike<number>, lens: LensParameters): Float32Array {
-  const normalized = layerNorm(residual, lens.lnWeight, lens.lnBias, lens.epsilon);
+  const normalized = lens.norm === 'rmsnorm' ? rmsNorm(residual, lens.lnWeight, lens.epsilon) : layerNorm(residual, lens.lnWeight, lens.lnBias, lens.epsilon);
   const logits = new Float32Array(lens.vocabSize);
   for (let token = 0; token < lens.vocabSize; token++) {
     let sum = 0;

@@ -89,7 +89,8 @@ export function assembled(trace: Trace, hook: string): { dims: number[]; data: F
     const rowSize = rows[0]?.length ?? 0;
     const data = new Float32Array(n * rowSize);
     rows.forEach((row, p) => data.set(row, p * rowSize));
-    const dims = layout === 'tokens' ? [n, rowSize] : [n, trace.config.nHead, rowSize / trace.config.nHead];
+    // Heads per row: the query heads, or fewer key/value heads for K and V under grouped-query attention.
+    const dims = layout === 'tokens' ? [n, rowSize] : [n, rowSize / trace.config.dHead, trace.config.dHead];
     return { dims, data };
   }
   const heads = trace.config.nHead;

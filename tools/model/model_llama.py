@@ -44,6 +44,12 @@ def rotate_half(x):
     return torch.cat((-x2, x1), dim=-1)
 
 
+def repeat_kv(x, groups):
+    """Each key/value head serves `groups` query heads (as Hugging Face's repeat_kv: expand, then reshape)."""
+    B, n_kv, S, hs = x.shape
+    return x[:, :, None, :, :].expand(B, n_kv, groups, S, hs).reshape(B, n_kv * groups, S, hs)
+
+
 class LlamaAttention(nn.Module):
     def __init__(self, config):
         super().__init__()
@@ -72,9 +78,7 @@ class LlamaAttention(nn.Module):
             k = torch.cat([past_key, k], dim=2)                                      # (B, nkv, S, hs)
             v = torch.cat([past_value, v], dim=2)
         present_k, present_v = k, v
-        groups = self.n_head // self.n_kv
-        k = k.repeat_interleave(groups, dim=1)                                       # (B, nh, S, hs)
-        v = v.repeat_interleave(groups, dim=1)
+        k, v = repeat_kv(k, self.n_head // self.n_kv), repeat_kv(v, self.n_head // self.n_kv)  # (B, nh, S, hs)
         S = k.size(2)
         scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(self.head_dim))       # (B, nh, T, S)
         query_position = torch.arange(S - T, S, device=x.device).unsqueeze(1)

@@ -22,7 +22,7 @@ ARCH = os.environ.get("MODEL_ARCH", "gpt2")
 BUILD = os.environ.get("MODEL_BUILD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "build" if ARCH == "gpt2" else "build-llama"))
 SETTINGS = dict(
     train_stories=int(os.environ.get("TRAIN_STORIES", 150_000)), heldout_stories=2_000, tokenizer_stories=20_000, vocab_size=4096,
-    steps=int(os.environ.get("TRAIN_STEPS", 2400)), batch_size=16, learning_rate=2e-3, min_learning_rate=1e-4,
+    steps=int(os.environ.get("TRAIN_STEPS", 2400 if os.environ.get("MODEL_ARCH", "gpt2") == "gpt2" else 1600)), batch_size=16, learning_rate=2e-3, min_learning_rate=1e-4,
     warmup_steps=100, weight_decay=0.1, eval_every=200, seed=1234,
 )
 

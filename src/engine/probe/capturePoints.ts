@@ -33,6 +33,13 @@ export const LAYER_HOOKS = [
   ['hook_resid_post', 'tokens'],
 ] as const satisfies readonly (readonly [string, CaptureLayout])[];
 
+/** Hooks only a Llama-family graph has: Q and K after the rotary embedding, and the SwiGLU's linear (up) branch. */
+export const LLAMA_LAYER_HOOKS = [
+  ['attn.hook_rot_q', 'heads'],
+  ['attn.hook_rot_k', 'cache'],
+  ['mlp.hook_pre_linear', 'tokens'],
+] as const satisfies readonly (readonly [string, CaptureLayout])[];
+
 export const MODEL_HOOKS = [
   ['hook_embed', 'tokens'],
   ['hook_pos_embed', 'tokens'],

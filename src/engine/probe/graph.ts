@@ -60,6 +60,7 @@ export function scopeOutput(index: GraphIndex, scope: string): string | null {
   const insideSet = new Set(inside);
   const candidates: string[] = [];
   for (const node of inside) {
+    if (node.opType === 'Constant') continue; // shared constants are used across scopes; they are not results
     for (const output of node.output ?? []) {
       const users = index.consumers.get(output) ?? [];
       if (index.outputs.has(output) || users.some((user) => !insideSet.has(user))) candidates.push(output);

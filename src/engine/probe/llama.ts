@@ -1,0 +1,99 @@
+import type { ModelConfig } from '../models/config';
+import { EngineError } from '../errors';
+import { LAYER_HOOKS, LLAMA_LAYER_HOOKS, layerHook, type CapturePoint } from './capturePoints';
+import { nodesIn, scopeOutput, type GraphIndex } from './graph';
+import { attentionTensors, initializerName, residualAdd, scopeInput } from './structure';
+
+/** The capture rules of a Llama graph exported by torch with Hugging Face names (`/model/layers.0/self_attn/…`).
+ * Beyond GPT-2's: Q and K are captured before and after the rotary embedding (hook_q / hook_rot_q), K and V once
+ * per key/value head (grouped-query attention: the graph repeats them for the query heads, the capture does not),
+ * and the SwiGLU's gate (hook_pre), linear branch (hook_pre_linear) and product (hook_post). */
+export function llamaCapturePoints(index: GraphIndex, config: ModelConfig): CapturePoint[] {
+  const found = new Map<string, string>();
+  const missing: string[] = [];
+  const record = (hook: string, tensor: string | null | undefined) => {
+    if (tensor) found.set(hook, tensor);
+    else missing.push(hook);
+  };
+  const root = '/model/';
+  record('hook_embed', scopeOutput(index, `${root}embed_tokens/`));
+  for (let layer = 0; layer < config.nLayer; layer++) {
+    const scope = `${root}layers.${layer}/`;
+    const hook = (name: string, tensor: string | null | undefined) => record(layerHook(layer, name), tensor);
+    const residPre = scopeInput(index, `${scope}input_layernorm/`);
+    hook('hook_resid_pre', residPre);
+    hook('ln1.hook_normalized', scopeOutput(index, `${scope}input_layernorm/`));
+    const attention = attentionTensors(index, `${scope}self_attn/`);
+    const rotK = unrepeat(index, attention.k);
+    hook('attn.hook_rot_q', attention.q);
+    hook('attn.hook_q', beforeRotary(index, attention.q));
+    hook('attn.hook_rot_k', rotK);
+    hook('attn.hook_k', beforeRotary(index, newPositions(index, rotK)));
+    hook('attn.hook_v', unrepeat(index, attention.v));
+    hook('attn.hook_attn_scores_unmasked', attention.unmaskedScores);
+    hook('attn.hook_attn_scores', attention.maskedScores);
+    hook('attn.hook_pattern', attention.pattern);
+    hook('attn.hook_z', attention.z);
+    const mid = residualAdd(index, residPre, `${scope}input_layernorm/`);
+    hook('hook_attn_out', mid?.branch);
+    hook('hook_resid_mid', mid?.sum);
+    hook('ln2.hook_normalized', scopeOutput(index, `${scope}post_attention_layernorm/`));
+    hook('mlp.hook_pre', scopeOutput(index, `${scope}mlp/gate_proj/`));
+    hook('mlp.hook_pre_linear', scopeOutput(index, `${scope}mlp/up_proj/`));
+    hook('mlp.hook_post', scopeInput(index, `${scope}mlp/down_proj/`));
+    const post = residualAdd(index, mid?.sum ?? null, `${scope}post_attention_layernorm/`);
+    hook('hook_mlp_out', post?.branch);
+    hook('hook_resid_post', post?.sum);
+  }
+  record('ln_final.hook_normalized', scopeOutput(index, `${root}norm/`));
+  record('logits', index.outputs.has('logits') ? 'logits' : null);
+  if (missing.length > 0) throw new EngineError('probe-missing', { points: missing.join(', ') });
+
+  const points: CapturePoint[] = [];
+  for (const hook of ['hook_embed', 'ln_final.hook_normalized', 'logits']) points.push({ hook, tensor: found.get(hook)!, layer: null, layout: 'tokens' });
+  for (let layer = 0; layer < config.nLayer; layer++) {
+    for (const [name, layout] of [...LAYER_HOOKS, ...LLAMA_LAYER_HOOKS]) {
+      const hook = layerHook(layer, name);
+      points.push({ hook, tensor: found.get(hook)!, layer, layout });
+    }
+  }
+  return points;
+}
+
+/** Back from a repeated K or V (expanded for the query heads) to the tensor with one head per key/value head. */
+function unrepeat(index: GraphIndex, tensor: string | null | undefined): string | null {
+  let current = tensor ?? null;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const node = index.producer.get(current);
+    if (!node || !['Reshape', 'Expand', 'Unsqueeze'].includes(node.opType ?? '')) return current;
+    current = node.input?.[0] ?? null;
+  }
+  return current;
+}
+
+/** The new positions' K of a KV-cache graph: the second input of the Concat that appends them to the past. */
+function newPositions(index: GraphIndex, tensor: string | null): string | null {
+  const node = tensor ? index.producer.get(tensor) : undefined;
+  return node?.opType === 'Concat' ? (node.input?.[1] ?? null) : tensor;
+}
+
+/** x·cos + rotate_half(x)·sin → x: the input of the Mul that takes the head-split (transposed) tensor. */
+function beforeRotary(index: GraphIndex, rotated: string | null | undefined): string | null {
+  const add = rotated ? index.producer.get(rotated) : undefined;
+  if (add?.opType !== 'Add') return null;
+  for (const input of add.input ?? []) {
+    const mul = index.producer.get(input);
+    if (mul?.opType !== 'Mul') continue;
+    const plain = (mul.input ?? []).find((x) => index.producer.get(x)?.opType === 'Transpose');
+    if (plain) return plain;
+  }
+  return null;
+}
+
+/** Names of the initializers the logit lens needs: the final RMSNorm's weight and the token embedding. */
+export function llamaLensInitializers(index: GraphIndex) {
+  const weight = nodesIn(index, '/model/norm/').flatMap((node) => node.input ?? []).map((input) => initializerName(index, input)).find(Boolean);
+  const gather = nodesIn(index, '/model/embed_tokens/').find((node) => node.opType === 'Gather');
+  if (!weight || !gather) return null;
+  return { lnWeight: weight, embedding: gather.input?.[0] ?? '' };
+}

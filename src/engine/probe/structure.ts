@@ -1,0 +1,84 @@
+import type { onnx } from 'onnx-proto';
+import { nodesIn, type GraphIndex } from './graph';
+
+/** Structural look-ups shared by the architecture adapters. */
+
+/** A tensor computed from the input, not a weight: neither an initializer, nor a Constant, nor an Identity of an
+ * initializer (torch's exporter merges equal parameters, e.g. fresh all-one norm weights, into Identity nodes). */
+export const isData = (index: GraphIndex, tensor: string) => {
+  if (tensor === '' || index.initializers.has(tensor)) return false;
+  const producer = index.producer.get(tensor);
+  if (producer?.opType === 'Constant') return false;
+  return !(producer?.opType === 'Identity' && index.initializers.has(producer.input?.[0] ?? ''));
+};
+
+/** The one data tensor a scope reads from outside itself (the input of a LayerNorm or a linear layer). */
+export function scopeInput(index: GraphIndex, scope: string): string | null {
+  const inside = new Set(nodesIn(index, scope));
+  const inputs = new Set<string>();
+  for (const node of inside) {
+    for (const input of node.input ?? []) {
+      const producer = index.producer.get(input);
+      if (isData(index, input) && (!producer || !inside.has(producer))) inputs.add(input);
+    }
+  }
+  return inputs.size === 1 ? [...inputs][0]! : null;
+}
+
+/** The residual Add that consumes `stream`: its output is the new stream, its other input the branch's output. */
+export function residualAdd(index: GraphIndex, stream: string | null, normScope: string) {
+  if (!stream) return null;
+  const add = (index.consumers.get(stream) ?? []).find(
+    (node) => node.opType === 'Add' && !(node.name ?? '').startsWith(normScope),
+  );
+  if (!add) return null;
+  const branch = (add.input ?? []).find((input) => input !== stream);
+  return { sum: add.output?.[0] ?? null, branch };
+}
+
+export function attentionTensors(index: GraphIndex, scope: string) {
+  const softmax = nodesIn(index, scope).find((node) => node.opType === 'Softmax');
+  const result: Record<string, string | null> = {
+    q: null, k: null, v: null, unmaskedScores: null, maskedScores: null, pattern: null, z: null,
+  };
+  if (!softmax) return result;
+  result.pattern = softmax.output?.[0] ?? null;
+  result.maskedScores = softmax.input?.[0] ?? null;
+  const path = pathToMatMul(index, result.maskedScores!, 4);
+  if (path) {
+    const qk = index.producer.get(path[path.length - 1]!)!;
+    result.q = qk.input?.[0] ?? null;
+    const transpose = index.producer.get(qk.input?.[1] ?? '');
+    result.k = transpose?.opType === 'Transpose' ? (transpose.input?.[0] ?? null) : null;
+    // The unmasked scores: after the 1/√d scaling (a Mul or Div) if the graph scales after Q·Kᵀ.
+    const scaled = path.slice(0, -1).reverse().find((tensor) => ['Mul', 'Div'].includes(index.producer.get(tensor)?.opType ?? ''));
+    result.unmaskedScores = scaled ?? path[path.length - 1]!;
+  }
+  const pv = (index.consumers.get(result.pattern!) ?? []).find((node) => node.opType === 'MatMul');
+  result.z = pv?.output?.[0] ?? null;
+  result.v = pv?.input?.[1] ?? null;
+  return result;
+}
+
+/** Tensors from `tensor` back to the output of the nearest MatMul of two data tensors (Q·Kᵀ), or null. */
+export function pathToMatMul(index: GraphIndex, tensor: string, depth: number): string[] | null {
+  const node: onnx.INodeProto | undefined = index.producer.get(tensor);
+  if (!node) return null;
+  const inputs = (node.input ?? []).filter((input) => isData(index, input));
+  if (node.opType === 'MatMul' && inputs.length === 2) return [tensor];
+  if (depth === 0) return null;
+  for (const input of inputs) {
+    if (index.producer.get(input)?.opType === 'Cast') continue; // the mask's boolean path
+    const rest = pathToMatMul(index, input, depth - 1);
+    if (rest) return [tensor, ...rest];
+  }
+  return null;
+}
+
+/** The initializer behind a tensor: itself, or the source of an Identity the exporter put in front of it. */
+export function initializerName(index: GraphIndex, tensor: string): string | null {
+  if (index.initializers.has(tensor)) return tensor;
+  const producer = index.producer.get(tensor);
+  const source = producer?.opType === 'Identity' ? (producer.input?.[0] ?? '') : '';
+  return index.initializers.has(source) ? source : null;
+}
