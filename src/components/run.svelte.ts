@@ -10,7 +10,12 @@ import type { SamplingSettings } from '../engine/sampling';
 import { addForward, newTrace, type StopReason, type Trace } from '../engine/trace';
 import { describePieces, type TokenInfo as PieceInfo } from '../engine/tokenPieces';
 
-export const EMBEDDED_MODEL = { name: 'flow-gpt2-tiny', url: `${import.meta.env.BASE_URL}models/flow-gpt2-tiny` };
+/** The models that ship with the app (public/models), in the Hugging Face layout. */
+export const EMBEDDED_MODELS = [
+  { name: 'flow-gpt2-tiny', url: `${import.meta.env.BASE_URL}models/flow-gpt2-tiny`, architecture: 'GPT-2' },
+  { name: 'flow-llama-tiny', url: `${import.meta.env.BASE_URL}models/flow-llama-tiny`, architecture: 'Llama' },
+] as const;
+export const EMBEDDED_MODEL = EMBEDDED_MODELS[0];
 
 export interface RunSettings extends SamplingSettings {
   seed: number;
@@ -58,6 +63,7 @@ export class RunState {
   constructor(private readonly backendRequest: BackendRequest) {}
 
   async load(url: string, name: string, backend: BackendRequest = this.backendRequest): Promise<boolean> {
+    await this.idle();
     this.client?.terminate();
     this.client = new EngineClient();
     this.loading = true;
@@ -90,6 +96,13 @@ export class RunState {
   async step(prompt: string, settings: RunSettings): Promise<void> {
     const fresh = !this.trace || this.trace.prompt !== prompt || this.trace.stopReason === 'eos' || this.trace.stopReason === 'context-full';
     await this.run(prompt, settings, 1, fresh);
+  }
+
+  /** Stops a running generation and waits for it to end (before the worker is replaced, e.g. by another model). */
+  private async idle(): Promise<void> {
+    if (!this.generating) return;
+    this.stop();
+    for (let waited = 0; this.generating && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
   /** Labels for vocabulary ids the Trace does not hold (e.g. embedding neighbours). */

@@ -10,7 +10,7 @@ export interface Caption {
 
 /** The sentence an instructor can read aloud at this frame, with the run's real numbers. `answer` and `reason`
  * params hold i18n keys of their own, resolved by the caller. */
-export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) => string, generating: boolean): Caption {
+export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) => string, generating: boolean, nodeKey: string = frame.node): Caption {
   const { config } = trace;
   const span = stepSpan(trace, frame.step);
   const decision = trace.steps[frame.step]?.decision;
@@ -18,7 +18,7 @@ export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) 
   const layer = (frame.layer ?? 0) + 1;
   const base = { layer, layers: config.nLayer, step: frame.step + 1, positions: t, dHead: config.dHead, dMlp: config.dMlp, vocab: config.vocabSize };
   const withShape = (...dims: number[]) => ({ ...base, shape: shape(...dims) });
-  const key = `flow.caption.${frame.node}` as MessageKey;
+  const key = `flow.caption.${nodeKey}` as MessageKey;
   switch (frame.node) {
     case 'input':
       return { key, params: { text: trace.prompt.length > 80 ? `${trace.prompt.slice(0, 80)}…` : trace.prompt } };
@@ -31,6 +31,7 @@ export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) 
     case 'residAdd2':
       return { key, params: withShape(t, config.dModel) };
     case 'qkv':
+    case 'rope':
     case 'weightedSum':
       return { key, params: withShape(t, config.nHead, config.dHead) };
     case 'scores':

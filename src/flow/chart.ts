@@ -11,12 +11,15 @@ export type NodeFamily = 'io' | 'embedding' | 'residual' | 'norm' | 'attention' 
 
 export type NodeId =
   | 'start' | 'input' | 'tokenize' | 'embed' | 'posEmbed' | 'residual'
-  | 'ln1' | 'qkv' | 'scores' | 'mask' | 'softmax' | 'weightedSum' | 'outProj' | 'residAdd1'
+  | 'ln1' | 'qkv' | 'rope' | 'scores' | 'mask' | 'softmax' | 'weightedSum' | 'outProj' | 'residAdd1'
   | 'ln2' | 'mlp' | 'residAdd2' | 'moreLayers'
   | 'lnFinal' | 'unembed' | 'temperature' | 'filter' | 'probabilities' | 'sample' | 'append' | 'done' | 'end';
 
 export interface FlowNode {
   id: NodeId;
+  /** The i18n key of its label and explanation: `flow.node.<key>`, `flow.explain.<key>`, `flow.caption.<key>`
+   * (a Llama box that differs from GPT-2's has its own key, e.g. `ln1Rms`). */
+  key: string;
   shape: NodeShape;
   region: NodeRegion;
   family: NodeFamily;
@@ -40,7 +43,7 @@ export interface FlowChart {
   heads: number;
 }
 
-const node = (id: NodeId, shape: NodeShape, region: NodeRegion, family: NodeFamily, hooks: string[] = []): FlowNode => ({ id, shape, region, family, hooks });
+const node = (id: NodeId, shape: NodeShape, region: NodeRegion, family: NodeFamily, hooks: string[] = [], key: string = id): FlowNode => ({ id, key, shape, region, family, hooks });
 
 /** The decoder-only Transformer as a program (shared/FLOWCHART.md), for a GPT-2 model of `config`'s size. */
 export function gpt2FlowChart(config: Pick<ModelConfig, 'nLayer' | 'nHead'>): FlowChart {
@@ -82,6 +85,36 @@ export function gpt2FlowChart(config: Pick<ModelConfig, 'nLayer' | 'nHead'>): Fl
   edges.push({ from: 'moreLayers', to: 'ln1', loop: 'layer', answer: 'yes' });
   edges.push({ from: 'done', to: 'embed', loop: 'token', answer: 'no' });
   return { nodes, edges, layers: config.nLayer, heads: config.nHead };
+}
+
+/** The flow chart of the model's architecture: GPT-2's, or Llama's, which has no position table (positions enter
+ * by rotating Q and K: the RoPE box), RMSNorm instead of LayerNorm, a SwiGLU MLP, and fewer K/V heads. */
+export function flowChartFor(config: Pick<ModelConfig, 'nLayer' | 'nHead' | 'nKvHead' | 'architecture'>): FlowChart {
+  const chart = gpt2FlowChart(config);
+  if (config.architecture !== 'llama') return chart;
+  const nodes: FlowNode[] = [];
+  for (const original of chart.nodes) {
+    if (original.id === 'posEmbed') continue;
+    const changes: Partial<Record<NodeId, Partial<FlowNode>>> = {
+      residual: { key: 'residualRope' },
+      ln1: { key: 'ln1Rms' },
+      qkv: { key: 'qkvGqa' },
+      ln2: { key: 'ln2Rms' },
+      mlp: { key: 'mlpSwiglu', hooks: ['blocks.{l}.mlp.hook_pre', 'blocks.{l}.mlp.hook_pre_linear', 'blocks.{l}.mlp.hook_post', 'blocks.{l}.hook_mlp_out'] },
+      lnFinal: { key: 'lnFinalRms' },
+    };
+    nodes.push({ ...original, ...changes[original.id] });
+    if (original.id === 'qkv') nodes.push(node('rope', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_rot_q', 'blocks.{l}.attn.hook_rot_k']));
+  }
+  const ids = nodes.map((n) => n.id);
+  const edges: FlowEdge[] = [];
+  for (let i = 0; i + 1 < ids.length; i++) {
+    const from = ids[i]!;
+    edges.push({ from, to: ids[i + 1]!, ...(from === 'moreLayers' ? { answer: 'no' as const } : from === 'done' ? { answer: 'yes' as const } : {}) });
+  }
+  edges.push({ from: 'moreLayers', to: 'ln1', loop: 'layer', answer: 'yes' });
+  edges.push({ from: 'done', to: 'embed', loop: 'token', answer: 'no' });
+  return { ...chart, nodes, edges };
 }
 
 /** A node's capture points for one layer. */

@@ -66,7 +66,10 @@ export function liveValues(trace: Trace, frame: Frame, head: number, tokenLabel:
     case 'ln1':
       return vector(block('ln1.hook_normalized'), [t, config.dModel]);
     case 'qkv':
+      if (config.nKvHead !== config.nHead) return { shape: `${shape(t, config.nHead, config.dHead)} + 2 × ${shape(t, config.nKvHead, config.dHead)}`, mini: { kind: 'sparkline', values: headRow(block('attn.hook_q')) } };
       return { shape: `3 × ${shape(t, config.nHead, config.dHead)}`, mini: { kind: 'sparkline', values: headRow(block('attn.hook_q')) } };
+    case 'rope':
+      return { shape: shape(t, config.nHead, config.dHead), mini: { kind: 'sparkline', values: headRow(block('attn.hook_rot_q')) } };
     case 'scores':
     case 'mask':
     case 'softmax':

@@ -1,7 +1,7 @@
 import type { NodeId } from '../flow/chart';
 
 /** The formula of each box, in TeX (rendered with KaTeX); the same in both languages. */
-export const FORMULAS: Partial<Record<NodeId, string>> = {
+export const FORMULAS: Partial<Record<NodeId | string, string>> = {
   embed: 'e_t = W_E[\\,\\mathrm{id}_t\\,]',
   posEmbed: 'p_t = W_{pos}[\\,t\\,]',
   residual: 'x_t^{(0)} = e_t + p_t',
@@ -16,6 +16,13 @@ export const FORMULAS: Partial<Record<NodeId, string>> = {
   ln2: '\\mathrm{LN}(x) = \\gamma \\odot \\frac{x - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}} + \\beta',
   mlp: '\\mathrm{mlp}(x) = \\mathrm{GELU}(x W_{in} + b_{in})\\, W_{out} + b_{out}',
   residAdd2: 'x \\leftarrow x + \\mathrm{mlp}(\\mathrm{LN}_2(x))',
+  residualRope: 'x_t^{(0)} = e_t',
+  ln1Rms: '\\mathrm{RMSNorm}(x) = \\gamma \\odot \\frac{x}{\\sqrt{\\tfrac{1}{d}\\sum_i x_i^2 + \\epsilon}}',
+  ln2Rms: '\\mathrm{RMSNorm}(x) = \\gamma \\odot \\frac{x}{\\sqrt{\\tfrac{1}{d}\\sum_i x_i^2 + \\epsilon}}',
+  lnFinalRms: '\\hat{x} = \\mathrm{RMSNorm}_f(x^{(N)})',
+  qkvGqa: 'Q = x W_Q\\ (H\\text{ heads}),\\; K = x W_K,\\; V = x W_V\\ (H_{kv}\\text{ heads, shared})',
+  rope: "\\begin{pmatrix} q'_i \\\\ q'_{i+d/2} \\end{pmatrix} = \\begin{pmatrix} \\cos t\\theta_i & -\\sin t\\theta_i \\\\ \\sin t\\theta_i & \\cos t\\theta_i \\end{pmatrix} \\begin{pmatrix} q_i \\\\ q_{i+d/2} \\end{pmatrix},\\; \\theta_i = 10000^{-2i/d}",
+  mlpSwiglu: '\\mathrm{mlp}(x) = \\big(\\mathrm{SiLU}(x W_{gate}) \\odot x W_{up}\\big)\\, W_{down}',
   lnFinal: '\\hat{x} = \\mathrm{LN}_f(x^{(N)})',
   unembed: '\\mathrm{logits} = \\hat{x}_{T}\\, W_E^{\\top}',
   temperature: 'z_i = \\mathrm{logit}_i / T',

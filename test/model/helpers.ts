@@ -8,30 +8,31 @@ import { Generator } from '../../src/engine/generate';
 import { Tokenizer } from '../../src/engine/tokenizer';
 
 export const MODEL_NAME = 'flow-gpt2-tiny';
-export const MODEL_DIR = resolve(__dirname, '../../public/models', MODEL_NAME);
+export const EMBEDDED_MODELS = ['flow-gpt2-tiny', 'flow-llama-tiny'] as const;
+const dir = (model: string) => resolve(__dirname, '../../public/models', model);
 
-export function readModelFile(file: string): Uint8Array {
-  return new Uint8Array(readFileSync(resolve(MODEL_DIR, file)));
+export function readModelFile(file: string, model: string = MODEL_NAME): Uint8Array {
+  return new Uint8Array(readFileSync(resolve(dir(model), file)));
 }
 
-export function readJson(file: string): unknown {
-  return JSON.parse(readFileSync(resolve(MODEL_DIR, file), 'utf8'));
+export function readJson(file: string, model: string = MODEL_NAME): unknown {
+  return JSON.parse(readFileSync(resolve(dir(model), file), 'utf8'));
 }
 
 export interface Reference {
   prompts: { prompt: string; input_ids: number[]; shape: number[]; logits: number[] }[];
 }
 
-export function reference(): Reference {
-  return JSON.parse(readFileSync(resolve(__dirname, `../fixtures/${MODEL_NAME}.reference.json`), 'utf8'));
+export function reference(model: string = MODEL_NAME): Reference {
+  return JSON.parse(readFileSync(resolve(__dirname, `../fixtures/${model}.reference.json`), 'utf8'));
 }
 
 /** The engine as the worker builds it, on onnxruntime-web's WASM backend in Node. */
-export async function loadEngine() {
-  const config = parseModelConfig(readJson('config.json'));
-  const probed = probe(readModelFile(CACHED_GRAPH), CACHED_GRAPH, config);
+export async function loadEngine(model: string = MODEL_NAME) {
+  const config = parseModelConfig(readJson('config.json', model));
+  const probed = probe(readModelFile(CACHED_GRAPH, model), CACHED_GRAPH, config);
   const session = await ModelSession.create(probed.bytes, 'wasm');
-  const tokenizer = new Tokenizer(readJson('tokenizer.json'), readJson('tokenizer_config.json'));
+  const tokenizer = new Tokenizer(readJson('tokenizer.json', model), readJson('tokenizer_config.json', model));
   return { config, probed, session, tokenizer, generator: new Generator(session, probed, config, 'cached') };
 }
 

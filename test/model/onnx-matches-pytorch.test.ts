@@ -1,15 +1,15 @@
 // The shipped ONNX graphs against PyTorch's logits, written by tools/model/export.py when the model was built.
 import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-web';
-import { maxAbsDifference, readModelFile, reference, loadEngine } from './helpers';
+import { EMBEDDED_MODELS, maxAbsDifference, readModelFile, reference, loadEngine } from './helpers';
 import { FULL_GRAPH } from '../../src/engine/models/folder';
 
 const TOLERANCE = 1e-4;
 
-describe('embedded model: ONNX equals PyTorch', () => {
+describe.each(EMBEDDED_MODELS)('embedded model %s: ONNX equals PyTorch', (model) => {
   it('onnx/model.onnx (no captures) gives PyTorch logits', async () => {
-    const session = await ort.InferenceSession.create(readModelFile(FULL_GRAPH), { executionProviders: ['wasm'] });
-    for (const entry of reference().prompts) {
+    const session = await ort.InferenceSession.create(readModelFile(FULL_GRAPH, model), { executionProviders: ['wasm'] });
+    for (const entry of reference(model).prompts) {
       const ids = BigInt64Array.from(entry.input_ids, BigInt);
       const out = await session.run({ input_ids: new ort.Tensor('int64', ids, [1, ids.length]) });
       const logits = out['logits']!;
@@ -19,8 +19,8 @@ describe('embedded model: ONNX equals PyTorch', () => {
   });
 
   it('the KV-cache graph with every capture output, fed one token at a time, gives PyTorch logits', async () => {
-    const { generator, tokenizer, config } = await loadEngine();
-    for (const entry of reference().prompts) {
+    const { generator, tokenizer, config } = await loadEngine(model);
+    for (const entry of reference(model).prompts) {
       expect(tokenizer.encode(entry.prompt)).toEqual(entry.input_ids);
       generator.reset();
       const rows: number[] = [];
