@@ -103,6 +103,26 @@ describe('flow chart in Chromium', () => {
     expect(texts[1]).toBe(texts[0]);
   });
 
+  it('adapts to the Llama architecture: no position box, a RoPE box, RMSNorm, SwiGLU, shared K/V heads', async () => {
+    const llama = await openApp(browser, { backend: 'wasm', query: { model: '/models/flow-llama-tiny', max: '3', t: '0', frame: '20' } });
+    await waitForRuns(llama, 1);
+    await expect(llama.locator('g.node[data-node=posEmbed]').count()).resolves.toBe(0);
+    await expect(llama.locator('g.node[data-node=rope]').count()).resolves.toBe(1);
+    await expect(llama.locator('g.node[data-node=ln1] text').textContent()).resolves.toBe('RMSNorm 1');
+    await expect(llama.locator('g.node[data-node=mlp] text').textContent()).resolves.toContain('SwiGLU');
+    await expect(llama.locator('g.node[data-node=qkv] text').textContent()).resolves.toBe('Q (4 heads), K, V (2)');
+    await llama.locator('g.node[data-node=rope]').click();
+    await expect(llama.locator('[data-detail=rope] li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 2 × 32\]$/);
+    await llama.click('button[data-tab=mlp]');
+    await expect(llama.locator('[data-view=mlp] h3').first().textContent()).resolves.toContain('SiLU');
+    await llama.click('button[data-tab=attention]');
+    const shown = llama.locator('[data-testid=captured-score]');
+    const captured = Number(await shown.getAttribute('data-value'));
+    const computed = Number(await shown.getAttribute('data-computed'));
+    expect(Math.abs(captured - computed)).toBeLessThan(1e-4);
+    await llama.close();
+  });
+
   for (const lang of ['en', 'zh-CN'] as const) {
     it(`screenshot (${lang}): every box label fits its box and no two boxes overlap`, async () => {
       const shot = await openApp(browser, { backend: 'wasm', lang, query: { frame: '40', max: '4', t: '0' }, viewport: { width: 1440, height: 1000 } });
