@@ -76,15 +76,7 @@ export function gpt2FlowChart(config: Pick<ModelConfig, 'nLayer' | 'nHead'>): Fl
     node('done', 'decision', 'output', 'control'),
     node('end', 'terminal', 'output', 'control'),
   ];
-  const edges: FlowEdge[] = [];
-  for (let i = 0; i + 1 < nodes.length; i++) {
-    const from = nodes[i]!.id;
-    const to = nodes[i + 1]!.id;
-    edges.push({ from, to, ...(from === 'moreLayers' || from === 'done' ? { answer: from === 'moreLayers' ? 'no' : 'yes' } : {}) });
-  }
-  edges.push({ from: 'moreLayers', to: 'ln1', loop: 'layer', answer: 'yes' });
-  edges.push({ from: 'done', to: 'embed', loop: 'token', answer: 'no' });
-  return { nodes, edges, layers: config.nLayer, heads: config.nHead };
+  return { nodes, edges: programEdges(nodes), layers: config.nLayer, heads: config.nHead };
 }
 
 /** The flow chart of the model's architecture: GPT-2's, or Llama's, which has no position table (positions enter
@@ -106,15 +98,20 @@ export function flowChartFor(config: Pick<ModelConfig, 'nLayer' | 'nHead' | 'nKv
     nodes.push({ ...original, ...changes[original.id] });
     if (original.id === 'qkv') nodes.push(node('rope', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_rot_q', 'blocks.{l}.attn.hook_rot_k']));
   }
-  const ids = nodes.map((n) => n.id);
+  return { ...chart, nodes, edges: programEdges(nodes) };
+}
+
+/** The arrows of the program: each box to the next, the decisions' answers, and the two loops back. */
+function programEdges(nodes: FlowNode[]): FlowEdge[] {
   const edges: FlowEdge[] = [];
-  for (let i = 0; i + 1 < ids.length; i++) {
-    const from = ids[i]!;
-    edges.push({ from, to: ids[i + 1]!, ...(from === 'moreLayers' ? { answer: 'no' as const } : from === 'done' ? { answer: 'yes' as const } : {}) });
+  for (let i = 0; i + 1 < nodes.length; i++) {
+    const from = nodes[i]!.id;
+    const answer = from === 'moreLayers' ? 'no' : from === 'done' ? 'yes' : undefined;
+    edges.push({ from, to: nodes[i + 1]!.id, ...(answer ? { answer } : {}) });
   }
   edges.push({ from: 'moreLayers', to: 'ln1', loop: 'layer', answer: 'yes' });
   edges.push({ from: 'done', to: 'embed', loop: 'token', answer: 'no' });
-  return { ...chart, nodes, edges };
+  return edges;
 }
 
 /** A node's capture points for one layer. */

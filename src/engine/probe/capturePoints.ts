@@ -1,3 +1,5 @@
+import { EngineError } from '../errors';
+
 /** How a captured tensor is laid out, so the Trace can cut it into per-position rows (batch is always 1):
  * - `tokens`:    [1, T, X]   one row per new position
  * - `heads`:     [1, H, T, X] one [H, X] block per new position
@@ -49,4 +51,28 @@ export const MODEL_HOOKS = [
 
 export function layerHook(layer: number, name: string): string {
   return `blocks.${layer}.${name}`;
+}
+
+/** Collects an adapter's findings; throws one error naming every capture point it could not find. */
+export class PointRecorder {
+  private readonly found = new Map<string, string>();
+  private readonly missing: string[] = [];
+
+  record(hook: string, tensor: string | null | undefined): void {
+    if (tensor) this.found.set(hook, tensor);
+    else this.missing.push(hook);
+  }
+
+  /** The points in program order: the model-level ones, then each layer's. */
+  points(modelHooks: readonly string[], layerHooks: readonly (readonly [string, CaptureLayout])[], layers: number): CapturePoint[] {
+    if (this.missing.length > 0) throw new EngineError('probe-missing', { points: this.missing.join(', ') });
+    const points: CapturePoint[] = modelHooks.map((hook) => ({ hook, tensor: this.found.get(hook)!, layer: null, layout: 'tokens' }));
+    for (let layer = 0; layer < layers; layer++) {
+      for (const [name, layout] of layerHooks) {
+        const hook = layerHook(layer, name);
+        points.push({ hook, tensor: this.found.get(hook)!, layer, layout });
+      }
+    }
+    return points;
+  }
 }

@@ -1,6 +1,6 @@
 import type { ModelConfig } from '../models/config';
 import { EngineError } from '../errors';
-import { LAYER_HOOKS, MODEL_HOOKS, layerHook, type CapturePoint } from './capturePoints';
+import { LAYER_HOOKS, MODEL_HOOKS, PointRecorder, layerHook, type CapturePoint } from './capturePoints';
 import { nodesIn, scopeOutput, type GraphIndex } from './graph';
 import { attentionTensors, residualAdd, scopeInput } from './structure';
 
@@ -9,12 +9,8 @@ import { attentionTensors, residualAdd, scopeInput } from './structure';
  * Softmax → pattern; walking back from it → masked and unmasked scores → the Q·Kᵀ MatMul (Q, K); the MatMul
  * after the Softmax → z and V; the residual Adds → resid_mid and resid_post. */
 export function gpt2CapturePoints(index: GraphIndex, config: ModelConfig): CapturePoint[] {
-  const found = new Map<string, string>();
-  const missing: string[] = [];
-  const record = (hook: string, tensor: string | null | undefined) => {
-    if (tensor) found.set(hook, tensor);
-    else missing.push(hook);
-  };
+  const recorder = new PointRecorder();
+  const record = (hook: string, tensor: string | null | undefined) => recorder.record(hook, tensor);
 
   const root = findRoot(index);
   record('hook_embed', scopeOutput(index, `${root}wte/`));
@@ -45,17 +41,7 @@ export function gpt2CapturePoints(index: GraphIndex, config: ModelConfig): Captu
   }
   record('ln_final.hook_normalized', scopeOutput(index, `${root}ln_f/`));
   record('logits', index.outputs.has('logits') ? 'logits' : null);
-  if (missing.length > 0) throw new EngineError('probe-missing', { points: missing.join(', ') });
-
-  const points: CapturePoint[] = [];
-  for (const [hook, layout] of MODEL_HOOKS) points.push({ hook, tensor: found.get(hook)!, layer: null, layout });
-  for (let layer = 0; layer < config.nLayer; layer++) {
-    for (const [name, layout] of LAYER_HOOKS) {
-      const hook = layerHook(layer, name);
-      points.push({ hook, tensor: found.get(hook)!, layer, layout });
-    }
-  }
-  return points;
+  return recorder.points(MODEL_HOOKS.map(([hook]) => hook), LAYER_HOOKS, config.nLayer);
 }
 
 /** Names of the initializers the logit lens needs: ln_f's weight and bias, and the token embedding W_E. */

@@ -1,6 +1,5 @@
 import type { ModelConfig } from '../models/config';
-import { EngineError } from '../errors';
-import { LAYER_HOOKS, LLAMA_LAYER_HOOKS, layerHook, type CapturePoint } from './capturePoints';
+import { LAYER_HOOKS, LLAMA_LAYER_HOOKS, PointRecorder, layerHook, type CapturePoint } from './capturePoints';
 import { nodesIn, scopeOutput, type GraphIndex } from './graph';
 import { attentionTensors, initializerName, residualAdd, scopeInput } from './structure';
 
@@ -9,12 +8,8 @@ import { attentionTensors, initializerName, residualAdd, scopeInput } from './st
  * per key/value head (grouped-query attention: the graph repeats them for the query heads, the capture does not),
  * and the SwiGLU's gate (hook_pre), linear branch (hook_pre_linear) and product (hook_post). */
 export function llamaCapturePoints(index: GraphIndex, config: ModelConfig): CapturePoint[] {
-  const found = new Map<string, string>();
-  const missing: string[] = [];
-  const record = (hook: string, tensor: string | null | undefined) => {
-    if (tensor) found.set(hook, tensor);
-    else missing.push(hook);
-  };
+  const recorder = new PointRecorder();
+  const record = (hook: string, tensor: string | null | undefined) => recorder.record(hook, tensor);
   const root = '/model/';
   record('hook_embed', scopeOutput(index, `${root}embed_tokens/`));
   for (let layer = 0; layer < config.nLayer; layer++) {
@@ -47,17 +42,7 @@ export function llamaCapturePoints(index: GraphIndex, config: ModelConfig): Capt
   }
   record('ln_final.hook_normalized', scopeOutput(index, `${root}norm/`));
   record('logits', index.outputs.has('logits') ? 'logits' : null);
-  if (missing.length > 0) throw new EngineError('probe-missing', { points: missing.join(', ') });
-
-  const points: CapturePoint[] = [];
-  for (const hook of ['hook_embed', 'ln_final.hook_normalized', 'logits']) points.push({ hook, tensor: found.get(hook)!, layer: null, layout: 'tokens' });
-  for (let layer = 0; layer < config.nLayer; layer++) {
-    for (const [name, layout] of [...LAYER_HOOKS, ...LLAMA_LAYER_HOOKS]) {
-      const hook = layerHook(layer, name);
-      points.push({ hook, tensor: found.get(hook)!, layer, layout });
-    }
-  }
-  return points;
+  return recorder.points(['hook_embed', 'ln_final.hook_normalized', 'logits'], [...LAYER_HOOKS, ...LLAMA_LAYER_HOOKS], config.nLayer);
 }
 
 /** Back from a repeated K or V (expanded for the query heads) to the tensor with one head per key/value head. */
