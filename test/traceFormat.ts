@@ -7,7 +7,7 @@ export function validateTraceDocument(document: any): string[] {
   need(document.format === 'transformer-flow-trace', 'format');
   need(document.version === 1, 'version');
   const model = document.model ?? {};
-  for (const field of ['name', 'architecture', 'nLayer', 'nHead', 'dModel', 'dHead', 'dMlp', 'nCtx', 'vocabSize']) need(field in model, `model.${field}`);
+  for (const field of ['name', 'architecture', 'nLayer', 'nHead', 'nKvHead', 'dModel', 'dHead', 'dMlp', 'nCtx', 'vocabSize']) need(field in model, `model.${field}`);
   need(['webgpu', 'wasm'].includes(document.backend), 'backend');
   need(typeof document.prompt === 'string', 'prompt');
   need(Array.isArray(document.tokens) && document.tokens.length > 0, 'tokens');
@@ -15,7 +15,7 @@ export function validateTraceDocument(document: any): string[] {
   const n = document.computedPositions;
   need(Number.isInteger(n) && n > 0 && n <= document.tokens.length, 'computedPositions');
   need(document.promptLength <= document.tokens.length, 'promptLength');
-  const expectedHooks = 4 + 16 * model.nLayer;
+  const expectedHooks = model.architecture === 'llama' ? 3 + 19 * model.nLayer : 4 + 16 * model.nLayer;
   need(Object.keys(document.captures ?? {}).length === expectedHooks, `captures: ${expectedHooks} hooks`);
   for (const [hook, capture] of Object.entries<any>(document.captures ?? {})) {
     const size = capture.shape.reduce((a: number, b: number) => a * b, 1);
