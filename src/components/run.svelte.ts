@@ -62,8 +62,14 @@ export class RunState {
 
   constructor(private readonly backendRequest: BackendRequest) {}
 
+  /** Loads a model chosen by the learner, stopping a run in progress first. */
   async load(url: string, name: string, backend: BackendRequest = this.backendRequest): Promise<boolean> {
     await this.idle();
+    return this.open(url, name, backend);
+  }
+
+  /** Starts a new worker on the model (also used mid-run, to continue on WASM after a lost device). */
+  private async open(url: string, name: string, backend: BackendRequest): Promise<boolean> {
     this.client?.terminate();
     this.client = new EngineClient();
     this.loading = true;
@@ -193,7 +199,7 @@ export class RunState {
         remaining -= trace.steps.length - produced;
         reset = true;
         this.notices = [...this.notices, { kind: 'info', key: 'deviceLost', params: {} }];
-        if (!(await this.load(this.modelUrl, this.modelName, 'wasm'))) throw new EngineError(this.modelError!.code, this.modelError!.params);
+        if (!(await this.open(this.modelUrl, this.modelName, 'wasm'))) throw new EngineError(this.modelError!.code, this.modelError!.params);
         this.model = { ...this.model!, choice: { backend: 'wasm', fallbackReason: 'device-lost' } };
         trace.backend = 'wasm';
         trace.fallbackReason = 'device-lost';
