@@ -66,6 +66,23 @@ describe('hardening', () => {
     await page.close();
   });
 
+  it('switches models in the middle of a generation: the run stops, the other model loads and runs, nothing crashes', async () => {
+    const page = await openApp(browser, { backend: 'wasm' });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await waitForRuns(page, 1);
+    await setControls(page, 'Once upon a time', { maxNewTokens: 200, temperature: 1, topK: 0, topP: 1 });
+    await page.click('[data-action=generate]');
+    await page.waitForFunction(() => ((window as any).__flow.run.trace?.steps.length ?? 0) >= 2 && (window as any).__flow.run.generating);
+    await page.selectOption('select[data-control=model]', { value: 'flow-llama-tiny' });
+    await page.waitForFunction(() => (window as any).__flow.run.trace?.modelName === 'flow-llama-tiny' && !(window as any).__flow.run.generating && !(window as any).__flow.run.loading, undefined, { timeout: 60_000 });
+    await expect(page.locator('[data-testid=status]').getAttribute('data-stop')).resolves.toBe('max-tokens');
+    await expect(page.locator('.error').count()).resolves.toBe(0);
+    await expect(page.inputValue('#prompt-input')).resolves.toBe('Once upon a time');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('survives rapid clicks on Generate, Stop and Step, then generates normally', async () => {
     const page = await openApp(browser, { backend: 'wasm' });
     const errors: string[] = [];
