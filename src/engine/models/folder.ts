@@ -52,34 +52,71 @@ async function fetchJson(baseUrl: string, file: string, signal?: AbortSignal): P
   }
 }
 
-/** Reads a response body with progress; a body shorter than its Content-Length is a truncated file. */
+/** Reads a file's body with progress. When the connection drops halfway (a body shorter than its
+ * Content-Length, or a stream error), it asks for the rest with an HTTP Range request and goes on, up to
+ * `retries` times; a server that ignores Range gets a clean restart. Only then is the file reported truncated. */
 export async function readWithProgress(
   response: Response,
   file: string,
   onProgress: (progress: FileProgress) => void,
+  { url = response.url, signal, retries = 3 }: { url?: string; signal?: AbortSignal; retries?: number } = {},
 ): Promise<Uint8Array> {
-  const header = Number(response.headers.get('content-length'));
-  const encoded = (response.headers.get('content-encoding') ?? '') !== '';
-  const total = Number.isFinite(header) && header > 0 && !encoded ? header : null;
-  const reader = response.body?.getReader();
-  if (!reader) return new Uint8Array(await response.arrayBuffer());
   const chunks: Uint8Array[] = [];
   let loaded = 0;
-  onProgress({ file, loaded, total });
-  for (;;) {
-    let result: ReadableStreamReadResult<Uint8Array>;
-    try {
-      result = await reader.read();
-    } catch {
-      throw new EngineError('model-truncated', { file, loaded, total: total ?? 0 });
+  let total: number | null = lengthOf(response, 0);
+  let current: Response | null = response;
+  for (let attempt = 0; ; attempt++) {
+    if (current) {
+      if (loaded > 0 && current.status !== 206) {
+        chunks.length = 0; // the server sent the whole file again
+        loaded = 0;
+      }
+      onProgress({ file, loaded, total });
+      const reader = current.body?.getReader();
+      try {
+        if (!reader) {
+          const whole = new Uint8Array(await current.arrayBuffer());
+          chunks.push(whole);
+          loaded += whole.byteLength;
+        } else {
+          for (;;) {
+            const result = await reader.read();
+            if (result.done) break;
+            chunks.push(result.value);
+            loaded += result.value.byteLength;
+            onProgress({ file, loaded, total });
+          }
+        }
+        if (total === null || loaded >= total) return concat(chunks, loaded);
+      } catch (error) {
+        if (signal?.aborted) throw error;
+      }
     }
-    if (result.done) break;
-    chunks.push(result.value);
-    loaded += result.value.byteLength;
-    onProgress({ file, loaded, total });
+    if (attempt >= retries || !url) throw new EngineError('model-truncated', { file, loaded, total: total ?? 0 });
+    current = null;
+    try {
+      const next = await fetch(url, { signal, headers: loaded > 0 ? { Range: `bytes=${loaded}-` } : {} });
+      if (next.ok) {
+        current = next;
+        total ??= lengthOf(next, next.status === 206 ? loaded : 0);
+      }
+    } catch (error) {
+      if (signal?.aborted) throw error;
+    }
   }
-  if (total !== null && loaded < total) throw new EngineError('model-truncated', { file, loaded, total });
-  const bytes = new Uint8Array(loaded);
+}
+
+/** The file's whole length from a response: Content-Range's total for a partial answer, else Content-Length. */
+function lengthOf(response: Response, offset: number): number | null {
+  if ((response.headers.get('content-encoding') ?? '') !== '') return null;
+  const range = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
+  if (range) return Number(range[1]);
+  const length = Number(response.headers.get('content-length'));
+  return Number.isFinite(length) && length > 0 ? length + offset : null;
+}
+
+function concat(chunks: Uint8Array[], length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
     bytes.set(chunk, offset);
@@ -104,9 +141,10 @@ export async function loadModelFolder(
     [CACHED_GRAPH, 'cached'],
     [FULL_GRAPH, 'full'],
   ] as const) {
-    const response = await fetchOrNull(join(baseUrl, file), signal);
+    const url = join(baseUrl, file);
+    const response = await fetchOrNull(url, signal);
     if (!response) continue;
-    const bytes = await readWithProgress(response, file, onProgress);
+    const bytes = await readWithProgress(response, file, onProgress, { url, signal });
     return { baseUrl, config, tokenizerJson, tokenizerConfig, graph: { file, kind, bytes } };
   }
   throw new EngineError('model-not-found', { url: join(baseUrl, FULL_GRAPH) });
