@@ -13,7 +13,11 @@ export interface UrlState {
   /** The playback frame to open at. */
   frame: number | null;
   present: boolean;
+  /** Where Hub repositories are fetched from: huggingface.co, or a same-origin mirror path (tests, classrooms). */
+  hub: string;
 }
+
+export const HUB = 'https://huggingface.co';
 
 export const MAX_URL_PROMPT = 2000;
 
@@ -25,20 +29,22 @@ function number(params: URLSearchParams, name: string, min: number, max: number,
   return value;
 }
 
+/** A URL parameter that names a path on this origin; anything else (another site, javascript:…) is null. */
+function sameOriginPath(raw: string | null, origin: string): string | null {
+  if (!raw) return null;
+  try {
+    const url = new URL(raw, origin);
+    return url.origin === origin ? url.pathname : null;
+  } catch {
+    return null;
+  }
+}
+
 export function readUrlState(search: string, origin: string): UrlState {
   const params = new URLSearchParams(search);
   const backend = params.get('backend');
   const lang = params.get('lang');
-  let model: string | null = null;
-  const rawModel = params.get('model');
-  if (rawModel) {
-    try {
-      const url = new URL(rawModel, origin);
-      if (url.origin === origin) model = url.pathname;
-    } catch {
-      model = null;
-    }
-  }
+  const model = sameOriginPath(params.get('model'), origin);
   const settings: UrlState['settings'] = {};
   const entries = {
     temperature: number(params, 't', 0, 2),
@@ -57,6 +63,7 @@ export function readUrlState(search: string, origin: string): UrlState {
     settings,
     frame: number(params, 'frame', 0, 10_000_000, true) ?? null,
     present: params.get('present') === '1',
+    hub: sameOriginPath(params.get('hub'), origin) ?? HUB,
   };
 }
 

@@ -63,13 +63,22 @@ export class RunState {
   constructor(private readonly backendRequest: BackendRequest) {}
 
   /** Loads a model chosen by the learner, stopping a run in progress first. */
-  async load(url: string, name: string, backend: BackendRequest = this.backendRequest): Promise<boolean> {
+  async load(url: string, name: string, backend: BackendRequest = this.backendRequest, source: 'embedded' | 'hub' = 'embedded'): Promise<boolean> {
     await this.idle();
-    return this.open(url, name, backend);
+    return this.open(url, name, backend, source);
+  }
+
+  /** Stops a download in progress: the worker is dropped with it (the caller then loads another model). */
+  cancelLoad(): void {
+    if (!this.loading) return;
+    this.client?.terminate();
+    this.client = null;
+    this.loading = false;
+    this.modelError = { code: 'download-cancelled', params: {} };
   }
 
   /** Starts a new worker on the model (also used mid-run, to continue on WASM after a lost device). */
-  private async open(url: string, name: string, backend: BackendRequest): Promise<boolean> {
+  private async open(url: string, name: string, backend: BackendRequest, source: 'embedded' | 'hub' = 'embedded'): Promise<boolean> {
     this.client?.terminate();
     this.client = new EngineClient();
     this.loading = true;
@@ -78,15 +87,19 @@ export class RunState {
     this.modelName = name;
     this.modelUrl = url;
     try {
-      this.model = await this.client.call({ type: 'load', baseUrl: url, backend }, { onProgress: (p) => (this.progress = p) });
-      this.lens = await this.client.call({ type: 'lens' });
+      const client = this.client;
+      const model = await client.call({ type: 'load', baseUrl: url, backend, source }, { onProgress: (p) => (this.progress = p) });
+      if (client !== this.client) return false; // cancelled or replaced meanwhile
+      this.model = model;
+      this.lens = await client.call({ type: 'lens' });
       this.offline = null;
-      void keepModelOffline(url).then((stored) => {
+      if (source === 'hub') this.offline = !model.cacheFailed;
+      else void keepModelOffline(url).then((stored) => {
         if (this.modelUrl === url) this.offline = stored;
       });
       return true;
     } catch (error) {
-      this.modelError = toErrorData(error);
+      if ((this.modelError as EngineErrorData | null)?.code !== 'download-cancelled') this.modelError = toErrorData(error);
       return false;
     } finally {
       this.loading = false;

@@ -13,6 +13,8 @@ export type EngineErrorCode =
   | 'tokenizer-failed' // params: detail
   | 'worker-crashed' // params: detail
   | 'busy'
+  | 'download-cancelled'
+  | 'repo-invalid' // params: repo
   | 'internal'; // params: detail
 
 export interface EngineErrorData {

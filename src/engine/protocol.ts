@@ -11,7 +11,7 @@ import type { ForwardRecord, TraceStep } from './trace';
 
 /** Requests from the main thread to the engine worker; each gets one `result` or `error` with its id. */
 export type Request =
-  | { id: number; type: 'load'; baseUrl: string; backend: BackendRequest }
+  | { id: number; type: 'load'; baseUrl: string; backend: BackendRequest; source?: 'embedded' | 'hub' }
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
   | { id: number; type: 'generate'; ids: number[]; maxNewTokens: number; settings: SamplingSettings; rngState: number; reset: boolean }
@@ -29,6 +29,8 @@ export interface LoadResult {
   graphFile: string;
   graphKind: 'cached' | 'full';
   loadMs: number;
+  /** The Hub files could not be stored for next time (storage full or not allowed). */
+  cacheFailed: boolean;
 }
 
 /** A full recompute of `ids` through the capturing graph (no cache) and through the plain graph without capture

@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 import { EngineError, toErrorData } from './errors';
 import { Generator } from './generate';
-import { FULL_GRAPH, loadModelFolder, type ModelFolder } from './models/folder';
+import { EMBEDDED_GRAPHS, FULL_GRAPH, HUB_GRAPHS, loadModelFolder, type ModelFolder } from './models/folder';
+import { HUB_CACHE } from './models/hubCache';
 import { probe, type ProbedGraph } from './probe';
 import { ModelSession, loseWebgpuDevice, ort } from './runtime';
 import { Tokenizer } from './tokenizer';
@@ -34,7 +35,11 @@ async function handle(request: Request): Promise<unknown> {
   switch (request.type) {
     case 'load': {
       const started = performance.now();
-      const folder = await loadModelFolder(request.baseUrl, (progress) => post({ id: request.id, type: 'progress', progress }));
+      const hub = request.source === 'hub';
+      const folder = await loadModelFolder(request.baseUrl, (progress) => post({ id: request.id, type: 'progress', progress }), {
+        cache: hub ? HUB_CACHE : null,
+        graphs: hub ? HUB_GRAPHS : EMBEDDED_GRAPHS,
+      });
       const probed = probe(folder.graph.bytes, folder.graph.file, folder.config);
       const session = await ModelSession.create(probed.bytes, request.backend);
       const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
@@ -42,7 +47,7 @@ async function handle(request: Request): Promise<unknown> {
       loaded = { folder, probed, session, tokenizer, generator: new Generator(session, probed, folder.config, folder.graph.kind) };
       return {
         config: folder.config, choice: session.choice, points: probed.points, graphFile: folder.graph.file,
-        graphKind: folder.graph.kind, loadMs: performance.now() - started,
+        graphKind: folder.graph.kind, loadMs: performance.now() - started, cacheFailed: folder.cacheFailed,
       };
     }
     case 'tokenize': {

@@ -49,10 +49,39 @@ async function serveFile(path, response) {
   }
 }
 
+/** The Hugging Face Hub's URL layout on this origin: /hub/{owner}/{name}/resolve/main/{file}. `test-owner` repos
+ * map to the embedded model folders; `flaky-owner` ones drop each graph download halfway once (Range resumes);
+ * anything else is 404, as the Hub answers for a missing repository. */
+const dropped = new Set();
+async function hubFile(owner, name, file, request, response) {
+  if (!['test-owner', 'flaky-owner'].includes(owner) || !/^flow-(gpt2|llama)-tiny$/.test(name)) return send(response, 404, '.txt', 'Repository not found');
+  let bytes;
+  try {
+    bytes = await readFile(join(ROOT, 'public/models', name, file));
+  } catch {
+    return send(response, 404, '.txt', 'Entry not found');
+  }
+  const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+  if (range) {
+    const start = Number(range[1]);
+    response.writeHead(206, { 'content-length': bytes.length - start, 'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}`, ...isolation });
+    return response.end(bytes.subarray(start));
+  }
+  if (owner === 'flaky-owner' && file.endsWith('.onnx') && !dropped.has(`${name}/${file}`)) {
+    dropped.add(`${name}/${file}`);
+    response.writeHead(200, { 'content-type': TYPES['.onnx'], 'content-length': bytes.length, ...isolation });
+    response.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => response.destroy(), 50));
+    return;
+  }
+  return send(response, 200, extname(file), bytes);
+}
+
 export function startServer(port = 0) {
   const dist = join(ROOT, 'dist');
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    const hub = /^\/hub\/([^/]+)\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
+    if (hub) return hubFile(hub[1], hub[2], hub[3], request, response);
     const broken = /^\/test-models\/(truncated|not-onnx|bad-config)\/(.+)$/.exec(path);
     if (broken) return brokenModel(broken[1], broken[2], response);
     const file = normalize(join(dist, path === '/' ? 'index.html' : path));

@@ -16,7 +16,23 @@ export interface ModelFolder {
   tokenizerConfig: unknown;
   /** The graph the engine runs and captures from. `kind: 'cached'` takes past_key_values (one position per
    * generated token); `kind: 'full'` takes only input_ids (the whole sequence is recomputed per token). */
-  graph: { file: string; kind: 'cached' | 'full'; bytes: Uint8Array };
+  graph: { file: string; kind: GraphKind; bytes: Uint8Array };
+  /** True when the files could not be stored in the browser's cache (storage full or not allowed). */
+  cacheFailed: boolean;
+}
+
+export type GraphKind = 'cached' | 'full';
+
+/** Which graph files to try, in order. Our own folders have a KV-cache graph with every tensor visible; Hub
+ * repositories' merged decoders hide theirs inside an If node, so from the Hub the graph without past is used. */
+export const EMBEDDED_GRAPHS = [['onnx/decoder_model_merged.onnx', 'cached'], ['onnx/model.onnx', 'full']] as const;
+export const HUB_GRAPHS = [['onnx/model.onnx', 'full'], ['onnx/decoder_model.onnx', 'full']] as const;
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  /** A Cache Storage name: files are read from it when present and stored in it after a download. */
+  cache?: string | null;
+  graphs?: readonly (readonly [string, GraphKind])[];
 }
 
 export const CACHED_GRAPH = 'onnx/decoder_model_merged.onnx';
@@ -41,16 +57,6 @@ async function fetchOrNull(url: string, signal?: AbortSignal): Promise<Response 
   return response;
 }
 
-async function fetchJson(baseUrl: string, file: string, signal?: AbortSignal): Promise<unknown> {
-  const url = join(baseUrl, file);
-  const response = await fetchOrNull(url, signal);
-  if (!response) throw new EngineError('model-not-found', { url });
-  try {
-    return await response.json();
-  } catch {
-    throw new EngineError('config-invalid', { field: file });
-  }
-}
 
 /** Reads a file's body with progress. When the connection drops halfway (a body shorter than its
  * Content-Length, or a stream error), it asks for the rest with an HTTP Range request and goes on, up to
@@ -125,27 +131,55 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
   return bytes;
 }
 
-/** Loads config, tokenizer and the graph to run from a folder URL (bundled now; Hub and local folders later). */
+/** One file of the folder: from the cache when it is there (no request), else downloaded with progress and
+ * stored; null when the folder has no such file. */
+async function getFile(baseUrl: string, file: string, onProgress: (progress: FileProgress) => void, options: LoadOptions, state: { cacheFailed: boolean }): Promise<Uint8Array | null> {
+  const url = join(baseUrl, file);
+  let cache: Cache | null = null;
+  if (options.cache && 'caches' in globalThis) cache = await caches.open(options.cache).catch(() => null);
+  const hit = await cache?.match(url);
+  if (hit) {
+    const bytes = new Uint8Array(await hit.arrayBuffer());
+    onProgress({ file, loaded: bytes.length, total: bytes.length });
+    return bytes;
+  }
+  const response = await fetchOrNull(url, options.signal);
+  if (!response) return null;
+  const bytes = await readWithProgress(response, file, onProgress, { url, signal: options.signal });
+  if (cache) {
+    const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) };
+    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => (state.cacheFailed = true));
+  }
+  return bytes;
+}
+
+async function getJson(baseUrl: string, file: string, options: LoadOptions, state: { cacheFailed: boolean }): Promise<unknown> {
+  const bytes = await getFile(baseUrl, file, () => {}, options, state);
+  if (!bytes) throw new EngineError('model-not-found', { url: join(baseUrl, file) });
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new EngineError('config-invalid', { field: file });
+  }
+}
+
+/** Loads config, tokenizer and the graph to run from a folder URL in the Hugging Face layout: a bundled model,
+ * a Hub repository (`https://huggingface.co/{owner}/{name}/resolve/main`) or any server that mirrors it. */
 export async function loadModelFolder(
   baseUrl: string,
   onProgress: (progress: FileProgress) => void = () => {},
-  signal?: AbortSignal,
+  options: LoadOptions = {},
 ): Promise<ModelFolder> {
+  const state = { cacheFailed: false };
   const [rawConfig, tokenizerJson, tokenizerConfig] = await Promise.all([
-    fetchJson(baseUrl, 'config.json', signal),
-    fetchJson(baseUrl, 'tokenizer.json', signal),
-    fetchJson(baseUrl, 'tokenizer_config.json', signal).catch(() => ({})),
+    getJson(baseUrl, 'config.json', options, state),
+    getJson(baseUrl, 'tokenizer.json', options, state),
+    getJson(baseUrl, 'tokenizer_config.json', options, state).catch(() => ({})),
   ]);
   const config = parseModelConfig(rawConfig);
-  for (const [file, kind] of [
-    [CACHED_GRAPH, 'cached'],
-    [FULL_GRAPH, 'full'],
-  ] as const) {
-    const url = join(baseUrl, file);
-    const response = await fetchOrNull(url, signal);
-    if (!response) continue;
-    const bytes = await readWithProgress(response, file, onProgress, { url, signal });
-    return { baseUrl, config, tokenizerJson, tokenizerConfig, graph: { file, kind, bytes } };
+  for (const [file, kind] of options.graphs ?? EMBEDDED_GRAPHS) {
+    const bytes = await getFile(baseUrl, file, onProgress, options, state);
+    if (bytes) return { baseUrl, config, tokenizerJson, tokenizerConfig, graph: { file, kind, bytes }, cacheFailed: state.cacheFailed };
   }
-  throw new EngineError('model-not-found', { url: join(baseUrl, FULL_GRAPH) });
+  throw new EngineError('model-not-found', { url: join(baseUrl, (options.graphs ?? EMBEDDED_GRAPHS)[0]![0]) });
 }

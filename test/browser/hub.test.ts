@@ -1,0 +1,75 @@
+// Hub models through the app, against a mirror of the Hub's URL layout on the test server (the Hub itself is out of
+// reach here): progress, the Cache API (a second load makes no request), a download that breaks off, 404, delete.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openApp, waitForRuns } from './browser';
+
+async function download(page: Page, repo: string) {
+  const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+  await page.fill('input[data-control=hub-repo]', repo);
+  await page.click('[data-action=hub-load]');
+  return before;
+}
+
+describe('Hub models', () => {
+  let browser: Browser;
+  beforeAll(async () => (browser = await launch()));
+  afterAll(async () => browser?.close());
+
+  it('downloads with progress to 100 %, runs, is stored with its size, and loads again with no request', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const hubRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/hub/')) hubRequests.push(request.url());
+    });
+    await page.goto(`${inject('baseUrl')}?debug=1&lang=en&backend=wasm&hub=/hub&max=3`);
+    await waitForRuns(page, 1);
+    const before = await download(page, 'test-owner/flow-gpt2-tiny');
+    await waitForRuns(page, before + 1);
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('test-owner/flow-gpt2-tiny');
+    const progress = await page.evaluate(() => (window as any).__flow.run.progress);
+    expect(progress.file).toBe('onnx/model.onnx');
+    expect(progress.loaded).toBe(progress.total);
+    expect(hubRequests.some((url) => url.endsWith('/resolve/main/onnx/model.onnx'))).toBe(true);
+    await page.waitForSelector('li[data-repo="test-owner/flow-gpt2-tiny"]');
+    await expect(page.locator('li[data-repo="test-owner/flow-gpt2-tiny"]').textContent()).resolves.toMatch(/5\.\d MB in 4 files/);
+
+    hubRequests.length = 0;
+    await page.reload();
+    await waitForRuns(page, 1);
+    const again = await download(page, 'test-owner/flow-gpt2-tiny');
+    await waitForRuns(page, again + 1);
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('test-owner/flow-gpt2-tiny');
+    expect(hubRequests).toEqual([]);
+
+    await page.click('li[data-repo="test-owner/flow-gpt2-tiny"] [data-action=hub-delete]');
+    await page.waitForSelector('li[data-repo="test-owner/flow-gpt2-tiny"]', { state: 'detached' });
+    await context.close();
+  });
+
+  it('completes a download that breaks off halfway', async () => {
+    const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '2' } });
+    await waitForRuns(page, 1);
+    const before = await download(page, 'flaky-owner/flow-llama-tiny');
+    await waitForRuns(page, before + 1);
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('flaky-owner/flow-llama-tiny');
+    await expect(page.locator('.error').count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('says clearly when a repository does not exist or the name is not one, and stays usable', async () => {
+    const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '2' } });
+    await waitForRuns(page, 1);
+    await page.fill('input[data-control=hub-repo]', 'not a repo');
+    await page.click('[data-action=hub-load]');
+    await expect(page.locator('.error[data-code=repo-invalid]').isVisible()).resolves.toBe(true);
+    await download(page, 'test-owner/no-such-model');
+    await page.waitForSelector('.error[data-code=model-not-found]');
+    await page.click('button:has-text("Load the embedded model")');
+    await page.waitForFunction(() => (window as any).__flow.run.model?.config && !(window as any).__flow.run.loading);
+    await waitForRuns(page, 2);
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await page.close();
+  });
+});
