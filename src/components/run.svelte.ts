@@ -68,6 +68,29 @@ export class RunState {
     return this.open(url, name, backend, source);
   }
 
+  /** A model folder the learner picked on their disk: read here, run in the worker, sent nowhere else. */
+  async loadFiles(files: Record<string, Uint8Array>, name: string): Promise<boolean> {
+    await this.idle();
+    this.client?.terminate();
+    const client = (this.client = new EngineClient());
+    this.loading = true;
+    this.modelError = null;
+    this.model = null;
+    this.modelName = name;
+    this.modelUrl = '';
+    try {
+      this.model = await client.call({ type: 'loadFiles', files, name, backend: this.backendRequest });
+      this.lens = await client.call({ type: 'lens' });
+      this.offline = null;
+      return true;
+    } catch (error) {
+      this.modelError = toErrorData(error);
+      return false;
+    } finally {
+      this.loading = false;
+    }
+  }
+
   /** Stops a download in progress: the worker is dropped with it (the caller then loads another model). */
   cancelLoad(): void {
     if (!this.loading) return;

@@ -12,6 +12,7 @@ import type { ForwardRecord, TraceStep } from './trace';
 /** Requests from the main thread to the engine worker; each gets one `result` or `error` with its id. */
 export type Request =
   | { id: number; type: 'load'; baseUrl: string; backend: BackendRequest; source?: 'embedded' | 'hub' }
+  | { id: number; type: 'loadFiles'; files: Record<string, Uint8Array>; name: string; backend: BackendRequest }
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
   | { id: number; type: 'generate'; ids: number[]; maxNewTokens: number; settings: SamplingSettings; rngState: number; reset: boolean }
@@ -44,6 +45,7 @@ export interface RecomputeResult {
 
 export interface ResultTypes {
   load: LoadResult;
+  loadFiles: LoadResult;
   tokenize: { ids: number[]; tokens: TokenInfo[] };
   describe: TokenInfo[];
   generate: GenerateResult;

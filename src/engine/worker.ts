@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 import { EngineError, toErrorData } from './errors';
 import { Generator } from './generate';
-import { EMBEDDED_GRAPHS, FULL_GRAPH, HUB_GRAPHS, loadModelFolder, type ModelFolder } from './models/folder';
+import { EMBEDDED_GRAPHS, FULL_GRAPH, HUB_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
 import { probe, type ProbedGraph } from './probe';
-import { ModelSession, loseWebgpuDevice, ort } from './runtime';
+import { ModelSession, loseWebgpuDevice, ort, type BackendRequest } from './runtime';
 import { Tokenizer } from './tokenizer';
 import type { Control, Event, Request, ResultTypes } from './protocol';
 
@@ -14,6 +14,19 @@ interface Loaded {
   session: ModelSession;
   tokenizer: Tokenizer;
   generator: Generator;
+}
+
+/** Probes the folder's graph, opens a session and replaces the loaded model. */
+async function start(folder: ModelFolder, backend: BackendRequest, started: number) {
+  const probed = probe(folder.graph.bytes, folder.graph.file, folder.config);
+  const session = await ModelSession.create(probed.bytes, backend);
+  const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
+  await loaded?.session.release();
+  loaded = { folder, probed, session, tokenizer, generator: new Generator(session, probed, folder.config, folder.graph.kind) };
+  return {
+    config: folder.config, choice: session.choice, points: probed.points, graphFile: folder.graph.file,
+    graphKind: folder.graph.kind, loadMs: performance.now() - started, cacheFailed: folder.cacheFailed,
+  };
 }
 
 /** How many candidates per step get token labels (the views show at most this many bars). */
@@ -40,15 +53,11 @@ async function handle(request: Request): Promise<unknown> {
         cache: hub ? HUB_CACHE : null,
         graphs: hub ? HUB_GRAPHS : EMBEDDED_GRAPHS,
       });
-      const probed = probe(folder.graph.bytes, folder.graph.file, folder.config);
-      const session = await ModelSession.create(probed.bytes, request.backend);
-      const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
-      await loaded?.session.release();
-      loaded = { folder, probed, session, tokenizer, generator: new Generator(session, probed, folder.config, folder.graph.kind) };
-      return {
-        config: folder.config, choice: session.choice, points: probed.points, graphFile: folder.graph.file,
-        graphKind: folder.graph.kind, loadMs: performance.now() - started, cacheFailed: folder.cacheFailed,
-      };
+      return start(folder, request.backend, started);
+    }
+    case 'loadFiles': {
+      const started = performance.now();
+      return start(await loadLocalFolder(request.files, request.name), request.backend, started);
     }
     case 'tokenize': {
       const { tokenizer } = requireModel();
@@ -97,7 +106,8 @@ async function handle(request: Request): Promise<unknown> {
 async function recompute(ids: number[]) {
   if (busy) throw new EngineError('busy');
   const { folder, generator, session } = requireModel();
-  const plainBytes = new Uint8Array(await (await fetch(folder.baseUrl.replace(/\/+$/, '') + '/' + FULL_GRAPH)).arrayBuffer());
+  // The graph without capture outputs: the loaded one itself when it is the full graph, else the folder's model.onnx.
+  const plainBytes = folder.graph.kind === 'full' ? folder.graph.bytes : new Uint8Array(await (await fetch(folder.baseUrl.replace(/\/+$/, '') + '/' + FULL_GRAPH)).arrayBuffer());
   const providers = [session.choice.backend];
   const plain = await ort.InferenceSession.create(plainBytes, { executionProviders: providers });
   const input = { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) };

@@ -1,6 +1,7 @@
 // Hub models through the app, against a mirror of the Hub's URL layout on the test server (the Hub itself is out of
 // reach here): progress, the Cache API (a second load makes no request), a download that breaks off, 404, delete.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openApp, waitForRuns } from './browser';
 
@@ -71,5 +72,27 @@ describe('Hub models', () => {
     await waitForRuns(page, 2);
     await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
     await page.close();
+  });
+});
+
+describe('a model from the learner’s disk', () => {
+  it('opens a folder with config.json, tokenizer.json and an ONNX file, runs it, and uploads nothing', async () => {
+    const browser = await launch();
+    try {
+      const page = await openApp(browser, { backend: 'wasm', query: { max: '3' } });
+      const requests: string[] = [];
+      await waitForRuns(page, 1);
+      page.on('request', (request) => requests.push(request.url()));
+      const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+      await page.setInputFiles('input[data-control=local-folder]', resolve(import.meta.dirname, '../../public/models/flow-llama-tiny'));
+      await waitForRuns(page, before + 1);
+      await expect(page.evaluate(() => (window as any).__flow.run.trace.config.architecture)).resolves.toBe('llama');
+      await expect(page.evaluate(() => (window as any).__flow.run.modelName)).resolves.toBe('flow-llama-tiny');
+      expect(requests.filter((url) => url.includes('/models/'))).toEqual([]);
+      await expect(page.locator('.error').count()).resolves.toBe(0);
+      await page.close();
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -153,14 +153,46 @@ async function getFile(baseUrl: string, file: string, onProgress: (progress: Fil
   return bytes;
 }
 
-async function getJson(baseUrl: string, file: string, options: LoadOptions, state: { cacheFailed: boolean }): Promise<unknown> {
-  const bytes = await getFile(baseUrl, file, () => {}, options, state);
-  if (!bytes) throw new EngineError('model-not-found', { url: join(baseUrl, file) });
+/** Reads one file of a model folder; null when the folder has no such file. */
+export type FileReader = (file: string, onProgress: (progress: FileProgress) => void) => Promise<Uint8Array | null>;
+
+async function readJson(read: FileReader, file: string, where: string): Promise<unknown> {
+  const bytes = await read(file, () => {});
+  if (!bytes) throw new EngineError('model-not-found', { url: `${where}/${file}` });
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new EngineError('config-invalid', { field: file });
   }
+}
+
+/** Config, tokenizer and the first graph found, from any source of files. */
+async function readFolder(read: FileReader, where: string, onProgress: (progress: FileProgress) => void, graphs: readonly (readonly [string, GraphKind])[]) {
+  const [rawConfig, tokenizerJson, tokenizerConfig] = await Promise.all([
+    readJson(read, 'config.json', where),
+    readJson(read, 'tokenizer.json', where),
+    readJson(read, 'tokenizer_config.json', where).catch(() => ({})),
+  ]);
+  const config = parseModelConfig(rawConfig);
+  for (const [file, kind] of graphs) {
+    const bytes = await read(file, onProgress);
+    if (bytes) return { config, tokenizerJson, tokenizerConfig, graph: { file, kind, bytes } };
+  }
+  throw new EngineError('model-not-found', { url: `${where}/${graphs[0]![0]}` });
+}
+
+/** A model folder from the learner's own disk: the same files, read locally (nothing is uploaded). */
+export async function loadLocalFolder(files: Record<string, Uint8Array>, name: string, onProgress: (progress: FileProgress) => void = () => {}): Promise<ModelFolder> {
+  const read: FileReader = async (file, progress) => {
+    const bytes = files[file] ?? null;
+    if (bytes) progress({ file, loaded: bytes.length, total: bytes.length });
+    return bytes;
+  };
+  const onnx = Object.keys(files).filter((file) => file.endsWith('.onnx'));
+  // Our own graph names first; then any single ONNX file the learner gave.
+  const graphs = [...EMBEDDED_GRAPHS, ...HUB_GRAPHS.slice(1), ...onnx.map((file) => [file, 'full'] as const)];
+  const folder = await readFolder(read, name, onProgress, graphs);
+  return { baseUrl: '', ...folder, cacheFailed: false };
 }
 
 /** Loads config, tokenizer and the graph to run from a folder URL in the Hugging Face layout: a bundled model,
@@ -171,15 +203,7 @@ export async function loadModelFolder(
   options: LoadOptions = {},
 ): Promise<ModelFolder> {
   const state = { cacheFailed: false };
-  const [rawConfig, tokenizerJson, tokenizerConfig] = await Promise.all([
-    getJson(baseUrl, 'config.json', options, state),
-    getJson(baseUrl, 'tokenizer.json', options, state),
-    getJson(baseUrl, 'tokenizer_config.json', options, state).catch(() => ({})),
-  ]);
-  const config = parseModelConfig(rawConfig);
-  for (const [file, kind] of options.graphs ?? EMBEDDED_GRAPHS) {
-    const bytes = await getFile(baseUrl, file, onProgress, options, state);
-    if (bytes) return { baseUrl, config, tokenizerJson, tokenizerConfig, graph: { file, kind, bytes }, cacheFailed: state.cacheFailed };
-  }
-  throw new EngineError('model-not-found', { url: join(baseUrl, (options.graphs ?? EMBEDDED_GRAPHS)[0]![0]) });
+  const read: FileReader = (file, progress) => getFile(baseUrl, file, progress, options, state);
+  const folder = await readFolder(read, baseUrl.replace(/\/+$/, ''), onProgress, options.graphs ?? EMBEDDED_GRAPHS);
+  return { baseUrl, ...folder, cacheFailed: state.cacheFailed };
 }
