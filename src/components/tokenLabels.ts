@@ -15,3 +15,8 @@ export function tokenLabeller(trace: Trace | null): (id: number) => string {
   for (const step of trace?.steps ?? []) for (const token of step.candidateTokens) known.set(token.id, token);
   return (id) => (known.has(id) ? tokenText(known.get(id)) : `#${id}`);
 }
+
+/** A token's bytes in hex, as the views show them (`E4 B8`). */
+export function hexBytes(bytes: number[]): string {
+  return bytes.map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+}

@@ -38,7 +38,7 @@ export interface LoadOptions {
 export const CACHED_GRAPH = 'onnx/decoder_model_merged.onnx';
 export const FULL_GRAPH = 'onnx/model.onnx';
 
-function join(baseUrl: string, file: string): string {
+export function join(baseUrl: string, file: string): string {
   return baseUrl.replace(/\/+$/, '') + '/' + file;
 }
 

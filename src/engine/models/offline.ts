@@ -1,17 +1,18 @@
-import { CACHED_GRAPH } from './folder';
+import { CACHED_GRAPH, join } from './folder';
 
 /** The Cache Storage the service worker reads model files from (its runtime cache for /models/). */
 export const MODEL_CACHE = 'embedded-models';
 const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', CACHED_GRAPH];
 
-const join = (baseUrl: string, file: string) => new URL(baseUrl.replace(/\/+$/, '') + '/' + file, location.href).href;
+/** Absolute, as cache keys are. */
+const absolute = (baseUrl: string, file: string) => new URL(join(baseUrl, file), location.href).href;
 
 /** Whether every file the app needs for this model folder is in the cache (so it works with no network). */
 export async function isModelOffline(baseUrl: string): Promise<boolean> {
   if (!('caches' in globalThis)) return false;
   try {
     const cache = await caches.open(MODEL_CACHE);
-    const hits = await Promise.all(FILES.map((file) => cache.match(join(baseUrl, file))));
+    const hits = await Promise.all(FILES.map((file) => cache.match(absolute(baseUrl, file))));
     return hits.every(Boolean);
   } catch {
     return false;
@@ -28,7 +29,7 @@ export async function keepModelOffline(baseUrl: string, timeoutMs = 20_000): Pro
   if (await isModelOffline(baseUrl)) return true;
   try {
     const cache = await caches.open(MODEL_CACHE);
-    await cache.addAll(FILES.map((file) => join(baseUrl, file)));
+    await cache.addAll(FILES.map((file) => absolute(baseUrl, file)));
     return true;
   } catch {
     return false;
