@@ -4,6 +4,7 @@ import type { FileProgress } from '../engine/models/folder';
 import type { LoadResult } from '../engine/protocol';
 import type { LensParameters } from '../engine/lens';
 import { keepModelOffline } from '../engine/models/offline';
+import type { OfflineState } from '../engine/models/storage';
 import type { BackendRequest } from '../engine/runtime';
 import type { TokenInfo } from '../engine/tokenizer';
 import type { SamplingSettings } from '../engine/sampling';
@@ -53,7 +54,7 @@ export class RunState {
   /** The final LayerNorm and W_E of the loaded model, for the logit lens and embedding neighbours. */
   lens = $state.raw<LensParameters | null>(null);
   /** Whether the loaded model's files are stored for use with no network (null: not known yet). */
-  offline = $state<boolean | null>(null);
+  offline = $state<OfflineState | null>(null);
   /** Runs finished so far (whatever their ending): lets tests and the UI tell one run's end from the next. */
   completedRuns = $state(0);
   private rngState = 0;
@@ -116,7 +117,7 @@ export class RunState {
       this.model = model;
       this.lens = await client.call({ type: 'lens' });
       this.offline = null;
-      if (source === 'hub') this.offline = !model.cacheFailed;
+      if (source === 'hub') this.offline = model.storage;
       else void keepModelOffline(url).then((stored) => {
         if (this.modelUrl === url) this.offline = stored;
       });

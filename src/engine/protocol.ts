@@ -1,3 +1,4 @@
+import type { OfflineState } from './models/storage';
 import type { EngineErrorData } from './errors';
 import type { GenerateResult } from './generate';
 import type { ModelConfig } from './models/config';
@@ -30,8 +31,8 @@ export interface LoadResult {
   graphFile: string;
   graphKind: 'cached' | 'full';
   loadMs: number;
-  /** The Hub files could not be stored for next time (storage full or not allowed). */
-  cacheFailed: boolean;
+  /** Whether a Hub download is stored for next time (or why not). */
+  storage: OfflineState;
 }
 
 /** A full recompute of `ids` through the capturing graph (no cache) and through the plain graph without capture

@@ -25,7 +25,7 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
   loaded = { folder, probed, session, tokenizer, generator: new Generator(session, probed, folder.config, folder.graph.kind) };
   return {
     config: folder.config, choice: session.choice, points: probed.points, graphFile: folder.graph.file,
-    graphKind: folder.graph.kind, loadMs: performance.now() - started, cacheFailed: folder.cacheFailed,
+    graphKind: folder.graph.kind, loadMs: performance.now() - started, storage: folder.storage,
   };
 }
 

@@ -38,6 +38,7 @@ export const en = {
   'model.reload': 'Load the embedded model',
   'model.offline': 'Available offline: this model works with no network.',
   'model.online': 'Needs the network: this model could not be stored for offline use.',
+  'model.storageFull': 'Needs the network: the browser’s storage is full, so this model was not stored for offline use.',
   'tokens.title': 'Tokens',
   'tokens.explain': 'The model reads token IDs, not letters. Prompt tokens are outlined; generated tokens are filled.',
   'tokens.partial': 'byte {bytes} of “{character}”',

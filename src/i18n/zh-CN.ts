@@ -40,6 +40,7 @@ export const zhCN: Record<MessageKey, string> = {
   'model.reload': '加载内置模型',
   'model.offline': '可离线使用：断网时也能运行这个模型。',
   'model.online': '需要联网：这个模型未能保存以供离线使用。',
+  'model.storageFull': '需要联网：浏览器存储空间已满，这个模型未能保存以供离线使用。',
   'tokens.title': '词元（token）',
   'tokens.explain': '模型读的是词元 ID，而不是文字。带边框的是提示词的词元，实心的是生成的词元。',
   'tokens.partial': '“{character}”的字节 {bytes}',

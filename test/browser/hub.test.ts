@@ -59,6 +59,28 @@ describe('Hub models', () => {
     await page.close();
   });
 
+  it('runs a model the full storage cannot hold, says so in both languages, and keeps no half-stored copy', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${inject('baseUrl')}?debug=1&lang=zh-CN&backend=wasm&hub=/hub&max=2`);
+    await waitForRuns(page, 1);
+    // A 2 MB quota: config and tokenizer fit, the 5 MB graph does not (QuotaExceededError from Cache.put).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(inject('baseUrl')).origin, quotaSize: 2_000_000 });
+    const before = await download(page, 'test-owner/flow-gpt2-tiny');
+    await waitForRuns(page, before + 1);
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('test-owner/flow-gpt2-tiny');
+    await expect(page.locator('[data-notice=storage-full]').textContent()).resolves.toContain('存储空间已满');
+    await expect(page.locator('[data-offline=storage-full]').textContent()).resolves.toContain('需要联网');
+    await page.click('[data-action=language]');
+    await expect(page.locator('[data-notice=storage-full]').textContent()).resolves.toContain('storage is full');
+    // Nothing half-stored is listed, and the prompt the learner had is still there.
+    await expect(page.locator('li[data-repo="test-owner/flow-gpt2-tiny"]').count()).resolves.toBe(0);
+    await expect(page.evaluate(async () => (await (await caches.open('hub-models')).keys()).length)).resolves.toBe(0);
+    await expect(page.inputValue('#prompt-input')).resolves.not.toBe('');
+    await context.close();
+  });
+
   it('says clearly when a repository does not exist or the name is not one, and stays usable', async () => {
     const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '2' } });
     await waitForRuns(page, 1);

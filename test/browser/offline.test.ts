@@ -11,7 +11,7 @@ describe('offline PWA', () => {
       const page = await context.newPage();
       await page.goto(`${inject('baseUrl')}?debug=1&lang=en&backend=wasm&max=5`);
       await waitForRuns(page, 1);
-      await page.waitForSelector('[data-offline=true]', { timeout: 60_000 });
+      await page.waitForSelector('[data-offline=stored]', { timeout: 60_000 });
       await page.evaluate(() => navigator.serviceWorker.ready);
       const manifest = await page.evaluate(async () => (await fetch('/manifest.webmanifest')).json());
       expect(manifest.name).toContain('透视 Transformer');
@@ -24,7 +24,7 @@ describe('offline PWA', () => {
       const steps = await page.evaluate(() => (window as any).__flow.run.trace.steps.length);
       expect(steps).toBe(5);
       await expect(page.evaluate(() => crossOriginIsolated)).resolves.toBe(true);
-      await expect(page.locator('[data-offline=true]').isVisible()).resolves.toBe(true);
+      await expect(page.locator('[data-offline=stored]').isVisible()).resolves.toBe(true);
       await context.close();
     } finally {
       await browser.close();

@@ -1,5 +1,6 @@
 import { EngineError } from '../errors';
 import { parseModelConfig, type ModelConfig } from './config';
+import { isQuotaError, type OfflineState } from './storage';
 
 /** One file's download progress; `total` is null when the server sends no length. */
 export interface FileProgress {
@@ -17,8 +18,8 @@ export interface ModelFolder {
   /** The graph the engine runs and captures from. `kind: 'cached'` takes past_key_values (one position per
    * generated token); `kind: 'full'` takes only input_ids (the whole sequence is recomputed per token). */
   graph: { file: string; kind: GraphKind; bytes: Uint8Array };
-  /** True when the files could not be stored in the browser's cache (storage full or not allowed). */
-  cacheFailed: boolean;
+  /** Whether the files are now in the browser's cache (a Hub download), so the next load needs no network. */
+  storage: OfflineState;
 }
 
 export type GraphKind = 'cached' | 'full';
@@ -133,7 +134,7 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
 
 /** One file of the folder: from the cache when it is there (no request), else downloaded with progress and
  * stored; null when the folder has no such file. */
-async function getFile(baseUrl: string, file: string, onProgress: (progress: FileProgress) => void, options: LoadOptions, state: { cacheFailed: boolean }): Promise<Uint8Array | null> {
+async function getFile(baseUrl: string, file: string, onProgress: (progress: FileProgress) => void, options: LoadOptions, state: { storage: OfflineState }): Promise<Uint8Array | null> {
   const url = join(baseUrl, file);
   let cache: Cache | null = null;
   if (options.cache && 'caches' in globalThis) cache = await caches.open(options.cache).catch(() => null);
@@ -148,9 +149,21 @@ async function getFile(baseUrl: string, file: string, onProgress: (progress: Fil
   const bytes = await readWithProgress(response, file, onProgress, { url, signal: options.signal });
   if (cache) {
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) };
-    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch(() => (state.cacheFailed = true));
+    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch((error: unknown) => {
+      if (state.storage !== 'storage-full') state.storage = isQuotaError(error) ? 'storage-full' : 'not-stored';
+    });
   }
   return bytes;
+}
+
+async function forgetFolder(cacheName: string, baseUrl: string): Promise<void> {
+  try {
+    const cache = await caches.open(cacheName);
+    const prefix = join(baseUrl, '');
+    for (const request of await cache.keys()) if (request.url.startsWith(prefix)) await cache.delete(request);
+  } catch {
+    // nothing stored, nothing to forget
+  }
 }
 
 /** Reads one file of a model folder; null when the folder has no such file. */
@@ -192,7 +205,7 @@ export async function loadLocalFolder(files: Record<string, Uint8Array>, name: s
   // Our own graph names first; then any single ONNX file the learner gave.
   const graphs = [...EMBEDDED_GRAPHS, ...HUB_GRAPHS.slice(1), ...onnx.map((file) => [file, 'full'] as const)];
   const folder = await readFolder(read, name, onProgress, graphs);
-  return { baseUrl: '', ...folder, cacheFailed: false };
+  return { baseUrl: '', ...folder, storage: 'not-stored' };
 }
 
 /** Loads config, tokenizer and the graph to run from a folder URL in the Hugging Face layout: a bundled model,
@@ -202,8 +215,10 @@ export async function loadModelFolder(
   onProgress: (progress: FileProgress) => void = () => {},
   options: LoadOptions = {},
 ): Promise<ModelFolder> {
-  const state = { cacheFailed: false };
+  const state: { storage: OfflineState } = { storage: options.cache ? 'stored' : 'not-stored' };
   const read: FileReader = (file, progress) => getFile(baseUrl, file, progress, options, state);
   const folder = await readFolder(read, baseUrl.replace(/\/+$/, ''), onProgress, options.graphs ?? EMBEDDED_GRAPHS);
-  return { baseUrl, ...folder, cacheFailed: state.cacheFailed };
+  // Half a model in the cache would be listed as stored and still need the network: drop what did fit.
+  if (options.cache && state.storage !== 'stored') await forgetFolder(options.cache, baseUrl);
+  return { baseUrl, ...folder, storage: state.storage };
 }

@@ -1,4 +1,5 @@
 import { CACHED_GRAPH, join } from './folder';
+import { isQuotaError, type OfflineState } from './storage';
 
 /** The Cache Storage the service worker reads model files from (its runtime cache for /models/). */
 export const MODEL_CACHE = 'embedded-models';
@@ -22,17 +23,18 @@ export async function isModelOffline(baseUrl: string): Promise<boolean> {
 /** Stores the model's files for offline use once a service worker controls the app: on the very first visit the
  * worker is not in charge yet when the model loads, so its own cache would miss them. Best effort: a full disk
  * or a private window leaves the app working online. */
-export async function keepModelOffline(baseUrl: string, timeoutMs = 20_000): Promise<boolean> {
-  if (!('caches' in globalThis) || !('serviceWorker' in navigator)) return false;
+export async function keepModelOffline(baseUrl: string, timeoutMs = 20_000): Promise<OfflineState> {
+  if (!('caches' in globalThis) || !('serviceWorker' in navigator)) return 'not-stored';
   const ready = await Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs))]);
-  if (!ready) return false;
-  if (await isModelOffline(baseUrl)) return true;
+  if (!ready) return 'not-stored';
+  if (await isModelOffline(baseUrl)) return 'stored';
   try {
     const cache = await caches.open(MODEL_CACHE);
     await cache.addAll(FILES.map((file) => absolute(baseUrl, file)));
-    return true;
-  } catch {
-    return false;
+    return 'stored';
+  } catch (error) {
+    return isQuotaError(error) ? 'storage-full' : 'not-stored';
   }
 }
+
 
