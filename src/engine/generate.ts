@@ -27,17 +27,37 @@ export interface GenerateResult {
   ids: number[];
 }
 
-/** The autoregressive loop over one capturing session. With a KV-cache graph each new token is one position;
- * the cache stays in the worker between calls, so "step one token" costs one position too. */
+/** A probed graph and the session that runs it. */
+export interface CapturingGraph {
+  session: ModelSession;
+  probed: ProbedGraph;
+}
+
+/** How the generator feeds positions: one graph with a (possibly empty) past; a prompt graph without past inputs
+ * that hands its presents to a step graph with them (Optimum's layout); or the whole sequence every token. */
+export type GraphKind = 'cached' | 'two-graph' | 'full';
+
+export function graphKindOf(prompt: ProbedGraph, step: ProbedGraph | null): GraphKind {
+  if (prompt.inputNames.some(isPastInput)) return 'cached';
+  if (step?.inputNames.some(isPastInput) && prompt.outputNames.some((name) => name.startsWith('present.'))) return 'two-graph';
+  return 'full';
+}
+
+const isPastInput = (name: string) => name.startsWith('past_key_values.');
+
+/** The autoregressive loop over capturing sessions. With a KV cache each new token is one position; the cache
+ * stays in the worker between calls, so "step one token" costs one position too. */
 export class Generator {
   private cache: { ids: number[]; past: Feeds } | null = null;
+  readonly kind: GraphKind;
 
   constructor(
-    private readonly session: ModelSession,
-    private readonly probed: ProbedGraph,
+    private readonly prompt: CapturingGraph,
+    private readonly step: CapturingGraph | null,
     private readonly config: ModelConfig,
-    private readonly graphKind: 'cached' | 'full',
-  ) {}
+  ) {
+    this.kind = graphKindOf(prompt.probed, step?.probed ?? null);
+  }
 
   async generate(
     request: GenerateRequest,
@@ -77,19 +97,21 @@ export class Generator {
 
   /** Runs the positions of `ids` the cache has not seen (all of them after a change of prompt). */
   async forward(ids: number[]): Promise<{ record: ForwardRecord; lastLogits: Float32Array }> {
+    const caching = this.kind !== 'full';
     const reuse =
-      this.graphKind === 'cached' &&
+      caching &&
       this.cache !== null &&
       this.cache.ids.length < ids.length &&
       this.cache.ids.every((id, i) => ids[i] === id);
     const start = reuse ? this.cache!.ids.length : 0;
-    const feeds = this.feeds(ids, start, reuse ? this.cache!.past : null);
-    const outputs = await this.session.run(feeds);
-    if (this.graphKind === 'cached') this.cache = { ids: [...ids], past: this.presents(outputs) };
+    const graph = reuse && this.kind === 'two-graph' ? this.step! : this.prompt;
+    const feeds = this.feeds(graph.session, ids, start, reuse ? this.cache!.past : null);
+    const outputs = await graph.session.run(feeds);
+    if (caching) this.cache = { ids: [...ids], past: this.presents(outputs) };
     const count = ids.length - start;
     const record: ForwardRecord = { start, count, tensors: {} };
     const seen = new Map<string, CapturedRows>();
-    for (const point of this.probed.points) {
+    for (const point of graph.probed.points) {
       const tensor = outputs[point.tensor];
       if (!tensor) throw new EngineError('internal', { detail: `missing output ${point.tensor}` });
       if (!seen.has(point.tensor)) seen.set(point.tensor, toRows(point, tensor, count));
@@ -106,27 +128,8 @@ export class Generator {
     this.cache = null;
   }
 
-  private feeds(ids: number[], start: number, past: Feeds | null): Feeds {
-    const fed = ids.slice(start);
-    const feeds: Feeds = {};
-    const names = new Set(this.session.inputNames);
-    feeds['input_ids'] = new ort.Tensor('int64', BigInt64Array.from(fed, BigInt), [1, fed.length]);
-    if (names.has('attention_mask')) {
-      feeds['attention_mask'] = new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]);
-    }
-    if (names.has('position_ids')) {
-      const positions = BigInt64Array.from(fed, (_, i) => BigInt(start + i));
-      feeds['position_ids'] = new ort.Tensor('int64', positions, [1, fed.length]);
-    }
-    const { nLayer, nKvHead, dHead } = this.config;
-    for (let layer = 0; layer < nLayer; layer++) {
-      for (const kind of ['key', 'value']) {
-        const name = `past_key_values.${layer}.${kind}`;
-        if (!names.has(name)) continue;
-        feeds[name] = past?.[name] ?? new ort.Tensor('float32', new Float32Array(0), [1, nKvHead, 0, dHead]);
-      }
-    }
-    return feeds;
+  private feeds(session: ModelSession, ids: number[], start: number, past: Feeds | null): Feeds {
+    return feedsFor(session.inputNames, this.config, ids, start, past);
   }
 
   private presents(outputs: Outputs): Feeds {
@@ -136,6 +139,31 @@ export class Generator {
     }
     return past;
   }
+}
+
+/** The inputs a decoder graph takes for the positions `start…` of `ids`: input_ids, and where the graph has them
+ * attention_mask, position_ids and past_key_values (empty when there is no cache yet). */
+export function feedsFor(inputNames: readonly string[], config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null): Feeds {
+  const fed = ids.slice(start);
+  const feeds: Feeds = {};
+  const names = new Set(inputNames);
+  feeds['input_ids'] = new ort.Tensor('int64', BigInt64Array.from(fed, BigInt), [1, fed.length]);
+  if (names.has('attention_mask')) {
+    feeds['attention_mask'] = new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]);
+  }
+  if (names.has('position_ids')) {
+    const positions = BigInt64Array.from(fed, (_, i) => BigInt(start + i));
+    feeds['position_ids'] = new ort.Tensor('int64', positions, [1, fed.length]);
+  }
+  const { nLayer, nKvHead, dHead } = config;
+  for (let layer = 0; layer < nLayer; layer++) {
+    for (const kind of ['key', 'value']) {
+      const name = `past_key_values.${layer}.${kind}`;
+      if (!names.has(name)) continue;
+      feeds[name] = past?.[name] ?? new ort.Tensor('float32', new Float32Array(0), [1, nKvHead, 0, dHead]);
+    }
+  }
+  return feeds;
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { GraphKind } from './generate';
 import type { OfflineState } from './models/storage';
 import type { EngineErrorData } from './errors';
 import type { GenerateResult } from './generate';
@@ -28,8 +29,9 @@ export interface LoadResult {
   config: ModelConfig;
   choice: BackendChoice;
   points: CapturePoint[];
-  graphFile: string;
-  graphKind: 'cached' | 'full';
+  /** The graph files run: one, or Optimum's prompt graph and step graph. */
+  graphFiles: string[];
+  graphKind: GraphKind;
   loadMs: number;
   /** Whether a Hub download is stored for next time (or why not). */
   storage: OfflineState;

@@ -1,32 +1,46 @@
 /// <reference lib="webworker" />
 import { EngineError, toErrorData } from './errors';
-import { Generator } from './generate';
-import { EMBEDDED_GRAPHS, FULL_GRAPH, HUB_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
+import { Generator, feedsFor, type CapturingGraph } from './generate';
+import { EMBEDDED_GRAPHS, HUB_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
-import { probe, type ProbedGraph } from './probe';
+import { probe } from './probe';
 import { ModelSession, loseWebgpuDevice, ort, type BackendRequest } from './runtime';
 import { Tokenizer } from './tokenizer';
 import type { Control, Event, Request, ResultTypes } from './protocol';
 
 interface Loaded {
   folder: ModelFolder;
-  probed: ProbedGraph;
-  session: ModelSession;
+  prompt: CapturingGraph;
+  step: CapturingGraph | null;
   tokenizer: Tokenizer;
   generator: Generator;
 }
 
-/** Probes the folder's graph, opens a session and replaces the loaded model. */
+/** Probes the folder's graphs, opens their sessions and replaces the loaded model. */
 async function start(folder: ModelFolder, backend: BackendRequest, started: number) {
   const probed = probe(folder.graph.bytes, folder.graph.file, folder.config);
   const session = await ModelSession.create(probed.bytes, backend);
+  let step: CapturingGraph | null = null;
+  if (folder.stepGraph) {
+    const stepProbed = probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config);
+    // On the backend the first session settled on, so both graphs run (and fall back) together.
+    step = { probed: stepProbed, session: await ModelSession.create(stepProbed.bytes, session.choice.backend) };
+  }
   const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
-  await loaded?.session.release();
-  loaded = { folder, probed, session, tokenizer, generator: new Generator(session, probed, folder.config, folder.graph.kind) };
+  await release(loaded);
+  const prompt = { session, probed };
+  const generator = new Generator(prompt, step, folder.config);
+  loaded = { folder, prompt, step, tokenizer, generator };
   return {
-    config: folder.config, choice: session.choice, points: probed.points, graphFile: folder.graph.file,
-    graphKind: folder.graph.kind, loadMs: performance.now() - started, storage: folder.storage,
+    config: folder.config, choice: session.choice, points: probed.points,
+    graphFiles: [folder.graph.file, ...(step ? [folder.stepGraph!.file] : [])],
+    graphKind: generator.kind, loadMs: performance.now() - started, storage: folder.storage,
   };
+}
+
+async function release(model: Loaded | null) {
+  await model?.prompt.session.release();
+  await model?.step?.session.release();
 }
 
 /** How many candidates per step get token labels (the views show at most this many bars). */
@@ -97,7 +111,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'recompute':
       return recompute(request.ids);
     case 'lens':
-      return requireModel().probed.lens;
+      return requireModel().prompt.probed.lens;
     case 'loseDevice':
       return loseWebgpuDevice();
   }
@@ -105,12 +119,11 @@ async function handle(request: Request): Promise<unknown> {
 
 async function recompute(ids: number[]) {
   if (busy) throw new EngineError('busy');
-  const { folder, generator, session } = requireModel();
-  // The graph without capture outputs: the loaded one itself when it is the full graph, else the folder's model.onnx.
-  const plainBytes = folder.graph.kind === 'full' ? folder.graph.bytes : new Uint8Array(await (await fetch(folder.baseUrl.replace(/\/+$/, '') + '/' + FULL_GRAPH)).arrayBuffer());
-  const providers = [session.choice.backend];
-  const plain = await ort.InferenceSession.create(plainBytes, { executionProviders: providers });
-  const input = { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]) };
+  const { folder, generator, prompt } = requireModel();
+  // The same graph without the capture outputs.
+  const providers = [prompt.session.choice.backend];
+  const plain = await ort.InferenceSession.create(folder.graph.bytes, { executionProviders: providers });
+  const input = feedsFor(plain.inputNames, folder.config, ids);
   await plain.run(input); // warm-up
   let started = performance.now();
   const out = await plain.run(input);

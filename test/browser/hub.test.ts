@@ -49,6 +49,38 @@ describe('Hub models', () => {
     await context.close();
   });
 
+  for (const [repo, kind, files] of [
+    ['optimum-owner/optimum-gpt2-tiny', 'two-graph', ['onnx/decoder_model.onnx', 'onnx/decoder_with_past_model.onnx']],
+    ['single-graph-owner/flow-llama-tiny', 'cached', ['onnx/model.onnx']],
+  ] as const) {
+    it(`runs ${repo} (${kind}) one position per token, with the logits of a full recompute`, async () => {
+      const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '4' } });
+      await waitForRuns(page, 1);
+      const before = await download(page, repo);
+      await waitForRuns(page, before + 1);
+      const model = await page.evaluate(() => (window as any).__flow.run.model);
+      expect(model.graphKind).toBe(kind);
+      expect(model.graphFiles).toEqual(files);
+      const check = await page.evaluate(async () => {
+        const flow = (window as any).__flow;
+        const trace = flow.run.trace;
+        const n = flow.computedPositions(trace);
+        const ids = trace.tokens.slice(0, n).map((t: { id: number }) => t.id);
+        const result = await flow.run.client.call({ type: 'recompute', ids });
+        const vocab = trace.config.vocabSize;
+        let difference = 0;
+        for (let p = 0; p < n; p++) {
+          const row = trace.rows['logits'][p];
+          for (let i = 0; i < vocab; i++) difference = Math.max(difference, Math.abs(result.plainLogits[p * vocab + i] - row[i]));
+        }
+        return { n, generated: trace.steps.length, difference };
+      });
+      expect(check.generated).toBe(4);
+      expect(check.difference).toBeLessThan(1e-4);
+      await page.close();
+    });
+  }
+
   it('completes a download that breaks off halfway', async () => {
     const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '2' } });
     await waitForRuns(page, 1);

@@ -49,15 +49,29 @@ async function serveFile(path, response) {
   }
 }
 
-/** The Hugging Face Hub's URL layout on this origin: /hub/{owner}/{name}/resolve/main/{file}. `test-owner` repos
- * map to the embedded model folders; `flaky-owner` ones drop each graph download halfway once (Range resumes);
- * anything else is 404, as the Hub answers for a missing repository. */
+/** The Hugging Face Hub's URL layout on this origin: /hub/{owner}/{name}/resolve/main/{file}.
+ * - `test-owner/flow-{gpt2,llama}-tiny`: the embedded model folders as they are;
+ * - `flaky-owner/…`: the same, but each graph download drops halfway once (Range resumes);
+ * - `optimum-owner/optimum-gpt2-tiny`: Optimum's two-graph layout (test/fixtures/hub/);
+ * - `single-graph-owner/flow-llama-tiny`: one `onnx/model.onnx` with past inputs, as newer Hub exports ship;
+ * anything else is 404, as the Hub answers for a missing repository or file. */
+function hubSource(owner, name, file) {
+  if (owner === 'optimum-owner' && name === 'optimum-gpt2-tiny') return join(ROOT, 'test/fixtures/hub', name, file);
+  if (!/^flow-(gpt2|llama)-tiny$/.test(name)) return null;
+  if (owner === 'single-graph-owner') {
+    if (file === 'onnx/decoder_model_merged.onnx') return join(ROOT, 'missing');
+    return join(ROOT, 'public/models', name, file === 'onnx/model.onnx' ? 'onnx/decoder_model_merged.onnx' : file);
+  }
+  return ['test-owner', 'flaky-owner'].includes(owner) ? join(ROOT, 'public/models', name, file) : null;
+}
+
 const dropped = new Set();
 async function hubFile(owner, name, file, request, response) {
-  if (!['test-owner', 'flaky-owner'].includes(owner) || !/^flow-(gpt2|llama)-tiny$/.test(name)) return send(response, 404, '.txt', 'Repository not found');
+  const source = hubSource(owner, name, file);
+  if (!source) return send(response, 404, '.txt', 'Repository not found');
   let bytes;
   try {
-    bytes = await readFile(join(ROOT, 'public/models', name, file));
+    bytes = await readFile(source);
   } catch {
     return send(response, 404, '.txt', 'Entry not found');
   }

@@ -33,7 +33,7 @@ export async function loadEngine(model: string = MODEL_NAME) {
   const probed = probe(readModelFile(CACHED_GRAPH, model), CACHED_GRAPH, config);
   const session = await ModelSession.create(probed.bytes, 'wasm');
   const tokenizer = new Tokenizer(readJson('tokenizer.json', model), readJson('tokenizer_config.json', model));
-  return { config, probed, session, tokenizer, generator: new Generator(session, probed, config, 'cached') };
+  return { config, probed, session, tokenizer, generator: new Generator({ session, probed }, null, config) };
 }
 
 export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -5,6 +5,7 @@ the name @xenova/transformers loads with {quantized: false}), config.json, gener
 tokenizer_config.json, the model card README.md, and test/fixtures/<name>.reference.json: PyTorch's logits for a few
 prompts, which tools/model/verify.mjs compares with the ONNX graphs (max abs difference < 1e-4).
 
+With --optimum-fixture it writes a small random GPT-2 in Optimum's two-graph Hub layout to test/fixtures/hub/.
 With --benchmark-model it instead writes a randomly initialised model with GPT-2 small's exact shapes (124M
 parameters) to models-bench/gpt2-small-random/ (ignored by git): speed does not depend on the weights' values.
 """
@@ -163,6 +164,55 @@ def export_benchmark_model():
     print(f"exported {folder}: {sum(p.numel() for p in model.parameters())} parameters")
 
 
+class PromptDecoder(torch.nn.Module):
+    """GPT-2 with no past inputs that still returns the presents, as Optimum's decoder_model.onnx does. It holds
+    the model's own submodules under the same attribute names, so the node names are the same."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.transformer, self.lm_head = model.transformer, model.lm_head
+
+    def forward(self, input_ids, attention_mask):
+        x, presents = self.transformer(input_ids, attention_mask, None)
+        return self.lm_head(x), presents
+
+
+def export_optimum_fixture():
+    """A small random GPT-2 in the layout Optimum gives the transformers.js-ready Hub repositories:
+    onnx/decoder_model.onnx (no past inputs, presents out) and onnx/decoder_with_past_model.onnx, at opset 14,
+    where LayerNorm is decomposed into ReduceMean/Sub/Pow/Sqrt/Div/Mul/Add. Test data for the Hub loader
+    (test/fixtures/hub/, ~1 MB): its weights are random, so only the mechanics are tested with it."""
+    torch.manual_seed(0)
+    config = GPTConfig(vocab_size=4096, n_positions=128, n_embd=32, n_layer=2, n_head=4)
+    model = GPT2LMHeadModel(config).eval()
+    folder = os.path.join(ROOT, "test", "fixtures", "hub", "optimum-gpt2-tiny")
+    embedded = os.path.join(ROOT, "public", "models", NAME)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(os.path.join(folder, "onnx"))
+    for file in ["tokenizer.json", "tokenizer_config.json", "generation_config.json"]:
+        shutil.copy(os.path.join(embedded, file), os.path.join(folder, file))
+    write_json(os.path.join(folder, "config.json"), hf_config(config, 4095))
+    layers, heads, head_size = config.n_layer, config.n_head, config.n_embd // config.n_head
+    present_names = [f"present.{i}.{kind}" for i in range(layers) for kind in ("key", "value")]
+    past_names = [f"past_key_values.{i}.{kind}" for i in range(layers) for kind in ("key", "value")]
+    example = torch.tensor([[1, 2, 3, 4]], dtype=torch.long)
+    axes = {"input_ids": {0: "batch_size", 1: "sequence_length"}, "logits": {0: "batch_size", 1: "sequence_length"},
+            "attention_mask": {0: "batch_size", 1: "past_sequence_length + sequence_length"}}
+    axes.update({name: {0: "batch_size", 2: "past_sequence_length + sequence_length"} for name in present_names})
+    torch.onnx.export(
+        PromptDecoder(model), (example, torch.ones(1, 4, dtype=torch.long)),
+        os.path.join(folder, "onnx", "decoder_model.onnx"), input_names=["input_ids", "attention_mask"],
+        output_names=["logits"] + present_names, dynamic_axes=axes, opset_version=14, do_constant_folding=False)
+    past = [(torch.zeros(1, heads, 3, head_size), torch.zeros(1, heads, 3, head_size)) for _ in range(layers)]
+    axes.update({name: {0: "batch_size", 2: "past_sequence_length"} for name in past_names})
+    torch.onnx.export(
+        model, (example[:, :1], torch.ones(1, 4, dtype=torch.long), past),
+        os.path.join(folder, "onnx", "decoder_with_past_model.onnx"),
+        input_names=["input_ids", "attention_mask"] + past_names, output_names=["logits"] + present_names,
+        dynamic_axes=axes, opset_version=14, do_constant_folding=False)
+    print(f"exported {folder}")
+
+
 def write_json(path, value):
     with open(path, "w", encoding="utf-8") as file:
         json.dump(value, file, ensure_ascii=False, indent=2)
@@ -172,6 +222,12 @@ def write_json(path, value):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--benchmark-model", action="store_true")
+    parser.add_argument("--optimum-fixture", action="store_true")
     parser.add_argument("--arch", choices=["gpt2", "llama"], default="gpt2")
     arguments = parser.parse_args()
-    export_benchmark_model() if arguments.benchmark_model else export_embedded(arguments.arch)
+    if arguments.benchmark_model:
+        export_benchmark_model()
+    elif arguments.optimum_fixture:
+        export_optimum_fixture()
+    else:
+        export_embedded(arguments.arch)

@@ -15,25 +15,42 @@ export interface ModelFolder {
   config: ModelConfig;
   tokenizerJson: unknown;
   tokenizerConfig: unknown;
-  /** The graph the engine runs and captures from. `kind: 'cached'` takes past_key_values (one position per
-   * generated token); `kind: 'full'` takes only input_ids (the whole sequence is recomputed per token). */
-  graph: { file: string; kind: GraphKind; bytes: Uint8Array };
+  /** The graph the engine runs and captures from. Whether it takes past_key_values (one position per generated
+   * token) or only input_ids (the whole sequence recomputed per token) is read from the graph itself. */
+  graph: GraphFile;
+  /** Optimum's two-graph layout: the graph with past inputs that continues from `graph` one token at a time. */
+  stepGraph: GraphFile | null;
   /** Whether the files are now in the browser's cache (a Hub download), so the next load needs no network. */
   storage: OfflineState;
 }
 
-export type GraphKind = 'cached' | 'full';
+export interface GraphFile {
+  file: string;
+  bytes: Uint8Array;
+}
 
-/** Which graph files to try, in order. Our own folders have a KV-cache graph with every tensor visible; Hub
- * repositories' merged decoders hide theirs inside an If node, so from the Hub the graph without past is used. */
-export const EMBEDDED_GRAPHS = [['onnx/decoder_model_merged.onnx', 'cached'], ['onnx/model.onnx', 'full']] as const;
-export const HUB_GRAPHS = [['onnx/model.onnx', 'full'], ['onnx/decoder_model.onnx', 'full']] as const;
+/** A graph file to run, and (Optimum's layout) the file with past inputs that continues from it. */
+export interface GraphChoice {
+  file: string;
+  stepFile?: string;
+}
+
+/** Which graph files to try, in order. Our own folders have a KV-cache graph with every tensor visible (it also
+ * takes an empty past, so it serves the prompt too). Hub repositories come in two layouts: newer exports have one
+ * `model.onnx` with past inputs that may be empty; Optimum's older ones have `decoder_model.onnx` (no past; the
+ * prompt) and `decoder_with_past_model.onnx` (one token at a time). Their `decoder_model_merged.onnx` hides its
+ * tensors inside an If node, where no output can reach them, so it is never used from the Hub. */
+export const EMBEDDED_GRAPHS: readonly GraphChoice[] = [{ file: 'onnx/decoder_model_merged.onnx' }, { file: 'onnx/model.onnx' }];
+export const HUB_GRAPHS: readonly GraphChoice[] = [
+  { file: 'onnx/model.onnx' },
+  { file: 'onnx/decoder_model.onnx', stepFile: 'onnx/decoder_with_past_model.onnx' },
+];
 
 export interface LoadOptions {
   signal?: AbortSignal;
   /** A Cache Storage name: files are read from it when present and stored in it after a download. */
   cache?: string | null;
-  graphs?: readonly (readonly [string, GraphKind])[];
+  graphs?: readonly GraphChoice[];
 }
 
 export const CACHED_GRAPH = 'onnx/decoder_model_merged.onnx';
@@ -180,18 +197,21 @@ async function readJson(read: FileReader, file: string, where: string): Promise<
 }
 
 /** Config, tokenizer and the first graph found, from any source of files. */
-async function readFolder(read: FileReader, where: string, onProgress: (progress: FileProgress) => void, graphs: readonly (readonly [string, GraphKind])[]) {
+async function readFolder(read: FileReader, where: string, onProgress: (progress: FileProgress) => void, graphs: readonly GraphChoice[]) {
   const [rawConfig, tokenizerJson, tokenizerConfig] = await Promise.all([
     readJson(read, 'config.json', where),
     readJson(read, 'tokenizer.json', where),
     readJson(read, 'tokenizer_config.json', where).catch(() => ({})),
   ]);
   const config = parseModelConfig(rawConfig);
-  for (const [file, kind] of graphs) {
+  for (const { file, stepFile } of graphs) {
     const bytes = await read(file, onProgress);
-    if (bytes) return { config, tokenizerJson, tokenizerConfig, graph: { file, kind, bytes } };
+    if (!bytes) continue;
+    const stepBytes = stepFile ? await read(stepFile, onProgress) : null;
+    const stepGraph = stepFile && stepBytes ? { file: stepFile, bytes: stepBytes } : null;
+    return { config, tokenizerJson, tokenizerConfig, graph: { file, bytes }, stepGraph };
   }
-  throw new EngineError('model-not-found', { url: `${where}/${graphs[0]![0]}` });
+  throw new EngineError('model-not-found', { url: `${where}/${graphs[0]!.file}` });
 }
 
 /** A model folder from the learner's own disk: the same files, read locally (nothing is uploaded). */
@@ -203,7 +223,7 @@ export async function loadLocalFolder(files: Record<string, Uint8Array>, name: s
   };
   const onnx = Object.keys(files).filter((file) => file.endsWith('.onnx'));
   // Our own graph names first; then any single ONNX file the learner gave.
-  const graphs = [...EMBEDDED_GRAPHS, ...HUB_GRAPHS.slice(1), ...onnx.map((file) => [file, 'full'] as const)];
+  const graphs = [...EMBEDDED_GRAPHS, ...HUB_GRAPHS.slice(1), ...onnx.map((file) => ({ file }))];
   const folder = await readFolder(read, name, onProgress, graphs);
   return { baseUrl: '', ...folder, storage: 'not-stored' };
 }

@@ -1,8 +1,8 @@
 import type { ModelConfig } from '../models/config';
 import { EngineError } from '../errors';
 import { LAYER_HOOKS, MODEL_HOOKS, PointRecorder, layerHook, type CapturePoint } from './capturePoints';
-import { nodesIn, scopeOutput, type GraphIndex } from './graph';
-import { attentionTensors, residualAdd, scopeInput } from './structure';
+import { initializerSize, nodesIn, scopeOutput, type GraphIndex } from './graph';
+import { attentionTensors, initializerName, residualAdd, scopeInput } from './structure';
 
 /** The capture rules of a GPT-2 graph exported by torch (module-path node names such as
  * `/transformer/h.0/attn/Softmax`). Scopes give the LayerNorms and linear layers; structure gives the rest:
@@ -44,14 +44,29 @@ export function gpt2CapturePoints(index: GraphIndex, config: ModelConfig): Captu
   return recorder.points(MODEL_HOOKS.map(([hook]) => hook), LAYER_HOOKS, config.nLayer);
 }
 
-/** Names of the initializers the logit lens needs: ln_f's weight and bias, and the token embedding W_E. */
-export function gpt2LensInitializers(index: GraphIndex) {
+/** Names of the initializers the logit lens needs: ln_f's weight and bias, and the token embedding W_E. Opset 17
+ * exports have one LayerNormalization node; older ones (Optimum's opset 14) spell it out, ending in
+ * `Mul(weight)` then `Add(bias)`, with the epsilon only as a constant: the config's value is the same number. */
+export function gpt2LensInitializers(index: GraphIndex, config: ModelConfig) {
   const root = findRoot(index);
-  const norm = nodesIn(index, `${root}ln_f/`).find((node) => node.opType === 'LayerNormalization');
+  const normNodes = nodesIn(index, `${root}ln_f/`);
   const gather = nodesIn(index, `${root}wte/`).find((node) => node.opType === 'Gather');
-  const epsilon = norm?.attribute?.find((attribute) => attribute.name === 'epsilon')?.f;
-  if (!norm || !gather) return null;
-  return { lnWeight: norm.input?.[1] ?? '', lnBias: norm.input?.[2] ?? '', embedding: gather.input?.[0] ?? '', epsilon: epsilon ?? 1e-5 };
+  if (!gather) return null;
+  const embedding = gather.input?.[0] ?? '';
+  const fused = normNodes.find((node) => node.opType === 'LayerNormalization');
+  if (fused) {
+    const epsilon = fused.attribute?.find((attribute) => attribute.name === 'epsilon')?.f;
+    return { lnWeight: fused.input?.[1] ?? '', lnBias: fused.input?.[2] ?? '', embedding, epsilon: epsilon ?? config.layerNormEpsilon };
+  }
+  const parameterOf = (opType: string) => normNodes
+    .filter((node) => node.opType === opType)
+    .flatMap((node) => node.input ?? [])
+    .map((input) => initializerName(index, input))
+    .find((name) => name && initializerSize(index, name) === config.dModel); // not a folded epsilon constant
+  const lnWeight = parameterOf('Mul');
+  const lnBias = parameterOf('Add');
+  if (!lnWeight || !lnBias) return null;
+  return { lnWeight, lnBias, embedding, epsilon: config.layerNormEpsilon };
 }
 
 /** `/transformer/` for a GPT2LMHeadModel export, `/` for a bare GPT2Model. */

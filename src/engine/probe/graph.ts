@@ -88,3 +88,9 @@ export function initializerValues(index: GraphIndex, name: string): Float32Array
   }
   return tensor.floatData ? Float32Array.from(tensor.floatData) : null;
 }
+
+/** How many elements an initializer holds (the product of its dims), or null when there is no such initializer. */
+export function initializerSize(index: GraphIndex, name: string): number | null {
+  const tensor = (index.model.graph!.initializer ?? []).find((t) => t.name === name);
+  return tensor ? (tensor.dims ?? []).reduce<number>((size, dim) => size * Number(dim), 1) : null;
+}

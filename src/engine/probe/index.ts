@@ -34,7 +34,7 @@ function lensParameters(index: GraphIndex, config: ModelConfig): LensParameters 
     if (!lnWeight || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
     return { norm: 'rmsnorm', lnWeight, lnBias: new Float32Array(lnWeight.length), embedding, epsilon: config.layerNormEpsilon, vocabSize: config.vocabSize, dModel: config.dModel };
   }
-  const names = gpt2LensInitializers(index);
+  const names = gpt2LensInitializers(index, config);
   if (!names) return null;
   const lnWeight = initializerValues(index, names.lnWeight);
   const lnBias = initializerValues(index, names.lnBias);

@@ -1,0 +1,78 @@
+// Optimum's two-graph Hub layout (decoder_model.onnx for the prompt, decoder_with_past_model.onnx one token at a
+// time), exported at opset 14 where LayerNorm is spelled out in pieces: the fixture in test/fixtures/hub/
+// (random weights, `tools/model/export.py --optimum-fixture`), through the engine in Node.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseModelConfig } from '../../src/engine/models/config';
+import { loadLocalFolder } from '../../src/engine/models/folder';
+import { probe } from '../../src/engine/probe';
+import { ModelSession } from '../../src/engine/runtime';
+import { Generator } from '../../src/engine/generate';
+import { addForward, computedPositions, newTrace } from '../../src/engine/trace';
+import { logitLens } from '../../src/engine/lens';
+import { maxAbsDifference } from './helpers';
+
+const FOLDER = resolve(__dirname, '../fixtures/hub/optimum-gpt2-tiny');
+const FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/decoder_model.onnx', 'onnx/decoder_with_past_model.onnx'];
+
+describe('Optimum’s two-graph layout with decomposed LayerNorm', async () => {
+  const files = Object.fromEntries(FILES.map((file) => [file, new Uint8Array(readFileSync(resolve(FOLDER, file)))]));
+  const folder = await loadLocalFolder(files, 'optimum-gpt2-tiny');
+  const config = parseModelConfig(JSON.parse(readFileSync(resolve(FOLDER, 'config.json'), 'utf8')));
+  const open = async (file: string) => {
+    const probed = probe(files[file]!, file, config);
+    return { probed, session: await ModelSession.create(probed.bytes, 'wasm') };
+  };
+  const prompt = await open('onnx/decoder_model.onnx');
+  const step = await open('onnx/decoder_with_past_model.onnx');
+
+  it('picks the prompt graph and the step graph, and runs them as one KV-cached generator', () => {
+    expect(folder.graph.file).toBe('onnx/decoder_model.onnx');
+    expect(folder.stepGraph?.file).toBe('onnx/decoder_with_past_model.onnx');
+    expect(new Generator(prompt, step, config).kind).toBe('two-graph');
+    expect(new Generator(prompt, null, config).kind).toBe('full');
+  });
+
+  it('finds every capture point in both graphs, and the lens parameters of the pieced-together LayerNorm', () => {
+    expect(step.probed.points.map((p) => p.hook)).toEqual(prompt.probed.points.map((p) => p.hook));
+    expect(prompt.probed.points).toHaveLength(4 + 16 * config.nLayer);
+    expect(prompt.probed.lens?.norm).toBe('layernorm');
+    expect(prompt.probed.lens?.lnWeight.length).toBe(config.dModel);
+  });
+
+  it('generates one position per token through the step graph, with the logits and patterns of a full recompute', async () => {
+    const cached = new Generator(prompt, step, config);
+    const full = new Generator(prompt, null, config);
+    const ids = [10, 20, 30, 40, 50];
+    const trace = newTrace({
+      modelName: 'optimum-gpt2-tiny', config, points: prompt.probed.points, backend: 'wasm', fallbackReason: 'forced',
+      settings: { temperature: 0, topK: 0, topP: 1 }, seed: 1, prompt: '', truncatedTokens: 0, promptLength: ids.length, tokens: [],
+    });
+    const counts: number[] = [];
+    const result = await cached.generate({ ids, maxNewTokens: 4, settings: trace.settings, rngState: 1 }, (event) => {
+      if (event.type !== 'forward') return;
+      counts.push(event.record.count);
+      addForward(trace, event.record);
+    }, () => false);
+    expect(counts).toEqual([5, 1, 1, 1]);
+    const recomputed = (await full.forward(result.ids.slice(0, -1))).record;
+    const n = computedPositions(trace);
+    expect(n).toBe(8);
+    const rows = (hook: string) => trace.rows[hook]!.flatMap((row) => [...row]);
+    expect(maxAbsDifference(rows('logits'), recomputed.tensors['logits']!.data)).toBeLessThan(1e-4);
+    // Pattern rows: the trace keeps [heads, keys so far] per position; the recompute [heads, all keys].
+    const allKeys = recomputed.tensors['blocks.1.attn.hook_pattern']!;
+    const heads = config.nHead;
+    trace.rows['blocks.1.attn.hook_pattern']!.forEach((row, p) => {
+      const width = row.length / heads;
+      for (let h = 0; h < heads; h++) {
+        const expected = allKeys.data.subarray((p * heads + h) * n, (p * heads + h) * n + p + 1);
+        expect(maxAbsDifference(row.subarray(h * width, h * width + p + 1), expected)).toBeLessThan(1e-5);
+      }
+    });
+    // The logit lens with the LayerNorm weights read from the pieces reproduces the output.
+    const last = trace.rows[`blocks.${config.nLayer - 1}.hook_resid_post`]![n - 1]!;
+    expect(maxAbsDifference(logitLens(last, prompt.probed.lens!), trace.rows['logits']![n - 1]!)).toBeLessThan(1e-3);
+  });
+});
