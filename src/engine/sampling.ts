@@ -36,24 +36,18 @@ export interface SamplingDecision {
 const MIN_CANDIDATES = 20;
 const MAX_CANDIDATES = 200;
 
-function softmax(values: Float64Array, keep: (i: number) => boolean): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) if (keep(i) && values[i]! > max) max = values[i]!;
-  const out = new Float64Array(values.length);
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (!keep(i)) continue;
-    out[i] = Math.exp(values[i]! - max);
-    sum += out[i]!;
-  }
-  for (let i = 0; i < values.length; i++) out[i]! /= sum;
-  return out;
-}
-
-/** Ids sorted by logit, highest first; ties keep the lower id first, so results are reproducible. */
-function rankByLogit(logits: ArrayLike<number>): number[] {
-  const order = Array.from({ length: logits.length }, (_, i) => i);
-  return order.sort((a, b) => logits[b]! - logits[a]! || a - b);
+/** The ids of the `count` highest logits, sorted highest first; ties keep the lower id first, so results are
+ * reproducible. The threshold comes from a native numeric sort of a copy; only the ids above it are compared
+ * one by one (a full comparator sort of GPT-2's 50,257 logits per token would cost milliseconds). */
+function rankTop(logits: ArrayLike<number>, count: number): number[] {
+  const n = logits.length;
+  if (count <= 0) return [];
+  const values = Float64Array.from(logits).sort();
+  const threshold = values[n - Math.min(count, n)]!;
+  const ids: number[] = [];
+  for (let i = 0; i < n; i++) if (logits[i]! >= threshold) ids.push(i);
+  ids.sort((a, b) => logits[b]! - logits[a]! || a - b);
+  return ids.slice(0, count);
 }
 
 /** Samples the next token from one position's logits. `random` is called once, unless greedy. */
@@ -61,52 +55,53 @@ export function sample(logits: ArrayLike<number>, settings: SamplingSettings, ra
   const vocabSize = logits.length;
   const greedy = settings.temperature <= 0;
   const temperature = greedy ? 1 : settings.temperature;
-  const raw = Float64Array.from(logits);
-  const scaled = raw.map((value) => value / temperature);
-  const ranked = rankByLogit(logits);
-  const all = () => true;
-  const probability = softmax(raw, all);
-  const scaledProbability = softmax(scaled, all);
-
   const k = settings.topK > 0 ? Math.min(settings.topK, vocabSize) : vocabSize;
-  const inTopK = new Uint8Array(vocabSize);
-  for (let r = 0; r < k; r++) inTopK[ranked[r]!] = 1;
-  const afterTopK = softmax(scaled, (i) => inTopK[i] === 1);
 
-  // Top-p: the smallest prefix (by probability) of the top-k survivors whose mass reaches p.
-  const inTopP = new Uint8Array(vocabSize);
-  let keptAfterTopP = 0;
-  let mass = 0;
-  for (let r = 0; r < k; r++) {
-    const id = ranked[r]!;
-    inTopP[id] = 1;
-    keptAfterTopP++;
-    mass += afterTopK[id]!;
-    if (settings.topP < 1 && mass >= settings.topP) break;
+  // Softmax normalisers over the whole vocabulary, at temperature 1 and at T (shifted by the maximum).
+  let max = -Infinity;
+  for (let i = 0; i < vocabSize; i++) if (logits[i]! > max) max = logits[i]!;
+  let sum = 0;
+  let scaledSum = 0;
+  for (let i = 0; i < vocabSize; i++) {
+    sum += Math.exp(logits[i]! - max);
+    scaledSum += Math.exp((logits[i]! - max) / temperature);
   }
-  const afterTopP = softmax(scaled, (i) => inTopP[i] === 1);
+  const scaledWeight = (id: number) => Math.exp((logits[id]! - max) / temperature);
 
-  let chosenId = ranked[0]!;
+  // Rank only as far as needed: the top-k survivors, or (top-k off) until the top-p mass is reached.
+  let ranked = rankTop(logits, Math.min(k, Math.max(MAX_CANDIDATES, 256)));
+  let topKSum = k === vocabSize ? scaledSum : 0;
+  if (k < vocabSize) for (let r = 0; r < k; r++) topKSum += scaledWeight(ranked[r]!);
+  let keptAfterTopP = 0;
+  let topPSum = 0;
+  for (let r = 0; r < k; r++) {
+    if (r === ranked.length) ranked = rankTop(logits, Math.min(k, ranked.length * 8));
+    const weight = scaledWeight(ranked[r]!);
+    keptAfterTopP++;
+    topPSum += weight;
+    if (settings.topP < 1 && topPSum / topKSum >= settings.topP) break;
+  }
+
+  let chosenRank = 0;
   let draw: number | null = null;
   if (!greedy) {
     draw = random();
     let cumulative = 0;
     for (let r = 0; r < keptAfterTopP; r++) {
-      const id = ranked[r]!;
-      cumulative += afterTopP[id]!;
-      chosenId = id;
+      cumulative += scaledWeight(ranked[r]!) / topPSum;
+      chosenRank = r;
       if (draw < cumulative) break;
     }
   }
-  const chosenRank = ranked.indexOf(chosenId);
   const shown = Math.min(vocabSize, Math.max(MIN_CANDIDATES, Math.min(keptAfterTopP, MAX_CANDIDATES), chosenRank + 1));
-  const candidates = ranked.slice(0, shown).map((id) => ({
+  if (ranked.length < shown) ranked = rankTop(logits, shown);
+  const candidates = ranked.slice(0, shown).map((id, rank) => ({
     id,
-    logit: raw[id]!,
-    probability: probability[id]!,
-    scaledProbability: scaledProbability[id]!,
-    afterTopK: afterTopK[id]!,
-    afterTopP: afterTopP[id]!,
+    logit: logits[id]!,
+    probability: Math.exp(logits[id]! - max) / sum,
+    scaledProbability: scaledWeight(id) / scaledSum,
+    afterTopK: rank < k ? scaledWeight(id) / topKSum : 0,
+    afterTopP: rank < keptAfterTopP ? scaledWeight(id) / topPSum : 0,
   }));
-  return { settings: { ...settings }, greedy, vocabSize, keptAfterTopK: k, keptAfterTopP, draw, chosenId, candidates };
+  return { settings: { ...settings }, greedy, vocabSize, keptAfterTopK: k, keptAfterTopP, draw, chosenId: ranked[chosenRank]!, candidates };
 }

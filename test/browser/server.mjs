@@ -90,7 +90,8 @@ async function hubFile(owner, name, file, request, response) {
   return send(response, 200, extname(file), bytes);
 }
 
-export function startServer(port = 0) {
+/** `extraRoots` maps URL prefixes to folders (the benchmark's own pages, libraries and models). */
+export function startServer(port = 0, extraRoots = {}) {
   const dist = join(ROOT, 'dist');
   const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
@@ -98,6 +99,11 @@ export function startServer(port = 0) {
     if (hub) return hubFile(hub[1], hub[2], hub[3], request, response);
     const broken = /^\/test-models\/(truncated|not-onnx|bad-config)\/(.+)$/.exec(path);
     if (broken) return brokenModel(broken[1], broken[2], response);
+    for (const [prefix, root] of Object.entries(extraRoots)) {
+      if (!path.startsWith(prefix)) continue;
+      const extra = normalize(join(root, path.slice(prefix.length)));
+      return extra.startsWith(root) ? serveFile(extra, response) : send(response, 403, '.txt', 'forbidden');
+    }
     const file = normalize(join(dist, path === '/' ? 'index.html' : path));
     if (!file.startsWith(dist)) return send(response, 403, '.txt', 'forbidden');
     return serveFile(file, response);

@@ -71,3 +71,57 @@ describe('sampling', () => {
     expect(resumed.next()).toBe(seqA[1]);
   });
 });
+
+/** The definition, written the slow and obvious way: rank the whole vocabulary, softmax, cut, renormalise, walk. */
+function referenceSample(logits: number[], settings: { temperature: number; topK: number; topP: number }, draw: number) {
+  const n = logits.length;
+  const temperature = settings.temperature <= 0 ? 1 : settings.temperature;
+  const ranked = Array.from({ length: n }, (_, i) => i).sort((a, b) => logits[b]! - logits[a]! || a - b);
+  const k = settings.topK > 0 ? Math.min(settings.topK, n) : n;
+  const weights = ranked.slice(0, k).map((id) => Math.exp(logits[id]! / temperature));
+  const topKSum = weights.reduce((a, b) => a + b, 0);
+  let kept = 0;
+  let mass = 0;
+  for (let r = 0; r < k; r++) {
+    kept++;
+    mass += weights[r]! / topKSum;
+    if (settings.topP < 1 && mass >= settings.topP) break;
+  }
+  if (settings.temperature <= 0) return { chosenId: ranked[0]!, kept, ranked };
+  const topPSum = weights.slice(0, kept).reduce((a, b) => a + b, 0);
+  let cumulative = 0;
+  let chosenId = ranked[0]!;
+  for (let r = 0; r < kept; r++) {
+    cumulative += weights[r]! / topPSum;
+    chosenId = ranked[r]!;
+    if (draw < cumulative) break;
+  }
+  return { chosenId, kept, ranked };
+}
+
+describe('sampling over a GPT-2-sized vocabulary', () => {
+  it('ranks, cuts and draws exactly as the definition does, ties included, for every kind of setting', () => {
+    const random = new SeededRandom(7);
+    // Rounded logits: many exact ties, which must keep the lower id first.
+    const logits = Array.from({ length: 50257 }, () => Math.round((random.next() * 20 - 10) * 4) / 4);
+    const settingsList = [
+      { temperature: 0, topK: 0, topP: 1 },
+      { temperature: 0.8, topK: 40, topP: 0.95 },
+      { temperature: 1, topK: 0, topP: 0.9 },
+      { temperature: 1.5, topK: 0, topP: 1 },
+      { temperature: 1, topK: 1000, topP: 1 },
+      { temperature: 0.3, topK: 5, topP: 0.5 },
+    ];
+    for (const settings of settingsList) {
+      for (const draw of [0, 0.37, 0.999]) {
+        const decision = sample(logits, settings, () => draw);
+        const expected = referenceSample(logits, settings, draw);
+        expect(decision.chosenId).toBe(expected.chosenId);
+        expect(decision.keptAfterTopP).toBe(expected.kept);
+        expect(decision.candidates.map((c) => c.id)).toEqual(expected.ranked.slice(0, decision.candidates.length));
+        const sumTopP = decision.candidates.reduce((s, c) => s + c.afterTopP, 0);
+        if (decision.candidates.length >= decision.keptAfterTopP) expect(sumTopP).toBeCloseTo(1, 9);
+      }
+    }
+  });
+});

@@ -160,6 +160,7 @@ def export_benchmark_model():
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
     write_json(os.path.join(folder, "config.json"), hf_config(config, 50256))
+    write_benchmark_tokenizer(folder, config.vocab_size)
     export_graphs(model, folder)
     print(f"exported {folder}: {sum(p.numel() for p in model.parameters())} parameters")
 
@@ -213,6 +214,25 @@ def export_optimum_fixture():
     print(f"exported {folder}")
 
 
+def write_benchmark_tokenizer(folder, vocab_size):
+    """The embedded tokenizer widened to GPT-2's 50,257 ids (placeholder tokens past our 4,096, the last one
+    <|endoftext|> as in GPT-2), so the app and transformers.js can run the benchmark model on real prompts."""
+    embedded = os.path.join(ROOT, "public", "models", NAME)
+    with open(os.path.join(embedded, "tokenizer.json"), encoding="utf-8") as file:
+        tokenizer = json.load(file)
+    vocab = tokenizer["model"]["vocab"]
+    for token in tokenizer.get("added_tokens", []):
+        vocab.pop(token["content"], None)
+    for index in range(len(vocab), vocab_size - 1):
+        vocab[f"<|unused_{index}|>"] = index
+    vocab[bpe.END_OF_TEXT] = vocab_size - 1
+    for token in tokenizer.get("added_tokens", []):
+        token["id"] = vocab_size - 1
+    write_json(os.path.join(folder, "tokenizer.json"), tokenizer)
+    shutil.copy(os.path.join(embedded, "tokenizer_config.json"), os.path.join(folder, "tokenizer_config.json"))
+    write_json(os.path.join(folder, "generation_config.json"), {"bos_token_id": vocab_size - 1, "eos_token_id": vocab_size - 1})
+
+
 def write_json(path, value):
     with open(path, "w", encoding="utf-8") as file:
         json.dump(value, file, ensure_ascii=False, indent=2)
@@ -223,10 +243,13 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--benchmark-model", action="store_true")
     parser.add_argument("--optimum-fixture", action="store_true")
+    parser.add_argument("--benchmark-tokenizer", action="store_true")
     parser.add_argument("--arch", choices=["gpt2", "llama"], default="gpt2")
     arguments = parser.parse_args()
     if arguments.benchmark_model:
         export_benchmark_model()
+    elif arguments.benchmark_tokenizer:  # for a models-bench/ folder exported before the tokenizer was added
+        write_benchmark_tokenizer(os.path.join(ROOT, "models-bench", "gpt2-small-random"), 50257)
     elif arguments.optimum_fixture:
         export_optimum_fixture()
     else:
