@@ -47,7 +47,8 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,wasm,svg,png,woff2,webmanifest}'],
-        // onnxruntime-web's wasm is 27 MB (PITFALLS: the default 2 MiB limit fails the build).
+        // onnxruntime-web's wasm: 27 MB for WebGPU, 14 MB for the CPU backend; both, so a device lost offline
+        // still falls back (PITFALLS: the default 2 MiB limit fails the build).
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallbackDenylist: [/^\/models\//, /^\/test-models\//],
         runtimeCaching: [
@@ -63,7 +64,7 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   // Pre-bundling moves onnxruntime-web's .wasm to /.vite/deps/, where it is not served (PITFALLS).
-  optimizeDeps: { exclude: ['onnxruntime-web/webgpu'] },
+  optimizeDeps: { exclude: ['onnxruntime-web/webgpu', 'onnxruntime-web/wasm'] },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   test: {
@@ -71,6 +72,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     // In Node the engine runs on onnxruntime-web's Node build (WASM backend), the same kernels as the browser's.
-    alias: { 'onnxruntime-web/webgpu': 'onnxruntime-web' },
+    alias: { 'onnxruntime-web/webgpu': 'onnxruntime-web', 'onnxruntime-web/wasm': 'onnxruntime-web' },
   },
 });

@@ -61,7 +61,29 @@ export class RunState {
   /** Set by Stop; survives a worker restart (device loss), so the resumed run stops too. */
   private stopRequested = false;
 
-  constructor(private readonly backendRequest: BackendRequest) {}
+  /** A worker started with the page, already compiling onnxruntime's wasm, for the first model to load into. */
+  private warmClient: EngineClient | null;
+
+  constructor(private readonly backendRequest: BackendRequest) {
+    this.warmClient = new EngineClient();
+    void this.warmClient.call({ type: 'warm', backend: backendRequest }).catch(() => {});
+  }
+
+  /** The lens parameters (W_E is megabytes) arrive beside the first run, not before it. */
+  private fetchLens(client: EngineClient): void {
+    this.lens = null;
+    void client.call({ type: 'lens' }).then((lens) => {
+      if (client === this.client) this.lens = lens;
+    }, () => {});
+  }
+
+  /** Each model gets a fresh worker (a lost WebGPU device or a failed wasm start cannot be undone in one). */
+  private newClient(): EngineClient {
+    this.client?.terminate();
+    const client = this.warmClient ?? new EngineClient();
+    this.warmClient = null;
+    return client;
+  }
 
   /** Loads a model chosen by the learner, stopping a run in progress first. */
   async load(url: string, name: string, backend: BackendRequest = this.backendRequest, source: 'embedded' | 'hub' = 'embedded'): Promise<boolean> {
@@ -72,8 +94,7 @@ export class RunState {
   /** A model folder the learner picked on their disk: read here, run in the worker, sent nowhere else. */
   async loadFiles(files: Record<string, Uint8Array>, name: string): Promise<boolean> {
     await this.idle();
-    this.client?.terminate();
-    const client = (this.client = new EngineClient());
+    const client = (this.client = this.newClient());
     this.loading = true;
     this.modelError = null;
     this.model = null;
@@ -81,7 +102,7 @@ export class RunState {
     this.modelUrl = '';
     try {
       this.model = await client.call({ type: 'loadFiles', files, name, backend: this.backendRequest });
-      this.lens = await client.call({ type: 'lens' });
+      this.fetchLens(client);
       this.offline = null;
       return true;
     } catch (error) {
@@ -103,8 +124,7 @@ export class RunState {
 
   /** Starts a new worker on the model (also used mid-run, to continue on WASM after a lost device). */
   private async open(url: string, name: string, backend: BackendRequest, source: 'embedded' | 'hub' = 'embedded'): Promise<boolean> {
-    this.client?.terminate();
-    this.client = new EngineClient();
+    this.client = this.newClient();
     this.loading = true;
     this.modelError = null;
     this.model = null;
@@ -115,7 +135,7 @@ export class RunState {
       const model = await client.call({ type: 'load', baseUrl: url, backend, source }, { onProgress: (p) => (this.progress = p) });
       if (client !== this.client) return false; // cancelled or replaced meanwhile
       this.model = model;
-      this.lens = await client.call({ type: 'lens' });
+      this.fetchLens(client);
       this.offline = null;
       if (source === 'hub') this.offline = model.storage;
       else void keepModelOffline(url).then((stored) => {

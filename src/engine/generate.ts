@@ -2,7 +2,7 @@ import { EngineError } from './errors';
 import type { ModelConfig } from './models/config';
 import type { CapturePoint } from './probe/capturePoints';
 import type { ProbedGraph } from './probe';
-import { ort, type Feeds, type ModelSession, type Outputs } from './runtime';
+import type { Feeds, ModelSession, Outputs, Tensor, TensorFactory } from './runtime';
 import { SeededRandom } from './random';
 import { sample, type SamplingSettings } from './sampling';
 import type { CapturedRows, ForwardRecord, StopReason } from './trace';
@@ -129,7 +129,7 @@ export class Generator {
   }
 
   private feeds(session: ModelSession, ids: number[], start: number, past: Feeds | null): Feeds {
-    return feedsFor(session.inputNames, this.config, ids, start, past);
+    return feedsFor(session.inputNames, session.tensor, this.config, ids, start, past);
   }
 
   private presents(outputs: Outputs): Feeds {
@@ -143,24 +143,24 @@ export class Generator {
 
 /** The inputs a decoder graph takes for the positions `start…` of `ids`: input_ids, and where the graph has them
  * attention_mask, position_ids and past_key_values (empty when there is no cache yet). */
-export function feedsFor(inputNames: readonly string[], config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null): Feeds {
+export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null): Feeds {
   const fed = ids.slice(start);
   const feeds: Feeds = {};
   const names = new Set(inputNames);
-  feeds['input_ids'] = new ort.Tensor('int64', BigInt64Array.from(fed, BigInt), [1, fed.length]);
+  feeds['input_ids'] = tensor('int64', BigInt64Array.from(fed, BigInt), [1, fed.length]);
   if (names.has('attention_mask')) {
-    feeds['attention_mask'] = new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]);
+    feeds['attention_mask'] = tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]);
   }
   if (names.has('position_ids')) {
     const positions = BigInt64Array.from(fed, (_, i) => BigInt(start + i));
-    feeds['position_ids'] = new ort.Tensor('int64', positions, [1, fed.length]);
+    feeds['position_ids'] = tensor('int64', positions, [1, fed.length]);
   }
   const { nLayer, nKvHead, dHead } = config;
   for (let layer = 0; layer < nLayer; layer++) {
     for (const kind of ['key', 'value']) {
       const name = `past_key_values.${layer}.${kind}`;
       if (!names.has(name)) continue;
-      feeds[name] = past?.[name] ?? new ort.Tensor('float32', new Float32Array(0), [1, nKvHead, 0, dHead]);
+      feeds[name] = past?.[name] ?? tensor('float32', new Float32Array(0), [1, nKvHead, 0, dHead]);
     }
   }
   return feeds;
@@ -179,7 +179,7 @@ function yieldToEventLoop(): Promise<void> {
 
 /** Cuts an output tensor to the new positions, position-major (see CapturedRows). Always copies, so the
  * rows can be transferred to the main thread while the KV cache keeps its own tensors. */
-export function toRows(point: CapturePoint, tensor: ort.Tensor, count: number): CapturedRows {
+export function toRows(point: CapturePoint, tensor: Tensor, count: number): CapturedRows {
   const data = tensor.data as Float32Array;
   const dims = tensor.dims as number[];
   if (point.layout === 'tokens') {

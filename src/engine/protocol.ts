@@ -20,7 +20,8 @@ export type Request =
   | { id: number; type: 'generate'; ids: number[]; maxNewTokens: number; settings: SamplingSettings; rngState: number; reset: boolean }
   | { id: number; type: 'recompute'; ids: number[] }
   | { id: number; type: 'lens' }
-  | { id: number; type: 'loseDevice' };
+  | { id: number; type: 'loseDevice' }
+  | { id: number; type: 'warm'; backend: BackendRequest };
 
 /** A cancel has no id of its own: it stops the running generation between two tokens. */
 export type Control = { type: 'cancel' };
@@ -55,6 +56,7 @@ export interface ResultTypes {
   recompute: RecomputeResult;
   lens: LensParameters | null;
   loseDevice: boolean;
+  warm: void;
 }
 
 export type Event =

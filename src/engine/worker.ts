@@ -4,7 +4,7 @@ import { Generator, feedsFor, type CapturingGraph } from './generate';
 import { EMBEDDED_GRAPHS, HUB_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
 import { probe } from './probe';
-import { ModelSession, loseWebgpuDevice, ort, type BackendRequest } from './runtime';
+import { ModelSession, loseWebgpuDevice, runtimeFor, warmUp, type BackendRequest } from './runtime';
 import { Tokenizer } from './tokenizer';
 import type { Control, Event, Request, ResultTypes } from './protocol';
 
@@ -114,6 +114,8 @@ async function handle(request: Request): Promise<unknown> {
       return requireModel().prompt.probed.lens;
     case 'loseDevice':
       return loseWebgpuDevice();
+    case 'warm':
+      return warmUp(request.backend);
   }
 }
 
@@ -121,9 +123,9 @@ async function recompute(ids: number[]) {
   if (busy) throw new EngineError('busy');
   const { folder, generator, prompt } = requireModel();
   // The same graph without the capture outputs.
-  const providers = [prompt.session.choice.backend];
-  const plain = await ort.InferenceSession.create(folder.graph.bytes, { executionProviders: providers });
-  const input = feedsFor(plain.inputNames, folder.config, ids);
+  const ort = await runtimeFor(prompt.session.choice.backend);
+  const plain = await ort.InferenceSession.create(folder.graph.bytes, { executionProviders: [prompt.session.choice.backend] });
+  const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids);
   await plain.run(input); // warm-up
   let started = performance.now();
   const out = await plain.run(input);
