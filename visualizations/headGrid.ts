@@ -1,5 +1,6 @@
 import { select } from 'd3-selection';
 import { probabilityColor } from './scales';
+import { rasterGrid } from './raster';
 
 export interface HeadGridData {
   layers: number;
@@ -18,6 +19,27 @@ const MAX_BLOCKS = 24;
 /** Every layer × head's attention pattern in miniature (the model view), to spot heads with clear shapes:
  * a diagonal (previous token), a first column (first token), stripes (copying). Large inputs are averaged into
  * at most SIZE × SIZE blocks, so the thumbnail stays readable. */
+/** The pattern averaged over `blocks × blocks` blocks of rows and columns (keys after the query are left out). */
+function blockAverages(pattern: ArrayLike<number>, n: number, blocks: number): Float64Array {
+  const averages = new Float64Array(blocks * blocks);
+  for (let by = 0; by < blocks; by++) {
+    for (let bx = 0; bx <= by; bx++) {
+      const r0 = Math.floor((by * n) / blocks), r1 = Math.floor(((by + 1) * n) / blocks);
+      const c0 = Math.floor((bx * n) / blocks), c1 = Math.floor(((bx + 1) * n) / blocks);
+      let sum = 0;
+      let count = 0;
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < Math.min(c1, r + 1); c++) {
+          sum += pattern[r * n + c]!;
+          count++;
+        }
+      }
+      averages[by * blocks + bx] = sum / Math.max(1, count);
+    }
+  }
+  return averages;
+}
+
 export function renderHeadGrid(container: HTMLElement, data: HeadGridData, options: { onSelect?: (layer: number, head: number) => void; title?: string } = {}) {
   const svg = select(container).append('svg').attr('class', 'head-grid').attr('role', 'img');
   const title = svg.append('title');
@@ -41,21 +63,16 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
           .classed('selected', layer === next.selected.layer && head === next.selected.head)
           .style('cursor', 'pointer').on('click', () => options.onSelect?.(layer, head));
         g.append('title').text(`layer ${layer + 1}, head ${head + 1}`);
-        const pattern = next.patterns[layer]![head]!;
-        for (let by = 0; by < blocks; by++) {
-          for (let bx = 0; bx <= by; bx++) {
-            // Average the block of rows/columns this thumbnail cell covers.
-            const r0 = Math.floor((by * next.n) / blocks), r1 = Math.floor(((by + 1) * next.n) / blocks);
-            const c0 = Math.floor((bx * next.n) / blocks), c1 = Math.floor(((bx + 1) * next.n) / blocks);
-            let sum = 0;
-            let count = 0;
-            for (let r = r0; r < r1; r++) {
-              for (let c = c0; c < Math.min(c1, r + 1); c++) {
-                sum += pattern[r * next.n + c]!;
-                count++;
-              }
+        const averages = blockAverages(next.patterns[layer]![head]!, next.n, blocks);
+        // A thumbnail is one bitmap when the browser can paint one (hundreds of rects each, times every head).
+        const bitmap = rasterGrid(blocks, blocks, Math.ceil(cell), (i) => (i % blocks <= Math.floor(i / blocks) ? probabilityColor(averages[i]!) : '#ffffff'));
+        if (bitmap) {
+          g.append('image').attr('href', bitmap).attr('width', SIZE).attr('height', SIZE).attr('preserveAspectRatio', 'none').style('image-rendering', 'pixelated');
+        } else {
+          for (let by = 0; by < blocks; by++) {
+            for (let bx = 0; bx <= by; bx++) {
+              g.append('rect').attr('x', bx * cell).attr('y', by * cell).attr('width', cell).attr('height', cell).attr('fill', probabilityColor(averages[by * blocks + bx]!));
             }
-            g.append('rect').attr('x', bx * cell).attr('y', by * cell).attr('width', cell).attr('height', cell).attr('fill', probabilityColor(sum / Math.max(1, count)));
           }
         }
         g.append('rect').attr('class', 'frame').attr('width', SIZE).attr('height', SIZE).attr('fill', 'none');

@@ -1,4 +1,5 @@
 import { select } from 'd3-selection';
+import { RASTER_CELLS, rasterGrid } from './raster';
 import { drawLegend } from './legend';
 import { divergingColor, formatValue, maxAbs, probabilityColor, shortLabel } from './scales';
 import { tokenTextColor } from './colors';
@@ -25,6 +26,12 @@ export interface HeatmapOptions {
 }
 
 const LABEL_SPACE = 64;
+
+/** A cell's title: query → key and the full value. */
+function describeCell(data: HeatmapData, i: number): string {
+  const value = data.values[i]!;
+  return `${data.rowLabels[Math.floor(i / data.cols)] ?? ''} → ${data.colLabels[i % data.cols] ?? ''}: ${Number.isFinite(value) ? value : '−∞'}`;
+}
 
 /** A matrix as coloured cells with token labels on both axes and a legend. Each cell's title holds its full value.
  * Large matrices keep a readable cell size and scroll (the container scrolls), rather than shrinking to dust. */
@@ -55,20 +62,48 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     title.text(`${nextOptions.title ?? ''} [${next.rows} × ${next.cols}], max ${best}`);
     const extent = maxAbs(next.values);
     const color = next.scale === 'probability' ? probabilityColor : divergingColor(extent);
-    const cells = Array.from({ length: next.rows * next.cols }, (_, i) => i);
     cellsGroup.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE})`);
-    cellsGroup
-      .selectAll<SVGRectElement, number>('rect')
-      .data(cells)
-      .join((enter) => enter.append('rect').on('click', (_, i) => options.onCellClick?.(Math.floor(i / current.cols), i % current.cols)).call((r) => r.append('title')))
-      .attr('x', (i) => (i % next.cols) * cell)
-      .attr('y', (i) => Math.floor(i / next.cols) * cell)
-      .attr('width', cell - (cell > 10 ? 1 : 0))
-      .attr('height', cell - (cell > 10 ? 1 : 0))
-      .attr('class', (i) => (Number.isFinite(next.values[i]!) ? 'cell' : 'cell masked'))
-      .attr('fill', (i) => (Number.isFinite(next.values[i]!) ? color(next.values[i]!) : 'url(#masked)'))
-      .select('title')
-      .text((i) => `${next.rowLabels[Math.floor(i / next.cols)] ?? ''} → ${next.colLabels[i % next.cols] ?? ''}: ${Number.isFinite(next.values[i]!) ? next.values[i] : '−∞'}`);
+    const bitmap = next.rows * next.cols > RASTER_CELLS
+      ? rasterGrid(next.rows, next.cols, cell, (i) => (Number.isFinite(next.values[i]!) ? color(next.values[i]!) : null))
+      : null;
+    if (bitmap) {
+      // One image for a long input; the cell under the pointer names itself in the title, and clicks still select.
+      cellsGroup.selectAll('rect').remove();
+      // From the image's box on screen (not the SVG's CTM, which CSS scaling of an ancestor can throw off).
+      const cellAt = (event: MouseEvent) => {
+        const box = (event.currentTarget as Element).getBoundingClientRect();
+        const row = Math.min(current.rows - 1, Math.max(0, Math.floor(((event.clientY - box.top) / box.height) * current.rows)));
+        const col = Math.min(current.cols - 1, Math.max(0, Math.floor(((event.clientX - box.left) / box.width) * current.cols)));
+        return { row, col };
+      };
+      const image = cellsGroup.selectAll<SVGImageElement, null>('image').data([null]).join((enter) =>
+        enter.append('image').attr('class', 'cells-image').attr('preserveAspectRatio', 'none').style('image-rendering', 'pixelated')
+          .call((i) => i.append('title'))
+          .on('mousemove', function (event: MouseEvent) {
+            const { row, col } = cellAt(event);
+            select(this).select('title').text(describeCell(current, row * current.cols + col));
+          })
+          .on('click', (event: MouseEvent) => {
+            const { row, col } = cellAt(event);
+            options.onCellClick?.(row, col);
+          }));
+      image.attr('href', bitmap).attr('width', next.cols * cell).attr('height', next.rows * cell);
+    } else {
+      cellsGroup.selectAll('image').remove();
+      const cells = Array.from({ length: next.rows * next.cols }, (_, i) => i);
+      cellsGroup
+        .selectAll<SVGRectElement, number>('rect')
+        .data(cells)
+        .join((enter) => enter.append('rect').on('click', (_, i) => options.onCellClick?.(Math.floor(i / current.cols), i % current.cols)).call((r) => r.append('title')))
+        .attr('x', (i) => (i % next.cols) * cell)
+        .attr('y', (i) => Math.floor(i / next.cols) * cell)
+        .attr('width', cell - (cell > 10 ? 1 : 0))
+        .attr('height', cell - (cell > 10 ? 1 : 0))
+        .attr('class', (i) => (Number.isFinite(next.values[i]!) ? 'cell' : 'cell masked'))
+        .attr('fill', (i) => (Number.isFinite(next.values[i]!) ? color(next.values[i]!) : 'url(#masked)'))
+        .select('title')
+        .text((i) => describeCell(next, i));
+    }
     const every = Math.max(1, Math.ceil(12 / cell));
     rowAxis.attr('transform', `translate(${LABEL_SPACE - 4}, ${LABEL_SPACE})`).selectAll('text')
       .data(next.rowLabels.map((label, i) => ({ label, i })).filter((d) => d.i % every === 0))

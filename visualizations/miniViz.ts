@@ -1,6 +1,7 @@
 import type { Selection } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
 import { interpolateRdBu, interpolateBlues } from 'd3-scale-chromatic';
+import { RASTER_CELLS, rasterGrid } from './raster';
 
 /** The small live values drawn beside the active box of the flow chart. */
 export type MiniViz =
@@ -36,6 +37,13 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
     }
     case 'heatmap': {
       const cell = Math.max(1, Math.min(10, Math.floor(MINI_WIDTH / Math.max(viz.cols, 1)), Math.floor(64 / Math.max(viz.rows, 1))));
+      const fill = (v: number) => interpolateBlues(Math.max(0, Math.min(1, v)));
+      // Redrawn at every frame of the animation: a long input's pattern is one bitmap, not thousands of rects.
+      const bitmap = viz.values.length > RASTER_CELLS / 4 ? rasterGrid(viz.rows, viz.cols, cell, (i) => fill(viz.values[i]!)) : null;
+      if (bitmap) {
+        group.append('image').attr('href', bitmap).attr('width', viz.cols * cell).attr('height', viz.rows * cell).style('image-rendering', 'pixelated');
+        return viz.rows * cell;
+      }
       group
         .selectAll('rect')
         .data(viz.values)
@@ -44,7 +52,7 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
         .attr('y', (_, i) => Math.floor(i / viz.cols) * cell)
         .attr('width', cell)
         .attr('height', cell)
-        .attr('fill', (v) => interpolateBlues(Math.max(0, Math.min(1, v))));
+        .attr('fill', fill);
       return viz.rows * cell;
     }
     case 'bars': {

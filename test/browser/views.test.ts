@@ -131,3 +131,40 @@ describe('detail views in Chromium', () => {
     expect(await readFile((await svg.path())!, 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });
 });
+
+describe('a long input in the attention view', () => {
+  it('draws the pattern as one bitmap whose cells still name their value on hover and select on click', async () => {
+    const browser = await launch();
+    const prompt = 'Once upon a time, Lily went to the park with her friend Tom. They played with a red ball until it was time to go home. '.repeat(2);
+    const page = await openApp(browser, { backend: 'wasm', query: { prompt, max: '2', t: '0' } });
+    await waitForRuns(page, 1);
+    await page.click('button[data-tab=attention]');
+    const n = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.run.trace));
+    expect(n * n).toBeGreaterThan(1600);
+    const image = page.locator('[data-view=attention] svg.heatmap image.cells-image');
+    await expect(image.count()).resolves.toBe(1);
+    await expect(page.locator('[data-view=attention] svg.heatmap rect.cell').count()).resolves.toBe(0);
+    await expect(image.getAttribute('href')).resolves.toMatch(/^data:image\/png;base64,/);
+    const box = (await image.boundingBox())!;
+    const cell = box.width / n;
+    const [query, key] = [n - 1, 3];
+    const position = { x: (key + 0.5) * cell, y: (query + 0.5) * cell };
+    await image.hover({ position });
+    const title = await image.locator('title').textContent();
+    const expected = await page.evaluate(([q, k]) => {
+      const trace = (window as any).__flow.run.trace;
+      const pattern = trace.rows['blocks.0.attn.hook_pattern'][q];
+      return pattern[k]; // layer 0, head 0: the view's default
+    }, [query, key] as [number, number]);
+    expect(Number(title!.split(': ').pop())).toBeCloseTo(expected, 6);
+    await image.click({ position });
+    const worked = page.locator('[data-testid=captured-score]');
+    const captured = Number(await worked.getAttribute('data-value'));
+    const score = await page.evaluate(([q, k]) => {
+      const trace = (window as any).__flow.run.trace;
+      return trace.rows['blocks.0.attn.hook_attn_scores_unmasked'][q][k];
+    }, [query, key] as [number, number]);
+    expect(captured).toBeCloseTo(score, 5);
+    await browser.close();
+  });
+});
