@@ -127,17 +127,20 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
   }
 
   function drawAnnotation(next: FlowChartData) {
-    annotation.selectAll('*').remove();
     const node = next.active ? placed.get(next.active) : undefined;
-    if (!node || !next.annotation) return;
+    if (!node || !next.annotation) {
+      annotation.selectAll('*').remove();
+      return;
+    }
     const hasCounter = next.active! in next.counters;
     const top = node.y + (hasCounter ? node.height / 2 + 6 : 0);
-    const group = annotation.attr('transform', `translate(${node.x + node.width + 8}, ${top})`);
-    group.append('text').attr('class', 'shape-label').attr('y', 11).text(next.annotation.shape);
-    if (next.annotation.mini) {
-      const mini = group.append('g').attr('class', `mini mini-${next.annotation.mini.kind}`).attr('transform', 'translate(0, 16)');
-      drawMiniViz(mini, next.annotation.mini);
-    }
+    // The label and the mini view are updated in place, frame after frame (see drawMiniViz).
+    annotation.attr('transform', `translate(${node.x + node.width + 8}, ${top})`);
+    annotation.selectAll('text.shape-label').data([0]).join('text').attr('class', 'shape-label').attr('y', 11).text(next.annotation.shape);
+    const mini = next.annotation.mini;
+    const group = annotation.selectAll<SVGGElement, number>('g.mini').data(mini ? [0] : []).join('g')
+      .attr('class', `mini mini-${mini?.kind ?? ''}`).attr('transform', 'translate(0, 16)');
+    if (mini) drawMiniViz(select(group.node()!), mini);
   }
 
   function moveDot(active: string | null) {

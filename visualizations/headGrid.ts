@@ -65,7 +65,7 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
         g.append('title').text(`layer ${layer + 1}, head ${head + 1}`);
         const averages = blockAverages(next.patterns[layer]![head]!, next.n, blocks);
         // A thumbnail is one bitmap when the browser can paint one (hundreds of rects each, times every head).
-        const bitmap = rasterGrid(blocks, blocks, Math.ceil(cell), (i) => (i % blocks <= Math.floor(i / blocks) ? probabilityColor(averages[i]!) : '#ffffff'));
+        const bitmap = rasterGrid(blocks, blocks, (i) => (i % blocks <= Math.floor(i / blocks) ? probabilityColor(averages[i]!) : '#ffffff'));
         if (bitmap) {
           g.append('image').attr('href', bitmap).attr('width', SIZE).attr('height', SIZE).attr('preserveAspectRatio', 'none').style('image-rendering', 'pixelated');
         } else {

@@ -64,7 +64,7 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const color = next.scale === 'probability' ? probabilityColor : divergingColor(extent);
     cellsGroup.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE})`);
     const bitmap = next.rows * next.cols > RASTER_CELLS
-      ? rasterGrid(next.rows, next.cols, cell, (i) => (Number.isFinite(next.values[i]!) ? color(next.values[i]!) : null))
+      ? rasterGrid(next.rows, next.cols, (i) => (Number.isFinite(next.values[i]!) ? color(next.values[i]!) : null))
       : null;
     if (bitmap) {
       // One image for a long input; the cell under the pointer names itself in the title, and clicks still select.

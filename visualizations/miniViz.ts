@@ -15,14 +15,19 @@ export const MINI_WIDTH = 96;
 /** Draws `viz` into `group` (emptied first); returns the height used. Diverging values use one scale centred on 0
  * (red–blue), probabilities one sequential scale from 0 to 1 (blues), as everywhere in the app. */
 export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefined>, viz: MiniViz): number {
-  group.selectAll('*').remove();
+  // Redrawn at every frame of the animation: a sparkline or heatmap updates its own elements in place (a new set
+  // of rects per frame kept the main thread busy); the short lists are rebuilt.
+  if (group.attr('data-kind') !== viz.kind || viz.kind === 'bars' || viz.kind === 'tokens') {
+    group.selectAll('*').remove();
+    group.attr('data-kind', viz.kind);
+  }
   switch (viz.kind) {
     case 'sparkline': {
       const height = 26;
       const extent = Math.max(1e-9, ...viz.values.map(Math.abs));
       const x = scaleLinear().domain([0, Math.max(1, viz.values.length - 1)]).range([0, MINI_WIDTH]);
       const y = scaleLinear().domain([-extent, extent]).range([height, 0]);
-      group.append('line').attr('x1', 0).attr('x2', MINI_WIDTH).attr('y1', y(0)).attr('y2', y(0)).attr('class', 'mini-axis');
+      group.selectAll('line').data([0]).join('line').attr('x1', 0).attr('x2', MINI_WIDTH).attr('y1', y(0)).attr('y2', y(0)).attr('class', 'mini-axis');
       const barWidth = Math.max(0.5, MINI_WIDTH / viz.values.length);
       group
         .selectAll('rect')
@@ -39,11 +44,13 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
       const cell = Math.max(1, Math.min(10, Math.floor(MINI_WIDTH / Math.max(viz.cols, 1)), Math.floor(64 / Math.max(viz.rows, 1))));
       const fill = (v: number) => interpolateBlues(Math.max(0, Math.min(1, v)));
       // Redrawn at every frame of the animation: a long input's pattern is one bitmap, not thousands of rects.
-      const bitmap = viz.values.length > RASTER_CELLS / 4 ? rasterGrid(viz.rows, viz.cols, cell, (i) => fill(viz.values[i]!)) : null;
+      const bitmap = viz.values.length > RASTER_CELLS / 4 ? rasterGrid(viz.rows, viz.cols, (i) => fill(viz.values[i]!)) : null;
       if (bitmap) {
-        group.append('image').attr('href', bitmap).attr('width', viz.cols * cell).attr('height', viz.rows * cell).style('image-rendering', 'pixelated');
+        group.selectAll('rect').remove();
+        group.selectAll('image').data([0]).join('image').attr('href', bitmap).attr('width', viz.cols * cell).attr('height', viz.rows * cell).style('image-rendering', 'pixelated');
         return viz.rows * cell;
       }
+      group.selectAll('image').remove();
       group
         .selectAll('rect')
         .data(viz.values)

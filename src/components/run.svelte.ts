@@ -48,6 +48,7 @@ export class RunState {
    * main thread stays free for the animation and the Stop button), and exactly once the run ends. */
   viewRevision = $state(0);
   private viewTimer: ReturnType<typeof setTimeout> | null = null;
+  private frameRequest: number | null = null;
   modelError = $state.raw<EngineErrorData | null>(null);
   runError = $state.raw<EngineErrorData | null>(null);
   notices = $state.raw<Notice[]>([]);
@@ -204,6 +205,9 @@ export class RunState {
       }
     } finally {
       this.generating = false;
+      this.bumpRevision();
+      // The detail views catch up in a task of their own, after the chart and the chips have drawn the end.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       this.viewRevision = this.revision;
       this.completedRuns++;
     }
@@ -266,15 +270,25 @@ export class RunState {
   }
 
   private touch(): void {
-    this.revision++;
     if (!this.generating) {
+      this.bumpRevision();
       this.viewRevision = this.revision;
-    } else if (!this.viewTimer) {
-      this.viewTimer = setTimeout(() => {
-        this.viewTimer = null;
-        this.viewRevision = this.revision;
-      }, VIEW_UPDATE_MS);
+      return;
     }
+    // While generating, the engine's messages come faster than frames (each would re-run every reader of the
+    // Trace): what reads `revision` updates once per frame.
+    this.frameRequest ??= requestAnimationFrame(() => this.bumpRevision());
+    this.viewTimer ??= setTimeout(() => {
+      this.viewTimer = null;
+      this.bumpRevision();
+      this.viewRevision = this.revision;
+    }, VIEW_UPDATE_MS);
+  }
+
+  private bumpRevision(): void {
+    if (this.frameRequest !== null) cancelAnimationFrame(this.frameRequest);
+    this.frameRequest = null;
+    this.revision++;
   }
 
   private setStop(trace: Trace, reason: StopReason): void {

@@ -58,3 +58,8 @@ export async function clickAndWait(page: Page, action: 'generate' | 'step'): Pro
   await page.click(`[data-action=${action}]`);
   return waitForRuns(page, before + 1);
 }
+
+/** Waits until the detail views have drawn what the last change asked for (they draw one renderer per task). */
+export async function drawn(page: Page): Promise<void> {
+  await page.evaluate(() => (window as any).__flow.drawn());
+}

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openApp, waitForRuns } from './browser';
+import { drawn, launch, openApp, waitForRuns } from './browser';
 
 describe('detail views in Chromium', () => {
   let browser: Browser;
@@ -17,16 +17,20 @@ describe('detail views in Chromium', () => {
 
   it('attention: for every layer and head, the worked-out Q·K/√d equals the captured score and the cells hold the Trace’s pattern', async () => {
     await page.click('button[data-tab=attention]');
+    await drawn(page);
     const config = await page.evaluate(() => (window as any).__flow.run.trace.config);
     for (let layer = 0; layer < config.nLayer; layer++) {
       for (let head = 0; head < config.nHead; head++) {
         await page.selectOption('[data-view=attention] select[data-pick=layer]', { value: String(layer) });
+        await drawn(page);
         await page.selectOption('[data-view=attention] select[data-pick=head]', { value: String(head) });
+        await drawn(page);
         const cells = page.locator('[data-view=attention] svg.heatmap rect.cell, [data-view=attention] svg.heatmap rect.masked');
         const n = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.run.trace));
         expect(await cells.count()).toBe(n * n);
         // Click the cell (query n-1, key 1) and compare the worked example with the captured tensors.
         await cells.nth((n - 1) * n + 1).click();
+        await drawn(page);
         const shown = page.locator('[data-testid=captured-score]');
         const captured = Number(await shown.getAttribute('data-value'));
         const computed = Number(await shown.getAttribute('data-computed'));
@@ -47,14 +51,17 @@ describe('detail views in Chromium', () => {
 
   it('attention: the masked scores show −∞ above the diagonal', async () => {
     await page.selectOption('[data-view=attention] select[data-pick=show]', 'masked');
+    await drawn(page);
     await expect(page.locator('[data-view=attention] svg.heatmap rect.masked').count()).resolves.toBeGreaterThan(0);
     const first = await page.locator('[data-view=attention] svg.heatmap rect').nth(1).locator('title').textContent();
     expect(first).toMatch(/−∞$/);
     await page.selectOption('[data-view=attention] select[data-pick=show]', 'pattern');
+    await drawn(page);
   });
 
   it('the logit lens’ last layer equals the model’s actual next-token distribution', async () => {
     await page.click('button[data-tab=lens]');
+    await drawn(page);
     const config = await page.evaluate(() => (window as any).__flow.run.trace.config);
     const last = page.locator(`[data-view=lens] tr[data-hook="blocks.${config.nLayer - 1}.hook_resid_post"] .candidate`);
     await expect(last.count()).resolves.toBe(5);
@@ -74,9 +81,11 @@ describe('detail views in Chromium', () => {
 
   it('MLP: for every layer the top neurons and their values are the Trace’s', async () => {
     await page.click('button[data-tab=mlp]');
+    await drawn(page);
     const layers = await page.evaluate(() => (window as any).__flow.run.trace.config.nLayer);
     for (let layer = 0; layer < layers; layer++) {
       await page.selectOption('[data-view=mlp] select[data-pick=layer]', { value: String(layer) });
+      await drawn(page);
       const rows = await page.locator('[data-view=mlp] tr[data-neuron]').evaluateAll((nodes) => nodes.map((n) => ({ neuron: Number(n.getAttribute('data-neuron')), post: Number(n.querySelectorAll('td')[2]!.getAttribute('title')) })));
       const expected = await page.evaluate((l) => {
         const trace = (window as any).__flow.run.trace;
@@ -91,6 +100,7 @@ describe('detail views in Chromium', () => {
 
   it('sampling: re-sampling with other settings keeps the counts they imply, without running the model', async () => {
     await page.click('button[data-tab=sampling]');
+    await drawn(page);
     const view = page.locator('[data-view=sampling]');
     await expect(view.getAttribute('data-kept-k')).resolves.toBe('30');
     await page.fill('[data-view=sampling] input[data-replay=topK]', '5');
@@ -103,6 +113,7 @@ describe('detail views in Chromium', () => {
 
   it('embedding and tokens: the strips are the Trace’s vectors; every token is listed', async () => {
     await page.click('button[data-tab=embedding]');
+    await drawn(page);
     await expect(page.locator('[data-view=embedding] svg.vector-strip g.row').count()).resolves.toBe(3);
     await page.waitForFunction(() => document.querySelectorAll('[data-view=embedding] .neighbours li').length === 8);
     const title = await page.locator('[data-view=embedding] svg.vector-strip g.row').first().locator('rect').nth(5).locator('title').textContent();
@@ -113,12 +124,14 @@ describe('detail views in Chromium', () => {
     });
     expect(Number(title!.split(' = ').pop())).toBeCloseTo(expected, 6);
     await page.click('button[data-tab=tokens]');
+    await drawn(page);
     const count = await page.evaluate(() => (window as any).__flow.run.trace.tokens.length);
     await expect(page.locator('[data-view=tokens] tbody tr').count()).resolves.toBe(count);
   });
 
   it('exports the shown tensor as CSV and .npy, and the view as SVG', async () => {
     await page.click('button[data-tab=attention]');
+    await drawn(page);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-view=attention] button[data-download=csv]')]);
     const rows = (await readFile((await csv.path())!, 'utf8')).trim().split('\n');
     const n = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.run.trace));
@@ -139,6 +152,7 @@ describe('a long input in the attention view', () => {
     const page = await openApp(browser, { backend: 'wasm', query: { prompt, max: '2', t: '0' } });
     await waitForRuns(page, 1);
     await page.click('button[data-tab=attention]');
+    await drawn(page);
     const n = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.run.trace));
     expect(n * n).toBeGreaterThan(1600);
     const image = page.locator('[data-view=attention] svg.heatmap image.cells-image');
@@ -158,6 +172,7 @@ describe('a long input in the attention view', () => {
     }, [query, key] as [number, number]);
     expect(Number(title!.split(': ').pop())).toBeCloseTo(expected, 6);
     await image.click({ position });
+    await drawn(page);
     const worked = page.locator('[data-testid=captured-score]');
     const captured = Number(await worked.getAttribute('data-value'));
     const score = await page.evaluate(([q, k]) => {

@@ -5,16 +5,48 @@ export interface Renderer<D, O> {
   destroy: () => void;
 }
 
+/** Drawings wait their turn, one renderer per task: a view with several renderers (attention has three) never
+ * holds the main thread for their sum, so the animation and the Stop button stay responsive. */
+const queue: (() => void)[] = [];
+function enqueue(job: () => void): void {
+  queue.push(job);
+  if (queue.length === 1) setTimeout(drain, 0);
+}
+function drain(): void {
+  queue.shift()?.();
+  if (queue.length > 0) setTimeout(drain, 0);
+  else for (const resolve of idleWaiters.splice(0)) resolve();
+}
+
+const idleWaiters: (() => void)[] = [];
+/** Resolves once every drawing asked for so far is on screen (for tests and the benchmark). */
+export function drawn(): Promise<void> {
+  return queue.length === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+}
+
 export function rendererAttachment<D, O>(render: (container: HTMLElement, data: D, options?: O) => Renderer<D, O>, data: () => D | null, options: () => O) {
   return (node: HTMLElement) => {
     let chart: Renderer<D, O> | null = null;
+    let pending: { value: D; opts: O } | null = null;
+    let destroyed = false;
     $effect(() => {
       const value = data();
       const opts = options();
       if (!value) return;
-      if (chart) chart.update(value, opts);
-      else chart = render(node, value, opts);
+      // The latest data wins: a drawing still waiting is replaced, not repeated.
+      if (!pending) {
+        enqueue(() => {
+          if (destroyed || !pending) return;
+          if (chart) chart.update(pending.value, pending.opts);
+          else chart = render(node, pending.value, pending.opts);
+          pending = null;
+        });
+      }
+      pending = { value, opts };
     });
-    return () => chart?.destroy();
+    return () => {
+      destroyed = true;
+      chart?.destroy();
+    };
   };
 }
