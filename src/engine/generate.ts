@@ -177,15 +177,18 @@ function yieldToEventLoop(): Promise<void> {
   });
 }
 
-/** Cuts an output tensor to the new positions, position-major (see CapturedRows). Always copies, so the
- * rows can be transferred to the main thread while the KV cache keeps its own tensors. */
+/** Cuts an output tensor to the new positions, position-major (see CapturedRows). The rows are transferred to
+ * the main thread, so they never share a buffer with what the worker keeps (the KV cache): per-head layouts are
+ * copied while they are reordered, and a token-major tensor is handed over whole only when it is exactly the new
+ * rows in a buffer of its own (a prompt's pass), else sliced. */
 export function toRows(point: CapturePoint, tensor: Tensor, count: number): CapturedRows {
   const data = tensor.data as Float32Array;
   const dims = tensor.dims as number[];
   if (point.layout === 'tokens') {
     const x = dims[dims.length - 1]!;
     const rows = dims[dims.length - 2]!;
-    return { dims: [count, x], data: data.slice((rows - count) * x) };
+    const ownBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+    return { dims: [count, x], data: rows === count && ownBuffer ? data : data.slice((rows - count) * x) };
   }
   // heads [1, H, T, X], cache [1, H, S, X] (new = last `count`), attention [1, H, T, S]: all → [count, H, X].
   const [, heads, length, x] = dims as [number, number, number, number];

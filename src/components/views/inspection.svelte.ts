@@ -23,4 +23,9 @@ export class Inspection {
   key = $state<number | null>(null);
   /** null follows the newest step. */
   step = $state<number | null>(null);
+
+  /** The position inspected among `n` computed ones: the chosen one, or the newest; never past the end. */
+  positionIn(n: number): number {
+    return Math.min(this.position ?? n - 1, n - 1);
+  }
 }
