@@ -104,15 +104,15 @@ export class ModelSession {
   }
 }
 
+/** The warm-up under way: a session is created only after it (WebGPU refuses two sessions being created at once). */
+let warming: Promise<void> = Promise.resolve();
+
 /** Loads the runtime the request will most likely get and initialises its wasm (the longest step of the first
  * load: compiling megabytes of WebAssembly) while the model files are still downloading. Best effort. */
 export function warmUp(request: BackendRequest): Promise<void> {
   warming = initialise(request);
   return warming;
 }
-
-/** The warm-up under way: a session is created only after it (WebGPU refuses two sessions being created at once). */
-let warming: Promise<void> = Promise.resolve();
 
 async function initialise(request: BackendRequest): Promise<void> {
   const backend: Backend = request !== 'wasm' && (await webgpuStatus()) === null ? 'webgpu' : 'wasm';
@@ -173,4 +173,3 @@ function delay(ms: number): Promise<void> {
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-

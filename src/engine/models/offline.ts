@@ -36,5 +36,3 @@ export async function keepModelOffline(baseUrl: string, timeoutMs = 20_000): Pro
     return isQuotaError(error) ? 'storage-full' : 'not-stored';
   }
 }
-
-
