@@ -27,7 +27,8 @@ export default defineConfig({
     // cached the first time they load (see README, "Offline").
     VitePWA({
       registerType: 'autoUpdate',
-      injectRegister: 'script', // a file, not an inline script: the CSP forbids inline scripts
+      // Registered by the app after the first model has run (src/serviceWorker.ts), not at page load.
+      injectRegister: false,
       includeAssets: ['favicon.svg'],
       manifest: {
         name: 'Transformer Flow · 透视 Transformer',
