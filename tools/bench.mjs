@@ -244,6 +244,11 @@ no page to update, on its own onnxruntime-web (1.14, WASM only).
 
 ${engineTable}
 
+Reading the ratios: a tiny model's forward pass takes about 10 ms, so the fixed cost of each captured tensor
+(onnxruntime copies each of the 65–80 outputs out of its heap, the worker cuts it into rows and hands it to the
+page) weighs far more than on the 124M model, where the same captures are lost in the matrix products. The
+tiny models' forward times are also noisy at this scale (a garbage collection is a few milliseconds).
+
 ## The app, with the embedded model
 
 "First token on screen" is the first visit with an empty cache: from navigation start until the first generated

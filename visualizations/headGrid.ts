@@ -16,9 +16,6 @@ const SIZE = 64;
 /** At most this many blocks per side: keeps the DOM small for long inputs. */
 const MAX_BLOCKS = 24;
 
-/** Every layer × head's attention pattern in miniature (the model view), to spot heads with clear shapes:
- * a diagonal (previous token), a first column (first token), stripes (copying). Large inputs are averaged into
- * at most SIZE × SIZE blocks, so the thumbnail stays readable. */
 /** The pattern averaged over `blocks × blocks` blocks of rows and columns (keys after the query are left out). */
 function blockAverages(pattern: ArrayLike<number>, n: number, blocks: number): Float64Array {
   const averages = new Float64Array(blocks * blocks);
@@ -40,6 +37,10 @@ function blockAverages(pattern: ArrayLike<number>, n: number, blocks: number): F
   return averages;
 }
 
+/** Every layer × head's attention pattern in miniature (the model view), to spot heads with clear shapes:
+ * a diagonal (previous token), a first column (first token), stripes (copying). Large inputs are averaged into
+ * at most MAX_BLOCKS × MAX_BLOCKS blocks, so the thumbnail stays readable; each is one bitmap where the browser
+ * can paint one. */
 export function renderHeadGrid(container: HTMLElement, data: HeadGridData, options: { onSelect?: (layer: number, head: number) => void; title?: string } = {}) {
   const svg = select(container).append('svg').attr('class', 'head-grid').attr('role', 'img');
   const title = svg.append('title');

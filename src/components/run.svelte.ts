@@ -4,6 +4,7 @@ import type { FileProgress } from '../engine/models/folder';
 import type { LoadResult } from '../engine/protocol';
 import type { LensParameters } from '../engine/lens';
 import { keepModelOffline } from '../engine/models/offline';
+import { serviceWorkerReady } from '../serviceWorker';
 import type { OfflineState } from '../engine/models/storage';
 import type { BackendRequest } from '../engine/runtime';
 import type { TokenInfo } from '../engine/tokenizer';
@@ -139,7 +140,7 @@ export class RunState {
       this.fetchLens(client);
       this.offline = null;
       if (source === 'hub') this.offline = model.storage;
-      else void keepModelOffline(url).then((stored) => {
+      else void keepModelOffline(url, serviceWorkerReady()).then((stored) => {
         if (this.modelUrl === url) this.offline = stored;
       });
       return true;
@@ -204,12 +205,15 @@ export class RunState {
         this.model = null;
       }
     } finally {
-      this.generating = false;
+      if (this.viewTimer !== null) clearTimeout(this.viewTimer);
+      this.viewTimer = null;
       this.bumpRevision();
-      // The detail views catch up in a task of their own, after the chart and the chips have drawn the end.
+      // The detail views catch up in a task of their own, after the chart and the chips have drawn the end; the
+      // run counts as over (and another may start) only then.
       await new Promise((resolve) => setTimeout(resolve, 0));
       this.viewRevision = this.revision;
       this.completedRuns++;
+      this.generating = false;
     }
   }
 

@@ -54,9 +54,10 @@ export class ModelSession {
     void this.deviceLost.then((reason) => (this.lostReason = reason));
   }
 
-  static async create(bytes: Uint8Array, request: BackendRequest): Promise<ModelSession> {
+  /** `wasmReason` says why a WASM request is one (the URL forced it, or WebGPU failed a moment ago). */
+  static async create(bytes: Uint8Array, request: BackendRequest, wasmReason: FallbackReason = 'forced'): Promise<ModelSession> {
     await warming;
-    let fallbackReason: FallbackReason | null = request === 'wasm' ? 'forced' : await webgpuStatus();
+    let fallbackReason: FallbackReason | null = request === 'wasm' ? wasmReason : await webgpuStatus();
     if (fallbackReason === null) {
       try {
         const ort = await runtimeFor('webgpu');

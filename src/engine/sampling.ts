@@ -68,18 +68,29 @@ export function sample(logits: ArrayLike<number>, settings: SamplingSettings, ra
   }
   const scaledWeight = (id: number) => Math.exp((logits[id]! - max) / temperature);
 
-  // Rank only as far as needed: the top-k survivors, or (top-k off) until the top-p mass is reached.
-  let ranked = rankTop(logits, Math.min(k, Math.max(MAX_CANDIDATES, 256)));
+  // Rank only as far as needed: a first prefix answers a peaked distribution; a walk past it ranks all k
+  // survivors at once (at most two sorts).
+  let ranked = rankTop(logits, Math.min(k, 256));
+  const idAt = (rank: number) => {
+    if (rank >= ranked.length) ranked = rankTop(logits, k);
+    return ranked[rank]!;
+  };
   let topKSum = k === vocabSize ? scaledSum : 0;
-  if (k < vocabSize) for (let r = 0; r < k; r++) topKSum += scaledWeight(ranked[r]!);
-  let keptAfterTopP = 0;
-  let topPSum = 0;
-  for (let r = 0; r < k; r++) {
-    if (r === ranked.length) ranked = rankTop(logits, Math.min(k, ranked.length * 8));
-    const weight = scaledWeight(ranked[r]!);
-    keptAfterTopP++;
-    topPSum += weight;
-    if (settings.topP < 1 && topPSum / topKSum >= settings.topP) break;
+  if (k < vocabSize) for (let r = 0; r < k; r++) topKSum += scaledWeight(idAt(r));
+  // Top-p: the smallest prefix (by probability) of the top-k survivors whose mass reaches p.
+  let keptAfterTopP = k;
+  let topPSum = topKSum;
+  if (settings.topP < 1) {
+    keptAfterTopP = 0;
+    topPSum = 0;
+    let mass = 0;
+    for (let r = 0; r < k; r++) {
+      const weight = scaledWeight(idAt(r));
+      keptAfterTopP++;
+      topPSum += weight;
+      mass += weight / topKSum; // summed as the probabilities the view shows, so the cut matches them exactly
+      if (mass >= settings.topP) break;
+    }
   }
 
   let chosenRank = 0;
@@ -88,7 +99,7 @@ export function sample(logits: ArrayLike<number>, settings: SamplingSettings, ra
     draw = random();
     let cumulative = 0;
     for (let r = 0; r < keptAfterTopP; r++) {
-      cumulative += scaledWeight(ranked[r]!) / topPSum;
+      cumulative += scaledWeight(idAt(r)) / topPSum;
       chosenRank = r;
       if (draw < cumulative) break;
     }
@@ -103,5 +114,5 @@ export function sample(logits: ArrayLike<number>, settings: SamplingSettings, ra
     afterTopK: rank < k ? scaledWeight(id) / topKSum : 0,
     afterTopP: rank < keptAfterTopP ? scaledWeight(id) / topPSum : 0,
   }));
-  return { settings: { ...settings }, greedy, vocabSize, keptAfterTopK: k, keptAfterTopP, draw, chosenId: ranked[chosenRank]!, candidates };
+  return { settings: { ...settings }, greedy, vocabSize, keptAfterTopK: k, keptAfterTopP, draw, chosenId: candidates[chosenRank]!.id, candidates };
 }

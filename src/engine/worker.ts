@@ -7,6 +7,7 @@ import { probe } from './probe';
 import { ModelSession, loseWebgpuDevice, runtimeFor, warmUp, type BackendRequest } from './runtime';
 import { Tokenizer } from './tokenizer';
 import type { Control, Event, Request, ResultTypes } from './protocol';
+import type { LensParameters } from './lens';
 
 interface Loaded {
   folder: ModelFolder;
@@ -16,31 +17,38 @@ interface Loaded {
   generator: Generator;
 }
 
-/** Probes the folder's graphs, opens their sessions and replaces the loaded model. */
+/** Probes the folder's graphs, opens their sessions and makes it the loaded model (each model gets a worker of
+ * its own, so there is never an earlier one to release). */
 async function start(folder: ModelFolder, backend: BackendRequest, started: number) {
-  const probed = probe(folder.graph.bytes, folder.graph.file, folder.config);
-  const session = await ModelSession.create(probed.bytes, backend);
-  let step: CapturingGraph | null = null;
-  if (folder.stepGraph) {
-    const stepProbed = probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config);
-    // On the backend the first session settled on, so both graphs run (and fall back) together.
-    step = { probed: stepProbed, session: await ModelSession.create(stepProbed.bytes, session.choice.backend) };
-  }
+  const { prompt, step } = await openGraphs(folder, backend);
   const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
-  await release(loaded);
-  const prompt = { session, probed };
   const generator = new Generator(prompt, step, folder.config);
-  loaded = { folder, prompt, step, tokenizer, generator };
+  // The sessions hold the weights now: keep only the prompt graph's own bytes (the plain graph of `recompute`).
+  loaded = { folder: { ...folder, stepGraph: null }, prompt, step, tokenizer, generator };
   return {
-    config: folder.config, choice: session.choice, points: probed.points,
-    graphFiles: [folder.graph.file, ...(step ? [folder.stepGraph!.file] : [])],
+    config: folder.config, choice: prompt.session.choice, points: prompt.probed.points,
+    graphFiles: [folder.graph.file, ...(folder.stepGraph ? [folder.stepGraph.file] : [])],
     graphKind: generator.kind, loadMs: performance.now() - started, storage: folder.storage,
   };
 }
 
-async function release(model: Loaded | null) {
-  await model?.prompt.session.release();
-  await model?.step?.session.release();
+/** A session per graph, both on one backend. When the step graph does not fit on WebGPU (two graphs hold the
+ * weights twice), both move to WASM, unless WebGPU was asked for by name. */
+async function openGraphs(folder: ModelFolder, backend: BackendRequest): Promise<{ prompt: CapturingGraph; step: CapturingGraph | null }> {
+  const probed = probe(folder.graph.bytes, folder.graph.file, folder.config);
+  const stepProbed = folder.stepGraph ? probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config) : null;
+  const session = await ModelSession.create(probed.bytes, backend);
+  const prompt = { session, probed: { ...probed, bytes: new Uint8Array(0) } };
+  if (!stepProbed) return { prompt, step: null };
+  const step = { probed: { ...stepProbed, bytes: new Uint8Array(0) } };
+  try {
+    return { prompt, step: { ...step, session: await ModelSession.create(stepProbed.bytes, session.choice.backend) } };
+  } catch (error) {
+    await session.release();
+    if (session.choice.backend === 'wasm' || backend === 'webgpu') throw error;
+    const wasm = await ModelSession.create(probed.bytes, 'wasm', 'session-failed');
+    return { prompt: { ...prompt, session: wasm }, step: { ...step, session: await ModelSession.create(stepProbed.bytes, 'wasm', 'session-failed') } };
+  }
 }
 
 /** How many candidates per step get token labels (the views show at most this many bars). */
@@ -111,12 +119,22 @@ async function handle(request: Request): Promise<unknown> {
     case 'recompute':
       return recompute(request.ids);
     case 'lens':
-      return requireModel().prompt.probed.lens;
+      return copyLens(requireModel().prompt.probed.lens); // a copy, transferred (see below)
     case 'loseDevice':
       return loseWebgpuDevice();
     case 'warm':
       return warmUp(request.backend);
   }
+}
+
+function copyLens(lens: LensParameters | null): LensParameters | null {
+  return lens && { ...lens, embedding: lens.embedding.slice(), lnWeight: lens.lnWeight.slice(), lnBias: lens.lnBias.slice() };
+}
+
+function lensBuffers(lens: LensParameters | null): Transferable[] {
+  if (!lens) return [];
+  const buffers = new Set([lens.embedding.buffer, lens.lnWeight.buffer, lens.lnBias.buffer]);
+  return [...buffers].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 
 async function recompute(ids: number[]) {
@@ -125,20 +143,23 @@ async function recompute(ids: number[]) {
   // The same graph without the capture outputs.
   const ort = await runtimeFor(prompt.session.choice.backend);
   const plain = await ort.InferenceSession.create(folder.graph.bytes, { executionProviders: [prompt.session.choice.backend] });
-  const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids);
-  await plain.run(input); // warm-up
-  let started = performance.now();
-  const out = await plain.run(input);
-  const plainMs = performance.now() - started;
-  generator.reset();
-  await generator.forward(ids); // warm-up
-  generator.reset();
-  started = performance.now();
-  const { record } = await generator.forward(ids);
-  const captureMs = performance.now() - started;
-  generator.reset();
-  await plain.release();
-  return { captured: record, plainLogits: out['logits']!.data as Float32Array, captureMs, plainMs };
+  try {
+    const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids);
+    await plain.run(input); // warm-up
+    let started = performance.now();
+    const out = await plain.run(input);
+    const plainMs = performance.now() - started;
+    generator.reset();
+    await generator.forward(ids); // warm-up
+    generator.reset();
+    started = performance.now();
+    const { record } = await generator.forward(ids);
+    const captureMs = performance.now() - started;
+    return { captured: record, plainLogits: out['logits']!.data as Float32Array, captureMs, plainMs };
+  } finally {
+    generator.reset();
+    await plain.release();
+  }
 }
 
 // onnxruntime's pthread workers load this same chunk; they must keep Emscripten's own handler (PITFALLS).
@@ -150,7 +171,8 @@ if (!self.name?.startsWith('em-pthread')) {
       return;
     }
     handle(request).then(
-      (value) => post({ id: request.id, type: 'result', value }),
+      // The lens parameters (W_E: 154 MB for GPT-2 small) move to the page instead of being copied there.
+      (value) => post({ id: request.id, type: 'result', value }, request.type === 'lens' ? lensBuffers(value as LensParameters | null) : []),
       (error) => post({ id: request.id, type: 'error', error: toErrorData(error) }),
     );
   };

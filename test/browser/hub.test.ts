@@ -136,6 +136,8 @@ describe('a model from the learner’s disk', () => {
       const page = await openApp(browser, { backend: 'wasm', query: { max: '3' } });
       const requests: string[] = [];
       await waitForRuns(page, 1);
+      // The embedded model is stored for offline use once the service worker is up: let that finish first.
+      await page.waitForSelector('[data-offline]', { timeout: 60_000 });
       page.on('request', (request) => requests.push(request.url()));
       const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
       await page.setInputFiles('input[data-control=local-folder]', resolve(import.meta.dirname, '../../public/models/flow-llama-tiny'));

@@ -110,6 +110,8 @@ describe('sampling over a GPT-2-sized vocabulary', () => {
       { temperature: 1, topK: 0, topP: 0.9 },
       { temperature: 1.5, topK: 0, topP: 1 },
       { temperature: 1, topK: 1000, topP: 1 },
+      { temperature: 1, topK: 1000, topP: 0.9 },
+      { temperature: 0.8, topK: 300, topP: 0.95 },
       { temperature: 0.3, topK: 5, topP: 0.5 },
     ];
     for (const settings of settingsList) {
@@ -119,8 +121,17 @@ describe('sampling over a GPT-2-sized vocabulary', () => {
         expect(decision.chosenId).toBe(expected.chosenId);
         expect(decision.keptAfterTopP).toBe(expected.kept);
         expect(decision.candidates.map((c) => c.id)).toEqual(expected.ranked.slice(0, decision.candidates.length));
+        for (const c of decision.candidates) {
+          expect(Number.isFinite(c.afterTopK) && Number.isFinite(c.afterTopP)).toBe(true);
+        }
         const sumTopP = decision.candidates.reduce((s, c) => s + c.afterTopP, 0);
         if (decision.candidates.length >= decision.keptAfterTopP) expect(sumTopP).toBeCloseTo(1, 9);
+        // Each survivor's renormalised top-k probability, as the definition computes it.
+        const k = settings.topK > 0 ? settings.topK : logits.length;
+        const temperature = settings.temperature <= 0 ? 1 : settings.temperature;
+        const topKSum = expected.ranked.slice(0, k).reduce((s, id) => s + Math.exp(logits[id]! / temperature), 0);
+        const first = decision.candidates[0]!;
+        expect(first.afterTopK).toBeCloseTo(Math.exp(logits[first.id]! / temperature) / topKSum, 9);
       }
     }
   });

@@ -11,7 +11,7 @@ window.measureBaseline = async ({ modelRoot, model, prompt, tokens, repeats }) =
   const loadStarted = performance.now();
   const generator = await pipeline('text-generation', model, { quantized: false });
   const loadMs = performance.now() - loadStarted;
-  const options = { max_new_tokens: tokens, min_new_tokens: tokens, do_sample: true, temperature: 0.8, top_k: 40 };
+  const options = { max_new_tokens: tokens, min_new_tokens: tokens, do_sample: true, temperature: 0.8, top_k: 40, top_p: 0.95 };
   await generator(prompt, { ...options, max_new_tokens: 2, min_new_tokens: 2 }); // warm-up
   const speeds = [];
   for (let i = 0; i < repeats; i++) {

@@ -13,9 +13,13 @@ function enqueue(job: () => void): void {
   if (queue.length === 1) setTimeout(drain, 0);
 }
 function drain(): void {
-  queue.shift()?.();
-  if (queue.length > 0) setTimeout(drain, 0);
-  else for (const resolve of idleWaiters.splice(0)) resolve();
+  try {
+    queue.shift()?.();
+  } finally {
+    // A renderer that throws must not stop the others (nor leave drawn() waiting).
+    if (queue.length > 0) setTimeout(drain, 0);
+    else for (const resolve of idleWaiters.splice(0)) resolve();
+  }
 }
 
 const idleWaiters: (() => void)[] = [];
@@ -36,10 +40,11 @@ export function rendererAttachment<D, O>(render: (container: HTMLElement, data: 
       // The latest data wins: a drawing still waiting is replaced, not repeated.
       if (!pending) {
         enqueue(() => {
-          if (destroyed || !pending) return;
-          if (chart) chart.update(pending.value, pending.opts);
-          else chart = render(node, pending.value, pending.opts);
+          const next = pending;
           pending = null;
+          if (destroyed || !next) return;
+          if (chart) chart.update(next.value, next.opts);
+          else chart = render(node, next.value, next.opts);
         });
       }
       pending = { value, opts };

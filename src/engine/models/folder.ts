@@ -155,6 +155,7 @@ async function getFile(baseUrl: string, file: string, onProgress: (progress: Fil
   const url = join(baseUrl, file);
   let cache: Cache | null = null;
   if (options.cache && 'caches' in globalThis) cache = await caches.open(options.cache).catch(() => null);
+  if (options.cache && !cache && state.storage === 'stored') state.storage = 'not-stored'; // no Cache Storage here
   const hit = await cache?.match(url);
   if (hit) {
     const bytes = new Uint8Array(await hit.arrayBuffer());
@@ -176,7 +177,8 @@ async function getFile(baseUrl: string, file: string, onProgress: (progress: Fil
 async function forgetFolder(cacheName: string, baseUrl: string): Promise<void> {
   try {
     const cache = await caches.open(cacheName);
-    const prefix = join(baseUrl, '');
+    // Cache keys are absolute; the folder URL may be a same-origin path (a mirror given as `?hub=/path`).
+    const prefix = new URL(join(baseUrl, ''), globalThis.location?.href).href;
     for (const request of await cache.keys()) if (request.url.startsWith(prefix)) await cache.delete(request);
   } catch {
     // nothing stored, nothing to forget

@@ -20,13 +20,11 @@ export async function isModelOffline(baseUrl: string): Promise<boolean> {
   }
 }
 
-/** Stores the model's files for offline use once a service worker controls the app: on the very first visit the
- * worker is not in charge yet when the model loads, so its own cache would miss them. Best effort: a full disk
- * or a private window leaves the app working online. */
-export async function keepModelOffline(baseUrl: string, timeoutMs = 20_000): Promise<OfflineState> {
-  if (!('caches' in globalThis) || !('serviceWorker' in navigator)) return 'not-stored';
-  const ready = await Promise.race([navigator.serviceWorker.ready.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs))]);
-  if (!ready) return 'not-stored';
+/** Stores the model's files for offline use once a service worker is active (`workerReady`): on the very first
+ * visit the worker is not in charge yet when the model loads, so its own cache would miss them. Best effort: a
+ * full disk or a private window leaves the app working online. */
+export async function keepModelOffline(baseUrl: string, workerReady: Promise<boolean>): Promise<OfflineState> {
+  if (!('caches' in globalThis) || !(await workerReady)) return 'not-stored';
   if (await isModelOffline(baseUrl)) return 'stored';
   try {
     const cache = await caches.open(MODEL_CACHE);
