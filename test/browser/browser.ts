@@ -63,3 +63,45 @@ export async function clickAndWait(page: Page, action: 'generate' | 'step'): Pro
 export async function drawn(page: Page): Promise<void> {
   await page.evaluate(() => (window as any).__flow.drawn());
 }
+
+/** In-page: the live Trace against a full recompute through the capturing graph and through the plain graph. */
+export async function compareWithRecompute(page: Page) {
+  return page.evaluate(async () => {
+    const flow = (window as any).__flow;
+    const trace = flow.run.trace;
+    const n = flow.computedPositions(trace);
+    const ids = trace.tokens.slice(0, n).map((t: { id: number }) => t.id);
+    const result = await flow.run.client.call({ type: 'recompute', ids });
+    const vocab = trace.config.vocabSize;
+    let plainVsTrace = 0;
+    let recomputeVsTrace = 0;
+    for (let p = 0; p < n; p++) {
+      const row = trace.rows['logits'][p];
+      for (let i = 0; i < vocab; i++) {
+        plainVsTrace = Math.max(plainVsTrace, Math.abs(result.plainLogits[p * vocab + i] - row[i]));
+        recomputeVsTrace = Math.max(recomputeVsTrace, Math.abs(result.captured.tensors['logits'].data[p * vocab + i] - row[i]));
+      }
+    }
+    let patternDifference = 0;
+    const heads = trace.config.nHead;
+    for (let layer = 0; layer < trace.config.nLayer; layer++) {
+      const hook = `blocks.${layer}.attn.hook_pattern`;
+      const full = result.captured.tensors[hook].data; // [n, H, n]
+      for (let p = 0; p < n; p++) {
+        const row = trace.rows[hook][p];
+        const width = row.length / heads;
+        for (let h = 0; h < heads; h++) {
+          for (let k = 0; k <= p; k++) {
+            patternDifference = Math.max(patternDifference, Math.abs(full[(p * heads + h) * n + k] - row[h * width + k]));
+          }
+        }
+      }
+    }
+    return { n, generated: trace.steps.length, plainVsTrace, recomputeVsTrace, patternDifference };
+  });
+}
+
+/** The page errors seen since openApp opened the page. */
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { errors: string[] }).errors;
+}

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { clickAndWait, launch, openApp, setControls, waitForRuns } from './browser';
+import { clickAndWait, launch, openApp, pageErrors, setControls, waitForRuns } from './browser';
 
 describe('hardening', () => {
   let browser: Browser;
@@ -68,8 +68,7 @@ describe('hardening', () => {
 
   it('switches models in the middle of a generation: the run stops, the other model loads and runs, nothing crashes', async () => {
     const page = await openApp(browser, { backend: 'wasm' });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    const errors = pageErrors(page);
     await waitForRuns(page, 1);
     await setControls(page, 'Once upon a time', { maxNewTokens: 200, temperature: 1, topK: 0, topP: 1 });
     await page.click('[data-action=generate]');
@@ -85,8 +84,7 @@ describe('hardening', () => {
 
   it('survives rapid clicks on Generate, Stop and Step, then generates normally', async () => {
     const page = await openApp(browser, { backend: 'wasm' });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
+    const errors = pageErrors(page);
     await waitForRuns(page, 1);
     await setControls(page, 'Tom and Mia', { maxNewTokens: 200, temperature: 1 });
     for (let i = 0; i < 5; i++) {

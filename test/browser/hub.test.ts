@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openApp, waitForRuns } from './browser';
+import { compareWithRecompute, launch, openApp, waitForRuns } from './browser';
 
 async function download(page: Page, repo: string) {
   const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
@@ -61,22 +61,9 @@ describe('Hub models', () => {
       const model = await page.evaluate(() => (window as any).__flow.run.model);
       expect(model.graphKind).toBe(kind);
       expect(model.graphFiles).toEqual(files);
-      const check = await page.evaluate(async () => {
-        const flow = (window as any).__flow;
-        const trace = flow.run.trace;
-        const n = flow.computedPositions(trace);
-        const ids = trace.tokens.slice(0, n).map((t: { id: number }) => t.id);
-        const result = await flow.run.client.call({ type: 'recompute', ids });
-        const vocab = trace.config.vocabSize;
-        let difference = 0;
-        for (let p = 0; p < n; p++) {
-          const row = trace.rows['logits'][p];
-          for (let i = 0; i < vocab; i++) difference = Math.max(difference, Math.abs(result.plainLogits[p * vocab + i] - row[i]));
-        }
-        return { n, generated: trace.steps.length, difference };
-      });
+      const check = await compareWithRecompute(page);
       expect(check.generated).toBe(4);
-      expect(check.difference).toBeLessThan(1e-4);
+      expect(check.plainVsTrace).toBeLessThan(1e-4);
       await page.close();
     });
   }
