@@ -1,6 +1,6 @@
 import { EngineError } from '../errors';
 import { parseModelConfig, type ModelConfig } from './config';
-import { isQuotaError, type OfflineState } from './storage';
+import { deleteCached, isQuotaError, type OfflineState } from './storage';
 
 /** One file's download progress; `total` is null when the server sends no length. */
 export interface FileProgress {
@@ -176,10 +176,9 @@ async function getFile(baseUrl: string, file: string, onProgress: (progress: Fil
 
 async function forgetFolder(cacheName: string, baseUrl: string): Promise<void> {
   try {
-    const cache = await caches.open(cacheName);
     // Cache keys are absolute; the folder URL may be a same-origin path (a mirror given as `?hub=/path`).
     const prefix = new URL(join(baseUrl, ''), globalThis.location?.href).href;
-    for (const request of await cache.keys()) if (request.url.startsWith(prefix)) await cache.delete(request);
+    await deleteCached(cacheName, (url) => url.startsWith(prefix));
   } catch {
     // nothing stored, nothing to forget
   }

@@ -1,3 +1,5 @@
+import { deleteCached } from './storage';
+
 /** Hub models kept in the browser (Cache Storage), so a second load needs no network. */
 export const HUB_CACHE = 'hub-models';
 
@@ -36,8 +38,5 @@ export async function storedHubModels(): Promise<StoredModel[]> {
 }
 
 export async function deleteHubModel(repo: string): Promise<void> {
-  const cache = await caches.open(HUB_CACHE);
-  for (const request of await cache.keys()) {
-    if (new URL(request.url).pathname.includes(`/${repo}/resolve/`)) await cache.delete(request);
-  }
+  await deleteCached(HUB_CACHE, (url) => new URL(url).pathname.includes(`/${repo}/resolve/`));
 }
