@@ -50,19 +50,22 @@ async function serveFile(path, response) {
 }
 
 /** The Hugging Face Hub's URL layout on this origin: /hub/{owner}/{name}/resolve/main/{file}.
- * - `test-owner/flow-{gpt2,llama}-tiny`: the embedded model folders as they are;
+ * - `test-owner/flow-{gpt2,llama}-tiny`: the embedded model folders, their KV-cache graph as the single
+ *   `onnx/model.onnx` with past inputs that newer Hub exports ship (the embedded folders hold only that graph);
  * - `flaky-owner/…`: the same, but each graph download drops halfway once (Range resumes);
  * - `optimum-owner/optimum-gpt2-tiny`: Optimum's two-graph layout (test/fixtures/hub/);
- * - `single-graph-owner/flow-llama-tiny`: one `onnx/model.onnx` with past inputs, as newer Hub exports ship;
+ * - `no-past-owner/optimum-gpt2-tiny`: only a graph without past inputs, as `onnx/model.onnx` (the sequence is
+ *   recomputed for every token);
  * anything else is 404, as the Hub answers for a missing repository or file. */
 function hubSource(owner, name, file) {
   if (owner === 'optimum-owner' && name === 'optimum-gpt2-tiny') return join(ROOT, 'test/fixtures/hub', name, file);
-  if (!/^flow-(gpt2|llama)-tiny$/.test(name)) return null;
-  if (owner === 'single-graph-owner') {
-    if (file === 'onnx/decoder_model_merged.onnx') return join(ROOT, 'missing');
-    return join(ROOT, 'public/models', name, file === 'onnx/model.onnx' ? 'onnx/decoder_model_merged.onnx' : file);
+  if (owner === 'no-past-owner' && name === 'optimum-gpt2-tiny') {
+    if (file.startsWith('onnx/') && file !== 'onnx/model.onnx') return join(ROOT, 'missing');
+    return join(ROOT, 'test/fixtures/hub', name, file === 'onnx/model.onnx' ? 'onnx/decoder_model.onnx' : file);
   }
-  return ['test-owner', 'flaky-owner'].includes(owner) ? join(ROOT, 'public/models', name, file) : null;
+  if (!/^flow-(gpt2|llama)-tiny$/.test(name) || !['test-owner', 'flaky-owner'].includes(owner)) return null;
+  if (file === 'onnx/decoder_model_merged.onnx') return join(ROOT, 'missing');
+  return join(ROOT, 'public/models', name, file === 'onnx/model.onnx' ? 'onnx/decoder_model_merged.onnx' : file);
 }
 
 const dropped = new Set();

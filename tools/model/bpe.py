@@ -30,6 +30,15 @@ def bytes_to_unicode():
 
 
 BYTE_TO_CHAR = bytes_to_unicode()
+CHAR_TO_BYTE = {char: byte for byte, char in BYTE_TO_CHAR.items()}
+# Chinese merges stop at two characters, so tokens stay words (森林, 看见) rather than template phrases (里找到了).
+MAX_CJK_PER_TOKEN = 2
+
+
+def cjk_count(symbol):
+    """How many CJK ideographs a byte-level symbol holds (an incomplete character counts as none)."""
+    text = bytes(CHAR_TO_BYTE[char] for char in symbol).decode("utf-8", errors="ignore")
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def pretokens(text):
@@ -37,12 +46,35 @@ def pretokens(text):
     return ["".join(BYTE_TO_CHAR[b] for b in piece.encode("utf-8")) for piece in PRETOKENIZE.findall(text)]
 
 
-def train(texts, vocab_size):
-    """Learns merges until the vocabulary (256 bytes + merges + END_OF_TEXT) has `vocab_size` entries."""
+def required_merges(characters):
+    """Merges that make each of `characters` one token, ranked before anything learned: first every needed pair of
+    leading bytes, then each whole character, in the order given. A character of n UTF-8 bytes takes n - 1 merges,
+    and characters that share leading bytes share those merges (as Qwen's and GPT-4's tokenizers do for CJK)."""
+    merges, seen = [], set()
+    for length in range(2, 5):
+        for ch in characters:
+            symbols = [BYTE_TO_CHAR[b] for b in ch.encode("utf-8")]
+            if len(symbols) < length:
+                continue
+            pair = ("".join(symbols[:length - 1]), symbols[length - 1])
+            if pair not in seen:
+                seen.add(pair)
+                merges.append(pair)
+    return merges
+
+
+def train(texts, vocab_size, required=()):
+    """Learns merges until the vocabulary (256 bytes + merges + END_OF_TEXT) has `vocab_size` entries. The characters
+    in `required` become whole tokens first, whatever their count in `texts`."""
     word_counts = collections.Counter()
     for text in texts:
         word_counts.update(pretokens(text))
-    words = [list(word) for word in word_counts]
+    merges = required_merges(required)
+    if merges:
+        start = Encoder(merges)
+        words = [start.symbols(word) for word in word_counts]
+    else:
+        words = [list(word) for word in word_counts]
     counts = [word_counts[word] for word in word_counts]
 
     pair_counts = collections.Counter()
@@ -52,10 +84,12 @@ def train(texts, vocab_size):
             pair_counts[pair] += counts[index]
             pair_words[pair].add(index)
 
-    merges = []
     while 256 + len(merges) + 1 < vocab_size and pair_counts:
         # Ties broken by the pair itself, so training is deterministic.
         best = max(pair_counts.items(), key=lambda item: (item[1], item[0]))[0]
+        if cjk_count(best[0] + best[1]) > MAX_CJK_PER_TOKEN:
+            del pair_counts[best]  # counted again if a later merge rebuilds it, and dropped again here
+            continue
         if pair_counts[best] < 2:
             break
         merges.append(best)
@@ -89,13 +123,13 @@ class Encoder:
         self.ranks = {pair: rank for rank, pair in enumerate(merges)}
         self.vocab = {char: index for index, char in enumerate(BYTE_TO_CHAR[b] for b in range(256))}
         for left, right in merges:
-            self.vocab[left + right] = len(self.vocab)
+            # Two merge paths can spell the same token; it keeps its first id, so ids stay contiguous.
+            self.vocab.setdefault(left + right, len(self.vocab))
         self.vocab[END_OF_TEXT] = len(self.vocab)
         self.cache = {}
 
-    def bpe(self, word):
-        if word in self.cache:
-            return self.cache[word]
+    def symbols(self, word):
+        """The word's pieces after every merge that applies, lowest rank first."""
         symbols = list(word)
         while len(symbols) > 1:
             pairs = [(self.ranks.get(pair, float("inf")), i) for i, pair in enumerate(zip(symbols, symbols[1:]))]
@@ -103,7 +137,12 @@ class Encoder:
             if rank == float("inf"):
                 break
             symbols[i:i + 2] = [symbols[i] + symbols[i + 1]]
-        ids = [self.vocab[symbol] for symbol in symbols]
+        return symbols
+
+    def bpe(self, word):
+        if word in self.cache:
+            return self.cache[word]
+        ids = [self.vocab[symbol] for symbol in self.symbols(word)]
         self.cache[word] = ids
         return ids
 

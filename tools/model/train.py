@@ -6,6 +6,7 @@ Run through `npm run model:train` (which then exports). Seeded end to end: the s
 import json
 import math
 import os
+import shutil
 import sys
 import time
 
@@ -21,10 +22,12 @@ from model_llama import LlamaConfig, LlamaForCausalLM
 ARCH = os.environ.get("MODEL_ARCH", "gpt2")
 BUILD = os.environ.get("MODEL_BUILD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "build" if ARCH == "gpt2" else "build-llama"))
 SETTINGS = dict(
-    train_stories=int(os.environ.get("TRAIN_STORIES", 150_000)), heldout_stories=2_000, tokenizer_stories=20_000, vocab_size=4096,
-    steps=int(os.environ.get("TRAIN_STEPS", 2400 if os.environ.get("MODEL_ARCH", "gpt2") == "gpt2" else 1600)), batch_size=16, learning_rate=2e-3, min_learning_rate=1e-4,
-    warmup_steps=100, weight_decay=0.1, eval_every=200, seed=1234,
+    train_stories=int(os.environ.get("TRAIN_STORIES", 200_000)), heldout_stories=2_000, tokenizer_stories=30_000,
+    vocab_size=8192, steps=int(os.environ.get("TRAIN_STEPS", 1600)), batch_size=16, learning_rate=2e-3,
+    min_learning_rate=1e-4, warmup_steps=100, weight_decay=0.1, eval_every=100, checkpoint_every=100, seed=1234,
 )
+# Every common Chinese character and the usual CJK punctuation is one token, whatever the corpus holds.
+REQUIRED_CHARACTERS = "".join(corpus.common_chars()) + "，。！？、；：“”‘’（）《》…—·「」【】～"
 
 
 def log(message):
@@ -67,21 +70,38 @@ def main():
     os.makedirs(BUILD, exist_ok=True)
     torch.manual_seed(SETTINGS["seed"])
     if ARCH == "llama":
-        config = LlamaConfig(vocab_size=SETTINGS["vocab_size"])
+        config = LlamaConfig(vocab_size=SETTINGS["vocab_size"], hidden_size=160, intermediate_size=432,
+                             num_hidden_layers=6, num_attention_heads=4, num_key_value_heads=2)
         context = config.max_position_embeddings
     else:
-        config = GPTConfig(vocab_size=SETTINGS["vocab_size"])
+        config = GPTConfig(vocab_size=SETTINGS["vocab_size"], n_embd=160, n_layer=6, n_head=4)
         context = config.n_positions
     log(f"arch {ARCH} settings {SETTINGS} config {config}")
 
-    train_texts = list(corpus.stories(seed=1, count=SETTINGS["train_stories"]))
-    heldout_texts = list(corpus.stories(seed=2, count=SETTINGS["heldout_stories"]))
-    log("training the tokenizer")
-    merges = bpe.train(train_texts[:SETTINGS["tokenizer_stories"]], SETTINGS["vocab_size"])
-    bpe.save(merges, os.path.join(BUILD, "tokenizer.json"))
+    train_texts = list(corpus.texts(seed=1, count=SETTINGS["train_stories"]))
+    heldout_texts = list(corpus.texts(seed=2, count=SETTINGS["heldout_stories"], heldout=True))
+    # Both architectures share one tokenizer and one encoded corpus: the second training reuses the first's.
+    shared = os.path.join(os.path.dirname(BUILD), "build-shared")
+    os.makedirs(shared, exist_ok=True)
+    tokenizer_path, tokens_path = os.path.join(shared, "tokenizer.json"), os.path.join(shared, "tokens.pt")
+    if os.path.exists(tokens_path):
+        log("reusing the shared tokenizer and encoded corpus")
+        with open(os.path.join(shared, "merges.json"), encoding="utf-8") as file:
+            merges = [tuple(pair) for pair in json.load(file)]
+        train_tokens, heldout_tokens = torch.load(tokens_path)
+    else:
+        log("training the tokenizer")
+        merges = bpe.train(train_texts[:SETTINGS["tokenizer_stories"]], SETTINGS["vocab_size"], REQUIRED_CHARACTERS)
+        bpe.save(merges, tokenizer_path)
+        with open(os.path.join(shared, "merges.json"), "w", encoding="utf-8") as file:
+            json.dump(merges, file, ensure_ascii=False)
+        log("encoding the corpus")
+        encoder = bpe.Encoder(merges)
+        train_tokens = encode_stories(encoder, train_texts)
+        heldout_tokens = encode_stories(encoder, heldout_texts)
+        torch.save((train_tokens, heldout_tokens), tokens_path)
+    shutil.copy(tokenizer_path, os.path.join(BUILD, "tokenizer.json"))
     encoder = bpe.Encoder(merges)
-    train_tokens = encode_stories(encoder, train_texts)
-    heldout_tokens = encode_stories(encoder, heldout_texts)
     log(f"{len(merges)} merges; {len(train_tokens)} training tokens, {len(heldout_tokens)} held-out tokens")
 
     model = LlamaForCausalLM(config) if ARCH == "llama" else GPT2LMHeadModel(config)
@@ -99,7 +119,18 @@ def main():
     tokens_per_step = SETTINGS["batch_size"] * context
     started = time.time()
     history = []
-    for step in range(SETTINGS["steps"]):
+    first_step = 0
+    checkpoint_path = os.path.join(BUILD, "checkpoint.pt")
+    if os.path.exists(checkpoint_path):
+        # A stopped run resumes where its last checkpoint left off, with the same data order.
+        checkpoint = torch.load(checkpoint_path, weights_only=False)
+        model.load_state_dict(checkpoint["model"])
+        optimizer.load_state_dict(checkpoint["optimizer"])
+        generator.set_state(checkpoint["generator"])
+        history, first_step = checkpoint["history"], checkpoint["step"]
+        started -= checkpoint["elapsed"]
+        log(f"resumed at step {first_step}")
+    for step in range(first_step, SETTINGS["steps"]):
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step)
         x, y = windows(train_tokens, SETTINGS["batch_size"], context, generator)
@@ -118,6 +149,11 @@ def main():
             heldout = heldout_loss(model, eval_batches)
             history.append({"step": done, "train_loss": loss.item(), "heldout_loss": heldout})
             log(f"held-out loss {heldout:.3f}")
+        if done % SETTINGS["checkpoint_every"] == 0 and done < SETTINGS["steps"]:
+            torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": done,
+                        "generator": generator.get_state(), "history": history,
+                        "elapsed": time.time() - started}, checkpoint_path + ".tmp")
+            os.replace(checkpoint_path + ".tmp", checkpoint_path)
 
     elapsed = time.time() - started
     torch.save(model.state_dict(), os.path.join(BUILD, "model.pt"))
