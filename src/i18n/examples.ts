@@ -1,9 +1,9 @@
-/** Example prompts shown in both languages; the embedded model was trained on stories like these. */
+/** Example prompts shown in both languages: everyday text, as the embedded models were trained on. */
 export const EXAMPLE_PROMPTS = [
   'Once upon a time',
-  'Lily had a red ball. She',
-  'One rainy day, Tom and Mia',
-  '从前',
-  '一天早上，小明和好朋友小红',
-  '小兰找不到她的风筝了，',
+  'It was raining, so Tom',
+  'My mother is a doctor.',
+  '小熊在森林里',
+  '今天放学以后，',
+  '小狗看见了',
 ] as const;

@@ -228,7 +228,7 @@ This model's and Qwen3's give each common character at least one whole token.
 ## Corpus, sources and licences
 
 {training['corpus_tokens']:,} training tokens; {training['heldout_tokens']:,} held-out tokens from a different
-seed and different quotations.
+seed and different quotations.{(chr(10) + chr(10) + training['corpus_note']) if training.get('corpus_note') else ''}
 
 - **Generated texts** (`tools/model/corpus.py`, `tools/model/lexicon.py`, the project's own, MIT): stories,
   diaries and dialogues about home, school, food, animals, weather, the city, work, feelings, numbers and time,

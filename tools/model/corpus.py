@@ -14,6 +14,7 @@ A rebuild is exact for a given seed. `python3 corpus.py` prints a few samples.
 import functools
 import os
 import random
+import re
 
 from lexicon import (ACTIVITIES, ANIMAL_ACTS, ANIMALS, BODY, COLOURS, DAYS, FAMILY, FEELING_CAUSES, FEELINGS, FOODS,
                      JOBS, MEALS, NUMBERS, PLACES, ROLES, SCHOOL_SUBJECTS, SEASON_FACTS, SEASONS, TASTES, THINGS,
@@ -316,6 +317,11 @@ class Text:
         return self.join([f"{day[1]}，{weather[1]}。"] + sentences)
 
 
+# Dictionary words kept out of the generated sentences: separatist, sectarian and violent terms have no place in a
+# learner's everyday text (the list is matched as substrings).
+EXCLUDED_WORDS = ("台独", "藏独", "疆独", "港独", "法轮", "邪教", "暴恐", "恐怖", "屠杀", "色情", "毒品", "赌博", "自杀", "强奸")
+
+
 @functools.lru_cache(maxsize=1)
 def jieba_words():
     """(words, weights) of the jieba dictionary's nouns, place names, verbs and adjectives, by part of speech."""
@@ -324,6 +330,8 @@ def jieba_words():
         for line in file:
             word, freq, tag = line.split()
             freq = int(freq)
+            if any(bad in word for bad in EXCLUDED_WORDS):
+                continue
             if tag in groups and freq >= 300 and 2 <= len(word) and all("\u4e00" <= ch <= "\u9fff" for ch in word) and len(word) <= 4:
                 groups[tag][0].append(word)
                 groups[tag][1].append(freq ** 0.5)  # flattened so that rarer words still come up
@@ -360,7 +368,8 @@ def jieba_text(rng, names):
         lambda: f"院子里有三{w('q')}{w('n')}。",
         lambda: f"{name}{w('d')}觉得{w('n')}很{w('a')}。",
     ]
-    return "".join(rng.choice(frames)() for _ in range(rng.randint(3, 6)))
+    # Several sentences per text, so that an end of text (and the <|endoftext|> after it) stays rare.
+    return "".join(rng.choice(frames)() for _ in range(rng.randint(5, 9)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -406,7 +415,7 @@ def word_lesson(rng):
     character occurs in context."""
     chars, words = common_chars(), words_with_char()
     parts = []
-    for ch in rng.sample(chars, rng.randint(2, 4)):
+    for ch in rng.sample(chars, rng.randint(4, 7)):
         if words[ch]:
             parts.append(f"“{ch}”字可以组词：{'、'.join(words[ch])}。")
         else:
@@ -425,6 +434,8 @@ def fortunes():
         with open(path, encoding="utf-8", errors="replace") as file:
             for entry in file.read().split("\n%\n"):
                 entry = " ".join(entry.split())
+                # The attribution ("-- Mark Twain, ...") is dropped: as a pattern it would end every continuation.
+                entry = re.sub(r"\s+--\s*[^-]+$", "", entry).strip()
                 if 20 <= len(entry) <= 600 and all(ord(ch) < 128 for ch in entry):
                     texts.append(entry)
     return texts

@@ -84,11 +84,21 @@ def main():
     shared = os.path.join(os.path.dirname(BUILD), "build-shared")
     os.makedirs(shared, exist_ok=True)
     tokenizer_path, tokens_path = os.path.join(shared, "tokenizer.json"), os.path.join(shared, "tokens.pt")
+    merges_path = os.path.join(shared, "merges.json")
     if os.path.exists(tokens_path):
         log("reusing the shared tokenizer and encoded corpus")
-        with open(os.path.join(shared, "merges.json"), encoding="utf-8") as file:
+        with open(merges_path, encoding="utf-8") as file:
             merges = [tuple(pair) for pair in json.load(file)]
         train_tokens, heldout_tokens = torch.load(tokens_path)
+    elif os.path.exists(merges_path):
+        # The corpus changed after the tokenizer was made: keep the tokenizer (both models share it), re-encode.
+        log("reusing the shared tokenizer; encoding the corpus")
+        with open(merges_path, encoding="utf-8") as file:
+            merges = [tuple(pair) for pair in json.load(file)]
+        encoder = bpe.Encoder(merges)
+        train_tokens = encode_stories(encoder, train_texts)
+        heldout_tokens = encode_stories(encoder, heldout_texts)
+        torch.save((train_tokens, heldout_tokens), tokens_path)
     else:
         log("training the tokenizer")
         merges = bpe.train(train_texts[:SETTINGS["tokenizer_stories"]], SETTINGS["vocab_size"], REQUIRED_CHARACTERS)
