@@ -138,7 +138,7 @@ def write(model, encoder, training, path, name, shape, quality, llama):
 
     def figures(lang, decoding):
         r = quality[lang][decoding]
-        return (f"{r['language']:.0%} | {r['bytes']} | {r['distinct_bigrams']:.0%} | {r['sentences']:.0%}")
+        return (f"{r['language']:.0%} | {r['ended_at_once']:.0%} | {r['bytes']} | {r['distinct_bigrams']:.0%} | {r['sentences']:.0%}")
 
     quality_table = "\n".join(
         f"| {label} | {decoding} | {figures(lang, decoding)} |"
@@ -204,8 +204,8 @@ from the trained weights.
 the corpus) by 40 tokens, greedy and sampled (temperature {0.8}, top-k 40), through this folder's ONNX graph and
 `tokenizer.json`, as the app runs them.
 
-| Prompts | Decoding | In the prompt's language | Common characters as bytes | Distinct bigrams | Contains a whole sentence |
-|---|---|---|---|---|---|
+| Prompts | Decoding | Letters in the prompt's language | Ended at once (no letter) | Common characters as bytes | Distinct bigrams | Contains a whole sentence |
+|---|---|---|---|---|---|---|
 {quality_table}
 
 Common Chinese characters tokenized as bytes in the 15 prompts themselves: {quality['zh']['greedy']['prompt_byte_tokens']}.

@@ -4,8 +4,9 @@
     .venv/bin/python tools/model/quality.py public/models/flow-gpt2-tiny [--json out.json]
 
 Figures, per language and decoding:
-- language: the share of the continuation's letters in the prompt's language (CJK ideographs for a Chinese
-  prompt, Latin letters for an English one);
+- language: the share of the continuations' letters in the prompt's language (CJK ideographs for a Chinese
+  prompt, Latin letters for an English one), over all letters of the 15 continuations;
+- ended at once: continuations with no letter at all (the model closed the sentence and ended the text);
 - bytes: common Chinese characters (GB2312 level 1) that came out as byte pieces instead of one token, in the
   continuation and, separately, in the tokenized prompts;
 - distinct bigrams: distinct token bigrams / all token bigrams of each continuation, averaged;
@@ -141,9 +142,12 @@ def score(model, prompts, english, decoding):
         ends = ".!?" if english else "。！？"
         rows.append({"prompt": prompt, "continuation": text,
                      "language": in_language / len(letters) if letters else 0.0,
+                     "letters": len(letters), "letters_in_language": in_language,
                      "bytes": as_bytes, "prompt_byte_tokens": prompt_bytes, "distinct_bigrams": len(set(bigrams)) / len(bigrams) if bigrams else 0.0,
                      "sentence": any(ch in ends for ch in text.strip()[1:])})
-    return {"language": float(np.mean([r["language"] for r in rows])), "bytes": int(sum(r["bytes"] for r in rows)),
+    letters = sum(r["letters"] for r in rows)
+    return {"language": sum(r["letters_in_language"] for r in rows) / letters if letters else 0.0,
+            "ended_at_once": sum(r["letters"] == 0 for r in rows) / len(rows), "bytes": int(sum(r["bytes"] for r in rows)),
             "prompt_byte_tokens": int(sum(r["prompt_byte_tokens"] for r in rows)),
             "distinct_bigrams": float(np.mean([r["distinct_bigrams"] for r in rows])),
             "sentences": float(np.mean([r["sentence"] for r in rows])), "rows": rows}
@@ -180,7 +184,7 @@ def main():
     for lang in ("zh", "en"):
         for decoding in ("greedy", "sampled"):
             r = result[lang][decoding]
-            print(f"{lang} {decoding:7} language {r['language']:.1%}  common characters as bytes {r['bytes']} (prompt byte tokens {r['prompt_byte_tokens']})  "
+            print(f"{lang} {decoding:7} language {r['language']:.1%}  ended at once {r['ended_at_once']:.0%}  common characters as bytes {r['bytes']} (prompt byte tokens {r['prompt_byte_tokens']})  "
                   f"distinct bigrams {r['distinct_bigrams']:.1%}  with a sentence {r['sentences']:.0%}")
         for row in result[lang]["greedy"]["rows"][:4]:
             print("   ", row["prompt"], "→", row["continuation"].replace("\n", " ")[:100])
