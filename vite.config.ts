@@ -48,6 +48,10 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,wasm,svg,png,woff2,webmanifest}'],
+        // The tokenizer lab's data loads only when a tokenizer is first shown, and the lab keeps it in Cache
+        // Storage itself (src/engine/lab/sources.ts): js-tiktoken's rank files (4 MB, here as .js assets) are not
+        // precached; Qwen3's and DeepSeek-V3's tokenizer.json (19 MB) are outside the glob anyway.
+        globIgnores: ['**/node_modules/**/*', '**/assets/{r50k_base,cl100k_base,o200k_base}-*.js'],
         // onnxruntime-web's wasm: 27 MB for WebGPU, 14 MB for the CPU backend; both, so a device lost offline
         // still falls back (PITFALLS: the default 2 MiB limit fails the build).
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,

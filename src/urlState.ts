@@ -1,5 +1,7 @@
 import type { BackendRequest } from './engine/runtime';
 import type { Locale } from './i18n/index.svelte';
+import { CLASSROOM_PATH, isSourceId, type SourceId } from './engine/models/sources';
+import { isDtype, type Dtype } from './engine/models/precision';
 
 /** What the page's URL may set, so an instructor can prepare a link before class. Unknown or malformed values
  * are ignored (never trusted, never inserted as HTML). */
@@ -13,11 +15,13 @@ export interface UrlState {
   /** The playback frame to open at. */
   frame: number | null;
   present: boolean;
-  /** Where Hub repositories are fetched from: huggingface.co, or a same-origin mirror path (tests, classrooms). */
+  /** The model source a link asks for (`?source=`); `?hub=/path` alone asks for a classroom mirror. */
+  source: SourceId | null;
+  /** The classroom mirror's path on this origin (`?hub=`), where repositories sit in the Hub's layout. */
   hub: string;
+  /** The precision of a Hub model (`?dtype=fp32`, `q8`, `q4`…: transformers.js' names); null: the default. */
+  dtype: Dtype | null;
 }
-
-export const HUB = 'https://huggingface.co';
 
 export const MAX_URL_PROMPT = 2000;
 
@@ -55,6 +59,7 @@ export function readUrlState(search: string, origin: string): UrlState {
   };
   for (const [key, value] of Object.entries(entries)) if (value !== undefined) settings[key as keyof typeof entries] = value;
   const prompt = params.get('prompt');
+  const hub = sameOriginPath(params.get('hub'), origin);
   return {
     backend: backend === 'wasm' || backend === 'webgpu' ? backend : 'auto',
     locale: lang === 'zh-CN' || lang === 'zh' ? 'zh-CN' : lang === 'en' ? 'en' : null,
@@ -63,7 +68,9 @@ export function readUrlState(search: string, origin: string): UrlState {
     settings,
     frame: number(params, 'frame', 0, 10_000_000, true) ?? null,
     present: params.get('present') === '1',
-    hub: sameOriginPath(params.get('hub'), origin) ?? HUB,
+    source: isSourceId(params.get('source')) ? (params.get('source') as SourceId) : hub ? 'classroom' : null,
+    hub: hub ?? CLASSROOM_PATH,
+    dtype: isDtype(params.get('dtype')) ? (params.get('dtype') as Dtype) : null,
   };
 }
 

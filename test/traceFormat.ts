@@ -15,7 +15,8 @@ export function validateTraceDocument(document: any): string[] {
   const n = document.computedPositions;
   need(Number.isInteger(n) && n > 0 && n <= document.tokens.length, 'computedPositions');
   need(document.promptLength <= document.tokens.length, 'promptLength');
-  const expectedHooks = model.architecture === 'llama' ? 3 + 19 * model.nLayer : 4 + 16 * model.nLayer;
+  const perLayer: Record<string, number> = { gpt2: 16, llama: 19, qwen2: 19, qwen3: 21 };
+  const expectedHooks = (model.architecture === 'gpt2' ? 4 : 3) + (perLayer[model.architecture] ?? NaN) * model.nLayer;
   need(Object.keys(document.captures ?? {}).length === expectedHooks, `captures: ${expectedHooks} hooks`);
   for (const [hook, capture] of Object.entries<any>(document.captures ?? {})) {
     const size = capture.shape.reduce((a: number, b: number) => a * b, 1);

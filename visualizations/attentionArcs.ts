@@ -1,6 +1,6 @@
 import { select } from 'd3-selection';
 import { tokenColor, tokenTextColor } from './colors';
-import { shortLabel } from './scales';
+import { fitLabel, viewTextSize } from './scales';
 
 export interface ArcsData {
   /** Token labels, one per position. */
@@ -16,8 +16,14 @@ export interface ArcsOptions {
   title?: string;
 }
 
-const ROW = 18;
-const COLUMN_WIDTH = 110;
+/** Labels are monospace at the views' type size (12 px on the page: rows 18 px apart); the two columns and the
+ * space between share the container's width. */
+export function arcsWidths(available: number, font = 12) {
+  const width = Math.max(200, Math.min(360 * (font / 12), available));
+  const gap = Math.round(Math.min(140, Math.max(60, width * 0.36)));
+  const column = Math.floor((width - gap) / 2);
+  return { column, gap, width: column * 2 + gap };
+}
 /** Above this many tokens, only the chosen query's lines are drawn (all lines would be unreadable). */
 export const ALL_LINES_LIMIT = 32;
 
@@ -33,8 +39,9 @@ export function renderAttentionArcs(container: HTMLElement, data: ArcsData, opti
   function update(next: ArcsData, nextOptions: ArcsOptions = options) {
     options = nextOptions;
     const n = next.labels.length;
-    const gap = 140;
-    const width = COLUMN_WIDTH * 2 + gap;
+    const FONT = viewTextSize(container);
+    const ROW = Math.round(FONT * 1.5);
+    const { column: COLUMN_WIDTH, gap, width } = arcsWidths(container.clientWidth || 360, FONT);
     svg.attr('width', width).attr('height', n * ROW + 8).attr('viewBox', `0 0 ${width} ${n * ROW + 8}`);
     title.text(nextOptions.title ?? '');
     const drawn: { q: number; k: number; w: number }[] = [];
@@ -57,9 +64,14 @@ export function renderAttentionArcs(container: HTMLElement, data: ArcsData, opti
       group.selectAll<SVGTextElement, { text: string; i: number }>('text').data(tokens).join('text')
         .attr('x', x).attr('y', (d) => d.i * ROW + ROW / 2 + 4).attr('dy', '0.35em').attr('text-anchor', anchor)
         .attr('fill', (d) => tokenTextColor(d.i)).classed('chosen', (d) => clickable && d.i === next.query)
-        .classed('clickable', clickable).text((d) => shortLabel(d.text, 12));
+        .classed('clickable', clickable).text((d) => fitLabel(d.text, COLUMN_WIDTH - 6, FONT));
     label(keys, COLUMN_WIDTH, 'end', false);
     label(queries, COLUMN_WIDTH + gap, 'start', true).on('click', (_: MouseEvent, d: { i: number }) => options.onQuery?.(d.i));
+    // A long input scrolls in its container: the chosen query stays in view.
+    if (container.scrollHeight > container.clientHeight + 1) {
+      const y = next.query * ROW + 4;
+      if (y - ROW < container.scrollTop || y + 2 * ROW > container.scrollTop + container.clientHeight) container.scrollTop = Math.max(0, y - container.clientHeight / 2);
+    }
   }
 
   update(data, options);

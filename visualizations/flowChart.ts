@@ -3,7 +3,7 @@ import { line } from 'd3-shape';
 import 'd3-transition';
 import { FAMILY_COLORS } from './familyColors';
 import { drawMiniViz, MINI_WIDTH, type MiniViz } from './miniViz';
-import { DEFAULT_METRICS, edgeRoute, placeNodes, type LayoutNode, type PlacedNode, type Point } from './flowLayout';
+import { DEFAULT_METRICS, edgeRoute, fitLayout, placeNodes, type Fit, type FitTarget, type LayoutNode, type PlacedNode, type Point } from './flowLayout';
 
 export interface FlowChartNode extends LayoutNode {
   family: string;
@@ -38,6 +38,23 @@ export interface FlowChartOptions {
   title?: string;
   /** Milliseconds for the dot that carries the data along an edge. */
   duration?: number;
+  /** The box to fit: the chart picks its arrangement (one, two or three columns) and scale for it. Without it, two
+   * columns at their natural size. */
+  fit?: FitTarget;
+}
+
+/** Box widths: room for the longest label (measured in the browser, estimated elsewhere), within these bounds. */
+const MIN_NODE_WIDTH = 150;
+const MAX_NODE_WIDTH = 260;
+/** A diamond is only this fraction of its width wide where its label runs (its middle, one text line high). */
+const DIAMOND_TEXT_FRACTION = 0.68;
+
+/** A label's width at the chart's 13 px type where the browser cannot measure it (jsdom): CJK characters are
+ * square, the rest about 0.57 em. */
+function estimateWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += /[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]/.test(char) ? 13 : 7.4;
+  return width;
 }
 
 const routeLine = line();
@@ -61,31 +78,21 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
   let routes = new Map<string, Point[]>();
   let previousActive: string | null = null;
   let structureKey = '';
+  let fit: Fit | null = null;
+
+  /** The width the boxes need for their labels: measured once the labels are in the page. */
+  function neededNodeWidth(next: FlowChartData, labels: Map<string, SVGTextElement>): number {
+    let needed = 0;
+    for (const node of next.nodes) {
+      const element = labels.get(node.id);
+      const measured = typeof element?.getComputedTextLength === 'function' ? element.getComputedTextLength() : 0;
+      const text = measured > 0 ? measured : estimateWidth(node.label);
+      needed = Math.max(needed, node.shape === 'decision' ? text / DIAMOND_TEXT_FRACTION + 12 : text + 20);
+    }
+    return Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH, Math.ceil(needed)));
+  }
 
   function drawStructure(next: FlowChartData) {
-    const layout = placeNodes(next.nodes);
-    placed = new Map(layout.nodes.map((node) => [node.id, node]));
-    svg.attr('width', layout.width).attr('height', layout.height).attr('viewBox', `0 0 ${layout.width} ${layout.height}`);
-
-    const edges = edgeLayer.selectAll<SVGGElement, FlowChartEdge>('g.edge').data(next.edges, (e) => `${e.from}>${e.to}`).join((enter) => {
-      const g = enter.append('g').attr('class', 'edge');
-      g.append('path').attr('marker-end', 'url(#flow-arrow)');
-      g.append('text').attr('class', 'answer');
-      return g;
-    });
-    edges.attr('data-edge', (e) => `${e.from}>${e.to}`).classed('loop', (e) => Boolean(e.loop));
-    routes = new Map(next.edges.map((e) => [`${e.from}>${e.to}`, edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop)]));
-    edges.select('path').attr('d', (e) => routeLine(routes.get(`${e.from}>${e.to}`)!));
-    edges.select('text.answer').text((e) => e.answer ?? '').each(function (e) {
-      const route = edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop);
-      const [x0, y0] = route[0]!;
-      const [x1, y1] = route[1]!;
-      // Straight down out of a diamond: the answer sits beside the arrow; out of its side: above the arrow.
-      if (x0 === x1) select(this).attr('x', x0 + 6).attr('y', y0 + 12);
-      // Out of the right side the label sits near the turn, clear of the counter drawn beside the diamond.
-      else select(this).attr('x', x1 > x0 ? x1 - 22 : x1 + 4).attr('y', y1 - 4);
-    });
-
     const nodes = nodeLayer.selectAll<SVGGElement, FlowChartNode>('g.node').data(next.nodes, (n) => n.id).join((enter) => {
       const g = enter.append('g').attr('class', 'node').attr('tabindex', 0).attr('role', 'button');
       g.append('path').attr('class', 'shape');
@@ -96,19 +103,52 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
       });
       return g;
     });
+    nodes.select('text.label').text((n) => n.label);
+    const labels = new Map<string, SVGTextElement>();
+    nodes.each(function (n) {
+      labels.set(n.id, this.querySelector('text.label') as SVGTextElement);
+    });
+    const nodeWidth = neededNodeWidth(next, labels);
+    fit = options.fit ? fitLayout(next.nodes, nodeWidth, options.fit) : { layout: placeNodes(next.nodes, { ...DEFAULT_METRICS, nodeWidth }), scale: 1 };
+    const { layout, scale } = fit;
+    placed = new Map(layout.nodes.map((node) => [node.id, node]));
+    svg.attr('width', Math.round(layout.width * scale)).attr('height', Math.round(layout.height * scale)).attr('viewBox', `0 0 ${layout.width} ${layout.height}`)
+      .attr('data-arrangement', layout.arrangement).attr('data-scale', scale.toFixed(3));
+
+    const edges = edgeLayer.selectAll<SVGGElement, FlowChartEdge>('g.edge').data(next.edges, (e) => `${e.from}>${e.to}`).join((enter) => {
+      const g = enter.append('g').attr('class', 'edge');
+      g.append('path').attr('marker-end', 'url(#flow-arrow)');
+      g.append('text').attr('class', 'answer');
+      return g;
+    });
+    edges.attr('data-edge', (e) => `${e.from}>${e.to}`).classed('loop', (e) => Boolean(e.loop));
+    routes = new Map(next.edges.map((e) => [`${e.from}>${e.to}`, edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop, layout.metrics, layout.arrangement)]));
+    edges.select('path').attr('d', (e) => routeLine(routes.get(`${e.from}>${e.to}`)!));
+    edges.select('text.answer').text((e) => e.answer ?? '').each(function (e) {
+      const route = routes.get(`${e.from}>${e.to}`)!;
+      const [x0, y0] = route[0]!;
+      const [x1, y1] = route[1]!;
+      // Straight down out of a diamond: the answer sits beside the arrow, clear of the box below; out of its left
+      // side: above the arrow.
+      if (x0 === x1) select(this).attr('x', x0 + 6).attr('y', y0 + 9);
+      // Out of the right side: below the arrow near the turn, clear of the counter drawn above it.
+      else if (x1 > x0) select(this).attr('x', x1 - 22).attr('y', y1 + 15);
+      else select(this).attr('x', x1 + 4).attr('y', y1 - 4);
+    });
+
     nodes
       .attr('data-node', (n) => n.id)
       .attr('aria-label', (n) => n.label)
       .attr('transform', (n) => `translate(${placed.get(n.id)!.x}, ${placed.get(n.id)!.y})`)
       .style('--family-color', (n) => FAMILY_COLORS[n.family] ?? '#999');
     nodes.select('path.shape').attr('d', (n) => shapePath(placed.get(n.id)!));
-    nodes.select('text.label').attr('x', DEFAULT_METRICS.nodeWidth / 2).attr('y', (n) => placed.get(n.id)!.height / 2).text((n) => n.label);
+    nodes.select('text.label').attr('x', layout.metrics.nodeWidth / 2).attr('y', (n) => placed.get(n.id)!.height / 2);
   }
 
   function update(next: FlowChartData, nextOptions: FlowChartOptions = options) {
     options = nextOptions;
     title.text(options.title ?? '');
-    const key = next.nodes.map((n) => `${n.id}:${n.label}`).join('|') + next.edges.map((e) => e.answer ?? '').join('|');
+    const key = next.nodes.map((n) => `${n.id}:${n.label}`).join('|') + next.edges.map((e) => e.answer ?? '').join('|') + JSON.stringify(options.fit ?? null);
     if (key !== structureKey) {
       drawStructure(next);
       structureKey = key;
@@ -161,8 +201,14 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
   return {
     update,
     destroy: () => svg.remove(),
-    /** The box's position, so the page can scroll it into view. */
-    nodeBox: (id: string) => placed.get(id) ?? null,
+    /** The box's position as drawn (scaled), so the page can scroll it into view. */
+    nodeBox: (id: string) => {
+      const node = placed.get(id);
+      const scale = fit?.scale ?? 1;
+      return node ? { x: node.x * scale, y: node.y * scale, width: node.width * scale, height: node.height * scale } : null;
+    },
+    /** The arrangement and scale in use. */
+    fit: () => fit,
   };
 }
 

@@ -12,7 +12,9 @@ export interface HeadGridData {
   selected: { layer: number; head: number };
 }
 
+/** Thumbnails are at most this big, smaller where many heads share the container's width (at least MIN_SIZE). */
 const SIZE = 64;
+const MIN_SIZE = 28;
 /** At most this many blocks per side: keeps the DOM small for long inputs. */
 const MAX_BLOCKS = 24;
 
@@ -48,39 +50,46 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
   function update(next: HeadGridData, nextOptions = options) {
     options = nextOptions;
     title.text(nextOptions.title ?? '');
-    const blocks = Math.min(next.n, MAX_BLOCKS);
-    const cell = SIZE / blocks;
     const gap = 10;
-    const width = 24 + next.heads * (SIZE + gap);
-    const height = 16 + next.layers * (SIZE + gap);
+    const size = Math.floor(Math.max(MIN_SIZE, Math.min(SIZE, ((container.clientWidth || 320) - 24) / next.heads - gap)));
+    const blocks = Math.min(next.n, MAX_BLOCKS);
+    const cell = size / blocks;
+    const width = 24 + next.heads * (size + gap);
+    const height = 16 + next.layers * (size + gap);
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
     svg.selectAll('g.thumb').remove();
     svg.selectAll('text.axis').remove();
     for (let layer = 0; layer < next.layers; layer++) {
-      svg.append('text').attr('class', 'axis').attr('x', 0).attr('y', 16 + layer * (SIZE + gap) + SIZE / 2).attr('dy', '0.35em').text(`L${layer + 1}`);
+      svg.append('text').attr('class', 'axis').attr('x', 0).attr('y', 16 + layer * (size + gap) + size / 2).attr('dy', '0.35em').text(`L${layer + 1}`);
       for (let head = 0; head < next.heads; head++) {
         const g = svg.append('g').attr('class', 'thumb').attr('data-layer', layer).attr('data-head', head)
-          .attr('transform', `translate(${24 + head * (SIZE + gap)}, ${16 + layer * (SIZE + gap)})`)
+          .attr('transform', `translate(${24 + head * (size + gap)}, ${16 + layer * (size + gap)})`)
           .classed('selected', layer === next.selected.layer && head === next.selected.head)
           .style('cursor', 'pointer').on('click', () => options.onSelect?.(layer, head));
         g.append('title').text(`layer ${layer + 1}, head ${head + 1}`);
         const averages = blockAverages(next.patterns[layer]![head]!, next.n, blocks);
+        // Each thumbnail on its own scale (0 to its largest block): with hundreds of tokens the averages are small
+        // everywhere, and a shared 0–1 scale would leave every thumbnail nearly white.
+        let peak = 0;
+        for (const value of averages) peak = Math.max(peak, value);
+        const shade = (value: number) => probabilityColor(peak > 0 ? value / peak : 0);
+        g.attr('data-peak', peak);
         // A thumbnail is one bitmap when the browser can paint one (hundreds of rects each, times every head).
-        const bitmap = rasterGrid(blocks, blocks, (i) => (i % blocks <= Math.floor(i / blocks) ? probabilityColor(averages[i]!) : '#ffffff'));
+        const bitmap = rasterGrid(blocks, blocks, (i) => (i % blocks <= Math.floor(i / blocks) ? shade(averages[i]!) : '#ffffff'));
         if (bitmap) {
-          g.append('image').attr('href', bitmap).attr('width', SIZE).attr('height', SIZE).attr('preserveAspectRatio', 'none').style('image-rendering', 'pixelated');
+          g.append('image').attr('href', bitmap).attr('width', size).attr('height', size).attr('preserveAspectRatio', 'none').style('image-rendering', 'pixelated');
         } else {
           for (let by = 0; by < blocks; by++) {
             for (let bx = 0; bx <= by; bx++) {
-              g.append('rect').attr('x', bx * cell).attr('y', by * cell).attr('width', cell).attr('height', cell).attr('fill', probabilityColor(averages[by * blocks + bx]!));
+              g.append('rect').attr('x', bx * cell).attr('y', by * cell).attr('width', cell).attr('height', cell).attr('fill', shade(averages[by * blocks + bx]!));
             }
           }
         }
-        g.append('rect').attr('class', 'frame').attr('width', SIZE).attr('height', SIZE).attr('fill', 'none');
+        g.append('rect').attr('class', 'frame').attr('width', size).attr('height', size).attr('fill', 'none');
       }
     }
     for (let head = 0; head < next.heads; head++) {
-      svg.append('text').attr('class', 'axis').attr('x', 24 + head * (SIZE + gap) + SIZE / 2).attr('y', 10).attr('text-anchor', 'middle').text(`H${head + 1}`);
+      svg.append('text').attr('class', 'axis').attr('x', 24 + head * (size + gap) + size / 2).attr('y', 10).attr('text-anchor', 'middle').text(`H${head + 1}`);
     }
   }
 

@@ -1,7 +1,7 @@
 import { select } from 'd3-selection';
 import { RASTER_CELLS, rasterGrid } from './raster';
 import { drawLegend } from './legend';
-import { divergingColor, formatValue, maxAbs, probabilityColor, shortLabel } from './scales';
+import { divergingColor, fitLabel, formatValue, maxAbs, probabilityColor, textWidth, viewTextSize } from './scales';
 import { tokenTextColor } from './colors';
 
 export interface HeatmapData {
@@ -20,12 +20,25 @@ export interface HeatmapData {
 export interface HeatmapOptions {
   title?: string;
   onCellClick?: (row: number, col: number) => void;
-  /** Largest cell, in pixels; cells shrink to fit many tokens but never below `minCell`. */
+  /** Largest cell, in pixels. */
   maxCell?: number;
-  minCell?: number;
+  /** 1 (the default) fits the whole matrix to the container's width, however small its cells get; larger values
+   * magnify it (the container then scrolls, keeping `focus` in view). */
+  zoom?: number;
+  /** The cell to keep in view when the matrix is larger than its container (the selected query and key). */
+  focus?: { row: number; col: number } | null;
 }
 
-const LABEL_SPACE = 64;
+/** Axis labels: monospace at the views' type size (12 px on the page), at most 7 em wide (longer ones are cut with
+ * …; the whole label is in the title); labels closer than 1.25 em are thinned out (every k-th shown). */
+const MAX_LABEL_EM = 7;
+const LABEL_PITCH_EM = 1.25;
+
+/** The cell size for `cols` columns in a container `width` px wide, with `labelSpace` px of labels beside them. */
+export function heatmapCell(width: number, cols: number, labelSpace: number, zoom = 1, maxCell = 28): number {
+  const fitted = Math.max(0.25, (Math.max(120, width) - labelSpace - 8) / Math.max(1, cols));
+  return Math.min(maxCell, fitted * Math.max(1, zoom));
+}
 
 /** A cell's title: query → key and the full value. */
 function describeCell(data: HeatmapData, i: number): string {
@@ -48,13 +61,18 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
   function update(next: HeatmapData, nextOptions: HeatmapOptions = options) {
     current = next;
     options = nextOptions;
-    const maxCell = nextOptions.maxCell ?? 28;
-    const minCell = nextOptions.minCell ?? 8;
-    const available = Math.max(120, (container.clientWidth || 360) - LABEL_SPACE - 8);
-    const cell = Math.max(minCell, Math.min(maxCell, Math.floor(available / Math.max(1, next.cols))));
-    const width = LABEL_SPACE + next.cols * cell + 8;
-    const height = LABEL_SPACE + next.rows * cell + 34;
-    svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
+    // The labels' space comes from the longest label (never wider than MAX_LABEL: longer ones are cut).
+    const LABEL_FONT = viewTextSize(container);
+    const LABEL_PITCH = LABEL_PITCH_EM * LABEL_FONT;
+    const LEGEND_HEIGHT = 2 * LABEL_FONT + 10;
+    const longest = Math.max(16, ...next.rowLabels.map((label) => textWidth(label, LABEL_FONT)), ...next.colLabels.map((label) => textWidth(label, LABEL_FONT)));
+    const labelWidth = Math.min(MAX_LABEL_EM * LABEL_FONT, Math.ceil(longest));
+    const LABEL_SPACE = labelWidth + 8;
+    const cell = heatmapCell(container.clientWidth || 360, next.cols, LABEL_SPACE, nextOptions.zoom ?? 1, nextOptions.maxCell ?? 28);
+    const legendWidth = Math.min(160, Math.max(100, next.cols * cell));
+    const width = Math.ceil(LABEL_SPACE + Math.max(next.cols * cell, legendWidth + 4) + 8);
+    const height = Math.ceil(LABEL_SPACE + next.rows * cell + LEGEND_HEIGHT);
+    svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('data-cell', cell.toFixed(2));
     // The accessible name carries the key numbers: size and the strongest cell.
     let strongest = 0;
     for (let i = 1; i < next.values.length; i++) if ((next.values[i] ?? -Infinity) > (next.values[strongest] ?? -Infinity)) strongest = i;
@@ -97,27 +115,46 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
         .join((enter) => enter.append('rect').on('click', (_, i) => options.onCellClick?.(Math.floor(i / current.cols), i % current.cols)).call((r) => r.append('title')))
         .attr('x', (i) => (i % next.cols) * cell)
         .attr('y', (i) => Math.floor(i / next.cols) * cell)
-        .attr('width', cell - (cell > 10 ? 1 : 0))
-        .attr('height', cell - (cell > 10 ? 1 : 0))
+        .attr('width', cell > 10 ? cell - 1 : cell)
+        .attr('height', cell > 10 ? cell - 1 : cell)
         .attr('class', (i) => (Number.isFinite(next.values[i]!) ? 'cell' : 'cell masked'))
         .attr('fill', (i) => (Number.isFinite(next.values[i]!) ? color(next.values[i]!) : 'url(#masked)'))
         .select('title')
         .text((i) => describeCell(next, i));
     }
-    const every = Math.max(1, Math.ceil(12 / cell));
-    rowAxis.attr('transform', `translate(${LABEL_SPACE - 4}, ${LABEL_SPACE})`).selectAll('text')
-      .data(next.rowLabels.map((label, i) => ({ label, i })).filter((d) => d.i % every === 0))
-      .join('text').attr('y', (d) => d.i * cell + cell / 2).attr('dy', '0.35em').attr('text-anchor', 'end')
-      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => shortLabel(d.label)).call((t) => t.append('title').text((d) => d.label));
-    colAxis.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE - 4})`).selectAll('text')
-      .data(next.colLabels.map((label, i) => ({ label, i })).filter((d) => d.i % every === 0))
-      .join('text').attr('transform', (d) => `translate(${d.i * cell + cell / 2}, 0) rotate(-60)`).attr('dy', '0.35em')
-      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => shortLabel(d.label)).call((t) => t.append('title').text((d) => d.label));
+    // Every label that has room; where cells are smaller than a line of text, every k-th, plus the inspected
+    // row's and column's (the others are named in each cell's title, on hover).
+    const every = Math.max(1, Math.ceil(LABEL_PITCH / cell));
+    const focus = nextOptions.focus ?? null;
+    const shown = (i: number, marked: number | null | undefined) =>
+      i === marked || (i % every === 0 && (marked == null || Math.abs(i - marked) * cell >= LABEL_PITCH));
+    const axisLabels = (labels: string[], marked: number | null | undefined) =>
+      labels.map((label, i) => ({ label, i, text: fitLabel(label, labelWidth, LABEL_FONT) })).filter((d) => shown(d.i, marked));
+    const rowMarked = next.highlightRow ?? focus?.row;
+    rowAxis.attr('transform', `translate(${LABEL_SPACE - 4}, ${LABEL_SPACE})`).selectAll<SVGTextElement, { label: string; i: number; text: string }>('text')
+      .data(axisLabels(next.rowLabels, rowMarked), (d) => String(d.i))
+      .join((enter) => enter.append('text'))
+      .attr('y', (d) => d.i * cell + cell / 2).attr('dy', '0.35em').attr('text-anchor', 'end').classed('marked', (d) => d.i === rowMarked)
+      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => d.text).call((t) => t.append('title').text((d) => d.label));
+    // Column labels read upwards (rotated a quarter turn), so they never run past the matrix's right edge.
+    colAxis.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE - 4})`).selectAll<SVGTextElement, { label: string; i: number; text: string }>('text')
+      .data(axisLabels(next.colLabels, focus?.col), (d) => String(d.i))
+      .join((enter) => enter.append('text'))
+      .attr('transform', (d) => `translate(${d.i * cell + cell / 2}, 0) rotate(-90)`).attr('dy', '0.35em').classed('marked', (d) => d.i === focus?.col)
+      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => d.text).call((t) => t.append('title').text((d) => d.label));
     const row = next.highlightRow;
     outline.attr('display', row == null ? 'none' : null).attr('x', LABEL_SPACE - 1).attr('y', LABEL_SPACE + (row ?? 0) * cell - 1)
       .attr('width', next.cols * cell + 1).attr('height', cell + 1);
     legend.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE + next.rows * cell + 8})`);
-    drawLegend(legend, color, next.scale === 'probability' ? [0, 1] : [-extent, extent], Math.min(160, Math.max(100, next.cols * cell)));
+    drawLegend(legend, color, next.scale === 'probability' ? [0, 1] : [-extent, extent], legendWidth);
+    // A magnified matrix scrolls in its container: the inspected cell stays in view.
+    if (focus && (container.scrollWidth > container.clientWidth + 1 || container.scrollHeight > container.clientHeight + 1)) {
+      const x = LABEL_SPACE + focus.col * cell;
+      const y = LABEL_SPACE + focus.row * cell;
+      const margin = 3 * Math.max(cell, 8);
+      if (x - margin < container.scrollLeft || x + cell + margin > container.scrollLeft + container.clientWidth) container.scrollLeft = Math.max(0, x - container.clientWidth / 2);
+      if (y - margin < container.scrollTop || y + cell + margin > container.scrollTop + container.clientHeight) container.scrollTop = Math.max(0, y - container.clientHeight / 2);
+    }
   }
 
   // The hatch for masked (−∞) cells, so the causal mask is visible as a shape.

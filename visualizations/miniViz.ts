@@ -2,15 +2,21 @@ import type { Selection } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
 import { interpolateRdBu, interpolateBlues } from 'd3-scale-chromatic';
 import { RASTER_CELLS, rasterGrid } from './raster';
+import { fitLabel, textWidth as measure } from './scales';
 
 /** The small live values drawn beside the active box of the flow chart. */
 export type MiniViz =
   | { kind: 'sparkline'; values: number[] }
   | { kind: 'heatmap'; rows: number; cols: number; values: number[] }
-  | { kind: 'bars'; items: { label: string; value: number; highlight?: boolean }[] }
+  /** `title` names what the bars measure (e.g. the temperature of a softmax), drawn above them. */
+  | { kind: 'bars'; items: { label: string; value: number; highlight?: boolean }[]; title?: string }
   | { kind: 'tokens'; items: { label: string; color: string }[] };
 
 export const MINI_WIDTH = 96;
+/** The chart draws these labels at 13 px (monospace). */
+const FONT = 13;
+const textWidth = (text: string) => measure(text, FONT);
+const fitText = (text: string, width: number) => fitLabel(text, width, FONT);
 
 /** Draws `viz` into `group` (emptied first); returns the height used. Diverging values use one scale centred on 0
  * (red–blue), probabilities one sequential scale from 0 to 1 (blues), as everywhere in the app. */
@@ -63,29 +69,34 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
       return viz.rows * cell;
     }
     case 'bars': {
-      const row = 13;
+      const row = 17;
+      const labelWidth = 50;
+      const top = viz.title ? row : 0;
+      if (viz.title) group.append('text').attr('class', 'mini-label mini-title').attr('y', row - 4).text(fitText(viz.title, MINI_WIDTH)).append('title').text(viz.title);
       const max = Math.max(1e-9, ...viz.items.map((item) => item.value));
-      const rows = group.selectAll('g').data(viz.items).join('g').attr('transform', (_, i) => `translate(0, ${i * row})`);
-      rows.append('text').attr('x', 44).attr('y', row - 3).attr('text-anchor', 'end').attr('class', 'mini-label').text((item) => item.label);
-      rows.append('rect').attr('x', 48).attr('y', 2).attr('height', row - 4).attr('width', (item) => Math.max(1, (item.value / max) * (MINI_WIDTH - 48)))
+      const rows = group.selectAll('g').data(viz.items).join('g').attr('transform', (_, i) => `translate(0, ${top + i * row})`);
+      rows.append('text').attr('x', labelWidth).attr('y', row - 4).attr('text-anchor', 'end').attr('class', 'mini-label').text((item) => fitText(item.label, labelWidth))
+        .append('title').text((item) => item.label);
+      rows.append('rect').attr('x', labelWidth + 4).attr('y', 3).attr('height', row - 6).attr('width', (item) => Math.max(1, (item.value / max) * (MINI_WIDTH - labelWidth - 4)))
         .attr('fill', (item) => (item.highlight ? '#e15759' : '#9aa5b1'));
-      return viz.items.length * row;
+      return top + viz.items.length * row;
     }
     case 'tokens': {
       let x = 0;
       let y = 0;
       for (const item of viz.items) {
-        const width = Math.min(MINI_WIDTH, 8 + item.label.length * 7);
+        const label = fitText(item.label, MINI_WIDTH - 10);
+        const width = Math.min(MINI_WIDTH, 10 + textWidth(label));
         if (x + width > MINI_WIDTH && x > 0) {
           x = 0;
-          y += 16;
+          y += 21;
         }
         const chip = group.append('g').attr('transform', `translate(${x}, ${y})`);
-        chip.append('rect').attr('width', width - 2).attr('height', 14).attr('rx', 3).attr('fill', 'none').attr('stroke', item.color);
-        chip.append('text').attr('x', 4).attr('y', 11).attr('class', 'mini-label').text(item.label);
+        chip.append('rect').attr('width', width - 2).attr('height', 19).attr('rx', 3).attr('fill', 'none').attr('stroke', item.color);
+        chip.append('text').attr('x', 4).attr('y', 14).attr('class', 'mini-label').text(label).append('title').text(item.label);
         x += width;
       }
-      return y + 16;
+      return y + 21;
     }
   }
 }

@@ -1,7 +1,7 @@
 import { select } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
 import { tokenColor } from './colors';
-import { formatValue } from './scales';
+import { fitLabel, formatValue, textWidth, viewTextSize } from './scales';
 
 export interface StageCandidate {
   id: number;
@@ -23,9 +23,31 @@ export interface SamplingStagesData {
   headings: [string, string, string, string, string];
 }
 
-const LABEL_WIDTH = 70;
-const COLUMN = 96;
+/** Text is monospace at the views' type size (12 px on the page); lengths below are in 12 px units and grow with
+ * it. A column is as wide as the container allows, between MIN_COLUMN and MAX_COLUMN (below the least, the
+ * container scrolls sideways and says so). */
+const MIN_COLUMN = 58;
+const MAX_COLUMN = 110;
 const ROW = 20;
+/** Room a value needs after its bar ("12.3%", "−12.3", "✕"). */
+const VALUE_SPACE = 40;
+
+/** A heading in at most two lines of `width` px (split at a space where it is too long for one). */
+function headingLines(text: string, width: number, FONT: number): string[] {
+  if (textWidth(text, FONT) <= width || !text.includes(' ')) return [fitLabel(text, width, FONT)];
+  const cut = text.lastIndexOf(' ', Math.floor(text.length / 2) + 2);
+  const at = cut > 0 ? cut : text.indexOf(' ');
+  return [fitLabel(text.slice(0, at), width, FONT), fitLabel(text.slice(at + 1), width, FONT)];
+}
+
+/** The table's widths in a container `available` px wide: the label column fits the longest label (at most 90 px). */
+export function samplingWidths(available: number, labels: string[], font = 12) {
+  const k = font / 12;
+  const labelWidth = Math.round(Math.min(90 * k, Math.max(40 * k, ...labels.map((label) => textWidth(label, font) + 10))));
+  const column = Math.floor(Math.min(MAX_COLUMN * k, Math.max(MIN_COLUMN * k, (available - labelWidth - 8) / STAGES_COUNT)));
+  return { labelWidth, column, width: labelWidth + column * STAGES_COUNT + 8, row: Math.round(ROW * k), valueSpace: Math.round(VALUE_SPACE * k) };
+}
+const STAGES_COUNT = 5;
 const STAGES = ['logit', 'probability', 'scaledProbability', 'afterTopK', 'afterTopP'] as const;
 
 /** logits → ÷T → top-k → top-p → softmax → draw, as bars over the same candidates, one column per stage; then the
@@ -39,17 +61,26 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
 
   function update(next: SamplingStagesData, nextOptions = options) {
     title.text(nextOptions.title ?? '');
-    const width = LABEL_WIDTH + COLUMN * STAGES.length + 8;
-    const height = 24 + next.candidates.length * ROW + 56;
+    const FONT = viewTextSize(container);
+    const { labelWidth: LABEL_WIDTH, column: COLUMN, width, row: ROW, valueSpace: VALUE_SPACE } = samplingWidths(container.clientWidth || 560, next.candidates.map((c) => c.label), FONT);
+    const headings = next.headings.map((heading) => headingLines(heading, COLUMN - 6, FONT));
+    const headHeight = Math.round((headings.some((lines) => lines.length > 1) ? 36 : 22) * (FONT / 12));
+    const height = headHeight + next.candidates.length * ROW + 56;
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
-    head.selectAll('text').data(next.headings).join('text').attr('x', (_, i) => LABEL_WIDTH + i * COLUMN + 2).attr('y', 14).text((d) => d);
+    head.selectAll('text').data(headings).join('text').attr('x', (_, i) => LABEL_WIDTH + i * COLUMN + 2).attr('y', Math.round(14 * (FONT / 12)))
+      .attr('data-heading', (_, i) => next.headings[i]!)
+      .each(function (lines) {
+        // (A wrapped heading keeps its space, so its text reads as one: "softmax T=1".)
+        select(this).selectAll('tspan').data(lines).join('tspan').attr('x', select(this).attr('x')).attr('dy', (_, i) => (i === 0 ? 0 : Math.round(14 * (FONT / 12))))
+          .text((line, i) => (i < lines.length - 1 ? `${line} ` : line));
+      });
     const logitMin = Math.min(...next.candidates.map((c) => c.logit));
     const logitMax = Math.max(...next.candidates.map((c) => c.logit));
-    const logitScale = scaleLinear().domain([Math.min(0, logitMin), Math.max(logitMax, 1e-9)]).range([0, COLUMN - 40]);
-    const probabilityScale = scaleLinear().domain([0, 1]).range([0, COLUMN - 40]);
-    const rows = body.attr('transform', 'translate(0, 24)').selectAll<SVGGElement, StageCandidate>('g.candidate').data(next.candidates, (c) => String(c.id)).join((enter) => {
+    const logitScale = scaleLinear().domain([Math.min(0, logitMin), Math.max(logitMax, 1e-9)]).range([0, COLUMN - VALUE_SPACE]);
+    const probabilityScale = scaleLinear().domain([0, 1]).range([0, COLUMN - VALUE_SPACE]);
+    const rows = body.attr('transform', `translate(0, ${headHeight})`).selectAll<SVGGElement, StageCandidate>('g.candidate').data(next.candidates, (c) => String(c.id)).join((enter) => {
       const g = enter.append('g').attr('class', 'candidate');
-      g.append('text').attr('class', 'label').attr('x', LABEL_WIDTH - 6).attr('y', ROW / 2).attr('dy', '0.35em').attr('text-anchor', 'end');
+      g.append('text').attr('class', 'label').attr('y', ROW / 2).attr('dy', '0.35em').attr('text-anchor', 'end');
       for (const stage of STAGES) {
         g.append('rect').attr('class', `bar ${stage}`).attr('y', 3).attr('height', ROW - 6);
         g.append('text').attr('class', `value ${stage}`).attr('y', ROW / 2).attr('dy', '0.35em');
@@ -57,7 +88,8 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
       return g;
     });
     rows.attr('transform', (_, i) => `translate(0, ${i * ROW})`).classed('chosen', (c) => c.id === next.chosenId).classed('cut', (c) => c.afterTopP === 0);
-    rows.select('text.label').text((c) => c.label);
+    rows.select('text.label').attr('x', LABEL_WIDTH - 6).text((c) => fitLabel(c.label, LABEL_WIDTH - 8, FONT));
+    rows.selectAll('title').data((c) => [c.label]).join('title').text((label) => label);
     STAGES.forEach((stage, column) => {
       const x0 = LABEL_WIDTH + column * COLUMN;
       const scale = stage === 'logit' ? (v: number) => logitScale(v) - logitScale(Math.min(0, logitMin)) : probabilityScale;
@@ -67,7 +99,7 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
         .text((c) => (stage !== 'logit' && c[stage] === 0 ? '✕' : stage === 'logit' ? formatValue(c.logit) : `${(c[stage] * 100).toPrecision(3)}%`));
     });
     // The sampled distribution as one bar of width 1, and the draw u: the token whose segment contains u is chosen.
-    const top = 24 + next.candidates.length * ROW + 12;
+    const top = headHeight + next.candidates.length * ROW + 12;
     const barWidth = width - LABEL_WIDTH - 8;
     stack.attr('transform', `translate(${LABEL_WIDTH}, ${top})`).selectAll('*').remove();
     let offset = 0;

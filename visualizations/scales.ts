@@ -30,3 +30,30 @@ export function shortLabel(label: string, max = 6): string {
   const chars = [...label];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : label;
 }
+
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+/** A label's width in monospace type of `fontSize` px, without a browser to measure it: CJK characters are a full
+ * em wide, the rest 0.6 em (emoji count as wide too). */
+export function textWidth(text: string, fontSize = 12): number {
+  let width = 0;
+  for (const char of text) width += WIDE.test(char) || char.codePointAt(0)! > 0xffff ? fontSize : 0.6 * fontSize;
+  return width;
+}
+
+/** A label cut (with …) to fit `width` px of `fontSize` px monospace type; the full label belongs in a title. */
+export function fitLabel(label: string, width: number, fontSize = 12): string {
+  if (textWidth(label, fontSize) <= width) return label;
+  let cut = '';
+  for (const char of label) {
+    if (textWidth(`${cut}${char}…`, fontSize) > width) break;
+    cut += char;
+  }
+  return `${cut}…`;
+}
+
+/** The views' type size in px: the container's `--view-text` (12 on the page, larger on a projector), else 12.
+ * Renderers lay out their labels for it. */
+export function viewTextSize(container: Element): number {
+  const value = typeof getComputedStyle === 'function' ? parseFloat(getComputedStyle(container).getPropertyValue('--view-text')) : NaN;
+  return Number.isFinite(value) && value > 0 ? value : 12;
+}

@@ -2,6 +2,7 @@ import { EngineClient } from '../engine/client';
 import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
 import type { FileProgress } from '../engine/models/folder';
 import type { LoadResult } from '../engine/protocol';
+import type { Dtype } from '../engine/models/precision';
 import type { LensParameters } from '../engine/lens';
 import { keepModelOffline } from '../engine/models/offline';
 import { serviceWorkerReady } from '../serviceWorker';
@@ -39,7 +40,12 @@ export class RunState {
   model = $state.raw<LoadResult | null>(null);
   modelName = $state('');
   modelUrl = $state('');
+  /** Where the model came from, so device-loss recovery reloads it the same way (a Hub model from the cache). */
+  private modelSource: 'embedded' | 'hub' = 'embedded';
+  private modelCacheBase: string | undefined;
   loading = $state(false);
+  /** The precision Hub models load in (`?dtype=`); null: transformers.js' default for the backend. */
+  dtype = $state<Dtype | null>(null);
   progress = $state.raw<FileProgress | null>(null);
   generating = $state(false);
   trace = $state.raw<Trace | null>(null);
@@ -88,9 +94,9 @@ export class RunState {
   }
 
   /** Loads a model chosen by the learner, stopping a run in progress first. */
-  async load(url: string, name: string, backend: BackendRequest = this.backendRequest, source: 'embedded' | 'hub' = 'embedded'): Promise<boolean> {
+  async load(url: string, name: string, backend: BackendRequest = this.backendRequest, source: 'embedded' | 'hub' = 'embedded', cacheBase?: string): Promise<boolean> {
     await this.idle();
-    return this.open(url, name, backend, source);
+    return this.open(url, name, backend, source, cacheBase);
   }
 
   /** A model folder the learner picked on their disk: read here, run in the worker, sent nowhere else. */
@@ -125,16 +131,19 @@ export class RunState {
   }
 
   /** Starts a new worker on the model (also used mid-run, to continue on WASM after a lost device). */
-  private async open(url: string, name: string, backend: BackendRequest, source: 'embedded' | 'hub' = 'embedded'): Promise<boolean> {
+  private async open(url: string, name: string, backend: BackendRequest, source: 'embedded' | 'hub' = 'embedded', cacheBase?: string): Promise<boolean> {
     this.client = this.newClient();
     this.loading = true;
     this.modelError = null;
     this.model = null;
     this.modelName = name;
     this.modelUrl = url;
+    this.modelSource = source;
+    this.modelCacheBase = cacheBase;
+    this.progress = null; // the last load's progress must not pass for this one's
     try {
       const client = this.client;
-      const model = await client.call({ type: 'load', baseUrl: url, backend, source }, { onProgress: (p) => (this.progress = p) });
+      const model = await client.call({ type: 'load', baseUrl: url, backend, source, cacheBase, dtype: source === 'hub' ? this.dtype : null }, { onProgress: (p) => (this.progress = p) });
       if (client !== this.client) return false; // cancelled or replaced meanwhile
       this.model = model;
       this.fetchLens(client);
@@ -173,6 +182,12 @@ export class RunState {
   /** Labels for vocabulary ids the Trace does not hold (e.g. embedding neighbours). */
   async describe(ids: number[]): Promise<TokenInfo[]> {
     return this.client ? this.client.call({ type: 'describe', ids }) : [];
+  }
+
+  /** The loaded model's tokenizer on any text (the tokenizer lab); runs in the engine worker. */
+  async tokenize(text: string): Promise<TokenInfo[]> {
+    if (!this.client) throw new EngineError('internal', { detail: 'no model loaded' });
+    return (await this.client.call({ type: 'tokenize', text })).tokens;
   }
 
   stop(): void {
@@ -264,7 +279,7 @@ export class RunState {
         remaining -= trace.steps.length - produced;
         reset = true;
         this.notices = [...this.notices, { kind: 'info', key: 'deviceLost', params: {} }];
-        if (!(await this.open(this.modelUrl, this.modelName, 'wasm'))) throw new EngineError(this.modelError!.code, this.modelError!.params);
+        if (!(await this.open(this.modelUrl, this.modelName, 'wasm', this.modelSource, this.modelCacheBase))) throw new EngineError(this.modelError!.code, this.modelError!.params);
         this.model = { ...this.model!, choice: { backend: 'wasm', fallbackReason: 'device-lost' } };
         trace.backend = 'wasm';
         trace.fallbackReason = 'device-lost';

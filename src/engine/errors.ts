@@ -6,7 +6,7 @@ export type EngineErrorCode =
   | 'model-truncated' // params: file, loaded, total
   | 'config-invalid' // params: field
   | 'architecture-unsupported' // params: architecture
-  | 'probe-missing' // params: points (comma-separated capture points that were not found)
+  | 'probe-missing' // params: points (comma-separated capture points that were not found), architecture (model_type)
   | 'session-failed' // params: backend, detail
   | 'device-lost' // params: detail
   | 'prompt-empty'

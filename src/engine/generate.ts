@@ -4,6 +4,7 @@ import type { CapturePoint } from './probe/capturePoints';
 import type { ProbedGraph } from './probe';
 import type { Feeds, ModelSession, Outputs, Tensor, TensorFactory } from './runtime';
 import { SeededRandom } from './random';
+import { asFloat32 } from './float16';
 import { sample, type SamplingSettings } from './sampling';
 import type { CapturedRows, ForwardRecord, StopReason } from './trace';
 import type { SamplingDecision } from './sampling';
@@ -105,7 +106,7 @@ export class Generator {
       this.cache.ids.every((id, i) => ids[i] === id);
     const start = reuse ? this.cache!.ids.length : 0;
     const graph = reuse && this.kind === 'two-graph' ? this.step! : this.prompt;
-    const feeds = this.feeds(graph.session, ids, start, reuse ? this.cache!.past : null);
+    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, start, reuse ? this.cache!.past : null, graph.probed.pastType);
     const outputs = await graph.session.run(feeds);
     if (caching) this.cache = { ids: [...ids], past: this.presents(outputs) };
     const count = ids.length - start;
@@ -128,10 +129,6 @@ export class Generator {
     this.cache = null;
   }
 
-  private feeds(session: ModelSession, ids: number[], start: number, past: Feeds | null): Feeds {
-    return feedsFor(session.inputNames, session.tensor, this.config, ids, start, past);
-  }
-
   private presents(outputs: Outputs): Feeds {
     const past: Feeds = {};
     for (const [name, tensor] of Object.entries(outputs)) {
@@ -142,8 +139,8 @@ export class Generator {
 }
 
 /** The inputs a decoder graph takes for the positions `start…` of `ids`: input_ids, and where the graph has them
- * attention_mask, position_ids and past_key_values (empty when there is no cache yet). */
-export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null): Feeds {
+ * attention_mask, position_ids and past_key_values (empty when there is no cache yet; float16 in an fp16 graph). */
+export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null, pastType: 'float32' | 'float16' = 'float32'): Feeds {
   const fed = ids.slice(start);
   const feeds: Feeds = {};
   const names = new Set(inputNames);
@@ -160,7 +157,7 @@ export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, c
     for (const kind of ['key', 'value']) {
       const name = `past_key_values.${layer}.${kind}`;
       if (!names.has(name)) continue;
-      feeds[name] = past?.[name] ?? tensor('float32', new Float32Array(0), [1, nKvHead, 0, dHead]);
+      feeds[name] = past?.[name] ?? (pastType === 'float16' ? tensor('float16', new Uint16Array(0), [1, nKvHead, 0, dHead]) : tensor('float32', new Float32Array(0), [1, nKvHead, 0, dHead]));
     }
   }
   return feeds;
@@ -177,18 +174,24 @@ function yieldToEventLoop(): Promise<void> {
   });
 }
 
-/** Cuts an output tensor to the new positions, position-major (see CapturedRows). The rows are transferred to
+/** Cuts an output tensor to the new positions, position-major (see CapturedRows), as float32. The rows are transferred to
  * the main thread, so they never share a buffer with what the worker keeps (the KV cache): per-head layouts are
  * copied while they are reordered, and a token-major tensor is handed over whole only when it is exactly the new
  * rows in a buffer of its own (a prompt's pass), else sliced. */
 export function toRows(point: CapturePoint, tensor: Tensor, count: number): CapturedRows {
-  const data = tensor.data as Float32Array;
+  // fp16 graphs compute and hand over float16: the Trace holds float32.
+  const data = asFloat32(tensor.data);
   const dims = tensor.dims as number[];
   if (point.layout === 'tokens') {
     const x = dims[dims.length - 1]!;
     const rows = dims[dims.length - 2]!;
     const ownBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
     return { dims: [count, x], data: rows === count && ownBuffer ? data : data.slice((rows - count) * x) };
+  }
+  if (point.layout === 'tokenHeads') {
+    // [1, T, H, X]: already position-major; the new positions are the last `count`.
+    const [, rows, heads, x] = dims as [number, number, number, number];
+    return { dims: [count, heads, x], data: data.slice((rows - count) * heads * x) };
   }
   // heads [1, H, T, X], cache [1, H, S, X] (new = last `count`), attention [1, H, T, S]: all → [count, H, X].
   const [, heads, length, x] = dims as [number, number, number, number];

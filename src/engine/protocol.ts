@@ -4,6 +4,7 @@ import type { EngineErrorData } from './errors';
 import type { GenerateResult } from './generate';
 import type { ModelConfig } from './models/config';
 import type { FileProgress } from './models/folder';
+import type { Dtype } from './models/precision';
 import type { CapturePoint } from './probe/capturePoints';
 import type { BackendChoice, BackendRequest } from './runtime';
 import type { SamplingSettings } from './sampling';
@@ -13,7 +14,7 @@ import type { ForwardRecord, TraceStep } from './trace';
 
 /** Requests from the main thread to the engine worker; each gets one `result` or `error` with its id. */
 export type Request =
-  | { id: number; type: 'load'; baseUrl: string; backend: BackendRequest; source?: 'embedded' | 'hub' }
+  | { id: number; type: 'load'; baseUrl: string; backend: BackendRequest; source?: 'embedded' | 'hub'; cacheBase?: string; dtype?: Dtype | null }
   | { id: number; type: 'loadFiles'; files: Record<string, Uint8Array>; name: string; backend: BackendRequest }
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
@@ -32,6 +33,8 @@ export interface LoadResult {
   points: CapturePoint[];
   /** The graph files run: one, or Optimum's prompt graph and step graph. */
   graphFiles: string[];
+  /** The precision that runs, read from the graph file's name (null for a name that does not say). */
+  dtype: Dtype | null;
   graphKind: GraphKind;
   loadMs: number;
   /** Whether a Hub download is stored for next time (or why not). */

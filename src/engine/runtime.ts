@@ -1,6 +1,7 @@
 import type * as Ort from 'onnxruntime-web/webgpu';
 import { onnx } from 'onnx-proto';
 import { EngineError } from './errors';
+import type { ExternalDataFile } from './models/externalData';
 
 export type Backend = 'webgpu' | 'wasm';
 export type BackendRequest = Backend | 'auto';
@@ -17,7 +18,7 @@ export type Tensor = Ort.Tensor;
 export type Feeds = Record<string, Tensor>;
 export type Outputs = Record<string, Tensor>;
 /** Makes an input tensor with the onnxruntime build that will read it. */
-export type TensorFactory = (type: 'int64' | 'float32', data: BigInt64Array | Float32Array, dims: number[]) => Tensor;
+export type TensorFactory = (type: 'int64' | 'float32' | 'float16', data: BigInt64Array | Float32Array | Uint16Array, dims: number[]) => Tensor;
 
 /** onnxruntime-web in two builds, each loaded only when its backend is used: the CPU-only build (14 MB of wasm)
  * runs the WASM backend about a third faster per token, and compiles in half the time, than the WebGPU build's
@@ -39,6 +40,17 @@ export async function webgpuStatus(): Promise<FallbackReason | null> {
   }
 }
 
+/** Whether the WebGPU adapter computes in half precision (`shader-f16`): transformers.js' default precision on
+ * WebGPU depends on it. Headless Chromium's SwiftShader adapter has no shader-f16 (PITFALLS). */
+export async function webgpuHasShaderF16(): Promise<boolean> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features?: { has(name: string): boolean } } | null> } })?.gpu;
+  try {
+    return Boolean((await gpu?.requestAdapter())?.features?.has('shader-f16'));
+  } catch {
+    return false;
+  }
+}
+
 /** One onnxruntime-web session: WebGPU first, WASM when WebGPU is missing or its session cannot be created. */
 export class ModelSession {
   /** Resolves when the WebGPU device under this session is lost (never, on WASM). */
@@ -54,14 +66,16 @@ export class ModelSession {
     void this.deviceLost.then((reason) => (this.lostReason = reason));
   }
 
-  /** `wasmReason` says why a WASM request is one (the URL forced it, or WebGPU failed a moment ago). */
-  static async create(bytes: Uint8Array, request: BackendRequest, wasmReason: FallbackReason = 'forced'): Promise<ModelSession> {
+  /** `wasmReason` says why a WASM request is one (the URL forced it, or WebGPU failed a moment ago); `externalData`
+   * holds the weights a large graph keeps in files of their own (`model.onnx_data`). */
+  static async create(bytes: Uint8Array, request: BackendRequest, wasmReason: FallbackReason = 'forced', externalData: readonly ExternalDataFile[] = []): Promise<ModelSession> {
     await warming;
+    const external = externalData.length > 0 ? { externalData } : {};
     let fallbackReason: FallbackReason | null = request === 'wasm' ? wasmReason : await webgpuStatus();
     if (fallbackReason === null) {
       try {
         const ort = await runtimeFor('webgpu');
-        const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
+        const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], ...external });
         return new ModelSession(session, { backend: 'webgpu', fallbackReason: null }, ort);
       } catch (error) {
         if (request === 'webgpu') throw new EngineError('session-failed', { backend: 'webgpu', detail: message(error) });
@@ -72,7 +86,7 @@ export class ModelSession {
     }
     try {
       const ort = await runtimeFor('wasm');
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+      const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], ...external });
       return new ModelSession(session, { backend: 'wasm', fallbackReason }, ort);
     } catch (error) {
       throw new EngineError('session-failed', { backend: 'wasm', detail: message(error) });

@@ -28,6 +28,13 @@ const CHAR_TO_BYTE: Map<string, number> = (() => {
   return new Map(printable.map((byte, i) => [String.fromCodePoint(chars[i]!), byte]));
 })();
 
+/** The table the other way round: the vocabulary character that writes each byte. */
+const BYTE_TO_CHAR: string[] = (() => {
+  const table: string[] = [];
+  for (const [char, byte] of CHAR_TO_BYTE) table[byte] = char;
+  return table;
+})();
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeOrNull(bytes: number[]): string | null {
@@ -40,12 +47,31 @@ function decodeOrNull(bytes: number[]): string | null {
 
 /** Groups tokens whose bytes only together spell whole characters, and names those characters. */
 export function describePieces(pieces: { id: number; piece: string }[]): TokenInfo[] {
-  const infos: TokenInfo[] = pieces.map(({ id, piece }) => {
-    const bytes = [...piece].map((char) => CHAR_TO_BYTE.get(char));
-    const byteLevel = bytes.every((byte) => byte !== undefined);
-    const tokenBytes = byteLevel ? (bytes as number[]) : [...new TextEncoder().encode(piece)];
-    return { id, piece, bytes: tokenBytes, text: byteLevel ? decodeOrNull(tokenBytes) : piece, character: null };
-  });
+  return groupPartials(
+    pieces.map(({ id, piece }) => {
+      const bytes = [...piece].map((char) => CHAR_TO_BYTE.get(char));
+      const byteLevel = bytes.every((byte) => byte !== undefined);
+      const tokenBytes = byteLevel ? (bytes as number[]) : [...new TextEncoder().encode(piece)];
+      return { id, piece, bytes: tokenBytes, text: byteLevel ? decodeOrNull(tokenBytes) : piece, character: null };
+    }),
+  );
+}
+
+/** The same for tokenizers whose vocabulary is raw bytes (tiktoken): the piece is written in GPT-2's byte
+ * alphabet (`Ġ` for a space), so every tokenizer's entries read alike; `special` names tokens such as
+ * `<|endoftext|>`, shown as their own text. */
+export function describeBytes(tokens: { id: number; bytes: Uint8Array | number[]; special?: string }[]): TokenInfo[] {
+  return groupPartials(
+    tokens.map(({ id, bytes, special }) => {
+      const list = [...bytes];
+      if (special !== undefined) return { id, piece: special, bytes: list, text: special, character: null };
+      return { id, piece: list.map((byte) => BYTE_TO_CHAR[byte]).join(''), bytes: list, text: decodeOrNull(list), character: null };
+    }),
+  );
+}
+
+/** Marks each token whose bytes are only part of a character with the character(s) its run of tokens spells. */
+function groupPartials(infos: TokenInfo[]): TokenInfo[] {
   let start = 0;
   while (start < infos.length) {
     if (infos[start]!.text !== null) {
@@ -65,4 +91,3 @@ export function describePieces(pieces: { id: number; piece: string }[]): TokenIn
   }
   return infos;
 }
-

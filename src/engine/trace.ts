@@ -49,9 +49,9 @@ export interface Trace {
   stopReason: StopReason | null;
 }
 
-/** The layout of a row after the worker has cut it (cache tensors arrive as per-position [H, X]). */
+/** The layout of a row after the worker has cut it (cache and tokenHeads tensors arrive as per-position [H, X]). */
 export function rowLayout(layout: CaptureLayout): 'tokens' | 'heads' | 'attention' {
-  return layout === 'cache' ? 'heads' : layout;
+  return layout === 'cache' || layout === 'tokenHeads' ? 'heads' : layout;
 }
 
 export function newTrace(init: Omit<Trace, 'rows' | 'steps' | 'stopReason'>): Trace {

@@ -1,11 +1,13 @@
 /// <reference lib="webworker" />
 import { EngineError, toErrorData } from './errors';
 import { Generator, feedsFor, type CapturingGraph } from './generate';
-import { EMBEDDED_GRAPHS, HUB_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
+import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
+import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
 import { probe } from './probe';
-import { ModelSession, loseWebgpuDevice, runtimeFor, warmUp, type BackendRequest } from './runtime';
+import { ModelSession, loseWebgpuDevice, runtimeFor, warmUp, webgpuHasShaderF16, webgpuStatus, type BackendRequest } from './runtime';
 import { Tokenizer } from './tokenizer';
+import { asFloat32 } from './float16';
 import type { Control, Event, Request, ResultTypes } from './protocol';
 import type { LensParameters } from './lens';
 
@@ -28,6 +30,7 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
   return {
     config: folder.config, choice: prompt.session.choice, points: prompt.probed.points,
     graphFiles: [folder.graph.file, ...(folder.stepGraph ? [folder.stepGraph.file] : [])],
+    dtype: dtypeOfFile(folder.graph.file),
     graphKind: generator.kind, loadMs: performance.now() - started, storage: folder.storage,
   };
 }
@@ -35,20 +38,29 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
 /** A session per graph, both on one backend. When the step graph does not fit on WebGPU (two graphs hold the
  * weights twice), both move to WASM, unless WebGPU was asked for by name. */
 async function openGraphs(folder: ModelFolder, backend: BackendRequest): Promise<{ prompt: CapturingGraph; step: CapturingGraph | null }> {
-  const probed = probe(folder.graph.bytes, folder.graph.file, folder.config);
-  const stepProbed = folder.stepGraph ? probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config) : null;
-  const session = await ModelSession.create(probed.bytes, backend);
+  const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
+  const stepProbed = folder.stepGraph ? probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config, folder.stepGraph.externalData) : null;
+  const external = folder.graph.externalData;
+  const stepExternal = folder.stepGraph?.externalData ?? [];
+  const session = await ModelSession.create(probed.bytes, backend, 'forced', external);
   const prompt = { session, probed: { ...probed, bytes: new Uint8Array(0) } };
   if (!stepProbed) return { prompt, step: null };
   const step = { probed: { ...stepProbed, bytes: new Uint8Array(0) } };
   try {
-    return { prompt, step: { ...step, session: await ModelSession.create(stepProbed.bytes, session.choice.backend) } };
+    return { prompt, step: { ...step, session: await ModelSession.create(stepProbed.bytes, session.choice.backend, 'forced', stepExternal) } };
   } catch (error) {
     await session.release();
     if (session.choice.backend === 'wasm' || backend === 'webgpu') throw error;
-    const wasm = await ModelSession.create(probed.bytes, 'wasm', 'session-failed');
-    return { prompt: { ...prompt, session: wasm }, step: { ...step, session: await ModelSession.create(stepProbed.bytes, 'wasm', 'session-failed') } };
+    const wasm = await ModelSession.create(probed.bytes, 'wasm', 'session-failed', external);
+    return { prompt: { ...prompt, session: wasm }, step: { ...step, session: await ModelSession.create(stepProbed.bytes, 'wasm', 'session-failed', stepExternal) } };
   }
+}
+
+/** The graph files to try in a Hub repository: the precision asked for, or transformers.js' default for the
+ * backend that will most likely run (then the others, smallest first). */
+async function hubGraphs(backend: BackendRequest, requested: Dtype | null) {
+  const webgpu = backend !== 'wasm' && (await webgpuStatus()) === null;
+  return hubGraphChoices(requested, defaultDtype(webgpu ? 'webgpu' : 'wasm', webgpu && (await webgpuHasShaderF16())));
 }
 
 /** How many candidates per step get token labels (the views show at most this many bars). */
@@ -73,7 +85,8 @@ async function handle(request: Request): Promise<unknown> {
       const hub = request.source === 'hub';
       const folder = await loadModelFolder(request.baseUrl, (progress) => post({ id: request.id, type: 'progress', progress }), {
         cache: hub ? HUB_CACHE : null,
-        graphs: hub ? HUB_GRAPHS : EMBEDDED_GRAPHS,
+        cacheBase: request.cacheBase,
+        graphs: hub ? await hubGraphs(request.backend, request.dtype ?? null) : EMBEDDED_GRAPHS,
       });
       return start(folder, request.backend, started);
     }
@@ -142,9 +155,9 @@ async function recompute(ids: number[]) {
   const { folder, generator, prompt } = requireModel();
   // The same graph without the capture outputs.
   const ort = await runtimeFor(prompt.session.choice.backend);
-  const plain = await ort.InferenceSession.create(folder.graph.bytes, { executionProviders: [prompt.session.choice.backend] });
+  const plain = await ort.InferenceSession.create(folder.graph.bytes, { executionProviders: [prompt.session.choice.backend], externalData: folder.graph.externalData });
   try {
-    const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids);
+    const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids, 0, null, prompt.probed.pastType);
     await plain.run(input); // warm-up
     let started = performance.now();
     const out = await plain.run(input);
@@ -155,7 +168,7 @@ async function recompute(ids: number[]) {
     started = performance.now();
     const { record } = await generator.forward(ids);
     const captureMs = performance.now() - started;
-    return { captured: record, plainLogits: out['logits']!.data as Float32Array, captureMs, plainMs };
+    return { captured: record, plainLogits: asFloat32(out['logits']!.data), captureMs, plainMs };
   } finally {
     generator.reset();
     await plain.release();

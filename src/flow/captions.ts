@@ -1,6 +1,7 @@
 import type { MessageKey } from '../i18n/index.svelte';
 import type { Trace } from '../engine/trace';
 import { shape, stepSpan } from './liveValues';
+import { textParams } from './wording';
 import type { Frame } from './timeline';
 
 export interface Caption {
@@ -16,7 +17,7 @@ export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) 
   const decision = trace.steps[frame.step]?.decision;
   const t = span ? span.last - span.first + 1 : trace.promptLength;
   const layer = (frame.layer ?? 0) + 1;
-  const base = { layer, layers: config.nLayer, step: frame.step + 1, positions: t, dHead: config.dHead, dMlp: config.dMlp, vocab: config.vocabSize };
+  const base = { ...textParams(config), layer, step: frame.step + 1, positions: t };
   const withShape = (...dims: number[]) => ({ ...base, shape: shape(...dims) });
   const key = `flow.caption.${nodeKey}` as MessageKey;
   switch (frame.node) {
@@ -32,6 +33,8 @@ export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) 
       return { key, params: withShape(t, config.dModel) };
     case 'qkv':
     case 'rope':
+      // Q has a row per query head, K and V one per key/value head (fewer under grouped-query attention).
+      return { key, params: { ...base, qShape: shape(t, config.nHead, config.dHead), kvShape: shape(t, config.nKvHead, config.dHead) } };
     case 'weightedSum':
       return { key, params: withShape(t, config.nHead, config.dHead) };
     case 'scores':
@@ -40,9 +43,10 @@ export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) 
     case 'moreLayers':
       return { key, params: { ...base, answer: layer < config.nLayer ? 'flow.yes' : 'flow.no' } };
     case 'temperature':
+      if (decision?.greedy) return { key: 'flow.caption.temperatureGreedy', params: {} };
       return { key, params: { temperature: decision?.settings.temperature ?? 0 } };
     case 'filter':
-      return { key, params: { ...base, kept: decision?.keptAfterTopP ?? 0 } };
+      return { key, params: { ...base, keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } };
     case 'probabilities': {
       const top = decision?.candidates[0];
       return { key, params: { top: top ? tokenLabel(top.id) : '', probability: top ? `${(top.afterTopP * 100).toPrecision(3)}%` : '' } };
@@ -58,7 +62,7 @@ export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) 
     }
     case 'end':
       if (generating || !trace.stopReason) return { key: 'flow.caption.endRunning', params: {} };
-      return { key, params: { reason: `status.stop.${trace.stopReason}`, count: trace.steps.length, context: config.nCtx } };
+      return { key, params: { reason: `flow.reason.${trace.stopReason}`, count: trace.steps.length, context: config.nCtx } };
     default:
       return { key, params: base };
   }

@@ -1,4 +1,5 @@
 import type { ModelConfig } from '../engine/models/config';
+import { isGrouped, traitsOf, type ArchitectureTraits } from './architecture';
 
 /** Classic flowchart shapes: rounded terminals, rectangles for steps, diamonds for decisions. */
 export type NodeShape = 'terminal' | 'step' | 'decision';
@@ -11,14 +12,15 @@ export type NodeFamily = 'io' | 'embedding' | 'residual' | 'norm' | 'attention' 
 
 export type NodeId =
   | 'start' | 'input' | 'tokenize' | 'embed' | 'posEmbed' | 'residual'
-  | 'ln1' | 'qkv' | 'rope' | 'scores' | 'mask' | 'softmax' | 'weightedSum' | 'outProj' | 'residAdd1'
+  | 'ln1' | 'qkv' | 'qkNorm' | 'rope' | 'scores' | 'mask' | 'softmax' | 'weightedSum' | 'outProj' | 'residAdd1'
   | 'ln2' | 'mlp' | 'residAdd2' | 'moreLayers'
   | 'lnFinal' | 'unembed' | 'temperature' | 'filter' | 'probabilities' | 'sample' | 'append' | 'done' | 'end';
 
 export interface FlowNode {
   id: NodeId;
-  /** The i18n key of its label and explanation: `flow.node.<key>`, `flow.explain.<key>`, `flow.caption.<key>`
-   * (a Llama box that differs from GPT-2's has its own key, e.g. `ln1Rms`). */
+  /** The i18n key of its texts (`flow.node.<key>`, `flow.explain.<key>`, `flow.why.<key>`, `flow.caption.<key>`)
+   * and of its formula (`formulaFor`); a box that differs by architecture or config has its own key, e.g. `ln1Rms`,
+   * `qkvGqa`, `unembedUntied`. */
   key: string;
   shape: NodeShape;
   region: NodeRegion;
@@ -79,26 +81,38 @@ export function gpt2FlowChart(config: Pick<ModelConfig, 'nLayer' | 'nHead'>): Fl
   return { nodes, edges: programEdges(nodes), layers: config.nLayer, heads: config.nHead };
 }
 
-/** The flow chart of the model's architecture: GPT-2's, or Llama's, which has no position table (positions enter
- * by rotating Q and K: the RoPE box), RMSNorm instead of LayerNorm, a SwiGLU MLP, and fewer K/V heads. */
-export function flowChartFor(config: Pick<ModelConfig, 'nLayer' | 'nHead' | 'nKvHead' | 'architecture'>): FlowChart {
+/** The flow chart of the model's architecture, from its traits: a model with rotary embeddings has no position
+ * box (positions enter by rotating Q and K: the RoPE box), RMSNorm boxes replace LayerNorm ones, a SwiGLU MLP its
+ * own box. Box keys (which texts and formula a box shows) also follow the config: grouped-query attention, and an
+ * unembedding tied to W_E or not. */
+export function flowChartFor(config: Pick<ModelConfig, 'nLayer' | 'nHead' | 'nKvHead' | 'architecture' | 'tieWordEmbeddings'>): FlowChart {
   const chart = gpt2FlowChart(config);
-  if (config.architecture !== 'llama') return chart;
+  const traits = traitsOf(config);
+  const rms = traits.norm === 'rmsnorm';
+  const changes: Partial<Record<NodeId, Partial<FlowNode>>> = {
+    residual: traits.position === 'rope' ? { key: 'residualRope' } : {},
+    ln1: rms ? { key: 'ln1Rms' } : {},
+    qkv: { key: qkvKey(traits, isGrouped(config)) },
+    ln2: rms ? { key: 'ln2Rms' } : {},
+    mlp: traits.mlp === 'swiglu' ? { key: 'mlpSwiglu', hooks: ['blocks.{l}.mlp.hook_pre', 'blocks.{l}.mlp.hook_pre_linear', 'blocks.{l}.mlp.hook_post', 'blocks.{l}.hook_mlp_out'] } : {},
+    lnFinal: rms ? { key: 'lnFinalRms' } : {},
+    unembed: config.tieWordEmbeddings ? {} : { key: 'unembedUntied' },
+  };
   const nodes: FlowNode[] = [];
   for (const original of chart.nodes) {
-    if (original.id === 'posEmbed') continue;
-    const changes: Partial<Record<NodeId, Partial<FlowNode>>> = {
-      residual: { key: 'residualRope' },
-      ln1: { key: 'ln1Rms' },
-      qkv: { key: 'qkvGqa' },
-      ln2: { key: 'ln2Rms' },
-      mlp: { key: 'mlpSwiglu', hooks: ['blocks.{l}.mlp.hook_pre', 'blocks.{l}.mlp.hook_pre_linear', 'blocks.{l}.mlp.hook_post', 'blocks.{l}.hook_mlp_out'] },
-      lnFinal: { key: 'lnFinalRms' },
-    };
+    if (original.id === 'posEmbed' && traits.position !== 'learned') continue;
     nodes.push({ ...original, ...changes[original.id] });
-    if (original.id === 'qkv') nodes.push(node('rope', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_rot_q', 'blocks.{l}.attn.hook_rot_k']));
+    // Qwen3's QK-norm: each head's q and k go through an RMSNorm of their own between the projections and RoPE.
+    if (original.id === 'qkv' && traits.qkNorm) nodes.push(node('qkNorm', 'step', 'layer', 'norm', ['blocks.{l}.attn.q_norm.hook_normalized', 'blocks.{l}.attn.k_norm.hook_normalized']));
+    if (original.id === 'qkv' && traits.position === 'rope') nodes.push(node('rope', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_rot_q', 'blocks.{l}.attn.hook_rot_k']));
   }
   return { ...chart, nodes, edges: programEdges(nodes) };
+}
+
+/** GPT-2's one fused product, or three projections for all heads, or for fewer K/V heads. */
+function qkvKey(traits: ArchitectureTraits, grouped: boolean): string {
+  if (traits.fusedQkv) return 'qkv';
+  return grouped ? 'qkvGqa' : 'qkvSplit';
 }
 
 /** The arrows of the program: each box to the next, the decisions' answers, and the two loops back. */

@@ -45,10 +45,13 @@ export function liveValues(trace: Trace, frame: Frame, head: number, tokenLabel:
     const values = row(hook);
     return values ? Array.from(values.subarray(head * config.dHead, (head + 1) * config.dHead)) : [];
   };
-  const topBars = (value: (c: Candidate) => number): MiniViz => ({
+  const topBars = (value: (c: Candidate) => number, title: string): MiniViz => ({
     kind: 'bars',
+    title,
     items: decision.candidates.slice(0, 5).map((c) => ({ label: tokenLabel(c.id), value: value(c), highlight: c.id === decision.chosenId })),
   });
+  // The temperature the probability bars were computed at: greedy decoding (T = 0) shows softmax at T = 1.
+  const shownT = `T=${decision.greedy ? 1 : Number(decision.settings.temperature.toPrecision(3))}`;
   const block = (name: string) => `blocks.${layer}.${name}`;
 
   switch (frame.node as NodeId) {
@@ -68,6 +71,8 @@ export function liveValues(trace: Trace, frame: Frame, head: number, tokenLabel:
     case 'qkv':
       if (config.nKvHead !== config.nHead) return { shape: `${shape(t, config.nHead, config.dHead)} + 2 × ${shape(t, config.nKvHead, config.dHead)}`, mini: { kind: 'sparkline', values: headRow(block('attn.hook_q')) } };
       return { shape: `3 × ${shape(t, config.nHead, config.dHead)}`, mini: { kind: 'sparkline', values: headRow(block('attn.hook_q')) } };
+    case 'qkNorm':
+      return { shape: shape(t, config.nHead, config.dHead), mini: { kind: 'sparkline', values: headRow(block('attn.q_norm.hook_normalized')) } };
     case 'rope':
       return { shape: shape(t, config.nHead, config.dHead), mini: { kind: 'sparkline', values: headRow(block('attn.hook_rot_q')) } };
     case 'scores':
@@ -89,14 +94,14 @@ export function liveValues(trace: Trace, frame: Frame, head: number, tokenLabel:
     case 'lnFinal':
       return vector('ln_final.hook_normalized', [t, config.dModel]);
     case 'unembed':
-      return { shape: shape(config.vocabSize), mini: topBars((c) => c.logit - decision.candidates[decision.candidates.length - 1]!.logit) };
+      return { shape: shape(config.vocabSize), mini: topBars((c) => c.logit - decision.candidates[decision.candidates.length - 1]!.logit, 'logits') };
     case 'temperature':
-      return { shape: shape(config.vocabSize), mini: topBars((c) => c.scaledProbability) };
+      return { shape: shape(config.vocabSize), mini: topBars((c) => c.scaledProbability, `softmax ${shownT}`) };
     case 'filter':
-      return { shape: shape(decision.keptAfterTopP), mini: topBars((c) => c.afterTopK) };
+      return { shape: shape(decision.keptAfterTopP), mini: topBars((c) => c.afterTopK, `top-k ${shownT}`) };
     case 'probabilities':
     case 'sample':
-      return { shape: shape(decision.keptAfterTopP), mini: topBars((c) => c.afterTopP) };
+      return { shape: shape(decision.keptAfterTopP), mini: topBars((c) => c.afterTopP, `top-p ${shownT}`) };
     case 'append':
       return { shape: shape(span.last + 2), mini: { kind: 'tokens', items: [{ label: tokenLabel(decision.chosenId), color: '#e15759' }] } };
     default:

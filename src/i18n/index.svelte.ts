@@ -4,13 +4,15 @@ import { flowEn } from './flow.en';
 import { flowZhCN } from './flow.zh-CN';
 import { viewsEn } from './views.en';
 import { viewsZhCN } from './views.zh-CN';
+import type { labEn } from './lab.en';
 
 const en = { ...baseEn, ...flowEn, ...viewsEn };
-export type MessageKey = keyof typeof en;
-const zhCN: Record<MessageKey, string> = { ...baseZhCN, ...flowZhCN, ...viewsZhCN };
+/** Every key, those of views that bring their own strings when they load (the tokenizer lab) included. */
+export type MessageKey = keyof typeof en | keyof typeof labEn;
+const zhCN: Record<keyof typeof en, string> = { ...baseZhCN, ...flowZhCN, ...viewsZhCN };
 
 export type Locale = 'zh-CN' | 'en';
-const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+const catalogs: Record<Locale, Partial<Record<MessageKey, string>>> = { 'zh-CN': { ...zhCN }, en: { ...en } };
 
 /** The browser's language picks the first locale: any Chinese → zh-CN, anything else → English. */
 export function detectLocale(languages: readonly string[]): Locale {
@@ -21,12 +23,18 @@ class I18n {
   locale = $state<Locale>('en');
 
   t = (key: MessageKey, params: Record<string, string | number> = {}): string => {
-    const template = catalogs[this.locale][key] ?? en[key] ?? key;
+    const template = catalogs[this.locale][key] ?? catalogs.en[key] ?? key;
     return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
   };
 
   has(key: string): key is MessageKey {
-    return key in en;
+    return key in catalogs.en;
+  }
+
+  /** Adds the strings of a view that loads on demand (its own chunk), in both languages. */
+  add<K extends MessageKey>(strings: Record<Locale, Record<K, string>>): void {
+    Object.assign(catalogs.en, strings.en);
+    Object.assign(catalogs['zh-CN'], strings['zh-CN']);
   }
 }
 

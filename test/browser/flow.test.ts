@@ -41,15 +41,16 @@ describe('flow chart in Chromium', () => {
       await page.waitForTimeout(20);
     }
     expect((await flow(page)).node).toBe('end');
-    expect([...layersSeen].sort()).toEqual(['0', '1', '2', '3']);
+    const { nLayer, dModel, nHead } = await page.evaluate(() => (window as any).__flow.run.trace.config);
+    expect([...layersSeen].sort()).toEqual(Array.from({ length: nLayer }, (_, i) => String(i)));
     expect([...stepsSeen].sort()).toEqual([0, 1, 2]);
-    await expect(counter(page, 'moreLayers')).resolves.toBe('layer 4 / 4');
+    await expect(counter(page, 'moreLayers')).resolves.toBe(`layer ${nLayer} / ${nLayer}`);
     await expect(counter(page, 'done')).resolves.toBe('token 3 / 3');
-    // The data's shapes travel with the active box: the prompt's pass is [7 × 128], later steps [1 × 128].
+    // The data's shapes travel with the active box: the prompt's pass is [n × d_model], later steps [1 × d_model].
     const promptLength = await page.evaluate(() => (window as any).__flow.run.trace.promptLength);
-    expect(shapes).toContain(`[${promptLength} × 128]`);
-    expect(shapes).toContain('[1 × 128]');
-    expect([...shapes].some((s) => /^\[4 × 1 × \d+\]$/.test(s))).toBe(true);
+    expect(shapes).toContain(`[${promptLength} × ${dModel}]`);
+    expect(shapes).toContain(`[1 × ${dModel}]`);
+    expect([...shapes].some((s) => new RegExp(`^\\[${nHead} × 1 × \\d+\\]$`).test(s))).toBe(true);
   });
 
   it('steps with the keyboard, restarts with Home, and jumps to a layer with a number key', async () => {
@@ -64,8 +65,9 @@ describe('flow chart in Chromium', () => {
     expect((await flow(page)).node).toBe('embed');
     await page.keyboard.press('3');
     expect(await flow(page)).toMatchObject({ node: 'ln1', layer: '2', step: 0 });
-    await expect(counter(page, 'moreLayers')).resolves.toBe('layer 3 / 4');
-    await expect(page.locator('[data-testid=caption]').textContent()).resolves.toContain('Layer 3 of 4');
+    const nLayer = await page.evaluate(() => (window as any).__flow.run.trace.config.nLayer);
+    await expect(counter(page, 'moreLayers')).resolves.toBe(`layer 3 / ${nLayer}`);
+    await expect(page.locator('[data-testid=caption]').textContent()).resolves.toContain(`Layer 3 of ${nLayer}`);
   });
 
   it('opens a box’s detail with the tensors it names', async () => {
@@ -112,9 +114,24 @@ describe('flow chart in Chromium', () => {
     await expect(llama.locator('g.node[data-node=mlp] text').textContent()).resolves.toContain('SwiGLU');
     await expect(llama.locator('g.node[data-node=qkv] text').textContent()).resolves.toBe('Q (4 heads), K, V (2)');
     await llama.locator('g.node[data-node=rope]').click();
-    await expect(llama.locator('[data-detail=rope] li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 2 × 32\]$/);
+    const rope = llama.locator('[data-detail=rope]');
+    const dHead = await llama.evaluate(() => (window as any).__flow.run.trace.config.dHead);
+    await expect(rope.locator('li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(new RegExp(`^\\[\\d+ × 2 × ${dHead}\\]$`));
+    // The RoPE base comes from the model's config.json, in the explanation and in the formula; the why is shown.
+    const theta = await llama.evaluate(() => (window as any).__flow.run.trace.config.ropeTheta);
+    await expect(rope.locator('[data-testid=explain]').textContent()).resolves.toContain(`θ_i = ${theta}^(−2i/d_head)`);
+    await expect(rope.locator('[data-testid=why]').textContent()).resolves.toContain('offset');
+    await expect(rope.locator('.katex').count()).resolves.toBeGreaterThan(0);
+    await expect(rope.locator('.katex-error').count()).resolves.toBe(0);
     await llama.click('button[data-tab=mlp]');
     await expect(llama.locator('[data-view=mlp] h3').first().textContent()).resolves.toContain('SiLU');
+    await expect(llama.locator('[data-view=mlp]').textContent()).resolves.not.toContain('GELU');
+    await llama.click('button[data-tab=lens]');
+    await expect(llama.locator('[data-view=lens]').textContent()).resolves.toContain('final RMSNorm');
+    await expect(llama.locator('[data-view=lens]').textContent()).resolves.not.toContain('LayerNorm');
+    // Greedy (t = 0): the probability columns are softmax at T = 1, and say so.
+    await llama.click('button[data-tab=sampling]');
+    await expect(llama.locator('svg.sampling-stages g.headings text').allTextContents()).resolves.toEqual(['logit', 'softmax T=1', 'softmax T=1', 'top-k', 'top-p']);
     await llama.click('button[data-tab=attention]');
     const shown = llama.locator('[data-testid=captured-score]');
     const captured = Number(await shown.getAttribute('data-value'));

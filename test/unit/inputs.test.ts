@@ -32,6 +32,25 @@ describe('model config', () => {
     expect(errorOf(() => parseModelConfig(null))).toEqual({ code: 'config-invalid', params: { field: 'config.json' } });
     expect(errorOf(() => parseModelConfig({ ...good, model_type: 'mamba' }))).toEqual({ code: 'architecture-unsupported', params: { architecture: 'mamba' } });
   });
+
+  it('reads the RoPE base (rope_theta, default 10000) and whether the unembedding is tied', () => {
+    const llama = readJson('config.json', 'flow-llama-tiny') as Record<string, unknown>;
+    expect(parseModelConfig(good).ropeTheta).toBeNull();
+    expect(parseModelConfig(llama).ropeTheta).toBe(llama['rope_theta']);
+    expect(parseModelConfig({ ...llama, rope_theta: 1000000 }).ropeTheta).toBe(1000000);
+    const { rope_theta: _, ...noTheta } = llama;
+    expect(parseModelConfig(noTheta).ropeTheta).toBe(10000);
+    // transformers 5 writes the base inside rope_parameters.
+    expect(parseModelConfig({ ...noTheta, rope_parameters: { rope_type: 'default', rope_theta: 100000 } })).toMatchObject({ ropeTheta: 100000, ropeScaling: null });
+    expect(parseModelConfig({ ...llama, rope_scaling: { rope_type: 'llama3', factor: 32 } }).ropeScaling).toBe('llama3');
+    expect(errorOf(() => parseModelConfig({ ...llama, rope_theta: 'big' }))).toEqual({ code: 'config-invalid', params: { field: 'rope_theta' } });
+    // Hugging Face's defaults: GPT-2 ties its unembedding to W_E, Llama does not.
+    const { tie_word_embeddings: __, ...llamaDefault } = llama;
+    const { tie_word_embeddings: ___, ...gpt2Default } = good;
+    expect(parseModelConfig(llamaDefault).tieWordEmbeddings).toBe(false);
+    expect(parseModelConfig(gpt2Default).tieWordEmbeddings).toBe(true);
+    expect(parseModelConfig(llama).tieWordEmbeddings).toBe(llama['tie_word_embeddings']);
+  });
 });
 
 describe('probe', () => {
@@ -42,10 +61,11 @@ describe('probe', () => {
   });
 
   it('names the capture points a graph without softmax lacks', () => {
-    const model = onnx.ModelProto.decode(readModelFile('onnx/model.onnx'));
+    const model = onnx.ModelProto.decode(readModelFile('onnx/decoder_model_merged.onnx'));
     for (const node of model.graph!.node!) if (node.opType === 'Softmax' && node.name!.includes('h.1/')) node.opType = 'Relu';
-    const error = errorOf(() => probe(onnx.ModelProto.encode(model).finish(), 'model.onnx', config));
+    const error = errorOf(() => probe(onnx.ModelProto.encode(model).finish(), 'decoder_model_merged.onnx', config));
     expect(error?.code).toBe('probe-missing');
+    expect(error?.params.architecture).toBe('gpt2');
     expect(String(error?.params.points)).toContain('blocks.1.attn.hook_pattern');
     expect(String(error?.params.points)).not.toContain('blocks.0.');
   });

@@ -38,6 +38,16 @@ describe('sampling', () => {
     expect([3, 6, 0]).toContain(decision.chosenId);
   });
 
+  it('top-p runs on the distribution renormalised after top-k, not on the whole vocabulary (the filter box’s formula)', () => {
+    // p = .4/.3/.3, k = 2, p = 0.5: after top-k the first two are .4/.7 and .3/.7; .571 ≥ 0.5 already, so top-p
+    // keeps one token. Intersecting top-k with top-p of the full distribution (.4 < .5, .7 ≥ .5) would keep two.
+    const decision = sample([Math.log(0.4), Math.log(0.3), Math.log(0.3)], { temperature: 1, topK: 2, topP: 0.5 }, fixed(0.9));
+    expect(decision.keptAfterTopK).toBe(2);
+    expect(decision.keptAfterTopP).toBe(1);
+    expect(decision.candidates[0]!.afterTopK).toBeCloseTo(0.4 / 0.7, 12);
+    expect(decision.chosenId).toBe(0);
+  });
+
   it('top-p keeps the smallest prefix whose mass reaches p', () => {
     const decision = sample(logits, { temperature: 1, topK: 0, topP: 0.6 }, fixed(0));
     const sorted = decision.candidates.map((c) => c.probability);

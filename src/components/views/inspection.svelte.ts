@@ -1,13 +1,13 @@
 import type { NodeId } from '../../flow/chart';
 
-export type ViewTab = 'tokens' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling';
-export const VIEW_TABS: ViewTab[] = ['tokens', 'embedding', 'attention', 'mlp', 'lens', 'sampling'];
+export type ViewTab = 'tokens' | 'tokenizers' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling';
+export const VIEW_TABS: ViewTab[] = ['tokens', 'tokenizers', 'embedding', 'attention', 'mlp', 'lens', 'sampling'];
 
 /** The view that answers the question a box raises. */
 export function tabForNode(node: NodeId): ViewTab {
   if (node === 'start' || node === 'input' || node === 'tokenize') return 'tokens';
   if (node === 'embed' || node === 'posEmbed' || node === 'residual') return 'embedding';
-  if (['ln1', 'qkv', 'rope', 'scores', 'mask', 'softmax', 'weightedSum', 'outProj', 'residAdd1'].includes(node)) return 'attention';
+  if (['ln1', 'qkv', 'qkNorm', 'rope', 'scores', 'mask', 'softmax', 'weightedSum', 'outProj', 'residAdd1'].includes(node)) return 'attention';
   if (['ln2', 'mlp', 'residAdd2'].includes(node)) return 'mlp';
   if (['moreLayers', 'lnFinal', 'unembed'].includes(node)) return 'lens';
   return 'sampling';

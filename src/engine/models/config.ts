@@ -1,6 +1,11 @@
 import { EngineError } from '../errors';
 
-export type Architecture = 'gpt2' | 'llama';
+/** The model families the engine runs: GPT-2, and the Llama family (Llama; Qwen2 = Llama + biases on Q, K, V;
+ * Qwen3 = Llama + a per-head RMSNorm on Q and K). */
+export type Architecture = 'gpt2' | 'llama' | 'qwen2' | 'qwen3';
+
+/** Families that share Llama's config fields (`num_attention_heads`, `rms_norm_eps`, `rope_theta`…). */
+const LLAMA_FAMILY: readonly string[] = ['llama', 'qwen2', 'qwen3'];
 
 /** What the engine needs to know about a model, read from its Hugging Face `config.json`. */
 export interface ModelConfig {
@@ -17,6 +22,12 @@ export interface ModelConfig {
   vocabSize: number;
   eosTokenId: number | null;
   layerNormEpsilon: number;
+  /** The base θ of the rotary position embedding (`rope_theta`); null for a model with a learned position table. */
+  ropeTheta: number | null;
+  /** `rope_scaling.rope_type` (e.g. "llama3", "yarn"): the frequencies θ_i are rescaled from the plain formula. */
+  ropeScaling: string | null;
+  /** Whether the unembedding is the token embedding transposed (`tie_word_embeddings`) or a matrix of its own. */
+  tieWordEmbeddings: boolean;
 }
 
 function positiveInteger(raw: Record<string, unknown>, ...fields: string[]): number {
@@ -27,19 +38,43 @@ function positiveInteger(raw: Record<string, unknown>, ...fields: string[]): num
   throw new EngineError('config-invalid', { field: fields[0]! });
 }
 
+/** `rope_theta`, or `rope_parameters.rope_theta` (transformers 5), or Hugging Face's default 10000. */
+function ropeThetaOf(config: Record<string, unknown>): number {
+  const parameters = config['rope_parameters'];
+  const nested = typeof parameters === 'object' && parameters !== null ? (parameters as Record<string, unknown>)['rope_theta'] : undefined;
+  const theta = config['rope_theta'] ?? nested;
+  if (theta === undefined || theta === null) return 10000;
+  if (typeof theta !== 'number' || !(theta > 1)) throw new EngineError('config-invalid', { field: 'rope_theta' });
+  return theta;
+}
+
+function ropeScalingOf(config: Record<string, unknown>): string | null {
+  const scaling = config['rope_scaling'] ?? config['rope_parameters'];
+  if (typeof scaling !== 'object' || scaling === null) return null;
+  const type = (scaling as Record<string, unknown>)['rope_type'] ?? (scaling as Record<string, unknown>)['type'];
+  return typeof type === 'string' && type !== 'default' ? type : null;
+}
+
+/** Hugging Face's defaults differ: GPT2Config ties the unembedding, LlamaConfig does not. */
+function tiedOf(config: Record<string, unknown>, fallback: boolean): boolean {
+  const tied = config['tie_word_embeddings'];
+  return typeof tied === 'boolean' ? tied : fallback;
+}
+
 function eosOf(config: Record<string, unknown>): number | null {
   const eos = config['eos_token_id'];
   if (typeof eos === 'number') return eos;
   return Array.isArray(eos) && typeof eos[0] === 'number' ? eos[0] : null;
 }
 
-/** Parses a GPT-2 or Llama family config.json; any missing or malformed field is named in the error. */
+/** Parses a GPT-2 or Llama family (Llama, Qwen2, Qwen3) config.json; any missing or malformed field is named in
+ * the error. */
 export function parseModelConfig(raw: unknown): ModelConfig {
   if (typeof raw !== 'object' || raw === null) throw new EngineError('config-invalid', { field: 'config.json' });
   const config = raw as Record<string, unknown>;
   const modelType = config['model_type'];
   if (typeof modelType !== 'string') throw new EngineError('config-invalid', { field: 'model_type' });
-  if (modelType === 'llama') return parseLlama(config);
+  if (LLAMA_FAMILY.includes(modelType)) return parseLlama(config, modelType as Architecture);
   if (modelType !== 'gpt2') throw new EngineError('architecture-unsupported', { architecture: modelType });
   const nLayer = positiveInteger(config, 'n_layer');
   const nHead = positiveInteger(config, 'n_head');
@@ -58,10 +93,13 @@ export function parseModelConfig(raw: unknown): ModelConfig {
     vocabSize: positiveInteger(config, 'vocab_size'),
     eosTokenId: eosOf(config),
     layerNormEpsilon: typeof config['layer_norm_epsilon'] === 'number' ? (config['layer_norm_epsilon'] as number) : 1e-5,
+    ropeTheta: null,
+    ropeScaling: null,
+    tieWordEmbeddings: tiedOf(config, true),
   };
 }
 
-function parseLlama(config: Record<string, unknown>): ModelConfig {
+function parseLlama(config: Record<string, unknown>, architecture: Architecture): ModelConfig {
   const nHead = positiveInteger(config, 'num_attention_heads');
   const dModel = positiveInteger(config, 'hidden_size');
   const nKvHead = typeof config['num_key_value_heads'] === 'number' ? positiveInteger(config, 'num_key_value_heads') : nHead;
@@ -69,7 +107,7 @@ function parseLlama(config: Record<string, unknown>): ModelConfig {
   const dHead = typeof config['head_dim'] === 'number' ? positiveInteger(config, 'head_dim') : dModel / nHead;
   if (!Number.isInteger(dHead)) throw new EngineError('config-invalid', { field: 'hidden_size' });
   return {
-    architecture: 'llama',
+    architecture,
     nLayer: positiveInteger(config, 'num_hidden_layers'),
     nHead,
     nKvHead,
@@ -80,5 +118,8 @@ function parseLlama(config: Record<string, unknown>): ModelConfig {
     vocabSize: positiveInteger(config, 'vocab_size'),
     eosTokenId: eosOf(config),
     layerNormEpsilon: typeof config['rms_norm_eps'] === 'number' ? (config['rms_norm_eps'] as number) : 1e-6,
+    ropeTheta: ropeThetaOf(config),
+    ropeScaling: ropeScalingOf(config),
+    tieWordEmbeddings: tiedOf(config, false),
   };
 }

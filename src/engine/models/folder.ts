@@ -1,6 +1,7 @@
 import { EngineError } from '../errors';
 import { parseModelConfig, type ModelConfig } from './config';
 import { deleteCached, isQuotaError, type OfflineState } from './storage';
+import { externalDataLocations, externalDataPath, type ExternalDataFile } from './externalData';
 
 /** One file's download progress; `total` is null when the server sends no length. */
 export interface FileProgress {
@@ -27,6 +28,8 @@ export interface ModelFolder {
 export interface GraphFile {
   file: string;
   bytes: Uint8Array;
+  /** The weights a large graph keeps in files of their own (`onnx/model.onnx_data`), named as the graph names them. */
+  externalData: ExternalDataFile[];
 }
 
 /** A graph file to run, and (Optimum's layout) the file with past inputs that continues from it. */
@@ -50,6 +53,9 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** A Cache Storage name: files are read from it when present and stored in it after a download. */
   cache?: string | null;
+  /** The folder URL the cached files are keyed by, when it differs from the one they download from: a Hub
+   * repository is stored under one name whichever source (Hub, mirror, ModelScope, classroom) it came from. */
+  cacheBase?: string;
   graphs?: readonly GraphChoice[];
 }
 
@@ -71,7 +77,10 @@ async function fetchOrNull(url: string, signal?: AbortSignal): Promise<Response 
   }
   if (response.status === 404) return null;
   if (!response.ok) throw new EngineError('model-fetch-failed', { url, status: response.status });
-  if ((response.headers.get('content-type') ?? '').includes('text/html')) return null;
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('text/html')) return null;
+  // ModelScope answers a missing file with 200 and a JSON error: JSON in place of a graph or other binary file.
+  if (type.includes('application/json') && !new URL(url, globalThis.location?.href).pathname.endsWith('.json')) return null;
   return response;
 }
 
@@ -153,10 +162,11 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
  * stored; null when the folder has no such file. */
 async function getFile(baseUrl: string, file: string, onProgress: (progress: FileProgress) => void, options: LoadOptions, state: { storage: OfflineState }): Promise<Uint8Array | null> {
   const url = join(baseUrl, file);
+  const key = join(options.cacheBase ?? baseUrl, file);
   let cache: Cache | null = null;
   if (options.cache && 'caches' in globalThis) cache = await caches.open(options.cache).catch(() => null);
   if (options.cache && !cache && state.storage === 'stored') state.storage = 'not-stored'; // no Cache Storage here
-  const hit = await cache?.match(url);
+  const hit = await cache?.match(key);
   if (hit) {
     const bytes = new Uint8Array(await hit.arrayBuffer());
     onProgress({ file, loaded: bytes.length, total: bytes.length });
@@ -167,7 +177,7 @@ async function getFile(baseUrl: string, file: string, onProgress: (progress: Fil
   const bytes = await readWithProgress(response, file, onProgress, { url, signal: options.signal });
   if (cache) {
     const headers = { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) };
-    await cache.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch((error: unknown) => {
+    await cache.put(key, new Response(bytes as Uint8Array<ArrayBuffer>, { headers })).catch((error: unknown) => {
       if (state.storage !== 'storage-full') state.storage = isQuotaError(error) ? 'storage-full' : 'not-stored';
     });
   }
@@ -190,11 +200,17 @@ export type FileReader = (file: string, onProgress: (progress: FileProgress) => 
 async function readJson(read: FileReader, file: string, where: string): Promise<unknown> {
   const bytes = await read(file, () => {});
   if (!bytes) throw new EngineError('model-not-found', { url: `${where}/${file}` });
+  let parsed: unknown;
   try {
-    return JSON.parse(new TextDecoder().decode(bytes));
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new EngineError('config-invalid', { field: file });
   }
+  // ModelScope's answer for a missing file: {"Code": …, "Success": false, "Message": …}.
+  if (typeof parsed === 'object' && parsed !== null && 'Code' in parsed && (parsed as { Success?: unknown }).Success === false) {
+    throw new EngineError('model-not-found', { url: `${where}/${file}` });
+  }
+  return parsed;
 }
 
 /** Config, tokenizer and the first graph found, from any source of files. */
@@ -208,11 +224,25 @@ async function readFolder(read: FileReader, where: string, onProgress: (progress
   for (const { file, stepFile } of graphs) {
     const bytes = await read(file, onProgress);
     if (!bytes) continue;
+    const graph = { file, bytes, externalData: await readExternalData(read, where, file, bytes, onProgress) };
     const stepBytes = stepFile ? await read(stepFile, onProgress) : null;
-    const stepGraph = stepFile && stepBytes ? { file: stepFile, bytes: stepBytes } : null;
-    return { config, tokenizerJson, tokenizerConfig, graph: { file, bytes }, stepGraph };
+    const stepGraph = stepFile && stepBytes ? { file: stepFile, bytes: stepBytes, externalData: await readExternalData(read, where, stepFile, stepBytes, onProgress) } : null;
+    return { config, tokenizerJson, tokenizerConfig, graph, stepGraph };
   }
   throw new EngineError('model-not-found', { url: `${where}/${graphs[0]!.file}` });
+}
+
+/** The external data files a graph names (downloaded, resumed and stored like the graph itself); a missing one is
+ * a missing model file. */
+async function readExternalData(read: FileReader, where: string, file: string, bytes: Uint8Array, onProgress: (progress: FileProgress) => void): Promise<ExternalDataFile[]> {
+  const files: ExternalDataFile[] = [];
+  for (const location of externalDataLocations(bytes)) {
+    const path = externalDataPath(file, location);
+    const data = await read(path, onProgress);
+    if (!data) throw new EngineError('model-not-found', { url: `${where}/${path}` });
+    files.push({ path: location, data });
+  }
+  return files;
 }
 
 /** A model folder from the learner's own disk: the same files, read locally (nothing is uploaded). */
@@ -238,8 +268,24 @@ export async function loadModelFolder(
 ): Promise<ModelFolder> {
   const state: { storage: OfflineState } = { storage: options.cache ? 'stored' : 'not-stored' };
   const read: FileReader = (file, progress) => getFile(baseUrl, file, progress, options, state);
-  const folder = await readFolder(read, baseUrl.replace(/\/+$/, ''), onProgress, options.graphs ?? EMBEDDED_GRAPHS);
+  const graphs = await storedFirst(options.graphs ?? EMBEDDED_GRAPHS, options.cache, options.cacheBase ?? baseUrl);
+  const folder = await readFolder(read, baseUrl.replace(/\/+$/, ''), onProgress, graphs);
   // Half a model in the cache would be listed as stored and still need the network: drop what did fit.
-  if (options.cache && state.storage !== 'stored') await forgetFolder(options.cache, baseUrl);
+  if (options.cache && state.storage !== 'stored') await forgetFolder(options.cache, options.cacheBase ?? baseUrl);
   return { baseUrl, ...folder, storage: state.storage };
+}
+
+/** The graph choices with one already in the cache first: a stored model loads again with no request, not even
+ * for the files (precisions) it was loaded without. */
+async function storedFirst(graphs: readonly GraphChoice[], cacheName: string | null | undefined, keyBase: string): Promise<readonly GraphChoice[]> {
+  if (!cacheName || !('caches' in globalThis)) return graphs;
+  try {
+    const cache = await caches.open(cacheName);
+    for (const choice of graphs) {
+      if (await cache.match(join(keyBase, choice.file))) return [choice, ...graphs.filter((other) => other !== choice)];
+    }
+  } catch {
+    // no Cache Storage here: download
+  }
+  return graphs;
 }

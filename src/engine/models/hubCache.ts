@@ -3,16 +3,7 @@ import { deleteCached } from './storage';
 /** Hub models kept in the browser (Cache Storage), so a second load needs no network. */
 export const HUB_CACHE = 'hub-models';
 
-/** `owner/name` as the Hub spells repositories; anything else is refused before a request is made. */
-export function parseRepo(input: string): string | null {
-  const repo = input.trim().replace(/^https?:\/\/huggingface\.co\//, '').replace(/\/+$/, '');
-  return /^[A-Za-z0-9][\w.-]{0,95}\/[A-Za-z0-9][\w.-]{0,95}$/.test(repo) ? repo : null;
-}
-
-/** The folder URL of a repository's main revision under a Hub host (the real one, or a mirror for tests). */
-export function hubFolderUrl(hub: string, repo: string): string {
-  return `${hub.replace(/\/+$/, '')}/${repo}/resolve/main`;
-}
+export { parseRepo } from './sources';
 
 export interface StoredModel {
   repo: string;

@@ -4,8 +4,10 @@ import { EngineError } from '../errors';
  * - `tokens`:    [1, T, X]   one row per new position
  * - `heads`:     [1, H, T, X] one [H, X] block per new position
  * - `cache`:     [1, H, S, X] keys/values for all S positions so far; the new positions are the last T
- * - `attention`: [1, H, T, S] one [H, S] block per new position (scores or pattern over all keys so far) */
-export type CaptureLayout = 'tokens' | 'heads' | 'cache' | 'attention';
+ * - `attention`: [1, H, T, S] one [H, S] block per new position (scores or pattern over all keys so far)
+ * - `tokenHeads`: [1, T, H, X] one [H, X] block per new position, before the heads are moved to the front (Qwen3's
+ *   Q and K as projected, which its QK-norm reads in this layout) */
+export type CaptureLayout = 'tokens' | 'heads' | 'cache' | 'attention' | 'tokenHeads';
 
 /** A named place in the model whose tensor the engine records. Names follow TransformerLens' hook names. */
 export interface CapturePoint {
@@ -40,6 +42,13 @@ export const LLAMA_LAYER_HOOKS = [
   ['attn.hook_rot_q', 'heads'],
   ['attn.hook_rot_k', 'cache'],
   ['mlp.hook_pre_linear', 'tokens'],
+] as const satisfies readonly (readonly [string, CaptureLayout])[];
+
+/** Hooks only a graph with QK-norm has (Qwen3): Q and K after their per-head RMSNorm, before RoPE. Q and K as
+ * projected (hook_q, hook_k) are then read before the norm, in the `tokenHeads` layout. */
+export const QK_NORM_LAYER_HOOKS = [
+  ['attn.q_norm.hook_normalized', 'heads'],
+  ['attn.k_norm.hook_normalized', 'cache'],
 ] as const satisfies readonly (readonly [string, CaptureLayout])[];
 
 export const MODEL_HOOKS = [

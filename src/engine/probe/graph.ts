@@ -1,5 +1,7 @@
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../errors';
+import { float16ToFloat32 } from '../float16';
+import type { ExternalDataFile } from '../models/externalData';
 
 /** An ONNX graph with look-ups by tensor: who produces it, who consumes it. */
 export interface GraphIndex {
@@ -10,6 +12,8 @@ export interface GraphIndex {
   initializers: Set<string>;
   inputs: Set<string>;
   outputs: Set<string>;
+  /** The files a large graph keeps its weights in, by the `location` its initializers name. */
+  externalData: Map<string, Uint8Array>;
 }
 
 export function decodeModel(bytes: Uint8Array, file: string): onnx.ModelProto {
@@ -25,7 +29,7 @@ export function decodeModel(bytes: Uint8Array, file: string): onnx.ModelProto {
   return model;
 }
 
-export function indexGraph(model: onnx.ModelProto): GraphIndex {
+export function indexGraph(model: onnx.ModelProto, externalData: readonly ExternalDataFile[] = []): GraphIndex {
   const graph = model.graph!;
   const nodes = graph.node ?? [];
   const producer = new Map<string, onnx.INodeProto>();
@@ -45,6 +49,7 @@ export function indexGraph(model: onnx.ModelProto): GraphIndex {
     initializers: new Set((graph.initializer ?? []).map((tensor) => tensor.name ?? '')),
     inputs: new Set((graph.input ?? []).map((value) => value.name ?? '')),
     outputs: new Set((graph.output ?? []).map((value) => value.name ?? '')),
+    externalData: new Map(externalData.map((file) => [file.path, file.data])),
   };
 }
 
@@ -61,9 +66,16 @@ export function scopeOutput(index: GraphIndex, scope: string): string | null {
   const candidates: string[] = [];
   for (const node of inside) {
     if (node.opType === 'Constant') continue; // shared constants are used across scopes; they are not results
+    // Hugging Face's RMSNorm starts with `x.to(float32)`; torch records it as a Cast even when x is float32, and
+    // the residual path reads that Cast's output: the scope's input passed through, not its result.
+    if (node.opType === 'Cast' && !insideSet.has(index.producer.get(node.input?.[0] ?? '')!)) continue;
+    // A q8 graph (onnxruntime's quantize_dynamic) quantizes each MatMul's input where it is made, named after it:
+    // the quantized copy goes to the next MatMulInteger; the scope's result is its float input.
+    if (node.opType === 'DynamicQuantizeLinear') continue;
     for (const output of node.output ?? []) {
       const users = index.consumers.get(output) ?? [];
-      if (index.outputs.has(output) || users.some((user) => !insideSet.has(user))) candidates.push(output);
+      const leaves = (user: onnx.INodeProto) => !insideSet.has(user) || user.opType === 'DynamicQuantizeLinear';
+      if (index.outputs.has(output) || users.some(leaves)) candidates.push(output);
     }
   }
   return candidates.length === 1 ? candidates[0]! : null;
@@ -78,15 +90,38 @@ export function withExtraOutputs(index: GraphIndex, tensors: Iterable<string>): 
   return onnx.ModelProto.encode(index.model).finish();
 }
 
-/** An initializer's values as float32 (raw_data or float_data), or null when absent. */
+/** An initializer's values as float32 numbers: float32 and float16 weights (fp16 graphs), and the integers of a
+ * quantized one (q8: uint8 or int8, to be dequantized by the caller). Null when absent or of another type. */
 export function initializerValues(index: GraphIndex, name: string): Float32Array | null {
   const tensor = (index.model.graph!.initializer ?? []).find((t) => t.name === name);
   if (!tensor) return null;
-  if (tensor.rawData && tensor.rawData.length > 0) {
-    const raw = tensor.rawData;
-    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const raw = tensor.rawData && tensor.rawData.length > 0 ? tensor.rawData : externalBytes(index, tensor);
+  const bytes = raw ? raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) : null;
+  switch (tensor.dataType ?? onnx.TensorProto.DataType.FLOAT) {
+    case onnx.TensorProto.DataType.FLOAT:
+      if (bytes) return new Float32Array(bytes);
+      return tensor.floatData ? Float32Array.from(tensor.floatData) : null;
+    case onnx.TensorProto.DataType.FLOAT16:
+      // raw_data, or (the spec's other spelling) one 16-bit pattern per entry of int32_data
+      return float16ToFloat32(bytes ? new Uint16Array(bytes) : Uint16Array.from(tensor.int32Data ?? []));
+    case onnx.TensorProto.DataType.UINT8:
+      return Float32Array.from(bytes ? new Uint8Array(bytes) : (tensor.int32Data ?? []));
+    case onnx.TensorProto.DataType.INT8:
+      return Float32Array.from(bytes ? new Int8Array(bytes) : (tensor.int32Data ?? []));
+    default:
+      return null;
   }
-  return tensor.floatData ? Float32Array.from(tensor.floatData) : null;
+}
+
+/** The bytes of an initializer kept in an external data file (`location`, `offset`, `length`), or null. */
+function externalBytes(index: GraphIndex, tensor: onnx.ITensorProto): Uint8Array | null {
+  if (tensor.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) return null;
+  const entry = (key: string) => tensor.externalData?.find((item) => item.key === key)?.value ?? null;
+  const file = index.externalData.get(entry('location') ?? '');
+  if (!file) return null;
+  const offset = Number(entry('offset') ?? 0);
+  const length = entry('length') === null ? file.length - offset : Number(entry('length'));
+  return file.subarray(offset, offset + length);
 }
 
 /** How many elements an initializer holds (the product of its dims), or null when there is no such initializer. */

@@ -1,8 +1,12 @@
-import type { ModelConfig } from '../models/config';
+import type { Architecture, ModelConfig } from '../models/config';
+import { onnx } from 'onnx-proto';
+import { EngineError } from '../errors';
 import type { CapturePoint } from './capturePoints';
 import type { LensParameters } from '../lens';
+import type { ExternalDataFile } from '../models/externalData';
 import { gpt2CapturePoints, gpt2LensInitializers } from './gpt2';
 import { llamaCapturePoints, llamaLensInitializers } from './llama';
+import { qwen2CapturePoints, qwen3CapturePoints } from './qwen';
 import { decodeModel, indexGraph, initializerValues, withExtraOutputs, type GraphIndex } from './graph';
 
 export interface ProbedGraph {
@@ -13,24 +17,47 @@ export interface ProbedGraph {
   outputNames: string[];
   /** The final LayerNorm and W_E, for the logit lens; null when the graph does not expose them. */
   lens: LensParameters | null;
+  /** The type of the past keys and values the graph takes (and of its activations): float16 in an fp16 graph. */
+  pastType: 'float32' | 'float16';
 }
 
+/** The capture rules of each architecture (the one place the probe looks at the model type). */
+const CAPTURE_RULES: Record<Architecture, (index: GraphIndex, config: ModelConfig) => CapturePoint[]> = {
+  gpt2: gpt2CapturePoints,
+  llama: llamaCapturePoints,
+  qwen2: qwen2CapturePoints,
+  qwen3: qwen3CapturePoints,
+};
+
 /** Finds the capture points of a model's graph and returns the graph with them as extra outputs. */
-export function probe(bytes: Uint8Array, file: string, config: ModelConfig): ProbedGraph {
-  const index = indexGraph(decodeModel(bytes, file));
-  const points = config.architecture === 'llama' ? llamaCapturePoints(index, config) : gpt2CapturePoints(index, config);
+export function probe(bytes: Uint8Array, file: string, config: ModelConfig, externalData: readonly ExternalDataFile[] = []): ProbedGraph {
+  const index = indexGraph(decodeModel(bytes, file), externalData);
+  const points = namingArchitecture(config, () => CAPTURE_RULES[config.architecture](index, config));
   const inputNames = (index.model.graph!.input ?? []).map((value) => value.name ?? '');
   const originalOutputs = (index.model.graph!.output ?? []).map((value) => value.name ?? '');
   const lens = lensParameters(index, config);
   const augmented = withExtraOutputs(index, new Set(points.map((point) => point.tensor)));
-  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens };
+  const past = (index.model.graph!.input ?? []).find((value) => (value.name ?? '').startsWith('past_key_values.'));
+  const pastType = past?.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT16 ? 'float16' : 'float32';
+  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType };
+}
+
+/** A capture point that cannot be found means the graph is not the model its config describes: the message names
+ * that architecture (it must not say "GPT-2" for a Llama graph). */
+function namingArchitecture<T>(config: ModelConfig, find: () => T): T {
+  try {
+    return find();
+  } catch (error) {
+    if (error instanceof EngineError && error.code === 'probe-missing') throw new EngineError('probe-missing', { ...error.params, architecture: config.architecture });
+    throw error;
+  }
 }
 
 function lensParameters(index: GraphIndex, config: ModelConfig): LensParameters | null {
-  if (config.architecture === 'llama') {
+  if (config.architecture !== 'gpt2') {
     const names = llamaLensInitializers(index);
     const lnWeight = names && initializerValues(index, names.lnWeight);
-    const embedding = names && initializerValues(index, names.embedding);
+    const embedding = names && embeddingValues(index, names.embedding);
     if (!lnWeight || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
     return { norm: 'rmsnorm', lnWeight, lnBias: new Float32Array(lnWeight.length), embedding, epsilon: config.layerNormEpsilon, vocabSize: config.vocabSize, dModel: config.dModel };
   }
@@ -38,7 +65,22 @@ function lensParameters(index: GraphIndex, config: ModelConfig): LensParameters 
   if (!names) return null;
   const lnWeight = initializerValues(index, names.lnWeight);
   const lnBias = initializerValues(index, names.lnBias);
-  const embedding = initializerValues(index, names.embedding);
+  const embedding = embeddingValues(index, names.embedding);
   if (!lnWeight || !lnBias || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
   return { norm: 'layernorm', lnWeight, lnBias, embedding, epsilon: names.epsilon, vocabSize: config.vocabSize, dModel: config.dModel };
+}
+
+/** The token embedding W_E as float32, whatever precision the file stores it in: float32, float16 (fp16 graphs), or
+ * 8-bit integers that a DequantizeLinear after the Gather turns back into numbers (q8 graphs: (q − zero point) ·
+ * scale, one scale for the whole matrix as quantize_dynamic writes it). */
+function embeddingValues(index: GraphIndex, name: string): Float32Array | null {
+  const values = initializerValues(index, name);
+  if (!values) return null;
+  const gather = (index.consumers.get(name) ?? []).find((node) => node.opType === 'Gather');
+  const dequantize = (index.consumers.get(gather?.output?.[0] ?? '') ?? []).find((node) => node.opType === 'DequantizeLinear');
+  if (!dequantize) return values;
+  const scale = initializerValues(index, dequantize.input?.[1] ?? '');
+  const zeroPoint = dequantize.input?.[2] ? initializerValues(index, dequantize.input[2]) : new Float32Array(1);
+  if (scale?.length !== 1 || zeroPoint?.length !== 1) return null;
+  return values.map((q) => (q - zeroPoint[0]!) * scale[0]!);
 }

@@ -1,13 +1,23 @@
 import type { ModelConfig } from '../models/config';
-import { LAYER_HOOKS, LLAMA_LAYER_HOOKS, PointRecorder, layerHook, type CapturePoint } from './capturePoints';
+import { LAYER_HOOKS, LLAMA_LAYER_HOOKS, QK_NORM_LAYER_HOOKS, PointRecorder, layerHook, type CaptureLayout, type CapturePoint } from './capturePoints';
 import { nodesIn, scopeOutput, type GraphIndex } from './graph';
 import { attentionTensors, initializerName, residualAdd, scopeInput } from './structure';
 
-/** The capture rules of a Llama graph exported by torch with Hugging Face names (`/model/layers.0/self_attn/…`).
+/** What a member of the Llama family adds to Llama's graph, as far as capture goes (Qwen2's biases on Q, K and V
+ * change no capture point: the projection's Add is simply part of it). */
+export interface LlamaVariant {
+  /** A per-head RMSNorm on Q and K before RoPE (Qwen3's `self_attn/q_norm/`, `self_attn/k_norm/`). */
+  qkNorm: boolean;
+}
+
+export const LLAMA: LlamaVariant = { qkNorm: false };
+
+/** The capture rules of a Llama-family graph exported by torch with Hugging Face names (`/model/layers.0/self_attn/…`).
  * Beyond GPT-2's: Q and K are captured before and after the rotary embedding (hook_q / hook_rot_q), K and V once
  * per key/value head (grouped-query attention: the graph repeats them for the query heads, the capture does not),
- * and the SwiGLU's gate (hook_pre), linear branch (hook_pre_linear) and product (hook_post). */
-export function llamaCapturePoints(index: GraphIndex, config: ModelConfig): CapturePoint[] {
+ * and the SwiGLU's gate (hook_pre), linear branch (hook_pre_linear) and product (hook_post). With QK-norm, Q and K
+ * as projected are the norms' inputs, and what enters RoPE is the norms' output (`attn.q_norm.hook_normalized`). */
+export function llamaCapturePoints(index: GraphIndex, config: ModelConfig, variant: LlamaVariant = LLAMA): CapturePoint[] {
   const recorder = new PointRecorder();
   const record = (hook: string, tensor: string | null | undefined) => recorder.record(hook, tensor);
   const root = '/model/';
@@ -20,10 +30,20 @@ export function llamaCapturePoints(index: GraphIndex, config: ModelConfig): Capt
     hook('ln1.hook_normalized', scopeOutput(index, `${scope}input_layernorm/`));
     const attention = attentionTensors(index, `${scope}self_attn/`);
     const rotK = unrepeat(index, attention.k);
+    // What RoPE rotates: Q and K as projected, or (QK-norm) as normalised.
+    const ropeInputQ = beforeRotary(index, attention.q);
+    const ropeInputK = beforeRotary(index, newPositions(index, rotK));
     hook('attn.hook_rot_q', attention.q);
-    hook('attn.hook_q', beforeRotary(index, attention.q));
     hook('attn.hook_rot_k', rotK);
-    hook('attn.hook_k', beforeRotary(index, newPositions(index, rotK)));
+    if (variant.qkNorm) {
+      hook('attn.hook_q', scopeInput(index, `${scope}self_attn/q_norm/`));
+      hook('attn.hook_k', scopeInput(index, `${scope}self_attn/k_norm/`));
+      hook('attn.q_norm.hook_normalized', ropeInputQ);
+      hook('attn.k_norm.hook_normalized', ropeInputK);
+    } else {
+      hook('attn.hook_q', ropeInputQ);
+      hook('attn.hook_k', ropeInputK);
+    }
     hook('attn.hook_v', unrepeat(index, attention.v));
     hook('attn.hook_attn_scores_unmasked', attention.unmaskedScores);
     hook('attn.hook_attn_scores', attention.maskedScores);
@@ -42,7 +62,15 @@ export function llamaCapturePoints(index: GraphIndex, config: ModelConfig): Capt
   }
   record('ln_final.hook_normalized', scopeOutput(index, `${root}norm/`));
   record('logits', index.outputs.has('logits') ? 'logits' : null);
-  return recorder.points(['hook_embed', 'ln_final.hook_normalized', 'logits'], [...LAYER_HOOKS, ...LLAMA_LAYER_HOOKS], config.nLayer);
+  return recorder.points(['hook_embed', 'ln_final.hook_normalized', 'logits'], layerHooks(variant), config.nLayer);
+}
+
+/** The per-layer hooks of a variant, in program order. With QK-norm, Q and K as projected are read before the
+ * heads move to the front ([1, T, H, d_head]: the layout the norm reads). */
+function layerHooks(variant: LlamaVariant): (readonly [string, CaptureLayout])[] {
+  if (!variant.qkNorm) return [...LAYER_HOOKS, ...LLAMA_LAYER_HOOKS];
+  const projected = LAYER_HOOKS.map(([hook, layout]) => [hook, hook === 'attn.hook_q' || hook === 'attn.hook_k' ? 'tokenHeads' : layout] as const);
+  return [...projected, ...QK_NORM_LAYER_HOOKS, ...LLAMA_LAYER_HOOKS];
 }
 
 /** Back from a repeated K or V (expanded for the query heads) to the tensor with one head per key/value head. */

@@ -19,21 +19,36 @@ export function scopeInput(index: GraphIndex, scope: string): string | null {
   for (const node of inside) {
     for (const input of node.input ?? []) {
       const producer = index.producer.get(input);
-      if (isData(index, input) && (!producer || !inside.has(producer))) inputs.add(input);
+      if (isData(index, input) && (!producer || !inside.has(producer))) inputs.add(beforeQuantization(index, input));
     }
   }
   return inputs.size === 1 ? [...inputs][0]! : null;
 }
 
+/** A q8 graph's MatMulInteger reads its input quantized (DynamicQuantizeLinear: the uint8 values, their scale and
+ * zero point): all three stand for the float tensor that was quantized. */
+export function beforeQuantization(index: GraphIndex, tensor: string): string {
+  const producer = index.producer.get(tensor);
+  return producer?.opType === 'DynamicQuantizeLinear' ? (producer.input?.[0] ?? tensor) : tensor;
+}
+
 /** The residual Add that consumes `stream`: its output is the new stream, its other input the branch's output. */
 export function residualAdd(index: GraphIndex, stream: string | null, normScope: string) {
   if (!stream) return null;
-  const add = (index.consumers.get(stream) ?? []).find(
+  const same = passedThrough(index, stream);
+  const add = same.flatMap((tensor) => index.consumers.get(tensor) ?? []).find(
     (node) => node.opType === 'Add' && !(node.name ?? '').startsWith(normScope),
   );
   if (!add) return null;
-  const branch = (add.input ?? []).find((input) => input !== stream);
+  const branch = (add.input ?? []).find((input) => !same.includes(input));
   return { sum: add.output?.[0] ?? null, branch };
+}
+
+/** A tensor and the outputs of the Casts that read it: the same values (Hugging Face's RMSNorm casts its input to
+ * float32 first, a no-op torch still records, and the residual Add reads the cast). */
+export function passedThrough(index: GraphIndex, tensor: string): string[] {
+  const casts = (index.consumers.get(tensor) ?? []).filter((node) => node.opType === 'Cast');
+  return [tensor, ...casts.flatMap((node) => passedThrough(index, node.output?.[0] ?? ''))];
 }
 
 export function attentionTensors(index: GraphIndex, scope: string) {
@@ -54,7 +69,8 @@ export function attentionTensors(index: GraphIndex, scope: string) {
     const scaled = path.slice(0, -1).reverse().find((tensor) => ['Mul', 'Div'].includes(index.producer.get(tensor)?.opType ?? ''));
     result.unmaskedScores = scaled ?? path[path.length - 1]!;
   }
-  const pv = (index.consumers.get(result.pattern!) ?? []).find((node) => node.opType === 'MatMul');
+  // Hugging Face's eager attention casts the pattern back to the query's type: the MatMul may read a Cast of it.
+  const pv = passedThrough(index, result.pattern!).flatMap((tensor) => index.consumers.get(tensor) ?? []).find((node) => node.opType === 'MatMul');
   result.z = pv?.output?.[0] ?? null;
   result.v = pv?.input?.[1] ?? null;
   return result;

@@ -1,0 +1,76 @@
+import type { ModelConfig } from '../engine/models/config';
+import type { MessageKey } from '../i18n/index.svelte';
+import { isGrouped, traitsOf } from './architecture';
+
+/** Which strings explain a box and the detail views for this model: the wording half of the architecture adapter
+ * (the chart's box keys are the other half). Components read these keys; tests read them too, to check that no
+ * string shown for an architecture names a component it does not have. */
+
+export interface BoxTexts {
+  label: MessageKey;
+  /** What the box computes: one or more sentences. */
+  explain: MessageKey[];
+  /** Why it is there, or why it works this way. */
+  why: MessageKey;
+  caption: MessageKey;
+}
+
+export function boxTexts(key: string, config: Pick<ModelConfig, 'ropeScaling'> & Partial<Pick<ModelConfig, 'architecture'>>): BoxTexts {
+  const explain = [`flow.explain.${key}` as MessageKey];
+  // Rescaled RoPE frequencies (Llama 3's "llama3", YaRN…) differ from the plain formula: say so.
+  if (key === 'rope' && config.ropeScaling) explain.push('flow.explain.ropeScaled');
+  // Separate Q, K, V projections with biases (Qwen2): GPT-2's fused product says so in its own sentence.
+  const traits = config.architecture ? traitsOf({ architecture: config.architecture }) : null;
+  if ((key === 'qkvSplit' || key === 'qkvGqa') && traits?.qkvBias) explain.push('flow.explain.qkvBias');
+  return { label: `flow.node.${key}` as MessageKey, explain, why: `flow.why.${key}` as MessageKey, caption: `flow.caption.${key}` as MessageKey };
+}
+
+/** The numbers the texts quote, all from the config, so a sentence is true for the model on screen. */
+export function textParams(config: ModelConfig): Record<string, string | number> {
+  const significant = (value: number) => Number(value.toPrecision(3));
+  return {
+    heads: config.nHead,
+    kvHeads: config.nKvHead,
+    group: config.nHead / config.nKvHead,
+    layers: config.nLayer,
+    dModel: config.dModel,
+    dHead: config.dHead,
+    half: config.dHead / 2,
+    sqrtDHead: significant(Math.sqrt(config.dHead)),
+    dMlp: config.dMlp,
+    ratio: significant(config.dMlp / config.dModel),
+    vocab: config.vocabSize,
+    context: config.nCtx,
+    theta: config.ropeTheta ?? '',
+    scaling: config.ropeScaling ?? '',
+  };
+}
+
+export interface ViewWording {
+  mlp: { pre: MessageKey; post: MessageKey; curve: MessageKey; top: MessageKey };
+  lens: { table: MessageKey; why: MessageKey };
+  /** Row labels of the embedding view: token, position and sum with a position table; the token alone with RoPE. */
+  embedding: { rows: MessageKey[]; note: MessageKey | null };
+  /** Notes under the worked Q·K example: Q and K after RoPE; which K/V head a query head reads. */
+  attention: { worked: MessageKey[] };
+}
+
+/** The detail views' architecture-dependent strings. */
+export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead'>): ViewWording {
+  const traits = traitsOf(config);
+  const swiglu = traits.mlp === 'swiglu';
+  const rope = traits.position === 'rope';
+  const worked: MessageKey[] = [];
+  if (rope) worked.push('views.attention.workedRope');
+  if (isGrouped(config)) worked.push('views.attention.kvHead');
+  return {
+    mlp: swiglu
+      ? { pre: 'views.mlp.gate', post: 'views.mlp.product', curve: 'views.mlp.silu', top: 'views.mlp.topSwiglu' }
+      : { pre: 'views.mlp.pre', post: 'views.mlp.post', curve: 'views.mlp.gelu', top: 'views.mlp.top' },
+    lens: traits.norm === 'rmsnorm' ? { table: 'views.lens.tableRms', why: 'views.lens.why' } : { table: 'views.lens.table', why: 'views.lens.why' },
+    embedding: rope
+      ? { rows: ['views.embedding.token'], note: 'views.embedding.rope' }
+      : { rows: ['views.embedding.token', 'views.embedding.position', 'views.embedding.sum'], note: null },
+    attention: { worked },
+  };
+}

@@ -1,0 +1,160 @@
+// Qwen2 and Qwen3 through the app's Hub field, from the test server's mirror (`qwen-owner/…`: the fixtures of
+// test/fixtures/hub/, made with transformers' own classes by tools/model/open_fixtures.py): the Trace the page holds
+// equals transformers' reference, and the chart and views show the boxes and words of that architecture.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openApp, waitForRuns } from './browser';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { checkCaptures, fixtureDir, openReference, type OpenModel } from '../model/openModels';
+
+/** fp32 against transformers' fp32 (see test/model/open-models.test.ts): float rounding only. */
+const TOLERANCE = 1e-4;
+
+/** Generous: an 11 MB tokenizer and a 10 MB graph on a busy 2-core machine, SwiftShader for WebGPU. */
+const RUN_TIMEOUT = 300_000;
+const TEST_TIMEOUT = 600_000;
+
+async function loadFromHub(page: Page, repo: string) {
+  const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+  await page.fill('input[data-control=hub-repo]', repo);
+  await page.click('[data-action=hub-load]');
+  await waitForRuns(page, before + 1, RUN_TIMEOUT);
+}
+
+/** The page's Trace: every capture assembled, the logits at `ids` for every position, and the last row whole. */
+async function pageTrace(page: Page, ids: number[]) {
+  return page.evaluate((logitIds) => {
+    const flow = (window as any).__flow;
+    const trace = flow.run.trace;
+    const n = flow.computedPositions(trace);
+    const captures: Record<string, { dims: number[]; data: number[]; attention: boolean }> = {};
+    for (const point of trace.points) {
+      if (point.hook === 'logits') continue;
+      const { dims, data } = flow.assembled(trace, point.hook);
+      captures[point.hook] = { dims, data: Array.from(data as Float32Array), attention: point.layout === 'attention' };
+    }
+    const rows: Float32Array[] = trace.rows['logits'];
+    return {
+      n, config: trace.config, backend: trace.backend, modelName: trace.modelName,
+      ids: trace.tokens.map((token: { id: number }) => token.id),
+      logits: rows.flatMap((row) => logitIds.map((id) => row[id]!)),
+      lastRow: Array.from(rows[n - 1]!),
+      captures,
+    };
+  }, ids);
+}
+
+function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+describe('open models from the Hub mirror, in fp32', () => {
+  let browser: Browser;
+  beforeAll(async () => (browser = await launch()));
+  afterAll(async () => browser?.close());
+  // A failed test leaves no page running (a model still computing would slow every test after it).
+  afterEach(async () => {
+    for (const context of browser.contexts()) await context.close();
+  });
+
+  // WASM only: on WebGPU (headless Chromium's SwiftShader) the logits differ from transformers' by up to 5.5e-4
+  // on values of 15 (4e-5 relative: WGSL's exp, division and inverseSqrt are not correctly rounded), which a 1e-4
+  // absolute bound does not allow, and one such run took ten minutes on this 2-core machine.
+  for (const [model, backend] of [['qwen2-tiny', 'wasm'], ['qwen3-tiny', 'wasm']] as [OpenModel, 'wasm' | 'webgpu'][]) {
+    it(`${model} on ${backend}: the Trace equals transformers, and the chart has ${model === 'qwen3-tiny' ? 'a QK-norm box' : 'no QK-norm box'}`, async () => {
+      const entry = openReference(model).prompts[0]!;
+      const page = await openApp(browser, { backend, query: { hub: '/hub', max: String(entry.generated.length), t: '0', prompt: entry.prompt, dtype: 'fp32' } });
+      await waitForRuns(page, 1, RUN_TIMEOUT);
+      const requested: string[] = [];
+      page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+      await loadFromHub(page, `qwen-owner/${model}`);
+      const got = await pageTrace(page, entry.logitIds);
+      // Qwen2's fp32 weights are in onnx/model.onnx_data (as big repositories keep them): downloaded with progress
+      // after the graph that names them.
+      const external = `/hub/qwen-owner/${model}/resolve/main/onnx/model.onnx_data`;
+      expect(requested.includes(external)).toBe(model === 'qwen2-tiny');
+      if (model === 'qwen2-tiny') {
+        const progress = await page.evaluate(() => (window as any).__flow.run.progress);
+        expect(progress).toMatchObject({ file: 'onnx/model.onnx_data', loaded: statSync(resolve(fixtureDir(model), 'onnx/model.onnx_data')).size });
+        expect(progress.total).toBe(progress.loaded);
+      }
+      expect(got.modelName).toBe(`qwen-owner/${model}`);
+      await expect(page.evaluate(() => (window as any).__flow.run.model.graphFiles)).resolves.toEqual(['onnx/model.onnx']);
+      expect(got.backend).toBe(backend);
+      expect(got.config.architecture).toBe(model === 'qwen3-tiny' ? 'qwen3' : 'qwen2');
+      expect(got.ids).toEqual([...entry.input_ids, ...entry.generated]);
+      expect(got.n).toBe(entry.positions);
+      expect(maxDifference(got.logits, entry.logits)).toBeLessThan(TOLERANCE);
+      expect(maxDifference(got.lastRow, entry.lastLogits!)).toBeLessThan(TOLERANCE);
+      const checks = checkCaptures(got.captures, entry);
+      expect(checks.length).toBe(got.config.nLayer * (model === 'qwen3-tiny' ? 21 : 19) + 2);
+      for (const check of checks) {
+        expect(check.shapeOk, check.hook).toBe(true);
+        expect(check.difference, check.hook).toBeLessThan(TOLERANCE);
+      }
+
+      // The chart: RoPE and no position table, RMSNorm, SwiGLU, grouped K/V heads; QK-norm only for Qwen3.
+      const qwen3 = model === 'qwen3-tiny';
+      await expect(page.locator('g.node[data-node=posEmbed]').count()).resolves.toBe(0);
+      await expect(page.locator('g.node[data-node=rope]').count()).resolves.toBe(1);
+      await expect(page.locator('g.node[data-node=qkNorm]').count()).resolves.toBe(qwen3 ? 1 : 0);
+      await expect(page.locator('g.node[data-node=ln1] text').textContent()).resolves.toBe('RMSNorm 1');
+      await expect(page.locator('g.node[data-node=qkv] text').textContent()).resolves.toBe(qwen3 ? 'Q (4 heads), K, V (2)' : 'Q (2 heads), K, V (1)');
+      if (qwen3) {
+        // QK-norm sits between the projections and RoPE, and its box shows the normalised Q and K.
+        const order = await page.locator('g.node').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node')));
+        expect(order.indexOf('qkNorm')).toBe(order.indexOf('qkv') + 1);
+        expect(order.indexOf('rope')).toBe(order.indexOf('qkNorm') + 1);
+        await page.locator('g.node[data-node=qkNorm]').click();
+        const detail = page.locator('[data-detail=qkNorm]');
+        await expect(detail.locator('li[data-hook$="attn.q_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 4 × 8\]$/);
+        await expect(detail.locator('li[data-hook$="attn.k_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 2 × 8\]$/);
+        await expect(detail.locator('[data-testid=explain]').textContent()).resolves.toContain('root mean square');
+        await expect(detail.locator('.katex').count()).resolves.toBeGreaterThan(0);
+        await expect(detail.locator('.katex-error').count()).resolves.toBe(0);
+      } else {
+        // Qwen2's Q, K and V projections have biases: the box says so, and its formula has them.
+        await page.locator('g.node[data-node=qkv]').click();
+        const detail = page.locator('[data-detail=qkv]');
+        await expect(detail.locator('[data-testid=explain]').textContent()).resolves.toContain('bias');
+        await expect(detail.locator('.katex').first().textContent()).resolves.toMatch(/\+\s*bQ/);
+      }
+      await page.click('button[data-tab=mlp]');
+      await expect(page.locator('[data-view=mlp]').textContent()).resolves.toContain('SiLU');
+      await expect(page.locator('[data-view=mlp]').textContent()).resolves.not.toContain('GELU');
+      await expect(page.locator('.error').count()).resolves.toBe(0);
+      await page.close();
+    }, TEST_TIMEOUT);
+  }
+
+  // Other precisions, in the page: the default on WASM is q8 (model_quantized.onnx), as in transformers.js; fp16
+  // comes as float16 from onnxruntime-web and is float32 in the Trace. The prompt's logits (its first pass, fed as
+  // onnxruntime CPU was fed for the reference) equal onnxruntime CPU's on the same file (tolerances: see
+  // test/model/open-precisions.test.ts).
+  for (const [dtype, file, tolerance] of [[null, 'onnx/model_quantized.onnx', 1e-4], ['fp16', 'onnx/model_fp16.onnx', 4 * 2 ** -7]] as const) {
+    it(`qwen3-tiny on wasm, ${dtype ? `?dtype=${dtype}` : 'the default precision'}: runs ${file}, its logits equal onnxruntime CPU’s`, async () => {
+      const reference = openReference('qwen3-tiny');
+      const entry = reference.prompts[1]!;
+      const expected = reference.precisions[file]![1]!;
+      const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '1', t: '0', prompt: entry.prompt, ...(dtype ? { dtype } : {}) } });
+      await waitForRuns(page, 1, RUN_TIMEOUT);
+      await loadFromHub(page, 'qwen-owner/qwen3-tiny');
+      const model = await page.evaluate(() => (window as any).__flow.run.model);
+      expect(model.graphFiles).toEqual([file]);
+      expect(model.dtype).toBe(dtype ?? 'q8');
+      await expect(page.locator('[data-dtype]').getAttribute('data-dtype')).resolves.toBe(dtype ?? 'q8');
+      await expect(page.locator('[data-dtype]').textContent()).resolves.toContain(file);
+      const got = await pageTrace(page, expected.logitIds);
+      expect(got.n).toBe(entry.input_ids.length);
+      // Every capture is there, as float32.
+      expect(Object.keys(got.captures)).toHaveLength(2 + 21 * got.config.nLayer);
+      expect(maxDifference(got.logits, expected.logits.subarray(0, got.n * expected.logitIds.length))).toBeLessThan(tolerance);
+      await expect(page.locator('.error').count()).resolves.toBe(0);
+      await page.close();
+    }, TEST_TIMEOUT);
+  }
+});

@@ -1,0 +1,258 @@
+// The teaching text against the architecture on screen: no string shown for a model names a component it lacks,
+// every formula renders in KaTeX, and the formulas say what the code computes.
+import { describe, expect, it } from 'vitest';
+import katex from 'katex';
+import type { ModelConfig } from '../../src/engine/models/config';
+import { ARCHITECTURES, traitsOf } from '../../src/flow/architecture';
+import { flowChartFor } from '../../src/flow/chart';
+import { boxTexts, textParams, viewWording } from '../../src/flow/wording';
+import { FORMULA_KEYS, formulaFor } from '../../src/i18n/formulas';
+import { en, zhCN, type Locale, type MessageKey } from '../../src/i18n/index.svelte';
+import { captionFor } from '../../src/flow/captions';
+import type { Frame } from '../../src/flow/timeline';
+import { sample } from '../../src/engine/sampling';
+import type { Trace } from '../../src/engine/trace';
+
+const catalogs: Record<Locale, Record<string, string>> = { en, 'zh-CN': zhCN };
+const LOCALES = Object.keys(catalogs) as Locale[];
+
+/** Every architecture with every config variant its texts depend on: grouped-query attention or not, tied or
+ * untied unembedding, rescaled RoPE frequencies or not. */
+function sampleConfigs(): ModelConfig[] {
+  const configs: ModelConfig[] = [];
+  for (const architecture of ARCHITECTURES) {
+    const rope = traitsOf({ architecture }).position === 'rope';
+    for (const nKvHead of [4, 2]) {
+      if (!rope && nKvHead !== 4) continue; // a learned-position (GPT-2) model has one K/V head per query head
+      for (const tieWordEmbeddings of [true, false]) {
+        for (const ropeScaling of rope ? [null, 'llama3'] : [null]) {
+          configs.push({
+            architecture, nLayer: 2, nHead: 4, nKvHead, dModel: 64, dHead: 16, dMlp: rope ? 176 : 256, nCtx: 128, vocabSize: 512,
+            eosTokenId: 0, layerNormEpsilon: 1e-5, ropeTheta: rope ? 500000 : null, ropeScaling, tieWordEmbeddings,
+          });
+        }
+      }
+    }
+  }
+  return configs;
+}
+
+const describeConfig = (c: ModelConfig) => `${c.architecture} (K/V heads ${c.nKvHead}/${c.nHead}, ${c.tieWordEmbeddings ? 'tied' : 'untied'}${c.ropeScaling ? `, ${c.ropeScaling}` : ''})`;
+
+/** The strings the chart and the detail views choose for this model. */
+function shownKeys(config: ModelConfig): Set<string> {
+  const keys = new Set<string>();
+  for (const node of flowChartFor(config).nodes) {
+    const texts = boxTexts(node.key, config);
+    for (const key of [texts.label, ...texts.explain, texts.why, texts.caption]) keys.add(key);
+  }
+  const words = viewWording(config);
+  for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked]) if (key) keys.add(key);
+  return keys;
+}
+
+const configs = sampleConfigs();
+/** A box's texts share its key (`flow.node.<key>`, `flow.explain.<key>`…): every key that has a label is a box. */
+const boxKeys = Object.keys(en).filter((key) => key.startsWith('flow.node.')).map((key) => key.slice('flow.node.'.length));
+const boxOwned = new Set(boxKeys.flatMap((box) => ['node', 'explain', 'why', 'caption'].map((kind) => `flow.${kind}.${box}`)));
+const owned = new Set([...boxOwned, ...configs.flatMap((config) => [...shownKeys(config)])]);
+/** Strings every model may show (buttons, errors, the sampling boxes…): they must suit every architecture. */
+const common = Object.keys(en).filter((key) => !owned.has(key));
+
+/** Words that name a component the model does not have, in either language. */
+function forbiddenFor(config: ModelConfig): RegExp[] {
+  const traits = traitsOf(config);
+  const patterns: RegExp[] = [];
+  patterns.push(traits.norm === 'layernorm' ? /RMSNorm|RMS 归一化|root mean square|均方根/ : /LayerNorm|层归一化|\bLN\b/);
+  patterns.push(traits.mlp === 'gelu' ? /SiLU|SwiGLU|\bgate\b|门控|“门”|[(（]门/ : /GELU/);
+  patterns.push(traits.position === 'learned' ? /RoPE|rotary|rotat|旋转|rope_/i : /W_pos|position table|learned position|位置嵌入|位置向量|位置表/);
+  if (config.nKvHead === config.nHead) patterns.push(/grouped-query|分组查询|key\/value head|键\/值头/i);
+  patterns.push(config.tieWordEmbeddings ? /W_U|lm_head/ : /tied|W_E transposed|W_E 的转置|权重共享/);
+  return patterns;
+}
+
+/** Strings about the model on screen must not name another family ("does not look like a GPT-2 model" on Llama);
+ * the tokenizer lab and the Hub panel name models as examples, on purpose. */
+const ABOUT_THE_MODEL = /^(flow|error|model|views\.(embedding|attention|mlp|lens|sampling))\./;
+function otherFamilies(config: ModelConfig): RegExp[] {
+  return ARCHITECTURES.filter((other) => other !== config.architecture).map((other) => new RegExp(traitsOf({ architecture: other }).family));
+}
+
+/** TeX that names a component the model does not have. */
+function forbiddenInFormula(config: ModelConfig): RegExp[] {
+  const traits = traitsOf(config);
+  return [
+    traits.norm === 'layernorm' ? /RMSNorm/ : /\\mathrm\{LN\}/,
+    traits.mlp === 'gelu' ? /SiLU|W_\{gate\}/ : /GELU/,
+    traits.position === 'learned' ? /\\theta/ : /W_\{pos\}|p_t/,
+    ...(config.nKvHead === config.nHead ? [/H_\{kv\}/] : []),
+    config.tieWordEmbeddings ? /W_U/ : /W_E\^\{\\top\}/,
+  ];
+}
+
+/** Each string of `keys` that matches a pattern, as "key (locale): text". */
+function violations(keys: Iterable<string>, patterns: RegExp[]): string[] {
+  const found: string[] = [];
+  for (const locale of LOCALES) {
+    for (const key of keys) {
+      const text = catalogs[locale][key];
+      const pattern = patterns.find((p) => text !== undefined && p.test(text));
+      if (pattern) found.push(`${key} (${locale}) matches ${pattern}: ${text}`);
+    }
+  }
+  return found;
+}
+
+describe('explanations per architecture', () => {
+  it('the checks can fail: a GELU sentence is caught on a SwiGLU model, a LayerNorm one on RMSNorm, a position table on RoPE', () => {
+    const llama = configs.find((c) => c.architecture === 'llama')!;
+    const gpt2 = configs.find((c) => c.architecture === 'gpt2')!;
+    const patterns = forbiddenFor(llama);
+    expect(patterns.some((p) => p.test(en['flow.explain.mlp']))).toBe(true);
+    expect(patterns.some((p) => p.test(zhCN['flow.node.ln1']))).toBe(true);
+    expect(patterns.some((p) => p.test(en['flow.explain.posEmbed']))).toBe(true);
+    expect(forbiddenFor(gpt2).some((p) => p.test(zhCN['flow.explain.rope']))).toBe(true);
+    expect(violations(['error.probe-missing'], otherFamilies(llama))).toEqual([]);
+    expect(otherFamilies(llama).some((p) => p.test('This graph does not look like a GPT-2 model'))).toBe(true);
+    expect(forbiddenInFormula(llama).some((p) => p.test(formulaFor('mlp', gpt2)!))).toBe(true);
+  });
+
+  for (const config of configs) {
+    it(`${describeConfig(config)}: no string or formula names a component the model does not have`, () => {
+      const keys = new Set([...common, ...shownKeys(config)]);
+      expect(violations(keys, forbiddenFor(config))).toEqual([]);
+      expect(violations([...keys].filter((key) => ABOUT_THE_MODEL.test(key)), otherFamilies(config))).toEqual([]);
+      const formulas = flowChartFor(config).nodes.map((node) => [node.key, formulaFor(node.key, config)] as const);
+      const patterns = forbiddenInFormula(config);
+      expect(formulas.filter(([, tex]) => tex && patterns.some((p) => p.test(tex))).map(([key]) => key)).toEqual([]);
+    });
+
+    it(`${describeConfig(config)}: every box has a label, an explanation, a why and a caption in both languages`, () => {
+      const params = textParams(config);
+      for (const node of flowChartFor(config).nodes) {
+        const texts = boxTexts(node.key, config);
+        for (const key of [texts.label, ...texts.explain, texts.why, texts.caption]) {
+          for (const locale of LOCALES) {
+            const text = catalogs[locale][key];
+            expect(text, `${key} (${locale})`).toBeTruthy();
+            // Every parameter a label, explanation or why uses is one the config supplies (captions get live values).
+            if (key !== texts.caption) for (const [, name] of text!.matchAll(/\{(\w+)\}/g)) expect(params, `${key} (${locale}) uses {${name}}`).toHaveProperty(name!);
+          }
+        }
+      }
+    });
+  }
+
+  it('the view strings exist in both languages', () => {
+    for (const config of configs) for (const key of shownKeys(config)) for (const locale of LOCALES) expect(catalogs[locale][key as MessageKey], `${key} (${locale})`).toBeTruthy();
+  });
+});
+
+describe('formulas', () => {
+  for (const config of configs) {
+    it(`${describeConfig(config)}: every box’s formula renders in KaTeX in both languages, with no prose inside`, () => {
+      const keys = new Set([...flowChartFor(config).nodes.map((node) => node.key), ...FORMULA_KEYS]);
+      for (const locale of LOCALES) {
+        for (const key of keys) {
+          const tex = formulaFor(key, config);
+          if (!tex) continue;
+          // strict: a Unicode character or an unknown command in math mode is an error, not a warning.
+          expect(() => katex.renderToString(tex, { throwOnError: true, strict: 'error', displayMode: true, output: 'html' }), `${key} (${locale})`).not.toThrow();
+          // Formulas are word-free, so the Chinese page gets no English sentence inside one.
+          expect(tex, key).not.toMatch(/\\text\{/);
+        }
+      }
+    });
+  }
+
+  it('a broken formula does fail to render (the check above can fail)', () => {
+    expect(() => katex.renderToString('\\frac{q \\cdot k', { throwOnError: true, strict: 'error' })).toThrow();
+  });
+
+  it('RoPE uses the base θ from the config and d_head, with the range of i', () => {
+    const llama = configs.find((c) => c.architecture === 'llama')!;
+    expect(formulaFor('rope', { ...llama, ropeTheta: 1000000 })).toContain('\\theta_i = 1\\,000\\,000^{-2i/d_{head}}');
+    expect(formulaFor('rope', { ...llama, ropeTheta: 10000 })).toContain('10\\,000^{-2i/d_{head}}');
+    expect(formulaFor('rope', llama)).toContain('i = 0, 1, \\dots, d_{head}/2 - 1');
+    // d is never used bare: d_head for the head size, d_model for the norms.
+    for (const key of FORMULA_KEYS) expect(formulaFor(key, llama) ?? '', key).not.toMatch(/[^_]\bd\b|\{d\}|\/d[^_]/);
+  });
+
+  it('the scores and the weighted sum name the K/V head ⌊h·H_kv/H⌋ only under grouped-query attention', () => {
+    const grouped = configs.find((c) => c.architecture === 'llama' && c.nKvHead < c.nHead)!;
+    expect(formulaFor('scores', grouped)).toContain('g = \\lfloor h H_{kv} / H \\rfloor');
+    expect(formulaFor('weightedSum', grouped)).toContain('v^{g}_j');
+    expect(formulaFor('scores', { ...grouped, nKvHead: grouped.nHead })).not.toContain('H_{kv}');
+  });
+});
+
+describe('captions', () => {
+  const llama = configs.find((c) => c.architecture === 'llama' && c.nKvHead < c.nHead)!;
+  /** A run of one step on a 3-token prompt, sampled for real from made-up logits: top-k 3 leaves .4/.9 = .44 on
+   * top, enough for top-p 0.44 alone (on the whole vocabulary .4 would not be). */
+  function run(config: ModelConfig, temperature: number): Trace {
+    const decision = sample([Math.log(0.4), Math.log(0.3), Math.log(0.2), Math.log(0.1)], { temperature, topK: 3, topP: 0.44 }, () => 0.3);
+    return { config, prompt: 'abc', promptLength: 3, tokens: [], rows: {}, points: [], steps: [{ position: 2, decision, token: { id: decision.chosenId }, candidateTokens: [] }], stopReason: 'max-tokens' } as unknown as Trace;
+  }
+  /** As the flow panel shows a caption: parameters that are message keys (answers, reasons) resolved first. */
+  function shown(locale: Locale, trace: Trace, node: Frame['node'], layer: number | null = null): string {
+    const key = flowChartFor(trace.config).nodes.find((n) => n.id === node)!.key;
+    const { key: captionKey, params } = captionFor(trace, { node, layer, step: 0 }, (id) => `#${id}`, false, key);
+    const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
+    const resolved = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' && value in catalogs[locale] ? fill(catalogs[locale][value]!, params) : value]));
+    return fill(catalogs[locale][captionKey]!, resolved);
+  }
+
+  it('greedy decoding is not “divided by T = 0”, and sampling names its temperature', () => {
+    for (const locale of LOCALES) {
+      expect(shown(locale, run(llama, 0), 'temperature')).toContain('T = 1');
+      expect(shown(locale, run(llama, 0), 'temperature')).not.toContain('T = 0.');
+      expect(shown(locale, run(llama, 0.7), 'temperature')).toContain('T = 0.7');
+    }
+  });
+
+  it('the filter caption gives top-k’s count, then top-p’s on the renormalised survivors', () => {
+    const trace = run(llama, 1);
+    const { keptAfterTopK, keptAfterTopP } = trace.steps[0]!.decision;
+    expect([keptAfterTopK, keptAfterTopP]).toEqual([3, 1]);
+    expect(shown('en', trace, 'filter')).toBe(`Top-k keeps 3 of ${llama.vocabSize} candidates; top-p, applied to their renormalised probabilities, keeps 1.`);
+  });
+
+  it('Q and K/V shapes go into the sentences about Q and about K/V; no placeholder is left unfilled', () => {
+    const trace = run(llama, 1);
+    expect(shown('en', trace, 'qkv', 0)).toContain(`Q [3 × ${llama.nHead} × ${llama.dHead}]; keys and values for only ${llama.nKvHead} heads, K and V [3 × ${llama.nKvHead} × ${llama.dHead}] each`);
+    for (const locale of LOCALES) {
+      for (const config of configs) {
+        for (const node of flowChartFor(config).nodes) {
+          if (node.id === 'start' || node.id === 'input') continue;
+          expect(shown(locale, run(config, 1), node.id, node.region === 'layer' ? 0 : null), `${node.key} (${locale})`).not.toMatch(/\{\w+\}/);
+        }
+      }
+    }
+  });
+
+  it('the end caption states its reason once', () => {
+    expect(shown('en', run(llama, 1), 'end')).toBe('The program ends: it reached the maximum number of new tokens you set (1).');
+    expect(shown('zh-CN', run(llama, 1), 'end')).toBe('程序结束：已生成 1 个新词元，达到设定的上限。');
+  });
+});
+
+describe('zh-CN wording', () => {
+  it('says 词元 for token (the title says so once), logits and logit 透镜, never 逻辑值 / 逻辑透镜', () => {
+    const english = Object.entries(zhCN).filter(([key, text]) => key !== 'tokens.title' && /\btokens?\b/i.test(text.replace(/\{\w+\}|tokenizer\.json/g, '')));
+    expect(english).toEqual([]);
+    expect(zhCN['tokens.title']).toContain('词元（token）');
+    expect(Object.entries(zhCN).filter(([, text]) => /逻辑值|逻辑透镜/.test(text))).toEqual([]);
+    expect(zhCN['views.lens.stage']).toBe('经过');
+    expect(zhCN['flow.node.posEmbed']).toContain('位置嵌入（可学习）');
+  });
+
+  it('the end caption states its reason once, in both languages', () => {
+    for (const reason of ['eos', 'max-tokens', 'context-full', 'stopped']) {
+      for (const locale of LOCALES) {
+        const text = catalogs[locale]['flow.caption.end']!.replace('{reason}', catalogs[locale][`flow.reason.${reason}`]!);
+        expect(text).not.toMatch(/Stopped|已停止/);
+      }
+    }
+  });
+});

