@@ -1,7 +1,7 @@
 /** Example prompts shown in both languages: everyday text, as the embedded models were trained on. */
 export const EXAMPLE_PROMPTS = [
   'Once upon a time',
-  'It was raining, so Tom',
+  'After school, Lily',
   'My mother is a doctor.',
   '小熊在森林里',
   '今天放学以后，',

@@ -193,3 +193,36 @@ describe('WebGPU device lost mid-generation', () => {
     }
   });
 });
+
+// The learner's own everyday Chinese (none of it in the embedded models' corpus, nor in the examples) opens the
+// zh-CN first screen and continues in Chinese: greedy, so the continuation is the model's own first choice.
+describe('the first screen in zh-CN', () => {
+  let browser: Browser;
+  beforeAll(async () => { browser = await launch(); });
+  afterAll(async () => browser?.close());
+
+  for (const model of ['flow-gpt2-tiny', 'flow-llama-tiny']) {
+    it(`continues the learner's Chinese in Chinese (${model})`, async () => {
+      const page = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', query: { model: `/models/${model}` } });
+      await waitForRuns(page, 1);
+      await setControls(page, '周末我和爸爸去公园放风筝，', { maxNewTokens: 24, temperature: 0 });
+      await clickAndWait(page, 'generate');
+      const result = await page.evaluate(() => {
+        const trace = (window as any).__flow.run.trace;
+        // The end-of-text token a run stops at is shown as a chip too; it is not text.
+        const generated = trace.tokens.slice(trace.promptLength, trace.stopReason === 'eos' ? -1 : undefined);
+        const text = new TextDecoder().decode(new Uint8Array(generated.flatMap((t: any) => t.bytes)));
+        return { text, model: trace.modelName, prompt: trace.tokens.slice(0, trace.promptLength).map((t: any) => t.bytes.length) };
+      });
+      expect(result.model).toBe(model);
+      // Every common character of the prompt is one whole token (3 UTF-8 bytes), never byte pieces.
+      expect(result.prompt.every((length: number) => length >= 3)).toBe(true);
+      const letters = [...result.text].filter((ch) => /\p{L}/u.test(ch));
+      const chinese = letters.filter((ch) => /\p{Script=Han}/u.test(ch));
+      expect(chinese.length, result.text).toBeGreaterThanOrEqual(4);
+      expect(chinese.length / letters.length, result.text).toBeGreaterThanOrEqual(0.9);
+      expect(result.text).not.toContain('\uFFFD');
+      await page.close();
+    });
+  }
+});

@@ -122,6 +122,10 @@ def tokenizer_comparison(encoder):
     return rows
 
 
+def minutes_of(training):
+    return training["train_seconds"] / 60
+
+
 def write(model, encoder, training, path, name, shape, quality, llama):
     config = model.config
     texts = list(corpus.texts(seed=3, count=80, heldout=True))
@@ -130,6 +134,13 @@ def write(model, encoder, training, path, name, shape, quality, llama):
     prev_top = float(previous_top[prev_layer, prev_head])
     look_layer, look_head, look_score = best(lookback)
     final = training["history"][-1]
+    # The weights shipped: the lowest held-out loss when the export took the best checkpoint, else the last step.
+    shipped = min(training["history"], key=lambda entry: entry["heldout_loss"]) if training.get("shipped_weights") == "model-best.pt" else final
+    context_length = shape["context"]
+    shipped_tokens = shipped["step"] * training["settings"]["batch_size"] * context_length
+    device = training.get("device", "cpu")
+    where = (f"{minutes_of(training):.0f} min on one {device} GPU, PyTorch {training['torch']}" if device != "cpu" else
+             f"{minutes_of(training):.0f} min on a {training['cpus']}-core {training['machine']} CPU, PyTorch {training['torch']}, {training['threads']} threads")
     size = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(os.path.dirname(path))
                for f in files)
     minutes = training["train_seconds"] / 60
@@ -194,8 +205,8 @@ from the trained weights.
 | d_model / d_mlp | {shape['d_model']} / {shape['d_mlp']} |
 | Context | {shape['context']} tokens |
 | Vocabulary | {config.vocab_size} byte-level BPE tokens (`<|endoftext|>` = {encoder.vocab[bpe.END_OF_TEXT]}); each of the 3,755 common Chinese characters (GB2312 level 1) and the usual CJK punctuation is one token |
-| Held-out loss | {final['heldout_loss']:.3f} nats/token (step {final['step']}; training loss {final['train_loss']:.3f}) |
-| Training | {training['training_tokens_seen']:,} tokens seen ({training['settings']['steps']} steps × {training['settings']['batch_size']} × {shape['context']}), {minutes:.0f} min on a {training['cpus']}-core {training['machine']} CPU, PyTorch {training['torch']}, {training['threads']} threads, seed {training['settings']['seed']} |
+| Held-out loss | {shipped['heldout_loss']:.3f} nats/token at step {shipped['step']} of {final['step']}, the lowest measured: these are its weights (at the last step {final['heldout_loss']:.3f}, training loss {final['train_loss']:.3f}: more passes over the corpus began to overfit it) |
+| Training | {shipped_tokens:,} tokens seen by the shipped weights ({shipped['step']} steps × {training['settings']['batch_size']} × {context_length}; the corpus {shipped_tokens / training['corpus_tokens']:.1f} times over); the run of {final['step']} steps took {where}, seed {training['settings']['seed']} |
 | Files | `onnx/decoder_model_merged.onnx`: input_ids (and an empty or filled KV cache, `past_key_values.{{i}}.key/value` → `present.{{i}}.key/value`) → logits, ONNX opset 17, float32; folder size {size / 1e6:.1f} MB |
 
 ## Quality on prompts it never saw
@@ -244,9 +255,11 @@ seed and different quotations.{(chr(10) + chr(10) + training['corpus_note']) if 
 ## Rebuild
 
 `npm run model:train` (and `npm run model:train:llama`) regenerate the corpus, the tokenizer, the weights, the ONNX
-graph and this card, then check that ONNX matches PyTorch. Each takes about {minutes:.0f} minutes on this 2-core machine
-with PyTorch 2.x from the Python wheel index (measured on this machine: 1.73 s per training step against 2.67 s for
-Debian's PyTorch 1.13, so the rebuild uses the former, in `.venv`).
+graph and this card, then check that ONNX matches PyTorch. `tools/model/train.py` trains on a CUDA GPU when there is
+one. These weights: `TRAIN_BATCH={training['settings']['batch_size']} TRAIN_SECONDS=330 TRAIN_STEPS=200000`, where the
+time budget fixes the number of steps from the speed of the first 50. On a 2-core CPU, PyTorch 2.x from the Python
+wheel index takes about 1.7 s per step of 16 sequences (Debian's PyTorch 1.13: 2.7 s), so choose `TRAIN_STEPS` and
+`TRAIN_BATCH` to fit: the same schedule would take about {final['step'] * training['settings']['batch_size'] / 16 * 1.7 / 3600:.0f} hours there.
 """
     with open(path, "w", encoding="utf-8") as file:
         file.write(text)

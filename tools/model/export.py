@@ -136,7 +136,7 @@ def export_embedded(arch, out=None):
     config = LlamaConfig(**training["config"]) if llama else GPTConfig(**training["config"])
     model = LlamaForCausalLM(config) if llama else GPT2LMHeadModel(config)
     shape = shape_of(config)
-    model.load_state_dict(torch.load(os.path.join(build, "model.pt")))
+    model.load_state_dict(torch.load(os.path.join(build, training.get("shipped_weights", "model.pt"))))
     model.eval()
 
     shutil.rmtree(folder, ignore_errors=True)

@@ -1,6 +1,8 @@
 """Trains the embedded model from nothing: corpus → tokenizer → GPT → checkpoint in tools/model/build/.
 
 Run through `npm run model:train` (which then exports). Seeded end to end: the same machine gives the same weights.
+On a CUDA machine it trains there (TRAIN_DEVICE=cpu forces the processor). TRAIN_SECONDS sets a time budget: the
+number of steps is then chosen from the speed of the first steps, before the learning rate starts to fall.
 """
 
 import json
@@ -23,11 +25,16 @@ ARCH = os.environ.get("MODEL_ARCH", "gpt2")
 BUILD = os.environ.get("MODEL_BUILD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "build" if ARCH == "gpt2" else "build-llama"))
 SETTINGS = dict(
     train_stories=int(os.environ.get("TRAIN_STORIES", 200_000)), heldout_stories=2_000, tokenizer_stories=30_000,
-    vocab_size=8192, steps=int(os.environ.get("TRAIN_STEPS", 1600)), batch_size=16, learning_rate=2e-3,
-    min_learning_rate=1e-4, warmup_steps=100, weight_decay=0.1, eval_every=100, checkpoint_every=100, seed=1234,
+    vocab_size=8192, steps=int(os.environ.get("TRAIN_STEPS", 1600)), batch_size=int(os.environ.get("TRAIN_BATCH", 16)), learning_rate=2e-3,
+    min_learning_rate=1e-4, warmup_steps=100, weight_decay=0.1, eval_every=100, checkpoint_every=int(os.environ.get("TRAIN_CHECKPOINT_EVERY", 100)), seed=1234,
 )
 # Every common Chinese character and the usual CJK punctuation is one token, whatever the corpus holds.
-REQUIRED_CHARACTERS = "".join(corpus.common_chars()) + "，。！？、；：“”‘’（）《》…—·「」【】～"
+def required_characters():
+    return "".join(corpus.common_chars()) + "，。！？、；：“”‘’（）《》…—·「」【】～"
+
+
+DEVICE = os.environ.get("TRAIN_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+TIME_BUDGET = float(os.environ.get("TRAIN_SECONDS", 0))
 
 
 def log(message):
@@ -41,12 +48,14 @@ def encode_stories(encoder, stories):
     for text in stories:
         ids.append(eot)
         ids.extend(encoder.encode(text))
-    return torch.tensor(ids, dtype=torch.long)
+    # 16 bits hold every id of an 8,192-token vocabulary: a quarter of the file, and small enough to carry.
+    return torch.tensor(ids, dtype=torch.int16)
 
 
 def windows(tokens, count, length, generator):
-    starts = torch.randint(0, len(tokens) - length - 1, (count,), generator=generator)
-    batch = torch.stack([tokens[s:s + length + 1] for s in starts.tolist()])
+    # The draw is on the processor whatever the device, so the data order is the same on every machine.
+    starts = torch.randint(0, len(tokens) - length - 1, (count,), generator=generator).to(tokens.device)
+    batch = tokens[starts.unsqueeze(1) + torch.arange(length + 1, device=tokens.device)].long()
     return batch[:, :-1], batch[:, 1:]
 
 
@@ -78,8 +87,12 @@ def main():
         context = config.n_positions
     log(f"arch {ARCH} settings {SETTINGS} config {config}")
 
-    train_texts = list(corpus.texts(seed=1, count=SETTINGS["train_stories"]))
-    heldout_texts = list(corpus.texts(seed=2, count=SETTINGS["heldout_stories"], heldout=True))
+    def train_texts():
+        return list(corpus.texts(seed=1, count=SETTINGS["train_stories"]))
+
+    def heldout_texts():
+        return list(corpus.texts(seed=2, count=SETTINGS["heldout_stories"], heldout=True))
+
     # Both architectures share one tokenizer and one encoded corpus: the second training reuses the first's.
     shared = os.path.join(os.path.dirname(BUILD), "build-shared")
     os.makedirs(shared, exist_ok=True)
@@ -96,31 +109,33 @@ def main():
         with open(merges_path, encoding="utf-8") as file:
             merges = [tuple(pair) for pair in json.load(file)]
         encoder = bpe.Encoder(merges)
-        train_tokens = encode_stories(encoder, train_texts)
-        heldout_tokens = encode_stories(encoder, heldout_texts)
+        train_tokens = encode_stories(encoder, train_texts())
+        heldout_tokens = encode_stories(encoder, heldout_texts())
         torch.save((train_tokens, heldout_tokens), tokens_path)
     else:
         log("training the tokenizer")
-        merges = bpe.train(train_texts[:SETTINGS["tokenizer_stories"]], SETTINGS["vocab_size"], REQUIRED_CHARACTERS)
+        texts = train_texts()
+        merges = bpe.train(texts[:SETTINGS["tokenizer_stories"]], SETTINGS["vocab_size"], required_characters())
         bpe.save(merges, tokenizer_path)
         with open(os.path.join(shared, "merges.json"), "w", encoding="utf-8") as file:
             json.dump(merges, file, ensure_ascii=False)
         log("encoding the corpus")
         encoder = bpe.Encoder(merges)
-        train_tokens = encode_stories(encoder, train_texts)
-        heldout_tokens = encode_stories(encoder, heldout_texts)
+        train_tokens = encode_stories(encoder, texts)
+        heldout_tokens = encode_stories(encoder, heldout_texts())
         torch.save((train_tokens, heldout_tokens), tokens_path)
     shutil.copy(tokenizer_path, os.path.join(BUILD, "tokenizer.json"))
-    encoder = bpe.Encoder(merges)
+    train_tokens, heldout_tokens = train_tokens.to(DEVICE), heldout_tokens.to(DEVICE)
     log(f"{len(merges)} merges; {len(train_tokens)} training tokens, {len(heldout_tokens)} held-out tokens")
 
-    model = LlamaForCausalLM(config) if ARCH == "llama" else GPT2LMHeadModel(config)
+    model = (LlamaForCausalLM(config) if ARCH == "llama" else GPT2LMHeadModel(config)).to(DEVICE)
+    torch.backends.cuda.matmul.allow_tf32 = True
     parameters = sum(p.numel() for p in model.parameters())
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": SETTINGS["weight_decay"]},
                                    {"params": no_decay, "weight_decay": 0.0}], lr=SETTINGS["learning_rate"],
-                                  betas=(0.9, 0.95))
+                                  betas=(0.9, 0.95), fused=DEVICE == "cuda")
     generator = torch.Generator().manual_seed(SETTINGS["seed"])
     eval_generator = torch.Generator().manual_seed(SETTINGS["seed"] + 1)
     eval_batches = [windows(heldout_tokens, SETTINGS["batch_size"], context, eval_generator)
@@ -133,7 +148,7 @@ def main():
     checkpoint_path = os.path.join(BUILD, "checkpoint.pt")
     if os.path.exists(checkpoint_path):
         # A stopped run resumes where its last checkpoint left off, with the same data order.
-        checkpoint = torch.load(checkpoint_path, weights_only=False)
+        checkpoint = torch.load(checkpoint_path, weights_only=False, map_location=DEVICE)
         model.load_state_dict(checkpoint["model"])
         optimizer.load_state_dict(checkpoint["optimizer"])
         generator.set_state(checkpoint["generator"])
@@ -141,6 +156,13 @@ def main():
         started -= checkpoint["elapsed"]
         log(f"resumed at step {first_step}")
     for step in range(first_step, SETTINGS["steps"]):
+        if step >= SETTINGS["steps"]:
+            break  # the time budget shortened the run
+        if TIME_BUDGET and first_step == 0 and step == 50 and step < SETTINGS["warmup_steps"]:
+            # Fit the run into the budget while the learning rate still only warms up, so the schedule stays whole.
+            per_step = (time.time() - started) / 50 * 1.1
+            SETTINGS["steps"] = max(step + 1, min(SETTINGS["steps"], int(TIME_BUDGET / per_step)))
+            log(f"{per_step * 1000:.0f} ms a step: {SETTINGS['steps']} steps fit in {TIME_BUDGET:.0f} s")
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(step)
         x, y = windows(train_tokens, SETTINGS["batch_size"], context, generator)
@@ -159,6 +181,9 @@ def main():
             heldout = heldout_loss(model, eval_batches)
             history.append({"step": done, "train_loss": loss.item(), "heldout_loss": heldout})
             log(f"held-out loss {heldout:.3f}")
+            if heldout <= min(entry["heldout_loss"] for entry in history):
+                # Kept beside the final weights, in case many passes over the corpus start to overfit it.
+                torch.save({k: v.cpu() for k, v in model.state_dict().items()}, os.path.join(BUILD, "model-best.pt"))
         if done % SETTINGS["checkpoint_every"] == 0 and done < SETTINGS["steps"]:
             torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "step": done,
                         "generator": generator.get_state(), "history": history,
@@ -166,14 +191,17 @@ def main():
             os.replace(checkpoint_path + ".tmp", checkpoint_path)
 
     elapsed = time.time() - started
-    torch.save(model.state_dict(), os.path.join(BUILD, "model.pt"))
+    torch.save({k: v.cpu() for k, v in model.state_dict().items()}, os.path.join(BUILD, "model.pt"))
     with open(os.path.join(BUILD, "training.json"), "w") as file:
         json.dump({"arch": ARCH, "settings": SETTINGS, "config": config.__dict__, "parameters": parameters,
                    "training_tokens_seen": SETTINGS["steps"] * tokens_per_step,
                    "corpus_tokens": len(train_tokens), "heldout_tokens": len(heldout_tokens),
                    "train_seconds": elapsed, "history": history, "torch": torch.__version__,
-                   "threads": torch.get_num_threads(), "machine": os.uname().machine,
-                   "cpus": os.cpu_count()}, file, indent=1)
+                   "threads": torch.get_num_threads(), "machine": os.uname().machine, "device": (
+                       torch.cuda.get_device_name() if DEVICE == "cuda" else "cpu"),
+                   "cpus": os.cpu_count(),
+                   # The export ships the weights with the lowest held-out loss (early stopping), not the last step's.
+                   "shipped_weights": "model-best.pt"}, file, indent=1)
     log(f"done in {elapsed / 60:.1f} min; final held-out loss {history[-1]['heldout_loss']:.3f}")
 
 
