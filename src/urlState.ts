@@ -2,6 +2,7 @@ import type { BackendRequest } from './engine/runtime';
 import type { Locale } from './i18n/index.svelte';
 import { CLASSROOM_PATH, isSourceId, type SourceId } from './engine/models/sources';
 import { isDtype, type Dtype } from './engine/models/precision';
+import { isChapterId, type ChapterId } from './lesson/chapters';
 
 /** What the page's URL may set, so an instructor can prepare a link before class. Unknown or malformed values
  * are ignored (never trusted, never inserted as HTML). */
@@ -21,6 +22,11 @@ export interface UrlState {
   hub: string;
   /** The precision of a Hub model (`?dtype=fp32`, `q8`, `q4`…: transformers.js' names); null: the default. */
   dtype: Dtype | null;
+  /** A lesson chapter to open at (`?lesson=attention`), so an instructor can link to it. */
+  lesson: ChapterId | null;
+  /** `?software-gpu=1`: "auto" counts a software WebGPU adapter (headless Chromium's SwiftShader) as a GPU and
+   * measures it against WASM, as it would a real one; for tests and demos of that measurement. */
+  softwareGpu: boolean;
 }
 
 export const MAX_URL_PROMPT = 2000;
@@ -71,6 +77,8 @@ export function readUrlState(search: string, origin: string): UrlState {
     source: isSourceId(params.get('source')) ? (params.get('source') as SourceId) : hub ? 'classroom' : null,
     hub: hub ?? CLASSROOM_PATH,
     dtype: isDtype(params.get('dtype')) ? (params.get('dtype') as Dtype) : null,
+    lesson: isChapterId(params.get('lesson')) ? (params.get('lesson') as ChapterId) : null,
+    softwareGpu: params.get('software-gpu') === '1',
   };
 }
 

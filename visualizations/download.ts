@@ -12,6 +12,8 @@ function save(blob: Blob, name: string): void {
 export function svgText(svg: SVGSVGElement): string {
   const copy = svg.cloneNode(true) as SVGSVGElement;
   copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  // Labels kept in view while a picture scrolls go back to their place in the file.
+  for (const moved of copy.querySelectorAll('[data-sticky]')) moved.removeAttribute('transform');
   const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
   style.textContent = 'text{font-family:system-ui,"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;font-size:12px}';
   copy.prepend(style);

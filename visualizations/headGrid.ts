@@ -1,5 +1,5 @@
 import { select } from 'd3-selection';
-import { probabilityColor } from './scales';
+import { probabilityColor, viewTextSize } from './scales';
 import { rasterGrid } from './raster';
 
 export interface HeadGridData {
@@ -51,19 +51,24 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
     options = nextOptions;
     title.text(nextOptions.title ?? '');
     const gap = 10;
-    const size = Math.floor(Math.max(MIN_SIZE, Math.min(SIZE, ((container.clientWidth || 320) - 24) / next.heads - gap)));
+    // Room for the axis labels (L12 on the left, H14 on top) at the views' type size.
+    const font = viewTextSize(container);
+    const left = Math.ceil(font * 0.6 * String(next.layers).length + font * 0.6 + 6);
+    // (CJK fallback fonts rise up to 1.2 em above the baseline: the column labels sit that far down.)
+    const top = Math.ceil(font * 1.5 + 2);
+    const size = Math.floor(Math.max(MIN_SIZE, Math.min(SIZE, ((container.clientWidth || 320) - left) / next.heads - gap)));
     const blocks = Math.min(next.n, MAX_BLOCKS);
     const cell = size / blocks;
-    const width = 24 + next.heads * (size + gap);
-    const height = 16 + next.layers * (size + gap);
+    const width = left + next.heads * (size + gap);
+    const height = top + next.layers * (size + gap);
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
     svg.selectAll('g.thumb').remove();
     svg.selectAll('text.axis').remove();
     for (let layer = 0; layer < next.layers; layer++) {
-      svg.append('text').attr('class', 'axis').attr('x', 0).attr('y', 16 + layer * (size + gap) + size / 2).attr('dy', '0.35em').text(`L${layer + 1}`);
+      svg.append('text').attr('class', 'axis').attr('x', 0).attr('y', top + layer * (size + gap) + size / 2).attr('dy', '0.35em').text(`L${layer + 1}`);
       for (let head = 0; head < next.heads; head++) {
         const g = svg.append('g').attr('class', 'thumb').attr('data-layer', layer).attr('data-head', head)
-          .attr('transform', `translate(${24 + head * (size + gap)}, ${16 + layer * (size + gap)})`)
+          .attr('transform', `translate(${left + head * (size + gap)}, ${top + layer * (size + gap)})`)
           .classed('selected', layer === next.selected.layer && head === next.selected.head)
           .style('cursor', 'pointer').on('click', () => options.onSelect?.(layer, head));
         g.append('title').text(`layer ${layer + 1}, head ${head + 1}`);
@@ -89,7 +94,7 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
       }
     }
     for (let head = 0; head < next.heads; head++) {
-      svg.append('text').attr('class', 'axis').attr('x', 24 + head * (size + gap) + size / 2).attr('y', 10).attr('text-anchor', 'middle').text(`H${head + 1}`);
+      svg.append('text').attr('class', 'axis').attr('x', left + head * (size + gap) + size / 2).attr('y', top - Math.ceil(font * 0.3)).attr('text-anchor', 'middle').text(`H${head + 1}`);
     }
   }
 

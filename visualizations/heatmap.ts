@@ -52,10 +52,25 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
   const svg = select(container).append('svg').attr('class', 'heatmap').attr('role', 'img');
   const title = svg.append('title');
   const cellsGroup = svg.append('g').attr('class', 'cells');
-  const rowAxis = svg.append('g').attr('class', 'row-labels');
-  const colAxis = svg.append('g').attr('class', 'col-labels');
   const outline = svg.append('rect').attr('class', 'row-outline').attr('fill', 'none');
+  // The axis labels stay at the visible edges while a magnified matrix scrolls (like a spreadsheet's frozen
+  // panes): each sits on a band of the panel's colour that moves with the scroll (data-sticky: downloads drop it).
+  const rowSticky = svg.append('g').attr('data-sticky', 'x');
+  const rowBand = rowSticky.append('rect').attr('class', 'label-band').style('fill', 'var(--panel, #fff)');
+  const rowAxis = rowSticky.append('g').attr('class', 'row-labels');
+  const colSticky = svg.append('g').attr('data-sticky', 'y');
+  const colBand = colSticky.append('rect').attr('class', 'label-band').style('fill', 'var(--panel, #fff)');
+  const colAxis = colSticky.append('g').attr('class', 'col-labels');
+  const corner = svg.append('rect').attr('data-sticky', 'xy').attr('class', 'label-band').style('fill', 'var(--panel, #fff)');
   const legend = svg.append('g').attr('class', 'legend');
+  const stick = () => {
+    const left = container.scrollLeft;
+    const top = container.scrollTop;
+    rowSticky.attr('transform', left ? `translate(${left}, 0)` : null);
+    colSticky.attr('transform', top ? `translate(0, ${top})` : null);
+    corner.attr('transform', left || top ? `translate(${left}, ${top})` : null);
+  };
+  container.addEventListener('scroll', stick, { passive: true });
 
   let current = data;
   function update(next: HeatmapData, nextOptions: HeatmapOptions = options) {
@@ -68,8 +83,11 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const longest = Math.max(16, ...next.rowLabels.map((label) => textWidth(label, LABEL_FONT)), ...next.colLabels.map((label) => textWidth(label, LABEL_FONT)));
     const labelWidth = Math.min(MAX_LABEL_EM * LABEL_FONT, Math.ceil(longest));
     const LABEL_SPACE = labelWidth + 8;
-    const cell = heatmapCell(container.clientWidth || 360, next.cols, LABEL_SPACE, nextOptions.zoom ?? 1, nextOptions.maxCell ?? 28);
-    const legendWidth = Math.min(160, Math.max(100, next.cols * cell));
+    // The largest cell grows with the type (a projector's, a 4K screen's), so a short input is not a postage stamp.
+    const maxCell = (nextOptions.maxCell ?? 28) * Math.max(1, LABEL_FONT / 12);
+    const cell = heatmapCell(container.clientWidth || 360, next.cols, LABEL_SPACE, nextOptions.zoom ?? 1, maxCell);
+    const k = Math.max(1, LABEL_FONT / 12);
+    const legendWidth = Math.min(160 * k, Math.max(100 * k, next.cols * cell));
     const width = Math.ceil(LABEL_SPACE + Math.max(next.cols * cell, legendWidth + 4) + 8);
     const height = Math.ceil(LABEL_SPACE + next.rows * cell + LEGEND_HEIGHT);
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('data-cell', cell.toFixed(2));
@@ -142,6 +160,10 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
       .join((enter) => enter.append('text'))
       .attr('transform', (d) => `translate(${d.i * cell + cell / 2}, 0) rotate(-90)`).attr('dy', '0.35em').classed('marked', (d) => d.i === focus?.col)
       .attr('fill', (d) => tokenTextColor(d.i)).text((d) => d.text).call((t) => t.append('title').text((d) => d.label));
+    // The bands cover what scrolls under the labels (only a magnified matrix scrolls).
+    rowBand.attr('x', 0).attr('y', LABEL_SPACE).attr('width', LABEL_SPACE - 1).attr('height', next.rows * cell);
+    colBand.attr('x', LABEL_SPACE).attr('y', 0).attr('width', next.cols * cell).attr('height', LABEL_SPACE - 1);
+    corner.attr('x', 0).attr('y', 0).attr('width', LABEL_SPACE - 1).attr('height', LABEL_SPACE - 1);
     const row = next.highlightRow;
     outline.attr('display', row == null ? 'none' : null).attr('x', LABEL_SPACE - 1).attr('y', LABEL_SPACE + (row ?? 0) * cell - 1)
       .attr('width', next.cols * cell + 1).attr('height', cell + 1);
@@ -155,6 +177,7 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
       if (x - margin < container.scrollLeft || x + cell + margin > container.scrollLeft + container.clientWidth) container.scrollLeft = Math.max(0, x - container.clientWidth / 2);
       if (y - margin < container.scrollTop || y + cell + margin > container.scrollTop + container.clientHeight) container.scrollTop = Math.max(0, y - container.clientHeight / 2);
     }
+    stick();
   }
 
   // The hatch for masked (−∞) cells, so the causal mask is visible as a shape.
@@ -163,7 +186,13 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
   pattern.append('path').attr('d', 'M0,6 L6,0').attr('stroke', '#cbd2d9');
 
   update(data, options);
-  return { update, destroy: () => svg.remove() };
+  return {
+    update,
+    destroy: () => {
+      container.removeEventListener('scroll', stick);
+      svg.remove();
+    },
+  };
 }
 
 export { formatValue };

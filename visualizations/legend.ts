@@ -1,13 +1,17 @@
 import type { Selection } from 'd3-selection';
-import { formatValue } from './scales';
+import { formatValue, viewTextSize } from './scales';
 
-/** A colour legend with numbers at both ends and the middle: every colour scale shows one. */
+/** A colour legend with numbers at both ends and the middle: every colour scale shows one. Its width is in 12 px
+ * units and grows with the views' type size (three numbers side by side need about 13 em). */
 export function drawLegend(
   group: Selection<SVGGElement, unknown, null, undefined>,
   color: (value: number) => string,
   [min, max]: [number, number],
-  width = 160,
+  width?: number,
 ) {
+  const svg = group.node()?.ownerSVGElement;
+  const font = svg?.parentElement ? viewTextSize(svg.parentElement) : 12;
+  width ??= 160 * Math.max(1, font / 12);
   group.selectAll('*').remove();
   const steps = 24;
   for (let i = 0; i < steps; i++) {
@@ -15,6 +19,6 @@ export function drawLegend(
     group.append('rect').attr('x', (i * width) / steps).attr('width', width / steps + 0.5).attr('height', 8).attr('fill', color(value));
   }
   const ticks: [number, number][] = [[0, min], [width / 2, (min + max) / 2], [width, max]];
-  group.selectAll('text').data(ticks).join('text').attr('class', 'legend-tick').attr('x', (d) => d[0]).attr('y', 20)
+  group.selectAll('text').data(ticks).join('text').attr('class', 'legend-tick').attr('x', (d) => d[0]).attr('y', Math.round(8 + font))
     .attr('text-anchor', (_, i) => (i === 0 ? 'start' : i === 2 ? 'end' : 'middle')).text((d) => formatValue(d[1]));
 }

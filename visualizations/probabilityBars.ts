@@ -1,6 +1,7 @@
 import { select } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
 import { tokenColor } from './colors';
+import { fitLabel, viewTextSize } from './scales';
 
 export interface ProbabilityBar {
   id: number;
@@ -22,6 +23,7 @@ export interface ProbabilityBarsOptions {
   title?: string;
 }
 
+/** Sizes at 12 px type; they grow with the views' type size (a projector's). */
 const ROW = 26;
 const LABEL_WIDTH = 120;
 const VALUE_WIDTH = 64;
@@ -34,29 +36,34 @@ export function renderProbabilityBars(container: HTMLElement, data: ProbabilityB
   const title = svg.append('title');
 
   function update(next: ProbabilityBarsData, nextOptions: ProbabilityBarsOptions = options) {
+    const font = viewTextSize(container);
+    const k = Math.max(1, font / 12);
+    const [ROW_, LABEL, VALUE] = [Math.round(ROW * k), Math.round(LABEL_WIDTH * k), Math.round(VALUE_WIDTH * k)];
     const width = Math.max(240, container.clientWidth || 320);
-    const barWidth = width - LABEL_WIDTH - VALUE_WIDTH;
+    const barWidth = Math.max(40, width - LABEL - VALUE);
     const x = scaleLinear().domain([0, Math.max(1e-9, ...next.bars.map((bar) => bar.probability))]).range([0, barWidth]);
-    svg.attr('width', width).attr('height', next.bars.length * ROW).attr('viewBox', `0 0 ${width} ${next.bars.length * ROW}`);
+    svg.attr('width', width).attr('height', next.bars.length * ROW_).attr('viewBox', `0 0 ${width} ${next.bars.length * ROW_}`);
     title.text(nextOptions.title ?? '');
     const rows = svg
       .selectAll<SVGGElement, ProbabilityBar>('g.bar')
       .data(next.bars, (bar) => String(bar.id))
       .join((enter) => {
         const row = enter.append('g').attr('class', 'bar');
-        row.append('text').attr('class', 'label').attr('x', LABEL_WIDTH - 8).attr('y', ROW / 2).attr('dy', '0.35em').attr('text-anchor', 'end');
-        row.append('rect').attr('x', LABEL_WIDTH).attr('y', 4).attr('height', ROW - 8).attr('rx', 3);
-        row.append('text').attr('class', 'value').attr('y', ROW / 2).attr('dy', '0.35em');
+        row.append('text').attr('class', 'label').attr('dy', '0.35em').attr('text-anchor', 'end');
+        row.append('rect').attr('y', 4).attr('rx', 3);
+        row.append('text').attr('class', 'value').attr('dy', '0.35em');
         row.append('title');
         return row;
       });
-    rows.attr('transform', (_, i) => `translate(0, ${i * ROW})`).classed('chosen', (bar) => bar.chosen);
-    rows.select('text.label').text((bar) => bar.label);
+    rows.attr('transform', (_, i) => `translate(0, ${i * ROW_})`).classed('chosen', (bar) => bar.chosen);
+    // A label longer than its column is cut with … (the whole one is in the row's title).
+    rows.select('text.label').attr('x', LABEL - 8).attr('y', ROW_ / 2).text((bar) => fitLabel(bar.label, LABEL - 10, font));
     rows
       .select('rect')
+      .attr('x', LABEL).attr('height', ROW_ - 8)
       .attr('width', (bar) => Math.max(1, x(bar.probability)))
       .attr('fill', (bar) => (bar.chosen ? tokenColor(next.chosenPosition) : 'var(--bar-color, #9aa5b1)'));
-    rows.select('text.value').attr('x', (bar) => LABEL_WIDTH + x(bar.probability) + 6).text((bar) => format(bar.probability));
+    rows.select('text.value').attr('y', ROW_ / 2).attr('x', (bar) => LABEL + x(bar.probability) + 6).text((bar) => format(bar.probability));
     rows.select('title').text((bar) => `${bar.label} · id ${bar.id} · p = ${bar.probability}`);
   }
 

@@ -25,27 +25,33 @@ export interface SamplingStagesData {
 
 /** Text is monospace at the views' type size (12 px on the page); lengths below are in 12 px units and grow with
  * it. A column is as wide as the container allows, between MIN_COLUMN and MAX_COLUMN (below the least, the
- * container scrolls sideways and says so). */
-const MIN_COLUMN = 58;
+ * container scrolls sideways and says so). Below COMPACT_COLUMN a value is written over its bar instead of after it. */
+const MIN_COLUMN = 44;
+const COMPACT_COLUMN = 60;
 const MAX_COLUMN = 110;
 const ROW = 20;
 /** Room a value needs after its bar ("12.3%", "−12.3", "✕"). */
 const VALUE_SPACE = 40;
 
-/** A heading in at most two lines of `width` px (split at a space where it is too long for one). */
-function headingLines(text: string, width: number, FONT: number): string[] {
-  if (textWidth(text, FONT) <= width || !text.includes(' ')) return [fitLabel(text, width, FONT)];
-  const cut = text.lastIndexOf(' ', Math.floor(text.length / 2) + 2);
-  const at = cut > 0 ? cut : text.indexOf(' ');
-  return [fitLabel(text.slice(0, at), width, FONT), fitLabel(text.slice(at + 1), width, FONT)];
+/** A probability as a percentage, 3 significant digits; a compact column keeps it to 5 characters ("<0.1%"). */
+function percent(value: number, compact: boolean): string {
+  const p = value * 100;
+  if (!compact) return `${p.toPrecision(3)}%`;
+  if (p >= 99.95) return '100%';
+  if (p >= 10) return `${p.toFixed(1)}%`;
+  if (p >= 0.1) return `${p.toFixed(2).slice(0, 4)}%`;
+  return '<0.1%';
 }
 
 /** The table's widths in a container `available` px wide: the label column fits the longest label (at most 90 px). */
 export function samplingWidths(available: number, labels: string[], font = 12) {
   const k = font / 12;
-  const labelWidth = Math.round(Math.min(90 * k, Math.max(40 * k, ...labels.map((label) => textWidth(label, font) + 10))));
+  const labelWidth = Math.round(Math.min((available < 400 * k ? 64 : 90) * k, Math.max(36 * k, ...labels.map((label) => textWidth(label, font) + 10))));
   const column = Math.floor(Math.min(MAX_COLUMN * k, Math.max(MIN_COLUMN * k, (available - labelWidth - 8) / STAGES_COUNT)));
-  return { labelWidth, column, width: labelWidth + column * STAGES_COUNT + 8, row: Math.round(ROW * k), valueSpace: Math.round(VALUE_SPACE * k) };
+  return {
+    labelWidth, column, width: labelWidth + column * STAGES_COUNT + 8, row: Math.round(ROW * k),
+    compact: column < COMPACT_COLUMN * k, valueSpace: Math.round(VALUE_SPACE * k),
+  };
 }
 const STAGES_COUNT = 5;
 const STAGES = ['logit', 'probability', 'scaledProbability', 'afterTopK', 'afterTopP'] as const;
@@ -62,18 +68,18 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
   function update(next: SamplingStagesData, nextOptions = options) {
     title.text(nextOptions.title ?? '');
     const FONT = viewTextSize(container);
-    const { labelWidth: LABEL_WIDTH, column: COLUMN, width, row: ROW, valueSpace: VALUE_SPACE } = samplingWidths(container.clientWidth || 560, next.candidates.map((c) => c.label), FONT);
-    const headings = next.headings.map((heading) => headingLines(heading, COLUMN - 6, FONT));
-    const headHeight = Math.round((headings.some((lines) => lines.length > 1) ? 36 : 22) * (FONT / 12));
+    const { labelWidth: LABEL_WIDTH, column: COLUMN, width, row: ROW, valueSpace, compact } = samplingWidths(container.clientWidth || 560, next.candidates.map((c) => c.label), FONT);
+    // Headings in one row where each fits its column; else in two staggered rows, each free to use two columns.
+    const line = Math.round(FONT * 1.2);
+    const staggered = next.headings.some((heading) => textWidth(heading, FONT) > COLUMN - 6);
+    const room = (i: number) => (staggered ? (i < STAGES_COUNT - 1 ? 2 * COLUMN : COLUMN + 6) : COLUMN) - 6;
+    const headHeight = (staggered ? 2 * line : line) + 8;
     const height = headHeight + next.candidates.length * ROW + 56;
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
-    head.selectAll('text').data(headings).join('text').attr('x', (_, i) => LABEL_WIDTH + i * COLUMN + 2).attr('y', Math.round(14 * (FONT / 12)))
-      .attr('data-heading', (_, i) => next.headings[i]!)
-      .each(function (lines) {
-        // (A wrapped heading keeps its space, so its text reads as one: "softmax T=1".)
-        select(this).selectAll('tspan').data(lines).join('tspan').attr('x', select(this).attr('x')).attr('dy', (_, i) => (i === 0 ? 0 : Math.round(14 * (FONT / 12))))
-          .text((line, i) => (i < lines.length - 1 ? `${line} ` : line));
-      });
+    head.selectAll('text').data(next.headings).join('text').attr('x', (_, i) => LABEL_WIDTH + i * COLUMN + 2)
+      .attr('y', (_, i) => line + (staggered && i % 2 === 1 ? line : 0)).text((heading, i) => fitLabel(heading, room(i), FONT));
+    // Bars fill their column; a compact column writes its value over the bar (with a halo, see the view's style).
+    const VALUE_SPACE = compact ? 6 : valueSpace;
     const logitMin = Math.min(...next.candidates.map((c) => c.logit));
     const logitMax = Math.max(...next.candidates.map((c) => c.logit));
     const logitScale = scaleLinear().domain([Math.min(0, logitMin), Math.max(logitMax, 1e-9)]).range([0, COLUMN - VALUE_SPACE]);
@@ -87,6 +93,8 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
       }
       return g;
     });
+    rows.selectAll('rect.bar').attr('height', ROW - 6);
+    rows.selectAll('text.label, text.value').attr('y', ROW / 2);
     rows.attr('transform', (_, i) => `translate(0, ${i * ROW})`).classed('chosen', (c) => c.id === next.chosenId).classed('cut', (c) => c.afterTopP === 0);
     rows.select('text.label').attr('x', LABEL_WIDTH - 6).text((c) => fitLabel(c.label, LABEL_WIDTH - 8, FONT));
     rows.selectAll('title').data((c) => [c.label]).join('title').text((label) => label);
@@ -95,8 +103,10 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
       const scale = stage === 'logit' ? (v: number) => logitScale(v) - logitScale(Math.min(0, logitMin)) : probabilityScale;
       rows.select(`rect.${stage}`).attr('x', x0).attr('width', (c) => Math.max(c[stage] === 0 ? 0 : 1, scale(c[stage])))
         .attr('fill', (c) => (c.id === next.chosenId ? tokenColor(next.chosenPosition) : '#9aa5b1'));
-      rows.select(`text.value.${stage}`).attr('x', (c) => x0 + Math.max(1, scale(c[stage])) + 3)
-        .text((c) => (stage !== 'logit' && c[stage] === 0 ? '✕' : stage === 'logit' ? formatValue(c.logit) : `${(c[stage] * 100).toPrecision(3)}%`));
+      rows.select(`text.value.${stage}`).classed('over', compact).attr('x', (c) => (compact ? x0 + 3 : x0 + Math.max(1, scale(c[stage])) + 3))
+        .text((c) => (stage !== 'logit' && c[stage] === 0 ? '✕' : stage === 'logit' ? formatValue(c.logit) : percent(c[stage], compact)));
+      // The full value, on hover over the bar.
+      rows.select(`rect.${stage}`).selectAll('title').data((c) => [c[stage]]).join('title').text((value) => String(value));
     });
     // The sampled distribution as one bar of width 1, and the draw u: the token whose segment contains u is chosen.
     const top = headHeight + next.candidates.length * ROW + 12;
@@ -111,7 +121,9 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
     }
     if (next.draw !== null) {
       stack.append('line').attr('class', 'draw').attr('x1', next.draw * barWidth).attr('x2', next.draw * barWidth).attr('y1', -4).attr('y2', 18);
-      stack.append('text').attr('class', 'draw-label').attr('x', next.draw * barWidth).attr('y', 32).attr('text-anchor', 'middle').text(`u = ${formatValue(next.draw)}`);
+      // Near an end the label leans inwards, so it never runs past the picture's edge.
+      const anchor = next.draw < 0.2 ? 'start' : next.draw > 0.8 ? 'end' : 'middle';
+      stack.append('text').attr('class', 'draw-label').attr('x', next.draw * barWidth).attr('y', 32).attr('text-anchor', anchor).text(`u = ${formatValue(next.draw)}`);
     }
   }
 

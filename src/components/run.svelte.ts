@@ -12,6 +12,8 @@ import type { TokenInfo } from '../engine/tokenizer';
 import type { SamplingSettings } from '../engine/sampling';
 import { addForward, newTrace, type StopReason, type Trace } from '../engine/trace';
 import { describePieces, type TokenInfo as PieceInfo } from '../engine/tokenPieces';
+import type { AutoOptions } from '../engine/protocol';
+import { browserStorage, measureBackends, readChoices } from './autoBackend';
 
 /** The models that ship with the app (public/models), in the Hugging Face layout. */
 export const EMBEDDED_MODELS = [
@@ -71,10 +73,51 @@ export class RunState {
 
   /** A worker started with the page, already compiling onnxruntime's wasm, for the first model to load into. */
   private warmClient: EngineClient | null;
+  /** Set while "auto" times both backends: runs wait for it (autoBackend.ts). */
+  private held: Promise<void> | null = null;
 
-  constructor(private readonly backendRequest: BackendRequest) {
+  /** `softwareGpu`: count a software WebGPU adapter as a GPU, so "auto" measures it (`?software-gpu=1`). */
+  constructor(private readonly backendRequest: BackendRequest, private readonly options: { softwareGpu?: boolean } = {}) {
     this.warmClient = new EngineClient();
-    void this.warmClient.call({ type: 'warm', backend: backendRequest }).catch(() => {});
+    void this.warmClient.call({ type: 'warm', backend: backendRequest, ...this.autoOptions() }).catch(() => {});
+  }
+
+  /** What "auto" needs from the page: the measurements the browser keeps. */
+  private autoOptions(): AutoOptions {
+    return { remembered: readChoices(browserStorage()), softwareGpu: this.options.softwareGpu ?? false };
+  }
+
+  /** "auto" is measuring this model (it runs on WASM meanwhile): compare with WebGPU in a second worker, keep the
+   * faster; `body` loads the same model again. */
+  private measure(client: EngineClient, model: LoadResult, body: { type: 'load'; baseUrl: string; source: 'embedded' | 'hub'; cacheBase?: string } | { type: 'loadFiles'; files: Record<string, Uint8Array>; name: string }): void {
+    if (model.choice.fallbackReason !== 'measuring') return;
+    void measureBackends({
+      client, model,
+      loadOnWebgpu: (probe) => probe.call({ ...body, backend: 'webgpu', ...(body.type === 'load' ? { dtype: model.dtype } : {}) }),
+      whenIdle: () => this.whenIdle(),
+      holdRuns: async () => {
+        await this.whenIdle();
+        let release!: () => void;
+        this.held = new Promise((resolve) => (release = resolve));
+        return () => {
+          this.held = null;
+          release();
+        };
+      },
+      stale: () => this.client !== client,
+      apply: (measured) => {
+        if (measured.outcome === 'webgpu') {
+          this.client = measured.client;
+          client.terminate();
+          if (!this.lens) this.fetchLens(measured.client); // the same weights: a lens that arrived stays
+        }
+        this.model = measured.model;
+      },
+    });
+  }
+
+  private async whenIdle(): Promise<void> {
+    while (this.generating || this.loading) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
   /** The lens parameters (W_E is megabytes) arrive beside the first run, not before it. */
@@ -109,8 +152,9 @@ export class RunState {
     this.modelName = name;
     this.modelUrl = '';
     try {
-      this.model = await client.call({ type: 'loadFiles', files, name, backend: this.backendRequest });
+      this.model = await client.call({ type: 'loadFiles', files, name, backend: this.backendRequest, ...this.autoOptions() });
       this.fetchLens(client);
+      this.measure(client, this.model, { type: 'loadFiles', files, name });
       this.offline = null;
       return true;
     } catch (error) {
@@ -143,10 +187,11 @@ export class RunState {
     this.progress = null; // the last load's progress must not pass for this one's
     try {
       const client = this.client;
-      const model = await client.call({ type: 'load', baseUrl: url, backend, source, cacheBase, dtype: source === 'hub' ? this.dtype : null }, { onProgress: (p) => (this.progress = p) });
+      const model = await client.call({ type: 'load', baseUrl: url, backend, source, cacheBase, dtype: source === 'hub' ? this.dtype : null, ...this.autoOptions() }, { onProgress: (p) => (this.progress = p) });
       if (client !== this.client) return false; // cancelled or replaced meanwhile
       this.model = model;
       this.fetchLens(client);
+      this.measure(client, model, { type: 'load', baseUrl: url, source, cacheBase });
       this.offline = null;
       if (source === 'hub') this.offline = model.storage;
       else void keepModelOffline(url, serviceWorkerReady()).then((stored) => {
@@ -208,8 +253,13 @@ export class RunState {
     }
     this.generating = true;
     try {
+      if (this.held) await this.held;
+      if (this.stopRequested) return;
       if (fresh) await this.startTrace(prompt, settings);
       const trace = this.trace!;
+      // A run continued after "auto" moved the model to the faster backend says where it ran last.
+      trace.backend = this.model!.choice.backend;
+      trace.fallbackReason = this.model!.choice.fallbackReason;
       trace.settings = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
       await this.continueRun(trace, maxNewTokens, fresh);
     } catch (error) {

@@ -1,11 +1,14 @@
 import type { TokenInfo } from '../engine/tokenizer';
 import type { Trace } from '../engine/trace';
 
-/** A short, safe label for a token: its text with spaces shown as ␣, or the character it helps to spell. */
+/** A short, safe label for a token: its text with spaces shown as ␣; a token holding part of a character as its
+ * bytes, with the character when its neighbours complete it (`E4 B8 (世)`), never as "�". */
 export function tokenText(token: TokenInfo | undefined): string {
   if (!token) return '?';
   if (token.text !== null) return JSON.stringify(token.text).slice(1, -1).replace(/ /g, '␣');
-  return `${token.character ?? ''}…`;
+  const bytes = hexBytes(token.bytes);
+  // (The engine names the character "�" when nothing around the token completes it, as for a lone candidate.)
+  return token.character && token.character !== '\ufffd' ? `${bytes} (${token.character})` : bytes;
 }
 
 /** Labels for every token id the Trace knows (the sequence and each step's labelled candidates). */
@@ -19,4 +22,58 @@ export function tokenLabeller(trace: Trace | null): (id: number) => string {
 /** A token's bytes in hex, as the views show them (`E4 B8`). */
 export function hexBytes(bytes: number[]): string {
   return bytes.map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+}
+
+/** A run of output text: whole characters, or bytes that spell no character (yet) shown as hex. */
+export interface TextPiece {
+  text: string;
+  bytes: boolean;
+}
+
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+/** Length of the UTF-8 sequence a lead byte starts; 0 for a byte that cannot start one. */
+function sequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
+/** Decodes bytes as text, never with "�": a byte that is not part of a whole character (a generation that stopped
+ * inside one, or a sequence the model made up) becomes a hex piece (`E4 B8`). */
+export function readableText(bytes: readonly number[]): TextPiece[] {
+  const pieces: TextPiece[] = [];
+  const push = (text: string, isBytes: boolean) => {
+    const last = pieces[pieces.length - 1];
+    if (last && last.bytes === isBytes) last.text += isBytes ? ` ${text}` : text;
+    else pieces.push({ text, bytes: isBytes });
+  };
+  let start = 0;
+  let runStart = 0;
+  const flush = (end: number) => {
+    if (end > runStart) push(strict.decode(new Uint8Array(bytes.slice(runStart, end))), false);
+  };
+  while (start < bytes.length) {
+    const length = sequenceLength(bytes[start]!);
+    let whole = length > 0 && start + length <= bytes.length;
+    if (whole && length > 1) {
+      try {
+        strict.decode(new Uint8Array(bytes.slice(start, start + length)));
+      } catch {
+        whole = false;
+      }
+    }
+    if (whole) {
+      start += length;
+      continue;
+    }
+    flush(start);
+    push(hexBytes([bytes[start]!]), true);
+    start += 1;
+    runStart = start;
+  }
+  flush(start);
+  return pieces;
 }

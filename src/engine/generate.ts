@@ -88,7 +88,7 @@ export class Generator {
       emit({ type: 'step', position: ids.length - 1, decision, rngState: random.state });
       ids.push(decision.chosenId);
       produced++;
-      if (decision.chosenId === this.config.eosTokenId) {
+      if (this.config.stopTokenIds.includes(decision.chosenId)) {
         stopReason = 'eos';
         break;
       }

@@ -2,15 +2,26 @@ import type * as Ort from 'onnxruntime-web/webgpu';
 import { onnx } from 'onnx-proto';
 import { EngineError } from './errors';
 import type { ExternalDataFile } from './models/externalData';
+import { describeAdapter, isSoftwareAdapter, type AdapterInfoLike, type AdapterReport, type BackendTimings } from './backendChoice';
 
 export type Backend = 'webgpu' | 'wasm';
 export type BackendRequest = Backend | 'auto';
-/** Why the engine runs on WASM although WebGPU comes first. */
-export type FallbackReason = 'forced' | 'no-webgpu' | 'no-adapter' | 'session-failed' | 'device-lost';
+/** Why the engine runs on WASM: the URL asked for it; no WebGPU, no adapter or only a software one; WebGPU's
+ * session failed or its device was lost; "auto" measured WASM faster, or is measuring WebGPU right now. */
+export type FallbackReason = 'forced' | 'no-webgpu' | 'no-adapter' | 'software-adapter' | 'session-failed' | 'device-lost' | 'measured' | 'measuring';
 
 export interface BackendChoice {
   backend: Backend;
+  /** Why WASM runs (null on WebGPU). */
   fallbackReason: FallbackReason | null;
+  /** Why WebGPU runs, when there is more to say than "it is there": the URL, a measurement, or a model too large
+   * to time on both backends. */
+  webgpuReason?: 'forced' | 'measured' | 'large-model';
+  /** "auto"'s measurement: milliseconds per generated token on each backend; `remembered` when read from the
+   * browser's memory of an earlier load. */
+  timings?: BackendTimings & { remembered: boolean };
+  /** The WebGPU adapter as its info names it. */
+  adapter?: string;
 }
 
 export type OrtModule = typeof Ort;
@@ -25,30 +36,55 @@ export type TensorFactory = (type: 'int64' | 'float32' | 'float16', data: BigInt
  * asyncify wasm (27 MB), which WebGPU needs. A lost device or a failed WebGPU session loads the CPU build too. */
 const runtimes: Partial<Record<Backend, Promise<OrtModule>>> = {};
 export function runtimeFor(backend: Backend): Promise<OrtModule> {
-  runtimes[backend] ??= backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm');
+  runtimes[backend] ??= (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then((ort) => {
+    // Warnings only clutter the console: WebGPU's "Some nodes were not assigned to the preferred execution
+    // providers" (shape bookkeeping kept on the CPU, as intended) arrives as a console.error on every load.
+    // Read once, when the wasm initialises: set before the first session.
+    ort.env.logLevel = 'error';
+    return ort;
+  });
   return runtimes[backend]!;
 }
 
-/** Whether this browser can give WebGPU an adapter (navigator.gpu alone proves nothing: PITFALLS). */
+/** Session options for a backend, with onnxruntime's own log at error level (see runtimeFor). */
+export function sessionOptions(backend: Backend, externalData: readonly ExternalDataFile[] = []): Ort.InferenceSession.SessionOptions {
+  return { executionProviders: [backend], logSeverityLevel: 3, ...(externalData.length > 0 ? { externalData: [...externalData] } : {}) };
+}
+
+interface GPUAdapterLike {
+  info?: AdapterInfoLike;
+  isFallbackAdapter?: boolean;
+  features?: { has(name: string): boolean };
+}
+
+function requestAdapter(): Promise<GPUAdapterLike | null> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<GPUAdapterLike | null> } })?.gpu;
+  if (!gpu) return Promise.resolve(null);
+  return gpu.requestAdapter().catch(() => null);
+}
+
+/** Whether this browser can give WebGPU an adapter (navigator.gpu alone proves nothing: PITFALLS). Any adapter,
+ * software ones included: for a session WebGPU was asked for. */
 export async function webgpuStatus(): Promise<FallbackReason | null> {
-  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } })?.gpu;
-  if (!gpu) return 'no-webgpu';
-  try {
-    return (await gpu.requestAdapter()) ? null : 'no-adapter';
-  } catch {
-    return 'no-adapter';
-  }
+  if (!(globalThis.navigator as Navigator & { gpu?: unknown })?.gpu) return 'no-webgpu';
+  return (await requestAdapter()) ? null : 'no-adapter';
+}
+
+/** The adapter WebGPU would run on, and whether it is a real GPU. `softwareCounts` makes a software adapter count
+ * as one (for tests and demos of the measurement in headless Chromium, whose only adapter is SwiftShader). */
+export async function inspectAdapter(softwareCounts = false): Promise<AdapterReport> {
+  if (!(globalThis.navigator as Navigator & { gpu?: unknown })?.gpu) return { kind: 'none', reason: 'no-webgpu', description: '' };
+  const adapter = await requestAdapter();
+  if (!adapter) return { kind: 'none', reason: 'no-adapter', description: '' };
+  const info = adapter.info ?? {};
+  const software = isSoftwareAdapter(info, adapter.isFallbackAdapter === true);
+  return { kind: software && !softwareCounts ? 'software' : 'hardware', reason: null, description: describeAdapter(info) || 'unknown adapter' };
 }
 
 /** Whether the WebGPU adapter computes in half precision (`shader-f16`): transformers.js' default precision on
  * WebGPU depends on it. Headless Chromium's SwiftShader adapter has no shader-f16 (PITFALLS). */
 export async function webgpuHasShaderF16(): Promise<boolean> {
-  const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features?: { has(name: string): boolean } } | null> } })?.gpu;
-  try {
-    return Boolean((await gpu?.requestAdapter())?.features?.has('shader-f16'));
-  } catch {
-    return false;
-  }
+  return Boolean((await requestAdapter())?.features?.has('shader-f16'));
 }
 
 /** One onnxruntime-web session: WebGPU first, WASM when WebGPU is missing or its session cannot be created. */
@@ -70,13 +106,12 @@ export class ModelSession {
    * holds the weights a large graph keeps in files of their own (`model.onnx_data`). */
   static async create(bytes: Uint8Array, request: BackendRequest, wasmReason: FallbackReason = 'forced', externalData: readonly ExternalDataFile[] = []): Promise<ModelSession> {
     await warming;
-    const external = externalData.length > 0 ? { externalData } : {};
     let fallbackReason: FallbackReason | null = request === 'wasm' ? wasmReason : await webgpuStatus();
     if (fallbackReason === null) {
       try {
         const ort = await runtimeFor('webgpu');
-        const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], ...external });
-        return new ModelSession(session, { backend: 'webgpu', fallbackReason: null }, ort);
+        const session = await ort.InferenceSession.create(bytes, sessionOptions('webgpu', externalData));
+        return new ModelSession(session, { backend: 'webgpu', fallbackReason: null, ...(request === 'webgpu' ? { webgpuReason: 'forced' as const } : {}) }, ort);
       } catch (error) {
         if (request === 'webgpu') throw new EngineError('session-failed', { backend: 'webgpu', detail: message(error) });
         fallbackReason = 'session-failed';
@@ -86,7 +121,7 @@ export class ModelSession {
     }
     try {
       const ort = await runtimeFor('wasm');
-      const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], ...external });
+      const session = await ort.InferenceSession.create(bytes, sessionOptions('wasm', externalData));
       return new ModelSession(session, { backend: 'wasm', fallbackReason }, ort);
     } catch (error) {
       throw new EngineError('session-failed', { backend: 'wasm', detail: message(error) });
@@ -122,18 +157,19 @@ export class ModelSession {
 /** The warm-up under way: a session is created only after it (WebGPU refuses two sessions being created at once). */
 let warming: Promise<void> = Promise.resolve();
 
-/** Loads the runtime the request will most likely get and initialises its wasm (the longest step of the first
+/** Loads the runtimes the request will most likely use and initialises their wasm (the longest step of the first
  * load: compiling megabytes of WebAssembly) while the model files are still downloading. Best effort. */
-export function warmUp(request: BackendRequest): Promise<void> {
-  warming = initialise(request);
+export function warmUp(backends: readonly Backend[]): Promise<void> {
+  warming = (async () => {
+    for (const backend of backends) await initialise(backend);
+  })();
   return warming;
 }
 
-async function initialise(request: BackendRequest): Promise<void> {
-  const backend: Backend = request !== 'wasm' && (await webgpuStatus()) === null ? 'webgpu' : 'wasm';
+async function initialise(backend: Backend): Promise<void> {
   try {
     const ort = await runtimeFor(backend);
-    const session = await ort.InferenceSession.create(identityModel(), { executionProviders: [backend] });
+    const session = await ort.InferenceSession.create(identityModel(), sessionOptions(backend));
     await session.release();
   } catch {
     // the real load reports what went wrong

@@ -5,10 +5,11 @@ import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } f
 import { HUB_CACHE } from './models/hubCache';
 import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
 import { probe } from './probe';
-import { ModelSession, loseWebgpuDevice, runtimeFor, warmUp, webgpuHasShaderF16, webgpuStatus, type BackendRequest } from './runtime';
+import { ModelSession, inspectAdapter, loseWebgpuDevice, runtimeFor, sessionOptions, warmUp, webgpuHasShaderF16, webgpuStatus, type Backend, type BackendRequest, type FallbackReason } from './runtime';
+import { choiceKey, planAuto, planChoice, planRequest, type AutoPlan } from './backendChoice';
 import { Tokenizer } from './tokenizer';
 import { asFloat32 } from './float16';
-import type { Control, Event, Request, ResultTypes } from './protocol';
+import type { AutoOptions, Control, Event, Request, ResultTypes } from './protocol';
 import type { LensParameters } from './lens';
 
 interface Loaded {
@@ -20,29 +21,48 @@ interface Loaded {
 }
 
 /** Probes the folder's graphs, opens their sessions and makes it the loaded model (each model gets a worker of
- * its own, so there is never an earlier one to release). */
-async function start(folder: ModelFolder, backend: BackendRequest, started: number) {
-  const { prompt, step } = await openGraphs(folder, backend);
+ * its own, so there is never an earlier one to release). `model` names it in the browser's memory of measurements. */
+async function start(folder: ModelFolder, backend: BackendRequest, started: number, model: string, auto: AutoOptions) {
+  let plan: AutoPlan | null = null;
+  let adapter = '';
+  let key: string | null = null;
+  let request = backend;
+  let wasmReason: FallbackReason = 'forced';
+  if (backend === 'auto') {
+    const report = await inspectAdapter(auto.softwareGpu);
+    adapter = report.description;
+    key = choiceKey(model, folder.graph.file, adapter);
+    plan = planAuto(report, weightBytes(folder), auto.remembered?.[key]);
+    ({ request, wasmReason } = planRequest(plan));
+  }
+  const { prompt, step } = await openGraphs(folder, request, wasmReason);
+  const choice = plan ? planChoice(plan, prompt.session.choice, adapter) : prompt.session.choice;
   const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   const generator = new Generator(prompt, step, folder.config);
   // The sessions hold the weights now: keep only the prompt graph's own bytes (the plain graph of `recompute`).
   loaded = { folder: { ...folder, stepGraph: null }, prompt, step, tokenizer, generator };
   return {
-    config: folder.config, choice: prompt.session.choice, points: prompt.probed.points,
+    config: folder.config, choice, points: prompt.probed.points, choiceKey: choice.fallbackReason === 'measuring' ? key : null,
     graphFiles: [folder.graph.file, ...(folder.stepGraph ? [folder.stepGraph.file] : [])],
     dtype: dtypeOfFile(folder.graph.file),
     graphKind: generator.kind, loadMs: performance.now() - started, storage: folder.storage,
   };
 }
 
+/** The bytes of the weights the sessions will hold (a two-graph layout holds them twice). */
+function weightBytes(folder: ModelFolder): number {
+  const graphs = [folder.graph, ...(folder.stepGraph ? [folder.stepGraph] : [])];
+  return graphs.reduce((sum, graph) => sum + graph.bytes.length + graph.externalData.reduce((size, file) => size + file.data.length, 0), 0);
+}
+
 /** A session per graph, both on one backend. When the step graph does not fit on WebGPU (two graphs hold the
  * weights twice), both move to WASM, unless WebGPU was asked for by name. */
-async function openGraphs(folder: ModelFolder, backend: BackendRequest): Promise<{ prompt: CapturingGraph; step: CapturingGraph | null }> {
+async function openGraphs(folder: ModelFolder, backend: BackendRequest, wasmReason: FallbackReason): Promise<{ prompt: CapturingGraph; step: CapturingGraph | null }> {
   const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
   const stepProbed = folder.stepGraph ? probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config, folder.stepGraph.externalData) : null;
   const external = folder.graph.externalData;
   const stepExternal = folder.stepGraph?.externalData ?? [];
-  const session = await ModelSession.create(probed.bytes, backend, 'forced', external);
+  const session = await ModelSession.create(probed.bytes, backend, wasmReason, external);
   const prompt = { session, probed: { ...probed, bytes: new Uint8Array(0) } };
   if (!stepProbed) return { prompt, step: null };
   const step = { probed: { ...stepProbed, bytes: new Uint8Array(0) } };
@@ -57,9 +77,9 @@ async function openGraphs(folder: ModelFolder, backend: BackendRequest): Promise
 }
 
 /** The graph files to try in a Hub repository: the precision asked for, or transformers.js' default for the
- * backend that will most likely run (then the others, smallest first). */
-async function hubGraphs(backend: BackendRequest, requested: Dtype | null) {
-  const webgpu = backend !== 'wasm' && (await webgpuStatus()) === null;
+ * backend that will most likely run (then the others, smallest first). "auto" counts only a real GPU. */
+async function hubGraphs(backend: BackendRequest, requested: Dtype | null, softwareGpu = false) {
+  const webgpu = backend === 'webgpu' ? (await webgpuStatus()) === null : backend === 'auto' && (await inspectAdapter(softwareGpu)).kind === 'hardware';
   return hubGraphChoices(requested, defaultDtype(webgpu ? 'webgpu' : 'wasm', webgpu && (await webgpuHasShaderF16())));
 }
 
@@ -86,13 +106,13 @@ async function handle(request: Request): Promise<unknown> {
       const folder = await loadModelFolder(request.baseUrl, (progress) => post({ id: request.id, type: 'progress', progress }), {
         cache: hub ? HUB_CACHE : null,
         cacheBase: request.cacheBase,
-        graphs: hub ? await hubGraphs(request.backend, request.dtype ?? null) : EMBEDDED_GRAPHS,
+        graphs: hub ? await hubGraphs(request.backend, request.dtype ?? null, request.softwareGpu) : EMBEDDED_GRAPHS,
       });
-      return start(folder, request.backend, started);
+      return start(folder, request.backend, started, request.baseUrl, request);
     }
     case 'loadFiles': {
       const started = performance.now();
-      return start(await loadLocalFolder(request.files, request.name), request.backend, started);
+      return start(await loadLocalFolder(request.files, request.name), request.backend, started, `local:${request.name}`, request);
     }
     case 'tokenize': {
       const { tokenizer } = requireModel();
@@ -136,7 +156,52 @@ async function handle(request: Request): Promise<unknown> {
     case 'loseDevice':
       return loseWebgpuDevice();
     case 'warm':
-      return warmUp(request.backend);
+      return warmUp(await warmBackends(request.backend, request));
+    case 'time':
+      return timeGeneration();
+  }
+}
+
+/** The runtimes a load will most likely use: WASM, where "auto" starts unless a model measured on this GPU chose
+ * WebGPU (then WebGPU alone: a session waits for the whole warm-up). */
+async function warmBackends(backend: BackendRequest, auto: AutoOptions): Promise<Backend[]> {
+  if (backend !== 'auto') return [backend];
+  const adapter = await inspectAdapter(auto.softwareGpu);
+  if (adapter.kind !== 'hardware') return ['wasm'];
+  const measuredWebgpu = Object.entries(auto.remembered ?? {}).some(([key, choice]) => key.endsWith(` @ ${adapter.description}`) && choice.backend === 'webgpu');
+  return measuredWebgpu ? ['webgpu'] : ['wasm'];
+}
+
+/** Positions fed before the timed tokens, and tokens timed. */
+const TIMED_PROMPT = 8;
+const TIMED_TOKENS = 6;
+
+/** Times what generating costs on the loaded sessions: a short prompt, then one position per token, captures
+ * included. A first round warms up (WebGPU compiles its shaders, both allocate); the second is timed. */
+async function timeGeneration(): Promise<number> {
+  if (busy) throw new EngineError('busy');
+  const { generator, folder } = requireModel();
+  busy = true;
+  try {
+    const round = async () => {
+      generator.reset();
+      const ids = Array.from({ length: TIMED_PROMPT }, (_, i) => (17 + 31 * i) % folder.config.vocabSize);
+      await generator.forward(ids);
+      const times: number[] = [];
+      for (let t = 0; t < TIMED_TOKENS; t++) {
+        ids.push((ids.length * 131 + 7) % folder.config.vocabSize);
+        const started = performance.now();
+        await generator.forward(ids);
+        times.push(performance.now() - started);
+      }
+      return times;
+    };
+    await round();
+    const times = (await round()).sort((a, b) => a - b);
+    return times[Math.floor(times.length / 2)]!;
+  } finally {
+    generator.reset();
+    busy = false;
   }
 }
 
@@ -155,7 +220,7 @@ async function recompute(ids: number[]) {
   const { folder, generator, prompt } = requireModel();
   // The same graph without the capture outputs.
   const ort = await runtimeFor(prompt.session.choice.backend);
-  const plain = await ort.InferenceSession.create(folder.graph.bytes, { executionProviders: [prompt.session.choice.backend], externalData: folder.graph.externalData });
+  const plain = await ort.InferenceSession.create(folder.graph.bytes, sessionOptions(prompt.session.choice.backend, folder.graph.externalData));
   try {
     const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids, 0, null, prompt.probed.pastType);
     await plain.run(input); // warm-up

@@ -4,12 +4,15 @@ import { flowEn } from './flow.en';
 import { flowZhCN } from './flow.zh-CN';
 import { viewsEn } from './views.en';
 import { viewsZhCN } from './views.zh-CN';
+import { hubEn } from './hub.en';
+import { hubZhCN } from './hub.zh-CN';
 import type { labEn } from './lab.en';
+import type { lessonEn } from './lesson.en';
 
-const en = { ...baseEn, ...flowEn, ...viewsEn };
-/** Every key, those of views that bring their own strings when they load (the tokenizer lab) included. */
-export type MessageKey = keyof typeof en | keyof typeof labEn;
-const zhCN: Record<keyof typeof en, string> = { ...baseZhCN, ...flowZhCN, ...viewsZhCN };
+const en = { ...baseEn, ...flowEn, ...viewsEn, ...hubEn };
+/** Every key, those of views that bring their own strings when they load (the tokenizer lab, the lesson) included. */
+export type MessageKey = keyof typeof en | keyof typeof labEn | keyof typeof lessonEn;
+const zhCN: Record<keyof typeof en, string> = { ...baseZhCN, ...flowZhCN, ...viewsZhCN, ...hubZhCN };
 
 export type Locale = 'zh-CN' | 'en';
 const catalogs: Record<Locale, Partial<Record<MessageKey, string>>> = { 'zh-CN': { ...zhCN }, en: { ...en } };

@@ -12,7 +12,6 @@ export const labEn = {
   'views.lab.col.tokenizer': 'Tokenizer',
   'views.lab.col.tokens': 'Tokens',
   'views.lab.col.charsPerToken': 'Characters per token',
-  'views.lab.col.bytesPerToken': 'UTF-8 bytes per token',
   'views.lab.col.split': 'Characters cut into pieces',
   'views.lab.noSplit': 'none',
   'views.lab.loading': 'Loading…',

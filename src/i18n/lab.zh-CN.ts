@@ -13,7 +13,6 @@ export const labZhCN: Record<keyof typeof labEn, string> = {
   'views.lab.col.tokenizer': '分词器',
   'views.lab.col.tokens': '词元数',
   'views.lab.col.charsPerToken': '每词元字符数',
-  'views.lab.col.bytesPerToken': '每词元 UTF-8 字节数',
   'views.lab.col.split': '被切开的字符',
   'views.lab.noSplit': '无',
   'views.lab.loading': '加载中…',

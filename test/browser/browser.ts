@@ -24,6 +24,10 @@ export async function openApp(browser: Browser, options: OpenOptions = {}): Prom
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   (page as Page & { errors: string[] }).errors = errors;
+  // The page's console and its workers' (Playwright reports a dedicated worker's messages on its page too).
+  const messages: ConsoleEntry[] = [];
+  page.on('console', (message) => messages.push({ type: message.type(), text: message.text(), worker: message.worker() !== null }));
+  (page as Page & { consoleSeen: ConsoleEntry[] }).consoleSeen = messages;
   const params = new URLSearchParams({ debug: '1', lang: options.lang ?? 'en', ...(options.backend ? { backend: options.backend } : {}), ...options.query });
   await page.goto(`${inject('baseUrl')}?${params}`);
   return page;
@@ -99,6 +103,18 @@ export async function compareWithRecompute(page: Page) {
     }
     return { n, generated: trace.steps.length, plainVsTrace, recomputeVsTrace, patternDifference };
   });
+}
+
+export interface ConsoleEntry {
+  type: string;
+  text: string;
+  /** Whether a worker (the engine's) wrote it. */
+  worker: boolean;
+}
+
+/** The console messages seen since openApp opened the page. */
+export function consoleMessages(page: Page): ConsoleEntry[] {
+  return (page as Page & { consoleSeen: ConsoleEntry[] }).consoleSeen;
 }
 
 /** The page errors seen since openApp opened the page. */

@@ -116,10 +116,16 @@ describe('Hub models', () => {
     await page.fill('input[data-control=hub-repo]', 'not a repo');
     await page.click('[data-action=hub-load]');
     await expect(page.locator('.error[data-code=repo-invalid]').isVisible()).resolves.toBe(true);
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
     await download(page, 'test-owner/no-such-model');
+    // Listing the classroom server finds no config.json: said before any download, naming the repository, and the
+    // model that was running stays loaded and usable.
     await page.waitForSelector('.error[data-code=model-not-found]');
-    await page.click('button:has-text("Load the embedded model")');
-    await page.waitForFunction(() => (window as any).__flow.run.model?.config && !(window as any).__flow.run.loading);
+    await expect(page.locator('.error[data-code=model-not-found]').textContent()).resolves.toContain('test-owner/no-such-model');
+    expect(requests.filter((line) => line.startsWith('GET /hub/'))).toEqual([]);
+    await expect(page.evaluate(() => (window as any).__flow.run.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await page.click('[data-action=generate]');
     await waitForRuns(page, 2);
     await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
     await page.close();

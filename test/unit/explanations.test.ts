@@ -28,7 +28,7 @@ function sampleConfigs(): ModelConfig[] {
         for (const ropeScaling of rope ? [null, 'llama3'] : [null]) {
           configs.push({
             architecture, nLayer: 2, nHead: 4, nKvHead, dModel: 64, dHead: 16, dMlp: rope ? 176 : 256, nCtx: 128, vocabSize: 512,
-            eosTokenId: 0, layerNormEpsilon: 1e-5, ropeTheta: rope ? 500000 : null, ropeScaling, tieWordEmbeddings,
+            eosTokenId: 0, stopTokenIds: [0], layerNormEpsilon: 1e-5, ropeTheta: rope ? 500000 : null, ropeScaling, tieWordEmbeddings,
           });
         }
       }

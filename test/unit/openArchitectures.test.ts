@@ -20,6 +20,13 @@ describe('Qwen configs', () => {
     expect(qwen3).toMatchObject({ architecture: 'qwen3', nHead: 4, nKvHead: 2, dModel: 8, dHead: 8, ropeTheta: 1_000_000, nCtx: 40960 });
   });
 
+  it('stops at every end token a config lists (Llama 3.2 ends a chat turn with 128008 or 128009 too)', () => {
+    const llama3 = config('llama3-tiny');
+    expect(llama3.stopTokenIds).toEqual([128001, 128008, 128009]);
+    expect(llama3.eosTokenId).toBe(128001);
+    expect(config('qwen2-tiny').stopTokenIds).toEqual([151645]);
+  });
+
   it('knows what each family adds to Llama: Q/K/V biases (Qwen2), QK-norm (Qwen3)', () => {
     expect(traitsOf({ architecture: 'qwen2' })).toMatchObject({ qkvBias: true, qkNorm: false, norm: 'rmsnorm', position: 'rope', mlp: 'swiglu' });
     expect(traitsOf({ architecture: 'qwen3' })).toMatchObject({ qkvBias: false, qkNorm: true });

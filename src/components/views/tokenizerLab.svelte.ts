@@ -23,7 +23,7 @@ export type LabRowState =
 
 /** How many chips each tokenizer shows at first, and how many more each "show more" adds: the numbers always
  * cover the whole text, but thousands of chips would keep the page busy. */
-export const CHIP_STEP = 200;
+export const CHIP_STEP = 100;
 
 /** What the learner chose in the lab; it outlives the view, so switching tabs keeps their own text. */
 class LabChoices {

@@ -21,6 +21,9 @@ export interface ModelConfig {
   nCtx: number;
   vocabSize: number;
   eosTokenId: number | null;
+  /** Every end token: `eos_token_id` may be a list (Llama 3 ends a chat turn with 128008 or 128009 too), and a run
+   * stops at any of them. */
+  stopTokenIds: number[];
   layerNormEpsilon: number;
   /** The base θ of the rotary position embedding (`rope_theta`); null for a model with a learned position table. */
   ropeTheta: number | null;
@@ -61,10 +64,14 @@ function tiedOf(config: Record<string, unknown>, fallback: boolean): boolean {
   return typeof tied === 'boolean' ? tied : fallback;
 }
 
-function eosOf(config: Record<string, unknown>): number | null {
+function stopTokensOf(config: Record<string, unknown>): number[] {
   const eos = config['eos_token_id'];
-  if (typeof eos === 'number') return eos;
-  return Array.isArray(eos) && typeof eos[0] === 'number' ? eos[0] : null;
+  const ids = Array.isArray(eos) ? eos : [eos];
+  return ids.filter((id): id is number => typeof id === 'number' && Number.isInteger(id) && id >= 0);
+}
+
+function eosOf(config: Record<string, unknown>): number | null {
+  return stopTokensOf(config)[0] ?? null;
 }
 
 /** Parses a GPT-2 or Llama family (Llama, Qwen2, Qwen3) config.json; any missing or malformed field is named in
@@ -92,6 +99,7 @@ export function parseModelConfig(raw: unknown): ModelConfig {
     nCtx: positiveInteger(config, 'n_positions', 'n_ctx'),
     vocabSize: positiveInteger(config, 'vocab_size'),
     eosTokenId: eosOf(config),
+    stopTokenIds: stopTokensOf(config),
     layerNormEpsilon: typeof config['layer_norm_epsilon'] === 'number' ? (config['layer_norm_epsilon'] as number) : 1e-5,
     ropeTheta: null,
     ropeScaling: null,
@@ -117,6 +125,7 @@ function parseLlama(config: Record<string, unknown>, architecture: Architecture)
     nCtx: positiveInteger(config, 'max_position_embeddings'),
     vocabSize: positiveInteger(config, 'vocab_size'),
     eosTokenId: eosOf(config),
+    stopTokenIds: stopTokensOf(config),
     layerNormEpsilon: typeof config['rms_norm_eps'] === 'number' ? (config['rms_norm_eps'] as number) : 1e-6,
     ropeTheta: ropeThetaOf(config),
     ropeScaling: ropeScalingOf(config),

@@ -26,6 +26,11 @@ export function isSourceId(value: unknown): value is SourceId {
   return typeof value === 'string' && (SOURCE_IDS as readonly string[]).includes(value);
 }
 
+/** A source's origin (its listing API and files live under it), or the one tests put in its place. */
+export function sourceOrigin(source: keyof typeof SOURCE_ORIGINS, origins: Partial<Record<SourceId, string>> = {}): string {
+  return (origins[source] ?? SOURCE_ORIGINS[source]).replace(/\/+$/, '');
+}
+
 /** The folder URL of a repository on a source; a file's URL is this plus `/{file}`. `origins` replaces the real
  * hosts (tests imitate them on local servers). */
 export function sourceFolderUrl(
@@ -34,13 +39,12 @@ export function sourceFolderUrl(
   classroomPath: string = CLASSROOM_PATH,
   origins: Partial<Record<SourceId, string>> = {},
 ): string {
-  const origin = (id: keyof typeof SOURCE_ORIGINS) => (origins[id] ?? SOURCE_ORIGINS[id]).replace(/\/+$/, '');
   switch (source) {
     case 'huggingface':
     case 'hf-mirror':
-      return `${origin(source)}/${repo}/resolve/main`;
+      return `${sourceOrigin(source, origins)}/${repo}/resolve/main`;
     case 'modelscope':
-      return `${origin('modelscope')}/models/${repo}/resolve/master`;
+      return `${sourceOrigin('modelscope', origins)}/models/${repo}/resolve/master`;
     case 'classroom':
       return `${(origins.classroom ?? classroomPath).replace(/\/+$/, '')}/${repo}/resolve/main`;
   }

@@ -1,0 +1,183 @@
+import type { Locale } from '../i18n/index.svelte';
+import type { Trace } from '../engine/trace';
+import { computedPositions } from '../engine/trace';
+import { CHAPTERS, chapterById, nextChapter, type Chapter, type ChapterId, type LessonRunSettings } from '../lesson/chapters';
+import { buildQuestion, frameFor, needs, type Focus, type Question, type QuestionInputs } from '../lesson/questions';
+import type { Playback } from '../flow/playback.svelte';
+import type { Player } from '../flow/player.svelte';
+import type { Inspection } from './views/inspection.svelte';
+import { loadProgress, recordAnswer, type Progress } from '../lesson/progress';
+import type { RunState } from './run.svelte';
+
+/** closed: no lesson. waiting: for the model. running: the chapter's prompt through the model. preparing: the
+ * lens or a recompute the question needs. asking: options shown, numbers hidden. revealed: the answer and why. */
+export type LessonPhase = 'closed' | 'waiting' | 'running' | 'preparing' | 'asking' | 'revealed' | 'unavailable' | 'failed';
+
+/** What the lesson needs from the page: the run, a way to run a prompt through the app's own controls (so the chart
+ * and the views show the lesson's run), and a way to point the chart and the views at a box. */
+export interface LessonHost {
+  run: RunState;
+  locale: () => Locale;
+  runPrompt: (prompt: string, settings: LessonRunSettings) => Promise<void>;
+  focus: (focus: Focus) => void;
+}
+
+function browserStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null; // storage blocked (some private modes throw on access)
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The guided lesson: which chapter and question, and where in ask → reveal it is. Wiring only: the questions come
+ * from src/lesson/questions.ts, on the Trace the app's run just recorded. */
+export class LessonState {
+  phase = $state<LessonPhase>('closed');
+  chapter = $state.raw<Chapter>(CHAPTERS[0]!);
+  index = $state(0);
+  question = $state.raw<Question | null>(null);
+  chosen = $state<string | null>(null);
+  progress = $state.raw<Progress>(loadProgress(browserStorage()));
+  /** The run the questions are about (the app's Trace when the chapter's run finished). */
+  trace = $state.raw<Trace | null>(null);
+  /** Bumped by every start, so an older chapter's run that finishes late changes nothing. */
+  private attempt = 0;
+  private recomputed: QuestionInputs['recomputed'] = null;
+
+  constructor(private readonly host: LessonHost) {}
+
+  get open(): boolean {
+    return this.phase !== 'closed';
+  }
+
+  /** While the learner has not answered, the page's numbers would give the answer away. */
+  get concealing(): boolean {
+    return this.phase === 'running' || this.phase === 'preparing' || this.phase === 'asking';
+  }
+
+  /** The loaded model's config, for the chapter's opening sentences before its run. */
+  get config() {
+    return this.host.run.model?.config ?? null;
+  }
+
+  get prompt(): string {
+    return this.chapter.prompt[this.host.locale()];
+  }
+
+  async start(id: ChapterId): Promise<void> {
+    const chapter = chapterById(id);
+    if (!chapter) return;
+    const attempt = ++this.attempt;
+    this.chapter = chapter;
+    this.index = 0;
+    this.question = null;
+    this.chosen = null;
+    this.trace = null;
+    this.recomputed = null;
+    this.phase = 'waiting';
+    const { run } = this.host;
+    // The app's own first run (or a run the learner started) finishes first; the lesson's run follows it.
+    while (!run.model || run.loading || run.generating) {
+      await sleep(100);
+      if (attempt !== this.attempt) return;
+    }
+    this.phase = 'running';
+    const prompt = this.prompt;
+    await this.host.runPrompt(prompt, chapter.settings);
+    if (attempt !== this.attempt) return;
+    const trace = run.trace;
+    if (!trace || trace.prompt !== prompt || run.runError || trace.steps.length === 0) {
+      this.phase = 'failed';
+      return;
+    }
+    this.trace = trace;
+    await this.prepare(attempt);
+  }
+
+  /** Gathers what the current question needs, then builds it from the Trace. */
+  private async prepare(attempt: number): Promise<void> {
+    const trace = this.trace!;
+    const id = this.chapter.questions[this.index]!;
+    this.phase = 'preparing';
+    const inputs: QuestionInputs = { cached: this.host.run.model?.graphKind !== 'full' };
+    const need = needs(id);
+    if (need === 'lens') {
+      // W_E arrives beside the first run; it may still be on its way.
+      for (let waited = 0; !this.host.run.lens && waited < 30_000; waited += 100) {
+        await sleep(100);
+        if (attempt !== this.attempt) return;
+      }
+      inputs.lens = this.host.run.lens;
+    }
+    if (need === 'recompute') {
+      try {
+        this.recomputed ??= await this.recompute(trace);
+      } catch {
+        this.recomputed = null;
+      }
+      if (attempt !== this.attempt) return;
+      inputs.recomputed = this.recomputed;
+    }
+    this.question = buildQuestion(id, trace, inputs);
+    this.chosen = null;
+    this.phase = this.question ? 'asking' : 'unavailable';
+  }
+
+  /** The whole sequence once more from scratch through the capturing graph, no cache (the engine's `recompute`). */
+  private async recompute(trace: Trace): Promise<Record<string, { data: Float32Array }>> {
+    const client = this.host.run.client;
+    if (!client) throw new Error('no engine');
+    const ids = trace.tokens.slice(0, computedPositions(trace)).map((token) => token.id);
+    const result = await client.call({ type: 'recompute', ids });
+    return result.captured.tensors;
+  }
+
+  answer(key: string): void {
+    if (this.phase !== 'asking' || !this.question) return;
+    this.chosen = key;
+    this.progress = recordAnswer(browserStorage(), this.progress, this.question.id, key === this.question.answer);
+    this.phase = 'revealed';
+    this.host.focus(this.question.focus);
+  }
+
+  get right(): boolean {
+    return this.question !== null && this.chosen === this.question.answer;
+  }
+
+  get hasNextQuestion(): boolean {
+    return this.index + 1 < this.chapter.questions.length;
+  }
+
+  get following(): Chapter | null {
+    return nextChapter(this.chapter.id);
+  }
+
+  async nextQuestion(): Promise<void> {
+    if (!this.hasNextQuestion || !this.trace) return;
+    this.index++;
+    this.question = null;
+    await this.prepare(this.attempt);
+  }
+
+  close(): void {
+    this.attempt++;
+    this.phase = 'closed';
+    this.question = null;
+  }
+}
+
+/** Points the chart and the detail views at a revealed question's box: playback paused on its frame, the view,
+ * layer, head and position it is about. */
+export function applyFocus(focus: Focus, playback: Playback, player: Player, inspection: Inspection): void {
+  player.pause();
+  const index = frameFor(playback.frames, focus);
+  if (index >= 0) playback.jumpTo(index);
+  inspection.tab = focus.tab;
+  if (focus.layer !== null) inspection.layer = focus.layer;
+  if (focus.head !== null) inspection.head = focus.head;
+  inspection.position = focus.position;
+  inspection.step = focus.step;
+}

@@ -1,0 +1,57 @@
+import type { Locale } from '../i18n/index.svelte';
+
+/** The guided lesson's chapters, in teaching order (issue #15). Each runs the real model on a prompt written for
+ * what it teaches, then asks its questions before it shows the numbers. Nothing here holds an answer: those are
+ * computed from the run's Trace (src/lesson/questions.ts). */
+export const CHAPTER_IDS = ['tokens', 'embedding', 'attention', 'heads', 'mlp', 'lens', 'sampling', 'generation'] as const;
+export type ChapterId = (typeof CHAPTER_IDS)[number];
+
+export type QuestionId =
+  | 'tokens.count' | 'embedding.same' | 'attention.look' | 'heads.total' | 'mlp.largest' | 'lens.first'
+  | 'sampling.top' | 'sampling.temperature' | 'generation.cache';
+
+export interface LessonRunSettings {
+  temperature: number;
+  topK: number;
+  topP: number;
+  seed: number;
+  maxNewTokens: number;
+}
+
+export interface Chapter {
+  id: ChapterId;
+  /** Prompts in the learner's language; the embedded models read both. */
+  prompt: Record<Locale, string>;
+  questions: QuestionId[];
+  settings: LessonRunSettings;
+}
+
+/** One new token is enough where the question is about the prompt's own pass; the loop chapter generates a few. */
+const ONE_STEP: LessonRunSettings = { temperature: 0.8, topK: 40, topP: 0.95, seed: 42, maxNewTokens: 1 };
+
+export const CHAPTERS: readonly Chapter[] = [
+  // Rare words and an emoji, so the learner sees words cut into pieces and bytes.
+  { id: 'tokens', prompt: { en: 'Grandma baked unbelievably tasty cookies 🙂', 'zh-CN': '奶奶烤了一盘香喷喷的饼干🙂' }, questions: ['tokens.count'], settings: ONE_STEP },
+  // The same words twice, so one token id sits at two positions.
+  { id: 'embedding', prompt: { en: 'The cat saw the dog, and the dog saw the cat.', 'zh-CN': '小猫看见了小狗，小狗也看见了小猫。' }, questions: ['embedding.same'], settings: ONE_STEP },
+  // A name that comes back: a head may look for its first appearance.
+  { id: 'attention', prompt: { en: 'Lily had a red ball. Lily', 'zh-CN': '小明有一只猫。小明' }, questions: ['attention.look'], settings: ONE_STEP },
+  { id: 'heads', prompt: { en: 'After school, Tom and his sister went to the', 'zh-CN': '今天放学以后，我和妹妹一起去' }, questions: ['heads.total'], settings: ONE_STEP },
+  { id: 'mlp', prompt: { en: 'My mother is a doctor. She works at the', 'zh-CN': '我的妈妈是一名医生，她每天去' }, questions: ['mlp.largest'], settings: ONE_STEP },
+  { id: 'lens', prompt: { en: 'It was raining, so Tom took his', 'zh-CN': '外面下雨了，小明拿起了' }, questions: ['lens.first'], settings: ONE_STEP },
+  { id: 'sampling', prompt: { en: 'Once upon a time, there was a little', 'zh-CN': '从前，森林里住着一只小' }, questions: ['sampling.top', 'sampling.temperature'], settings: ONE_STEP },
+  { id: 'generation', prompt: { en: 'The sun was shining and the birds', 'zh-CN': '太阳出来了，小鸟' }, questions: ['generation.cache'], settings: { ...ONE_STEP, maxNewTokens: 6 } },
+];
+
+export function chapterById(id: string | null | undefined): Chapter | null {
+  return CHAPTERS.find((chapter) => chapter.id === id) ?? null;
+}
+
+export function isChapterId(value: unknown): value is ChapterId {
+  return typeof value === 'string' && (CHAPTER_IDS as readonly string[]).includes(value);
+}
+
+/** The chapter after `id`, or null after the last. */
+export function nextChapter(id: ChapterId): Chapter | null {
+  return CHAPTERS[CHAPTER_IDS.indexOf(id) + 1] ?? null;
+}

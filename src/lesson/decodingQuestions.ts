@@ -1,0 +1,129 @@
+import { computedPositions, type Trace } from '../engine/trace';
+import { sample } from '../engine/sampling';
+import { isGrouped, traitsOf } from '../flow/architecture';
+import { count, num, percent, say, text, tokenAt, type Question, type QuestionInputs } from './sentences';
+
+/** The questions about what happens after the model: sampling from the logits, and the generation loop's KV cache. */
+
+/** The first step's four most likely tokens, by the real logits; the answer is the top one. */
+export function samplingTop(trace: Trace): Question | null {
+  const step = trace.steps[0];
+  if (!step) return null;
+  const { candidates, chosenId, draw } = step.decision;
+  const four = candidates.slice(0, 4);
+  const top = four[0]!;
+  const reveal = [say('lesson.sampling.top.reveal', { token: { kind: 'token', id: top.id }, probability: percent(top.probability), logit: num(top.logit) })];
+  const chosen = candidates.find((candidate) => candidate.id === chosenId)!;
+  reveal.push(draw === null
+    ? say('lesson.sampling.top.greedy', { token: { kind: 'token', id: chosenId } })
+    : say('lesson.sampling.top.drawn', { draw: num(draw), token: { kind: 'token', id: chosenId }, probability: percent(chosen.afterTopP) }));
+  return {
+    id: 'sampling.top',
+    ask: say('lesson.sampling.top.ask', { token: tokenAt(trace, step.position) }),
+    // By id, not by probability, so the order gives nothing away.
+    options: [...four].sort((a, b) => a.id - b.id).map((candidate) => ({ key: `t${candidate.id}`, ref: { kind: 'token', id: candidate.id } })),
+    answer: `t${top.id}`,
+    reveal,
+    bars: { title: say('lesson.sampling.top.bars'), format: 'percent', items: four.map((candidate) => ({ ref: { kind: 'token', id: candidate.id }, value: candidate.probability, highlight: candidate.id === top.id })) },
+    why: [say('lesson.sampling.top.why')],
+    focus: { node: 'probabilities', tab: 'sampling', layer: null, head: null, position: step.position, step: 0 },
+  };
+}
+
+/** Re-samples the first step's logits at T = 1 and T = 2 (no filter): what happens to the top token and to the
+ * share of the ten most likely? Uses the engine's own sampling function, so the numbers are the sampler's. */
+export const HOT_TEMPERATURE = 2;
+export function samplingTemperature(trace: Trace): Question | null {
+  const step = trace.steps[0];
+  if (!step) return null;
+  const logits = trace.rows['logits']![step.position]!;
+  const at1 = sample(logits, { temperature: 1, topK: 0, topP: 1 }, () => 0);
+  const at2 = sample(logits, { temperature: HOT_TEMPERATURE, topK: 0, topP: 1 }, () => 0);
+  const top = at1.candidates[0]!;
+  const p1 = top.scaledProbability;
+  const p2 = at2.candidates.find((c) => c.id === top.id)!.scaledProbability;
+  const share = (decision: typeof at1) => decision.candidates.slice(0, 10).reduce((sum, c) => sum + c.scaledProbability, 0);
+  const answer = p2 < p1 ? 'flatter' : p2 > p1 ? 'sharper' : 'unchanged';
+  return {
+    id: 'sampling.temperature',
+    ask: say('lesson.sampling.temperature.ask', { token: { kind: 'token', id: top.id }, temperature: num(HOT_TEMPERATURE) }),
+    options: [
+      { key: 'sharper', ref: text('lesson.option.sharper') },
+      { key: 'flatter', ref: text('lesson.option.flatter') },
+      { key: 'unchanged', ref: text('lesson.option.unchanged') },
+    ],
+    answer,
+    reveal: [
+      say('lesson.sampling.temperature.reveal', { token: { kind: 'token', id: top.id }, p1: percent(p1), p2: percent(p2), temperature: num(HOT_TEMPERATURE) }),
+      say('lesson.sampling.temperature.share', { share1: percent(share(at1)), share2: percent(share(at2)), temperature: num(HOT_TEMPERATURE) }),
+    ],
+    bars: {
+      title: say('lesson.sampling.temperature.bars', { temperature: num(HOT_TEMPERATURE) }), format: 'percent',
+      items: at1.candidates.slice(0, 5).flatMap((c) => [
+        { ref: text('lesson.bar.atT1', { token: { kind: 'token', id: c.id } }), value: c.scaledProbability, highlight: false },
+        { ref: text('lesson.bar.atT2', { token: { kind: 'token', id: c.id }, temperature: num(HOT_TEMPERATURE) }), value: at2.candidates.find((d) => d.id === c.id)!.scaledProbability, highlight: true },
+      ]),
+    },
+    why: [say('lesson.sampling.temperature.why')],
+    focus: { node: 'temperature', tab: 'sampling', layer: null, head: null, position: step.position, step: 0 },
+  };
+}
+
+/** Hooks the KV cache holds: K (after RoPE where the model rotates it) and V of every layer. */
+export function cacheHooks(trace: Trace): string[] {
+  const rope = traitsOf(trace.config).position === 'rope';
+  return Array.from({ length: trace.config.nLayer }, (_, l) => [`blocks.${l}.attn.${rope ? 'hook_rot_k' : 'hook_k'}`, `blocks.${l}.attn.hook_v`]).flat();
+}
+
+/** The largest difference between the cached run's K and V and a recompute of the whole sequence from scratch. */
+export function cacheDifference(trace: Trace, recomputed: Record<string, { data: Float32Array }>): { difference: number; largest: number; rows: number } {
+  const n = computedPositions(trace);
+  let difference = 0;
+  let largest = 0;
+  let rows = 0;
+  for (const hook of cacheHooks(trace)) {
+    const full = recomputed[hook]!.data;
+    const size = full.length / n;
+    for (let p = 0; p < n; p++) {
+      const row = trace.rows[hook]![p]!;
+      if (row.length !== size) throw new Error(`${hook}: row of ${row.length} ≠ ${size}`);
+      for (let i = 0; i < size; i++) {
+        difference = Math.max(difference, Math.abs(row[i]! - full[p * size + i]!));
+        largest = Math.max(largest, Math.abs(row[i]!));
+      }
+      rows++;
+    }
+  }
+  return { difference, largest, rows };
+}
+
+export function generationCache(trace: Trace, recomputed: QuestionInputs['recomputed'], cached: boolean): Question | null {
+  if (!recomputed || trace.steps.length < 2) return null;
+  const n = computedPositions(trace);
+  const { difference, largest, rows } = cacheDifference(trace, recomputed);
+  // Float rounding differs between a one-position pass and a full pass; anything a thousandth of the values' size
+  // or less is rounding, not a change.
+  const same = difference <= 1e-3 * Math.max(1, largest);
+  const { nLayer, nKvHead, nHead, dHead } = trace.config;
+  const floats = 2 * nLayer * nKvHead * dHead * n;
+  const reveal = [
+    say('lesson.generation.cache.reveal', { rows: count(rows), difference: num(difference), largest: num(largest) }),
+    say(cached ? 'lesson.generation.cache.keys' : 'lesson.generation.cache.keysFull', { keys: count(n), cached: count(n - 1) }),
+    say('lesson.generation.cache.size', { layers: count(nLayer), kvHeads: count(nKvHead), dHead: count(dHead), positions: count(n), floats: count(floats), kib: num((floats * 4) / 1024) }),
+  ];
+  if (isGrouped(trace.config)) reveal.push(say('lesson.generation.cache.gqa', { heads: count(nHead), kvHeads: count(nKvHead) }));
+  return {
+    id: 'generation.cache',
+    ask: say(cached ? 'lesson.generation.cache.ask' : 'lesson.generation.cache.askFull', { steps: count(trace.steps.length) }),
+    options: [
+      { key: 'same', ref: text('lesson.option.cacheSame') },
+      { key: 'changed', ref: text('lesson.option.cacheChanged') },
+      { key: 'lastLayer', ref: text('lesson.option.cacheLastLayer') },
+    ],
+    answer: same ? 'same' : 'changed',
+    reveal, bars: null,
+    why: [say('lesson.generation.cache.why')],
+    focus: { node: 'append', tab: 'attention', layer: null, head: null, position: n - 1, step: trace.steps.length - 1 },
+  };
+}
+

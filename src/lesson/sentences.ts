@@ -1,0 +1,109 @@
+import { computedPositions, type Trace } from '../engine/trace';
+import type { LensParameters } from '../engine/lens';
+import type { NodeId } from '../flow/chart';
+import type { lessonEn } from '../i18n/lesson.en';
+import type { QuestionId } from './chapters';
+
+/** What a lesson question is made of, and the helpers its builders share (questions.ts, decodingQuestions.ts). The
+ * options, the answer and every number a reveal shows are computed from the run's Trace, never written down in
+ * advance. No DOM: the lesson panel renders these. */
+
+export type LessonKey = keyof typeof lessonEn;
+
+/** Something a sentence, an option or a bar names; the panel turns it into text (token labels, formatted numbers). */
+export type Ref =
+  | { kind: 'token'; id: number }
+  | { kind: 'position'; position: number }
+  /** The residual stream after the embedding (0) or after layer `stage` (1-based, as the views count). */
+  | { kind: 'stage'; stage: number }
+  | { kind: 'layer'; layer: number }
+  | { kind: 'count'; value: number }
+  | { kind: 'number'; value: number }
+  | { kind: 'percent'; value: number }
+  | { kind: 'text'; key: LessonKey; params?: Record<string, Ref> };
+
+export interface Sentence {
+  key: LessonKey;
+  params: Record<string, Ref>;
+}
+
+export interface Option {
+  key: string;
+  ref: Ref;
+}
+
+export interface Bar {
+  ref: Ref;
+  value: number;
+  highlight: boolean;
+}
+
+/** Where the app's chart and detail views go when the answer is revealed, so the learner sees the same numbers there. */
+export interface Focus {
+  node: NodeId;
+  tab: 'tokens' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling';
+  layer: number | null;
+  head: number | null;
+  position: number | null;
+  step: number;
+}
+
+export interface Question {
+  id: QuestionId;
+  ask: Sentence;
+  options: Option[];
+  answer: string;
+  /** What the Trace says, sentence by sentence, with its numbers. */
+  reveal: Sentence[];
+  bars: { title: Sentence; format: 'percent' | 'number'; items: Bar[] } | null;
+  /** Why it comes out this way: sentences chosen for the model's architecture. */
+  why: Sentence[];
+  focus: Focus;
+}
+
+/** What a question may need besides the Trace: the final norm and W_E for the lens; a from-scratch recompute of the
+ * sequence (captured tensors, position-major) for the KV-cache question. */
+export interface QuestionInputs {
+  lens?: LensParameters | null;
+  recomputed?: Record<string, { data: Float32Array }> | null;
+  /** Whether the graph ran each new token alone with a KV cache (false: it recomputed the sequence every step). */
+  cached?: boolean;
+}
+
+export const count = (value: number): Ref => ({ kind: 'count', value });
+export const num = (value: number): Ref => ({ kind: 'number', value });
+export const percent = (value: number): Ref => ({ kind: 'percent', value });
+export const at = (position: number): Ref => ({ kind: 'position', position });
+/** The token at a position, named by its text alone (in questions, where the position goes without saying). */
+export const tokenAt = (trace: Trace, position: number): Ref => ({ kind: 'token', id: trace.tokens[position]!.id });
+export const text = (key: LessonKey, params?: Record<string, Ref>): Ref => ({ kind: 'text', key, params });
+export const say = (key: LessonKey, params: Record<string, Ref> = {}): Sentence => ({ key, params });
+
+/** The last position of the prompt's own pass: where the first new token was predicted. */
+export function lastPromptPosition(trace: Trace): number {
+  return Math.min(trace.promptLength, computedPositions(trace)) - 1;
+}
+
+/** The attention weights of one head from `position` to every key 0..position. */
+export function headWeights(trace: Trace, layer: number, head: number, position: number): number[] {
+  const row = trace.rows[`blocks.${layer}.attn.hook_pattern`]![position]!;
+  const width = row.length / trace.config.nHead;
+  return Array.from({ length: position + 1 }, (_, k) => row[head * width + k]!);
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** Four options (or all, if there are fewer): the answer, the given distractors, then the next best by `score`;
+ * shown in their natural order (position, layer) so the order gives nothing away. */
+export function pickOptions(answer: number, distractors: number[], all: number[], score: (value: number) => number, size = 4): number[] {
+  const chosen: number[] = [answer];
+  for (const value of distractors) if (chosen.length < size && all.includes(value) && !chosen.includes(value)) chosen.push(value);
+  const rest = all.filter((value) => !chosen.includes(value)).sort((a, b) => score(b) - score(a) || a - b);
+  for (const value of rest) if (chosen.length < size) chosen.push(value);
+  return chosen.sort((a, b) => a - b);
+}
+

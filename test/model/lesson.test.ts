@@ -1,0 +1,140 @@
+// The lesson's questions on real runs of both embedded models (Node, onnxruntime-web's WASM backend), in both
+// languages: each answer is checked against the Trace by a computation written here independently of
+// src/lesson/questions.ts, so a wrong answer key or a number that is not the Trace's fails.
+import { describe, expect, it } from 'vitest';
+import { addForward, computedPositions, newTrace, type Trace } from '../../src/engine/trace';
+import { logitLens } from '../../src/engine/lens';
+import { CHAPTERS, type Chapter } from '../../src/lesson/chapters';
+import { buildQuestion, cacheHooks, type Question, type Ref } from '../../src/lesson/questions';
+import { EMBEDDED_MODELS, loadEngine } from './helpers';
+
+type Engine = Awaited<ReturnType<typeof loadEngine>>;
+
+async function runChapter(engine: Engine, chapter: Chapter, prompt: string): Promise<Trace> {
+  const { config, probed, tokenizer, generator } = engine;
+  const ids = tokenizer.encode(prompt);
+  const { temperature, topK, topP, seed, maxNewTokens } = chapter.settings;
+  const trace = newTrace({
+    modelName: 'lesson', config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
+    settings: { temperature, topK, topP }, seed, prompt, truncatedTokens: 0, promptLength: ids.length, tokens: tokenizer.describe(ids),
+  });
+  generator.reset();
+  await generator.generate({ ids, maxNewTokens, settings: trace.settings, rngState: seed }, (event) => {
+    if (event.type === 'forward') addForward(trace, event.record);
+    else {
+      const token = tokenizer.describe([event.decision.chosenId])[0]!;
+      trace.steps.push({ position: event.position, decision: event.decision, token, candidateTokens: [] });
+      trace.tokens.push(token);
+    }
+  }, () => false);
+  return trace;
+}
+
+const argmax = (values: ArrayLike<number>) => Array.from(values).reduce((best, v, i, all) => (v > all[best]! ? i : best), 0);
+const value = (ref: Ref | undefined) => (ref && 'value' in ref ? ref.value : NaN);
+const euclid = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((sum, v, i) => sum + (v - b[i]!) ** 2, 0));
+function weightsOf(trace: Trace, layer: number, head: number, position: number): number[] {
+  const row = trace.rows[`blocks.${layer}.attn.hook_pattern`]![position]!;
+  const width = row.length / trace.config.nHead;
+  return Array.from({ length: position + 1 }, (_, k) => row[head * width + k]!);
+}
+
+/** Checks one question against the Trace; returns nothing, fails loudly. */
+function check(question: Question, trace: Trace, engine: Engine) {
+  const keys = question.options.map((o) => o.key);
+  expect(new Set(keys).size).toBe(keys.length);
+  expect(keys).toContain(question.answer);
+  expect(keys.length).toBeGreaterThanOrEqual(2);
+  const last = trace.promptLength - 1;
+  const fact = question.reveal[0]!.params;
+  switch (question.id) {
+    case 'tokens.count':
+      expect(question.answer).toBe(`n${trace.promptLength}`);
+      expect(keys.length).toBe(4);
+      break;
+    case 'embedding.same': {
+      const x = trace.rows['blocks.0.hook_resid_pre']!;
+      const [a, b] = [value(question.ask.params['a']), value(question.ask.params['b'])];
+      expect(trace.tokens[a]!.id).toBe(trace.tokens[b]!.id);
+      // RoPE adds nothing to the residual stream; a learned position table makes the two inputs differ.
+      expect(question.answer).toBe(trace.config.architecture === 'gpt2' ? 'different' : 'same');
+      expect(euclid(x[a]!, x[b]!) > 1e-6).toBe(question.answer === 'different');
+      break;
+    }
+    case 'attention.look': {
+      const layer = value(question.ask.params['layer']) - 1;
+      const head = value(question.ask.params['head']) - 1;
+      const weights = weightsOf(trace, layer, head, last);
+      expect(question.answer).toBe(`p${argmax(weights)}`);
+      expect(value(fact['weight'])).toBe(weights[argmax(weights)]);
+      expect(question.bars!.items.map((bar) => bar.value)).toEqual(weights);
+      break;
+    }
+    case 'heads.total': {
+      const total = new Array(last + 1).fill(0);
+      for (let l = 0; l < trace.config.nLayer; l++) for (let h = 0; h < trace.config.nHead; h++) weightsOf(trace, l, h, last).forEach((w, p) => (total[p] += w));
+      expect(question.answer).toBe(`p${argmax(total)}`);
+      const split = question.reveal[1]!.params;
+      expect(['first', 'previous', 'self', 'other'].reduce((sum, k) => sum + value(split[k]), 0)).toBe(trace.config.nLayer * trace.config.nHead);
+      break;
+    }
+    case 'mlp.largest': {
+      const norms = Array.from({ length: trace.config.nLayer }, (_, l) => euclid(trace.rows[`blocks.${l}.hook_mlp_out`]![last]!, new Float32Array(trace.config.dModel)));
+      expect(question.answer).toBe(`l${argmax(norms)}`);
+      expect(value(fact['mlp'])).toBeCloseTo(norms[argmax(norms)]!, 4);
+      break;
+    }
+    case 'lens.first': {
+      const lens = engine.probed.lens!;
+      const final = argmax(trace.rows['logits']![last]!);
+      const stages = ['blocks.0.hook_resid_pre', ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
+      const first = stages.findIndex((hook) => argmax(logitLens(trace.rows[hook]![last]!, lens)) === final);
+      expect(question.answer).toBe(`s${first}`);
+      break;
+    }
+    case 'sampling.top':
+      expect(question.answer).toBe(`t${argmax(trace.rows['logits']![last]!)}`);
+      expect(keys.length).toBe(4);
+      break;
+    case 'sampling.temperature': {
+      const logits = Array.from(trace.rows['logits']![last]!);
+      const p = (t: number) => {
+        const m = Math.max(...logits);
+        const e = logits.map((v) => Math.exp((v - m) / t));
+        return e[argmax(logits)]! / e.reduce((a, b) => a + b, 0);
+      };
+      expect(value(fact['p1'])).toBeCloseTo(p(1), 6);
+      expect(value(fact['p2'])).toBeCloseTo(p(2), 6);
+      expect(question.answer).toBe(p(2) < p(1) ? 'flatter' : 'sharper');
+      break;
+    }
+    case 'generation.cache':
+      expect(question.answer).toBe('same');
+      expect(value(fact['difference'])).toBeLessThan(1e-3);
+      break;
+  }
+}
+
+for (const model of EMBEDDED_MODELS) {
+  describe(`lesson questions on ${model}`, async () => {
+    const engine = await loadEngine(model);
+    for (const chapter of CHAPTERS) {
+      for (const locale of ['en', 'zh-CN'] as const) {
+        it(`${chapter.id} (${locale}): every question is built from the run and its answer is the Trace’s`, async () => {
+          const trace = await runChapter(engine, chapter, chapter.prompt[locale]);
+          let recomputed: Record<string, { data: Float32Array }> | null = null;
+          if (chapter.questions.includes('generation.cache')) {
+            engine.generator.reset();
+            recomputed = (await engine.generator.forward(trace.tokens.slice(0, computedPositions(trace)).map((t) => t.id))).record.tensors;
+            for (const hook of cacheHooks(trace)) expect(recomputed[hook], hook).toBeDefined();
+          }
+          for (const id of chapter.questions) {
+            const question = buildQuestion(id, trace, { lens: engine.probed.lens, recomputed, cached: true });
+            expect(question, `${id} on “${chapter.prompt[locale]}”`).not.toBeNull();
+            check(question!, trace, engine);
+          }
+        });
+      }
+    }
+  });
+}

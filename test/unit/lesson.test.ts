@@ -1,0 +1,298 @@
+// The lesson's pure half: questions built from synthetic Traces of every architecture (answers planted in the
+// tensors), the texts each architecture is shown, both languages, the stored progress and the chapter link.
+import { describe, expect, it } from 'vitest';
+import type { ModelConfig } from '../../src/engine/models/config';
+import type { LensParameters } from '../../src/engine/lens';
+import { logitLens } from '../../src/engine/lens';
+import { sample } from '../../src/engine/sampling';
+import { SeededRandom } from '../../src/engine/random';
+import type { Trace, TraceStep } from '../../src/engine/trace';
+import { ARCHITECTURES, traitsOf } from '../../src/flow/architecture';
+import { flowChartFor } from '../../src/flow/chart';
+import { buildTimeline } from '../../src/flow/timeline';
+import { CHAPTERS, CHAPTER_IDS, chapterById, nextChapter } from '../../src/lesson/chapters';
+import { buildQuestion, cacheHooks, frameFor, pickOptions, type Question, type Ref, type Sentence } from '../../src/lesson/questions';
+import { chapterIntro } from '../../src/lesson/texts';
+import { chapterState, loadProgress, PROGRESS_KEY, recordAnswer, resumeChapter } from '../../src/lesson/progress';
+import { lessonEn } from '../../src/i18n/lesson.en';
+import { lessonZhCN } from '../../src/i18n/lesson.zh-CN';
+import { readUrlState } from '../../src/urlState';
+
+const catalogs = { en: lessonEn as Record<string, string>, 'zh-CN': lessonZhCN as Record<string, string> };
+
+function configFor(architecture: ModelConfig['architecture'], nKvHead: number): ModelConfig {
+  const rope = traitsOf({ architecture }).position === 'rope';
+  return {
+    architecture, nLayer: 2, nHead: 4, nKvHead, dModel: 8, dHead: 2, dMlp: rope ? 22 : 32, nCtx: 64, vocabSize: 16, eosTokenId: null, stopTokenIds: [],
+    layerNormEpsilon: 1e-5, ropeTheta: rope ? 10000 : null, ropeScaling: null, tieWordEmbeddings: true,
+  };
+}
+
+const PROMPT_IDS = [3, 5, 7, 5, 9, 11];
+const CLEAR = { layer: 1, head: 2, key: 2 };
+
+/** A Trace with the shapes the engine records, filled with seeded numbers, and a few answers planted: head 3 of
+ * layer 2 looks at position 2, layer 1's MLP writes the longest vector, the logits are the lens of the last layer.
+ * Six prompt tokens (id 5 twice), two generated; seven positions computed. */
+function syntheticTrace(config: ModelConfig): { trace: Trace; lens: LensParameters } {
+  const random = new SeededRandom(7);
+  const vector = (size: number, scale = 1) => Float32Array.from({ length: size }, () => (random.next() * 2 - 1) * scale);
+  const rope = traitsOf(config).position === 'rope';
+  const { nLayer, nHead, nKvHead, dModel, dHead, vocabSize } = config;
+  const ids = [...PROMPT_IDS, 13, 2];
+  const n = ids.length - 1;
+  const embedding = vector(vocabSize * dModel);
+  const lens: LensParameters = { norm: traitsOf(config).norm, lnWeight: new Float32Array(dModel).fill(1), lnBias: new Float32Array(dModel), epsilon: 1e-5, embedding, vocabSize, dModel };
+  const rows: Record<string, Float32Array[]> = {};
+  const put = (hook: string, p: number, row: Float32Array) => ((rows[hook] ??= [])[p] = row);
+  for (let p = 0; p < n; p++) {
+    const embed = embedding.slice(ids[p]! * dModel, (ids[p]! + 1) * dModel);
+    const position = vector(dModel, 0.5);
+    put('hook_embed', p, embed);
+    if (!rope) put('hook_pos_embed', p, position);
+    const x = rope ? embed : embed.map((v, i) => v + position[i]!);
+    put('blocks.0.hook_resid_pre', p, x);
+    for (let l = 0; l < nLayer; l++) {
+      // Layer 1's query is a function of the token alone (as W_Q·norm(x) is), RoPE's rotation one of the position.
+      const q = Float32Array.from({ length: nHead * dHead }, (_, i) => x[i % dModel]! * 0.5);
+      put(`blocks.${l}.attn.hook_q`, p, q);
+      if (rope) put(`blocks.${l}.attn.hook_rot_q`, p, q.map((v, i) => v * Math.cos(p + i)));
+      put(`blocks.${l}.attn.hook_k`, p, vector(nKvHead * dHead));
+      if (rope) put(`blocks.${l}.attn.hook_rot_k`, p, vector(nKvHead * dHead));
+      put(`blocks.${l}.attn.hook_v`, p, vector(nKvHead * dHead));
+      const scores = new Float32Array(nHead * (p + 1));
+      const pattern = new Float32Array(nHead * (p + 1));
+      for (let h = 0; h < nHead; h++) {
+        for (let k = 0; k <= p; k++) scores[h * (p + 1) + k] = l === CLEAR.layer && h === CLEAR.head && p === 5 && k === CLEAR.key ? 20 : random.next() * 2;
+        const row = scores.subarray(h * (p + 1), (h + 1) * (p + 1));
+        const max = Math.max(...row);
+        const sum = row.reduce((s, v) => s + Math.exp(v - max), 0);
+        row.forEach((v, k) => (pattern[h * (p + 1) + k] = Math.exp(v - max) / sum));
+      }
+      put(`blocks.${l}.attn.hook_attn_scores`, p, scores);
+      put(`blocks.${l}.attn.hook_pattern`, p, pattern);
+      put(`blocks.${l}.hook_attn_out`, p, vector(dModel));
+      put(`blocks.${l}.hook_mlp_out`, p, vector(dModel, l === 0 ? 10 : 1));
+      put(`blocks.${l}.hook_resid_post`, p, vector(dModel, 3));
+    }
+    put('logits', p, logitLens(rows[`blocks.${nLayer - 1}.hook_resid_post`]![p]!, lens));
+  }
+  const token = (id: number) => ({ id, piece: `t${id}`, bytes: [97], text: `t${id}`, character: null });
+  const steps: TraceStep[] = [5, 6].map((position) => {
+    const decision = sample(rows['logits']![position]!, { temperature: 0.8, topK: 40, topP: 0.95 }, () => 0.3);
+    return { position, decision, token: token(decision.chosenId), candidateTokens: [] };
+  });
+  const trace: Trace = {
+    modelName: 'synthetic', config, points: [], backend: 'wasm', fallbackReason: null, settings: { temperature: 0.8, topK: 40, topP: 0.95 },
+    seed: 1, prompt: 'a b c', truncatedTokens: 0, promptLength: PROMPT_IDS.length, tokens: ids.map(token), rows, steps, stopReason: 'max-tokens',
+  };
+  return { trace, lens };
+}
+
+/** The recompute of a synthetic Trace: its own K and V rows, position-major, optionally with one value changed. */
+function recomputeOf(trace: Trace, change = 0): Record<string, { data: Float32Array }> {
+  const out: Record<string, { data: Float32Array }> = {};
+  for (const hook of cacheHooks(trace)) {
+    const rows = trace.rows[hook]!;
+    const data = new Float32Array(rows.length * rows[0]!.length);
+    rows.forEach((row, p) => data.set(row, p * row.length));
+    out[hook] = { data };
+  }
+  if (change) out[cacheHooks(trace)[0]!]!.data[3]! += change;
+  return out;
+}
+
+/** Words naming a component the model does not have, in either language (as test/unit/explanations.test.ts). */
+function forbiddenFor(config: ModelConfig): RegExp[] {
+  const traits = traitsOf(config);
+  const patterns = [
+    traits.norm === 'layernorm' ? /RMSNorm|RMS 归一化|root mean square|均方根/ : /LayerNorm|层归一化|\bLN\b/,
+    traits.mlp === 'gelu' ? /SiLU|SwiGLU|\bgate\b|门控/ : /GELU/,
+    traits.position === 'learned' ? /RoPE|rotary|rotat|旋转/i : /W_pos|position table|learned position|位置嵌入|位置向量|位置表/,
+  ];
+  if (config.nKvHead === config.nHead) patterns.push(/grouped-query|分组查询|key\/value head|键\/值头/i);
+  return patterns;
+}
+
+function sentencesOf(question: Question): Sentence[] {
+  const nested = (ref: Ref): Sentence[] => (ref.kind === 'text' ? [{ key: ref.key, params: ref.params ?? {} }, ...Object.values(ref.params ?? {}).flatMap(nested)] : []);
+  const sentences = [question.ask, ...question.reveal, ...question.why, ...(question.bars ? [question.bars.title] : [])];
+  return [...sentences, ...question.options.flatMap((option) => nested(option.ref)), ...(question.bars?.items.flatMap((bar) => nested(bar.ref)) ?? [])];
+}
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
+
+const CONFIGS = ARCHITECTURES.flatMap((architecture) => (traitsOf({ architecture }).position === 'rope' ? [configFor(architecture, 4), configFor(architecture, 2)] : [configFor(architecture, 4)]));
+
+describe('lesson questions from a Trace', () => {
+  for (const config of CONFIGS) {
+    const name = `${config.architecture} (K/V heads ${config.nKvHead}/${config.nHead})`;
+    it(`${name}: every chapter’s questions build, and nothing they or the intros say names a component the model lacks`, () => {
+      const { trace, lens } = syntheticTrace(config);
+      const patterns = forbiddenFor(config);
+      for (const chapter of CHAPTERS) {
+        const sentences: Sentence[] = [chapterIntro(chapter.id, config)];
+        for (const id of chapter.questions) {
+          const question = buildQuestion(id, trace, { lens, recomputed: recomputeOf(trace), cached: true });
+          expect(question, id).not.toBeNull();
+          expect(question!.options.map((o) => o.key)).toContain(question!.answer);
+          sentences.push(...sentencesOf(question!));
+        }
+        for (const sentence of sentences) {
+          for (const [locale, catalog] of Object.entries(catalogs)) {
+            const text = catalog[sentence.key]!;
+            expect(text, `${sentence.key} (${locale})`).toBeDefined();
+            // Every placeholder gets a value from the question (none is left for the learner to see as {name}).
+            for (const placeholder of placeholders(text)) expect(sentence.params, `${sentence.key}: {${placeholder}}`).toHaveProperty(placeholder);
+            for (const pattern of patterns) expect(text, `${sentence.key} (${locale}) on ${name}`).not.toMatch(pattern);
+          }
+        }
+      }
+    });
+  }
+
+  it('the architecture check can fail: a GELU intro is caught on a SwiGLU model, a position table on RoPE', () => {
+    const llama = configFor('llama', 2);
+    expect(forbiddenFor(llama).some((p) => p.test(lessonEn['lesson.mlp.introGelu']))).toBe(true);
+    expect(forbiddenFor(llama).some((p) => p.test(lessonZhCN['lesson.embedding.introLearned']))).toBe(true);
+    expect(forbiddenFor(configFor('gpt2', 4)).some((p) => p.test(lessonZhCN['lesson.lens.introRms']))).toBe(true);
+  });
+
+  it('finds the planted answers: the clear head and where it looks, the longest MLP output, the lens stage', () => {
+    for (const config of CONFIGS) {
+      const { trace, lens } = syntheticTrace(config);
+      const look = buildQuestion('attention.look', trace)!;
+      expect(look.answer).toBe(`p${CLEAR.key}`);
+      expect(look.ask.params['layer']).toEqual({ kind: 'count', value: CLEAR.layer + 1 });
+      expect(look.ask.params['head']).toEqual({ kind: 'count', value: CLEAR.head + 1 });
+      expect(look.options.map((o) => o.key)).toEqual(['p0', 'p2', 'p4', 'p5']);
+      expect(look.bars!.items.find((bar) => bar.highlight)!.value).toBeGreaterThan(0.99);
+      expect(look.focus).toMatchObject({ node: 'softmax', tab: 'attention', layer: CLEAR.layer, head: CLEAR.head, position: 5 });
+      expect(buildQuestion('mlp.largest', trace)!.answer).toBe('l0');
+      // The logits are the last layer's lens here, so the lens must rank the final token first by that stage.
+      const first = buildQuestion('lens.first', trace, { lens })!;
+      expect(Number(first.answer.slice(1))).toBeLessThanOrEqual(config.nLayer);
+      expect(first.bars!.items).toHaveLength(config.nLayer + 1);
+      expect(buildQuestion('lens.first', trace, { lens: null })).toBeNull();
+      expect(buildQuestion('tokens.count', trace)!.answer).toBe(`n${PROMPT_IDS.length}`);
+    }
+  });
+
+  it('embedding: one token at two positions is the same input with RoPE and a different one with a position table', () => {
+    for (const config of CONFIGS) {
+      const question = buildQuestion('embedding.same', syntheticTrace(config).trace)!;
+      expect(question.ask.params).toMatchObject({ a: { kind: 'count', value: 1 }, b: { kind: 'count', value: 3 } });
+      expect(question.answer).toBe(traitsOf(config).position === 'rope' ? 'same' : 'different');
+      expect(question.focus.node).toBe(traitsOf(config).position === 'rope' ? 'rope' : 'posEmbed');
+    }
+    const { trace } = syntheticTrace(configFor('gpt2', 4));
+    trace.tokens[3] = { ...trace.tokens[3]!, id: 15 };
+    expect(buildQuestion('embedding.same', trace)).toBeNull();
+  });
+
+  it('sampling: the four options are the four highest logits, and T = 2 flattens the distribution', () => {
+    const { trace } = syntheticTrace(configFor('gpt2', 4));
+    const logits = Array.from(trace.rows['logits']![5]!);
+    const order = logits.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+    const top = buildQuestion('sampling.top', trace)!;
+    expect(top.answer).toBe(`t${order[0]}`);
+    expect(top.options.map((o) => o.key).sort()).toEqual(order.slice(0, 4).map((i) => `t${i}`).sort());
+    const hot = buildQuestion('sampling.temperature', trace)!;
+    expect(hot.answer).toBe('flatter');
+    const p = (t: number) => Math.exp((logits[order[0]!]! - logits[order[0]!]!) / t) / logits.reduce((s, v) => s + Math.exp((v - logits[order[0]!]!) / t), 0);
+    expect(hot.reveal[0]!.params['p1']).toEqual({ kind: 'percent', value: expect.closeTo(p(1), 9) });
+    expect(hot.reveal[0]!.params['p2']).toEqual({ kind: 'percent', value: expect.closeTo(p(2), 9) });
+    // Equal logits: dividing them by T changes nothing.
+    trace.rows['logits']![5] = new Float32Array(16).fill(1.5);
+    expect(buildQuestion('sampling.temperature', trace)!.answer).toBe('unchanged');
+  });
+
+  it('KV cache: a recompute equal to the cached rows says “same”; one that differs says “changed”; none, no question', () => {
+    const { trace } = syntheticTrace(configFor('llama', 2));
+    expect(cacheHooks(trace)).toContain('blocks.0.attn.hook_rot_k');
+    expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace) })!.answer).toBe('same');
+    expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace, 0.5) })!.answer).toBe('changed');
+    expect(buildQuestion('generation.cache', trace, {})).toBeNull();
+    const reveal = buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace) })!.reveal;
+    // 2 (K and V) × 2 layers × 2 K/V heads × 2 numbers × 7 positions.
+    expect(reveal[2]!.params['floats']).toEqual({ kind: 'count', value: 112 });
+    expect(reveal.map((s) => s.key)).toContain('lesson.generation.cache.gqa');
+    expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), cached: false })!.ask.key).toBe('lesson.generation.cache.askFull');
+  });
+
+  it('the revealed box is a frame of the chart at its layer', () => {
+    for (const config of CONFIGS) {
+      const { trace } = syntheticTrace(config);
+      const frames = buildTimeline(flowChartFor(config), trace.steps.length);
+      for (const chapter of CHAPTERS) {
+        for (const id of chapter.questions) {
+          const focus = buildQuestion(id, trace, { lens: syntheticTrace(config).lens, recomputed: recomputeOf(trace) })!.focus;
+          const index = frameFor(frames, focus);
+          expect(index, `${id} on ${config.architecture}`).toBeGreaterThanOrEqual(0);
+          expect(frames[index]).toMatchObject({ node: focus.node, step: focus.step });
+        }
+      }
+    }
+  });
+
+  it('options: the answer, the distractors asked for, then the next best; four, in order', () => {
+    expect(pickOptions(7, [0, 8, 9], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], (v) => v)).toEqual([0, 7, 8, 9]);
+    expect(pickOptions(3, [0, 3], [0, 1, 2, 3, 4], (v) => -v)).toEqual([0, 1, 2, 3]);
+    expect(pickOptions(1, [0, 9], [0, 1], (v) => v)).toEqual([0, 1]);
+  });
+});
+
+describe('lesson texts, chapters, progress and links', () => {
+  it('every string exists in both languages with the same parameters, in the course’s terms', () => {
+    expect(Object.keys(lessonZhCN).sort()).toEqual(Object.keys(lessonEn).sort());
+    for (const key of Object.keys(lessonEn) as (keyof typeof lessonEn)[]) {
+      expect(placeholders(lessonZhCN[key]), key).toEqual(placeholders(lessonEn[key]));
+      expect(lessonZhCN[key].replace(/\{\w+\}/g, ''), key).not.toMatch(/逻辑值|逻辑透镜|\btokens?\b/i);
+    }
+    for (const id of CHAPTER_IDS) expect(lessonEn).toHaveProperty(`lesson.chapter.${id}`);
+  });
+
+  it('chapters: eight, in teaching order, each with a prompt in both languages and its own questions', () => {
+    expect(CHAPTER_IDS).toEqual(['tokens', 'embedding', 'attention', 'heads', 'mlp', 'lens', 'sampling', 'generation']);
+    for (const chapter of CHAPTERS) {
+      expect(chapter.prompt.en.trim()).not.toBe('');
+      expect(chapter.prompt['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+      for (const question of chapter.questions) expect(question.startsWith(`${chapter.id}.`)).toBe(true);
+    }
+    expect(nextChapter('attention')!.id).toBe('heads');
+    expect(nextChapter('generation')).toBeNull();
+    expect(chapterById('nope')).toBeNull();
+  });
+
+  it('progress is stored, read back, survives bad data and blocked storage, and tells where to resume', () => {
+    const memory = new Map<string, string>();
+    const store = { getItem: (key: string) => memory.get(key) ?? null, setItem: (key: string, value: string) => void memory.set(key, value) };
+    expect(loadProgress(store)).toEqual({});
+    let progress = recordAnswer(store, {}, 'tokens.count', false);
+    progress = recordAnswer(store, progress, 'sampling.top', true);
+    expect(loadProgress(store)).toEqual({ 'tokens.count': 'wrong', 'sampling.top': 'right' });
+    // A later wrong answer does not undo a right one.
+    expect(recordAnswer(store, progress, 'sampling.top', false)['sampling.top']).toBe('right');
+    expect(chapterState(progress, 'tokens')).toBe('done');
+    expect(chapterState(progress, 'sampling')).toBe('started');
+    expect(chapterState(progress, 'attention')).toBe('new');
+    expect(resumeChapter(progress)).toBe('embedding');
+    memory.set(PROGRESS_KEY, '{"tokens.count":"maybe","unknown.q":"right","lens.first":"right"}');
+    expect(loadProgress(store)).toEqual({ 'lens.first': 'right' });
+    memory.set(PROGRESS_KEY, 'not json');
+    expect(loadProgress(store)).toEqual({});
+    const blocked = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); } };
+    expect(loadProgress(blocked)).toEqual({});
+    expect(recordAnswer(blocked, {}, 'mlp.largest', true)).toEqual({ 'mlp.largest': 'right' });
+    const all = Object.fromEntries(CHAPTERS.flatMap((c) => c.questions).map((q) => [q, 'right']));
+    expect(resumeChapter(all)).toBe('tokens');
+  });
+
+  it('?lesson= names a chapter; anything else is ignored', () => {
+    const origin = 'http://localhost:5173';
+    expect(readUrlState('?lesson=attention', origin).lesson).toBe('attention');
+    expect(readUrlState('?lesson=generation&lang=zh', origin).lesson).toBe('generation');
+    expect(readUrlState('?lesson=%3Cscript%3E', origin).lesson).toBeNull();
+    expect(readUrlState('', origin).lesson).toBeNull();
+  });
+});

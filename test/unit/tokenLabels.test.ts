@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { readableText, tokenText } from '../../src/components/tokenLabels';
+
+const utf8 = (text: string) => [...new TextEncoder().encode(text)];
+
+describe('readableText: output text without “�”', () => {
+  it('keeps whole text as one piece', () => {
+    expect(readableText(utf8('Hello 世界 🙂'))).toEqual([{ text: 'Hello 世界 🙂', bytes: false }]);
+  });
+
+  it('shows a character cut off at the end as its bytes', () => {
+    const bytes = [...utf8('从前'), ...utf8('世').slice(0, 2)];
+    expect(readableText(bytes)).toEqual([{ text: '从前', bytes: false }, { text: 'E4 B8', bytes: true }]);
+  });
+
+  it('shows stray bytes in the middle as bytes, then goes on with the text', () => {
+    const bytes = [...utf8('a'), 0x96, 0xff, ...utf8('b世')];
+    expect(readableText(bytes)).toEqual([{ text: 'a', bytes: false }, { text: '96 FF', bytes: true }, { text: 'b世', bytes: false }]);
+    expect(readableText(bytes).map((piece) => piece.text).join('')).not.toContain('\ufffd');
+  });
+});
+
+describe('tokenText: candidate and axis labels', () => {
+  const partial = (character: string | null) => ({ id: 1, piece: 'ä¸', bytes: [0xe4, 0xb8], text: null, character });
+  it('shows a piece of a character as its bytes, with the character when known', () => {
+    expect(tokenText(partial('世'))).toBe('E4 B8 (世)');
+    expect(tokenText(partial('\ufffd'))).toBe('E4 B8');
+    expect(tokenText(partial(null))).toBe('E4 B8');
+  });
+});
