@@ -48,7 +48,8 @@ export function textParams(config: ModelConfig): Record<string, string | number>
 
 export interface ViewWording {
   mlp: { pre: MessageKey; post: MessageKey; curve: MessageKey; top: MessageKey };
-  lens: { table: MessageKey; why: MessageKey };
+  /** `untied`: said only where lm_head is a matrix of its own (the lens is then not shown). */
+  lens: { table: MessageKey; why: MessageKey; untied?: MessageKey };
   /** Row labels of the embedding view: token, position and sum with a position table; the token alone with RoPE. */
   embedding: { rows: MessageKey[]; note: MessageKey | null };
   /** Notes under the worked Q·K example: Q and K after RoPE; which K/V head a query head reads. */
@@ -56,7 +57,7 @@ export interface ViewWording {
 }
 
 /** The detail views' architecture-dependent strings. */
-export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead'>): ViewWording {
+export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead'> & Partial<Pick<ModelConfig, 'tieWordEmbeddings'>>): ViewWording {
   const traits = traitsOf(config);
   const swiglu = traits.mlp === 'swiglu';
   const rope = traits.position === 'rope';
@@ -67,7 +68,7 @@ export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' |
     mlp: swiglu
       ? { pre: 'views.mlp.gate', post: 'views.mlp.product', curve: 'views.mlp.silu', top: 'views.mlp.topSwiglu' }
       : { pre: 'views.mlp.pre', post: 'views.mlp.post', curve: 'views.mlp.gelu', top: 'views.mlp.top' },
-    lens: traits.norm === 'rmsnorm' ? { table: 'views.lens.tableRms', why: 'views.lens.why' } : { table: 'views.lens.table', why: 'views.lens.why' },
+    lens: { table: traits.norm === 'rmsnorm' ? 'views.lens.tableRms' : 'views.lens.table', why: 'views.lens.why', ...(config.tieWordEmbeddings === false ? { untied: 'views.lens.untied' as const } : {}) },
     embedding: rope
       ? { rows: ['views.embedding.token'], note: 'views.embedding.rope' }
       : { rows: ['views.embedding.token', 'views.embedding.position', 'views.embedding.sum'], note: null },

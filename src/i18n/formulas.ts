@@ -42,11 +42,14 @@ function qkv(c: Context): string {
 /** RoPE as Hugging Face's `rotate_half` computes it: coordinate i is paired with i + d_head/2, and the pair of the
  * token at position t turns by t·θ_i, θ_i = base^(−2i/d_head) with the base from the config (`rope_theta`). */
 function rope(c: Context): string {
+  // Qwen3 rotates the QK-normed vectors (the qkNorm box's \hat{q}, \hat{k}).
+  const q = c.traits.qkNorm ? '\\hat{q}' : 'q';
+  const k = c.traits.qkNorm ? '\\hat{k}' : 'k';
   return [
     '\\begin{aligned}',
-    "&\\begin{pmatrix} u'_{i} \\\\ u'_{i + d_{head}/2} \\end{pmatrix} = \\begin{pmatrix} \\cos t\\theta_i & -\\sin t\\theta_i \\\\ \\sin t\\theta_i & \\cos t\\theta_i \\end{pmatrix} \\begin{pmatrix} u_{i} \\\\ u_{i + d_{head}/2} \\end{pmatrix},\\quad u \\in \\{q_t, k_t\\} \\\\",
+    `&\\begin{pmatrix} u'_{i} \\\\ u'_{i + d_{head}/2} \\end{pmatrix} = \\begin{pmatrix} \\cos t\\theta_i & -\\sin t\\theta_i \\\\ \\sin t\\theta_i & \\cos t\\theta_i \\end{pmatrix} \\begin{pmatrix} u_{i} \\\\ u_{i + d_{head}/2} \\end{pmatrix},\\quad u \\in \\{${q}_t, ${k}_t\\} \\\\`,
     `&\\theta_i = ${texNumber(c.theta)}^{-2i/d_{head}},\\quad i = 0, 1, \\dots, d_{head}/2 - 1 \\\\`,
-    "&{q'_t} \\cdot {k'_s} = q_t^{\\top} R\\big((s - t)\\,\\theta\\big)\\, k_s",
+    `&{q'_t} \\cdot {k'_s} = ${q}_t^{\\top} R\\big((s - t)\\,\\theta\\big)\\, ${k}_s`,
     '\\end{aligned}',
   ].join(' ');
 }

@@ -42,6 +42,6 @@ export const hubZhCN: Record<keyof typeof hubEn, string> = {
   'hub.suggest.HuggingFaceTB/SmolLM2-135M-Instruct': 'Llama 家族，1.35 亿参数，能按指令回答；英文。',
   'hub.suggest.HuggingFaceTB/SmolLM2-360M-Instruct': 'Llama 家族，3.6 亿参数；英文。',
   'hub.suggest.onnx-community/Qwen2.5-0.5B-Instruct': 'Qwen2.5（通义千问），5 亿参数；能读中文和英文。体积大：请选 q4f16 或 q4。',
-  'hub.suggest.onnx-community/Qwen3-0.6B-ONNX': 'Qwen3（通义千问），6 亿参数，带 QK-norm；能读中文和英文。体积大：请选 q4f16 或 q4。',
+  'hub.suggest.onnx-community/Qwen3-0.6B-ONNX': 'Qwen3（通义千问），6 亿参数，带 QK 归一化；能读中文和英文。体积大：请选 q4f16 或 q4。',
   'hub.suggest.Xenova/llama2.c-stories15M': 'Llama，1500 万参数，用儿童故事训练；很小，只懂英文。',
 };

@@ -76,12 +76,12 @@ export const lessonEn = {
   'lesson.attention.look.whyRope': 'In this model q and k are rotated by RoPE before the product, so the score depends on the two positions only through their offset.',
   'lesson.attention.look.whyGqa': 'Query head {head} reads key/value head {kvHead}: with grouped-query attention, {group} query heads share each key/value head.',
 
-  'lesson.heads.intro': 'This model has {perLayer} heads in each of its {layers} layers: {heads} heads, each with its own W_Q, W_K and W_V, so each can look somewhere else. A layer’s heads are concatenated and projected back into the residual stream.',
+  'lesson.heads.intro': 'This model has {perLayer} heads in each of its {layers} layers: {heads} heads, each with its own query weights, so each can look somewhere else. A layer’s heads are concatenated and projected back into the residual stream.',
   'lesson.heads.total.ask': 'Add up the attention that all {heads} heads ({layers} layers × {perLayer} heads) pay from the last token “{token}”. Which token gets the most?',
   'lesson.heads.total.reveal': '{token} gets the most: on average {mean} of each head’s attention.',
   'lesson.heads.total.split': 'Of the {heads} heads, {first} look hardest at the first token, {previous} at the token before the last, {self} at the last token itself and {other} somewhere else.',
   'lesson.heads.total.bars': 'Mean attention over all {heads} heads, from the last token',
-  'lesson.heads.total.why': 'Each head has its own W_Q, W_K and W_V and works in only {dHead} of the stream’s {dModel} dimensions, so the {perLayer} heads of a layer can look for different things at once. A head that finds nothing to match often puts its weight on the first token, as a place to park it. Later layers read what earlier heads wrote into the residual stream, so they can look for patterns of patterns.',
+  'lesson.heads.total.why': 'Each head has its own query weights and works in a space of only {dHead} dimensions (the stream has {dModel}), so the {perLayer} heads of a layer can look for different things at once. A head that finds nothing to match often puts its weight on the first token, as a place to park it. Later layers read what earlier heads wrote into the residual stream, so they can look for patterns of patterns.',
 
   'lesson.mlp.introGelu': 'After attention, each token goes through the MLP on its own: a linear map up from {dModel} to {dMlp} numbers, GELU, and a linear map back down. Its output is added to the residual stream, like attention’s.',
   'lesson.mlp.introSwiglu': 'After attention, each token goes through the MLP on its own. Here it is a SwiGLU: two linear maps up from {dModel} to {dMlp} numbers, SiLU of one multiplied with the other, then a linear map back down. Its output is added to the residual stream, like attention’s.',

@@ -1,35 +1,17 @@
 // The engine end to end in Node (onnxruntime-web's WASM backend): generate, record a Trace, export it.
 import { describe, expect, it } from 'vitest';
-import { addForward, assembled, computedPositions, exportTrace, newTrace } from '../../src/engine/trace';
+import { assembled, computedPositions, exportTrace } from '../../src/engine/trace';
 import { logitLens } from '../../src/engine/lens';
 import { validateTraceDocument } from '../traceFormat';
-import { loadEngine, maxAbsDifference, MODEL_NAME } from './helpers';
+import { loadEngine, maxAbsDifference, MODEL_NAME, recordTrace } from './helpers';
 
 describe('engine in Node', async () => {
   const engine = await loadEngine();
   const { config, probed, tokenizer, generator } = engine;
 
   async function record(prompt: string, maxNewTokens: number, seed = 1) {
-    const ids = tokenizer.encode(prompt);
-    const trace = newTrace({
-      modelName: MODEL_NAME, config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
-      settings: { temperature: 0.8, topK: 40, topP: 0.95 }, seed, prompt, truncatedTokens: 0, promptLength: ids.length,
-      tokens: tokenizer.describe(ids),
-    });
-    generator.reset();
-    const result = await generator.generate(
-      { ids, maxNewTokens, settings: trace.settings, rngState: seed },
-      (event) => {
-        if (event.type === 'forward') addForward(trace, event.record);
-        else {
-          trace.steps.push({ position: event.position, decision: event.decision, token: tokenizer.describe([event.decision.chosenId])[0]!, candidateTokens: [] });
-          trace.tokens.push(tokenizer.describe([event.decision.chosenId])[0]!);
-        }
-      },
-      () => false,
-    );
-    trace.stopReason = result.stopReason;
-    return trace;
+    const settings = { temperature: 0.8, topK: 40, topP: 0.95 };
+    return (await recordTrace(engine, { modelName: MODEL_NAME, prompt, settings, seed, maxNewTokens })).trace;
   }
 
   it('stops at any end token the config lists, not only the first', async () => {

@@ -6,6 +6,10 @@ import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
 import { Tokenizer } from '../../src/engine/tokenizer';
+import { addForward, newTrace, type Trace } from '../../src/engine/trace';
+import type { ProbedGraph } from '../../src/engine/probe';
+import type { ModelConfig } from '../../src/engine/models/config';
+import type { SamplingSettings } from '../../src/engine/sampling';
 
 export const MODEL_NAME = 'flow-gpt2-tiny';
 export const EMBEDDED_MODELS = ['flow-gpt2-tiny', 'flow-llama-tiny'] as const;
@@ -41,4 +45,29 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
   return max;
+}
+
+/** One run recorded into a Trace as the page records it (forwards, then each step's chosen token), in Node. */
+export async function recordTrace(
+  engine: { config: ModelConfig; probed: ProbedGraph; tokenizer: Tokenizer; generator: Generator },
+  run: { modelName: string; prompt: string; settings: SamplingSettings; seed: number; maxNewTokens: number },
+): Promise<{ trace: Trace; ids: number[] }> {
+  const { config, probed, tokenizer, generator } = engine;
+  const ids = tokenizer.encode(run.prompt);
+  const trace = newTrace({
+    modelName: run.modelName, config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
+    settings: run.settings, seed: run.seed, prompt: run.prompt, truncatedTokens: 0, promptLength: ids.length,
+    tokens: tokenizer.describe(ids),
+  });
+  generator.reset();
+  const result = await generator.generate({ ids, maxNewTokens: run.maxNewTokens, settings: trace.settings, rngState: run.seed }, (event) => {
+    if (event.type === 'forward') addForward(trace, event.record);
+    else {
+      const token = tokenizer.describe([event.decision.chosenId])[0]!;
+      trace.steps.push({ position: event.position, decision: event.decision, token, candidateTokens: [] });
+      trace.tokens.push(token);
+    }
+  }, () => false);
+  trace.stopReason = result.stopReason;
+  return { trace, ids: result.ids };
 }

@@ -2,32 +2,17 @@
 // languages: each answer is checked against the Trace by a computation written here independently of
 // src/lesson/questions.ts, so a wrong answer key or a number that is not the Trace's fails.
 import { describe, expect, it } from 'vitest';
-import { addForward, computedPositions, newTrace, type Trace } from '../../src/engine/trace';
+import { computedPositions, type Trace } from '../../src/engine/trace';
 import { logitLens } from '../../src/engine/lens';
 import { CHAPTERS, type Chapter } from '../../src/lesson/chapters';
 import { buildQuestion, cacheHooks, type Question, type Ref } from '../../src/lesson/questions';
-import { EMBEDDED_MODELS, loadEngine } from './helpers';
+import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
 
 type Engine = Awaited<ReturnType<typeof loadEngine>>;
 
 async function runChapter(engine: Engine, chapter: Chapter, prompt: string): Promise<Trace> {
-  const { config, probed, tokenizer, generator } = engine;
-  const ids = tokenizer.encode(prompt);
   const { temperature, topK, topP, seed, maxNewTokens } = chapter.settings;
-  const trace = newTrace({
-    modelName: 'lesson', config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
-    settings: { temperature, topK, topP }, seed, prompt, truncatedTokens: 0, promptLength: ids.length, tokens: tokenizer.describe(ids),
-  });
-  generator.reset();
-  await generator.generate({ ids, maxNewTokens, settings: trace.settings, rngState: seed }, (event) => {
-    if (event.type === 'forward') addForward(trace, event.record);
-    else {
-      const token = tokenizer.describe([event.decision.chosenId])[0]!;
-      trace.steps.push({ position: event.position, decision: event.decision, token, candidateTokens: [] });
-      trace.tokens.push(token);
-    }
-  }, () => false);
-  return trace;
+  return (await recordTrace(engine, { modelName: 'lesson', prompt, settings: { temperature, topK, topP }, seed, maxNewTokens })).trace;
 }
 
 const argmax = (values: ArrayLike<number>) => Array.from(values).reduce((best, v, i, all) => (v > all[best]! ? i : best), 0);

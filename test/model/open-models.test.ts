@@ -11,10 +11,10 @@ import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
 import { Tokenizer } from '../../src/engine/tokenizer';
-import { addForward, assembled, computedPositions, exportTrace, newTrace, rowLayout, type Trace } from '../../src/engine/trace';
+import { assembled, computedPositions, exportTrace, rowLayout, type Trace } from '../../src/engine/trace';
 import { validateTraceDocument } from '../traceFormat';
 import { logitLens } from '../../src/engine/lens';
-import { maxAbsDifference } from './helpers';
+import { maxAbsDifference, recordTrace } from './helpers';
 import { OPEN_MODELS, checkCaptures, openModelFiles, openReference, referenceHook, tokenizerSha256, type ReferencePrompt } from './openModels';
 
 /** fp32 against fp32: the graph is transformers' own computation, so only float rounding separates them
@@ -57,23 +57,8 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
   const generator = new Generator({ session, probed }, null, config);
 
   async function run(entry: ReferencePrompt): Promise<{ trace: Trace; ids: number[] }> {
-    const ids = tokenizer.encode(entry.prompt);
-    const trace = newTrace({
-      modelName: model, config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
-      settings: { temperature: 0, topK: 0, topP: 1 }, seed: 1, prompt: entry.prompt, truncatedTokens: 0,
-      promptLength: ids.length, tokens: tokenizer.describe(ids),
-    });
-    generator.reset();
-    const result = await generator.generate({ ids, maxNewTokens: entry.generated.length, settings: trace.settings, rngState: 1 }, (event) => {
-      if (event.type === 'forward') addForward(trace, event.record);
-      else {
-        const token = tokenizer.describe([event.decision.chosenId])[0]!;
-        trace.steps.push({ position: event.position, decision: event.decision, token, candidateTokens: [] });
-        trace.tokens.push(token);
-      }
-    }, () => false);
-    trace.stopReason = result.stopReason;
-    return { trace, ids: result.ids };
+    const settings = { temperature: 0, topK: 0, topP: 1 };
+    return recordTrace({ config, probed, tokenizer, generator }, { modelName: model, prompt: entry.prompt, settings, seed: 1, maxNewTokens: entry.generated.length });
   }
 
   const expected = EXPECTED[model];
@@ -116,6 +101,8 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
     for (const hook of captured) expect(reference.prompts[0]!.captures).toHaveProperty([hook]);
     expect(Object.keys(reference.prompts[0]!.captures).sort()).toEqual([...new Set(captured)].sort());
     expect(probed.lens?.norm).toBe(expected.norm);
+    // The same graph read as untied (lm_head a matrix of its own): W_E would give a lens the model never computed.
+    expect(probe(folder.graph.bytes, folder.graph.file, { ...config, tieWordEmbeddings: false }, folder.graph.externalData).lens).toBeNull();
   });
 
   for (const [index, entry] of reference.prompts.entries()) {

@@ -54,6 +54,9 @@ function namingArchitecture<T>(config: ModelConfig, find: () => T): T {
 }
 
 function lensParameters(index: GraphIndex, config: ModelConfig): LensParameters | null {
+  // The lens multiplies by W_E: right only where the unembedding is W_E transposed. An untied model's lm_head is a
+  // matrix of its own, so rather than show numbers the model never computed, it gets no lens (yet).
+  if (!config.tieWordEmbeddings) return null;
   if (config.architecture !== 'gpt2') {
     const names = llamaLensInitializers(index);
     const lnWeight = names && initializerValues(index, names.lnWeight);
