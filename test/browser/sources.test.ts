@@ -97,6 +97,31 @@ describe('model sources', () => {
     await page.close();
   });
 
+  for (const lang of ['zh-CN', 'en'] as const) {
+    it(`where huggingface.co does not answer, leads a learner (${lang}) to the mirror in one click and loads a suggested model`, async () => {
+      const SUGGESTED = 'onnx-community/Qwen3-0.6B-ONNX';
+      const RUN_TIMEOUT = 300_000;
+      const page = await openWithSources(browser, { lang, source: 'huggingface', max: '1' });
+      const prompt = lang === 'zh-CN' ? '周末我和爸爸去公园放风筝，' : 'The shop closes at nine, so we';
+      await page.fill('#prompt-input', prompt);
+      const shot = (step: string) => page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, `../output/mirror-flow-${lang}-${step}.png`) });
+      await page.click(`[data-suggestion="${SUGGESTED}"] button`);
+      await page.waitForSelector('[data-notice=source-slow]', { timeout: 15_000 });
+      await shot('1-offer');
+      // One click: the mirror is chosen, the suggested repository listed there and its usual precision loaded.
+      const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+      await page.click('[data-action=use-mirror]');
+      await expect(page.locator('select[data-control=model-source]').inputValue()).resolves.toBe('modelscope');
+      await waitForRuns(page, before + 1, RUN_TIMEOUT);
+      await expect(page.locator('[data-listing-state=done]').count()).resolves.toBe(1);
+      await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe(SUGGESTED);
+      await expect(page.locator('#prompt-input').inputValue()).resolves.toBe(prompt);
+      await shot('2-loaded');
+      await page.screenshot({ path: resolve(import.meta.dirname, `../output/mirror-flow-${lang}-page.png`) });
+      await page.close();
+    });
+  }
+
   it('reads a 404 with an HTML body as a missing file and says which', async () => {
     const page = await openWithSources(browser, { lang: 'en', source: 'hf-mirror' });
     await download(page, 'test-owner/no-such-model');
