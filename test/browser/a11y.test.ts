@@ -1,10 +1,10 @@
 // Accessibility of the built app (issue #19): axe-core finds no serious or critical violation in either language,
 // a skip link leads to the chart, every control is reachable by keyboard, and playback pauses while a keyboard
 // user is in the controls.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { drawn, launch, openApp, waitForRuns, type OpenOptions } from './browser';
+import { appUrl, drawn, launch, openApp, waitForRuns, type OpenOptions } from './browser';
 
 /** As openApp, in a context of its own: axe opens a second page in the page's context, which a page made by
  * browser.newPage() cannot do ("Please use browser.newContext()"). Closing the page closes its context. */
@@ -12,8 +12,7 @@ async function openForAxe(browser: Browser, options: OpenOptions): Promise<Page>
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
   const page = await context.newPage();
   page.on('close', () => void context.close());
-  const params = new URLSearchParams({ debug: '1', lang: options.lang ?? 'en', ...(options.backend ? { backend: options.backend } : {}), ...options.query });
-  await page.goto(`${inject('baseUrl')}?${params}`);
+  await page.goto(appUrl(options));
   return page;
 }
 

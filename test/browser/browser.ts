@@ -28,9 +28,14 @@ export async function openApp(browser: Browser, options: OpenOptions = {}): Prom
   const messages: ConsoleEntry[] = [];
   page.on('console', (message) => messages.push({ type: message.type(), text: message.text(), worker: message.worker() !== null }));
   (page as Page & { consoleSeen: ConsoleEntry[] }).consoleSeen = messages;
-  const params = new URLSearchParams({ debug: '1', lang: options.lang ?? 'en', ...(options.backend ? { backend: options.backend } : {}), ...options.query });
-  await page.goto(`${inject('baseUrl')}?${params}`);
+  await page.goto(appUrl(options));
   return page;
+}
+
+/** The built app's address for these options (debug hooks on, English unless a language is given). */
+export function appUrl(options: OpenOptions = {}): string {
+  const params = new URLSearchParams({ debug: '1', lang: options.lang ?? 'en', ...(options.backend ? { backend: options.backend } : {}), ...options.query });
+  return `${inject('baseUrl')}?${params}`;
 }
 
 /** Completed runs so far (the status element's data-runs). */
