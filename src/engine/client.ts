@@ -10,6 +10,7 @@ export interface CallHandlers {
   onProgress?: (progress: FileProgress) => void;
   onForward?: (record: ForwardRecord) => void;
   onStep?: (step: TraceStep, rngState: number) => void;
+  onRanked?: (done: number, total: number) => void;
 }
 
 interface Pending extends CallHandlers {
@@ -64,6 +65,9 @@ export class EngineClient {
         break;
       case 'step':
         pending.onStep?.(event.step, event.rngState);
+        break;
+      case 'ranked':
+        pending.onRanked?.(event.done, event.total);
         break;
       case 'result':
         this.pending.delete(event.id);

@@ -14,6 +14,7 @@ export type EngineErrorCode =
   | 'worker-crashed' // params: detail
   | 'busy'
   | 'download-cancelled'
+  | 'ranking-cancelled'
   | 'repo-invalid' // params: repo
   | 'internal'; // params: detail
 

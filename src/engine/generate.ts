@@ -8,6 +8,7 @@ import { asFloat32 } from './float16';
 import { sample, type SamplingSettings } from './sampling';
 import type { CapturedRows, ForwardRecord, StopReason } from './trace';
 import type { SamplingDecision } from './sampling';
+import { HEAD_SCALE_INPUT, MLP_SCALE_INPUT, interventionScales, type Intervention } from './probe/intervention';
 
 export interface GenerateRequest {
   /** Every token so far (prompt + generated); the engine feeds what its cache has not seen. */
@@ -50,6 +51,7 @@ const isPastInput = (name: string) => name.startsWith('past_key_values.');
  * stays in the worker between calls, so "step one token" costs one position too. */
 export class Generator {
   private cache: { ids: number[]; past: Feeds } | null = null;
+  private scales: { head: Float32Array; mlp: Float32Array } | null = null;
   readonly kind: GraphKind;
 
   constructor(
@@ -106,7 +108,7 @@ export class Generator {
       this.cache.ids.every((id, i) => ids[i] === id);
     const start = reuse ? this.cache!.ids.length : 0;
     const graph = reuse && this.kind === 'two-graph' ? this.step! : this.prompt;
-    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, start, reuse ? this.cache!.past : null, graph.probed.pastType);
+    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, start, reuse ? this.cache!.past : null, graph.probed.pastType, this.scales);
     const outputs = await graph.session.run(feeds);
     if (caching) this.cache = { ids: [...ids], past: this.presents(outputs) };
     const count = ids.length - start;
@@ -129,6 +131,12 @@ export class Generator {
     this.cache = null;
   }
 
+  /** Heads and MLPs switched off from now on (null: none). The cache was computed without them: it goes. */
+  intervene(intervention: Intervention | null): void {
+    this.scales = intervention ? interventionScales(intervention, this.config.nLayer, this.config.nHead) : null;
+    this.cache = null;
+  }
+
   private presents(outputs: Outputs): Feeds {
     const past: Feeds = {};
     for (const [name, tensor] of Object.entries(outputs)) {
@@ -140,7 +148,7 @@ export class Generator {
 
 /** The inputs a decoder graph takes for the positions `start…` of `ids`: input_ids, and where the graph has them
  * attention_mask, position_ids and past_key_values (empty when there is no cache yet; float16 in an fp16 graph). */
-export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null, pastType: 'float32' | 'float16' = 'float32'): Feeds {
+export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null, pastType: 'float32' | 'float16' = 'float32', scales: { head: Float32Array; mlp: Float32Array } | null = null): Feeds {
   const fed = ids.slice(start);
   const feeds: Feeds = {};
   const names = new Set(inputNames);
@@ -153,6 +161,11 @@ export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, c
     feeds['position_ids'] = tensor('int64', positions, [1, fed.length]);
   }
   const { nLayer, nKvHead, dHead } = config;
+  if (names.has(HEAD_SCALE_INPUT)) {
+    const { head, mlp } = scales ?? interventionScales(null, nLayer, config.nHead);
+    feeds[HEAD_SCALE_INPUT] = tensor('float32', head, [nLayer, config.nHead]);
+    feeds[MLP_SCALE_INPUT] = tensor('float32', mlp, [nLayer]);
+  }
   for (let layer = 0; layer < nLayer; layer++) {
     for (const kind of ['key', 'value']) {
       const name = `past_key_values.${layer}.${kind}`;

@@ -1,7 +1,6 @@
 import type { GraphKind } from './generate';
 import type { OfflineState } from './models/storage';
 import type { EngineErrorData } from './errors';
-import type { GenerateResult } from './generate';
 import type { ModelConfig } from './models/config';
 import type { FileProgress } from './models/folder';
 import type { Dtype } from './models/precision';
@@ -11,13 +10,25 @@ import type { RememberedChoices } from './backendChoice';
 import type { SamplingSettings } from './sampling';
 import type { TokenInfo } from './tokenizer';
 import type { LensParameters } from './lens';
-import type { ForwardRecord, TraceStep } from './trace';
+import type { ForwardRecord, StopReason, TraceStep } from './trace';
+import type { Intervention } from './probe/intervention';
+
+/** What switching one head off does to one token's logit at the last position (its direct and indirect effect). */
+export interface HeadEffect {
+  layer: number;
+  head: number;
+  logit: number;
+  /** The logit with every head on, minus `logit`: positive when the head was helping that token. */
+  drop: number;
+}
 
 /** How "auto" chooses (backendChoice.ts): the measurements the browser keeps (the worker has no localStorage),
  * and whether a software adapter counts as a GPU (`?software-gpu=1`: tests and demos of the measurement). */
 export interface AutoOptions {
   remembered?: RememberedChoices;
   softwareGpu?: boolean;
+  /** Keep the graph as shipped (its bytes) for `recompute`'s plain-graph timing: tests and the benchmark only. */
+  keepPlainGraph?: boolean;
 }
 
 /** Requests from the main thread to the engine worker; each gets one `result` or `error` with its id. */
@@ -26,8 +37,11 @@ export type Request =
   | ({ id: number; type: 'loadFiles'; files: Record<string, Uint8Array>; name: string; backend: BackendRequest } & AutoOptions)
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
-  | { id: number; type: 'generate'; ids: number[]; maxNewTokens: number; settings: SamplingSettings; rngState: number; reset: boolean }
-  | { id: number; type: 'recompute'; ids: number[] }
+  | { id: number; type: 'begin'; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null }
+  | { id: number; type: 'continue'; maxNewTokens: number; settings: SamplingSettings }
+  | { id: number; type: 'adopt'; ids: number[]; rngState: number; settings: SamplingSettings; intervention?: Intervention | null }
+  | { id: number; type: 'rankHeads'; ids: number[]; tokenId: number }
+  | { id: number; type: 'recompute'; ids: number[]; intervention?: Intervention | null }
   | { id: number; type: 'lens' }
   | { id: number; type: 'loseDevice' }
   | ({ id: number; type: 'warm'; backend: BackendRequest } & AutoOptions)
@@ -45,6 +59,8 @@ export interface LoadResult {
   /** The precision that runs, read from the graph file's name (null for a name that does not say). */
   dtype: Dtype | null;
   graphKind: GraphKind;
+  /** The type the KV cache holds its keys and values in (float16 in fp16 and q4f16 graphs). */
+  cacheType: 'float32' | 'float16';
   loadMs: number;
   /** Whether a Hub download is stored for next time (or why not). */
   storage: OfflineState;
@@ -52,13 +68,23 @@ export interface LoadResult {
   choiceKey: string | null;
 }
 
+/** A run as the worker begins it: the prompt's tokens (a prompt longer than the context loses its first
+ * `dropped` tokens). The worker keeps the ids, the KV cache and the random state; the page gets deltas. */
+export interface RunStart {
+  tokens: TokenInfo[];
+  dropped: number;
+  /** The prompt's length in tokens before truncation. */
+  total: number;
+}
+
 /** A full recompute of `ids` through the capturing graph (no cache) and through the plain graph without capture
  * outputs, with both timings: for tests (cache vs recompute, capture vs plain) and the benchmark. */
 export interface RecomputeResult {
   captured: ForwardRecord;
-  plainLogits: Float32Array;
+  /** Null unless the model was loaded with `keepPlainGraph`. */
+  plainLogits: Float32Array | null;
   captureMs: number;
-  plainMs: number;
+  plainMs: number | null;
 }
 
 export interface ResultTypes {
@@ -66,7 +92,10 @@ export interface ResultTypes {
   loadFiles: LoadResult;
   tokenize: { ids: number[]; tokens: TokenInfo[] };
   describe: TokenInfo[];
-  generate: GenerateResult;
+  begin: RunStart;
+  continue: { stopReason: StopReason };
+  adopt: void;
+  rankHeads: HeadEffect[];
   recompute: RecomputeResult;
   lens: LensParameters | null;
   loseDevice: boolean;
@@ -77,7 +106,10 @@ export interface ResultTypes {
 
 export type Event =
   | { id: number; type: 'progress'; progress: FileProgress }
+  | { id: number; type: 'ranked'; done: number; total: number }
   | { id: number; type: 'forward'; record: ForwardRecord }
+  /** A sampled token; `rngState` is the random state after it, kept by the page only to hand the run to a new
+   * worker (device loss). */
   | { id: number; type: 'step'; step: TraceStep; rngState: number }
   | { id: number; type: 'result'; value: unknown }
   | { id: number; type: 'error'; error: EngineErrorData };

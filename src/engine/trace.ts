@@ -3,6 +3,8 @@ import type { Backend, FallbackReason } from './runtime';
 import type { SamplingDecision, SamplingSettings } from './sampling';
 import type { TokenInfo } from './tokenizer';
 import type { ModelConfig } from './models/config';
+import { describePieces } from './tokenPieces';
+import type { Intervention } from './probe/intervention';
 
 /** A captured tensor for the positions one forward pass computed, position-major:
  * `tokens` [T, X]; `heads` [T, H, X] (Q, K, V, z); `attention` [T, H, S] (S = every key position so far). */
@@ -29,46 +31,116 @@ export interface TraceStep {
 
 export type StopReason = 'eos' | 'max-tokens' | 'context-full' | 'stopped';
 
-/** The recorded run everything on screen reads from. */
+/** The recorded run everything on screen reads from: an immutable snapshot (a `TraceRecorder` makes a new one as
+ * the run grows), so whatever reads a Trace updates when it is handed a new one. */
 export interface Trace {
-  modelName: string;
-  config: ModelConfig;
-  points: CapturePoint[];
-  backend: Backend;
-  fallbackReason: FallbackReason | null;
-  settings: SamplingSettings;
-  seed: number;
-  prompt: string;
+  /** Tells one run from the next (snapshots of the same run share it). */
+  readonly runId: number;
+  readonly modelName: string;
+  readonly config: ModelConfig;
+  readonly points: readonly CapturePoint[];
+  readonly backend: Backend;
+  readonly fallbackReason: FallbackReason | null;
+  readonly settings: SamplingSettings;
+  readonly seed: number;
+  readonly prompt: string;
   /** Tokens dropped from the left of a prompt longer than the context. */
-  truncatedTokens: number;
-  promptLength: number;
-  tokens: TokenInfo[];
+  readonly truncatedTokens: number;
+  readonly promptLength: number;
+  readonly tokens: readonly TokenInfo[];
   /** rows[hook][position]: that position's row of the hook's tensor (see CapturedRows for the row shapes). */
-  rows: Record<string, Float32Array[]>;
-  steps: TraceStep[];
-  stopReason: StopReason | null;
+  readonly rows: Readonly<Record<string, readonly Float32Array[]>>;
+  readonly steps: readonly TraceStep[];
+  readonly stopReason: StopReason | null;
+  /** Heads and MLPs switched off for this run (null: the model as it is). */
+  readonly intervention: Intervention | null;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' | 'intervention'> & { intervention?: Intervention | null };
+
+let lastRunId = 0;
+
+/** The page's record of one run as the engine's deltas arrive (forward passes, sampled steps, the end). It is the
+ * only thing that changes; `snapshot()` hands out immutable Traces. */
+export class TraceRecorder {
+  private readonly runId = ++lastRunId;
+  private readonly start: Mutable<TraceStart>;
+  private readonly rows: Record<string, Float32Array[]> = {};
+  private readonly tokens: TokenInfo[];
+  private readonly steps: TraceStep[] = [];
+  private stopReason: StopReason | null = null;
+  /** The engine's random state after the last step: what a new worker needs to continue this run. */
+  rngState: number;
+
+  constructor(start: TraceStart) {
+    this.start = { ...start };
+    this.tokens = [...start.tokens];
+    this.rngState = start.seed >>> 0;
+    for (const point of start.points) this.rows[point.hook] = [];
+  }
+
+  get ids(): number[] {
+    return this.tokens.map((token) => token.id);
+  }
+
+  get intervention(): Intervention | null {
+    return this.start.intervention ?? null;
+  }
+
+  get ended(): StopReason | null {
+    return this.stopReason;
+  }
+
+  /** Writes one forward pass's rows (a recompute of earlier positions overwrites them). */
+  addForward(record: ForwardRecord): void {
+    for (const [hook, tensor] of Object.entries(record.tensors)) {
+      const rowSize = tensor.data.length / record.count;
+      const rows = (this.rows[hook] ??= []);
+      for (let t = 0; t < record.count; t++) rows[record.start + t] = tensor.data.subarray(t * rowSize, (t + 1) * rowSize);
+    }
+  }
+
+  addStep(step: TraceStep, rngState: number): void {
+    this.steps.push(step);
+    this.tokens.push(step.token);
+    redescribeTail(this.tokens);
+    this.rngState = rngState;
+  }
+
+  /** Where and how the next part of the run goes on (the learner may change the settings between steps). */
+  continueWith(change: Pick<Trace, 'backend' | 'fallbackReason' | 'settings'>): void {
+    Object.assign(this.start, change);
+    this.stopReason = null;
+  }
+
+  end(reason: StopReason): void {
+    this.stopReason = reason;
+  }
+
+  snapshot(): Trace {
+    const rows: Record<string, readonly Float32Array[]> = {};
+    for (const [hook, list] of Object.entries(this.rows)) rows[hook] = Object.freeze(list.slice());
+    return Object.freeze({
+      ...this.start, runId: this.runId, tokens: Object.freeze(this.tokens.slice()), rows: Object.freeze(rows),
+      steps: Object.freeze(this.steps.slice()), stopReason: this.stopReason, intervention: this.start.intervention ?? null,
+    });
+  }
+}
+
+/** A generated token is described alone; a character split over several tokens (common in Chinese) only shows
+ * once its last byte arrives, so the last few tokens are described again together. */
+function redescribeTail(tokens: TokenInfo[]): void {
+  let from = Math.max(0, tokens.length - 8);
+  // Start at a token that begins a character (its first byte is not a UTF-8 continuation byte 10xxxxxx).
+  while (from > 0 && ((tokens[from]!.bytes[0] ?? 0) & 0xc0) === 0x80) from--;
+  const tail = describePieces(tokens.slice(from).map(({ id, piece }) => ({ id, piece })));
+  tokens.splice(from, tail.length, ...tail);
 }
 
 /** The layout of a row after the worker has cut it (cache and tokenHeads tensors arrive as per-position [H, X]). */
 export function rowLayout(layout: CaptureLayout): 'tokens' | 'heads' | 'attention' {
   return layout === 'cache' || layout === 'tokenHeads' ? 'heads' : layout;
-}
-
-export function newTrace(init: Omit<Trace, 'rows' | 'steps' | 'stopReason'>): Trace {
-  const rows: Record<string, Float32Array[]> = {};
-  for (const point of init.points) rows[point.hook] = [];
-  return { ...init, rows, steps: [], stopReason: null };
-}
-
-/** Writes one forward pass's rows into the Trace (a recompute of earlier positions overwrites them). */
-export function addForward(trace: Trace, record: ForwardRecord): void {
-  for (const [hook, tensor] of Object.entries(record.tensors)) {
-    const rowSize = tensor.data.length / record.count;
-    const rows = (trace.rows[hook] ??= []);
-    for (let t = 0; t < record.count; t++) {
-      rows[record.start + t] = tensor.data.subarray(t * rowSize, (t + 1) * rowSize);
-    }
-  }
 }
 
 /** Number of positions the model has computed (the last generated token is not yet fed to the model). */
@@ -141,6 +213,7 @@ export function exportTrace(trace: Trace): string {
     captures,
     steps: trace.steps,
     stopReason: trace.stopReason,
+    intervention: trace.intervention,
   };
   return JSON.stringify(document);
 }

@@ -9,8 +9,12 @@ import { ModelSession, inspectAdapter, loseWebgpuDevice, runtimeFor, sessionOpti
 import { choiceKey, planAuto, planChoice, planRequest, type AutoPlan } from './backendChoice';
 import { Tokenizer } from './tokenizer';
 import { asFloat32 } from './float16';
-import type { AutoOptions, Control, Event, Request, ResultTypes } from './protocol';
+import type { AutoOptions, Control, Event, HeadEffect, Request, ResultTypes } from './protocol';
+import type { Intervention } from './probe/intervention';
+import { rankHeads } from './interventions';
 import type { LensParameters } from './lens';
+import type { SamplingSettings } from './sampling';
+import type { StopReason } from './trace';
 
 interface Loaded {
   folder: ModelFolder;
@@ -39,13 +43,15 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
   const choice = plan ? planChoice(plan, prompt.session.choice, adapter) : prompt.session.choice;
   const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   const generator = new Generator(prompt, step, folder.config);
-  // The sessions hold the weights now: keep only the prompt graph's own bytes (the plain graph of `recompute`).
-  loaded = { folder: { ...folder, stepGraph: null }, prompt, step, tokenizer, generator };
+  // The sessions hold the weights now: the files' bytes go, except the prompt graph's when a test or the benchmark
+  // times the plain graph (`recompute`).
+  const graph = auto.keepPlainGraph ? folder.graph : { ...folder.graph, bytes: new Uint8Array(0), externalData: [] };
+  loaded = { folder: { ...folder, graph, stepGraph: null }, prompt, step, tokenizer, generator };
   return {
     config: folder.config, choice, points: prompt.probed.points, choiceKey: choice.fallbackReason === 'measuring' ? key : null,
     graphFiles: [folder.graph.file, ...(folder.stepGraph ? [folder.stepGraph.file] : [])],
     dtype: dtypeOfFile(folder.graph.file),
-    graphKind: generator.kind, loadMs: performance.now() - started, storage: folder.storage,
+    graphKind: generator.kind, cacheType: prompt.probed.pastType, loadMs: performance.now() - started, storage: folder.storage,
   };
 }
 
@@ -87,6 +93,9 @@ async function hubGraphs(backend: BackendRequest, requested: Dtype | null, softw
 const LABELLED_CANDIDATES = 16;
 
 let loaded: Loaded | null = null;
+/** The run this worker owns: every token so far, the sampler's random state and settings. The page records what
+ * the deltas tell it and never sends them back, except to hand a run to a new worker ('adopt'). */
+let run: { ids: number[]; rngState: number; settings: SamplingSettings; intervention: Intervention | null } | null = null;
 let cancelRequested = false;
 let busy = false;
 
@@ -121,36 +130,30 @@ async function handle(request: Request): Promise<unknown> {
     }
     case 'describe':
       return requireModel().tokenizer.describe(request.ids);
-    case 'generate': {
-      const { generator, tokenizer } = requireModel();
+    case 'begin': {
+      const { tokenizer, generator, folder } = requireModel();
       if (busy) throw new EngineError('busy');
-      busy = true;
-      cancelRequested = false;
-      // A new run must not reuse the cache of another whose tokens merely start the same way.
-      if (request.reset) generator.reset();
-      try {
-        return await generator.generate(
-          request,
-          (event) => {
-            if (event.type === 'forward') {
-              const buffers = new Set(Object.values(event.record.tensors).map((rows) => rows.data.buffer as ArrayBuffer));
-              post({ id: request.id, type: 'forward', record: event.record }, [...buffers]);
-            } else {
-              const { position, decision, rngState } = event;
-              const token = tokenizer.describe([decision.chosenId])[0]!;
-              const labelled = decision.candidates.slice(0, LABELLED_CANDIDATES).map((candidate) => candidate.id);
-              const candidateTokens = labelled.map((id) => tokenizer.describe([id])[0]!);
-              post({ id: request.id, type: 'step', step: { position, decision, token, candidateTokens }, rngState });
-            }
-          },
-          () => cancelRequested,
-        );
-      } finally {
-        busy = false;
-      }
+      const all = tokenizer.encode(request.prompt);
+      if (all.length === 0) throw new EngineError('prompt-empty');
+      const dropped = Math.max(0, all.length - folder.config.nCtx);
+      const ids = all.slice(dropped);
+      run = { ids, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null };
+      // A new run must not reuse the cache of another whose tokens merely start the same way (intervene drops it).
+      generator.intervene(run.intervention);
+      return { tokens: tokenizer.describe(ids), dropped, total: all.length };
     }
+    case 'adopt': {
+      if (busy) throw new EngineError('busy');
+      run = { ids: [...request.ids], rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null };
+      requireModel().generator.intervene(run.intervention);
+      return;
+    }
+    case 'rankHeads':
+      return rankHeadsRequest(request);
+    case 'continue':
+      return continueRun(request);
     case 'recompute':
-      return recompute(request.ids);
+      return recompute(request.ids, request.intervention ?? null);
     case 'lens':
       return copyLens(requireModel().prompt.probed.lens); // a copy, transferred (see below)
     case 'loseDevice':
@@ -170,6 +173,60 @@ async function warmBackends(backend: BackendRequest, auto: AutoOptions): Promise
   if (adapter.kind !== 'hardware') return ['wasm'];
   const measuredWebgpu = Object.entries(auto.remembered ?? {}).some(([key, choice]) => key.endsWith(` @ ${adapter.description}`) && choice.backend === 'webgpu');
   return measuredWebgpu ? ['webgpu'] : ['wasm'];
+}
+
+/** Generates up to `maxNewTokens` on the run, sending each forward pass and each sampled token as it happens. */
+async function continueRun(request: Extract<Request, { type: 'continue' }>): Promise<{ stopReason: StopReason }> {
+  const { generator, tokenizer } = requireModel();
+  if (!run) throw new EngineError('internal', { detail: 'no run begun' });
+  if (busy) throw new EngineError('busy');
+  busy = true;
+  cancelRequested = false;
+  const current = run;
+  current.settings = request.settings;
+  try {
+    const result = await generator.generate(
+      { ids: current.ids, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState },
+      (event) => {
+        if (event.type === 'forward') {
+          const buffers = new Set(Object.values(event.record.tensors).map((rows) => rows.data.buffer as ArrayBuffer));
+          post({ id: request.id, type: 'forward', record: event.record }, [...buffers]);
+        } else {
+          const { position, decision, rngState } = event;
+          current.ids.push(decision.chosenId);
+          current.rngState = rngState;
+          const token = tokenizer.describe([decision.chosenId])[0]!;
+          const labelled = decision.candidates.slice(0, LABELLED_CANDIDATES).map((candidate) => candidate.id);
+          const candidateTokens = labelled.map((id) => tokenizer.describe([id])[0]!);
+          post({ id: request.id, type: 'step', step: { position, decision, token, candidateTokens }, rngState });
+        }
+      },
+      () => cancelRequested,
+    );
+    return { stopReason: result.stopReason };
+  } finally {
+    busy = false;
+  }
+}
+
+/** Ranks the heads for one token (interventions.ts), with progress after each and a cancel between them. */
+async function rankHeadsRequest(request: Extract<Request, { type: 'rankHeads' }>): Promise<HeadEffect[]> {
+  const { generator, folder } = requireModel();
+  if (busy) throw new EngineError('busy');
+  busy = true;
+  cancelRequested = false;
+  try {
+    return await rankHeads(generator, folder.config, request.ids, request.tokenId, {
+      progress: (done, total) => post({ id: request.id, type: 'ranked', done, total }),
+      cancelled: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 0)); // lets a cancel message in
+        return cancelRequested;
+      },
+    });
+  } finally {
+    generator.intervene(run?.intervention ?? null);
+    busy = false;
+  }
 }
 
 /** Positions fed before the timed tokens, and tokens timed. */
@@ -215,28 +272,33 @@ function lensBuffers(lens: LensParameters | null): Transferable[] {
   return [...buffers].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 
-async function recompute(ids: number[]) {
+async function recompute(ids: number[], intervention: Intervention | null) {
   if (busy) throw new EngineError('busy');
   const { folder, generator, prompt } = requireModel();
-  // The same graph without the capture outputs.
-  const ort = await runtimeFor(prompt.session.choice.backend);
-  const plain = await ort.InferenceSession.create(folder.graph.bytes, sessionOptions(prompt.session.choice.backend, folder.graph.externalData));
+  busy = true;
   try {
-    const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids, 0, null, prompt.probed.pastType);
-    await plain.run(input); // warm-up
-    let started = performance.now();
-    const out = await plain.run(input);
-    const plainMs = performance.now() - started;
-    generator.reset();
+    generator.intervene(intervention);
     await generator.forward(ids); // warm-up
     generator.reset();
-    started = performance.now();
+    let started = performance.now();
     const { record } = await generator.forward(ids);
     const captureMs = performance.now() - started;
-    return { captured: record, plainLogits: asFloat32(out['logits']!.data), captureMs, plainMs };
+    if (folder.graph.bytes.length === 0) return { captured: record, plainLogits: null, captureMs, plainMs: null };
+    // The same graph without the capture outputs (kept only for tests and the benchmark).
+    const ort = await runtimeFor(prompt.session.choice.backend);
+    const plain = await ort.InferenceSession.create(folder.graph.bytes, sessionOptions(prompt.session.choice.backend, folder.graph.externalData));
+    try {
+      const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids, 0, null, prompt.probed.pastType);
+      await plain.run(input); // warm-up
+      started = performance.now();
+      const out = await plain.run(input);
+      return { captured: record, plainLogits: asFloat32(out['logits']!.data), captureMs, plainMs: performance.now() - started };
+    } finally {
+      await plain.release();
+    }
   } finally {
-    generator.reset();
-    await plain.release();
+    generator.intervene(run?.intervention ?? null);
+    busy = false;
   }
 }
 

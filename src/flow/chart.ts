@@ -1,20 +1,8 @@
 import type { ModelConfig } from '../engine/models/config';
 import { isGrouped, traitsOf, type ArchitectureTraits } from './architecture';
+import { NODE_SPECS, type NodeFamily, type NodeId, type NodeRegion, type NodeShape } from './nodes';
 
-/** Classic flowchart shapes: rounded terminals, rectangles for steps, diamonds for decisions. */
-export type NodeShape = 'terminal' | 'step' | 'decision';
-
-/** Where a node sits in the program: before the loops, inside the layer loop, or after it. */
-export type NodeRegion = 'input' | 'layer' | 'output';
-
-/** The colour family a node belongs to (one fixed colour per kind of data across chart and views). */
-export type NodeFamily = 'io' | 'embedding' | 'residual' | 'norm' | 'attention' | 'mlp' | 'output' | 'sampling' | 'control';
-
-export type NodeId =
-  | 'start' | 'input' | 'tokenize' | 'embed' | 'posEmbed' | 'residual'
-  | 'ln1' | 'qkv' | 'qkNorm' | 'rope' | 'scores' | 'mask' | 'softmax' | 'weightedSum' | 'outProj' | 'residAdd1'
-  | 'ln2' | 'mlp' | 'residAdd2' | 'moreLayers'
-  | 'lnFinal' | 'unembed' | 'temperature' | 'filter' | 'probabilities' | 'sample' | 'append' | 'done' | 'end';
+export type { NodeFamily, NodeId, NodeRegion, NodeShape } from './nodes';
 
 export interface FlowNode {
   id: NodeId;
@@ -45,39 +33,22 @@ export interface FlowChart {
   heads: number;
 }
 
-const node = (id: NodeId, shape: NodeShape, region: NodeRegion, family: NodeFamily, hooks: string[] = [], key: string = id): FlowNode => ({ id, key, shape, region, family, hooks });
+/** The node as the table describes it. */
+const node = (id: NodeId): FlowNode => {
+  const { shape, region, family, hooks } = NODE_SPECS[id];
+  return { id, key: id, shape, region, family, hooks };
+};
 
-/** The decoder-only Transformer as a program (shared/FLOWCHART.md), for a GPT-2 model of `config`'s size. */
+/** The program's boxes in order (shared/FLOWCHART.md); some are only in some architectures (see flowChartFor). */
+const PROGRAM: NodeId[] = [
+  'start', 'input', 'tokenize', 'embed', 'posEmbed', 'residual',
+  'ln1', 'qkv', 'qkNorm', 'rope', 'scores', 'mask', 'softmax', 'weightedSum', 'outProj', 'residAdd1', 'ln2', 'mlp', 'residAdd2', 'moreLayers',
+  'lnFinal', 'unembed', 'temperature', 'filter', 'probabilities', 'sample', 'append', 'done', 'end',
+];
+
+/** The decoder-only Transformer as a program, for a GPT-2 model of `config`'s size. */
 export function gpt2FlowChart(config: Pick<ModelConfig, 'nLayer' | 'nHead'>): FlowChart {
-  const nodes: FlowNode[] = [
-    node('start', 'terminal', 'input', 'control'),
-    node('input', 'step', 'input', 'io'),
-    node('tokenize', 'step', 'input', 'io'),
-    node('embed', 'step', 'input', 'embedding', ['hook_embed']),
-    node('posEmbed', 'step', 'input', 'embedding', ['hook_pos_embed']),
-    node('residual', 'step', 'input', 'residual', ['blocks.0.hook_resid_pre']),
-    node('ln1', 'step', 'layer', 'norm', ['blocks.{l}.ln1.hook_normalized']),
-    node('qkv', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_q', 'blocks.{l}.attn.hook_k', 'blocks.{l}.attn.hook_v']),
-    node('scores', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_attn_scores_unmasked']),
-    node('mask', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_attn_scores']),
-    node('softmax', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_pattern']),
-    node('weightedSum', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_z']),
-    node('outProj', 'step', 'layer', 'attention', ['blocks.{l}.hook_attn_out']),
-    node('residAdd1', 'step', 'layer', 'residual', ['blocks.{l}.hook_resid_mid']),
-    node('ln2', 'step', 'layer', 'norm', ['blocks.{l}.ln2.hook_normalized']),
-    node('mlp', 'step', 'layer', 'mlp', ['blocks.{l}.mlp.hook_pre', 'blocks.{l}.mlp.hook_post', 'blocks.{l}.hook_mlp_out']),
-    node('residAdd2', 'step', 'layer', 'residual', ['blocks.{l}.hook_resid_post']),
-    node('moreLayers', 'decision', 'layer', 'control'),
-    node('lnFinal', 'step', 'output', 'norm', ['ln_final.hook_normalized']),
-    node('unembed', 'step', 'output', 'output', ['logits']),
-    node('temperature', 'step', 'output', 'sampling'),
-    node('filter', 'step', 'output', 'sampling'),
-    node('probabilities', 'step', 'output', 'sampling'),
-    node('sample', 'step', 'output', 'sampling'),
-    node('append', 'step', 'output', 'io'),
-    node('done', 'decision', 'output', 'control'),
-    node('end', 'terminal', 'output', 'control'),
-  ];
+  const nodes = PROGRAM.filter((id) => id !== 'qkNorm' && id !== 'rope').map(node);
   return { nodes, edges: programEdges(nodes), layers: config.nLayer, heads: config.nHead };
 }
 
@@ -86,7 +57,6 @@ export function gpt2FlowChart(config: Pick<ModelConfig, 'nLayer' | 'nHead'>): Fl
  * own box. Box keys (which texts and formula a box shows) also follow the config: grouped-query attention, and an
  * unembedding tied to W_E or not. */
 export function flowChartFor(config: Pick<ModelConfig, 'nLayer' | 'nHead' | 'nKvHead' | 'architecture' | 'tieWordEmbeddings'>): FlowChart {
-  const chart = gpt2FlowChart(config);
   const traits = traitsOf(config);
   const rms = traits.norm === 'rmsnorm';
   const changes: Partial<Record<NodeId, Partial<FlowNode>>> = {
@@ -98,15 +68,14 @@ export function flowChartFor(config: Pick<ModelConfig, 'nLayer' | 'nHead' | 'nKv
     lnFinal: rms ? { key: 'lnFinalRms' } : {},
     unembed: config.tieWordEmbeddings ? {} : { key: 'unembedUntied' },
   };
-  const nodes: FlowNode[] = [];
-  for (const original of chart.nodes) {
-    if (original.id === 'posEmbed' && traits.position !== 'learned') continue;
-    nodes.push({ ...original, ...changes[original.id] });
+  const present: Partial<Record<NodeId, boolean>> = {
+    posEmbed: traits.position === 'learned',
     // Qwen3's QK-norm: each head's q and k go through an RMSNorm of their own between the projections and RoPE.
-    if (original.id === 'qkv' && traits.qkNorm) nodes.push(node('qkNorm', 'step', 'layer', 'norm', ['blocks.{l}.attn.q_norm.hook_normalized', 'blocks.{l}.attn.k_norm.hook_normalized']));
-    if (original.id === 'qkv' && traits.position === 'rope') nodes.push(node('rope', 'step', 'layer', 'attention', ['blocks.{l}.attn.hook_rot_q', 'blocks.{l}.attn.hook_rot_k']));
-  }
-  return { ...chart, nodes, edges: programEdges(nodes) };
+    qkNorm: traits.qkNorm,
+    rope: traits.position === 'rope',
+  };
+  const nodes = PROGRAM.filter((id) => present[id] ?? true).map((id) => ({ ...node(id), ...changes[id] }));
+  return { nodes, edges: programEdges(nodes), layers: config.nLayer, heads: config.nHead };
 }
 
 /** GPT-2's one fused product, or three projections for all heads, or for fewer K/V heads. */

@@ -106,6 +106,7 @@ export const en = {
   'error.tokenizer-failed': 'The tokenizer could not be loaded ({detail}).',
   'error.worker-crashed': 'The model worker stopped ({detail}). Reload the model to continue.',
   'error.download-cancelled': 'Download cancelled. Choose a model to continue.',
+  'error.ranking-cancelled': 'Ranking stopped. The heads ranked so far are not shown; run it again to rank them all.',
   'error.repo-invalid': '“{repo}” is not a Hub repository name: write it as owner/name, e.g. Xenova/gpt2.',
   'local.title': 'A model from your disk',
   'local.choose': 'Open a folder',

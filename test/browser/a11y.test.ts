@@ -44,7 +44,7 @@ describe('accessibility', () => {
       const found: string[] = [...(await seriousViolations(page))];
       await page.locator('g.node[data-node=softmax]').click();
       await page.waitForSelector('[data-detail=softmax] .katex');
-      for (const tab of ['tokens', 'embedding', 'mlp', 'lens', 'sampling']) {
+      for (const tab of ['tokens', 'embedding', 'mlp', 'lens', 'sampling', 'cache', 'compare']) {
         await page.click(`button[data-tab=${tab}]`);
         await drawn(page);
         found.push(...(await seriousViolations(page)).map((line) => `[${tab}] ${line}`));

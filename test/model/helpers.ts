@@ -6,7 +6,7 @@ import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
 import { Tokenizer } from '../../src/engine/tokenizer';
-import { addForward, newTrace, type Trace } from '../../src/engine/trace';
+import { TraceRecorder, type Trace } from '../../src/engine/trace';
 import type { ProbedGraph } from '../../src/engine/probe';
 import type { ModelConfig } from '../../src/engine/models/config';
 import type { SamplingSettings } from '../../src/engine/sampling';
@@ -54,20 +54,19 @@ export async function recordTrace(
 ): Promise<{ trace: Trace; ids: number[] }> {
   const { config, probed, tokenizer, generator } = engine;
   const ids = tokenizer.encode(run.prompt);
-  const trace = newTrace({
+  const recorder = new TraceRecorder({
     modelName: run.modelName, config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
     settings: run.settings, seed: run.seed, prompt: run.prompt, truncatedTokens: 0, promptLength: ids.length,
     tokens: tokenizer.describe(ids),
   });
   generator.reset();
-  const result = await generator.generate({ ids, maxNewTokens: run.maxNewTokens, settings: trace.settings, rngState: run.seed }, (event) => {
-    if (event.type === 'forward') addForward(trace, event.record);
+  const result = await generator.generate({ ids, maxNewTokens: run.maxNewTokens, settings: run.settings, rngState: run.seed }, (event) => {
+    if (event.type === 'forward') recorder.addForward(event.record);
     else {
       const token = tokenizer.describe([event.decision.chosenId])[0]!;
-      trace.steps.push({ position: event.position, decision: event.decision, token, candidateTokens: [] });
-      trace.tokens.push(token);
+      recorder.addStep({ position: event.position, decision: event.decision, token, candidateTokens: [] }, event.rngState);
     }
   }, () => false);
-  trace.stopReason = result.stopReason;
-  return { trace, ids: result.ids };
+  recorder.end(result.stopReason);
+  return { trace: recorder.snapshot(), ids: result.ids };
 }

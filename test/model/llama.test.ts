@@ -1,7 +1,7 @@
 // The Llama-architecture embedded model through the engine in Node: every capture point, grouped-query K/V, RoPE
 // (with the base θ read from config.json).
 import { describe, expect, it } from 'vitest';
-import { addForward, assembled, computedPositions, newTrace } from '../../src/engine/trace';
+import { TraceRecorder, assembled, computedPositions } from '../../src/engine/trace';
 import { logitLens } from '../../src/engine/lens';
 import { loadEngine, maxAbsDifference } from './helpers';
 
@@ -24,15 +24,16 @@ describe('flow-llama-tiny in the engine', async () => {
 
   it('records K and V once per key/value head, the residual additions, and a logit lens that reproduces the output', async () => {
     const ids = tokenizer.encode('Lily had a red ball. She');
-    const trace = newTrace({
+    const recorder = new TraceRecorder({
       modelName: 'flow-llama-tiny', config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
       settings: { temperature: 0, topK: 0, topP: 1 }, seed: 1, prompt: '', truncatedTokens: 0, promptLength: ids.length, tokens: tokenizer.describe(ids),
     });
     generator.reset();
-    await generator.generate({ ids, maxNewTokens: 3, settings: trace.settings, rngState: 1 }, (event) => {
-      if (event.type === 'forward') addForward(trace, event.record);
-      else trace.tokens.push(tokenizer.describe([event.decision.chosenId])[0]!);
+    await generator.generate({ ids, maxNewTokens: 3, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 }, (event) => {
+      if (event.type === 'forward') recorder.addForward(event.record);
+      else recorder.addStep({ position: event.position, decision: event.decision, token: tokenizer.describe([event.decision.chosenId])[0]!, candidateTokens: [] }, event.rngState);
     }, () => false);
+    const trace = recorder.snapshot();
     const n = computedPositions(trace);
     expect(assembled(trace, 'blocks.0.attn.hook_k').dims).toEqual([n, config.nKvHead, config.dHead]);
     expect(assembled(trace, 'blocks.0.attn.hook_rot_q').dims).toEqual([n, config.nHead, config.dHead]);

@@ -9,7 +9,7 @@ import { loadLocalFolder } from '../../src/engine/models/folder';
 import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
-import { addForward, assembled, newTrace, rowLayout, type Trace } from '../../src/engine/trace';
+import { TraceRecorder, assembled, rowLayout, type Trace } from '../../src/engine/trace';
 import { logitLens } from '../../src/engine/lens';
 import { dtypeOfFile } from '../../src/engine/models/precision';
 import { causal, openModelFiles, openReference, referenceHook } from './openModels';
@@ -60,14 +60,14 @@ describe.each(Object.keys(LOGIT_TOLERANCE))('qwen3-tiny %s', async (file) => {
 
   /** The reference's sequence fed as the app feeds it: the prompt, then one cached position per token. */
   async function run(prompt: number[], continuation: number[]): Promise<Trace> {
-    const trace = newTrace({
+    const recorder = new TraceRecorder({
       modelName: 'qwen3-tiny', config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
       settings: { temperature: 0, topK: 0, topP: 1 }, seed: 1, prompt: '', truncatedTokens: 0, promptLength: prompt.length, tokens: [],
     });
     generator.reset();
     const ids = [...prompt, ...continuation];
-    for (let n = prompt.length; n <= ids.length; n++) addForward(trace, (await generator.forward(ids.slice(0, n))).record);
-    return trace;
+    for (let n = prompt.length; n <= ids.length; n++) recorder.addForward((await generator.forward(ids.slice(0, n))).record);
+    return recorder.snapshot();
   }
 
   it('is read as its precision, with every capture point and the past in the graph’s own type', () => {

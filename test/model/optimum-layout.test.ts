@@ -9,7 +9,7 @@ import { loadLocalFolder } from '../../src/engine/models/folder';
 import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
-import { addForward, computedPositions, newTrace } from '../../src/engine/trace';
+import { TraceRecorder, computedPositions } from '../../src/engine/trace';
 import { logitLens } from '../../src/engine/lens';
 import { maxAbsDifference } from './helpers';
 
@@ -45,16 +45,17 @@ describe('Optimum’s two-graph layout with decomposed LayerNorm', async () => {
     const cached = new Generator(prompt, step, config);
     const full = new Generator(prompt, null, config);
     const ids = [10, 20, 30, 40, 50];
-    const trace = newTrace({
+    const recorder = new TraceRecorder({
       modelName: 'optimum-gpt2-tiny', config, points: prompt.probed.points, backend: 'wasm', fallbackReason: 'forced',
       settings: { temperature: 0, topK: 0, topP: 1 }, seed: 1, prompt: '', truncatedTokens: 0, promptLength: ids.length, tokens: [],
     });
     const counts: number[] = [];
-    const result = await cached.generate({ ids, maxNewTokens: 4, settings: trace.settings, rngState: 1 }, (event) => {
+    const result = await cached.generate({ ids, maxNewTokens: 4, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 }, (event) => {
       if (event.type !== 'forward') return;
       counts.push(event.record.count);
-      addForward(trace, event.record);
+      recorder.addForward(event.record);
     }, () => false);
+    const trace = recorder.snapshot();
     expect(counts).toEqual([5, 1, 1, 1]);
     const recomputed = (await full.forward(result.ids.slice(0, -1))).record;
     const n = computedPositions(trace);

@@ -83,7 +83,7 @@ function syntheticTrace(config: ModelConfig): { trace: Trace; lens: LensParamete
     return { position, decision, token: token(decision.chosenId), candidateTokens: [] };
   });
   const trace: Trace = {
-    modelName: 'synthetic', config, points: [], backend: 'wasm', fallbackReason: null, settings: { temperature: 0.8, topK: 40, topP: 0.95 },
+    runId: 1, intervention: null, modelName: 'synthetic', config, points: [], backend: 'wasm', fallbackReason: null, settings: { temperature: 0.8, topK: 40, topP: 0.95 },
     seed: 1, prompt: 'a b c', truncatedTokens: 0, promptLength: PROMPT_IDS.length, tokens: ids.map(token), rows, steps, stopReason: 'max-tokens',
   };
   return { trace, lens };
@@ -186,8 +186,8 @@ describe('lesson questions from a Trace', () => {
       expect(question.focus.node).toBe(traitsOf(config).position === 'rope' ? 'rope' : 'posEmbed');
     }
     const { trace } = syntheticTrace(configFor('gpt2', 4));
-    trace.tokens[3] = { ...trace.tokens[3]!, id: 15 };
-    expect(buildQuestion('embedding.same', trace)).toBeNull();
+    const repeated = { ...trace, tokens: trace.tokens.map((token, i) => (i === 3 ? { ...token, id: 15 } : token)) };
+    expect(buildQuestion('embedding.same', repeated)).toBeNull();
   });
 
   it('sampling: the four options are the four highest logits, and T = 2 flattens the distribution', () => {
@@ -203,8 +203,8 @@ describe('lesson questions from a Trace', () => {
     expect(hot.reveal[0]!.params['p1']).toEqual({ kind: 'percent', value: expect.closeTo(p(1), 9) });
     expect(hot.reveal[0]!.params['p2']).toEqual({ kind: 'percent', value: expect.closeTo(p(2), 9) });
     // Equal logits: dividing them by T changes nothing.
-    trace.rows['logits']![5] = new Float32Array(16).fill(1.5);
-    expect(buildQuestion('sampling.temperature', trace)!.answer).toBe('unchanged');
+    const flat = trace.rows['logits']!.map((row, p) => (p === 5 ? new Float32Array(16).fill(1.5) : row));
+    expect(buildQuestion('sampling.temperature', { ...trace, rows: { ...trace.rows, logits: flat } })!.answer).toBe('unchanged');
   });
 
   it('KV cache: a recompute equal to the cached rows says “same”; one that differs says “changed”; none, no question', () => {

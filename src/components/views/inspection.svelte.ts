@@ -1,16 +1,10 @@
-import type { NodeId } from '../../flow/chart';
+import { NODE_SPECS, type NodeId, type ViewTab } from '../../flow/nodes';
 
-export type ViewTab = 'tokens' | 'tokenizers' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling';
-export const VIEW_TABS: ViewTab[] = ['tokens', 'tokenizers', 'embedding', 'attention', 'mlp', 'lens', 'sampling'];
+export { VIEW_TABS, type ViewTab } from '../../flow/nodes';
 
 /** The view that answers the question a box raises. */
 export function tabForNode(node: NodeId): ViewTab {
-  if (node === 'start' || node === 'input' || node === 'tokenize') return 'tokens';
-  if (node === 'embed' || node === 'posEmbed' || node === 'residual') return 'embedding';
-  if (['ln1', 'qkv', 'qkNorm', 'rope', 'scores', 'mask', 'softmax', 'weightedSum', 'outProj', 'residAdd1'].includes(node)) return 'attention';
-  if (['ln2', 'mlp', 'residAdd2'].includes(node)) return 'mlp';
-  if (['moreLayers', 'lnFinal', 'unembed'].includes(node)) return 'lens';
-  return 'sampling';
+  return NODE_SPECS[node].tab;
 }
 
 /** What the learner is looking at in the detail views: one layer, one head, one query position (and key). */

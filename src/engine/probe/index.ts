@@ -8,6 +8,7 @@ import { gpt2CapturePoints, gpt2LensInitializers } from './gpt2';
 import { llamaCapturePoints, llamaLensInitializers } from './llama';
 import { qwen2CapturePoints, qwen3CapturePoints } from './qwen';
 import { decodeModel, indexGraph, initializerValues, withExtraOutputs, type GraphIndex } from './graph';
+import { addInterventionInputs } from './intervention';
 
 export interface ProbedGraph {
   /** The graph with every capture point added to its outputs. */
@@ -32,13 +33,15 @@ const CAPTURE_RULES: Record<Architecture, (index: GraphIndex, config: ModelConfi
 /** Finds the capture points of a model's graph and returns the graph with them as extra outputs. */
 export function probe(bytes: Uint8Array, file: string, config: ModelConfig, externalData: readonly ExternalDataFile[] = []): ProbedGraph {
   const index = indexGraph(decodeModel(bytes, file), externalData);
-  const points = namingArchitecture(config, () => CAPTURE_RULES[config.architecture](index, config));
-  const inputNames = (index.model.graph!.input ?? []).map((value) => value.name ?? '');
+  const found = namingArchitecture(config, () => CAPTURE_RULES[config.architecture](index, config));
   const originalOutputs = (index.model.graph!.output ?? []).map((value) => value.name ?? '');
   const lens = lensParameters(index, config);
-  const augmented = withExtraOutputs(index, new Set(points.map((point) => point.tensor)));
   const past = (index.model.graph!.input ?? []).find((value) => (value.name ?? '').startsWith('past_key_values.'));
   const pastType = past?.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT16 ? 'float16' : 'float32';
+  // Every graph takes the intervention scales (all 1 unless the learner switches a head or an MLP off).
+  const points = addInterventionInputs(index, found, config.nLayer, config.nHead, pastType);
+  const inputNames = (index.model.graph!.input ?? []).map((value) => value.name ?? '');
+  const augmented = withExtraOutputs(index, new Set(points.map((point) => point.tensor)));
   return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType };
 }
 

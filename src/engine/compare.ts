@@ -1,0 +1,73 @@
+import { computedPositions, type Trace } from './trace';
+
+/** How far run B's residual stream is from run A's, position by position (aligned by index), after the
+ * embedding and after each layer: ‖b − a‖ / ‖a‖. Row 0 is the stream entering layer 1, row l + 1 the stream
+ * after layer l + 1; positions both runs computed. */
+export function residualDivergence(a: Trace, b: Trace): { rows: number; cols: number; values: Float32Array } {
+  const n = Math.min(computedPositions(a), computedPositions(b));
+  const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: a.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
+  const values = new Float32Array(hooks.length * n);
+  hooks.forEach((hook, r) => {
+    for (let p = 0; p < n; p++) {
+      const x = a.rows[hook]?.[p];
+      const y = b.rows[hook]?.[p];
+      if (!x || !y) continue;
+      let diff = 0;
+      let norm = 0;
+      for (let i = 0; i < x.length; i++) {
+        diff += (y[i]! - x[i]!) ** 2;
+        norm += x[i]! ** 2;
+      }
+      values[r * n + p] = Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-12);
+    }
+  });
+  return { rows: hooks.length, cols: n, values };
+}
+
+/** The model's probability of every token at a position: the softmax of the logits row (temperature 1). */
+export function tokenProbabilities(trace: Trace, position: number): Float64Array | null {
+  const logits = trace.rows['logits']?.[position];
+  if (!logits) return null;
+  let max = -Infinity;
+  for (const value of logits) max = Math.max(max, value);
+  const out = new Float64Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i]! - max);
+  for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  return out;
+}
+
+export interface NextTokenChange {
+  /** The position whose next token is compared: the last one of the prompt. */
+  position: number;
+  /** The tokens most likely in either run, by the larger of their two probabilities. */
+  rows: { id: number; a: number; b: number }[];
+  /** The token run A chose there, and its probability in both runs. */
+  chosen: { id: number; a: number; b: number } | null;
+}
+
+/** The next token after each run's prompt: both distributions (the model's probabilities, before sampling's
+ * temperature and filters) and what happens to A's choice. Null when the prompts differ in length (the positions
+ * would not be the same question). */
+export function nextTokenChange(a: Trace, b: Trace, shown = 8): NextTokenChange | null {
+  if (a.promptLength !== b.promptLength) return null;
+  const position = a.promptLength - 1;
+  const pa = tokenProbabilities(a, position);
+  const pb = tokenProbabilities(b, position);
+  if (!pa || !pb) return null;
+  const top = (p: Float64Array) => Array.from(p.keys()).sort((i, j) => p[j]! - p[i]!).slice(0, shown);
+  const ids = [...new Set([...top(pa), ...top(pb)])];
+  const rows = ids.map((id) => ({ id, a: pa[id]!, b: pb[id]! })).sort((x, y) => Math.max(y.a, y.b) - Math.max(x.a, x.b)).slice(0, shown);
+  const chosenId = a.steps.find((step) => step.position === position)?.decision.chosenId;
+  return { position, rows, chosen: chosenId === undefined ? null : { id: chosenId, a: pa[chosenId]!, b: pb[chosenId]! } };
+}
+
+/** The KV cache after each step of a run: positions held, and its size, 2 (K and V) × layers × key/value heads ×
+ * positions × d_head values of `valueBytes` each. */
+export function cacheGrowth(trace: Trace, valueBytes: number): { step: number; positions: number; bytes: number }[] {
+  const { nLayer, nKvHead, dHead } = trace.config;
+  return trace.steps.map((step, i) => {
+    const positions = step.position + 1;
+    return { step: i + 1, positions, bytes: 2 * nLayer * nKvHead * positions * dHead * valueBytes };
+  });
+}

@@ -1,0 +1,116 @@
+import { onnx } from 'onnx-proto';
+import type { CapturePoint } from './capturePoints';
+import type { GraphIndex } from './graph';
+
+/** The graph inputs of an intervention: a scale for each attention head's output z ([layers, heads]) and for each
+ * layer's MLP output ([layers]). 1 leaves the model as it is; 0 switches that head or MLP off. */
+export const HEAD_SCALE_INPUT = 'flow_head_scale';
+export const MLP_SCALE_INPUT = 'flow_mlp_scale';
+
+/** Switched-off heads and MLPs, by layer; an empty intervention is the model itself. */
+export interface Intervention {
+  /** `${layer}.${head}` of every head whose z is multiplied by 0. */
+  heads: string[];
+  /** Layers whose MLP output is multiplied by 0. */
+  mlps: number[];
+}
+
+export const NO_INTERVENTION: Intervention = { heads: [], mlps: [] };
+
+export function isIntervening(intervention: Intervention | null | undefined): boolean {
+  return !!intervention && (intervention.heads.length > 0 || intervention.mlps.length > 0);
+}
+
+/** The two scale inputs' values for an intervention. */
+export function interventionScales(intervention: Intervention | null, layers: number, heads: number): { head: Float32Array; mlp: Float32Array } {
+  const head = new Float32Array(layers * heads).fill(1);
+  const mlp = new Float32Array(layers).fill(1);
+  for (const key of intervention?.heads ?? []) {
+    const [layer, h] = key.split('.').map(Number) as [number, number];
+    if (layer >= 0 && layer < layers && h >= 0 && h < heads) head[layer * heads + h] = 0;
+  }
+  for (const layer of intervention?.mlps ?? []) if (layer >= 0 && layer < layers) mlp[layer] = 0;
+  return { head, mlp };
+}
+
+/** Multiplies each layer's z (per head) and MLP output by the scale inputs, and moves the capture points of those
+ * tensors to the scaled ones, so a run with a head switched off still records every tensor as the model computed
+ * it. Returns the points with their new tensor names. `activations`: the graph's float type (float16 in an fp16
+ * graph, where the scales are cast to it). */
+export function addInterventionInputs(index: GraphIndex, points: CapturePoint[], layers: number, heads: number, activations: 'float32' | 'float16'): CapturePoint[] {
+  const graph = index.model.graph!;
+  graph.input!.push(scaleInput(HEAD_SCALE_INPUT, [layers, heads]), scaleInput(MLP_SCALE_INPUT, [layers]));
+  const headShape = int64Initializer('flow_head_scale_shape', [1, heads, 1, 1]);
+  graph.initializer!.push(headShape);
+  const front: onnx.INodeProto[] = [];
+  const renamed = new Map<string, string>();
+  for (let layer = 0; layer < layers; layer++) {
+    const index_ = int64Initializer(`flow_layer_${layer}`, [layer], true);
+    graph.initializer!.push(index_);
+    const z = points.find((p) => p.hook === `blocks.${layer}.attn.hook_z`);
+    const mlpOut = points.find((p) => p.hook === `blocks.${layer}.hook_mlp_out`);
+    if (z && z.layout === 'heads') {
+      // [layers, heads] → this layer's [heads] → [1, heads, 1, 1], broadcast over positions and d_head.
+      const row = node('Gather', [HEAD_SCALE_INPUT, index_.name!], `flow_head_scale_${layer}`, [axis(0)]);
+      const shaped = node('Reshape', [row.output![0]!, headShape.name!], `flow_head_scale_${layer}_shaped`);
+      front.push(row, shaped, ...castTo(shaped, activations));
+      renamed.set(z.tensor, scaled(index, z.tensor, front[front.length - 1]!.output![0]!, `flow_scaled_z_${layer}`));
+    }
+    if (mlpOut) {
+      const scale = node('Gather', [MLP_SCALE_INPUT, index_.name!], `flow_mlp_scale_${layer}`, [axis(0)]);
+      front.push(scale, ...castTo(scale, activations));
+      renamed.set(mlpOut.tensor, scaled(index, mlpOut.tensor, front[front.length - 1]!.output![0]!, `flow_scaled_mlp_out_${layer}`));
+    }
+  }
+  // The scales depend on graph inputs only: they go first, which keeps the nodes in topological order.
+  graph.node!.unshift(...front);
+  return points.map((point) => (renamed.has(point.tensor) ? { ...point, tensor: renamed.get(point.tensor)! } : point));
+}
+
+/** Inserts `name = tensor · scale` right after the node that makes `tensor` and hands `name` to every node that read
+ * `tensor`. */
+function scaled(index: GraphIndex, tensor: string, scale: string, name: string): string {
+  const graph = index.model.graph!;
+  const users = (index.consumers.get(tensor) ?? []).slice();
+  const mul = node('Mul', [tensor, scale], name);
+  const producer = index.producer.get(tensor);
+  const at = producer ? graph.node!.indexOf(producer) + 1 : 0;
+  graph.node!.splice(at, 0, mul);
+  for (const user of users) user.input = (user.input ?? []).map((input) => (input === tensor ? name : input));
+  if (index.outputs.has(tensor)) {
+    // A graph output keeps its name; its readers inside the graph read the scaled tensor.
+    for (const output of graph.output ?? []) if (output.name === tensor) output.name = name;
+  }
+  index.consumers.set(name, users);
+  index.consumers.set(tensor, [mul]);
+  index.producer.set(name, mul);
+  return name;
+}
+
+function node(opType: string, input: string[], output: string, attribute: onnx.IAttributeProto[] = []): onnx.INodeProto {
+  return onnx.NodeProto.create({ opType, input, output: [output], name: `/flow/${output}`, attribute });
+}
+
+function axis(value: number): onnx.IAttributeProto {
+  return onnx.AttributeProto.create({ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: value });
+}
+
+/** A Cast of `from`'s output to float16 in an fp16 graph; nothing in a float32 one. */
+function castTo(from: onnx.INodeProto, activations: 'float32' | 'float16'): onnx.INodeProto[] {
+  if (activations === 'float32') return [];
+  const to = onnx.AttributeProto.create({ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT16 });
+  return [node('Cast', [from.output![0]!], `${from.output![0]}_f16`, [to])];
+}
+
+function scaleInput(name: string, dims: number[]): onnx.IValueInfoProto {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } },
+  });
+}
+
+/** An int64 initializer; `scalar`: of rank 0 (a Gather index that drops the axis). */
+function int64Initializer(name: string, values: number[], scalar = false): onnx.ITensorProto {
+  const raw = new Uint8Array(BigInt64Array.from(values, BigInt).buffer);
+  return onnx.TensorProto.create({ name, dataType: onnx.TensorProto.DataType.INT64, dims: scalar ? [] : [values.length], rawData: raw });
+}

@@ -1,0 +1,163 @@
+// Switching heads and MLPs off through the graph's scale inputs, against transformers with the same parts zeroed
+// (tools/model/intervention_reference.py), and against what the formulas say the residual stream must hold.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadLocalFolder } from '../../src/engine/models/folder';
+import { probe } from '../../src/engine/probe';
+import { ModelSession } from '../../src/engine/runtime';
+import { Generator } from '../../src/engine/generate';
+import type { ForwardRecord } from '../../src/engine/trace';
+import type { Intervention } from '../../src/engine/probe/intervention';
+import { rankHeads } from '../../src/engine/interventions';
+import { EngineError } from '../../src/engine/errors';
+import { maxAbsDifference } from './helpers';
+import { openModelFiles, type OpenModel } from './openModels';
+
+interface Case {
+  model: OpenModel;
+  switchedOff: Intervention;
+  input_ids: number[];
+  logitIds: number[];
+  logits: string;
+  plainLogits: string;
+  residPost: string;
+}
+
+const floats = (base64: string) => {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+};
+const REFERENCE: { cases: Case[] } = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/intervention.reference.json'), 'utf8'));
+
+async function engine(model: OpenModel) {
+  const folder = await loadLocalFolder(openModelFiles(model), model);
+  const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
+  const session = await ModelSession.create(probed.bytes, 'wasm', 'forced', folder.graph.externalData);
+  return { config: folder.config, generator: new Generator({ session, probed }, null, folder.config) };
+}
+
+/** The last position's row of a hook. */
+const last = (record: ForwardRecord, hook: string) => {
+  const { data } = record.tensors[hook]!;
+  const size = data.length / record.count;
+  return data.subarray((record.count - 1) * size);
+};
+const row = (record: ForwardRecord, hook: string, position: number) => {
+  const { data } = record.tensors[hook]!;
+  const size = data.length / record.count;
+  return data.subarray(position * size, (position + 1) * size);
+};
+
+describe.each(['gpt2-tiny', 'llama3-tiny'] as const)('%s: switching heads and MLPs off', async (model) => {
+  const { config, generator } = await engine(model);
+  const cases = REFERENCE.cases.filter((c) => c.model === model);
+
+  it.each(cases.map((c) => [JSON.stringify(c.switchedOff), c] as const))('%s: the logits and the residual stream equal transformers’', async (_, c) => {
+    generator.intervene(null);
+    const plain = (await generator.forward(c.input_ids)).record;
+    generator.intervene(c.switchedOff);
+    const { record } = await generator.forward(c.input_ids);
+    generator.intervene(null);
+    const pick = (logits: Float32Array) => c.logitIds.map((id) => logits[id]!);
+    expect(maxAbsDifference(pick(last(plain, 'logits')), floats(c.plainLogits))).toBeLessThan(1e-4);
+    expect(maxAbsDifference(pick(last(record, 'logits')), floats(c.logits))).toBeLessThan(1e-4);
+    // The intervention changed something the test can see (the reference's cases all move a logit by > 1).
+    expect(maxAbsDifference(pick(last(record, 'logits')), pick(last(plain, 'logits')))).toBeGreaterThan(1);
+    expect(maxAbsDifference(last(record, `blocks.${config.nLayer - 1}.hook_resid_post`), floats(c.residPost))).toBeLessThan(1e-4);
+  });
+
+  it('a switched-off head’s z is zero, the others are untouched, and the residual adds the attention output', async () => {
+    const ids = cases[0]!.input_ids;
+    generator.intervene(null);
+    const plain = (await generator.forward(ids)).record;
+    generator.intervene({ heads: ['1.1'], mlps: [] });
+    const { record } = await generator.forward(ids);
+    generator.intervene(null);
+    const { dHead, nHead } = config;
+    for (let p = 0; p < ids.length; p++) {
+      const z = row(record, 'blocks.1.attn.hook_z', p);
+      const before = row(plain, 'blocks.1.attn.hook_z', p);
+      for (let h = 0; h < nHead; h++) {
+        const head = z.subarray(h * dHead, (h + 1) * dHead);
+        if (h === 1) expect(Math.max(...head.map(Math.abs))).toBe(0);
+        else expect(maxAbsDifference(head, before.subarray(h * dHead, (h + 1) * dHead))).toBe(0);
+      }
+      // Layer 0 ran before the intervention: bit for bit the same.
+      expect(maxAbsDifference(row(record, 'blocks.0.hook_resid_post', p), row(plain, 'blocks.0.hook_resid_post', p))).toBe(0);
+      // resid_mid = resid_pre + attn_out, as the formula says.
+      const pre = row(record, 'blocks.1.hook_resid_pre', p);
+      const out = row(record, 'blocks.1.hook_attn_out', p);
+      const mid = row(record, 'blocks.1.hook_resid_mid', p);
+      expect(maxAbsDifference(mid, pre.map((x, i) => x + out[i]!))).toBeLessThan(1e-5);
+      expect(maxAbsDifference(out, row(plain, 'blocks.1.hook_attn_out', p))).toBeGreaterThan(1e-3);
+    }
+  });
+
+  it('a switched-off MLP adds nothing to the residual stream', async () => {
+    const ids = cases[0]!.input_ids;
+    generator.intervene({ heads: [], mlps: [0] });
+    const { record } = await generator.forward(ids);
+    generator.intervene(null);
+    for (let p = 0; p < ids.length; p++) {
+      expect(Math.max(...row(record, 'blocks.0.hook_mlp_out', p).map(Math.abs))).toBe(0);
+      expect(maxAbsDifference(row(record, 'blocks.0.hook_resid_post', p), row(record, 'blocks.0.hook_resid_mid', p))).toBe(0);
+    }
+  });
+
+  it('every head of a layer switched off equals removing that layer’s attention output (bias aside)', async () => {
+    const ids = cases[0]!.input_ids;
+    generator.intervene({ heads: Array.from({ length: config.nHead }, (_, h) => `0.${h}`), mlps: [] });
+    const { record } = await generator.forward(ids);
+    generator.intervene(null);
+    // With every z zero, the output projection leaves only its bias (GPT-2's c_proj.bias; Llama's o_proj has none):
+    // the same vector at every position, and exactly zero for Llama.
+    const first = row(record, 'blocks.0.hook_attn_out', 0);
+    for (let p = 0; p < ids.length; p++) {
+      const out = row(record, 'blocks.0.hook_attn_out', p);
+      expect(maxAbsDifference(out, first)).toBe(0);
+      if (model === 'llama3-tiny') {
+        expect(Math.max(...out.map(Math.abs))).toBe(0);
+        expect(maxAbsDifference(row(record, 'blocks.0.hook_resid_mid', p), row(record, 'blocks.0.hook_resid_pre', p))).toBe(0);
+      }
+    }
+  });
+
+  it('a forked run with nothing switched off equals the original exactly', async () => {
+    const ids = cases[0]!.input_ids;
+    generator.intervene(null);
+    const a = (await generator.forward(ids)).record;
+    generator.intervene({ heads: ['0.0'], mlps: [] });
+    await generator.forward(ids);
+    generator.intervene(null);
+    const b = (await generator.forward(ids)).record;
+    for (const hook of Object.keys(a.tensors)) expect(maxAbsDifference(a.tensors[hook]!.data, b.tensors[hook]!.data)).toBe(0);
+  });
+
+  it('ranks heads by the drop of a token’s logit, as switching each off alone computes it', async () => {
+    const ids = cases[0]!.input_ids;
+    generator.intervene(null);
+    const base = (await generator.forward(ids)).lastLogits;
+    const token = base.reduce((best, value, i) => (value > base[best]! ? i : best), 0);
+    const progress: number[] = [];
+    const ranking = await rankHeads(generator, config, ids, token, { progress: (done) => progress.push(done) });
+    expect(ranking).toHaveLength(config.nLayer * config.nHead);
+    expect(progress).toEqual(Array.from({ length: ranking.length }, (_, i) => i + 1));
+    for (let i = 1; i < ranking.length; i++) expect(ranking[i - 1]!.drop).toBeGreaterThanOrEqual(ranking[i]!.drop);
+    // The first, the last and one in the middle, recomputed here with that head alone switched off.
+    for (const effect of [ranking[0]!, ranking[ranking.length - 1]!, ranking[Math.floor(ranking.length / 2)]!]) {
+      generator.intervene({ heads: [`${effect.layer}.${effect.head}`], mlps: [] });
+      const logit = (await generator.forward(ids)).lastLogits[token]!;
+      expect(Math.abs(base[token]! - logit - effect.drop)).toBeLessThan(1e-5);
+    }
+    generator.intervene(null);
+    expect(new Set(ranking.map((e) => e.drop)).size).toBeGreaterThan(1);
+  });
+
+  it('a ranking stops when asked, between two heads', async () => {
+    let asked = 0;
+    const stopped = rankHeads(generator, config, cases[0]!.input_ids, 0, { cancelled: async () => ++asked > 2 });
+    await expect(stopped).rejects.toEqual(new EngineError('ranking-cancelled'));
+    expect(asked).toBe(3);
+  });
+});
