@@ -16,6 +16,8 @@ export class WhatIf {
   intervention = $state.raw<Intervention>({ heads: [], mlps: [] });
   /** Which run the detail views show. */
   showing = $state<'a' | 'b'>('a');
+  /** The flow chart's thumbnails show B − A instead of A's values. */
+  chartDifference = $state(false);
   ranking = $state.raw<{ effects: HeadEffect[]; token: number; runId: number } | null>(null);
   rankProgress = $state<{ done: number; total: number } | null>(null);
   rankError = $state.raw<EngineErrorData | null>(null);

@@ -108,6 +108,7 @@ export const viewsEn = {
   'views.compare.chosen': 'A chose “{token}”: the model gave it {a} in A and {b} in B ({delta} points).',
   'views.compare.token': 'Token',
   'views.compare.lengthsDiffer': 'The prompts have different numbers of tokens, so their next-token questions are not at the same position; the texts and the residual streams are compared below.',
+  'views.compare.chartDifference': 'Flow chart: show B − A in the boxes’ pictures (vectors: B − A at the same position; attention maps: |B − A|)',
   'views.compare.divergence': 'Where the runs part',
   'views.compare.divergenceExplain': 'Each cell: how far B’s residual stream is from A’s at that position, as a share of A’s vector (‖B − A‖ / ‖A‖; 0 = identical, 1 or more = as large as the vector itself). Rows: the stream entering layer 1 (in), then after each layer (L1, L2, …); positions aligned by number.',
   'views.compare.divergenceTitle': 'Residual stream, B against A',

@@ -110,6 +110,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.compare.chosen': 'A 选了“{token}”：模型给它的概率在 A 中是 {a}，在 B 中是 {b}（变化 {delta} 个百分点）。',
   'views.compare.token': '词元',
   'views.compare.lengthsDiffer': '两个提示词的词元数不同，下一个词元的问题不在同一位置；下面仍比较生成的文字和残差流。',
+  'views.compare.chartDifference': '流程图：方框旁的小图显示 B − A（向量：同一位置上的 B − A；注意力图：|B − A|）',
   'views.compare.divergence': '两次运行从哪里开始分开',
   'views.compare.divergenceExplain': '每一格：该位置上 B 的残差流与 A 相差多远，按 A 的向量长度计（‖B − A‖ / ‖A‖；0 表示完全相同，1 及以上表示差别和向量本身一样大）。行：进入第 1 层的残差流（输入），以及每一层之后的残差流（L1、L2…）；位置按序号对齐。',
   'views.compare.divergenceTitle': '残差流：B 对比 A',

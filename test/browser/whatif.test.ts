@@ -102,6 +102,30 @@ describe('what if: fork, switch off, compare', () => {
     const cells = page.locator('[data-view=compare] svg.heatmap rect.cell');
     expect(await cells.count()).toBe((checks.nLayer + 1) * checks.cols);
     await page.screenshot({ path: `${OUTPUT}whatif-en-1280.png`, fullPage: true });
+
+    // The flow chart's thumbnails on B − A (head 1's z, the chart's head): in layer 2 only head 3 is off, so head 1's
+    // z is unchanged there (all zero); in layer 3 it reads a changed stream.
+    await page.check('[data-control=chart-difference]');
+    const heights = async (layer: number) => {
+      const index = await page.evaluate((l) => {
+        const flow = (window as any).__flow;
+        const at = flow.playback.frames.findIndex((f: any) => f.node === 'weightedSum' && f.layer === l && f.step === 0);
+        flow.playback.jumpTo(at);
+        return at;
+      }, layer);
+      expect(index).toBeGreaterThan(0);
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      await page.waitForFunction(() => document.querySelector('svg .annotation text.shape-label')?.textContent?.includes('B − A'));
+      return page.locator('svg .annotation g.mini rect').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
+    };
+    const dHead = await page.evaluate(() => (window as any).__flow.run.trace.config.dHead);
+    const layer2 = await heights(1);
+    expect(layer2).toHaveLength(dHead);
+    expect(Math.max(...layer2)).toBe(0);
+    const layer3 = await heights(2);
+    expect(Math.max(...layer3)).toBeGreaterThan(0);
+    await page.uncheck('[data-control=chart-difference]');
+    await page.waitForFunction(() => !document.querySelector('svg .annotation text.shape-label')?.textContent?.includes('B − A'));
   });
 
   it('ranks the heads for A’s first token, and A still continues exactly after B ran', async () => {
