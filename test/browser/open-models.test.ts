@@ -146,6 +146,7 @@ describe('open models from the Hub mirror, in fp32', () => {
         await expect(detail.locator('li[data-hook$="attn.q_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 4 × 8\]$/);
         await expect(detail.locator('li[data-hook$="attn.k_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 2 × 8\]$/);
         await expect(detail.locator('[data-testid=explain]').textContent()).resolves.toContain('root mean square');
+        await detail.locator('.katex').first().waitFor(); // KaTeX loads on first use: count once it is there
         await expect(detail.locator('.katex').count()).resolves.toBeGreaterThan(0);
         await expect(detail.locator('.katex-error').count()).resolves.toBe(0);
       } else if (model === 'qwen2-tiny') {
