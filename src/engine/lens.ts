@@ -8,6 +8,9 @@ export interface LensParameters {
   epsilon: number;
   /** The token embedding W_E, [vocab × d_model]; GPT-2 ties the unembedding to it (W_U = W_Eᵀ). */
   embedding: Float32Array;
+  /** The lm_head's own matrix where it is not W_Eᵀ (tie_word_embeddings false: Qwen2.5-7B, Llama 3.1 8B), as
+   * [vocab × d_model] like `embedding`, read from the graph (probe/unembedding.ts); absent where it is tied. */
+  unembedding?: Float32Array;
   vocabSize: number;
   dModel: number;
 }
@@ -33,14 +36,15 @@ export function rmsNorm(x: ArrayLike<number>, weight: ArrayLike<number>, epsilon
   return Float32Array.from(x, (value, i) => value * scale * weight[i]!);
 }
 
-/** logits = Norm_final(x) · W_Eᵀ */
+/** logits = Norm_final(x) · W_U, where W_U = W_Eᵀ unless the lm_head is a matrix of its own */
 export function logitLens(residual: ArrayLike<number>, lens: LensParameters): Float32Array {
   const normalized = lens.norm === 'rmsnorm' ? rmsNorm(residual, lens.lnWeight, lens.epsilon) : layerNorm(residual, lens.lnWeight, lens.lnBias, lens.epsilon);
   const logits = new Float32Array(lens.vocabSize);
+  const unembedding = lens.unembedding ?? lens.embedding;
   for (let token = 0; token < lens.vocabSize; token++) {
     let sum = 0;
     const row = token * lens.dModel;
-    for (let i = 0; i < lens.dModel; i++) sum += normalized[i]! * lens.embedding[row + i]!;
+    for (let i = 0; i < lens.dModel; i++) sum += normalized[i]! * unembedding[row + i]!;
     logits[token] = sum;
   }
   return logits;

@@ -48,8 +48,9 @@ export function textParams(config: ModelConfig): Record<string, string | number>
 
 export interface ViewWording {
   mlp: { pre: MessageKey; post: MessageKey; curve: MessageKey; top: MessageKey };
-  /** `untied`: said only where lm_head is a matrix of its own (the lens is then not shown). */
-  lens: { table: MessageKey; why: MessageKey; untied?: MessageKey };
+  /** Said only where lm_head is a matrix of its own: `untied` when the lens uses it, `unread` when the app could not
+   * read it from the file (the lens is then not shown). */
+  lens: { table: MessageKey; why: MessageKey; untied?: MessageKey; unread?: MessageKey };
   /** Row labels of the embedding view: token, position and sum with a position table; the token alone with RoPE. */
   embedding: { rows: MessageKey[]; note: MessageKey | null };
   /** Notes under the worked Q·K example: Q and K after RoPE; which K/V head a query head reads. */
@@ -68,7 +69,7 @@ export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' |
     mlp: swiglu
       ? { pre: 'views.mlp.gate', post: 'views.mlp.product', curve: 'views.mlp.silu', top: 'views.mlp.topSwiglu' }
       : { pre: 'views.mlp.pre', post: 'views.mlp.post', curve: 'views.mlp.gelu', top: 'views.mlp.top' },
-    lens: { table: traits.norm === 'rmsnorm' ? 'views.lens.tableRms' : 'views.lens.table', why: 'views.lens.why', ...(config.tieWordEmbeddings === false ? { untied: 'views.lens.untied' as const } : {}) },
+    lens: { table: traits.norm === 'rmsnorm' ? 'views.lens.tableRms' : 'views.lens.table', why: 'views.lens.why', ...(config.tieWordEmbeddings === false ? { untied: 'views.lens.untied', unread: 'views.lens.untiedUnread' } as const : {}) },
     embedding: rope
       ? { rows: ['views.embedding.token'], note: 'views.embedding.rope' }
       : { rows: ['views.embedding.token', 'views.embedding.position', 'views.embedding.sum'], note: null },

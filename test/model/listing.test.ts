@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 // @ts-expect-error plain ESM module without types
 import { startServer } from '../browser/server.mjs';
 import {
-  assessFit, defaultChoice, listingUrl, listRepository, ListingError, memoryEstimate, parseHubTree, parseModelScopeFiles,
+  assessFit, defaultChoice, listingUrl, listRepository, ListingError, memoryEstimate, nextPageUrl, parseHubTree, parseModelScopeFiles,
   precisionChoices, probeFile, sharedBytes, smallerChoice, type RepoFile, type RepoListing,
 } from '../../src/engine/models/listing';
 import { sourceFolderUrl, type SourceId } from '../../src/engine/models/sources';
@@ -158,6 +158,74 @@ describe('an API that refuses the page', () => {
       expect(precisionChoices(listing.files).map((choice) => [choice.dtype, choice.bytes])).toEqual([['fp32', QWEN3.fp32], ['fp16', QWEN3.fp16], ['q8', QWEN3.q8], ['q4', QWEN3.q4]]);
     } finally {
       globalThis.fetch = originalFetch;
+    }
+  });
+});
+
+describe('a listing in pages (the Hub’s tree API: `Link: <…&cursor=…>; rel="next"`)', () => {
+  // 2,500 entries in pages of 1,000, as the Hub pages them: the graphs only on the last page. The next page's URL is
+  // absolute on huggingface.co (as the Hub writes it, and as hf-mirror.com passes it on), or relative.
+  const entries = [
+    { type: 'file', path: 'config.json', size: 700 },
+    ...Array.from({ length: 2_494 }, (_, i) => ({ type: 'file', path: `shards/part-${i}.bin`, size: i })),
+    { type: 'directory', path: 'onnx', size: 0 },
+    { type: 'file', path: 'onnx/model.onnx', size: 134, lfs: { size: 501_000_000 } },
+    { type: 'file', path: 'onnx/model_q4f16.onnx', size: 134, lfs: { size: 134_000_000 } },
+    { type: 'file', path: 'onnx/model_bnb4.onnx', size: 134, lfs: { size: 150_000_000 } },
+    { type: 'file', path: 'tokenizer.json', size: 3_000_000 },
+  ];
+  const requests: string[] = [];
+  let pager = '';
+  let broken = false;
+  beforeAll(async () => {
+    const one = createServer((request, response) => {
+      requests.push(request.url!);
+      const url = new URL(request.url!, 'http://x');
+      const repo = /^\/api\/models\/(pages-owner\/[^/]+)\/tree\/main$/.exec(url.pathname)?.[1];
+      if (!repo || url.searchParams.get('recursive') !== 'true') return void response.writeHead(404).end();
+      const page = Number(url.searchParams.get('cursor') ?? 0);
+      if (broken && page === 2) return void response.writeHead(500).end();
+      const next = `/api/models/${repo}/tree/main?recursive=true&cursor=${page + 1}`;
+      const link = repo.endsWith('relative') ? `<${next}>; rel="next"` : `<https://huggingface.co${next}>; rel="next"`;
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(page < 2 ? { link: `<https://huggingface.co/x>; rel="prev", ${link}` } : {}) };
+      response.writeHead(200, headers).end(JSON.stringify(entries.slice(page * 1_000, (page + 1) * 1_000)));
+    });
+    extra.push(one);
+    await new Promise<void>((done) => one.listen(0, '127.0.0.1', done));
+    pager = `http://127.0.0.1:${(one.address() as { port: number }).port}`;
+  });
+
+  it('reads the next page from a Link header: absolute or relative, among other relations, or none', () => {
+    const base = 'https://huggingface.co/api/models/a/b/tree/main?recursive=true';
+    expect(nextPageUrl('<https://huggingface.co/api/models/a/b/tree/main?recursive=true&cursor=Zz>; rel="next"', base)).toBe('https://huggingface.co/api/models/a/b/tree/main?recursive=true&cursor=Zz');
+    expect(nextPageUrl('</api/x?cursor=2>; rel=next', base)).toBe('https://huggingface.co/api/x?cursor=2');
+    expect(nextPageUrl('<https://h/1>; rel="prev", <https://h/3>; rel="last next"', base)).toBe('https://h/3');
+    expect(nextPageUrl('<https://h/1>; rel="prev"', base)).toBeNull();
+    expect(nextPageUrl(null, base)).toBeNull();
+  });
+
+  it('follows every page on huggingface.co and on hf-mirror (whose links name huggingface.co), to the last', async () => {
+    for (const source of ['huggingface', 'hf-mirror'] as const) {
+      for (const repo of ['pages-owner/absolute', 'pages-owner/relative']) {
+        requests.length = 0;
+        const listing = await listRepository(source, repo, { origins: { [source]: pager } });
+        expect(listing.method).toBe('api');
+        expect(listing.files).toHaveLength(2_499); // every file of the three pages, the one directory left out
+        expect(requests).toEqual([0, 1, 2].map((page) => `/api/models/${repo}/tree/main?recursive=true${page ? `&cursor=${page}` : ''}`));
+        expect(precisionChoices(listing.files).map((choice) => [choice.dtype, choice.bytes])).toEqual([['fp32', 501_000_000], ['q4f16', 134_000_000], ['bnb4', 150_000_000]]);
+      }
+    }
+  });
+
+  it('a page that fails makes the listing unreachable rather than short', async () => {
+    broken = true;
+    try {
+      const error = await listRepository('huggingface', 'pages-owner/absolute', { origins: { huggingface: pager } }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ListingError);
+      expect((error as ListingError).reason).toBe('unreachable');
+      expect((error as ListingError).url).toBe(`${pager}/api/models/pages-owner/absolute/tree/main?recursive=true&cursor=2`);
+    } finally {
+      broken = false;
     }
   });
 });

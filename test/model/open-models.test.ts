@@ -1,4 +1,4 @@
-// GPT-2, Llama 3.2, Qwen2 and Qwen3 (tiny, random weights, made with transformers' own GPT2LMHeadModel,
+// GPT-2, Llama 3.2, Qwen2 (tied and untied) and Qwen3 (tiny, random weights, made with transformers' own GPT2LMHeadModel,
 // LlamaForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM and exported as transformers.js-ready repositories are) through
 // the engine in Node on onnxruntime-web's WASM backend, in fp32: every capture of the Trace, for the prompt and for
 // each cached step, equals what transformers computed (test/fixtures/hub/<name>/reference.json, written by
@@ -30,6 +30,8 @@ const EXPECTED = {
   'llama3-tiny': { architecture: 'llama', vocab: 128256, ropeTheta: 500_000, ropeScaling: 'llama3', dHead: 8, nHead: 4, nKvHead: 1, perLayer: 19, norm: 'rmsnorm', mergesAsPairs: false },
   'qwen2-tiny': { architecture: 'qwen2', vocab: 151936, ropeTheta: 1_000_000, ropeScaling: null, dHead: 4, nHead: 2, nKvHead: 1, perLayer: 19, norm: 'rmsnorm', mergesAsPairs: true },
   'qwen3-tiny': { architecture: 'qwen3', vocab: 151936, ropeTheta: 1_000_000, ropeScaling: null, dHead: 8, nHead: 4, nKvHead: 2, perLayer: 21, norm: 'rmsnorm', mergesAsPairs: true },
+  // Qwen2.5-7B's config (lm_head a matrix of its own), with the 4,096-token tokenizer of optimum-gpt2-tiny.
+  'qwen2-untied-tiny': { architecture: 'qwen2', vocab: 4096, ropeTheta: 1_000_000, ropeScaling: null, dHead: 4, nHead: 5, nKvHead: 1, perLayer: 19, norm: 'rmsnorm', mergesAsPairs: false },
 } as const;
 
 /** Every file under test/fixtures/, in bytes. */
@@ -68,7 +70,7 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
     expect(config.vocabSize).toBe(expected.vocab);
     expect(config.ropeTheta).toBe(expected.ropeTheta);
     expect(config.ropeScaling).toBe(expected.ropeScaling);
-    expect(config.tieWordEmbeddings).toBe(true);
+    expect(config.tieWordEmbeddings).toBe(model !== 'qwen2-untied-tiny');
     expect([config.nHead, config.nKvHead]).toEqual([expected.nHead, expected.nKvHead]);
     // Qwen3 and this Llama 3.2 have head_dim ≠ hidden_size / heads (Qwen3-0.6B: 128 ≠ 1024 / 16).
     expect(config.dHead).toBe(expected.dHead);
@@ -101,8 +103,18 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
     for (const hook of captured) expect(reference.prompts[0]!.captures).toHaveProperty([hook]);
     expect(Object.keys(reference.prompts[0]!.captures).sort()).toEqual([...new Set(captured)].sort());
     expect(probed.lens?.norm).toBe(expected.norm);
-    // The same graph read as untied (lm_head a matrix of its own): W_E would give a lens the model never computed.
-    expect(probe(folder.graph.bytes, folder.graph.file, { ...config, tieWordEmbeddings: false }, folder.graph.externalData).lens).toBeNull();
+    if (config.tieWordEmbeddings) {
+      // The same graph read as if untied: the lens looks at the lm_head, finds it reads W_E (a Transpose of the
+      // Gather's matrix), and multiplies by W_E with no copy of its own.
+      const asUntied = probe(folder.graph.bytes, folder.graph.file, { ...config, tieWordEmbeddings: false }, folder.graph.externalData).lens;
+      expect(asUntied?.embedding).toEqual(probed.lens!.embedding);
+      expect(asUntied?.unembedding).toBeUndefined();
+      expect(probed.lens!.unembedding).toBeUndefined();
+    } else {
+      // Untied: the lm_head's own matrix, [vocab × d_model], not W_E.
+      expect(probed.lens!.unembedding).toHaveLength(config.vocabSize * config.dModel);
+      expect(maxAbsDifference(probed.lens!.unembedding!, probed.lens!.embedding)).toBeGreaterThan(1);
+    }
   });
 
   for (const [index, entry] of reference.prompts.entries()) {
@@ -124,7 +136,8 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
       }
       // The export follows docs/trace-format.md (the Qwen hooks included).
       if (index === 0) expect(validateTraceDocument(JSON.parse(exportTrace(trace)))).toEqual([]);
-      // The logit lens (the final norm and W_E read from the graph) reproduces the model's own last logits.
+      // The logit lens (the final norm and W_U read from the graph: W_E, or an untied model's lm_head) reproduces the
+      // model's own last logits.
       const last = trace.rows[`blocks.${config.nLayer - 1}.hook_resid_post`]![n - 1]!;
       expect(maxAbsDifference(logitLens(last, probed.lens!), trace.rows['logits']![n - 1]!)).toBeLessThan(1e-3);
     });

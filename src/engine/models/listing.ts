@@ -1,8 +1,8 @@
 /** What a repository holds before anything downloads: its files and their sizes, from the source's listing API
- * (the Hub and hf-mirror.com: `/api/models/{repo}/tree/main?recursive=true`; ModelScope:
- * `/api/v1/models/{repo}/repo/files?Revision=master&Recursive=true`), or, where a source has none (a classroom
- * server is a plain folder), by asking for each file name a transformers.js-ready repository may hold (HEAD, then a
- * one-byte Range request). From the files: the precisions on offer, each with its download size (external data
+ * (the Hub and hf-mirror.com: `/api/models/{repo}/tree/main?recursive=true`, page after page as its `Link` header
+ * says; ModelScope: `/api/v1/models/{repo}/repo/files?Revision=master&Recursive=true`), or, where a source has none
+ * (a classroom server is a plain folder), by asking for each file name a transformers.js-ready repository may hold
+ * (HEAD, then a one-byte Range request). From the files: the precisions on offer, each with its download size (external data
  * counted), a rough memory estimate, and whether it fits this browser. */
 import { DTYPE_FILES, DTYPES, hubGraphChoices, type Dtype } from './precision';
 import { sourceFolderUrl, sourceOrigin, type SourceId } from './sources';
@@ -55,6 +55,48 @@ export function parseHubTree(json: unknown): RepoFile[] | null {
     if (typeof bytes === 'number' && Number.isFinite(bytes) && bytes >= 0) files.push({ path, size: bytes });
   }
   return files;
+}
+
+/** The URL of the next page a paginated answer names in its `Link` header (`<url>; rel="next"`, RFC 8288), or null.
+ * The Hub's tree API pages a long listing (1,000 entries a page, `&cursor=…`); hf-mirror.com passes the header on. */
+export function nextPageUrl(link: string | null, base: string): string | null {
+  for (const part of (link ?? '').split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(match?.[2] ?? '');
+    const relations = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/);
+    if (match && relations.includes('next')) return new URL(match[1]!, base).href;
+  }
+  return null;
+}
+
+/** At most this many pages are followed (the Hub's pages hold 1,000 entries: far more than any model repository). */
+export const MAX_LISTING_PAGES = 100;
+
+/** The files of the pages after the first, following each answer's `Link: <…>; rel="next"` until there is none.
+ * A next page on another origin is asked of the API's own (a mirror's header may name huggingface.co, which is
+ * what the mirror stands in for). A page that fails, or that is not a listing, makes the listing unreachable: a
+ * partial list would hide precisions. */
+async function laterPages(first: Response, api: string, signal?: AbortSignal): Promise<RepoFile[]> {
+  const origin = new URL(api).origin;
+  const files: RepoFile[] = [];
+  const seen = new Set([api]);
+  let response = first;
+  for (let page = 1; ; page++) {
+    const next = nextPageUrl(response.headers.get('link'), response.url || api);
+    if (!next) return files;
+    const url = new URL(next);
+    const sameOrigin = `${origin}${url.pathname}${url.search}`;
+    if (seen.has(sameOrigin) || page >= MAX_LISTING_PAGES) throw new ListingError('unreachable', sameOrigin);
+    seen.add(sameOrigin);
+    try {
+      response = await fetch(sameOrigin, { signal, headers: { accept: 'application/json' } });
+    } catch {
+      throw new ListingError('unreachable', sameOrigin);
+    }
+    const more = response.ok ? parseHubTree(await response.json().catch(() => undefined)) : null;
+    if (!more) throw new ListingError('unreachable', sameOrigin);
+    files.push(...more);
+  }
 }
 
 /** ModelScope's listing: `{Code: 200, Success: true, Data: {Files: [{Path, Size, Type: 'blob' | 'tree'}]}}`.
@@ -167,7 +209,7 @@ export async function listRepository(
       const json: unknown = response.ok ? await response.json().catch(() => undefined) : undefined;
       const files = source === 'modelscope' ? parseModelScopeFiles(json) : parseHubTree(json);
       if (files === 'not-found') throw new ListingError('not-found', api);
-      if (files) return { files, method: 'api' };
+      if (files) return { files: source === 'modelscope' ? files : [...files, ...(await laterPages(response, api, signal))], method: 'api' };
       if (!response.ok) throw new ListingError('unreachable', api);
     }
   }

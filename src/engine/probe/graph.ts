@@ -129,3 +129,24 @@ export function initializerSize(index: GraphIndex, name: string): number | null 
   const tensor = (index.model.graph!.initializer ?? []).find((t) => t.name === name);
   return tensor ? (tensor.dims ?? []).reduce<number>((size, dim) => size * Number(dim), 1) : null;
 }
+
+/** An 8-bit initializer's bytes as stored (packed 4-bit weights: two codes a byte), without widening each byte to a
+ * float as initializerValues does. Null when absent or not uint8. */
+export function initializerBytes(index: GraphIndex, name: string): Uint8Array | null {
+  const tensor = (index.model.graph!.initializer ?? []).find((t) => t.name === name);
+  if (!tensor || tensor.dataType !== onnx.TensorProto.DataType.UINT8) return null;
+  const raw = tensor.rawData && tensor.rawData.length > 0 ? tensor.rawData : externalBytes(index, tensor);
+  return raw ?? Uint8Array.from(tensor.int32Data ?? []);
+}
+
+/** An initializer's dims, or null when there is no such initializer. */
+export function initializerDims(index: GraphIndex, name: string): number[] | null {
+  const tensor = (index.model.graph!.initializer ?? []).find((t) => t.name === name);
+  return tensor ? (tensor.dims ?? []).map(Number) : null;
+}
+
+/** A node's integer attribute (int64 may arrive as a Long), or `fallback` when the node does not set it. */
+export function intAttribute(node: onnx.INodeProto, name: string, fallback: number): number {
+  const value = node.attribute?.find((attribute) => attribute.name === name)?.i;
+  return value === undefined || value === null ? fallback : Number(value.toString());
+}

@@ -9,6 +9,7 @@ import { llamaCapturePoints, llamaLensInitializers } from './llama';
 import { qwen2CapturePoints, qwen3CapturePoints } from './qwen';
 import { decodeModel, indexGraph, initializerValues, withExtraOutputs, type GraphIndex } from './graph';
 import { addInterventionInputs } from './intervention';
+import { readUnembedding } from './unembedding';
 
 export interface ProbedGraph {
   /** The graph with every capture point added to its outputs. */
@@ -16,7 +17,8 @@ export interface ProbedGraph {
   points: CapturePoint[];
   inputNames: string[];
   outputNames: string[];
-  /** The final LayerNorm and W_E, for the logit lens; null when the graph does not expose them. */
+  /** The final norm, W_E and (untied) the lm_head's matrix, for the logit lens; null when the graph does not
+   * expose them. */
   lens: LensParameters | null;
   /** The type of the past keys and values the graph takes (and of its activations): float16 in an fp16 graph. */
   pastType: 'float32' | 'float16';
@@ -57,23 +59,35 @@ function namingArchitecture<T>(config: ModelConfig, find: () => T): T {
 }
 
 function lensParameters(index: GraphIndex, config: ModelConfig): LensParameters | null {
-  // The lens multiplies by W_E: right only where the unembedding is W_E transposed. An untied model's lm_head is a
-  // matrix of its own, so rather than show numbers the model never computed, it gets no lens (yet).
-  if (!config.tieWordEmbeddings) return null;
-  if (config.architecture !== 'gpt2') {
-    const names = llamaLensInitializers(index);
-    const lnWeight = names && initializerValues(index, names.lnWeight);
-    const embedding = names && embeddingValues(index, names.embedding);
-    if (!lnWeight || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
-    return { norm: 'rmsnorm', lnWeight, lnBias: new Float32Array(lnWeight.length), embedding, epsilon: config.layerNormEpsilon, vocabSize: config.vocabSize, dModel: config.dModel };
-  }
+  const lens = config.architecture === 'gpt2' ? gpt2Lens(index, config) : llamaLens(index, config);
+  if (!lens || config.tieWordEmbeddings) return lens?.parameters ?? null;
+  // An untied model's lm_head is a matrix of its own: the lens uses it, read from the graph in whatever precision
+  // the file stores it. Where it cannot be read, no lens rather than one computed with W_E, which the model never
+  // multiplies by.
+  const unembedding = readUnembedding(index, lens.embeddingName, config.vocabSize, config.dModel);
+  if (!unembedding) return null;
+  return unembedding.tied ? lens.parameters : { ...lens.parameters, unembedding: unembedding.matrix };
+}
+
+type FoundLens = { parameters: LensParameters; embeddingName: string } | null;
+
+function llamaLens(index: GraphIndex, config: ModelConfig): FoundLens {
+  const names = llamaLensInitializers(index);
+  const lnWeight = names && initializerValues(index, names.lnWeight);
+  const embedding = names && embeddingValues(index, names.embedding);
+  if (!names || !lnWeight || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
+  const parameters: LensParameters = { norm: 'rmsnorm', lnWeight, lnBias: new Float32Array(lnWeight.length), embedding, epsilon: config.layerNormEpsilon, vocabSize: config.vocabSize, dModel: config.dModel };
+  return { parameters, embeddingName: names.embedding };
+}
+
+function gpt2Lens(index: GraphIndex, config: ModelConfig): FoundLens {
   const names = gpt2LensInitializers(index, config);
   if (!names) return null;
   const lnWeight = initializerValues(index, names.lnWeight);
   const lnBias = initializerValues(index, names.lnBias);
   const embedding = embeddingValues(index, names.embedding);
   if (!lnWeight || !lnBias || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
-  return { norm: 'layernorm', lnWeight, lnBias, embedding, epsilon: names.epsilon, vocabSize: config.vocabSize, dModel: config.dModel };
+  return { parameters: { norm: 'layernorm', lnWeight, lnBias, embedding, epsilon: names.epsilon, vocabSize: config.vocabSize, dModel: config.dModel }, embeddingName: names.embedding };
 }
 
 /** The token embedding W_E as float32, whatever precision the file stores it in: float32, float16 (fp16 graphs), or
