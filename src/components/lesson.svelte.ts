@@ -2,7 +2,7 @@ import type { Locale } from '../i18n/index.svelte';
 import type { Trace } from '../engine/trace';
 import { computedPositions } from '../engine/trace';
 import { CHAPTERS, chapterById, nextChapter, type Chapter, type ChapterId, type LessonRunSettings } from '../lesson/chapters';
-import { buildQuestion, frameFor, needs, type Focus, type Question, type QuestionInputs } from '../lesson/questions';
+import { buildQuestion, frameFor, lensTarget, needs, type Focus, type Question, type QuestionInputs } from '../lesson/questions';
 import type { Playback } from '../flow/playback.svelte';
 import type { Player } from '../flow/player.svelte';
 import type { Inspection } from './views/inspection.svelte';
@@ -105,12 +105,11 @@ export class LessonState {
     const inputs: QuestionInputs = { cached: this.host.run.model?.graphKind !== 'full' };
     const need = needs(id);
     if (need === 'lens') {
-      // W_E arrives beside the first run; it may still be on its way.
-      for (let waited = 0; !this.host.run.lens && waited < 30_000; waited += 100) {
-        await sleep(100);
-        if (attempt !== this.attempt) return;
-      }
-      inputs.lens = this.host.run.lens;
+      // Read in the worker, where W_E (and an untied W_U) stay.
+      const target = lensTarget(trace);
+      const readings = await this.host.run.readLens(target.vectors, 0, target.id).catch(() => null);
+      if (attempt !== this.attempt) return;
+      inputs.lensStages = readings?.map((reading) => reading.tracked!) ?? null;
     }
     if (need === 'recompute') {
       try {

@@ -3,7 +3,7 @@ import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors
 import type { FileProgress } from '../engine/models/folder';
 import type { AutoOptions, LoadResult } from '../engine/protocol';
 import type { Dtype } from '../engine/models/precision';
-import type { LensParameters } from '../engine/lens';
+import type { LensReading } from '../engine/lens';
 import { keepModelOffline } from '../engine/models/offline';
 import { serviceWorkerReady } from '../serviceWorker';
 import type { OfflineState } from '../engine/models/storage';
@@ -49,8 +49,6 @@ export class ModelSlot {
   dtype = $state<Dtype | null>(null);
   progress = $state.raw<FileProgress | null>(null);
   modelError = $state.raw<EngineErrorData | null>(null);
-  /** The final norm and W_E of the loaded model, for the logit lens and embedding neighbours. */
-  lens = $state.raw<LensParameters | null>(null);
   /** Whether the loaded model's files are stored for use with no network (null: not known yet). */
   offline = $state<OfflineState | null>(null);
 
@@ -139,7 +137,6 @@ export class ModelSlot {
 
   private loaded(client: EngineClient, model: LoadResult, body: MeasureBody): void {
     this.model = model;
-    this.fetchLens(client);
     this.measure(client, model, body);
   }
 
@@ -179,12 +176,16 @@ export class ModelSlot {
     return (await this.client.call({ type: 'tokenize', text })).tokens;
   }
 
-  /** The lens parameters (W_E is megabytes) arrive beside the first run, not before it. */
-  private fetchLens(client: EngineClient): void {
-    this.lens = null;
-    void client.call({ type: 'lens' }).then((lens) => {
-      if (client === this.client) this.lens = lens;
-    }, () => {});
+  /** The logit lens of each vector, read in the worker (where W_E and W_U stay): null without a lens. */
+  async readLens(vectors: Float32Array[], top: number, track: number | null = null): Promise<LensReading[] | null> {
+    if (!this.client || !this.model?.hasLens) return null;
+    return this.client.call({ type: 'readLens', vectors: vectors.map((vector) => vector.slice()), top, track });
+  }
+
+  /** The `k` tokens whose embedding rows are nearest `vector` (cosine), read in the worker. */
+  async neighbours(vector: Float32Array, k: number, exclude: number): Promise<{ id: number; similarity: number }[]> {
+    if (!this.client || !this.model?.hasLens) return [];
+    return this.client.call({ type: 'neighbours', vector: vector.slice(), k, exclude });
   }
 
   /** "auto" is measuring this model (it runs on WASM meanwhile): compare with WebGPU in a second worker, keep the
@@ -211,7 +212,6 @@ export class ModelSlot {
           this.client = measured.client;
           this.holder = null;
           client.terminate();
-          if (!this.lens) this.fetchLens(measured.client); // the same weights: a lens that arrived stays
         }
         this.model = measured.model;
       },

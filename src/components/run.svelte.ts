@@ -26,7 +26,6 @@ export class RunState {
   get loading() { return this.slot.loading; }
   get progress() { return this.slot.progress; }
   get modelError() { return this.slot.modelError; }
-  get lens() { return this.slot.lens; }
   get offline() { return this.slot.offline; }
   get dtype() { return this.slot.dtype; }
   set dtype(dtype: Dtype | null) { this.slot.dtype = dtype; }
@@ -53,6 +52,8 @@ export class RunState {
   cancelLoad(): void { this.slot.cancelLoad(); }
   describe(ids: number[]) { return this.slot.describe(ids); }
   tokenize(text: string) { return this.slot.tokenize(text); }
+  readLens(vectors: Float32Array[], top: number, track: number | null = null) { return this.slot.readLens(vectors, top, track); }
+  neighbours(vector: Float32Array, k: number, exclude: number) { return this.slot.neighbours(vector, k, exclude); }
   /** The sequence once more through the model with no cache (and the run's switched-off parts): every capture. */
   async recompute(ids: number[], intervention: Intervention | null) {
     if (!this.slot.client) throw new EngineError('internal', { detail: 'no model loaded' });

@@ -49,3 +49,30 @@ export function logitLens(residual: ArrayLike<number>, lens: LensParameters): Fl
   }
   return logits;
 }
+
+/** What the lens says about one residual-stream vector: its `top` most likely tokens, and where a `tracked` token
+ * ranks (0 = first) with its probability. */
+export interface LensReading {
+  top: { id: number; p: number }[];
+  tracked: { rank: number; probability: number } | null;
+}
+
+/** The lens of `vector` read the way the views and lessons show it (softmax of the lens logits, float64 sums). */
+export function readLens(vector: ArrayLike<number>, lens: LensParameters, top: number, track: number | null = null): LensReading {
+  const logits = logitLens(vector, lens);
+  let max = -Infinity;
+  for (const value of logits) max = Math.max(max, value);
+  const probabilities = new Float64Array(logits.length);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += probabilities[i] = Math.exp(logits[i]! - max);
+  for (let i = 0; i < logits.length; i++) probabilities[i]! /= sum;
+  const ids = Array.from({ length: logits.length }, (_, i) => i).sort((a, b) => probabilities[b]! - probabilities[a]! || a - b).slice(0, top);
+  let tracked: LensReading['tracked'] = null;
+  if (track !== null && track >= 0 && track < logits.length) {
+    // Ties go to the lower id, as the sort above orders them.
+    let rank = 0;
+    for (let i = 0; i < logits.length; i++) if (logits[i]! > logits[track]! || (logits[i] === logits[track] && i < track)) rank++;
+    tracked = { rank, probability: probabilities[track]! };
+  }
+  return { top: ids.map((id) => ({ id, p: probabilities[id]! })), tracked };
+}

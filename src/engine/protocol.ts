@@ -9,7 +9,7 @@ import type { BackendChoice, BackendRequest } from './runtime';
 import type { RememberedChoices } from './backendChoice';
 import type { SamplingSettings } from './sampling';
 import type { TokenInfo } from './tokenizer';
-import type { LensParameters } from './lens';
+import type { LensParameters, LensReading } from './lens';
 import type { ForwardRecord, StopReason, TraceStep } from './trace';
 import type { Intervention } from './probe/intervention';
 
@@ -43,6 +43,8 @@ export type Request =
   | { id: number; type: 'rankHeads'; ids: number[]; tokenId: number }
   | { id: number; type: 'recompute'; ids: number[]; intervention?: Intervention | null }
   | { id: number; type: 'lens' }
+  | { id: number; type: 'readLens'; vectors: Float32Array[]; top: number; track: number | null }
+  | { id: number; type: 'neighbours'; vector: Float32Array; k: number; exclude: number }
   | { id: number; type: 'loseDevice' }
   | ({ id: number; type: 'warm'; backend: BackendRequest } & AutoOptions)
   | { id: number; type: 'time' };
@@ -59,6 +61,8 @@ export interface LoadResult {
   /** The precision that runs, read from the graph file's name (null for a name that does not say). */
   dtype: Dtype | null;
   graphKind: GraphKind;
+  /** Whether the worker can read the logit lens and embedding neighbours (W_E, and W_U where it is untied). */
+  hasLens: boolean;
   /** The type the KV cache holds its keys and values in (float16 in fp16 and q4f16 graphs). */
   cacheType: 'float32' | 'float16';
   loadMs: number;
@@ -98,6 +102,10 @@ export interface ResultTypes {
   rankHeads: HeadEffect[];
   recompute: RecomputeResult;
   lens: LensParameters | null;
+  /** One reading per vector; null when the model has no lens. */
+  readLens: LensReading[] | null;
+  /** The nearest tokens by cosine similarity over W_E; empty when the model has no lens. */
+  neighbours: { id: number; similarity: number }[];
   loseDevice: boolean;
   warm: void;
   /** Milliseconds per generated token on the loaded model, warm, capture included (the median of a few). */

@@ -12,7 +12,8 @@ import { asFloat32 } from './float16';
 import type { AutoOptions, Control, Event, HeadEffect, Request, ResultTypes } from './protocol';
 import type { Intervention } from './probe/intervention';
 import { rankHeads } from './interventions';
-import type { LensParameters } from './lens';
+import { readLens, type LensParameters } from './lens';
+import { cosineNeighbours } from './analysis';
 import type { SamplingSettings } from './sampling';
 import type { StopReason } from './trace';
 
@@ -51,7 +52,7 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
     config: folder.config, choice, points: prompt.probed.points, choiceKey: choice.fallbackReason === 'measuring' ? key : null,
     graphFiles: [folder.graph.file, ...(folder.stepGraph ? [folder.stepGraph.file] : [])],
     dtype: dtypeOfFile(folder.graph.file),
-    graphKind: generator.kind, cacheType: prompt.probed.pastType, loadMs: performance.now() - started, storage: folder.storage,
+    graphKind: generator.kind, hasLens: prompt.probed.lens !== null, cacheType: prompt.probed.pastType, loadMs: performance.now() - started, storage: folder.storage,
   };
 }
 
@@ -155,7 +156,15 @@ async function handle(request: Request): Promise<unknown> {
     case 'recompute':
       return recompute(request.ids, request.intervention ?? null);
     case 'lens':
-      return copyLens(requireModel().prompt.probed.lens); // a copy, transferred (see below)
+      return copyLens(requireModel().prompt.probed.lens); // a copy, transferred (see below): for tests
+    case 'readLens': {
+      const lens = requireModel().prompt.probed.lens;
+      return lens ? request.vectors.map((vector) => readLens(vector, lens, request.top, request.track)) : null;
+    }
+    case 'neighbours': {
+      const lens = requireModel().prompt.probed.lens;
+      return lens ? cosineNeighbours(lens.embedding, lens.dModel, request.vector, request.k, request.exclude) : [];
+    }
     case 'loseDevice':
       return loseWebgpuDevice();
     case 'warm':

@@ -1,5 +1,5 @@
 import { type Trace } from '../engine/trace';
-import { logitLens, type LensParameters } from '../engine/lens';
+import { readLens, type LensParameters } from '../engine/lens';
 import { norm, softmax } from '../engine/analysis';
 import { isGrouped, kvHeadOf, traitsOf } from '../flow/architecture';
 import type { Frame } from '../flow/timeline';
@@ -182,28 +182,24 @@ function mlpLargest(trace: Trace): Question {
   };
 }
 
-/** The rank (0 = first) of `id` in `logits`: how many tokens score higher. */
-function rankOf(logits: ArrayLike<number>, id: number): number {
-  let rank = 0;
-  for (let i = 0; i < logits.length; i++) if (logits[i]! > logits[id]! || (logits[i] === logits[id] && i < id)) rank++;
-  return rank;
-}
-
-/** The lens at each stage of the residual stream (embedding, then after each layer): the final prediction's rank and
- * probability there. */
-export function lensStages(trace: Trace, lens: LensParameters, position: number, id: number): { rank: number; probability: number }[] {
+/** What the lens question reads: the residual stream at the prompt's last position, after the embedding and after
+ * each layer, and the token the model finally predicts there. */
+export function lensTarget(trace: Trace): { position: number; id: number; vectors: Float32Array[] } {
+  const position = lastPromptPosition(trace);
   const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
-  return hooks.map((hook) => {
-    const logits = logitLens(trace.rows[hook]![position]!, lens);
-    return { rank: rankOf(logits, id), probability: softmax(logits)[id]! };
-  });
+  return { position, id: argmax(trace.rows['logits']![position]!), vectors: hooks.map((hook) => trace.rows[hook]![position]! as Float32Array) };
 }
 
-function lensFirst(trace: Trace, lens: LensParameters | null | undefined): Question | null {
-  if (!lens) return null;
+/** The lens at each stage (lensTarget): the final prediction's rank and probability there. */
+export function lensStages(trace: Trace, lens: LensParameters): { rank: number; probability: number }[] {
+  const { id, vectors } = lensTarget(trace);
+  return vectors.map((vector) => readLens(vector, lens, 0, id).tracked!);
+}
+
+function lensFirst(trace: Trace, stages: { rank: number; probability: number }[] | null | undefined): Question | null {
+  if (!stages) return null;
   const last = lastPromptPosition(trace);
   const final = argmax(trace.rows['logits']![last]!);
-  const stages = lensStages(trace, lens, last, final);
   const answer = stages.findIndex((stage) => stage.rank === 0);
   if (answer < 0) return null; // the last layer's lens is the model's own logits; only a broken lens misses
   const all = stages.map((_, s) => s);
@@ -230,7 +226,7 @@ export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInpu
     case 'attention.look': return attentionLook(trace);
     case 'heads.total': return headsTotal(trace);
     case 'mlp.largest': return mlpLargest(trace);
-    case 'lens.first': return lensFirst(trace, inputs.lens);
+    case 'lens.first': return lensFirst(trace, inputs.lensStages);
     case 'sampling.top': return samplingTop(trace);
     case 'sampling.temperature': return samplingTemperature(trace);
     case 'generation.cache': return generationCache(trace, inputs.recomputed, inputs.cached ?? true);

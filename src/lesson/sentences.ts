@@ -1,5 +1,4 @@
 import { computedPositions, type Trace } from '../engine/trace';
-import type { LensParameters } from '../engine/lens';
 import type { NodeId } from '../flow/chart';
 import type { lessonEn } from '../i18n/lesson.en';
 import type { QuestionId } from './chapters';
@@ -64,7 +63,9 @@ export interface Question {
 /** What a question may need besides the Trace: the final norm and W_E for the lens; a from-scratch recompute of the
  * sequence (captured tensors, position-major) for the KV-cache question. */
 export interface QuestionInputs {
-  lens?: LensParameters | null;
+  /** The logit lens at each stage of the residual stream (see `lensTarget`): where the final prediction ranks, and
+   * its probability; read in the engine worker. */
+  lensStages?: { rank: number; probability: number }[] | null;
   recomputed?: Record<string, { data: Float32Array }> | null;
   /** Whether the graph ran each new token alone with a KV cache (false: it recomputed the sequence every step). */
   cached?: boolean;

@@ -158,15 +158,16 @@ describe('lesson mode in Chromium', () => {
       const question = await page.locator('[data-testid=lesson-question]').getAttribute('data-question');
       if (chapter === 'lens') {
         // The stage where the lens first ranks the model's top token first, recomputed here with the app's lens.
-        const expected = await page.evaluate(() => {
+        const expected = await page.evaluate(async () => {
           const flow = (window as any).__flow;
           const trace = flow.run.trace;
+          const lens = await flow.run.client.call({ type: 'lens' });
           const last = trace.promptLength - 1;
           const argmax = (v: ArrayLike<number>) => Array.from(v).reduce((b, x, i, a) => (x > a[b]! ? i : b), 0);
           const final = argmax(trace.rows['logits'][last]);
           const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
           const probabilities = hooks.map((hook) => {
-            const logits: Float32Array = flow.logitLens(trace.rows[hook][last], flow.run.lens);
+            const logits: Float32Array = flow.logitLens(trace.rows[hook][last], lens);
             const max = Math.max(...logits);
             const sum = Array.from(logits).reduce((a, v) => a + Math.exp(v - max), 0);
             return { first: argmax(logits) === final, p: Math.exp(logits[final]! - max) / sum };

@@ -46,18 +46,18 @@ async function pageTrace(page: Page, ids: number[]) {
   }, ids);
 }
 
-/** The page's logit lens (run.lens, as the lens view uses it) at `ids`: on the page's own residual stream at `hook`,
- * every position (or on one given vector); and the size of the lm_head matrix it holds (0: none, W_E is used). */
+/** The worker's logit lens (the parameters its lens view reads with) at `ids`: on the page's own residual stream at
+ * `hook`, every position (or on one given vector); and the size of the lm_head matrix it holds (0: none, W_E is used). */
 async function pageLens(page: Page, hook: string, ids: number[], vector?: Float32Array) {
-  await page.waitForFunction(() => (window as any).__flow.run.lens !== null, undefined, { timeout: RUN_TIMEOUT });
-  return page.evaluate(({ hook, ids, vector }) => {
+  return page.evaluate(async ({ hook, ids, vector }) => {
     const flow = (window as any).__flow;
+    const lens = await flow.run.client.call({ type: 'lens' });
     const trace = flow.run.trace;
     const n = flow.computedPositions(trace);
     const rows: Float32Array[] = vector ? [Float32Array.from(vector)] : trace.rows[hook].slice(0, n);
     return {
-      unembedding: flow.run.lens.unembedding?.length ?? 0,
-      logits: rows.flatMap((row) => { const logits = flow.logitLens(row, flow.run.lens); return ids.map((id) => logits[id]!); }),
+      unembedding: lens.unembedding?.length ?? 0,
+      logits: rows.flatMap((row) => { const logits = flow.logitLens(row, lens); return ids.map((id) => logits[id]!); }),
     };
   }, { hook, ids, vector: vector ? Array.from(vector) : undefined });
 }

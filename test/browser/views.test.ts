@@ -64,7 +64,8 @@ describe('detail views in Chromium', () => {
     await drawn(page);
     const config = await page.evaluate(() => (window as any).__flow.run.trace.config);
     const last = page.locator(`[data-view=lens] tr[data-hook="blocks.${config.nLayer - 1}.hook_resid_post"] .candidate`);
-    await expect(last.count()).resolves.toBe(5);
+    // The lens is read in the worker: the candidates arrive a moment after the view.
+    await page.waitForFunction((hook) => document.querySelectorAll(`[data-view=lens] tr[data-hook="${hook}"] .candidate`).length === 5, `blocks.${config.nLayer - 1}.hook_resid_post`);
     const shown = await last.evaluateAll((nodes) => nodes.map((n) => ({ id: Number(n.getAttribute('data-id')), p: Number(n.getAttribute('data-p')) })));
     const actual = await page.evaluate(() => {
       const trace = (window as any).__flow.run.trace;

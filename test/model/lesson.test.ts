@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { computedPositions, type Trace } from '../../src/engine/trace';
 import { logitLens } from '../../src/engine/lens';
 import { CHAPTERS, type Chapter } from '../../src/lesson/chapters';
-import { buildQuestion, cacheHooks, type Question, type Ref } from '../../src/lesson/questions';
+import { buildQuestion, cacheHooks, lensStages, type Question, type Ref } from '../../src/lesson/questions';
 import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
 
 type Engine = Awaited<ReturnType<typeof loadEngine>>;
@@ -114,7 +114,7 @@ for (const model of EMBEDDED_MODELS) {
             for (const hook of cacheHooks(trace)) expect(recomputed[hook], hook).toBeDefined();
           }
           for (const id of chapter.questions) {
-            const question = buildQuestion(id, trace, { lens: engine.probed.lens, recomputed, cached: true });
+            const question = buildQuestion(id, trace, { lensStages: lensStages(trace, engine.probed.lens!), recomputed, cached: true });
             expect(question, `${id} on “${chapter.prompt[locale]}”`).not.toBeNull();
             check(question!, trace, engine);
           }

@@ -11,7 +11,7 @@ import { ARCHITECTURES, traitsOf } from '../../src/flow/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { buildTimeline } from '../../src/flow/timeline';
 import { CHAPTERS, CHAPTER_IDS, chapterById, nextChapter } from '../../src/lesson/chapters';
-import { buildQuestion, cacheHooks, frameFor, pickOptions, type Question, type Ref, type Sentence } from '../../src/lesson/questions';
+import { buildQuestion, cacheHooks, frameFor, lensStages, pickOptions, type Question, type Ref, type Sentence } from '../../src/lesson/questions';
 import { chapterIntro } from '../../src/lesson/texts';
 import { chapterState, loadProgress, PROGRESS_KEY, recordAnswer, resumeChapter } from '../../src/lesson/progress';
 import { lessonEn } from '../../src/i18n/lesson.en';
@@ -133,7 +133,7 @@ describe('lesson questions from a Trace', () => {
       for (const chapter of CHAPTERS) {
         const sentences: Sentence[] = [chapterIntro(chapter.id, config)];
         for (const id of chapter.questions) {
-          const question = buildQuestion(id, trace, { lens, recomputed: recomputeOf(trace), cached: true });
+          const question = buildQuestion(id, trace, { lensStages: lensStages(trace, lens), recomputed: recomputeOf(trace), cached: true });
           expect(question, id).not.toBeNull();
           expect(question!.options.map((o) => o.key)).toContain(question!.answer);
           sentences.push(...sentencesOf(question!));
@@ -170,10 +170,10 @@ describe('lesson questions from a Trace', () => {
       expect(look.focus).toMatchObject({ node: 'softmax', tab: 'attention', layer: CLEAR.layer, head: CLEAR.head, position: 5 });
       expect(buildQuestion('mlp.largest', trace)!.answer).toBe('l0');
       // The logits are the last layer's lens here, so the lens must rank the final token first by that stage.
-      const first = buildQuestion('lens.first', trace, { lens })!;
+      const first = buildQuestion('lens.first', trace, { lensStages: lensStages(trace, lens) })!;
       expect(Number(first.answer.slice(1))).toBeLessThanOrEqual(config.nLayer);
       expect(first.bars!.items).toHaveLength(config.nLayer + 1);
-      expect(buildQuestion('lens.first', trace, { lens: null })).toBeNull();
+      expect(buildQuestion('lens.first', trace, { lensStages: null })).toBeNull();
       expect(buildQuestion('tokens.count', trace)!.answer).toBe(`n${PROMPT_IDS.length}`);
     }
   });
@@ -226,7 +226,7 @@ describe('lesson questions from a Trace', () => {
       const frames = buildTimeline(flowChartFor(config), trace.steps.length);
       for (const chapter of CHAPTERS) {
         for (const id of chapter.questions) {
-          const focus = buildQuestion(id, trace, { lens: syntheticTrace(config).lens, recomputed: recomputeOf(trace) })!.focus;
+          const focus = buildQuestion(id, trace, { lensStages: lensStages(trace, syntheticTrace(config).lens), recomputed: recomputeOf(trace) })!.focus;
           const index = frameFor(frames, focus);
           expect(index, `${id} on ${config.architecture}`).toBeGreaterThanOrEqual(0);
           expect(frames[index]).toMatchObject({ node: focus.node, step: focus.step });
