@@ -7,6 +7,7 @@ import { renderGeluCurve, gelu } from '../../visualizations/geluCurve';
 import { renderSamplingStages } from '../../visualizations/samplingStages';
 import { renderHeadGrid } from '../../visualizations/headGrid';
 import { npyBytes, tensorCsv } from '../../visualizations/download';
+import { textWidth, verticalTextWidth } from '../../visualizations/scales';
 
 const pattern3 = [1, 0, 0, 0.25, 0.75, 0, 0.2, 0.3, 0.5];
 
@@ -24,6 +25,21 @@ describe('heatmap', () => {
     expect(container.querySelector('g.cells rect')).toBe(first);
     expect(container.querySelectorAll('rect.cell')).toHaveLength(9);
     expect(container.querySelectorAll('g.cells rect')[4]!.querySelector('title')!.textContent).toBe('b → b: 0.75');
+  });
+
+  it('sets column labels vertically, never turned: CJK characters stand upright', () => {
+    const container = document.createElement('div');
+    renderHeatmap(container, { rows: 2, cols: 2, values: [1, 0, 0.5, 0.5], rowLabels: ['从前', '␣a'], colLabels: ['从前', '␣a'], scale: 'probability' });
+    const labels = [...container.querySelectorAll('g.col-labels text')];
+    expect(labels.map((label) => label.firstChild!.textContent)).toEqual(['从前', '␣a']);
+    for (const label of labels) {
+      expect(label.getAttribute('writing-mode')).toBe('vertical-rl');
+      expect(label.getAttribute('transform') ?? '').not.toContain('rotate');
+    }
+    // Upright characters take a full em down the column (␣ too), Latin letters lying down 0.6 em.
+    expect(verticalTextWidth('从前', 12)).toBe(24);
+    expect(verticalTextWidth('␣a', 12)).toBeCloseTo(19.2);
+    expect(textWidth('␣a', 12)).toBeCloseTo(14.4);
   });
 });
 
@@ -79,6 +95,7 @@ describe('vector strip, GELU curve, head grid, sampling stages', () => {
     expect(container.querySelector('g.candidate.cut text.label')!.textContent).toBe('b');
     expect(container.querySelector('text.draw-label')!.textContent).toBe('u = 0.400');
   });
+
 });
 
 describe('tensor downloads', () => {
