@@ -66,3 +66,27 @@ export function viewTextSize(container: Element): number {
   const value = typeof getComputedStyle === 'function' ? parseFloat(getComputedStyle(container).getPropertyValue('--view-text')) : NaN;
   return Number.isFinite(value) && value > 0 ? value : 12;
 }
+
+/** A label broken into lines of at most `width` px of `fontSize` px monospace type, at spaces where it can be,
+ * else between characters: nothing is left out (for labels that must be shown whole, as wrapping text). */
+export function wrapLabel(label: string, width: number, fontSize = 12): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const push = () => {
+    if (line.trim()) lines.push(line.trim());
+    line = '';
+  };
+  for (const word of label.split(/(?<= )/)) {
+    if (textWidth(`${line}${word}`.trimEnd(), fontSize) <= width) {
+      line += word;
+      continue;
+    }
+    push();
+    for (const char of word) {
+      if (line && textWidth(`${line}${char}`.trimEnd(), fontSize) > width) push();
+      line += char;
+    }
+  }
+  push();
+  return lines.length ? lines : [label];
+}
