@@ -365,7 +365,11 @@ describe('every screen, in both languages', () => {
             // The Chinese prompt's labels are Chinese characters (so their being upright is what was checked).
             if (lang === 'zh-CN') expect(labels.cjk).toBeGreaterThan(0);
           }
-          if (['sampling', 'attention', 'tokens'].includes(tab)) await page.locator('section.right').screenshot({ path: file(`view-${tab}`) });
+          if (['sampling', 'attention', 'tokens'].includes(tab)) {
+            // (In presentation the column scrolls in the window: the view, not the box's detail above it, in the picture.)
+            if (screen.present) await page.evaluate(() => document.querySelector('section.right section.views')!.scrollIntoView({ block: 'start' }));
+            await page.locator('section.right').screenshot({ path: file(`view-${tab}`) });
+          }
         }
         // Tokens shown honestly: no "�" anywhere; the raw BPE alphabet (Ġ, ä»…) only behind its explanation.
         expect(await page.evaluate(() => document.body.innerText.includes('\ufffd'))).toBe(false);
