@@ -82,8 +82,11 @@ export function wrapLabel(label: string, width: number, fontSize = 12): string[]
       continue;
     }
     push();
+    // A word longer than a line is cut into pieces of about equal length (“␣beau tiful”, not “␣beautifu l”).
+    const pieces = Math.ceil(textWidth(word.trimEnd(), fontSize) / width);
+    const limit = Math.min(width, textWidth(word.trimEnd(), fontSize) / pieces + 0.01);
     for (const char of word) {
-      if (line && textWidth(`${line}${char}`.trimEnd(), fontSize) > width) push();
+      if (line && textWidth(`${line}${char}`.trimEnd(), fontSize) > limit) push();
       line += char;
     }
   }

@@ -124,7 +124,8 @@ describe('vector strip, GELU curve, head grid, sampling stages', () => {
     expect(wrapLabel('E4 B8 (世)', 56)).toEqual(['E4 B8', '(世)']);
     expect(wrapLabel('softmax T=0.75', 84)).toEqual(['softmax', 'T=0.75']);
     expect(wrapLabel('top-p', 39)).toEqual(['top-p']);
-    expect(wrapLabel('␣beautiful', 40).join('')).toBe('␣beautiful');
+    expect(wrapLabel('␣beautiful', 40)).toEqual(['␣beau', 'tiful']);
+    expect(wrapLabel('␣success', 56)).toEqual(['␣suc', 'cess']);
     for (const line of wrapLabel('␣beautiful', 40)) expect(textWidth(line)).toBeLessThanOrEqual(40);
   });
 });
