@@ -1,7 +1,7 @@
 import { select } from 'd3-selection';
 import { RASTER_CELLS, rasterGrid } from './raster';
 import { drawLegend } from './legend';
-import { divergingColor, fitLabel, formatValue, maxAbs, probabilityColor, textWidth, viewTextSize } from './scales';
+import { divergingColor, fitLabel, formatValue, maxAbs, probabilityColor, textWidth, verticalTextWidth, viewTextSize } from './scales';
 import { tokenTextColor } from './colors';
 
 export interface HeatmapData {
@@ -80,7 +80,7 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const LABEL_FONT = viewTextSize(container);
     const LABEL_PITCH = LABEL_PITCH_EM * LABEL_FONT;
     const LEGEND_HEIGHT = 2 * LABEL_FONT + 10;
-    const longest = Math.max(16, ...next.rowLabels.map((label) => textWidth(label, LABEL_FONT)), ...next.colLabels.map((label) => textWidth(label, LABEL_FONT)));
+    const longest = Math.max(16, ...next.rowLabels.map((label) => textWidth(label, LABEL_FONT)), ...next.colLabels.map((label) => verticalTextWidth(label, LABEL_FONT)));
     const labelWidth = Math.min(MAX_LABEL_EM * LABEL_FONT, Math.ceil(longest));
     const LABEL_SPACE = labelWidth + 8;
     // The largest cell grows with the type (a projector's, a 4K screen's), so a short input is not a postage stamp.
@@ -146,19 +146,22 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const focus = nextOptions.focus ?? null;
     const shown = (i: number, marked: number | null | undefined) =>
       i === marked || (i % every === 0 && (marked == null || Math.abs(i - marked) * cell >= LABEL_PITCH));
-    const axisLabels = (labels: string[], marked: number | null | undefined) =>
-      labels.map((label, i) => ({ label, i, text: fitLabel(label, labelWidth, LABEL_FONT) })).filter((d) => shown(d.i, marked));
+    const axisLabels = (labels: string[], marked: number | null | undefined, measure = textWidth) =>
+      labels.map((label, i) => ({ label, i, text: fitLabel(label, labelWidth, LABEL_FONT, measure) })).filter((d) => shown(d.i, marked));
     const rowMarked = next.highlightRow ?? focus?.row;
     rowAxis.attr('transform', `translate(${LABEL_SPACE - 4}, ${LABEL_SPACE})`).selectAll<SVGTextElement, { label: string; i: number; text: string }>('text')
       .data(axisLabels(next.rowLabels, rowMarked), (d) => String(d.i))
       .join((enter) => enter.append('text'))
       .attr('y', (d) => d.i * cell + cell / 2).attr('dy', '0.35em').attr('text-anchor', 'end').classed('marked', (d) => d.i === rowMarked)
       .attr('fill', (d) => tokenTextColor(d.i)).text((d) => d.text).call((t) => t.append('title').text((d) => d.label));
-    // Column labels read upwards (rotated a quarter turn), so they never run past the matrix's right edge.
+    // Column labels are set vertically, top to bottom, ending at the matrix, so they never run past its right edge:
+    // Chinese and Japanese characters stand upright, as in vertical CJK type (turned sideways they are hard to
+    // read), Latin letters lie on their side (writing-mode vertical-rl, mixed orientation; an attribute, so a
+    // downloaded SVG keeps it).
     colAxis.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE - 4})`).selectAll<SVGTextElement, { label: string; i: number; text: string }>('text')
-      .data(axisLabels(next.colLabels, focus?.col), (d) => String(d.i))
-      .join((enter) => enter.append('text'))
-      .attr('transform', (d) => `translate(${d.i * cell + cell / 2}, 0) rotate(-90)`).attr('dy', '0.35em').classed('marked', (d) => d.i === focus?.col)
+      .data(axisLabels(next.colLabels, focus?.col, verticalTextWidth), (d) => String(d.i))
+      .join((enter) => enter.append('text').attr('writing-mode', 'vertical-rl').attr('text-anchor', 'end'))
+      .attr('x', (d) => d.i * cell + cell / 2).attr('y', 0).classed('marked', (d) => d.i === focus?.col)
       .attr('fill', (d) => tokenTextColor(d.i)).text((d) => d.text).call((t) => t.append('title').text((d) => d.label));
     // The bands cover what scrolls under the labels (only a magnified matrix scrolls).
     rowBand.attr('x', 0).attr('y', LABEL_SPACE).attr('width', LABEL_SPACE - 1).attr('height', next.rows * cell);

@@ -1,7 +1,7 @@
 import { select } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
 import { tokenColor } from './colors';
-import { fitLabel, formatValue, textWidth, viewTextSize } from './scales';
+import { formatValue, textWidth, viewTextSize, wrapLabel } from './scales';
 
 export interface StageCandidate {
   id: number;
@@ -70,14 +70,27 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
     const FONT = viewTextSize(container);
     const { labelWidth: LABEL_WIDTH, column: COLUMN, width, row: ROW, valueSpace, compact } = samplingWidths(container.clientWidth || 560, next.candidates.map((c) => c.label), FONT);
     // Headings in one row where each fits its column; else in two staggered rows, each free to use two columns.
+    // A heading longer than its room wraps onto more lines (the second row starts below the first's tallest):
+    // no heading is cut short.
     const line = Math.round(FONT * 1.2);
     const staggered = next.headings.some((heading) => textWidth(heading, FONT) > COLUMN - 6);
     const room = (i: number) => (staggered ? (i < STAGES_COUNT - 1 ? 2 * COLUMN : COLUMN + 6) : COLUMN) - 6;
-    const headHeight = (staggered ? 2 * line : line) + 8;
-    const height = headHeight + next.candidates.length * ROW + 56;
+    const headingLines = next.headings.map((heading, i) => wrapLabel(heading, room(i), FONT));
+    const firstRow = Math.max(...headingLines.filter((_, i) => !staggered || i % 2 === 0).map((lines) => lines.length));
+    const secondRow = staggered ? Math.max(...headingLines.filter((_, i) => i % 2 === 1).map((lines) => lines.length)) : 0;
+    const headHeight = (firstRow + secondRow) * line + 8;
+    // Candidate labels wrap within their column too, each row as tall as its label's lines.
+    const labelLines = next.candidates.map((c) => wrapLabel(c.label, LABEL_WIDTH - 8, FONT));
+    const rowHeights = labelLines.map((lines) => Math.max(ROW, lines.length * line + 6));
+    const rowTops = rowHeights.map((_, i) => rowHeights.slice(0, i).reduce((sum, h) => sum + h, 0));
+    const rowsHeight = rowHeights.reduce((sum, h) => sum + h, 0);
+    const height = headHeight + rowsHeight + 56;
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
-    head.selectAll('text').data(next.headings).join('text').attr('x', (_, i) => LABEL_WIDTH + i * COLUMN + 2)
-      .attr('y', (_, i) => line + (staggered && i % 2 === 1 ? line : 0)).text((heading, i) => fitLabel(heading, room(i), FONT));
+    const headingX = (i: number) => LABEL_WIDTH + i * COLUMN + 2;
+    head.selectAll('text').data(headingLines).join('text').attr('x', (_, i) => headingX(i))
+      .attr('y', (_, i) => line + (staggered && i % 2 === 1 ? firstRow * line : 0))
+      .call((texts) => texts.selectAll('tspan').data((lines, i) => lines.map((text) => ({ text, x: headingX(i) }))).join('tspan')
+        .attr('x', (d) => d.x).attr('dy', (_, j) => (j === 0 ? 0 : line)).text((d) => d.text));
     // Bars fill their column; a compact column writes its value over the bar (with a halo, see the view's style).
     const VALUE_SPACE = compact ? 6 : valueSpace;
     const logitMin = Math.min(...next.candidates.map((c) => c.logit));
@@ -86,18 +99,26 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
     const probabilityScale = scaleLinear().domain([0, 1]).range([0, COLUMN - VALUE_SPACE]);
     const rows = body.attr('transform', `translate(0, ${headHeight})`).selectAll<SVGGElement, StageCandidate>('g.candidate').data(next.candidates, (c) => String(c.id)).join((enter) => {
       const g = enter.append('g').attr('class', 'candidate');
-      g.append('text').attr('class', 'label').attr('y', ROW / 2).attr('dy', '0.35em').attr('text-anchor', 'end');
+      g.append('text').attr('class', 'label').attr('text-anchor', 'end');
       for (const stage of STAGES) {
-        g.append('rect').attr('class', `bar ${stage}`).attr('y', 3).attr('height', ROW - 6);
-        g.append('text').attr('class', `value ${stage}`).attr('y', ROW / 2).attr('dy', '0.35em');
+        g.append('rect').attr('class', `bar ${stage}`);
+        g.append('text').attr('class', `value ${stage}`).attr('dy', '0.35em');
       }
       return g;
     });
-    rows.selectAll('rect.bar').attr('height', ROW - 6);
-    rows.selectAll('text.label, text.value').attr('y', ROW / 2);
-    rows.attr('transform', (_, i) => `translate(0, ${i * ROW})`).classed('chosen', (c) => c.id === next.chosenId).classed('cut', (c) => c.afterTopP === 0);
-    rows.select('text.label').attr('x', LABEL_WIDTH - 6).text((c) => fitLabel(c.label, LABEL_WIDTH - 8, FONT));
-    rows.selectAll('title').data((c) => [c.label]).join('title').text((label) => label);
+    // (Bars and values sit in the middle of a row that a long label makes taller.)
+    rows.attr('transform', (_, i) => `translate(0, ${rowTops[i]})`).classed('chosen', (c) => c.id === next.chosenId).classed('cut', (c) => c.afterTopP === 0);
+    rows.each(function (_, i) {
+      const row = select(this);
+      row.selectAll('rect.bar').attr('height', ROW - 6).attr('y', (rowHeights[i]! - ROW) / 2 + 3);
+      row.selectAll('text.value').attr('y', rowHeights[i]! / 2);
+      row.select('text.label').attr('y', rowHeights[i]! / 2 - ((labelLines[i]!.length - 1) * line) / 2);
+    });
+    rows.select('text.label').attr('x', LABEL_WIDTH - 6)
+      .call((texts) => texts.selectAll('tspan').data((_, i) => labelLines[i]!).join('tspan')
+        .attr('x', LABEL_WIDTH - 6).attr('dy', (_, j) => (j === 0 ? '0.35em' : line)).text((text) => text));
+    // The row's own title (not its bars'): the whole label, on hover.
+    rows.selectChildren('title').data((c) => [c.label]).join('title').text((label) => label);
     STAGES.forEach((stage, column) => {
       const x0 = LABEL_WIDTH + column * COLUMN;
       const scale = stage === 'logit' ? (v: number) => logitScale(v) - logitScale(Math.min(0, logitMin)) : probabilityScale;
@@ -109,7 +130,7 @@ export function renderSamplingStages(container: HTMLElement, data: SamplingStage
       rows.select(`rect.${stage}`).selectAll('title').data((c) => [c[stage]]).join('title').text((value) => String(value));
     });
     // The sampled distribution as one bar of width 1, and the draw u: the token whose segment contains u is chosen.
-    const top = headHeight + next.candidates.length * ROW + 12;
+    const top = headHeight + rowsHeight + 12;
     const barWidth = width - LABEL_WIDTH - 8;
     stack.attr('transform', `translate(${LABEL_WIDTH}, ${top})`).selectAll('*').remove();
     let offset = 0;

@@ -40,12 +40,21 @@ export function textWidth(text: string, fontSize = 12): number {
   return width;
 }
 
+/** A label's length set vertically (`writing-mode: vertical-rl`, mixed orientation): Latin letters lie on their
+ * side and take their usual 0.6 em; CJK characters, and the symbols that also stand upright (␣, arrows, boxes),
+ * take a full em. Anything from U+2100 on counts as upright, so the estimate errs long, never short. */
+export function verticalTextWidth(text: string, fontSize = 12): number {
+  let length = 0;
+  for (const char of text) length += char.codePointAt(0)! >= 0x2100 ? fontSize : 0.6 * fontSize;
+  return length;
+}
+
 /** A label cut (with …) to fit `width` px of `fontSize` px monospace type; the full label belongs in a title. */
-export function fitLabel(label: string, width: number, fontSize = 12): string {
-  if (textWidth(label, fontSize) <= width) return label;
+export function fitLabel(label: string, width: number, fontSize = 12, measure: (text: string, fontSize: number) => number = textWidth): string {
+  if (measure(label, fontSize) <= width) return label;
   let cut = '';
   for (const char of label) {
-    if (textWidth(`${cut}${char}…`, fontSize) > width) break;
+    if (measure(`${cut}${char}…`, fontSize) > width) break;
     cut += char;
   }
   return `${cut}…`;
@@ -56,4 +65,31 @@ export function fitLabel(label: string, width: number, fontSize = 12): string {
 export function viewTextSize(container: Element): number {
   const value = typeof getComputedStyle === 'function' ? parseFloat(getComputedStyle(container).getPropertyValue('--view-text')) : NaN;
   return Number.isFinite(value) && value > 0 ? value : 12;
+}
+
+/** A label broken into lines of at most `width` px of `fontSize` px monospace type, at spaces where it can be,
+ * else between characters: nothing is left out (for labels that must be shown whole, as wrapping text). */
+export function wrapLabel(label: string, width: number, fontSize = 12): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const push = () => {
+    if (line.trim()) lines.push(line.trim());
+    line = '';
+  };
+  for (const word of label.split(/(?<= )/)) {
+    if (textWidth(`${line}${word}`.trimEnd(), fontSize) <= width) {
+      line += word;
+      continue;
+    }
+    push();
+    // A word longer than a line is cut into pieces of about equal length (“␣beau tiful”, not “␣beautifu l”).
+    const pieces = Math.ceil(textWidth(word.trimEnd(), fontSize) / width);
+    const limit = Math.min(width, textWidth(word.trimEnd(), fontSize) / pieces + 0.01);
+    for (const char of word) {
+      if (line && textWidth(`${line}${char}`.trimEnd(), fontSize) > limit) push();
+      line += char;
+    }
+  }
+  push();
+  return lines.length ? lines : [label];
 }

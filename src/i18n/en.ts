@@ -91,6 +91,7 @@ export const en = {
   'detail.values': 'first values at position {position}',
   'detail.head': 'Head',
   'detail.views': 'The “{tab}” view below shows this box’s tensors in full; every number here is the Trace’s own.',
+  'detail.formula': 'Formula',
   'detail.why': 'Why',
   'detail.hint': 'Click any box of the chart to see its tensors here.',
   'error.model-fetch-failed': 'Could not download {url} (status {status}). Check the connection and try again.',

@@ -94,6 +94,7 @@ export const zhCN: Record<MessageKey, string> = {
   'detail.values': '位置 {position} 的前几个数值',
   'detail.head': '注意力头',
   'detail.views': '下方的“{tab}”视图完整展示这个框的张量；这里的每个数值都来自本次运行的轨迹。',
+  'detail.formula': '公式',
   'detail.why': '为什么',
   'detail.hint': '点击流程图中的任意一个框，在这里查看它的张量。',
   'error.model-fetch-failed': '无法下载 {url}（状态码 {status}）。请检查网络后重试。',

@@ -138,6 +138,56 @@ function presentationFit() {
   };
 }
 
+/** In the page: the detail column's type. `column` is its base size (what its text is sized from), `view` its
+ * pictures' label size (--view-text), `smallest` its smallest HTML text (formulas aside: KaTeX sets its own scale). */
+function detailType() {
+  const column = document.querySelector<HTMLElement>('section.right')!;
+  const px = (element: Element) => parseFloat(getComputedStyle(element).fontSize);
+  let smallest = Infinity;
+  let where = '';
+  const walker = document.createTreeWalker(column, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || !node.textContent?.trim() || parent.closest('svg, .katex, .visually-hidden, details:not([open]) > :not(summary)') || parent.getClientRects().length === 0) continue;
+    if (px(parent) < smallest) [smallest, where] = [px(parent), `${parent.tagName.toLowerCase()}.${[...parent.classList].join('.')} “${node.textContent.trim().slice(0, 30)}”`];
+  }
+  return {
+    column: px(column), root: px(document.documentElement), smallest, where,
+    view: parseFloat(getComputedStyle(column).getPropertyValue('--view-text')) || 12,
+  };
+}
+
+/** Checks the detail column's type: never below 12 px, never smaller than its pictures' labels; in presentation,
+ * a size up from the page's (1.2 × the root's at least). */
+function expectDetailType(type: Awaited<ReturnType<typeof detailType>>, present: boolean, what: string) {
+  expect(type.smallest, `${what}: ${type.where}`).toBeGreaterThanOrEqual(11.95);
+  expect(type.smallest, `${what}: ${type.where} beside ${type.view} px picture labels`).toBeGreaterThanOrEqual(type.view - 0.05);
+  if (present) expect(type.column, what).toBeGreaterThanOrEqual(1.2 * type.root - 0.05);
+}
+
+/** In the page: the Sampling view's labels and headings shown whole (wrapped, not cut short with “…”). */
+function samplingLabelsWhole() {
+  const view = document.querySelector('[data-view=sampling] svg.sampling-stages')!;
+  const cut = [...view.querySelectorAll('text')].filter((text) => text.textContent?.includes('…')).map((text) => text.textContent!);
+  // Each candidate's label, its lines put together, is its whole token (the row's title).
+  const short = [...view.querySelectorAll('g.candidate')].filter((row) => {
+    const shown = [...row.querySelectorAll('text.label tspan')].map((tspan) => tspan.textContent).join('').replace(/\s/g, '');
+    return shown !== row.querySelector(':scope > title')!.textContent!.replace(/\s/g, '');
+  }).map((row) => row.querySelector(':scope > title')!.textContent!);
+  return [...cut, ...short];
+}
+
+/** In the page: the attention heatmap's column labels that are turned (rotated) rather than set vertically with
+ * upright CJK characters (writing-mode vertical-rl, mixed or upright orientation). */
+function turnedColumnLabels() {
+  const labels = [...document.querySelectorAll<SVGTextElement>('[data-view=attention] svg.heatmap g.col-labels text')];
+  const turned = labels.filter((text) => {
+    const style = getComputedStyle(text);
+    return /rotate/.test(text.getAttribute('transform') ?? '') || !style.writingMode.startsWith('vertical') || style.textOrientation === 'sideways';
+  }).map((text) => text.firstChild?.textContent ?? '');
+  return { count: labels.length, cjk: labels.filter((text) => /[\u3400-\u9fff]/.test(text.firstChild?.textContent ?? '')).length, turned };
+}
+
 /** In the page: controls (buttons, selects, inputs) that run past the panel they are in, as a select wider than
  * its column does (its text is not a text node the clipping check sees). A control in a box that scrolls sideways
  * is that box's business. */
@@ -173,6 +223,8 @@ async function stepForward(page: Page, count: number) {
 
 describe('every screen, in both languages', () => {
   let browser: Browser;
+  /** The detail column's type size on each screen (px), to compare the projector's with the laptop's. */
+  const columnType = new Map<string, number>();
 
   beforeAll(async () => {
     browser = await launch();
@@ -196,8 +248,11 @@ describe('every screen, in both languages', () => {
           flow.playback.jumpToLayer(1);
           for (let i = 0; i < 4; i++) flow.playback.forward();
         });
+        // The playing box's detail open above the views (a click on it, as a learner would), so its text is checked.
+        await page.evaluate(() => document.querySelector('svg.flow-chart g.node.active')!.dispatchEvent(new MouseEvent('click', { bubbles: true })));
         await drawn(page);
         await page.waitForTimeout(400);
+        expect(await page.locator('section.right section.detail').count()).toBe(1);
 
         const chart = await page.evaluate(chartReport);
         expect(chart.issues).toEqual([]);
@@ -294,7 +349,27 @@ describe('every screen, in both languages', () => {
           await page.waitForTimeout(200);
           expect(await page.evaluate(clippedTexts, ['section.right']), `${tab} view`).toEqual([]);
           expect(await page.evaluate(controlsOutside, ['section.right']), `${tab} view`).toEqual([]);
-          if (['sampling', 'attention', 'tokens'].includes(tab)) await page.locator('section.right').screenshot({ path: file(`view-${tab}`) });
+          const type = await page.evaluate(detailType);
+          expectDetailType(type, !!screen.present, `${tab} view`);
+          if (tab === 'sampling') {
+            expect(await page.evaluate(samplingLabelsWhole), 'sampling labels cut short').toEqual([]);
+            columnType.set(`${screen.name}-${lang}`, type.column);
+            // A projector's detail text is larger than a laptop's.
+            const laptop = columnType.get(`laptop-1280-${lang}`);
+            if (screen.present && laptop) expect(type.column).toBeGreaterThan(1.3 * laptop);
+          }
+          if (tab === 'attention') {
+            const labels = await page.evaluate(turnedColumnLabels);
+            expect(labels.count).toBeGreaterThan(0);
+            expect(labels.turned).toEqual([]);
+            // The Chinese prompt's labels are Chinese characters (so their being upright is what was checked).
+            if (lang === 'zh-CN') expect(labels.cjk).toBeGreaterThan(0);
+          }
+          if (['sampling', 'attention', 'tokens'].includes(tab)) {
+            // (In presentation the column scrolls in the window: the view, not the box's detail above it, in the picture.)
+            if (screen.present) await page.evaluate(() => document.querySelector('section.right section.views')!.scrollIntoView({ block: 'start' }));
+            await page.locator('section.right').screenshot({ path: file(`view-${tab}`) });
+          }
         }
         // Tokens shown honestly: no "�" anywhere; the raw BPE alphabet (Ġ, ä»…) only behind its explanation.
         expect(await page.evaluate(() => document.body.innerText.includes('\ufffd'))).toBe(false);
@@ -329,6 +404,7 @@ describe('every screen, in both languages', () => {
         flow.player.pause();
         flow.playback.jumpToLayer(1);
       });
+      await page.evaluate(() => document.querySelector('svg.flow-chart g.node.active')!.dispatchEvent(new MouseEvent('click', { bubbles: true })));
       await drawn(page);
       await page.waitForTimeout(300);
       // (The picture first: when a check fails, it shows why.)
@@ -337,6 +413,7 @@ describe('every screen, in both languages', () => {
       expect(chart.issues, `${viewport.width}`).toEqual([]);
       expect(await page.evaluate(presentationFit), `${viewport.width}`).toEqual({ svgAboveCaption: true, captionInWindow: true, outside: [] });
       expect(await page.evaluate(clippedTexts, ['section.centre', 'section.right']), `${viewport.width}`).toEqual([]);
+      expectDetailType(await page.evaluate(detailType), true, `${viewport.width}`);
       await page.evaluate(() => (window as any).__flow.playback.toEnd());
       await page.waitForTimeout(300);
       expect(await page.evaluate(presentationFit), `${viewport.width} at End`).toEqual({ svgAboveCaption: true, captionInWindow: true, outside: [] });

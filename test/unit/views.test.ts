@@ -7,6 +7,7 @@ import { renderGeluCurve, gelu } from '../../visualizations/geluCurve';
 import { renderSamplingStages } from '../../visualizations/samplingStages';
 import { renderHeadGrid } from '../../visualizations/headGrid';
 import { npyBytes, tensorCsv } from '../../visualizations/download';
+import { textWidth, verticalTextWidth, wrapLabel } from '../../visualizations/scales';
 
 const pattern3 = [1, 0, 0, 0.25, 0.75, 0, 0.2, 0.3, 0.5];
 
@@ -24,6 +25,21 @@ describe('heatmap', () => {
     expect(container.querySelector('g.cells rect')).toBe(first);
     expect(container.querySelectorAll('rect.cell')).toHaveLength(9);
     expect(container.querySelectorAll('g.cells rect')[4]!.querySelector('title')!.textContent).toBe('b → b: 0.75');
+  });
+
+  it('sets column labels vertically, never turned: CJK characters stand upright', () => {
+    const container = document.createElement('div');
+    renderHeatmap(container, { rows: 2, cols: 2, values: [1, 0, 0.5, 0.5], rowLabels: ['从前', '␣a'], colLabels: ['从前', '␣a'], scale: 'probability' });
+    const labels = [...container.querySelectorAll('g.col-labels text')];
+    expect(labels.map((label) => label.firstChild!.textContent)).toEqual(['从前', '␣a']);
+    for (const label of labels) {
+      expect(label.getAttribute('writing-mode')).toBe('vertical-rl');
+      expect(label.getAttribute('transform') ?? '').not.toContain('rotate');
+    }
+    // Upright characters take a full em down the column (␣ too), Latin letters lying down 0.6 em.
+    expect(verticalTextWidth('从前', 12)).toBe(24);
+    expect(verticalTextWidth('␣a', 12)).toBeCloseTo(19.2);
+    expect(textWidth('␣a', 12)).toBeCloseTo(14.4);
   });
 });
 
@@ -78,6 +94,39 @@ describe('vector strip, GELU curve, head grid, sampling stages', () => {
     expect(container.querySelectorAll('g.candidate rect.bar')).toHaveLength(10);
     expect(container.querySelector('g.candidate.cut text.label')!.textContent).toBe('b');
     expect(container.querySelector('text.draw-label')!.textContent).toBe('u = 0.400');
+  });
+
+  it('sampling stages: a label or heading too long for its column wraps onto more lines, whole (no “…”)', () => {
+    const container = document.createElement('div');
+    Object.defineProperty(container, 'clientWidth', { value: 300 });
+    const candidates = [
+      { id: 1, label: 'E4 B8 (世)', logit: 2, probability: 0.6, scaledProbability: 0.7, afterTopK: 0.75, afterTopP: 1 },
+      { id: 2, label: '␣extraordinarily', logit: 1, probability: 0.3, scaledProbability: 0.25, afterTopK: 0.25, afterTopP: 0 },
+      { id: 3, label: 'a', logit: 0, probability: 0.1, scaledProbability: 0.05, afterTopK: 0, afterTopP: 0 },
+    ];
+    renderSamplingStages(container, { candidates, chosenId: 1, draw: 0.4, chosenPosition: 3, headings: ['logit', 'softmax T=1', 'softmax T=0.75', 'top-k', 'top-p'] });
+    const texts = [...container.querySelectorAll('text')].map((text) => text.textContent ?? '');
+    expect(texts.some((text) => text.includes('…'))).toBe(false);
+    const label = (id: number) => [...container.querySelectorAll(`g.candidate:nth-child(${id}) text.label tspan`)].map((tspan) => tspan.textContent);
+    expect(label(1)).toEqual(['E4 B8', '(世)']);
+    expect(label(2)!.join('')).toBe('␣extraordinarily');
+    expect(label(2)!.length).toBeGreaterThan(1);
+    expect(label(3)).toEqual(['a']);
+    // Rows stack below each other, a wrapped one taller than a one-line one.
+    const tops = [...container.querySelectorAll('g.candidate')].map((row) => Number(/translate\(0, ([\d.]+)\)/.exec(row.getAttribute('transform')!)![1]));
+    expect(tops[1]! - tops[0]!).toBeGreaterThan(20);
+    expect(tops[2]! - tops[1]!).toBeGreaterThan(tops[1]! - tops[0]!);
+    const headings = [...container.querySelectorAll('g.headings text')].map((text) => [...text.querySelectorAll('tspan')].map((tspan) => tspan.textContent).join(' '));
+    expect(headings).toEqual(['logit', 'softmax T=1', 'softmax T=0.75', 'top-k', 'top-p']);
+  });
+
+  it('wrapLabel: at spaces where it can, else between characters, nothing dropped', () => {
+    expect(wrapLabel('E4 B8 (世)', 56)).toEqual(['E4 B8', '(世)']);
+    expect(wrapLabel('softmax T=0.75', 84)).toEqual(['softmax', 'T=0.75']);
+    expect(wrapLabel('top-p', 39)).toEqual(['top-p']);
+    expect(wrapLabel('␣beautiful', 40)).toEqual(['␣beau', 'tiful']);
+    expect(wrapLabel('␣success', 56)).toEqual(['␣suc', 'cess']);
+    for (const line of wrapLabel('␣beautiful', 40)) expect(textWidth(line)).toBeLessThanOrEqual(40);
   });
 });
 
