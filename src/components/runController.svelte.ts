@@ -43,7 +43,8 @@ export class RunController {
   /** One more token: continues the current run, or starts one from the prompt. */
   async step(prompt: string, settings: RunSettings): Promise<void> {
     const ended = this.recorder?.ended;
-    const fresh = !this.trace || this.trace.prompt !== prompt || ended === 'eos' || ended === 'context-full';
+    // Another model since (its vocabulary is another): a new run.
+    const fresh = !this.trace || this.trace.prompt !== prompt || this.trace.modelName !== this.slot.modelName || ended === 'eos' || ended === 'context-full';
     await this.run(prompt, settings, 1, fresh, this.recorder?.intervention ?? null);
   }
 
