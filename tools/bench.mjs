@@ -53,7 +53,8 @@ const option = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`)
 const chosenModels = option('models');
 const chosenPrecisions = option('precisions');
 const backends = option('backends') ?? ['webgpu', 'wasm'];
-const partial = Boolean(chosenModels || option('backends') || chosenPrecisions);
+// A part is printed, not written, unless --write says so (the Markdown then says which backends ran).
+const partial = Boolean(chosenModels || option('backends') || chosenPrecisions) && !process.argv.includes('--write');
 
 if (!existsSync(resolve(ROOT, 'dist/index.html')) || process.argv.includes('--build')) {
   spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -262,23 +263,29 @@ const server = await startServer(0, {
   '/bench-variants/': variant,
 });
 const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-const version = browser.version();
+let launched = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const version = launched.version();
+const crashes = [];
+/** The browser, launched again when the last one crashed (then the row that crashed it says so). */
+const live = async () => {
+  if (!launched.isConnected()) launched = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return launched;
+};
 const library = JSON.parse(readFileSync(resolve(ROOT, 'node_modules/@huggingface/transformers/package.json'), 'utf8')).version;
 const legacyLibrary = JSON.parse(readFileSync(resolve(ROOT, 'node_modules/@xenova/transformers/package.json'), 'utf8')).version;
 const engineRows = [];
 const appRows = [];
 let gpu = { description: 'none', software: true, present: false };
 try {
-  gpu = await inspectAdapter(browser, base);
+  gpu = await inspectAdapter(await live(), base);
   console.log(`WebGPU adapter: ${gpu.description}${gpu.software ? ' (software)' : ''}`);
   // The whole app first: a big model that exhausted the browser later would leave these figures standing.
   if ((!chosenModels || chosenModels.includes('flow-gpt2-tiny')) && !process.argv.includes('--no-app')) {
-    for (const backend of backends) appRows.push(await measureApp(browser, base, backend));
+    for (const backend of backends) appRows.push(await measureApp(await live(), base, backend));
   }
   for (const model of models) {
-    const baseline = model.legacy && backends.includes('wasm') ? await measureBaseline(browser, base, model) : null;
-    if (baseline) console.log(`${model.name} transformers.js ${legacyLibrary} (wasm): ${baseline.speed.toFixed(1)} tokens/s`);
+    const baseline = model.legacy && backends.includes('wasm') ? await measureBaseline(await live(), base, model).catch((error) => ({ error: String(error.message ?? error).split('\n')[0] })) : null;
+    if (baseline) console.log(`${model.name} transformers.js ${legacyLibrary} (wasm): ${baseline.error ?? `${baseline.speed.toFixed(1)} tokens/s`}`);
     for (const precision of model.precisions.filter((p) => !chosenPrecisions || chosenPrecisions.includes(p.dtype))) {
       for (const backend of backends) {
         const row = { model: model.name, label: model.label ?? model.name, precision: precision.dtype, file: precision.file, requested: backend };
@@ -289,22 +296,24 @@ try {
         }
         let engine;
         try {
-          engine = await measureEngine(browser, base, model, precision, backend);
+          engine = await measureEngine(await live(), base, model, precision, backend);
         } catch (error) {
-          engineRows.push({ ...row, skipped: `the app failed: ${String(error.message ?? error).split('\n')[0]}` });
+          const crashed = !launched.isConnected();
+          if (crashed) crashes.push(`${model.name} ${precision.dtype} ${backend}`);
+          engineRows.push({ ...row, skipped: crashed ? 'Chromium crashed while the app ran it (the browser was started again for the next row)' : `the app failed: ${String(error.message ?? error).split('\n')[0]}` });
           console.log(`${model.name} ${precision.dtype} ${backend}: the app failed: ${error}`);
           continue;
         }
         console.log(`${model.name} ${precision.dtype} ${engine.backend}: capture ratio ${engine.captureRatio.toFixed(2)}×, ${engine.speed.toFixed(1)} tokens/s`);
-        const pipeline = await measurePipeline(browser, base, model, precision, backend).catch((error) => ({ error: String(error.message ?? error).split('\n')[0] }));
+        const pipeline = await measurePipeline(await live(), base, model, precision, backend).catch((error) => ({ error: String(error.message ?? error).split('\n')[0] }));
         console.log(`${model.name} ${precision.dtype} ${backend}: transformers.js ${library} ${pipeline.error ? `failed: ${pipeline.error}` : `${pipeline.speed.toFixed(1)} tokens/s`}`);
         const software = backend === 'webgpu' && gpu.software;
-        engineRows.push({ ...row, ...engine, software, pipeline, baseline: engine.backend === 'wasm' ? baseline : null });
+        engineRows.push({ ...row, ...engine, software, pipeline, baseline: engine.backend === 'wasm' && !baseline?.error ? baseline : null });
       }
     }
   }
 } finally {
-  await browser.close();
+  await launched.close();
   server.close();
 }
 
@@ -352,6 +361,7 @@ const SUMMARY = [
   `The engine alone (the same generation in the worker, the page not adding it to a Trace) at ≥ 0.8× the pipeline: met on ${compared.filter((r) => r.engineSpeed / r.pipeline.speed >= 0.8).length} of ${compared.length} rows.`,
   `Capture ratio ≤ 1.25×: met on ${measured.length - heavy.length} of ${measured.length} rows${heavy.length ? ` (not on: ${list(heavy)})` : ''}.`,
   ...(measured.some((r) => r.pipeline?.error) ? [`The pipeline failed on: ${list(measured.filter((r) => r.pipeline?.error))}.`] : []),
+  ...(crashes.length ? [`Chromium crashed while the app ran ${crashes.join('; ')}.`] : []),
   ...(engineRows.some((r) => r.skipped) ? [`Not measured: ${list(engineRows.filter((r) => r.skipped))} (${engineRows.find((r) => r.skipped).skipped}); on a hardware adapter they are measured like the others.`] : []),
 ].join(' ');
 
@@ -361,7 +371,7 @@ writeFileSync(resolve(ROOT, 'docs/benchmarks.json'), JSON.stringify({ date: new 
 writeFileSync(resolve(ROOT, 'docs/benchmarks.md'), `# Benchmarks
 
 Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (raw figures in \`benchmarks.json\`), on
-${machine}. Every figure in a table was measured in the same run.
+${machine}. Every figure in a table was measured in the same run.${partial || !(chosenModels || option('backends') || chosenPrecisions) ? '' : ` This run was a part: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`${backends.length < 2 ? `, ${backends.join(' and ')} only` : ''}.`}
 
 In headless Chromium here WebGPU runs on SwiftShader, a CPU emulation of a GPU: its figures say how the engine
 behaves on that adapter, nothing about a real GPU.
