@@ -237,7 +237,8 @@ async function sourceFile(path, request, response) {
   return send(response, 200, extname(file), await readFile(source));
 }
 
-/** `extraRoots` maps URL prefixes to folders (the benchmark's own pages, libraries and models). */
+/** `extraRoots` maps URL prefixes to folders (the benchmark's own pages, libraries and models), or to a function
+ * that maps the rest of the path to `[folder, path in it]` (null: 404), for a folder served under other names. */
 export function startServer(port = 0, extraRoots = {}) {
   const dist = join(ROOT, 'dist');
   const server = createServer(async (request, response) => {
@@ -249,8 +250,10 @@ export function startServer(port = 0, extraRoots = {}) {
     if (broken) return brokenModel(broken[1], broken[2], response);
     for (const [prefix, root] of Object.entries(extraRoots)) {
       if (!path.startsWith(prefix)) continue;
-      const extra = normalize(join(root, path.slice(prefix.length)));
-      return extra.startsWith(root) ? serveFile(extra, response) : send(response, 403, '.txt', 'forbidden');
+      const [folder, rest] = typeof root === 'function' ? root(path.slice(prefix.length)) ?? [null, ''] : [root, path.slice(prefix.length)];
+      if (!folder) return send(response, 404, '.txt', 'not found');
+      const extra = normalize(join(folder, rest));
+      return extra.startsWith(folder) ? serveFile(extra, response) : send(response, 403, '.txt', 'forbidden');
     }
     const file = normalize(join(dist, path === '/' ? 'index.html' : path));
     if (!file.startsWith(dist)) return send(response, 403, '.txt', 'forbidden');

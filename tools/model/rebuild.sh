@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds an embedded model from nothing (corpus → tokenizer → training → ONNX export → quality figures and card →
 # check against PyTorch). Both models share the tokenizer and the encoded corpus (build-shared/).
-# With --benchmark-model: writes the random GPT-2-small-shaped model to models-bench/ instead.
+# With --benchmark-model: writes the random-weight benchmark models to models-bench/ instead (ignored by git):
+# GPT-2 small's shapes (124M, fp32) and Qwen2.5-0.5B's (q8 and q4 files); `--benchmark-model gpt2` or `qwen` for one.
 # With --llama: the Llama-architecture model (flow-llama-tiny) instead of the GPT-2 one.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,7 +23,12 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2}
 if [ "${1:-}" = "--benchmark-model" ]; then
-  "$PYTHON" export.py --benchmark-model
+  case "${2:-all}" in
+    gpt2) "$PYTHON" export.py --benchmark-model ;;
+    qwen) "$PYTHON" bench_qwen.py ;;
+    all) "$PYTHON" export.py --benchmark-model && "$PYTHON" bench_qwen.py ;;
+    *) echo "--benchmark-model takes gpt2, qwen or nothing (both)" >&2; exit 2 ;;
+  esac
   exit 0
 fi
 if [ "${1:-}" = "--llama" ]; then

@@ -1,0 +1,43 @@
+// The plain-generation baseline of `npm run bench` on the current transformers.js (@huggingface/transformers 4.x):
+// its own text-generation pipeline on a model folder of this origin (no capture, no UI), with its own
+// onnxruntime-web (served locally, as is the model: nothing is fetched from the internet).
+import { env, pipeline } from '/bench-lib4/transformers.min.js';
+
+env.allowLocalModels = true;
+env.allowRemoteModels = false;
+env.useBrowserCache = false; // a 500 MB graph would be stored again in Cache Storage
+env.useWasmCache = false;
+env.backends.onnx.wasm.wasmPaths = {
+  mjs: '/bench-ort4/ort-wasm-simd-threaded.asyncify.mjs',
+  wasm: '/bench-ort4/ort-wasm-simd-threaded.asyncify.wasm',
+};
+
+/** Tokens per second of `repeats` generations of exactly `tokens` new tokens (sampling as the app does).
+ * `dtype` and `fileName` pick the file as transformers.js does: onnx/{fileName}{suffix of dtype}.onnx. */
+window.measurePipeline = async ({ modelRoot, model, device, dtype, fileName, prompt, tokens, repeats }) => {
+  env.localModelPath = modelRoot;
+  const requested = [];
+  const loadStarted = performance.now();
+  const generator = await pipeline('text-generation', model, {
+    device, dtype, ...(fileName ? { model_file_name: fileName } : {}),
+    progress_callback: (event) => { if (event.status === 'initiate') requested.push(event.file); },
+  });
+  const loadMs = performance.now() - loadStarted;
+  const options = { max_new_tokens: tokens, min_new_tokens: tokens, do_sample: true, temperature: 0.8, top_k: 40, top_p: 0.95 };
+  const counting = () => {
+    const streamer = { calls: 0, put() { streamer.calls++; }, end() {} };
+    return streamer;
+  };
+  await generator(prompt, { ...options, max_new_tokens: 2, min_new_tokens: 2 }); // warm-up
+  const speeds = [];
+  for (let i = 0; i < repeats; i++) {
+    const streamer = counting();
+    const started = performance.now();
+    await generator(prompt, { ...options, streamer });
+    // The streamer's first call carries the prompt, each later one a generated token.
+    speeds.push((streamer.calls - 1) / ((performance.now() - started) / 1000));
+  }
+  await generator.dispose();
+  return { loadMs, speeds, files: requested, threads: env.backends.onnx.wasm.numThreads ?? null, isolated: crossOriginIsolated };
+};
+window.pipelineReady = true;
