@@ -83,6 +83,14 @@ describe('flow chart in Chromium', () => {
     });
     expect(shown).toBe(actual);
     await expect(detail.locator('.katex').count()).resolves.toBeGreaterThan(0);
+    // At End, after the layer loop, the same box shows the last layer that ran, and says which.
+    const last = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      flow.playback.toEnd();
+      return flow.run.trace.config.nLayer;
+    });
+    await page.waitForSelector(`[data-detail=softmax] li[data-hook="blocks.${last - 1}.attn.hook_pattern"]`);
+    await expect(detail.locator('h3', { hasText: 'Tensors at this box' }).textContent()).resolves.toContain(`layer ${last}`);
   });
 
   it('a prepared link restores the prompt, settings, seed, step and generated text', async () => {
