@@ -1,5 +1,5 @@
 import { toErrorData, type EngineErrorData } from '../engine/errors';
-import type { Intervention } from '../engine/probe/intervention';
+import { isIntervening, type Intervention } from '../engine/probe/intervention';
 import type { HeadEffect } from '../engine/protocol';
 import type { Trace } from '../engine/trace';
 import { RunController } from './runController.svelte';
@@ -46,7 +46,7 @@ export class WhatIf {
   async fork(a: Trace): Promise<void> {
     if (this.busy) return;
     const settings = { ...a.settings, seed: a.seed, maxNewTokens: Math.max(1, a.steps.length) };
-    const intervention = this.intervention.heads.length || this.intervention.mlps.length ? this.intervention : null;
+    const intervention = isIntervening(this.intervention) ? this.intervention : null;
     await this.b.generate(this.prompt ?? a.prompt, settings, intervention);
   }
 

@@ -1,3 +1,4 @@
+import { softmax, topIndices } from './analysis';
 import { computedPositions, type Trace } from './trace';
 
 /** How far run B's residual stream is from run A's, position by position (aligned by index), after the
@@ -27,14 +28,7 @@ export function residualDivergence(a: Trace, b: Trace): { rows: number; cols: nu
 /** The model's probability of every token at a position: the softmax of the logits row (temperature 1). */
 export function tokenProbabilities(trace: Trace, position: number): Float64Array | null {
   const logits = trace.rows['logits']?.[position];
-  if (!logits) return null;
-  let max = -Infinity;
-  for (const value of logits) max = Math.max(max, value);
-  const out = new Float64Array(logits.length);
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += out[i] = Math.exp(logits[i]! - max);
-  for (let i = 0; i < out.length; i++) out[i]! /= sum;
-  return out;
+  return logits ? softmax(logits) : null;
 }
 
 export interface NextTokenChange {
@@ -55,8 +49,7 @@ export function nextTokenChange(a: Trace, b: Trace, shown = 8): NextTokenChange 
   const pa = tokenProbabilities(a, position);
   const pb = tokenProbabilities(b, position);
   if (!pa || !pb) return null;
-  const top = (p: Float64Array) => Array.from(p.keys()).sort((i, j) => p[j]! - p[i]!).slice(0, shown);
-  const ids = [...new Set([...top(pa), ...top(pb)])];
+  const ids = [...new Set([...topIndices(pa, shown), ...topIndices(pb, shown)])];
   const rows = ids.map((id) => ({ id, a: pa[id]!, b: pb[id]! })).sort((x, y) => Math.max(y.a, y.b) - Math.max(x.a, x.b)).slice(0, shown);
   const chosenId = a.steps.find((step) => step.position === position)?.decision.chosenId;
   return { position, rows, chosen: chosenId === undefined ? null : { id: chosenId, a: pa[chosenId]!, b: pb[chosenId]! } };

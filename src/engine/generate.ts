@@ -51,7 +51,9 @@ const isPastInput = (name: string) => name.startsWith('past_key_values.');
  * stays in the worker between calls, so "step one token" costs one position too. */
 export class Generator {
   private cache: { ids: number[]; past: Feeds } | null = null;
-  private scales: { head: Float32Array; mlp: Float32Array } | null = null;
+  /** The intervention scales fed with every forward pass: all 1 (computed once) unless something is switched off. */
+  private readonly noScales: { head: Float32Array; mlp: Float32Array };
+  private scales: { head: Float32Array; mlp: Float32Array };
   readonly kind: GraphKind;
 
   constructor(
@@ -60,6 +62,7 @@ export class Generator {
     private readonly config: ModelConfig,
   ) {
     this.kind = graphKindOf(prompt.probed, step?.probed ?? null);
+    this.scales = this.noScales = interventionScales(null, config.nLayer, config.nHead);
   }
 
   async generate(
@@ -133,7 +136,7 @@ export class Generator {
 
   /** Heads and MLPs switched off from now on (null: none). The cache was computed without them: it goes. */
   intervene(intervention: Intervention | null): void {
-    this.scales = intervention ? interventionScales(intervention, this.config.nLayer, this.config.nHead) : null;
+    this.scales = intervention ? interventionScales(intervention, this.config.nLayer, this.config.nHead) : this.noScales;
     this.cache = null;
   }
 

@@ -1,3 +1,5 @@
+import { softmax, topIndices } from './analysis';
+
 /** The final LayerNorm and unembedding, applied by hand to any residual-stream vector: the logit lens.
  * Applied to the last block's output it must reproduce the model's own logits (a test checks it). */
 export interface LensParameters {
@@ -60,13 +62,8 @@ export interface LensReading {
 /** The lens of `vector` read the way the views and lessons show it (softmax of the lens logits, float64 sums). */
 export function readLens(vector: ArrayLike<number>, lens: LensParameters, top: number, track: number | null = null): LensReading {
   const logits = logitLens(vector, lens);
-  let max = -Infinity;
-  for (const value of logits) max = Math.max(max, value);
-  const probabilities = new Float64Array(logits.length);
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += probabilities[i] = Math.exp(logits[i]! - max);
-  for (let i = 0; i < logits.length; i++) probabilities[i]! /= sum;
-  const ids = Array.from({ length: logits.length }, (_, i) => i).sort((a, b) => probabilities[b]! - probabilities[a]! || a - b).slice(0, top);
+  const probabilities = softmax(logits);
+  const ids = topIndices(probabilities, top);
   let tracked: LensReading['tracked'] = null;
   if (track !== null && track >= 0 && track < logits.length) {
     // Ties go to the lower id, as the sort above orders them.

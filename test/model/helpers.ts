@@ -40,6 +40,18 @@ export async function loadEngine(model: string = MODEL_NAME) {
   return { config, probed, session, tokenizer, generator: new Generator({ session, probed }, null, config) };
 }
 
+/** ‖actual − expected‖ / ‖expected‖. */
+export function relativeDistance(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} ≠ ${expected.length}`);
+  let difference = 0;
+  let norm = 0;
+  for (let i = 0; i < actual.length; i++) {
+    difference += (actual[i]! - expected[i]!) ** 2;
+    norm += expected[i]! ** 2;
+  }
+  return Math.sqrt(difference / norm);
+}
+
 export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
   let max = 0;

@@ -13,6 +13,7 @@ import { TraceRecorder, assembled, rowLayout, type Trace } from '../../src/engin
 import { logitLens } from '../../src/engine/lens';
 import { dtypeOfFile } from '../../src/engine/models/precision';
 import { causal, openModelFiles, openReference, referenceHook } from './openModels';
+import { relativeDistance } from './helpers';
 
 /** How far the app's logits may be from onnxruntime CPU's on the same file.
  * - q8, q4: activations are float32; the integer (MatMulInteger) and 4-bit (MatMulNBits) products are the same
@@ -37,17 +38,6 @@ const CAPTURE_RELATIVE: Record<string, number> = {
   'onnx/model_quantized.onnx': 0.1,
   'onnx/model_q4.onnx': 0.5,
 };
-
-function relativeDistance(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let difference = 0;
-  let norm = 0;
-  for (let i = 0; i < actual.length; i++) {
-    difference += (actual[i]! - expected[i]!) ** 2;
-    norm += expected[i]! ** 2;
-  }
-  return Math.sqrt(difference / norm);
-}
 
 describe.each(Object.keys(LOGIT_TOLERANCE))('qwen3-tiny %s', async (file) => {
   const reference = openReference('qwen3-tiny');

@@ -15,7 +15,7 @@ import { Generator } from '../../src/engine/generate';
 import { TraceRecorder, assembled, rowLayout, type Trace } from '../../src/engine/trace';
 import { logitLens, type LensParameters } from '../../src/engine/lens';
 import { dtypeOfFile } from '../../src/engine/models/precision';
-import { maxAbsDifference } from './helpers';
+import { maxAbsDifference, relativeDistance } from './helpers';
 import { causal, openModelFiles, openReference, referenceHook, type MatrixDigest } from './openModels';
 
 const MODEL = 'qwen2-untied-tiny';
@@ -48,17 +48,6 @@ function lensAt(residual: Float32Array, lens: LensParameters, ids: number[]): Fl
     out.push(...ids.map((id) => logits[id]!));
   }
   return Float32Array.from(out);
-}
-
-function relativeDistance(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  expect(actual.length).toBe(expected.length);
-  let difference = 0;
-  let norm = 0;
-  for (let i = 0; i < actual.length; i++) {
-    difference += (actual[i]! - expected[i]!) ** 2;
-    norm += expected[i]! ** 2;
-  }
-  return Math.sqrt(difference / norm);
 }
 
 describe.each(FILES)(`${MODEL} %s: the embedding and the untied lm_head, read from the graph`, async (file) => {

@@ -15,8 +15,6 @@ export interface Intervention {
   mlps: number[];
 }
 
-export const NO_INTERVENTION: Intervention = { heads: [], mlps: [] };
-
 export function isIntervening(intervention: Intervention | null | undefined): boolean {
   return !!intervention && (intervention.heads.length > 0 || intervention.mlps.length > 0);
 }
