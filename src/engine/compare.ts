@@ -1,5 +1,6 @@
 import { softmax, topIndices } from './analysis';
 import { computedPositions, type Trace } from './trace';
+import type { Intervention } from './probe/intervention';
 
 /** How far run B's residual stream is from run A's, position by position (aligned by index), after the
  * embedding and after each layer: ‖b − a‖ / ‖a‖. Row 0 is the stream entering layer 1, row l + 1 the stream
@@ -63,4 +64,24 @@ export function cacheGrowth(trace: Trace, valueBytes: number): { step: number; p
     const positions = step.position + 1;
     return { step: i + 1, positions, bytes: 2 * nLayer * nKvHead * positions * dHead * valueBytes };
   });
+}
+
+/** The mean of one head's z over positions: `rows` are a hook_z's per-position rows ([heads × d_head] each). */
+export function meanOfHead(rows: readonly Float32Array[], head: number, dHead: number): number[] {
+  const mean = new Array<number>(dHead).fill(0);
+  for (const row of rows) for (let i = 0; i < dHead; i++) mean[i] = mean[i]! + row[head * dHead + i]!;
+  return mean.map((sum) => sum / Math.max(1, rows.length));
+}
+
+/** An intervention with `meanHeads` (a subset of its heads) replaced by their mean z over run `a`'s computed
+ * positions instead of zeros ("mean ablation"); the rest stay zeroed. */
+export function withHeadMeans(intervention: Intervention, meanHeads: readonly string[], a: Trace): Intervention {
+  const means: Record<string, number[]> = {};
+  for (const key of meanHeads) {
+    if (!intervention.heads.includes(key)) continue;
+    const [layer, head] = key.split('.').map(Number) as [number, number];
+    const rows = a.rows[`blocks.${layer}.attn.hook_z`]?.slice(0, computedPositions(a));
+    if (rows?.length) means[key] = meanOfHead(rows, head, a.config.dHead);
+  }
+  return Object.keys(means).length ? { ...intervention, means } : { heads: intervention.heads, mlps: intervention.mlps };
 }
