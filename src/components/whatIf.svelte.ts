@@ -2,6 +2,7 @@ import { toErrorData, type EngineErrorData } from '../engine/errors';
 import { isIntervening, type Intervention } from '../engine/probe/intervention';
 import type { HeadEffect } from '../engine/protocol';
 import { withHeadMeans } from '../engine/compare';
+import { comparableRuns, differenceTrace } from '../engine/difference';
 import type { Trace } from '../engine/trace';
 import { RunController } from './runController.svelte';
 import type { RunState } from './run.svelte';
@@ -26,8 +27,39 @@ export class WhatIf {
   rankProgress = $state<{ done: number; total: number } | null>(null);
   rankError = $state.raw<EngineErrorData | null>(null);
 
+  /** The last B − A made, kept while neither run's snapshot changes. */
+  private lastDifference: { a: Trace; b: Trace; difference: Trace } | null = null;
+
   constructor(private readonly run: RunState) {
     this.b = new RunController(run.slot);
+  }
+
+  /** Run B's snapshot for the views, when it ran on `a`'s model (another model's run cannot be compared). */
+  comparableB(a: Trace | null): Trace | null {
+    const b = this.b.viewTrace;
+    return a && b && comparableRuns(a, b) ? b : null;
+  }
+
+  /** What the views show for run A `a`: the learner's choice, or A while there is no B to show. */
+  shownRun(a: Trace | null): 'a' | 'b' | 'difference' {
+    return this.comparableB(a) ? this.showing : 'a';
+  }
+
+  /** The trace to show for run A `a`, as the learner picked: A, B, or B − A. */
+  shownTrace(a: Trace | null): { trace: Trace | null; shown: 'a' | 'b' | 'difference' } {
+    const b = this.comparableB(a);
+    const shown = this.shownRun(a);
+    if (!a || !b || shown === 'a') return { trace: a, shown: 'a' };
+    return { trace: shown === 'b' ? b : this.difference(a, b), shown };
+  }
+
+  /** B − A (differenceTrace), made once for each pair of snapshots. */
+  difference(a: Trace, b: Trace): Trace {
+    const last = this.lastDifference;
+    if (last && last.a === a && last.b === b) return last.difference;
+    const difference = differenceTrace(a, b);
+    this.lastDifference = { a, b, difference };
+    return difference;
   }
 
   /** Either run is using the worker. */

@@ -7,10 +7,11 @@ import { loadLocalFolder } from '../../src/engine/models/folder';
 import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
-import type { ForwardRecord } from '../../src/engine/trace';
 import type { Intervention } from '../../src/engine/probe/intervention';
 import { rankHeads } from '../../src/engine/interventions';
 import { meanOfHead } from '../../src/engine/compare';
+import { differenceTrace } from '../../src/engine/difference';
+import { TraceRecorder, computedPositions, rowLayout, type Trace } from '../../src/engine/trace';
 import { EngineError } from '../../src/engine/errors';
 import { maxAbsDifference } from './helpers';
 import { openModelFiles, type OpenModel } from './openModels';
@@ -35,7 +36,7 @@ async function engine(model: OpenModel) {
   const folder = await loadLocalFolder(openModelFiles(model), model);
   const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
   const session = await ModelSession.create(probed.bytes, 'wasm', 'forced', folder.graph.externalData);
-  return { config: folder.config, generator: new Generator({ session, probed }, null, folder.config) };
+  return { config: folder.config, points: probed.points, generator: new Generator({ session, probed }, null, folder.config) };
 }
 
 /** The last position's row of a hook. */
@@ -51,7 +52,7 @@ const row = (record: ForwardRecord, hook: string, position: number) => {
 };
 
 describe.each(['gpt2-tiny', 'llama3-tiny'] as const)('%s: switching heads and MLPs off', async (model) => {
-  const { config, generator } = await engine(model);
+  const { config, points, generator } = await engine(model);
   const cases = REFERENCE.cases.filter((c) => c.model === model);
 
   /** A case's name: what is switched off, and which heads are replaced by their mean (not the means themselves). */
@@ -121,6 +122,49 @@ describe.each(['gpt2-tiny', 'llama3-tiny'] as const)('%s: switching heads and ML
     }
     const pick = (logits: Float32Array) => c.logitIds.map((id) => logits[id]!);
     expect(maxAbsDifference(pick(last(record, 'logits')), pick(last(zeroed, 'logits')))).toBeGreaterThan(0.1);
+  });
+
+  it('B − A: each hook’s rows are B’s minus A’s at the positions both computed; attention rows keep the keys both scored', async () => {
+    const ids = cases[0]!.input_ids;
+    const traceOf = async (intervention: Intervention | null, sequence: number[]): Promise<Trace> => {
+      const recorder = new TraceRecorder({
+        modelName: model, config, points, backend: 'wasm', fallbackReason: 'forced', settings: { temperature: 0, topK: 0, topP: 1 },
+        seed: 1, prompt: '', truncatedTokens: 0, promptLength: sequence.length, tokens: sequence.map((id) => ({ id, piece: '', bytes: [], text: '' })),
+      });
+      generator.intervene(intervention);
+      recorder.addForward((await generator.forward(sequence)).record);
+      generator.intervene(null);
+      return recorder.snapshot();
+    };
+    const a = await traceOf(null, ids);
+    // B reads one token more: its attention rows score one key more than A's at every position.
+    const b = await traceOf({ heads: ['1.1'], mlps: [] }, [...ids, ids[0]!]);
+    const difference = differenceTrace(a, b);
+    expect(computedPositions(difference)).toBe(ids.length);
+    let compared = 0;
+    for (const point of points) {
+      const attention = rowLayout(point.layout) === 'attention';
+      for (let p = 0; p < ids.length; p++) {
+        const x = a.rows[point.hook]![p]!;
+        const y = b.rows[point.hook]![p]!;
+        const d = difference.rows[point.hook]![p]!;
+        expect(d.length, point.hook).toBe(x.length);
+        const widthA = x.length / config.nHead;
+        const widthB = y.length / config.nHead;
+        for (let i = 0; i < d.length; i++) {
+          // Attention: head h, key k of A's row against the same head and key of B's (wider) row.
+          const j = attention ? Math.floor(i / widthA) * widthB + (i % widthA) : i;
+          expect(d[i], `${point.hook} [${p}][${i}]`).toBe(x[i] === y[j] ? 0 : Math.fround(y[j]! - x[i]!));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+    // Head 2 of layer 2 is zero in B: its B − A is minus A's z there.
+    const { dHead } = config;
+    const z = difference.rows['blocks.1.attn.hook_z']![0]!.subarray(dHead, 2 * dHead);
+    expect(Array.from(z)).toEqual(Array.from(a.rows['blocks.1.attn.hook_z']![0]!.subarray(dHead, 2 * dHead), (v) => (v === 0 ? 0 : -v)));
+    expect(Math.max(...z.map(Math.abs))).toBeGreaterThan(1e-3);
   });
 
   it('a switched-off MLP adds nothing to the residual stream', async () => {
