@@ -11,7 +11,7 @@ import type { Intervention } from '../../src/engine/probe/intervention';
 import { rankHeads } from '../../src/engine/interventions';
 import { meanOfHead } from '../../src/engine/compare';
 import { differenceTrace } from '../../src/engine/difference';
-import { TraceRecorder, computedPositions, rowLayout, type Trace } from '../../src/engine/trace';
+import { TraceRecorder, computedPositions, rowLayout, type ForwardRecord, type Trace } from '../../src/engine/trace';
 import { EngineError } from '../../src/engine/errors';
 import { maxAbsDifference } from './helpers';
 import { openModelFiles, type OpenModel } from './openModels';
