@@ -129,7 +129,7 @@ describe.each(['gpt2-tiny', 'llama3-tiny'] as const)('%s: switching heads and ML
     const traceOf = async (intervention: Intervention | null, sequence: number[]): Promise<Trace> => {
       const recorder = new TraceRecorder({
         modelName: model, config, points, backend: 'wasm', fallbackReason: 'forced', settings: { temperature: 0, topK: 0, topP: 1 },
-        seed: 1, prompt: '', truncatedTokens: 0, promptLength: sequence.length, tokens: sequence.map((id) => ({ id, piece: '', bytes: [], text: '' })),
+        seed: 1, prompt: '', truncatedTokens: 0, promptLength: sequence.length, tokens: [],
       });
       generator.intervene(intervention);
       recorder.addForward((await generator.forward(sequence)).record);
