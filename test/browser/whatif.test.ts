@@ -154,7 +154,7 @@ describe('what if: fork, switch off, compare', () => {
     expect(await page.locator('[data-testid=compare-runs]').textContent()).toContain('replaced by its mean');
   });
 
-  it('B − A: the MLP and attention views show B’s rows minus A’s, with a B − A legend; tokens say what they show instead', async () => {
+  it('B − A: the MLP, attention and lens views and a box’s detail show B’s rows minus A’s, with a B − A legend; tokens say what they show instead', async () => {
     await page.click('button[data-tab=mlp]');
     await page.click('[data-show-run=difference]');
     // Layer 3: it reads the stream layer 2's changed head wrote into.
@@ -208,6 +208,52 @@ describe('what if: fork, switch off, compare', () => {
     expect(attention.leftOut).toBe(true);
     expect(attention.worked).toBe(false);
 
+    // The lens: its bars are the length of B − A of the stream; its table reads each run's own stream.
+    await page.click('button[data-tab=lens]');
+    await page.waitForSelector('[data-view=lens] .candidates[data-run=B] .candidate');
+    const lens = await page.evaluate(() => {
+      const view = document.querySelector('[data-view=lens]')!;
+      const position = Number(view.getAttribute('data-position'));
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const b = flow.whatIf.b.trace;
+      const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: a.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
+      const expected = hooks.map((hook) => {
+        const x: Float32Array = a.rows[hook][position];
+        let sum = 0;
+        (b.rows[hook][position] as Float32Array).forEach((y, i) => (sum += Math.fround(y - x[i]!) ** 2));
+        return Math.sqrt(sum);
+      });
+      const shown = [...view.querySelectorAll('svg.norms rect title')].map((t) => Number(t.textContent!.split(' = ').pop()));
+      const sameTokens = a.tokens.slice(0, position + 1).every((t: any, i: number) => t.id === b.tokens[i].id);
+      return { expected, shown, sameTokens, runs: [...view.querySelectorAll('tr[data-hook] .candidates')].map((c) => c.getAttribute('data-run')) };
+    });
+    expect(lens.shown).toHaveLength(lens.expected.length);
+    lens.shown.forEach((value, i) => expect(Math.abs(value - lens.expected[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, lens.expected[i]!)));
+    // Layer 1 ran before the changed head: where the runs read the same tokens, the stream there is the same;
+    // after layer 2 it has moved.
+    if (lens.sameTokens) expect(lens.expected[1]).toBe(0);
+    expect(lens.expected[2]).toBeGreaterThan(1e-3);
+    expect(lens.runs.slice(0, 2)).toEqual(['A', 'B']);
+
+    // A box's detail shows B − A too: its first values are B's minus A's at the step's last position.
+    await page.locator('g.node[data-node=softmax]').click();
+    const item = page.locator('[data-detail=softmax] li[data-hook$="attn.hook_pattern"]');
+    const hook = (await item.getAttribute('data-hook'))!;
+    const detailShown = await item.locator('.values').getAttribute('title');
+    const detailExpected = await page.evaluate((hook) => {
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const b = flow.whatIf.b.trace;
+      const position = a.steps[flow.playback.frame.step].position;
+      const x: Float32Array = a.rows[hook][position];
+      const y: Float32Array = b.rows[hook][position];
+      return Array.from({ length: 8 }, (_, i) => (y[i] === x[i] ? 0 : Math.fround(y[i]! - x[i]!))).join(', ');
+    }, hook);
+    expect(detailShown).toBe(detailExpected);
+    expect(await item.locator('.muted').textContent()).toContain('B − A');
+    await page.click('[data-detail=softmax] button.close');
+
     // Tokens cannot be subtracted: the view says it shows B's.
     await page.click('button[data-tab=tokens]');
     expect(await page.getAttribute('[data-testid=difference-note]', 'data-subtractable')).toBe('false');
@@ -231,11 +277,11 @@ describe('what if: fork, switch off, compare', () => {
       const a = flow.run.trace;
       const pa = softmax(a.rows['logits'][position]);
       const pb = softmax(flow.whatIf.b.trace.rows['logits'][position]);
-      const step = a.steps[a.steps.length - 1];
-      return { a: ids.map(pa), b: ids.map(pb), chosen: step.decision.chosenId, chosenA: pa(step.decision.chosenId), chosenB: pb(step.decision.chosenId), lastPosition: step.position };
+      const step = a.steps.find((s: any) => s.position === position);
+      return { a: ids.map(pa), b: ids.map(pb), chosen: step?.decision.chosenId, chosenA: step ? pa(step.decision.chosenId) : NaN, chosenB: step ? pb(step.decision.chosenId) : NaN };
     }, { ids: rows.map((r) => r.id), position });
-    // The newest step, as the panel shows by default.
-    expect(position).toBe(expected.lastPosition);
+    // The step the sampling view is on (a box's click chose it): one A sampled at.
+    expect(expected.chosen).toBeTypeOf('number');
     expect(rows.length).toBeGreaterThan(2);
     rows.forEach((row, i) => {
       expect(Math.abs(row.a - expected.a[i]!)).toBeLessThan(1e-9);
