@@ -254,6 +254,17 @@ describe('what if: fork, switch off, compare', () => {
     expect(await item.locator('.muted').textContent()).toContain('B − A');
     await page.click('[data-detail=softmax] button.close');
 
+    // The embedding of the same tokens is the same: B − A is 0 there, and the view says so.
+    await page.click('button[data-tab=embedding]');
+    await drawn(page);
+    const embedding = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      const view = document.querySelector('[data-view=embedding]')!;
+      const position = Number(view.getAttribute('data-position'));
+      return { same: flow.run.trace.tokens[position].id === flow.whatIf.b.trace.tokens[position].id, zero: !!view.querySelector('[data-testid=difference-zero]') };
+    });
+    expect(embedding.zero).toBe(embedding.same);
+
     // Tokens cannot be subtracted: the view says it shows B's.
     await page.click('button[data-tab=tokens]');
     expect(await page.getAttribute('[data-testid=difference-note]', 'data-subtractable')).toBe('false');
@@ -381,6 +392,12 @@ describe('what if: fork, switch off, compare', () => {
         await page.click('[data-show-run=difference]');
         await drawn(page);
         await page.locator('section.views').screenshot({ path: `${OUTPUT}difference-attention-${lang}-${width}.png` });
+        for (const tab of ['embedding', 'mlp', 'lens']) {
+          await page.click(`button[data-tab=${tab}]`);
+          await drawn(page);
+          if (tab === 'lens') await page.waitForSelector('[data-view=lens] .candidates[data-run=B] .candidate');
+          await page.locator('section.views').screenshot({ path: `${OUTPUT}difference-${tab}-${lang}-${width}.png` });
+        }
         await page.click('button[data-tab=sampling]');
         await drawn(page);
         await page.locator('section.views').screenshot({ path: `${OUTPUT}sampling-both-${lang}-${width}.png` });
