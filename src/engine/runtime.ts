@@ -134,9 +134,21 @@ export class ModelSession {
 
   readonly tensor: TensorFactory = (type, data, dims) => new this.ort.Tensor(type, data, dims);
 
-  async run(feeds: Feeds): Promise<Outputs> {
+  /** The run under way: a capture asked for while a generation runs waits for the token in progress (onnxruntime
+   * runs one call per session at a time). */
+  private running: Promise<unknown> = Promise.resolve();
+
+  /** Runs the graph; `fetches` names the outputs wanted (all of them when absent): the others are computed as
+   * intermediates and never copied out. */
+  run(feeds: Feeds, fetches?: readonly string[]): Promise<Outputs> {
+    const result = this.running.then(() => this.runNow(feeds, fetches));
+    this.running = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(feeds: Feeds, fetches?: readonly string[]): Promise<Outputs> {
     try {
-      return (await this.session.run(feeds)) as Outputs;
+      return (await (fetches ? this.session.run(feeds, fetches) : this.session.run(feeds))) as Outputs;
     } catch (error) {
       const detail = message(error);
       if (this.choice.backend === 'webgpu') {

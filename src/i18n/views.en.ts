@@ -79,6 +79,9 @@ export const viewsEn = {
   'views.sampling.replay': 'Change the settings to re-sample this step from the same logits and the same draw (the model is not run again).',
   'views.sampling.step': 'Step',
   'views.none': 'Generate first: the views read the recorded run.',
+  'views.capturingLayer': 'Computing layer {layer} for the {positions} positions so far… A large model keeps only the residual stream as it generates; the layer you open is computed again from the same tokens, which gives the same numbers.',
+  'views.capturingLogits': 'Computing the logits again for this position… A large model keeps only the newest logits (each row has one number per vocabulary entry); older ones are computed again from the same tokens.',
+  'views.captureFailed': 'These tensors could not be computed again:',
   // The tokenizer lab's tab (issue #16); its own strings are in lab.en.ts, loaded with the lab.
   'views.tab.cache': 'KV cache',
   'views.question.cache': 'What does the model keep from one token to the next, and does it change the numbers?',

@@ -81,6 +81,9 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.sampling.replay': '改变设置，可用同样的 logits 和同一个随机数重新采样这一步（不会重新运行模型）。',
   'views.sampling.step': '生成步',
   'views.none': '请先生成：详细视图读取的是本次运行的记录。',
+  'views.capturingLayer': '正在为已有的 {positions} 个位置重新计算第 {layer} 层……大模型生成时只保留残差流；你打开的层会用同样的词元再算一遍，得到的数值完全相同。',
+  'views.capturingLogits': '正在为这个位置重新计算 logits……大模型只保留最新的 logits（每行的数值个数等于词表大小）；更早的会用同样的词元再算一遍。',
+  'views.captureFailed': '无法重新计算这些张量：',
   // 分词器对比的标签（issue #16）；视图自己的字符串在 lab.zh-CN.ts，随视图按需加载。
   'views.tab.cache': 'KV 缓存',
   'views.question.cache': '从一个词元到下一个词元，模型保存了什么？它会改变计算结果吗？',
