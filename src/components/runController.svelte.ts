@@ -186,7 +186,9 @@ export class RunController {
     if (lacking.length === 0) return;
     const n = computedPositions(trace);
     const from = positions && positions.length > 0 ? Math.min(...positions) : 0;
-    const key = `${trace.runId}:${n}:${from}:${lacking.join()}`;
+    // One recompute at a time per question: a view redrawn while it runs (a generating run's next snapshot) waits for
+    // it instead of queueing another; whatever is still lacking afterwards is asked for then.
+    const key = `${trace.runId}:${from}:${lacking.join()}`;
     let request = this.inFlight.get(key)?.done;
     if (!request) {
       const ids = trace.tokens.slice(0, n).map((token) => token.id);

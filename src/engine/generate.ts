@@ -2,7 +2,7 @@ import { EngineError } from './errors';
 import type { ModelConfig } from './models/config';
 import type { CapturePoint } from './probe/capturePoints';
 import type { ProbedGraph } from './probe';
-import type { Feeds, ModelSession, Outputs, Tensor, TensorFactory } from './runtime';
+import { releaseGpuTensors, type Feeds, type ModelSession, type Outputs, type Tensor, type TensorFactory } from './runtime';
 import { SeededRandom } from './random';
 import { asFloat32 } from './float16';
 import { sample, type SamplingSettings } from './sampling';
@@ -119,7 +119,12 @@ export class Generator {
     const points = graph.probed.points.filter((point) => planCaptures(plan, point));
     const fetches = new Set([...graph.probed.outputNames.filter((name) => caching || !name.startsWith('present.')), ...points.map((point) => point.tensor)]);
     const outputs = await graph.session.run(feeds, [...fetches]);
-    if (caching) this.cache = { ids: [...ids], past: this.presents(outputs) };
+    if (caching) {
+      // The cache this pass read (or could not use) is no longer needed: on WebGPU it lives in GPU memory.
+      const previous = this.cache;
+      this.cache = { ids: [...ids], past: this.presents(outputs) };
+      if (previous) releaseGpuTensors(Object.values(previous.past));
+    }
     const count = ids.length - start;
     const record = recordOf(points, outputs, start, count, plan.mode === 'lean' ? ['logits'] : []);
     const vocab = this.config.vocabSize;
@@ -151,13 +156,18 @@ export class Generator {
 
   /** Forgets the KV cache (after a new prompt or a settings change that restarts the run). */
   reset(): void {
+    this.dropCache();
+  }
+
+  private dropCache(): void {
+    if (this.cache) releaseGpuTensors(Object.values(this.cache.past));
     this.cache = null;
   }
 
   /** Heads and MLPs switched off from now on (null: none). The cache was computed without them: it goes. */
   intervene(intervention: Intervention | null): void {
     this.scales = intervention ? interventionScales(intervention, this.config.nLayer, this.config.nHead) : this.noScales;
-    this.cache = null;
+    this.dropCache();
   }
 
   private presents(outputs: Outputs): Feeds {

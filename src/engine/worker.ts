@@ -4,7 +4,7 @@ import { Generator, feedsFor, type CapturingGraph } from './generate';
 import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
 import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
-import { probe } from './probe';
+import { probe, type ProbedGraph } from './probe';
 import { ModelSession, inspectAdapter, loseWebgpuDevice, runtimeFor, sessionOptions, warmUp, webgpuHasShaderF16, webgpuStatus, type Backend, type BackendRequest, type FallbackReason } from './runtime';
 import { choiceKey, planAuto, planChoice, planRequest, type AutoPlan } from './backendChoice';
 import { Tokenizer } from './tokenizer';
@@ -70,18 +70,24 @@ async function openGraphs(folder: ModelFolder, backend: BackendRequest, wasmReas
   const stepProbed = folder.stepGraph ? probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config, folder.stepGraph.externalData) : null;
   const external = folder.graph.externalData;
   const stepExternal = folder.stepGraph?.externalData ?? [];
-  const session = await ModelSession.create(probed.bytes, backend, wasmReason, external);
+  const session = await ModelSession.create(probed.bytes, backend, wasmReason, external, cacheOutputs(probed));
   const prompt = { session, probed: { ...probed, bytes: new Uint8Array(0) } };
   if (!stepProbed) return { prompt, step: null };
   const step = { probed: { ...stepProbed, bytes: new Uint8Array(0) } };
   try {
-    return { prompt, step: { ...step, session: await ModelSession.create(stepProbed.bytes, session.choice.backend, 'forced', stepExternal) } };
+    return { prompt, step: { ...step, session: await ModelSession.create(stepProbed.bytes, session.choice.backend, 'forced', stepExternal, cacheOutputs(stepProbed)) } };
   } catch (error) {
     await session.release();
     if (session.choice.backend === 'wasm' || backend === 'webgpu') throw error;
     const wasm = await ModelSession.create(probed.bytes, 'wasm', 'session-failed', external);
     return { prompt: { ...prompt, session: wasm }, step: { ...step, session: await ModelSession.create(stepProbed.bytes, 'wasm', 'session-failed', stepExternal) } };
   }
+}
+
+/** The KV cache's outputs that no capture point reads: on WebGPU they stay in GPU memory between forward passes. */
+function cacheOutputs(probed: ProbedGraph): string[] {
+  const captured = new Set(probed.points.map((point) => point.tensor));
+  return probed.outputNames.filter((name) => name.startsWith('present.') && !captured.has(name));
 }
 
 /** The graph files to try in a Hub repository: the precision asked for, or transformers.js' default for the
