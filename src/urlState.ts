@@ -27,6 +27,8 @@ export interface UrlState {
   /** `?software-gpu=1`: "auto" counts a software WebGPU adapter (headless Chromium's SwiftShader) as a GPU and
    * measures it against WASM, as it would a real one; for tests and demos of that measurement. */
   softwareGpu: boolean;
+  /** `?capture=all` or `lean`: what a run records as it generates (capturePlan.ts); null: by the model's size. */
+  capture: 'all' | 'lean' | null;
 }
 
 export const MAX_URL_PROMPT = 2000;
@@ -79,6 +81,7 @@ export function readUrlState(search: string, origin: string): UrlState {
     dtype: isDtype(params.get('dtype')) ? (params.get('dtype') as Dtype) : null,
     lesson: isChapterId(params.get('lesson')) ? (params.get('lesson') as ChapterId) : null,
     softwareGpu: params.get('software-gpu') === '1',
+    capture: params.get('capture') === 'all' || params.get('capture') === 'lean' ? (params.get('capture') as 'all' | 'lean') : null,
   };
 }
 

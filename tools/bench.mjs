@@ -47,7 +47,7 @@ const MODELS = [
   // SwiftShader (headless Chromium's WebGPU here) needs minutes for a 124M forward pass: fewer repeats and tokens there.
   { name: 'gpt2-small-random', label: 'GPT-2 small shapes, random weights (124M)', root: '/bench-models/', precisions: [FP32_MERGED], forwards: 3, generations: 1, big: true, legacy: true, webgpu: { forwards: 1, tokens: 8 }, script: 'gpt2' },
   // A 0.5B model on SwiftShader would take hours: WebGPU is measured only on a hardware adapter.
-  { name: 'qwen2.5-0.5b-random', label: 'Qwen2.5-0.5B shapes, random weights (494M)', root: '/bench-models/', precisions: [{ dtype: 'q8', file: DTYPE_FILES.q8 }, { dtype: 'q4', file: DTYPE_FILES.q4 }], forwards: 3, generations: 2, big: true, hardwareWebgpuOnly: true, script: 'qwen' },
+  { name: 'qwen2.5-0.5b-random', label: 'Qwen2.5-0.5B shapes, random weights (494M)', root: '/bench-models/', precisions: [{ dtype: 'q8', file: DTYPE_FILES.q8 }, { dtype: 'q4', file: DTYPE_FILES.q4 }], forwards: 3, generations: 2, big: true, hardwareWebgpuOnly: true, script: 'qwen', scale: { tokens: 500 } },
 ];
 const option = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1]?.split(',');
 const chosenModels = option('models');
@@ -113,25 +113,80 @@ async function measureEngineOn(page, base, model, precision, backend) {
     }
     // The engine alone: the worker's same generation with every capture (forward, sampling, each captured tensor
     // cut into rows and posted), with the page only counting what arrives instead of adding it to a Trace.
-    const promptIds = (await run.client.call({ type: 'tokenize', text: prompt })).ids;
+    // With the capture plan the app's run uses (everything, or a large model's lean plan with layer 1 open).
+    const sampling = { temperature: 0.8, topK: 40, topP: 0.95 };
+    const plan = { mode: run.slot.captureMode, layers: [0] };
     const engineSpeeds = [];
     for (let i = 0; i < generations; i++) {
       let steps = 0;
       const started = performance.now();
-      await run.client.call(
-        { type: 'generate', ids: promptIds, maxNewTokens: generateTokens, settings: { temperature: 0.8, topK: 40, topP: 0.95 }, rngState: 1 + i, reset: true },
-        { onForward: () => {}, onStep: () => steps++ },
-      );
+      await run.client.call({ type: 'begin', prompt, seed: 1 + i, settings: sampling, plan });
+      await run.client.call({ type: 'continue', maxNewTokens: generateTokens, settings: sampling }, { onForward: () => {}, onStep: () => steps++ });
       engineSpeeds.push(steps / ((performance.now() - started) / 1000));
     }
+    run.slot.holder = null; // (the app's next run hands itself back to the worker)
     return {
-      backend: run.model.choice.backend, loadMs: run.model.loadMs, isolated: globalThis.crossOriginIsolated,
+      backend: run.model.choice.backend, loadMs: run.model.loadMs, isolated: globalThis.crossOriginIsolated, captureMode: run.slot.captureMode,
       captureMs: forward.map((f) => f.captureMs), plainMs: forward.map((f) => f.plainMs), tokensPerSecond: speeds, engineTokensPerSecond: engineSpeeds,
     };
   }, { forwardTokens: FORWARD_TOKENS, generateTokens: limits.tokens, forwards: limits.forwards, generations: model.generations, prompt: PROMPT, longText: LONG_TEXT });
   const capture = median(figures.captureMs);
   const plain = median(figures.plainMs);
-  return { ...figures, capture, plain, captureRatio: capture / plain, speed: median(figures.tokensPerSecond), engineSpeed: median(figures.engineTokensPerSecond), tokens: limits.tokens };
+  const scale = model.scale && backend === 'wasm' ? await measureScale(page.context(), base, model, precision) : null;
+  return { ...figures, capture, plain, captureRatio: capture / plain, speed: median(figures.tokensPerSecond), engineSpeed: median(figures.engineTokensPerSecond), tokens: limits.tokens, scale };
+}
+
+/** A large model's capture on demand: the time from picking a layer in the attention view to its heatmap drawn
+ * (the recompute of the layer for every position included), after a run of GENERATE_TOKENS; then a run of
+ * `model.scale.tokens` tokens and what the page holds afterwards: the Trace's bytes and the page's memory. */
+async function measureScale(context, base, model, precision) {
+  // A page of its own, without the plain graph the capture ratio needs (a second copy of the weights).
+  const page = await context.newPage();
+  try {
+    return await measureScaleOn(page, base, model, precision);
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+async function measureScaleOn(page, base, model, precision) {
+  const query = new URLSearchParams({ debug: '1', 'plain-graph': '0', lang: 'en', backend: 'wasm', model: appUrl(model, precision), max: '1' });
+  await page.goto(`${base}?${query}`);
+  await waitForRuns(page, 1, 900_000);
+  const loaded = await page.evaluate(async () => {
+    for (let i = 0; i < 3; i++) window.gc?.();
+    return (await performance.measureUserAgentSpecificMemory()).bytes;
+  });
+  await page.evaluate(async ({ prompt, tokens }) => {
+    window.__flow.player.pause();
+    await window.__flow.run.generate(prompt, { temperature: 0.8, topK: 40, topP: 0.95, seed: 3, maxNewTokens: tokens });
+  }, { prompt: PROMPT, tokens: GENERATE_TOKENS });
+  await page.click('button[data-tab=attention]');
+  await page.waitForSelector('[data-view=attention]', { timeout: 600_000 });
+  const layers = await page.evaluate(() => window.__flow.run.trace.config.nLayer);
+  const times = [];
+  for (const layer of [Math.floor(layers / 2), layers - 1, 1]) {
+    const started = Date.now();
+    await page.selectOption('select[data-pick=layer]', { index: layer });
+    await page.waitForSelector(`[data-view=attention][data-layer="${layer}"]`, { timeout: 600_000 });
+    await page.evaluate(() => window.__flow.drawn());
+    times.push(Date.now() - started);
+  }
+  const positions = await page.evaluate(() => window.__flow.computedPositions(window.__flow.run.trace));
+  const memory = await page.evaluate(async ({ prompt, tokens }) => {
+    const run = window.__flow.run;
+    await run.generate(prompt, { temperature: 0.8, topK: 0, topP: 1, seed: 5, maxNewTokens: tokens });
+    const trace = run.trace;
+    // Rows are views into the buffers the worker sent: each buffer counted once.
+    const buffers = new Set();
+    for (const rows of Object.values(trace.rows)) for (const row of rows) if (row) buffers.add(row.buffer);
+    let traceBytes = 0;
+    for (const buffer of buffers) traceBytes += buffer.byteLength;
+    for (let i = 0; i < 3; i++) window.gc?.();
+    const page = (await performance.measureUserAgentSpecificMemory()).bytes;
+    return { generated: trace.steps.length, positions: window.__flow.computedPositions(trace), traceBytes, pageBytes: page, mode: run.slot.captureMode };
+  }, { prompt: PROMPT, tokens: model.scale.tokens });
+  return { layerOpenMs: times, layerOpenPositions: positions, memory: { ...memory, loadedBytes: loaded } };
 }
 
 /** @xenova/transformers 2.17's text-generation pipeline on the same folder, no capture (tools/bench/baseline.mjs). */
@@ -338,16 +393,25 @@ const pipelineCell = (r) => {
   return `${r.pipeline.speed.toFixed(1)} tokens/s${tokensNote(r, r.pipeline.tokens)}`;
 };
 const generationTable = [
-  `| model | precision (file) | backend | the app, with every capture | transformers.js ${library} pipeline, no capture | ratio (target ≥ 0.8×) | the engine alone, with every capture (no page) | ratio | transformers.js ${legacyLibrary} pipeline (WASM only) | ratio |`,
-  '|---|---|---|---|---|---|---|---|---|---|',
+  `| model | precision (file) | backend | capture plan | the app | transformers.js ${library} pipeline, no capture | ratio (target ≥ 0.8×) | the engine alone (no page) | ratio | transformers.js ${legacyLibrary} pipeline (WASM only) | ratio |`,
+  '|---|---|---|---|---|---|---|---|---|---|---|',
   ...engineRows.map((r) => (r.skipped
-    ? `| ${label(r)} | ${r.precision} (\`${r.file}\`) | ${backendOf(r)} | ${r.skipped} | — | — | — | — | — | — |`
-    : `| ${label(r)} | ${r.precision} (\`${r.file}\`) | ${backendOf(r)} | ${r.speed.toFixed(1)} tokens/s${tokensNote(r, r.tokens)} | ${pipelineCell(r)} | ${r.pipeline && !r.pipeline.error ? ratio(r.speed, r.pipeline.speed) : '—'} | ${r.engineSpeed.toFixed(1)} tokens/s | ${r.pipeline && !r.pipeline.error ? ratio(r.engineSpeed, r.pipeline.speed) : '—'} | ${r.baseline ? `${r.baseline.speed.toFixed(1)} tokens/s` : r.backend === 'wasm' ? '—' : '— (no WebGPU)'} | ${r.baseline ? ratio(r.speed, r.baseline.speed) : '—'} |`)),
+    ? `| ${label(r)} | ${r.precision} (\`${r.file}\`) | ${backendOf(r)} | — | ${r.skipped} | — | — | — | — | — | — |`
+    : `| ${label(r)} | ${r.precision} (\`${r.file}\`) | ${backendOf(r)} | ${r.captureMode === 'lean' ? 'lean' : 'every capture'} | ${r.speed.toFixed(1)} tokens/s${tokensNote(r, r.tokens)} | ${pipelineCell(r)} | ${r.pipeline && !r.pipeline.error ? ratio(r.speed, r.pipeline.speed) : '—'} | ${r.engineSpeed.toFixed(1)} tokens/s | ${r.pipeline && !r.pipeline.error ? ratio(r.engineSpeed, r.pipeline.speed) : '—'} | ${r.baseline ? `${r.baseline.speed.toFixed(1)} tokens/s` : r.backend === 'wasm' ? '—' : '— (no WebGPU)'} | ${r.baseline ? ratio(r.speed, r.baseline.speed) : '—'} |`)),
 ].join('\n');
 const appTable = [
   '| backend | first token on screen after page load (target ≤ 1.5 s on WASM) | chart playing during generation | longest main-thread task (target ≤ 50 ms) | memory after 1 / 50 / 500 generated tokens | 500 vs 50 (target ≤ +10 %) |',
   '|---|---|---|---|---|---|',
   ...appRows.map((r) => `| ${r.backend} | ${ms(r.firstTokenMs)} | ${r.fps.toFixed(0)} fps (95th-percentile frame ${r.slowFrame.toFixed(0)} ms) | ${r.longTasks === 0 ? 'none over 50 ms' : `${ms(r.longestTask)} (${r.longTasks} tasks over 50 ms)`} | ${MB(r.memory.afterOne)} / ${MB(r.memory.afterFifty)} / ${MB(r.memory.afterFiveHundred)} | ${(100 * (r.memory.afterFiveHundred / r.memory.afterFifty - 1)).toFixed(1)} % |`),
+].join('\n');
+
+const scaleRows = engineRows.filter((r) => r.scale);
+const LAYER_TARGET_MS = 300;
+const TRACE_BUDGET_MB = 160;
+const scaleTable = [
+  `| model | precision | backend | open a layer after ${GENERATE_TOKENS} tokens: middle / last / second (target < ${LAYER_TARGET_MS} ms) | positions | after ${scaleRows[0]?.scale.memory.generated ?? 500} more tokens: the Trace (budget ${TRACE_BUDGET_MB} MB) | the page and its workers: loaded / after those tokens |`,
+  '|---|---|---|---|---|---|---|',
+  ...scaleRows.map((r) => `| ${label(r)} | ${r.precision} | ${backendOf(r)} | ${r.scale.layerOpenMs.map((t) => `${t}${t < LAYER_TARGET_MS ? '' : ' ✗'}`).join(' / ')} ms | ${r.scale.layerOpenPositions} | ${MB(r.scale.memory.traceBytes)} (${r.scale.memory.positions} positions)${r.scale.memory.traceBytes / 1e6 <= TRACE_BUDGET_MB ? '' : ' ✗'} | ${MB(r.scale.memory.loadedBytes)} / ${MB(r.scale.memory.pageBytes)} |`),
 ].join('\n');
 
 const measured = engineRows.filter((r) => !r.skipped);
@@ -365,7 +429,7 @@ const SUMMARY = [
   ...(engineRows.some((r) => r.skipped) ? [`Not measured: ${list(engineRows.filter((r) => r.skipped))} (${engineRows.find((r) => r.skipped).skipped}); on a hardware adapter they are measured like the others.`] : []),
 ].join(' ');
 
-console.log(`\n${machine}\n\n${captureTable}\n\n${generationTable}\n\n${appTable}\n`);
+console.log(`\n${machine}\n\n${captureTable}\n\n${generationTable}\n\n${scaleTable}\n\n${appTable}\n`);
 if (partial) process.exit(0);
 writeFileSync(resolve(ROOT, 'docs/benchmarks.json'), JSON.stringify({ date: new Date().toISOString(), machine, adapter: gpu, libraries: { '@huggingface/transformers': library, '@xenova/transformers': legacyLibrary }, engine: engineRows, app: appRows }, null, 2) + '\n');
 writeFileSync(resolve(ROOT, 'docs/benchmarks.md'), `# Benchmarks
@@ -418,6 +482,19 @@ differ by a third between two runs, and the ratios (both sides measured minutes 
 ${generationTable}
 
 ${SUMMARY}
+
+### Capture on demand (large models)
+
+A model whose full capture would exceed 512 KB per position runs the lean capture plan (\`src/engine/capturePlan.ts\`):
+as it generates, the page keeps the residual stream at every layer boundary, the embeddings, the final norm, the
+logits of the newest 32 positions and every tensor of the layer open in the views; the worker fetches only those
+outputs from the one capturing session. Anything else is recomputed in the worker from the same ids, with no
+cache, when a view opens it (the tests check it equals a full capture within 1e-5). "Open a layer" is the time from
+picking the layer in the attention view until its heatmap is drawn, the recompute of that layer for every position
+included. The Trace's size counts each buffer the worker sent once; "the page and its workers" is
+\`performance.measureUserAgentSpecificMemory()\`, onnxruntime's wasm heap (the weights) included.
+
+${scaleTable}
 
 ## The app, with the embedded model
 

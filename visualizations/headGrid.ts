@@ -7,8 +7,11 @@ export interface HeadGridData {
   heads: number;
   /** Tokens per side of each pattern. */
   n: number;
-  /** patterns[layer][head]: [n × n] row-major attention weights. */
-  patterns: ArrayLike<number>[][];
+  /** patterns[layer][head]: [n × n] row-major attention weights; null for a layer a large model's run did not keep
+   * (drawn as an empty frame: computed when the learner picks it). */
+  patterns: (ArrayLike<number> | null)[][];
+  /** The frame's tooltip for a layer not kept. */
+  notKept?: string;
   selected: { layer: number; head: number };
 }
 
@@ -71,8 +74,14 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
           .attr('transform', `translate(${left + head * (size + gap)}, ${top + layer * (size + gap)})`)
           .classed('selected', layer === next.selected.layer && head === next.selected.head)
           .style('cursor', 'pointer').on('click', () => options.onSelect?.(layer, head));
-        g.append('title').text(`layer ${layer + 1}, head ${head + 1}`);
-        const averages = blockAverages(next.patterns[layer]![head]!, next.n, blocks);
+        const pattern = next.patterns[layer]![head]!;
+        g.append('title').text(`layer ${layer + 1}, head ${head + 1}${pattern ? '' : ` (${next.notKept ?? ''})`}`);
+        if (!pattern) {
+          g.attr('data-kept', 'false');
+          g.append('rect').attr('class', 'frame').attr('width', size).attr('height', size).attr('fill', 'none').attr('stroke-dasharray', '3 3');
+          continue;
+        }
+        const averages = blockAverages(pattern, next.n, blocks);
         // Each thumbnail on its own scale (0 to its largest block): with hundreds of tokens the averages are small
         // everywhere, and a shared 0–1 scale would leave every thumbnail nearly white.
         let peak = 0;

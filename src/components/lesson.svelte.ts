@@ -1,6 +1,6 @@
 import type { Locale } from '../i18n/index.svelte';
 import type { Trace } from '../engine/trace';
-import { computedPositions } from '../engine/trace';
+import { computedPositions, lackingHooks } from '../engine/trace';
 import { CHAPTERS, chapterById, nextChapter, type Chapter, type ChapterId, type LessonRunSettings } from '../lesson/chapters';
 import { buildQuestion, frameFor, lensTarget, needs, type Focus, type Question, type QuestionInputs } from '../lesson/questions';
 import type { Playback } from '../flow/playback.svelte';
@@ -99,7 +99,17 @@ export class LessonState {
 
   /** Gathers what the current question needs, then builds it from the Trace. */
   private async prepare(attempt: number): Promise<void> {
-    const trace = this.trace!;
+    let trace = this.trace!;
+    // A large model's lean run keeps only the residual stream: the questions read any layer, so it is all computed
+    // again (the lessons' prompts are short).
+    const hooks = trace.points.map((point) => point.hook);
+    if (lackingHooks(trace, hooks).length > 0) {
+      this.phase = 'preparing';
+      await this.host.run.runs.ensureRows(trace, hooks);
+      if (attempt !== this.attempt) return;
+      const fresh = this.host.run.trace;
+      if (fresh?.runId === trace.runId) this.trace = trace = fresh;
+    }
     const id = this.chapter.questions[this.index]!;
     this.phase = 'preparing';
     const inputs: QuestionInputs = { cached: this.host.run.model?.graphKind !== 'full' };

@@ -10,6 +10,7 @@ import type { OfflineState } from '../engine/models/storage';
 import type { BackendRequest } from '../engine/runtime';
 import type { TokenInfo } from '../engine/tokenizer';
 import { browserStorage, measureBackends, readChoices } from './autoBackend';
+import { defaultCaptureMode, type CaptureMode } from '../engine/capturePlan';
 
 /** The models that ship with the app (public/models), in the Hugging Face layout. */
 export const EMBEDDED_MODELS = [
@@ -25,6 +26,8 @@ export interface SlotOptions {
   softwareGpu?: boolean;
   /** Keep the graph's bytes for `recompute`'s plain-graph timing (tests and the benchmark: `?debug`). */
   keepPlainGraph?: boolean;
+  /** What runs capture as they generate, whatever the model's size (`?capture=`); absent: by its size. */
+  captureMode?: CaptureMode;
 }
 
 /** Where a model came from, so it can be opened again the same way (device loss: a Hub model from the cache). */
@@ -66,6 +69,12 @@ export class ModelSlot {
   ) {
     this.warmClient = new EngineClient();
     void this.warmClient.call({ type: 'warm', backend: backendRequest, ...this.autoOptions() }).catch(() => {});
+  }
+
+  /** What a run on the loaded model captures as it generates: everything, or the lean plan for a large model. */
+  get captureMode(): CaptureMode {
+    if (this.options.captureMode) return this.options.captureMode;
+    return this.model ? defaultCaptureMode(this.model.config, this.model.points) : 'all';
   }
 
   /** What "auto" needs from the page: the measurements the browser keeps. */

@@ -54,10 +54,11 @@ export class RunState {
   tokenize(text: string) { return this.slot.tokenize(text); }
   readLens(vectors: Float32Array[], top: number, track: number | null = null) { return this.slot.readLens(vectors, top, track); }
   neighbours(vector: Float32Array, k: number, exclude: number) { return this.slot.neighbours(vector, k, exclude); }
-  /** The sequence once more through the model with no cache (and the run's switched-off parts): every capture. */
-  async recompute(ids: number[], intervention: Intervention | null) {
+  /** The sequence once more through the model with no cache (and the run's switched-off parts): `hooks` at every
+   * position. */
+  async recompute(ids: number[], intervention: Intervention | null, hooks: readonly string[]) {
     if (!this.slot.client) throw new EngineError('internal', { detail: 'no model loaded' });
-    return (await this.slot.client.call({ type: 'recompute', ids, intervention })).captured.tensors;
+    return (await this.slot.client.call({ type: 'capture', ids, hooks: [...hooks], intervention, from: 0 })).tensors;
   }
   generate(prompt: string, settings: RunSettings) { return this.runs.generate(prompt, settings); }
   step(prompt: string, settings: RunSettings) { return this.runs.step(prompt, settings); }

@@ -1,7 +1,8 @@
 import type { EngineClient } from '../engine/client';
 import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
 import type { SamplingSettings } from '../engine/sampling';
-import { TraceRecorder, type StopReason, type Trace } from '../engine/trace';
+import { TraceRecorder, computedPositions, lackingHooks, type StopReason, type Trace } from '../engine/trace';
+import { FULL_CAPTURE, LEAN_LOGITS_KEPT, planCaptures, type CapturePlan } from '../engine/capturePlan';
 import type { ModelSlot } from './modelSlot.svelte';
 import { RedrawClock } from './redrawClock';
 import type { Intervention } from '../engine/probe/intervention';
@@ -27,6 +28,12 @@ export class RunController {
   notices = $state.raw<Notice[]>([]);
   /** Runs finished so far (whatever their ending): lets tests and the UI tell one run's end from the next. */
   completedRuns = $state(0);
+  /** What the run captures as it generates (capturePlan.ts): the layers open in the views are part of it. */
+  plan = $state.raw<CapturePlan>(FULL_CAPTURE);
+  /** Hooks being recomputed for a view (a lean run), and the last such recompute's error. */
+  capturing = $state.raw<string[]>([]);
+  captureError = $state.raw<EngineErrorData | null>(null);
+  private readonly inFlight = new Map<string, { hooks: string[]; done: Promise<void> }>();
 
   private recorder: TraceRecorder | null = null;
   /** Set by Stop; survives a handover to a new worker, so the resumed run stops too. */
@@ -98,7 +105,8 @@ export class RunController {
   private async begin(prompt: string, settings: RunSettings, intervention: Intervention | null): Promise<void> {
     const slot = this.slot;
     const model = slot.model!;
-    const started = await slot.client!.call({ type: 'begin', prompt, seed: settings.seed, settings, intervention });
+    this.plan = { mode: slot.captureMode, layers: this.plan.layers };
+    const started = await slot.client!.call({ type: 'begin', prompt, seed: settings.seed, settings, intervention, plan: $state.snapshot(this.plan) });
     slot.holder = this;
     const { tokens, dropped, total } = started;
     this.notices = dropped > 0 ? [{ kind: 'info', key: 'truncated', params: { total, context: model.config.nCtx, dropped } }] : [];
@@ -125,6 +133,7 @@ export class RunController {
           {
             onForward: (record) => {
               recorder.addForward(record);
+              if (this.plan.mode === 'lean') recorder.keepNewestLogits(LEAN_LOGITS_KEPT);
               this.clock.changed(true);
             },
             onStep: (step, rngState) => {
@@ -149,8 +158,61 @@ export class RunController {
   /** The one place a run moves to a worker that does not hold it (a new worker after device loss or "auto"'s
    * move, or the same one after another run): its tokens, random state and intervention, nothing else. */
   private async handOver(client: EngineClient, recorder: TraceRecorder, settings: SamplingSettings): Promise<void> {
-    await client.call({ type: 'adopt', ids: recorder.ids, rngState: recorder.rngState, settings, intervention: recorder.intervention });
+    await client.call({ type: 'adopt', ids: recorder.ids, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan) });
     this.slot.holder = this;
+  }
+
+  /** The layers the learner has open: a lean run captures them as it generates from now on, and forgets the rows
+   * of layers closed (they are recomputed if opened again). */
+  openLayers(layers: number[]): void {
+    const open = [...new Set(layers)].sort((a, b) => a - b);
+    if (open.join() === this.plan.layers.join()) return;
+    const before = this.plan;
+    this.plan = { mode: before.mode, layers: open };
+    if (before.mode !== 'lean' || !this.recorder) return;
+    const closed = this.slot.model?.points.filter((point) => planCaptures(before, point) && !planCaptures(this.plan, point)) ?? [];
+    this.recorder.forget(closed.map((point) => point.hook));
+    if (this.slot.holder === this) void this.slot.client?.call({ type: 'plan', plan: $state.snapshot(this.plan) }).catch(() => {});
+    this.clock.changed(true);
+  }
+
+  /** Makes sure `trace` has rows of `hooks` at `positions` (every computed position when absent): what a lean run did
+   * not keep is recomputed in the worker from the same ids, with the same parts switched off, and recorded. */
+  async ensureRows(trace: Trace, hooks: readonly string[], positions?: readonly number[]): Promise<void> {
+    const recorder = this.recorder;
+    const client = this.slot.client;
+    if (!recorder || !client || recorder.runId !== trace.runId) return;
+    const lacking = lackingHooks(trace, hooks, positions);
+    if (lacking.length === 0) return;
+    const n = computedPositions(trace);
+    const from = positions && positions.length > 0 ? Math.min(...positions) : 0;
+    // One recompute at a time per question: a view redrawn while it runs (a generating run's next snapshot) waits for
+    // it instead of queueing another; whatever is still lacking afterwards is asked for then.
+    const key = `${trace.runId}:${from}:${lacking.join()}`;
+    let request = this.inFlight.get(key)?.done;
+    if (!request) {
+      const ids = trace.tokens.slice(0, n).map((token) => token.id);
+      this.captureError = null;
+      request = client
+        .call({ type: 'capture', ids, hooks: lacking, intervention: trace.intervention, from })
+        .then(
+          (record) => {
+            if (this.recorder !== recorder) return;
+            recorder.addCaptured(record);
+            this.clock.now();
+          },
+          (error) => {
+            this.captureError = toErrorData(error);
+          },
+        )
+        .finally(() => {
+          this.inFlight.delete(key);
+          this.capturing = [...this.inFlight.values()].flatMap((flight) => flight.hooks);
+        });
+      this.inFlight.set(key, { hooks: lacking, done: request });
+      this.capturing = [...this.inFlight.values()].flatMap((flight) => flight.hooks);
+    }
+    return request;
   }
 
   private end(recorder: TraceRecorder, reason: StopReason): void {

@@ -107,7 +107,14 @@ export class WhatIf {
   async fork(a: Trace): Promise<void> {
     if (this.busy) return;
     const settings = { ...a.settings, seed: a.seed, maxNewTokens: Math.max(1, a.steps.length) };
-    const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, this.meanHeads, a) : null;
+    // A mean is taken over every position A computed: a lean run recomputes the z it did not keep first.
+    const meanHeads = this.meanHeads.filter((key) => this.intervention.heads.includes(key));
+    const zHooks = [...new Set(meanHeads.map((key) => `blocks.${key.split('.')[0]}.attn.hook_z`))];
+    if (zHooks.length) {
+      await this.run.runs.ensureRows(a, zHooks);
+      if (this.run.runs.trace?.runId === a.runId) a = this.run.runs.trace;
+    }
+    const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, meanHeads, a) : null;
     await this.b.generate(this.prompt ?? a.prompt, settings, intervention);
   }
 

@@ -85,7 +85,8 @@ export function withHeadMeans(intervention: Intervention, meanHeads: readonly st
     if (!intervention.heads.includes(key)) continue;
     const [layer, head] = key.split('.').map(Number) as [number, number];
     const rows = a.rows[`blocks.${layer}.attn.hook_z`]?.slice(0, computedPositions(a));
-    if (rows?.length) means[key] = meanOfHead(rows, head, a.config.dHead);
+    // Every position, or no mean (a lean run that did not keep them all): never a mean of some of them.
+    if (rows?.length === computedPositions(a) && Array.from(rows).every((row) => row !== undefined)) means[key] = meanOfHead(rows, head, a.config.dHead);
   }
   return Object.keys(means).length ? { ...intervention, means } : { heads: intervention.heads, mlps: intervention.mlps };
 }

@@ -19,15 +19,22 @@ export function rowDifference(a: Float32Array, b: Float32Array, heads: number | 
   return out;
 }
 
-/** B − A of one hook at every position both runs computed (aligned by position number). */
+/** B − A of one hook at every position both runs computed (aligned by position number). A position either run did
+ * not keep (a large model's lean capture) is left out, as it is in that run: a view asks both runs for it. */
 export function differenceRows(a: Trace, b: Trace, hook: string): Float32Array[] {
   const point = a.points.find((p) => p.hook === hook);
   const rowsA = a.rows[hook];
   const rowsB = b.rows[hook];
   if (!point || !rowsA || !rowsB) return [];
   const heads = rowLayout(point.layout) === 'attention' ? a.config.nHead : null;
-  const n = Math.min(computedPositions(a), computedPositions(b), rowsA.length, rowsB.length);
-  return Array.from({ length: n }, (_, p) => rowDifference(rowsA[p]!, rowsB[p]!, heads));
+  const n = Math.min(computedPositions(a), computedPositions(b));
+  const rows = new Array<Float32Array>(n);
+  for (let p = 0; p < n; p++) {
+    const x = rowsA[p];
+    const y = rowsB[p];
+    if (x && y) rows[p] = rowDifference(x, y, heads);
+  }
+  return rows;
 }
 
 /** Whether two runs can be subtracted: the same model (the same capture points and sizes). */

@@ -2,13 +2,14 @@ import { EngineError } from './errors';
 import type { ModelConfig } from './models/config';
 import type { CapturePoint } from './probe/capturePoints';
 import type { ProbedGraph } from './probe';
-import type { Feeds, ModelSession, Outputs, Tensor, TensorFactory } from './runtime';
+import { releaseGpuTensors, type Feeds, type ModelSession, type Outputs, type Tensor, type TensorFactory } from './runtime';
 import { SeededRandom } from './random';
 import { asFloat32 } from './float16';
 import { sample, type SamplingSettings } from './sampling';
 import type { CapturedRows, ForwardRecord, StopReason } from './trace';
 import type { SamplingDecision } from './sampling';
 import { HEAD_OFFSET_INPUT, HEAD_SCALE_INPUT, MLP_SCALE_INPUT, interventionFeeds, type Intervention, type InterventionFeeds } from './probe/intervention';
+import { FULL_CAPTURE, planCaptures, type CapturePlan } from './capturePlan';
 
 export interface GenerateRequest {
   /** Every token so far (prompt + generated); the engine feeds what its cache has not seen. */
@@ -17,6 +18,8 @@ export interface GenerateRequest {
   settings: SamplingSettings;
   /** The seeded generator's state, so a run continues exactly where the last one stopped. */
   rngState: number;
+  /** What each forward pass captures, read before each one (the learner may open another layer mid-run). */
+  plan?: () => CapturePlan;
 }
 
 export type GenerateEvent =
@@ -88,7 +91,7 @@ export class Generator {
         stopReason = 'context-full';
         break;
       }
-      const { record, lastLogits } = await this.forward(ids);
+      const { record, lastLogits } = await this.forward(ids, request.plan?.() ?? FULL_CAPTURE);
       emit({ type: 'forward', record });
       const decision = sample(lastLogits, request.settings, () => random.next());
       emit({ type: 'step', position: ids.length - 1, decision, rngState: random.state });
@@ -102,8 +105,9 @@ export class Generator {
     return { stopReason, rngState: random.state, ids };
   }
 
-  /** Runs the positions of `ids` the cache has not seen (all of them after a change of prompt). */
-  async forward(ids: number[]): Promise<{ record: ForwardRecord; lastLogits: Float32Array }> {
+  /** Runs the positions of `ids` the cache has not seen (all of them after a change of prompt), capturing what
+   * `plan` asks for. */
+  async forward(ids: number[], plan: CapturePlan = FULL_CAPTURE): Promise<{ record: ForwardRecord; lastLogits: Float32Array }> {
     const caching = this.kind !== 'full';
     const reuse =
       caching &&
@@ -113,25 +117,51 @@ export class Generator {
     const start = reuse ? this.cache!.ids.length : 0;
     const graph = reuse && this.kind === 'two-graph' ? this.step! : this.prompt;
     const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, start, reuse ? this.cache!.past : null, graph.probed.pastType, this.scales);
-    const outputs = await graph.session.run(feeds);
-    if (caching) this.cache = { ids: [...ids], past: this.presents(outputs) };
-    const count = ids.length - start;
-    const record: ForwardRecord = { start, count, tensors: {} };
-    const seen = new Map<string, CapturedRows>();
-    for (const point of graph.probed.points) {
-      const tensor = outputs[point.tensor];
-      if (!tensor) throw new EngineError('internal', { detail: `missing output ${point.tensor}` });
-      if (!seen.has(point.tensor)) seen.set(point.tensor, toRows(point, tensor, count));
-      record.tensors[point.hook] = seen.get(point.tensor)!;
+    const points = graph.probed.points.filter((point) => planCaptures(plan, point));
+    const fetches = new Set([...graph.probed.outputNames.filter((name) => caching || !name.startsWith('present.')), ...points.map((point) => point.tensor)]);
+    const outputs = await graph.session.run(feeds, [...fetches]);
+    if (caching) {
+      // The cache this pass read (or could not use) is no longer needed: on WebGPU it lives in GPU memory.
+      const previous = this.cache;
+      this.cache = { ids: [...ids], past: this.presents(outputs) };
+      if (previous) releaseGpuTensors(Object.values(previous.past));
     }
-    const logits = record.tensors['logits']!;
+    const count = ids.length - start;
+    const record = recordOf(points, outputs, start, count, plan.mode === 'lean' ? ['logits'] : []);
     const vocab = this.config.vocabSize;
+    const logits = outputs['logits']!.data as Float32Array | Uint16Array;
     // A copy: the record's buffers are transferred to the main thread, which detaches them here.
-    return { record, lastLogits: logits.data.slice((count - 1) * vocab, count * vocab) };
+    return { record, lastLogits: asFloat32(logits.slice(logits.length - vocab)) };
+  }
+
+  /** Recomputes `hooks` for every position of `ids` (from `from` on) with no cache, the way a first forward pass
+   * computes them, with `intervention`'s parts switched off: what a lean run did not keep, when a view opens it.
+   * The generation's cache and scales stay as they are. */
+  async capture(ids: number[], hooks: readonly string[], intervention: Intervention | null, from = 0): Promise<ForwardRecord> {
+    const wanted = new Set(hooks);
+    const graph = this.prompt;
+    const points = graph.probed.points.filter((point) => wanted.has(point.hook));
+    const scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead) : this.noScales;
+    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, 0, null, graph.probed.pastType, scales);
+    const outputs = await graph.session.run(feeds, [...new Set(points.map((point) => point.tensor))]);
+    const record = recordOf(points, outputs, 0, ids.length, []);
+    if (from <= 0) return record;
+    // Only the positions asked for go to the page (a 152k-token vocabulary's logits are 600 KB a row).
+    const tensors: ForwardRecord['tensors'] = {};
+    for (const [hook, rows] of Object.entries(record.tensors)) {
+      const size = rows.data.length / rows.dims[0]!;
+      tensors[hook] = { dims: [ids.length - from, ...rows.dims.slice(1)], data: rows.data.slice(from * size) };
+    }
+    return { start: from, count: ids.length - from, tensors };
   }
 
   /** Forgets the KV cache (after a new prompt or a settings change that restarts the run). */
   reset(): void {
+    this.dropCache();
+  }
+
+  private dropCache(): void {
+    if (this.cache) releaseGpuTensors(Object.values(this.cache.past));
     this.cache = null;
   }
 
@@ -139,7 +169,7 @@ export class Generator {
    * without them: it goes. */
   intervene(intervention: Intervention | null): void {
     this.scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead) : this.noScales;
-    this.cache = null;
+    this.dropCache();
   }
 
   private presents(outputs: Outputs): Feeds {
@@ -180,6 +210,24 @@ export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, c
     }
   }
   return feeds;
+}
+
+/** Cuts each point's output into the record's rows; `newestOnly` hooks keep only the last position's row. */
+function recordOf(points: readonly CapturePoint[], outputs: Outputs, start: number, count: number, newestOnly: readonly string[]): ForwardRecord {
+  const record: ForwardRecord = { start, count, tensors: {} };
+  const seen = new Map<string, CapturedRows>();
+  for (const point of points) {
+    const tensor = outputs[point.tensor];
+    if (!tensor) throw new EngineError('internal', { detail: `missing output ${point.tensor}` });
+    if (newestOnly.includes(point.hook)) {
+      const rows = toRows(point, tensor, 1);
+      record.tensors[point.hook] = { ...rows, first: start + count - 1 };
+      continue;
+    }
+    if (!seen.has(point.tensor)) seen.set(point.tensor, toRows(point, tensor, count));
+    record.tensors[point.hook] = seen.get(point.tensor)!;
+  }
+  return record;
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -12,6 +12,7 @@ import type { TokenInfo } from './tokenizer';
 import type { LensParameters, LensReading } from './lens';
 import type { ForwardRecord, StopReason, TraceStep } from './trace';
 import type { Intervention } from './probe/intervention';
+import type { CapturePlan } from './capturePlan';
 
 /** What switching one head off does to one token's logit at the last position (its direct and indirect effect). */
 export interface HeadEffect {
@@ -37,9 +38,13 @@ export type Request =
   | ({ id: number; type: 'loadFiles'; files: Record<string, Uint8Array>; name: string; backend: BackendRequest } & AutoOptions)
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
-  | { id: number; type: 'begin'; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null }
+  | { id: number; type: 'begin'; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
   | { id: number; type: 'continue'; maxNewTokens: number; settings: SamplingSettings }
-  | { id: number; type: 'adopt'; ids: number[]; rngState: number; settings: SamplingSettings; intervention?: Intervention | null }
+  | { id: number; type: 'adopt'; ids: number[]; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
+  /** What the run's next forward passes capture (the learner opened another layer). */
+  | { id: number; type: 'plan'; plan: CapturePlan }
+  /** `hooks` recomputed for the positions `from`… of `ids`: what a lean run did not keep, when a view opens it. */
+  | { id: number; type: 'capture'; ids: number[]; hooks: string[]; intervention: Intervention | null; from: number }
   | { id: number; type: 'rankHeads'; ids: number[]; tokenId: number }
   | { id: number; type: 'recompute'; ids: number[]; intervention?: Intervention | null }
   | { id: number; type: 'lens' }
@@ -99,6 +104,8 @@ export interface ResultTypes {
   begin: RunStart;
   continue: { stopReason: StopReason };
   adopt: void;
+  plan: void;
+  capture: ForwardRecord;
   rankHeads: HeadEffect[];
   recompute: RecomputeResult;
   lens: LensParameters | null;

@@ -47,8 +47,24 @@ export function runtimeFor(backend: Backend): Promise<OrtModule> {
 }
 
 /** Session options for a backend, with onnxruntime's own log at error level (see runtimeFor). */
-export function sessionOptions(backend: Backend, externalData: readonly ExternalDataFile[] = []): Ort.InferenceSession.SessionOptions {
-  return { executionProviders: [backend], logSeverityLevel: 3, ...(externalData.length > 0 ? { externalData: [...externalData] } : {}) };
+export function sessionOptions(backend: Backend, externalData: readonly ExternalDataFile[] = [], gpuOutputs: readonly string[] = []): Ort.InferenceSession.SessionOptions {
+  // Outputs only the next forward pass reads (the KV cache's presents) stay in GPU memory on WebGPU: copying them
+  // to the CPU and back costs more each token as the cache grows. Only on a WebGPU session (PITFALLS).
+  const gpu = backend === 'webgpu' && gpuOutputs.length > 0 ? { preferredOutputLocation: Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer' as const])) } : {};
+  return { executionProviders: [backend], logSeverityLevel: 3, ...gpu, ...(externalData.length > 0 ? { externalData: [...externalData] } : {}) };
+}
+
+/** Frees tensors that live in GPU memory (a KV cache no forward pass will read again); CPU tensors are left to the
+ * garbage collector. */
+export function releaseGpuTensors(tensors: Iterable<Tensor>): void {
+  for (const tensor of tensors) {
+    if (tensor.location !== 'gpu-buffer') continue;
+    try {
+      tensor.dispose();
+    } catch {
+      // (a lost device has freed it already)
+    }
+  }
 }
 
 interface GPUAdapterLike {
@@ -104,13 +120,13 @@ export class ModelSession {
 
   /** `wasmReason` says why a WASM request is one (the URL forced it, or WebGPU failed a moment ago); `externalData`
    * holds the weights a large graph keeps in files of their own (`model.onnx_data`). */
-  static async create(bytes: Uint8Array, request: BackendRequest, wasmReason: FallbackReason = 'forced', externalData: readonly ExternalDataFile[] = []): Promise<ModelSession> {
+  static async create(bytes: Uint8Array, request: BackendRequest, wasmReason: FallbackReason = 'forced', externalData: readonly ExternalDataFile[] = [], gpuOutputs: readonly string[] = []): Promise<ModelSession> {
     await warming;
     let fallbackReason: FallbackReason | null = request === 'wasm' ? wasmReason : await webgpuStatus();
     if (fallbackReason === null) {
       try {
         const ort = await runtimeFor('webgpu');
-        const session = await ort.InferenceSession.create(bytes, sessionOptions('webgpu', externalData));
+        const session = await ort.InferenceSession.create(bytes, sessionOptions('webgpu', externalData, gpuOutputs));
         return new ModelSession(session, { backend: 'webgpu', fallbackReason: null, ...(request === 'webgpu' ? { webgpuReason: 'forced' as const } : {}) }, ort);
       } catch (error) {
         if (request === 'webgpu') throw new EngineError('session-failed', { backend: 'webgpu', detail: message(error) });
@@ -134,9 +150,21 @@ export class ModelSession {
 
   readonly tensor: TensorFactory = (type, data, dims) => new this.ort.Tensor(type, data, dims);
 
-  async run(feeds: Feeds): Promise<Outputs> {
+  /** The run under way: a capture asked for while a generation runs waits for the token in progress (onnxruntime
+   * runs one call per session at a time). */
+  private running: Promise<unknown> = Promise.resolve();
+
+  /** Runs the graph; `fetches` names the outputs wanted (all of them when absent): the others are computed as
+   * intermediates and never copied out. */
+  run(feeds: Feeds, fetches?: readonly string[]): Promise<Outputs> {
+    const result = this.running.then(() => this.runNow(feeds, fetches));
+    this.running = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(feeds: Feeds, fetches?: readonly string[]): Promise<Outputs> {
     try {
-      return (await this.session.run(feeds)) as Outputs;
+      return (await (fetches ? this.session.run(feeds, fetches) : this.session.run(feeds))) as Outputs;
     } catch (error) {
       const detail = message(error);
       if (this.choice.backend === 'webgpu') {

@@ -11,6 +11,9 @@ import type { Intervention } from './probe/intervention';
 export interface CapturedRows {
   dims: number[];
   data: Float32Array;
+  /** The position of the first row, when it is not the record's `start` (a lean run keeps only the newest
+   * position's logits). */
+  first?: number;
 }
 
 /** What one forward pass computed: positions start..start+count-1, each capture point's rows. */
@@ -54,17 +57,19 @@ export interface Trace {
   readonly stopReason: StopReason | null;
   /** Heads and MLPs switched off for this run (null: the model as it is). */
   readonly intervention: Intervention | null;
+  /** Hooks with rows recomputed from scratch after the run (a large model's lean capture), not as it generated. */
+  readonly recomputedHooks: readonly string[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' | 'intervention'> & { intervention?: Intervention | null };
+export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' | 'intervention' | 'recomputedHooks'> & { intervention?: Intervention | null };
 
 let lastRunId = 0;
 
 /** The page's record of one run as the engine's deltas arrive (forward passes, sampled steps, the end). It is the
  * only thing that changes; `snapshot()` hands out immutable Traces. */
 export class TraceRecorder {
-  private readonly runId = ++lastRunId;
+  readonly runId = ++lastRunId;
   private readonly start: Mutable<TraceStart>;
   private readonly rows: Record<string, Float32Array[]> = {};
   private readonly tokens: TokenInfo[];
@@ -72,6 +77,9 @@ export class TraceRecorder {
   private stopReason: StopReason | null = null;
   /** The engine's random state after the last step: what a new worker needs to continue this run. */
   rngState: number;
+  /** Logits positions recomputed on demand, which `keepNewestLogits` leaves alone. */
+  private readonly pinnedLogits = new Set<number>();
+  private readonly recomputedHooks = new Set<string>();
 
   constructor(start: TraceStart) {
     this.start = { ...start };
@@ -95,10 +103,39 @@ export class TraceRecorder {
   /** Writes one forward pass's rows (a recompute of earlier positions overwrites them). */
   addForward(record: ForwardRecord): void {
     for (const [hook, tensor] of Object.entries(record.tensors)) {
-      const rowSize = tensor.data.length / record.count;
+      const count = tensor.dims[0]!;
+      const first = tensor.first ?? record.start;
+      const rowSize = tensor.data.length / count;
       const rows = (this.rows[hook] ??= []);
-      for (let t = 0; t < record.count; t++) rows[record.start + t] = tensor.data.subarray(t * rowSize, (t + 1) * rowSize);
+      for (let t = 0; t < count; t++) rows[first + t] = tensor.data.subarray(t * rowSize, (t + 1) * rowSize);
     }
+  }
+
+  /** Writes rows recomputed on demand (capturePlan.ts), kept until `forget` drops their hook. */
+  addCaptured(record: ForwardRecord): void {
+    this.addForward(record);
+    for (const hook of Object.keys(record.tensors)) this.recomputedHooks.add(hook);
+    const logits = record.tensors['logits'];
+    if (logits) for (let t = 0; t < logits.dims[0]!; t++) this.pinnedLogits.add((logits.first ?? record.start) + t);
+  }
+
+  /** Drops every row of `hooks` (a lean run's layer the learner no longer looks at). */
+  forget(hooks: Iterable<string>): void {
+    for (const hook of hooks) {
+      this.recomputedHooks.delete(hook);
+      if (!this.rows[hook]?.length) continue;
+      // Logits keep their length: it counts the computed positions.
+      this.rows[hook] = hook === 'logits' ? new Array(this.rows[hook].length) : [];
+      if (hook === 'logits') this.pinnedLogits.clear();
+    }
+  }
+
+  /** Keeps the logits of the newest `kept` positions and those recomputed on demand; drops the rest (a lean run:
+   * a 152k-token vocabulary's row is 600 KB). */
+  keepNewestLogits(kept: number): void {
+    const rows = this.rows['logits'];
+    if (!rows) return;
+    for (let p = rows.length - kept - 1; p >= 0 && rows[p] !== undefined; p--) if (!this.pinnedLogits.has(p)) delete rows[p];
   }
 
   addStep(step: TraceStep, rngState: number): void {
@@ -124,6 +161,7 @@ export class TraceRecorder {
     return Object.freeze({
       ...this.start, runId: this.runId, tokens: Object.freeze(this.tokens.slice()), rows: Object.freeze(rows),
       steps: Object.freeze(this.steps.slice()), stopReason: this.stopReason, intervention: this.start.intervention ?? null,
+      recomputedHooks: Object.freeze([...this.recomputedHooks]),
     });
   }
 }
@@ -143,6 +181,20 @@ export function rowLayout(layout: CaptureLayout): 'tokens' | 'heads' | 'attentio
   return layout === 'cache' || layout === 'tokenHeads' ? 'heads' : layout;
 }
 
+/** The hooks among `hooks` that lack a row at any of `positions` (every computed position when absent): in a lean
+ * run, what must be recomputed before a view can show it. */
+export function lackingHooks(trace: Trace, hooks: readonly string[], positions?: readonly number[]): string[] {
+  const n = computedPositions(trace);
+  return hooks.filter((hook) => {
+    const rows = trace.rows[hook];
+    if (!rows) return true;
+    if (positions) return positions.some((p) => p < n && rows[p] === undefined);
+    if (rows.length < n) return true;
+    for (let p = 0; p < n; p++) if (rows[p] === undefined) return true;
+    return false;
+  });
+}
+
 /** Number of positions the model has computed (the last generated token is not yet fed to the model). */
 export function computedPositions(trace: Trace): number {
   return trace.rows['logits']?.length ?? 0;
@@ -158,8 +210,9 @@ export function assembled(trace: Trace, hook: string): { dims: number[]; data: F
   const n = rows.length;
   const layout = rowLayout(point.layout);
   if (layout !== 'attention') {
-    const rowSize = rows[0]?.length ?? 0;
-    const data = new Float32Array(n * rowSize);
+    const rowSize = rows.find((row) => row !== undefined)?.length ?? 0;
+    // A position a lean run did not keep reads NaN (null in an exported Trace), never a made-up number.
+    const data = new Float32Array(n * rowSize).fill(rows.length === n && !rows.includes(undefined as never) ? 0 : NaN);
     rows.forEach((row, p) => data.set(row, p * rowSize));
     // Heads per row: the query heads, or fewer key/value heads for K and V under grouped-query attention.
     const dims = layout === 'tokens' ? [n, rowSize] : [n, rowSize / trace.config.dHead, trace.config.dHead];

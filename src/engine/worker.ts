@@ -4,7 +4,7 @@ import { Generator, feedsFor, type CapturingGraph } from './generate';
 import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
 import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
-import { probe } from './probe';
+import { probe, type ProbedGraph } from './probe';
 import { ModelSession, inspectAdapter, loseWebgpuDevice, runtimeFor, sessionOptions, warmUp, webgpuHasShaderF16, webgpuStatus, type Backend, type BackendRequest, type FallbackReason } from './runtime';
 import { choiceKey, planAuto, planChoice, planRequest, type AutoPlan } from './backendChoice';
 import { Tokenizer } from './tokenizer';
@@ -15,7 +15,8 @@ import { rankHeads } from './interventions';
 import { readLens, type LensParameters } from './lens';
 import { cosineNeighbours } from './analysis';
 import type { SamplingSettings } from './sampling';
-import type { StopReason } from './trace';
+import type { ForwardRecord, StopReason } from './trace';
+import { FULL_CAPTURE, type CapturePlan } from './capturePlan';
 
 interface Loaded {
   folder: ModelFolder;
@@ -69,18 +70,24 @@ async function openGraphs(folder: ModelFolder, backend: BackendRequest, wasmReas
   const stepProbed = folder.stepGraph ? probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config, folder.stepGraph.externalData) : null;
   const external = folder.graph.externalData;
   const stepExternal = folder.stepGraph?.externalData ?? [];
-  const session = await ModelSession.create(probed.bytes, backend, wasmReason, external);
+  const session = await ModelSession.create(probed.bytes, backend, wasmReason, external, cacheOutputs(probed));
   const prompt = { session, probed: { ...probed, bytes: new Uint8Array(0) } };
   if (!stepProbed) return { prompt, step: null };
   const step = { probed: { ...stepProbed, bytes: new Uint8Array(0) } };
   try {
-    return { prompt, step: { ...step, session: await ModelSession.create(stepProbed.bytes, session.choice.backend, 'forced', stepExternal) } };
+    return { prompt, step: { ...step, session: await ModelSession.create(stepProbed.bytes, session.choice.backend, 'forced', stepExternal, cacheOutputs(stepProbed)) } };
   } catch (error) {
     await session.release();
     if (session.choice.backend === 'wasm' || backend === 'webgpu') throw error;
     const wasm = await ModelSession.create(probed.bytes, 'wasm', 'session-failed', external);
     return { prompt: { ...prompt, session: wasm }, step: { ...step, session: await ModelSession.create(stepProbed.bytes, 'wasm', 'session-failed', stepExternal) } };
   }
+}
+
+/** The KV cache's outputs that no capture point reads: on WebGPU they stay in GPU memory between forward passes. */
+function cacheOutputs(probed: ProbedGraph): string[] {
+  const captured = new Set(probed.points.map((point) => point.tensor));
+  return probed.outputNames.filter((name) => name.startsWith('present.') && !captured.has(name));
 }
 
 /** The graph files to try in a Hub repository: the precision asked for, or transformers.js' default for the
@@ -96,7 +103,7 @@ const LABELLED_CANDIDATES = 16;
 let loaded: Loaded | null = null;
 /** The run this worker owns: every token so far, the sampler's random state and settings. The page records what
  * the deltas tell it and never sends them back, except to hand a run to a new worker ('adopt'). */
-let run: { ids: number[]; rngState: number; settings: SamplingSettings; intervention: Intervention | null } | null = null;
+let run: { ids: number[]; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan } | null = null;
 let cancelRequested = false;
 let busy = false;
 
@@ -138,17 +145,23 @@ async function handle(request: Request): Promise<unknown> {
       if (all.length === 0) throw new EngineError('prompt-empty');
       const dropped = Math.max(0, all.length - folder.config.nCtx);
       const ids = all.slice(dropped);
-      run = { ids, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null };
+      run = { ids, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE };
       // A new run must not reuse the cache of another whose tokens merely start the same way (intervene drops it).
       generator.intervene(run.intervention);
       return { tokens: tokenizer.describe(ids), dropped, total: all.length };
     }
     case 'adopt': {
       if (busy) throw new EngineError('busy');
-      run = { ids: [...request.ids], rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null };
+      run = { ids: [...request.ids], rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE };
       requireModel().generator.intervene(run.intervention);
       return;
     }
+    case 'plan':
+      if (run) run.plan = request.plan;
+      return;
+    case 'capture':
+      // Runs between two tokens of a generation if one is under way (the session takes one call at a time).
+      return requireModel().generator.capture(request.ids, request.hooks, request.intervention, request.from);
     case 'rankHeads':
       return rankHeadsRequest(request);
     case 'continue':
@@ -195,11 +208,10 @@ async function continueRun(request: Extract<Request, { type: 'continue' }>): Pro
   current.settings = request.settings;
   try {
     const result = await generator.generate(
-      { ids: current.ids, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState },
+      { ids: current.ids, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState, plan: () => current.plan },
       (event) => {
         if (event.type === 'forward') {
-          const buffers = new Set(Object.values(event.record.tensors).map((rows) => rows.data.buffer as ArrayBuffer));
-          post({ id: request.id, type: 'forward', record: event.record }, [...buffers]);
+          post({ id: request.id, type: 'forward', record: event.record }, recordBuffers(event.record));
         } else {
           const { position, decision, rngState } = event;
           current.ids.push(decision.chosenId);
@@ -271,6 +283,10 @@ async function timeGeneration(): Promise<number> {
   }
 }
 
+function recordBuffers(record: ForwardRecord): Transferable[] {
+  return [...new Set(Object.values(record.tensors).map((rows) => rows.data.buffer as ArrayBuffer))];
+}
+
 function copyLens(lens: LensParameters | null): LensParameters | null {
   return lens && { ...lens, embedding: lens.embedding.slice(), lnWeight: lens.lnWeight.slice(), lnBias: lens.lnBias.slice() };
 }
@@ -321,7 +337,7 @@ if (!self.name?.startsWith('em-pthread')) {
     }
     handle(request).then(
       // The lens parameters (W_E: 154 MB for GPT-2 small) move to the page instead of being copied there.
-      (value) => post({ id: request.id, type: 'result', value }, request.type === 'lens' ? lensBuffers(value as LensParameters | null) : []),
+      (value) => post({ id: request.id, type: 'result', value }, request.type === 'lens' ? lensBuffers(value as LensParameters | null) : request.type === 'capture' ? recordBuffers(value as ForwardRecord) : []),
       (error) => post({ id: request.id, type: 'error', error: toErrorData(error) }),
     );
   };

@@ -93,6 +93,8 @@ export const en = {
   'detail.none': 'This box moves data without a tensor of its own: see the caption below the chart.',
   'detail.differenceValues': 'B − A at position {position} (run B minus run A), first values',
   'detail.valuesB': 'run B: first values at position {position}',
+  'detail.computing': 'Computing again from the same tokens… (a large model keeps only the residual stream and the layer open in the views as it generates)',
+  'detail.notKept': 'Not kept by this large model\'s run: pause the chart to have it computed again from the same tokens.',
   'detail.values': 'first values at position {position}',
   'detail.head': 'Head',
   'detail.views': 'The “{tab}” view below shows this box’s tensors in full; every number here is the Trace’s own.',

@@ -96,6 +96,8 @@ export const zhCN: Record<MessageKey, string> = {
   'detail.none': '这个框只传递数据，没有自己的张量：请看流程图下方的字幕。',
   'detail.differenceValues': '位置 {position} 上的 B − A（运行 B 减去运行 A）的前几个数值',
   'detail.valuesB': '运行 B：位置 {position} 的前几个数值',
+  'detail.computing': '正在用同样的词元重新计算……（大模型生成时只保留残差流和视图中打开的那一层）',
+  'detail.notKept': '这个大模型的运行没有保留它：暂停流程图，就会用同样的词元重新计算。',
   'detail.values': '位置 {position} 的前几个数值',
   'detail.head': '注意力头',
   'detail.views': '下方的“{tab}”视图完整展示这个框的张量；这里的每个数值都来自本次运行的轨迹。',

@@ -1,4 +1,4 @@
-import { computedPositions, type Trace } from '../engine/trace';
+import { computedPositions, lackingHooks, type Trace } from '../engine/trace';
 import { sample } from '../engine/sampling';
 import { isGrouped, traitsOf } from '../flow/architecture';
 import { count, num, percent, say, text, tokenAt, type Question, type QuestionInputs } from './sentences';
@@ -75,13 +75,24 @@ export function cacheHooks(trace: Trace): string[] {
   return Array.from({ length: trace.config.nLayer }, (_, l) => [`blocks.${l}.attn.${rope ? 'hook_rot_k' : 'hook_k'}`, `blocks.${l}.attn.hook_v`]).flat();
 }
 
-/** The largest difference between the cached run's K and V and a recompute of the whole sequence from scratch. */
-export function cacheDifference(trace: Trace, recomputed: Record<string, { data: Float32Array }>): { difference: number; largest: number; rows: number } {
+/** The hooks a cache check compares: K and V as the run computed them with its cache. A large model's lean run
+ * keeps them only for the layer open as it generated (others are recomputed from scratch, which would compare a
+ * recompute with itself); it is checked on the residual stream at each layer boundary too, always kept. */
+export function cacheCheckHooks(trace: Trace): string[] {
+  const kept = (hook: string) => !trace.recomputedHooks.includes(hook) && lackingHooks(trace, [hook]).length === 0;
+  const kv = cacheHooks(trace).filter(kept);
+  if (kv.length === 2 * trace.config.nLayer) return kv;
+  return [...kv, ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`).filter(kept)];
+}
+
+/** The largest difference between the cached run's K and V (see cacheCheckHooks) and a recompute of the whole
+ * sequence from scratch. */
+export function cacheDifference(trace: Trace, recomputed: Record<string, { data: Float32Array }>, hooks: readonly string[] = cacheHooks(trace)): { difference: number; largest: number; rows: number } {
   const n = computedPositions(trace);
   let difference = 0;
   let largest = 0;
   let rows = 0;
-  for (const hook of cacheHooks(trace)) {
+  for (const hook of hooks) {
     const full = recomputed[hook]!.data;
     const size = full.length / n;
     for (let p = 0; p < n; p++) {

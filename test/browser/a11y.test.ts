@@ -36,7 +36,9 @@ describe('accessibility', () => {
   afterAll(async () => browser?.close());
 
   for (const lang of ['en', 'zh-CN'] as const) {
-    it(`axe-core (${lang}): no serious or critical violation, on the first screen, a box's detail and each view`, async () => {
+    // Each view and the tokenizer lab in English; in Chinese the first screen, a box's detail and the phone layout
+    // (the views are built the same way in both languages: a second pass cost CI two minutes).
+    it(`axe-core (${lang}): no serious or critical violation, on the first screen, a box's detail${lang === 'en' ? ' and each view' : ''}`, async () => {
       const page = await openForAxe(browser, { backend: 'wasm', lang, viewport: { width: 1280, height: 800 }, query: { max: '4', t: '0' } });
       await waitForRuns(page, 1);
       await page.evaluate(() => (window as any).__flow.player.pause());
@@ -44,7 +46,7 @@ describe('accessibility', () => {
       const found: string[] = [...(await seriousViolations(page))];
       await page.locator('g.node[data-node=softmax]').click();
       await page.waitForSelector('[data-detail=softmax] .katex');
-      for (const tab of ['tokens', 'embedding', 'mlp', 'lens', 'sampling', 'cache', 'compare']) {
+      for (const tab of lang === 'en' ? ['tokens', 'embedding', 'mlp', 'lens', 'sampling', 'cache', 'compare'] : []) {
         await page.click(`button[data-tab=${tab}]`);
         await drawn(page);
         found.push(...(await seriousViolations(page)).map((line) => `[${tab}] ${line}`));
@@ -65,12 +67,14 @@ describe('accessibility', () => {
       }
       await page.click('[data-show-run=a]');
       // The tokenizer lab, once every tokenizer has split the text.
-      await page.click('button[data-tab=tokenizers]');
-      await page.waitForFunction(() => {
-        const cards = [...document.querySelectorAll('[data-view=tokenizers] section.card')];
-        return cards.length > 0 && cards.every((card) => card.getAttribute('data-status') === 'done');
-      }, null, { timeout: 150_000 });
-      found.push(...(await seriousViolations(page)).map((line) => `[tokenizers] ${line}`));
+      if (lang === 'en') {
+        await page.click('button[data-tab=tokenizers]');
+        await page.waitForFunction(() => {
+          const cards = [...document.querySelectorAll('[data-view=tokenizers] section.card')];
+          return cards.length > 0 && cards.every((card) => card.getAttribute('data-status') === 'done');
+        }, null, { timeout: 150_000 });
+        found.push(...(await seriousViolations(page)).map((line) => `[tokenizers] ${line}`));
+      }
       expect([...new Set(found)]).toEqual([]);
       // The check can fail: a button without a name is found (a critical violation), and taken away again.
       await page.evaluate(() => document.body.append(Object.assign(document.createElement('button'), { id: 'axe-control' })));

@@ -92,15 +92,17 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
     });
 
     it('the same seed gives the same tokens; another seed gives other tokens', async () => {
+      // Fewer tokens on WebGPU: SwiftShader takes seconds a token.
+      const tokens = backend === 'webgpu' ? 6 : 12;
       const run = async (seed: number) => {
-        await setControls(page, 'Once upon a time', { temperature: 1, topK: 0, topP: 1, seed, maxNewTokens: 12 });
+        await setControls(page, 'Once upon a time', { temperature: 1, topK: 0, topP: 1, seed, maxNewTokens: tokens });
         await clickAndWait(page, 'generate');
         return page.evaluate(() => (window as any).__flow.run.trace.tokens.map((t: { id: number }) => t.id));
       };
       const first = await run(7);
       const again = await run(7);
       const other = await run(8);
-      expect(first.length).toBeGreaterThan(12);
+      expect(first.length).toBeGreaterThan(tokens);
       expect(again).toEqual(first);
       expect(other).not.toEqual(first);
     });

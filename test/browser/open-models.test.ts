@@ -11,6 +11,13 @@ import { OPEN_MODELS, checkCaptures, fixtureDir, openReference, openRepo, type O
 
 /** fp32 against transformers' fp32 (see test/model/open-models.test.ts): float rounding only, on both backends. */
 const TOLERANCE = 1e-4;
+/** On WebGPU, for the models that rotate Q and K (Llama, Qwen2, Qwen3): their graphs compute RoPE's cos and sin from
+ * the positions, and WGSL only requires sin and cos within 2^-11 (4.9e-4) absolute on [−π, π] (the CPU's are
+ * correctly rounded, about 6e-8). That error enters every rotated Q and K, hence every score after them: measured
+ * here up to 9.2e-4 on the logits (values of about 15) and the same order on the captures after RoPE. Four times
+ * the spec's bound leaves room for its effect through a few layers, and still fails a wrong rotation (errors of 1e-1
+ * and more) or a wrong head mapping. */
+const WEBGPU_ROPE_TOLERANCE = 4 * 2 ** -11;
 
 /** Generous: an 11 MB tokenizer and a 5 MB graph on a busy 2-core machine, SwiftShader for WebGPU. */
 const RUN_TIMEOUT = 300_000;
@@ -88,16 +95,18 @@ describe('open models from the Hub mirror, in fp32', () => {
     'qwen2-untied-tiny': { architecture: 'qwen2', perLayer: 19, posEmbed: 0, rope: 1, qkNorm: 0, ln1: 'RMSNorm 1', qkv: 'Q (5 heads), K, V (1)', mlp: 'SiLU', notMlp: 'GELU', lens: 'final RMSNorm' },
   } as const;
 
-  // Every architecture on WASM, and GPT-2 on WebGPU too (headless Chromium's SwiftShader; about 50 s, measured: logits
-  // within 2.9e-6 of transformers', every capture within 1.9e-6). Not the others on WebGPU: a Qwen run took ten
-  // minutes on this 2-core machine, and its logits differed from transformers' by up to 5.5e-4 on values of 15 (4e-5
-  // relative: WGSL's exp, division and inverseSqrt are not correctly rounded), which a 1e-4 bound does not allow.
-  for (const [model, backend] of [...OPEN_MODELS.map((name) => [name, 'wasm']), ['gpt2-tiny', 'webgpu']] as [OpenModel, 'wasm' | 'webgpu'][]) {
+  // Every architecture on WASM and on WebGPU (headless Chromium's SwiftShader, about 50 s each). GPT-2 on WebGPU:
+  // logits within 2.9e-6 of transformers', every capture within 1.9e-6. Llama, Qwen2 and Qwen3 on WebGPU: within
+  // WEBGPU_ROPE_TOLERANCE (above). The untied Qwen2 differs from Qwen2 only in its lm_head: WASM covers it.
+  const runs = [...OPEN_MODELS.map((name) => [name, 'wasm']), ...(['gpt2-tiny', 'llama3-tiny', 'qwen2-tiny', 'qwen3-tiny'] as const).map((name) => [name, 'webgpu'])];
+  for (const [model, backend] of runs as [OpenModel, 'wasm' | 'webgpu'][]) {
     const chart = CHART[model];
     it(`${model} on ${backend}: the Trace equals transformers, and the chart and views are ${chart.architecture}’s`, async () => {
       const entry = openReference(model).prompts[0]!;
       const repo = openRepo(model);
-      const page = await openApp(browser, { backend, query: { hub: '/hub', max: String(entry.generated.length), t: '0', prompt: entry.prompt, dtype: 'fp32' } });
+      // Every capture at every position (`capture: 'all'`): a 152k-token vocabulary's logits would put these tiny
+      // models on the lean plan of large ones.
+      const page = await openApp(browser, { backend, query: { hub: '/hub', max: String(entry.generated.length), t: '0', prompt: entry.prompt, dtype: 'fp32', capture: 'all' } });
       await waitForRuns(page, 1, RUN_TIMEOUT);
       const requested: string[] = [];
       // Downloads only: listing the classroom server's files asks for each known name with HEAD first.
@@ -119,13 +128,14 @@ describe('open models from the Hub mirror, in fp32', () => {
       expect(got.config.architecture).toBe(chart.architecture);
       expect(got.ids).toEqual([...entry.input_ids, ...entry.generated]);
       expect(got.n).toBe(entry.positions);
-      expect(maxDifference(got.logits, entry.logits)).toBeLessThan(TOLERANCE);
-      expect(maxDifference(got.lastRow, entry.lastLogits!)).toBeLessThan(TOLERANCE);
+      const tolerance = backend === 'webgpu' && chart.rope ? WEBGPU_ROPE_TOLERANCE : TOLERANCE;
+      expect(maxDifference(got.logits, entry.logits)).toBeLessThan(tolerance);
+      expect(maxDifference(got.lastRow, entry.lastLogits!)).toBeLessThan(tolerance);
       const checks = checkCaptures(got.captures, entry);
       expect(checks.length).toBe(got.config.nLayer * chart.perLayer + (model === 'gpt2-tiny' ? 3 : 2));
       for (const check of checks) {
         expect(check.shapeOk, check.hook).toBe(true);
-        expect(check.difference, check.hook).toBeLessThan(TOLERANCE);
+        expect(check.difference, check.hook).toBeLessThan(tolerance);
       }
 
       // The chart: GPT-2's learned position table, LayerNorm, GELU and equal heads; the others' RoPE, RMSNorm,
@@ -195,7 +205,7 @@ describe('open models from the Hub mirror, in fp32', () => {
       const reference = openReference('qwen2-untied-tiny');
       const entry = reference.prompts[0]!;
       const expected = reference.precisions[file]![0]!;
-      const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '1', t: '0', prompt: entry.prompt, dtype } });
+      const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '1', t: '0', prompt: entry.prompt, dtype, capture: 'all' } });
       await waitForRuns(page, 1, RUN_TIMEOUT);
       await loadFromHub(page, openRepo('qwen2-untied-tiny'));
       const model = await page.evaluate(() => (window as any).__flow.run.model);
@@ -226,7 +236,7 @@ describe('open models from the Hub mirror, in fp32', () => {
       const reference = openReference('qwen3-tiny');
       const entry = reference.prompts[1]!;
       const expected = reference.precisions[file]![1]!;
-      const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '1', t: '0', prompt: entry.prompt, ...(dtype ? { dtype } : {}) } });
+      const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '1', t: '0', prompt: entry.prompt, capture: 'all', ...(dtype ? { dtype } : {}) } });
       await waitForRuns(page, 1, RUN_TIMEOUT);
       await loadFromHub(page, openRepo('qwen3-tiny'));
       const model = await page.evaluate(() => (window as any).__flow.run.model);

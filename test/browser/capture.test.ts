@@ -1,0 +1,112 @@
+// Capture on demand in Chromium (capturePlan.ts): the embedded model forced into the lean plan that large models
+// run (`?capture=lean`), next to the same run capturing everything (`?capture=all`). What the lean run keeps must
+// equal the full capture exactly; a layer the learner opens afterwards is recomputed in the worker and must equal
+// it within 1e-5.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { clickAndWait, drawn, launch, openApp, pageErrors, waitForRuns } from './browser';
+
+const QUERY = { prompt: 'Lily had a red ball. She', max: '8', t: '0.8', k: '40', p: '0.95', seed: '11' };
+
+/** Every row of the hooks of `layer` (and of the always-kept hooks), as plain arrays; null where not kept. */
+async function rowsOf(page: Page, hooks: string[]): Promise<Record<string, (number[] | null)[]>> {
+  return page.evaluate((wanted) => {
+    const trace = (window as any).__flow.run.trace;
+    const n = trace.rows['logits'].length;
+    const out: Record<string, (number[] | null)[]> = {};
+    for (const hook of wanted) {
+      const rows = trace.rows[hook] ?? [];
+      out[hook] = Array.from({ length: n }, (_, p) => (rows[p] ? Array.from(rows[p] as Float32Array, (v) => (Number.isFinite(v) ? v : -1e30)) : null));
+    }
+    return out;
+  }, hooks);
+}
+
+/** The largest difference over the entries both rows hold (an attention row recomputed for the whole sequence is
+ * wider than one a cached step computed: it is compared on the keys so far). */
+function largestDifference(a: number[], b: number[], heads: number, attention: boolean): number {
+  let max = 0;
+  if (!attention) {
+    expect(a.length).toBe(b.length);
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+    return max;
+  }
+  const [wa, wb] = [a.length / heads, b.length / heads];
+  for (let h = 0; h < heads; h++) for (let k = 0; k < Math.min(wa, wb); k++) max = Math.max(max, Math.abs(a[h * wa + k]! - b[h * wb + k]!));
+  return max;
+}
+
+describe('lean capture and recompute on demand (the embedded model as a large model runs)', () => {
+  let browser: Browser;
+  let full: Page;
+  let lean: Page;
+  let layerHooks: (layer: number) => string[];
+  let heads: number;
+
+  beforeAll(async () => {
+    browser = await launch();
+    full = await openApp(browser, { backend: 'wasm', query: { ...QUERY, capture: 'all' } });
+    await waitForRuns(full, 1);
+    lean = await openApp(browser, { backend: 'wasm', query: { ...QUERY, capture: 'lean' } });
+    await waitForRuns(lean, 1);
+    await lean.evaluate(() => (window as any).__flow.player.pause());
+    const points: { hook: string; layer: number | null }[] = await lean.evaluate(() => (window as any).__flow.run.trace.points.map((p: any) => ({ hook: p.hook, layer: p.layer })));
+    layerHooks = (layer) => points.filter((p) => p.layer === layer).map((p) => p.hook);
+    heads = await lean.evaluate(() => (window as any).__flow.run.trace.config.nHead);
+  });
+  afterAll(async () => browser?.close());
+
+  it('the lean run samples the same tokens and keeps the residual stream and the open layer, equal to the full capture', async () => {
+    const ids = (page: Page) => page.evaluate(() => (window as any).__flow.run.trace.tokens.map((t: any) => t.id));
+    expect(await ids(lean)).toEqual(await ids(full));
+    const kept = ['hook_embed', 'blocks.0.hook_resid_pre', 'blocks.5.hook_resid_post', 'ln_final.hook_normalized', ...layerHooks(0)];
+    const [a, b] = [await rowsOf(lean, kept), await rowsOf(full, kept)];
+    for (const hook of kept) {
+      a[hook]!.forEach((row, p) => {
+        expect(row, `${hook} @ ${p}`).not.toBeNull();
+        expect(largestDifference(row!, b[hook]![p]!, heads, hook.includes('attn_scores') || hook.endsWith('hook_pattern'))).toBe(0);
+      });
+    }
+    const notKept = await rowsOf(lean, ['blocks.3.attn.hook_pattern', 'blocks.3.mlp.hook_post']);
+    expect(notKept['blocks.3.attn.hook_pattern']!.every((row) => row === null)).toBe(true);
+    expect(notKept['blocks.3.mlp.hook_post']!.every((row) => row === null)).toBe(true);
+  });
+
+  it('opening layer 4 in the attention view recomputes it: every tensor of the layer equals the full capture within 1e-5', async () => {
+    await lean.click('button[data-tab=attention]');
+    await lean.selectOption('select[data-pick=layer]', { index: 3 });
+    await lean.waitForSelector('[data-view=attention][data-layer="3"]', { timeout: 60_000 });
+    await drawn(lean);
+    const hooks = layerHooks(3);
+    const [a, b] = [await rowsOf(lean, hooks), await rowsOf(full, hooks)];
+    let worst = 0;
+    for (const hook of hooks) {
+      a[hook]!.forEach((row, p) => {
+        expect(row, `${hook} @ ${p}`).not.toBeNull();
+        worst = Math.max(worst, largestDifference(row!, b[hook]![p]!, heads, hook.includes('attn_scores') || hook.endsWith('hook_pattern')));
+      });
+    }
+    expect(worst).toBeLessThan(1e-5);
+    // The model view draws the open layer; the layers not kept are empty frames until picked.
+    expect(await lean.locator('.head-grid g.thumb[data-layer="3"]:not([data-kept=false])').count()).toBe(heads);
+    expect(await lean.locator('.head-grid g.thumb[data-layer="1"][data-kept=false]').count()).toBe(heads);
+    // Layer 1, open before, was let go.
+    expect((await rowsOf(lean, ['blocks.0.attn.hook_z']))['blocks.0.attn.hook_z']!.every((row) => row === null)).toBe(true);
+  });
+
+  it('a step after that captures the open layer as it generates, and the KV cache check compares what the cache computed', async () => {
+    await clickAndWait(lean, 'step');
+    await clickAndWait(full, 'step');
+    const hooks = layerHooks(3);
+    const [a, b] = [await rowsOf(lean, hooks), await rowsOf(full, hooks)];
+    const last = a[hooks[0]!]!.length - 1;
+    for (const hook of hooks) expect(largestDifference(a[hook]![last]!, b[hook]![last]!, heads, hook.includes('attn_scores') || hook.endsWith('hook_pattern'))).toBe(0);
+    await lean.click('button[data-tab=cache]');
+    await lean.click('[data-action=check-cache]');
+    await lean.waitForSelector('[data-testid=cache-check]', { timeout: 60_000 });
+    const difference = Number(await lean.locator('[data-testid=cache-check]').getAttribute('data-difference'));
+    expect(difference).toBeGreaterThanOrEqual(0);
+    expect(difference).toBeLessThan(1e-4);
+    expect(pageErrors(lean)).toEqual([]);
+  });
+});

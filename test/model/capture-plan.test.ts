@@ -1,0 +1,189 @@
+// A large model's lean capture (capturePlan.ts): as it generates, a run keeps the residual stream, the embeddings,
+// the final norm, the newest logits and the open layer; anything else is recomputed from the same ids when a view
+// opens it. What the recompute gives must be what a full capture would have recorded, on real ONNX sessions.
+import { describe, expect, it } from 'vitest';
+import { loadLocalFolder } from '../../src/engine/models/folder';
+import { probe } from '../../src/engine/probe';
+import { ModelSession } from '../../src/engine/runtime';
+import { Generator } from '../../src/engine/generate';
+import { TraceRecorder, lackingHooks, rowLayout, type ForwardRecord, type Trace } from '../../src/engine/trace';
+import { FULL_CAPTURE, LEAN_LOGITS_KEPT, captureBytesPerPosition, defaultCaptureMode, planCaptures, type CapturePlan } from '../../src/engine/capturePlan';
+import type { Intervention } from '../../src/engine/probe/intervention';
+import { openModelFiles, type OpenModel } from './openModels';
+import { EMBEDDED_MODELS, loadEngine } from './helpers';
+
+const SETTINGS = { temperature: 0.9, topK: 0, topP: 1 };
+const NEW_TOKENS = 6;
+
+async function engine(model: OpenModel) {
+  const folder = await loadLocalFolder(openModelFiles(model), model);
+  const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
+  const session = await ModelSession.create(probed.bytes, 'wasm', 'forced', folder.graph.externalData);
+  return { config: folder.config, probed, generator: new Generator({ session, probed }, null, folder.config) };
+}
+
+/** A run of NEW_TOKENS sampled tokens under `plan` (which may change before a given forward pass), recorded as the
+ * page records it; with the ids it fed. */
+async function record(generator: Generator, points: Trace['points'], config: Trace['config'], ids: number[], plan: (forward: number) => CapturePlan) {
+  generator.reset();
+  const recorder = new TraceRecorder({
+    modelName: 'test', config, points, backend: 'wasm', fallbackReason: null, settings: SETTINGS, seed: 7, prompt: '', truncatedTokens: 0,
+    promptLength: ids.length, tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
+  });
+  const records: ForwardRecord[] = [];
+  let forwards = 0;
+  const result = await generator.generate(
+    { ids, maxNewTokens: NEW_TOKENS, settings: SETTINGS, rngState: 7, plan: () => plan(forwards) },
+    (event) => {
+      if (event.type === 'forward') {
+        forwards++;
+        records.push(event.record);
+        recorder.addForward(event.record);
+        if (plan(forwards - 1).mode === 'lean') recorder.keepNewestLogits(LEAN_LOGITS_KEPT);
+      } else {
+        recorder.addStep({ position: event.position, decision: event.decision, token: { id: event.decision.chosenId, piece: '', bytes: [], text: '', character: null }, candidateTokens: [] }, event.rngState);
+      }
+    },
+    () => false,
+  );
+  return { trace: recorder.snapshot(), recorder, records, ids: result.ids };
+}
+
+/** The largest difference between two rows of a hook at a position; attention rows compare the keys both hold (a
+ * cached step scores only the keys so far, a recompute scores every key of the sequence). */
+function rowDifference(trace: Trace, hook: string, a: Float32Array, b: Float32Array): number {
+  const point = trace.points.find((p) => p.hook === hook)!;
+  if (rowLayout(point.layout) !== 'attention') {
+    expect(a.length).toBe(b.length);
+    let max = 0;
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+    return max;
+  }
+  const heads = trace.config.nHead;
+  const [wa, wb] = [a.length / heads, b.length / heads];
+  let max = 0;
+  for (let h = 0; h < heads; h++) {
+    for (let k = 0; k < Math.min(wa, wb); k++) {
+      const [x, y] = [a[h * wa + k]!, b[h * wb + k]!];
+      if (x === y) continue; // (both −∞ where masked)
+      max = Math.max(max, Math.abs(x - y));
+    }
+  }
+  return max;
+}
+
+describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then recompute on demand', async (model) => {
+  const { config, probed, generator } = await engine(model);
+  const points = probed.points;
+  const prompt = [101, 2003, 1037, 3231, 999, 42, 7];
+  const full = await record(generator, points, config, prompt, () => FULL_CAPTURE);
+  const openLayer = config.nLayer - 1;
+  const lean = await record(generator, points, config, prompt, () => ({ mode: 'lean', layers: [openLayer] }));
+  const n = full.ids.length - 1;
+
+  it('samples the same tokens and records the kept hooks as a full capture does (the plan changes what is copied out, not the model)', () => {
+    expect(lean.ids).toEqual(full.ids);
+    for (const point of points) {
+      const kept = planCaptures({ mode: 'lean', layers: [openLayer] }, point);
+      const rows = lean.trace.rows[point.hook] ?? [];
+      if (point.hook === 'logits') {
+        // Only the positions that were sampled: each forward pass's newest.
+        expect(rows.length).toBe(n);
+        const present = rows.map((_, p) => p).filter((p) => rows[p] !== undefined);
+        expect(present).toEqual(Array.from({ length: NEW_TOKENS }, (_, k) => prompt.length - 1 + k));
+      } else if (kept) {
+        expect(lackingHooks(lean.trace, [point.hook])).toEqual([]);
+      } else {
+        expect(rows.filter((row) => row !== undefined)).toHaveLength(0);
+        continue;
+      }
+      for (let p = 0; p < n; p++) {
+        const row = rows[p];
+        if (row) expect(rowDifference(full.trace, point.hook, row, full.trace.rows[point.hook]![p]!)).toBe(0);
+      }
+    }
+  });
+
+  it('each forward pass hands over only the planned tensors', () => {
+    const planned = new Set(points.filter((point) => planCaptures({ mode: 'lean', layers: [openLayer] }, point)).map((point) => point.hook));
+    for (const forward of lean.records) expect(new Set(Object.keys(forward.tensors))).toEqual(planned);
+    const everything = new Set(points.map((point) => point.hook));
+    for (const forward of full.records) expect(new Set(Object.keys(forward.tensors))).toEqual(everything);
+  });
+
+  it('a layer recomputed when opened equals what the full capture recorded (within 1e-5), at every position', async () => {
+    const layer = 0;
+    const hooks = points.filter((point) => point.layer === layer).map((point) => point.hook);
+    expect(lackingHooks(lean.trace, hooks).length).toBeGreaterThan(0);
+    const recomputed = await generator.capture(full.ids.slice(0, n), hooks, null);
+    lean.recorder.addCaptured(recomputed);
+    const trace = lean.recorder.snapshot();
+    expect(lackingHooks(trace, hooks)).toEqual([]);
+    expect(trace.recomputedHooks).toEqual(expect.arrayContaining(hooks));
+    let worst = 0;
+    for (const hook of hooks) for (let p = 0; p < n; p++) worst = Math.max(worst, rowDifference(full.trace, hook, trace.rows[hook]![p]!, full.trace.rows[hook]![p]!));
+    expect(worst).toBeLessThan(1e-5);
+  });
+
+  it('old logits recomputed from a position on equal the full capture’s', async () => {
+    const from = 2;
+    const recomputed = await generator.capture(full.ids.slice(0, n), ['logits'], null, from);
+    expect(recomputed.start).toBe(from);
+    expect(recomputed.tensors['logits']!.dims).toEqual([n - from, config.vocabSize]);
+    const size = config.vocabSize;
+    for (let p = from; p < n; p++) {
+      const row = recomputed.tensors['logits']!.data.subarray((p - from) * size, (p - from + 1) * size);
+      expect(rowDifference(full.trace, 'logits', row, full.trace.rows['logits']![p]!)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('opening another layer mid-run captures it from the next forward pass on', async () => {
+    const switched = await record(generator, points, config, prompt, (forward) => ({ mode: 'lean', layers: forward < 3 ? [openLayer] : [0] }));
+    expect(switched.ids).toEqual(full.ids);
+    const hook = 'blocks.0.attn.hook_z';
+    const rows = switched.trace.rows[hook]!;
+    // Forward 3 computes the position after the prompt's pass and two single-token passes.
+    const firstKept = prompt.length + 2;
+    for (let p = 0; p < n; p++) expect(rows[p] !== undefined).toBe(p >= firstKept);
+    for (let p = firstKept; p < n; p++) expect(rowDifference(full.trace, hook, rows[p]!, full.trace.rows[hook]![p]!)).toBe(0);
+  });
+
+  it('a recompute with heads switched off equals a forward pass with them off, and leaves the generation’s cache alone', async () => {
+    const off: Intervention = { heads: ['0.1'], mlps: [] };
+    const ids = full.ids.slice(0, n);
+    const hook = `blocks.${config.nLayer - 1}.hook_resid_post`;
+    const captured = await generator.capture(ids, [hook], off);
+    // The generation's cache was left alone: the next forward pass reuses it and computes only the new position.
+    const next = await generator.forward([...ids, full.ids[n]!]);
+    expect(next.record.start).toBe(n);
+    generator.intervene(off);
+    const { record: direct } = await generator.forward(ids);
+    generator.intervene(null);
+    let max = 0;
+    const a = captured.tensors[hook]!.data;
+    const b = direct.tensors[hook]!.data;
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+    expect(max).toBeLessThan(1e-6);
+    // …and it did switch the head off: the last layer's output moved away from the unablated run's.
+    let moved = 0;
+    for (let i = 0; i < a.length; i++) moved = Math.max(moved, Math.abs(a[i]! - full.trace.rows[hook]![Math.floor(i / config.dModel)]![i % config.dModel]!));
+    expect(moved).toBeGreaterThan(1e-4);
+  });
+});
+
+describe('which models run lean', () => {
+  it('the embedded models capture everything; a model with GPT-2 small’s or Qwen2.5-0.5B’s shapes runs lean', async () => {
+    for (const model of EMBEDDED_MODELS) {
+      const { config, probed } = await loadEngine(model);
+      expect(defaultCaptureMode(config, probed.points)).toBe('all');
+    }
+    const { config, probed } = await engine('qwen3-tiny');
+    const qwen05 = { ...config, nLayer: 24, dModel: 896, nHead: 14, nKvHead: 2, dHead: 64, dMlp: 4864, vocabSize: 151936 };
+    const layerPoints = probed.points.filter((point) => point.layer === 0);
+    const modelPoints = probed.points.filter((point) => point.layer === null);
+    const points = [...modelPoints, ...Array.from({ length: 24 }, (_, l) => layerPoints.map((point) => ({ ...point, layer: l, hook: point.hook.replace('blocks.0.', `blocks.${l}.`) }))).flat()];
+    expect(defaultCaptureMode(qwen05, points)).toBe('lean');
+    // About 2 MB of activations per position, 1 MB of attention rows at 256 keys, and 600 KB of logits.
+    expect(captureBytesPerPosition(qwen05, points) / 2 ** 20).toBeGreaterThan(3);
+  });
+});
