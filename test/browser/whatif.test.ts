@@ -405,3 +405,57 @@ describe('what if: fork, switch off, compare', () => {
     }
   });
 });
+
+describe('what if on a lean run (a large model keeps only the stream and the open layer)', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch();
+    page = await openApp(browser, { backend: 'wasm', viewport: { width: 1280, height: 800 }, query: { prompt: 'Lily had a red ball. She', max: '4', t: '0.8', k: '40', p: '0.95', seed: '7', capture: 'lean' } });
+    await waitForRuns(page, 1);
+    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.click('button[data-tab=compare]');
+  });
+  afterAll(async () => browser?.close());
+
+  it('a mean over A’s positions recomputes the z A did not keep; B − A asks both runs for the layer it shows', async () => {
+    const kept = await page.evaluate(() => ((window as any).__flow.run.trace.rows['blocks.1.attn.hook_z'] ?? []).filter(Boolean).length);
+    expect(kept).toBe(0);
+    await page.click('[data-view=compare] button[data-head="1.2"]');
+    await page.click('[data-view=compare] button[data-head="1.2"]');
+    await runB(page);
+    const mean = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const rows: Float32Array[] = a.rows['blocks.1.attn.hook_z'];
+      const n = a.rows['logits'].length;
+      const { dHead } = a.config;
+      const expected = Array.from({ length: dHead }, (_, i) => rows.reduce((sum, row) => sum + row[2 * dHead + i]!, 0) / n);
+      const fed: number[] = flow.whatIf.b.trace.intervention.means['1.2'];
+      return { held: rows.filter(Boolean).length, n, largest: Math.max(...fed.map((v, i) => Math.abs(v - expected[i]!))) };
+    });
+    expect(mean.held).toBe(mean.n);
+    expect(mean.largest).toBeLessThan(1e-6);
+
+    await page.click('button[data-tab=mlp]');
+    await page.click('[data-show-run=difference]');
+    await page.selectOption('[data-view=mlp] select[data-pick=layer]', { value: '2' });
+    await page.waitForSelector('[data-view=mlp][data-layer="2"]', { timeout: 60_000 });
+    await drawn(page);
+    const mlp = await page.evaluate(() => {
+      const view = document.querySelector('[data-view=mlp]')!;
+      const position = Number(view.getAttribute('data-position'));
+      const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) => [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0));
+      const flow = (window as any).__flow;
+      const [a, b] = [flow.run.trace, flow.whatIf.b.trace];
+      const expected = ['mlp.hook_pre', 'mlp.hook_post'].map((hook) => {
+        const x: Float32Array = a.rows[`blocks.2.${hook}`][position];
+        return Array.from(b.rows[`blocks.2.${hook}`][position] as Float32Array, (y, i) => Math.fround(y - x[i]!) + 0);
+      });
+      return { shown, expected, largest: Math.max(...expected[1]!.map(Math.abs)) };
+    });
+    expect(mlp.shown).toEqual(mlp.expected);
+    expect(mlp.largest).toBeGreaterThan(1e-3);
+  });
+});
