@@ -145,8 +145,8 @@ export const viewsEn = {
   'views.difference.mlp': 'The activation curve plots one run’s outputs against its inputs; a difference is no point on it, so it is left out. The table lists the neurons whose output changed most.',
   'views.difference.lens': 'Bars: the length of B − A of the residual stream at each stage. The table reads each run’s own stream through the unembedding (a difference of streams is no prediction): A’s candidates, then B’s.',
   'views.difference.lensNorm': 'Length of B − A of the residual stream at position {position}',
+  'views.difference.mlpTop': 'Neurons whose output changed most (largest |B − A| after the activation)',
   'views.difference.zero': 'B − A is exactly 0 here: both runs computed the same values (the colours are blank, not missing).',
-  'views.difference.changed': 'largest |B − A|',
   'views.tab.tokenizers': 'Tokenizers',
   'views.question.tokenizers': 'How do other models split the same text?',
 } as const;

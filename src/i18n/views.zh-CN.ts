@@ -147,8 +147,8 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.difference.mlp': '激活函数曲线画的是一次运行的输出对输入，差值不是曲线上的点，所以这里不画。下表列出输出变化最大的神经元。',
   'views.difference.lens': '条形：每个阶段残差流 B − A 的长度。表格把每次运行自己的残差流送进反嵌入（残差流之差不是预测）：先列 A 的候选词元，再列 B 的。',
   'views.difference.lensNorm': '位置 {position} 上残差流 B − A 的长度',
+  'views.difference.mlpTop': '输出变化最大的神经元（激活之后 |B − A| 最大）',
   'views.difference.zero': '这里的 B − A 恰好为 0：两次运行算出的数值完全相同（所以颜色是空白的，并非缺失）。',
-  'views.difference.changed': '最大的 |B − A|',
   'views.tab.tokenizers': '分词器对比',
   'views.question.tokenizers': '别的模型会怎样切分同一段文本？',
 };
