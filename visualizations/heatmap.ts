@@ -1,6 +1,6 @@
 import { select } from 'd3-selection';
 import { RASTER_CELLS, rasterGrid } from './raster';
-import { drawLegend } from './legend';
+import { drawLegend, legendHeight } from './legend';
 import { divergingColor, fitLabel, formatValue, maxAbs, probabilityColor, textWidth, verticalTextWidth, viewTextSize } from './scales';
 import { tokenTextColor } from './colors';
 
@@ -27,6 +27,8 @@ export interface HeatmapOptions {
   zoom?: number;
   /** The cell to keep in view when the matrix is larger than its container (the selected query and key). */
   focus?: { row: number; col: number } | null;
+  /** What the colours measure, under the legend (e.g. "B − A"). */
+  legendLabel?: string | null;
 }
 
 /** Axis labels: monospace at the views' type size (12 px on the page), at most 7 em wide (longer ones are cut with
@@ -79,7 +81,7 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     // The labels' space comes from the longest label (never wider than MAX_LABEL: longer ones are cut).
     const LABEL_FONT = viewTextSize(container);
     const LABEL_PITCH = LABEL_PITCH_EM * LABEL_FONT;
-    const LEGEND_HEIGHT = 2 * LABEL_FONT + 10;
+    const LEGEND_HEIGHT = legendHeight(LABEL_FONT, nextOptions.legendLabel);
     const longest = Math.max(16, ...next.rowLabels.map((label) => textWidth(label, LABEL_FONT)), ...next.colLabels.map((label) => verticalTextWidth(label, LABEL_FONT)));
     const labelWidth = Math.min(MAX_LABEL_EM * LABEL_FONT, Math.ceil(longest));
     const LABEL_SPACE = labelWidth + 8;
@@ -88,7 +90,8 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const cell = heatmapCell(container.clientWidth || 360, next.cols, LABEL_SPACE, nextOptions.zoom ?? 1, maxCell);
     const k = Math.max(1, LABEL_FONT / 12);
     const legendWidth = Math.min(160 * k, Math.max(100 * k, next.cols * cell));
-    const width = Math.ceil(LABEL_SPACE + Math.max(next.cols * cell, legendWidth + 4) + 8);
+    const legendSpan = Math.max(legendWidth, nextOptions.legendLabel ? textWidth(nextOptions.legendLabel, LABEL_FONT) : 0) + 4;
+    const width = Math.ceil(LABEL_SPACE + Math.max(next.cols * cell, legendSpan) + 8);
     const height = Math.ceil(LABEL_SPACE + next.rows * cell + LEGEND_HEIGHT);
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('data-cell', cell.toFixed(2));
     // The accessible name carries the key numbers: size and the strongest cell.
@@ -171,7 +174,7 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     outline.attr('display', row == null ? 'none' : null).attr('x', LABEL_SPACE - 1).attr('y', LABEL_SPACE + (row ?? 0) * cell - 1)
       .attr('width', next.cols * cell + 1).attr('height', cell + 1);
     legend.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE + next.rows * cell + 8})`);
-    drawLegend(legend, color, next.scale === 'probability' ? [0, 1] : [-extent, extent], legendWidth);
+    drawLegend(legend, color, next.scale === 'probability' ? [0, 1] : [-extent, extent], legendWidth, nextOptions.legendLabel);
     // A magnified matrix scrolls in its container: the inspected cell stays in view.
     if (focus && (container.scrollWidth > container.clientWidth + 1 || container.scrollHeight > container.clientHeight + 1)) {
       const x = LABEL_SPACE + focus.col * cell;

@@ -21,7 +21,7 @@ const MIN_ROW_HEIGHT = 22;
 
 /** Vectors as colour strips, one row each, on one shared diverging scale (so rows can be compared: token + position
  * = residual). Each cell's title holds its index and full value. */
-export function renderVectorStrip(container: HTMLElement, data: VectorStripData, options: { title?: string } = {}) {
+export function renderVectorStrip(container: HTMLElement, data: VectorStripData, options: { title?: string; legendLabel?: string | null } = {}) {
   const svg = select(container).append('svg').attr('class', 'vector-strip').attr('role', 'img');
   const title = svg.append('title');
   const rowsGroup = svg.append('g');
@@ -35,7 +35,7 @@ export function renderVectorStrip(container: HTMLElement, data: VectorStripData,
     const LABEL_WIDTH = Math.round(Math.min(width * 0.45, Math.max(MIN_LABEL_WIDTH, longest + 12)));
     const cell = (width - LABEL_WIDTH - 4) / Math.max(1, length);
     const ROW_HEIGHT = Math.max(MIN_ROW_HEIGHT, Math.ceil(font * 1.75));
-    const height = next.rows.length * ROW_HEIGHT + Math.max(30, Math.ceil(font * 1.5 + 12));
+    const height = next.rows.length * ROW_HEIGHT + Math.max(30, Math.ceil(font * 1.5 + 12)) + (nextOptions.legendLabel ? font + 4 : 0);
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
     title.text(nextOptions.title ?? '');
     const extent = Math.max(...next.rows.map((row) => maxAbs(row.values)), 1e-9);
@@ -56,7 +56,7 @@ export function renderVectorStrip(container: HTMLElement, data: VectorStripData,
         .select('title').text((v, i) => `${row.label} [${i}] = ${v}`);
     });
     legend.attr('transform', `translate(${LABEL_WIDTH}, ${next.rows.length * ROW_HEIGHT + 4})`);
-    drawLegend(legend, color, [-extent, extent]);
+    drawLegend(legend, color, [-extent, extent], undefined, nextOptions.legendLabel);
   }
 
   update(data, options);

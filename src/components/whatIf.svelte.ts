@@ -1,6 +1,8 @@
 import { toErrorData, type EngineErrorData } from '../engine/errors';
 import { isIntervening, type Intervention } from '../engine/probe/intervention';
 import type { HeadEffect } from '../engine/protocol';
+import { withHeadMeans } from '../engine/compare';
+import { comparableRuns, differenceTrace } from '../engine/difference';
 import type { Trace } from '../engine/trace';
 import { RunController } from './runController.svelte';
 import type { RunState } from './run.svelte';
@@ -12,18 +14,52 @@ export class WhatIf {
   readonly b: RunController;
   /** B's prompt; null: A's. */
   prompt = $state<string | null>(null);
-  /** Replaced, never changed in place: a plain object the worker message can carry. */
+  /** Replaced, never changed in place: a plain object the worker message can carry. Its heads are zeroed unless
+   * listed in `meanHeads`; the means themselves are taken from run A when B runs. */
   intervention = $state.raw<Intervention>({ heads: [], mlps: [] });
-  /** Which run the detail views show. */
-  showing = $state<'a' | 'b'>('a');
+  /** Switched-off heads replaced by their mean z over run A's positions instead of zeros. */
+  meanHeads = $state.raw<string[]>([]);
+  /** Which run the detail views show: A, B, or B − A position by position. */
+  showing = $state<'a' | 'b' | 'difference'>('a');
   /** The flow chart's thumbnails show B − A instead of A's values. */
   chartDifference = $state(false);
   ranking = $state.raw<{ effects: HeadEffect[]; token: number; runId: number } | null>(null);
   rankProgress = $state<{ done: number; total: number } | null>(null);
   rankError = $state.raw<EngineErrorData | null>(null);
 
+  /** The last B − A made, kept while neither run's snapshot changes. */
+  private lastDifference: { a: Trace; b: Trace; difference: Trace } | null = null;
+
   constructor(private readonly run: RunState) {
     this.b = new RunController(run.slot);
+  }
+
+  /** Run B's snapshot for the views, when it ran on `a`'s model (another model's run cannot be compared). */
+  comparableB(a: Trace | null): Trace | null {
+    const b = this.b.viewTrace;
+    return a && b && comparableRuns(a, b) ? b : null;
+  }
+
+  /** What the views show for run A `a`: the learner's choice, or A while there is no B to show. */
+  shownRun(a: Trace | null): 'a' | 'b' | 'difference' {
+    return this.comparableB(a) ? this.showing : 'a';
+  }
+
+  /** The trace to show for run A `a`, as the learner picked: A, B, or B − A. */
+  shownTrace(a: Trace | null): { trace: Trace | null; shown: 'a' | 'b' | 'difference' } {
+    const b = this.comparableB(a);
+    const shown = this.shownRun(a);
+    if (!a || !b || shown === 'a') return { trace: a, shown: 'a' };
+    return { trace: shown === 'b' ? b : this.difference(a, b), shown };
+  }
+
+  /** B − A (differenceTrace), made once for each pair of snapshots. */
+  difference(a: Trace, b: Trace): Trace {
+    const last = this.lastDifference;
+    if (last && last.a === a && last.b === b) return last.difference;
+    const difference = differenceTrace(a, b);
+    this.lastDifference = { a, b, difference };
+    return difference;
   }
 
   /** Either run is using the worker. */
@@ -31,10 +67,35 @@ export class WhatIf {
     return this.run.generating || this.b.generating || this.rankProgress !== null;
   }
 
-  toggleHead(layer: number, head: number): void {
+  /** What run B does with a head: leaves it on, replaces its z by zeros, or by its mean over A's positions. */
+  headMode(layer: number, head: number): 'on' | 'zero' | 'mean' {
     const key = `${layer}.${head}`;
-    const heads = this.intervention.heads.includes(key) ? this.intervention.heads.filter((h) => h !== key) : [...this.intervention.heads, key];
-    this.intervention = { ...this.intervention, heads };
+    if (!this.intervention.heads.includes(key)) return 'on';
+    return this.meanHeads.includes(key) ? 'mean' : 'zero';
+  }
+
+  setHeadMode(layer: number, head: number, mode: 'on' | 'zero' | 'mean'): void {
+    const key = `${layer}.${head}`;
+    const heads = this.intervention.heads.filter((h) => h !== key);
+    this.intervention = { ...this.intervention, heads: mode === 'on' ? heads : [...heads, key] };
+    this.meanHeads = mode === 'mean' ? [...this.meanHeads.filter((h) => h !== key), key] : this.meanHeads.filter((h) => h !== key);
+  }
+
+  /** A head button's click: on → zero → mean → on. */
+  cycleHead(layer: number, head: number): void {
+    const next = { on: 'zero', zero: 'mean', mean: 'on' } as const;
+    this.setHeadMode(layer, head, next[this.headMode(layer, head)]);
+  }
+
+  /** Zero ablation on or off (the ranking's switch). */
+  toggleHead(layer: number, head: number): void {
+    this.setHeadMode(layer, head, this.headMode(layer, head) === 'on' ? 'zero' : 'on');
+  }
+
+  reset(): void {
+    this.prompt = null;
+    this.intervention = { heads: [], mlps: [] };
+    this.meanHeads = [];
   }
 
   toggleMlp(layer: number): void {
@@ -46,7 +107,14 @@ export class WhatIf {
   async fork(a: Trace): Promise<void> {
     if (this.busy) return;
     const settings = { ...a.settings, seed: a.seed, maxNewTokens: Math.max(1, a.steps.length) };
-    const intervention = isIntervening(this.intervention) ? this.intervention : null;
+    // A mean is taken over every position A computed: a lean run recomputes the z it did not keep first.
+    const meanHeads = this.meanHeads.filter((key) => this.intervention.heads.includes(key));
+    const zHooks = [...new Set(meanHeads.map((key) => `blocks.${key.split('.')[0]}.attn.hook_z`))];
+    if (zHooks.length) {
+      await this.run.runs.ensureRows(a, zHooks);
+      if (this.run.runs.trace?.runId === a.runId) a = this.run.runs.trace;
+    }
+    const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, meanHeads, a) : null;
     await this.b.generate(this.prompt ?? a.prompt, settings, intervention);
   }
 

@@ -1,5 +1,6 @@
 import { softmax, topIndices } from './analysis';
 import { computedPositions, type Trace } from './trace';
+import type { Intervention } from './probe/intervention';
 
 /** How far run B's residual stream is from run A's, position by position (aligned by index), after the
  * embedding and after each layer: ‖b − a‖ / ‖a‖. Row 0 is the stream entering layer 1, row l + 1 the stream
@@ -32,27 +33,31 @@ export function tokenProbabilities(trace: Trace, position: number): Float64Array
 }
 
 export interface NextTokenChange {
-  /** The position whose next token is compared: the last one of the prompt. */
+  /** The position whose next token is compared (by default the last one of the prompt). */
   position: number;
   /** The tokens most likely in either run, by the larger of their two probabilities. */
   rows: { id: number; a: number; b: number }[];
   /** The token run A chose there, and its probability in both runs. */
   chosen: { id: number; a: number; b: number } | null;
+  /** Whether the two runs' tokens up to that position are the same (else the two questions have different texts). */
+  sameText: boolean;
 }
 
-/** The next token after each run's prompt: both distributions (the model's probabilities, before sampling's
- * temperature and filters) and what happens to A's choice. Null when the prompts differ in length (the positions
- * would not be the same question). */
-export function nextTokenChange(a: Trace, b: Trace, shown = 8): NextTokenChange | null {
-  if (a.promptLength !== b.promptLength) return null;
-  const position = a.promptLength - 1;
+/** The next token after a position of each run: both distributions (the model's probabilities, before sampling's
+ * temperature and filters) and what happens to A's choice there. Positions are aligned by number; at the prompt's
+ * end (the default) null when the prompts differ in length (the positions would not be the same question), and
+ * null where either run did not compute the position. */
+export function nextTokenChange(a: Trace, b: Trace, shown = 8, at: number | null = null): NextTokenChange | null {
+  if (at === null && a.promptLength !== b.promptLength) return null;
+  const position = at ?? a.promptLength - 1;
   const pa = tokenProbabilities(a, position);
   const pb = tokenProbabilities(b, position);
   if (!pa || !pb) return null;
   const ids = [...new Set([...topIndices(pa, shown), ...topIndices(pb, shown)])];
   const rows = ids.map((id) => ({ id, a: pa[id]!, b: pb[id]! })).sort((x, y) => Math.max(y.a, y.b) - Math.max(x.a, x.b)).slice(0, shown);
   const chosenId = a.steps.find((step) => step.position === position)?.decision.chosenId;
-  return { position, rows, chosen: chosenId === undefined ? null : { id: chosenId, a: pa[chosenId]!, b: pb[chosenId]! } };
+  const sameText = a.tokens.slice(0, position + 1).every((token, i) => token.id === b.tokens[i]?.id);
+  return { position, rows, chosen: chosenId === undefined ? null : { id: chosenId, a: pa[chosenId]!, b: pb[chosenId]! }, sameText };
 }
 
 /** The KV cache after each step of a run: positions held, and its size, 2 (K and V) × layers × key/value heads ×
@@ -63,4 +68,25 @@ export function cacheGrowth(trace: Trace, valueBytes: number): { step: number; p
     const positions = step.position + 1;
     return { step: i + 1, positions, bytes: 2 * nLayer * nKvHead * positions * dHead * valueBytes };
   });
+}
+
+/** The mean of one head's z over positions: `rows` are a hook_z's per-position rows ([heads × d_head] each). */
+export function meanOfHead(rows: readonly Float32Array[], head: number, dHead: number): number[] {
+  const mean = new Array<number>(dHead).fill(0);
+  for (const row of rows) for (let i = 0; i < dHead; i++) mean[i] = mean[i]! + row[head * dHead + i]!;
+  return mean.map((sum) => sum / Math.max(1, rows.length));
+}
+
+/** An intervention with `meanHeads` (a subset of its heads) replaced by their mean z over run `a`'s computed
+ * positions instead of zeros ("mean ablation"); the rest stay zeroed. */
+export function withHeadMeans(intervention: Intervention, meanHeads: readonly string[], a: Trace): Intervention {
+  const means: Record<string, number[]> = {};
+  for (const key of meanHeads) {
+    if (!intervention.heads.includes(key)) continue;
+    const [layer, head] = key.split('.').map(Number) as [number, number];
+    const rows = a.rows[`blocks.${layer}.attn.hook_z`]?.slice(0, computedPositions(a));
+    // Every position, or no mean (a lean run that did not keep them all): never a mean of some of them.
+    if (rows?.length === computedPositions(a) && Array.from(rows).every((row) => row !== undefined)) means[key] = meanOfHead(rows, head, a.config.dHead);
+  }
+  return Object.keys(means).length ? { ...intervention, means } : { heads: intervention.heads, mlps: intervention.mlps };
 }

@@ -8,7 +8,7 @@ import { asFloat32 } from './float16';
 import { sample, type SamplingSettings } from './sampling';
 import type { CapturedRows, ForwardRecord, StopReason } from './trace';
 import type { SamplingDecision } from './sampling';
-import { HEAD_SCALE_INPUT, MLP_SCALE_INPUT, interventionScales, type Intervention } from './probe/intervention';
+import { HEAD_OFFSET_INPUT, HEAD_SCALE_INPUT, MLP_SCALE_INPUT, interventionFeeds, type Intervention, type InterventionFeeds } from './probe/intervention';
 import { FULL_CAPTURE, planCaptures, type CapturePlan } from './capturePlan';
 
 export interface GenerateRequest {
@@ -54,9 +54,10 @@ const isPastInput = (name: string) => name.startsWith('past_key_values.');
  * stays in the worker between calls, so "step one token" costs one position too. */
 export class Generator {
   private cache: { ids: number[]; past: Feeds } | null = null;
-  /** The intervention scales fed with every forward pass: all 1 (computed once) unless something is switched off. */
-  private readonly noScales: { head: Float32Array; mlp: Float32Array };
-  private scales: { head: Float32Array; mlp: Float32Array };
+  /** The intervention inputs fed with every forward pass: scales 1 and offsets 0 (computed once) unless something is
+   * switched off. */
+  private readonly noScales: InterventionFeeds;
+  private scales: InterventionFeeds;
   readonly kind: GraphKind;
 
   constructor(
@@ -65,7 +66,7 @@ export class Generator {
     private readonly config: ModelConfig,
   ) {
     this.kind = graphKindOf(prompt.probed, step?.probed ?? null);
-    this.scales = this.noScales = interventionScales(null, config.nLayer, config.nHead);
+    this.scales = this.noScales = interventionFeeds(null, config.nLayer, config.nHead, config.dHead);
   }
 
   async generate(
@@ -140,7 +141,7 @@ export class Generator {
     const wanted = new Set(hooks);
     const graph = this.prompt;
     const points = graph.probed.points.filter((point) => wanted.has(point.hook));
-    const scales = intervention ? interventionScales(intervention, this.config.nLayer, this.config.nHead) : this.noScales;
+    const scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead) : this.noScales;
     const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, 0, null, graph.probed.pastType, scales);
     const outputs = await graph.session.run(feeds, [...new Set(points.map((point) => point.tensor))]);
     const record = recordOf(points, outputs, 0, ids.length, []);
@@ -164,9 +165,10 @@ export class Generator {
     this.cache = null;
   }
 
-  /** Heads and MLPs switched off from now on (null: none). The cache was computed without them: it goes. */
+  /** Heads and MLPs switched off (or heads replaced by their means) from now on (null: none). The cache was computed
+   * without them: it goes. */
   intervene(intervention: Intervention | null): void {
-    this.scales = intervention ? interventionScales(intervention, this.config.nLayer, this.config.nHead) : this.noScales;
+    this.scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead) : this.noScales;
     this.dropCache();
   }
 
@@ -181,7 +183,7 @@ export class Generator {
 
 /** The inputs a decoder graph takes for the positions `start…` of `ids`: input_ids, and where the graph has them
  * attention_mask, position_ids and past_key_values (empty when there is no cache yet; float16 in an fp16 graph). */
-export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null, pastType: 'float32' | 'float16' = 'float32', scales: { head: Float32Array; mlp: Float32Array } | null = null): Feeds {
+export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null, pastType: 'float32' | 'float16' = 'float32', scales: InterventionFeeds | null = null): Feeds {
   const fed = ids.slice(start);
   const feeds: Feeds = {};
   const names = new Set(inputNames);
@@ -195,8 +197,9 @@ export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, c
   }
   const { nLayer, nKvHead, dHead } = config;
   if (names.has(HEAD_SCALE_INPUT)) {
-    const { head, mlp } = scales ?? interventionScales(null, nLayer, config.nHead);
+    const { head, offset, mlp } = scales ?? interventionFeeds(null, nLayer, config.nHead, dHead);
     feeds[HEAD_SCALE_INPUT] = tensor('float32', head, [nLayer, config.nHead]);
+    feeds[HEAD_OFFSET_INPUT] = tensor('float32', offset, [nLayer, config.nHead, dHead]);
     feeds[MLP_SCALE_INPUT] = tensor('float32', mlp, [nLayer]);
   }
   for (let layer = 0; layer < nLayer; layer++) {

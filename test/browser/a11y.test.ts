@@ -51,6 +51,23 @@ describe('accessibility', () => {
         await drawn(page);
         found.push(...(await seriousViolations(page)).map((line) => `[${tab}] ${line}`));
       }
+      // What if (English, as the views): heads zeroed and replaced by their mean, run B, and the views on B − A.
+      if (lang === 'en') {
+        await page.click('[data-view=compare] button[data-head="0.0"]');
+        await page.click('[data-view=compare] button[data-head="1.2"]');
+        await page.click('[data-view=compare] button[data-head="1.2"]');
+        await page.click('[data-action=run-b]');
+        await page.waitForFunction(() => (window as any).__flow.whatIf.b.completedRuns > 0 && !(window as any).__flow.whatIf.busy, null, { timeout: 120_000 });
+        await drawn(page);
+        found.push(...(await seriousViolations(page)).map((line) => `[compare, B] ${line}`));
+        for (const tab of ['attention', 'lens', 'sampling']) {
+          await page.click(`button[data-tab=${tab}]`);
+          await page.click('[data-show-run=difference]');
+          await drawn(page);
+          found.push(...(await seriousViolations(page)).map((line) => `[${tab}, B − A] ${line}`));
+        }
+        await page.click('[data-show-run=a]');
+      }
       // The tokenizer lab, once every tokenizer has split the text.
       if (lang === 'en') {
         await page.click('button[data-tab=tokenizers]');

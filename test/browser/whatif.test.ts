@@ -128,6 +128,186 @@ describe('what if: fork, switch off, compare', () => {
     await page.waitForFunction(() => !document.querySelector('svg .annotation text.shape-label')?.textContent?.includes('B − A'));
   });
 
+  it('B with the head replaced by its mean: its z is A’s mean over A’s positions, at every position', async () => {
+    // A second click on the head: zeros → its mean.
+    await page.click('[data-view=compare] button[data-head="1.2"]');
+    expect(await page.getAttribute('[data-view=compare] button[data-head="1.2"]', 'data-mode')).toBe('mean');
+    await runB(page);
+    const checks = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const b = flow.whatIf.b.trace;
+      const { dHead } = a.config;
+      const rowsA: Float32Array[] = a.rows['blocks.1.attn.hook_z'];
+      const mean = Array.from({ length: dHead }, (_, i) => rowsA.reduce((sum, row) => sum + row[2 * dHead + i]!, 0) / rowsA.length);
+      let fed = 0;
+      let captured = 0;
+      b.intervention.means['1.2'].forEach((v: number, i: number) => (fed = Math.max(fed, Math.abs(v - mean[i]!))));
+      for (const row of b.rows['blocks.1.attn.hook_z'] as Float32Array[]) for (let i = 0; i < dHead; i++) captured = Math.max(captured, Math.abs(row[2 * dHead + i]! - mean[i]!));
+      return { heads: b.intervention.heads, fed, captured, size: Math.max(...mean.map(Math.abs)) };
+    });
+    expect(checks.heads).toEqual(['1.2']);
+    expect(checks.fed).toBeLessThan(1e-6);
+    // The graph adds the float32 mean to 0 · z: the captured z is the mean rounded to float32.
+    expect(checks.captured).toBeLessThan(1e-6);
+    expect(checks.size).toBeGreaterThan(1e-3);
+    expect(await page.locator('[data-testid=compare-runs]').textContent()).toContain('replaced by its mean');
+  });
+
+  it('B − A: the MLP, attention and lens views and a box’s detail show B’s rows minus A’s, with a B − A legend; tokens say what they show instead', async () => {
+    await page.click('button[data-tab=mlp]');
+    await page.click('[data-show-run=difference]');
+    // Layer 3: it reads the stream layer 2's changed head wrote into.
+    await page.selectOption('[data-view=mlp] select[data-pick=layer]', { value: '2' });
+    await drawn(page);
+    const mlp = await page.evaluate(() => {
+      const view = document.querySelector('[data-view=mlp]')!;
+      const layer = Number(view.getAttribute('data-layer'));
+      const position = Number(view.getAttribute('data-position'));
+      const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) => [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0));
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const b = flow.whatIf.b.trace;
+      const expected = ['mlp.hook_pre', 'mlp.hook_post'].map((hook) => {
+        const x: Float32Array = a.rows[`blocks.${layer}.${hook}`][position];
+        return Array.from(b.rows[`blocks.${layer}.${hook}`][position] as Float32Array, (y, i) => Math.fround(y - x[i]!) + 0);
+      });
+      return { layer, shown, expected, largest: Math.max(...expected[1]!.map(Math.abs)), legend: view.querySelector('svg.vector-strip text.legend-label')?.textContent };
+    });
+    expect(mlp.layer).toBe(2);
+    expect(mlp.shown).toEqual(mlp.expected);
+    expect(mlp.largest).toBeGreaterThan(1e-3);
+    expect(mlp.legend).toContain('B − A');
+    expect(await page.getAttribute('[data-testid=difference-note]', 'data-subtractable')).toBe('true');
+
+    await page.click('button[data-tab=attention]');
+    await page.selectOption('[data-view=attention] select[data-pick=layer]', { value: '2' });
+    await page.selectOption('[data-view=attention] select[data-pick=head]', { value: '0' });
+    await drawn(page);
+    const attention = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const b = flow.whatIf.b.trace;
+      const n = Math.min(a.rows['logits'].length, b.rows['logits'].length);
+      const { nHead } = a.config;
+      const hook = 'blocks.2.attn.hook_pattern';
+      const expected: number[] = [];
+      for (let q = 0; q < n; q++) {
+        const x: Float32Array = a.rows[hook][q];
+        const y: Float32Array = b.rows[hook][q];
+        // Head 1 (index 0), key k; keys after the query hold 0 in both.
+        for (let k = 0; k < n; k++) expected.push(k <= q ? Math.fround(y[k]! - x[k]!) + 0 : 0);
+      }
+      const view = document.querySelector('[data-view=attention]')!;
+      const shown = [...view.querySelectorAll('svg.heatmap rect.cell title')].map((t) => Number(t.textContent!.split(': ').pop()) + 0);
+      return { expected, shown, nHead, largest: Math.max(...expected.map(Math.abs)), legend: view.querySelector('svg.heatmap text.legend-label')?.textContent, leftOut: !!view.querySelector('[data-testid=difference-left-out]'), worked: !!view.querySelector('[data-testid=worked]') };
+    });
+    expect(attention.shown).toEqual(attention.expected);
+    expect(attention.largest).toBeGreaterThan(1e-4);
+    expect(attention.legend).toContain('B − A');
+    expect(attention.leftOut).toBe(true);
+    expect(attention.worked).toBe(false);
+
+    // The lens: its bars are the length of B − A of the stream; its table reads each run's own stream.
+    await page.click('button[data-tab=lens]');
+    await page.waitForSelector('[data-view=lens] .candidates[data-run=B] .candidate');
+    const lens = await page.evaluate(() => {
+      const view = document.querySelector('[data-view=lens]')!;
+      const position = Number(view.getAttribute('data-position'));
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const b = flow.whatIf.b.trace;
+      const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: a.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
+      const expected = hooks.map((hook) => {
+        const x: Float32Array = a.rows[hook][position];
+        let sum = 0;
+        (b.rows[hook][position] as Float32Array).forEach((y, i) => (sum += Math.fround(y - x[i]!) ** 2));
+        return Math.sqrt(sum);
+      });
+      const shown = [...view.querySelectorAll('svg.norms rect title')].map((t) => Number(t.textContent!.split(' = ').pop()));
+      const sameTokens = a.tokens.slice(0, position + 1).every((t: any, i: number) => t.id === b.tokens[i].id);
+      return { expected, shown, sameTokens, runs: [...view.querySelectorAll('tr[data-hook] .candidates')].map((c) => c.getAttribute('data-run')) };
+    });
+    expect(lens.shown).toHaveLength(lens.expected.length);
+    lens.shown.forEach((value, i) => expect(Math.abs(value - lens.expected[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, lens.expected[i]!)));
+    // Layer 1 ran before the changed head: where the runs read the same tokens, the stream there is the same;
+    // after layer 2 it has moved.
+    if (lens.sameTokens) expect(lens.expected[1]).toBe(0);
+    expect(lens.expected[2]).toBeGreaterThan(1e-3);
+    expect(lens.runs.slice(0, 2)).toEqual(['A', 'B']);
+
+    // A box's detail shows B − A too: its first values are B's minus A's at the step's last position.
+    await page.locator('g.node[data-node=softmax]').click();
+    const item = page.locator('[data-detail=softmax] li[data-hook$="attn.hook_pattern"]');
+    const hook = (await item.getAttribute('data-hook'))!;
+    const detailShown = await item.locator('.values').getAttribute('title');
+    const detailExpected = await page.evaluate((hook) => {
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const b = flow.whatIf.b.trace;
+      const position = a.steps[flow.playback.frame.step].position;
+      const x: Float32Array = a.rows[hook][position];
+      const y: Float32Array = b.rows[hook][position];
+      return Array.from({ length: 8 }, (_, i) => (y[i] === x[i] ? 0 : Math.fround(y[i]! - x[i]!))).join(', ');
+    }, hook);
+    expect(detailShown).toBe(detailExpected);
+    expect(await item.locator('.muted').textContent()).toContain('B − A');
+    await page.click('[data-detail=softmax] button.close');
+
+    // The embedding of the same tokens is the same: B − A is 0 there, and the view says so.
+    await page.click('button[data-tab=embedding]');
+    await drawn(page);
+    const embedding = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      const view = document.querySelector('[data-view=embedding]')!;
+      const position = Number(view.getAttribute('data-position'));
+      return { same: flow.run.trace.tokens[position].id === flow.whatIf.b.trace.tokens[position].id, zero: !!view.querySelector('[data-testid=difference-zero]') };
+    });
+    expect(embedding.zero).toBe(embedding.same);
+
+    // Tokens cannot be subtracted: the view says it shows B's.
+    await page.click('button[data-tab=tokens]');
+    expect(await page.getAttribute('[data-testid=difference-note]', 'data-subtractable')).toBe('false');
+    expect(await page.locator('[data-testid=difference-note]').textContent()).toContain('run B’s tokens');
+  });
+
+  it('Sampling: the next-token panel sets both runs’ probabilities side by side, computed from each run’s logits', async () => {
+    await page.click('button[data-tab=sampling]');
+    await page.waitForSelector('[data-testid=next-both] tbody tr');
+    const rows = await page.locator('[data-testid=next-both] tbody tr').evaluateAll((trs) => trs.map((tr) => ({ id: Number(tr.getAttribute('data-id')), a: Number(tr.getAttribute('data-a')), b: Number(tr.getAttribute('data-b')), text: tr.textContent })));
+    const position = Number(await page.getAttribute('[data-testid=next-both]', 'data-position'));
+    const expected = await page.evaluate(({ ids, position }) => {
+      const flow = (window as any).__flow;
+      const softmax = (row: Float32Array) => {
+        let max = -Infinity;
+        for (const v of row) max = Math.max(max, v);
+        let sum = 0;
+        for (const v of row) sum += Math.exp(v - max);
+        return (id: number) => Math.exp(row[id]! - max) / sum;
+      };
+      const a = flow.run.trace;
+      const pa = softmax(a.rows['logits'][position]);
+      const pb = softmax(flow.whatIf.b.trace.rows['logits'][position]);
+      const step = a.steps.find((s: any) => s.position === position);
+      return { a: ids.map(pa), b: ids.map(pb), chosen: step?.decision.chosenId, chosenA: step ? pa(step.decision.chosenId) : NaN, chosenB: step ? pb(step.decision.chosenId) : NaN };
+    }, { ids: rows.map((r) => r.id), position });
+    // The step the sampling view is on (a box's click chose it): one A sampled at.
+    expect(expected.chosen).toBeTypeOf('number');
+    expect(rows.length).toBeGreaterThan(2);
+    rows.forEach((row, i) => {
+      expect(Math.abs(row.a - expected.a[i]!)).toBeLessThan(1e-9);
+      expect(Math.abs(row.b - expected.b[i]!)).toBeLessThan(1e-9);
+      expect(row.text).toContain(`${(expected.a[i]! * 100).toPrecision(3)} %`);
+      expect(row.text).toContain(`${(expected.b[i]! * 100).toPrecision(3)} %`);
+    });
+    expect(rows.some((row) => Math.abs(row.a - row.b) > 1e-4)).toBe(true);
+    const sentence = await page.locator('[data-testid=next-both-chosen]').textContent();
+    expect(sentence).toContain(`${(expected.chosenA * 100).toPrecision(3)} %`);
+    expect(sentence).toContain(`${(expected.chosenB * 100).toPrecision(3)} %`);
+    await page.click('[data-show-run=a]');
+    await page.click('button[data-tab=compare]');
+  });
+
   it('ranks the heads for A’s first token, and A still continues exactly after B ran', async () => {
     await page.click('[data-action=rank-heads]');
     await page.waitForSelector('[data-testid=head-ranking] tbody tr', { timeout: 120_000 });
@@ -160,18 +340,122 @@ describe('what if: fork, switch off, compare', () => {
     await page.click('button[data-tab=compare]');
   });
 
-  it('zh-CN on a phone: the comparison fits the width', async () => {
+  it('zh-CN on a phone: the comparison, the sampling panel with both runs and a B − A view fit the width', async () => {
     await page.click('[data-action=language]');
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('[data-view=compare]').scrollIntoViewIfNeeded();
     await drawn(page);
-    const overflow = await page.evaluate(() => {
-      const view = document.querySelector('[data-view=compare]') as HTMLElement;
+    const overflow = async (selector: string) => page.evaluate((selector) => {
+      const view = document.querySelector(selector) as HTMLElement;
       return { view: view.scrollWidth - view.clientWidth, page: document.documentElement.scrollWidth - innerWidth };
-    });
-    expect(overflow.page).toBeLessThanOrEqual(0);
-    expect(overflow.view).toBeLessThanOrEqual(1);
+    }, selector);
+    const compare = await overflow('[data-view=compare]');
+    expect(compare.page).toBeLessThanOrEqual(0);
+    expect(compare.view).toBeLessThanOrEqual(1);
     expect(await page.locator('[data-view=compare] h3').first().textContent()).toContain('下一个词元');
+    expect(await page.locator('[data-view=compare] .modes').textContent()).toContain('均值');
     await page.locator('[data-view=compare]').screenshot({ path: `${OUTPUT}whatif-zh-390.png` });
+
+    await page.click('button[data-tab=sampling]');
+    await page.waitForSelector('[data-testid=next-both] tbody tr');
+    const sampling = await overflow('[data-testid=next-both]');
+    expect(sampling.page).toBeLessThanOrEqual(0);
+    expect(sampling.view).toBeLessThanOrEqual(1);
+    expect(await page.locator('[data-testid=next-both] h3').textContent()).toContain('运行 A 与 B');
+
+    await page.click('button[data-tab=mlp]');
+    await page.click('[data-show-run=difference]');
+    await drawn(page);
+    const mlp = await overflow('[data-view=mlp]');
+    expect(mlp.page).toBeLessThanOrEqual(0);
+    expect(mlp.view).toBeLessThanOrEqual(1);
+    expect(await page.locator('[data-view=mlp] svg.vector-strip text.legend-label').textContent()).toContain('运行 B 减去运行 A');
+    // The legend's label ends inside its picture.
+    const legend = await page.evaluate(() => {
+      const label = document.querySelector('[data-view=mlp] svg.vector-strip text.legend-label')!.getBoundingClientRect();
+      const svg = document.querySelector('[data-view=mlp] svg.vector-strip')!.getBoundingClientRect();
+      return { right: svg.right - label.right, bottom: svg.bottom - label.bottom };
+    });
+    expect(legend.right).toBeGreaterThanOrEqual(0);
+    expect(legend.bottom).toBeGreaterThanOrEqual(0);
+  });
+
+  it('screenshots: What if and a B − A view at 390 and 1280 px, in both languages', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      if ((await page.evaluate(() => document.documentElement.lang)).startsWith('zh') !== (lang === 'zh')) await page.click('[data-action=language]');
+      for (const width of [390, 1280]) {
+        await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+        await page.click('button[data-tab=compare]');
+        await drawn(page);
+        await page.locator('section.views').screenshot({ path: `${OUTPUT}whatif-${lang}-${width}.png` });
+        await page.click('button[data-tab=attention]');
+        await page.click('[data-show-run=difference]');
+        await drawn(page);
+        await page.locator('section.views').screenshot({ path: `${OUTPUT}difference-attention-${lang}-${width}.png` });
+        for (const tab of ['embedding', 'mlp', 'lens']) {
+          await page.click(`button[data-tab=${tab}]`);
+          await drawn(page);
+          if (tab === 'lens') await page.waitForSelector('[data-view=lens] .candidates[data-run=B] .candidate');
+          await page.locator('section.views').screenshot({ path: `${OUTPUT}difference-${tab}-${lang}-${width}.png` });
+        }
+        await page.click('button[data-tab=sampling]');
+        await drawn(page);
+        await page.locator('section.views').screenshot({ path: `${OUTPUT}sampling-both-${lang}-${width}.png` });
+      }
+    }
+  });
+});
+
+describe('what if on a lean run (a large model keeps only the stream and the open layer)', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch();
+    page = await openApp(browser, { backend: 'wasm', viewport: { width: 1280, height: 800 }, query: { prompt: 'Lily had a red ball. She', max: '4', t: '0.8', k: '40', p: '0.95', seed: '7', capture: 'lean' } });
+    await waitForRuns(page, 1);
+    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.click('button[data-tab=compare]');
+  });
+  afterAll(async () => browser?.close());
+
+  it('a mean over A’s positions recomputes the z A did not keep; B − A asks both runs for the layer it shows', async () => {
+    const kept = await page.evaluate(() => ((window as any).__flow.run.trace.rows['blocks.1.attn.hook_z'] ?? []).filter(Boolean).length);
+    expect(kept).toBe(0);
+    await page.click('[data-view=compare] button[data-head="1.2"]');
+    await page.click('[data-view=compare] button[data-head="1.2"]');
+    await runB(page);
+    const mean = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const rows: Float32Array[] = a.rows['blocks.1.attn.hook_z'];
+      const n = a.rows['logits'].length;
+      const { dHead } = a.config;
+      const expected = Array.from({ length: dHead }, (_, i) => rows.reduce((sum, row) => sum + row[2 * dHead + i]!, 0) / n);
+      const fed: number[] = flow.whatIf.b.trace.intervention.means['1.2'];
+      return { held: rows.filter(Boolean).length, n, largest: Math.max(...fed.map((v, i) => Math.abs(v - expected[i]!))) };
+    });
+    expect(mean.held).toBe(mean.n);
+    expect(mean.largest).toBeLessThan(1e-6);
+
+    await page.click('button[data-tab=mlp]');
+    await page.click('[data-show-run=difference]');
+    await page.selectOption('[data-view=mlp] select[data-pick=layer]', { value: '2' });
+    await page.waitForSelector('[data-view=mlp][data-layer="2"]', { timeout: 60_000 });
+    await drawn(page);
+    const mlp = await page.evaluate(() => {
+      const view = document.querySelector('[data-view=mlp]')!;
+      const position = Number(view.getAttribute('data-position'));
+      const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) => [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0));
+      const flow = (window as any).__flow;
+      const [a, b] = [flow.run.trace, flow.whatIf.b.trace];
+      const expected = ['mlp.hook_pre', 'mlp.hook_post'].map((hook) => {
+        const x: Float32Array = a.rows[`blocks.2.${hook}`][position];
+        return Array.from(b.rows[`blocks.2.${hook}`][position] as Float32Array, (y, i) => Math.fround(y - x[i]!) + 0);
+      });
+      return { shown, expected, largest: Math.max(...expected[1]!.map(Math.abs)) };
+    });
+    expect(mlp.shown).toEqual(mlp.expected);
+    expect(mlp.largest).toBeGreaterThan(1e-3);
   });
 });

@@ -7,9 +7,11 @@ import { loadLocalFolder } from '../../src/engine/models/folder';
 import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
-import type { ForwardRecord } from '../../src/engine/trace';
 import type { Intervention } from '../../src/engine/probe/intervention';
 import { rankHeads } from '../../src/engine/interventions';
+import { meanOfHead } from '../../src/engine/compare';
+import { differenceTrace } from '../../src/engine/difference';
+import { TraceRecorder, computedPositions, rowLayout, type ForwardRecord, type Trace } from '../../src/engine/trace';
 import { EngineError } from '../../src/engine/errors';
 import { maxAbsDifference } from './helpers';
 import { openModelFiles, type OpenModel } from './openModels';
@@ -34,7 +36,7 @@ async function engine(model: OpenModel) {
   const folder = await loadLocalFolder(openModelFiles(model), model);
   const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
   const session = await ModelSession.create(probed.bytes, 'wasm', 'forced', folder.graph.externalData);
-  return { config: folder.config, generator: new Generator({ session, probed }, null, folder.config) };
+  return { config: folder.config, points: probed.points, generator: new Generator({ session, probed }, null, folder.config) };
 }
 
 /** The last position's row of a hook. */
@@ -50,10 +52,12 @@ const row = (record: ForwardRecord, hook: string, position: number) => {
 };
 
 describe.each(['gpt2-tiny', 'llama3-tiny'] as const)('%s: switching heads and MLPs off', async (model) => {
-  const { config, generator } = await engine(model);
+  const { config, points, generator } = await engine(model);
   const cases = REFERENCE.cases.filter((c) => c.model === model);
 
-  it.each(cases.map((c) => [JSON.stringify(c.switchedOff), c] as const))('%s: the logits and the residual stream equal transformers’', async (_, c) => {
+  /** A case's name: what is switched off, and which heads are replaced by their mean (not the means themselves). */
+  const named = (c: Case) => JSON.stringify({ ...c.switchedOff, means: c.switchedOff.means && Object.keys(c.switchedOff.means) });
+  it.each(cases.map((c) => [named(c), c] as const))('%s: the logits and the residual stream equal transformers’', async (_, c) => {
     generator.intervene(null);
     const plain = (await generator.forward(c.input_ids)).record;
     generator.intervene(c.switchedOff);
@@ -62,8 +66,8 @@ describe.each(['gpt2-tiny', 'llama3-tiny'] as const)('%s: switching heads and ML
     const pick = (logits: Float32Array) => c.logitIds.map((id) => logits[id]!);
     expect(maxAbsDifference(pick(last(plain, 'logits')), floats(c.plainLogits))).toBeLessThan(1e-4);
     expect(maxAbsDifference(pick(last(record, 'logits')), floats(c.logits))).toBeLessThan(1e-4);
-    // The intervention changed something the test can see (the reference's cases all move a logit by > 1).
-    expect(maxAbsDifference(pick(last(record, 'logits')), pick(last(plain, 'logits')))).toBeGreaterThan(1);
+    // The intervention changed something the test can see (the reference's cases all move a logit by > 0.9).
+    expect(maxAbsDifference(pick(last(record, 'logits')), pick(last(plain, 'logits')))).toBeGreaterThan(0.9);
     expect(maxAbsDifference(last(record, `blocks.${config.nLayer - 1}.hook_resid_post`), floats(c.residPost))).toBeLessThan(1e-4);
   });
 
@@ -92,6 +96,75 @@ describe.each(['gpt2-tiny', 'llama3-tiny'] as const)('%s: switching heads and ML
       expect(maxAbsDifference(mid, pre.map((x, i) => x + out[i]!))).toBeLessThan(1e-5);
       expect(maxAbsDifference(out, row(plain, 'blocks.1.hook_attn_out', p))).toBeGreaterThan(1e-3);
     }
+  });
+
+  const meanCases = cases.filter((c) => c.switchedOff.means);
+  it.each(meanCases.map((c) => [JSON.stringify(c.switchedOff.heads), c] as const))('mean ablation %s: transformers’ mean is the app’s, the head’s z is that mean at every position, and it is not zero ablation', async (_, c) => {
+    const ids = c.input_ids;
+    const { dHead } = config;
+    generator.intervene(null);
+    const plain = (await generator.forward(ids)).record;
+    const positions = (record: ForwardRecord, hook: string) => Array.from({ length: ids.length }, (_, p) => row(record, hook, p));
+    for (const [key, mean] of Object.entries(c.switchedOff.means!)) {
+      const [layer, head] = key.split('.').map(Number) as [number, number];
+      // The mean the app computes from its own unchanged run (what the What if tab feeds) is transformers'.
+      expect(maxAbsDifference(meanOfHead(positions(plain, `blocks.${layer}.attn.hook_z`), head, dHead), mean)).toBeLessThan(1e-5);
+    }
+    generator.intervene(c.switchedOff);
+    const { record } = await generator.forward(ids);
+    generator.intervene({ heads: c.switchedOff.heads, mlps: c.switchedOff.mlps });
+    const zeroed = (await generator.forward(ids)).record;
+    generator.intervene(null);
+    for (const key of c.switchedOff.heads) {
+      const [layer, head] = key.split('.').map(Number) as [number, number];
+      const expected = c.switchedOff.means![key] ?? new Array<number>(dHead).fill(0);
+      for (const z of positions(record, `blocks.${layer}.attn.hook_z`)) expect(maxAbsDifference(z.subarray(head * dHead, (head + 1) * dHead), Float32Array.from(expected))).toBe(0);
+    }
+    const pick = (logits: Float32Array) => c.logitIds.map((id) => logits[id]!);
+    expect(maxAbsDifference(pick(last(record, 'logits')), pick(last(zeroed, 'logits')))).toBeGreaterThan(0.1);
+  });
+
+  it('B − A: each hook’s rows are B’s minus A’s at the positions both computed; attention rows keep the keys both scored', async () => {
+    const ids = cases[0]!.input_ids;
+    const traceOf = async (intervention: Intervention | null, sequence: number[]): Promise<Trace> => {
+      const recorder = new TraceRecorder({
+        modelName: model, config, points, backend: 'wasm', fallbackReason: 'forced', settings: { temperature: 0, topK: 0, topP: 1 },
+        seed: 1, prompt: '', truncatedTokens: 0, promptLength: sequence.length, tokens: [],
+      });
+      generator.intervene(intervention);
+      recorder.addForward((await generator.forward(sequence)).record);
+      generator.intervene(null);
+      return recorder.snapshot();
+    };
+    const a = await traceOf(null, ids);
+    // B reads one token more: its attention rows score one key more than A's at every position.
+    const b = await traceOf({ heads: ['1.1'], mlps: [] }, [...ids, ids[0]!]);
+    const difference = differenceTrace(a, b);
+    expect(computedPositions(difference)).toBe(ids.length);
+    let compared = 0;
+    for (const point of points) {
+      const attention = rowLayout(point.layout) === 'attention';
+      for (let p = 0; p < ids.length; p++) {
+        const x = a.rows[point.hook]![p]!;
+        const y = b.rows[point.hook]![p]!;
+        const d = difference.rows[point.hook]![p]!;
+        expect(d.length, point.hook).toBe(x.length);
+        const widthA = x.length / config.nHead;
+        const widthB = y.length / config.nHead;
+        for (let i = 0; i < d.length; i++) {
+          // Attention: head h, key k of A's row against the same head and key of B's (wider) row.
+          const j = attention ? Math.floor(i / widthA) * widthB + (i % widthA) : i;
+          expect(d[i], `${point.hook} [${p}][${i}]`).toBe(x[i] === y[j] ? 0 : Math.fround(y[j]! - x[i]!));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+    // Head 2 of layer 2 is zero in B: its B − A is minus A's z there.
+    const { dHead } = config;
+    const z = difference.rows['blocks.1.attn.hook_z']![0]!.subarray(dHead, 2 * dHead);
+    expect(Array.from(z)).toEqual(Array.from(a.rows['blocks.1.attn.hook_z']![0]!.subarray(dHead, 2 * dHead), (v) => (v === 0 ? 0 : -v)));
+    expect(Math.max(...z.map(Math.abs))).toBeGreaterThan(1e-3);
   });
 
   it('a switched-off MLP adds nothing to the residual stream', async () => {

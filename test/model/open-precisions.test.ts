@@ -85,6 +85,21 @@ describe.each(Object.keys(LOGIT_TOLERANCE))('qwen3-tiny %s', async (file) => {
     } else expect(worst).toBe(0); // q4 quantizes the MatMuls only; the embedding stays float32
   });
 
+  it('replaces a head’s z by a given vector (mean ablation) at every position, in the graph’s own type', async () => {
+    const ids = reference.prompts[0]!.input_ids;
+    // Quarters are exact in float16 too: the captured z must be the vector itself, whatever the precision.
+    const vector = Array.from({ length: config.dHead }, (_, i) => (i - config.dHead / 2) / 4);
+    generator.intervene(null);
+    const plain = (await generator.forward(ids)).lastLogits;
+    generator.intervene({ heads: ['1.1'], mlps: [], means: { '1.1': vector } });
+    const { record, lastLogits } = await generator.forward(ids);
+    generator.intervene(null);
+    const z = record.tensors['blocks.1.attn.hook_z']!.data;
+    const rowSize = z.length / ids.length;
+    for (let p = 0; p < ids.length; p++) expect(Array.from(z.subarray(p * rowSize + config.dHead, p * rowSize + 2 * config.dHead))).toEqual(vector);
+    expect(lastLogits.some((logit, i) => Math.abs(logit - plain[i]!) > 1e-3)).toBe(true);
+  });
+
   for (const [index, entry] of reference.prompts.entries()) {
     it(`“${entry.prompt}”: logits equal onnxruntime CPU on the same file, and every capture is the tensor it names`, async () => {
       const expected = reference.precisions[file]![index]!;

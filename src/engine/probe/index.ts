@@ -40,8 +40,8 @@ export function probe(bytes: Uint8Array, file: string, config: ModelConfig, exte
   const lens = lensParameters(index, config);
   const past = (index.model.graph!.input ?? []).find((value) => (value.name ?? '').startsWith('past_key_values.'));
   const pastType = past?.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT16 ? 'float16' : 'float32';
-  // Every graph takes the intervention scales (all 1 unless the learner switches a head or an MLP off).
-  const points = addInterventionInputs(index, found, config.nLayer, config.nHead, pastType);
+  // Every graph takes the intervention inputs (scales all 1, offsets 0, unless the learner switches a head or an MLP off).
+  const points = addInterventionInputs(index, found, config.nLayer, config.nHead, config.dHead, pastType);
   const inputNames = (index.model.graph!.input ?? []).map((value) => value.name ?? '');
   const augmented = withExtraOutputs(index, new Set(points.map((point) => point.tensor)));
   return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType };

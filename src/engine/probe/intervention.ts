@@ -1,45 +1,66 @@
 import { onnx } from 'onnx-proto';
 import type { CapturePoint } from './capturePoints';
 import type { GraphIndex } from './graph';
+import { EngineError } from '../errors';
 
-/** The graph inputs of an intervention: a scale for each attention head's output z ([layers, heads]) and for each
- * layer's MLP output ([layers]). 1 leaves the model as it is; 0 switches that head or MLP off. */
+/** The graph inputs of an intervention: a scale for each attention head's output z ([layers, heads]), an offset
+ * added to it after the scale ([layers, heads, d_head]: z' = z · scale + offset), and a scale for each layer's MLP
+ * output ([layers]). Scale 1 and offset 0 leave the model as it is; scale 0 switches that head or MLP off, and an
+ * offset then puts a fixed vector in the head's place. */
 export const HEAD_SCALE_INPUT = 'flow_head_scale';
+export const HEAD_OFFSET_INPUT = 'flow_head_offset';
 export const MLP_SCALE_INPUT = 'flow_mlp_scale';
 
 /** Switched-off heads and MLPs, by layer; an empty intervention is the model itself. */
 export interface Intervention {
-  /** `${layer}.${head}` of every head whose z is multiplied by 0. */
+  /** `${layer}.${head}` of every head whose z is replaced: by zeros ("zero ablation"), or by its entry in `means`. */
   heads: string[];
   /** Layers whose MLP output is multiplied by 0. */
   mlps: number[];
+  /** Heads of `heads` replaced by a fixed vector instead of zeros ("mean ablation": the mean of the head's z over
+   * a run's positions), `${layer}.${head}` → d_head values. */
+  means?: Record<string, number[]>;
+}
+
+/** The values fed to the intervention inputs. */
+export interface InterventionFeeds {
+  head: Float32Array;
+  offset: Float32Array;
+  mlp: Float32Array;
 }
 
 export function isIntervening(intervention: Intervention | null | undefined): boolean {
   return !!intervention && (intervention.heads.length > 0 || intervention.mlps.length > 0);
 }
 
-/** The two scale inputs' values for an intervention. */
-export function interventionScales(intervention: Intervention | null, layers: number, heads: number): { head: Float32Array; mlp: Float32Array } {
+/** The intervention inputs' values for an intervention. A mean whose length is not d_head is a caller's error. */
+export function interventionFeeds(intervention: Intervention | null, layers: number, heads: number, dHead: number): InterventionFeeds {
   const head = new Float32Array(layers * heads).fill(1);
+  const offset = new Float32Array(layers * heads * dHead);
   const mlp = new Float32Array(layers).fill(1);
   for (const key of intervention?.heads ?? []) {
     const [layer, h] = key.split('.').map(Number) as [number, number];
-    if (layer >= 0 && layer < layers && h >= 0 && h < heads) head[layer * heads + h] = 0;
+    if (!(layer >= 0 && layer < layers && h >= 0 && h < heads)) continue;
+    head[layer * heads + h] = 0;
+    const mean = intervention?.means?.[key];
+    if (!mean) continue;
+    if (mean.length !== dHead) throw new EngineError('internal', { detail: `mean of head ${key} has ${mean.length} values, not ${dHead}` });
+    offset.set(mean, (layer * heads + h) * dHead);
   }
   for (const layer of intervention?.mlps ?? []) if (layer >= 0 && layer < layers) mlp[layer] = 0;
-  return { head, mlp };
+  return { head, offset, mlp };
 }
 
-/** Multiplies each layer's z (per head) and MLP output by the scale inputs, and moves the capture points of those
- * tensors to the scaled ones, so a run with a head switched off still records every tensor as the model computed
- * it. Returns the points with their new tensor names. `activations`: the graph's float type (float16 in an fp16
- * graph, where the scales are cast to it). */
-export function addInterventionInputs(index: GraphIndex, points: CapturePoint[], layers: number, heads: number, activations: 'float32' | 'float16'): CapturePoint[] {
+/** Multiplies each layer's z (per head) by the head scale and adds the head offset, multiplies each MLP output by
+ * the MLP scale, and moves the capture points of those tensors to the changed ones, so a run with a head switched
+ * off still records every tensor as the model computed it. Returns the points with their new tensor names.
+ * `activations`: the graph's float type (float16 in an fp16 graph, where the inputs are cast to it). */
+export function addInterventionInputs(index: GraphIndex, points: CapturePoint[], layers: number, heads: number, dHead: number, activations: 'float32' | 'float16'): CapturePoint[] {
   const graph = index.model.graph!;
-  graph.input!.push(scaleInput(HEAD_SCALE_INPUT, [layers, heads]), scaleInput(MLP_SCALE_INPUT, [layers]));
+  graph.input!.push(scaleInput(HEAD_SCALE_INPUT, [layers, heads]), scaleInput(HEAD_OFFSET_INPUT, [layers, heads, dHead]), scaleInput(MLP_SCALE_INPUT, [layers]));
   const headShape = int64Initializer('flow_head_scale_shape', [1, heads, 1, 1]);
-  graph.initializer!.push(headShape);
+  const offsetShape = int64Initializer('flow_head_offset_shape', [1, heads, 1, dHead]);
+  graph.initializer!.push(headShape, offsetShape);
   const front: onnx.INodeProto[] = [];
   const renamed = new Map<string, string>();
   for (let layer = 0; layer < layers; layer++) {
@@ -52,7 +73,14 @@ export function addInterventionInputs(index: GraphIndex, points: CapturePoint[],
       const row = node('Gather', [HEAD_SCALE_INPUT, index_.name!], `flow_head_scale_${layer}`, [axis(0)]);
       const shaped = node('Reshape', [row.output![0]!, headShape.name!], `flow_head_scale_${layer}_shaped`);
       front.push(row, shaped, ...castTo(shaped, activations));
-      renamed.set(z.tensor, scaled(index, z.tensor, front[front.length - 1]!.output![0]!, `flow_scaled_z_${layer}`));
+      const scale = front[front.length - 1]!.output![0]!;
+      // [layers, heads, d_head] → this layer's [heads, d_head] → [1, heads, 1, d_head], broadcast over positions.
+      const offsetRow = node('Gather', [HEAD_OFFSET_INPUT, index_.name!], `flow_head_offset_${layer}`, [axis(0)]);
+      const offsetShaped = node('Reshape', [offsetRow.output![0]!, offsetShape.name!], `flow_head_offset_${layer}_shaped`);
+      front.push(offsetRow, offsetShaped, ...castTo(offsetShaped, activations));
+      const offset = front[front.length - 1]!.output![0]!;
+      const scaledZ = scaled(index, z.tensor, scale, `flow_scaled_z_${layer}`);
+      renamed.set(z.tensor, shifted(index, scaledZ, offset, `flow_shifted_z_${layer}`));
     }
     if (mlpOut) {
       const scale = node('Gather', [MLP_SCALE_INPUT, index_.name!], `flow_mlp_scale_${layer}`, [axis(0)]);
@@ -68,20 +96,33 @@ export function addInterventionInputs(index: GraphIndex, points: CapturePoint[],
 /** Inserts `name = tensor · scale` right after the node that makes `tensor` and hands `name` to every node that read
  * `tensor`. */
 function scaled(index: GraphIndex, tensor: string, scale: string, name: string): string {
+  return insertAfter(index, tensor, node('Mul', [tensor, scale], name));
+}
+
+/** Inserts `name = tensor + offset`, as `scaled` does. */
+function shifted(index: GraphIndex, tensor: string, offset: string, name: string): string {
+  return insertAfter(index, tensor, node('Add', [tensor, offset], name));
+}
+
+/** Puts `made` (which reads `tensor` and makes one output) right after the node that makes `tensor`, and hands its
+ * output to every node that read `tensor`. */
+function insertAfter(index: GraphIndex, tensor: string, made: onnx.INodeProto): string {
   const graph = index.model.graph!;
+  const name = made.output![0]!;
   const users = (index.consumers.get(tensor) ?? []).slice();
-  const mul = node('Mul', [tensor, scale], name);
   const producer = index.producer.get(tensor);
   const at = producer ? graph.node!.indexOf(producer) + 1 : 0;
-  graph.node!.splice(at, 0, mul);
+  graph.node!.splice(at, 0, made);
   for (const user of users) user.input = (user.input ?? []).map((input) => (input === tensor ? name : input));
   if (index.outputs.has(tensor)) {
-    // A graph output keeps its name; its readers inside the graph read the scaled tensor.
+    // The graph's output becomes the changed tensor (under the new name, which a second change follows).
     for (const output of graph.output ?? []) if (output.name === tensor) output.name = name;
+    index.outputs.delete(tensor);
+    index.outputs.add(name);
   }
   index.consumers.set(name, users);
-  index.consumers.set(tensor, [mul]);
-  index.producer.set(name, mul);
+  index.consumers.set(tensor, [made]);
+  index.producer.set(name, made);
   return name;
 }
 
