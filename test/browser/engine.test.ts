@@ -137,32 +137,6 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
   });
 }
 
-describe('WebGPU and WASM agree', () => {
-  it('gives the same greedy tokens and logits within 1e-3', async () => {
-    const browser = await launch();
-    try {
-      const logits: Float32Array[][] = [];
-      const tokens: number[][] = [];
-      for (const backend of BACKENDS) {
-        const page = await openApp(browser, { backend });
-        await waitForRuns(page, 1);
-        await setControls(page, 'One rainy day, Tom and Mia', { temperature: 0, maxNewTokens: 10 });
-        await clickAndWait(page, 'generate');
-        const result = await page.evaluate(() => {
-          const trace = (window as any).__flow.run.trace;
-          return { ids: trace.tokens.map((t: { id: number }) => t.id), logits: trace.rows['logits'].map((row: Float32Array) => Array.from(row)) };
-        });
-        tokens.push(result.ids);
-        logits.push(result.logits);
-        await page.close();
-      }
-      expect(tokens[1]).toEqual(tokens[0]);
-      let worst = 0;
-      logits[0]!.forEach((row, p) => row.forEach((value, i) => (worst = Math.max(worst, Math.abs(value - logits[1]![p]![i]!)))));
-      // float32 kernels that sum in different orders (GPU tiles vs CPU SIMD): logits of size ~10 differ by ~1e-6.
-      expect(worst).toBeLessThan(1e-3);
-    } finally {
-      await browser.close();
-    }
-  });
-});
+// WebGPU against an independent reference: test/browser/open-models.test.ts runs GPT-2, Llama, Qwen2 and Qwen3 on
+// WebGPU and compares every capture with transformers' (a comparison of the embedded models' two backends, 70 s of
+// CI, said less).
