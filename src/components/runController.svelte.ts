@@ -30,10 +30,9 @@ export class RunController {
   completedRuns = $state(0);
   /** What the run captures as it generates (capturePlan.ts): the layers open in the views are part of it. */
   plan = $state.raw<CapturePlan>(FULL_CAPTURE);
-  /** Hooks being recomputed for a view (a lean run), and the last such recompute's error. */
-  capturing = $state.raw<string[]>([]);
+  /** The last recompute's error (a lean run's rows asked for by a view). */
   captureError = $state.raw<EngineErrorData | null>(null);
-  private readonly inFlight = new Map<string, { hooks: string[]; done: Promise<void> }>();
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   private recorder: TraceRecorder | null = null;
   /** Set by Stop; survives a handover to a new worker, so the resumed run stops too. */
@@ -189,7 +188,7 @@ export class RunController {
     // One recompute at a time per question: a view redrawn while it runs (a generating run's next snapshot) waits for
     // it instead of queueing another; whatever is still lacking afterwards is asked for then.
     const key = `${trace.runId}:${from}:${lacking.join()}`;
-    let request = this.inFlight.get(key)?.done;
+    let request = this.inFlight.get(key);
     if (!request) {
       const ids = trace.tokens.slice(0, n).map((token) => token.id);
       this.captureError = null;
@@ -205,12 +204,8 @@ export class RunController {
             this.captureError = toErrorData(error);
           },
         )
-        .finally(() => {
-          this.inFlight.delete(key);
-          this.capturing = [...this.inFlight.values()].flatMap((flight) => flight.hooks);
-        });
-      this.inFlight.set(key, { hooks: lacking, done: request });
-      this.capturing = [...this.inFlight.values()].flatMap((flight) => flight.hooks);
+        .finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, request);
     }
     return request;
   }

@@ -144,15 +144,10 @@ export class Generator {
     const scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead) : this.noScales;
     const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, 0, null, graph.probed.pastType, scales);
     const outputs = await graph.session.run(feeds, [...new Set(points.map((point) => point.tensor))]);
-    const record = recordOf(points, outputs, 0, ids.length, []);
-    if (from <= 0) return record;
-    // Only the positions asked for go to the page (a 152k-token vocabulary's logits are 600 KB a row).
-    const tensors: ForwardRecord['tensors'] = {};
-    for (const [hook, rows] of Object.entries(record.tensors)) {
-      const size = rows.data.length / rows.dims[0]!;
-      tensors[hook] = { dims: [ids.length - from, ...rows.dims.slice(1)], data: rows.data.slice(from * size) };
-    }
-    return { start: from, count: ids.length - from, tensors };
+    // Only the positions asked for go to the page (a 152k-token vocabulary's logits are 600 KB a row): the rows are
+    // cut to the last ones, as for a cached step's new positions.
+    const start = Math.max(0, from);
+    return recordOf(points, outputs, start, ids.length - start, []);
   }
 
   /** Forgets the KV cache (after a new prompt or a settings change that restarts the run). */

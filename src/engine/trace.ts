@@ -212,7 +212,7 @@ export function assembled(trace: Trace, hook: string): { dims: number[]; data: F
   if (layout !== 'attention') {
     const rowSize = rows.find((row) => row !== undefined)?.length ?? 0;
     // A position a lean run did not keep reads NaN (null in an exported Trace), never a made-up number.
-    const data = new Float32Array(n * rowSize).fill(rows.length === n && !rows.includes(undefined as never) ? 0 : NaN);
+    const data = new Float32Array(n * rowSize).fill(NaN);
     rows.forEach((row, p) => data.set(row, p * rowSize));
     // Heads per row: the query heads, or fewer key/value heads for K and V under grouped-query attention.
     const dims = layout === 'tokens' ? [n, rowSize] : [n, rowSize / trace.config.dHead, trace.config.dHead];
