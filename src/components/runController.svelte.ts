@@ -1,8 +1,8 @@
 import type { EngineClient } from '../engine/client';
 import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
 import type { SamplingSettings } from '../engine/sampling';
-import { TraceRecorder, computedPositions, lackingHooks, type StopReason, type Trace } from '../engine/trace';
-import { FULL_CAPTURE, LEAN_LOGITS_KEPT, planCaptures, type CapturePlan } from '../engine/capturePlan';
+import { TraceRecorder, assembled, computedPositions, lackingHooks, type StopReason, type Trace } from '../engine/trace';
+import { FULL_CAPTURE, LEAN_LOGITS_KEPT, planCaptures, segmentInputs, type CapturePlan } from '../engine/capturePlan';
 import type { ModelSlot } from './modelSlot.svelte';
 import { RedrawClock } from './redrawClock';
 import type { Intervention } from '../engine/probe/intervention';
@@ -193,7 +193,7 @@ export class RunController {
       const ids = trace.tokens.slice(0, n).map((token) => token.id);
       this.captureError = null;
       request = client
-        .call({ type: 'capture', ids, hooks: lacking, intervention: trace.intervention, from })
+        .call({ type: 'capture', ids, hooks: lacking, intervention: trace.intervention, from, cutRows: cutRows(trace, lacking) })
         .then(
           (record) => {
             if (this.recorder !== recorder) return;
@@ -220,6 +220,14 @@ export class RunController {
     this.trace = snapshot;
     if (views) this.viewTrace = snapshot;
   }
+}
+
+/** The kept rows that let the worker recompute `hooks` from their layers' residual stream instead of from the ids
+ * (a layer the learner opens: a fraction of the time), when the trace holds them at every position. */
+function cutRows(trace: Trace, hooks: readonly string[]): Record<string, Float32Array> | undefined {
+  const inputs = segmentInputs(trace.points, hooks);
+  if (!inputs || lackingHooks(trace, inputs.cut).length > 0) return undefined;
+  return Object.fromEntries(inputs.cut.map((hook) => [hook, assembled(trace, hook).data]));
 }
 
 /** Settings as the engine needs them: an emptied or out-of-range field falls back to a safe value. */

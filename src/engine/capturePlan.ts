@@ -53,3 +53,25 @@ export function planCaptures(plan: CapturePlan, point: Pick<CapturePoint, 'hook'
   if (point.layer === null) return LEAN_MODEL_HOOKS.has(point.hook);
   return plan.layers.includes(point.layer) || LEAN_LAYER_HOOKS.has(point.hook.slice(`blocks.${point.layer}.`.length));
 }
+
+/** A recompute asking for more layers than this goes through the whole graph from the ids: past it, cutting and
+ * opening a piece per layer costs as much as the full pass. */
+export const SEGMENT_MAX_LAYERS = 2;
+
+/** How a recompute of `hooks` can start from the residual stream a lean run keeps instead of from the ids: the
+ * layers they lie in, and the kept hooks it reads (each layer's residual stream in, and the embeddings, whose size
+ * the graph's attention mask may read). Null when a hook lies outside the layers (logits, the final norm) or the
+ * hooks span more than SEGMENT_MAX_LAYERS layers. */
+export function segmentInputs(points: readonly CapturePoint[], hooks: readonly string[]): { layers: number[]; cut: string[] } | null {
+  const byHook = new Map(points.map((point) => [point.hook, point]));
+  const layers = new Set<number>();
+  for (const hook of hooks) {
+    const layer = byHook.get(hook)?.layer;
+    if (layer === null || layer === undefined) return null;
+    layers.add(layer);
+  }
+  if (layers.size === 0 || layers.size > SEGMENT_MAX_LAYERS) return null;
+  const sorted = [...layers].sort((a, b) => a - b);
+  const cut = [...['hook_embed', 'hook_pos_embed'].filter((hook) => byHook.has(hook)), ...sorted.map((layer) => `blocks.${layer}.hook_resid_pre`)];
+  return { layers: sorted, cut };
+}

@@ -22,3 +22,35 @@ export function asFloat32(data: unknown): Float32Array {
   if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
   throw new Error('not a float tensor');
 }
+
+/** float32 numbers to IEEE 754 half-precision bit patterns, rounding to nearest (ties to even): what an fp16 graph
+ * is fed. A number that came from float16 comes back to the same pattern. */
+export function float32ToFloat16(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const out = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = floatToHalf(bits[i]!);
+  return out;
+}
+
+function floatToHalf(x: number): number {
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = (x >>> 23) & 0xff;
+  const mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0); // ±∞, NaN
+  const e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00; // too large: ±∞
+  if (e <= 0) {
+    // Subnormal half (or zero): the implicit 1 becomes explicit and shifts right.
+    if (e < -10) return sign;
+    const full = mantissa | 0x800000;
+    const shift = 14 - e;
+    const half = full >>> shift;
+    const rest = full & ((1 << shift) - 1);
+    const midpoint = 1 << (shift - 1);
+    return sign | (half + (rest > midpoint || (rest === midpoint && half & 1) ? 1 : 0));
+  }
+  const half = (e << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  // A carry out of the mantissa moves into the exponent, as it should (up to ∞).
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && half & 1) ? 1 : 0));
+}

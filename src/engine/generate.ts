@@ -2,14 +2,14 @@ import { EngineError } from './errors';
 import type { ModelConfig } from './models/config';
 import type { CapturePoint } from './probe/capturePoints';
 import type { ProbedGraph } from './probe';
-import { releaseGpuTensors, type Feeds, type ModelSession, type Outputs, type Tensor, type TensorFactory } from './runtime';
+import { ModelSession, releaseGpuTensors, type Feeds, type Outputs, type Tensor, type TensorFactory } from './runtime';
 import { SeededRandom } from './random';
-import { asFloat32 } from './float16';
+import { asFloat32, float32ToFloat16 } from './float16';
 import { sample, type SamplingSettings } from './sampling';
 import type { CapturedRows, ForwardRecord, StopReason } from './trace';
 import type { SamplingDecision } from './sampling';
 import { HEAD_OFFSET_INPUT, HEAD_SCALE_INPUT, MLP_SCALE_INPUT, interventionFeeds, type Intervention, type InterventionFeeds } from './probe/intervention';
-import { FULL_CAPTURE, planCaptures, type CapturePlan } from './capturePlan';
+import { FULL_CAPTURE, planCaptures, segmentInputs, type CapturePlan } from './capturePlan';
 
 export interface GenerateRequest {
   /** Every token so far (prompt + generated); the engine feeds what its cache has not seen. */
@@ -36,6 +36,15 @@ export interface GenerateResult {
 export interface CapturingGraph {
   session: ModelSession;
   probed: ProbedGraph;
+}
+
+/** How many layer segments a generator keeps open. */
+const SEGMENTS_KEPT = 3;
+
+/** One layer cut out of the capturing graph, and which hook each of its cut inputs is fed from. */
+interface LayerSegment {
+  session: ModelSession;
+  cutHooks: Map<string, string>;
 }
 
 /** How the generator feeds positions: one graph with a (possibly empty) past; a prompt graph without past inputs
@@ -136,18 +145,94 @@ export class Generator {
 
   /** Recomputes `hooks` for every position of `ids` (from `from` on) with no cache, the way a first forward pass
    * computes them, with `intervention`'s parts switched off: what a lean run did not keep, when a view opens it.
-   * The generation's cache and scales stay as they are. */
-  async capture(ids: number[], hooks: readonly string[], intervention: Intervention | null, from = 0): Promise<ForwardRecord> {
+   * With `cutRows` (the run's kept residual stream and embeddings, by hook: see segmentInputs) hooks of one or two
+   * layers are computed by those layers alone, fed their residual stream; anything else goes through the whole
+   * graph from the ids. The generation's cache and scales stay as they are. */
+  async capture(ids: number[], hooks: readonly string[], intervention: Intervention | null, from = 0, cutRows: Readonly<Record<string, Float32Array>> | null = null): Promise<ForwardRecord> {
     const wanted = new Set(hooks);
     const graph = this.prompt;
     const points = graph.probed.points.filter((point) => wanted.has(point.hook));
     const scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead) : this.noScales;
-    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, 0, null, graph.probed.pastType, scales);
-    const outputs = await graph.session.run(feeds, [...new Set(points.map((point) => point.tensor))]);
     // Only the positions asked for go to the page (a 152k-token vocabulary's logits are 600 KB a row): the rows are
     // cut to the last ones, as for a cached step's new positions.
     const start = Math.max(0, from);
+    const byLayers = cutRows ? await this.captureByLayers(ids, points, scales, cutRows) : null;
+    if (byLayers) return recordOf(points, byLayers, start, ids.length - start, []);
+    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, 0, null, graph.probed.pastType, scales);
+    const outputs = await graph.session.run(feeds, [...new Set(points.map((point) => point.tensor))]);
+    this.recomputes.full++;
     return recordOf(points, outputs, start, ids.length - start, []);
+  }
+
+  /** How many recomputes went through the whole graph, and how many through layer segments (for tests). */
+  readonly recomputes = { full: 0, segment: 0 };
+
+  /** Each point's tensor computed by its layer's segment, or null where a segment cannot serve (too many layers, a
+   * kept row missing, a graph that cannot be cut): the caller then runs the whole graph. */
+  private async captureByLayers(ids: number[], points: readonly CapturePoint[], scales: InterventionFeeds, cutRows: Readonly<Record<string, Float32Array>>): Promise<Outputs | null> {
+    const inputs = segmentInputs(this.prompt.probed.points, points.map((point) => point.hook));
+    if (!inputs || inputs.cut.some((hook) => cutRows[hook]?.length === undefined || cutRows[hook]!.length % ids.length !== 0)) return null;
+    const outputs: Outputs = {};
+    for (const layer of inputs.layers) {
+      const segment = await this.segmentFor(layer);
+      if (!segment) return null;
+      const { session } = segment;
+      const pastType = this.prompt.probed.pastType;
+      const base = feedsFor(session.inputNames, session.tensor, this.config, ids, 0, null, pastType, scales);
+      const feeds: Feeds = {};
+      for (const name of session.inputNames) {
+        const hook = segment.cutHooks.get(name);
+        if (hook === undefined) {
+          feeds[name] = base[name]!;
+          continue;
+        }
+        const rows = cutRows[hook]!;
+        const dims = [1, ids.length, rows.length / ids.length];
+        feeds[name] = pastType === 'float16' ? session.tensor('float16', float32ToFloat16(rows), dims) : session.tensor('float32', rows, dims);
+      }
+      const fetches = [...new Set(points.filter((point) => point.layer === layer).map((point) => point.tensor))];
+      Object.assign(outputs, await session.run(feeds, fetches));
+    }
+    this.recomputes.segment++;
+    return outputs;
+  }
+
+  /** Layer segments opened so far, the most recently used last: a few are kept (each holds a copy of its layer's
+   * weights), so going back to a layer just seen costs only its run. */
+  private readonly segments = new Map<number, Promise<LayerSegment | null>>();
+
+  private segmentFor(layer: number): Promise<LayerSegment | null> {
+    const kept = this.segments.get(layer);
+    this.segments.delete(layer);
+    const segment = kept ?? this.openSegment(layer);
+    this.segments.set(layer, segment);
+    for (const [oldest, opened] of this.segments) {
+      if (this.segments.size <= SEGMENTS_KEPT) break;
+      this.segments.delete(oldest);
+      void opened.then((evicted) => evicted?.session.release());
+    }
+    return segment;
+  }
+
+  private async openSegment(layer: number): Promise<LayerSegment | null> {
+    const probed = this.prompt.probed;
+    const tensorOf = new Map(probed.points.map((point) => [point.hook, point.tensor]));
+    const cut = segmentInputs(probed.points, [`blocks.${layer}.hook_resid_pre`])!.cut;
+    const outputs = [...new Set(probed.points.filter((point) => point.layer === layer).map((point) => point.tensor))];
+    try {
+      const segment = probed.segment(cut.map((hook) => tensorOf.get(hook)!), outputs);
+      // A segment that reaches far beyond its layer (an embedding matrix, through a mask that reads the ids) would
+      // cost more memory than the full pass costs time.
+      if (segment.weightBytes > (2 * segment.graphWeightBytes) / this.config.nLayer + 2 ** 20) return null;
+      const session = await ModelSession.create(segment.bytes, this.prompt.session.choice.backend, 'forced');
+      const cutHooks = new Map<string, string>();
+      for (const hook of cut) if (segment.cutInputs.includes(tensorOf.get(hook)!)) cutHooks.set(tensorOf.get(hook)!, hook);
+      return { session, cutHooks };
+    } catch {
+      // The whole graph computes the same numbers: a graph that cannot be cut (a subgraph node, an unusual layout)
+      // only loses the speed.
+      return null;
+    }
   }
 
   /** Forgets the KV cache (after a new prompt or a settings change that restarts the run). */

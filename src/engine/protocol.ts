@@ -43,8 +43,10 @@ export type Request =
   | { id: number; type: 'adopt'; ids: number[]; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
   /** What the run's next forward passes capture (the learner opened another layer). */
   | { id: number; type: 'plan'; plan: CapturePlan }
-  /** `hooks` recomputed for the positions `from`… of `ids`: what a lean run did not keep, when a view opens it. */
-  | { id: number; type: 'capture'; ids: number[]; hooks: string[]; intervention: Intervention | null; from: number }
+  /** `hooks` recomputed for the positions `from`… of `ids`: what a lean run did not keep, when a view opens it.
+   * `cutRows`: the run's kept rows that let one or two layers be recomputed alone (see segmentInputs), every
+   * position's, by hook. */
+  | { id: number; type: 'capture'; ids: number[]; hooks: string[]; intervention: Intervention | null; from: number; cutRows?: Record<string, Float32Array> }
   | { id: number; type: 'rankHeads'; ids: number[]; tokenId: number }
   | { id: number; type: 'recompute'; ids: number[]; intervention?: Intervention | null }
   | { id: number; type: 'lens' }

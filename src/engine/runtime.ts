@@ -150,15 +150,11 @@ export class ModelSession {
 
   readonly tensor: TensorFactory = (type, data, dims) => new this.ort.Tensor(type, data, dims);
 
-  /** The run under way: a capture asked for while a generation runs waits for the token in progress (onnxruntime
-   * runs one call per session at a time). */
-  private running: Promise<unknown> = Promise.resolve();
-
   /** Runs the graph; `fetches` names the outputs wanted (all of them when absent): the others are computed as
    * intermediates and never copied out. */
   run(feeds: Feeds, fetches?: readonly string[]): Promise<Outputs> {
-    const result = this.running.then(() => this.runNow(feeds, fetches));
-    this.running = result.catch(() => undefined);
+    const result = running.then(() => this.runNow(feeds, fetches));
+    running = result.catch(() => undefined);
     return result;
   }
 
@@ -181,6 +177,10 @@ export class ModelSession {
     await this.session.release();
   }
 }
+
+/** The run under way, whichever session runs it: a capture asked for while a generation runs waits for the token in
+ * progress (onnxruntime runs one call at a time, and a recompute's piece of the graph shares the runtime). */
+let running: Promise<unknown> = Promise.resolve();
 
 /** The warm-up under way: a session is created only after it (WebGPU refuses two sessions being created at once). */
 let warming: Promise<void> = Promise.resolve();

@@ -161,7 +161,7 @@ async function handle(request: Request): Promise<unknown> {
       return;
     case 'capture':
       // Runs between two tokens of a generation if one is under way (the session takes one call at a time).
-      return requireModel().generator.capture(request.ids, request.hooks, request.intervention, request.from);
+      return requireModel().generator.capture(request.ids, request.hooks, request.intervention, request.from, request.cutRows ?? null);
     case 'rankHeads':
       return rankHeadsRequest(request);
     case 'continue':

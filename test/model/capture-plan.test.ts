@@ -6,17 +6,17 @@ import { loadLocalFolder } from '../../src/engine/models/folder';
 import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
-import { TraceRecorder, lackingHooks, rowLayout, type ForwardRecord, type Trace } from '../../src/engine/trace';
-import { FULL_CAPTURE, LEAN_LOGITS_KEPT, captureBytesPerPosition, defaultCaptureMode, planCaptures, type CapturePlan } from '../../src/engine/capturePlan';
+import { TraceRecorder, assembled, lackingHooks, rowLayout, type ForwardRecord, type Trace } from '../../src/engine/trace';
+import { FULL_CAPTURE, LEAN_LOGITS_KEPT, SEGMENT_MAX_LAYERS, captureBytesPerPosition, defaultCaptureMode, planCaptures, segmentInputs, type CapturePlan } from '../../src/engine/capturePlan';
 import type { Intervention } from '../../src/engine/probe/intervention';
-import { openModelFiles, type OpenModel } from './openModels';
+import { OPEN_MODELS, openModelFiles, type OpenModel } from './openModels';
 import { EMBEDDED_MODELS, loadEngine } from './helpers';
 
 const SETTINGS = { temperature: 0.9, topK: 0, topP: 1 };
 const NEW_TOKENS = 6;
 
-async function engine(model: OpenModel) {
-  const folder = await loadLocalFolder(openModelFiles(model), model);
+async function engine(model: OpenModel, graph?: string) {
+  const folder = await loadLocalFolder(openModelFiles(model, graph), model);
   const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
   const session = await ModelSession.create(probed.bytes, 'wasm', 'forced', folder.graph.externalData);
   return { config: folder.config, probed, generator: new Generator({ session, probed }, null, folder.config) };
@@ -47,6 +47,13 @@ async function record(generator: Generator, points: Trace['points'], config: Tra
     () => false,
   );
   return { trace: recorder.snapshot(), recorder, records, ids: result.ids };
+}
+
+/** The kept rows a recompute of `hooks` reads its layers' input from, as the page sends them (runController). */
+function cutRowsOf(trace: Trace, hooks: readonly string[]): Record<string, Float32Array> {
+  const inputs = segmentInputs(trace.points, hooks)!;
+  expect(lackingHooks(trace, inputs.cut)).toEqual([]);
+  return Object.fromEntries(inputs.cut.map((hook) => [hook, assembled(trace, hook).data]));
 }
 
 /** The largest difference between two rows of a hook at a position; attention rows compare the keys both hold (a
@@ -125,6 +132,58 @@ describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then reco
     expect(worst).toBeLessThan(1e-5);
   });
 
+  it('a layer recomputed alone, from the residual stream the lean run kept, equals the full capture (within 1e-5)', async () => {
+    const layer = 1;
+    const hooks = points.filter((point) => point.layer === layer).map((point) => point.hook);
+    const before = { ...generator.recomputes };
+    const recomputed = await generator.capture(full.ids.slice(0, n), hooks, null, 0, cutRowsOf(lean.trace, hooks));
+    // It went through the layer's segment, not the whole graph.
+    expect(generator.recomputes).toEqual({ full: before.full, segment: before.segment + 1 });
+    lean.recorder.addCaptured(recomputed);
+    const trace = lean.recorder.snapshot();
+    let worst = 0;
+    for (const hook of hooks) for (let p = 0; p < n; p++) worst = Math.max(worst, rowDifference(full.trace, hook, trace.rows[hook]![p]!, full.trace.rows[hook]![p]!));
+    expect(worst).toBeLessThan(1e-5);
+    // From a position on, only those rows come back.
+    const from = n - 2;
+    const tail = await generator.capture(full.ids.slice(0, n), [`blocks.${layer}.attn.hook_pattern`], null, from, cutRowsOf(lean.trace, hooks));
+    expect(tail.start).toBe(from);
+    expect(tail.tensors[`blocks.${layer}.attn.hook_pattern`]!.dims[0]).toBe(2);
+  });
+
+  it('hooks outside the layers, or of too many layers, go through the whole graph', async () => {
+    expect(segmentInputs(points, ['logits'])).toBeNull();
+    expect(segmentInputs(points, ['blocks.0.hook_mlp_out', 'ln_final.hook_normalized'])).toBeNull();
+    const spread = Array.from({ length: SEGMENT_MAX_LAYERS + 1 }, (_, layer) => `blocks.${layer % config.nLayer}.attn.hook_z`);
+    if (config.nLayer > SEGMENT_MAX_LAYERS) expect(segmentInputs(points, spread)).toBeNull();
+    const before = { ...generator.recomputes };
+    const hook = 'blocks.0.attn.hook_z';
+    await generator.capture(full.ids.slice(0, n), [hook, 'logits'], null, 0, cutRowsOf(lean.trace, [hook]));
+    expect(generator.recomputes).toEqual({ full: before.full + 1, segment: before.segment });
+  });
+
+  it('a layer recomputed alone with a head switched off equals a forward pass with it off', async () => {
+    const off: Intervention = { heads: ['1.0'], mlps: [] };
+    const ids = full.ids.slice(0, n);
+    generator.intervene(off);
+    const { record: direct } = await generator.forward(ids);
+    generator.intervene(null);
+    // The ablated run's own residual stream goes in, as a lean run B would have kept it.
+    const ablated = new TraceRecorder({ ...full.trace, tokens: full.trace.tokens.slice(0, n), intervention: off });
+    ablated.addForward(direct);
+    const hooks = ['blocks.1.attn.hook_z', 'blocks.1.hook_resid_post'];
+    const recomputed = await generator.capture(ids, hooks, off, 0, cutRowsOf(ablated.snapshot(), hooks));
+    for (const hook of hooks) {
+      const [a, b] = [recomputed.tensors[hook]!.data, direct.tensors[hook]!.data];
+      let max = 0;
+      for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+      expect(max).toBeLessThan(1e-5);
+    }
+    // Head 0 of layer 1 is zero at every position: the intervention reached the segment.
+    const z = recomputed.tensors['blocks.1.attn.hook_z']!;
+    for (let p = 0; p < n; p++) for (let d = 0; d < config.dHead; d++) expect(z.data[p * config.nHead * config.dHead + d]).toBe(0);
+  });
+
   it('old logits recomputed from a position on equal the full capture’s', async () => {
     const from = 2;
     const recomputed = await generator.capture(full.ids.slice(0, n), ['logits'], null, from);
@@ -168,6 +227,41 @@ describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then reco
     let moved = 0;
     for (let i = 0; i < a.length; i++) moved = Math.max(moved, Math.abs(a[i]! - full.trace.rows[hook]![Math.floor(i / config.dModel)]![i % config.dModel]!));
     expect(moved).toBeGreaterThan(1e-4);
+  });
+});
+
+/** Every architecture and stored layout (Qwen2's weights in an external data file), and an fp16 graph (whose
+ * segment is fed float16): a layer cut out of the graph computes what the whole graph computes. */
+describe.each([...OPEN_MODELS.map((model) => [model, undefined] as const), ['qwen3-tiny', 'onnx/model_fp16.onnx'] as const])('%s %s: a layer recomputed alone', (model, graph) => {
+  it('equals the whole graph’s capture of that layer, fed the residual stream the whole graph computed', async () => {
+    const { config, probed, generator } = await engine(model, graph);
+    const ids = [101, 2003, 1037, 3231, 999, 42, 7, 11, 5];
+    const { record } = await generator.forward(ids);
+    const recorder = new TraceRecorder({
+      modelName: model, config, points: probed.points, backend: 'wasm', fallbackReason: null, settings: SETTINGS, seed: 7, prompt: '', truncatedTokens: 0,
+      promptLength: ids.length, tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
+    });
+    recorder.addForward(record);
+    const trace = recorder.snapshot();
+    const layer = config.nLayer - 1;
+    const hooks = probed.points.filter((point) => point.layer === layer).map((point) => point.hook);
+    const recomputed = await generator.capture(ids, hooks, null, 0, cutRowsOf(trace, hooks));
+    expect(generator.recomputes.segment).toBe(1);
+    for (const hook of hooks) {
+      const [a, b] = [recomputed.tensors[hook]!.data, record.tensors[hook]!.data];
+      expect(a.length).toBe(b.length);
+      let [max, scale] = [0, 0];
+      for (let i = 0; i < a.length; i++) {
+        if (Number.isFinite(b[i])) scale = Math.max(scale, Math.abs(b[i]!));
+        if (a[i] !== b[i]) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+      }
+      // fp32: 1e-5 (measured: 0). fp16: onnxruntime optimises the segment as a graph of its own, and can fuse
+      // differently across the cut (a norm with the residual Add before it exists only in the whole graph); kernels
+      // that round at other places differ by an ulp (2⁻¹⁰ of the value) here and there: 4 ulps of the tensor's
+      // scale (measured: 1 ulp).
+      const tolerance = graph ? 4 * 2 ** (Math.floor(Math.log2(Math.max(scale, 2 ** -14))) - 10) : 1e-5;
+      expect(max, hook).toBeLessThan(tolerance);
+    }
   });
 });
 

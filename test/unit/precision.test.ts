@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DTYPE_FILES, defaultDtype, dtypeOfFile, hubGraphChoices } from '../../src/engine/models/precision';
 import { externalDataLocations, externalDataPath } from '../../src/engine/models/externalData';
-import { asFloat32, float16ToFloat32 } from '../../src/engine/float16';
+import { asFloat32, float16ToFloat32, float32ToFloat16 } from '../../src/engine/float16';
 import { readUrlState } from '../../src/urlState';
 
 describe('precision files', () => {
@@ -52,6 +52,17 @@ describe('float16', () => {
     const numpy = [0, -0, 1, -2, 65504, 5.960464477539063e-8, 6.097555160522461e-5, 6.103515625e-5, 0.333251953125, Infinity, -Infinity, 0.0999755859375];
     expect(Array.from(float16ToFloat32(bits))).toEqual(numpy);
     expect(Number.isNaN(float16ToFloat32(Uint16Array.from([0x7e00]))[0])).toBe(true);
+  });
+
+  it('rounds float32 to the half-precision patterns numpy.float16 gives (ties to even, subnormals, overflow)', () => {
+    const values = Float32Array.from([1, -2.5, 65504, 65520, 65519.98828125, 1e-8, 2.98e-8, 5.96e-8, 8.9e-8, 6.1e-5, 6.09e-5, 0.1, 1 / 3, 1 + 2 ** -11, 1 + 3 * 2 ** -11, -0, 1e6]);
+    const numpy = [15360, 49408, 31743, 31744, 31743, 0, 0, 1, 1, 1023, 1022, 11878, 13653, 15360, 15362, 32768, 31744];
+    expect(Array.from(float32ToFloat16(values))).toEqual(numpy);
+  });
+
+  it('takes every float16 value back to its own pattern (what an fp16 segment is fed)', () => {
+    const patterns = Uint16Array.from({ length: 0x10000 }, (_, i) => i).filter((bits) => (bits & 0x7c00) !== 0x7c00 || (bits & 0x3ff) === 0);
+    expect(Array.from(float32ToFloat16(float16ToFloat32(patterns)))).toEqual(Array.from(patterns));
   });
 
   it('leaves float32 data as it is (no copy)', () => {

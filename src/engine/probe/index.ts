@@ -10,6 +10,7 @@ import { qwen2CapturePoints, qwen3CapturePoints } from './qwen';
 import { decodeModel, indexGraph, initializerValues, withExtraOutputs, type GraphIndex } from './graph';
 import { addInterventionInputs } from './intervention';
 import { readUnembedding } from './unembedding';
+import { extractSegment, type GraphSegment } from './segment';
 
 export interface ProbedGraph {
   /** The graph with every capture point added to its outputs. */
@@ -22,6 +23,9 @@ export interface ProbedGraph {
   lens: LensParameters | null;
   /** The type of the past keys and values the graph takes (and of its activations): float16 in an fp16 graph. */
   pastType: 'float32' | 'float16';
+  /** Cuts a piece out of the probed graph: the nodes computing `outputs` from the tensors of `cut` (a layer from its
+   * residual stream). */
+  segment: (cut: readonly string[], outputs: readonly string[]) => GraphSegment;
 }
 
 /** The capture rules of each architecture (the one place the probe looks at the model type). */
@@ -44,7 +48,8 @@ export function probe(bytes: Uint8Array, file: string, config: ModelConfig, exte
   const points = addInterventionInputs(index, found, config.nLayer, config.nHead, config.dHead, pastType);
   const inputNames = (index.model.graph!.input ?? []).map((value) => value.name ?? '');
   const augmented = withExtraOutputs(index, new Set(points.map((point) => point.tensor)));
-  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType };
+  const segment = (cut: readonly string[], outputs: readonly string[]) => extractSegment(index, cut, outputs, pastType);
+  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType, segment };
 }
 
 /** A capture point that cannot be found means the graph is not the model its config describes: the message names
