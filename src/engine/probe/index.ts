@@ -48,7 +48,12 @@ export function probe(bytes: Uint8Array, file: string, config: ModelConfig, exte
   const points = addInterventionInputs(index, found, config.nLayer, config.nHead, config.dHead, pastType);
   const inputNames = (index.model.graph!.input ?? []).map((value) => value.name ?? '');
   const augmented = withExtraOutputs(index, new Set(points.map((point) => point.tensor)));
-  const segment = (cut: readonly string[], outputs: readonly string[]) => extractSegment(index, cut, outputs, pastType);
+  // Indexed again, once, when first cut: probing added nodes and inputs (the intervention's) after the first index.
+  let probedIndex: GraphIndex | null = null;
+  const segment = (cut: readonly string[], outputs: readonly string[]) => {
+    probedIndex ??= { ...indexGraph(index.model), externalData: index.externalData };
+    return extractSegment(probedIndex, cut, outputs, pastType);
+  };
   return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType, segment };
 }
 

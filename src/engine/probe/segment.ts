@@ -1,6 +1,6 @@
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../errors';
-import { indexGraph, type GraphIndex } from './graph';
+import type { GraphIndex } from './graph';
 
 /** A piece of a graph cut out to recompute a few of its tensors: a layer from its residual stream, instead of the
  * whole model from the ids. */
@@ -20,10 +20,7 @@ export interface GraphSegment {
  * read. Walking back from the outputs stops at the cut, at graph inputs and at initializers; the nodes keep the
  * graph's order, which is topological. Weights kept in external data files are copied in, so the segment is one
  * self-contained model. `cutType` is the element type of the cut tensors (the graph's activations). */
-export function extractSegment(probedIndex: GraphIndex, cut: readonly string[], outputs: readonly string[], cutType: 'float32' | 'float16'): GraphSegment {
-  // Indexed again: probing added nodes and inputs (the intervention's) after the first index.
-  const index = indexGraph(probedIndex.model);
-  index.externalData = probedIndex.externalData;
+export function extractSegment(index: GraphIndex, cut: readonly string[], outputs: readonly string[], cutType: 'float32' | 'float16'): GraphSegment {
   const graph = index.model.graph!;
   const cutSet = new Set(cut);
   const kept = new Set<onnx.INodeProto>();
