@@ -29,8 +29,11 @@ export interface SamplingDecision {
   /** The uniform random number drawn (null when greedy). */
   draw: number | null;
   chosenId: number;
-  /** The candidates sorted by logit (highest first): every survivor, and at least the top `MIN_CANDIDATES`. */
+  /** The candidates sorted by logit (highest first): the survivors up to `MAX_CANDIDATES` (at least the top
+   * `MIN_CANDIDATES`), then the chosen token if it ranks below those. */
   candidates: Candidate[];
+  /** The chosen token's rank by logit (0: the highest). */
+  chosenRank: number;
 }
 
 const MIN_CANDIDATES = 20;
@@ -104,15 +107,21 @@ export function sample(logits: ArrayLike<number>, settings: SamplingSettings, ra
       if (draw < cumulative) break;
     }
   }
-  const shown = Math.min(vocabSize, Math.max(MIN_CANDIDATES, Math.min(keptAfterTopP, MAX_CANDIDATES), chosenRank + 1));
+  // A flat distribution (a random model, a high temperature) can draw a token ranked tens of thousands deep: it is
+  // kept after the first MAX_CANDIDATES, not with every candidate above it (a 152k vocabulary's step would hold
+  // megabytes).
+  const shown = Math.min(vocabSize, Math.max(MIN_CANDIDATES, Math.min(keptAfterTopP, MAX_CANDIDATES)));
   if (ranked.length < shown) ranked = rankTop(logits, shown);
-  const candidates = ranked.slice(0, shown).map((id, rank) => ({
+  const candidate = (id: number, rank: number): Candidate => ({
     id,
     logit: logits[id]!,
     probability: Math.exp(logits[id]! - max) / sum,
     scaledProbability: scaledWeight(id) / scaledSum,
     afterTopK: rank < k ? scaledWeight(id) / topKSum : 0,
     afterTopP: rank < keptAfterTopP ? scaledWeight(id) / topPSum : 0,
-  }));
-  return { settings: { ...settings }, greedy, vocabSize, keptAfterTopK: k, keptAfterTopP, draw, chosenId: candidates[chosenRank]!.id, candidates };
+  });
+  const candidates = ranked.slice(0, shown).map(candidate);
+  const chosenId = idAt(chosenRank);
+  if (chosenRank >= shown) candidates.push(candidate(chosenId, chosenRank));
+  return { settings: { ...settings }, greedy, vocabSize, keptAfterTopK: k, keptAfterTopP, draw, chosenId, chosenRank, candidates };
 }

@@ -123,14 +123,23 @@ describe('sampling over a GPT-2-sized vocabulary', () => {
       { temperature: 1, topK: 1000, topP: 0.9 },
       { temperature: 0.8, topK: 300, topP: 0.95 },
       { temperature: 0.3, topK: 5, topP: 0.5 },
+      // Nearly flat: the chosen token ranks thousands deep and is kept after the first 200, not with all above it.
+      { temperature: 50, topK: 0, topP: 1 },
     ];
+    let deepest = 0;
     for (const settings of settingsList) {
       for (const draw of [0, 0.37, 0.999]) {
         const decision = sample(logits, settings, () => draw);
+        deepest = Math.max(deepest, decision.chosenRank);
         const expected = referenceSample(logits, settings, draw);
         expect(decision.chosenId).toBe(expected.chosenId);
         expect(decision.keptAfterTopP).toBe(expected.kept);
-        expect(decision.candidates.map((c) => c.id)).toEqual(expected.ranked.slice(0, decision.candidates.length));
+        // The ranked prefix (at most 200), then the chosen token where it ranks below it.
+        expect(decision.chosenRank).toBe(expected.ranked.indexOf(expected.chosenId));
+        const prefix = decision.candidates.slice(0, Math.min(decision.candidates.length, 200));
+        expect(prefix.map((c) => c.id)).toEqual(expected.ranked.slice(0, prefix.length));
+        expect(decision.candidates.length).toBe(decision.chosenRank >= prefix.length ? prefix.length + 1 : prefix.length);
+        expect(decision.candidates.find((c) => c.id === decision.chosenId)).toBeDefined();
         for (const c of decision.candidates) {
           expect(Number.isFinite(c.afterTopK) && Number.isFinite(c.afterTopP)).toBe(true);
         }
@@ -144,5 +153,6 @@ describe('sampling over a GPT-2-sized vocabulary', () => {
         expect(first.afterTopK).toBeCloseTo(Math.exp(logits[first.id]! / temperature) / topKSum, 9);
       }
     }
+    expect(deepest).toBeGreaterThan(1000);
   });
 });
