@@ -1,4 +1,4 @@
-import { select } from 'd3-selection';
+import { select, type Selection } from 'd3-selection';
 import { probabilityColor, viewTextSize } from './scales';
 import { rasterGrid } from './raster';
 
@@ -49,6 +49,10 @@ function blockAverages(pattern: ArrayLike<number>, n: number, blocks: number): F
 export function renderHeadGrid(container: HTMLElement, data: HeadGridData, options: { onSelect?: (layer: number, head: number) => void; title?: string } = {}) {
   const svg = select(container).append('svg').attr('class', 'head-grid').attr('role', 'img');
   const title = svg.append('title');
+  /** Each thumbnail as drawn: redrawn only when its blocks change (a generating run or an opened layer changes a
+   * few of a large model's hundreds of thumbnails; rebuilding all of them cost more than the rest of the view). */
+  const thumbs = new Map<string, { g: Selection<SVGGElement, unknown, null, undefined>; averages: Float64Array | null }>();
+  let geometry = '';
 
   function update(next: HeadGridData, nextOptions = options) {
     options = nextOptions;
@@ -64,24 +68,49 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
     const cell = size / blocks;
     const width = left + next.heads * (size + gap);
     const height = top + next.layers * (size + gap);
-    svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
-    svg.selectAll('g.thumb').remove();
-    svg.selectAll('text.axis').remove();
-    for (let layer = 0; layer < next.layers; layer++) {
-      svg.append('text').attr('class', 'axis').attr('x', 0).attr('y', top + layer * (size + gap) + size / 2).attr('dy', '0.35em').text(`L${layer + 1}`);
+    const shape = [next.layers, next.heads, size, left, top, blocks, next.notKept].join();
+    if (shape !== geometry) {
+      geometry = shape;
+      thumbs.clear();
+      svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
+      svg.selectAll('g.thumb').remove();
+      svg.selectAll('text.axis').remove();
+      for (let layer = 0; layer < next.layers; layer++) {
+        svg.append('text').attr('class', 'axis').attr('x', 0).attr('y', top + layer * (size + gap) + size / 2).attr('dy', '0.35em').text(`L${layer + 1}`);
+      }
       for (let head = 0; head < next.heads; head++) {
-        const g = svg.append('g').attr('class', 'thumb').attr('data-layer', layer).attr('data-head', head)
-          .attr('transform', `translate(${left + head * (size + gap)}, ${top + layer * (size + gap)})`)
-          .classed('selected', layer === next.selected.layer && head === next.selected.head)
-          .style('cursor', 'pointer').on('click', () => options.onSelect?.(layer, head));
+        svg.append('text').attr('class', 'axis').attr('x', left + head * (size + gap) + size / 2).attr('y', top - Math.ceil(font * 0.3)).attr('text-anchor', 'middle').text(`H${head + 1}`);
+      }
+    }
+    for (let layer = 0; layer < next.layers; layer++) {
+      for (let head = 0; head < next.heads; head++) {
+        const key = `${layer}.${head}`;
+        let thumb = thumbs.get(key);
+        if (!thumb) {
+          const g = svg.append('g').attr('class', 'thumb').attr('data-layer', layer).attr('data-head', head)
+            .attr('transform', `translate(${left + head * (size + gap)}, ${top + layer * (size + gap)})`)
+            .style('cursor', 'pointer').on('click', () => options.onSelect?.(layer, head));
+          thumb = { g, averages: null };
+          thumbs.set(key, thumb);
+        }
+        const { g } = thumb;
+        g.classed('selected', layer === next.selected.layer && head === next.selected.head);
         const pattern = next.patterns[layer]![head]!;
-        g.append('title').text(`layer ${layer + 1}, head ${head + 1}${pattern ? '' : ` (${next.notKept ?? ''})`}`);
         if (!pattern) {
-          g.attr('data-kept', 'false');
+          if (g.attr('data-kept') === 'false') continue;
+          thumb.averages = null;
+          g.selectAll('*').remove();
+          g.attr('data-kept', 'false').attr('data-peak', null);
+          g.append('title').text(`layer ${layer + 1}, head ${head + 1} (${next.notKept ?? ''})`);
           g.append('rect').attr('class', 'frame').attr('width', size).attr('height', size).attr('fill', 'none').attr('stroke-dasharray', '3 3');
           continue;
         }
         const averages = blockAverages(pattern, next.n, blocks);
+        if (thumb.averages && sameValues(thumb.averages, averages)) continue;
+        thumb.averages = averages;
+        g.selectAll('*').remove();
+        g.attr('data-kept', null);
+        g.append('title').text(`layer ${layer + 1}, head ${head + 1}`);
         // Each thumbnail on its own scale (0 to its largest block): with hundreds of tokens the averages are small
         // everywhere, and a shared 0–1 scale would leave every thumbnail nearly white.
         let peak = 0;
@@ -102,11 +131,14 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
         g.append('rect').attr('class', 'frame').attr('width', size).attr('height', size).attr('fill', 'none');
       }
     }
-    for (let head = 0; head < next.heads; head++) {
-      svg.append('text').attr('class', 'axis').attr('x', left + head * (size + gap) + size / 2).attr('y', top - Math.ceil(font * 0.3)).attr('text-anchor', 'middle').text(`H${head + 1}`);
-    }
   }
 
   update(data, options);
   return { update, destroy: () => svg.remove() };
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

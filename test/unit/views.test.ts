@@ -83,6 +83,27 @@ describe('vector strip, GELU curve, head grid, sampling stages', () => {
     expect(container.querySelector('g.thumb.selected')!.getAttribute('data-layer')).toBe('1');
   });
 
+  it('head grid: an update redraws only the thumbnails whose pattern changed (a layer not kept, then recomputed)', () => {
+    const container = document.createElement('div');
+    const other = [1, 0, 0, 0.9, 0.1, 0, 0.1, 0.1, 0.8];
+    const grid = renderHeadGrid(container, { layers: 2, heads: 2, n: 3, patterns: [[pattern3, pattern3], [null, null]], notKept: 'not kept', selected: { layer: 0, head: 0 } });
+    const thumb = (layer: number, head: number) => container.querySelector(`g.thumb[data-layer="${layer}"][data-head="${head}"]`)!;
+    expect(thumb(1, 0).getAttribute('data-kept')).toBe('false');
+    expect(thumb(1, 0).querySelector('title')!.textContent).toBe('layer 2, head 1 (not kept)');
+    const kept = thumb(0, 0).firstElementChild;
+    const changed = thumb(0, 1).firstElementChild;
+    grid.update({ layers: 2, heads: 2, n: 3, patterns: [[pattern3, other], [pattern3, null]], notKept: 'not kept', selected: { layer: 1, head: 0 } });
+    // Unchanged: the same elements. Changed or newly kept: drawn again.
+    expect(thumb(0, 0).firstElementChild).toBe(kept);
+    expect(thumb(0, 1).firstElementChild).not.toBe(changed);
+    expect(changed!.parentNode).toBeNull();
+    expect(thumb(1, 0).getAttribute('data-kept')).toBeNull();
+    expect(thumb(1, 0).querySelector('rect.frame')!.getAttribute('stroke-dasharray')).toBeNull();
+    expect(thumb(1, 1).getAttribute('data-kept')).toBe('false');
+    expect(container.querySelectorAll('g.thumb')).toHaveLength(4);
+    expect(container.querySelector('g.thumb.selected')!.getAttribute('data-layer')).toBe('1');
+  });
+
   it('sampling stages: a bar per candidate and stage; cut candidates marked; the draw drawn', () => {
     const container = document.createElement('div');
     const candidates = [
