@@ -156,7 +156,8 @@ export class Generator {
     // Only the positions asked for go to the page (a 152k-token vocabulary's logits are 600 KB a row): the rows are
     // cut to the last ones, as for a cached step's new positions.
     const start = Math.max(0, from);
-    const byLayers = cutRows ? await this.captureByLayers(ids, points, scales, cutRows) : null;
+    // A segment that fails to run leaves the question to the whole graph, which computes the same numbers.
+    const byLayers = cutRows ? await this.captureByLayers(ids, points, scales, cutRows).catch(() => null) : null;
     if (byLayers) return recordOf(points, byLayers, start, ids.length - start, []);
     const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, 0, null, graph.probed.pastType, scales);
     const outputs = await graph.session.run(feeds, [...new Set(points.map((point) => point.tensor))]);
