@@ -334,8 +334,8 @@ let gpu = { description: 'none', software: true, present: false };
 try {
   gpu = await inspectAdapter(await live(), base);
   console.log(`WebGPU adapter: ${gpu.description}${gpu.software ? ' (software)' : ''}`);
-  // One backend at a time, WASM first, each in a browser of its own: after WebGPU work on SwiftShader, Chromium's GPU
-  // process kept a core busy for the rest of the run, and the WASM figures measured after it came out 4× low.
+  // One backend at a time, WASM first, each in a browser of its own: what one backend leaves running (SwiftShader's
+  // GPU process was seen keeping a core busy after WebGPU work) cannot slow the other's figures.
   for (const backend of ['wasm', 'webgpu'].filter((b) => backends.includes(b))) {
     await launched.close();
     launched = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
