@@ -114,7 +114,7 @@ export function initializerValues(index: GraphIndex, name: string): Float32Array
 }
 
 /** The bytes of an initializer kept in an external data file (`location`, `offset`, `length`), or null. */
-function externalBytes(index: GraphIndex, tensor: onnx.ITensorProto): Uint8Array | null {
+export function externalBytes(index: GraphIndex, tensor: onnx.ITensorProto): Uint8Array | null {
   if (tensor.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) return null;
   const entry = (key: string) => tensor.externalData?.find((item) => item.key === key)?.value ?? null;
   const file = index.externalData.get(entry('location') ?? '');

@@ -1,6 +1,6 @@
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../errors';
-import type { GraphIndex } from './graph';
+import { externalBytes, type GraphIndex } from './graph';
 
 /** A piece of a graph cut out to recompute a few of its tensors: a layer from its residual stream, instead of the
  * whole model from the ids. */
@@ -9,8 +9,6 @@ export interface GraphSegment {
   bytes: Uint8Array;
   /** The tensors the caller feeds in place of the nodes that made them (a subset of the cut: those reached). */
   cutInputs: string[];
-  /** The original graph's inputs the segment still reads (position_ids, the intervention scales…). */
-  graphInputs: string[];
   /** Bytes of the weights the segment carries, and of all the graph's weights. */
   weightBytes: number;
   graphWeightBytes: number;
@@ -72,7 +70,7 @@ export function extractSegment(index: GraphIndex, cut: readonly string[], output
       output: outputs.map((name) => onnx.ValueInfoProto.create({ name })),
     }),
   });
-  return { bytes: onnx.ModelProto.encode(segment).finish(), cutInputs, graphInputs: graphInputs.map((value) => value.name ?? ''), weightBytes, graphWeightBytes };
+  return { bytes: onnx.ModelProto.encode(segment).finish(), cutInputs, weightBytes, graphWeightBytes };
 }
 
 /** An initializer's size as stored: raw bytes, an external file's `length`, or typed fields (4 bytes a number). */
@@ -85,10 +83,7 @@ function storedBytes(tensor: onnx.ITensorProto): number {
 /** An initializer with its values in `rawData`: one stored in an external file is copied out of it. */
 function inlined(index: GraphIndex, tensor: onnx.ITensorProto): onnx.ITensorProto {
   if (tensor.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) return tensor;
-  const entry = (key: string) => tensor.externalData?.find((item) => item.key === key)?.value ?? null;
-  const file = index.externalData.get(entry('location') ?? '');
-  if (!file) throw new EngineError('internal', { detail: `segment: external data of ${tensor.name} not loaded` });
-  const offset = Number(entry('offset') ?? 0);
-  const length = entry('length') === null ? file.length - offset : Number(entry('length'));
-  return { ...tensor, dataLocation: onnx.TensorProto.DataLocation.DEFAULT, externalData: [], rawData: file.subarray(offset, offset + length) };
+  const bytes = externalBytes(index, tensor);
+  if (!bytes) throw new EngineError('internal', { detail: `segment: external data of ${tensor.name} not loaded` });
+  return { ...tensor, dataLocation: onnx.TensorProto.DataLocation.DEFAULT, externalData: [], rawData: bytes };
 }
