@@ -3,6 +3,7 @@ import type { Locale } from './i18n/index.svelte';
 import { CLASSROOM_PATH, isSourceId, type SourceId } from './engine/models/sources';
 import { isDtype, type Dtype } from './engine/models/precision';
 import { isChapterId, type ChapterId } from './lesson/chapters';
+import type { Pace } from './flow/timeline';
 
 /** What the page's URL may set, so an instructor can prepare a link before class. Unknown or malformed values
  * are ignored (never trusted, never inserted as HTML). */
@@ -16,6 +17,8 @@ export interface UrlState {
   /** The playback frame to open at. */
   frame: number | null;
   present: boolean;
+  /** How the chart plays (`?pace=every`: every box; the default is the overview). */
+  pace: Pace;
   /** The model source a link asks for (`?source=`); `?hub=/path` alone asks for a classroom mirror. */
   source: SourceId | null;
   /** The classroom mirror's path on this origin (`?hub=`), where repositories sit in the Hub's layout. */
@@ -76,6 +79,7 @@ export function readUrlState(search: string, origin: string): UrlState {
     settings,
     frame: number(params, 'frame', 0, 10_000_000, true) ?? null,
     present: params.get('present') === '1',
+    pace: params.get('pace') === 'every' ? 'every' : 'overview',
     source: isSourceId(params.get('source')) ? (params.get('source') as SourceId) : hub ? 'classroom' : null,
     hub: hub ?? CLASSROOM_PATH,
     dtype: isDtype(params.get('dtype')) ? (params.get('dtype') as Dtype) : null,
@@ -86,7 +90,7 @@ export function readUrlState(search: string, origin: string): UrlState {
 }
 
 /** The state as URL parameters (kept parameters such as `debug` and `backend` are preserved by the caller). */
-export function urlParams(state: { prompt: string; settings: { temperature: number; topK: number; topP: number; seed: number; maxNewTokens: number }; frame: number; locale: Locale; present: boolean }): Record<string, string> {
+export function urlParams(state: { prompt: string; settings: { temperature: number; topK: number; topP: number; seed: number; maxNewTokens: number }; frame: number; locale: Locale; present: boolean; pace?: Pace }): Record<string, string> {
   const params: Record<string, string> = {
     lang: state.locale,
     t: String(state.settings.temperature),
@@ -98,5 +102,6 @@ export function urlParams(state: { prompt: string; settings: { temperature: numb
   };
   if (state.prompt.length <= MAX_URL_PROMPT) params['prompt'] = state.prompt;
   if (state.present) params['present'] = '1';
+  if (state.pace === 'every') params['pace'] = 'every';
   return params;
 }

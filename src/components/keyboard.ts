@@ -12,6 +12,8 @@ interface Targets {
 export function handlePlaybackKey(event: KeyboardEvent, { playback, player, layers, togglePresentation }: Targets): void {
   const target = event.target as HTMLElement | null;
   if (target?.closest('input, textarea, select, [contenteditable="true"]') || event.ctrlKey || event.metaKey || event.altKey) return;
+  // Space and Enter on a focused button, link or fold press it, as everywhere else on the web.
+  if ((event.key === ' ' || event.key === 'Enter') && target?.closest('button, a[href], summary, [role="button"]')) return;
   const step = (move: () => void) => {
     event.preventDefault();
     player.pause();

@@ -1,13 +1,17 @@
-import { frameOfLayer, frameOfStep, type Frame } from './timeline';
+import { frameOfLayer, frameOfStep, overviewStops, type Frame, type Pace } from './timeline';
 
 /** Where playback is in the timeline; reactive, so the chart and the captions follow it. No timers here: the
- * component that plays calls `forward()` on its own clock. */
+ * component that plays calls `forward()` on its own clock. The timeline always holds every box; the pace only
+ * decides which of them `forward()` and `back()` stop at. */
 export class Playback {
   frames = $state.raw<Frame[]>([]);
   index = $state(0);
+  pace = $state<Pace>('every');
+  /** Per frame: whether the overview pace stops there. */
+  private stops = $state.raw<boolean[]>([]);
 
   constructor(frames: Frame[] = []) {
-    this.frames = frames;
+    this.setFrames(frames, 0);
   }
 
   get frame(): Frame {
@@ -18,18 +22,40 @@ export class Playback {
     return this.index >= this.frames.length - 1;
   }
 
+  /** The stops of the current pace before and at the current frame, and in all: the counter the learner reads. */
+  get position(): { index: number; count: number } {
+    if (this.pace === 'every') return { index: this.index, count: this.frames.length };
+    let index = -1;
+    let count = 0;
+    this.stops.forEach((stop, i) => {
+      if (!stop) return;
+      if (i <= this.index) index++;
+      count++;
+    });
+    return { index: Math.max(0, index), count };
+  }
+
   /** New frames (the run grew, or a new run began); the position is kept where it still exists. */
   setFrames(frames: Frame[], index = this.index): void {
     this.frames = frames;
+    this.stops = overviewStops(frames);
     this.index = Math.max(0, Math.min(index, frames.length - 1));
   }
 
+  private isStop(index: number): boolean {
+    return this.pace === 'every' || this.stops[index] === true;
+  }
+
   forward(): void {
-    if (!this.atEnd) this.index++;
+    let next = this.index + 1;
+    while (next < this.frames.length - 1 && !this.isStop(next)) next++;
+    if (next < this.frames.length) this.index = next;
   }
 
   back(): void {
-    if (this.index > 0) this.index--;
+    let previous = this.index - 1;
+    while (previous > 0 && !this.isStop(previous)) previous--;
+    if (previous >= 0) this.index = previous;
   }
 
   restart(): void {

@@ -39,3 +39,17 @@ export function frameOfLayer(frames: Frame[], step: number, layer: number): numb
 export function frameOfStep(frames: Frame[], step: number): number {
   return frames.findIndex((frame, i) => i > 2 && frame.step === step);
 }
+
+/** How playback moves: every box, or an overview a learner can watch in a minute. */
+export type Pace = 'overview' | 'every';
+
+/** The frames the overview pace stops at: the first token's pass through the input, the first layer and the output
+ * in full (every box once); then each further layer as one step (its "more layers?" decision, where the layer
+ * counter moves), and each further token as one step (its sampling draw). Manual jumps still reach every frame. */
+export function overviewStops(frames: readonly Frame[]): boolean[] {
+  return frames.map((frame) => {
+    if (frame.node === 'end') return true;
+    if (frame.step === 0) return frame.layer === null || frame.layer === 0 || frame.node === 'moreLayers';
+    return frame.node === 'sample';
+  });
+}

@@ -43,6 +43,7 @@ export const flowEn = {
   'flow.counter.layer': 'layer {layer} / {layers}',
   'flow.counter.token': 'token {token} / {tokens}',
   'flow.caption.start': 'The program starts.',
+  'flow.caption.loading': 'Once the model has loaded, this line explains each box as it computes.',
   'flow.caption.input': 'The input is the text “{text}”.',
   'flow.caption.tokenize': 'The tokenizer cuts the text into {count} tokens and looks up their IDs.',
   'flow.caption.embed': 'Step {step}: each of the {positions} new tokens looks up its row of the embedding matrix: {shape}.',

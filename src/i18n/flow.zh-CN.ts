@@ -45,6 +45,7 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'flow.counter.layer': '第 {layer} / {layers} 层',
   'flow.counter.token': '第 {token} / {tokens} 个词元',
   'flow.caption.start': '程序开始。',
+  'flow.caption.loading': '模型加载好以后，这里会逐框讲解它的计算。',
   'flow.caption.input': '输入的是文本“{text}”。',
   'flow.caption.tokenize': '分词器把文本切成 {count} 个词元，并查出它们的 ID。',
   'flow.caption.embed': '生成第 {step} 步：{positions} 个新词元各自取出词嵌入矩阵中的一行：{shape}。',

@@ -32,9 +32,10 @@ export async function openApp(browser: Browser, options: OpenOptions = {}): Prom
   return page;
 }
 
-/** The built app's address for these options (debug hooks on, English unless a language is given). */
+/** The built app's address for these options (debug hooks on, English unless a language is given). The chart plays
+ * every box (`pace=every`), as the tests that step through boxes expect, unless the query names the pace. */
 export function appUrl(options: OpenOptions = {}): string {
-  const params = new URLSearchParams({ debug: '1', lang: options.lang ?? 'en', ...(options.backend ? { backend: options.backend } : {}), ...options.query });
+  const params = new URLSearchParams({ debug: '1', lang: options.lang ?? 'en', pace: 'every', ...(options.backend ? { backend: options.backend } : {}), ...options.query });
   return `${inject('baseUrl')}?${params}`;
 }
 

@@ -68,3 +68,45 @@ describe('playback', () => {
     expect(playback.index).toBe(0);
   });
 });
+
+describe('overview pace', () => {
+  it('plays the first token’s first layer box by box, then each further layer and each further token as one step', () => {
+    const frames = buildTimeline(chart, 24);
+    const playback = new Playback(frames);
+    playback.pace = 'overview';
+    const visited = [playback.frame];
+    while (!playback.atEnd) {
+      playback.forward();
+      visited.push(playback.frame);
+    }
+    // Input (3) + embeddings (3) + layer 1 in full (12) + layers 2–4 (one step each) + the output (8), then 23 tokens.
+    expect(visited).toHaveLength(3 + 3 + 12 + 3 + 8 + 23 + 1);
+    expect(frames.length).toBeGreaterThan(1000);
+    expect(visited.filter((f) => f.step === 0 && f.layer === 0)).toHaveLength(12);
+    expect(visited.filter((f) => f.step === 0 && f.layer !== null && f.layer > 0).map((f) => [f.node, f.layer])).toEqual([['moreLayers', 1], ['moreLayers', 2], ['moreLayers', 3]]);
+    expect(visited.filter((f) => f.step > 0).map((f) => f.node)).toEqual([...Array(23).fill('sample'), 'end']);
+    expect(visited.filter((f) => f.step > 0 && f.node === 'sample').map((f) => f.step)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    expect(playback.position).toEqual({ index: visited.length - 1, count: visited.length });
+  });
+
+  it('steps back through the same stops, and a jump still reaches any box', () => {
+    const playback = new Playback(buildTimeline(chart, 3));
+    playback.pace = 'overview';
+    for (let i = 0; i < 30; i++) playback.forward();
+    const here = playback.index;
+    playback.forward();
+    playback.back();
+    expect(playback.index).toBe(here);
+    playback.jumpToStep(2);
+    expect(playback.frame).toEqual({ node: 'embed', layer: null, step: 2 });
+    playback.jumpToLayer(2);
+    expect(playback.frame).toEqual({ node: 'ln1', layer: 2, step: 2 });
+    // From a box between stops, forward goes to the next stop: this token's draw.
+    playback.forward();
+    expect(playback.frame).toEqual({ node: 'sample', layer: null, step: 2 });
+    playback.pace = 'every';
+    playback.jumpToLayer(2);
+    playback.forward();
+    expect(playback.frame).toEqual({ node: 'qkv', layer: 2, step: 2 });
+  });
+});
