@@ -142,11 +142,11 @@ describe('accessibility', () => {
       flow.player.play();
     });
     expect(await playing()).toBe(true);
-    // From the chart's last box, Tab enters the playback controls.
-    await page.evaluate(() => document.querySelector<SVGGElement>('svg.flow-chart g.node[data-node=end]')!.focus());
+    // The playback controls come just before the chart's boxes: Shift+Tab from the first box enters them.
+    await page.evaluate(() => document.querySelector<SVGGElement>('svg.flow-chart g.node[data-node=start]')!.focus());
     expect(await playing()).toBe(true);
-    await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset['playback'])).toBe('restart');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset['playback'])).toBe('pause-each');
     expect(await playing()).toBe(false);
     // Play pressed from the keyboard inside the controls plays, and moving on within them does not pause again.
     await page.locator('button[data-playback=toggle]').focus();

@@ -252,7 +252,11 @@ describe('every screen, in both languages', () => {
         await page.evaluate(() => document.querySelector('svg.flow-chart g.node.active')!.dispatchEvent(new MouseEvent('click', { bubbles: true })));
         await drawn(page);
         await page.waitForTimeout(400);
-        expect(await page.locator('section.right section.detail').count()).toBe(1);
+        // (On a phone the box's explanation opens in a sheet over the chart, where the learner tapped.)
+        const detailIn = screen.width <= 720 ? '[data-testid=detail-sheet]' : 'section.right';
+        expect(await page.locator(`${detailIn} section.detail`).count()).toBe(1);
+        expect(await page.evaluate(clippedTexts, [detailIn])).toEqual([]);
+        if (screen.width <= 720) await page.locator('[data-testid=detail-sheet] button.close').click();
 
         const chart = await page.evaluate(chartReport);
         expect(chart.issues).toEqual([]);
