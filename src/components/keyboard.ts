@@ -6,11 +6,19 @@ interface Targets {
   player: Player;
   layers: number;
   togglePresentation: () => void;
+  /** Blanks the screen (a presenter's clicker sends B or "."), or brings it back. */
+  toggleBlank: () => void;
+  blanked: boolean;
 }
 
 /** The clicker-friendly key map. Keys typed into a field stay in the field. */
-export function handlePlaybackKey(event: KeyboardEvent, { playback, player, layers, togglePresentation }: Targets): void {
+export function handlePlaybackKey(event: KeyboardEvent, { playback, player, layers, togglePresentation, toggleBlank, blanked }: Targets): void {
   const target = event.target as HTMLElement | null;
+  // A blanked screen: any key brings the page back, and does nothing else.
+  if (blanked && !['Shift', 'Control', 'Alt', 'Meta'].includes(event.key)) {
+    event.preventDefault();
+    return toggleBlank();
+  }
   if (target?.closest('input, textarea, select, [contenteditable="true"]') || event.ctrlKey || event.metaKey || event.altKey) return;
   // Space and Enter on a focused button, link or fold press it, as everywhere else on the web.
   if ((event.key === ' ' || event.key === 'Enter') && target?.closest('button, a[href], summary, [role="button"]')) return;
@@ -43,6 +51,12 @@ export function handlePlaybackKey(event: KeyboardEvent, { playback, player, laye
     case 'F':
       event.preventDefault();
       return togglePresentation();
+    case 'b':
+    case 'B':
+    case '.':
+      event.preventDefault();
+      player.pause();
+      return toggleBlank();
     default:
       if (/^[1-9]$/.test(event.key) && Number(event.key) <= layers) step(() => playback.jumpToLayer(Number(event.key) - 1));
   }

@@ -87,7 +87,7 @@ export const en = {
   'playback.pauseEach': 'Pause at every box',
   'playback.present': 'Presentation mode',
   'playback.exitPresent': 'Leave presentation',
-  'playback.keys': 'Keys: Space / → / PageDown next box · ← / PageUp back · Home restart · End last box · 1–9 layer · P play/pause · F presentation',
+  'playback.keys': 'Keys: Space / → / PageDown next box · ← / PageUp back · Home restart · End last box · 1–9 layer · P play/pause · F presentation · B blank screen',
   'playback.frame': 'Box {index} of {count}',
   'playback.stop': 'Step {index} of {count}',
   'playback.pace': 'Pace',

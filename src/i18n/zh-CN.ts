@@ -90,7 +90,7 @@ export const zhCN: Record<MessageKey, string> = {
   'playback.pauseEach': '每个框都暂停',
   'playback.present': '演示模式',
   'playback.exitPresent': '退出演示',
-  'playback.keys': '按键：空格 / → / PageDown 下一个框 · ← / PageUp 上一个框 · Home 从头开始 · End 最后一个框 · 1–9 跳到第几层 · P 播放/暂停 · F 演示模式',
+  'playback.keys': '按键：空格 / → / PageDown 下一个框 · ← / PageUp 上一个框 · Home 从头开始 · End 最后一个框 · 1–9 跳到第几层 · P 播放/暂停 · F 演示模式 · B 黑屏',
   'playback.frame': '第 {index} / {count} 个框',
   'playback.stop': '第 {index} / {count} 步',
   'playback.pace': '节奏',

@@ -70,6 +70,20 @@ describe('flow chart in Chromium', () => {
     await expect(page.locator('[data-testid=caption]').textContent()).resolves.toContain(`Layer 3 of ${nLayer}`);
   });
 
+  it('B blanks the screen as a clicker asks, and the next key brings it back without moving the chart', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    const before = (await flow(page)).frame;
+    await page.keyboard.press('b');
+    const blank = await page.locator('[data-testid=blank]').evaluate((element) => {
+      const r = element.getBoundingClientRect();
+      return { covers: r.width >= innerWidth && r.height >= innerHeight, colour: getComputedStyle(element).backgroundColor };
+    });
+    expect(blank).toEqual({ covers: true, colour: 'rgb(0, 0, 0)' });
+    await page.keyboard.press('PageDown');
+    expect(await page.locator('[data-testid=blank]').count()).toBe(0);
+    expect((await flow(page)).frame).toBe(before);
+  });
+
   it('opens a box’s detail with the tensors it names', async () => {
     await page.locator('g.node[data-node=softmax]').click();
     const detail = page.locator('[data-detail=softmax]');
