@@ -72,6 +72,8 @@ export interface LoadResult {
   hasLens: boolean;
   /** The type the KV cache holds its keys and values in (float16 in fp16 and q4f16 graphs). */
   cacheType: 'float32' | 'float16';
+  /** How many parameters the graph's weights hold, counted from them (probe/parameters.ts). */
+  parameters: number;
   loadMs: number;
   /** Whether a Hub download is stored for next time (or why not). */
   storage: OfflineState;
