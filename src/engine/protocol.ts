@@ -40,7 +40,7 @@ export type Request =
   | { id: number; type: 'describe'; ids: number[] }
   | { id: number; type: 'begin'; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
   | { id: number; type: 'continue'; maxNewTokens: number; settings: SamplingSettings }
-  | { id: number; type: 'adopt'; ids: number[]; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
+  | { id: number; type: 'adopt'; ids: number[]; promptLength: number; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
   /** What the run's next forward passes capture (the learner opened another layer). */
   | { id: number; type: 'plan'; plan: CapturePlan }
   /** `hooks` recomputed for the positions `from`… of `ids`: what a lean run did not keep, when a view opens it.
