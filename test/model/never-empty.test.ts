@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/components/runController.svelte';
 import type { SamplingDecision, SamplingSettings } from '../../src/engine/sampling';
-import { EMBEDDED_MODELS, loadEngine } from './helpers';
+import { exportTrace } from '../../src/engine/trace';
+import { validateTraceDocument } from '../traceFormat';
+import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
 
 const ZH = ['周末我们去公园放风筝', '妈妈明天要去超市买水果', '小明每天早上七点起床', '今天的天气很好，我们', '我最喜欢的动物是小猫', '放学以后，我和同学一起', '爷爷在院子里种了很多花', '昨天晚上下了一场大雨', '我们班新来了一位老师', '小兔子在草地上'];
 const EN = ['We had pancakes for breakfast this morning.', 'My sister likes to read books', 'The dog ran across the park', 'Tomorrow we will visit our grandparents.', 'It was a cold and rainy day', 'Tom found a small box under the bed', 'Every Saturday, my dad cooks', 'The children played in the snow.', 'I want to be a doctor when I grow up', 'The little bird sat on the branch'];
@@ -18,7 +20,8 @@ const { temperature, topK, topP, minNewTokens, seed, maxNewTokens } = DEFAULT_SE
 const defaults: SamplingSettings = { temperature, topK, topP, minNewTokens };
 
 describe.each(EMBEDDED_MODELS)('%s: a run is never empty', async (model) => {
-  const { tokenizer, generator, config } = await loadEngine(model);
+  const engine = await loadEngine(model);
+  const { tokenizer, generator, config } = engine;
   const isStop = (id: number) => config.stopTokenIds.includes(id);
 
   /** One run as the app makes it: the prompt, then `calls` continue requests of `perCall` tokens each. */
@@ -85,5 +88,17 @@ describe.each(EMBEDDED_MODELS)('%s: a run is never empty', async (model) => {
     expect(stepped.generated).toEqual(whole.generated);
     expect(stepped.decisions.map((decision) => decision.heldBack?.produced ?? null)).toEqual(whole.decisions.map((decision) => decision.heldBack?.produced ?? null));
     expect(whole.decisions.filter((decision) => decision.heldBack)).toHaveLength(minNewTokens);
+  });
+
+  it('a Trace with held-back steps exports as docs/trace-format.md describes', async () => {
+    const { trace } = await recordTrace(engine, { modelName: model, prompt: 'The children played in the snow.', settings: defaults, seed, maxNewTokens: minNewTokens + 2 });
+    const document = JSON.parse(exportTrace(trace));
+    expect(document.settings.minNewTokens).toBe(minNewTokens);
+    expect(document.steps.filter((step: { decision: SamplingDecision }) => step.decision.heldBack)).toHaveLength(minNewTokens);
+    expect(validateTraceDocument(document)).toEqual([]);
+    // The checker does look: a held-back token among the candidates is reported.
+    const broken = structuredClone(document);
+    broken.steps[0].decision.candidates[0].id = config.stopTokenIds[0];
+    expect(validateTraceDocument(broken)).toContain(`step at ${document.steps[0].position}: a held-back token is no candidate`);
   });
 });
