@@ -13,7 +13,7 @@ export interface UrlState {
   /** A model folder URL (same origin only); null means the embedded model. */
   model: string | null;
   prompt: string | null;
-  settings: Partial<{ temperature: number; topK: number; topP: number; seed: number; maxNewTokens: number }>;
+  settings: Partial<{ temperature: number; topK: number; topP: number; minNewTokens: number; seed: number; maxNewTokens: number }>;
   /** The playback frame to open at. */
   frame: number | null;
   present: boolean;
@@ -65,6 +65,7 @@ export function readUrlState(search: string, origin: string): UrlState {
     temperature: number(params, 't', 0, 2),
     topK: number(params, 'k', 0, 100_000, true),
     topP: number(params, 'p', 0.01, 1),
+    minNewTokens: number(params, 'min', 0, 1024, true),
     seed: number(params, 'seed', 0, 2 ** 32 - 1, true),
     maxNewTokens: number(params, 'max', 1, 1024, true),
   };
@@ -90,12 +91,13 @@ export function readUrlState(search: string, origin: string): UrlState {
 }
 
 /** The state as URL parameters (kept parameters such as `debug` and `backend` are preserved by the caller). */
-export function urlParams(state: { prompt: string; settings: { temperature: number; topK: number; topP: number; seed: number; maxNewTokens: number }; frame: number; locale: Locale; present: boolean; pace?: Pace }): Record<string, string> {
+export function urlParams(state: { prompt: string; settings: { temperature: number; topK: number; topP: number; minNewTokens: number; seed: number; maxNewTokens: number }; frame: number; locale: Locale; present: boolean; pace?: Pace }): Record<string, string> {
   const params: Record<string, string> = {
     lang: state.locale,
     t: String(state.settings.temperature),
     k: String(state.settings.topK),
     p: String(state.settings.topP),
+    min: String(state.settings.minNewTokens),
     seed: String(state.settings.seed),
     max: String(state.settings.maxNewTokens),
     frame: String(state.frame),

@@ -32,6 +32,13 @@ export function validateTraceDocument(document: any): string[] {
     need(document.tokens[step.position + 1]?.id === decision.chosenId, `step at ${step.position}: chosen token is the next token`);
     need(Array.isArray(decision.candidates) && decision.candidates.length > 0, 'candidates');
     for (const key of ['logit', 'probability', 'scaledProbability', 'afterTopK', 'afterTopP']) need(key in (decision.candidates[0] ?? {}), `candidate.${key}`);
+    const held = decision.heldBack;
+    if (held !== undefined) {
+      need(Array.isArray(held.ids) && held.ids.length > 0 && held.ids.every((id: number) => model.stopTokenIds?.includes(id)), `step at ${step.position}: heldBack.ids are stop tokens`);
+      need(held.produced < held.minNewTokens && held.minNewTokens === document.settings?.minNewTokens, `step at ${step.position}: held back only below minNewTokens`);
+      need(held.probability >= 0 && held.probability <= 1, `step at ${step.position}: heldBack.probability`);
+      need(!decision.candidates.some((c: { id: number }) => held.ids.includes(c.id)), `step at ${step.position}: a held-back token is no candidate`);
+    }
   }
   need(['eos', 'max-tokens', 'context-full', 'stopped', null].includes(document.stopReason), 'stopReason');
   return problems;

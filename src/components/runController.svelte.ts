@@ -8,11 +8,12 @@ import { RedrawClock } from './redrawClock';
 import type { Intervention } from '../engine/probe/intervention';
 
 export interface RunSettings extends SamplingSettings {
+  minNewTokens: number;
   seed: number;
   maxNewTokens: number;
 }
 
-export const DEFAULT_SETTINGS: RunSettings = { temperature: 0.8, topK: 40, topP: 0.95, seed: 42, maxNewTokens: 24 };
+export const DEFAULT_SETTINGS: RunSettings = { temperature: 0.8, topK: 40, topP: 0.95, minNewTokens: 8, seed: 42, maxNewTokens: 24 };
 
 /** A message for the learner: an i18n key's worth of data, shown next to where it happened. */
 export type Notice = { kind: 'error'; error: EngineErrorData } | { kind: 'info'; key: 'truncated' | 'deviceLost'; params: Record<string, number> };
@@ -82,7 +83,7 @@ export class RunController {
     try {
       if (slot.held) await slot.held;
       if (this.stopRequested) return;
-      const sampling = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP };
+      const sampling = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens };
       if (fresh || !this.recorder) await this.begin(prompt, settings, intervention);
       // A run continued after "auto" moved the model to the faster backend says where it ran last.
       this.recorder!.continueWith({ backend: slot.model!.choice.backend, fallbackReason: slot.model!.choice.fallbackReason, settings: sampling });
@@ -111,7 +112,7 @@ export class RunController {
     this.notices = dropped > 0 ? [{ kind: 'info', key: 'truncated', params: { total, context: model.config.nCtx, dropped } }] : [];
     this.recorder = new TraceRecorder({
       modelName: slot.modelName, config: model.config, points: model.points, backend: model.choice.backend,
-      fallbackReason: model.choice.fallbackReason, settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP },
+      fallbackReason: model.choice.fallbackReason, settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens },
       seed: settings.seed, prompt, truncatedTokens: dropped, promptLength: tokens.length, tokens, intervention,
     });
     this.clock.changed(true);
@@ -157,7 +158,7 @@ export class RunController {
   /** The one place a run moves to a worker that does not hold it (a new worker after device loss or "auto"'s
    * move, or the same one after another run): its tokens, random state and intervention, nothing else. */
   private async handOver(client: EngineClient, recorder: TraceRecorder, settings: SamplingSettings): Promise<void> {
-    await client.call({ type: 'adopt', ids: recorder.ids, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan) });
+    await client.call({ type: 'adopt', ids: recorder.ids, promptLength: recorder.promptLength, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan) });
     this.slot.holder = this;
   }
 
@@ -240,5 +241,6 @@ export function sanitizeSettings(settings: RunSettings): RunSettings {
     topP: finite(settings.topP, 1, 0.01, 1),
     seed: Math.round(finite(settings.seed, DEFAULT_SETTINGS.seed, 0, 2 ** 32 - 1)),
     maxNewTokens: Math.round(finite(settings.maxNewTokens, DEFAULT_SETTINGS.maxNewTokens, 1, 1024)),
+    minNewTokens: Math.round(finite(settings.minNewTokens, DEFAULT_SETTINGS.minNewTokens, 0, 1024)),
   };
 }

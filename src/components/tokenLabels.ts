@@ -1,5 +1,17 @@
 import type { TokenInfo } from '../engine/tokenizer';
 import type { Trace } from '../engine/trace';
+import { i18n } from '../i18n/index.svelte';
+
+/** A stop token as a label: what it means, marked as a marker, never the special token's own spelling
+ * (`<|endoftext|>`), which reads like text the model wrote. */
+export function stopLabel(): string {
+  return `⟨${i18n.t('tokens.eos')}⟩`;
+}
+
+/** tokenText, with one of the model's `stopIds` as the end-of-text marker. */
+export function tokenOrStopText(token: TokenInfo | undefined, stopIds: readonly number[]): string {
+  return token && stopIds.includes(token.id) ? stopLabel() : tokenText(token);
+}
 
 /** A short, safe label for a token: its text with spaces shown as ␣; a token holding part of a character as its
  * bytes, with the character when its neighbours complete it (`E4 B8 (世)`), never as "�". */
@@ -11,12 +23,14 @@ export function tokenText(token: TokenInfo | undefined): string {
   return token.character && token.character !== '\ufffd' ? `${bytes} (${token.character})` : bytes;
 }
 
-/** Labels for every token id the Trace knows (the sequence and each step's labelled candidates). */
+/** Labels for every token id the Trace knows (the sequence and each step's labelled candidates); the model's stop
+ * tokens as the end-of-text marker. */
 export function tokenLabeller(trace: Trace | null): (id: number) => string {
   const known = new Map<number, TokenInfo>();
   for (const token of trace?.tokens ?? []) known.set(token.id, token);
   for (const step of trace?.steps ?? []) for (const token of step.candidateTokens) known.set(token.id, token);
-  return (id) => (known.has(id) ? tokenText(known.get(id)) : `#${id}`);
+  const stops = trace?.config.stopTokenIds ?? [];
+  return (id) => (stops.includes(id) ? stopLabel() : known.has(id) ? tokenText(known.get(id)) : `#${id}`);
 }
 
 /** A token's bytes in hex, as the views show them (`E4 B8`). */
@@ -31,6 +45,24 @@ export interface TextPiece {
 }
 
 const strict = new TextDecoder('utf-8', { fatal: true });
+
+/** A stop token in the text, shown as a marker; `stop` is the special token's own spelling, for its tooltip. */
+export interface StopMarker {
+  stop: string;
+}
+
+/** Tokens as text (see readableText), with a marker in place of each stop token. */
+export function textParts(tokens: readonly TokenInfo[], stopIds: readonly number[]): (TextPiece | StopMarker)[] {
+  const parts: (TextPiece | StopMarker)[] = [];
+  let from = 0;
+  tokens.forEach((token, i) => {
+    if (!stopIds.includes(token.id)) return;
+    parts.push(...readableText(tokens.slice(from, i).flatMap((t) => t.bytes)), { stop: token.piece });
+    from = i + 1;
+  });
+  parts.push(...readableText(tokens.slice(from).flatMap((t) => t.bytes)));
+  return parts;
+}
 
 /** Length of the UTF-8 sequence a lead byte starts; 0 for a byte that cannot start one. */
 function sequenceLength(lead: number): number {

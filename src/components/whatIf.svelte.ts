@@ -106,7 +106,8 @@ export class WhatIf {
   /** Runs B: A's seed, sampling settings and number of tokens; B's prompt and what is switched off. */
   async fork(a: Trace): Promise<void> {
     if (this.busy) return;
-    const settings = { ...a.settings, seed: a.seed, maxNewTokens: Math.max(1, a.steps.length) };
+    // (A run recorded before minNewTokens existed held nothing back.)
+    const settings = { ...a.settings, minNewTokens: a.settings.minNewTokens ?? 0, seed: a.seed, maxNewTokens: Math.max(1, a.steps.length) };
     // A mean is taken over every position A computed: a lean run recomputes the z it did not keep first.
     const meanHeads = this.meanHeads.filter((key) => this.intervention.heads.includes(key));
     const zHooks = [...new Set(meanHeads.map((key) => `blocks.${key.split('.')[0]}.attn.hook_z`))];

@@ -14,6 +14,9 @@ import { FULL_CAPTURE, planCaptures, segmentInputs, type CapturePlan } from './c
 export interface GenerateRequest {
   /** Every token so far (prompt + generated); the engine feeds what its cache has not seen. */
   ids: number[];
+  /** How many of `ids` are the prompt: `settings.minNewTokens` counts the run's new tokens from there, across calls
+   * ("step one token", a continued run). Absent: all of `ids`, so the count starts with this call. */
+  promptLength?: number;
   maxNewTokens: number;
   settings: SamplingSettings;
   /** The seeded generator's state, so a run continues exactly where the last one stopped. */
@@ -84,6 +87,7 @@ export class Generator {
     cancelled: () => boolean,
   ): Promise<GenerateResult> {
     const ids = [...request.ids];
+    const promptLength = request.promptLength ?? ids.length;
     const random = new SeededRandom(request.rngState);
     let produced = 0;
     let stopReason: StopReason = 'max-tokens';
@@ -102,7 +106,7 @@ export class Generator {
       }
       const { record, lastLogits } = await this.forward(ids, request.plan?.() ?? FULL_CAPTURE);
       emit({ type: 'forward', record });
-      const decision = sample(lastLogits, request.settings, () => random.next());
+      const decision = sample(lastLogits, request.settings, () => random.next(), { stopIds: this.config.stopTokenIds, produced: ids.length - promptLength });
       emit({ type: 'step', position: ids.length - 1, decision, rngState: random.state });
       ids.push(decision.chosenId);
       produced++;

@@ -40,7 +40,7 @@ export type Request =
   | { id: number; type: 'describe'; ids: number[] }
   | { id: number; type: 'begin'; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
   | { id: number; type: 'continue'; maxNewTokens: number; settings: SamplingSettings }
-  | { id: number; type: 'adopt'; ids: number[]; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
+  | { id: number; type: 'adopt'; ids: number[]; promptLength: number; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
   /** What the run's next forward passes capture (the learner opened another layer). */
   | { id: number; type: 'plan'; plan: CapturePlan }
   /** `hooks` recomputed for the positions `from`… of `ids`: what a lean run did not keep, when a view opens it.
@@ -72,6 +72,8 @@ export interface LoadResult {
   hasLens: boolean;
   /** The type the KV cache holds its keys and values in (float16 in fp16 and q4f16 graphs). */
   cacheType: 'float32' | 'float16';
+  /** How many parameters the graph's weights hold, counted from them (probe/parameters.ts). */
+  parameters: number;
   loadMs: number;
   /** Whether a Hub download is stored for next time (or why not). */
   storage: OfflineState;

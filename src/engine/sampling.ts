@@ -3,13 +3,35 @@ export interface SamplingSettings {
   temperature: number;
   topK: number;
   topP: number;
+  /** End-of-text is held back until the run has this many new tokens (absent or 0: allowed from the first). */
+  minNewTokens?: number;
 }
 
-/** One candidate's numbers through the pipeline logits → ÷T → top-k → top-p → softmax. */
+/** Where a step stands in its run, for `minNewTokens`: the model's stop tokens and how many new tokens the run has
+ * produced before this one. */
+export interface RunPosition {
+  stopIds: readonly number[];
+  produced: number;
+}
+
+/** Stop tokens whose logits were set to −∞ before temperature, top-k and top-p, because the run had fewer than
+ * `minNewTokens` new tokens (as Hugging Face transformers' MinNewTokensLengthLogitsProcessor does). */
+export interface HeldBack {
+  ids: number[];
+  /** Their probability in the model's own distribution (softmax of its logits, T = 1): the mass the other tokens
+   * share instead. */
+  probability: number;
+  /** New tokens before this one. */
+  produced: number;
+  minNewTokens: number;
+}
+
+/** One candidate's numbers through the pipeline logits → ÷T → top-k → top-p → softmax. A held-back stop token
+ * (see HeldBack) is never a candidate; the other tokens' probabilities are shared out without it. */
 export interface Candidate {
   id: number;
   logit: number;
-  /** softmax(logits): the model's own distribution (temperature 1, no filter). */
+  /** softmax(logits): the model's own distribution (temperature 1, no filter), without held-back tokens. */
   probability: number;
   /** softmax(logits / T), before any filter. */
   scaledProbability: number;
@@ -34,6 +56,8 @@ export interface SamplingDecision {
   candidates: Candidate[];
   /** The chosen token's rank by logit (0: the highest). */
   chosenRank: number;
+  /** Present when end-of-text was held back at this step. */
+  heldBack?: HeldBack;
 }
 
 const MIN_CANDIDATES = 20;
@@ -53,12 +77,40 @@ function rankTop(logits: ArrayLike<number>, count: number): number[] {
   return ids.slice(0, count);
 }
 
-/** Samples the next token from one position's logits. `random` is called once, unless greedy. */
-export function sample(logits: ArrayLike<number>, settings: SamplingSettings, random: () => number): SamplingDecision {
-  const vocabSize = logits.length;
+/** The stop tokens to hold back at this step: all of them while the run has fewer than `minNewTokens` new tokens. */
+export function heldBackIds(settings: SamplingSettings, run: RunPosition | null, vocabSize: number): number[] {
+  if (!run || run.produced >= (settings.minNewTokens ?? 0)) return [];
+  return [...new Set(run.stopIds)].filter((id) => Number.isInteger(id) && id >= 0 && id < vocabSize);
+}
+
+/** The logits with `ids` set to −∞, and those tokens' probability under the model's own softmax. */
+function holdBack(logits: ArrayLike<number>, ids: readonly number[]): { scores: Float64Array; probability: number } {
+  const scores = Float64Array.from(logits);
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) if (scores[i]! > max) max = scores[i]!;
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) sum += Math.exp(scores[i]! - max);
+  let held = 0;
+  for (const id of ids) {
+    held += Math.exp(scores[id]! - max);
+    scores[id] = -Infinity;
+  }
+  return { scores, probability: held / sum };
+}
+
+/** Samples the next token from one position's logits. `random` is called once, unless greedy. `run` (where the
+ * step stands in its run) lets `settings.minNewTokens` hold end-of-text back; without it nothing is held back. */
+export function sample(rawLogits: ArrayLike<number>, settings: SamplingSettings, random: () => number, run: RunPosition | null = null): SamplingDecision {
+  const vocabSize = rawLogits.length;
+  const held = heldBackIds(settings, run, vocabSize);
+  // The model's logits themselves when nothing is held back (a copy would round a caller's float64 logits).
+  const masked = held.length > 0 && held.length < vocabSize ? holdBack(rawLogits, held) : null;
+  const logits = masked?.scores ?? rawLogits;
+  // Tokens that can still be drawn: a held-back token ranks last (−∞) and is never walked to.
+  const drawable = vocabSize - (masked ? held.length : 0);
   const greedy = settings.temperature <= 0;
   const temperature = greedy ? 1 : settings.temperature;
-  const k = settings.topK > 0 ? Math.min(settings.topK, vocabSize) : vocabSize;
+  const k = settings.topK > 0 ? Math.min(settings.topK, drawable) : drawable;
 
   // Softmax normalisers over the whole vocabulary, at temperature 1 and at T (shifted by the maximum).
   let max = -Infinity;
@@ -78,8 +130,8 @@ export function sample(logits: ArrayLike<number>, settings: SamplingSettings, ra
     if (rank >= ranked.length) ranked = rankTop(logits, k);
     return ranked[rank]!;
   };
-  let topKSum = k === vocabSize ? scaledSum : 0;
-  if (k < vocabSize) for (let r = 0; r < k; r++) topKSum += scaledWeight(idAt(r));
+  let topKSum = k === drawable ? scaledSum : 0;
+  if (k < drawable) for (let r = 0; r < k; r++) topKSum += scaledWeight(idAt(r));
   // Top-p: the smallest prefix (by probability) of the top-k survivors whose mass reaches p.
   let keptAfterTopP = k;
   let topPSum = topKSum;
@@ -110,7 +162,7 @@ export function sample(logits: ArrayLike<number>, settings: SamplingSettings, ra
   // A flat distribution (a random model, a high temperature) can draw a token ranked tens of thousands deep: it is
   // kept after the first MAX_CANDIDATES, not with every candidate above it (a 152k vocabulary's step would hold
   // megabytes).
-  const shown = Math.min(vocabSize, Math.max(MIN_CANDIDATES, Math.min(keptAfterTopP, MAX_CANDIDATES)));
+  const shown = Math.min(drawable, Math.max(MIN_CANDIDATES, Math.min(keptAfterTopP, MAX_CANDIDATES)));
   if (ranked.length < shown) ranked = rankTop(logits, shown);
   const candidate = (id: number, rank: number): Candidate => ({
     id,
@@ -123,5 +175,7 @@ export function sample(logits: ArrayLike<number>, settings: SamplingSettings, ra
   const candidates = ranked.slice(0, shown).map(candidate);
   const chosenId = idAt(chosenRank);
   if (chosenRank >= shown) candidates.push(candidate(chosenId, chosenRank));
-  return { settings: { ...settings }, greedy, vocabSize, keptAfterTopK: k, keptAfterTopP, draw, chosenId, chosenRank, candidates };
+  const decision: SamplingDecision = { settings: { ...settings }, greedy, vocabSize, keptAfterTopK: k, keptAfterTopP, draw, chosenId, chosenRank, candidates };
+  if (masked) decision.heldBack = { ids: held, probability: masked.probability, produced: run!.produced, minNewTokens: settings.minNewTokens ?? 0 };
+  return decision;
 }

@@ -96,6 +96,10 @@ export class TraceRecorder {
     return this.start.intervention ?? null;
   }
 
+  get promptLength(): number {
+    return this.start.promptLength;
+  }
+
   get ended(): StopReason | null {
     return this.stopReason;
   }

@@ -53,7 +53,7 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
     config: folder.config, choice, points: prompt.probed.points, choiceKey: choice.fallbackReason === 'measuring' ? key : null,
     graphFiles: [folder.graph.file, ...(folder.stepGraph ? [folder.stepGraph.file] : [])],
     dtype: dtypeOfFile(folder.graph.file),
-    graphKind: generator.kind, hasLens: prompt.probed.lens !== null, cacheType: prompt.probed.pastType, loadMs: performance.now() - started, storage: folder.storage,
+    graphKind: generator.kind, hasLens: prompt.probed.lens !== null, cacheType: prompt.probed.pastType, parameters: prompt.probed.parameters, loadMs: performance.now() - started, storage: folder.storage,
   };
 }
 
@@ -101,9 +101,10 @@ async function hubGraphs(backend: BackendRequest, requested: Dtype | null, softw
 const LABELLED_CANDIDATES = 16;
 
 let loaded: Loaded | null = null;
-/** The run this worker owns: every token so far, the sampler's random state and settings. The page records what
- * the deltas tell it and never sends them back, except to hand a run to a new worker ('adopt'). */
-let run: { ids: number[]; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan } | null = null;
+/** The run this worker owns: every token so far (the first `promptLength` the prompt), the sampler's random state
+ * and settings. The page records what the deltas tell it and never sends them back, except to hand a run to a new
+ * worker ('adopt'). */
+let run: { ids: number[]; promptLength: number; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan } | null = null;
 let cancelRequested = false;
 let busy = false;
 
@@ -145,14 +146,14 @@ async function handle(request: Request): Promise<unknown> {
       if (all.length === 0) throw new EngineError('prompt-empty');
       const dropped = Math.max(0, all.length - folder.config.nCtx);
       const ids = all.slice(dropped);
-      run = { ids, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE };
+      run = { ids, promptLength: ids.length, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE };
       // A new run must not reuse the cache of another whose tokens merely start the same way (intervene drops it).
       generator.intervene(run.intervention);
       return { tokens: tokenizer.describe(ids), dropped, total: all.length };
     }
     case 'adopt': {
       if (busy) throw new EngineError('busy');
-      run = { ids: [...request.ids], rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE };
+      run = { ids: [...request.ids], promptLength: request.promptLength, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE };
       requireModel().generator.intervene(run.intervention);
       return;
     }
@@ -208,7 +209,7 @@ async function continueRun(request: Extract<Request, { type: 'continue' }>): Pro
   current.settings = request.settings;
   try {
     const result = await generator.generate(
-      { ids: current.ids, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState, plan: () => current.plan },
+      { ids: current.ids, promptLength: current.promptLength, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState, plan: () => current.plan },
       (event) => {
         if (event.type === 'forward') {
           post({ id: request.id, type: 'forward', record: event.record }, recordBuffers(event.record));

@@ -79,6 +79,7 @@ export const viewsEn = {
   'views.sampling.keptGreedy': 'Greedy (T = 0): the highest logit, “{token}”, is chosen; the probability columns are shown at T = 1.',
   'views.sampling.replay': 'Change the settings to re-sample this step from the same logits and the same draw (the model is not run again).',
   'views.sampling.step': 'Step',
+  'views.sampling.heldBack': 'End of text held back: this is new token {position}, and the minimum is {minimum}. Its logit was set to −∞ before temperature, top-k and top-p, so the model’s {percent} for it is shared among the tokens below, and it cannot be drawn.',
   'views.none': 'Generate first: the views read the recorded run.',
   'views.capturingLayer': 'Computing layer {layer} for the {positions} positions so far… A large model keeps only the residual stream as it generates; the layer you open is computed again from the same tokens, which gives the same numbers.',
   'views.capturingLogits': 'Computing the logits again for this position… A large model keeps only the newest logits (each row has one number per vocabulary entry); older ones are computed again from the same tokens.',

@@ -14,6 +14,7 @@ export interface LessonRunSettings {
   temperature: number;
   topK: number;
   topP: number;
+  minNewTokens: number;
   seed: number;
   maxNewTokens: number;
 }
@@ -26,8 +27,9 @@ export interface Chapter {
   settings: LessonRunSettings;
 }
 
-/** One new token is enough where the question is about the prompt's own pass; the loop chapter generates a few. */
-const ONE_STEP: LessonRunSettings = { temperature: 0.8, topK: 40, topP: 0.95, seed: 42, maxNewTokens: 1 };
+/** One new token is enough where the question is about the prompt's own pass; the loop chapter generates a few.
+ * Nothing is held back (minNewTokens 0): the questions are about the model's own prediction. */
+const ONE_STEP: LessonRunSettings = { temperature: 0.8, topK: 40, topP: 0.95, minNewTokens: 0, seed: 42, maxNewTokens: 1 };
 
 export const CHAPTERS: readonly Chapter[] = [
   // Rare words and an emoji, so the learner sees words cut into pieces and bytes.

@@ -55,7 +55,7 @@ export async function tokenCount(page: Page): Promise<number> {
 }
 
 /** Sets the prompt and settings through the real controls. */
-export async function setControls(page: Page, prompt: string, settings: Partial<Record<'temperature' | 'topK' | 'topP' | 'seed' | 'maxNewTokens', number>> = {}) {
+export async function setControls(page: Page, prompt: string, settings: Partial<Record<'temperature' | 'topK' | 'topP' | 'minNewTokens' | 'seed' | 'maxNewTokens', number>> = {}) {
   await page.fill('#prompt-input', prompt);
   for (const [name, value] of Object.entries(settings)) {
     await page.locator(`input[name=${name}]`).fill(String(value));

@@ -108,7 +108,7 @@ describe('flow chart in Chromium', () => {
   });
 
   it('a prepared link restores the prompt, settings, seed, step and generated text', async () => {
-    const query = { prompt: '一天早上，小明和好朋友小红', t: '0.9', k: '20', p: '0.9', seed: '77', max: '5', frame: '30' };
+    const query = { prompt: '一天早上，小明和好朋友小红', t: '0.9', k: '20', p: '0.9', min: '2', seed: '77', max: '5', frame: '30' };
     const texts: string[] = [];
     for (let i = 0; i < 2; i++) {
       const prepared = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', query });
@@ -118,8 +118,9 @@ describe('flow chart in Chromium', () => {
       await expect(prepared.inputValue('input[name=topK]')).resolves.toBe('20');
       await expect(prepared.inputValue('input[name=seed]')).resolves.toBe('77');
       await expect(prepared.inputValue('input[name=maxNewTokens]')).resolves.toBe('5');
+      await expect(prepared.inputValue('input[name=minNewTokens]')).resolves.toBe('2');
       const settings = await prepared.evaluate(() => (window as any).__flow.run.trace.settings);
-      expect(settings).toEqual({ temperature: 0.9, topK: 20, topP: 0.9 });
+      expect(settings).toEqual({ temperature: 0.9, topK: 20, topP: 0.9, minNewTokens: 2 });
       texts.push((await prepared.locator('[data-testid=completion]').textContent())!);
       await prepared.close();
     }

@@ -3,7 +3,7 @@ import { onnx } from 'onnx-proto';
 import { parseModelConfig } from '../../src/engine/models/config';
 import { EngineError } from '../../src/engine/errors';
 import { probe } from '../../src/engine/probe';
-import { readUrlState } from '../../src/urlState';
+import { readUrlState, urlParams } from '../../src/urlState';
 import { detectLocale, en, zhCN } from '../../src/i18n/index.svelte';
 import { readJson, readModelFile } from '../model/helpers';
 
@@ -76,9 +76,12 @@ describe('URL state', () => {
   it('accepts known values and ignores the rest', () => {
     expect(readUrlState('?backend=wasm&lang=zh', origin)).toMatchObject({ backend: 'wasm', locale: 'zh-CN', model: null });
     expect(readUrlState('?backend=%3Cscript%3E&lang=xx', origin)).toMatchObject({ backend: 'auto', locale: null, model: null });
-    const prepared = readUrlState('?prompt=%E4%BB%8E%E5%89%8D&t=0.5&k=10&p=0.9&seed=7&max=3&frame=42&present=1', origin);
-    expect(prepared).toMatchObject({ prompt: '从前', settings: { temperature: 0.5, topK: 10, topP: 0.9, seed: 7, maxNewTokens: 3 }, frame: 42, present: true });
-    const hostile = readUrlState('?t=NaN&k=-4&p=7&seed=1.5&max=1e9&frame=abc&prompt=' + 'x'.repeat(5000), origin);
+    const prepared = readUrlState('?prompt=%E4%BB%8E%E5%89%8D&t=0.5&k=10&p=0.9&min=2&seed=7&max=3&frame=42&present=1', origin);
+    expect(prepared).toMatchObject({ prompt: '从前', settings: { temperature: 0.5, topK: 10, topP: 0.9, minNewTokens: 2, seed: 7, maxNewTokens: 3 }, frame: 42, present: true });
+    // A link the page writes reads back as the same settings.
+    const written = new URLSearchParams(urlParams({ prompt: '从前', settings: { temperature: 0.5, topK: 10, topP: 0.9, minNewTokens: 0, seed: 7, maxNewTokens: 3 }, frame: 0, locale: 'en', present: false }));
+    expect(readUrlState(`?${written}`, origin).settings).toEqual({ temperature: 0.5, topK: 10, topP: 0.9, minNewTokens: 0, seed: 7, maxNewTokens: 3 });
+    const hostile = readUrlState('?t=NaN&k=-4&p=7&min=-1&seed=1.5&max=1e9&frame=abc&prompt=' + 'x'.repeat(5000), origin);
     expect(hostile.settings).toEqual({});
     expect(hostile.frame).toBeNull();
     expect(hostile.prompt).toBeNull();

@@ -82,6 +82,69 @@ describe('sampling', () => {
   });
 });
 
+describe('end-of-text held back (minNewTokens, as transformers\' MinNewTokensLengthLogitsProcessor)', () => {
+  // Token 3 has the highest logit; call it end-of-text.
+  const stop = { stopIds: [3], produced: 0 };
+  const expSum = (ids: number[]) => ids.reduce((s, id) => s + Math.exp(logits[id]!), 0);
+  const others = [0, 1, 2, 4, 5, 6, 7];
+
+  it('greedy takes the best other token; the held-back mass is the model\'s own probability of end-of-text', () => {
+    const decision = sample(logits, { temperature: 0, topK: 0, topP: 1, minNewTokens: 2 }, fixed(0), stop);
+    expect(decision.chosenId).toBe(6);
+    expect(decision.heldBack).toEqual({ ids: [3], probability: expect.closeTo(Math.exp(3) / expSum([3, ...others]), 12), produced: 0, minNewTokens: 2 });
+    expect(decision.heldBack!.probability).toBeCloseTo(0.4027, 4);
+  });
+
+  it('the held-back token is no candidate; the others share its probability, as softmax over them alone', () => {
+    const decision = sample(logits, { temperature: 1, topK: 0, topP: 1, minNewTokens: 1 }, fixed(0), stop);
+    expect(decision.candidates.map((c) => c.id)).toEqual([6, 0, 7, 1, 2, 5, 4]);
+    expect(decision.keptAfterTopK).toBe(7);
+    expect(decision.keptAfterTopP).toBe(7);
+    for (const c of decision.candidates) {
+      expect(c.logit).toBe(logits[c.id]);
+      expect(c.probability).toBeCloseTo(Math.exp(logits[c.id]!) / expSum(others), 12);
+      expect(c.afterTopP).toBeCloseTo(c.probability, 12);
+    }
+    // The draw 0 takes the first candidate: end-of-text without the mask, token 6 with it.
+    expect(sample(logits, { temperature: 1, topK: 0, topP: 1 }, fixed(0), stop).chosenId).toBe(3);
+    expect(decision.chosenId).toBe(6);
+    // A draw at the very end never walks onto the held-back token.
+    expect(sample(logits, { temperature: 1, topK: 0, topP: 1, minNewTokens: 1 }, fixed(0.9999999999), stop).chosenId).toBe(4);
+  });
+
+  it('is the same distribution as setting the logit to −∞ before temperature, top-k and top-p', () => {
+    const minusInfinity = logits.map((l, i) => (i === 3 ? -Infinity : l));
+    for (const settings of [{ temperature: 0.7, topK: 4, topP: 1 }, { temperature: 1.3, topK: 0, topP: 0.8 }, { temperature: 0.8, topK: 40, topP: 0.95 }]) {
+      const held = sample(logits, { ...settings, minNewTokens: 8 }, fixed(0.42), stop);
+      const reference = sample(minusInfinity, settings, fixed(0.42));
+      expect(held.chosenId).toBe(reference.chosenId);
+      expect(held.keptAfterTopP).toBe(reference.keptAfterTopP);
+      for (const c of held.candidates) {
+        const r = reference.candidates.find((candidate) => candidate.id === c.id)!;
+        expect([c.probability, c.scaledProbability, c.afterTopK, c.afterTopP]).toEqual([r.probability, r.scaledProbability, r.afterTopK, r.afterTopP].map((v) => expect.closeTo(v, 12)));
+      }
+    }
+  });
+
+  it('every stop token is held back (a config may list several), and only while the run is short of the minimum', () => {
+    const two = sample(logits, { temperature: 0, topK: 0, topP: 1, minNewTokens: 3 }, fixed(0), { stopIds: [3, 6, 6], produced: 2 });
+    expect(two.chosenId).toBe(0);
+    expect(two.heldBack!.ids).toEqual([3, 6]);
+    expect(two.heldBack!.probability).toBeCloseTo(expSum([3, 6]) / expSum([3, ...others]), 12);
+    // At the minimum, without a minimum, or without a run position: the model's distribution as it is.
+    const plain = sample(logits, { temperature: 0.8, topK: 5, topP: 0.9 }, fixed(0.3));
+    for (const decision of [
+      sample(logits, { temperature: 0.8, topK: 5, topP: 0.9, minNewTokens: 3 }, fixed(0.3), { stopIds: [3], produced: 3 }),
+      sample(logits, { temperature: 0.8, topK: 5, topP: 0.9, minNewTokens: 0 }, fixed(0.3), stop),
+      sample(logits, { temperature: 0.8, topK: 5, topP: 0.9 }, fixed(0.3), stop),
+      sample(logits, { temperature: 0.8, topK: 5, topP: 0.9, minNewTokens: 3 }, fixed(0.3)),
+    ]) {
+      expect(decision.heldBack).toBeUndefined();
+      expect({ ...decision, settings: null }).toEqual({ ...plain, settings: null });
+    }
+  });
+});
+
 /** The definition, written the slow and obvious way: rank the whole vocabulary, softmax, cut, renormalise, walk. */
 function referenceSample(logits: number[], settings: { temperature: number; topK: number; topP: number }, draw: number) {
   const n = logits.length;

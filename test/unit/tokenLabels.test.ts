@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readableText, tokenText } from '../../src/components/tokenLabels';
+import { readableText, textParts, tokenLabeller, tokenOrStopText, tokenText } from '../../src/components/tokenLabels';
+import { i18n } from '../../src/i18n/index.svelte';
+import type { Trace } from '../../src/engine/trace';
 
 const utf8 = (text: string) => [...new TextEncoder().encode(text)];
 
@@ -26,5 +28,32 @@ describe('tokenText: candidate and axis labels', () => {
     expect(tokenText(partial('世'))).toBe('E4 B8 (世)');
     expect(tokenText(partial('\ufffd'))).toBe('E4 B8');
     expect(tokenText(partial(null))).toBe('E4 B8');
+  });
+});
+
+describe('end of text: a marker, never the special token spelled out', () => {
+  const token = (id: number, text: string) => ({ id, piece: text, bytes: utf8(text), text, character: null });
+  const eos = token(8191, '<|endoftext|>');
+  const tokens = [token(1, 'Hi'), token(2, '.'), eos];
+
+  it('the text puts a marker where a stop token is, with the token kept for its tooltip', () => {
+    expect(textParts(tokens, [8191])).toEqual([{ text: 'Hi.', bytes: false }, { stop: '<|endoftext|>' }]);
+    // A stop token the prompt itself contains splits the text there.
+    expect(textParts([eos, ...tokens], [8191])).toEqual([{ stop: '<|endoftext|>' }, { text: 'Hi.', bytes: false }, { stop: '<|endoftext|>' }]);
+    // Without the model's stop ids (the tokenizer lab's own tokenizers) the token is text like any other.
+    expect(textParts(tokens, []).map((part) => ('text' in part ? part.text : ''))).toEqual(['Hi.<|endoftext|>']);
+  });
+
+  it('labels (candidates, chart boxes) say “end of text” in the learner\'s language', () => {
+    const trace = { tokens, steps: [], config: { stopTokenIds: [8191] } } as unknown as Trace;
+    const label = tokenLabeller(trace);
+    try {
+      i18n.locale = 'en';
+      expect([label(8191), label(1), tokenOrStopText(eos, [8191]), tokenText(eos)]).toEqual(['⟨end of text⟩', 'Hi', '⟨end of text⟩', '<|endoftext|>']);
+      i18n.locale = 'zh-CN';
+      expect(label(8191)).toBe('⟨文本结束⟩');
+    } finally {
+      i18n.locale = 'en';
+    }
   });
 });

@@ -11,6 +11,7 @@ import { decodeModel, indexGraph, initializerValues, withExtraOutputs, type Grap
 import { addInterventionInputs } from './intervention';
 import { readUnembedding } from './unembedding';
 import { extractSegment, type GraphSegment } from './segment';
+import { countParameters } from './parameters';
 
 export interface ProbedGraph {
   /** The graph with every capture point added to its outputs. */
@@ -23,6 +24,8 @@ export interface ProbedGraph {
   lens: LensParameters | null;
   /** The type of the past keys and values the graph takes (and of its activations): float16 in an fp16 graph. */
   pastType: 'float32' | 'float16';
+  /** How many parameters the graph's weights hold (parameters.ts). */
+  parameters: number;
   /** Cuts a piece out of the probed graph: the nodes computing `outputs` from the tensors of `cut` (a layer from its
    * residual stream). */
   segment: (cut: readonly string[], outputs: readonly string[]) => GraphSegment;
@@ -39,6 +42,8 @@ const CAPTURE_RULES: Record<Architecture, (index: GraphIndex, config: ModelConfi
 /** Finds the capture points of a model's graph and returns the graph with them as extra outputs. */
 export function probe(bytes: Uint8Array, file: string, config: ModelConfig, externalData: readonly ExternalDataFile[] = []): ProbedGraph {
   const index = indexGraph(decodeModel(bytes, file), externalData);
+  // Counted before probing adds the intervention's inputs and nodes.
+  const parameters = countParameters(index, config);
   const found = namingArchitecture(config, () => CAPTURE_RULES[config.architecture](index, config));
   const originalOutputs = (index.model.graph!.output ?? []).map((value) => value.name ?? '');
   const lens = lensParameters(index, config);
@@ -54,7 +59,7 @@ export function probe(bytes: Uint8Array, file: string, config: ModelConfig, exte
     probedIndex ??= { ...indexGraph(index.model), externalData: index.externalData };
     return extractSegment(probedIndex, cut, outputs, pastType);
   };
-  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType, segment };
+  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType, parameters, segment };
 }
 
 /** A capture point that cannot be found means the graph is not the model its config describes: the message names
