@@ -104,7 +104,7 @@ export const en = {
   'playback.pace': 'Pace',
   'playback.pace.overview': 'Overview',
   'playback.pace.every': 'Every box',
-  'playback.paceHint': 'Overview: the first token’s first layer box by box, then each further layer and each further token as one step. To see every box, choose “Every box”, or step with →.',
+  'playback.paceHint': 'Overview: the first token’s first layer box by box, then each further layer and each further token as one step. To see every box, choose “Every box” (→ then steps box by box); “Jump to layer” and “Jump to token” reach any box at either pace.',
   'chart.title': 'Program flow chart',
   'detail.title': 'What this box computes',
   'detail.close': 'Close',

@@ -107,7 +107,7 @@ export const zhCN: Record<MessageKey, string> = {
   'playback.pace': '节奏',
   'playback.pace.overview': '概览',
   'playback.pace.every': '每个框',
-  'playback.paceHint': '概览：第一个词元的第一层逐框播放，之后每一层、每个词元各一步；想看每个框，选“每个框”，或用 → 键逐框前进。',
+  'playback.paceHint': '概览：第一个词元的第一层逐框播放，之后每一层、每个词元各一步；想看每个框，选“每个框”（之后 → 键也逐框前进）；“跳到第几层”“跳到第几个词元”在任何节奏下都能到达任意一个框。',
   'chart.title': '程序流程图',
   'detail.title': '这个框在计算什么',
   'detail.close': '关闭',
