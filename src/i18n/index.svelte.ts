@@ -22,13 +22,21 @@ export function detectLocale(languages: readonly string[]): Locale {
   return languages.some((language) => language.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';
 }
 
+/** A message in one language, its `{name}` parameters filled in. */
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** The messages of one locale, whatever the page's language (tests, and texts that must not follow it). */
+export function translator(locale: Locale): Translate {
+  return (key, params = {}) => {
+    const template = catalogs[locale][key] ?? catalogs.en[key] ?? key;
+    return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+  };
+}
+
 class I18n {
   locale = $state<Locale>('en');
 
-  t = (key: MessageKey, params: Record<string, string | number> = {}): string => {
-    const template = catalogs[this.locale][key] ?? catalogs.en[key] ?? key;
-    return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
-  };
+  t: Translate = (key, params = {}) => translator(this.locale)(key, params);
 
   has(key: string): key is MessageKey {
     return key in catalogs.en;

@@ -135,7 +135,7 @@ export const viewsEn = {
   'views.compare.switch': 'Switch off in B',
   'views.compare.showDifference': 'B − A',
   'views.difference.legend': 'B − A (run B minus run A)',
-  'views.difference.shown': 'B − A: each value is run B’s minus run A’s at the same position, for the positions both runs computed (0–{last}); blue above 0, red below, white where the runs agree. Labels are run A’s tokens.',
+  'views.difference.shown': 'B − A: each value is run B’s minus run A’s at the same position, for the positions both runs computed (1–{last}); blue above 0, red below, white where the runs agree. Labels are run A’s tokens.',
   'views.difference.tokensDiffer': 'The runs’ tokens differ at positions {positions}: there B’s row belongs to another token than A’s.',
   'views.difference.none.tokens': 'Tokens are not numbers: B − A has no meaning here. Shown: run B’s tokens.',
   'views.difference.none.sampling': 'A random draw and a chosen token cannot be subtracted. Shown: run B’s sampling; the panel above sets both runs’ next-token probabilities side by side.',

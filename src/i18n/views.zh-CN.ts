@@ -137,7 +137,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.compare.switch': '在 B 中关掉',
   'views.compare.showDifference': 'B − A',
   'views.difference.legend': 'B − A（运行 B 减去运行 A）',
-  'views.difference.shown': 'B − A：每个数值都是同一位置上运行 B 的值减去运行 A 的值，只比较两次运行都计算过的位置（0–{last}）；大于 0 为蓝色，小于 0 为红色，两次相同处为白色。标签是运行 A 的词元。',
+  'views.difference.shown': 'B − A：每个数值都是同一位置上运行 B 的值减去运行 A 的值，只比较两次运行都计算过的位置（1–{last}）；大于 0 为蓝色，小于 0 为红色，两次相同处为白色。标签是运行 A 的词元。',
   'views.difference.tokensDiffer': '两次运行在位置 {positions} 上的词元不同：那里 B 的行属于另一个词元。',
   'views.difference.none.tokens': '词元不是数值，B − A 在这里没有意义。下面显示运行 B 的词元。',
   'views.difference.none.sampling': '随机抽取的数和选中的词元无法相减。下面显示运行 B 的采样；上面的面板把两次运行的下一个词元概率并排列出。',

@@ -178,9 +178,9 @@ describe('formulas', () => {
     for (const key of FORMULA_KEYS) expect(formulaFor(key, llama) ?? '', key).not.toMatch(/[^_]\bd\b|\{d\}|\/d[^_]/);
   });
 
-  it('the scores and the weighted sum name the K/V head ⌊h·H_kv/H⌋ only under grouped-query attention', () => {
+  it('the scores and the weighted sum name the K/V head ⌈h·H_kv/H⌉ (heads counted from 1) only under grouped-query attention', () => {
     const grouped = configs.find((c) => c.architecture === 'llama' && c.nKvHead < c.nHead)!;
-    expect(formulaFor('scores', grouped)).toContain('g = \\lfloor h H_{kv} / H \\rfloor');
+    expect(formulaFor('scores', grouped)).toContain('g = \\lceil h H_{kv} / H \\rceil');
     expect(formulaFor('weightedSum', grouped)).toContain('v^{g}_j');
     expect(formulaFor('scores', { ...grouped, nKvHead: grouped.nHead })).not.toContain('H_{kv}');
   });
