@@ -44,6 +44,8 @@ export const viewsEn = {
   'views.attention.future': 'Key {key} comes after query {query}: the causal mask sets this score to −∞ and its weight to 0.',
   'views.attention.grid': 'Model view: every layer × head (click one to open it)',
   'views.attention.notKept': 'not kept by this large model\'s run: click to compute it from the same tokens',
+  'views.attention.thumb': 'Layer {layer}, head {head}',
+  'views.attention.thumbNotKept': 'Layer {layer}, head {head} ({notKept})',
   'views.attention.cellHint': 'Click a cell (or use the sliders) to work out its score.',
   'views.attention.query': 'Query',
   'views.attention.key': 'Key',

@@ -46,6 +46,8 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.attention.future': '键 {key} 在查询 {query} 之后：因果掩码把这个分数设为 −∞，权重为 0。',
   'views.attention.grid': '模型视图：所有层 × 注意力头（点击打开）',
   'views.attention.notKept': '这个大模型的运行没有保留它：点击即可用同样的词元重新计算',
+  'views.attention.thumb': '第 {layer} 层第 {head} 个头',
+  'views.attention.thumbNotKept': '第 {layer} 层第 {head} 个头（{notKept}）',
   'views.attention.cellHint': '点击一个格子（或拖动滑块），查看它的分数是怎样算出来的。',
   'views.attention.query': '查询',
   'views.attention.key': '键',
