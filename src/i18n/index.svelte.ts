@@ -6,13 +6,15 @@ import { viewsEn } from './views.en';
 import { viewsZhCN } from './views.zh-CN';
 import { hubEn } from './hub.en';
 import { hubZhCN } from './hub.zh-CN';
+import { termsEn } from './terms.en';
+import { termsZhCN } from './terms.zh-CN';
 import type { labEn } from './lab.en';
 import type { lessonEn } from './lesson.en';
 
-const en = { ...baseEn, ...flowEn, ...viewsEn, ...hubEn };
+const en = { ...baseEn, ...flowEn, ...viewsEn, ...hubEn, ...termsEn };
 /** Every key, those of views that bring their own strings when they load (the tokenizer lab, the lesson) included. */
 export type MessageKey = keyof typeof en | keyof typeof labEn | keyof typeof lessonEn;
-const zhCN: Record<keyof typeof en, string> = { ...baseZhCN, ...flowZhCN, ...viewsZhCN, ...hubZhCN };
+const zhCN: Record<keyof typeof en, string> = { ...baseZhCN, ...flowZhCN, ...viewsZhCN, ...hubZhCN, ...termsZhCN };
 
 export type Locale = 'zh-CN' | 'en';
 const catalogs: Record<Locale, Partial<Record<MessageKey, string>>> = { 'zh-CN': { ...zhCN }, en: { ...en } };

@@ -1,0 +1,27 @@
+/** English names of tensor axes (every shape on screen names its axes) and the glossary of terms the page uses
+ * before explaining them. An axis name with `.one` is its singular. */
+export const termsEn = {
+  'shape.tokens': '{n} tokens',
+  'shape.tokens.one': '1 token',
+  'shape.positions': '{n} positions',
+  'shape.positions.one': '1 position',
+  'shape.queries': '{n} queries',
+  'shape.queries.one': '1 query',
+  'shape.keys': '{n} keys',
+  'shape.keys.one': '1 key',
+  'shape.heads': '{n} heads',
+  'shape.heads.one': '1 head',
+  'shape.dims': '{n} dims',
+  'shape.dims.one': '1 dim',
+  'shape.neurons': '{n} neurons',
+  'shape.neurons.one': '1 neuron',
+  'shape.vocab': '{n} vocabulary tokens',
+  'shape.candidates': '{n} candidates',
+  'shape.candidates.one': '1 candidate',
+  'shape.layers': '{n} layers',
+  'shape.layers.one': '1 layer',
+  'shape.stages': '{n} stages',
+  'shape.stages.one': '1 stage',
+  'shape.title': 'Shape: {shape}',
+  'shape.heatmapName': '{title} {shape}, largest: {best}',
+} as const;
