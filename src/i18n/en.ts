@@ -44,7 +44,7 @@ export const en = {
   'model.graph.cached': 'KV cache: each new token runs one position through the model.',
   'model.graph.two-graph': 'KV cache over two graphs (the prompt through one, each new token through the other): one position per token.',
   'model.graph.full': 'No KV cache in this graph: each new token recomputes the whole sequence (slower).',
-  'model.summary': '{layers} layers · {heads} heads · d_model {dModel} · context {context}',
+  'model.summary': '{layers} layers · {heads} heads · {dModelTerm} {dModel} · context {context}',
   'model.reload': 'Load the embedded model',
   'model.offline': 'Available offline: this model works with no network.',
   'model.online': 'Needs the network: this model could not be stored for offline use.',

@@ -47,7 +47,7 @@ export const zhCN: Record<MessageKey, string> = {
   'model.graph.cached': 'KV 缓存：每个新词元只需让一个位置经过模型。',
   'model.graph.two-graph': 'KV 缓存分两张计算图（提示词走一张，每个新词元走另一张）：每个词元只算一个位置。',
   'model.graph.full': '这张计算图没有 KV 缓存：每个新词元都要重算整个序列（较慢）。',
-  'model.summary': '{layers} 层 · {heads} 个注意力头 · d_model {dModel} · 上下文 {context}',
+  'model.summary': '{layers} 层 · {heads} 个注意力头 · {dModelTerm} {dModel} · 上下文 {context}',
   'model.reload': '加载内置模型',
   'model.offline': '可离线使用：断网时也能运行这个模型。',
   'model.online': '需要联网：这个模型未能保存以供离线使用。',

@@ -9,6 +9,7 @@ import { boxTexts, textParams, viewWording } from '../../src/flow/wording';
 import { FORMULA_KEYS, formulaFor } from '../../src/i18n/formulas';
 import { en, translator, zhCN, type Locale, type MessageKey } from '../../src/i18n/index.svelte';
 import { captionFor } from '../../src/flow/captions';
+import { termsIn } from '../../src/i18n/glossary';
 import type { Frame } from '../../src/flow/timeline';
 import { sample } from '../../src/engine/sampling';
 import type { Trace } from '../../src/engine/trace';
@@ -48,6 +49,11 @@ function shownKeys(config: ModelConfig): Set<string> {
   }
   const words = viewWording(config);
   for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked]) if (key) keys.add(key);
+  // The glossary explains the terms these texts use, beside them (W_pos only where there is a position table).
+  for (const locale of LOCALES) {
+    const texts = [...keys].map((key) => catalogs[locale][key]).filter((text): text is string => text !== undefined);
+    for (const id of termsIn(texts, translator(locale))) keys.add(`term.${id}`).add(`term.${id}.name`);
+  }
   return keys;
 }
 
