@@ -7,6 +7,7 @@ import { viewsZhCN } from './views.zh-CN';
 import { hubEn } from './hub.en';
 import { hubZhCN } from './hub.zh-CN';
 import { termsEn } from './terms.en';
+import { spacedValue } from './spacing';
 import { termsZhCN } from './terms.zh-CN';
 import type { labEn } from './lab.en';
 import type { lessonEn } from './lesson.en';
@@ -31,7 +32,7 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 export function translator(locale: Locale): Translate {
   return (key, params = {}) => {
     const template = catalogs[locale][key] ?? catalogs.en[key] ?? key;
-    return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+    return template.replace(/\{(\w+)\}/g, (match, name: string, at: number) => (name in params ? spacedValue(template[at - 1], String(params[name]), template[at + match.length]) : match));
   };
 }
 
