@@ -61,6 +61,7 @@ export const viewsEn = {
   'views.mlp.top': 'Top neurons for this token (largest after GELU)',
   'views.mlp.topSwiglu': 'Top neurons for this token (largest SiLU(gate) · up)',
   'views.mlp.neuron': 'Neuron',
+  'views.mlp.point': 'neuron {neuron}: {fn}({input}) = {output}',
   'views.lens.norm': 'Norm of the residual stream at position {position}',
   'views.lens.table': 'Logit lens: the final LayerNorm and the unembedding applied after each layer',
   'views.lens.tableRms': 'Logit lens: the final RMSNorm and the unembedding applied after each layer',

@@ -63,6 +63,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.mlp.top': '这个词元激活最强的神经元（GELU 之后最大）',
   'views.mlp.topSwiglu': '这个词元激活最强的神经元（SiLU(门) · 上投影 最大）',
   'views.mlp.neuron': '神经元',
+  'views.mlp.point': '神经元 {neuron}：{fn}({input}) = {output}',
   'views.lens.norm': '位置 {position} 上残差流的范数',
   'views.lens.table': 'logit 透镜：在每一层之后直接套用最终层归一化和输出层',
   'views.lens.tableRms': 'logit 透镜：在每一层之后直接套用最终 RMS 归一化和输出层',
