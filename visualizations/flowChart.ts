@@ -26,8 +26,9 @@ export interface FlowChartData {
   selected?: string | null;
   /** Text beside a node whatever is active: the loop counters at the decisions. */
   counters: Record<string, string>;
-  /** The active node's live values: the tensor's shape (e.g. `[7 × 128]`) and a small picture of them. */
-  annotation: { shape: string; mini: MiniViz | null } | null;
+  /** The active node's live values: the tensor's shape, short (`[7×128]`), with its axes named in `title` (the
+   * label's tooltip: "Shape: [7 positions × 128 dims]"), and a small picture of them. */
+  annotation: { shape: string; title?: string; mini: MiniViz | null } | null;
 }
 
 export interface FlowChartOptions {
@@ -176,6 +177,7 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
     const top = node.y + (hasCounter ? node.height / 2 + 6 : 0);
     // The label and the mini view are updated in place, frame after frame (see drawMiniViz).
     annotation.attr('transform', `translate(${node.x + node.width + 8}, ${top})`);
+    annotation.selectAll('title').data(next.annotation.title ? [next.annotation.title] : []).join('title').text((title) => title);
     annotation.selectAll('text.shape-label').data([0]).join('text').attr('class', 'shape-label').attr('y', 11).text(next.annotation.shape);
     const mini = next.annotation.mini;
     const group = annotation.selectAll<SVGGElement, number>('g.mini').data(mini ? [0] : []).join('g')

@@ -22,7 +22,13 @@ export interface GeluData {
 }
 
 /** The GELU curve with this token's neurons marked on it. */
-export function renderGeluCurve(container: HTMLElement, data: GeluData, options: { title?: string } = {}) {
+export interface GeluOptions {
+  title?: string;
+  /** A point's tooltip in the page's language, for the 0-based neuron `i`; without it, `neuron i: GELU(x) = y`. */
+  pointTitle?: (i: number, input: number, output: number) => string;
+}
+
+export function renderGeluCurve(container: HTMLElement, data: GeluData, options: GeluOptions = {}) {
   const width = 320;
   const height = 200;
   const svg = select(container).append('svg').attr('class', 'gelu').attr('role', 'img').attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
@@ -46,7 +52,7 @@ export function renderGeluCurve(container: HTMLElement, data: GeluData, options:
     plot.selectAll('circle').data(values.map((v, i) => ({ v, i }))).join('circle')
       .attr('cx', (d) => x(d.v)).attr('cy', (d) => y(act(d.v))).attr('r', (d) => (highlighted.has(d.i) ? 4.5 : 2))
       .attr('class', (d) => (highlighted.has(d.i) ? 'neuron top' : 'neuron'))
-      .append('title').text((d) => `neuron ${d.i}: ${name}(${d.v}) = ${act(d.v)}`);
+      .append('title').text((d) => nextOptions.pointTitle?.(d.i, d.v, act(d.v)) ?? `neuron ${d.i}: ${name}(${d.v}) = ${act(d.v)}`);
     plot.append('text').attr('class', 'axis-label').attr('x', width - 40).attr('y', y(0) - 4).attr('text-anchor', 'end').text('x');
     plot.append('text').attr('class', 'axis-label').attr('x', x(0) + 4).attr('y', 10).text(`${name}(x)`);
   }

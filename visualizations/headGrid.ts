@@ -12,6 +12,9 @@ export interface HeadGridData {
   patterns: (ArrayLike<number> | null)[][];
   /** The frame's tooltip for a layer not kept. */
   notKept?: string;
+  /** A thumbnail's tooltip, in the page's language ("Layer 2, head 1"), for the 0-based layer and head and whether
+   * the layer was kept; without it, the axis labels (`L2 H1`) and `notKept`. */
+  thumbTitle?: (layer: number, head: number, kept: boolean) => string;
   selected: { layer: number; head: number };
 }
 
@@ -68,7 +71,9 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
     const cell = size / blocks;
     const width = left + next.heads * (size + gap);
     const height = top + next.layers * (size + gap);
-    const shape = [next.layers, next.heads, size, left, top, blocks, next.notKept].join();
+    const thumbTitle = next.thumbTitle ?? ((layer: number, head: number, kept: boolean) => `L${layer + 1} H${head + 1}${kept ? '' : ` (${next.notKept ?? ''})`}`);
+    // (The tooltips' language is part of the geometry: a new language redraws the thumbnails with it.)
+    const shape = [next.layers, next.heads, size, left, top, blocks, next.notKept, thumbTitle(0, 0, true)].join();
     if (shape !== geometry) {
       geometry = shape;
       thumbs.clear();
@@ -101,7 +106,7 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
           thumb.averages = null;
           g.selectAll('*').remove();
           g.attr('data-kept', 'false').attr('data-peak', null);
-          g.append('title').text(`layer ${layer + 1}, head ${head + 1} (${next.notKept ?? ''})`);
+          g.append('title').text(thumbTitle(layer, head, false));
           g.append('rect').attr('class', 'frame').attr('width', size).attr('height', size).attr('fill', 'none').attr('stroke-dasharray', '3 3');
           continue;
         }
@@ -110,7 +115,7 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
         thumb.averages = averages;
         g.selectAll('*').remove();
         g.attr('data-kept', null);
-        g.append('title').text(`layer ${layer + 1}, head ${head + 1}`);
+        g.append('title').text(thumbTitle(layer, head, true));
         // Each thumbnail on its own scale (0 to its largest block): with hundreds of tokens the averages are small
         // everywhere, and a shared 0–1 scale would leave every thumbnail nearly white.
         let peak = 0;

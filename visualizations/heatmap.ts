@@ -29,6 +29,9 @@ export interface HeatmapOptions {
   focus?: { row: number; col: number } | null;
   /** What the colours measure, under the legend (e.g. "B − A"). */
   legendLabel?: string | null;
+  /** The accessible name, in the page's language, around the strongest cell (`query → key value`); without it,
+   * `title`, the size and the strongest cell in English. */
+  name?: (strongest: string) => string;
 }
 
 /** Axis labels: monospace at the views' type size (12 px on the page), at most 7 em wide (longer ones are cut with
@@ -98,7 +101,7 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     let strongest = 0;
     for (let i = 1; i < next.values.length; i++) if ((next.values[i] ?? -Infinity) > (next.values[strongest] ?? -Infinity)) strongest = i;
     const best = `${next.rowLabels[Math.floor(strongest / next.cols)] ?? ''} → ${next.colLabels[strongest % next.cols] ?? ''} ${formatValue(next.values[strongest] ?? NaN)}`;
-    title.text(`${nextOptions.title ?? ''} [${next.rows} × ${next.cols}], max ${best}`);
+    title.text(nextOptions.name ? nextOptions.name(best) : `${nextOptions.title ?? ''} [${next.rows} × ${next.cols}], max ${best}`);
     const extent = maxAbs(next.values);
     const color = next.scale === 'probability' ? probabilityColor : divergingColor(extent);
     cellsGroup.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE})`);

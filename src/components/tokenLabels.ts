@@ -13,11 +13,17 @@ export function tokenOrStopText(token: TokenInfo | undefined, stopIds: readonly 
   return token && stopIds.includes(token.id) ? stopLabel() : tokenText(token);
 }
 
+/** Invisible characters a label writes out: a newline as \n, a tab as \t, other control characters as \u00XX.
+ * Quotes and backslashes stay themselves (a label is no string literal: `,"` is shown as `,"`). */
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r' };
+const visibleControl = (c: string) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /** A short, safe label for a token: its text with spaces shown as ␣; a token holding part of a character as its
  * bytes, with the character when its neighbours complete it (`E4 B8 (世)`), never as "�". */
 export function tokenText(token: TokenInfo | undefined): string {
   if (!token) return '?';
-  if (token.text !== null) return JSON.stringify(token.text).slice(1, -1).replace(/ /g, '␣');
+  if (token.text !== null) return token.text.replace(CONTROL, visibleControl).replace(/ /g, '␣');
   const bytes = hexBytes(token.bytes);
   // (The engine names the character "�" when nothing around the token completes it, as for a lone candidate.)
   return token.character && token.character !== '\ufffd' ? `${bytes} (${token.character})` : bytes;

@@ -1,6 +1,8 @@
-import type { MessageKey } from '../i18n/index.svelte';
+import { i18n, type MessageKey, type Translate } from '../i18n/index.svelte';
+import { counted } from '../i18n/counting';
+import { formatShape } from '../i18n/shapes';
 import type { Trace } from '../engine/trace';
-import { NODE_SPECS, boxContext, frameContext } from './nodes';
+import { NODE_SPECS, boxContext, frameContext, type TensorShape } from './nodes';
 import { textParams } from './wording';
 import type { Frame } from './timeline';
 
@@ -10,12 +12,15 @@ export interface Caption {
 }
 
 /** The sentence an instructor can read aloud at this frame, with the run's real numbers. `answer` and `reason`
- * params hold i18n keys of their own, resolved by the caller. */
-export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) => string, generating: boolean, nodeKey: string = frame.node): Caption {
+ * params hold i18n keys of their own, resolved by the caller; shapes are written out with their axes' names by
+ * `t` (the page's language unless given). */
+export function captionFor(trace: Trace, frame: Frame, tokenLabel: (id: number) => string, generating: boolean, nodeKey: string = frame.node, t: Translate = i18n.t): Caption {
   const context = frameContext(trace, frame, 0, tokenLabel, generating);
   const spec = NODE_SPECS[frame.node];
   const box = boxContext(context);
-  const base = { ...textParams(trace.config), layer: context.layer + 1, step: frame.step + 1, positions: context.t, ...(box && spec.size ? { shape: spec.size(box) } : {}) };
+  const base = { ...textParams(trace.config), layer: counted(context.layer), step: counted(frame.step), positions: context.t, ...(box && spec.size ? { shape: spec.size(box) } : {}) };
   const parts = spec.caption?.(context) ?? {};
-  return { key: (parts.key ?? `flow.caption.${nodeKey}`) as MessageKey, params: { ...base, ...parts.params } };
+  const written = (value: string | number | TensorShape) => (typeof value === 'object' ? formatShape(value, t) : value);
+  const params = Object.fromEntries(Object.entries({ ...base, ...parts.params }).map(([name, value]) => [name, written(value)]));
+  return { key: (parts.key ?? `flow.caption.${nodeKey}`) as MessageKey, params };
 }

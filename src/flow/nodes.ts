@@ -38,19 +38,39 @@ export function stepSpan(trace: Trace, step: number): StepSpan | null {
   return { first, last: decision.position, keys: decision.position + 1 };
 }
 
-/** Shapes are written one way everywhere: `[7 × 128]`. */
-export const shape = (...dims: number[]) => `[${dims.join(' × ')}]`;
+/** What one axis of a tensor counts. The i18n layer names it in the page's language ("7 positions", "7 个位置");
+ * `count` is a bare multiplier (Q, K and V: 3 × […]). */
+export type Axis = 'count' | 'tokens' | 'positions' | 'queries' | 'keys' | 'heads' | 'dims' | 'neurons' | 'vocab' | 'candidates' | 'layers' | 'stages';
 
-/** A capture point's shape at a step: `[t × X]`, `[t × heads × d_head]` (K and V have the key/value heads), or
- * `[heads × t × keys]` for attention; from the row the worker cut, so each hook says its own size. */
-export function captureShape(trace: Trace, hook: string, span: StepSpan): string {
+export interface Dim {
+  size: number;
+  axis: Axis;
+}
+
+/** One tensor's shape: its dims in brackets, after `times` multipliers (3 × [7 × 4 × 40]). */
+export interface ShapeTerm {
+  times: Dim[];
+  dims: Dim[];
+}
+
+/** What a box computes: one tensor shape, or several added (Q's, then 2 × K's and V's under grouped-query
+ * attention). Structured, so every shape on screen names its axes in the page's language (src/i18n/shapes.ts). */
+export type TensorShape = ShapeTerm[];
+
+export const dim = (size: number, axis: Axis): Dim => ({ size, axis });
+export const shape = (...dims: Dim[]): TensorShape => [{ times: [], dims }];
+
+/** A capture point's shape at a step: [positions × width], [positions × heads × d_head] (K and V have the
+ * key/value heads), or [heads × queries × keys] for attention; from the row the worker cut, so each hook says its
+ * own size. A row's width counts the vocabulary for the logits, neurons inside the MLP, dims elsewhere. */
+export function captureShape(trace: Trace, hook: string, span: StepSpan): TensorShape {
   const point = trace.points.find((p) => p.hook === hook);
   const width = trace.rows[hook]?.[span.last]?.length ?? 0;
-  const t = span.last - span.first + 1;
+  const t = dim(span.last - span.first + 1, 'positions');
   switch (point ? rowLayout(point.layout) : 'tokens') {
-    case 'tokens': return shape(t, width);
-    case 'heads': return shape(t, width / trace.config.dHead, trace.config.dHead);
-    case 'attention': return shape(trace.config.nHead, t, span.keys);
+    case 'tokens': return shape(t, dim(width, hook === 'logits' ? 'vocab' : /\.mlp\.hook_(pre|post)$/.test(hook) ? 'neurons' : 'dims'));
+    case 'heads': return shape(t, dim(width / trace.config.dHead, 'heads'), dim(trace.config.dHead, 'dims'));
+    case 'attention': return shape(dim(trace.config.nHead, 'heads'), dim(span.last - span.first + 1, 'queries'), dim(span.keys, 'keys'));
   }
 }
 
@@ -78,10 +98,11 @@ export interface BoxContext extends FrameContext {
 }
 
 /** Caption parameters beyond the common ones (layer, step, positions, the config's sizes, `shape`); `key` replaces
- * the box's caption where a setting changes the sentence. The `answer` and `reason` params hold i18n keys. */
+ * the box's caption where a setting changes the sentence. The `answer` and `reason` params hold i18n keys; shapes
+ * are written out in the page's language. */
 export interface CaptionParts {
   key?: string;
-  params?: Record<string, string | number>;
+  params?: Record<string, string | number | TensorShape>;
 }
 
 /** A box of the chart, described once: the chart draws it, the thumbnails and captions read its live values, the
@@ -94,7 +115,7 @@ export interface NodeSpec {
   hooks: string[];
   tab: ViewTab;
   /** The shape of what the box computes at this step. */
-  size?: (c: BoxContext) => string;
+  size?: (c: BoxContext) => TensorShape;
   /** The thumbnail beside the active box. */
   picture?: (c: BoxContext) => MiniViz | null;
   caption?: (c: FrameContext) => CaptionParts;
@@ -102,9 +123,15 @@ export interface NodeSpec {
 
 const block = (c: BoxContext, name: string) => `blocks.${c.layer}.${name}`;
 const lastRow = (c: BoxContext, hook: string) => c.trace.rows[hook]?.[c.span.last];
-const stream = (c: BoxContext) => shape(c.t, c.config.dModel);
-const perHead = (c: BoxContext) => shape(c.t, c.config.nHead, c.config.dHead);
-const pattern = (c: BoxContext) => shape(c.config.nHead, c.t, c.span.keys);
+const positions = (c: FrameContext) => dim(c.t, 'positions');
+const stream = (c: BoxContext) => shape(positions(c), dim(c.config.dModel, 'dims'));
+/** [positions × heads × d_head], with the query heads or (K and V) the key/value heads. */
+const perHead = (c: FrameContext, heads = c.config.nHead) => shape(positions(c), dim(heads, 'heads'), dim(c.config.dHead, 'dims'));
+const pattern = (c: BoxContext) => shape(dim(c.config.nHead, 'heads'), dim(c.t, 'queries'), dim(c.span.keys, 'keys'));
+/** Q's shape and K's (the same as V's), for the sentences about them. */
+const qkShapes = (c: FrameContext) => ({ qShape: perHead(c), kvShape: perHead(c, c.config.nKvHead) });
+const vocabulary = (c: BoxContext) => shape(dim(c.config.vocabSize, 'vocab'));
+const survivors = (c: BoxContext) => shape(dim(c.decision.keptAfterTopP, 'candidates'));
 
 /** The last position's row of a hook, as a sparkline. */
 const sparkline = (hook: (c: BoxContext) => string) => (c: BoxContext): MiniViz | null => {
@@ -139,7 +166,7 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
   tokenize: {
     shape: 'step', region: 'input', family: 'io', hooks: [], tab: 'tokens',
-    size: ({ trace }) => shape(trace.promptLength),
+    size: ({ trace }) => shape(dim(trace.promptLength, 'tokens')),
     picture: ({ trace, tokenLabel }) => ({
       kind: 'tokens', items: trace.tokens.slice(0, Math.min(trace.promptLength, 12)).map((token) => ({ label: tokenLabel(token.id), color: '#4e79a7' })),
     }),
@@ -152,29 +179,31 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   qkv: {
     shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_q', 'blocks.{l}.attn.hook_k', 'blocks.{l}.attn.hook_v'], tab: 'attention',
     // Q has a row per query head, K and V one per key/value head (fewer under grouped-query attention).
-    size: (c) => (c.config.nKvHead !== c.config.nHead ? `${perHead(c)} + 2 × ${shape(c.t, c.config.nKvHead, c.config.dHead)}` : `3 × ${perHead(c)}`),
+    size: (c) => (c.config.nKvHead !== c.config.nHead
+      ? [...perHead(c), { times: [dim(2, 'count')], dims: perHead(c, c.config.nKvHead)[0]!.dims }]
+      : [{ times: [dim(3, 'count')], dims: perHead(c)[0]!.dims }]),
     picture: headLine((c) => block(c, 'attn.hook_q')),
-    caption: (c) => ({ params: { qShape: shape(c.t, c.config.nHead, c.config.dHead), kvShape: shape(c.t, c.config.nKvHead, c.config.dHead) } }),
+    caption: (c) => ({ params: qkShapes(c) }),
   },
   qkNorm: {
     shape: 'step', region: 'layer', family: 'norm', hooks: ['blocks.{l}.attn.q_norm.hook_normalized', 'blocks.{l}.attn.k_norm.hook_normalized'], tab: 'attention',
-    size: perHead, picture: headLine((c) => block(c, 'attn.q_norm.hook_normalized')),
+    size: (c) => perHead(c), picture: headLine((c) => block(c, 'attn.q_norm.hook_normalized')),
   },
   rope: {
     shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_rot_q', 'blocks.{l}.attn.hook_rot_k'], tab: 'attention',
-    size: perHead, picture: headLine((c) => block(c, 'attn.hook_rot_q')),
-    caption: (c) => ({ params: { qShape: shape(c.t, c.config.nHead, c.config.dHead), kvShape: shape(c.t, c.config.nKvHead, c.config.dHead) } }),
+    size: (c) => perHead(c), picture: headLine((c) => block(c, 'attn.hook_rot_q')),
+    caption: (c) => ({ params: qkShapes(c) }),
   },
   scores: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_attn_scores_unmasked'], tab: 'attention', size: pattern, picture: (c) => attentionMini(c, 'scores') },
   mask: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_attn_scores'], tab: 'attention', size: pattern, picture: (c) => attentionMini(c, 'mask') },
   softmax: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_pattern'], tab: 'attention', size: pattern, picture: (c) => attentionMini(c, 'softmax') },
-  weightedSum: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_z'], tab: 'attention', size: perHead, picture: headLine((c) => block(c, 'attn.hook_z')) },
+  weightedSum: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_z'], tab: 'attention', size: (c) => perHead(c), picture: headLine((c) => block(c, 'attn.hook_z')) },
   outProj: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.hook_attn_out'], tab: 'attention', size: stream, picture: sparkline((c) => block(c, 'hook_attn_out')) },
   residAdd1: { shape: 'step', region: 'layer', family: 'residual', hooks: ['blocks.{l}.hook_resid_mid'], tab: 'attention', size: stream, picture: sparkline((c) => block(c, 'hook_resid_mid')) },
   ln2: { shape: 'step', region: 'layer', family: 'norm', hooks: ['blocks.{l}.ln2.hook_normalized'], tab: 'mlp', size: stream, picture: sparkline((c) => block(c, 'ln2.hook_normalized')) },
   mlp: {
     shape: 'step', region: 'layer', family: 'mlp', hooks: ['blocks.{l}.mlp.hook_pre', 'blocks.{l}.mlp.hook_post', 'blocks.{l}.hook_mlp_out'], tab: 'mlp',
-    size: (c) => shape(c.t, c.config.dMlp), picture: sparkline((c) => block(c, 'mlp.hook_post')),
+    size: (c) => shape(positions(c), dim(c.config.dMlp, 'neurons')), picture: sparkline((c) => block(c, 'mlp.hook_post')),
   },
   residAdd2: { shape: 'step', region: 'layer', family: 'residual', hooks: ['blocks.{l}.hook_resid_post'], tab: 'mlp', size: stream, picture: sparkline((c) => block(c, 'hook_resid_post')) },
   moreLayers: {
@@ -184,23 +213,23 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   lnFinal: { shape: 'step', region: 'output', family: 'norm', hooks: ['ln_final.hook_normalized'], tab: 'lens', size: stream, picture: sparkline(() => 'ln_final.hook_normalized') },
   unembed: {
     shape: 'step', region: 'output', family: 'output', hooks: ['logits'], tab: 'lens',
-    size: (c) => shape(c.config.vocabSize),
+    size: vocabulary,
     // Logits above the lowest candidate's, so the bars start at zero.
     picture: candidates((candidate, decision) => candidate.logit - decision.candidates[decision.candidates.length - 1]!.logit, () => 'logits'),
   },
   temperature: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling',
-    size: (c) => shape(c.config.vocabSize), picture: candidates((candidate) => candidate.scaledProbability, (c) => `softmax ${shownT(c)}`),
+    size: vocabulary, picture: candidates((candidate) => candidate.scaledProbability, (c) => `softmax ${shownT(c)}`),
     caption: ({ decision }) => (decision?.greedy ? { key: 'flow.caption.temperatureGreedy' } : { params: { temperature: decision?.settings.temperature ?? 0 } }),
   },
   filter: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling',
-    size: (c) => shape(c.decision.keptAfterTopP), picture: candidates((candidate) => candidate.afterTopK, (c) => `top-k ${shownT(c)}`),
+    size: survivors, picture: candidates((candidate) => candidate.afterTopK, (c) => `top-k ${shownT(c)}`),
     caption: ({ decision }) => ({ params: { keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } }),
   },
   probabilities: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling',
-    size: (c) => shape(c.decision.keptAfterTopP), picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
+    size: survivors, picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
     caption: (c) => {
       const top = c.decision?.candidates[0];
       return { params: { top: tokenKey(c, top?.id), probability: top ? `${(top.afterTopP * 100).toPrecision(3)}%` : '' } };
@@ -208,7 +237,7 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
   sample: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling',
-    size: (c) => shape(c.decision.keptAfterTopP), picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
+    size: survivors, picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
     caption: (c): CaptionParts => {
       const token = tokenKey(c, c.decision?.chosenId);
       if (c.decision?.greedy) return { key: 'flow.caption.sampleGreedy', params: { token } };
@@ -217,7 +246,7 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
   append: {
     shape: 'step', region: 'output', family: 'io', hooks: [], tab: 'sampling',
-    size: (c) => shape(c.span.last + 2),
+    size: (c) => shape(dim(c.span.last + 2, 'tokens')),
     picture: (c) => ({ kind: 'tokens', items: [{ label: c.tokenLabel(c.decision.chosenId), color: '#e15759' }] }),
     caption: (c) => ({ params: { token: tokenKey(c, c.decision?.chosenId) } }),
   },

@@ -76,3 +76,16 @@ export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' |
     attention: { worked },
   };
 }
+
+/** What a box's detail calls each of its tensors where the box has several (Q, K, V; the MLP's stages); null
+ * where the box's own name says it. */
+export function tensorLabel(hook: string, config: Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead'>): MessageKey | null {
+  const mlp = viewWording(config).mlp;
+  const names: Record<string, MessageKey> = {
+    'attn.hook_q': 'detail.tensor.q', 'attn.hook_k': 'detail.tensor.k', 'attn.hook_v': 'detail.tensor.v',
+    'attn.q_norm.hook_normalized': 'detail.tensor.q', 'attn.k_norm.hook_normalized': 'detail.tensor.k',
+    'attn.hook_rot_q': 'detail.tensor.q', 'attn.hook_rot_k': 'detail.tensor.k',
+    'mlp.hook_pre': mlp.pre, 'mlp.hook_post': mlp.post, hook_mlp_out: 'detail.tensor.mlpOut',
+  };
+  return names[hook.replace(/^blocks\.\d+\./, '')] ?? null;
+}

@@ -21,7 +21,8 @@ export function texNumber(value: number): string {
 const bias = (on: boolean, name: string) => (on ? ` + b_{${name}}` : '');
 /** The K/V head a query head reads: itself, or its group's under grouped-query attention. */
 const kvIndex = (c: Context) => (c.grouped ? 'g' : 'h');
-const groupNote = (c: Context) => (c.grouped ? ',\\quad g = \\lfloor h H_{kv} / H \\rfloor' : '');
+// Heads counted from 1, as on screen: query head h reads key/value head ⌈h · H_kv / H⌉.
+const groupNote = (c: Context) => (c.grouped ? ',\\quad g = \\lceil h H_{kv} / H \\rceil' : '');
 /** Q and K after the rotary embedding carry a prime. */
 const rotated = (c: Context, name: string) => (c.traits.position === 'rope' ? `{${name}'}` : name);
 

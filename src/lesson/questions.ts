@@ -2,6 +2,7 @@ import { type Trace } from '../engine/trace';
 import { readLens, type LensParameters } from '../engine/lens';
 import { norm, softmax } from '../engine/analysis';
 import { isGrouped, kvHeadOf, traitsOf } from '../flow/architecture';
+import { counted } from '../i18n/counting';
 import type { Frame } from '../flow/timeline';
 import type { QuestionId } from './chapters';
 import { argmax, at, count, headWeights, lastPromptPosition, num, percent, pickOptions, say, text, tokenAt, type Focus, type Option, type Question, type QuestionInputs, type Ref } from './sentences';
@@ -60,7 +61,7 @@ function embeddingSame(trace: Trace): Question | null {
   const residual = difference(x[first]!, x[second]!);
   const same = residual <= 1e-6 * Math.max(1, norm(x[first]!));
   const embed = trace.rows['hook_embed']!;
-  const params = { token: { kind: 'token', id: trace.tokens[first]!.id } as Ref, a: count(first), b: count(second) };
+  const params = { token: { kind: 'token', id: trace.tokens[first]!.id } as Ref, a: count(counted(first)), b: count(counted(second)) };
   const reveal = [say('lesson.embedding.same.embed', { ...params, embed: num(difference(embed[first]!, embed[second]!)) })];
   if (rope) {
     const q = trace.rows['blocks.0.attn.hook_q'];
@@ -69,7 +70,7 @@ function embeddingSame(trace: Trace): Question | null {
     if (q && rotated) reveal.push(say('lesson.embedding.same.rope', { before: num(difference(q[first]!, q[second]!)), after: num(difference(rotated[first]!, rotated[second]!)) }));
   } else {
     const positions = trace.rows['hook_pos_embed']!;
-    reveal.push(say('lesson.embedding.same.position', { ...params, position: num(difference(positions[first]!, positions[second]!)), residual: num(residual) }));
+    reveal.push(say('lesson.embedding.same.position', { ...params, positionGap: num(difference(positions[first]!, positions[second]!)), residual: num(residual) }));
   }
   return {
     id: 'embedding.same',
@@ -110,14 +111,14 @@ function attentionLook(trace: Trace): Question {
   const top = argmax(weights);
   const why = [say('lesson.attention.look.why', { sqrt: num(Math.sqrt(trace.config.dHead)), dHead: count(trace.config.dHead) })];
   if (traitsOf(trace.config).position === 'rope') why.push(say('lesson.attention.look.whyRope'));
-  if (isGrouped(trace.config)) why.push(say('lesson.attention.look.whyGqa', { head: count(head + 1), kvHead: count(kvHeadOf(trace.config, head) + 1), group: count(trace.config.nHead / trace.config.nKvHead) }));
+  if (isGrouped(trace.config)) why.push(say('lesson.attention.look.whyGqa', { head: count(counted(head)), kvHead: count(counted(kvHeadOf(trace.config, head))), group: count(trace.config.nHead / trace.config.nKvHead) }));
   return {
     id: 'attention.look',
-    ask: say('lesson.attention.look.ask', { layer: count(layer + 1), head: count(head + 1), token: tokenAt(trace, last) }),
+    ask: say('lesson.attention.look.ask', { layer: count(counted(layer)), head: count(counted(head)), token: tokenAt(trace, last) }),
     options: positionOptions(top, last, (p) => weights[p]!),
     answer: `p${top}`,
-    reveal: [say('lesson.attention.look.reveal', { head: count(head + 1), weight: percent(weights[top]!), token: at(top), score: num(scoreAt(trace, layer, head, last, top)) })],
-    bars: { title: say('lesson.attention.look.bars', { layer: count(layer + 1), head: count(head + 1) }), format: 'percent', items: weights.map((value, p) => ({ ref: at(p), value, highlight: p === top })) },
+    reveal: [say('lesson.attention.look.reveal', { head: count(counted(head)), weight: percent(weights[top]!), token: at(top), score: num(scoreAt(trace, layer, head, last, top)) })],
+    bars: { title: say('lesson.attention.look.bars', { layer: count(counted(layer)), head: count(counted(head)) }), format: 'percent', items: weights.map((value, p) => ({ ref: at(p), value, highlight: p === top })) },
     why,
     focus: { node: 'softmax', tab: 'attention', layer, head, position: last, step: 0 },
   };
@@ -175,7 +176,7 @@ function mlpLargest(trace: Trace): Question {
     id: 'mlp.largest',
     ask: say('lesson.mlp.largest.ask', { token: tokenAt(trace, last) }),
     options, answer: `l${top}`,
-    reveal: [say('lesson.mlp.largest.reveal', { layer: count(top + 1), mlp: num(mlp[top]!), attention: num(attention[top]!) })],
+    reveal: [say('lesson.mlp.largest.reveal', { layer: count(counted(top)), mlp: num(mlp[top]!), attention: num(attention[top]!) })],
     bars: { title: say('lesson.mlp.largest.bars'), format: 'number', items: mlp.map((value, l) => ({ ref: { kind: 'layer', layer: l }, value, highlight: l === top })) },
     why: [say(swiglu ? 'lesson.mlp.largest.whySwiglu' : 'lesson.mlp.largest.whyGelu', { dModel: count(dModel), dMlp: count(dMlp), ratio: num(dMlp / dModel), share: percent(mlpWeights / (mlpWeights + attentionWeights)) })],
     focus: { node: 'mlp', tab: 'mlp', layer: top, head: null, position: last, step: 0 },

@@ -46,11 +46,12 @@ describe('flow chart in Chromium', () => {
     expect([...stepsSeen].sort()).toEqual([0, 1, 2]);
     await expect(counter(page, 'moreLayers')).resolves.toBe(`layer ${nLayer} / ${nLayer}`);
     await expect(counter(page, 'done')).resolves.toBe('token 3 / 3');
-    // The data's shapes travel with the active box: the prompt's pass is [n × d_model], later steps [1 × d_model].
+    // The data's shapes travel with the active box, short beside it: the prompt's pass is [n×d_model], later steps
+    // [1×d_model].
     const promptLength = await page.evaluate(() => (window as any).__flow.run.trace.promptLength);
-    expect(shapes).toContain(`[${promptLength} × ${dModel}]`);
-    expect(shapes).toContain(`[1 × ${dModel}]`);
-    expect([...shapes].some((s) => new RegExp(`^\\[${nHead} × 1 × \\d+\\]$`).test(s))).toBe(true);
+    expect(shapes).toContain(`[${promptLength}×${dModel}]`);
+    expect(shapes).toContain(`[1×${dModel}]`);
+    expect([...shapes].some((s) => new RegExp(`^\\[${nHead}×1×\\d+\\]$`).test(s))).toBe(true);
   });
 
   it('steps with the keyboard, restarts with Home, and jumps to a layer with a number key', async () => {
@@ -88,7 +89,9 @@ describe('flow chart in Chromium', () => {
     await page.locator('g.node[data-node=softmax]').click();
     const detail = page.locator('[data-detail=softmax]');
     await expect(detail.locator('h2').textContent()).resolves.toBe('Softmax → pattern');
-    await expect(detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .shape').textContent()).resolves.toMatch(/^\[4 × \d+ × \d+\]$/);
+    // The shape names its axes; the hook name is on its own line, labelled as the Python and export name.
+    await expect(detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .shape').textContent()).resolves.toMatch(/^\[4 heads × \d+ quer(y|ies) × \d+ keys?\]$/);
+    await expect(detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .python').textContent()).resolves.toContain('in the exported trace');
     const shown = await detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .values').getAttribute('title');
     const actual = await page.evaluate(() => {
       const trace = (window as any).__flow.run.trace;
@@ -139,7 +142,7 @@ describe('flow chart in Chromium', () => {
     await llama.locator('g.node[data-node=rope]').click();
     const rope = llama.locator('[data-detail=rope]');
     const dHead = await llama.evaluate(() => (window as any).__flow.run.trace.config.dHead);
-    await expect(rope.locator('li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(new RegExp(`^\\[\\d+ × 2 × ${dHead}\\]$`));
+    await expect(rope.locator('li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(new RegExp(`^\\[\\d+ positions? × 2 heads × ${dHead} dims\\]$`));
     // The RoPE base comes from the model's config.json, in the explanation and in the formula; the why is shown.
     const theta = await llama.evaluate(() => (window as any).__flow.run.trace.config.ropeTheta);
     await expect(rope.locator('[data-testid=explain]').textContent()).resolves.toContain(`θ_i = ${theta}^(−2i/d_head)`);

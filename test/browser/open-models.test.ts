@@ -153,8 +153,8 @@ describe('open models from the Hub mirror, in fp32', () => {
         expect(order.indexOf('rope')).toBe(order.indexOf('qkNorm') + 1);
         await page.locator('g.node[data-node=qkNorm]').click();
         const detail = page.locator('[data-detail=qkNorm]');
-        await expect(detail.locator('li[data-hook$="attn.q_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 4 × 8\]$/);
-        await expect(detail.locator('li[data-hook$="attn.k_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 2 × 8\]$/);
+        await expect(detail.locator('li[data-hook$="attn.q_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ positions? × 4 heads × 8 dims\]$/);
+        await expect(detail.locator('li[data-hook$="attn.k_norm.hook_normalized"] .shape').textContent()).resolves.toMatch(/^\[\d+ positions? × 2 heads × 8 dims\]$/);
         await expect(detail.locator('[data-testid=explain]').textContent()).resolves.toContain('root mean square');
         await detail.locator('.katex').first().waitFor(); // KaTeX loads on first use: count once it is there
         await expect(detail.locator('.katex').count()).resolves.toBeGreaterThan(0);
@@ -169,7 +169,7 @@ describe('open models from the Hub mirror, in fp32', () => {
         // Llama 3.2's RoPE: the base from config.json (500000) in the explanation; its K is [n × 1 × 8] (one K/V head)…
         await page.locator('g.node[data-node=rope]').click();
         const rope = page.locator('[data-detail=rope]');
-        await expect(rope.locator('li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(/^\[\d+ × 1 × 8\]$/);
+        await expect(rope.locator('li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(/^\[\d+ positions? × 1 head × 8 dims\]$/);
         await expect(rope.locator('[data-testid=explain]').textContent()).resolves.toContain('θ_i = 500000^(−2i/d_head)');
         // …and says its config rescales those frequencies (rope_scaling "llama3", as Llama 3.2's does).
         await expect(rope.locator('[data-testid=explain]').textContent()).resolves.toContain('rope_scaling “llama3”');

@@ -94,8 +94,8 @@ describe('what if: fork, switch off, compare', () => {
     expect(checks.residualError).toBeLessThan(1e-5);
     expect(checks.pa).not.toBe(checks.pb);
     const sentence = await page.locator('[data-testid=chosen-change]').textContent();
-    expect(sentence).toContain(`${(checks.pa * 100).toPrecision(3)} %`);
-    expect(sentence).toContain(`${(checks.pb * 100).toPrecision(3)} %`);
+    expect(sentence).toContain(`${(checks.pa * 100).toPrecision(3)}%`);
+    expect(sentence).toContain(`${(checks.pb * 100).toPrecision(3)}%`);
     // The head is in layer 2: the stream after layer 1 is untouched, after layer 2 it has moved.
     expect(checks.layer1).toBe(0);
     expect(checks.layer2).toBeGreaterThan(1e-3);
@@ -297,13 +297,13 @@ describe('what if: fork, switch off, compare', () => {
     rows.forEach((row, i) => {
       expect(Math.abs(row.a - expected.a[i]!)).toBeLessThan(1e-9);
       expect(Math.abs(row.b - expected.b[i]!)).toBeLessThan(1e-9);
-      expect(row.text).toContain(`${(expected.a[i]! * 100).toPrecision(3)} %`);
-      expect(row.text).toContain(`${(expected.b[i]! * 100).toPrecision(3)} %`);
+      expect(row.text).toContain(`${(expected.a[i]! * 100).toPrecision(3)}%`);
+      expect(row.text).toContain(`${(expected.b[i]! * 100).toPrecision(3)}%`);
     });
     expect(rows.some((row) => Math.abs(row.a - row.b) > 1e-4)).toBe(true);
     const sentence = await page.locator('[data-testid=next-both-chosen]').textContent();
-    expect(sentence).toContain(`${(expected.chosenA * 100).toPrecision(3)} %`);
-    expect(sentence).toContain(`${(expected.chosenB * 100).toPrecision(3)} %`);
+    expect(sentence).toContain(`${(expected.chosenA * 100).toPrecision(3)}%`);
+    expect(sentence).toContain(`${(expected.chosenB * 100).toPrecision(3)}%`);
     await page.click('[data-show-run=a]');
     await page.click('button[data-tab=compare]');
   });

@@ -39,7 +39,8 @@ function check(question: Question, trace: Trace, engine: Engine) {
       break;
     case 'embedding.same': {
       const x = trace.rows['blocks.0.hook_resid_pre']!;
-      const [a, b] = [value(question.ask.params['a']), value(question.ask.params['b'])];
+      // The two positions are counted from 1, as on screen.
+      const [a, b] = [value(question.ask.params['a']) - 1, value(question.ask.params['b']) - 1];
       expect(trace.tokens[a]!.id).toBe(trace.tokens[b]!.id);
       // RoPE adds nothing to the residual stream; a learned position table makes the two inputs differ.
       expect(question.answer).toBe(trace.config.architecture === 'gpt2' ? 'different' : 'same');

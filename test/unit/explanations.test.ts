@@ -7,8 +7,9 @@ import { ARCHITECTURES, traitsOf } from '../../src/flow/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { boxTexts, textParams, viewWording } from '../../src/flow/wording';
 import { FORMULA_KEYS, formulaFor } from '../../src/i18n/formulas';
-import { en, zhCN, type Locale, type MessageKey } from '../../src/i18n/index.svelte';
+import { en, translator, zhCN, type Locale, type MessageKey } from '../../src/i18n/index.svelte';
 import { captionFor } from '../../src/flow/captions';
+import { termsIn } from '../../src/i18n/glossary';
 import type { Frame } from '../../src/flow/timeline';
 import { sample } from '../../src/engine/sampling';
 import type { Trace } from '../../src/engine/trace';
@@ -48,6 +49,11 @@ function shownKeys(config: ModelConfig): Set<string> {
   }
   const words = viewWording(config);
   for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked]) if (key) keys.add(key);
+  // The glossary explains the terms these texts use, beside them (W_pos only where there is a position table).
+  for (const locale of LOCALES) {
+    const texts = [...keys].map((key) => catalogs[locale][key]).filter((text): text is string => text !== undefined);
+    for (const id of termsIn(texts, translator(locale))) keys.add(`term.${id}`).add(`term.${id}.name`);
+  }
   return keys;
 }
 
@@ -178,9 +184,9 @@ describe('formulas', () => {
     for (const key of FORMULA_KEYS) expect(formulaFor(key, llama) ?? '', key).not.toMatch(/[^_]\bd\b|\{d\}|\/d[^_]/);
   });
 
-  it('the scores and the weighted sum name the K/V head ⌊h·H_kv/H⌋ only under grouped-query attention', () => {
+  it('the scores and the weighted sum name the K/V head ⌈h·H_kv/H⌉ (heads counted from 1) only under grouped-query attention', () => {
     const grouped = configs.find((c) => c.architecture === 'llama' && c.nKvHead < c.nHead)!;
-    expect(formulaFor('scores', grouped)).toContain('g = \\lfloor h H_{kv} / H \\rfloor');
+    expect(formulaFor('scores', grouped)).toContain('g = \\lceil h H_{kv} / H \\rceil');
     expect(formulaFor('weightedSum', grouped)).toContain('v^{g}_j');
     expect(formulaFor('scores', { ...grouped, nKvHead: grouped.nHead })).not.toContain('H_{kv}');
   });
@@ -197,7 +203,7 @@ describe('captions', () => {
   /** As the flow panel shows a caption: parameters that are message keys (answers, reasons) resolved first. */
   function shown(locale: Locale, trace: Trace, node: Frame['node'], layer: number | null = null): string {
     const key = flowChartFor(trace.config).nodes.find((n) => n.id === node)!.key;
-    const { key: captionKey, params } = captionFor(trace, { node, layer, step: 0 }, (id) => `#${id}`, false, key);
+    const { key: captionKey, params } = captionFor(trace, { node, layer, step: 0 }, (id) => `#${id}`, false, key, translator(locale));
     const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
     const resolved = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' && value in catalogs[locale] ? fill(catalogs[locale][value]!, params) : value]));
     return fill(catalogs[locale][captionKey]!, resolved);
@@ -220,7 +226,8 @@ describe('captions', () => {
 
   it('Q and K/V shapes go into the sentences about Q and about K/V; no placeholder is left unfilled', () => {
     const trace = run(llama, 1);
-    expect(shown('en', trace, 'qkv', 0)).toContain(`Q [3 × ${llama.nHead} × ${llama.dHead}]; keys and values for only ${llama.nKvHead} heads, K and V [3 × ${llama.nKvHead} × ${llama.dHead}] each`);
+    expect(shown('en', trace, 'qkv', 0)).toContain(`Q [3 positions × ${llama.nHead} heads × ${llama.dHead} dims]; keys and values for only ${llama.nKvHead} heads, K and V [3 positions × ${llama.nKvHead} heads × ${llama.dHead} dims] each`);
+    expect(shown('zh-CN', trace, 'qkv', 0)).toContain(`[3 个位置 × ${llama.nHead} 个头 × ${llama.dHead} 维]`);
     for (const locale of LOCALES) {
       for (const config of configs) {
         for (const node of flowChartFor(config).nodes) {

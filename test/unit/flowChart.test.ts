@@ -10,7 +10,7 @@ function chartData(layers: number, active: string | null): FlowChartData {
     edges: chart.edges.map((edge) => ({ ...edge, answer: edge.answer })),
     active,
     counters: { moreLayers: 'layer 1 / 4', done: 'token 1 / 3' },
-    annotation: active ? { shape: '[7 × 128]', mini: { kind: 'sparkline', values: [1, -2, 3] } } : null,
+    annotation: active ? { shape: '[7×128]', title: 'Shape: [7 positions × 128 dims]', mini: { kind: 'sparkline', values: [1, -2, 3] } } : null,
   };
 }
 
@@ -24,7 +24,8 @@ describe('flow chart renderer', () => {
     expect(container.querySelectorAll('g.node.active')).toHaveLength(1);
     expect(container.querySelector('g.node.active')!.getAttribute('data-node')).toBe('embed');
     expect(container.querySelector('text[data-counter=moreLayers]')!.textContent).toBe('layer 1 / 4');
-    expect(container.querySelector('text.shape-label')!.textContent).toBe('[7 × 128]');
+    expect(container.querySelector('text.shape-label')!.textContent).toBe('[7×128]');
+    expect(container.querySelector('g.annotation > title')!.textContent).toBe('Shape: [7 positions × 128 dims]');
     expect(container.querySelectorAll('.mini-sparkline rect')).toHaveLength(3);
     expect(container.querySelectorAll('g.node[data-node=moreLayers] path')[0]!.getAttribute('d')).toMatch(/^M\d+(\.\d+)?,0 L/);
   });

@@ -181,7 +181,8 @@ describe('lesson questions from a Trace', () => {
   it('embedding: one token at two positions is the same input with RoPE and a different one with a position table', () => {
     for (const config of CONFIGS) {
       const question = buildQuestion('embedding.same', syntheticTrace(config).trace)!;
-      expect(question.ask.params).toMatchObject({ a: { kind: 'count', value: 1 }, b: { kind: 'count', value: 3 } });
+      // The token repeats at indexes 1 and 3 of the prompt: positions 2 and 4, counted from 1 as on screen.
+      expect(question.ask.params).toMatchObject({ a: { kind: 'count', value: 2 }, b: { kind: 'count', value: 4 } });
       expect(question.answer).toBe(traitsOf(config).position === 'rope' ? 'same' : 'different');
       expect(question.focus.node).toBe(traitsOf(config).position === 'rope' ? 'rope' : 'posEmbed');
     }

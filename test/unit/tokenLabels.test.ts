@@ -29,6 +29,14 @@ describe('tokenText: candidate and axis labels', () => {
     expect(tokenText(partial('\ufffd'))).toBe('E4 B8');
     expect(tokenText(partial(null))).toBe('E4 B8');
   });
+
+  it('writes out invisible characters, and shows quotes and backslashes as they are', () => {
+    const whole = (text: string) => ({ id: 1, piece: text, bytes: utf8(text), text, character: null });
+    expect(tokenText(whole(',"'))).toBe(',"');
+    expect(tokenText(whole('a\\b'))).toBe('a\\b');
+    expect(tokenText(whole(' the'))).toBe('␣the');
+    expect(tokenText(whole('\n\t\u0001'))).toBe('\\n\\t\\u0001');
+  });
 });
 
 describe('end of text: a marker, never the special token spelled out', () => {

@@ -83,13 +83,25 @@ describe('vector strip, GELU curve, head grid, sampling stages', () => {
     expect(container.querySelector('g.thumb.selected')!.getAttribute('data-layer')).toBe('1');
   });
 
+  it('head grid: the thumbnails’ tooltips are the text the page passes in, in its language', () => {
+    const container = document.createElement('div');
+    const patterns = [[pattern3, pattern3], [pattern3, null]];
+    const thumbTitle = (layer: number, head: number, kept: boolean) => `第 ${layer + 1} 层第 ${head + 1} 个头${kept ? '' : '（未保留）'}`;
+    const grid = renderHeadGrid(container, { layers: 2, heads: 2, n: 3, patterns, thumbTitle, selected: { layer: 0, head: 0 } });
+    const title = (layer: number, head: number) => container.querySelector(`g.thumb[data-layer="${layer}"][data-head="${head}"] title`)!.textContent;
+    expect(title(1, 0)).toBe('第 2 层第 1 个头');
+    expect(title(1, 1)).toBe('第 2 层第 2 个头（未保留）');
+    grid.update({ layers: 2, heads: 2, n: 3, patterns, thumbTitle: (l, h) => `Layer ${l + 1}, head ${h + 1}`, selected: { layer: 0, head: 0 } });
+    expect(title(1, 0)).toBe('Layer 2, head 1');
+  });
+
   it('head grid: an update redraws only the thumbnails whose pattern changed (a layer not kept, then recomputed)', () => {
     const container = document.createElement('div');
     const other = [1, 0, 0, 0.9, 0.1, 0, 0.1, 0.1, 0.8];
     const grid = renderHeadGrid(container, { layers: 2, heads: 2, n: 3, patterns: [[pattern3, pattern3], [null, null]], notKept: 'not kept', selected: { layer: 0, head: 0 } });
     const thumb = (layer: number, head: number) => container.querySelector(`g.thumb[data-layer="${layer}"][data-head="${head}"]`)!;
     expect(thumb(1, 0).getAttribute('data-kept')).toBe('false');
-    expect(thumb(1, 0).querySelector('title')!.textContent).toBe('layer 2, head 1 (not kept)');
+    expect(thumb(1, 0).querySelector('title')!.textContent).toBe('L2 H1 (not kept)');
     const kept = thumb(0, 0).firstElementChild;
     const changed = thumb(0, 1).firstElementChild;
     grid.update({ layers: 2, heads: 2, n: 3, patterns: [[pattern3, other], [pattern3, null]], notKept: 'not kept', selected: { layer: 1, head: 0 } });
