@@ -100,7 +100,11 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
       g.append('text').attr('class', 'label').attr('text-anchor', 'middle').attr('dy', '0.35em');
       g.on('click', (_, n) => options.onSelect?.(n.id));
       g.on('keydown', (event: KeyboardEvent, n) => {
-        if (event.key === 'Enter') options.onSelect?.(n.id);
+        // A box is a button: Enter and Space open it (Space would otherwise scroll the chart).
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          options.onSelect?.(n.id);
+        }
       });
       return g;
     });

@@ -7,6 +7,8 @@ export class Playback {
   frames = $state.raw<Frame[]>([]);
   index = $state(0);
   pace = $state<Pace>('every');
+  /** The overview shows the first token's pass box by box until the learner has watched a run to its end. */
+  watched = $state(false);
   /** Per frame: whether the overview pace stops there. */
   private stops = $state.raw<boolean[]>([]);
 
@@ -38,7 +40,7 @@ export class Playback {
   /** New frames (the run grew, or a new run began); the position is kept where it still exists. */
   setFrames(frames: Frame[], index = this.index): void {
     this.frames = frames;
-    this.stops = overviewStops(frames);
+    this.stops = overviewStops(frames, !this.watched);
     this.index = Math.max(0, Math.min(index, frames.length - 1));
   }
 
@@ -46,10 +48,21 @@ export class Playback {
     return this.pace === 'every' || this.stops[index] === true;
   }
 
-  forward(): void {
+  /** The frame `forward()` goes to (the current one at the end). */
+  nextIndex(): number {
     let next = this.index + 1;
     while (next < this.frames.length - 1 && !this.isStop(next)) next++;
-    if (next < this.frames.length) this.index = next;
+    return next < this.frames.length ? next : this.index;
+  }
+
+  /** Whether the next stop is the run's last frame (End): while the run still grows, the player waits there. */
+  get nextIsLast(): boolean {
+    return this.nextIndex() === this.frames.length - 1;
+  }
+
+  forward(): void {
+    this.index = this.nextIndex();
+    if (this.atEnd && this.frames.length > 1) this.watched = true;
   }
 
   back(): void {
@@ -64,6 +77,7 @@ export class Playback {
 
   toEnd(): void {
     this.index = Math.max(0, this.frames.length - 1);
+    if (this.frames.length > 1) this.watched = true;
   }
 
   jumpTo(index: number): void {

@@ -42,7 +42,8 @@ export class Player {
 
   private tick(): void {
     if (!this.playing) return;
-    if (this.playback.atEnd) {
+    // While the model still computes, the chart waits before End rather than showing a run that is over.
+    if (this.playback.atEnd || (this.playback.nextIsLast && this.stillGrowing())) {
       if (this.stillGrowing()) return this.schedule();
       return this.pause();
     }

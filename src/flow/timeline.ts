@@ -45,11 +45,14 @@ export type Pace = 'overview' | 'every';
 
 /** The frames the overview pace stops at: the first token's pass through the input, the first layer and the output
  * in full (every box once); then each further layer as one step (its "more layers?" decision, where the layer
- * counter moves), and each further token as one step (its sampling draw). Manual jumps still reach every frame. */
-export function overviewStops(frames: readonly Frame[]): boolean[] {
+ * counter moves), and each further token as one step (its sampling draw). A learner who has already watched a run
+ * in full (`firstPassInFull` false) gets the first token's pass as briefly: the input, one step per layer, the draw.
+ * Manual jumps still reach every frame. */
+export function overviewStops(frames: readonly Frame[], firstPassInFull = true): boolean[] {
   return frames.map((frame) => {
     if (frame.node === 'end') return true;
-    if (frame.step === 0) return frame.layer === null || frame.layer === 0 || frame.node === 'moreLayers';
-    return frame.node === 'sample';
+    if (frame.step > 0) return frame.node === 'sample';
+    if (firstPassInFull) return frame.layer === null || frame.layer === 0 || frame.node === 'moreLayers';
+    return ['start', 'input', 'tokenize', 'moreLayers', 'sample'].includes(frame.node);
   });
 }

@@ -21,7 +21,7 @@ describe('a run is never empty', () => {
   it('says how many parameters the model has, counted from its weights', async () => {
     const summary = page.locator('.model .summary');
     await expect(summary.getAttribute('data-parameters')).resolves.toBe('3207680');
-    await expect(summary.textContent()).resolves.toContain('3.2 M parameters');
+    await expect(summary.textContent()).resolves.toContain('3.21M parameters');
     await expect(summary.getAttribute('title')).resolves.toContain('3,207,680');
   });
 

@@ -110,3 +110,31 @@ describe('overview pace', () => {
     expect(playback.frame).toEqual({ node: 'qkv', layer: 2, step: 2 });
   });
 });
+
+describe('overview after a watched run', () => {
+  it('a learner who watched a run to its end sees the next run’s first pass briefly: the input, a step per layer, the draw', () => {
+    const playback = new Playback(buildTimeline(chart, 3));
+    playback.pace = 'overview';
+    const count = () => playback.position.count;
+    const first = count();
+    while (!playback.atEnd) playback.forward();
+    expect(playback.watched).toBe(true);
+    playback.setFrames(buildTimeline(chart, 3), 0);
+    const visited = [playback.frame.node];
+    while (!playback.atEnd) {
+      playback.forward();
+      visited.push(playback.frame.node);
+    }
+    expect(visited).toEqual(['start', 'input', 'tokenize', 'moreLayers', 'moreLayers', 'moreLayers', 'moreLayers', 'sample', 'sample', 'sample', 'end']);
+    expect(count()).toBe(visited.length);
+    expect(first).toBe(3 + 3 + 12 + 3 + 8 + 2 + 1);
+  });
+
+  it('knows when its next stop is End, where the player waits while the run grows', () => {
+    const playback = new Playback(buildTimeline(chart, 2));
+    playback.pace = 'overview';
+    while (!playback.nextIsLast) playback.forward();
+    expect(playback.frame).toMatchObject({ node: 'sample', step: 1 });
+    expect(playback.watched).toBe(false);
+  });
+});
