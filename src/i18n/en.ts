@@ -39,6 +39,8 @@ export const en = {
   'backend.timings.now': '(measured just now)',
   'model.label': 'Model',
   'model.loading': 'Loading the model…',
+  'model.loadingName': 'Loading {name}…',
+  'model.kept': '{name} stays in use until the new model is ready.',
   'model.file': '{file}: {loaded} of {total}',
   'model.fileUnknown': '{file}: {loaded}',
   'model.graph.cached': 'KV cache: each new token runs one position through the model.',

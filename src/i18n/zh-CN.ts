@@ -42,6 +42,8 @@ export const zhCN: Record<MessageKey, string> = {
   'backend.timings.now': '（刚刚测得）',
   'model.label': '模型',
   'model.loading': '正在加载模型……',
+  'model.loadingName': '正在加载 {name}……',
+  'model.kept': '新模型就绪之前，仍使用 {name}。',
   'model.file': '{file}：{loaded} / {total}',
   'model.fileUnknown': '{file}：{loaded}',
   'model.graph.cached': 'KV 缓存：每个新词元只需让一个位置经过模型。',
