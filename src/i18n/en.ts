@@ -145,8 +145,6 @@ export const en = {
   'hub.source.classroom': 'Classroom server ({path} on this site)',
   'hub.sourceReason.locale': 'ModelScope is chosen because this page is in Chinese: huggingface.co often does not open in mainland China. Pick another source above if it does for you.',
   'hub.sourceReason.url': 'This source was chosen by the link you opened.',
-  'hub.sourceSlow': 'huggingface.co is not answering. ModelScope (modelscope.cn) hosts many of the same repositories and is reachable from mainland China.',
-  'hub.useMirror': 'Download from ModelScope instead',
   'hub.offline': 'No internet in class? Put the repository folder on the server that serves this app, under {path}/owner/name/resolve/main/, and choose “Classroom server”.',
   'hub.placeholder': 'owner/name',
   'hub.load': 'Download',

@@ -148,8 +148,6 @@ export const zhCN: Record<MessageKey, string> = {
   'hub.source.classroom': '课堂服务器（本站的 {path}）',
   'hub.sourceReason.locale': '已选用魔搭 ModelScope，因为页面是中文：在中国大陆常常打不开 huggingface.co。如果你能访问，可以在上面换一个来源。',
   'hub.sourceReason.url': '这个来源由你打开的链接指定。',
-  'hub.sourceSlow': 'huggingface.co 没有响应。魔搭 ModelScope（modelscope.cn）有许多同样的仓库，在中国大陆可以访问。',
-  'hub.useMirror': '改从魔搭 ModelScope 下载',
   'hub.offline': '课堂上没有网络？把模型仓库文件夹放到提供本应用的服务器上的 {path}/owner/name/resolve/main/ 下，然后选择“课堂服务器”。',
   'hub.placeholder': 'owner/name',
   'hub.load': '下载',

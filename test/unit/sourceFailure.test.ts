@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { alternativesFor, downloadProblem, listingProblem, retryable } from '../../src/components/sourceProblem';
 import { classifyProbe, forgetProbes, readAnswer, REMEMBER_MS, whyUnanswered, type ProbeEnv, type ReportWatch } from '../../src/engine/models/failure';
 
 describe('reading a source’s answer to a file request', () => {
@@ -115,5 +116,33 @@ describe('why a request to a source got no answer', () => {
     await expect(whyUnanswered('https://app.example/hub/x', probeEnv)).resolves.toBe('unreachable');
     await expect(whyUnanswered('https://hf-mirror.com/x', { ...probeEnv, pageUrl: null })).resolves.toBe('unreachable');
     expect(calls).toEqual([]);
+  });
+});
+
+describe('what a failure offers the learner', () => {
+  const url = 'https://hf-mirror.com/api/models/a/b/tree/main?recursive=true';
+
+  it('a listing failure becomes the engine’s error for its reason, with the host; a missing repository has none', () => {
+    expect(listingProblem('a/b', 'hf-mirror', 'refused', url, null).error).toEqual({ code: 'source-refused', params: { url, host: 'hf-mirror.com' } });
+    expect(listingProblem('a/b', 'hf-mirror', 'error', url, 502).error).toEqual({ code: 'model-fetch-failed', params: { url, host: 'hf-mirror.com', status: 502 } });
+    expect(listingProblem('a/b', 'hf-mirror', 'not-found', url, null).error).toBeNull();
+  });
+
+  it('offers every other source for a failure of the source, the classroom server only where it holds the repository', () => {
+    const refused = listingProblem('a/b', 'hf-mirror', 'refused', url, null);
+    expect(alternativesFor(refused, false)).toEqual(['huggingface', 'modelscope']);
+    expect(alternativesFor(refused, true)).toEqual(['huggingface', 'modelscope', 'classroom']);
+    expect(alternativesFor(listingProblem('a/b', 'modelscope', 'not-found', url, null), false)).toEqual(['huggingface', 'hf-mirror']);
+    expect(alternativesFor(downloadProblem('a/b', 'classroom', { code: 'source-unreachable', params: { url, host: 'x' } }), true)).toEqual(['huggingface', 'hf-mirror', 'modelscope']);
+    // A model that does not run here runs nowhere else either: no source to offer.
+    expect(alternativesFor(downloadProblem('a/b', 'modelscope', { code: 'architecture-unsupported', params: { architecture: 'mamba' } }), true)).toEqual([]);
+  });
+
+  it('offers asking again only where it can help', () => {
+    expect(retryable(listingProblem('a/b', 'huggingface', 'unreachable', url, null))).toBe(true);
+    expect(retryable(listingProblem('a/b', 'huggingface', 'timeout', url, null))).toBe(true);
+    expect(retryable(listingProblem('a/b', 'hf-mirror', 'refused', url, null))).toBe(false);
+    expect(retryable(listingProblem('a/b', 'hf-mirror', 'not-found', url, null))).toBe(false);
+    expect(downloadProblem('a/b', 'modelscope', { code: 'model-fetch-failed', params: { url, host: 'x', status: 503 } })).toMatchObject({ url, status: 503 });
   });
 });
