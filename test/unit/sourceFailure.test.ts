@@ -43,7 +43,7 @@ describe('why a request to a source got no answer', () => {
   type Call = { url: string; init: RequestInit | undefined };
 
   /** A browser-like surrounding whose probe answers as `answer` says; `report`: a COEP report names the host. */
-  function env(answer: 'opaque' | 'reject' | 'hang', options: { isolated?: boolean; reports?: boolean; report?: boolean; clock?: { now: number } } = {}) {
+  function env(answer: 'opaque' | 'reject' | 'hang', options: { isolated?: boolean; reports?: boolean; filed?: boolean; report?: boolean; clock?: { now: number } } = {}) {
     const calls: Call[] = [];
     const watch = (): ReportWatch => ({ saw: (origin) => options.report === true && origin === 'https://hf-mirror.com', stop: () => {} });
     const probeEnv: ProbeEnv = {
@@ -55,6 +55,7 @@ describe('why a request to a source got no answer', () => {
         return new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
       }) as typeof fetch,
       watchReports: options.reports === false ? null : watch,
+      reportsFiled: options.reports !== false && options.filed !== false,
       crossOriginIsolated: options.isolated ?? false,
       timeoutMs: 50,
       reportWaitMs: 1,
@@ -86,9 +87,16 @@ describe('why a request to a source got no answer', () => {
     await expect(whyUnanswered('https://hf-mirror.com/api/models/a/b/tree/main', dead.probeEnv)).resolves.toBe('unreachable');
   });
 
-  it('says it cannot tell where an isolated page has no COEP reports to read', async () => {
+  it('says it cannot tell where an isolated page has no COEP reports to read, or none it can trust to come', async () => {
     const { probeEnv } = env('reject', { isolated: true, reports: false });
     await expect(whyUnanswered('https://hf-mirror.com/x', probeEnv)).resolves.toBe('unknown');
+    forgetProbes();
+    const untrusted = env('reject', { isolated: true, filed: false });
+    await expect(whyUnanswered('https://hf-mirror.com/x', untrusted.probeEnv)).resolves.toBe('unknown');
+    // A report that does come is believed wherever it comes from.
+    forgetProbes();
+    const seen = env('reject', { isolated: true, filed: false, report: true });
+    await expect(whyUnanswered('https://hf-mirror.com/x', seen.probeEnv)).resolves.toBe('refused');
   });
 
   it('a probe with no answer in time is a timeout', async () => {

@@ -5,7 +5,8 @@
  * a `no-cors` HEAD, whose answer the page may not read but may see arrive: an opaque response means the host
  * answered, so the first request was refused. In a cross-origin-isolated page (COEP `require-corp`, which the app
  * sets for WASM threads) that opaque response is blocked too, but Chromium then files a `coep` report, and only a
- * response can cause one. Where neither signal can be read, the answer is 'unknown' rather than a guess.
+ * response can cause one (verified in Chromium; other browsers' isolated pages are not trusted to file one). Where
+ * neither signal can be read, the answer is 'unknown' rather than a guess.
  *
  * Each host is probed once: requests that fail together (config, tokenizer, the listing) share one probe. */
 import { EngineError } from '../errors';
@@ -73,6 +74,9 @@ export interface ProbeEnv {
   fetch: typeof fetch;
   /** Starts watching for COEP reports; null where the browser has no ReportingObserver. */
   watchReports: (() => ReportWatch) | null;
+  /** Whether this browser is known to file a COEP report for every answer it blocks (Chromium), so that none
+   * means no answer came. */
+  reportsFiled: boolean;
   crossOriginIsolated: boolean;
   timeoutMs: number;
   /** How long reports may take to arrive after the probe failed. */
@@ -92,6 +96,8 @@ function browserEnv(): ProbeEnv {
     pageUrl: globalThis.location?.href ?? null,
     fetch: (input, init) => fetch(input, init),
     watchReports: Observer ? () => watchCoepReports(Observer) : null,
+    // navigator.userAgentData is Chromium's alone, in pages and workers alike.
+    reportsFiled: Observer !== undefined && 'userAgentData' in (globalThis.navigator ?? {}),
     crossOriginIsolated: Boolean((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated),
     timeoutMs: 8000,
     reportWaitMs: 150,
@@ -159,7 +165,7 @@ async function probe(target: URL, env: ProbeEnv): Promise<Unanswered> {
     if (controller.signal.aborted) return classifyProbe('timeout', false, true);
     // A report is queued as a task of its own, after the failure.
     await new Promise((resolve) => setTimeout(resolve, env.reportWaitMs));
-    return classifyProbe('failed', watch?.saw(target.origin) ?? false, !env.crossOriginIsolated || watch !== null);
+    return classifyProbe('failed', watch?.saw(target.origin) ?? false, !env.crossOriginIsolated || (watch !== null && env.reportsFiled));
   } finally {
     clearTimeout(timer);
     watch?.stop();
