@@ -21,6 +21,20 @@ export const EMBEDDED_MODEL = EMBEDDED_MODELS[0];
 
 export type ModelSource = 'embedded' | 'hub';
 
+/** A load that failed: what was asked for, and why. `kind` says where the learner asked (the model picker, the Hub
+ * panel, a folder from disk), so the message shows there. */
+export interface LoadFailure {
+  error: EngineErrorData;
+  kind: ModelSource | 'files';
+  name: string;
+}
+
+/** What the slot needs from the runs on its worker: whether one is in progress, and a way to stop it and wait. */
+export interface RunHooks {
+  busy: () => boolean;
+  idle: () => Promise<void>;
+}
+
 export interface SlotOptions {
   /** Count a software WebGPU adapter as a GPU, so "auto" measures it (`?software-gpu=1`). */
   softwareGpu?: boolean;
@@ -39,19 +53,27 @@ interface Origin {
 }
 
 /** The loaded model and the engine worker that holds it: loading (with progress and cancel), the offline copy,
- * "auto"'s backend measuring, and the lens parameters. Runs happen elsewhere (RunController); `runBusy` tells
- * this slot when one is in progress, so a backend change waits for it. */
+ * "auto"'s backend measuring, and the lens parameters. Runs happen elsewhere (RunController); `runs` tells this
+ * slot when one is in progress, so a backend change waits for it.
+ *
+ * A new model loads in a worker of its own while the current one stays loaded and usable; it takes the current
+ * one's place only once it is ready. A load that fails or is cancelled leaves the current model as it was. */
 export class ModelSlot {
   client: EngineClient | null = null;
   model = $state.raw<LoadResult | null>(null);
   modelName = $state('');
   modelUrl = $state('');
   private origin: Origin | null = null;
+  /** A load is under way (in `pending`, beside the current model if there is one). */
   loading = $state(false);
+  /** The model being loaded. */
+  loadingName = $state('');
+  private pending: EngineClient | null = null;
   /** The precision Hub models load in (`?dtype=`); null: transformers.js' default for the backend. */
   dtype = $state<Dtype | null>(null);
   progress = $state.raw<FileProgress | null>(null);
-  modelError = $state.raw<EngineErrorData | null>(null);
+  /** The last load's failure (cleared by the next load). */
+  loadFailure = $state.raw<LoadFailure | null>(null);
   /** Whether the loaded model's files are stored for use with no network (null: not known yet). */
   offline = $state<OfflineState | null>(null);
 
@@ -64,7 +86,7 @@ export class ModelSlot {
 
   constructor(
     readonly backendRequest: BackendRequest,
-    private readonly runBusy: () => boolean,
+    private readonly runs: RunHooks,
     private readonly options: SlotOptions = {},
   ) {
     this.warmClient = new EngineClient();
@@ -82,95 +104,120 @@ export class ModelSlot {
     return { remembered: readChoices(browserStorage()), softwareGpu: this.options.softwareGpu ?? false, keepPlainGraph: this.options.keepPlainGraph ?? false };
   }
 
-  /** Each model gets a fresh worker (a lost WebGPU device or a failed wasm start cannot be undone in one). */
-  private newClient(): EngineClient {
-    this.client?.terminate();
-    const client = this.warmClient ?? new EngineClient();
-    this.warmClient = null;
-    return client;
+  /** The last load's error, whatever was asked for. */
+  get modelError(): EngineErrorData | null {
+    return this.loadFailure?.error ?? null;
   }
 
-  private begin(name: string, url: string): EngineClient {
-    const client = (this.client = this.newClient());
-    this.holder = null;
+  /** Each model gets a fresh worker (a lost WebGPU device or a failed wasm start cannot be undone in one); a load
+   * still under way is dropped. */
+  private begin(name: string): EngineClient {
+    this.pending?.terminate();
+    const client = (this.pending = this.warmClient ?? new EngineClient());
+    this.warmClient = null;
     this.loading = true;
-    this.modelError = null;
-    this.model = null;
-    this.modelName = name;
-    this.modelUrl = url;
+    this.loadingName = name;
+    this.loadFailure = null;
     this.progress = null; // the last load's progress must not pass for this one's
     return client;
   }
 
-  /** Opens a model folder by URL in a new worker. False when it failed (modelError says why) or was replaced. */
-  async open(url: string, name: string, backend: BackendRequest = this.backendRequest, source: ModelSource = 'embedded', cacheBase?: string): Promise<boolean> {
-    const client = this.begin(name, url);
-    this.origin = { url, name, source, cacheBase };
+  /** Loads in the pending worker; once ready, `beforeSwap` (the current model's run stops) and the new model takes
+   * the current one's place. False when it failed (loadFailure says why), or was cancelled or replaced meanwhile. */
+  private async load(name: string, kind: LoadFailure['kind'], request: (client: EngineClient) => Promise<LoadResult>, beforeSwap: () => Promise<void>, onReady: (model: LoadResult) => void): Promise<boolean> {
+    const client = this.begin(name);
     try {
-      const model = await client.call(
-        { type: 'load', baseUrl: url, backend, source, cacheBase, dtype: source === 'hub' ? this.dtype : null, ...this.autoOptions() },
-        { onProgress: (p) => (this.progress = p) },
-      );
-      if (client !== this.client) return false; // cancelled or replaced meanwhile
-      this.loaded(client, model, { type: 'load', baseUrl: url, source, cacheBase });
-      this.offline = null;
-      if (source === 'hub') this.offline = model.storage;
-      else void keepModelOffline(url, serviceWorkerReady()).then((stored) => {
-        if (this.modelUrl === url) this.offline = stored;
-      });
+      const model = await request(client);
+      if (client !== this.pending) return false;
+      await beforeSwap();
+      if (client !== this.pending) return false;
+      this.client?.terminate();
+      this.client = client;
+      this.pending = null;
+      this.holder = null;
+      this.model = model;
+      this.modelName = name;
+      onReady(model);
       return true;
     } catch (error) {
-      if ((this.modelError as EngineErrorData | null)?.code !== 'download-cancelled') this.modelError = toErrorData(error);
+      if (client !== this.pending) return false;
+      client.terminate();
+      this.pending = null;
+      this.loadFailure = { error: toErrorData(error), kind, name };
       return false;
     } finally {
-      this.loading = false;
+      if (this.pending === null) this.loading = false;
     }
+  }
+
+  /** Opens a model folder by URL in a new worker; a run on the current model stops when the new one is ready. False
+   * when it failed (loadFailure says why) or was replaced. */
+  async open(url: string, name: string, backend: BackendRequest = this.backendRequest, source: ModelSource = 'embedded', cacheBase?: string): Promise<boolean> {
+    return this.openUrl({ url, name, source, cacheBase }, backend, () => this.runs.idle());
+  }
+
+  private openUrl({ url, name, source, cacheBase }: Origin, backend: BackendRequest, beforeSwap: () => Promise<void>): Promise<boolean> {
+    const body = { type: 'load', baseUrl: url, source, cacheBase } as const;
+    return this.load(
+      name, source,
+      (client) => client.call({ ...body, backend, dtype: source === 'hub' ? this.dtype : null, ...this.autoOptions() }, { onProgress: (p) => (this.progress = p) }),
+      beforeSwap,
+      (model) => {
+        this.modelUrl = url;
+        this.origin = { url, name, source, cacheBase };
+        this.measure(this.client!, model, body);
+        this.offline = null;
+        if (source === 'hub') this.offline = model.storage;
+        else void keepModelOffline(url, serviceWorkerReady()).then((stored) => {
+          if (this.modelUrl === url) this.offline = stored;
+        });
+      },
+    );
   }
 
   /** A model folder the learner picked on their disk: read here, run in the worker, sent nowhere else. */
   async openFiles(files: Record<string, Uint8Array>, name: string): Promise<boolean> {
-    const client = this.begin(name, '');
-    this.origin = null;
-    try {
-      const model = await client.call({ type: 'loadFiles', files, name, backend: this.backendRequest, ...this.autoOptions() });
-      this.loaded(client, model, { type: 'loadFiles', files, name });
-      this.offline = null;
-      return true;
-    } catch (error) {
-      this.modelError = toErrorData(error);
-      return false;
-    } finally {
-      this.loading = false;
-    }
+    const body = { type: 'loadFiles', files, name } as const;
+    return this.load(
+      name, 'files',
+      (client) => client.call({ ...body, backend: this.backendRequest, ...this.autoOptions() }),
+      () => this.runs.idle(),
+      (model) => {
+        this.modelUrl = '';
+        this.origin = null;
+        this.measure(this.client!, model, body);
+        this.offline = null;
+      },
+    );
   }
 
-  private loaded(client: EngineClient, model: LoadResult, body: MeasureBody): void {
-    this.model = model;
-    this.measure(client, model, body);
-  }
-
-  /** The same model in a new worker on WASM, after the WebGPU device was lost; the run's owner hands the run over. */
+  /** The same model in a new worker on WASM, after the WebGPU device was lost; the run's owner (which calls this
+   * from within its run) hands the run over. */
   async reopenOnWasm(): Promise<EngineClient> {
     const origin = this.origin;
-    if (!origin || !(await this.open(origin.url, origin.name, 'wasm', origin.source, origin.cacheBase))) {
-      throw new EngineError(this.modelError?.code ?? 'device-lost', this.modelError?.params ?? {});
+    if (!origin || !(await this.openUrl(origin, 'wasm', async () => {}))) {
+      const error = this.modelError ?? { code: 'device-lost', params: {} };
+      this.crashed(error);
+      throw new EngineError(error.code, error.params);
     }
     this.model = { ...this.model!, choice: { backend: 'wasm', fallbackReason: 'device-lost' } };
     return this.client!;
   }
 
-  /** Stops a download in progress: the worker is dropped with it (the caller then loads another model). */
+  /** Stops a load in progress: its worker is dropped with it, and the current model (if any) stays. */
   cancelLoad(): void {
-    if (!this.loading) return;
-    this.client?.terminate();
-    this.client = null;
+    if (!this.pending) return;
+    this.pending.terminate();
+    this.pending = null;
     this.loading = false;
-    this.modelError = { code: 'download-cancelled', params: {} };
+    if (!this.model) this.loadFailure = { error: { code: 'download-cancelled', params: {} }, kind: 'embedded', name: this.loadingName };
   }
 
   /** The worker is gone: offer the reload button instead of failing every later click. */
   crashed(error: EngineErrorData): void {
-    this.modelError = error;
+    this.client?.terminate();
+    this.client = null;
+    this.loadFailure = { error, kind: 'embedded', name: this.modelName };
     this.model = null;
   }
 
@@ -228,7 +275,7 @@ export class ModelSlot {
   }
 
   private async whenIdle(): Promise<void> {
-    while (this.runBusy() || this.loading) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (this.runs.busy() || this.loading) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -15,7 +15,7 @@ export class RunState {
   readonly runs: RunController;
 
   constructor(backendRequest: BackendRequest, options: SlotOptions = {}) {
-    this.slot = new ModelSlot(backendRequest, () => this.runs.generating, options);
+    this.slot = new ModelSlot(backendRequest, { busy: () => this.runs.generating, idle: () => this.runs.idle() }, options);
     this.runs = new RunController(this.slot);
   }
 
@@ -23,9 +23,14 @@ export class RunState {
   get model() { return this.slot.model; }
   get modelName() { return this.slot.modelName; }
   get modelUrl() { return this.slot.modelUrl; }
-  get loading() { return this.slot.loading; }
+  /** No model to use while one loads (the first load, or after a crash). A model loading in place of another
+   * leaves the current one usable: see `incoming`. */
+  get loading() { return this.slot.loading && !this.slot.model; }
+  /** The model being loaded, beside the current one or in place of none; null when no load is under way. */
+  get incoming() { return this.slot.loading ? this.slot.loadingName : null; }
   get progress() { return this.slot.progress; }
   get modelError() { return this.slot.modelError; }
+  get loadFailure() { return this.slot.loadFailure; }
   get offline() { return this.slot.offline; }
   get dtype() { return this.slot.dtype; }
   set dtype(dtype: Dtype | null) { this.slot.dtype = dtype; }
@@ -37,15 +42,14 @@ export class RunState {
   get notices() { return this.runs.notices; }
   get completedRuns() { return this.runs.completedRuns; }
 
-  /** Loads a model chosen by the learner, stopping a run in progress first. */
-  async load(url: string, name: string, backend?: BackendRequest, source: ModelSource = 'embedded', cacheBase?: string): Promise<boolean> {
-    await this.runs.idle();
+  /** Loads a model chosen by the learner beside the current one, which stays usable until the new one is ready
+   * (a run in progress then stops). */
+  load(url: string, name: string, backend?: BackendRequest, source: ModelSource = 'embedded', cacheBase?: string): Promise<boolean> {
     return this.slot.open(url, name, backend, source, cacheBase);
   }
 
   /** A model folder the learner picked on their disk. */
-  async loadFiles(files: Record<string, Uint8Array>, name: string): Promise<boolean> {
-    await this.runs.idle();
+  loadFiles(files: Record<string, Uint8Array>, name: string): Promise<boolean> {
     return this.slot.openFiles(files, name);
   }
 

@@ -1,7 +1,11 @@
 /** Errors carry a code and parameters, never sentences: the i18n layer turns them into zh-CN or English. */
 export type EngineErrorCode =
-  | 'model-fetch-failed' // params: url, status
-  | 'model-not-found' // params: url
+  | 'model-fetch-failed' // params: url, host, status (the source answered with an HTTP error)
+  | 'model-not-found' // params: url, file, where (the host, or the folder's name)
+  | 'source-refused' // params: url, host (it answered, but not to this page: CORS, a web page instead of the file, 403)
+  | 'source-unreachable' // params: url, host (no connection: host not found, refused, reset)
+  | 'source-unknown' // params: url, host (one of the two above; this browser cannot tell which)
+  | 'source-timeout' // params: url, host
   | 'model-not-onnx' // params: file
   | 'model-truncated' // params: file, loaded, total
   | 'config-invalid' // params: field

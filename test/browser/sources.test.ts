@@ -3,9 +3,11 @@
 // only the sources. The sources are imitated on the test server (test/browser/server.mjs, `/sources/…`).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launch, waitForRuns } from './browser';
+import { startRefusingHosts, type RefusingHosts } from './refusingHosts';
 
 const REPO = 'test-owner/flow-llama-tiny';
 
@@ -61,7 +63,7 @@ describe('model sources', () => {
     await english.close();
   });
 
-  it('offers ModelScope when huggingface.co never answers, keeps the prompt, loads through the CDN redirect, and finds the stored copy from another source', async () => {
+  it('offers the other sources when huggingface.co never answers, keeps the prompt, loads through the CDN redirect, and finds the stored copy from another source', async () => {
     const page = await openWithSources(browser, { lang: 'en', source: 'huggingface' });
     const requests: string[] = [];
     page.on('request', (request) => requests.push(new URL(request.url()).pathname));
@@ -71,7 +73,7 @@ describe('model sources', () => {
     await page.waitForSelector('[data-notice=source-slow]', { timeout: 15_000 });
     await expect(page.locator('#prompt-input').inputValue()).resolves.toBe(prompt);
     const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
-    await page.click('[data-action=use-mirror]');
+    await page.click('[data-notice=source-slow] [data-action=use-source][data-source=modelscope]');
     await waitForRuns(page, before + 1);
     await expect(page.locator('select[data-control=model-source]').inputValue()).resolves.toBe('modelscope');
     await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe(REPO);
@@ -108,9 +110,13 @@ describe('model sources', () => {
       await page.click(`[data-suggestion="${SUGGESTED}"] button`);
       await page.waitForSelector('[data-notice=source-slow]', { timeout: 15_000 });
       await shot('1-offer');
-      // One click: the mirror is chosen, the suggested repository listed there and its usual precision loaded.
+      // The other sources are offered as buttons; one click: ModelScope is chosen, the suggested repository listed
+      // there and its usual precision loaded.
+      const offered = await page.locator('[data-notice=source-slow] [data-action=use-source]').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-source')));
+      expect(offered).toEqual(expect.arrayContaining(['hf-mirror', 'modelscope']));
+      expect(offered).not.toContain('huggingface');
       const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
-      await page.click('[data-action=use-mirror]');
+      await page.click('[data-notice=source-slow] [data-action=use-source][data-source=modelscope]');
       await expect(page.locator('select[data-control=model-source]').inputValue()).resolves.toBe('modelscope');
       await waitForRuns(page, before + 1, RUN_TIMEOUT);
       await expect(page.locator('[data-listing-state=done]').count()).resolves.toBe(1);
@@ -231,3 +237,130 @@ describe('model sources', () => {
   });
 });
 
+// The real host names, served by stand-ins that refuse or cannot be reached (refusingHosts.ts): huggingface.co cuts
+// every connection, hf-mirror.com allows only its own site, modelscope.cn lists a repository and then cuts the
+// graph's download (or sends web pages for `html-owner/…`). The classroom server (`/hub`) holds test-owner's models.
+describe('sources that refuse or cannot be reached', () => {
+  let hosts: RefusingHosts;
+  beforeAll(async () => (hosts = await startRefusingHosts({ graphDelayMs: 2500 })));
+  afterAll(async () => hosts?.close());
+
+  async function open(source: string): Promise<Page> {
+    // A context of its own: axe opens a second page in the page's context.
+    const context = await hosts.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    page.on('close', () => void context.close());
+    await page.goto(`${inject('baseUrl')}?${new URLSearchParams({ debug: '1', backend: 'wasm', lang: 'en', max: '3', hub: '/hub', source })}`);
+    await waitForRuns(page, 1);
+    return page;
+  }
+  const offered = (page: Page) => page.locator('.failure [data-action=use-source]').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-source')));
+  /** The message's own sentences (the address may only be under "Details"). */
+  const sentences = (page: Page) => page.locator('.failure > p').allTextContents();
+
+  it('a download that breaks off keeps the model in use, says why by the Download button, and offers every other way', async () => {
+    const page = await open('modelscope');
+    await page.fill('input[data-control=hub-repo]', REPO);
+    await page.click('[data-action=hub-load]');
+    // While the new model downloads (in a worker of its own), the current one stays usable.
+    await page.waitForSelector(`[data-incoming="${REPO}"]`);
+    await expect(page.isEnabled('[data-action=generate]')).resolves.toBe(true);
+    await expect(page.locator('.model .name').textContent()).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.locator('select[data-control=model]').inputValue()).resolves.toBe('flow-gpt2-tiny');
+    await page.waitForSelector('.failure[data-code=source-unreachable]', { timeout: 30_000 });
+
+    // Nothing of the old model was lost: its name, its run on screen, Generate.
+    await expect(page.evaluate(() => (window as any).__flow.run.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.locator('.model .name').textContent()).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.isEnabled('[data-action=generate]')).resolves.toBe(true);
+    // Said in words, without the address or a status 0 as the message; the address is under "Details".
+    const text = (await sentences(page)).join(' ');
+    expect(text).toContain('Could not connect to modelscope.cn');
+    expect(text).toContain('flow-gpt2-tiny is still loaded');
+    expect(text).not.toMatch(/https?:\/\/|status 0/);
+    await expect(page.locator('.failure details code').textContent()).resolves.toContain('https://modelscope.cn/models/test-owner/flow-llama-tiny/resolve/master/onnx/model.onnx');
+    // By the button the learner pressed, and only there (the Model panel stays as it was).
+    const button = (await page.locator('[data-action=hub-load]').boundingBox())!;
+    const failure = (await page.locator('.failure').boundingBox())!;
+    expect(failure.y - (button.y + button.height)).toBeLessThan(80);
+    await expect(page.locator('.model .error').count()).resolves.toBe(0);
+    // Every other source as a button (the classroom server holds this repository), a folder from disk, and again.
+    expect(await offered(page)).toEqual(['huggingface', 'hf-mirror', 'classroom']);
+    await expect(page.locator('.failure [data-action=pick-folder]').count()).resolves.toBe(1);
+    await expect(page.locator('.failure [data-action=retry]').count()).resolves.toBe(1);
+    await page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, '../output/download-failed-en.png') });
+    const axe = await new AxeBuilder({ page }).include('.failure').analyze();
+    expect(axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id)).toEqual([]);
+
+    // The old model still generates.
+    const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+    await page.click('[data-action=generate]');
+    await waitForRuns(page, before + 1);
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
+    // One click on an alternative loads the repository from there, and only then replaces the model.
+    await page.click('.failure [data-action=use-source][data-source=classroom]');
+    await waitForRuns(page, before + 2);
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe(REPO);
+    await expect(page.locator('select[data-control=model-source]').inputValue()).resolves.toBe('classroom');
+    await expect(page.locator('.failure').count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('a source that allows only its own site is said to refuse web pages, sends no Referer, and the other sources are offered', async () => {
+    const page = await open('hf-mirror');
+    await page.fill('input[data-control=hub-repo]', REPO);
+    await page.click('[data-action=hub-load]');
+    await page.waitForSelector('.failure[data-code=source-refused]', { timeout: 30_000 });
+    const text = (await sentences(page)).join(' ');
+    expect(text).toContain('Could not get the list of files');
+    expect(text).toContain('hf-mirror.com refused to send the file to this page');
+    expect(text).toContain('only its own web pages');
+    // Every other source; asking again cannot help.
+    expect(await offered(page)).toEqual(['huggingface', 'modelscope', 'classroom']);
+    await expect(page.locator('.failure [data-action=retry]').count()).resolves.toBe(0);
+    // Nothing was downloaded after the failed listing, and no request told the source which page asked.
+    const seen = hosts.seen['hf-mirror.com'];
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((request) => request.path.includes('/onnx/'))).toEqual([]);
+    expect(seen.filter((request) => request.referer !== undefined)).toEqual([]);
+    await expect(page.evaluate(() => (window as any).__flow.run.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.isEnabled('[data-action=generate]')).resolves.toBe(true);
+    await page.close();
+  });
+
+  it('a host that cuts every connection is asked once, not once per file, and is said to be out of reach', async () => {
+    const page = await open('huggingface');
+    hosts.seen['huggingface.co'].length = 0;
+    await page.fill('input[data-control=hub-repo]', REPO);
+    await page.click('[data-action=hub-load]');
+    await page.waitForSelector('.failure[data-code=source-unreachable]', { timeout: 30_000 });
+    expect((await sentences(page)).join(' ')).toContain('Could not connect to huggingface.co');
+    expect(await offered(page)).toEqual(['hf-mirror', 'modelscope', 'classroom']);
+    await expect(page.locator('.failure [data-action=retry]').count()).resolves.toBe(1);
+    // The listing request, then one probe: no file-by-file probing, no download.
+    await new Promise((done) => setTimeout(done, 500));
+    const seen = hosts.seen['huggingface.co'].map((request) => `${request.method} ${request.path}`);
+    expect(seen).toEqual([`GET /api/models/${REPO}/tree/main?recursive=true`, `HEAD /api/models/${REPO}/tree/main?recursive=true`]);
+    await page.close();
+  });
+
+  it('a source that sends a web page where a file belongs refuses this page; no classroom is offered that lacks the repository', async () => {
+    const page = await open('modelscope');
+    await page.click('[data-action=language]');
+    await page.fill('input[data-control=hub-repo]', 'html-owner/flow-llama-tiny');
+    await page.click('[data-action=hub-load]');
+    await page.waitForSelector('.failure[data-code=source-refused]', { timeout: 30_000 });
+    const text = (await sentences(page)).join(' ');
+    expect(text).toContain('没能从魔搭 ModelScope下载');
+    expect(text).toContain('modelscope.cn 拒绝把文件发给这个网页');
+    expect(text).toContain('仍然加载着');
+    expect(text).not.toContain('状态码');
+    expect(await offered(page)).toEqual(['huggingface', 'hf-mirror']);
+    await expect(page.locator('.failure [data-action=use-source][data-source=hf-mirror]').textContent()).resolves.toBe('从hf-mirror.com下载');
+    await expect(page.evaluate(() => (window as any).__flow.run.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.isEnabled('[data-action=generate]')).resolves.toBe(true);
+    await page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, '../output/download-refused-zh-CN.png') });
+    await page.close();
+  });
+});

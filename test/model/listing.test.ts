@@ -128,7 +128,7 @@ describe('listing each source (test server)', () => {
     expect(choices[0]).toMatchObject({ dtype: 'fp32', optimum: true, bytes: size('optimum-gpt2-tiny/onnx/decoder_model.onnx') + size('optimum-gpt2-tiny/onnx/decoder_with_past_model.onnx') });
   });
 
-  it('a repository the source does not hold is not-found on every source; a silent source is unreachable', async () => {
+  it('a repository the source does not hold is not-found on every source; a silent source runs out of time', async () => {
     for (const source of ['hf-mirror', 'modelscope', 'classroom'] as SourceId[]) {
       const error = await list(source, 'nobody/nothing').catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ListingError);
@@ -136,15 +136,16 @@ describe('listing each source (test server)', () => {
     }
     const silent = await list('huggingface', 'qwen-owner/qwen3-tiny', AbortSignal.timeout(300)).catch((caught: unknown) => caught);
     expect(silent).toBeInstanceOf(ListingError);
-    expect((silent as ListingError).reason).toBe('unreachable');
+    expect((silent as ListingError).reason).toBe('timeout');
   });
 });
 
 const byPath = (a: RepoFile, b: RepoFile) => a.path.localeCompare(b.path);
 
 describe('an API that refuses the page', () => {
-  it('probes the files instead when the listing request fails but the files answer', async () => {
-    // The API origin does not exist (connection refused); the folder is the classroom mirror's.
+  it('probes the files instead when the listing request is refused but the files answer', async () => {
+    // The API origin does not exist (connection refused), taken for a refusal of the page (Node has no CORS, so the
+    // probe that tells them apart in a browser is stood in for); the folder is the classroom mirror's.
     const refused = { ...origins, 'hf-mirror': 'http://127.0.0.1:9' };
     const folder = `${base}/hub/qwen-owner/qwen3-tiny/resolve/main`;
     const originalFetch = globalThis.fetch;
@@ -153,12 +154,46 @@ describe('an API that refuses the page', () => {
       return originalFetch(url.replace('http://127.0.0.1:9/qwen-owner/qwen3-tiny/resolve/main', folder), init);
     }) as typeof fetch;
     try {
-      const listing = await listRepository('hf-mirror', 'qwen-owner/qwen3-tiny', { origins: refused });
+      const listing = await listRepository('hf-mirror', 'qwen-owner/qwen3-tiny', { origins: refused, diagnose: async () => 'refused' });
       expect(listing.method).toBe('probe');
       expect(precisionChoices(listing.files).map((choice) => [choice.dtype, choice.bytes])).toEqual([['fp32', QWEN3.fp32], ['fp16', QWEN3.fp16], ['q8', QWEN3.q8], ['q4', QWEN3.q4]]);
     } finally {
       globalThis.fetch = originalFetch;
     }
+  });
+});
+
+describe('a source that cannot be reached', () => {
+  // Every connection is cut as soon as its request arrives (a reset); the requests are counted.
+  let dead = '';
+  const seen: string[] = [];
+  beforeAll(async () => {
+    const one = createServer((request) => {
+      seen.push(`${request.method} ${request.url}`);
+      request.socket.destroy();
+    });
+    extra.push(one);
+    await new Promise<void>((done) => one.listen(0, '127.0.0.1', done));
+    dead = `http://127.0.0.1:${(one.address() as { port: number }).port}`;
+  });
+
+  it('is asked once, not once per file name, whether it has a listing API or not', async () => {
+    for (const source of ['hf-mirror', 'modelscope', 'classroom'] as const) {
+      seen.length = 0;
+      const diagnosed: string[] = [];
+      const error = await listRepository(source, 'qwen-owner/qwen3-tiny', { origins: { [source]: dead }, diagnose: async (url) => (diagnosed.push(url), 'unreachable') }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ListingError);
+      expect((error as ListingError).reason).toBe('unreachable');
+      expect(seen).toHaveLength(1);
+      expect(diagnosed).toHaveLength(1);
+    }
+  });
+
+  it('a refusal of the API is followed by one question for config.json, which is refused too', async () => {
+    seen.length = 0;
+    const error = await listRepository('hf-mirror', 'qwen-owner/qwen3-tiny', { origins: { 'hf-mirror': dead }, diagnose: async () => 'refused' }).catch((e: unknown) => e);
+    expect((error as ListingError).reason).toBe('refused');
+    expect(seen).toEqual(['GET /api/models/qwen-owner/qwen3-tiny/tree/main?recursive=true', 'HEAD /qwen-owner/qwen3-tiny/resolve/main/config.json']);
   });
 });
 
@@ -222,7 +257,8 @@ describe('a listing in pages (the Hub’s tree API: `Link: <…&cursor=…>; rel
     try {
       const error = await listRepository('huggingface', 'pages-owner/absolute', { origins: { huggingface: pager } }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ListingError);
-      expect((error as ListingError).reason).toBe('unreachable');
+      expect((error as ListingError).reason).toBe('error');
+      expect((error as ListingError).status).toBe(500);
       expect((error as ListingError).url).toBe(`${pager}/api/models/pages-owner/absolute/tree/main?recursive=true&cursor=2`);
     } finally {
       broken = false;

@@ -98,5 +98,19 @@ describe('model sources over HTTP', () => {
     const url = sourceFolderUrl('huggingface', 'owner/missing', '/hub', { huggingface: hub });
     const error = await loadModelFolder(url, () => {}, { graphs: HUB_GRAPHS }).catch((e: unknown) => e);
     expect((error as EngineError).code).toBe('model-not-found');
+    expect((error as EngineError).params).toMatchObject({ file: 'config.json', where: new URL(hub).host });
+  });
+
+  it('names a host that cuts every connection as out of reach, and one that answers 503 as an error, with the host', async () => {
+    const refusing = await listen(createServer((request, response) => {
+      if (request.url?.includes('/busy/')) return void response.writeHead(503, { 'content-type': 'text/plain' }).end('busy');
+      request.socket.destroy();
+    }));
+    const dead = await loadModelFolder(sourceFolderUrl('hf-mirror', 'owner/dead', '/hub', { 'hf-mirror': refusing }), () => {}, { graphs: HUB_GRAPHS }).catch((e: unknown) => e);
+    expect((dead as EngineError).code).toBe('source-unreachable');
+    expect((dead as EngineError).params['host']).toBe(new URL(refusing).host);
+    const busy = await loadModelFolder(sourceFolderUrl('hf-mirror', 'busy/model', '/hub', { 'hf-mirror': refusing }), () => {}, { graphs: HUB_GRAPHS }).catch((e: unknown) => e);
+    expect((busy as EngineError).code).toBe('model-fetch-failed');
+    expect((busy as EngineError).params).toMatchObject({ host: new URL(refusing).host, status: 503 });
   });
 });

