@@ -27,10 +27,12 @@ function ensureBrowser() {
   const missing = [];
   if (!existsSync(CHROMIUM)) missing.push('chromium');
   if (!hasCjkFont()) missing.push('fonts-noto-cjk');
+  // The model-source tests serve HTTPS under the real host names with a throwaway certificate made by openssl.
+  if (spawnSync('openssl', ['version']).status !== 0) missing.push('openssl');
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    if (missing.includes('chromium')) {
-      console.error(`Chromium is missing: run "sudo apt-get install -y ${missing.join(' ')}" (or set CHROMIUM_PATH), then "npm test" again.`);
+    if (missing.includes('chromium') || missing.includes('openssl')) {
+      console.error(`Chromium or openssl is missing: run "sudo apt-get install -y ${missing.join(' ')}" (or set CHROMIUM_PATH), then "npm test" again.`);
       process.exit(1);
     }
     console.warn('No CJK font found: screenshots will show Chinese as boxes (sudo apt-get install -y fonts-noto-cjk).');
