@@ -33,9 +33,11 @@ export async function openApp(browser: Browser, options: OpenOptions = {}): Prom
 }
 
 /** The built app's address for these options (debug hooks on, English unless a language is given). The chart plays
- * every box (`pace=every`), as the tests that step through boxes expect, unless the query names the pace. */
+ * every box (`pace=every`), as the tests that step through boxes expect, unless the query names the pace;
+ * `pace: 'default'` leaves the parameter out, so the app plays at its own default. */
 export function appUrl(options: OpenOptions = {}): string {
   const params = new URLSearchParams({ debug: '1', lang: options.lang ?? 'en', pace: 'every', ...(options.backend ? { backend: options.backend } : {}), ...options.query });
+  if (params.get('pace') === 'default') params.delete('pace');
   return `${inject('baseUrl')}?${params}`;
 }
 

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { completedRuns, launch, openApp, waitForRuns } from './browser';
 
-const OVERVIEW = { pace: 'overview' };
+/** No pace in the address: the app plays at its own default pace. */
+const DEFAULTS = { pace: 'default' };
 
 /** In the page: each selector's first visible element, and whether it lies inside the window. */
 function placement(selectors: string[]) {
@@ -18,6 +19,15 @@ function placement(selectors: string[]) {
     const inside = r.top >= -0.5 && r.left >= -0.5 && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5;
     return { selector, inside, why: inside ? '' : `${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} in ${innerWidth}×${innerHeight}` };
   });
+}
+
+/** In the page: how many of the chart's boxes lie wholly inside its visible area (and the window). */
+function boxesInView(): number {
+  const area = document.querySelector('#flow-chart')!.getBoundingClientRect();
+  return [...document.querySelectorAll('svg.flow-chart g.node')].filter((node) => {
+    const box = node.getBoundingClientRect();
+    return box.top >= area.top - 1 && box.bottom <= area.bottom + 1 && box.top >= 0 && box.bottom <= innerHeight;
+  }).length;
 }
 
 /** In the page: the active box lies inside the chart's visible area. */
@@ -50,20 +60,30 @@ describe('the first minute', () => {
 
   for (const lang of ['zh-CN', 'en'] as const) {
     it(`a laptop (${lang}): everything to watch the model think is on the first screen, and the page never moves`, async () => {
-      const page = await openApp(browser, { backend: 'wasm', lang, viewport: { width: 1366, height: 768 }, query: OVERVIEW });
+      const page = await openApp(browser, { backend: 'wasm', lang, viewport: { width: 1366, height: 768 }, query: DEFAULTS });
       // The page must not scroll from the first frame on, while the model loads, generates and the chart plays.
       await page.evaluate(() => {
         (window as any).__maxScroll = 0;
+        (window as any).__chartScroll = 0;
         addEventListener('scroll', () => ((window as any).__maxScroll = Math.max((window as any).__maxScroll, scrollY)));
+        // The chart's own area scrolls (a capturing listener hears a scroll of any element).
+        addEventListener('scroll', (event) => {
+          const target = event.target as HTMLElement;
+          if (target.id === 'flow-chart') (window as any).__chartScroll = Math.max((window as any).__chartScroll, target.scrollTop);
+        }, true);
       });
       await waitForRuns(page, 1);
-      const selectors = ['#prompt-input', 'button[data-action=generate]', '[data-testid=completion]', '#flow-chart svg.flow-chart g.node', 'button[data-playback=toggle]', '[data-testid=next-token] .bars svg', '[data-testid=caption]'];
+      const selectors = ['#prompt-input', 'button[data-action=generate]', '[data-testid=completion]', '#flow-chart', 'button[data-playback=toggle]', '[data-testid=next-token] .bars svg', '[data-testid=caption]'];
       for (const viewport of [{ width: 1366, height: 768 }, { width: 1280, height: 720 }]) {
         await page.setViewportSize(viewport);
         await page.waitForTimeout(300);
         expect(await page.evaluate(placement, selectors), `${viewport.width}×${viewport.height}`).toEqual(selectors.map((selector) => ({ selector, inside: true, why: '' })));
         expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(viewport.height);
+        // Inside the chart's area, not just inside the window: the active box and several others are seen.
+        expect(await page.evaluate(activeBoxInView)).toBe(true);
+        expect(await page.evaluate(boxesInView)).toBeGreaterThanOrEqual(6);
       }
+      expect(await page.locator('[data-testid=frame]').getAttribute('data-pace')).toBe('overview');
       // The overview pace: a 24-token run is a few dozen steps, not two thousand boxes; the chart plays and follows
       // its active box inside its own area.
       const counter = await page.locator('[data-testid=frame]').textContent();
@@ -80,23 +100,32 @@ describe('the first minute', () => {
       expect(await page.evaluate(() => (window as any).__maxScroll)).toBe(0);
       expect(await page.evaluate(() => scrollY)).toBe(0);
       // The chart did scroll inside its own area to follow the box (the first layer's boxes run past its bottom).
-      const chartScrolled = await page.locator('#flow-chart').evaluate((chart) => chart.scrollHeight > chart.clientHeight);
-      expect(chartScrolled).toBe(true);
+      expect(await page.evaluate(() => (window as any).__chartScroll)).toBeGreaterThan(0);
       await page.close();
     });
   }
 
-  it('Space on a focused Generate starts a run, and focus stays on Generate after it', async () => {
-    const page = await openApp(browser, { backend: 'wasm', viewport: { width: 1366, height: 768 }, query: { max: '3', t: '0' } });
+  it('Space on a focused Generate starts a run, focus stays on Generate, and a run already watched is not replayed box by box', async () => {
+    const page = await openApp(browser, { backend: 'wasm', viewport: { width: 1366, height: 768 }, query: { ...DEFAULTS, max: '3', t: '0' } });
     await waitForRuns(page, 1);
     const before = await completedRuns(page);
+    // The learner has seen this run to its end; the next run's first pass is brief (the input, a step per layer).
+    const firstCount = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      flow.playback.toEnd();
+      return flow.playback.position.count;
+    });
     await page.locator('button[data-action=generate]').focus();
-    const frame = await page.locator('.flow').getAttribute('data-frame');
     await page.keyboard.press('Space');
     await waitForRuns(page, before + 1);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('generate');
-    // A new run: the chart starts again from its first box rather than stepping on from the old frame.
-    expect(Number(await page.locator('.flow').getAttribute('data-frame'))).toBeLessThan(Number(frame) + 200);
+    const second = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      return { count: flow.playback.position.count, nLayer: flow.run.trace.config.nLayer };
+    });
+    // start, input, tokenize, a step per layer, the draw; then a draw per further token and End.
+    expect(second.count).toBe(3 + second.nLayer + 1 + 2 + 1);
+    expect(second.count).toBeLessThan(firstCount);
     // Enter presses it too.
     await page.keyboard.press('Enter');
     await waitForRuns(page, before + 2);
@@ -104,9 +133,14 @@ describe('the first minute', () => {
     await page.close();
   });
 
-  for (const viewport of [{ width: 390, height: 844 }, { width: 1366, height: 768 }, { width: 1920, height: 1080 }]) {
-    it(`a lesson at ${viewport.width} px: the question and its choices are on screen, not covered, not blurred`, async () => {
-      const page = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport, query: { ...OVERVIEW, lesson: 'attention' } });
+  const lessonScreens = [
+    { width: 390, height: 844, lang: 'zh-CN', present: false }, { width: 1280, height: 720, lang: 'en', present: false },
+    { width: 1366, height: 768, lang: 'zh-CN', present: false }, { width: 1920, height: 1080, lang: 'en', present: false },
+    { width: 1920, height: 1080, lang: 'zh-CN', present: true },
+  ] as const;
+  for (const { width, height, lang, present } of lessonScreens) {
+    it(`a lesson at ${width} px${present ? ' in presentation' : ''} (${lang}): the question and its choices are on screen, not covered, not blurred`, async () => {
+      const page = await openApp(browser, { backend: 'wasm', lang, viewport: { width, height }, query: { ...DEFAULTS, lesson: 'attention', ...(present ? { present: '1' } : {}) } });
       await page.waitForSelector('[data-testid=lesson][data-phase=asking] [data-question="attention.look"]', { timeout: 150_000 });
       // The chapter's run goes on playing the chart meanwhile; nothing may move the question away.
       for (let i = 0; i < 3; i++) {
@@ -123,7 +157,7 @@ describe('the first minute', () => {
   it('a phone: a tap on a box shows its explanation, formula and why in the window within a second; ✕ closes it', async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     const { appUrl } = await import('./browser');
-    await page.goto(appUrl({ backend: 'wasm', lang: 'zh-CN', query: OVERVIEW }));
+    await page.goto(appUrl({ backend: 'wasm', lang: 'zh-CN', query: DEFAULTS }));
     await waitForRuns(page, 1);
     await page.locator('g.node[data-node=softmax]').tap();
     const sheet = page.locator('[data-testid=detail-sheet]');
@@ -138,6 +172,7 @@ describe('the first minute', () => {
     expect(seen.top).toBeGreaterThan(0);
     expect(seen.bottom).toBeLessThanOrEqual(seen.height + 0.5);
     expect(seen.whyInside).toBe(true);
+    expect(await sheet.locator('.formula .katex').count()).toBeGreaterThan(0);
     await sheet.locator('button.close').tap();
     expect(await sheet.count()).toBe(0);
     await page.close();

@@ -60,7 +60,7 @@ describe('a run is never empty', () => {
     await expect(page.locator('[data-testid=ended-early]').count()).resolves.toBe(0);
     // The sampling view says so at the first step, with the model's own probability.
     await page.click('button[data-tab=sampling]');
-    await page.locator('[data-view=sampling] input[type=range]').first().fill('0');
+    await page.locator('[data-view=sampling] input[type=range]').first().fill('1');
     const held = page.locator('[data-testid=held-back]');
     await expect(held.textContent()).resolves.toContain('End of text held back: this is new token 1, and the minimum is 8');
     await expect(held.textContent()).resolves.toContain(`${(100 * run.first.probability).toPrecision(3)}%`);
