@@ -89,7 +89,7 @@ export const lessonEn = {
   'lesson.mlp.largest.reveal': 'Layer {layer}’s MLP adds a vector of length {mlp}; that layer’s attention added one of length {attention}.',
   'lesson.mlp.largest.bars': 'Length ‖mlp_out‖ of each layer’s MLP output at the last token',
   'lesson.mlp.largest.whyGelu': 'The MLP widens each token from {dModel} to {dMlp} numbers ({ratio}×): many neurons, each responding to some feature of the token in context, and GELU passes on those that respond. It holds {share} of a layer’s weight matrices. Attention moves information between tokens; the MLP transforms each token’s own.',
-  'lesson.mlp.largest.whySwiglu': 'The MLP widens each token from {dModel} to {dMlp} numbers ({ratio}×). In SwiGLU, SiLU of one projection gates the other neuron by neuron, so the token itself decides how much of each neuron passes. It holds {share} of a layer’s weight matrices. Attention moves information between tokens; the MLP transforms each token’s own.',
+  'lesson.mlp.largest.whySwiglu': 'The MLP widens each token from {dModel} to {dMlp} numbers ({ratio}×). In SwiGLU, SiLU of one projection gates the other neuron by neuron, so the token itself scales each neuron (near 0 blocks it, large values amplify it). It holds {share} of a layer’s weight matrices. Attention moves information between tokens; the MLP transforms each token’s own.',
 
   'lesson.lens.introLayerNorm': 'Every layer adds its attention and MLP outputs to one vector per token: the residual stream. The logit lens reads that stream early: it applies the final LayerNorm and the unembedding to the stream after each layer, as if the model stopped there.',
   'lesson.lens.introRms': 'Every layer adds its attention and MLP outputs to one vector per token: the residual stream. The logit lens reads that stream early: it applies the final RMSNorm and the unembedding to the stream after each layer, as if the model stopped there.',
@@ -99,7 +99,7 @@ export const lessonEn = {
   'lesson.lens.first.whyLayerNorm': 'Every layer adds to the same residual stream, and the final LayerNorm and the unembedding read only that stream, so applying them early shows which tokens the stream already points to. The caveat: early layers were never trained to be read this way, so their rows often show the input token or noise; the change from row to row says more than any one row.',
   'lesson.lens.first.whyRms': 'Every layer adds to the same residual stream, and the final RMSNorm and the unembedding read only that stream, so applying them early shows which tokens the stream already points to. The caveat: early layers were never trained to be read this way, so their rows often show the input token or noise; the change from row to row says more than any one row.',
 
-  'lesson.sampling.intro': 'The last position’s logits give each of the {vocab} tokens a score. Softmax turns them into probabilities; temperature, top-k and top-p reshape them, and a random draw picks the next token. None of this has weights: it is decoding, after the model.',
+  'lesson.sampling.intro': 'The last position’s logits give each of the {vocab} tokens a score. The logits are divided by the temperature, top-k and top-p cut the candidates, softmax turns the rest into probabilities, and a random draw picks the next token. None of this has weights: it is decoding, after the model.',
   'lesson.sampling.top.ask': 'After “{token}”, which of these four will the model find most likely?',
   'lesson.sampling.top.reveal': '“{token}” comes first: logit {logit}, probability {probability} (softmax at T = 1).',
   'lesson.sampling.top.drawn': 'This run drew the random number {draw} and took “{token}”, which had {probability} of the filtered distribution.',
@@ -113,11 +113,11 @@ export const lessonEn = {
   'lesson.sampling.temperature.why': 'Dividing the logits by T > 1 shrinks the gaps between them, and softmax turns smaller gaps into more even probabilities: the distribution gets flatter and the text more surprising. T < 1 widens the gaps and sharpens it; as T approaches 0 only the top token is left (greedy).',
 
   'lesson.generation.intro': 'To write more than one token, the program loops: the chosen token is appended to the input and the model runs again. With a KV cache it runs only the new token: the keys and values of the earlier tokens, in every layer, are kept from the steps before.',
-  'lesson.generation.cache.ask': 'The model generated {steps} tokens with its KV cache: each step ran only the new token and reused the earlier tokens’ keys and values. If we recompute the whole sequence from scratch, will those stored keys and values change?',
+  'lesson.generation.cache.ask': 'The model generated {steps} tokens with its KV cache: after the prompt’s pass, each step ran only the new token and reused the earlier tokens’ keys and values. If we recompute the whole sequence from scratch, will those stored keys and values change?',
   'lesson.generation.cache.askFull': 'This model’s graph has no KV cache: each of its {steps} steps recomputed the whole sequence. Would a cache be exact? If we recompute the sequence from scratch once more, will the earlier tokens’ keys and values change?',
   'lesson.generation.cache.reveal': 'Over {rows} rows of keys and values (every layer, every position), the largest difference from the recompute is {difference}, where the values themselves reach {largest}.',
-  'lesson.generation.cache.keys': 'The last token’s query attended over {keys} keys: {cached} from the cache, and its own.',
-  'lesson.generation.cache.keysFull': 'The last token’s query attended over {keys} keys: its own and those of every token before it.',
+  'lesson.generation.cache.keys': 'The last position the model ran attended over {keys} keys: {cached} from the cache, and its own.',
+  'lesson.generation.cache.keysFull': 'The last position the model ran attended over {keys} keys: its own and those of every token before it.',
   'lesson.generation.cache.size': 'The cache holds K and V: 2 × {layers} layers × {kvHeads} heads × {dHead} numbers × {positions} positions = {floats} numbers ({kib} KiB in float32).',
   'lesson.generation.cache.gqa': 'With grouped-query attention it stores {kvHeads} key/value heads per layer instead of {heads}: a smaller cache.',
   'lesson.generation.cache.why': 'The causal mask is what makes the cache exact: a token’s keys and values depend only on the tokens up to it, never on later ones, so appending a token cannot change them. Each step then costs one position’s work instead of the whole sequence’s.',

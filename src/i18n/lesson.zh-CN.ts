@@ -56,7 +56,7 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.tokens.count.ask': '这个提示词有 {characters} 个字符。模型会读到多少个词元？',
   'lesson.tokens.count.reveal': '分词器把 {characters} 个字符（{bytes} 个 UTF-8 字节）切成了 {tokens} 个词元。',
   'lesson.tokens.count.pieces': '其中 {pieces} 个词元只含某个字符的一部分字节：它们以十六进制字节显示，并注明拼出的字符。',
-  'lesson.tokens.count.why': '字节级 BPE 分词器从 256 个字节出发，把训练文本中经常相邻出现的字节对合并成更长的词元。常用词最后成为一个词元；少见的词被切成几段，没有专属词元的字符则用字节拼出来。词表大小（这里是 {vocab}）是在更短的序列和更大的嵌入表之间做取舍。',
+  'lesson.tokens.count.why': '字节级 BPE 分词器从 256 个字节出发，把训练文本中最常相邻出现的一对片段（一开始是字节）合并成一个新词元，反复进行。常用词最后成为一个词元；少见的词被切成几段，没有专属词元的字符则用字节拼出来。词表大小（这里是 {vocab}）是在更短的序列和更大的嵌入表之间做取舍。',
 
   'lesson.embedding.introLearned': '每个词元 ID 从嵌入表 W_E 中取出一行：一个由 {dModel} 个数组成的向量。这个模型还有一张可学习的位置嵌入表，共 {context} 行，第 t 行加到位置 t 的词元上。',
   'lesson.embedding.introRope': '每个词元 ID 从嵌入表 W_E 中取出一行：一个由 {dModel} 个数组成的向量。这里不加任何表示位置的向量：这个模型使用旋转位置编码（RoPE），在注意力内部把每个头的查询和键按随位置增大的角度旋转。',
@@ -89,7 +89,7 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.mlp.largest.reveal': '第 {layer} 层的 MLP 加入了一个长度为 {mlp} 的向量；同一层的注意力加入的向量长度是 {attention}。',
   'lesson.mlp.largest.bars': '最后一个词元上每层 MLP 输出的长度 ‖mlp_out‖',
   'lesson.mlp.largest.whyGelu': 'MLP 把每个词元从 {dModel} 个数扩展到 {dMlp} 个数（{ratio} 倍）：许多神经元，每个对上下文中词元的某种特征作出反应，GELU 把有反应的那些传下去。它占一层权重矩阵的 {share}。注意力在词元之间搬运信息，MLP 则加工每个词元自己的信息。',
-  'lesson.mlp.largest.whySwiglu': 'MLP 把每个词元从 {dModel} 个数扩展到 {dMlp} 个数（{ratio} 倍）。在 SwiGLU 中，一个投影经过 SiLU 后逐个神经元地控制另一个投影，由词元自己决定每个神经元放行多少。它占一层权重矩阵的 {share}。注意力在词元之间搬运信息，MLP 则加工每个词元自己的信息。',
+  'lesson.mlp.largest.whySwiglu': 'MLP 把每个词元从 {dModel} 个数扩展到 {dMlp} 个数（{ratio} 倍）。在 SwiGLU 中，一个投影经过 SiLU 后逐个神经元地控制另一个投影，由词元自己给每个神经元乘上一个系数（接近 0 时几乎挡住，越大放大越多）。它占一层权重矩阵的 {share}。注意力在词元之间搬运信息，MLP 则加工每个词元自己的信息。',
 
   'lesson.lens.introLayerNorm': '每一层都把注意力和 MLP 的输出加到每个词元的同一个向量上：残差流。logit 透镜提前读取这条残差流：在每一层之后直接套用最终层归一化和输出层，就像模型在那里停下一样。',
   'lesson.lens.introRms': '每一层都把注意力和 MLP 的输出加到每个词元的同一个向量上：残差流。logit 透镜提前读取这条残差流：在每一层之后直接套用最终 RMS 归一化和输出层，就像模型在那里停下一样。',
@@ -99,7 +99,7 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.lens.first.whyLayerNorm': '每一层都往同一条残差流里加东西，而最终层归一化和输出层读的正是这条残差流，所以提前套用它们，就能看出残差流已经指向哪些词元。要注意：前面的层从没被训练成可以这样读取，它们那几行常常只显示输入词元或杂乱的结果；行与行之间的变化比任何单独一行更能说明问题。',
   'lesson.lens.first.whyRms': '每一层都往同一条残差流里加东西，而最终 RMS 归一化和输出层读的正是这条残差流，所以提前套用它们，就能看出残差流已经指向哪些词元。要注意：前面的层从没被训练成可以这样读取，它们那几行常常只显示输入词元或杂乱的结果；行与行之间的变化比任何单独一行更能说明问题。',
 
-  'lesson.sampling.intro': '最后一个位置的 logits 给 {vocab} 个词元各打一个分。Softmax 把它们变成概率；温度、Top-k 和 Top-p 改变这个分布的形状，再由一次随机抽取选出下一个词元。这些步骤都没有权重：它们是模型之后的解码。',
+  'lesson.sampling.intro': '最后一个位置的 logits 给 {vocab} 个词元各打一个分。logits 先除以温度，Top-k 和 Top-p 筛掉一部分候选，Softmax 把剩下的变成概率，再由一次随机抽取选出下一个词元。这些步骤都没有权重：它们是模型之后的解码。',
   'lesson.sampling.top.ask': '在“{token}”之后，模型认为下面四个词元中哪个最可能？',
   'lesson.sampling.top.reveal': '“{token}”排第一：logit 为 {logit}，概率为 {probability}（T = 1 时的 Softmax）。',
   'lesson.sampling.top.drawn': '这次运行抽到的随机数是 {draw}，选中了“{token}”，它在筛选后的分布中占 {probability}。',
@@ -113,11 +113,11 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.sampling.temperature.why': '把 logits 除以大于 1 的 T，会缩小它们之间的差距，Softmax 又把较小的差距变成较均匀的概率：分布变平，生成的文本更随机、更难预料。T 小于 1 则拉大差距、让分布更尖；T 趋近 0 时只剩排第一的词元（贪心解码）。',
 
   'lesson.generation.intro': '要写出不止一个词元，程序就要循环：把选出的词元追加到输入后面，再运行一次模型。有了 KV 缓存，每一步只需要计算新词元：前面词元在每一层的键和值都保留在之前的步骤里。',
-  'lesson.generation.cache.ask': '模型借助 KV 缓存生成了 {steps} 个词元：每一步只计算新词元，前面词元的键和值直接复用。如果从头把整个序列重新计算一遍，这些缓存的键和值会变吗？',
+  'lesson.generation.cache.ask': '模型借助 KV 缓存生成了 {steps} 个词元：提示词算过一遍之后，每一步只计算新词元，前面词元的键和值直接复用。如果从头把整个序列重新计算一遍，这些缓存的键和值会变吗？',
   'lesson.generation.cache.askFull': '这个模型的计算图没有 KV 缓存：{steps} 步中的每一步都重新计算整个序列。缓存是否精确？如果再从头把整个序列计算一遍，前面词元的键和值会变吗？',
   'lesson.generation.cache.reveal': '在 {rows} 行键和值中（每一层、每个位置），与重新计算的结果相比，最大差异是 {difference}，而这些数值本身最大达到 {largest}。',
-  'lesson.generation.cache.keys': '最后一个词元的查询关注了 {keys} 个键：{cached} 个来自缓存，再加上它自己的。',
-  'lesson.generation.cache.keysFull': '最后一个词元的查询关注了 {keys} 个键：它自己的，以及它前面每个词元的。',
+  'lesson.generation.cache.keys': '模型运行的最后一个位置关注了 {keys} 个键：{cached} 个来自缓存，再加上它自己的。',
+  'lesson.generation.cache.keysFull': '模型运行的最后一个位置关注了 {keys} 个键：它自己的，以及它前面每个词元的。',
   'lesson.generation.cache.size': '缓存存放 K 和 V：2 × {layers} 层 × {kvHeads} 个头 × {dHead} 个数 × {positions} 个位置 = {floats} 个数（float32 下为 {kib} KiB）。',
   'lesson.generation.cache.gqa': '使用分组查询注意力，每层只存 {kvHeads} 个键/值头，而不是 {heads} 个：缓存更小。',
   'lesson.generation.cache.why': '正是因果掩码让缓存精确无误：一个词元的键和值只取决于它自己和它前面的词元，从不取决于后面的词元，所以追加一个词元不会改变它们。于是每一步只需计算一个位置，而不是整个序列。',

@@ -84,7 +84,7 @@ export const viewsEn = {
   'views.sampling.step': 'Step',
   'views.sampling.heldBack': 'End of text held back: this is new token {position}, and the minimum is {minimum}. Its logit was set to −∞ before temperature, top-k and top-p, so the model’s {percent} for it is shared among the tokens below, and it cannot be drawn.',
   'views.none': 'Generate first: the views read the recorded run.',
-  'views.capturingLayer': 'Computing layer {layer} for the {positions} positions so far… A large model keeps only the residual stream as it generates; the layer you open is computed again from the same tokens, which gives the same numbers.',
+  'views.capturingLayer': 'Computing layer {layer} for the {positions} positions so far… A large model keeps only the residual stream as it generates; the layer you open is computed again from the same tokens, which gives the same numbers up to rounding.',
   'views.capturingLogits': 'Computing the logits again for this position… A large model keeps only the newest logits (each row has one number per vocabulary entry); older ones are computed again from the same tokens.',
   'views.captureFailed': 'These tensors could not be computed again:',
   // The tokenizer lab's tab (issue #16); its own strings are in lab.en.ts, loaded with the lab.

@@ -86,7 +86,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.sampling.step': '生成步',
   'views.sampling.heldBack': '文本结束被暂缓：这是第 {position} 个新词元，最少要写 {minimum} 个。它的 logit 在温度、Top-k、Top-p 之前被设为 −∞，所以模型给它的 {percent} 概率分给了下面的词元，它不会被抽中。',
   'views.none': '请先生成：详细视图读取的是本次运行的记录。',
-  'views.capturingLayer': '正在为已有的 {positions} 个位置重新计算第 {layer} 层……大模型生成时只保留残差流；你打开的层会用同样的词元再算一遍，得到的数值完全相同。',
+  'views.capturingLayer': '正在为已有的 {positions} 个位置重新计算第 {layer} 层……大模型生成时只保留残差流；你打开的层会用同样的词元再算一遍，得到的数值相同（只差舍入误差）。',
   'views.capturingLogits': '正在为这个位置重新计算 logits……大模型只保留最新的 logits（每行的数值个数等于词表大小）；更早的会用同样的词元再算一遍。',
   'views.captureFailed': '无法重新计算这些张量：',
   // 分词器对比的标签（issue #16）；视图自己的字符串在 lab.zh-CN.ts，随视图按需加载。
