@@ -352,12 +352,12 @@ describe('sources that refuse or cannot be reached', () => {
     await page.click('[data-action=hub-load]');
     await page.waitForSelector('.failure[data-code=source-refused]', { timeout: 30_000 });
     const text = (await sentences(page)).join(' ');
-    expect(text).toContain('没能从魔搭 ModelScope下载');
+    expect(text).toContain('没能从魔搭 ModelScope 下载');
     expect(text).toContain('modelscope.cn 拒绝把文件发给这个网页');
     expect(text).toContain('仍然加载着');
     expect(text).not.toContain('状态码');
     expect(await offered(page)).toEqual(['huggingface', 'hf-mirror']);
-    await expect(page.locator('.failure [data-action=use-source][data-source=hf-mirror]').textContent()).resolves.toBe('从hf-mirror.com下载');
+    await expect(page.locator('.failure [data-action=use-source][data-source=hf-mirror]').textContent()).resolves.toBe('从 hf-mirror.com 下载');
     await expect(page.evaluate(() => (window as any).__flow.run.modelName)).resolves.toBe('flow-gpt2-tiny');
     await expect(page.isEnabled('[data-action=generate]')).resolves.toBe(true);
     await page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, '../output/download-refused-zh-CN.png') });
