@@ -116,6 +116,8 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.generation.cache.ask': '模型借助 KV 缓存生成了 {steps} 个词元：提示词算过一遍之后，每一步只计算新词元，前面词元的键和值直接复用。如果从头把整个序列重新计算一遍，这些缓存的键和值会变吗？',
   'lesson.generation.cache.askFull': '这个模型的计算图没有 KV 缓存：{steps} 步中的每一步都重新计算整个序列。缓存是否精确？如果再从头把整个序列计算一遍，前面词元的键和值会变吗？',
   'lesson.generation.cache.reveal': '在 {rows} 行键和值中（每一层、每个位置），与重新计算的结果相比，最大差异是 {difference}，而这些数值本身最大达到 {largest}。',
+  'lesson.generation.cache.revealLean': '这个大模型生成时只保留了 {layers} 层中 {kvLayers} 层的键和值；其余各层是事后重新算出来的，拿它们和重新计算的结果比，等于拿重算的结果和自己比。所以这里比较的是这次运行自己保留下来的数值：这些键和值，以及每一层之后、每个位置上的残差流（每个新位置的残差流都是用缓存的键和值算出来的，缓存若有变化，这里也会显出来）。在这 {rows} 行中，与重新计算的结果相比，最大差异是 {difference}，而这些数值本身最大达到 {largest}。',
+  'lesson.generation.cache.revealResidual': '这个大模型生成时没有保留任何一层的键和值；它们是事后重新算出来的，拿它们和重新计算的结果比，等于拿重算的结果和自己比。所以这里比较的是这次运行自己保留下来的数值：每一层之后、每个位置上的残差流（每个新位置的残差流都是用缓存的键和值算出来的，缓存若有变化，这里就会显出来）。在这 {rows} 行中，与重新计算的结果相比，最大差异是 {difference}，而这些数值本身最大达到 {largest}。',
   'lesson.generation.cache.keys': '模型运行的最后一个位置关注了 {keys} 个键：{cached} 个来自缓存，再加上它自己的。',
   'lesson.generation.cache.keysFull': '模型运行的最后一个位置关注了 {keys} 个键：它自己的，以及它前面每个词元的。',
   'lesson.generation.cache.size': '缓存存放 K 和 V：2 × {layers} 层 × {kvHeads} 个头 × {dHead} 个数 × {positions} 个位置 = {floats} 个数（float32 下为 {kib} KiB）。',
