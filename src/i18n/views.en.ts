@@ -100,6 +100,8 @@ export const viewsEn = {
   'views.cache.checking': 'Recomputing…',
   'views.cache.result': 'Recomputed from scratch: across {rows} rows of K and V, the largest difference from the cached values is {difference} (the largest value is {largest}): rounding, not a different result.',
   'views.cache.resultResidual': 'Recomputed from scratch: across {rows} rows of K and V of the layers this large model\'s run kept as it generated, and of the residual stream after every layer, the largest difference from the run with the cache is {difference} (the largest value is {largest}): rounding, not a different result.',
+  'views.cache.resultDiffers': 'Recomputed from scratch: across {rows} rows of K and V, the largest difference from the cached values is {difference}, {relative} of the largest value ({largest}): the values differ by more than rounding.',
+  'views.cache.resultResidualDiffers': 'Recomputed from scratch: across {rows} rows of K and V of the layers this large model\'s run kept as it generated, and of the residual stream after every layer, the largest difference from the run with the cache is {difference}, {relative} of the largest value ({largest}): the values differ by more than rounding.',
   'views.tab.compare': 'What if',
   'views.question.compare': 'What changes if the prompt says something else, or a head is switched off?',
   'views.compare.explain': 'Run B starts from this run (A) with the same seed and settings. Edit its prompt or switch attention heads and MLPs off (a head’s output replaced by zeros or by its mean, an MLP’s by zeros), run it, and compare the two runs number by number.',

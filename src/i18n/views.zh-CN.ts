@@ -102,6 +102,8 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.cache.checking': '正在重新计算…',
   'views.cache.result': '从头重新计算：在 {rows} 行 K 和 V 中，与缓存值的最大差别是 {difference}（数值本身最大为 {largest}）：这是舍入误差，不是不同的结果。',
   'views.cache.resultResidual': '不用缓存从头重算：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与使用缓存的运行相比最大差值为 {difference}（最大的数值为 {largest}）：只是舍入误差，结果并无不同。',
+  'views.cache.resultDiffers': '从头重新计算：在 {rows} 行 K 和 V 中，与缓存值的最大差别是 {difference}，是最大数值（{largest}）的 {relative}：数值的差别超出了舍入误差。',
+  'views.cache.resultResidualDiffers': '不用缓存从头重算：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与使用缓存的运行相比最大差值为 {difference}，是最大数值（{largest}）的 {relative}：数值的差别超出了舍入误差。',
   'views.tab.compare': '假如',
   'views.question.compare': '如果提示词换一种说法，或关掉一个注意力头，会有什么变化？',
   'views.compare.explain': '运行 B 从本次运行（A）出发，使用相同的随机种子和采样设置。可以修改它的提示词，或关掉某些注意力头和 MLP（注意力头的输出换成 0 或它的均值，MLP 的输出换成 0），运行后逐个数字比较两次运行。',
