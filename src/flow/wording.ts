@@ -1,6 +1,7 @@
 import type { ModelConfig } from '../engine/models/config';
 import type { MessageKey } from '../i18n/index.svelte';
 import { isGrouped, traitsOf } from './architecture';
+import { NODE_SPECS, type NodeId } from './nodes';
 
 /** Which strings explain a box and the detail views for this model: the wording half of the architecture adapter
  * (the chart's box keys are the other half). Components read these keys; tests read them too, to check that no
@@ -88,4 +89,14 @@ export function tensorLabel(hook: string, config: Pick<ModelConfig, 'architectur
     'mlp.hook_pre': mlp.pre, 'mlp.hook_post': mlp.post, hook_mlp_out: 'detail.tensor.mlpOut',
   };
   return names[hook.replace(/^blocks\.\d+\./, '')] ?? null;
+}
+
+/** What a box's detail says in place of tensors where it has no capture point: that it is computed outside the
+ * model's graph and where its numbers are (the tokenizer's in the Tokens view, the sampler's in the Sampling view),
+ * or that it only moves data along (start, input, the decisions, append, end). Null for a box with tensors. */
+export function detailNote(node: NodeId): MessageKey | null {
+  const spec = NODE_SPECS[node];
+  if (spec.hooks.length > 0) return null;
+  if (spec.outsideGraph) return spec.tab === 'tokens' ? 'detail.outsideTokens' : 'detail.outside';
+  return 'detail.none';
 }

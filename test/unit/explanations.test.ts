@@ -5,7 +5,8 @@ import katex from 'katex';
 import type { ModelConfig } from '../../src/engine/models/config';
 import { ARCHITECTURES, traitsOf } from '../../src/flow/architecture';
 import { flowChartFor } from '../../src/flow/chart';
-import { boxTexts, textParams, viewWording } from '../../src/flow/wording';
+import { boxTexts, detailNote, textParams, viewWording } from '../../src/flow/wording';
+import { NODE_SPECS, type NodeId } from '../../src/flow/nodes';
 import { FORMULA_KEYS, formulaFor } from '../../src/i18n/formulas';
 import { en, translator, zhCN, type Locale, type MessageKey } from '../../src/i18n/index.svelte';
 import { captionFor } from '../../src/flow/captions';
@@ -109,6 +110,12 @@ function violations(keys: Iterable<string>, patterns: RegExp[]): string[] {
   return found;
 }
 
+/** Boxes that compute something in the app's own code, outside the model's graph (tokenizer, sampler), and boxes
+ * that only pass data along; every box without a capture point is one or the other. */
+const COMPUTED_OUTSIDE: NodeId[] = ['tokenize', 'temperature', 'filter', 'probabilities', 'sample'];
+const PASSES_DATA: NodeId[] = ['start', 'input', 'moreLayers', 'done', 'append', 'end'];
+const MOVES_DATA = /moves data|只传递数据/;
+
 describe('explanations per architecture', () => {
   it('the checks can fail: a GELU sentence is caught on a SwiGLU model, a LayerNorm one on RMSNorm, a position table on RoPE', () => {
     const llama = configs.find((c) => c.architecture === 'llama')!;
@@ -121,6 +128,7 @@ describe('explanations per architecture', () => {
     expect(violations(['error.probe-missing'], otherFamilies(llama))).toEqual([]);
     expect(otherFamilies(llama).some((p) => p.test('This graph does not look like a GPT-2 model'))).toBe(true);
     expect(forbiddenInFormula(llama).some((p) => p.test(formulaFor('mlp', gpt2)!))).toBe(true);
+    for (const locale of LOCALES) expect(catalogs[locale]['detail.none']).toMatch(MOVES_DATA);
   });
 
   for (const config of configs) {
@@ -131,6 +139,26 @@ describe('explanations per architecture', () => {
       const formulas = flowChartFor(config).nodes.map((node) => [node.key, formulaFor(node.key, config)] as const);
       const patterns = forbiddenInFormula(config);
       expect(formulas.filter(([, tex]) => tex && patterns.some((p) => p.test(tex))).map(([key]) => key)).toEqual([]);
+    });
+
+    it(`${describeConfig(config)}: a box computed outside the graph is never said to only move data, and names the view with its numbers`, () => {
+      for (const node of flowChartFor(config).nodes) {
+        const note = detailNote(node.id);
+        if (NODE_SPECS[node.id].hooks.length > 0) {
+          expect(note, node.id).toBeNull();
+          continue;
+        }
+        expect([...COMPUTED_OUTSIDE, ...PASSES_DATA], `${node.id} has no tensor: which is it?`).toContain(node.id);
+        if (PASSES_DATA.includes(node.id)) {
+          expect(note, node.id).toBe('detail.none');
+          continue;
+        }
+        for (const locale of LOCALES) {
+          const text = translator(locale)(note!, { tab: translator(locale)(`views.tab.${NODE_SPECS[node.id].tab}` as MessageKey) });
+          expect(text, `${node.id} (${locale})`).not.toMatch(MOVES_DATA);
+          expect(text, `${node.id} (${locale})`).toContain(catalogs[locale][node.id === 'tokenize' ? 'views.tab.tokens' : 'views.tab.sampling']!);
+        }
+      }
     });
 
     it(`${describeConfig(config)}: every box has a label, an explanation, a why and a caption in both languages`, () => {
