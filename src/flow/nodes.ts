@@ -228,12 +228,13 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   filter: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
     size: survivors, picture: candidates((candidate) => candidate.afterTopK, (c) => `top-k ${shownT(c)}`),
-    caption: ({ decision }) => ({ params: { keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } }),
+    caption: ({ decision }) => (decision?.greedy ? { key: 'flow.caption.filterGreedy' } : { params: { keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } }),
   },
   probabilities: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
     size: survivors, picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
     caption: (c) => {
+      if (c.decision?.greedy) return { key: 'flow.caption.probabilitiesGreedy' };
       const top = c.decision?.candidates[0];
       return { params: { top: tokenKey(c, top?.id), probability: top ? `${(top.afterTopP * 100).toPrecision(3)}%` : '' } };
     },

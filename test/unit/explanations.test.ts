@@ -245,6 +245,18 @@ describe('captions', () => {
     }
   });
 
+  it('greedy decoding is not narrated as filtered or softmaxed over kept logits: the filter and softmax say it needs neither', () => {
+    for (const locale of LOCALES) {
+      for (const node of ['filter', 'probabilities'] as const) {
+        const greedy = shown(locale, run(llama, 0), node);
+        expect(greedy, `${node} (${locale})`).toContain('T = 1');
+        expect(greedy, `${node} (${locale})`).not.toMatch(/[Tt]op-[kp]|kept|保留/);
+        expect(shown(locale, run(llama, 0.7), node), `${node} (${locale})`).toMatch(/[Tt]op-k|kept|保留/);
+      }
+    }
+    expect(shown('en', run(llama, 0), 'filter')).toBe('Greedy decoding needs no filter and no draw: the largest logit wins (shown: T = 1).');
+  });
+
   it('the filter caption gives top-k’s count, then top-p’s on the renormalised survivors', () => {
     const trace = run(llama, 1);
     const { keptAfterTopK, keptAfterTopP } = trace.steps[0]!.decision;
