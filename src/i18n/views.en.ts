@@ -81,6 +81,7 @@ export const viewsEn = {
   'views.sampling.kept': 'Top-k keeps {topK} of {vocab} tokens; top-p, on their renormalised probabilities, keeps {topP}; the draw {u} = {draw} chooses “{token}”.',
   'views.sampling.keptGreedy': 'Greedy (T = 0): the highest logit, “{token}”, is chosen; the probability columns are shown at T = 1.',
   'views.sampling.replay': 'Change the settings to re-sample this step from the same {logits} and the same draw (the model is not run again).',
+  'views.sampling.replayGreedy': 'Change the settings to re-sample this step from the same {logits} (the model is not run again). A greedy step had no draw: {u} = {draw} is used.',
   'views.sampling.step': 'Step',
   'views.sampling.heldBack': 'End of text held back: this is new token {position}, and the minimum is {minimum}. Its logit was set to −∞ before temperature, top-k and top-p, so the model’s {percent} for it is shared among the tokens below, and it cannot be drawn.',
   'views.none': 'Generate first: the views read the recorded run.',

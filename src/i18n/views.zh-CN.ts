@@ -83,6 +83,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.sampling.kept': 'Top-k 从 {vocab} 个词元中保留 {topK} 个；Top-p 作用于它们重新归一化后的概率，保留 {topP} 个；随机数 {u} = {draw} 选中了“{token}”。',
   'views.sampling.keptGreedy': '贪心解码（T = 0）：选中 logit 最高的“{token}”；各概率列按 T = 1 显示。',
   'views.sampling.replay': '改变设置，可用同样的 {logits} 和同一个随机数重新采样这一步（不会重新运行模型）。',
+  'views.sampling.replayGreedy': '改变设置，可用同样的 {logits} 重新采样这一步（不会重新运行模型）。贪心解码的这一步没有抽随机数：重新采样时用 {u} = {draw}。',
   'views.sampling.step': '生成步',
   'views.sampling.heldBack': '文本结束被暂缓：这是第 {position} 个新词元，最少要写 {minimum} 个。它的 logit 在温度、Top-k、Top-p 之前被设为 −∞，所以模型给它的 {percent} 概率分给了下面的词元，它不会被抽中。',
   'views.none': '请先生成：详细视图读取的是本次运行的记录。',
