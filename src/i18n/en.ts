@@ -73,6 +73,8 @@ export const en = {
   'next.explain': 'At position {position}, after “{token}”: the top candidates after temperature, top-k and top-p. The drawn number {draw} picked the highlighted token.',
   'next.explainGreedy': 'At position {position}, after “{token}”: greedy decoding takes the most likely token.',
   'next.kept': '{kept} of {vocab} tokens survive the filters',
+  'next.barsGreedy': 'Bars: softmax of the logits at T = 1, before any filter. Greedy decoding uses no temperature and no filter: the largest logit wins.',
+  'next.barTitle': '{token} · id {id} · p = {probability}',
   'next.heldBack': 'End of text is held back until {minimum} new tokens; the model gave it {percent}.',
   'next.empty': 'Generate to see what the model predicts next.',
   'next.both': 'Runs A and B after position {position}',

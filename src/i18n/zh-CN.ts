@@ -76,6 +76,8 @@ export const zhCN: Record<MessageKey, string> = {
   'next.explain': '在位置 {position}（“{token}”之后）：经过温度、Top-k 和 Top-p 之后概率最高的候选。随机数 {draw} 选中了高亮的词元。',
   'next.explainGreedy': '在位置 {position}（“{token}”之后）：贪心解码直接取概率最大的词元。',
   'next.kept': '{vocab} 个词元中有 {kept} 个通过了筛选',
+  'next.barsGreedy': '条形：T = 1 时 logits 的 Softmax，未经任何筛选。贪心解码不用温度，也不用筛选：logit 最大的词元胜出。',
+  'next.barTitle': '{token} · ID {id} · 概率 {probability}',
   'next.heldBack': '新词元达到 {minimum} 个之前不允许文本结束；模型给“文本结束”的概率是 {percent}。',
   'next.empty': '点击“生成”，看看模型预测的下一个词元。',
   'next.both': '运行 A 与 B：位置 {position} 之后',
