@@ -101,7 +101,7 @@ export const flowEn = {
   'flow.explain.qkvSplit': 'Three learned matrices turn each normalised vector into a query (what it looks for), a key (what it offers) and a value (what it passes on), each cut into {heads} heads of d_head = {dHead} numbers.',
   'flow.explain.qkvGqa': 'Three learned matrices turn each normalised vector into queries for {heads} heads, but keys and values for only {kvHeads} heads, d_head = {dHead} numbers each: grouped-query attention, where {group} query heads share one key/value head.',
   'flow.explain.rope': 'Rotary position embedding (RoPE): the d_head = {dHead} coordinates of q and of k form {half} pairs (i, i + d_head/2). For the token at position t, pair i is turned by the angle t·θ_i, with θ_i = {theta}^(−2i/d_head) for i = 0 … d_head/2 − 1; V is not rotated.',
-  'flow.explain.ropeScaled': 'This model’s config also rescales the frequencies (rope_scaling “{scaling}”), so its θ_i differ from this plain formula.',
+  'flow.explain.ropeScaled': 'This model’s config also rescales the frequencies (rope_scaling “{scaling}”): that power is the frequency before rescaling (θ⁰_i in the formula), and the model turns each pair by t·θ_i with the rescaled θ_i.',
   'flow.explain.scores': 'The score of query i for key j is their dot product, divided by √d_head = √{dHead}.',
   'flow.explain.mask': 'A language model predicts the next token, so token i may only look at tokens 0…i. Scores above the diagonal become −∞, whose softmax weight is 0.',
   'flow.explain.softmax': 'Softmax exponentiates each row of scores and divides by the row’s sum: the attention pattern, weights between 0 and 1 that sum to 1.',
@@ -161,7 +161,7 @@ export const flowEn = {
   'flow.why.append': 'A language model only ever predicts one token; longer text comes from feeding each choice back in. Thanks to the causal mask, the keys and values already computed stay valid, so a KV cache saves recomputing them.',
   'flow.why.done': 'Without a stop rule the loop would run until the context is full. The end-of-text token is learned like any other: the model predicts it where its training texts ended.',
   'flow.why.end': 'The text you read is the prompt plus one token per pass of the loop; every number that produced it is in the Trace, and can be exported.',
-  // Qwen3's QK-norm box (a per-head RMSNorm on Q and K before RoPE): used once the Qwen3 chart has the box.
+  // Qwen3's QK-norm box (a per-head RMSNorm on Q and K before RoPE).
   'flow.node.qkNorm': 'QK-norm: RMSNorm on Q, K',
   'flow.caption.qkNorm': 'Layer {layer}: each head’s query and key are RMS-normalised over their d_head = {dHead} numbers, before RoPE.',
   'flow.explain.qkNorm': 'Before RoPE, each head’s query and key vector is divided by its root mean square over its d_head = {dHead} numbers and multiplied by a learned γ (one for Q, one for K, shared by all heads).',

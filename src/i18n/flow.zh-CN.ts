@@ -103,7 +103,7 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'flow.explain.qkvSplit': '三个可学习的矩阵把每个归一化后的向量变成查询（要找什么）、键（能提供什么）和值（要传递什么），每一个都切成 {heads} 个头，每个头 d_head = {dHead} 个数。',
   'flow.explain.qkvGqa': '三个可学习的矩阵把每个归一化后的向量变成 {heads} 个头的查询，但键和值只有 {kvHeads} 个头，每个头 d_head = {dHead} 个数：这是分组查询注意力，{group} 个查询头共用一个键/值头。',
   'flow.explain.rope': '旋转位置编码（RoPE）：q 和 k 的 d_head = {dHead} 个坐标组成 {half} 对 (i, i + d_head/2)。位置 t 上的词元，第 i 对旋转角度 t·θ_i，其中 θ_i = {theta}^(−2i/d_head)，i = 0 … d_head/2 − 1；V 不旋转。',
-  'flow.explain.ropeScaled': '这个模型的配置还对频率做了缩放（rope_scaling “{scaling}”），所以它的 θ_i 与上面的基本公式不同。',
+  'flow.explain.ropeScaled': '这个模型的配置还对频率做了缩放（rope_scaling “{scaling}”）：上面那个幂是缩放之前的频率（公式中的 θ⁰_i），模型实际用缩放后的 θ_i，把每一对旋转 t·θ_i。',
   'flow.explain.scores': '查询 i 对键 j 的分数是两者的点积，再除以 √d_head = √{dHead}。',
   'flow.explain.mask': '语言模型预测的是下一个词元，所以词元 i 只能看词元 0…i。对角线以上的分数变为 −∞，经过 Softmax 后权重为 0。',
   'flow.explain.softmax': 'Softmax 对每一行分数取指数再除以该行之和，得到注意力权重：介于 0 和 1 之间、每行和为 1。',
@@ -163,7 +163,7 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'flow.why.append': '语言模型每次只预测一个词元；更长的文本来自把每次的选择再送回模型。由于有因果掩码，已经算出的键和值仍然有效，KV 缓存因此省去了重算。',
   'flow.why.done': '没有停止规则，循环会一直运行到上下文用完。文本结束符和其他词元一样是学出来的：在训练文本结束的地方，模型学会预测它。',
   'flow.why.end': '你读到的文本就是提示词加上循环每走一圈产生的一个词元；产生它的每个数值都在轨迹里，可以导出。',
-  // Qwen3 的 QK 归一化框（RoPE 之前对每个头的 Q、K 做 RMS 归一化）：Qwen3 的流程图加上这个框后使用。
+  // Qwen3 的 QK 归一化框（RoPE 之前对每个头的 Q、K 做 RMS 归一化）。
   'flow.node.qkNorm': 'QK 归一化：Q、K 的 RMS 归一化',
   'flow.caption.qkNorm': '第 {layer} 层：在 RoPE 之前，每个头的查询和键都在各自的 d_head = {dHead} 个数上做 RMS 归一化。',
   'flow.explain.qkNorm': '在 RoPE 之前，每个头的查询向量和键向量都除以它在 d_head = {dHead} 个数上的均方根，再乘以可学习的 γ（Q 一个、K 一个，所有头共用）。',

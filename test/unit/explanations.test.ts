@@ -208,6 +208,9 @@ describe('formulas', () => {
     expect(formulaFor('rope', { ...llama, ropeTheta: 1000000 })).toContain('\\theta_i = 1\\,000\\,000^{-2i/d_{head}}');
     expect(formulaFor('rope', { ...llama, ropeTheta: 10000 })).toContain('10\\,000^{-2i/d_{head}}');
     expect(formulaFor('rope', llama)).toContain('i = 0, 1, \\dots, d_{head}/2 - 1');
+    // Rescaled frequencies: the power is θ before rope_scaling, not the θ the model turns by.
+    expect(formulaFor('rope', llama)).not.toContain('rope\\_scaling');
+    expect(formulaFor('rope', { ...llama, ropeScaling: 'llama3' })).toContain('\\theta_i = \\mathrm{rope\\_scaling}\\big(\\theta^{0}_i\\big),\\quad \\theta^{0}_i = 500\\,000^{-2i/d_{head}}');
     // d is never used bare: d_head for the head size, d_model for the norms.
     for (const key of FORMULA_KEYS) expect(formulaFor(key, llama) ?? '', key).not.toMatch(/[^_]\bd\b|\{d\}|\/d[^_]/);
   });
@@ -217,6 +220,14 @@ describe('formulas', () => {
     expect(formulaFor('scores', grouped)).toContain('g = \\lceil h H_{kv} / H \\rceil');
     expect(formulaFor('weightedSum', grouped)).toContain('v^{g}_j');
     expect(formulaFor('scores', { ...grouped, nKvHead: grouped.nHead })).not.toContain('H_{kv}');
+    // QK-norm writes k^g too, so it says what g is.
+    expect(formulaFor('qkNorm', grouped)).toContain('\\hat{k}^{g}_t');
+    expect(formulaFor('qkNorm', grouped)).toContain('g = \\lceil h H_{kv} / H \\rceil');
+  });
+
+  it('attention’s output is a function of the normalised x̂ it read; top-k 0 means the whole vocabulary', () => {
+    for (const config of configs) expect(formulaFor('outProj', config)).toMatch(/^\\mathrm\{attn\}\(\\hat\{x\}\) = /);
+    expect(formulaFor('filter', configs[0]!)).toContain('(k = 0 \\Rightarrow k = V)');
   });
 });
 
