@@ -14,6 +14,8 @@ export interface BoxTexts {
   /** Why it is there, or why it works this way. */
   why: MessageKey;
   caption: MessageKey;
+  /** What the formula's matrices are called in the text (the formulas are word-free), where they have names. */
+  legend?: MessageKey;
 }
 
 export function boxTexts(key: string, config: Pick<ModelConfig, 'ropeScaling'> & Partial<Pick<ModelConfig, 'architecture'>>): BoxTexts {
@@ -23,7 +25,9 @@ export function boxTexts(key: string, config: Pick<ModelConfig, 'ropeScaling'> &
   // Separate Q, K, V projections with biases (Qwen2): GPT-2's fused product says so in its own sentence.
   const traits = config.architecture ? traitsOf({ architecture: config.architecture }) : null;
   if ((key === 'qkvSplit' || key === 'qkvGqa') && traits?.qkvBias) explain.push('flow.explain.qkvBias');
-  return { label: `flow.node.${key}` as MessageKey, explain, why: `flow.why.${key}` as MessageKey, caption: `flow.caption.${key}` as MessageKey };
+  const texts: BoxTexts = { label: `flow.node.${key}` as MessageKey, explain, why: `flow.why.${key}` as MessageKey, caption: `flow.caption.${key}` as MessageKey };
+  if (key === 'mlp' || key === 'mlpSwiglu') texts.legend = `flow.legend.${key}`;
+  return texts;
 }
 
 /** The numbers the texts quote, all from the config, so a sentence is true for the model on screen. */
@@ -56,6 +60,8 @@ export interface ViewWording {
   embedding: { rows: MessageKey[]; note: MessageKey | null };
   /** Notes under the worked Q·K example: Q and K after RoPE; which K/V head a query head reads. */
   attention: { worked: MessageKey[] };
+  /** The model's one-line summary: heads per layer, and the key/value heads under grouped-query attention. */
+  summary: MessageKey;
 }
 
 /** The detail views' architecture-dependent strings. */
@@ -75,6 +81,7 @@ export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' |
       ? { rows: ['views.embedding.token'], note: 'views.embedding.rope' }
       : { rows: ['views.embedding.token', 'views.embedding.position', 'views.embedding.sum'], note: null },
     attention: { worked },
+    summary: isGrouped(config) ? 'model.summaryGrouped' : 'model.summary',
   };
 }
 

@@ -110,6 +110,8 @@ export const flowEn = {
   'flow.explain.residAdd1': 'The residual connection adds attention’s output back to the residual stream it read from (x, before the norm): the layer only has to learn a change.',
   'flow.explain.ln2': 'A second LayerNorm prepares the stream for the MLP.',
   'flow.explain.ln2Rms': 'A second RMSNorm prepares the stream for the MLP.',
+  'flow.legend.mlp': 'W_in: the linear map up to d_mlp; W_out: the linear map back down to d_model.',
+  'flow.legend.mlpSwiglu': 'W_gate: the gate; W_up: the up projection; W_down: the down projection.',
   'flow.explain.mlp': 'The MLP works on each token separately: a linear map up to d_mlp = {dMlp} neurons, the GELU non-linearity, and a linear map back down to d_model = {dModel}.',
   'flow.explain.mlpSwiglu': 'SwiGLU: two linear maps widen each token’s vector to d_mlp = {dMlp}, a gate passed through SiLU and a linear “up” branch; their element-wise product goes through a third linear map back down to d_model = {dModel}.',
   'flow.explain.residAdd2': 'The MLP’s output is added to the residual stream; this is the layer’s output and the next layer’s input.',

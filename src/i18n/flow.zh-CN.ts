@@ -112,6 +112,8 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'flow.explain.residAdd1': '残差连接把注意力的输出加回它读取的残差流（归一化之前的 x）：这一层只需要学习“改变多少”。',
   'flow.explain.ln2': '第二次层归一化，为 MLP 做准备。',
   'flow.explain.ln2Rms': '第二次 RMS 归一化，为 MLP 做准备。',
+  'flow.legend.mlp': 'W_in：扩展到 d_mlp 的线性变换；W_out：投影回 d_model 的线性变换。',
+  'flow.legend.mlpSwiglu': 'W_gate：门；W_up：上投影；W_down：下投影。',
   'flow.explain.mlp': 'MLP 对每个词元分别计算：先线性扩展到 d_mlp = {dMlp} 个神经元，经过 GELU 非线性，再线性投影回 d_model = {dModel} 维。',
   'flow.explain.mlpSwiglu': 'SwiGLU：两个线性变换把每个词元的向量扩展到 d_mlp = {dMlp} 维，一个是经过 SiLU 的“门”，一个是线性的“上投影”分支；两者逐元素相乘，再经第三个线性变换投影回 d_model = {dModel} 维。',
   'flow.explain.residAdd2': '把 MLP 的输出加回残差流；这就是本层的输出，也是下一层的输入。',

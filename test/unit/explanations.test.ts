@@ -46,10 +46,10 @@ function shownKeys(config: ModelConfig): Set<string> {
   const keys = new Set<string>();
   for (const node of flowChartFor(config).nodes) {
     const texts = boxTexts(node.key, config);
-    for (const key of [texts.label, ...texts.explain, texts.why, texts.caption]) keys.add(key);
+    for (const key of [texts.label, ...texts.explain, texts.why, texts.caption, texts.legend]) if (key) keys.add(key);
   }
   const words = viewWording(config);
-  for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked]) if (key) keys.add(key);
+  for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked, words.summary]) if (key) keys.add(key);
   // The glossary explains the terms these texts use, beside them (W_pos only where there is a position table).
   for (const locale of LOCALES) {
     const texts = [...keys].map((key) => catalogs[locale][key]).filter((text): text is string => text !== undefined);
