@@ -62,9 +62,9 @@ export const lessonEn = {
   'lesson.embedding.introRope': 'Each token id picks one row of the embedding table W_E: a vector of {dModel} numbers. Nothing is added for the position here: this model uses rotary position embedding (RoPE), which rotates each head’s queries and keys inside attention by angles that grow with the position.',
   'lesson.embedding.same.ask': 'The token “{token}” is at position {a} and again at position {b}. Will the two vectors that enter layer 1 be the same?',
   'lesson.embedding.same.embed': 'Both positions look up the same row of W_E: the length of the difference between their token vectors is {embed}.',
-  'lesson.embedding.same.position': 'The position vectors of positions {a} and {b} differ by {positionGap}, so the two vectors that enter layer 1 differ by {residual}: different vectors.',
-  'lesson.embedding.same.resid': 'Nothing is added for the position, so the two vectors that enter layer 1 differ by {residual}: the same vector.',
-  'lesson.embedding.same.rope': 'The position comes in inside attention: the two queries of layer 1 differ by {before} before RoPE and by {after} after RoPE has rotated them.',
+  'lesson.embedding.same.position': 'The difference between the position vectors of positions {a} and {b} has length {positionGap}, so the difference between the two vectors that enter layer 1 has length {residual}: different vectors.',
+  'lesson.embedding.same.resid': 'Nothing is added for the position, so the difference between the two vectors that enter layer 1 has length {residual}: the same vector.',
+  'lesson.embedding.same.rope': 'The position comes in inside attention: the difference between the two queries of layer 1 has length {before} before RoPE, and {after} after RoPE has rotated them.',
   'lesson.embedding.same.whyLearned': 'Attention on its own treats its input as a set: without position information, “dog bites man” and “man bites dog” would look alike. A learned table of {context} position vectors is the simplest fix: the sum carries both what the token is and where it is, but the model knows only the {context} positions it was trained on.',
   'lesson.embedding.same.whyRope': 'RoPE rotates q and k by angles proportional to their positions, so their dot product depends on the positions only through their offset: move both tokens along together and the score stays the same. The residual stream itself carries no position; the model sees word order only through attention’s scores.',
 

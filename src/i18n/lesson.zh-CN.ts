@@ -62,9 +62,9 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.embedding.introRope': '每个词元 ID 从嵌入表 W_E 中取出一行：一个由 {dModel} 个数组成的向量。这里不加任何表示位置的向量：这个模型使用旋转位置编码（RoPE），在注意力内部把每个头的查询和键按随位置增大的角度旋转。',
   'lesson.embedding.same.ask': '词元“{token}”出现在位置 {a}，又出现在位置 {b}。进入第 1 层的这两个向量会相同吗？',
   'lesson.embedding.same.embed': '两个位置查的是 W_E 的同一行：两个词元向量之差的长度是 {embed}。',
-  'lesson.embedding.same.position': '位置 {a} 和位置 {b} 的位置向量相差 {positionGap}，所以进入第 1 层的两个向量相差 {residual}：是不同的向量。',
-  'lesson.embedding.same.resid': '没有加任何表示位置的向量，所以进入第 1 层的两个向量相差 {residual}：是同一个向量。',
-  'lesson.embedding.same.rope': '位置是在注意力内部引入的：第 1 层的两个查询向量在 RoPE 之前相差 {before}，经过 RoPE 旋转之后相差 {after}。',
+  'lesson.embedding.same.position': '位置 {a} 和位置 {b} 的位置向量之差的长度为 {positionGap}，所以进入第 1 层的两个向量之差的长度为 {residual}：是不同的向量。',
+  'lesson.embedding.same.resid': '没有加任何表示位置的向量，所以进入第 1 层的两个向量之差的长度为 {residual}：是同一个向量。',
+  'lesson.embedding.same.rope': '位置是在注意力内部引入的：第 1 层的两个查询向量之差的长度，在 RoPE 之前为 {before}，经过 RoPE 旋转之后为 {after}。',
   'lesson.embedding.same.whyLearned': '单靠注意力，输入就像一个无序集合：没有位置信息，“狗咬人”和“人咬狗”看起来一样。一张可学习的位置嵌入表（{context} 个位置向量）是最简单的办法：相加之后的向量既表示“是哪个词元”，也表示“在哪个位置”；但模型只认识训练时见过的 {context} 个位置。',
   'lesson.embedding.same.whyRope': 'RoPE 把 q 和 k 按与位置成正比的角度旋转，它们的点积就只通过位置差依赖于位置：两个词元一起平移，分数不变。残差流本身不带位置信息，模型只能通过注意力分数感知词序。',
 

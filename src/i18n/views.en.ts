@@ -123,7 +123,7 @@ export const viewsEn = {
   'views.compare.reset': 'B = A again',
   'views.compare.nothingOff': 'the whole model',
   'views.compare.nextToken': 'The next token after the prompt',
-  'views.compare.chosen': 'A chose “{token}”: the model gave it {a} in A and {b} in B ({delta} points).',
+  'views.compare.chosen': 'A chose “{token}”: the model gave it {a} in A and {b} in B ({delta} percentage points).',
   'views.compare.token': 'Token',
   'views.compare.lengthsDiffer': 'The prompts have different numbers of tokens, so their next-token questions are not at the same position; the texts and the residual streams are compared below.',
   'views.compare.chartDifference': 'Flow chart: show B − A in the boxes’ pictures (vectors: B − A at the same position; attention maps: |B − A|)',
