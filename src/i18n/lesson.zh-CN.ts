@@ -56,10 +56,10 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.tokens.count.ask': '这个提示词有 {characters} 个字符。模型会读到多少个词元？',
   'lesson.tokens.count.reveal': '分词器把 {characters} 个字符（{bytes} 个 UTF-8 字节）切成了 {tokens} 个词元。',
   'lesson.tokens.count.pieces': '其中 {pieces} 个词元只含某个字符的一部分字节：它们以十六进制字节显示，并注明拼出的字符。',
-  'lesson.tokens.count.why': '字节级 BPE 分词器从 256 个字节出发，把训练文本中最常相邻出现的一对片段（一开始是字节）合并成一个新词元，反复进行。常用词最后成为一个词元；少见的词被切成几段，没有专属词元的字符则用字节拼出来。词表大小（这里是 {vocab}）是在更短的序列和更大的嵌入表之间做取舍。',
+  'lesson.tokens.count.why': '字节级 BPE 分词器从 256 个字节出发，把训练文本中最常相邻出现的一对片段（一开始是字节）合并成一个新词元，反复进行。常用词最后成为一个词元；少见的词被切成几段，没有专属词元的字符则用字节拼出来。词表大小（这里是 {vocab}）是在更短的序列和更大的词嵌入矩阵之间做取舍。',
 
-  'lesson.embedding.introLearned': '每个词元 ID 从嵌入表 W_E 中取出一行：一个由 {dModel} 个数组成的向量。这个模型还有一张可学习的位置嵌入表，共 {context} 行，第 t 行加到位置 t 的词元上。',
-  'lesson.embedding.introRope': '每个词元 ID 从嵌入表 W_E 中取出一行：一个由 {dModel} 个数组成的向量。这里不加任何表示位置的向量：这个模型使用旋转位置编码（RoPE），在注意力内部把每个头的查询和键按随位置增大的角度旋转。',
+  'lesson.embedding.introLearned': '每个词元 ID 从词嵌入矩阵 W_E 中取出一行：一个由 {dModel} 个数组成的向量。这个模型还有一张可学习的位置嵌入表，共 {context} 行，第 t 行加到位置 t 的词元上。',
+  'lesson.embedding.introRope': '每个词元 ID 从词嵌入矩阵 W_E 中取出一行：一个由 {dModel} 个数组成的向量。这里不加任何表示位置的向量：这个模型使用旋转位置编码（RoPE），在注意力内部把每个头的查询和键按随位置增大的角度旋转。',
   'lesson.embedding.same.ask': '词元“{token}”出现在位置 {a}，又出现在位置 {b}。进入第 1 层的这两个向量会相同吗？',
   'lesson.embedding.same.embed': '两个位置查的是 W_E 的同一行：两个词元向量之差的长度是 {embed}。',
   'lesson.embedding.same.position': '位置 {a} 和位置 {b} 的位置向量之差的长度为 {positionGap}，所以进入第 1 层的两个向量之差的长度为 {residual}：是不同的向量。',
@@ -112,7 +112,7 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.sampling.temperature.bars': '最可能的五个词元在 T = 1 和 T = {temperature} 时的概率',
   'lesson.sampling.temperature.why': '把 logits 除以大于 1 的 T，会缩小它们之间的差距，Softmax 又把较小的差距变成较均匀的概率：分布变平，生成的文本更随机、更难预料。T 小于 1 则拉大差距、让分布更尖；T 趋近 0 时只剩排第一的词元（贪心解码）。',
 
-  'lesson.generation.intro': '要写出不止一个词元，程序就要循环：把选出的词元追加到输入后面，再运行一次模型。有了 KV 缓存，每一步只需要计算新词元：前面词元在每一层的键和值都保留在之前的步骤里。',
+  'lesson.generation.intro': '要写出不止一个词元，程序就要循环：把选出的词元追加到输入后面，再运行一次模型。有了 KV 缓存，每一步只需要计算新词元：前面词元在每一层的键和值，都是之前各步算好并存进缓存的。',
   'lesson.generation.cache.ask': '模型借助 KV 缓存生成了 {steps} 个词元：提示词算过一遍之后，每一步只计算新词元，前面词元的键和值直接复用。如果从头把整个序列重新计算一遍，这些缓存的键和值会变吗？',
   'lesson.generation.cache.askFull': '这个模型的计算图没有 KV 缓存：{steps} 步中的每一步都重新计算整个序列。缓存是否精确？如果再从头把整个序列计算一遍，前面词元的键和值会变吗？',
   'lesson.generation.cache.reveal': '在 {rows} 行键和值中（每一层、每个位置），与重新计算的结果相比，最大差异是 {difference}，而这些数值本身最大达到 {largest}。',

@@ -301,7 +301,14 @@ describe('zh-CN wording', () => {
     expect(english).toEqual([]);
     expect(zhCN['tokens.title']).toContain('词元（token）');
     expect(Object.entries(zhCN).filter(([, text]) => /逻辑值|逻辑透镜/.test(text))).toEqual([]);
-    expect(zhCN['views.lens.stage']).toBe('经过');
+    // The lens table's column is a noun (阶段), its rows say after what.
+    expect(zhCN['views.lens.stage']).toBe('阶段');
+    expect(zhCN['views.lens.layer']).toBe('第 {layer} 层之后');
+    // One name for W_U: 输出层, glossed as 反嵌入 (unembedding) where it is introduced, never alone.
+    expect(Object.entries(zhCN).filter(([, text]) => text.replaceAll('（反嵌入，unembedding）', '').includes('反嵌入'))).toEqual([]);
+    // 步 is a generation step wherever it labels one; the two end boxes differ by more than a question mark.
+    expect(zhCN['views.cache.step']).toBe(zhCN['next.step']);
+    expect(zhCN['flow.node.done'].replace(/？$/, '')).not.toBe(zhCN['flow.node.end']);
     expect(zhCN['flow.node.posEmbed']).toContain('位置嵌入（可学习）');
   });
 
