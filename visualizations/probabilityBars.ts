@@ -21,6 +21,8 @@ export interface ProbabilityBarsOptions {
   format?: (probability: number) => string;
   /** Accessible name of the chart. */
   title?: string;
+  /** A bar's tooltip, in the page's language (default: label · id · p = probability). */
+  barTitle?: (bar: ProbabilityBar) => string;
 }
 
 /** Sizes at 12 px type; they grow with the views' type size (a projector's). */
@@ -64,7 +66,7 @@ export function renderProbabilityBars(container: HTMLElement, data: ProbabilityB
       .attr('width', (bar) => Math.max(1, x(bar.probability)))
       .attr('fill', (bar) => (bar.chosen ? tokenColor(next.chosenPosition) : 'var(--bar-color, #9aa5b1)'));
     rows.select('text.value').attr('y', ROW_ / 2).attr('x', (bar) => LABEL + x(bar.probability) + 6).text((bar) => format(bar.probability));
-    rows.select('title').text((bar) => `${bar.label} · id ${bar.id} · p = ${bar.probability}`);
+    rows.select('title').text((bar) => nextOptions.barTitle?.(bar) ?? `${bar.label} · id ${bar.id} · p = ${bar.probability}`);
   }
 
   update(data, options);

@@ -113,6 +113,9 @@ export interface NodeSpec {
   family: NodeFamily;
   /** Capture points this node shows; `{l}` stands for the current layer. */
   hooks: string[];
+  /** Computed by the app's own code, outside the model's graph (the tokenizer, the sampler): no capture point, but
+   * numbers of its own in its view and in the Trace's tokens or steps. */
+  outsideGraph?: true;
   tab: ViewTab;
   /** The shape of what the box computes at this step. */
   size?: (c: BoxContext) => TensorShape;
@@ -165,7 +168,7 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
     caption: ({ trace }) => ({ params: { text: trace.prompt.length > 80 ? `${trace.prompt.slice(0, 80)}…` : trace.prompt } }),
   },
   tokenize: {
-    shape: 'step', region: 'input', family: 'io', hooks: [], tab: 'tokens',
+    shape: 'step', region: 'input', family: 'io', hooks: [], tab: 'tokens', outsideGraph: true,
     size: ({ trace }) => shape(dim(trace.promptLength, 'tokens')),
     picture: ({ trace, tokenLabel }) => ({
       kind: 'tokens', items: trace.tokens.slice(0, Math.min(trace.promptLength, 12)).map((token) => ({ label: tokenLabel(token.id), color: '#4e79a7' })),
@@ -218,25 +221,26 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
     picture: candidates((candidate, decision) => candidate.logit - decision.candidates[decision.candidates.length - 1]!.logit, () => 'logits'),
   },
   temperature: {
-    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling',
+    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
     size: vocabulary, picture: candidates((candidate) => candidate.scaledProbability, (c) => `softmax ${shownT(c)}`),
     caption: ({ decision }) => (decision?.greedy ? { key: 'flow.caption.temperatureGreedy' } : { params: { temperature: decision?.settings.temperature ?? 0 } }),
   },
   filter: {
-    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling',
+    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
     size: survivors, picture: candidates((candidate) => candidate.afterTopK, (c) => `top-k ${shownT(c)}`),
-    caption: ({ decision }) => ({ params: { keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } }),
+    caption: ({ decision }) => (decision?.greedy ? { key: 'flow.caption.filterGreedy' } : { params: { keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } }),
   },
   probabilities: {
-    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling',
+    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
     size: survivors, picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
     caption: (c) => {
+      if (c.decision?.greedy) return { key: 'flow.caption.probabilitiesGreedy' };
       const top = c.decision?.candidates[0];
       return { params: { top: tokenKey(c, top?.id), probability: top ? `${(top.afterTopP * 100).toPrecision(3)}%` : '' } };
     },
   },
   sample: {
-    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling',
+    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
     size: survivors, picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
     caption: (c): CaptionParts => {
       const token = tokenKey(c, c.decision?.chosenId);

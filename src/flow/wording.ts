@@ -1,6 +1,7 @@
 import type { ModelConfig } from '../engine/models/config';
 import type { MessageKey } from '../i18n/index.svelte';
 import { isGrouped, traitsOf } from './architecture';
+import { NODE_SPECS, type NodeId } from './nodes';
 
 /** Which strings explain a box and the detail views for this model: the wording half of the architecture adapter
  * (the chart's box keys are the other half). Components read these keys; tests read them too, to check that no
@@ -13,6 +14,8 @@ export interface BoxTexts {
   /** Why it is there, or why it works this way. */
   why: MessageKey;
   caption: MessageKey;
+  /** What the formula's matrices are called in the text (the formulas are word-free), where they have names. */
+  legend?: MessageKey;
 }
 
 export function boxTexts(key: string, config: Pick<ModelConfig, 'ropeScaling'> & Partial<Pick<ModelConfig, 'architecture'>>): BoxTexts {
@@ -22,7 +25,9 @@ export function boxTexts(key: string, config: Pick<ModelConfig, 'ropeScaling'> &
   // Separate Q, K, V projections with biases (Qwen2): GPT-2's fused product says so in its own sentence.
   const traits = config.architecture ? traitsOf({ architecture: config.architecture }) : null;
   if ((key === 'qkvSplit' || key === 'qkvGqa') && traits?.qkvBias) explain.push('flow.explain.qkvBias');
-  return { label: `flow.node.${key}` as MessageKey, explain, why: `flow.why.${key}` as MessageKey, caption: `flow.caption.${key}` as MessageKey };
+  const texts: BoxTexts = { label: `flow.node.${key}` as MessageKey, explain, why: `flow.why.${key}` as MessageKey, caption: `flow.caption.${key}` as MessageKey };
+  if (key === 'mlp' || key === 'mlpSwiglu') texts.legend = `flow.legend.${key}`;
+  return texts;
 }
 
 /** The numbers the texts quote, all from the config, so a sentence is true for the model on screen. */
@@ -55,6 +60,8 @@ export interface ViewWording {
   embedding: { rows: MessageKey[]; note: MessageKey | null };
   /** Notes under the worked Q·K example: Q and K after RoPE; which K/V head a query head reads. */
   attention: { worked: MessageKey[] };
+  /** The model's one-line summary: heads per layer, and the key/value heads under grouped-query attention. */
+  summary: MessageKey;
 }
 
 /** The detail views' architecture-dependent strings. */
@@ -74,6 +81,7 @@ export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' |
       ? { rows: ['views.embedding.token'], note: 'views.embedding.rope' }
       : { rows: ['views.embedding.token', 'views.embedding.position', 'views.embedding.sum'], note: null },
     attention: { worked },
+    summary: isGrouped(config) ? 'model.summaryGrouped' : 'model.summary',
   };
 }
 
@@ -88,4 +96,14 @@ export function tensorLabel(hook: string, config: Pick<ModelConfig, 'architectur
     'mlp.hook_pre': mlp.pre, 'mlp.hook_post': mlp.post, hook_mlp_out: 'detail.tensor.mlpOut',
   };
   return names[hook.replace(/^blocks\.\d+\./, '')] ?? null;
+}
+
+/** What a box's detail says in place of tensors where it has no capture point: that it is computed outside the
+ * model's graph and where its numbers are (the tokenizer's in the Tokens view, the sampler's in the Sampling view),
+ * or that it only moves data along (start, input, the decisions, append, end). Null for a box with tensors. */
+export function detailNote(node: NodeId): MessageKey | null {
+  const spec = NODE_SPECS[node];
+  if (spec.hooks.length > 0) return null;
+  if (spec.outsideGraph) return spec.tab === 'tokens' ? 'detail.outsideTokens' : 'detail.outside';
+  return 'detail.none';
 }

@@ -2,7 +2,7 @@ import type { ModelConfig } from '../engine/models/config';
 import { isGrouped, traitsOf, type ArchitectureTraits } from '../flow/architecture';
 
 /** What a formula depends on: the architecture's traits and a few config values. */
-export type FormulaConfig = Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead' | 'ropeTheta' | 'tieWordEmbeddings'>;
+export type FormulaConfig = Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead' | 'ropeTheta' | 'tieWordEmbeddings'> & Partial<Pick<ModelConfig, 'ropeScaling'>>;
 
 interface Context {
   traits: ArchitectureTraits;
@@ -10,6 +10,8 @@ interface Context {
   /** The norm as written in formulas: LN or RMSNorm. */
   norm: string;
   theta: number;
+  /** The config rescales RoPE's frequencies (rope_scaling): the plain θ is what goes in, not what the model uses. */
+  ropeScaled: boolean;
 }
 
 /** A number in TeX with thin spaces between groups of three digits: 10\,000, 1\,000\,000. */
@@ -49,7 +51,9 @@ function rope(c: Context): string {
   return [
     '\\begin{aligned}',
     `&\\begin{pmatrix} u'_{i} \\\\ u'_{i + d_{head}/2} \\end{pmatrix} = \\begin{pmatrix} \\cos t\\theta_i & -\\sin t\\theta_i \\\\ \\sin t\\theta_i & \\cos t\\theta_i \\end{pmatrix} \\begin{pmatrix} u_{i} \\\\ u_{i + d_{head}/2} \\end{pmatrix},\\quad u \\in \\{${q}_t, ${k}_t\\} \\\\`,
-    `&\\theta_i = ${texNumber(c.theta)}^{-2i/d_{head}},\\quad i = 0, 1, \\dots, d_{head}/2 - 1 \\\\`,
+    c.ropeScaled
+      ? `&\\theta_i = \\mathrm{rope\\_scaling}\\big(\\theta^{0}_i\\big),\\quad \\theta^{0}_i = ${texNumber(c.theta)}^{-2i/d_{head}},\\quad i = 0, 1, \\dots, d_{head}/2 - 1 \\\\`
+      : `&\\theta_i = ${texNumber(c.theta)}^{-2i/d_{head}},\\quad i = 0, 1, \\dots, d_{head}/2 - 1 \\\\`,
     `&{q'_t} \\cdot {k'_s} = ${q}_t^{\\top} R\\big((s - t)\\,\\theta\\big)\\, ${k}_s`,
     '\\end{aligned}',
   ].join(' ');
@@ -67,14 +71,14 @@ const FORMULAS: Record<string, (c: Context) => string> = {
   qkv,
   qkvSplit: qkv,
   qkvGqa: qkv,
-  // Qwen3's QK-norm (the box comes with the Qwen3 chart): an RMSNorm over each head's d_head numbers, before RoPE.
-  qkNorm: (c) => `\\hat{q}^{h}_t = \\mathrm{RMSNorm}_q\\big(q^{h}_t\\big),\\quad \\hat{k}^{${kvIndex(c)}}_t = \\mathrm{RMSNorm}_k\\big(k^{${kvIndex(c)}}_t\\big),\\quad q^{h}_t, k^{${kvIndex(c)}}_t \\in \\mathbb{R}^{d_{head}}`,
+  // Qwen3's QK-norm: an RMSNorm over each head's d_head numbers, before RoPE.
+  qkNorm: (c) => `\\hat{q}^{h}_t = \\mathrm{RMSNorm}_q\\big(q^{h}_t\\big),\\quad \\hat{k}^{${kvIndex(c)}}_t = \\mathrm{RMSNorm}_k\\big(k^{${kvIndex(c)}}_t\\big),\\quad q^{h}_t, k^{${kvIndex(c)}}_t \\in \\mathbb{R}^{d_{head}}${groupNote(c)}`,
   rope,
   scores: (c) => `S^{h}_{ij} = \\frac{${rotated(c, 'q')}^{h}_{i} \\cdot ${rotated(c, 'k')}^{${kvIndex(c)}}_{j}}{\\sqrt{d_{head}}}${groupNote(c)}`,
   mask: () => 'S_{ij} = -\\infty \\quad (j > i)',
   softmax: () => 'A_{ij} = \\frac{e^{S_{ij}}}{\\sum_{m \\le i} e^{S_{im}}}',
   weightedSum: (c) => `z^{h}_i = \\sum_{j \\le i} A^{h}_{ij}\\, v^{${kvIndex(c)}}_j${groupNote(c)}`,
-  outProj: (c) => `\\mathrm{attn}(x) = [\\,z^{0}; \\dots; z^{H-1}\\,]\\, W_O${bias(c.traits.linearBias, 'O')}`,
+  outProj: (c) => `\\mathrm{attn}(\\hat{x}) = [\\,z^{0}; \\dots; z^{H-1}\\,]\\, W_O${bias(c.traits.linearBias, 'O')}`,
   residAdd1: (c) => `x \\leftarrow x + \\mathrm{attn}\\big(\\mathrm{${c.norm}}_1(x)\\big)`,
   mlp: (c) => `\\mathrm{mlp}(\\hat{x}) = \\mathrm{GELU}(\\hat{x} W_{in}${bias(c.traits.linearBias, 'in')})\\, W_{out}${bias(c.traits.linearBias, 'out')},\\quad \\mathrm{GELU}(u) \\approx \\tfrac{u}{2}\\Big(1 + \\tanh\\Big[\\sqrt{2/\\pi}\\,\\big(u + 0.044715\\, u^3\\big)\\Big]\\Big)`,
   mlpSwiglu: (c) => `\\mathrm{mlp}(\\hat{x}) = \\big(\\mathrm{SiLU}(\\hat{x} W_{gate}) \\odot \\hat{x} W_{up}\\big)\\, W_{down}${bias(c.traits.linearBias, 'down')},\\quad \\mathrm{SiLU}(u) = \\frac{u}{1 + e^{-u}}`,
@@ -88,7 +92,7 @@ const FORMULAS: Record<string, (c: Context) => string> = {
   // As src/engine/sampling.ts computes it: top-p runs on the distribution renormalised over the top-k survivors.
   filter: () => [
     '\\begin{aligned}',
-    '&z_{(1)} \\ge z_{(2)} \\ge \\dots \\ge z_{(V)},\\quad K_k = \\{(1), \\dots, (k)\\} \\\\',
+    '&z_{(1)} \\ge z_{(2)} \\ge \\dots \\ge z_{(V)},\\quad K_k = \\{(1), \\dots, (k)\\}\\quad (k = 0 \\Rightarrow k = V) \\\\',
     '&\\pi_{(r)} = \\frac{e^{z_{(r)}}}{\\sum_{s=1}^{k} e^{z_{(s)}}},\\quad r \\le k \\\\',
     '&m = \\min\\Big\\{\\, r \\le k : \\sum_{s=1}^{r} \\pi_{(s)} \\ge p \\,\\Big\\},\\quad K = \\{(1), \\dots, (m)\\}',
     '\\end{aligned}',
@@ -104,7 +108,7 @@ export function formulaFor(key: string, config: FormulaConfig): string | null {
   const build = FORMULAS[key];
   if (!build) return null;
   const traits = traitsOf(config);
-  return build({ traits, grouped: isGrouped(config), norm: traits.norm === 'rmsnorm' ? 'RMSNorm' : 'LN', theta: config.ropeTheta ?? 10000 });
+  return build({ traits, grouped: isGrouped(config), norm: traits.norm === 'rmsnorm' ? 'RMSNorm' : 'LN', theta: config.ropeTheta ?? 10000, ropeScaled: Boolean(config.ropeScaling) });
 }
 
 /** Every box key that has a formula (for tests). */

@@ -40,7 +40,7 @@ export const termsZhCN: Record<keyof typeof termsEn, string> = {
   'term.W_O.name': 'W_O',
   'term.W_O': '注意力的输出投影：一个学到的矩阵，把各个头拼接起来的结果变回残差流的宽度。',
   'term.W_U.name': 'W_U',
-  'term.W_U': '反嵌入矩阵：把最后的向量变成词表中每个词元的一个 logit。',
+  'term.W_U': '输出层矩阵（反嵌入，unembedding）：把最后的向量变成词表中每个词元的一个 logit。',
   'term.u.name': 'u',
   'term.u': '随机抽取的数：由设定了种子的随机数生成器给出的 0 到 1 之间的一个数。把保留下来的词元的概率从 0 到 1 首尾相接排开，u 落在哪个词元的那一段，就选中哪个词元。',
   'term.dtype.fp32': 'fp32：每个权重是一个 32 位浮点数，完整精度（文件最大）。',

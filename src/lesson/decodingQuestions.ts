@@ -85,6 +85,12 @@ export function cacheCheckHooks(trace: Trace): string[] {
   return [...kv, ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`).filter(kept)];
 }
 
+/** Whether a cache check's largest difference is float rounding: a one-position pass and a full pass round at
+ * different places, so anything up to a thousandth of the values' size (at least 1) is rounding, not a change. */
+export function withinRounding(difference: number, largest: number): boolean {
+  return difference <= 1e-3 * Math.max(1, largest);
+}
+
 /** The largest difference between the cached run's K and V (see cacheCheckHooks) and a recompute of the whole
  * sequence from scratch. */
 export function cacheDifference(trace: Trace, recomputed: Record<string, { data: Float32Array }>, hooks: readonly string[] = cacheHooks(trace)): { difference: number; largest: number; rows: number } {
@@ -111,14 +117,17 @@ export function cacheDifference(trace: Trace, recomputed: Record<string, { data:
 export function generationCache(trace: Trace, recomputed: QuestionInputs['recomputed'], cached: boolean): Question | null {
   if (!recomputed || trace.steps.length < 2) return null;
   const n = computedPositions(trace);
-  const { difference, largest, rows } = cacheDifference(trace, recomputed);
-  // Float rounding differs between a one-position pass and a full pass; anything a thousandth of the values' size
-  // or less is rounding, not a change.
-  const same = difference <= 1e-3 * Math.max(1, largest);
+  // What the cached run itself kept: a lean run's other layers were recomputed for the lesson, and would be
+  // compared with a recompute of themselves.
+  const hooks = cacheCheckHooks(trace);
+  const { difference, largest, rows } = cacheDifference(trace, recomputed, hooks);
+  const same = withinRounding(difference, largest);
   const { nLayer, nKvHead, nHead, dHead } = trace.config;
   const floats = 2 * nLayer * nKvHead * dHead * n;
+  const kvLayers = hooks.filter((hook) => hook.endsWith('.attn.hook_v')).length;
+  const compared = kvLayers === nLayer ? 'lesson.generation.cache.reveal' : kvLayers > 0 ? 'lesson.generation.cache.revealLean' : 'lesson.generation.cache.revealResidual';
   const reveal = [
-    say('lesson.generation.cache.reveal', { rows: count(rows), difference: num(difference), largest: num(largest) }),
+    say(compared, { rows: count(rows), difference: num(difference), largest: num(largest), kvLayers: count(kvLayers), layers: count(nLayer) }),
     say(cached ? 'lesson.generation.cache.keys' : 'lesson.generation.cache.keysFull', { keys: count(n), cached: count(n - 1) }),
     say('lesson.generation.cache.size', { layers: count(nLayer), kvHeads: count(nKvHead), dHead: count(dHead), positions: count(n), floats: count(floats), kib: num((floats * 4) / 1024) }),
   ];

@@ -12,7 +12,7 @@ import { generationCache, samplingTemperature, samplingTop } from './decodingQue
  * `buildQuestion` for all of them. Options, answers and every number revealed come from the Trace's tensors. */
 
 export * from './sentences';
-export { cacheCheckHooks, cacheDifference, cacheHooks, HOT_TEMPERATURE } from './decodingQuestions';
+export { cacheCheckHooks, cacheDifference, cacheHooks, HOT_TEMPERATURE, withinRounding } from './decodingQuestions';
 
 function positionOptions(answer: number, last: number, score: (position: number) => number): Option[] {
   const all = Array.from({ length: last + 1 }, (_, p) => p);

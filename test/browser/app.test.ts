@@ -83,6 +83,25 @@ describe('app in Chromium', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Transformer Flow');
   });
 
+  it('greedy decoding labels its bars softmax at T = 1, shows no filter count, and its replay names the draw it uses', async () => {
+    await setControls(page, 'Lily had a red ball. She', { maxNewTokens: 3, temperature: 0 });
+    await clickAndWait(page, 'generate');
+    await page.click('button[data-tab=sampling]');
+    await page.waitForSelector('.bars[data-greedy=true] g.bar');
+    await expect(page.locator('[data-testid=bars-greedy]').textContent()).resolves.toContain('T = 1');
+    await expect(page.locator('[data-testid=kept]').count()).resolves.toBe(0);
+    // The first bar is the model's softmax at T = 1, before any filter.
+    const expected = await page.evaluate(() => (window as any).__flow.run.trace.steps.at(-1).decision.candidates[0].scaledProbability as number);
+    await expect(page.locator('.bars g.bar text.value').first().textContent()).resolves.toBe(`${(expected * 100).toPrecision(3)}%`);
+    // (The term u carries its glossary note in the text.)
+    await expect(page.locator('[data-testid=sampling-replay]').textContent()).resolves.toMatch(/had no draw: u[^=]*= 0\.5 is used/);
+    await setControls(page, 'Lily had a red ball. She', { maxNewTokens: 3, temperature: 0.8, seed: 4 });
+    await clickAndWait(page, 'generate');
+    await page.waitForSelector('.bars[data-greedy=false] g.bar');
+    await expect(page.locator('[data-testid=kept]').textContent()).resolves.toMatch(/of \d+ tokens survive the filters/);
+    await expect(page.locator('[data-testid=bars-greedy]').count()).resolves.toBe(0);
+  });
+
   it('exports the Trace as JSON in the documented format', async () => {
     await setControls(page, 'Lily had a red ball. She', { maxNewTokens: 4, temperature: 0 });
     await clickAndWait(page, 'generate');

@@ -10,6 +10,7 @@ import { TraceRecorder, type Trace } from '../../src/engine/trace';
 import type { ProbedGraph } from '../../src/engine/probe';
 import type { ModelConfig } from '../../src/engine/models/config';
 import type { SamplingSettings } from '../../src/engine/sampling';
+import { LEAN_LOGITS_KEPT, type CapturePlan } from '../../src/engine/capturePlan';
 
 export const MODEL_NAME = 'flow-gpt2-tiny';
 export const EMBEDDED_MODELS = ['flow-gpt2-tiny', 'flow-llama-tiny'] as const;
@@ -59,11 +60,12 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
   return max;
 }
 
-/** One run recorded into a Trace as the page records it (forwards, then each step's chosen token), in Node. */
+/** One run recorded into a Trace as the page records it (forwards, then each step's chosen token), in Node; under
+ * `plan` (a large model's lean capture: the recorder then keeps only the newest logits, as the page's does). */
 export async function recordTrace(
   engine: { config: ModelConfig; probed: ProbedGraph; tokenizer: Tokenizer; generator: Generator },
-  run: { modelName: string; prompt: string; settings: SamplingSettings; seed: number; maxNewTokens: number },
-): Promise<{ trace: Trace; ids: number[] }> {
+  run: { modelName: string; prompt: string; settings: SamplingSettings; seed: number; maxNewTokens: number; plan?: CapturePlan },
+): Promise<{ trace: Trace; ids: number[]; recorder: TraceRecorder }> {
   const { config, probed, tokenizer, generator } = engine;
   const ids = tokenizer.encode(run.prompt);
   const recorder = new TraceRecorder({
@@ -72,13 +74,16 @@ export async function recordTrace(
     tokens: tokenizer.describe(ids),
   });
   generator.reset();
-  const result = await generator.generate({ ids, maxNewTokens: run.maxNewTokens, settings: run.settings, rngState: run.seed }, (event) => {
-    if (event.type === 'forward') recorder.addForward(event.record);
-    else {
+  const plan = run.plan;
+  const result = await generator.generate({ ids, maxNewTokens: run.maxNewTokens, settings: run.settings, rngState: run.seed, ...(plan ? { plan: () => plan } : {}) }, (event) => {
+    if (event.type === 'forward') {
+      recorder.addForward(event.record);
+      if (plan?.mode === 'lean') recorder.keepNewestLogits(LEAN_LOGITS_KEPT);
+    } else {
       const token = tokenizer.describe([event.decision.chosenId])[0]!;
       recorder.addStep({ position: event.position, decision: event.decision, token, candidateTokens: [] }, event.rngState);
     }
   }, () => false);
   recorder.end(result.stopReason);
-  return { trace: recorder.snapshot(), ids: result.ids };
+  return { trace: recorder.snapshot(), ids: result.ids, recorder };
 }

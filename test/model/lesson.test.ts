@@ -2,9 +2,9 @@
 // languages: each answer is checked against the Trace by a computation written here independently of
 // src/lesson/questions.ts, so a wrong answer key or a number that is not the Trace's fails.
 import { describe, expect, it } from 'vitest';
-import { computedPositions, type Trace } from '../../src/engine/trace';
+import { computedPositions, lackingHooks, type Trace } from '../../src/engine/trace';
 import { logitLens } from '../../src/engine/lens';
-import { CHAPTERS, type Chapter } from '../../src/lesson/chapters';
+import { CHAPTERS, chapterById, type Chapter } from '../../src/lesson/chapters';
 import { buildQuestion, cacheHooks, lensStages, type Question, type Ref } from '../../src/lesson/questions';
 import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
 
@@ -122,5 +122,94 @@ for (const model of EMBEDDED_MODELS) {
         });
       }
     }
+  });
+}
+
+/** A large model's lean run (capturePlan.ts), here forced on an embedded model: as it generated it kept the residual
+ * stream at every layer boundary and every point of the layers open in the views; the lesson then had the rest
+ * recomputed from the ids (as `LessonState.prepare` does through `ensureRows`) before asking. The KV-cache question
+ * must compare what the cached run itself kept against a recompute, not those recomputed rows with a second
+ * recompute of themselves. */
+for (const model of EMBEDDED_MODELS) {
+  describe(`the KV-cache question on a lean run of ${model}`, async () => {
+    const engine = await loadEngine(model);
+    const chapter = chapterById('generation')!;
+    const { temperature, topK, topP, seed, maxNewTokens } = chapter.settings;
+
+    async function leanLesson(open: number[]) {
+      const { trace: kept, recorder } = await recordTrace(engine, { modelName: 'lesson', prompt: chapter.prompt.en, settings: { temperature, topK, topP }, seed, maxNewTokens, plan: { mode: 'lean', layers: open } });
+      const n = computedPositions(kept);
+      const ids = kept.tokens.slice(0, n).map((t) => t.id);
+      const lacking = lackingHooks(kept, kept.points.map((point) => point.hook));
+      expect(lacking.length).toBeGreaterThan(0);
+      recorder.addCaptured(await engine.generator.capture(ids, lacking, null));
+      const trace = recorder.snapshot();
+      expect(lackingHooks(trace, trace.points.map((point) => point.hook))).toEqual([]);
+      // The lesson's recompute: the whole sequence from the ids, no cache (the worker's `recompute`).
+      engine.generator.reset();
+      const recomputed = (await engine.generator.forward(ids)).record.tensors;
+      return { trace, recomputed, n };
+    }
+
+    /** The rows the run kept as it generated, by hook: K (after RoPE where the model rotates it) and V of the open
+     * layers, and the residual stream after every layer. Written here, apart from the lesson's code. */
+    function keptHooks(open: number[]): string[] {
+      const k = engine.config.architecture === 'gpt2' ? 'hook_k' : 'hook_rot_k';
+      return [...open.flatMap((l) => [`blocks.${l}.attn.${k}`, `blocks.${l}.attn.hook_v`]), ...Array.from({ length: engine.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
+    }
+
+    function largestDifference(trace: Trace, recomputed: Record<string, { data: Float32Array }>, hooks: string[]): number {
+      let max = 0;
+      for (const hook of hooks) {
+        const full = recomputed[hook]!.data;
+        trace.rows[hook]!.forEach((row, p) => row.forEach((v, i) => (max = Math.max(max, Math.abs(v - full[p * row.length + i]!)))));
+      }
+      return max;
+    }
+
+    /** The trace with one value of one row moved by `delta` (a copy: the recorded rows stay as they are). */
+    function corrupted(trace: Trace, hook: string, position: number, delta: number): Trace {
+      const rows = [...trace.rows[hook]!];
+      const row = Float32Array.from(rows[position]!);
+      row[0]! += delta;
+      rows[position] = row;
+      return { ...trace, rows: { ...trace.rows, [hook]: rows } };
+    }
+
+    it('with a layer open: compares that layer’s K and V and the residual stream the run kept, and a corrupted kept value fails it', async () => {
+      const open = [1];
+      const { trace, recomputed, n } = await leanLesson(open);
+      const question = buildQuestion('generation.cache', trace, { recomputed, cached: true })!;
+      expect(question.answer).toBe('same');
+      const fact = question.reveal[0]!;
+      expect(fact.key).toBe('lesson.generation.cache.revealLean');
+      expect(value(fact.params['kvLayers'])).toBe(1);
+      expect(value(fact.params['rows'])).toBe((2 * open.length + engine.config.nLayer) * n);
+      expect(value(fact.params['difference'])).toBe(largestDifference(trace, recomputed, keptHooks(open)));
+      // The closed layers' K and V were recomputed for the lesson, and are left out: moving one changes nothing.
+      const recomputedK = keptHooks([0])[0]!;
+      expect(trace.recomputedHooks).toContain(recomputedK);
+      expect(buildQuestion('generation.cache', corrupted(trace, recomputedK, n - 1, 1), { recomputed, cached: true })!.reveal[0]!.params['difference']).toEqual(fact.params['difference']);
+      // A kept K of the open layer and a kept residual row, each moved by 1 % of the values' size: “changed”.
+      const delta = 0.01 * Math.max(1, value(fact.params['largest']));
+      for (const hook of [keptHooks(open)[0]!, `blocks.${engine.config.nLayer - 1}.hook_resid_post`]) {
+        const broken = buildQuestion('generation.cache', corrupted(trace, hook, n - 1, delta), { recomputed, cached: true })!;
+        expect(broken.answer, hook).toBe('changed');
+        expect(value(broken.reveal[0]!.params['difference']), hook).toBeCloseTo(delta, 4);
+      }
+    });
+
+    it('with no layer open: compares the residual stream the run kept, and a corrupted residual row fails it', async () => {
+      const { trace, recomputed, n } = await leanLesson([]);
+      const question = buildQuestion('generation.cache', trace, { recomputed, cached: true })!;
+      expect(question.answer).toBe('same');
+      const fact = question.reveal[0]!;
+      expect(fact.key).toBe('lesson.generation.cache.revealResidual');
+      expect(value(fact.params['rows'])).toBe(engine.config.nLayer * n);
+      expect(value(fact.params['difference'])).toBe(largestDifference(trace, recomputed, keptHooks([])));
+      const delta = 0.01 * Math.max(1, value(fact.params['largest']));
+      const broken = buildQuestion('generation.cache', corrupted(trace, 'blocks.0.hook_resid_post', 2, delta), { recomputed, cached: true })!;
+      expect(broken.answer).toBe('changed');
+    });
   });
 }

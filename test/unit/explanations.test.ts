@@ -5,7 +5,8 @@ import katex from 'katex';
 import type { ModelConfig } from '../../src/engine/models/config';
 import { ARCHITECTURES, traitsOf } from '../../src/flow/architecture';
 import { flowChartFor } from '../../src/flow/chart';
-import { boxTexts, textParams, viewWording } from '../../src/flow/wording';
+import { boxTexts, detailNote, textParams, viewWording } from '../../src/flow/wording';
+import { NODE_SPECS, type NodeId } from '../../src/flow/nodes';
 import { FORMULA_KEYS, formulaFor } from '../../src/i18n/formulas';
 import { en, translator, zhCN, type Locale, type MessageKey } from '../../src/i18n/index.svelte';
 import { captionFor } from '../../src/flow/captions';
@@ -45,10 +46,10 @@ function shownKeys(config: ModelConfig): Set<string> {
   const keys = new Set<string>();
   for (const node of flowChartFor(config).nodes) {
     const texts = boxTexts(node.key, config);
-    for (const key of [texts.label, ...texts.explain, texts.why, texts.caption]) keys.add(key);
+    for (const key of [texts.label, ...texts.explain, texts.why, texts.caption, texts.legend]) if (key) keys.add(key);
   }
   const words = viewWording(config);
-  for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked]) if (key) keys.add(key);
+  for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked, words.summary]) if (key) keys.add(key);
   // The glossary explains the terms these texts use, beside them (W_pos only where there is a position table).
   for (const locale of LOCALES) {
     const texts = [...keys].map((key) => catalogs[locale][key]).filter((text): text is string => text !== undefined);
@@ -109,6 +110,12 @@ function violations(keys: Iterable<string>, patterns: RegExp[]): string[] {
   return found;
 }
 
+/** Boxes that compute something in the app's own code, outside the model's graph (tokenizer, sampler), and boxes
+ * that only pass data along; every box without a capture point is one or the other. */
+const COMPUTED_OUTSIDE: NodeId[] = ['tokenize', 'temperature', 'filter', 'probabilities', 'sample'];
+const PASSES_DATA: NodeId[] = ['start', 'input', 'moreLayers', 'done', 'append', 'end'];
+const MOVES_DATA = /moves data|只传递数据/;
+
 describe('explanations per architecture', () => {
   it('the checks can fail: a GELU sentence is caught on a SwiGLU model, a LayerNorm one on RMSNorm, a position table on RoPE', () => {
     const llama = configs.find((c) => c.architecture === 'llama')!;
@@ -121,6 +128,7 @@ describe('explanations per architecture', () => {
     expect(violations(['error.probe-missing'], otherFamilies(llama))).toEqual([]);
     expect(otherFamilies(llama).some((p) => p.test('This graph does not look like a GPT-2 model'))).toBe(true);
     expect(forbiddenInFormula(llama).some((p) => p.test(formulaFor('mlp', gpt2)!))).toBe(true);
+    for (const locale of LOCALES) expect(catalogs[locale]['detail.none']).toMatch(MOVES_DATA);
   });
 
   for (const config of configs) {
@@ -131,6 +139,26 @@ describe('explanations per architecture', () => {
       const formulas = flowChartFor(config).nodes.map((node) => [node.key, formulaFor(node.key, config)] as const);
       const patterns = forbiddenInFormula(config);
       expect(formulas.filter(([, tex]) => tex && patterns.some((p) => p.test(tex))).map(([key]) => key)).toEqual([]);
+    });
+
+    it(`${describeConfig(config)}: a box computed outside the graph is never said to only move data, and names the view with its numbers`, () => {
+      for (const node of flowChartFor(config).nodes) {
+        const note = detailNote(node.id);
+        if (NODE_SPECS[node.id].hooks.length > 0) {
+          expect(note, node.id).toBeNull();
+          continue;
+        }
+        expect([...COMPUTED_OUTSIDE, ...PASSES_DATA], `${node.id} has no tensor: which is it?`).toContain(node.id);
+        if (PASSES_DATA.includes(node.id)) {
+          expect(note, node.id).toBe('detail.none');
+          continue;
+        }
+        for (const locale of LOCALES) {
+          const text = translator(locale)(note!, { tab: translator(locale)(`views.tab.${NODE_SPECS[node.id].tab}` as MessageKey) });
+          expect(text, `${node.id} (${locale})`).not.toMatch(MOVES_DATA);
+          expect(text, `${node.id} (${locale})`).toContain(catalogs[locale][node.id === 'tokenize' ? 'views.tab.tokens' : 'views.tab.sampling']!);
+        }
+      }
     });
 
     it(`${describeConfig(config)}: every box has a label, an explanation, a why and a caption in both languages`, () => {
@@ -180,6 +208,9 @@ describe('formulas', () => {
     expect(formulaFor('rope', { ...llama, ropeTheta: 1000000 })).toContain('\\theta_i = 1\\,000\\,000^{-2i/d_{head}}');
     expect(formulaFor('rope', { ...llama, ropeTheta: 10000 })).toContain('10\\,000^{-2i/d_{head}}');
     expect(formulaFor('rope', llama)).toContain('i = 0, 1, \\dots, d_{head}/2 - 1');
+    // Rescaled frequencies: the power is θ before rope_scaling, not the θ the model turns by.
+    expect(formulaFor('rope', llama)).not.toContain('rope\\_scaling');
+    expect(formulaFor('rope', { ...llama, ropeScaling: 'llama3' })).toContain('\\theta_i = \\mathrm{rope\\_scaling}\\big(\\theta^{0}_i\\big),\\quad \\theta^{0}_i = 500\\,000^{-2i/d_{head}}');
     // d is never used bare: d_head for the head size, d_model for the norms.
     for (const key of FORMULA_KEYS) expect(formulaFor(key, llama) ?? '', key).not.toMatch(/[^_]\bd\b|\{d\}|\/d[^_]/);
   });
@@ -189,6 +220,14 @@ describe('formulas', () => {
     expect(formulaFor('scores', grouped)).toContain('g = \\lceil h H_{kv} / H \\rceil');
     expect(formulaFor('weightedSum', grouped)).toContain('v^{g}_j');
     expect(formulaFor('scores', { ...grouped, nKvHead: grouped.nHead })).not.toContain('H_{kv}');
+    // QK-norm writes k^g too, so it says what g is.
+    expect(formulaFor('qkNorm', grouped)).toContain('\\hat{k}^{g}_t');
+    expect(formulaFor('qkNorm', grouped)).toContain('g = \\lceil h H_{kv} / H \\rceil');
+  });
+
+  it('attention’s output is a function of the normalised x̂ it read; top-k 0 means the whole vocabulary', () => {
+    for (const config of configs) expect(formulaFor('outProj', config)).toMatch(/^\\mathrm\{attn\}\(\\hat\{x\}\) = /);
+    expect(formulaFor('filter', configs[0]!)).toContain('(k = 0 \\Rightarrow k = V)');
   });
 });
 
@@ -215,6 +254,18 @@ describe('captions', () => {
       expect(shown(locale, run(llama, 0), 'temperature')).not.toContain('T = 0.');
       expect(shown(locale, run(llama, 0.7), 'temperature')).toContain('T = 0.7');
     }
+  });
+
+  it('greedy decoding is not narrated as filtered or softmaxed over kept logits: the filter and softmax say it needs neither', () => {
+    for (const locale of LOCALES) {
+      for (const node of ['filter', 'probabilities'] as const) {
+        const greedy = shown(locale, run(llama, 0), node);
+        expect(greedy, `${node} (${locale})`).toContain('T = 1');
+        expect(greedy, `${node} (${locale})`).not.toMatch(/[Tt]op-[kp]|kept|保留/);
+        expect(shown(locale, run(llama, 0.7), node), `${node} (${locale})`).toMatch(/[Tt]op-k|kept|保留/);
+      }
+    }
+    expect(shown('en', run(llama, 0), 'filter')).toBe('Greedy decoding needs no filter and no draw: the largest logit wins (shown: T = 1).');
   });
 
   it('the filter caption gives top-k’s count, then top-p’s on the renormalised survivors', () => {
@@ -250,7 +301,14 @@ describe('zh-CN wording', () => {
     expect(english).toEqual([]);
     expect(zhCN['tokens.title']).toContain('词元（token）');
     expect(Object.entries(zhCN).filter(([, text]) => /逻辑值|逻辑透镜/.test(text))).toEqual([]);
-    expect(zhCN['views.lens.stage']).toBe('经过');
+    // The lens table's column is a noun (阶段), its rows say after what.
+    expect(zhCN['views.lens.stage']).toBe('阶段');
+    expect(zhCN['views.lens.layer']).toBe('第 {layer} 层之后');
+    // One name for W_U: 输出层, glossed as 反嵌入 (unembedding) where it is introduced, never alone.
+    expect(Object.entries(zhCN).filter(([, text]) => text.replaceAll('（反嵌入，unembedding）', '').includes('反嵌入'))).toEqual([]);
+    // 步 is a generation step wherever it labels one; the two end boxes differ by more than a question mark.
+    expect(zhCN['views.cache.step']).toBe(zhCN['next.step']);
+    expect(zhCN['flow.node.done'].replace(/？$/, '')).not.toBe(zhCN['flow.node.end']);
     expect(zhCN['flow.node.posEmbed']).toContain('位置嵌入（可学习）');
   });
 
