@@ -99,7 +99,8 @@ describe('flow chart in Chromium', () => {
       return Array.from(trace.rows['blocks.2.attn.hook_pattern'][last].subarray(0, 8)).join(', ');
     });
     expect(shown).toBe(actual);
-    await expect(detail.locator('.katex').count()).resolves.toBeGreaterThan(0);
+    // KaTeX loads with the first detail opened: wait for it rather than count at once (a busy machine is slower).
+    await detail.locator('.katex').first().waitFor({ timeout: 15_000 });
     // At End, after the layer loop, the same box shows the last layer that ran, and says which.
     const last = await page.evaluate(() => {
       const flow = (window as any).__flow;
