@@ -172,7 +172,7 @@ describe('the first minute', () => {
     expect(seen.top).toBeGreaterThan(0);
     expect(seen.bottom).toBeLessThanOrEqual(seen.height + 0.5);
     expect(seen.whyInside).toBe(true);
-    expect(await sheet.locator('.formula .katex').count()).toBeGreaterThan(0);
+    await sheet.locator('.formula .katex').first().waitFor({ timeout: 15_000 });
     await sheet.locator('button.close').tap();
     expect(await sheet.count()).toBe(0);
     await page.close();
