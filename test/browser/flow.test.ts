@@ -148,7 +148,7 @@ describe('flow chart in Chromium', () => {
     const theta = await llama.evaluate(() => (window as any).__flow.run.trace.config.ropeTheta);
     await expect(rope.locator('[data-testid=explain]').textContent()).resolves.toContain(`θ_i = ${theta}^(−2i/d_head)`);
     await expect(rope.locator('[data-testid=why]').textContent()).resolves.toContain('offset');
-    await expect(rope.locator('.katex').count()).resolves.toBeGreaterThan(0);
+    await rope.locator('.katex').first().waitFor({ timeout: 15_000 });
     await expect(rope.locator('.katex-error').count()).resolves.toBe(0);
     await llama.click('button[data-tab=mlp]');
     await expect(llama.locator('[data-view=mlp] h3').first().textContent()).resolves.toContain('SiLU');
