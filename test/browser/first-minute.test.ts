@@ -79,8 +79,9 @@ describe('the first minute', () => {
         await page.waitForTimeout(300);
         expect(await page.evaluate(placement, selectors), `${viewport.width}×${viewport.height}`).toEqual(selectors.map((selector) => ({ selector, inside: true, why: '' })));
         expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(viewport.height);
-        // Inside the chart's area, not just inside the window: the active box and several others are seen.
-        expect(await page.evaluate(activeBoxInView)).toBe(true);
+        // Inside the chart's area, not just inside the window: the active box (once a smooth scroll has ended) and
+        // several others are seen.
+        await page.waitForFunction(activeBoxInView, null, { timeout: 3000 });
         expect(await page.evaluate(boxesInView)).toBeGreaterThanOrEqual(6);
       }
       expect(await page.locator('[data-testid=frame]').getAttribute('data-pace')).toBe('overview');
@@ -93,9 +94,11 @@ describe('the first minute', () => {
       expect(frames).toBeGreaterThan(1000);
       expect(shown).toBeGreaterThan(0);
       expect(await page.evaluate(() => (window as any).__flow.player.playing)).toBe(true);
+      // Sampled while it plays: each time, the active box is in view or comes into view as the area's smooth scroll
+      // ends (well within a stop's dwell).
       for (let i = 0; i < 6; i++) {
         await page.waitForTimeout(700);
-        expect(await page.evaluate(activeBoxInView), `active box ${await page.locator('.flow').getAttribute('data-node')}`).toBe(true);
+        await page.waitForFunction(activeBoxInView, null, { timeout: 1500 });
       }
       expect(await page.evaluate(() => (window as any).__maxScroll)).toBe(0);
       expect(await page.evaluate(() => scrollY)).toBe(0);
