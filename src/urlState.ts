@@ -17,6 +17,8 @@ export interface UrlState {
   /** The playback frame to open at. */
   frame: number | null;
   present: boolean;
+  /** Presentation's type size, in percent of the slide's own (`?size=`, 70–140, in steps of 10). */
+  textSize: number;
   /** How the chart plays (`?pace=every`: every box; the default is the overview). */
   pace: Pace;
   /** The model source a link asks for (`?source=`); `?hub=/path` alone asks for a classroom mirror. */
@@ -35,6 +37,15 @@ export interface UrlState {
 }
 
 export const MAX_URL_PROMPT = 2000;
+
+/** Presentation's type sizes an instructor can pick (A− / A+): 70 % to 140 % of the slide's own (beyond, the chart has room for two boxes), in steps of 10. */
+export const TEXT_SIZES = { min: 70, max: 140, step: 10 } as const;
+
+/** The nearest type size on the A− / A+ scale. */
+export function presentationTextSize(percent: number): number {
+  const stepped = Math.round(percent / TEXT_SIZES.step) * TEXT_SIZES.step;
+  return Math.min(TEXT_SIZES.max, Math.max(TEXT_SIZES.min, stepped));
+}
 
 function number(params: URLSearchParams, name: string, min: number, max: number, integer = false): number | undefined {
   const raw = params.get(name);
@@ -80,6 +91,7 @@ export function readUrlState(search: string, origin: string): UrlState {
     settings,
     frame: number(params, 'frame', 0, 10_000_000, true) ?? null,
     present: params.get('present') === '1',
+    textSize: presentationTextSize(number(params, 'size', 0, 1000) ?? 100),
     pace: params.get('pace') === 'every' ? 'every' : 'overview',
     source: isSourceId(params.get('source')) ? (params.get('source') as SourceId) : hub ? 'classroom' : null,
     hub: hub ?? CLASSROOM_PATH,
@@ -91,7 +103,7 @@ export function readUrlState(search: string, origin: string): UrlState {
 }
 
 /** The state as URL parameters (kept parameters such as `debug` and `backend` are preserved by the caller). */
-export function urlParams(state: { prompt: string; settings: { temperature: number; topK: number; topP: number; minNewTokens: number; seed: number; maxNewTokens: number }; frame: number; locale: Locale; present: boolean; pace?: Pace }): Record<string, string> {
+export function urlParams(state: { prompt: string; settings: { temperature: number; topK: number; topP: number; minNewTokens: number; seed: number; maxNewTokens: number }; frame: number; locale: Locale; present: boolean; textSize?: number; pace?: Pace }): Record<string, string> {
   const params: Record<string, string> = {
     lang: state.locale,
     t: String(state.settings.temperature),
@@ -104,6 +116,7 @@ export function urlParams(state: { prompt: string; settings: { temperature: numb
   };
   if (state.prompt.length <= MAX_URL_PROMPT) params['prompt'] = state.prompt;
   if (state.present) params['present'] = '1';
+  if (state.textSize !== undefined && state.textSize !== 100) params['size'] = String(state.textSize);
   if (state.pace === 'every') params['pace'] = 'every';
   return params;
 }

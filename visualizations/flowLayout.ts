@@ -133,6 +133,10 @@ export interface FitTarget {
   minScale?: number;
   /** The largest scale, so a 4K screen does not get a chart of poster type. */
   maxScale?: number;
+  /** A lecture hall: one column at `scale` (its labels as large as the slide wants), or as much smaller as the
+   * box's width needs down to `minScale` (as large as the slide needs), scrolling with the active box, instead of
+   * the arrangement that fits the box best. */
+  projected?: { scale: number; minScale: number };
 }
 
 export interface Fit {
@@ -146,6 +150,10 @@ export interface Fit {
  * else one column; it may grow to fill the width as long as it fits the height, never shrink to fit the height.
  * Presentation: whichever arrangement is largest when fitted to width and height alike. */
 export function fitLayout(nodes: LayoutNode[], nodeWidth: number, target: FitTarget): Fit {
+  if (target.projected) {
+    const layout = placeNodes(nodes, { ...COMPACT_METRICS, nodeWidth }, 'one');
+    return { layout, scale: Math.max(target.projected.minScale, Math.min(target.projected.scale, target.width / layout.width)) };
+  }
   const minScale = target.minScale ?? 12 / 13;
   const maxScale = target.maxScale ?? 3;
   const candidates: Layout[] = [];

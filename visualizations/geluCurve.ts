@@ -1,6 +1,7 @@
 import { select } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
+import { viewTextSize } from './scales';
 
 /** GPT-2's GELU ("gelu_new", tanh approximation) — the function the model's graph computes. */
 export function gelu(x: number): number {
@@ -53,8 +54,11 @@ export function renderGeluCurve(container: HTMLElement, data: GeluData, options:
       .attr('cx', (d) => x(d.v)).attr('cy', (d) => y(act(d.v))).attr('r', (d) => (highlighted.has(d.i) ? 4.5 : 2))
       .attr('class', (d) => (highlighted.has(d.i) ? 'neuron top' : 'neuron'))
       .append('title').text((d) => nextOptions.pointTitle?.(d.i, d.v, act(d.v)) ?? `neuron ${d.i}: ${name}(${d.v}) = ${act(d.v)}`);
-    plot.append('text').attr('class', 'axis-label').attr('x', width - 40).attr('y', y(0) - 4).attr('text-anchor', 'end').text('x');
-    plot.append('text').attr('class', 'axis-label').attr('x', x(0) + 4).attr('y', 10).text(`${name}(x)`);
+    // The axis labels in the views' type; the curve's name a line below the plot's top edge (10 px above the curve's
+    // area), so a projector's larger type fits.
+    const font = viewTextSize(container);
+    plot.append('text').attr('class', 'axis-label').attr('font-size', font).attr('x', width - 40).attr('y', y(0) - 4).attr('text-anchor', 'end').text('x');
+    plot.append('text').attr('class', 'axis-label').attr('font-size', font).attr('x', x(0) + 4).attr('y', Math.max(10, font)).text(`${name}(x)`);
   }
 
   update(data, options);

@@ -56,7 +56,8 @@ export function renderVectorStrip(container: HTMLElement, data: VectorStripData,
         .select('title').text((v, i) => `${row.label} [${i}] = ${v}`);
     });
     legend.attr('transform', `translate(${LABEL_WIDTH}, ${next.rows.length * ROW_HEIGHT + 4})`);
-    drawLegend(legend, color, [-extent, extent], undefined, nextOptions.legendLabel);
+    // (No wider than the strip it explains: in a narrow column with large type its default width runs past the edge.)
+    drawLegend(legend, color, [-extent, extent], Math.min(160 * Math.max(1, font / 12), width - LABEL_WIDTH - 4), nextOptions.legendLabel);
   }
 
   update(data, options);

@@ -9,10 +9,12 @@ interface Targets {
   /** Blanks the screen (a presenter's clicker sends B or "."), or brings it back. */
   toggleBlank: () => void;
   blanked: boolean;
+  /** Presentation's type size, a step larger (+) or smaller (−); null outside presentation. */
+  resizeText?: ((direction: 1 | -1) => void) | null;
 }
 
 /** The clicker-friendly key map. Keys typed into a field stay in the field. */
-export function handlePlaybackKey(event: KeyboardEvent, { playback, player, layers, togglePresentation, toggleBlank, blanked }: Targets): void {
+export function handlePlaybackKey(event: KeyboardEvent, { playback, player, layers, togglePresentation, toggleBlank, blanked, resizeText }: Targets): void {
   const target = event.target as HTMLElement | null;
   // A blanked screen: any key brings the page back, and does nothing else.
   if (blanked && !['Shift', 'Control', 'Alt', 'Meta'].includes(event.key)) {
@@ -57,6 +59,16 @@ export function handlePlaybackKey(event: KeyboardEvent, { playback, player, laye
       event.preventDefault();
       player.pause();
       return toggleBlank();
+    case '+':
+    case '=':
+      if (!resizeText) return;
+      event.preventDefault();
+      return resizeText(1);
+    case '-':
+    case '_':
+      if (!resizeText) return;
+      event.preventDefault();
+      return resizeText(-1);
     default:
       if (/^[1-9]$/.test(event.key) && Number(event.key) <= layers) step(() => playback.jumpToLayer(Number(event.key) - 1));
   }

@@ -32,7 +32,7 @@ function chartReport() {
   const box = svg.parentElement!;
   const svgRect = svg.getBoundingClientRect();
   const boxRect = box.getBoundingClientRect();
-  if (svgRect.width > box.clientWidth + 1) issues.push(`chart ${svgRect.width} px wide in a ${box.clientWidth} px box`);
+  if (svgRect.width > boxRect.width + 1) issues.push(`chart ${svgRect.width} px wide in a ${boxRect.width} px box`);
   if (box.scrollWidth > box.clientWidth + 1) issues.push('chart box scrolls sideways');
   if (document.documentElement.scrollWidth > innerWidth + 1) issues.push(`page ${document.documentElement.scrollWidth} px wide in a ${innerWidth} px window`);
   if (svgRect.left < boxRect.left - 1 || svgRect.right > boxRect.right + 1) issues.push('chart outside its box');
@@ -77,10 +77,12 @@ function clippedTexts(selectors: string[]) {
       const clipsY = isSvg ? style.overflow !== 'visible' : style.overflowY !== 'visible';
       if (!clipsX && !clipsY) continue;
       const outer = ancestor.getBoundingClientRect();
-      const left = outer.left + (isSvg ? 0 : ancestor.clientLeft);
-      const top = outer.top + (isSvg ? 0 : ancestor.clientTop);
-      const right = isSvg ? outer.right : left + ancestor.clientWidth;
-      const bottom = isSvg ? outer.bottom : top + ancestor.clientHeight;
+      // (client sizes are in the box's own pixels, rectangles on screen: presentation zooms the page.)
+      const zoom = (ancestor as Element & { currentCSSZoom?: number }).currentCSSZoom ?? 1;
+      const left = outer.left + (isSvg ? 0 : ancestor.clientLeft * zoom);
+      const top = outer.top + (isSvg ? 0 : ancestor.clientTop * zoom);
+      const right = isSvg ? outer.right : left + ancestor.clientWidth * zoom;
+      const bottom = isSvg ? outer.bottom : top + ancestor.clientHeight * zoom;
       const scrolls = (value: string) => value === 'auto' || value === 'scroll';
       const sideways = ancestor instanceof HTMLElement && ancestor.dataset['overflows'] === 'true';
       const name = `${ancestor.tagName.toLowerCase()}.${[...ancestor.classList].join('.')}`;
@@ -126,17 +128,21 @@ function clippedTexts(selectors: string[]) {
   return [...new Set(issues)];
 }
 
-/** In the page, in presentation mode: the chart above the caption bar, the caption in the window, every box inside. */
+/** In the page, in presentation mode: the chart above the caption bar, the caption in the window, the active box in
+ * the chart's area (it follows the box), no box running past the chart's sides. */
 function presentationFit() {
-  const svg = document.querySelector('svg.flow-chart')!.getBoundingClientRect();
+  const area = document.querySelector('#flow-chart')!.getBoundingClientRect();
   const caption = document.querySelector('[data-testid=caption]')!.getBoundingClientRect();
+  const active = document.querySelector('svg.flow-chart g.node.active')!.getBoundingClientRect();
   const boxes = [...document.querySelectorAll('svg.flow-chart g.node')].map((node) => ({ id: (node as SVGGElement).dataset['node'], rect: node.getBoundingClientRect() }));
   return {
-    svgAboveCaption: svg.bottom <= caption.top + 1 && svg.top >= 0,
+    chartAboveCaption: area.bottom <= caption.top + 1 && area.top >= 0,
     captionInWindow: caption.bottom <= innerHeight + 1,
-    outside: boxes.filter(({ rect }) => rect.top < 0 || rect.bottom > caption.top || rect.left < 0 || rect.right > innerWidth).map(({ id }) => id),
+    activeInChart: active.top >= area.top - 1 && active.bottom <= area.bottom + 1,
+    sideways: boxes.filter(({ rect }) => rect.left < area.left - 1 || rect.right > area.right + 1).map(({ id }) => id),
   };
 }
+const FITS = { chartAboveCaption: true, captionInWindow: true, activeInChart: true, sideways: [] };
 
 /** In the page: the detail column's type. `column` is its base size (what its text is sized from), `view` its
  * pictures' label size (--view-text), `smallest` its smallest HTML text (formulas aside: KaTeX sets its own scale). */
@@ -265,10 +271,10 @@ describe('every screen, in both languages', () => {
         await page.screenshot({ path: file('page'), fullPage: !screen.present });
 
         if (screen.present) {
-          // The whole chart, loop decisions and End included, above the caption bar; after End, End on screen.
-          expect(chart.arrangement).toBe('three');
+          // One column in the slide's type, following the playing box above the caption bar; after End, End on screen.
+          expect(chart.arrangement).toBe('one');
           const inWindow = () => page.evaluate(presentationFit);
-          expect(await inWindow()).toEqual({ svgAboveCaption: true, captionInWindow: true, outside: [] });
+          expect(await inWindow()).toEqual(FITS);
           // The detail views follow the box the chart plays: its view, its layer.
           await expect(page.locator('[data-view=attention]').getAttribute('data-layer')).resolves.toBe('1');
           // Heatmap labels readable on the projector.
@@ -279,9 +285,9 @@ describe('every screen, in both languages', () => {
           });
           expect(labelSize).toBeGreaterThanOrEqual(14);
           await page.evaluate(() => (window as any).__flow.playback.toEnd());
-          await page.waitForTimeout(300);
+          await page.waitForTimeout(1200);
           expect(await page.locator('.flow').getAttribute('data-node')).toBe('end');
-          expect(await inWindow()).toEqual({ svgAboveCaption: true, captionInWindow: true, outside: [] });
+          expect(await inWindow()).toEqual(FITS);
           await page.screenshot({ path: file('end') });
         } else {
           // Two or three columns wherever they fit at a readable size: laptops and up.
@@ -399,7 +405,7 @@ describe('every screen, in both languages', () => {
     }
   }
 
-  it('presentation mode on a small projector (1280 × 720) and a 4K one (3840 × 2160): the whole chart and the caption fit', async () => {
+  it('presentation mode on a small projector (1280 × 720) and a 4K one (3840 × 2160): the chart follows the playing box above the caption', async () => {
     for (const [lang, viewport] of [['en', { width: 1280, height: 720 }], ['zh-CN', { width: 3840, height: 2160 }]] as const) {
       const page = await openApp(browser, { backend: 'wasm', lang, viewport, query: { max: '2', t: '0', present: '1' } });
       await waitForRuns(page, 1);
@@ -415,12 +421,13 @@ describe('every screen, in both languages', () => {
       await page.screenshot({ path: resolve(OUTPUT, `present-${viewport.width}-${lang}-page.png`) });
       const chart = await page.evaluate(chartReport);
       expect(chart.issues, `${viewport.width}`).toEqual([]);
-      expect(await page.evaluate(presentationFit), `${viewport.width}`).toEqual({ svgAboveCaption: true, captionInWindow: true, outside: [] });
+      await page.waitForTimeout(1000);
+      expect(await page.evaluate(presentationFit), `${viewport.width}`).toEqual(FITS);
       expect(await page.evaluate(clippedTexts, ['section.centre', 'section.right']), `${viewport.width}`).toEqual([]);
       expectDetailType(await page.evaluate(detailType), true, `${viewport.width}`);
       await page.evaluate(() => (window as any).__flow.playback.toEnd());
-      await page.waitForTimeout(300);
-      expect(await page.evaluate(presentationFit), `${viewport.width} at End`).toEqual({ svgAboveCaption: true, captionInWindow: true, outside: [] });
+      await page.waitForTimeout(1200);
+      expect(await page.evaluate(presentationFit), `${viewport.width} at End`).toEqual(FITS);
       await page.close();
     }
   }, 300_000);

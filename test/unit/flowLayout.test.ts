@@ -58,6 +58,17 @@ describe('flow chart layout', () => {
     expect(fitLayout(nodes, 170, { width: 340, height: 600, fitHeight: false }).layout.arrangement).toBe('one');
   });
 
+  it('projects one column at the wanted scale, smaller only as the width needs and never below the needed one', () => {
+    const projected = { scale: 28.8 / 13, minScale: 28 / 13 };
+    const wide = fitLayout(nodes, 180, { width: 2000, height: 900, fitHeight: false, projected });
+    expect(wide.layout.arrangement).toBe('one');
+    expect(wide.scale).toBeCloseTo(28.8 / 13, 6);
+    const natural = wide.layout.width;
+    const between = fitLayout(nodes, 180, { width: natural * 2.18, height: 900, fitHeight: false, projected });
+    expect(between.scale).toBeCloseTo(2.18, 6);
+    expect(fitLayout(nodes, 180, { width: 100, height: 900, fitHeight: false, projected }).scale).toBeCloseTo(28 / 13, 6);
+  });
+
   it('fits a projector whole, width and height, and uses the landscape space', () => {
     for (const [width, height] of [[1290, 680], [860, 420], [2600, 1500]] as const) {
       const { layout, scale } = fitLayout(nodes, 180, { width, height, fitHeight: true });

@@ -86,6 +86,18 @@ describe('URL state', () => {
     expect(hostile.frame).toBeNull();
     expect(hostile.prompt).toBeNull();
   });
+  it("keeps presentation's type size on the A− / A+ scale", () => {
+    expect(readUrlState('?present=1', origin).textSize).toBe(100);
+    expect(readUrlState('?size=130', origin).textSize).toBe(130);
+    // Between steps, the nearest; out of range, the nearest end; nonsense, the default.
+    expect(readUrlState('?size=124', origin).textSize).toBe(120);
+    expect(readUrlState('?size=20', origin).textSize).toBe(70);
+    expect(readUrlState('?size=900', origin).textSize).toBe(140);
+    expect(readUrlState('?size=big', origin).textSize).toBe(100);
+    const written = (textSize: number) => new URLSearchParams(urlParams({ prompt: 'x', settings: { temperature: 1, topK: 0, topP: 1, minNewTokens: 0, seed: 1, maxNewTokens: 3 }, frame: 0, locale: 'en', present: true, textSize }));
+    expect(written(140).get('size')).toBe('140');
+    expect(written(100).has('size')).toBe(false);
+  });
   it('only takes same-origin model folders', () => {
     expect(readUrlState('?model=/models/x', origin).model).toBe('/models/x');
     expect(readUrlState('?model=https://evil.example/models/x', origin).model).toBeNull();
