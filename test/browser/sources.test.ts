@@ -88,12 +88,13 @@ describe('model sources', () => {
     await expect(page.locator(`[data-listing="${REPO}"]`).getAttribute('data-method')).resolves.toBe('api');
     await page.waitForSelector(`li[data-repo="${REPO}"]`);
 
-    // The same repository from another source: found in the browser's store, no request at all.
+    // The same repository from another source: found in the browser's store, no request for it at all. (Picking
+    // the source asks it which suggestions it holds: those requests name the suggestions, not this repository.)
     requests.length = 0;
     await page.selectOption('select[data-control=model-source]', 'hf-mirror');
     const again = await download(page, REPO);
     await waitForRuns(page, again + 1);
-    expect(requests.filter((path) => path.startsWith('/sources/'))).toEqual([]);
+    expect(requests.filter((path) => path.startsWith('/sources/') && path.includes(REPO))).toEqual([]);
     await page.click(`li[data-repo="${REPO}"] [data-action=hub-delete]`);
     await page.waitForSelector(`li[data-repo="${REPO}"]`, { state: 'detached' });
     await page.close();
@@ -127,6 +128,34 @@ describe('model sources', () => {
       await page.close();
     });
   }
+
+  it('asks the chosen source which suggestions it holds once the learner turns to them, and a silent source only once', async () => {
+    const page = await openWithSources(browser, { lang: 'en', source: 'modelscope' });
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
+    // Nothing is asked at page load.
+    await expect(page.locator('[data-suggestion][data-presence=unknown]').count()).resolves.toBe(7);
+    await page.hover('[data-testid=suggestions] h3');
+    // The imitated ModelScope holds only the Qwen3 stand-in: it shows its sizes; the others say they are not there
+    // and cannot be clicked into a listing that must fail.
+    await page.waitForFunction(() => document.querySelectorAll('[data-suggestion][data-presence=checking], [data-suggestion][data-presence=unknown]').length === 0, null, { timeout: 30_000 });
+    const presence = await page.locator('[data-suggestion]').evaluateAll((rows) => Object.fromEntries(rows.map((row) => [row.getAttribute('data-suggestion'), row.getAttribute('data-presence')])));
+    expect(presence).toEqual({
+      'Xenova/distilgpt2': 'missing', 'Xenova/gpt2': 'missing', 'HuggingFaceTB/SmolLM2-135M-Instruct': 'missing', 'HuggingFaceTB/SmolLM2-360M-Instruct': 'missing',
+      'onnx-community/Qwen2.5-0.5B-Instruct': 'missing', 'onnx-community/Qwen3-0.6B-ONNX': 'here', 'Xenova/llama2.c-stories15M': 'missing',
+    });
+    await expect(page.locator('[data-suggestion="onnx-community/Qwen3-0.6B-ONNX"] [data-sizes]').textContent()).resolves.toContain('ModelScope');
+    await expect(page.locator('[data-suggestion="Xenova/gpt2"] [data-missing]').textContent()).resolves.toContain('not on ModelScope');
+    await expect(page.locator('[data-suggestion="Xenova/gpt2"] button').isDisabled()).resolves.toBe(true);
+    // A source that never answers: asked once, and the learner told the suggestions were not checked there.
+    asked.length = 0;
+    await page.selectOption('select[data-control=model-source]', 'huggingface');
+    await page.waitForSelector('[data-notice=suggestions-unanswered]', { timeout: 30_000 });
+    expect(asked.filter((path) => path.startsWith('/sources/silent/'))).toHaveLength(1);
+    await expect(page.locator('[data-suggestion][data-presence=unanswered]').count()).resolves.toBe(7);
+    await expect(page.locator('[data-suggestion="Xenova/gpt2"] button').isDisabled()).resolves.toBe(false);
+    await page.close();
+  }, 120_000);
 
   it('reads a 404 with an HTML body as a missing file and says which', async () => {
     const page = await openWithSources(browser, { lang: 'en', source: 'hf-mirror' });
@@ -335,7 +364,7 @@ describe('sources that refuse or cannot be reached', () => {
     await page.fill('input[data-control=hub-repo]', REPO);
     await page.click('[data-action=hub-load]');
     await page.waitForSelector('.failure[data-code=source-unreachable]', { timeout: 30_000 });
-    expect((await sentences(page)).join(' ')).toContain('Could not connect to huggingface.co');
+    await expect.poll(() => offered(page)).toEqual(['hf-mirror', 'modelscope', 'classroom']);
     expect(await offered(page)).toEqual(['hf-mirror', 'modelscope', 'classroom']);
     await expect(page.locator('.failure [data-action=retry]').count()).resolves.toBe(1);
     // The listing request, then one probe: no file-by-file probing, no download.
