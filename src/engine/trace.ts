@@ -27,7 +27,8 @@ export interface TraceStep {
   /** The position whose logits were sampled; the chosen token goes to position + 1. */
   position: number;
   decision: SamplingDecision;
-  /** The chosen token, and the first few candidates (by logit) as tokens, for labels. */
+  /** The token appended at position + 1: the decision's choice, or in a teacher-forced run (see Trace.feeding) the
+   * token forced there, whatever the decision drew. And the first few candidates (by logit) as tokens, for labels. */
   token: TokenInfo;
   candidateTokens: TokenInfo[];
 }
@@ -57,12 +58,17 @@ export interface Trace {
   readonly stopReason: StopReason | null;
   /** Heads and MLPs switched off for this run (null: the model as it is). */
   readonly intervention: Intervention | null;
+  /** Where the tokens after the prompt came from: the run's own draws ('sampled'), or another run's tokens fed in
+   * their place ('teacher-forced': What if's run B fed run A's continuation, its decisions still its own). */
+  readonly feeding: Feeding;
   /** Hooks with rows recomputed from scratch after the run (a large model's lean capture), not as it generated. */
   readonly recomputedHooks: readonly string[];
 }
 
+export type Feeding = 'sampled' | 'teacher-forced';
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' | 'intervention' | 'recomputedHooks'> & { intervention?: Intervention | null };
+export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' | 'intervention' | 'recomputedHooks' | 'feeding'> & { intervention?: Intervention | null; feeding?: Feeding };
 
 let lastRunId = 0;
 
@@ -165,7 +171,7 @@ export class TraceRecorder {
     return Object.freeze({
       ...this.start, runId: this.runId, tokens: Object.freeze(this.tokens.slice()), rows: Object.freeze(rows),
       steps: Object.freeze(this.steps.slice()), stopReason: this.stopReason, intervention: this.start.intervention ?? null,
-      recomputedHooks: Object.freeze([...this.recomputedHooks]),
+      feeding: this.start.feeding ?? 'sampled', recomputedHooks: Object.freeze([...this.recomputedHooks]),
     });
   }
 }
