@@ -247,8 +247,11 @@ export function assembled(trace: Trace, hook: string): { dims: number[]; data: F
 export const TRACE_FORMAT = 'transformer-flow-trace';
 export const TRACE_VERSION = 1;
 
-/** The Trace as the JSON document described in docs/trace-format.md. */
-export function exportTrace(trace: Trace): string {
+/** Which run a Trace is on screen: the app's run (A), or What if's run B. */
+export type RunName = 'A' | 'B';
+
+/** The Trace as the JSON document described in docs/trace-format.md; `run` names it (A, or What if's B). */
+export function exportTrace(trace: Trace, run: RunName = 'A'): string {
   const captures: Record<string, unknown> = {};
   for (const point of trace.points) {
     const { dims, data } = assembled(trace, point.hook);
@@ -263,6 +266,7 @@ export function exportTrace(trace: Trace): string {
   const document = {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
+    run,
     model: { name: trace.modelName, ...trace.config },
     backend: trace.backend,
     fallbackReason: trace.fallbackReason,
@@ -277,6 +281,28 @@ export function exportTrace(trace: Trace): string {
     steps: trace.steps,
     stopReason: trace.stopReason,
     intervention: trace.intervention,
+    feeding: trace.feeding,
   };
   return JSON.stringify(document);
+}
+
+/** The export's file name: the model, the run, what it switched off (layers and heads counted from 1, as on
+ * screen; `mean` for a head replaced by its mean) and how its tokens were fed, so two files of one experiment tell
+ * themselves apart. E.g. `trace-flow-gpt2-tiny-B-L2H3-L1MLP-teacher-forced-1765000000000.json`. */
+export function traceFileName(trace: Trace, run: RunName, time: number): string {
+  const off = trace.intervention;
+  const parts = off
+    ? [
+        ...off.heads.map((key) => {
+          const [layer, head] = key.split('.').map(Number) as [number, number];
+          return `L${layer + 1}H${head + 1}${off.means?.[key] ? 'mean' : ''}`;
+        }),
+        ...off.mlps.map((layer) => `L${layer + 1}MLP`),
+      ]
+    : [];
+  // A file name stays short: the first few parts, then how many more (the file itself lists them all).
+  const named = parts.length > 6 ? [...parts.slice(0, 6), `and${parts.length - 6}more`] : parts;
+  const feeding = trace.feeding === 'teacher-forced' ? ['teacher-forced'] : [];
+  const model = trace.modelName.replace(/[^\w.-]+/g, '_');
+  return ['trace', model, run, ...named, ...feeding, String(time)].join('-') + '.json';
 }

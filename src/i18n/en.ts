@@ -13,6 +13,7 @@ export const en = {
   'controls.step': 'Step one token',
   'controls.stop': 'Stop',
   'controls.export': 'Export trace (JSON)',
+  'controls.exportB': 'Export run B’s trace (JSON)',
   'settings.title': 'Sampling',
   'settings.temperature': 'Temperature',
   'settings.temperatureHint': '0 = greedy: always the most likely token',

@@ -16,6 +16,7 @@ export const zhCN: Record<MessageKey, string> = {
   'controls.step': '单步生成一个词元',
   'controls.stop': '停止',
   'controls.export': '导出轨迹（JSON）',
+  'controls.exportB': '导出运行 B 的轨迹（JSON）',
   'settings.title': '采样',
   'settings.temperature': '温度',
   'settings.temperatureHint': '0 = 贪心解码：总是取概率最大的词元',
