@@ -158,6 +158,7 @@ export const viewsEn = {
   'views.difference.none.cache': 'This table is about the cache’s size, not its values. Shown: run B’s cache.',
   'views.difference.neighbours': 'Nearest tokens: a change of vector is no token’s embedding, so none are looked up for B − A.',
   'views.difference.attention': 'The worked score, the arcs and the grid of all heads read one run’s weights (0 to 1) and are left out for B − A: pick A or B to see them.',
+  'views.difference.headOff': 'Run B switched this head off. Switching off replaces the head’s output z (by zeros or by its mean), not where it looks: its pattern changes only where an earlier layer changed its input, so for the first head switched off B − A is 0 here. What it no longer writes shows after it: in this layer’s attention output and residual stream, and in the heads of later layers.',
   'views.difference.mlp': 'The activation curve plots one run’s outputs against its inputs; a difference is no point on it, so it is left out. The table lists the neurons whose output changed most.',
   'views.difference.lens': 'Bars: the length of B − A of the residual stream at each stage. The table reads each run’s own stream through the unembedding (a difference of streams is no prediction): A’s candidates, then B’s.',
   'views.difference.lensNorm': 'Length of B − A of the residual stream at position {position}',

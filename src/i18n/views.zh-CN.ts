@@ -160,6 +160,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.difference.none.cache': '这个表讲的是缓存的大小，而不是其中的数值。下面显示运行 B 的缓存。',
   'views.difference.neighbours': '最近的词元：向量的变化量不是任何词元的嵌入，所以 B − A 不查找最近的词元。',
   'views.difference.attention': '算例、连线图和全部注意力头的网格读的是一次运行的权重（0 到 1），对 B − A 不显示：选 A 或 B 查看。',
+  'views.difference.headOff': '运行 B 关掉了这个头。关掉的是它的输出 z（换成 0 或它的均值），而不是它看向哪里：只有更早的层改变了它的输入时，它的注意力权重才会变，所以对第一个被关掉的头来说，这里的 B − A 为 0。它不再写入的内容体现在它之后：这一层的注意力输出和残差流，以及后面各层的注意力头。',
   'views.difference.mlp': '激活函数曲线画的是一次运行的输出对输入，差值不是曲线上的点，所以这里不画。下表列出输出变化最大的神经元。',
   'views.difference.lens': '条形：每个阶段残差流 B − A 的长度。表格把每次运行自己的残差流送进输出层（残差流之差不是预测）：先列 A 的候选词元，再列 B 的。',
   'views.difference.lensNorm': '位置 {position} 上残差流 B − A 的长度',
