@@ -247,6 +247,13 @@ describe('what if: fork, switch off, compare', () => {
     await page.click('[data-show-run=a]');
     await page.click('button[data-tab=compare]');
     await page.check('[data-feeding=teacher-forced]');
+    // Another prompt for B: A's tokens would not line up, so B draws its own, and the tab says why.
+    await page.fill('[data-control=prompt-b]', 'Tom had a blue kite. He');
+    expect(await page.isDisabled('[data-feeding=teacher-forced]')).toBe(true);
+    expect(await page.isChecked('[data-feeding=sampled]')).toBe(true);
+    expect(await page.locator('[data-testid=feeding-prompt-differs]').count()).toBe(1);
+    await page.fill('[data-control=prompt-b]', 'Lily had a red ball. She');
+    expect(await page.isChecked('[data-feeding=teacher-forced]')).toBe(true);
   });
 
   it('B with the head replaced by its mean: its z is A’s mean over A’s positions, at every position', async () => {
