@@ -29,7 +29,9 @@ export function validateTraceDocument(document: any): string[] {
   for (const step of document.steps ?? []) {
     const decision = step.decision;
     need(Number.isInteger(step.position) && decision && Number.isInteger(decision.chosenId), 'step fields');
-    need(document.tokens[step.position + 1]?.id === decision.chosenId, `step at ${step.position}: chosen token is the next token`);
+    // A teacher-forced run feeds another run's token whatever its own decision drew: the token fed is the next one.
+    const next = document.feeding === 'teacher-forced' ? step.token?.id : decision.chosenId;
+    need(document.tokens[step.position + 1]?.id === next, `step at ${step.position}: the token fed is the next token`);
     need(Array.isArray(decision.candidates) && decision.candidates.length > 0, 'candidates');
     for (const key of ['logit', 'probability', 'scaledProbability', 'afterTopK', 'afterTopP']) need(key in (decision.candidates[0] ?? {}), `candidate.${key}`);
     const held = decision.heldBack;
@@ -41,5 +43,8 @@ export function validateTraceDocument(document: any): string[] {
     }
   }
   need(['eos', 'max-tokens', 'context-full', 'stopped', null].includes(document.stopReason), 'stopReason');
+  // Absent in older exports: run A, sampled.
+  need(document.run === undefined || ['A', 'B'].includes(document.run), 'run');
+  need(document.feeding === undefined || ['sampled', 'teacher-forced'].includes(document.feeding), 'feeding');
   return problems;
 }

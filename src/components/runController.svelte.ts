@@ -36,22 +36,31 @@ export class RunController {
   private readonly inFlight = new Map<string, Promise<void>>();
 
   private recorder: TraceRecorder | null = null;
+  /** The tokens a teacher-forced run feeds after its prompt (null: it feeds what it samples). */
+  private forced: number[] | null = null;
   /** Set by Stop; survives a handover to a new worker, so the resumed run stops too. */
   private stopRequested = false;
   private readonly clock = new RedrawClock((views) => this.publish(views));
 
   constructor(private readonly slot: ModelSlot) {}
 
-  /** Starts a new run from the prompt, with `intervention`'s heads and MLPs switched off. */
-  async generate(prompt: string, settings: RunSettings, intervention: Intervention | null = null): Promise<void> {
+  /** Starts a new run from the prompt, with `intervention`'s heads and MLPs switched off; with `forced`, teacher-forced:
+   * those tokens are fed after the prompt in place of the sampled ones (the steps still record the run's own
+   * decisions), and the run ends when they run out. */
+  async generate(prompt: string, settings: RunSettings, intervention: Intervention | null = null, forced: readonly number[] | null = null): Promise<void> {
+    if (this.generating) return; // (the running run keeps its forced tokens)
+    this.forced = forced ? [...forced] : null;
     await this.run(prompt, settings, settings.maxNewTokens, true, intervention);
   }
 
   /** One more token: continues the current run, or starts one from the prompt. */
   async step(prompt: string, settings: RunSettings): Promise<void> {
+    if (this.generating) return;
     const ended = this.recorder?.ended;
     // Another model since (its vocabulary is another): a new run.
-    const fresh = !this.trace || this.trace.prompt !== prompt || this.trace.modelName !== this.slot.modelName || ended === 'eos' || ended === 'context-full';
+    // (A teacher-forced run has no token left to feed: a step starts a sampled run.)
+    const fresh = !this.trace || this.trace.prompt !== prompt || this.trace.modelName !== this.slot.modelName || ended === 'eos' || ended === 'context-full' || this.forced !== null;
+    this.forced = null;
     await this.run(prompt, settings, 1, fresh, this.recorder?.intervention ?? null);
   }
 
@@ -106,7 +115,7 @@ export class RunController {
     const slot = this.slot;
     const model = slot.model!;
     this.plan = { mode: slot.captureMode, layers: this.plan.layers };
-    const started = await slot.client!.call({ type: 'begin', prompt, seed: settings.seed, settings, intervention, plan: $state.snapshot(this.plan) });
+    const started = await slot.client!.call({ type: 'begin', prompt, seed: settings.seed, settings, intervention, plan: $state.snapshot(this.plan), forced: this.forced });
     slot.holder = this;
     const { tokens, dropped, total } = started;
     this.notices = dropped > 0 ? [{ kind: 'info', key: 'truncated', params: { total, context: model.config.nCtx, dropped } }] : [];
@@ -114,6 +123,7 @@ export class RunController {
       modelName: slot.modelName, config: model.config, points: model.points, backend: model.choice.backend,
       fallbackReason: model.choice.fallbackReason, settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens },
       seed: settings.seed, prompt, truncatedTokens: dropped, promptLength: tokens.length, tokens, intervention,
+      feeding: this.forced ? 'teacher-forced' : 'sampled',
     });
     this.clock.changed(true);
   }
@@ -158,7 +168,7 @@ export class RunController {
   /** The one place a run moves to a worker that does not hold it (a new worker after device loss or "auto"'s
    * move, or the same one after another run): its tokens, random state and intervention, nothing else. */
   private async handOver(client: EngineClient, recorder: TraceRecorder, settings: SamplingSettings): Promise<void> {
-    await client.call({ type: 'adopt', ids: recorder.ids, promptLength: recorder.promptLength, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan) });
+    await client.call({ type: 'adopt', ids: recorder.ids, promptLength: recorder.promptLength, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan), forced: this.forced });
     this.slot.holder = this;
   }
 

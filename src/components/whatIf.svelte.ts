@@ -1,19 +1,23 @@
 import { toErrorData, type EngineErrorData } from '../engine/errors';
 import { isIntervening, type Intervention } from '../engine/probe/intervention';
 import type { HeadEffect } from '../engine/protocol';
-import { withHeadMeans } from '../engine/compare';
+import { comparedStepPositions, firstSwitchedOffHead, mostDifferentStep, withHeadMeans } from '../engine/compare';
 import { comparableRuns, differenceTrace } from '../engine/difference';
-import type { Trace } from '../engine/trace';
+import { lackingHooks, type Feeding, type RunName, type Trace } from '../engine/trace';
 import { RunController } from './runController.svelte';
 import type { RunState } from './run.svelte';
 
 /** "What if": run B, forked from the app's run A with the same seed and settings, its prompt edited or some heads
  * and MLPs switched off; and the ranking of heads by what switching each off does to A's first token. B lives in
- * its own run controller on the same model (the worker holds one run at a time and hands it back as needed). */
+ * its own run controller on the same model (the worker holds one run at a time and hands it back as needed).
+ * By default B is teacher-forced: fed A's own tokens, so each B − A comes from what B switched off alone. */
 export class WhatIf {
   readonly b: RunController;
   /** B's prompt; null: A's. */
   prompt = $state<string | null>(null);
+  /** How the learner asked B to get its tokens after the prompt: A's fed to it (teacher forcing), or its own draws.
+   * A B with another prompt always draws its own (see `feedingFor`). */
+  feedingChoice = $state<Feeding>('teacher-forced');
   /** Replaced, never changed in place: a plain object the worker message can carry. Its heads are zeroed unless
    * listed in `meanHeads`; the means themselves are taken from run A when B runs. */
   intervention = $state.raw<Intervention>({ heads: [], mlps: [] });
@@ -29,6 +33,10 @@ export class WhatIf {
 
   /** The last B − A made, kept while neither run's snapshot changes. */
   private lastDifference: { a: Trace; b: Trace; difference: Trace } | null = null;
+  /** The pair of runs (A's id:B's id) the attention view and the Sampling tab last opened on (see `openingHead`,
+   * `openingStep`): each opens on its focus once per B, then stays where the learner takes it. */
+  private headOpenedFor = '';
+  private stepOpenedFor = '';
 
   constructor(private readonly run: RunState) {
     this.b = new RunController(run.slot);
@@ -103,7 +111,43 @@ export class WhatIf {
     this.intervention = { ...this.intervention, mlps };
   }
 
-  /** Runs B: A's seed, sampling settings and number of tokens; B's prompt and what is switched off. */
+  /** How B gets its tokens for run A `a`: teacher-forced (A's fed) when the learner chose it and B's prompt is A's;
+   * otherwise its own draws (another prompt's tokens do not line up with A's continuation). */
+  feedingFor(a: Trace): Feeding {
+    const samePrompt = this.prompt === null || this.prompt === a.prompt;
+    return samePrompt ? this.feedingChoice : 'sampled';
+  }
+
+  /** The run Export trace writes: the one the detail views show (B, for B and for B − A), else A. */
+  exported(a: Trace | null): { trace: Trace; run: RunName } | null {
+    const b = this.comparableB(a) && this.b.trace;
+    if (b && this.shownRun(a) !== 'a') return { trace: b, run: 'B' };
+    return a ? { trace: a, run: 'A' } : null;
+  }
+
+  /** The head the attention view opens on when it first shows this B − A: the first one B switched off (null when
+   * it switched none off, or already opened for this pair). */
+  openingHead(a: Trace, b: Trace): { layer: number; head: number } | null {
+    const pair = `${a.runId}:${b.runId}`;
+    if (this.headOpenedFor === pair) return null;
+    this.headOpenedFor = pair;
+    return firstSwitchedOffHead(b.intervention);
+  }
+
+  /** The step the Sampling tab opens on when it first shows this B: where the two runs' next-token distributions
+   * differ most (mostDifferentStep), once both runs have finished and hold the logits it compares; null until then,
+   * and afterwards. */
+  openingStep(a: Trace, b: Trace): number | null {
+    const pair = `${a.runId}:${b.runId}`;
+    if (this.stepOpenedFor === pair || this.run.generating || this.b.generating) return null;
+    const positions = comparedStepPositions(a, b);
+    if (lackingHooks(a, ['logits'], positions).length > 0 || lackingHooks(b, ['logits'], positions).length > 0) return null;
+    this.stepOpenedFor = pair;
+    return mostDifferentStep(a, b)?.step ?? null;
+  }
+
+  /** Runs B: A's seed, sampling settings and number of tokens; B's prompt and what is switched off; A's tokens fed
+   * when B is teacher-forced (feedingFor). */
   async fork(a: Trace): Promise<void> {
     if (this.busy) return;
     // (A run recorded before minNewTokens existed held nothing back.)
@@ -116,7 +160,8 @@ export class WhatIf {
       if (this.run.runs.trace?.runId === a.runId) a = this.run.runs.trace;
     }
     const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, meanHeads, a) : null;
-    await this.b.generate(this.prompt ?? a.prompt, settings, intervention);
+    const forced = this.feedingFor(a) === 'teacher-forced' ? a.tokens.slice(a.promptLength).map((token) => token.id) : null;
+    await this.b.generate(this.prompt ?? a.prompt, settings, intervention, forced);
   }
 
   /** Switches each head off in turn and ranks them by how much A's first chosen token's logit drops. */

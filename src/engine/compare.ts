@@ -60,6 +60,52 @@ export function nextTokenChange(a: Trace, b: Trace, shown = 8, at: number | null
   return { position, rows, chosen: chosenId === undefined ? null : { id: chosenId, a: pa[chosenId]!, b: pb[chosenId]! }, sameText };
 }
 
+/** The total variation distance between the two runs' next-token distributions after `position` (the model's
+ * probabilities, softmax of the logits at T = 1): ½ Σ |p_B − p_A| over the vocabulary, the share of probability
+ * that moved from some tokens to others (0: the same distribution, 1: no token in common). Null where either run
+ * did not keep that position's logits. */
+export function nextTokenDistance(a: Trace, b: Trace, position: number): number | null {
+  const pa = tokenProbabilities(a, position);
+  const pb = tokenProbabilities(b, position);
+  if (!pa || !pb) return null;
+  let moved = 0;
+  for (let i = 0; i < pa.length; i++) moved += Math.abs(pb[i]! - pa[i]!);
+  return moved / 2;
+}
+
+/** Run A's step where the two runs' next-token distributions differ most (nextTokenDistance), the first of equals,
+ * among `comparedStepPositions`. Null when no step qualifies or either run lacks the logits. */
+export function mostDifferentStep(a: Trace, b: Trace): { step: number; position: number; distance: number } | null {
+  let best: { step: number; position: number; distance: number } | null = null;
+  for (const [step, position] of comparedStepPositions(a, b).entries()) {
+    const distance = nextTokenDistance(a, b, position);
+    if (distance !== null && (best === null || distance > best.distance)) best = { step, position, distance };
+  }
+  return best;
+}
+
+/** The positions of run A's steps, in order, up to where the runs' tokens part: there both runs answer the same
+ * question (after a sampled B chose another token, they answer different ones). */
+export function comparedStepPositions(a: Trace, b: Trace): number[] {
+  let same = 0;
+  while (same < a.tokens.length && a.tokens[same]!.id === b.tokens[same]?.id) same++;
+  const positions: number[] = [];
+  for (const { position } of a.steps) {
+    if (position >= same) break;
+    positions.push(position);
+  }
+  return positions;
+}
+
+/** The switched-off head a view opens on: the lowest layer's first (B − A is zero before it), or null when no head
+ * is switched off. */
+export function firstSwitchedOffHead(intervention: Intervention | null): { layer: number; head: number } | null {
+  const heads = (intervention?.heads ?? []).map((key) => key.split('.').map(Number) as [number, number]);
+  heads.sort(([l1, h1], [l2, h2]) => l1 - l2 || h1 - h2);
+  const first = heads[0];
+  return first ? { layer: first[0], head: first[1] } : null;
+}
+
 /** The KV cache after each step of a run: positions held, and its size, 2 (K and V) × layers × key/value heads ×
  * positions × d_head values of `valueBytes` each. */
 export function cacheGrowth(trace: Trace, valueBytes: number): { step: number; positions: number; bytes: number }[] {

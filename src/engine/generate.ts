@@ -23,11 +23,17 @@ export interface GenerateRequest {
   rngState: number;
   /** What each forward pass captures, read before each one (the learner may open another layer mid-run). */
   plan?: () => CapturePlan;
+  /** Teacher forcing: the tokens to feed after the prompt, in order, in place of the sampled ones (What if's run B
+   * fed run A's continuation, so that B − A at every position comes from what B switched off and not from another
+   * text). Each step still samples its own decision; the run ends when they run out. Absent: the sampled token is
+   * fed. */
+  forced?: readonly number[];
 }
 
 export type GenerateEvent =
   | { type: 'forward'; record: ForwardRecord }
-  | { type: 'step'; position: number; decision: SamplingDecision; rngState: number };
+  /** `fed`: the token appended to the sequence, the decision's own choice unless the run is teacher-forced. */
+  | { type: 'step'; position: number; decision: SamplingDecision; fed: number; rngState: number };
 
 export interface GenerateResult {
   stopReason: StopReason;
@@ -100,6 +106,8 @@ export class Generator {
         break;
       }
       if (produced >= request.maxNewTokens) break;
+      const forced = request.forced?.[ids.length - promptLength];
+      if (request.forced && forced === undefined) break;
       if (ids.length > this.config.nCtx) {
         stopReason = 'context-full';
         break;
@@ -107,10 +115,11 @@ export class Generator {
       const { record, lastLogits } = await this.forward(ids, request.plan?.() ?? FULL_CAPTURE);
       emit({ type: 'forward', record });
       const decision = sample(lastLogits, request.settings, () => random.next(), { stopIds: this.config.stopTokenIds, produced: ids.length - promptLength });
-      emit({ type: 'step', position: ids.length - 1, decision, rngState: random.state });
-      ids.push(decision.chosenId);
+      const fed = forced ?? decision.chosenId;
+      emit({ type: 'step', position: ids.length - 1, decision, fed, rngState: random.state });
+      ids.push(fed);
       produced++;
-      if (this.config.stopTokenIds.includes(decision.chosenId)) {
+      if (this.config.stopTokenIds.includes(fed)) {
         stopReason = 'eos';
         break;
       }

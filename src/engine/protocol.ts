@@ -38,9 +38,10 @@ export type Request =
   | ({ id: number; type: 'loadFiles'; files: Record<string, Uint8Array>; name: string; backend: BackendRequest } & AutoOptions)
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
-  | { id: number; type: 'begin'; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
+  /** `forced`: teacher forcing, the tokens fed after the prompt in place of the sampled ones (GenerateRequest). */
+  | { id: number; type: 'begin'; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
   | { id: number; type: 'continue'; maxNewTokens: number; settings: SamplingSettings }
-  | { id: number; type: 'adopt'; ids: number[]; promptLength: number; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
+  | { id: number; type: 'adopt'; ids: number[]; promptLength: number; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
   /** What the run's next forward passes capture (the learner opened another layer). */
   | { id: number; type: 'plan'; plan: CapturePlan }
   /** `hooks` recomputed for the positions `from`… of `ids`: what a lean run did not keep, when a view opens it.
@@ -127,8 +128,9 @@ export type Event =
   | { id: number; type: 'progress'; progress: FileProgress }
   | { id: number; type: 'ranked'; done: number; total: number }
   | { id: number; type: 'forward'; record: ForwardRecord }
-  /** A sampled token; `rngState` is the random state after it, kept by the page only to hand the run to a new
-   * worker (device loss). */
+  /** A sampled token (`step.token` is the token fed: in a teacher-forced run the forced one, which may differ from
+   * the decision's own choice); `rngState` is the random state after it, kept by the page only to hand the run to a
+   * new worker (device loss). */
   | { id: number; type: 'step'; step: TraceStep; rngState: number }
   | { id: number; type: 'result'; value: unknown }
   | { id: number; type: 'error'; error: EngineErrorData };

@@ -27,7 +27,8 @@ export interface TraceStep {
   /** The position whose logits were sampled; the chosen token goes to position + 1. */
   position: number;
   decision: SamplingDecision;
-  /** The chosen token, and the first few candidates (by logit) as tokens, for labels. */
+  /** The token appended at position + 1: the decision's choice, or in a teacher-forced run (see Trace.feeding) the
+   * token forced there, whatever the decision drew. And the first few candidates (by logit) as tokens, for labels. */
   token: TokenInfo;
   candidateTokens: TokenInfo[];
 }
@@ -57,12 +58,17 @@ export interface Trace {
   readonly stopReason: StopReason | null;
   /** Heads and MLPs switched off for this run (null: the model as it is). */
   readonly intervention: Intervention | null;
+  /** Where the tokens after the prompt came from: the run's own draws ('sampled'), or another run's tokens fed in
+   * their place ('teacher-forced': What if's run B fed run A's continuation, its decisions still its own). */
+  readonly feeding: Feeding;
   /** Hooks with rows recomputed from scratch after the run (a large model's lean capture), not as it generated. */
   readonly recomputedHooks: readonly string[];
 }
 
+export type Feeding = 'sampled' | 'teacher-forced';
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' | 'intervention' | 'recomputedHooks'> & { intervention?: Intervention | null };
+export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' | 'intervention' | 'recomputedHooks' | 'feeding'> & { intervention?: Intervention | null; feeding?: Feeding };
 
 let lastRunId = 0;
 
@@ -165,7 +171,7 @@ export class TraceRecorder {
     return Object.freeze({
       ...this.start, runId: this.runId, tokens: Object.freeze(this.tokens.slice()), rows: Object.freeze(rows),
       steps: Object.freeze(this.steps.slice()), stopReason: this.stopReason, intervention: this.start.intervention ?? null,
-      recomputedHooks: Object.freeze([...this.recomputedHooks]),
+      feeding: this.start.feeding ?? 'sampled', recomputedHooks: Object.freeze([...this.recomputedHooks]),
     });
   }
 }
@@ -241,8 +247,11 @@ export function assembled(trace: Trace, hook: string): { dims: number[]; data: F
 export const TRACE_FORMAT = 'transformer-flow-trace';
 export const TRACE_VERSION = 1;
 
-/** The Trace as the JSON document described in docs/trace-format.md. */
-export function exportTrace(trace: Trace): string {
+/** Which run a Trace is on screen: the app's run (A), or What if's run B. */
+export type RunName = 'A' | 'B';
+
+/** The Trace as the JSON document described in docs/trace-format.md; `run` names it (A, or What if's B). */
+export function exportTrace(trace: Trace, run: RunName = 'A'): string {
   const captures: Record<string, unknown> = {};
   for (const point of trace.points) {
     const { dims, data } = assembled(trace, point.hook);
@@ -257,6 +266,7 @@ export function exportTrace(trace: Trace): string {
   const document = {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
+    run,
     model: { name: trace.modelName, ...trace.config },
     backend: trace.backend,
     fallbackReason: trace.fallbackReason,
@@ -271,6 +281,28 @@ export function exportTrace(trace: Trace): string {
     steps: trace.steps,
     stopReason: trace.stopReason,
     intervention: trace.intervention,
+    feeding: trace.feeding,
   };
   return JSON.stringify(document);
+}
+
+/** The export's file name: the model, the run, what it switched off (layers and heads counted from 1, as on
+ * screen; `mean` for a head replaced by its mean) and how its tokens were fed, so two files of one experiment tell
+ * themselves apart. E.g. `trace-flow-gpt2-tiny-B-L2H3-L1MLP-teacher-forced-1765000000000.json`. */
+export function traceFileName(trace: Trace, run: RunName, time: number): string {
+  const off = trace.intervention;
+  const parts = off
+    ? [
+        ...off.heads.map((key) => {
+          const [layer, head] = key.split('.').map(Number) as [number, number];
+          return `L${layer + 1}H${head + 1}${off.means?.[key] ? 'mean' : ''}`;
+        }),
+        ...off.mlps.map((layer) => `L${layer + 1}MLP`),
+      ]
+    : [];
+  // A file name stays short: the first few parts, then how many more (the file itself lists them all).
+  const named = parts.length > 6 ? [...parts.slice(0, 6), `and${parts.length - 6}more`] : parts;
+  const feeding = trace.feeding === 'teacher-forced' ? ['teacher-forced'] : [];
+  const model = trace.modelName.replace(/[^\w.-]+/g, '_');
+  return ['trace', model, run, ...named, ...feeding, String(time)].join('-') + '.json';
 }

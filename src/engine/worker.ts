@@ -102,9 +102,9 @@ const LABELLED_CANDIDATES = 16;
 
 let loaded: Loaded | null = null;
 /** The run this worker owns: every token so far (the first `promptLength` the prompt), the sampler's random state
- * and settings. The page records what the deltas tell it and never sends them back, except to hand a run to a new
- * worker ('adopt'). */
-let run: { ids: number[]; promptLength: number; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan } | null = null;
+ * and settings, and for a teacher-forced run the tokens it feeds after the prompt. The page records what the deltas
+ * tell it and never sends them back, except to hand a run to a new worker ('adopt'). */
+let run: { ids: number[]; promptLength: number; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan; forced: number[] | null } | null = null;
 let cancelRequested = false;
 let busy = false;
 
@@ -146,14 +146,14 @@ async function handle(request: Request): Promise<unknown> {
       if (all.length === 0) throw new EngineError('prompt-empty');
       const dropped = Math.max(0, all.length - folder.config.nCtx);
       const ids = all.slice(dropped);
-      run = { ids, promptLength: ids.length, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE };
+      run = { ids, promptLength: ids.length, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null };
       // A new run must not reuse the cache of another whose tokens merely start the same way (intervene drops it).
       generator.intervene(run.intervention);
       return { tokens: tokenizer.describe(ids), dropped, total: all.length };
     }
     case 'adopt': {
       if (busy) throw new EngineError('busy');
-      run = { ids: [...request.ids], promptLength: request.promptLength, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE };
+      run = { ids: [...request.ids], promptLength: request.promptLength, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null };
       requireModel().generator.intervene(run.intervention);
       return;
     }
@@ -209,15 +209,15 @@ async function continueRun(request: Extract<Request, { type: 'continue' }>): Pro
   current.settings = request.settings;
   try {
     const result = await generator.generate(
-      { ids: current.ids, promptLength: current.promptLength, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState, plan: () => current.plan },
+      { ids: current.ids, promptLength: current.promptLength, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState, plan: () => current.plan, ...(current.forced ? { forced: current.forced } : {}) },
       (event) => {
         if (event.type === 'forward') {
           post({ id: request.id, type: 'forward', record: event.record }, recordBuffers(event.record));
         } else {
-          const { position, decision, rngState } = event;
-          current.ids.push(decision.chosenId);
+          const { position, decision, fed, rngState } = event;
+          current.ids.push(fed);
           current.rngState = rngState;
-          const token = tokenizer.describe([decision.chosenId])[0]!;
+          const token = tokenizer.describe([fed])[0]!;
           const labelled = decision.candidates.slice(0, LABELLED_CANDIDATES).map((candidate) => candidate.id);
           const candidateTokens = labelled.map((id) => tokenizer.describe([id])[0]!);
           post({ id: request.id, type: 'step', step: { position, decision, token, candidateTokens }, rngState });

@@ -160,6 +160,8 @@ const candidates = (value: (candidate: Candidate, decision: SamplingDecision) =>
 const shownT = (c: BoxContext) => `T=${c.decision.greedy ? 1 : Number(c.decision.settings.temperature.toPrecision(3))}`;
 
 const tokenKey = (c: FrameContext, id: number | undefined) => (id === undefined ? '' : c.tokenLabel(id));
+/** The token the frame's step appended: its decision's choice, or in a teacher-forced run the token fed. */
+const appendedId = (c: FrameContext) => c.trace.steps[c.frame.step]?.token.id;
 
 export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   start: { shape: 'terminal', region: 'input', family: 'control', hooks: [], tab: 'tokens' },
@@ -251,8 +253,13 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   append: {
     shape: 'step', region: 'output', family: 'io', hooks: [], tab: 'sampling',
     size: (c) => shape(dim(c.span.last + 2, 'tokens')),
-    picture: (c) => ({ kind: 'tokens', items: [{ label: c.tokenLabel(c.decision.chosenId), color: '#e15759' }] }),
-    caption: (c) => ({ params: { token: tokenKey(c, c.decision?.chosenId) } }),
+    picture: (c) => ({ kind: 'tokens', items: [{ label: c.tokenLabel(appendedId(c) ?? c.decision.chosenId), color: '#e15759' }] }),
+    caption: (c): CaptionParts => {
+      const appended = appendedId(c);
+      // A teacher-forced run appends the token it is fed, whatever its own draw picked.
+      if (appended !== undefined && c.decision && appended !== c.decision.chosenId) return { key: 'flow.caption.appendForced', params: { token: tokenKey(c, appended), own: tokenKey(c, c.decision.chosenId) } };
+      return { params: { token: tokenKey(c, appended ?? c.decision?.chosenId) } };
+    },
   },
   done: {
     shape: 'decision', region: 'output', family: 'control', hooks: [], tab: 'sampling',

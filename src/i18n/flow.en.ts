@@ -81,6 +81,7 @@ export const flowEn = {
   'flow.caption.sample': 'The draw {draw} picks “{token}”.',
   'flow.caption.sampleGreedy': 'Greedy decoding picks the most likely token, “{token}”.',
   'flow.caption.append': '“{token}” is appended to the sequence.',
+  'flow.caption.appendForced': '“{token}” is appended to the sequence: run A’s token, fed to this teacher-forced run; its own draw picked “{own}”.',
   'flow.caption.done': 'Finished? {answer}.',
   'flow.caption.end': 'The program ends: {reason}',
   'flow.caption.endRunning': 'The model is still generating.',

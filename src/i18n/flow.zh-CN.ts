@@ -83,6 +83,7 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'flow.caption.sample': '随机数 {draw} 选中了“{token}”。',
   'flow.caption.sampleGreedy': '贪心解码选出概率最大的词元“{token}”。',
   'flow.caption.append': '把“{token}”追加到序列末尾。',
+  'flow.caption.appendForced': '把“{token}”追加到序列末尾：这是运行 A 的词元，喂给这次教师强制的运行；它自己采样选的是“{own}”。',
   'flow.caption.done': '结束了吗？{answer}。',
   'flow.caption.end': '程序结束：{reason}',
   'flow.caption.endRunning': '模型还在生成中。',

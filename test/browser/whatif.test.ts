@@ -1,9 +1,10 @@
 // "What if" in Chromium on the embedded model: run B forked from run A, unchanged or with a head switched off, the
 // comparison it shows computed from both Traces, the head ranking, and run A continuing afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { clickAndWait, compareWithRecompute, drawn, launch, openApp, waitForRuns } from './browser';
+import { validateTraceDocument } from '../traceFormat';
 
 const OUTPUT = new URL('../output/', import.meta.url).pathname;
 
@@ -13,6 +14,12 @@ async function runB(page: Page): Promise<void> {
   await page.click('[data-action=run-b]');
   await page.waitForFunction((n) => (window as any).__flow.whatIf.b.completedRuns > n && !(window as any).__flow.whatIf.busy, before, { timeout: 120_000 });
   await drawn(page);
+}
+
+/** Clicks Export trace; returns the file's name and its document. */
+async function exportTrace(page: Page): Promise<{ name: string; document: any }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export]')]);
+  return { name: download.suggestedFilename(), document: JSON.parse(await readFile((await download.path())!, 'utf8')) };
 }
 
 describe('what if: fork, switch off, compare', () => {
@@ -47,6 +54,10 @@ describe('what if: fork, switch off, compare', () => {
     });
     expect(same).toEqual({ largest: 0, tokens: true, intervention: null });
     expect(await page.locator('[data-testid=chosen-change]').textContent()).toContain('0.00');
+    // B read A's tokens (the default), and the tab says so.
+    expect(await page.evaluate(() => (window as any).__flow.whatIf.b.trace.feeding)).toBe('teacher-forced');
+    expect(await page.locator('[data-testid=run-b]').textContent()).toContain('fed A’s tokens (teacher forcing)');
+    expect(await page.isChecked('[data-feeding=teacher-forced]')).toBe(true);
   });
 
   it('B with a head switched off: its z is zero, the residual adds what the formula says, and the page shows the change the logits make', async () => {
@@ -126,6 +137,123 @@ describe('what if: fork, switch off, compare', () => {
     expect(Math.max(...layer3)).toBeGreaterThan(0);
     await page.uncheck('[data-control=chart-difference]');
     await page.waitForFunction(() => !document.querySelector('svg .annotation text.shape-label')?.textContent?.includes('B − A'));
+  });
+
+  it('B − A opens the attention view on the switched-off head, and the A/B panel on the step where the runs’ next-token distributions differ most', async () => {
+    // Fed A's tokens, B reads A's text at every position: its tokens are A's although the head is off.
+    const tokens = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      const ids = (t: any) => t.tokens.map((token: any) => token.id).join();
+      return { same: ids(flow.run.trace) === ids(flow.whatIf.b.trace), feeding: flow.whatIf.b.trace.feeding };
+    });
+    expect(tokens).toEqual({ same: true, feeding: 'teacher-forced' });
+    await page.click('button[data-tab=attention]');
+    expect(await page.inputValue('[data-view=attention] select[data-pick=layer]')).toBe('0');
+    await page.click('[data-show-run=difference]');
+    await page.waitForSelector('[data-view=attention] svg.heatmap text.legend-label');
+    await drawn(page);
+    // Layer 2, head 3 (indices 1 and 2): the head switched off.
+    expect(await page.inputValue('[data-view=attention] select[data-pick=layer]')).toBe('1');
+    expect(await page.inputValue('[data-view=attention] select[data-pick=head]')).toBe('2');
+    expect(await page.locator('[data-view=attention] svg.heatmap > title').textContent()).toContain('L2 H3');
+    // Switching off removes what the head writes, not where it looks: the first head off keeps its pattern, and the
+    // view says so.
+    expect(await page.locator('[data-view=attention] [data-testid=difference-zero]').count()).toBe(1);
+    expect(await page.locator('[data-view=attention] [data-testid=head-off]').textContent()).toContain('not where it looks');
+
+    await page.click('button[data-tab=sampling]');
+    await page.waitForSelector('[data-testid=next-both-distance]');
+    const expected = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      const a = flow.run.trace;
+      const b = flow.whatIf.b.trace;
+      const probabilities = (row: Float32Array) => {
+        let max = -Infinity;
+        for (const v of row) max = Math.max(max, v);
+        const p = Float64Array.from(row, (v) => Math.exp(v - max));
+        const sum = p.reduce((s, v) => s + v, 0);
+        return p.map((v) => v / sum);
+      };
+      const distances = a.steps.map((step: any) => {
+        const pa = probabilities(a.rows['logits'][step.position]);
+        const pb = probabilities(b.rows['logits'][step.position]);
+        let moved = 0;
+        for (let i = 0; i < pa.length; i++) moved += Math.abs(pb[i]! - pa[i]!);
+        return moved / 2;
+      });
+      const best = distances.indexOf(Math.max(...distances));
+      return { best, position: a.steps[best].position, distance: distances[best], steps: a.steps.length };
+    });
+    expect(expected.distance).toBeGreaterThan(1e-4);
+    // (Not the newest step, where the panel stood before: this run's seed makes the two different.)
+    expect(expected.best).toBeLessThan(expected.steps - 1);
+    expect(Number(await page.getAttribute('[data-testid=next-both]', 'data-position'))).toBe(expected.position);
+    const shown = page.locator('[data-testid=next-both-distance]');
+    expect(Math.abs(Number(await shown.getAttribute('data-distance')) - expected.distance)).toBeLessThan(1e-9);
+    expect(Number(await shown.getAttribute('data-largest-step'))).toBe(expected.best);
+    expect(await shown.textContent()).toContain('Total variation distance');
+    expect(await shown.textContent()).toContain(`step ${expected.best + 1}`);
+
+    // Run B's own sampling there: the token it was fed is A's, and the panel says which it would have drawn.
+    await page.click('[data-show-run=b]');
+    const forced = page.locator('[data-testid=forced-token]');
+    await forced.waitFor();
+    const fedId = await page.evaluate((position) => (window as any).__flow.run.trace.tokens[position + 1].id, expected.position);
+    expect(Number(await forced.getAttribute('data-fed'))).toBe(fedId);
+    expect(await forced.textContent()).toContain('teacher forcing');
+  });
+
+  it('Export trace writes the run on screen: B with its intervention and feeding while B is shown, A otherwise; B sampling freely is one click away', async () => {
+    // B is shown (the last test picked it).
+    const b = await exportTrace(page);
+    expect(validateTraceDocument(b.document)).toEqual([]);
+    const live = await page.evaluate(() => {
+      const t = (window as any).__flow.whatIf.b.trace;
+      return { tokens: t.tokens.map((token: any) => token.id), chosen: t.steps.map((s: any) => s.decision.chosenId), dHead: t.config.dHead, model: t.modelName };
+    });
+    expect(b.document.run).toBe('B');
+    expect(b.document.intervention).toEqual({ heads: ['1.2'], mlps: [] });
+    expect(b.document.feeding).toBe('teacher-forced');
+    expect(b.document.tokens.map((token: any) => token.id)).toEqual(live.tokens);
+    expect(b.document.steps.map((step: any) => step.decision.chosenId)).toEqual(live.chosen);
+    // B's captures: the switched-off head's z is zero at every position.
+    const z = b.document.captures['blocks.1.attn.hook_z'];
+    const [n, heads, dHead] = z.shape;
+    for (let p = 0; p < n; p++) for (let i = 0; i < dHead; i++) expect(z.data[(p * heads + 2) * dHead + i]).toBe(0);
+    expect(b.name).toMatch(new RegExp(`^trace-${live.model}-B-L2H3-teacher-forced-\\d+\\.json$`));
+    expect(await page.locator('[data-action=export]').textContent()).toContain('run B');
+
+    await page.click('[data-show-run=a]');
+    const a = await exportTrace(page);
+    expect(a.document.run).toBe('A');
+    expect(a.document.intervention).toBeNull();
+    expect(a.document.feeding).toBe('sampled');
+    expect(a.name).toMatch(new RegExp(`^trace-${live.model}-A-\\d+\\.json$`));
+
+    // B drawing its own tokens: one choice, recorded and said on screen, and in the export.
+    await page.click('button[data-tab=compare]');
+    await page.check('[data-feeding=sampled]');
+    await runB(page);
+    expect(await page.locator('[data-testid=run-b]').getAttribute('data-feeding')).toBe('sampled');
+    expect(await page.locator('[data-testid=run-b]').textContent()).toContain('its own draws');
+    await page.click('button[data-tab=tokens]');
+    await page.click('[data-show-run=b]');
+    const sampled = await exportTrace(page);
+    expect(validateTraceDocument(sampled.document)).toEqual([]);
+    expect(sampled.document.feeding).toBe('sampled');
+    // Its own draws: each token after the prompt is the one its step chose.
+    for (const step of sampled.document.steps) expect(sampled.document.tokens[step.position + 1].id).toBe(step.decision.chosenId);
+    expect(sampled.name).toMatch(new RegExp(`^trace-${live.model}-B-L2H3-\\d+\\.json$`));
+    await page.click('[data-show-run=a]');
+    await page.click('button[data-tab=compare]');
+    await page.check('[data-feeding=teacher-forced]');
+    // Another prompt for B: A's tokens would not line up, so B draws its own, and the tab says why.
+    await page.fill('[data-control=prompt-b]', 'Tom had a blue kite. He');
+    expect(await page.isDisabled('[data-feeding=teacher-forced]')).toBe(true);
+    expect(await page.isChecked('[data-feeding=sampled]')).toBe(true);
+    expect(await page.locator('[data-testid=feeding-prompt-differs]').count()).toBe(1);
+    await page.fill('[data-control=prompt-b]', 'Lily had a red ball. She');
+    expect(await page.isChecked('[data-feeding=teacher-forced]')).toBe(true);
   });
 
   it('B with the head replaced by its mean: its z is A’s mean over A’s positions, at every position', async () => {

@@ -289,6 +289,16 @@ describe('captions', () => {
     }
   });
 
+  it('a teacher-forced run appends the token it is fed and says what its own draw picked', () => {
+    const sampled = run(llama, 1);
+    const chosen = sampled.steps[0]!.decision.chosenId;
+    expect(shown('en', sampled, 'append')).toBe(`“#${chosen}” is appended to the sequence.`);
+    const fed = chosen + 1;
+    const forced = { ...sampled, feeding: 'teacher-forced', steps: [{ ...sampled.steps[0]!, token: { id: fed } }] } as unknown as Trace;
+    expect(shown('en', forced, 'append')).toBe(`“#${fed}” is appended to the sequence: run A’s token, fed to this teacher-forced run; its own draw picked “#${chosen}”.`);
+    expect(shown('zh-CN', forced, 'append')).toContain(`它自己采样选的是“#${chosen}”`);
+  });
+
   it('the end caption states its reason once', () => {
     expect(shown('en', run(llama, 1), 'end')).toBe('The program ends: it reached the maximum number of new tokens you set (1).');
     expect(shown('zh-CN', run(llama, 1), 'end')).toBe('程序结束：已生成 1 个新词元，达到设定的上限。');

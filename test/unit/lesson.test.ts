@@ -83,7 +83,7 @@ function syntheticTrace(config: ModelConfig): { trace: Trace; lens: LensParamete
     return { position, decision, token: token(decision.chosenId), candidateTokens: [] };
   });
   const trace: Trace = {
-    runId: 1, intervention: null, recomputedHooks: [], modelName: 'synthetic', config, points: [], backend: 'wasm', fallbackReason: null, settings: { temperature: 0.8, topK: 40, topP: 0.95 },
+    runId: 1, intervention: null, feeding: 'sampled', recomputedHooks: [], modelName: 'synthetic', config, points: [], backend: 'wasm', fallbackReason: null, settings: { temperature: 0.8, topK: 40, topP: 0.95 },
     seed: 1, prompt: 'a b c', truncatedTokens: 0, promptLength: PROMPT_IDS.length, tokens: ids.map(token), rows, steps, stopReason: 'max-tokens',
   };
   return { trace, lens };
