@@ -65,6 +65,12 @@ export default defineConfig({
             handler: 'CacheFirst',
             options: { cacheName: 'embedded-models', cacheableResponse: { statuses: [200] } },
           },
+          {
+            // A class pack's settings (npm run class-pack): fresh from the server, kept for a class offline.
+            urlPattern: ({ url }) => url.pathname === '/classroom.json',
+            handler: 'NetworkFirst',
+            options: { cacheName: 'classroom-settings', networkTimeoutSeconds: 3, cacheableResponse: { statuses: [200] } },
+          },
         ],
       },
     }),

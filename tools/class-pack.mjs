@@ -119,11 +119,13 @@ function within(folder, path) {
   return rest === '' || (!rest.startsWith('..') && !isAbsolute(rest));
 }
 
-/** The folder to write to must be new, empty, or an earlier class pack: nothing else is deleted. */
+/** The folder to write to must be new, empty, or an earlier class pack (or build) of this app: nothing else is
+ * deleted. */
 async function checkOut(out, app) {
   if (app && (within(app, out) || within(out, app))) throw new PackError(`--out ${out} and --app ${app} must be separate folders`);
   const entries = await readdir(out).catch(() => null);
-  if (entries && entries.length && !entries.includes(classroom.CLASSROOM_SETTINGS_FILE)) {
+  const earlierPack = entries?.includes(classroom.CLASSROOM_SETTINGS_FILE) && entries.includes('index.html');
+  if (entries?.length && !earlierPack) {
     throw new PackError(`${out} is not empty and is not an earlier class pack: name a new folder with --out`);
   }
 }
