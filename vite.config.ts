@@ -56,11 +56,20 @@ export default defineConfig({
         // still falls back (PITFALLS: the default 2 MiB limit fails the build).
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallbackDenylist: [/^\/models\//, /^\/test-models\//],
+        // Adds COOP and COEP to every response the service worker serves, so the app is cross-origin isolated
+        // (WASM threads) on any static server (docs/isolation.md).
+        importScripts: ['sw-isolation.js'],
         runtimeCaching: [
           {
             urlPattern: ({ url }) => url.pathname.startsWith('/models/'),
             handler: 'CacheFirst',
             options: { cacheName: 'embedded-models', cacheableResponse: { statuses: [200] } },
+          },
+          {
+            // A class pack's settings (npm run class-pack): fresh from the server, kept for a class offline.
+            urlPattern: ({ url }) => url.pathname === '/classroom.json',
+            handler: 'NetworkFirst',
+            options: { cacheName: 'classroom-settings', networkTimeoutSeconds: 3, cacheableResponse: { statuses: [200] } },
           },
         ],
       },

@@ -52,4 +52,8 @@ export const hubEn = {
   'hub.suggest.onnx-community/Qwen2.5-0.5B-Instruct': 'Qwen2.5, 0.5B parameters; reads Chinese and English. Large: choose q4f16 or q4.',
   'hub.suggest.onnx-community/Qwen3-0.6B-ONNX': 'Qwen3, 0.6B parameters, with QK-norm; reads Chinese and English. Large: choose q4f16 or q4.',
   'hub.suggest.Xenova/llama2.c-stories15M': 'Llama, 15M parameters, trained on children’s stories; tiny, English only.',
+  // ---- A class pack (npm run class-pack): its models, listed first ----
+  'hub.sourceReason.classroom': 'This site is a class pack: the classroom server is chosen, and the models it holds are listed first.',
+  'hub.classPack': 'On this classroom server',
+  'hub.classPackModel': '{dtype}, {size}: downloads from this site, no internet needed.',
 };

@@ -54,4 +54,8 @@ export const hubZhCN: Record<keyof typeof hubEn, string> = {
   'hub.suggest.onnx-community/Qwen2.5-0.5B-Instruct': 'Qwen2.5（通义千问），5 亿参数；能读中文和英文。体积大：请选 q4f16 或 q4。',
   'hub.suggest.onnx-community/Qwen3-0.6B-ONNX': 'Qwen3（通义千问），6 亿参数，带 QK 归一化；能读中文和英文。体积大：请选 q4f16 或 q4。',
   'hub.suggest.Xenova/llama2.c-stories15M': 'Llama，1500 万参数，用儿童故事训练；很小，只懂英文。',
+  // ---- 课堂包（npm run class-pack）：包里的模型排在最前 ----
+  'hub.sourceReason.classroom': '本站是一个课堂包：已选用课堂服务器，它提供的模型排在最前面。',
+  'hub.classPack': '本课堂服务器上的模型',
+  'hub.classPackModel': '{dtype}，{size}：从本站下载，不需要联网。',
 };

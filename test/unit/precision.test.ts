@@ -77,6 +77,8 @@ describe('external data', () => {
   it('finds the file a graph keeps its weights in (Qwen2 fixture: onnx/model.onnx_data), and none in a graph that holds them', () => {
     expect(externalDataLocations(graph('qwen2-tiny'))).toEqual(['model.onnx_data']);
     expect(externalDataLocations(graph('qwen3-tiny'))).toEqual([]);
+    // A file cut off inside a length (an interrupted download) ends the walk.
+    expect(externalDataLocations(new Uint8Array([0x3a, 0xff]))).toEqual([]);
     expect(externalDataPath('onnx/model.onnx', 'model.onnx_data')).toBe('onnx/model.onnx_data');
   });
 });

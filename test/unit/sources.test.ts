@@ -30,4 +30,9 @@ describe('model sources', () => {
     expect(initialSource(null, 'bogus', 'zh-CN')).toEqual({ source: 'modelscope', reason: 'locale' });
     expect(initialSource(null, null, 'en')).toEqual({ source: 'huggingface', reason: 'default' });
   });
+
+  it('starts on the classroom server of a class pack, unless the link names a source', () => {
+    expect(initialSource(null, 'hf-mirror', 'zh-CN', true)).toEqual({ source: 'classroom', reason: 'classroom' });
+    expect(initialSource('modelscope', null, 'en', true)).toEqual({ source: 'modelscope', reason: 'url' });
+  });
 });

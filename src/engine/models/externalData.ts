@@ -56,12 +56,14 @@ function fields(bytes: Uint8Array, start: number, end: number, wanted: number): 
   return found;
 }
 
-/** A varint and the offset after it (numbers up to 2⁵³, enough for any length in a file). */
+/** A varint and the offset after it (numbers up to 2⁵³, enough for any length in a file). A file cut off inside
+ * one (an interrupted download) ends it: the walk then runs past the end and stops, rather than loop forever. */
 function varint(bytes: Uint8Array, at: number): [number, number] {
   let value = 0;
   let scale = 1;
   for (;;) {
-    const byte = bytes[at++]!;
+    const byte = bytes[at++];
+    if (byte === undefined) return [value, at];
     value += (byte & 0x7f) * scale;
     if (byte < 0x80) return [value, at];
     scale *= 128;

@@ -64,12 +64,15 @@ export function parseRepo(input: string): string | null {
   return /^[A-Za-z0-9][\w.-]{0,95}\/[A-Za-z0-9][\w.-]{0,95}$/.test(repo) ? repo : null;
 }
 
-export type SourceReason = 'url' | 'saved' | 'locale' | 'default';
+export type SourceReason = 'url' | 'classroom' | 'saved' | 'locale' | 'default';
 
-/** The source to start with: the link's (`?source=`, or `?hub=` for a classroom mirror), then the learner's last
- * choice, then ModelScope for a Chinese page (huggingface.co is often out of reach there), else the Hub. */
-export function initialSource(fromUrl: SourceId | null, saved: string | null, locale: string): { source: SourceId; reason: SourceReason } {
+/** The source to start with: the link's (`?source=`, or `?hub=` for a classroom mirror), then the classroom
+ * server where the site is a class pack (a class without internet, whatever a learner picked before), then the
+ * learner's last choice, then ModelScope for a Chinese page (huggingface.co is often out of reach there), else the
+ * Hub. */
+export function initialSource(fromUrl: SourceId | null, saved: string | null, locale: string, classPack = false): { source: SourceId; reason: SourceReason } {
   if (fromUrl) return { source: fromUrl, reason: 'url' };
+  if (classPack) return { source: 'classroom', reason: 'classroom' };
   if (isSourceId(saved)) return { source: saved, reason: 'saved' };
   if (locale === 'zh-CN') return { source: 'modelscope', reason: 'locale' };
   return { source: 'huggingface', reason: 'default' };
