@@ -186,7 +186,7 @@ describe('explanations per architecture', () => {
     { point: 'pre-norm', where: (c) => [boxOf(c, 'ln1').why], applies: () => true, en: /on the branch, not on the stream \(pre-norm\)[\s\S]*logit lens/, zh: /放在分支上，而不在残差流上（前置归一化，pre-norm）[\s\S]*logit 透镜/ },
     { point: 'MLP width and non-linearity', where: (c) => [boxOf(c, 'mlp').why], applies: () => true, en: /many neurons that can each detect a pattern[\s\S]*collapse into one linear map/, zh: /每个都能识别一种模式[\s\S]*合并成一个线性变换/ },
     { point: 'rotated keys in the cache', where: (c) => [...(flowChartFor(c).nodes.some((n) => n.id === 'rope') ? [boxOf(c, 'rope').why] : []), ...viewWording(c).cache], applies: (c) => traitsOf(c).position === 'rope', en: /keys? already rotated[\s\S]*depends only on its own position/, zh: /旋转后的键[\s\S]*只取决于它自己的位置/ },
-    { point: 'memory, not arithmetic', where: (c) => [boxOf(c, 'qkv').why, ...viewWording(c).cache], applies: (c) => c.nKvHead < c.nHead, en: /not attention’s arithmetic|arithmetic of attention does not shrink/, zh: /不是注意力的计算量|注意力的计算量并没有减少/ },
+    { point: 'memory, not arithmetic', where: (c) => [boxOf(c, 'qkv').why, ...viewWording(c).cache], applies: (c) => c.nKvHead < c.nHead, en: /not the work of attention itself|scores and weighted sums cost the same/, zh: /不是注意力本身的计算|打分和加权求和的计算量并没有减少/ },
   ];
   function boxOf(config: ModelConfig, id: NodeId) {
     return boxTexts(flowChartFor(config).nodes.find((node) => node.id === id)!.key, config);
