@@ -60,6 +60,8 @@ export interface ViewWording {
   embedding: { rows: MessageKey[]; note: MessageKey | null };
   /** Notes under the worked Q·K example: Q and K after RoPE; which K/V head a query head reads. */
   attention: { worked: MessageKey[] };
+  /** Notes under the KV cache's table: that it keeps K after RoPE; that grouped-query attention shrinks it. */
+  cache: MessageKey[];
   /** The model's one-line summary: heads per layer, and the key/value heads under grouped-query attention. */
   summary: MessageKey;
 }
@@ -72,6 +74,9 @@ export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' |
   const worked: MessageKey[] = [];
   if (rope) worked.push('views.attention.workedRope');
   if (isGrouped(config)) worked.push('views.attention.kvHead');
+  const cache: MessageKey[] = [];
+  if (rope) cache.push('views.cache.rope');
+  if (isGrouped(config)) cache.push('views.cache.grouped');
   return {
     mlp: swiglu
       ? { pre: 'views.mlp.gate', post: 'views.mlp.product', curve: 'views.mlp.silu', top: 'views.mlp.topSwiglu' }
@@ -81,6 +86,7 @@ export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' |
       ? { rows: ['views.embedding.token'], note: 'views.embedding.rope' }
       : { rows: ['views.embedding.token', 'views.embedding.position', 'views.embedding.sum'], note: null },
     attention: { worked },
+    cache,
     summary: isGrouped(config) ? 'model.summaryGrouped' : 'model.summary',
   };
 }

@@ -97,6 +97,8 @@ export const viewsEn = {
   'views.cache.shape': 'K and V',
   'views.cache.memory': 'Memory',
   'views.cache.why': 'Without the cache, every step would run the whole sequence again: the work grows with the square of its length instead of linearly. A position’s K and V never change once computed, because attention is causal (a position only looks at itself and earlier ones), so keeping them changes nothing.',
+  'views.cache.rope': 'The cache keeps each key after RoPE has rotated it: a key’s rotation depends only on its own position, which appending tokens never changes, so it is rotated once, when it is computed.',
+  'views.cache.grouped': 'With grouped-query attention the cache holds only the {kvHeads} key/value heads, not {heads}: 1/{group} of the memory. Attention’s scores and weighted sums cost the same: each of the {heads} query heads still scores every cached key itself.',
   'views.cache.check': 'Recompute the whole sequence without the cache',
   'views.cache.checking': 'Recomputing…',
   'views.cache.result': 'Recomputed from scratch: across {rows} rows of K and V, the largest difference from the cached values is {difference} (the largest value is {largest}): rounding, not a different result.',

@@ -99,6 +99,8 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.cache.shape': 'K 和 V',
   'views.cache.memory': '内存',
   'views.cache.why': '没有缓存，每一步都要把整个序列重新算一遍：计算量随长度的平方增长，而不是线性增长。注意力是因果的（每个位置只看自己和之前的位置），所以一个位置的 K 和 V 一旦算出就不再改变，保存下来不会改变任何结果。',
+  'views.cache.rope': '缓存里存的是经过 RoPE 旋转之后的键：一个键的旋转只取决于它自己的位置，而追加词元从不改变这个位置，所以它只在算出时旋转一次。',
+  'views.cache.grouped': '使用分组查询注意力，缓存只存 {kvHeads} 个键/值头，而不是 {heads} 个：内存省到 1/{group}。注意力打分和加权求和的计算量并没有减少：{heads} 个查询头仍然各自给每个缓存的键打分。',
   'views.cache.check': '不用缓存，把整个序列重新计算一遍',
   'views.cache.checking': '正在重新计算…',
   'views.cache.result': '从头重新计算：在 {rows} 行 K 和 V 中，与缓存值的最大差别是 {difference}（数值本身最大为 {largest}）：这是舍入误差，不是不同的结果。',

@@ -131,7 +131,11 @@ export function generationCache(trace: Trace, recomputed: QuestionInputs['recomp
     say(cached ? 'lesson.generation.cache.keys' : 'lesson.generation.cache.keysFull', { keys: count(n), cached: count(n - 1) }),
     say('lesson.generation.cache.size', { layers: count(nLayer), kvHeads: count(nKvHead), dHead: count(dHead), positions: count(n), floats: count(floats), kib: num((floats * 4) / 1024) }),
   ];
-  if (isGrouped(trace.config)) reveal.push(say('lesson.generation.cache.gqa', { heads: count(nHead), kvHeads: count(nKvHead) }));
+  // What the cache would hold with a key/value head for every query head: the memory grouped-query attention saves.
+  const ungrouped = floats * (nHead / nKvHead);
+  if (isGrouped(trace.config)) reveal.push(say('lesson.generation.cache.gqa', { heads: count(nHead), kvHeads: count(nKvHead), full: count(ungrouped), fullKib: num((ungrouped * 4) / 1024) }));
+  const why = [say('lesson.generation.cache.why')];
+  if (traitsOf(trace.config).position === 'rope') why.push(say('lesson.generation.cache.whyRope'));
   return {
     id: 'generation.cache',
     ask: say(cached ? 'lesson.generation.cache.ask' : 'lesson.generation.cache.askFull', { steps: count(trace.steps.length) }),
@@ -142,7 +146,7 @@ export function generationCache(trace: Trace, recomputed: QuestionInputs['recomp
     ],
     answer: same ? 'same' : 'changed',
     reveal, bars: null,
-    why: [say('lesson.generation.cache.why')],
+    why,
     focus: { node: 'append', tab: 'attention', layer: null, head: null, position: n - 1, step: trace.steps.length - 1 },
   };
 }

@@ -70,7 +70,7 @@ function embeddingSame(trace: Trace): Question | null {
     if (q && rotated) reveal.push(say('lesson.embedding.same.rope', { before: num(difference(q[first]!, q[second]!)), after: num(difference(rotated[first]!, rotated[second]!)) }));
   } else {
     const positions = trace.rows['hook_pos_embed']!;
-    reveal.push(say('lesson.embedding.same.position', { ...params, positionGap: num(difference(positions[first]!, positions[second]!)), residual: num(residual) }));
+    reveal.push(say('lesson.embedding.same.position', { ...params, context: count(trace.config.nCtx), positionGap: num(difference(positions[first]!, positions[second]!)), residual: num(residual) }));
   }
   return {
     id: 'embedding.same',
@@ -104,20 +104,37 @@ function scoreAt(trace: Trace, layer: number, head: number, position: number, ke
   return row[head * (row.length / trace.config.nHead) + key]!;
 }
 
+/** The most recent earlier position of the last token's id, or -1: where a repeated token (a name said again) first
+ * stood, so the lesson can say which habit a head's look matches. */
+function earlierOccurrence(trace: Trace, last: number): number {
+  for (let p = last - 1; p >= 0; p--) if (trace.tokens[p]!.id === trace.tokens[last]!.id) return p;
+  return -1;
+}
+
 function attentionLook(trace: Trace): Question {
   const last = lastPromptPosition(trace);
   const { layer, head } = clearestHead(trace, last);
   const weights = headWeights(trace, layer, head, last);
   const top = argmax(weights);
-  const why = [say('lesson.attention.look.why', { sqrt: num(Math.sqrt(trace.config.dHead)), dHead: count(trace.config.dHead) })];
+  const token = tokenAt(trace, last);
+  const earlier = earlierOccurrence(trace, last);
+  const reveal = [say('lesson.attention.look.reveal', { head: count(counted(head)), weight: percent(weights[top]!), token: at(top), score: num(scoreAt(trace, layer, head, last, top)) })];
+  // The habit the look matches, where it matches one: the earlier copy of this token, the token after it, the one before.
+  if (earlier >= 0 && top === earlier) reveal.push(say('lesson.attention.look.asDuplicate', { token }));
+  else if (earlier >= 0 && top === earlier + 1 && top !== last - 1) reveal.push(say('lesson.attention.look.asInduction', { token }));
+  else if (top === last - 1) reveal.push(say('lesson.attention.look.asPrevious'));
+  const why = [
+    earlier >= 0 && earlier + 1 < last ? say('lesson.attention.look.whyRepeat', { token, next: at(earlier + 1) }) : say('lesson.attention.look.whyHeads'),
+    say('lesson.attention.look.why', { sqrt: num(Math.sqrt(trace.config.dHead)), dHead: count(trace.config.dHead) }),
+  ];
   if (traitsOf(trace.config).position === 'rope') why.push(say('lesson.attention.look.whyRope'));
   if (isGrouped(trace.config)) why.push(say('lesson.attention.look.whyGqa', { head: count(counted(head)), kvHead: count(counted(kvHeadOf(trace.config, head))), group: count(trace.config.nHead / trace.config.nKvHead) }));
   return {
     id: 'attention.look',
-    ask: say('lesson.attention.look.ask', { layer: count(counted(layer)), head: count(counted(head)), token: tokenAt(trace, last) }),
+    ask: say('lesson.attention.look.ask', { layer: count(counted(layer)), head: count(counted(head)), token }),
     options: positionOptions(top, last, (p) => weights[p]!),
     answer: `p${top}`,
-    reveal: [say('lesson.attention.look.reveal', { head: count(counted(head)), weight: percent(weights[top]!), token: at(top), score: num(scoreAt(trace, layer, head, last, top)) })],
+    reveal,
     bars: { title: say('lesson.attention.look.bars', { layer: count(counted(layer)), head: count(counted(head)) }), format: 'percent', items: weights.map((value, p) => ({ ref: at(p), value, highlight: p === top })) },
     why,
     focus: { node: 'softmax', tab: 'attention', layer, head, position: last, step: 0 },
@@ -159,27 +176,55 @@ function headsTotal(trace: Trace): Question {
   };
 }
 
-function mlpLargest(trace: Trace): Question {
-  const last = lastPromptPosition(trace);
+/** The residual stream an MLP's output is added to, at one position: the stream after the layer's attention (the
+ * layer's output minus the MLP's, where the graph has no capture point for it). */
+export function streamBeforeMlp(trace: Trace, layer: number, position: number): ArrayLike<number> {
+  const mid = trace.rows[`blocks.${layer}.hook_resid_mid`]?.[position];
+  if (mid) return mid;
+  const post = trace.rows[`blocks.${layer}.hook_resid_post`]![position]!;
+  const mlp = trace.rows[`blocks.${layer}.hook_mlp_out`]![position]!;
+  return Array.from(post, (value, i) => value - mlp[i]!);
+}
+
+/** Which MLP changes the stream more for its length, the first layer's or the last's? Pre-norm answers it: every
+ * MLP reads a normalised copy, so its output's size does not follow the stream's, while the stream only
+ * accumulates. The lengths are the run's, at the prompt's last position. */
+function mlpDepth(trace: Trace): Question | null {
   const { nLayer, dModel, dMlp } = trace.config;
+  if (nLayer < 2) return null;
+  const last = lastPromptPosition(trace);
   const layers = Array.from({ length: nLayer }, (_, l) => l);
   const mlp = layers.map((l) => norm(trace.rows[`blocks.${l}.hook_mlp_out`]![last]!));
-  const attention = layers.map((l) => norm(trace.rows[`blocks.${l}.hook_attn_out`]![last]!));
-  const top = argmax(mlp);
-  const options = pickOptions(top, [0, nLayer - 1], layers, (l) => mlp[l]!).map((layer) => ({ key: `l${layer}`, ref: { kind: 'layer', layer } as Ref }));
-  const swiglu = traitsOf(trace.config).mlp === 'swiglu';
+  const stream = layers.map((l) => norm(streamBeforeMlp(trace, l, last)));
+  const ratio = layers.map((l) => mlp[l]! / stream[l]!);
+  const final = nLayer - 1;
+  const answer = ratio[0]! >= ratio[final]! ? 'first' : 'last';
+  const answerLayer = answer === 'first' ? 0 : final;
+  const traits = traitsOf(trace.config);
+  const swiglu = traits.mlp === 'swiglu';
   // Weight matrices only (biases and norms are a rounding error): W_Q, W_K, W_V, W_O against the MLP's two or three.
   const { nHead, nKvHead, dHead } = trace.config;
   const attentionWeights = 2 * dModel * nHead * dHead + 2 * dModel * nKvHead * dHead;
   const mlpWeights = (swiglu ? 3 : 2) * dModel * dMlp;
   return {
-    id: 'mlp.largest',
-    ask: say('lesson.mlp.largest.ask', { token: tokenAt(trace, last) }),
-    options, answer: `l${top}`,
-    reveal: [say('lesson.mlp.largest.reveal', { layer: count(counted(top)), mlp: num(mlp[top]!), attention: num(attention[top]!) })],
-    bars: { title: say('lesson.mlp.largest.bars'), format: 'number', items: mlp.map((value, l) => ({ ref: { kind: 'layer', layer: l }, value, highlight: l === top })) },
-    why: [say(swiglu ? 'lesson.mlp.largest.whySwiglu' : 'lesson.mlp.largest.whyGelu', { dModel: count(dModel), dMlp: count(dMlp), ratio: num(dMlp / dModel), share: percent(mlpWeights / (mlpWeights + attentionWeights)) })],
-    focus: { node: 'mlp', tab: 'mlp', layer: top, head: null, position: last, step: 0 },
+    id: 'mlp.depth',
+    ask: say('lesson.mlp.depth.ask', { token: tokenAt(trace, last) }),
+    options: [
+      { key: 'first', ref: text('lesson.option.firstLayer') },
+      { key: 'last', ref: text('lesson.option.lastLayer', { layer: count(counted(final)) }) },
+    ],
+    answer,
+    reveal: [say('lesson.mlp.depth.reveal', {
+      firstMlp: num(mlp[0]!), firstStream: num(stream[0]!), firstRatio: num(ratio[0]!),
+      last: count(counted(final)), lastMlp: num(mlp[final]!), lastStream: num(stream[final]!), lastRatio: num(ratio[final]!),
+    })],
+    bars: { title: say('lesson.mlp.depth.bars'), format: 'number', items: ratio.map((value, l) => ({ ref: { kind: 'layer', layer: l }, value, highlight: l === answerLayer })) },
+    why: [
+      say('lesson.mlp.depth.whyNorm', { norm: text(traits.norm === 'rmsnorm' ? 'lesson.norm.rmsnorm' : 'lesson.norm.layernorm') }),
+      say(answer === 'first' ? 'lesson.mlp.depth.whyFirst' : 'lesson.mlp.depth.whyLast'),
+      say(swiglu ? 'lesson.mlp.depth.whySwiglu' : 'lesson.mlp.depth.whyGelu', { dModel: count(dModel), dMlp: count(dMlp), ratio: num(dMlp / dModel), share: percent(mlpWeights / (mlpWeights + attentionWeights)) }),
+    ],
+    focus: { node: 'mlp', tab: 'mlp', layer: answerLayer, head: null, position: last, step: 0 },
   };
 }
 
@@ -219,14 +264,14 @@ function lensFirst(trace: Trace, stages: { rank: number; probability: number }[]
 }
 
 /** The question `id` on this Trace, or null when its inputs are missing (the lens not loaded yet, no repeated token,
- * no recompute). */
+ * no recompute, a single layer to compare). */
 export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInputs = {}): Question | null {
   switch (id) {
     case 'tokens.count': return tokensCount(trace);
     case 'embedding.same': return embeddingSame(trace);
     case 'attention.look': return attentionLook(trace);
     case 'heads.total': return headsTotal(trace);
-    case 'mlp.largest': return mlpLargest(trace);
+    case 'mlp.depth': return mlpDepth(trace);
     case 'lens.first': return lensFirst(trace, inputs.lensStages);
     case 'sampling.top': return samplingTop(trace);
     case 'sampling.temperature': return samplingTemperature(trace);

@@ -54,6 +54,16 @@ function check(question: Question, trace: Trace, engine: Engine) {
       expect(question.answer).toBe(`p${argmax(weights)}`);
       expect(value(fact['weight'])).toBe(weights[argmax(weights)]);
       expect(question.bars!.items.map((bar) => bar.value)).toEqual(weights);
+      // The habit named in the reveal is where the head looks: the earlier copy of the last token, the token after
+      // it, or the one just before.
+      const top = argmax(weights);
+      let earlier = -1;
+      for (let p = last - 1; p >= 0 && earlier < 0; p--) if (trace.tokens[p]!.id === trace.tokens[last]!.id) earlier = p;
+      const habit = earlier >= 0 && top === earlier ? 'lesson.attention.look.asDuplicate' : earlier >= 0 && top === earlier + 1 && top !== last - 1 ? 'lesson.attention.look.asInduction' : top === last - 1 ? 'lesson.attention.look.asPrevious' : undefined;
+      expect(question.reveal[1]?.key).toBe(habit);
+      // Both prompts say a name twice, so the why points at the token after its first mention.
+      expect(earlier, 'the prompt repeats its last token').toBeGreaterThanOrEqual(0);
+      expect(question.why[0]!.params['next']).toEqual({ kind: 'position', position: earlier + 1 });
       break;
     }
     case 'heads.total': {
@@ -64,10 +74,29 @@ function check(question: Question, trace: Trace, engine: Engine) {
       expect(['first', 'previous', 'self', 'other'].reduce((sum, k) => sum + value(split[k]), 0)).toBe(trace.config.nLayer * trace.config.nHead);
       break;
     }
-    case 'mlp.largest': {
-      const norms = Array.from({ length: trace.config.nLayer }, (_, l) => euclid(trace.rows[`blocks.${l}.hook_mlp_out`]![last]!, new Float32Array(trace.config.dModel)));
-      expect(question.answer).toBe(`l${argmax(norms)}`);
-      expect(value(fact['mlp'])).toBeCloseTo(norms[argmax(norms)]!, 4);
+    case 'mlp.depth': {
+      // Each MLP's output length over the length of the stream it was added to (the stream after the layer's attention).
+      const zero = new Float32Array(trace.config.dModel);
+      const final = trace.config.nLayer - 1;
+      const ratios = Array.from({ length: trace.config.nLayer }, (_, l) => {
+        const out = trace.rows[`blocks.${l}.hook_mlp_out`]![last]!;
+        const mid = trace.rows[`blocks.${l}.hook_resid_mid`]![last]!;
+        // That stream plus the MLP's output is the layer's output: the MLP adds to the stream measured here.
+        expect(euclid(mid.map((v, i) => v + out[i]!), trace.rows[`blocks.${l}.hook_resid_post`]![last]!)).toBeLessThan(1e-3 * euclid(mid, zero));
+        return { mlp: euclid(out, zero), stream: euclid(mid, zero) };
+      });
+      const ratio = (l: number) => ratios[l]!.mlp / ratios[l]!.stream;
+      expect(question.answer).toBe(ratio(0) >= ratio(final) ? 'first' : 'last');
+      expect(value(fact['firstMlp'])).toBeCloseTo(ratios[0]!.mlp, 4);
+      expect(value(fact['firstStream'])).toBeCloseTo(ratios[0]!.stream, 4);
+      expect(value(fact['lastStream'])).toBeCloseTo(ratios[final]!.stream, 4);
+      expect(value(fact['firstRatio'])).toBeCloseTo(ratio(0), 6);
+      expect(value(fact['lastRatio'])).toBeCloseTo(ratio(final), 6);
+      expect(question.bars!.items.map((bar) => bar.value)).toEqual(ratios.map((_, l) => expect.closeTo(ratio(l), 6)));
+      // The why follows the answer: the first MLP as a second embedding, or the exception.
+      expect(question.why[1]!.key).toBe(question.answer === 'first' ? 'lesson.mlp.depth.whyFirst' : 'lesson.mlp.depth.whyLast');
+      // What the why says of the stream holds on this run: it is longer where the last MLP adds to it.
+      expect(ratios[final]!.stream).toBeGreaterThan(ratios[0]!.stream);
       break;
     }
     case 'lens.first': {
@@ -94,10 +123,16 @@ function check(question: Question, trace: Trace, engine: Engine) {
       expect(question.answer).toBe(p(2) < p(1) ? 'flatter' : 'sharper');
       break;
     }
-    case 'generation.cache':
+    case 'generation.cache': {
       expect(question.answer).toBe('same');
       expect(value(fact['difference'])).toBeLessThan(1e-3);
+      // Under grouped-query attention: the numbers a cache with one K/V head per query head would hold.
+      const { nLayer, nHead, nKvHead, dHead } = trace.config;
+      const gqa = question.reveal.find((s) => s.key === 'lesson.generation.cache.gqa');
+      expect(gqa !== undefined).toBe(nKvHead < nHead);
+      if (gqa) expect(value(gqa.params['full'])).toBe(2 * nLayer * nHead * dHead * computedPositions(trace));
       break;
+    }
   }
 }
 

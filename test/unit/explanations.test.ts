@@ -49,7 +49,7 @@ function shownKeys(config: ModelConfig): Set<string> {
     for (const key of [texts.label, ...texts.explain, texts.why, texts.caption, texts.legend]) if (key) keys.add(key);
   }
   const words = viewWording(config);
-  for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked, words.summary]) if (key) keys.add(key);
+  for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked, ...words.cache, words.summary]) if (key) keys.add(key);
   // The glossary explains the terms these texts use, beside them (W_pos only where there is a position table).
   for (const locale of LOCALES) {
     const texts = [...keys].map((key) => catalogs[locale][key]).filter((text): text is string => text !== undefined);
@@ -176,6 +176,41 @@ describe('explanations per architecture', () => {
       }
     });
   }
+
+  /** What the why texts must teach, box by box, and for which models (a point that needs RoPE or grouped-query
+   * attention is also checked to be absent elsewhere): how the weights were learned; that the norm sits on the
+   * branch, which keeps the stream a sum the logit lens can read; why the MLP widens and needs a non-linearity;
+   * that the cache keeps keys already rotated; that sharing K/V heads saves memory, not attention's arithmetic. */
+  const TEACHES: { point: string; where: (config: ModelConfig) => MessageKey[]; applies: (config: ModelConfig) => boolean; en: RegExp; zh: RegExp }[] = [
+    { point: 'training', where: (c) => [boxOf(c, 'start').why], applies: () => true, en: /next token at every position at once[\s\S]*cross-entropy[\s\S]*gradient descent/, zh: /每个位置同时预测下一个词元[\s\S]*交叉熵[\s\S]*梯度下降/ },
+    { point: 'pre-norm', where: (c) => [boxOf(c, 'ln1').why], applies: () => true, en: /on the branch, not on the stream \(pre-norm\)[\s\S]*logit lens/, zh: /放在分支上，而不在残差流上（前置归一化，pre-norm）[\s\S]*logit 透镜/ },
+    { point: 'MLP width and non-linearity', where: (c) => [boxOf(c, 'mlp').why], applies: () => true, en: /many neurons that can each detect a pattern[\s\S]*collapse into one linear map/, zh: /每个都能识别一种模式[\s\S]*合并成一个线性变换/ },
+    { point: 'rotated keys in the cache', where: (c) => [...(flowChartFor(c).nodes.some((n) => n.id === 'rope') ? [boxOf(c, 'rope').why] : []), ...viewWording(c).cache], applies: (c) => traitsOf(c).position === 'rope', en: /keys? already rotated[\s\S]*depends only on its own position/, zh: /旋转后的键[\s\S]*只取决于它自己的位置/ },
+    { point: 'memory, not arithmetic', where: (c) => [boxOf(c, 'qkv').why, ...viewWording(c).cache], applies: (c) => c.nKvHead < c.nHead, en: /not the work of attention itself|scores and weighted sums cost the same/, zh: /不是注意力本身的计算|打分和加权求和的计算量并没有减少/ },
+  ];
+  function boxOf(config: ModelConfig, id: NodeId) {
+    return boxTexts(flowChartFor(config).nodes.find((node) => node.id === id)!.key, config);
+  }
+
+  for (const config of configs) {
+    it(`${describeConfig(config)}: the why texts teach what this architecture needs, in both languages`, () => {
+      for (const teach of TEACHES) {
+        const keys = teach.where(config);
+        for (const locale of LOCALES) {
+          const taught = keys.some((key) => (locale === 'en' ? teach.en : teach.zh).test(catalogs[locale][key]!));
+          expect(taught, `${teach.point} (${locale}) in ${keys.join(', ') || 'no key'}`).toBe(teach.applies(config));
+        }
+      }
+    });
+  }
+
+  it('the teaching check can fail: no point is found in a text that does not make it', () => {
+    for (const teach of TEACHES) {
+      expect(teach.en.test(en['flow.why.input']), teach.point).toBe(false);
+      expect(teach.zh.test(zhCN['flow.why.input']), teach.point).toBe(false);
+    }
+    expect(TEACHES.find((t) => t.point === 'MLP width and non-linearity')!.en.test(en['flow.why.mlpSwiglu'].replace('collapse into one linear map', 'merge'))).toBe(false);
+  });
 
   it('the view strings exist in both languages', () => {
     for (const config of configs) for (const key of shownKeys(config)) for (const locale of LOCALES) expect(catalogs[locale][key as MessageKey], `${key} (${locale})`).toBeTruthy();
