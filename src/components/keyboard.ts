@@ -11,10 +11,13 @@ interface Targets {
   blanked: boolean;
   /** Presentation's type size, a step larger (+) or smaller (−); null outside presentation. */
   resizeText?: ((direction: 1 | -1) => void) | null;
+  /** Presentation: the box's explanation a page on (1) or back (−1) where it has more than the slide shows; false
+   * when it has no more that way, and the clicker steps the chart instead. */
+  pageWithin?: ((direction: 1 | -1) => boolean) | null;
 }
 
 /** The clicker-friendly key map. Keys typed into a field stay in the field. */
-export function handlePlaybackKey(event: KeyboardEvent, { playback, player, layers, togglePresentation, toggleBlank, blanked, resizeText }: Targets): void {
+export function handlePlaybackKey(event: KeyboardEvent, { playback, player, layers, togglePresentation, toggleBlank, blanked, resizeText, pageWithin }: Targets): void {
   const target = event.target as HTMLElement | null;
   // A blanked screen: any key brings the page back, and does nothing else.
   if (blanked && !['Shift', 'Control', 'Alt', 'Meta'].includes(event.key)) {
@@ -29,6 +32,12 @@ export function handlePlaybackKey(event: KeyboardEvent, { playback, player, laye
     player.pause();
     move();
   };
+  // A clicker's PageDown / PageUp first turn the pages of an explanation longer than the slide.
+  if ((event.key === 'PageDown' || event.key === 'PageUp') && pageWithin?.(event.key === 'PageDown' ? 1 : -1)) {
+    event.preventDefault();
+    player.pause();
+    return;
+  }
   switch (event.key) {
     case ' ':
     case 'ArrowRight':

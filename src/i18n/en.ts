@@ -117,6 +117,7 @@ export const en = {
   'playback.exitPresent': 'Leave presentation',
   'present.textSize': 'Type size',
   'present.smaller': 'Smaller type (− key)',
+  'present.more': '▼ more: PageDown',
   'present.larger': 'Larger type (+ key)',
   'playback.keys': 'Keys: Space / → / PageDown forward · ← / PageUp back · Home restart · End go to the end · 1–9 layer · P play/pause · F presentation · B blank screen · + / − type size (presentation)',
   'playback.frame': 'Box {index} of {count}',

@@ -120,6 +120,7 @@ export const zhCN: Record<MessageKey, string> = {
   'playback.exitPresent': '退出演示',
   'present.textSize': '字号',
   'present.smaller': '缩小字号（− 键）',
+  'present.more': '▼ 未完：按 PageDown',
   'present.larger': '放大字号（+ 键）',
   'playback.keys': '按键：空格 / → / PageDown 前进一步 · ← / PageUp 后退一步 · Home 从头开始 · End 跳到结尾 · 1–9 跳到第几层 · P 播放/暂停 · F 演示模式 · B 黑屏 · + / − 字号（演示模式）',
   'playback.frame': '第 {index} / {count} 个框',

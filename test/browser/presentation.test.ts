@@ -48,7 +48,9 @@ function slideLayout() {
     activeAboveCaption: !!active && active.top >= 0 && active.bottom <= caption.top + 1,
     detailFor: detail?.dataset['detail'] ?? null,
     playing: flow.dataset['node'],
-    detailFits: !!detail && detail.scrollHeight <= detail.clientHeight + 1 && detail.getBoundingClientRect().bottom <= innerHeight + 1,
+    // The explanation fits the slide, or says it goes on (PageDown turns its page).
+    detailWholeOrPaged: !!detail && detail.getBoundingClientRect().bottom <= innerHeight + 1
+      && (detail.scrollHeight <= detail.clientHeight + 1 || document.querySelector('[data-testid=more-below]') !== null),
   };
 }
 
@@ -89,7 +91,7 @@ describe('presentation mode for a lecture hall', () => {
         await page.screenshot({ path: `test/output/presentation-${width}-${lang}.png` });
         expect(await page.evaluate(smallTexts, { least: 24 * scale, chartLeast: 28 * scale })).toEqual([]);
         expect(await page.evaluate(slideLayout)).toEqual({
-          chartWithinItsArea: true, pageScrolls: false, captionInWindow: true, activeAboveCaption: true, detailFor: 'weightedSum', playing: 'weightedSum', detailFits: true,
+          chartWithinItsArea: true, pageScrolls: false, captionInWindow: true, activeAboveCaption: true, detailFor: 'weightedSum', playing: 'weightedSum', detailWholeOrPaged: true,
         });
         // The box's view beside it, on its layer.
         expect(await page.locator('[data-view=attention]').getAttribute('data-layer')).toBe('1');
@@ -106,21 +108,64 @@ describe('presentation mode for a lecture hall', () => {
     await page.close();
   }, 240_000);
 
+  it('an explanation longer than the slide says so, and PageDown turns its page before it steps the chart', async () => {
+    const page = await openSlide(browser, 'zh-CN', { width: 1920, height: 1080 }, 1, { size: '140' });
+    // Find a box whose explanation is longer than the slide at this size.
+    const state = () => page.evaluate(() => {
+      const detail = document.querySelector<HTMLElement>('section.right section.detail')!;
+      return { node: document.querySelector<HTMLElement>('.flow')!.dataset['node'], top: Math.round(detail.scrollTop), more: detail.scrollHeight - detail.clientHeight - detail.scrollTop > 2 };
+    });
+    let now = await state();
+    for (let i = 0; i < 12 && !now.more; i++) {
+      await page.evaluate(() => (window as any).__flow.playback.forward());
+      await page.waitForTimeout(300);
+      now = await state();
+    }
+    expect(now.more, 'some box explanation is longer than a 140 % slide').toBe(true);
+    await expect(page.locator('[data-testid=more-below]').count()).resolves.toBe(1);
+    const box = now.node;
+    // PageDown turns the page (the chart stays) until the end of the explanation; then it steps the chart, and the
+    // next box's explanation starts at its top.
+    await page.keyboard.press('PageDown');
+    const turned = await state();
+    expect(turned).toMatchObject({ node: box });
+    expect(turned.top).toBeGreaterThan(0);
+    for (let i = 0; i < 10 && (await state()).more; i++) await page.keyboard.press('PageDown');
+    await expect(page.locator('[data-testid=more-below]').count()).resolves.toBe(0);
+    expect((await state()).node).toBe(box);
+    await page.keyboard.press('PageUp');
+    expect(await state()).toMatchObject({ node: box });
+    expect((await state()).top).toBeLessThan((await state()).top + 1);
+    for (let i = 0; i < 10 && (await state()).more; i++) await page.keyboard.press('PageDown');
+    await page.keyboard.press('PageDown');
+    await expect.poll(async () => (await state()).node).not.toBe(box);
+    await expect.poll(async () => (await state()).top).toBe(0);
+    await page.close();
+  }, 240_000);
+
   it('the clicker drives it: PageDown / PageUp step and the explanation follows; B blanks; + / − and A+ / A− set the type, kept in the link', async () => {
     const page = await openSlide(browser, 'en', { width: 1920, height: 1080 });
     const shown = () => page.evaluate(() => ({ playing: document.querySelector<HTMLElement>('.flow')!.dataset['node'], detail: document.querySelector<HTMLElement>('section.right section.detail')?.dataset['detail'] }));
-    await page.keyboard.press('PageDown');
+    /** PageDown until the chart steps (an explanation longer than the slide turns its pages first). */
+    const nextBox = async () => {
+      const from = (await shown()).playing;
+      for (let i = 0; i < 8 && (await shown()).playing === from; i++) {
+        await page.keyboard.press('PageDown');
+        await page.waitForTimeout(100);
+      }
+    };
+    await nextBox();
     await expect.poll(shown).toEqual({ playing: 'outProj', detail: 'outProj' });
     await page.keyboard.press('PageUp');
     await expect.poll(shown).toEqual({ playing: 'weightedSum', detail: 'weightedSum' });
     // A box clicked holds until the next step.
     await page.evaluate(() => document.querySelector('svg.flow-chart g.node[data-node=mlp]')!.dispatchEvent(new MouseEvent('click', { bubbles: true })));
     await expect.poll(shown).toEqual({ playing: 'weightedSum', detail: 'mlp' });
-    await page.keyboard.press('PageDown');
+    await nextBox();
     await expect.poll(shown).toEqual({ playing: 'outProj', detail: 'outProj' });
     await page.keyboard.press('b');
     await expect(page.locator('[data-testid=blank]').count()).resolves.toBe(1);
-    await page.keyboard.press('PageDown'); // (any key brings the slide back, and does nothing else)
+    await page.keyboard.press('ArrowRight'); // (any key brings the slide back, and does nothing else)
     await expect(page.locator('[data-testid=blank]').count()).resolves.toBe(0);
     await expect.poll(shown).toEqual({ playing: 'outProj', detail: 'outProj' });
 
