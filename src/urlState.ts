@@ -4,6 +4,7 @@ import { CLASSROOM_PATH, isSourceId, type SourceId } from './engine/models/sourc
 import { isDtype, type Dtype } from './engine/models/precision';
 import { isChapterId, type ChapterId } from './lesson/chapters';
 import type { Pace } from './flow/timeline';
+import { SETTINGS_LIMITS, type SettingName } from './engine/settingsLimits';
 
 /** What the page's URL may set, so an instructor can prepare a link before class. Unknown or malformed values
  * are ignored (never trusted, never inserted as HTML). */
@@ -72,13 +73,14 @@ export function readUrlState(search: string, origin: string): UrlState {
   const lang = params.get('lang');
   const model = sameOriginPath(params.get('model'), origin);
   const settings: UrlState['settings'] = {};
+  const setting = (name: SettingName, param: string) => number(params, param, SETTINGS_LIMITS[name].min, SETTINGS_LIMITS[name].max, SETTINGS_LIMITS[name].integer);
   const entries = {
-    temperature: number(params, 't', 0, 2),
-    topK: number(params, 'k', 0, 100_000, true),
-    topP: number(params, 'p', 0.01, 1),
-    minNewTokens: number(params, 'min', 0, 1024, true),
-    seed: number(params, 'seed', 0, 2 ** 32 - 1, true),
-    maxNewTokens: number(params, 'max', 1, 1024, true),
+    temperature: setting('temperature', 't'),
+    topK: setting('topK', 'k'),
+    topP: setting('topP', 'p'),
+    minNewTokens: setting('minNewTokens', 'min'),
+    seed: setting('seed', 'seed'),
+    maxNewTokens: setting('maxNewTokens', 'max'),
   };
   for (const [key, value] of Object.entries(entries)) if (value !== undefined) settings[key as keyof typeof entries] = value;
   const prompt = params.get('prompt');

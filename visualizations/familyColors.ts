@@ -11,6 +11,3 @@ export const FAMILY_COLORS: Record<string, string> = {
   sampling: '#edc948',
   control: '#bab0ac',
 };
-
-/** Q, K and V keep their own colours in every view. */
-export const QKV_COLORS = { q: '#4e79a7', k: '#e15759', v: '#59a14f' } as const;

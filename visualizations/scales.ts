@@ -25,12 +25,6 @@ export function maxAbs(values: ArrayLike<number>): number {
   return max;
 }
 
-/** A label cut to `max` characters (with …) where space is short; the full label stays in titles. */
-export function shortLabel(label: string, max = 6): string {
-  const chars = [...label];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : label;
-}
-
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
 /** A label's width in monospace type of `fontSize` px, without a browser to measure it: CJK characters are a full
  * em wide, the rest 0.6 em (emoji count as wide too). */

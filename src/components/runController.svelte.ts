@@ -1,6 +1,7 @@
 import type { EngineClient } from '../engine/client';
 import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
 import type { SamplingSettings } from '../engine/sampling';
+import { SETTINGS_LIMITS, type SettingName } from '../engine/settingsLimits';
 import { TraceRecorder, assembled, computedPositions, lackingHooks, type StopReason, type Trace } from '../engine/trace';
 import { FULL_CAPTURE, LEAN_LOGITS_KEPT, planCaptures, segmentInputs, type CapturePlan } from '../engine/capturePlan';
 import type { ModelSlot } from './modelSlot.svelte';
@@ -243,14 +244,18 @@ function cutRows(trace: Trace, hooks: readonly string[]): Record<string, Float32
 
 /** Settings as the engine needs them: an emptied or out-of-range field falls back to a safe value. */
 export function sanitizeSettings(settings: RunSettings): RunSettings {
-  const finite = (value: unknown, fallback: number, min: number, max: number) =>
-    typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+  const limited = (name: SettingName, fallback: number) => {
+    const value = settings[name];
+    const { min, max, integer } = SETTINGS_LIMITS[name];
+    const within = typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+    return integer ? Math.round(within) : within;
+  };
   return {
-    temperature: finite(settings.temperature, DEFAULT_SETTINGS.temperature, 0, 2),
-    topK: Math.round(finite(settings.topK, 0, 0, 1_000_000)),
-    topP: finite(settings.topP, 1, 0.01, 1),
-    seed: Math.round(finite(settings.seed, DEFAULT_SETTINGS.seed, 0, 2 ** 32 - 1)),
-    maxNewTokens: Math.round(finite(settings.maxNewTokens, DEFAULT_SETTINGS.maxNewTokens, 1, 1024)),
-    minNewTokens: Math.round(finite(settings.minNewTokens, DEFAULT_SETTINGS.minNewTokens, 0, 1024)),
+    temperature: limited('temperature', DEFAULT_SETTINGS.temperature),
+    topK: limited('topK', 0),
+    topP: limited('topP', 1),
+    seed: limited('seed', DEFAULT_SETTINGS.seed),
+    maxNewTokens: limited('maxNewTokens', DEFAULT_SETTINGS.maxNewTokens),
+    minNewTokens: limited('minNewTokens', DEFAULT_SETTINGS.minNewTokens),
   };
 }

@@ -49,7 +49,7 @@ export function runtimeFor(backend: Backend): Promise<OrtModule> {
 /** Session options for a backend, with onnxruntime's own log at error level (see runtimeFor). */
 export function sessionOptions(backend: Backend, externalData: readonly ExternalDataFile[] = [], gpuOutputs: readonly string[] = []): Ort.InferenceSession.SessionOptions {
   // Outputs only the next forward pass reads (the KV cache's presents) stay in GPU memory on WebGPU: copying them
-  // to the CPU and back costs more each token as the cache grows. Only on a WebGPU session (PITFALLS).
+  // to the CPU and back costs more each token as the cache grows. Only on a WebGPU session (docs/runtime-notes.md).
   const gpu = backend === 'webgpu' && gpuOutputs.length > 0 ? { preferredOutputLocation: Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer' as const])) } : {};
   return { executionProviders: [backend], logSeverityLevel: 3, ...gpu, ...(externalData.length > 0 ? { externalData: [...externalData] } : {}) };
 }
@@ -79,7 +79,7 @@ function requestAdapter(): Promise<GPUAdapterLike | null> {
   return gpu.requestAdapter().catch(() => null);
 }
 
-/** Whether this browser can give WebGPU an adapter (navigator.gpu alone proves nothing: PITFALLS). Any adapter,
+/** Whether this browser can give WebGPU an adapter (navigator.gpu alone proves nothing: docs/runtime-notes.md). Any adapter,
  * software ones included: for a session WebGPU was asked for. */
 export async function webgpuStatus(): Promise<FallbackReason | null> {
   if (!(globalThis.navigator as Navigator & { gpu?: unknown })?.gpu) return 'no-webgpu';
@@ -98,7 +98,7 @@ export async function inspectAdapter(softwareCounts = false): Promise<AdapterRep
 }
 
 /** Whether the WebGPU adapter computes in half precision (`shader-f16`): transformers.js' default precision on
- * WebGPU depends on it. Headless Chromium's SwiftShader adapter has no shader-f16 (PITFALLS). */
+ * WebGPU depends on it. Headless Chromium's SwiftShader adapter has no shader-f16 (docs/runtime-notes.md). */
 export async function webgpuHasShaderF16(): Promise<boolean> {
   return Boolean((await requestAdapter())?.features?.has('shader-f16'));
 }

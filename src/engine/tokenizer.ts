@@ -6,7 +6,7 @@ export type { TokenInfo };
 
 /** Newer `tokenizer.json` files (Qwen3's, DeepSeek-V3's, files saved by newer `tokenizers` releases) store each BPE
  * merge as a pair (`["Ġ", "t"]`); @xenova/transformers 2.17.2 only reads the older `"Ġ t"` strings and fails with
- * `x.split is not a function`. Joining each pair with a space gives the reference tokenizer's ids (PITFALLS).
+ * `x.split is not a function`. Joining each pair with a space gives the reference tokenizer's ids (docs/runtime-notes.md, "Tokenizer").
  * Returns the JSON unchanged when there is nothing to join. */
 export function withMergesAsStrings(tokenizerJson: unknown): unknown {
   const model = (tokenizerJson as { model?: { merges?: unknown } } | null)?.model;

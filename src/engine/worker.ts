@@ -328,7 +328,7 @@ async function recompute(ids: number[], intervention: Intervention | null) {
   }
 }
 
-// onnxruntime's pthread workers load this same chunk; they must keep Emscripten's own handler (PITFALLS).
+// onnxruntime's pthread workers load this same chunk; they must keep Emscripten's own handler (docs/runtime-notes.md, "Worker").
 if (!self.name?.startsWith('em-pthread')) {
   self.onmessage = (message: MessageEvent<Request | Control>) => {
     const request = message.data;

@@ -1,5 +1,5 @@
 import type { ModelConfig } from '../engine/models/config';
-import { isGrouped, traitsOf, type ArchitectureTraits } from './architecture';
+import { isGrouped, traitsOf, type ArchitectureTraits } from '../engine/models/architecture';
 import { NODE_SPECS, type NodeFamily, type NodeId, type NodeRegion, type NodeShape } from './nodes';
 
 export type { NodeFamily, NodeId, NodeRegion, NodeShape } from './nodes';

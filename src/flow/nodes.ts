@@ -38,27 +38,9 @@ export function stepSpan(trace: Trace, step: number): StepSpan | null {
   return { first, last: decision.position, keys: decision.position + 1 };
 }
 
-/** What one axis of a tensor counts. The i18n layer names it in the page's language ("7 positions", "7 个位置");
- * `count` is a bare multiplier (Q, K and V: 3 × […]). */
-export type Axis = 'count' | 'tokens' | 'positions' | 'queries' | 'keys' | 'heads' | 'dims' | 'neurons' | 'vocab' | 'candidates' | 'layers' | 'stages';
-
-export interface Dim {
-  size: number;
-  axis: Axis;
-}
-
-/** One tensor's shape: its dims in brackets, after `times` multipliers (3 × [7 × 4 × 40]). */
-export interface ShapeTerm {
-  times: Dim[];
-  dims: Dim[];
-}
-
-/** What a box computes: one tensor shape, or several added (Q's, then 2 × K's and V's under grouped-query
- * attention). Structured, so every shape on screen names its axes in the page's language (src/i18n/shapes.ts). */
-export type TensorShape = ShapeTerm[];
-
-export const dim = (size: number, axis: Axis): Dim => ({ size, axis });
-export const shape = (...dims: Dim[]): TensorShape => [{ times: [], dims }];
+// Tensor shapes are described below the chart (the i18n layer names their axes too).
+export { dim, shape, type Axis, type Dim, type ShapeTerm, type TensorShape } from '../engine/tensorShape';
+import { dim, shape, type TensorShape } from '../engine/tensorShape';
 
 /** A capture point's shape at a step: [positions × width], [positions × heads × d_head] (K and V have the
  * key/value heads), or [heads × queries × keys] for attention; from the row the worker cut, so each hook says its

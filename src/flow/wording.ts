@@ -1,6 +1,6 @@
 import type { ModelConfig } from '../engine/models/config';
 import type { MessageKey } from '../i18n/index.svelte';
-import { isGrouped, traitsOf } from './architecture';
+import { isGrouped, traitsOf } from '../engine/models/architecture';
 import { NODE_SPECS, type NodeId } from './nodes';
 
 /** Which strings explain a box and the detail views for this model: the wording half of the architecture adapter

@@ -196,10 +196,10 @@ export const en = {
   'hub.note': 'The app downloads only what you ask for, directly from the source to this browser; ONNX repositories made for transformers.js work best. A model stored from one source is found again from any other.',
   'error.busy': 'The model is still busy; wait for it or press Stop.',
   'error.internal': 'Something went wrong: {detail}',
-  // ---- Open models (issue #12): the precision that runs ----
+  // ---- Open models: the precision that runs ----
   'model.precision': 'Precision: {dtype} ({file}).',
   // ---- end of the open-models block ----
-  // ---- Screens and accessibility (issue #19) ----
+  // ---- Screens and accessibility ----
   'a11y.skipToChart': 'Skip to the flow chart',
   'fold.otherModels': 'Other models: the Hub and your disk',
   'local.noneChosen': 'No folder chosen yet',

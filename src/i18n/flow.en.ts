@@ -169,7 +169,7 @@ export const flowEn = {
   'flow.caption.qkNorm': 'Layer {layer}: each head’s query and key are RMS-normalised over their d_head = {dHead} numbers, before RoPE.',
   'flow.explain.qkNorm': 'Before RoPE, each head’s query and key vector is divided by its root mean square over its d_head = {dHead} numbers and multiplied by a learned γ (one for Q, one for K, shared by all heads).',
   'flow.why.qkNorm': 'Without it, a few query or key coordinates can grow large in training and make some scores huge, so softmax saturates. Normalising q and k bounds every score by the learned scales, which keeps attention in range and training stable.',
-  // ---- Open models (issue #12): Qwen2's biases on Q, K and V ----
+  // ---- Open models: Qwen2's biases on Q, K and V ----
   'flow.explain.qkvBias': 'Each of the three projections also adds a learned bias vector: Q = x̂·W_Q + b_Q, and likewise for K and V (the output projection and the MLP have none).',
   // ---- end of the open-models block ----
 } as const;

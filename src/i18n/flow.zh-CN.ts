@@ -171,7 +171,7 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'flow.caption.qkNorm': '第 {layer} 层：在 RoPE 之前，每个头的查询和键都在各自的 d_head = {dHead} 个数上做 RMS 归一化。',
   'flow.explain.qkNorm': '在 RoPE 之前，每个头的查询向量和键向量都除以它在 d_head = {dHead} 个数上的均方根，再乘以可学习的 γ（Q 一个、K 一个，所有头共用）。',
   'flow.why.qkNorm': '没有它，训练中少数查询或键的坐标可能变得很大，使某些分数极大，Softmax 随之饱和。对 q 和 k 做归一化后，每个分数都受可学习缩放的约束，注意力保持在合理范围内，训练也更稳定。',
-  // ---- 开放模型（issue #12）：Qwen2 在 Q、K、V 上的偏置 ----
+  // ---- 开放模型：Qwen2 在 Q、K、V 上的偏置 ----
   'flow.explain.qkvBias': '这三个投影还各自加上一个可学习的偏置向量：Q = x̂·W_Q + b_Q，K 和 V 同理（输出投影和 MLP 没有偏置）。',
   // ---- 开放模型部分结束 ----
 };

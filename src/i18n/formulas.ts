@@ -1,5 +1,5 @@
 import type { ModelConfig } from '../engine/models/config';
-import { isGrouped, traitsOf, type ArchitectureTraits } from '../flow/architecture';
+import { isGrouped, traitsOf, type ArchitectureTraits } from '../engine/models/architecture';
 
 /** What a formula depends on: the architecture's traits and a few config values. */
 export type FormulaConfig = Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead' | 'ropeTheta' | 'tieWordEmbeddings'> & Partial<Pick<ModelConfig, 'ropeScaling'>>;

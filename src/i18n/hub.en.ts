@@ -1,4 +1,4 @@
-/** English strings of the Hub panel's file list (issues #12 and #13): precisions, sizes, what fits, suggestions. */
+/** English strings of the Hub panel's file list: precisions, sizes, what fits, suggestions. */
 export const hubEn = {
   'hub.list': 'Files and sizes',
   'hub.sourceName.huggingface': 'Hugging Face',

@@ -1,6 +1,6 @@
 import type { hubEn } from './hub.en';
 
-/** Hub 面板文件列表的中文（issue #12、#13）：精度、大小、是否放得下、推荐模型。 */
+/** Hub 面板文件列表的中文：精度、大小、是否放得下、推荐模型。 */
 export const hubZhCN: Record<keyof typeof hubEn, string> = {
   'hub.list': '查看文件与大小',
   'hub.sourceName.huggingface': 'Hugging Face',

@@ -1,4 +1,4 @@
-import type { Dim, TensorShape } from '../flow/nodes';
+import type { Dim, TensorShape } from '../engine/tensorShape';
 import type { MessageKey, Translate } from './index.svelte';
 
 /** How a shape is written: `full` names every axis ("[7 positions × 4 heads × 40 dims]"), for captions and details;

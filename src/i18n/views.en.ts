@@ -88,7 +88,7 @@ export const viewsEn = {
   'views.capturingLayer': 'Computing layer {layer} for the {positions} positions so far… A large model keeps only the residual stream as it generates; the layer you open is computed again from the same tokens, which gives the same numbers up to rounding.',
   'views.capturingLogits': 'Computing the logits again for this position… A large model keeps only the newest logits (each row has one number per vocabulary entry); older ones are computed again from the same tokens.',
   'views.captureFailed': 'These tensors could not be computed again:',
-  // The tokenizer lab's tab (issue #16); its own strings are in lab.en.ts, loaded with the lab.
+  // The tokenizer lab's tab; its own strings are in lab.en.ts, loaded with the lab.
   'views.tab.cache': 'KV cache',
   'views.question.cache': 'What does the model keep from one token to the next, and does it change the numbers?',
   'views.cache.explain': 'Each new token runs through the model at its own position only: the keys and values of the positions before it come from the cache. Per position the cache holds a key and a value vector for each of the {layers} layers and each of the {kvHeads} heads that keep keys and values, {dHead} numbers each, {bytes} bytes a number.',

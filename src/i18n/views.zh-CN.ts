@@ -90,7 +90,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.capturingLayer': '正在为已有的 {positions} 个位置重新计算第 {layer} 层……大模型生成时只保留残差流；你打开的层会用同样的词元再算一遍，得到的数值相同（只差舍入误差）。',
   'views.capturingLogits': '正在为这个位置重新计算 logits……大模型只保留最新的 logits（每行的数值个数等于词表大小）；更早的会用同样的词元再算一遍。',
   'views.captureFailed': '无法重新计算这些张量：',
-  // 分词器对比的标签（issue #16）；视图自己的字符串在 lab.zh-CN.ts，随视图按需加载。
+  // 分词器对比的标签；视图自己的字符串在 lab.zh-CN.ts，随视图按需加载。
   'views.tab.cache': 'KV 缓存',
   'views.question.cache': '从一个词元到下一个词元，模型保存了什么？它会改变计算结果吗？',
   'views.cache.explain': '每个新词元只在它自己的位置上经过模型：之前各位置的键和值都从缓存里取。每个位置，缓存为 {layers} 层中的每一层、{kvHeads} 个保存键和值的头中的每一个各保存一个键向量和一个值向量，每个向量 {dHead} 个数，每个数 {bytes} 字节。',

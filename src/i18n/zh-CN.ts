@@ -199,10 +199,10 @@ export const zhCN: Record<MessageKey, string> = {
   'hub.note': '应用只下载你选择的模型，直接从所选来源下载到这个浏览器；为 transformers.js 准备的 ONNX 仓库效果最好。从一个来源保存的模型，换了来源也能找到。',
   'error.busy': '模型还在运行；请稍候或点击“停止”。',
   'error.internal': '出错了：{detail}',
-  // ---- 开放模型（issue #12）：运行的精度 ----
+  // ---- 开放模型：运行的精度 ----
   'model.precision': '精度：{dtype}（{file}）。',
   // ---- 开放模型部分结束 ----
-  // ---- 各种屏幕与无障碍（issue #19） ----
+  // ---- 各种屏幕与无障碍 ----
   'a11y.skipToChart': '跳到程序流程图',
   'fold.otherModels': '其他模型：Hub 与本地文件',
   'local.noneChosen': '尚未选择文件夹',

@@ -1,6 +1,6 @@
 import type { Locale } from '../i18n/index.svelte';
 
-/** The guided lesson's chapters, in teaching order (issue #15). Each runs the real model on a prompt written for
+/** The guided lesson's chapters, in teaching order. Each runs the real model on a prompt written for
  * what it teaches, then asks its questions before it shows the numbers. Nothing here holds an answer: those are
  * computed from the run's Trace (src/lesson/questions.ts). */
 export const CHAPTER_IDS = ['tokens', 'embedding', 'attention', 'heads', 'mlp', 'lens', 'sampling', 'generation'] as const;

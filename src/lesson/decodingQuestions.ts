@@ -1,6 +1,6 @@
 import { computedPositions, lackingHooks, type Trace } from '../engine/trace';
 import { sample } from '../engine/sampling';
-import { isGrouped, traitsOf } from '../flow/architecture';
+import { isGrouped, traitsOf } from '../engine/models/architecture';
 import { count, num, percent, say, text, tokenAt, type Question, type QuestionInputs } from './sentences';
 
 /** The questions about what happens after the model: sampling from the logits, and the generation loop's KV cache. */

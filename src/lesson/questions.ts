@@ -1,7 +1,7 @@
 import { type Trace } from '../engine/trace';
 import { readLens, type LensParameters } from '../engine/lens';
 import { norm, softmax } from '../engine/analysis';
-import { isGrouped, kvHeadOf, traitsOf } from '../flow/architecture';
+import { isGrouped, kvHeadOf, traitsOf } from '../engine/models/architecture';
 import { counted } from '../i18n/counting';
 import type { Frame } from '../flow/timeline';
 import type { QuestionId } from './chapters';

@@ -1,5 +1,5 @@
 import type { ModelConfig } from '../engine/models/config';
-import { traitsOf } from '../flow/architecture';
+import { traitsOf } from '../engine/models/architecture';
 import type { ChapterId } from './chapters';
 import type { LessonKey, Ref, Sentence } from './questions';
 

@@ -1,4 +1,4 @@
-// Accessibility of the built app (issue #19): axe-core finds no serious or critical violation in either language,
+// Accessibility of the built app: axe-core finds no serious or critical violation in either language,
 // a skip link leads to the chart, every control is reachable by keyboard, and playback pauses while a keyboard
 // user is in the controls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Every screen a learner or instructor uses, in both languages (issue #19): phone, laptops, desktop, projector
+// Every screen a learner or instructor uses, in both languages: phone, laptops, desktop, projector
 // (presentation mode) and 4K. Each is screenshot into test/output/ (ignored by git: open the PNGs and look) and
 // checked: the chart fits its box (never sideways, text never below 12 px, no two boxes overlap), no text of the
 // chart, the tokens or the detail views is cut by its container, and each screen's own promises hold.

@@ -10,7 +10,7 @@ import { labEn } from '../../src/i18n/lab.en';
 import { labZhCN } from '../../src/i18n/lab.zh-CN';
 import { lessonEn } from '../../src/i18n/lesson.en';
 import { lessonZhCN } from '../../src/i18n/lesson.zh-CN';
-import { kvHeadOf } from '../../src/flow/architecture';
+import { kvHeadOf } from '../../src/engine/models/architecture';
 
 const root = join(__dirname, '../..');
 const catalogs: Record<string, string>[] = [en, zhCN, labEn, labZhCN, lessonEn, lessonZhCN];

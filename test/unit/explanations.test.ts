@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import katex from 'katex';
 import type { ModelConfig } from '../../src/engine/models/config';
-import { ARCHITECTURES, traitsOf } from '../../src/flow/architecture';
+import { ARCHITECTURES, traitsOf } from '../../src/engine/models/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { boxTexts, detailNote, textParams, viewWording } from '../../src/flow/wording';
 import { NODE_SPECS, type NodeId } from '../../src/flow/nodes';

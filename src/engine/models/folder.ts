@@ -61,7 +61,6 @@ export interface LoadOptions {
 }
 
 export const CACHED_GRAPH = 'onnx/decoder_model_merged.onnx';
-export const FULL_GRAPH = 'onnx/model.onnx';
 
 export function join(baseUrl: string, file: string): string {
   return baseUrl.replace(/\/+$/, '') + '/' + file;

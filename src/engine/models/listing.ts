@@ -301,7 +301,7 @@ export function memoryEstimate(bytes: number): number {
 /** The 4 GiB an onnxruntime-web WebAssembly instance can address (32-bit memory): the weights must fit in it. */
 export const WASM_MEMORY_LIMIT = 4 * 1024 ** 3;
 
-/** A download at least this large asks before it starts (issue #12: 0.1–2 GB). */
+/** A download at least this large asks before it starts (suggested models weigh 0.1–2 GB). */
 export const LARGE_DOWNLOAD = 100e6;
 
 /** What the browser tells of its room: free storage for the origin (`navigator.storage.estimate()`: quota − usage),

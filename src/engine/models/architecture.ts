@@ -1,4 +1,4 @@
-import type { Architecture, ModelConfig } from '../engine/models/config';
+import type { Architecture, ModelConfig } from './config';
 
 /** What a model family computes differently, as facts the chart, the formulas and the wording read. Nothing else
  * switches on `architecture`: a new family (Qwen2 = Llama + Q/K/V biases; Qwen3 = Llama + a per-head RMSNorm on
