@@ -15,17 +15,18 @@ export class Isolation {
     addEventListener('keydown', touch, { capture: true, once: true });
   }
 
-  /** Before the app starts: reloads at once when that is due (true), else goes on and checks again when the
-   * service worker registered after the first run is active. */
+  /** Before the app starts: reloads at once when that is due (true: nothing is on screen yet), else goes on and
+   * checks again when the service worker registered after the first run is active. Then it never reloads: the first
+   * run is playing by then, so the page is isolated from its next load, and says so. */
   start(): boolean {
     const serviceWorker = !('serviceWorker' in navigator) ? 'none' : navigator.serviceWorker.controller ? 'active' : 'pending';
     if (this.#check(serviceWorker) === 'reload') return this.#reload();
-    if (serviceWorker === 'pending') void serviceWorkerReady().then((active) => this.#check(active ? 'active' : 'none') === 'reload' && this.#reload());
+    if (serviceWorker === 'pending') void serviceWorkerReady().then((active) => this.#check(active ? 'active' : 'none', true));
     return false;
   }
 
-  #check(serviceWorker: IsolationEnv['serviceWorker']) {
-    const step = isolationStep({ isolated: crossOriginIsolated, secure: isSecureContext, serviceWorker, reloaded: this.#reloaded, touched: this.#touched });
+  #check(serviceWorker: IsolationEnv['serviceWorker'], inUse = this.#touched) {
+    const step = isolationStep({ isolated: crossOriginIsolated, secure: isSecureContext, serviceWorker, reloaded: this.#reloaded, touched: inUse });
     this.problem = isProblem(step) ? step : null;
     return step;
   }
