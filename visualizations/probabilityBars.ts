@@ -1,7 +1,7 @@
 import { select } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
 import { tokenColor } from './colors';
-import { fitLabel, viewTextSize } from './scales';
+import { fitLabel, percentText, viewTextSize } from './scales';
 
 export interface ProbabilityBar {
   id: number;
@@ -33,7 +33,7 @@ const VALUE_WIDTH = 64;
 /** Horizontal bars, one per candidate token. Framework-free: render(container, data, options) → {update, destroy};
  * update re-joins rows by token id, so the DOM is reused rather than rebuilt. */
 export function renderProbabilityBars(container: HTMLElement, data: ProbabilityBarsData, options: ProbabilityBarsOptions = {}) {
-  const format = options.format ?? ((p: number) => `${(p * 100).toPrecision(3)}%`);
+  const format = options.format ?? percentText;
   const svg = select(container).append('svg').attr('class', 'probability-bars').attr('role', 'img');
   const title = svg.append('title');
 

@@ -1,7 +1,7 @@
 import { select } from 'd3-selection';
 import { scaleLinear } from 'd3-scale';
 import { tokenColor } from './colors';
-import { formatValue, textWidth, viewTextSize, wrapLabel } from './scales';
+import { formatValue, percentText, textWidth, viewTextSize, wrapLabel } from './scales';
 
 export interface StageCandidate {
   id: number;
@@ -36,7 +36,7 @@ const VALUE_SPACE = 40;
 /** A probability as a percentage, 3 significant digits; a compact column keeps it to 5 characters ("<0.1%"). */
 function percent(value: number, compact: boolean): string {
   const p = value * 100;
-  if (!compact) return `${p.toPrecision(3)}%`;
+  if (!compact) return percentText(value);
   if (p >= 99.95) return '100%';
   if (p >= 10) return `${p.toFixed(1)}%`;
   if (p >= 0.1) return `${p.toFixed(2).slice(0, 4)}%`;

@@ -2,6 +2,8 @@ import { rowLayout, type Trace } from '../engine/trace';
 import type { Candidate, SamplingDecision } from '../engine/sampling';
 import type { ModelConfig } from '../engine/models/config';
 import type { MiniViz } from '../../visualizations/miniViz';
+import { percentText } from '../../visualizations/scales';
+import { dim, shape, type TensorShape } from '../engine/tensorShape';
 import type { Frame } from './timeline';
 
 /** Classic flowchart shapes: rounded terminals, rectangles for steps, diamonds for decisions. */
@@ -40,7 +42,6 @@ export function stepSpan(trace: Trace, step: number): StepSpan | null {
 
 // Tensor shapes are described below the chart (the i18n layer names their axes too).
 export { dim, shape, type Axis, type Dim, type ShapeTerm, type TensorShape } from '../engine/tensorShape';
-import { dim, shape, type TensorShape } from '../engine/tensorShape';
 
 /** A capture point's shape at a step: [positions × width], [positions × heads × d_head] (K and V have the
  * key/value heads), or [heads × queries × keys] for attention; from the row the worker cut, so each hook says its
@@ -220,7 +221,7 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
     caption: (c) => {
       if (c.decision?.greedy) return { key: 'flow.caption.probabilitiesGreedy' };
       const top = c.decision?.candidates[0];
-      return { params: { top: tokenKey(c, top?.id), probability: top ? `${(top.afterTopP * 100).toPrecision(3)}%` : '' } };
+      return { params: { top: tokenKey(c, top?.id), probability: top ? percentText(top.afterTopP) : '' } };
     },
   },
   sample: {
