@@ -76,4 +76,29 @@ describe('Optimum’s two-graph layout with decomposed LayerNorm', async () => {
     const last = trace.rows[`blocks.${config.nLayer - 1}.hook_resid_post`]![n - 1]!;
     expect(maxAbsDifference(logitLens(last, prompt.probed.lens!), trace.rows['logits']![n - 1]!)).toBeLessThan(1e-3);
   });
+
+  it('without a KV cache, each step runs every position but records only the new one, as computed in that pass', async () => {
+    // The prompt graph alone: the no-past layout (onnx/model.onnx on the Hub).
+    const full = new Generator(prompt, null, config);
+    const ids = [10, 20, 30, 40, 50];
+    const records: { start: number; count: number; k: Float32Array }[] = [];
+    const result = await full.generate({ ids, maxNewTokens: 4, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 }, (event) => {
+      if (event.type === 'forward') records.push({ ...event.record, k: event.record.tensors['blocks.1.attn.hook_k']!.data });
+    }, () => false);
+    expect(records.map(({ start, count }) => [start, count])).toEqual([[0, 5], [5, 1], [6, 1], [7, 1]]);
+    // Each later position's K is the one its own pass computed (the sequence up to it), not a later pass's: what a
+    // cache would have kept, so the KV-cache check compares it with a recompute of the whole sequence.
+    for (const { start, k } of records.slice(1)) {
+      const alone = new Generator(prompt, null, config);
+      const { record } = await alone.forward(result.ids.slice(0, start + 1));
+      const last = record.tensors['blocks.1.attn.hook_k']!;
+      expect(last.dims[0]).toBe(start + 1);
+      expect(maxAbsDifference(k, last.data.subarray(start * k.length))).toBe(0);
+    }
+    // A pass that does not extend the last one (the same ids again, or a new prompt) records every position.
+    expect((await full.forward(result.ids.slice(0, 3))).record).toMatchObject({ start: 0, count: 3 });
+    expect((await full.forward(result.ids.slice(0, 3))).record).toMatchObject({ start: 0, count: 3 });
+    full.reset();
+    expect((await full.forward(result.ids.slice(0, 4))).record).toMatchObject({ start: 0, count: 4 });
+  });
 });
