@@ -106,6 +106,11 @@ export function firstSwitchedOffHead(intervention: Intervention | null): { layer
   return first ? { layer: first[0], head: first[1] } : null;
 }
 
+/** Bytes per number of a graph's KV cache (its past keys and values' type). */
+export function cacheValueBytes(cacheType: 'float32' | 'float16'): number {
+  return cacheType === 'float16' ? 2 : 4;
+}
+
 /** The KV cache after each step of a run: positions held, and its size, 2 (K and V) × layers × key/value heads ×
  * positions × d_head values of `valueBytes` each. */
 export function cacheGrowth(trace: Trace, valueBytes: number): { step: number; positions: number; bytes: number }[] {
