@@ -72,6 +72,9 @@ export interface FrameContext {
   head: number;
   tokenLabel: (id: number) => string;
   generating: boolean;
+  /** Whether the graph ran each new token alone with a KV cache (false: every step ran the whole sequence again, and
+   * the chart shows the new position's values). */
+  cached: boolean;
 }
 
 /** A frame whose step has been computed: what a box's size and thumbnail read. */
@@ -160,7 +163,11 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
     }),
     caption: ({ trace }) => ({ params: { count: trace.promptLength } }),
   },
-  embed: { shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_embed') },
+  embed: {
+    shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_embed'),
+    // Without a KV cache a later step runs every token again; the chart shows the new one.
+    caption: (c) => (!c.cached && c.frame.step > 0 && c.span ? { key: 'flow.caption.embedFull', params: { keys: c.span.keys } } : {}),
+  },
   posEmbed: { shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_pos_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_pos_embed') },
   residual: { shape: 'step', region: 'input', family: 'residual', hooks: ['blocks.0.hook_resid_pre'], tab: 'embedding', size: stream, picture: sparkline(() => 'blocks.0.hook_resid_pre') },
   ln1: { shape: 'step', region: 'layer', family: 'norm', hooks: ['blocks.{l}.ln1.hook_normalized'], tab: 'attention', size: stream, picture: sparkline((c) => block(c, 'ln1.hook_normalized')) },
@@ -256,11 +263,11 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
 };
 
-export function frameContext(trace: Trace, frame: Frame, head: number, tokenLabel: (id: number) => string, generating: boolean): FrameContext {
+export function frameContext(trace: Trace, frame: Frame, head: number, tokenLabel: (id: number) => string, generating: boolean, cached = true): FrameContext {
   const span = stepSpan(trace, frame.step);
   const decision = trace.steps[frame.step]?.decision ?? null;
   const t = span ? span.last - span.first + 1 : trace.promptLength;
-  return { trace, config: trace.config, frame, span, decision, t, layer: frame.layer ?? 0, head, tokenLabel, generating };
+  return { trace, config: trace.config, frame, span, decision, t, layer: frame.layer ?? 0, head, tokenLabel, generating, cached };
 }
 
 /** The frame's context once its step has been computed (what sizes and thumbnails need), else null. */

@@ -324,6 +324,23 @@ describe('captions', () => {
     }
   });
 
+  it('without a KV cache, a later step’s embedding says every token ran again, and that the chart shows the new one', () => {
+    const one = run(llama, 0.7);
+    const step = { ...one.steps[0]!, position: 3 };
+    const trace = { ...one, rows: { hook_embed: Array.from({ length: 4 }, () => new Float32Array(llama.dModel)) }, points: [{ hook: 'hook_embed', tensor: 'e', layer: null, layout: 'tokens' }], steps: [one.steps[0]!, step] } as unknown as Trace;
+    const caption = (stepIndex: number, cached: boolean) => captionFor(trace, { node: 'embed', layer: null, step: stepIndex }, (id) => `#${id}`, false, 'embed', translator('en'), cached);
+    expect(caption(1, true).key).toBe('flow.caption.embed');
+    expect(caption(0, false).key).toBe('flow.caption.embed');
+    const full = caption(1, false);
+    expect(full.key).toBe('flow.caption.embedFull');
+    for (const locale of LOCALES) {
+      const text = translator(locale)(full.key, full.params);
+      expect(text, locale).toContain('4');
+      expect(text, locale).toMatch(/no KV cache|没有 KV 缓存/);
+      expect(text, locale).not.toMatch(/\{\w+\}/);
+    }
+  });
+
   it('a teacher-forced run appends the token it is fed and says what its own draw picked', () => {
     const sampled = run(llama, 1);
     const chosen = sampled.steps[0]!.decision.chosenId;
