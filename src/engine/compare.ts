@@ -97,8 +97,7 @@ export function comparedStepPositions(a: Trace, b: Trace): number[] {
   return positions;
 }
 
-/** The switched-off head a view opens on: the lowest layer's first (B − A is zero before it), or null when no head
- * is switched off. */
+/** The switched-off head a view opens on: the lowest layer's first, or null when no head is switched off. */
 export function firstSwitchedOffHead(intervention: Intervention | null): { layer: number; head: number } | null {
   const heads = (intervention?.heads ?? []).map((key) => key.split('.').map(Number) as [number, number]);
   heads.sort(([l1, h1], [l2, h2]) => l1 - l2 || h1 - h2);
