@@ -10,6 +10,8 @@ import { NODE_SPECS, type NodeId } from '../../src/flow/nodes';
 import { FORMULA_KEYS, formulaFor } from '../../src/i18n/formulas';
 import { en, translator, zhCN, type Locale, type MessageKey } from '../../src/i18n/index.svelte';
 import { captionFor } from '../../src/flow/captions';
+import { lessonEn } from '../../src/i18n/lesson.en';
+import { lessonZhCN } from '../../src/i18n/lesson.zh-CN';
 import { termsIn } from '../../src/i18n/glossary';
 import type { Frame } from '../../src/flow/timeline';
 import { sample } from '../../src/engine/sampling';
@@ -354,6 +356,25 @@ describe('captions', () => {
   it('the end caption states its reason once', () => {
     expect(shown('en', run(llama, 1), 'end')).toBe('The program ends: it reached the maximum number of new tokens you set (1).');
     expect(shown('zh-CN', run(llama, 1), 'end')).toBe('程序结束：已生成 1 个新词元，达到设定的上限。');
+  });
+});
+
+describe('claims a causal decoder does not bear out', () => {
+  const texts = [en, zhCN, lessonEn, lessonZhCN].flatMap((catalog) => Object.entries(catalog as Record<string, string>));
+  const claims = [
+    // The causal mask gives each position another prefix: only the order within a prefix is lost without position.
+    /as a set|无序集合/,
+    // After layer 1 the stream holds what attention read by position.
+    /carries no position|不带位置/,
+    // With a cache, attention still reads every earlier key at each step: only projections and MLP become linear.
+    /work grows with the square of its length instead of linearly|随长度的平方增长，而不是线性增长/,
+    // A SentencePiece vocabulary starts from characters, with bytes only as a fallback.
+    /byte-level BPE tokenizer starts from the 256 bytes|字节级 BPE 分词器从 256 个字节出发/,
+    // Chat models are tuned further, on other losses.
+    /Every weight in it was learned the same way|每个权重都是用同一种方法学出来的/,
+  ];
+  it('no string makes them, in either language', () => {
+    expect(texts.filter(([, text]) => claims.some((claim) => claim.test(text))).map(([key]) => key)).toEqual([]);
   });
 });
 
