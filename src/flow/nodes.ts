@@ -145,6 +145,13 @@ const candidates = (value: (candidate: Candidate, decision: SamplingDecision) =>
 /** The temperature the probability bars were computed at: greedy decoding (T = 0) shows softmax at T = 1. */
 const shownT = (c: BoxContext) => `T=${c.decision.greedy ? 1 : Number(c.decision.settings.temperature.toPrecision(3))}`;
 
+/** The bars of a box after the temperature: `value`, titled `title`; in greedy decoding, which filters and draws
+ * nothing, softmax at T = 1 over the whole vocabulary, as the temperature box shows it. */
+const sampledCandidates = (value: (candidate: Candidate) => number, title: (c: BoxContext) => string) => (c: BoxContext): MiniViz =>
+  c.decision.greedy ? candidates((candidate) => candidate.scaledProbability, () => 'softmax T=1')(c) : candidates(value, title)(c);
+/** The candidates left after the filters: the whole vocabulary in greedy decoding, which cuts none. */
+const keptCandidates = (c: BoxContext) => (c.decision.greedy ? vocabulary(c) : survivors(c));
+
 const tokenKey = (c: FrameContext, id: number | undefined) => (id === undefined ? '' : c.tokenLabel(id));
 /** The token the frame's step appended: its decision's choice, or in a teacher-forced run the token fed. */
 const appendedId = (c: FrameContext) => c.trace.steps[c.frame.step]?.token.id;
@@ -219,12 +226,12 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
   filter: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: survivors, picture: candidates((candidate) => candidate.afterTopK, (c) => `top-k ${shownT(c)}`),
+    size: keptCandidates, picture: sampledCandidates((candidate) => candidate.afterTopK, (c) => `top-k ${shownT(c)}`),
     caption: ({ decision }) => (decision?.greedy ? { key: 'flow.caption.filterGreedy' } : { params: { keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } }),
   },
   probabilities: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: survivors, picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
+    size: keptCandidates, picture: sampledCandidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
     caption: (c) => {
       if (c.decision?.greedy) return { key: 'flow.caption.probabilitiesGreedy' };
       const top = c.decision?.candidates[0];
@@ -233,7 +240,7 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
   sample: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: survivors, picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
+    size: keptCandidates, picture: sampledCandidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
     caption: (c): CaptionParts => {
       const token = tokenKey(c, c.decision?.chosenId);
       if (c.decision?.greedy) return { key: 'flow.caption.sampleGreedy', params: { token } };

@@ -6,7 +6,7 @@ import type { ModelConfig } from '../../src/engine/models/config';
 import { ARCHITECTURES, traitsOf } from '../../src/engine/models/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { boxTexts, detailNote, textParams, viewWording } from '../../src/flow/wording';
-import { NODE_SPECS, type NodeId } from '../../src/flow/nodes';
+import { NODE_SPECS, boxContext, frameContext, type NodeId } from '../../src/flow/nodes';
 import { FORMULA_KEYS, formulaFor } from '../../src/i18n/formulas';
 import { en, translator, zhCN, type Locale, type MessageKey } from '../../src/i18n/index.svelte';
 import { captionFor } from '../../src/flow/captions';
@@ -302,7 +302,29 @@ describe('captions', () => {
         expect(shown(locale, run(llama, 0.7), node), `${node} (${locale})`).toMatch(/[Tt]op-k|kept|保留/);
       }
     }
-    expect(shown('en', run(llama, 0), 'filter')).toBe('Greedy decoding needs no filter and no draw: the largest logit wins (shown: T = 1).');
+    expect(shown('en', run(llama, 0), 'filter')).toBe('Greedy decoding applies no filter: no token is cut (the bars: softmax at T = 1 over the whole vocabulary).');
+    // Two boxes in a row are not read out with the same sentence.
+    for (const locale of LOCALES) expect(shown(locale, run(llama, 0), 'filter')).not.toBe(shown(locale, run(llama, 0), 'probabilities'));
+  });
+
+  it('greedy decoding’s thumbnails after the temperature show softmax at T = 1 over the whole vocabulary, not filtered bars', () => {
+    for (const temperature of [0, 0.7]) {
+      const trace = run(llama, temperature);
+      const box = boxContext(frameContext(trace, { node: 'filter', layer: null, step: 0 }, 0, (id) => `#${id}`, false))!;
+      const { candidates } = trace.steps[0]!.decision;
+      for (const node of ['filter', 'probabilities', 'sample'] as const) {
+        const picture = NODE_SPECS[node].picture!(box) as { title: string; items: { value: number }[] };
+        const size = NODE_SPECS[node].size!(box);
+        if (temperature === 0) {
+          expect(picture.title, node).toBe('softmax T=1');
+          expect(picture.items.map((item) => item.value), node).toEqual(candidates.slice(0, 5).map((c) => c.scaledProbability));
+          expect(JSON.stringify(size), node).toContain(String(llama.vocabSize));
+        } else {
+          expect(picture.title, node).toMatch(/^top-[kp] T=0.7$/);
+          expect(picture.items.map((item) => item.value), node).toEqual(candidates.slice(0, 5).map((c) => (node === 'filter' ? c.afterTopK : c.afterTopP)));
+        }
+      }
+    }
   });
 
   it('the filter caption gives top-k’s count, then top-p’s on the renormalised survivors', () => {
