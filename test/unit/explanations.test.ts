@@ -400,6 +400,35 @@ describe('claims a causal decoder does not bear out', () => {
   });
 });
 
+describe('wording', () => {
+  const texts = [en, zhCN, lessonEn, lessonZhCN].flatMap((catalog) => Object.entries(catalog as Record<string, string>));
+  const found = (pattern: RegExp) => texts.filter(([, text]) => pattern.test(text)).map(([key]) => key);
+
+  it('heads and positions count from 1 in sentences and formulas, as on screen', () => {
+    expect(found(/\b0…|tokens 0\b|词元 0/)).toEqual([]);
+    for (const config of configs) expect(formulaFor('outProj', config)).toContain('z^{1}; \\dots; z^{H}');
+  });
+
+  it('says what it means: no calques, no “letters” for bytes, no learning while running, A’s first new token', () => {
+    expect(found(/被暂缓|门让它们|省到|一开始就相当于恒等/)).toEqual([]);
+    expect(found(/printable letter|start out as the identity|each position learns|让每个位置记住/)).toEqual([]);
+    expect(en['views.compare.rankTitle']).toContain('first new token');
+    expect(zhCN['views.compare.rankTitle']).toContain('生成的第一个词元');
+  });
+
+  it('one description of what a large model keeps as it generates, and the clicker’s paging said in the key list', () => {
+    const kept = {
+      en: 'only the residual stream between layers, with the embeddings, the final norm’s output and the newest positions’ logits, and the layers open in the views',
+      zh: '只保留各层之间的残差流，外加词嵌入、最终归一化的输出和最新几个位置的 logits，以及视图中打开的层',
+    };
+    for (const [catalog, phrase] of [[en, kept.en], [zhCN, kept.zh]] as const) {
+      expect(catalog['detail.computing']).toContain(phrase);
+      expect(catalog['views.capturingLayer']).toContain(phrase);
+      expect(catalog['playback.keys']).toMatch(/PageDown \/ PageUp (first page|先翻完)/);
+    }
+  });
+});
+
 describe('zh-CN wording', () => {
   it('says 词元 for token (the title says so once), logits and logit 透镜, never 逻辑值 / 逻辑透镜', () => {
     const english = Object.entries(zhCN).filter(([key, text]) => key !== 'tokens.title' && /\btokens?\b/i.test(text.replace(/\{\w+\}|tokenizer\.json/g, '')));
