@@ -88,8 +88,8 @@ export function cacheCheckHooks(trace: Trace): string[] {
 
 /** How much two passes over different positions may differ and still be rounding, as a share of a row's largest
  * value (at least 1): each row (one hook at one position) against its own size, so a residual stream with a few
- * huge dimensions (Qwen's "massive activations") sets no threshold for the keys and values beside it. Rows of
- * another size rarely differ by more than a small multiple of their precision:
+ * huge dimensions (Qwen's "massive activations") sets no threshold for the keys and values beside it. Two passes
+ * rarely differ by more than a few units of their precision:
  * - float32: about 7 significant digits; a thousandth (the embedded models and the fixtures: at most 2·10⁻⁶);
  * - float16: about 3 (an ulp is 2⁻¹⁰ of a number's size); ten ulps, a hundredth;
  * - 8-bit steps: each integer product's input is rounded to 1/255 of its pass's range, and passes over other
@@ -142,14 +142,14 @@ export function cacheDifference(trace: Trace, recomputed: Record<string, { data:
   return { difference, largest, relative, rows };
 }
 
-/** `cached`: whether the graph ran each new token alone with a KV cache (else the run kept each position's K and V
- * from the pass in which it was newest, and the sizes are those a cache would have); `valueBytes`: bytes per cached
- * number, as the KV-cache view counts them. */
 /** The sentence that says where a cache check's differences come from, by how the graph rounds. */
 const ROUNDING_SOURCE = {
   float32: 'lesson.generation.cache.roundingFloat32', float16: 'lesson.generation.cache.roundingFloat16', int8: 'lesson.generation.cache.roundingInt8',
 } as const satisfies Record<ActivationRounding, string>;
 
+/** `cached`: whether the graph ran each new token alone with a KV cache (else the run kept each position's K and V
+ * from the pass in which it was newest, and the sizes are those a cache would have); `valueBytes`: bytes per cached
+ * number, as the KV-cache view counts them; `rounding`: how the graph rounds its activations. */
 export function generationCache(trace: Trace, recomputed: QuestionInputs['recomputed'], cached: boolean, valueBytes = 4, rounding: ActivationRounding = 'float32'): Question | null {
   if (!recomputed || trace.steps.length < 2) return null;
   const n = computedPositions(trace);
