@@ -1,6 +1,7 @@
 import type { Locale } from '../i18n/index.svelte';
 import type { Trace } from '../engine/trace';
 import { computedPositions, lackingHooks } from '../engine/trace';
+import { cacheValueBytes } from '../engine/compare';
 import { CHAPTERS, chapterById, nextChapter, type Chapter, type ChapterId, type LessonRunSettings } from '../lesson/chapters';
 import { buildQuestion, frameFor, lensTarget, needs, type Focus, type Question, type QuestionInputs } from '../lesson/questions';
 import type { Playback } from '../flow/playback.svelte';
@@ -112,7 +113,7 @@ export class LessonState {
     }
     const id = this.chapter.questions[this.index]!;
     this.phase = 'preparing';
-    const inputs: QuestionInputs = { cached: this.host.run.model?.graphKind !== 'full' };
+    const inputs: QuestionInputs = { cached: this.host.run.model?.graphKind !== 'full', cacheValueBytes: cacheValueBytes(this.host.run.model?.cacheType ?? 'float32'), rounding: this.host.run.model?.rounding ?? 'float32' };
     const need = needs(id);
     if (need === 'lens') {
       // Read in the worker, where W_E (and an untied W_U) stay.

@@ -97,13 +97,17 @@ export function comparedStepPositions(a: Trace, b: Trace): number[] {
   return positions;
 }
 
-/** The switched-off head a view opens on: the lowest layer's first (B − A is zero before it), or null when no head
- * is switched off. */
+/** The switched-off head a view opens on: the lowest layer's first, or null when no head is switched off. */
 export function firstSwitchedOffHead(intervention: Intervention | null): { layer: number; head: number } | null {
   const heads = (intervention?.heads ?? []).map((key) => key.split('.').map(Number) as [number, number]);
   heads.sort(([l1, h1], [l2, h2]) => l1 - l2 || h1 - h2);
   const first = heads[0];
   return first ? { layer: first[0], head: first[1] } : null;
+}
+
+/** Bytes per number of a graph's KV cache (its past keys and values' type). */
+export function cacheValueBytes(cacheType: 'float32' | 'float16'): number {
+  return cacheType === 'float16' ? 2 : 4;
 }
 
 /** The KV cache after each step of a run: positions held, and its size, 2 (K and V) × layers × key/value heads ×

@@ -37,6 +37,12 @@ export function differenceRows(a: Trace, b: Trace, hook: string): Float32Array[]
   return rows;
 }
 
+/** Whether a B − A is 0 everywhere: equal values, cells never computed and masked ones (not finite) alike. */
+export function isZeroDifference(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== 0 && Number.isFinite(values[i]!)) return false;
+  return true;
+}
+
 /** Whether two runs can be subtracted: the same model (the same capture points and sizes). */
 export function comparableRuns(a: Trace, b: Trace): boolean {
   return a.modelName === b.modelName && a.config.vocabSize === b.config.vocabSize && a.config.dModel === b.config.dModel && a.config.nLayer === b.config.nLayer;

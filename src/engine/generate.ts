@@ -71,6 +71,7 @@ const isPastInput = (name: string) => name.startsWith('past_key_values.');
 /** The autoregressive loop over capturing sessions. With a KV cache each new token is one position; the cache
  * stays in the worker between calls, so "step one token" costs one position too. */
 export class Generator {
+  /** The last pass's ids, and its keys and values (none for a graph without a KV cache). */
   private cache: { ids: number[]; past: Feeds } | null = null;
   /** The intervention inputs fed with every forward pass: scales 1 and offsets 0 (computed once) unless something is
    * switched off. */
@@ -128,26 +129,23 @@ export class Generator {
   }
 
   /** Runs the positions of `ids` the cache has not seen (all of them after a change of prompt), capturing what
-   * `plan` asks for. */
+   * `plan` asks for. A graph without a KV cache runs the whole sequence every time, but records only the positions
+   * the last pass did not reach: each position keeps the keys and values of the pass in which it was newest, as a
+   * cache would hold them, so a recompute of the whole sequence tests whether a cache would be exact. */
   async forward(ids: number[], plan: CapturePlan = FULL_CAPTURE): Promise<{ record: ForwardRecord; lastLogits: Float32Array }> {
     const caching = this.kind !== 'full';
-    const reuse =
-      caching &&
-      this.cache !== null &&
-      this.cache.ids.length < ids.length &&
-      this.cache.ids.every((id, i) => ids[i] === id);
-    const start = reuse ? this.cache!.ids.length : 0;
+    const continues = this.cache !== null && this.cache.ids.length < ids.length && this.cache.ids.every((id, i) => ids[i] === id);
+    const start = continues ? this.cache!.ids.length : 0;
+    const reuse = caching && continues;
     const graph = reuse && this.kind === 'two-graph' ? this.step! : this.prompt;
-    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, start, reuse ? this.cache!.past : null, graph.probed.pastType, this.scales);
+    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, reuse ? start : 0, reuse ? this.cache!.past : null, graph.probed.pastType, this.scales);
     const points = graph.probed.points.filter((point) => planCaptures(plan, point));
     const fetches = new Set([...graph.probed.outputNames.filter((name) => caching || !name.startsWith('present.')), ...points.map((point) => point.tensor)]);
     const outputs = await graph.session.run(feeds, [...fetches]);
-    if (caching) {
-      // The cache this pass read (or could not use) is no longer needed: on WebGPU it lives in GPU memory.
-      const previous = this.cache;
-      this.cache = { ids: [...ids], past: this.presents(outputs) };
-      if (previous) releaseGpuTensors(Object.values(previous.past));
-    }
+    // The cache this pass read (or could not use) is no longer needed: on WebGPU it lives in GPU memory.
+    const previous = this.cache;
+    this.cache = { ids: [...ids], past: caching ? this.presents(outputs) : {} };
+    if (previous) releaseGpuTensors(Object.values(previous.past));
     const count = ids.length - start;
     const record = recordOf(points, outputs, start, count, plan.mode === 'lean' ? ['logits'] : []);
     const vocab = this.config.vocabSize;

@@ -3,7 +3,7 @@ import type { OfflineState } from './models/storage';
 import type { EngineErrorData } from './errors';
 import type { ModelConfig } from './models/config';
 import type { FileProgress } from './models/folder';
-import type { Dtype } from './models/precision';
+import type { ActivationRounding, Dtype } from './models/precision';
 import type { CapturePoint } from './probe/capturePoints';
 import type { BackendChoice, BackendRequest } from './runtime';
 import type { RememberedChoices } from './backendChoice';
@@ -73,6 +73,8 @@ export interface LoadResult {
   hasLens: boolean;
   /** The type the KV cache holds its keys and values in (float16 in fp16 and q4f16 graphs). */
   cacheType: 'float32' | 'float16';
+  /** The coarsest rounding the graph's activations go through (what a KV-cache check's differences are held to). */
+  rounding: ActivationRounding;
   /** How many parameters the graph's weights hold, counted from them (probe/parameters.ts). */
   parameters: number;
   loadMs: number;

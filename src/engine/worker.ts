@@ -53,7 +53,7 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
     config: folder.config, choice, points: prompt.probed.points, choiceKey: choice.fallbackReason === 'measuring' ? key : null,
     graphFiles: [folder.graph.file, ...(folder.stepGraph ? [folder.stepGraph.file] : [])],
     dtype: dtypeOfFile(folder.graph.file),
-    graphKind: generator.kind, hasLens: prompt.probed.lens !== null, cacheType: prompt.probed.pastType, parameters: prompt.probed.parameters, loadMs: performance.now() - started, storage: folder.storage,
+    graphKind: generator.kind, hasLens: prompt.probed.lens !== null, cacheType: prompt.probed.pastType, rounding: prompt.probed.rounding, parameters: prompt.probed.parameters, loadMs: performance.now() - started, storage: folder.storage,
   };
 }
 

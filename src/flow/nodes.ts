@@ -72,6 +72,9 @@ export interface FrameContext {
   head: number;
   tokenLabel: (id: number) => string;
   generating: boolean;
+  /** Whether the graph ran each new token alone with a KV cache (false: every step ran the whole sequence again, and
+   * the chart shows the new position's values). */
+  cached: boolean;
 }
 
 /** A frame whose step has been computed: what a box's size and thumbnail read. */
@@ -142,6 +145,13 @@ const candidates = (value: (candidate: Candidate, decision: SamplingDecision) =>
 /** The temperature the probability bars were computed at: greedy decoding (T = 0) shows softmax at T = 1. */
 const shownT = (c: BoxContext) => `T=${c.decision.greedy ? 1 : Number(c.decision.settings.temperature.toPrecision(3))}`;
 
+/** The bars of a box after the temperature: `value`, titled `title`; in greedy decoding, which filters and draws
+ * nothing, softmax at T = 1 over the whole vocabulary, as the temperature box shows it. */
+const sampledCandidates = (value: (candidate: Candidate) => number, title: (c: BoxContext) => string) => (c: BoxContext): MiniViz =>
+  c.decision.greedy ? candidates((candidate) => candidate.scaledProbability, () => 'softmax T=1')(c) : candidates(value, title)(c);
+/** The candidates left after the filters: the whole vocabulary in greedy decoding, which cuts none. */
+const keptCandidates = (c: BoxContext) => (c.decision.greedy ? vocabulary(c) : survivors(c));
+
 const tokenKey = (c: FrameContext, id: number | undefined) => (id === undefined ? '' : c.tokenLabel(id));
 /** The token the frame's step appended: its decision's choice, or in a teacher-forced run the token fed. */
 const appendedId = (c: FrameContext) => c.trace.steps[c.frame.step]?.token.id;
@@ -160,7 +170,11 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
     }),
     caption: ({ trace }) => ({ params: { count: trace.promptLength } }),
   },
-  embed: { shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_embed') },
+  embed: {
+    shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_embed'),
+    // Without a KV cache a later step runs every token again; the chart shows the new one.
+    caption: (c) => (!c.cached && c.frame.step > 0 && c.span ? { key: 'flow.caption.embedFull', params: { keys: c.span.keys } } : {}),
+  },
   posEmbed: { shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_pos_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_pos_embed') },
   residual: { shape: 'step', region: 'input', family: 'residual', hooks: ['blocks.0.hook_resid_pre'], tab: 'embedding', size: stream, picture: sparkline(() => 'blocks.0.hook_resid_pre') },
   ln1: { shape: 'step', region: 'layer', family: 'norm', hooks: ['blocks.{l}.ln1.hook_normalized'], tab: 'attention', size: stream, picture: sparkline((c) => block(c, 'ln1.hook_normalized')) },
@@ -212,12 +226,12 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
   filter: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: survivors, picture: candidates((candidate) => candidate.afterTopK, (c) => `top-k ${shownT(c)}`),
+    size: keptCandidates, picture: sampledCandidates((candidate) => candidate.afterTopK, (c) => `top-k ${shownT(c)}`),
     caption: ({ decision }) => (decision?.greedy ? { key: 'flow.caption.filterGreedy' } : { params: { keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } }),
   },
   probabilities: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: survivors, picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
+    size: keptCandidates, picture: sampledCandidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
     caption: (c) => {
       if (c.decision?.greedy) return { key: 'flow.caption.probabilitiesGreedy' };
       const top = c.decision?.candidates[0];
@@ -226,7 +240,7 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
   sample: {
     shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: survivors, picture: candidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
+    size: keptCandidates, picture: sampledCandidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
     caption: (c): CaptionParts => {
       const token = tokenKey(c, c.decision?.chosenId);
       if (c.decision?.greedy) return { key: 'flow.caption.sampleGreedy', params: { token } };
@@ -256,11 +270,11 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
 };
 
-export function frameContext(trace: Trace, frame: Frame, head: number, tokenLabel: (id: number) => string, generating: boolean): FrameContext {
+export function frameContext(trace: Trace, frame: Frame, head: number, tokenLabel: (id: number) => string, generating: boolean, cached = true): FrameContext {
   const span = stepSpan(trace, frame.step);
   const decision = trace.steps[frame.step]?.decision ?? null;
   const t = span ? span.last - span.first + 1 : trace.promptLength;
-  return { trace, config: trace.config, frame, span, decision, t, layer: frame.layer ?? 0, head, tokenLabel, generating };
+  return { trace, config: trace.config, frame, span, decision, t, layer: frame.layer ?? 0, head, tokenLabel, generating, cached };
 }
 
 /** The frame's context once its step has been computed (what sizes and thumbnails need), else null. */

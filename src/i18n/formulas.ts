@@ -78,7 +78,7 @@ const FORMULAS: Record<string, (c: Context) => string> = {
   mask: () => 'S_{ij} = -\\infty \\quad (j > i)',
   softmax: () => 'A_{ij} = \\frac{e^{S_{ij}}}{\\sum_{m \\le i} e^{S_{im}}}',
   weightedSum: (c) => `z^{h}_i = \\sum_{j \\le i} A^{h}_{ij}\\, v^{${kvIndex(c)}}_j${groupNote(c)}`,
-  outProj: (c) => `\\mathrm{attn}(\\hat{x}) = [\\,z^{0}; \\dots; z^{H-1}\\,]\\, W_O${bias(c.traits.linearBias, 'O')}`,
+  outProj: (c) => `\\mathrm{attn}(\\hat{x}) = [\\,z^{1}; \\dots; z^{H}\\,]\\, W_O${bias(c.traits.linearBias, 'O')}`,
   residAdd1: (c) => `x \\leftarrow x + \\mathrm{attn}\\big(\\mathrm{${c.norm}}_1(x)\\big)`,
   mlp: (c) => `\\mathrm{mlp}(\\hat{x}) = \\mathrm{GELU}(\\hat{x} W_{in}${bias(c.traits.linearBias, 'in')})\\, W_{out}${bias(c.traits.linearBias, 'out')},\\quad \\mathrm{GELU}(u) \\approx \\tfrac{u}{2}\\Big(1 + \\tanh\\Big[\\sqrt{2/\\pi}\\,\\big(u + 0.044715\\, u^3\\big)\\Big]\\Big)`,
   mlpSwiglu: (c) => `\\mathrm{mlp}(\\hat{x}) = \\big(\\mathrm{SiLU}(\\hat{x} W_{gate}) \\odot \\hat{x} W_{up}\\big)\\, W_{down}${bias(c.traits.linearBias, 'down')},\\quad \\mathrm{SiLU}(u) = \\frac{u}{1 + e^{-u}}`,

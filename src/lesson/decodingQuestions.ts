@@ -1,6 +1,7 @@
 import { computedPositions, lackingHooks, type Trace } from '../engine/trace';
 import { sample } from '../engine/sampling';
 import { isGrouped, traitsOf } from '../engine/models/architecture';
+import type { ActivationRounding } from '../engine/models/precision';
 import { count, num, percent, say, text, tokenAt, type Question, type QuestionInputs } from './sentences';
 
 /** The questions about what happens after the model: sampling from the logits, and the generation loop's KV cache. */
@@ -85,18 +86,39 @@ export function cacheCheckHooks(trace: Trace): string[] {
   return [...kv, ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`).filter(kept)];
 }
 
-/** Whether a cache check's largest difference is float rounding: a one-position pass and a full pass round at
- * different places, so anything up to a thousandth of the values' size (at least 1) is rounding, not a change. */
-export function withinRounding(difference: number, largest: number): boolean {
-  return difference <= 1e-3 * Math.max(1, largest);
+/** How much two passes over different positions may differ and still be rounding, as a share of a row's largest
+ * value (at least 1): each row (one hook at one position) against its own size, so a residual stream with a few
+ * huge dimensions (Qwen's "massive activations") sets no threshold for the keys and values beside it. Two passes
+ * rarely differ by more than a few units of their precision:
+ * - float32: about 7 significant digits; a thousandth (the embedded models and the fixtures: at most 2·10⁻⁶);
+ * - float16: about 3 (an ulp is 2⁻¹⁰ of a number's size); ten ulps, a hundredth;
+ * - 8-bit steps: each integer product's input is rounded to 1/255 of its pass's range, and passes over other
+ *   positions have other ranges; a tenth (the q8 fixtures, 2 layers: up to 5 %).
+ * A cache that is wrong (a key from another position, a rotation at the wrong angle) changes whole rows. */
+export const ROUNDING_TOLERANCE: Readonly<Record<ActivationRounding, number>> = { float32: 1e-3, float16: 1e-2, int8: 0.1 };
+
+/** Whether a cache check's worst row (`relative`: its largest difference over its largest value, at least 1) is
+ * within the rounding of a graph that rounds its activations as `rounding` says. */
+export function withinRounding(relative: number, rounding: ActivationRounding = 'float32'): boolean {
+  return relative <= ROUNDING_TOLERANCE[rounding];
 }
 
-/** The largest difference between the cached run's K and V (see cacheCheckHooks) and a recompute of the whole
- * sequence from scratch. */
-export function cacheDifference(trace: Trace, recomputed: Record<string, { data: Float32Array }>, hooks: readonly string[] = cacheHooks(trace)): { difference: number; largest: number; rows: number } {
+/** What a cache check found: the largest difference and the largest value over every row compared, and `relative`,
+ * the worst row's largest difference over that row's largest value (at least 1). */
+export interface CacheDifference {
+  difference: number;
+  largest: number;
+  relative: number;
+  rows: number;
+}
+
+/** The difference between the cached run's K and V (see cacheCheckHooks) and a recompute of the whole sequence
+ * from scratch, row by row. */
+export function cacheDifference(trace: Trace, recomputed: Record<string, { data: Float32Array }>, hooks: readonly string[] = cacheHooks(trace)): CacheDifference {
   const n = computedPositions(trace);
   let difference = 0;
   let largest = 0;
+  let relative = 0;
   let rows = 0;
   for (const hook of hooks) {
     const full = recomputed[hook]!.data;
@@ -104,36 +126,51 @@ export function cacheDifference(trace: Trace, recomputed: Record<string, { data:
     for (let p = 0; p < n; p++) {
       const row = trace.rows[hook]![p]!;
       if (row.length !== size) throw new Error(`${hook}: row of ${row.length} ≠ ${size}`);
+      let rowDifference = 0;
+      let rowLargest = 0;
       for (let i = 0; i < size; i++) {
-        difference = Math.max(difference, Math.abs(row[i]! - full[p * size + i]!));
-        largest = Math.max(largest, Math.abs(row[i]!));
+        const [kept, again] = [row[i]!, full[p * size + i]!];
+        rowDifference = Math.max(rowDifference, Math.abs(kept - again));
+        rowLargest = Math.max(rowLargest, Math.abs(kept), Math.abs(again));
       }
+      difference = Math.max(difference, rowDifference);
+      largest = Math.max(largest, rowLargest);
+      relative = Math.max(relative, rowDifference / Math.max(1, rowLargest));
       rows++;
     }
   }
-  return { difference, largest, rows };
+  return { difference, largest, relative, rows };
 }
 
-export function generationCache(trace: Trace, recomputed: QuestionInputs['recomputed'], cached: boolean): Question | null {
+/** The sentence that says where a cache check's differences come from, by how the graph rounds. */
+const ROUNDING_SOURCE = {
+  float32: 'lesson.generation.cache.roundingFloat32', float16: 'lesson.generation.cache.roundingFloat16', int8: 'lesson.generation.cache.roundingInt8',
+} as const satisfies Record<ActivationRounding, string>;
+
+/** `cached`: whether the graph ran each new token alone with a KV cache (else the run kept each position's K and V
+ * from the pass in which it was newest, and the sizes are those a cache would have); `valueBytes`: bytes per cached
+ * number, as the KV-cache view counts them; `rounding`: how the graph rounds its activations. */
+export function generationCache(trace: Trace, recomputed: QuestionInputs['recomputed'], cached: boolean, valueBytes = 4, rounding: ActivationRounding = 'float32'): Question | null {
   if (!recomputed || trace.steps.length < 2) return null;
   const n = computedPositions(trace);
   // What the cached run itself kept: a lean run's other layers were recomputed for the lesson, and would be
   // compared with a recompute of themselves.
   const hooks = cacheCheckHooks(trace);
-  const { difference, largest, rows } = cacheDifference(trace, recomputed, hooks);
-  const same = withinRounding(difference, largest);
+  const { difference, largest, relative, rows } = cacheDifference(trace, recomputed, hooks);
+  const same = withinRounding(relative, rounding);
   const { nLayer, nKvHead, nHead, dHead } = trace.config;
   const floats = 2 * nLayer * nKvHead * dHead * n;
   const kvLayers = hooks.filter((hook) => hook.endsWith('.attn.hook_v')).length;
   const compared = kvLayers === nLayer ? 'lesson.generation.cache.reveal' : kvLayers > 0 ? 'lesson.generation.cache.revealLean' : 'lesson.generation.cache.revealResidual';
   const reveal = [
     say(compared, { rows: count(rows), difference: num(difference), largest: num(largest), kvLayers: count(kvLayers), layers: count(nLayer) }),
+    say(ROUNDING_SOURCE[rounding], { tolerance: percent(ROUNDING_TOLERANCE[rounding]) }),
     say(cached ? 'lesson.generation.cache.keys' : 'lesson.generation.cache.keysFull', { keys: count(n), cached: count(n - 1) }),
-    say('lesson.generation.cache.size', { layers: count(nLayer), kvHeads: count(nKvHead), dHead: count(dHead), positions: count(n), floats: count(floats), kib: num((floats * 4) / 1024) }),
+    say(cached ? 'lesson.generation.cache.size' : 'lesson.generation.cache.sizeFull', { layers: count(nLayer), kvHeads: count(nKvHead), dHead: count(dHead), positions: count(n), floats: count(floats), bytes: count(valueBytes), kib: num((floats * valueBytes) / 1024) }),
   ];
   // What the cache would hold with a key/value head for every query head: the memory grouped-query attention saves.
   const ungrouped = floats * (nHead / nKvHead);
-  if (isGrouped(trace.config)) reveal.push(say('lesson.generation.cache.gqa', { heads: count(nHead), kvHeads: count(nKvHead), full: count(ungrouped), fullKib: num((ungrouped * 4) / 1024) }));
+  if (isGrouped(trace.config)) reveal.push(say('lesson.generation.cache.gqa', { heads: count(nHead), kvHeads: count(nKvHead), full: count(ungrouped), fullKib: num((ungrouped * valueBytes) / 1024) }));
   const why = [say('lesson.generation.cache.why')];
   if (traitsOf(trace.config).position === 'rope') why.push(say('lesson.generation.cache.whyRope'));
   return {

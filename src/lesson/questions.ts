@@ -12,7 +12,7 @@ import { generationCache, samplingTemperature, samplingTop } from './decodingQue
  * `buildQuestion` for all of them. Options, answers and every number revealed come from the Trace's tensors. */
 
 export * from './sentences';
-export { cacheCheckHooks, cacheDifference, cacheHooks, HOT_TEMPERATURE, withinRounding } from './decodingQuestions';
+export { cacheCheckHooks, cacheDifference, cacheHooks, HOT_TEMPERATURE, ROUNDING_TOLERANCE, withinRounding, type CacheDifference } from './decodingQuestions';
 
 function positionOptions(answer: number, last: number, score: (position: number) => number): Option[] {
   const all = Array.from({ length: last + 1 }, (_, p) => p);
@@ -275,7 +275,7 @@ export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInpu
     case 'lens.first': return lensFirst(trace, inputs.lensStages);
     case 'sampling.top': return samplingTop(trace);
     case 'sampling.temperature': return samplingTemperature(trace);
-    case 'generation.cache': return generationCache(trace, inputs.recomputed, inputs.cached ?? true);
+    case 'generation.cache': return generationCache(trace, inputs.recomputed, inputs.cached ?? true, inputs.cacheValueBytes, inputs.rounding);
   }
 }
 

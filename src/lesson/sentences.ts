@@ -2,6 +2,7 @@ import { computedPositions, type Trace } from '../engine/trace';
 import type { NodeId } from '../flow/chart';
 import type { lessonEn } from '../i18n/lesson.en';
 import type { QuestionId } from './chapters';
+import type { ActivationRounding } from '../engine/models/precision';
 
 /** What a lesson question is made of, and the helpers its builders share (questions.ts, decodingQuestions.ts). The
  * options, the answer and every number a reveal shows are computed from the run's Trace, never written down in
@@ -69,6 +70,10 @@ export interface QuestionInputs {
   recomputed?: Record<string, { data: Float32Array }> | null;
   /** Whether the graph ran each new token alone with a KV cache (false: it recomputed the sequence every step). */
   cached?: boolean;
+  /** Bytes per number the KV cache holds (4 for float32, 2 for an fp16 graph's float16 cache). */
+  cacheValueBytes?: number;
+  /** How the graph rounds its activations, which sets how far a cache check's recompute may differ as rounding. */
+  rounding?: ActivationRounding;
 }
 
 export const count = (value: number): Ref => ({ kind: 'count', value });

@@ -160,6 +160,10 @@ describe('what if: fork, switch off, compare', () => {
     // view says so.
     expect(await page.locator('[data-view=attention] [data-testid=difference-zero]').count()).toBe(1);
     expect(await page.locator('[data-view=attention] [data-testid=head-off]').textContent()).toContain('not where it looks');
+    // The pattern's B − A is read, not assumed: 0 here, fed A's tokens with nothing before the head switched off.
+    const offPattern = page.locator('[data-view=attention] [data-testid=head-off-pattern]');
+    expect(await offPattern.getAttribute('data-unchanged')).toBe('true');
+    expect(await offPattern.textContent()).toContain('B − A of its pattern is 0');
 
     await page.click('button[data-tab=sampling]');
     await page.waitForSelector('[data-testid=next-both-distance]');

@@ -14,6 +14,7 @@ import { logitLens } from '../../src/engine/lens';
 import { dtypeOfFile } from '../../src/engine/models/precision';
 import { causal, openModelFiles, openReference, referenceHook } from './openModels';
 import { relativeDistance } from './helpers';
+import { cacheDifference, cacheHooks, withinRounding } from '../../src/lesson/questions';
 
 /** How far the app's logits may be from onnxruntime CPU's on the same file.
  * - q8, q4: activations are float32; the integer (MatMulInteger) and 4-bit (MatMulNBits) products are the same
@@ -98,6 +99,22 @@ describe.each(Object.keys(LOGIT_TOLERANCE))('qwen3-tiny %s', async (file) => {
     const rowSize = z.length / ids.length;
     for (let p = 0; p < ids.length; p++) expect(Array.from(z.subarray(p * rowSize + config.dHead, p * rowSize + 2 * config.dHead))).toEqual(vector);
     expect(lastLogits.some((logit, i) => Math.abs(logit - plain[i]!) > 1e-3)).toBe(true);
+  });
+
+  it('says how it rounds its activations, and a KV-cache check on it finds only that rounding', async () => {
+    expect(probed.rounding).toBe({ 'onnx/model_fp16.onnx': 'float16', 'onnx/model_quantized.onnx': 'int8', 'onnx/model_q4.onnx': 'float32' }[file]);
+    expect(fp32.rounding).toBe('float32');
+    const entry = reference.prompts[0]!;
+    const trace = await run(entry.input_ids, entry.generated.slice(0, -1));
+    const ids = [...entry.input_ids, ...entry.generated.slice(0, -1)];
+    generator.reset();
+    const recomputed = (await generator.forward(ids)).record.tensors;
+    const hooks = [...cacheHooks(trace), ...Array.from({ length: config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
+    const { relative } = cacheDifference(trace, recomputed, hooks);
+    expect(withinRounding(relative, probed.rounding)).toBe(true);
+    // q8 rounds each pass's activations to steps of that pass's own range: a recompute differs by far more than
+    // float32 rounding, which a float32 threshold would call a different result.
+    if (file === 'onnx/model_quantized.onnx') expect(withinRounding(relative, 'float32')).toBe(false);
   });
 
   for (const [index, entry] of reference.prompts.entries()) {

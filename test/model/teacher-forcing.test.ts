@@ -3,9 +3,9 @@
 // head's layer is exactly 0, at every position, and the tokens never part.
 import { describe, expect, it } from 'vitest';
 import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
-import { differenceTrace } from '../../src/engine/difference';
+import { differenceTrace, isZeroDifference } from '../../src/engine/difference';
 import { mostDifferentStep, nextTokenDistance } from '../../src/engine/compare';
-import { computedPositions, type Trace } from '../../src/engine/trace';
+import { assembled, computedPositions, type Trace } from '../../src/engine/trace';
 import type { SamplingSettings } from '../../src/engine/sampling';
 
 const PROMPT = 'Lily had a red ball. She';
@@ -79,6 +79,33 @@ describe.each(EMBEDDED_MODELS)('%s: run B teacher-forced on run A’s tokens', a
     const most = mostDifferentStep(a, b)!;
     expect(most.step).toBe(distances.indexOf(Math.max(...distances)));
     expect(most.position).toBe(a.steps[most.step]!.position);
+  });
+
+  it('a switched-off head’s own pattern: B − A is 0 when B reads A’s text and nothing before it is off, not otherwise', async () => {
+    const off = `${LAYER}.${HEAD}`;
+    /** B − A of the switched-off head's pattern, as the attention view reads it. */
+    const headPattern = (b: Trace) => {
+      const { data } = assembled(differenceTrace(a, b), `blocks.${LAYER}.attn.hook_pattern`);
+      const n = Math.min(computedPositions(a), computedPositions(b));
+      return data.subarray(HEAD * n * n, (HEAD + 1) * n * n);
+    };
+    const alone = await recordTrace(engine, { ...run, forced: continuation, intervention: { heads: [off], mlps: [] } });
+    expect(isZeroDifference(headPattern(alone.trace))).toBe(true);
+    // An MLP of an earlier layer off as well: the head's input, and so where it looks, changes.
+    const earlierMlp = await recordTrace(engine, { ...run, forced: continuation, intervention: { heads: [off], mlps: [0] } });
+    expect(isZeroDifference(headPattern(earlierMlp.trace))).toBe(false);
+    // B's own draws (A's seed, as What if runs them): once its text parts from A's, the head reads other tokens.
+    // The first of a few temperatures at which this tiny model's B does part from A.
+    for (const temperature of [SETTINGS.temperature, 1.5, 3]) {
+      const sampled = (await recordTrace(engine, { ...run, settings: { ...SETTINGS, temperature }, intervention: { heads: [off], mlps: [] } })).trace;
+      const reference = temperature === SETTINGS.temperature ? a : (await recordTrace(engine, { ...run, settings: { ...SETTINGS, temperature } })).trace;
+      const n = Math.min(computedPositions(reference), computedPositions(sampled));
+      if (ids(sampled).slice(0, n).every((id, i) => id === ids(reference)[i])) continue;
+      const { data } = assembled(differenceTrace(reference, sampled), `blocks.${LAYER}.attn.hook_pattern`);
+      expect(isZeroDifference(data.subarray(HEAD * n * n, (HEAD + 1) * n * n))).toBe(false);
+      return;
+    }
+    expect.unreachable('B’s own draws never parted from A’s');
   });
 
   it('ends when A’s tokens run out, and a forced end-of-text ends it as A’s did', async () => {

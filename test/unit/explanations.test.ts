@@ -6,10 +6,12 @@ import type { ModelConfig } from '../../src/engine/models/config';
 import { ARCHITECTURES, traitsOf } from '../../src/engine/models/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { boxTexts, detailNote, textParams, viewWording } from '../../src/flow/wording';
-import { NODE_SPECS, type NodeId } from '../../src/flow/nodes';
+import { NODE_SPECS, boxContext, frameContext, type NodeId } from '../../src/flow/nodes';
 import { FORMULA_KEYS, formulaFor } from '../../src/i18n/formulas';
 import { en, translator, zhCN, type Locale, type MessageKey } from '../../src/i18n/index.svelte';
 import { captionFor } from '../../src/flow/captions';
+import { lessonEn } from '../../src/i18n/lesson.en';
+import { lessonZhCN } from '../../src/i18n/lesson.zh-CN';
 import { termsIn } from '../../src/i18n/glossary';
 import type { Frame } from '../../src/flow/timeline';
 import { sample } from '../../src/engine/sampling';
@@ -300,7 +302,29 @@ describe('captions', () => {
         expect(shown(locale, run(llama, 0.7), node), `${node} (${locale})`).toMatch(/[Tt]op-k|kept|保留/);
       }
     }
-    expect(shown('en', run(llama, 0), 'filter')).toBe('Greedy decoding needs no filter and no draw: the largest logit wins (shown: T = 1).');
+    expect(shown('en', run(llama, 0), 'filter')).toBe('Greedy decoding applies no filter: no token is cut (the bars: softmax at T = 1 over the whole vocabulary).');
+    // Two boxes in a row are not read out with the same sentence.
+    for (const locale of LOCALES) expect(shown(locale, run(llama, 0), 'filter')).not.toBe(shown(locale, run(llama, 0), 'probabilities'));
+  });
+
+  it('greedy decoding’s thumbnails after the temperature show softmax at T = 1 over the whole vocabulary, not filtered bars', () => {
+    for (const temperature of [0, 0.7]) {
+      const trace = run(llama, temperature);
+      const box = boxContext(frameContext(trace, { node: 'filter', layer: null, step: 0 }, 0, (id) => `#${id}`, false))!;
+      const { candidates } = trace.steps[0]!.decision;
+      for (const node of ['filter', 'probabilities', 'sample'] as const) {
+        const picture = NODE_SPECS[node].picture!(box) as { title: string; items: { value: number }[] };
+        const size = NODE_SPECS[node].size!(box);
+        if (temperature === 0) {
+          expect(picture.title, node).toBe('softmax T=1');
+          expect(picture.items.map((item) => item.value), node).toEqual(candidates.slice(0, 5).map((c) => c.scaledProbability));
+          expect(JSON.stringify(size), node).toContain(String(llama.vocabSize));
+        } else {
+          expect(picture.title, node).toMatch(/^top-[kp] T=0.7$/);
+          expect(picture.items.map((item) => item.value), node).toEqual(candidates.slice(0, 5).map((c) => (node === 'filter' ? c.afterTopK : c.afterTopP)));
+        }
+      }
+    }
   });
 
   it('the filter caption gives top-k’s count, then top-p’s on the renormalised survivors', () => {
@@ -324,6 +348,23 @@ describe('captions', () => {
     }
   });
 
+  it('without a KV cache, a later step’s embedding says every token ran again, and that the chart shows the new one', () => {
+    const one = run(llama, 0.7);
+    const step = { ...one.steps[0]!, position: 3 };
+    const trace = { ...one, rows: { hook_embed: Array.from({ length: 4 }, () => new Float32Array(llama.dModel)) }, points: [{ hook: 'hook_embed', tensor: 'e', layer: null, layout: 'tokens' }], steps: [one.steps[0]!, step] } as unknown as Trace;
+    const caption = (stepIndex: number, cached: boolean) => captionFor(trace, { node: 'embed', layer: null, step: stepIndex }, (id) => `#${id}`, false, 'embed', translator('en'), cached);
+    expect(caption(1, true).key).toBe('flow.caption.embed');
+    expect(caption(0, false).key).toBe('flow.caption.embed');
+    const full = caption(1, false);
+    expect(full.key).toBe('flow.caption.embedFull');
+    for (const locale of LOCALES) {
+      const text = translator(locale)(full.key, full.params);
+      expect(text, locale).toContain('4');
+      expect(text, locale).toMatch(/no KV cache|没有 KV 缓存/);
+      expect(text, locale).not.toMatch(/\{\w+\}/);
+    }
+  });
+
   it('a teacher-forced run appends the token it is fed and says what its own draw picked', () => {
     const sampled = run(llama, 1);
     const chosen = sampled.steps[0]!.decision.chosenId;
@@ -337,6 +378,54 @@ describe('captions', () => {
   it('the end caption states its reason once', () => {
     expect(shown('en', run(llama, 1), 'end')).toBe('The program ends: it reached the maximum number of new tokens you set (1).');
     expect(shown('zh-CN', run(llama, 1), 'end')).toBe('程序结束：已生成 1 个新词元，达到设定的上限。');
+  });
+});
+
+describe('claims a causal decoder does not bear out', () => {
+  const texts = [en, zhCN, lessonEn, lessonZhCN].flatMap((catalog) => Object.entries(catalog as Record<string, string>));
+  const claims = [
+    // The causal mask gives each position another prefix: only the order within a prefix is lost without position.
+    /as a set|无序集合/,
+    // After layer 1 the stream holds what attention read by position.
+    /carries no position|不带位置/,
+    // With a cache, attention still reads every earlier key at each step: only projections and MLP become linear.
+    /work grows with the square of its length instead of linearly|随长度的平方增长，而不是线性增长/,
+    // A SentencePiece vocabulary starts from characters, with bytes only as a fallback.
+    /byte-level BPE tokenizer starts from the 256 bytes|字节级 BPE 分词器从 256 个字节出发/,
+    // Chat models are tuned further, on other losses.
+    /Every weight in it was learned the same way|每个权重都是用同一种方法学出来的/,
+  ];
+  it('no string makes them, in either language', () => {
+    expect(texts.filter(([, text]) => claims.some((claim) => claim.test(text))).map(([key]) => key)).toEqual([]);
+  });
+});
+
+describe('wording', () => {
+  const texts = [en, zhCN, lessonEn, lessonZhCN].flatMap((catalog) => Object.entries(catalog as Record<string, string>));
+  const found = (pattern: RegExp) => texts.filter(([, text]) => pattern.test(text)).map(([key]) => key);
+
+  it('heads and positions count from 1 in sentences and formulas, as on screen', () => {
+    expect(found(/\b0…|tokens 0\b|词元 0/)).toEqual([]);
+    for (const config of configs) expect(formulaFor('outProj', config)).toContain('z^{1}; \\dots; z^{H}');
+  });
+
+  it('says what it means: no calques, no “letters” for bytes, no learning while running, A’s first new token', () => {
+    expect(found(/被暂缓|门让它们|省到|一开始就相当于恒等/)).toEqual([]);
+    expect(found(/printable letter|start out as the identity|each position learns|让每个位置记住/)).toEqual([]);
+    expect(en['views.compare.rankTitle']).toContain('first new token');
+    expect(zhCN['views.compare.rankTitle']).toContain('生成的第一个词元');
+  });
+
+  it('one description of what a large model keeps as it generates, and the clicker’s paging said in the key list', () => {
+    const kept = {
+      en: 'only the residual stream between layers, with the embeddings, the final norm’s output and the newest positions’ logits, and the layers open in the views',
+      zh: '只保留各层之间的残差流，外加词嵌入、最终归一化的输出和最新几个位置的 logits，以及视图中打开的层',
+    };
+    for (const [catalog, phrase] of [[en, kept.en], [zhCN, kept.zh]] as const) {
+      expect(catalog['detail.computing']).toContain(phrase);
+      expect(catalog['views.capturingLayer']).toContain(phrase);
+      expect(catalog['playback.keys']).toMatch(/PageDown \/ PageUp (first page|先翻完)/);
+    }
   });
 });
 

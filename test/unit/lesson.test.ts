@@ -282,8 +282,14 @@ describe('lesson questions from a Trace', () => {
     expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace, 0.5) })!.answer).toBe('changed');
     expect(buildQuestion('generation.cache', trace, {})).toBeNull();
     const reveal = buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace) })!.reveal;
-    // 2 (K and V) × 2 layers × 2 K/V heads × 2 numbers × 7 positions.
-    expect(reveal[2]!.params['floats']).toEqual({ kind: 'count', value: 112 });
+    // 2 (K and V) × 2 layers × 2 K/V heads × 2 numbers × 7 positions, 4 bytes each unless the cache is float16.
+    const size = reveal.find((s) => s.key === 'lesson.generation.cache.size')!;
+    expect(size.params).toMatchObject({ floats: { kind: 'count', value: 112 }, bytes: { kind: 'count', value: 4 }, kib: { kind: 'number', value: (112 * 4) / 1024 } });
+    const half = buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), cacheValueBytes: 2 })!.reveal;
+    expect(half.find((s) => s.key === 'lesson.generation.cache.size')!.params).toMatchObject({ bytes: { kind: 'count', value: 2 }, kib: { kind: 'number', value: (112 * 2) / 1024 } });
+    // Where the rounding comes from, with the tolerance the answer was held to, by how the graph rounds.
+    expect(reveal[1]).toEqual({ key: 'lesson.generation.cache.roundingFloat32', params: { tolerance: { kind: 'percent', value: 1e-3 } } });
+    expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), rounding: 'int8' })!.reveal[1]!.key).toBe('lesson.generation.cache.roundingInt8');
     expect(reveal.map((s) => s.key)).toContain('lesson.generation.cache.gqa');
     // Without sharing: one K/V head per query head, 4 instead of 2, twice the numbers.
     expect(reveal.find((s) => s.key === 'lesson.generation.cache.gqa')!.params).toMatchObject({ full: { kind: 'count', value: 224 }, fullKib: { kind: 'number', value: (224 * 4) / 1024 } });
@@ -291,7 +297,12 @@ describe('lesson questions from a Trace', () => {
     expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace) })!.why.map((s) => s.key)).toEqual(['lesson.generation.cache.why', 'lesson.generation.cache.whyRope']);
     const gpt2 = syntheticTrace(configFor('gpt2', 4)).trace;
     expect(buildQuestion('generation.cache', gpt2, { recomputed: recomputeOf(gpt2) })!.why.map((s) => s.key)).toEqual(['lesson.generation.cache.why']);
-    expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), cached: false })!.ask.key).toBe('lesson.generation.cache.askFull');
+    // Without a KV cache: the run kept each position's K and V from the step in which it was newest; the sizes are
+    // what a cache would hold.
+    const full = buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), cached: false })!;
+    expect(full.ask.key).toBe('lesson.generation.cache.askFull');
+    expect(full.reveal.map((s) => s.key)).toEqual(expect.arrayContaining(['lesson.generation.cache.keysFull', 'lesson.generation.cache.sizeFull']));
+    expect(full.reveal.map((s) => s.key)).not.toContain('lesson.generation.cache.size');
   });
 
   it('the revealed box is a frame of the chart at its layer', () => {

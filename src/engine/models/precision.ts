@@ -16,6 +16,12 @@ export const DTYPE_FILES: Readonly<Record<Dtype, string>> = {
   bnb4: 'onnx/model_bnb4.onnx',
 };
 
+/** The coarsest rounding a graph's activations go through: float32; float16 (an fp16 or q4f16 graph keeps every
+ * intermediate result in it); or 8-bit steps (dynamic quantization, as in q8, int8 and uint8 files: each integer
+ * matrix product's input is rounded to 256 steps spread over that pass's own numbers, so a pass over other positions
+ * rounds them differently). */
+export type ActivationRounding = 'float32' | 'float16' | 'int8';
+
 export const DTYPES = Object.keys(DTYPE_FILES) as Dtype[];
 
 export function isDtype(value: unknown): value is Dtype {

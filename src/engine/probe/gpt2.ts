@@ -13,6 +13,7 @@ export function gpt2CapturePoints(index: GraphIndex, config: ModelConfig): Captu
   const record = (hook: string, tensor: string | null | undefined) => recorder.record(hook, tensor);
 
   const root = findRoot(index);
+  let kTokensFirst = false;
   record('hook_embed', scopeOutput(index, `${root}wte/`));
   record('hook_pos_embed', scopeOutput(index, `${root}wpe/`));
   for (let layer = 0; layer < config.nLayer; layer++) {
@@ -24,6 +25,7 @@ export function gpt2CapturePoints(index: GraphIndex, config: ModelConfig): Captu
     const attention = attentionTensors(index, `${scope}attn/`);
     hook('attn.hook_q', attention.q);
     hook('attn.hook_k', attention.k);
+    kTokensFirst ||= attention.kTokensFirst;
     hook('attn.hook_v', attention.v);
     hook('attn.hook_attn_scores_unmasked', attention.unmaskedScores);
     hook('attn.hook_attn_scores', attention.maskedScores);
@@ -41,7 +43,8 @@ export function gpt2CapturePoints(index: GraphIndex, config: ModelConfig): Captu
   }
   record('ln_final.hook_normalized', scopeOutput(index, `${root}ln_f/`));
   record('logits', index.outputs.has('logits') ? 'logits' : null);
-  return recorder.points(MODEL_HOOKS.map(([hook]) => hook), LAYER_HOOKS, config.nLayer);
+  const layerHooks = LAYER_HOOKS.map(([hook, layout]) => [hook, hook === 'attn.hook_k' && kTokensFirst ? 'tokenHeads' : layout] as const);
+  return recorder.points(MODEL_HOOKS.map(([hook]) => hook), layerHooks, config.nLayer);
 }
 
 /** Names of the initializers the logit lens needs: ln_f's weight and bias, and the token embedding W_E. Opset 17

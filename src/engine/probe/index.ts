@@ -1,4 +1,5 @@
 import type { Architecture, ModelConfig } from '../models/config';
+import type { ActivationRounding } from '../models/precision';
 import { onnx } from 'onnx-proto';
 import { EngineError } from '../errors';
 import type { CapturePoint } from './capturePoints';
@@ -26,10 +27,15 @@ export interface ProbedGraph {
   pastType: 'float32' | 'float16';
   /** How many parameters the graph's weights hold (parameters.ts). */
   parameters: number;
+  /** The coarsest rounding its activations go through (a KV-cache check's differences are measured against it). */
+  rounding: ActivationRounding;
   /** Cuts a piece out of the probed graph: the nodes computing `outputs` from the tensors of `cut` (a layer from its
    * residual stream). */
   segment: (cut: readonly string[], outputs: readonly string[]) => GraphSegment;
 }
+
+/** The operators that round a matrix product's input to 8-bit steps taken from the numbers of the pass itself. */
+const DYNAMIC_QUANTIZATION = new Set(['DynamicQuantizeLinear', 'DynamicQuantizeMatMul']);
 
 /** The capture rules of each architecture (the one place the probe looks at the model type). */
 const CAPTURE_RULES: Record<Architecture, (index: GraphIndex, config: ModelConfig) => CapturePoint[]> = {
@@ -59,7 +65,8 @@ export function probe(bytes: Uint8Array, file: string, config: ModelConfig, exte
     probedIndex ??= { ...indexGraph(index.model), externalData: index.externalData };
     return extractSegment(probedIndex, cut, outputs, pastType);
   };
-  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType, parameters, segment };
+  const rounding: ActivationRounding = index.nodes.some((node) => DYNAMIC_QUANTIZATION.has(node.opType ?? '')) ? 'int8' : pastType;
+  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType, parameters, rounding, segment };
 }
 
 /** A capture point that cannot be found means the graph is not the model its config describes: the message names

@@ -51,10 +51,23 @@ export function passedThrough(index: GraphIndex, tensor: string): string[] {
   return [tensor, ...casts.flatMap((node) => passedThrough(index, node.output?.[0] ?? ''))];
 }
 
-export function attentionTensors(index: GraphIndex, scope: string) {
+/** One attention's tensors (null where not found). */
+export interface AttentionTensors {
+  q: string | null;
+  k: string | null;
+  v: string | null;
+  unmaskedScores: string | null;
+  maskedScores: string | null;
+  pattern: string | null;
+  z: string | null;
+  /** K is [1, T, H, X] (the `tokenHeads` layout), not heads-first [1, H, S, X]. */
+  kTokensFirst: boolean;
+}
+
+export function attentionTensors(index: GraphIndex, scope: string): AttentionTensors {
   const softmax = nodesIn(index, scope).find((node) => node.opType === 'Softmax');
-  const result: Record<string, string | null> = {
-    q: null, k: null, v: null, unmaskedScores: null, maskedScores: null, pattern: null, z: null,
+  const result: AttentionTensors = {
+    q: null, k: null, v: null, unmaskedScores: null, maskedScores: null, pattern: null, z: null, kTokensFirst: false,
   };
   if (!softmax) return result;
   result.pattern = softmax.output?.[0] ?? null;
@@ -64,7 +77,9 @@ export function attentionTensors(index: GraphIndex, scope: string) {
     const qk = index.producer.get(path[path.length - 1]!)!;
     result.q = qk.input?.[0] ?? null;
     const transpose = index.producer.get(qk.input?.[1] ?? '');
-    result.k = transpose?.opType === 'Transpose' ? (transpose.input?.[0] ?? null) : null;
+    const key = transpose?.opType === 'Transpose' ? keyBeforeTranspose(index, transpose) : null;
+    result.k = key?.tensor ?? null;
+    result.kTokensFirst = key?.tokensFirst ?? false;
     // The unmasked scores: after the 1/√d scaling (a Mul or Div) if the graph scales after Q·Kᵀ.
     const scaled = path.slice(0, -1).reverse().find((tensor) => ['Mul', 'Div'].includes(index.producer.get(tensor)?.opType ?? ''));
     result.unmaskedScores = scaled ?? path[path.length - 1]!;
@@ -75,6 +90,20 @@ export function attentionTensors(index: GraphIndex, scope: string) {
   result.v = pv?.input?.[1] ?? null;
   return result;
 }
+
+/** K, from the Transpose that turns it into Kᵀ for Q·Kᵀ. Usually that Transpose swaps the last two axes of K
+ * [1, H, S, X] itself; an older torch export (Optimum's opset 14) folds the heads' move to the front into it,
+ * reading K as [1, T, H, X] (perm 0,2,3,1). K heads-first is then the Transpose (0,2,1,3) of that tensor which
+ * feeds the cache (present.*.key), where the graph has one; else K is read tokens-first. */
+function keyBeforeTranspose(index: GraphIndex, transpose: onnx.INodeProto): { tensor: string; tokensFirst: boolean } | null {
+  const input = transpose.input?.[0];
+  if (!input) return null;
+  if (permOf(transpose) !== '0,2,3,1') return { tensor: input, tokensFirst: false };
+  const headsFirst = (index.consumers.get(input) ?? []).find((node) => node.opType === 'Transpose' && permOf(node) === '0,2,1,3')?.output?.[0];
+  return headsFirst ? { tensor: headsFirst, tokensFirst: false } : { tensor: input, tokensFirst: true };
+}
+
+const permOf = (node: onnx.INodeProto) => node.attribute?.find((attribute) => attribute.name === 'perm')?.ints?.map(Number).join() ?? '';
 
 /** Tensors from `tensor` back to the output of the nearest MatMul of two data tensors (Q·Kᵀ), or null. */
 export function pathToMatMul(index: GraphIndex, tensor: string, depth: number): string[] | null {
