@@ -5,8 +5,10 @@ export default defineConfig({
     include: ['test/browser/**/*.test.ts'],
     globalSetup: ['test/browser/globalSetup.ts'],
     environment: 'node',
-    // Two cores: one Chromium at a time.
-    fileParallelism: false,
+    // Two files at a time, one per core: most of a browser test is waiting (for a page, a run, an imitated source),
+    // so two Chromiums share the two cores well.
+    fileParallelism: true,
+    maxWorkers: 2,
     testTimeout: 180_000,
     hookTimeout: 180_000,
   },
