@@ -20,6 +20,7 @@ export type EngineErrorCode =
   | 'download-cancelled'
   | 'ranking-cancelled'
   | 'repo-invalid' // params: repo
+  | 'trace-invalid' // params: file, why ('not-json' | 'not-trace' | 'version' | 'broken'), detail
   | 'internal'; // params: detail
 
 export interface EngineErrorData {

@@ -71,7 +71,7 @@ export function describeBytes(tokens: { id: number; bytes: Uint8Array | number[]
 }
 
 /** Marks each token whose bytes are only part of a character with the character(s) its run of tokens spells. */
-function groupPartials(infos: TokenInfo[]): TokenInfo[] {
+export function groupPartials(infos: TokenInfo[]): TokenInfo[] {
   let start = 0;
   while (start < infos.length) {
     if (infos[start]!.text !== null) {

@@ -3,8 +3,9 @@ import type { Backend, FallbackReason } from './runtime';
 import type { SamplingDecision, SamplingSettings } from './sampling';
 import type { TokenInfo } from './tokenizer';
 import type { ModelConfig } from './models/config';
-import { describePieces } from './tokenPieces';
+import { describePieces, groupPartials } from './tokenPieces';
 import type { Intervention } from './probe/intervention';
+import { EngineError } from './errors';
 
 /** A captured tensor for the positions one forward pass computed, position-major:
  * `tokens` [T, X]; `heads` [T, H, X] (Q, K, V, z); `attention` [T, H, S] (S = every key position so far). */
@@ -305,4 +306,86 @@ export function traceFileName(trace: Trace, run: RunName, time: number): string 
   const feeding = trace.feeding === 'teacher-forced' ? ['teacher-forced'] : [];
   const model = trace.modelName.replace(/[^\w.-]+/g, '_');
   return ['trace', model, run, ...named, ...feeding, String(time)].join('-') + '.json';
+}
+
+/** A Trace read back from an exported file (docs/trace-format.md), so a recorded run can be opened where its model
+ * cannot be loaded. Each capture's tensor is cut back into per-position rows; a position the run did not keep (null
+ * in the file) stays absent, never made up. Throws `trace-invalid` naming what is wrong with the file. */
+export function importTrace(text: string, runId: number, file = ''): Trace {
+  const fail = (why: 'not-json' | 'not-trace' | 'version' | 'broken', detail = ''): never => {
+    throw new EngineError('trace-invalid', { file, why, detail });
+  };
+  let document: any;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return fail('not-json');
+  }
+  if (document?.format !== TRACE_FORMAT) return fail('not-trace');
+  if (document.version !== TRACE_VERSION) return fail('version', String(document.version));
+  const { name: modelName, ...config } = document.model ?? {};
+  if (typeof modelName !== 'string' || !Number.isInteger(config.nLayer) || !Number.isInteger(config.nHead) || !Number.isInteger(config.dHead)) return fail('broken', 'model');
+  if (!Array.isArray(document.tokens) || !Array.isArray(document.steps) || typeof document.captures !== 'object' || document.captures === null) return fail('broken', 'tokens, steps or captures');
+  const points: CapturePoint[] = [];
+  const rows: Record<string, (Float32Array | undefined)[]> = {};
+  for (const [hook, capture] of Object.entries<any>(document.captures)) {
+    const layout = capture?.layout;
+    const shape: number[] = capture?.shape;
+    const data: (number | null)[] = capture?.data;
+    if (!['tokens', 'heads', 'attention'].includes(layout) || !Array.isArray(shape) || !Array.isArray(data)) return fail('broken', hook);
+    if (data.length !== shape.reduce((product, size) => product * size, 1)) return fail('broken', hook);
+    points.push({ hook, tensor: String(capture.onnxTensor ?? hook), layer: Number.isInteger(capture.layer) ? capture.layer : null, layout });
+    rows[hook] = cutRows(hook, layout, shape, data);
+  }
+  const steps = document.steps as TraceStep[];
+  for (const step of steps) {
+    const decision = step.decision as SamplingDecision & { candidates?: unknown };
+    if (!Array.isArray(decision?.candidates)) return fail('broken', 'steps');
+  }
+  return {
+    runId, modelName, config: config as ModelConfig, points, backend: document.backend, fallbackReason: document.fallbackReason ?? null,
+    settings: document.settings, seed: document.seed, prompt: String(document.prompt ?? ''), truncatedTokens: document.truncatedTokens ?? 0,
+    promptLength: document.promptLength, tokens: readTokens(document.tokens), rows: rows as Record<string, Float32Array[]>, steps,
+    stopReason: document.stopReason ?? null, intervention: document.intervention ?? null, feeding: document.feeding ?? 'sampled', recomputedHooks: [],
+  };
+}
+
+/** The exported tokens as the tokenizer described them (its own bytes and text), each partial character's
+ * pieces grouped again as on screen. */
+function readTokens(tokens: { id: number; piece: string; bytes: number[]; text: string | null }[]): TokenInfo[] {
+  return groupPartials(tokens.map(({ id, piece, bytes, text }) => ({ id, piece, bytes: [...bytes], text, character: null })));
+}
+
+/** The exported tensor cut back into one row per position: `tokens` [N, X] and `heads` [N, H, X] by their first
+ * axis; `attention` [H, N, N] into each query position's [H, p + 1] (the keys up to it; the unmasked scores keep
+ * every key, as recorded). A row that is all null (not kept by a lean run) is left out. In an attention row a null
+ * is a score never computed (−∞, as the masked ones); elsewhere a value not kept (NaN). */
+function cutRows(hook: string, layout: string, shape: number[], data: (number | null)[]): (Float32Array | undefined)[] {
+  const rows: (Float32Array | undefined)[] = [];
+  if (layout !== 'attention') {
+    const n = shape[0]!;
+    const size = n > 0 ? data.length / n : 0;
+    for (let p = 0; p < n; p++) {
+      const slice = data.slice(p * size, (p + 1) * size);
+      rows.push(slice.every((x) => x === null) ? undefined : Float32Array.from(slice, (x) => (x === null ? NaN : x)));
+    }
+    return rows;
+  }
+  const [heads, n] = [shape[0]!, shape[1]!];
+  const everyKey = hook.endsWith('hook_attn_scores_unmasked');
+  const never = hook.endsWith('hook_pattern') ? NaN : -Infinity;
+  for (let p = 0; p < n; p++) {
+    const width = everyKey ? n : p + 1;
+    const row = new Float32Array(heads * width);
+    let kept = false;
+    for (let h = 0; h < heads; h++) {
+      for (let k = 0; k < width; k++) {
+        const x = data[(h * n + p) * n + k] ?? null;
+        if (x !== null && k <= p) kept = true;
+        row[h * width + k] = x === null ? never : x;
+      }
+    }
+    rows.push(kept ? row : undefined);
+  }
+  return rows;
 }

@@ -1,6 +1,7 @@
 // The engine end to end in Node (onnxruntime-web's WASM backend): generate, record a Trace, export it.
 import { describe, expect, it } from 'vitest';
-import { assembled, computedPositions, exportTrace } from '../../src/engine/trace';
+import { assembled, computedPositions, exportTrace, importTrace } from '../../src/engine/trace';
+import { EngineError } from '../../src/engine/errors';
 import { logitLens } from '../../src/engine/lens';
 import { validateTraceDocument } from '../traceFormat';
 import { loadEngine, maxAbsDifference, MODEL_NAME, recordTrace } from './helpers';
@@ -47,6 +48,41 @@ describe('engine in Node', async () => {
     expect(computedPositions(trace)).toBe(trace.tokens.length - 1);
     const document = JSON.parse(exportTrace(trace));
     expect(validateTraceDocument(document)).toEqual([]);
+  });
+
+  it('a Trace read back from its exported file is the same run: every tensor, token and decision', async () => {
+    const trace = await record('从前，小明有一只猫。', 5);
+    const text = exportTrace(trace);
+    const opened = importTrace(text, 99, 'run.json');
+    expect(opened.runId).toBe(99);
+    expect(opened.tokens).toEqual(trace.tokens);
+    expect(opened.steps).toEqual(JSON.parse(JSON.stringify(trace.steps)));
+    expect(computedPositions(opened)).toBe(computedPositions(trace));
+    for (const point of trace.points) {
+      const a = assembled(trace, point.hook);
+      const b = assembled(opened, point.hook);
+      expect(b.dims, point.hook).toEqual(a.dims);
+      // (Equal as numbers: JSON writes −0 as 0; a value not kept is NaN in both.)
+      const differing = Array.from(a.data).findIndex((x, i) => !(x === b.data[i] || (Number.isNaN(x) && Number.isNaN(b.data[i]!))));
+      expect(differing, `${point.hook} at ${differing}`).toBe(-1);
+    }
+    // Written again, it is the same file.
+    expect(exportTrace(opened)).toBe(text);
+  });
+
+  it('a file that is not a trace is refused, saying why', () => {
+    const why = (text: string) => {
+      try {
+        importTrace(text, 1, 'x.json');
+        return 'opened';
+      } catch (error) {
+        return error instanceof EngineError ? `${error.code} ${error.params['why']}` : 'other';
+      }
+    };
+    expect(why('{not json')).toBe('trace-invalid not-json');
+    expect(why('{"format":"something-else"}')).toBe('trace-invalid not-trace');
+    expect(why('{"format":"transformer-flow-trace","version":99}')).toBe('trace-invalid version');
+    expect(why('{"format":"transformer-flow-trace","version":1,"model":{"name":"m","nLayer":1,"nHead":1,"dHead":2},"tokens":[],"steps":[],"captures":{"logits":{"layout":"tokens","shape":[2,3],"data":[1,2]}}}')).toBe('trace-invalid broken');
   });
 
   it('embedding + position embedding is the first residual stream', async () => {
