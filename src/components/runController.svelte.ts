@@ -35,6 +35,8 @@ export class RunController {
   /** The last recompute's error (a lean run's rows asked for by a view). */
   captureError = $state.raw<EngineErrorData | null>(null);
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** The run on screen is a recording opened from a file (not run here): its file's name and when it was saved. */
+  recording = $state.raw<{ file: string; saved: number | null } | null>(null);
 
   private recorder: TraceRecorder | null = null;
   /** The tokens a teacher-forced run feeds after its prompt (null: it feeds what it samples). */
@@ -65,6 +67,21 @@ export class RunController {
     await this.run(prompt, settings, 1, fresh, this.recorder?.intervention ?? null);
   }
 
+  /** Shows a recorded run (read from an exported file) in place of the current one: the chart, the chips and the
+   * views read it as any run; nothing about it lives in the worker, so nothing is recomputed for it, and the next
+   * Generate or Step starts a run of the loaded model. */
+  showRecording(trace: Trace, file: string, saved: number | null): void {
+    if (this.generating) return;
+    this.recorder = null;
+    this.forced = null;
+    this.runError = null;
+    this.notices = [];
+    this.recording = { file, saved };
+    this.trace = trace;
+    this.viewTrace = trace;
+    this.completedRuns++;
+  }
+
   stop(): void {
     this.stopRequested = true;
     this.slot.client?.cancel();
@@ -90,6 +107,7 @@ export class RunController {
       return;
     }
     this.generating = true;
+    this.recording = null;
     try {
       if (slot.held) await slot.held;
       if (this.stopRequested) return;

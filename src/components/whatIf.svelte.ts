@@ -146,10 +146,15 @@ export class WhatIf {
     return mostDifferentStep(a, b)?.step ?? null;
   }
 
+  /** Whether B can run on `a`: only on the model that computed A (a recording of another model has none here). */
+  canRunOn(a: Trace): boolean {
+    return this.run.model !== null && a.modelName === this.run.modelName;
+  }
+
   /** Runs B: A's seed, sampling settings and number of tokens; B's prompt and what is switched off; A's tokens fed
    * when B is teacher-forced (feedingFor). */
   async fork(a: Trace): Promise<void> {
-    if (this.busy) return;
+    if (this.busy || !this.canRunOn(a)) return;
     // (A run recorded before minNewTokens existed held nothing back.)
     const settings = { ...a.settings, minNewTokens: a.settings.minNewTokens ?? 0, seed: a.seed, maxNewTokens: Math.max(1, a.steps.length) };
     // A mean is taken over every position A computed: a lean run recomputes the z it did not keep first.
@@ -168,7 +173,7 @@ export class WhatIf {
   async rank(a: Trace): Promise<void> {
     const client = this.run.slot.client;
     const first = a.steps[0];
-    if (!client || !first || this.busy) return;
+    if (!client || !first || this.busy || !this.canRunOn(a)) return;
     this.rankError = null;
     this.rankProgress = { done: 0, total: a.config.nLayer * a.config.nHead };
     try {

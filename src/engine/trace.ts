@@ -311,7 +311,7 @@ export function traceFileName(trace: Trace, run: RunName, time: number): string 
 /** A Trace read back from an exported file (docs/trace-format.md), so a recorded run can be opened where its model
  * cannot be loaded. Each capture's tensor is cut back into per-position rows; a position the run did not keep (null
  * in the file) stays absent, never made up. Throws `trace-invalid` naming what is wrong with the file. */
-export function importTrace(text: string, runId: number, file = ''): Trace {
+export function importTrace(text: string, file = '', runId = ++lastRunId): Trace {
   const fail = (why: 'not-json' | 'not-trace' | 'version' | 'broken', detail = ''): never => {
     throw new EngineError('trace-invalid', { file, why, detail });
   };

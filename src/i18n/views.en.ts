@@ -141,6 +141,7 @@ export const viewsEn = {
   'views.compare.showing': 'Show run',
   'views.compare.headButton': 'Layer {layer}, H{head}',
   'views.compare.mlpButton': 'Layer {layer}, MLP',
+  'views.compare.needsModel': 'Run B needs the model that computed this run ({model}), and it is not the one loaded here: load it to switch parts off.',
   'views.compare.runB': 'Run B',
   'views.compare.reset': 'B = A again',
   'views.compare.nothingOff': 'the whole model',

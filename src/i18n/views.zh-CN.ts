@@ -143,6 +143,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.compare.showing': '显示运行',
   'views.compare.headButton': '第 {layer} 层 H{head}',
   'views.compare.mlpButton': '第 {layer} 层 MLP',
+  'views.compare.needsModel': '运行 B 需要算出这次运行的模型（{model}），而这里加载的不是它：加载它之后才能关掉某些部分。',
   'views.compare.runB': '运行 B',
   'views.compare.reset': '让 B 恢复为 A',
   'views.compare.nothingOff': '完整模型',

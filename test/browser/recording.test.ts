@@ -1,0 +1,90 @@
+// A recorded run opened from its file: a Llama run exported from one page opens in another page that holds only the
+// GPT-2 model, with the network off; it plays, its numbers are the file's, it says it is a recording and what needs
+// its model is off; a file that is not a run is refused in words and the run on screen stays.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, openApp, waitForRuns } from './browser';
+
+describe('a recorded run', () => {
+  let browser: Browser;
+  let folder: string;
+  beforeAll(async () => {
+    browser = await launch();
+    folder = await mkdtemp(join(tmpdir(), 'recording-'));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('opens without its model, offline: it plays, shows the file’s numbers, and says what it is', async () => {
+    // The run to record: the Llama model, greedy, four tokens.
+    const source = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', query: { model: '/models/flow-llama-tiny', max: '4', t: '0', prompt: '小明有一只猫。小明' } });
+    await waitForRuns(source, 1);
+    const text = await source.evaluate(() => (window as any).__flow.exportTrace((window as any).__flow.run.trace));
+    // What the live run's next-token panel shows at its first step, to compare with the recording's.
+    await source.evaluate(() => { (window as any).__flow.player.pause(); (window as any).__flow.playback.jumpToStep(0); });
+    await source.waitForTimeout(300);
+    const liveBars = await source.locator('[data-testid=next-token] .bars g.bar text.value').allTextContents();
+    await source.close();
+    const file = join(folder, 'llama-run.json');
+    await writeFile(file, text);
+    const recorded = JSON.parse(text);
+
+    // A page with the GPT-2 model only, then no network at all.
+    const page = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', query: { max: '2', t: '0' } });
+    await waitForRuns(page, 1);
+    await page.context().setOffline(true);
+    const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+    await page.locator('input[data-control=open-run]').setInputFiles(file);
+    await waitForRuns(page, before + 1);
+
+    await page.screenshot({ path: join(import.meta.dirname, '../output/recording-zh-CN.png') });
+    // It says it is a recording, of which model, and that what needs that model is off.
+    const banner = await page.locator('[data-testid=recording]').textContent();
+    expect(banner).toContain('llama-run.json');
+    expect(banner).toContain('flow-llama-tiny');
+    expect(banner).toContain('需要模型的功能都已关闭');
+    // The chart is the Llama program (RoPE), the text the recorded one.
+    await expect(page.locator('svg.flow-chart g.node[data-node=rope]').count()).resolves.toBe(1);
+    const shown = await page.evaluate(() => (window as any).__flow.run.trace);
+    expect(shown.modelName).toBe('flow-llama-tiny');
+    expect(shown.tokens.map((token: { id: number }) => token.id)).toEqual(recorded.tokens.map((token: { id: number }) => token.id));
+    // A view's numbers are the file's: the first layer's attention pattern, as the page assembles it.
+    const pattern = await page.evaluate(() => Array.from((window as any).__flow.assembled((window as any).__flow.run.trace, 'blocks.0.attn.hook_pattern').data as Float32Array));
+    const inFile = recorded.captures['blocks.0.attn.hook_pattern'].data.map((x: number | null) => x ?? 0);
+    expect(pattern.length).toBe(inFile.length);
+    expect(Math.max(...pattern.map((x, i) => Math.abs(x - inFile[i])))).toBeLessThan(1e-6);
+    // The next-token bars at the first step are the live run's.
+    expect(liveBars.length).toBeGreaterThan(0);
+    await page.evaluate(() => { (window as any).__flow.player.pause(); (window as any).__flow.playback.jumpToStep(0); });
+    await expect.poll(() => page.locator('[data-testid=next-token] .bars g.bar text.value').allTextContents()).toEqual(liveBars);
+    // It plays.
+    await page.evaluate(() => { (window as any).__flow.playback.restart(); (window as any).__flow.player.play(); });
+    await expect.poll(() => page.evaluate(() => (window as any).__flow.playback.index), { timeout: 20_000 }).toBeGreaterThan(3);
+    await page.evaluate(() => (window as any).__flow.player.pause());
+    // What if cannot run B on a model that is not here, and says so.
+    await page.click('button[data-tab=compare]');
+    await expect(page.locator('[data-testid=needs-model]').textContent()).resolves.toContain('flow-llama-tiny');
+    await expect(page.locator('[data-action=run-b]').isDisabled()).resolves.toBe(true);
+
+    // A file that is not a run: refused in words, and the recording stays.
+    const wrong = join(folder, 'notes.json');
+    await writeFile(wrong, JSON.stringify({ hello: 'world' }));
+    await page.locator('input[data-control=open-run]').setInputFiles(wrong);
+    await expect(page.locator('[data-testid=open-error]').textContent()).resolves.toContain('不是本应用导出的运行记录');
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('flow-llama-tiny');
+    // Generate runs the loaded model again, and the recording notice goes.
+    await page.context().setOffline(false);
+    const runs = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+    await page.click('[data-action=generate]');
+    await waitForRuns(page, runs + 1);
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.locator('[data-testid=recording]').count()).resolves.toBe(0);
+    expect((page as any).errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});
