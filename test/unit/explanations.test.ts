@@ -391,7 +391,7 @@ describe('claims a causal decoder does not bear out', () => {
     // With a cache, attention still reads every earlier key at each step: only projections and MLP become linear.
     /work grows with the square of its length instead of linearly|随长度的平方增长，而不是线性增长/,
     // A SentencePiece vocabulary starts from characters, with bytes only as a fallback.
-    /byte-level BPE tokenizer starts from the 256 bytes|字节级 BPE 分词器从 256 个字节出发/,
+    /byte-level BPE tokenizer starts from the 256 bytes|字节级 BPE 分词器从 256 个字节出发|BPE starts from bytes|BPE 从字节出发/,
     // Chat models are tuned further, on other losses.
     /Every weight in it was learned the same way|每个权重都是用同一种方法学出来的/,
   ];
