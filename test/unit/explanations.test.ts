@@ -416,6 +416,19 @@ describe('wording', () => {
     expect(zhCN['views.compare.rankTitle']).toContain('生成的第一个词元');
   });
 
+  it('no claim wider than the facts: kept keys come from the pass that first computed them, fp16 graphs keep some parts in float32, 8-bit graphs round their inputs too', () => {
+    // The prompt's positions come from the prompt's pass, where only the last one was newest.
+    expect(found(/step in which it was newest|step where it was newest|还是最新位置/)).toEqual([]);
+    expect(found(/every intermediate result in float16|每个中间结果都存成 float16/)).toEqual([]);
+    expect(found(/一点顺序，但很有限|only where its input changed, that is where/)).toEqual([]);
+    for (const dtype of ['q8', 'int8', 'uint8']) {
+      expect(en[`term.dtype.${dtype}` as MessageKey]).toContain('each matrix product’s input is rounded to 8 bits too');
+      expect(zhCN[`term.dtype.${dtype}` as MessageKey]).toContain('每次矩阵乘法的输入也舍入到 8 位');
+      expect(en[`hub.dtype.${dtype}` as MessageKey]).toContain('input is rounded to 8 bits');
+      expect(zhCN[`hub.dtype.${dtype}` as MessageKey]).toContain('输入也舍入到 8 位');
+    }
+  });
+
   it('one description of what a large model keeps as it generates, and the clicker’s paging said in the key list', () => {
     const kept = {
       en: 'only the residual stream between layers, with the embeddings, the final norm’s output and the newest positions’ logits, and the layers open in the views',
