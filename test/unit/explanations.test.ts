@@ -422,10 +422,10 @@ describe('wording', () => {
     expect(found(/every intermediate result in float16|每个中间结果都存成 float16/)).toEqual([]);
     expect(found(/一点顺序，但很有限|only where its input changed, that is where/)).toEqual([]);
     for (const dtype of ['q8', 'int8', 'uint8']) {
-      expect(en[`term.dtype.${dtype}` as MessageKey]).toContain('each matrix product’s input is rounded to 8 bits too');
-      expect(zhCN[`term.dtype.${dtype}` as MessageKey]).toContain('每次矩阵乘法的输入也舍入到 8 位');
-      expect(en[`hub.dtype.${dtype}` as MessageKey]).toContain('input is rounded to 8 bits');
-      expect(zhCN[`hub.dtype.${dtype}` as MessageKey]).toContain('输入也舍入到 8 位');
+      expect(catalogs.en[`term.dtype.${dtype}`]).toContain('each matrix product’s input is rounded to 8 bits too');
+      expect(catalogs['zh-CN'][`term.dtype.${dtype}`]).toContain('每次矩阵乘法的输入也舍入到 8 位');
+      expect(catalogs.en[`hub.dtype.${dtype}`]).toContain('input is rounded to 8 bits');
+      expect(catalogs['zh-CN'][`hub.dtype.${dtype}`]).toContain('输入也舍入到 8 位');
     }
   });
 
