@@ -185,9 +185,10 @@ export class RunController {
   }
 
   /** The one place a run moves to a worker that does not hold it (a new worker after device loss or "auto"'s
-   * move, or the same one after another run): its tokens, random state and intervention, nothing else. */
+   * move, or the same one after another run): its tokens, how many positions are recorded (the worker's next pass
+   * runs them again without a cache, and must leave their rows as they are), random state and intervention. */
   private async handOver(client: EngineClient, recorder: TraceRecorder, settings: SamplingSettings): Promise<void> {
-    await client.call({ type: 'adopt', ids: recorder.ids, promptLength: recorder.promptLength, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan), forced: this.forced });
+    await client.call({ type: 'adopt', ids: recorder.ids, promptLength: recorder.promptLength, recorded: recorder.computedPositions, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan), forced: this.forced });
     this.slot.holder = this;
   }
 

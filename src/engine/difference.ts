@@ -69,3 +69,60 @@ export function differenceTrace(a: Trace, b: Trace): Trace {
     steps: Object.freeze(a.steps.filter((step) => step.position < n)),
   });
 }
+
+/** What B − A of a head B switched off says about its pattern (`largest`: its largest |B − A|):
+ * - 'same': 0 everywhere;
+ * - 'changed': the head's input differs: the runs read different text at a position both computed, or switched off
+ *   different parts of earlier layers, or the layer's input (hook_resid_pre) differs by more than rounding;
+ * - 'rounding': none of these, so the difference comes from how the two runs computed this layer (one of them may
+ *   have recomputed it in one pass over all positions, the other kept it from a pass per position), which adds the
+ *   same products in another order; an 8-bit graph also rounds a pass's inputs to steps that depend on its
+ *   positions.
+ * The input is decided from the runs themselves, not from the pattern: rounding alone can make the pattern differ.
+ * `tolerance`: the rounding allowed in a row of the input, as a share of its largest value (at least 1), as a
+ * KV-cache check allows it. */
+export function switchedOffPattern(a: Trace, b: Trace, layer: number, head: number, tolerance: number): { kind: 'same' | 'rounding' | 'changed'; largest: number } {
+  const n = Math.min(computedPositions(a), computedPositions(b));
+  const heads = a.config.nHead;
+  let largest = 0;
+  for (const row of differenceRows(a, b, `blocks.${layer}.attn.hook_pattern`)) {
+    if (!row) continue;
+    const width = row.length / heads;
+    for (let k = 0; k < width; k++) {
+      const value = Math.abs(row[head * width + k]!);
+      if (Number.isFinite(value)) largest = Math.max(largest, value);
+    }
+  }
+  if (largest === 0) return { kind: 'same', largest };
+  const otherText = Array.from({ length: n }, (_, p) => p).some((p) => a.tokens[p]?.id !== b.tokens[p]?.id);
+  const otherParts = partsBefore(a.intervention, layer) !== partsBefore(b.intervention, layer);
+  return { kind: otherText || otherParts || inputBeyondRounding(a, b, layer, tolerance) ? 'changed' : 'rounding', largest };
+}
+
+/** The parts of layers before `layer` an intervention switches off, as one comparable string (a head replaced by
+ * its mean counts with that mean). */
+function partsBefore(intervention: Trace['intervention'], layer: number): string {
+  const heads = (intervention?.heads ?? []).filter((key) => Number(key.split('.')[0]) < layer).sort();
+  const mlps = (intervention?.mlps ?? []).filter((l) => l < layer).sort((x, y) => x - y);
+  return JSON.stringify([heads.map((key) => [key, intervention?.means?.[key] ?? null]), mlps]);
+}
+
+/** Whether the layer's input (its residual stream before it) differs between the runs by more than `tolerance` of a
+ * row's largest value (at least 1) at any position both kept. */
+function inputBeyondRounding(a: Trace, b: Trace, layer: number, tolerance: number): boolean {
+  const hook = `blocks.${layer}.hook_resid_pre`;
+  const n = Math.min(computedPositions(a), computedPositions(b));
+  for (let p = 0; p < n; p++) {
+    const x = a.rows[hook]?.[p];
+    const y = b.rows[hook]?.[p];
+    if (!x || !y || x.length !== y.length) continue;
+    let difference = 0;
+    let largest = 0;
+    for (let i = 0; i < x.length; i++) {
+      difference = Math.max(difference, Math.abs(y[i]! - x[i]!));
+      largest = Math.max(largest, Math.abs(x[i]!), Math.abs(y[i]!));
+    }
+    if (difference / Math.max(1, largest) > tolerance) return true;
+  }
+  return false;
+}

@@ -23,6 +23,11 @@ export interface GenerateRequest {
   rngState: number;
   /** What each forward pass captures, read before each one (the learner may open another layer mid-run). */
   plan?: () => CapturePlan;
+  /** How many positions of `ids` the page has recorded already. A pass that runs them again (a graph without a KV
+   * cache, or the first pass after the cache was dropped: a run handed back to the worker, Rank heads) records only
+   * the positions after them, so each position keeps the keys and values of the pass that first computed it.
+   * Absent: the positions the cache has seen. */
+  recorded?: number;
   /** Teacher forcing: the tokens to feed after the prompt, in order, in place of the sampled ones (What if's run B
    * fed run A's continuation, so that B − A at every position comes from what B switched off and not from another
    * text). Each step still samples its own decision; the run ends when they run out. Absent: the sampled token is
@@ -97,6 +102,7 @@ export class Generator {
     const promptLength = request.promptLength ?? ids.length;
     const random = new SeededRandom(request.rngState);
     let produced = 0;
+    let recorded = request.recorded;
     let stopReason: StopReason = 'max-tokens';
     for (;;) {
       // onnxruntime's WASM run can finish without ever yielding to the worker's event loop; yield here so a
@@ -113,8 +119,9 @@ export class Generator {
         stopReason = 'context-full';
         break;
       }
-      const { record, lastLogits } = await this.forward(ids, request.plan?.() ?? FULL_CAPTURE);
+      const { record, lastLogits } = await this.forward(ids, request.plan?.() ?? FULL_CAPTURE, recorded);
       emit({ type: 'forward', record });
+      recorded = ids.length;
       const decision = sample(lastLogits, request.settings, () => random.next(), { stopIds: this.config.stopTokenIds, produced: ids.length - promptLength });
       const fed = forced ?? decision.chosenId;
       emit({ type: 'step', position: ids.length - 1, decision, fed, rngState: random.state });
@@ -128,15 +135,18 @@ export class Generator {
     return { stopReason, rngState: random.state, ids };
   }
 
-  /** Runs the positions of `ids` the cache has not seen (all of them after a change of prompt), capturing what
-   * `plan` asks for. A graph without a KV cache runs the whole sequence every time, but records only the positions
-   * the last pass did not reach: each position keeps the keys and values of the pass in which it was newest, as a
-   * cache would hold them, so a recompute of the whole sequence tests whether a cache would be exact. */
-  async forward(ids: number[], plan: CapturePlan = FULL_CAPTURE): Promise<{ record: ForwardRecord; lastLogits: Float32Array }> {
+  /** Runs the positions of `ids` the cache has not seen (all of them after a change of prompt or without a cache),
+   * capturing what `plan` asks for, and records the positions from `recorded` on (absent: those the last pass did
+   * not reach). A pass that runs earlier positions again (a graph without a KV cache runs the whole sequence every
+   * time; any graph after its cache was dropped) so leaves their rows as the pass that first computed them made
+   * them, as a cache would hold them: a recompute of the whole sequence then tests whether a cache is exact. */
+  async forward(ids: number[], plan: CapturePlan = FULL_CAPTURE, recorded?: number): Promise<{ record: ForwardRecord; lastLogits: Float32Array }> {
     const caching = this.kind !== 'full';
     const continues = this.cache !== null && this.cache.ids.length < ids.length && this.cache.ids.every((id, i) => ids[i] === id);
     const start = continues ? this.cache!.ids.length : 0;
     const reuse = caching && continues;
+    // A cached pass computes only the positions from `start`; the newest position is always recorded (its logits).
+    const recordFrom = Math.max(reuse ? start : 0, Math.min(recorded ?? start, ids.length - 1));
     const graph = reuse && this.kind === 'two-graph' ? this.step! : this.prompt;
     const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, reuse ? start : 0, reuse ? this.cache!.past : null, graph.probed.pastType, this.scales);
     const points = graph.probed.points.filter((point) => planCaptures(plan, point));
@@ -146,8 +156,7 @@ export class Generator {
     const previous = this.cache;
     this.cache = { ids: [...ids], past: caching ? this.presents(outputs) : {} };
     if (previous) releaseGpuTensors(Object.values(previous.past));
-    const count = ids.length - start;
-    const record = recordOf(points, outputs, start, count, plan.mode === 'lean' ? ['logits'] : []);
+    const record = recordOf(points, outputs, recordFrom, ids.length - recordFrom, plan.mode === 'lean' ? ['logits'] : []);
     const vocab = this.config.vocabSize;
     const logits = outputs['logits']!.data as Float32Array | Uint16Array;
     // A copy: the record's buffers are transferred to the main thread, which detaches them here.

@@ -41,7 +41,8 @@ export type Request =
   /** `forced`: teacher forcing, the tokens fed after the prompt in place of the sampled ones (GenerateRequest). */
   | { id: number; type: 'begin'; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
   | { id: number; type: 'continue'; maxNewTokens: number; settings: SamplingSettings }
-  | { id: number; type: 'adopt'; ids: number[]; promptLength: number; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
+  /** A run the page recorded, handed to this worker; `recorded`: the positions it holds rows of (GenerateRequest). */
+  | { id: number; type: 'adopt'; ids: number[]; promptLength: number; recorded: number; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
   /** What the run's next forward passes capture (the learner opened another layer). */
   | { id: number; type: 'plan'; plan: CapturePlan }
   /** `hooks` recomputed for the positions `from`… of `ids`: what a lean run did not keep, when a view opens it.

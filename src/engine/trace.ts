@@ -107,6 +107,11 @@ export class TraceRecorder {
     return this.start.promptLength;
   }
 
+  /** Positions recorded so far (see computedPositions): what a worker the run is handed to must not record again. */
+  get computedPositions(): number {
+    return this.rows['logits']?.length ?? 0;
+  }
+
   get ended(): StopReason | null {
     return this.stopReason;
   }

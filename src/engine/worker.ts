@@ -101,10 +101,12 @@ async function hubGraphs(backend: BackendRequest, requested: Dtype | null, softw
 const LABELLED_CANDIDATES = 16;
 
 let loaded: Loaded | null = null;
-/** The run this worker owns: every token so far (the first `promptLength` the prompt), the sampler's random state
- * and settings, and for a teacher-forced run the tokens it feeds after the prompt. The page records what the deltas
- * tell it and never sends them back, except to hand a run to a new worker ('adopt'). */
-let run: { ids: number[]; promptLength: number; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan; forced: number[] | null } | null = null;
+/** The run this worker owns: every token so far (the first `promptLength` the prompt), how many positions the page
+ * has recorded, the sampler's random state and settings, and for a teacher-forced run the tokens it feeds after the
+ * prompt. The page records what the deltas tell it and never sends them back, except to hand a run to a new worker
+ * ('adopt'). `recorded` outlives the cache (dropped by another run, Rank heads, a recompute, the timing): the next
+ * pass then runs every position again but records only the new ones. */
+let run: { ids: number[]; promptLength: number; recorded: number; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan; forced: number[] | null } | null = null;
 let cancelRequested = false;
 let busy = false;
 
@@ -146,14 +148,14 @@ async function handle(request: Request): Promise<unknown> {
       if (all.length === 0) throw new EngineError('prompt-empty');
       const dropped = Math.max(0, all.length - folder.config.nCtx);
       const ids = all.slice(dropped);
-      run = { ids, promptLength: ids.length, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null };
+      run = { ids, promptLength: ids.length, recorded: 0, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null };
       // A new run must not reuse the cache of another whose tokens merely start the same way (intervene drops it).
       generator.intervene(run.intervention);
       return { tokens: tokenizer.describe(ids), dropped, total: all.length };
     }
     case 'adopt': {
       if (busy) throw new EngineError('busy');
-      run = { ids: [...request.ids], promptLength: request.promptLength, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null };
+      run = { ids: [...request.ids], promptLength: request.promptLength, recorded: request.recorded, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null };
       requireModel().generator.intervene(run.intervention);
       return;
     }
@@ -209,9 +211,10 @@ async function continueRun(request: Extract<Request, { type: 'continue' }>): Pro
   current.settings = request.settings;
   try {
     const result = await generator.generate(
-      { ids: current.ids, promptLength: current.promptLength, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState, plan: () => current.plan, ...(current.forced ? { forced: current.forced } : {}) },
+      { ids: current.ids, promptLength: current.promptLength, recorded: current.recorded, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState, plan: () => current.plan, ...(current.forced ? { forced: current.forced } : {}) },
       (event) => {
         if (event.type === 'forward') {
+          current.recorded = event.record.start + event.record.count;
           post({ id: request.id, type: 'forward', record: event.record }, recordBuffers(event.record));
         } else {
           const { position, decision, fed, rngState } = event;

@@ -75,14 +75,14 @@ describe('Hub models', () => {
       expect(check.generated).toBe(4);
       expect(check.plainVsTrace).toBeLessThan(1e-4);
       // The KV-cache tab says whether this graph has a cache; its check compares what a cache holds, or would hold
-      // (each position as computed when it was newest), with a recompute of the whole sequence.
+      // (each position as the pass that first computed it left it), with a recompute of the whole sequence.
       await page.click('button[data-tab=cache]');
       expect(await page.locator('[data-view=cache] p').first().textContent()).toContain(kind === 'full' ? 'This graph has no KV cache' : 'come from the cache');
       await page.click('[data-action=check-cache]');
       const result = page.locator('[data-testid=cache-check]');
       await result.waitFor({ timeout: 60_000 });
       expect(await result.getAttribute('data-rounding')).toBe('true');
-      expect(await result.textContent()).toContain(kind === 'full' ? 'in the step where it was newest' : 'from the cached values');
+      expect(await result.textContent()).toContain(kind === 'full' ? 'in the pass that first computed it' : 'from the cached values');
       await page.close();
     });
   }

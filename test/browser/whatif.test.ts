@@ -446,10 +446,16 @@ describe('what if: fork, switch off, compare', () => {
     const drops = await page.locator('[data-testid=head-ranking] tbody tr').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-drop'))));
     expect(drops.length).toBe(10);
     for (let i = 1; i < drops.length; i++) expect(drops[i - 1]!).toBeGreaterThanOrEqual(drops[i]!);
-    // A's run was handed back to the worker: one more step recomputes nothing stale.
-    const before = await page.evaluate(() => (window as any).__flow.run.trace.tokens.length);
+    // A's run was handed back to the worker: one more step recomputes nothing stale, and records only the new
+    // position (the earlier ones keep the rows of the passes that first computed them).
+    const before = await page.evaluate(() => {
+      const trace = (window as any).__flow.run.trace;
+      (window as any).__keptRow = trace.rows['blocks.0.attn.hook_v'][0];
+      return trace.tokens.length;
+    });
     expect(await clickAndWait(page, 'step')).not.toBe('');
     expect(await page.evaluate(() => (window as any).__flow.run.trace.tokens.length)).toBe(before + 1);
+    expect(await page.evaluate(() => (window as any).__flow.run.trace.rows['blocks.0.attn.hook_v'][0] === (window as any).__keptRow)).toBe(true);
     const compared = await compareWithRecompute(page);
     expect(compared.recomputeVsTrace).toBeLessThan(1e-4);
   });

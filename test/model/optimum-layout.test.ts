@@ -102,6 +102,10 @@ describe('Optimum’s two-graph layout with decomposed LayerNorm', async () => {
     expect((await full.forward(result.ids.slice(0, 3))).record).toMatchObject({ start: 0, count: 3 });
     full.reset();
     expect((await full.forward(result.ids.slice(0, 4))).record).toMatchObject({ start: 0, count: 4 });
+    // Told that the page holds the first 4 positions already (a run handed back to the worker), a pass that runs them
+    // again records only the new one.
+    full.reset();
+    expect((await full.forward(result.ids.slice(0, 5), undefined, 4)).record).toMatchObject({ start: 4, count: 1 });
   });
 
   it('reads K heads-first in the prompt graph too, where the export folds the move of the heads into Kᵀ', async () => {

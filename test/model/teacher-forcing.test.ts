@@ -3,7 +3,8 @@
 // head's layer is exactly 0, at every position, and the tokens never part.
 import { describe, expect, it } from 'vitest';
 import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
-import { differenceTrace, isZeroDifference } from '../../src/engine/difference';
+import { differenceTrace, isZeroDifference, switchedOffPattern } from '../../src/engine/difference';
+import { ROUNDING_TOLERANCE } from '../../src/lesson/questions';
 import { mostDifferentStep, nextTokenDistance } from '../../src/engine/compare';
 import { assembled, computedPositions, type Trace } from '../../src/engine/trace';
 import type { SamplingSettings } from '../../src/engine/sampling';
@@ -81,19 +82,32 @@ describe.each(EMBEDDED_MODELS)('%s: run B teacher-forced on run A’s tokens', a
     expect(most.position).toBe(a.steps[most.step]!.position);
   });
 
-  it('a switched-off head’s own pattern: B − A is 0 when B reads A’s text and nothing before it is off, not otherwise', async () => {
+  it('a switched-off head’s own pattern: B − A is 0 when B reads A’s text and nothing before it is off, not otherwise, and the note says which', async () => {
     const off = `${LAYER}.${HEAD}`;
     /** B − A of the switched-off head's pattern, as the attention view reads it. */
-    const headPattern = (b: Trace) => {
-      const { data } = assembled(differenceTrace(a, b), `blocks.${LAYER}.attn.hook_pattern`);
-      const n = Math.min(computedPositions(a), computedPositions(b));
+    const headPattern = (b: Trace, from: Trace = a) => {
+      const { data } = assembled(differenceTrace(from, b), `blocks.${LAYER}.attn.hook_pattern`);
+      const n = Math.min(computedPositions(from), computedPositions(b));
       return data.subarray(HEAD * n * n, (HEAD + 1) * n * n);
     };
+    /** What the attention view's note says of it. */
+    const note = (first: Trace, second: Trace) => switchedOffPattern(first, second, LAYER, HEAD, ROUNDING_TOLERANCE[engine.probed.rounding]).kind;
     const alone = await recordTrace(engine, { ...run, forced: continuation, intervention: { heads: [off], mlps: [] } });
     expect(isZeroDifference(headPattern(alone.trace))).toBe(true);
+    expect(note(a, alone.trace)).toBe('same');
     // An MLP of an earlier layer off as well: the head's input, and so where it looks, changes.
     const earlierMlp = await recordTrace(engine, { ...run, forced: continuation, intervention: { heads: [off], mlps: [0] } });
     expect(isZeroDifference(headPattern(earlierMlp.trace))).toBe(false);
+    expect(note(a, earlierMlp.trace)).toBe('changed');
+    // A's layer recomputed in one pass over every position (a large model's lean run, when the learner opens it), B's
+    // kept from its pass per position: the input is the same, so whatever B − A shows is never put down to it.
+    const recomputedA = await recordTrace(engine, run);
+    const n = computedPositions(recomputedA.trace);
+    const layerHooks = a.points.filter((point) => point.layer === LAYER).map((point) => point.hook);
+    recomputedA.recorder.addCaptured(await engine.generator.capture(ids(a).slice(0, n), layerHooks, null));
+    const mixed = recomputedA.recorder.snapshot();
+    expect(mixed.recomputedHooks).toContain(`blocks.${LAYER}.attn.hook_pattern`);
+    expect(note(mixed, alone.trace)).toBe(isZeroDifference(headPattern(alone.trace, mixed)) ? 'same' : 'rounding');
     // B's own draws (A's seed, as What if runs them): once its text parts from A's, the head reads other tokens.
     // The first of a few temperatures at which this tiny model's B does part from A.
     for (const temperature of [SETTINGS.temperature, 1.5, 3]) {
@@ -103,6 +117,7 @@ describe.each(EMBEDDED_MODELS)('%s: run B teacher-forced on run A’s tokens', a
       if (ids(sampled).slice(0, n).every((id, i) => id === ids(reference)[i])) continue;
       const { data } = assembled(differenceTrace(reference, sampled), `blocks.${LAYER}.attn.hook_pattern`);
       expect(isZeroDifference(data.subarray(HEAD * n * n, (HEAD + 1) * n * n))).toBe(false);
+      expect(note(reference, sampled)).toBe('changed');
       return;
     }
     expect.unreachable('B’s own draws never parted from A’s');

@@ -61,9 +61,9 @@ describe('the KV-cache view’s check', () => {
     expect(sentence!.key).toBe('views.cache.resultDiffers');
     expect(sentence!.params).toMatchObject({ relative: '0.15%', tolerance: '0.1%' });
     const en = translator('en')(sentence!.key, sentence!.params);
-    expect(en).toContain('0.15% of that row’s largest value, more than this graph’s rounding (0.1%)');
+    expect(en).toContain('That is more than rounding: in the row that differs most, the difference is 0.15% of the row’s largest value (counted as at least 1), and this graph’s rounding allows 0.1%.');
     expect(en).not.toContain('not a different result');
-    expect(translator('zh-CN')(sentence!.key, sentence!.params)).toContain('超出了这张计算图的舍入误差（0.1%）');
+    expect(translator('zh-CN')(sentence!.key, sentence!.params)).toContain('这超出了舍入误差：差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 0.15%，而这张计算图的舍入误差最多 0.1%。');
   });
 
   it('a huge value in one residual row hides no change of a key or value row of ordinary size', () => {
@@ -108,11 +108,11 @@ describe('the KV-cache view’s check', () => {
     expect(cacheCheckSentences(beyond)[0]!.key).toBe('views.cache.resultResidualDiffers');
   });
 
-  it('a graph without a KV cache is reported against the values each position got when it was newest', () => {
+  it('a graph without a KV cache is reported against the values each position got in the pass that first computed it', () => {
     const result = cacheCheckResult(full, recomputeOf(full, hooks, 0), hooks);
     const [sentence] = cacheCheckSentences(result, false);
     expect(sentence!.key).toBe('views.cache.resultFull');
-    expect(translator('en')(sentence!.key, sentence!.params)).toContain('in the step where it was newest');
+    expect(translator('en')(sentence!.key, sentence!.params)).toContain('in the pass that first computed it');
     expect(translator('en')(sentence!.key, sentence!.params)).not.toContain('cached values');
     expect(cacheCheckSentences(cacheCheckResult(full, recomputeOf(full, hooks, 1), hooks), false)[0]!.key).toBe('views.cache.resultFullDiffers');
     const lean = traceOf(['blocks.0.attn.hook_k', 'blocks.0.attn.hook_v']);

@@ -391,7 +391,7 @@ describe('claims a causal decoder does not bear out', () => {
     // With a cache, attention still reads every earlier key at each step: only projections and MLP become linear.
     /work grows with the square of its length instead of linearly|随长度的平方增长，而不是线性增长/,
     // A SentencePiece vocabulary starts from characters, with bytes only as a fallback.
-    /byte-level BPE tokenizer starts from the 256 bytes|字节级 BPE 分词器从 256 个字节出发/,
+    /byte-level BPE tokenizer starts from the 256 bytes|字节级 BPE 分词器从 256 个字节出发|BPE starts from bytes|BPE 从字节出发/,
     // Chat models are tuned further, on other losses.
     /Every weight in it was learned the same way|每个权重都是用同一种方法学出来的/,
   ];
@@ -414,6 +414,19 @@ describe('wording', () => {
     expect(found(/printable letter|start out as the identity|each position learns|让每个位置记住/)).toEqual([]);
     expect(en['views.compare.rankTitle']).toContain('first new token');
     expect(zhCN['views.compare.rankTitle']).toContain('生成的第一个词元');
+  });
+
+  it('no claim wider than the facts: kept keys come from the pass that first computed them, fp16 graphs keep some parts in float32, 8-bit graphs round their inputs too', () => {
+    // The prompt's positions come from the prompt's pass, where only the last one was newest.
+    expect(found(/step in which it was newest|step where it was newest|还是最新位置/)).toEqual([]);
+    expect(found(/every intermediate result in float16|每个中间结果都存成 float16/)).toEqual([]);
+    expect(found(/一点顺序，但很有限|only where its input changed, that is where/)).toEqual([]);
+    for (const dtype of ['q8', 'int8', 'uint8']) {
+      expect(catalogs.en[`term.dtype.${dtype}`]).toContain('each matrix product’s input is rounded to 8 bits too');
+      expect(catalogs['zh-CN'][`term.dtype.${dtype}`]).toContain('每次矩阵乘法的输入也舍入到 8 位');
+      expect(catalogs.en[`hub.dtype.${dtype}`]).toContain('input is rounded to 8 bits');
+      expect(catalogs['zh-CN'][`hub.dtype.${dtype}`]).toContain('输入也舍入到 8 位');
+    }
   });
 
   it('one description of what a large model keeps as it generates, and the clicker’s paging said in the key list', () => {

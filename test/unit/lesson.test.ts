@@ -297,7 +297,7 @@ describe('lesson questions from a Trace', () => {
     expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace) })!.why.map((s) => s.key)).toEqual(['lesson.generation.cache.why', 'lesson.generation.cache.whyRope']);
     const gpt2 = syntheticTrace(configFor('gpt2', 4)).trace;
     expect(buildQuestion('generation.cache', gpt2, { recomputed: recomputeOf(gpt2) })!.why.map((s) => s.key)).toEqual(['lesson.generation.cache.why']);
-    // Without a KV cache: the run kept each position's K and V from the step in which it was newest; the sizes are
+    // Without a KV cache: the run kept each position's K and V from the pass that first computed it; the sizes are
     // what a cache would hold.
     const full = buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), cached: false })!;
     expect(full.ask.key).toBe('lesson.generation.cache.askFull');

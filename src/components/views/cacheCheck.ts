@@ -21,9 +21,9 @@ export function cacheCheckResult(trace: Trace, recomputed: Record<string, { data
 const percentOf = (share: number) => `${Number((100 * share).toPrecision(2))}%`;
 
 /** The sentence that reports a check: "rounding" only where every row's difference is within it; otherwise that the
- * values differ by more, with the worst row's difference relative to that row's largest value. `cached`: whether the
- * graph has a KV cache (else the kept values are those of the step in which each position was newest). Then the
- * sentence that says where the rounding comes from. */
+ * values differ by more, with the worst row's difference relative to that row's largest value (at least 1).
+ * `cached`: whether the graph has a KV cache (else the kept values are those of the pass that first computed each
+ * position). Then the sentence that says where the rounding comes from. */
 export function cacheCheckSentences(result: CacheCheckResult, cached = true): { key: MessageKey; params: Record<string, string | number> }[] {
   const params = {
     rows: result.rows,
