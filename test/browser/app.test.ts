@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { clickAndWait, launch, openApp, setControls, tokenCount, waitForRuns } from './browser';
 import { validateTraceDocument } from '../traceFormat';
+import { percentText } from '../../visualizations/scales';
 
 const steps = (page: Page) => page.evaluate(() => (window as any).__flow.run.trace.steps.length as number);
 const promptLength = (page: Page) => page.evaluate(() => (window as any).__flow.run.trace.promptLength as number);
@@ -92,7 +93,7 @@ describe('app in Chromium', () => {
     await expect(page.locator('[data-testid=kept]').count()).resolves.toBe(0);
     // The first bar is the model's softmax at T = 1, before any filter.
     const expected = await page.evaluate(() => (window as any).__flow.run.trace.steps.at(-1).decision.candidates[0].scaledProbability as number);
-    await expect(page.locator('.bars g.bar text.value').first().textContent()).resolves.toBe(`${(expected * 100).toPrecision(3)}%`);
+    await expect(page.locator('.bars g.bar text.value').first().textContent()).resolves.toBe(percentText(expected));
     // (The term u carries its glossary note in the text.)
     await expect(page.locator('[data-testid=sampling-replay]').textContent()).resolves.toMatch(/had no draw: u[^=]*= 0\.5 is used/);
     await setControls(page, 'Lily had a red ball. She', { maxNewTokens: 3, temperature: 0.8, seed: 4 });

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { clickAndWait, launch, openApp, setControls, waitForRuns } from './browser';
+import { percentText } from '../../visualizations/scales';
 
 const PROMPT = 'We had pancakes for breakfast this morning.';
 
@@ -63,6 +64,6 @@ describe('a run is never empty', () => {
     await page.locator('[data-view=sampling] input[type=range]').first().fill('1');
     const held = page.locator('[data-testid=held-back]');
     await expect(held.textContent()).resolves.toContain('End of text held back: this is new token 1, and the minimum is 8');
-    await expect(held.textContent()).resolves.toContain(`${(100 * run.first.probability).toPrecision(3)}%`);
+    await expect(held.textContent()).resolves.toContain(percentText(run.first.probability));
   });
 });

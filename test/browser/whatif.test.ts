@@ -5,6 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { clickAndWait, compareWithRecompute, drawn, launch, openApp, waitForRuns } from './browser';
 import { validateTraceDocument } from '../traceFormat';
+import { percentText } from '../../visualizations/scales';
 
 const OUTPUT = new URL('../output/', import.meta.url).pathname;
 
@@ -105,8 +106,8 @@ describe('what if: fork, switch off, compare', () => {
     expect(checks.residualError).toBeLessThan(1e-5);
     expect(checks.pa).not.toBe(checks.pb);
     const sentence = await page.locator('[data-testid=chosen-change]').textContent();
-    expect(sentence).toContain(`${(checks.pa * 100).toPrecision(3)}%`);
-    expect(sentence).toContain(`${(checks.pb * 100).toPrecision(3)}%`);
+    expect(sentence).toContain(percentText(checks.pa));
+    expect(sentence).toContain(percentText(checks.pb));
     // The head is in layer 2: the stream after layer 1 is untouched, after layer 2 it has moved.
     expect(checks.layer1).toBe(0);
     expect(checks.layer2).toBeGreaterThan(1e-3);
@@ -429,13 +430,13 @@ describe('what if: fork, switch off, compare', () => {
     rows.forEach((row, i) => {
       expect(Math.abs(row.a - expected.a[i]!)).toBeLessThan(1e-9);
       expect(Math.abs(row.b - expected.b[i]!)).toBeLessThan(1e-9);
-      expect(row.text).toContain(`${(expected.a[i]! * 100).toPrecision(3)}%`);
-      expect(row.text).toContain(`${(expected.b[i]! * 100).toPrecision(3)}%`);
+      expect(row.text).toContain(percentText(expected.a[i]!));
+      expect(row.text).toContain(percentText(expected.b[i]!));
     });
     expect(rows.some((row) => Math.abs(row.a - row.b) > 1e-4)).toBe(true);
     const sentence = await page.locator('[data-testid=next-both-chosen]').textContent();
-    expect(sentence).toContain(`${(expected.chosenA * 100).toPrecision(3)}%`);
-    expect(sentence).toContain(`${(expected.chosenB * 100).toPrecision(3)}%`);
+    expect(sentence).toContain(percentText(expected.chosenA));
+    expect(sentence).toContain(percentText(expected.chosenB));
     await page.click('[data-show-run=a]');
     await page.click('button[data-tab=compare]');
   });
