@@ -131,7 +131,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.compare.mode.zero': '换成 0',
   'views.compare.mode.mean': '换成均值',
   'views.compare.feeding': '运行 B 在提示词之后读入什么',
-  'views.compare.feeding.teacher-forced': '运行 A 的词元（教师强制）：B 读入与 A 完全相同的文本，所以每个位置上的 B − A 都只来自被关掉的部分（大模型在运行后重新计算过的行，还会带上舍入误差，视图会注明）。B 在每一步仍用与 A 相同的随机数做出自己的决定，只是接着喂进去的是 A 的词元。',
+  'views.compare.feeding.teacher-forced': '运行 A 的词元（教师强制）：B 读入与 A 完全相同的文本，所以每个位置上的 B − A 都只来自被关掉的部分（大模型在运行后重新计算过的行，还会多出一点舍入误差）。B 在每一步仍用与 A 相同的随机数做出自己的决定，只是接着喂进去的是 A 的词元。',
   'views.compare.feeding.sampled': '自己采样：B 用 A 的随机种子重新采样。一旦 B 抽到与 A 不同的词元，两段文本就分开了，此后的 B − A 混合了关掉部件的影响和另一段文本的影响。',
   'views.compare.feedingPromptDiffers': 'B 的提示词与 A 的不同，A 的词元对不上 B 的位置：B 自己采样。',
   'views.compare.fed.teacher-forced': '喂入 A 的词元（教师强制）',
