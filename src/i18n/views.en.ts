@@ -129,7 +129,7 @@ export const viewsEn = {
   'views.compare.mode.zero': 'replaced by zeros',
   'views.compare.mode.mean': 'replaced by its mean',
   'views.compare.feeding': 'What run B reads after the prompt',
-  'views.compare.feeding.teacher-forced': 'Run A’s tokens (teacher forcing): B reads exactly A’s text, so every B − A, at every position, comes from what is switched off alone (where a large model's rows were recomputed after the run, rounding adds a little too). At each step B still makes its own decision, with the same random number as A; only the token fed on is A’s.',
+  'views.compare.feeding.teacher-forced': 'Run A’s tokens (teacher forcing): B reads exactly A’s text, so every B − A, at every position, comes from what is switched off alone (where a large model’s rows were recomputed after the run, rounding adds a little too). At each step B still makes its own decision, with the same random number as A; only the token fed on is A’s.',
   'views.compare.feeding.sampled': 'Its own draws: B samples again with A’s seed. Once B draws another token than A the texts part, and B − A after that point mixes the switched-off part with a different text.',
   'views.compare.feedingPromptDiffers': 'B’s prompt is not A’s, so A’s tokens would not line up with B’s positions: B draws its own.',
   'views.compare.fed.teacher-forced': 'fed A’s tokens (teacher forcing)',

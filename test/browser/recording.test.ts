@@ -66,6 +66,9 @@ describe('a recorded run', () => {
     await page.evaluate(() => { (window as any).__flow.playback.restart(); (window as any).__flow.player.play(); });
     await expect.poll(() => page.evaluate(() => (window as any).__flow.playback.index), { timeout: 20_000 }).toBeGreaterThan(3);
     await page.evaluate(() => (window as any).__flow.player.pause());
+    // The KV-cache tab does not describe the loaded model's cache as the recording's.
+    await page.click('button[data-tab=cache]');
+    await expect(page.locator('[data-testid=cache-needs-model]').textContent()).resolves.toContain('flow-llama-tiny');
     // What if cannot run B on a model that is not here, and says so.
     await page.click('button[data-tab=compare]');
     await expect(page.locator('[data-testid=needs-model]').textContent()).resolves.toContain('flow-llama-tiny');
