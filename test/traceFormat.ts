@@ -46,5 +46,6 @@ export function validateTraceDocument(document: any): string[] {
   // Absent in older exports: run A, sampled.
   need(document.run === undefined || ['A', 'B'].includes(document.run), 'run');
   need(document.feeding === undefined || ['sampled', 'teacher-forced'].includes(document.feeding), 'feeding');
+  need(document.recomputedHooks === undefined || (Array.isArray(document.recomputedHooks) && document.recomputedHooks.every((hook: unknown) => typeof hook === 'string' && hook in (document.captures ?? {}))), 'recomputedHooks');
   return problems;
 }

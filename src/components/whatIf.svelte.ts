@@ -146,9 +146,9 @@ export class WhatIf {
     return mostDifferentStep(a, b)?.step ?? null;
   }
 
-  /** Whether B can run on `a`: only on the model that computed A (a recording of another model has none here). */
+  /** Whether B can run on `a`: only on a run computed here, by the model loaded (a recording has no model). */
   canRunOn(a: Trace): boolean {
-    return this.run.model !== null && a.modelName === this.run.modelName;
+    return this.run.model !== null && a.modelName === this.run.modelName && this.run.runs.recording === null;
   }
 
   /** Runs B: A's seed, sampling settings and number of tokens; B's prompt and what is switched off; A's tokens fed

@@ -288,6 +288,7 @@ export function exportTrace(trace: Trace, run: RunName = 'A'): string {
     stopReason: trace.stopReason,
     intervention: trace.intervention,
     feeding: trace.feeding,
+    recomputedHooks: trace.recomputedHooks,
   };
   return JSON.stringify(document);
 }
@@ -351,7 +352,8 @@ export function importTrace(text: string, file = '', runId = ++lastRunId): Trace
     runId, modelName, config: config as ModelConfig, points, backend: document.backend, fallbackReason: document.fallbackReason ?? null,
     settings: document.settings, seed: document.seed, prompt: String(document.prompt ?? ''), truncatedTokens: document.truncatedTokens ?? 0,
     promptLength: document.promptLength, tokens: readTokens(document.tokens), rows: rows as Record<string, Float32Array[]>, steps,
-    stopReason: document.stopReason ?? null, intervention: document.intervention ?? null, feeding: document.feeding ?? 'sampled', recomputedHooks: [],
+    stopReason: document.stopReason ?? null, intervention: document.intervention ?? null, feeding: document.feeding ?? 'sampled',
+    recomputedHooks: Array.isArray(document.recomputedHooks) ? document.recomputedHooks.filter((hook: unknown) => typeof hook === 'string') : [],
   };
 }
 

@@ -47,7 +47,7 @@ describe('a recorded run', () => {
     const banner = await page.locator('[data-testid=recording]').textContent();
     expect(banner).toContain('llama-run.json');
     expect(banner).toContain('flow-llama-tiny');
-    expect(banner).toContain('需要模型的功能都已关闭');
+    expect(banner).toContain('需要重新计算的功能都已关闭');
     // The chart is the Llama program (RoPE), the text the recorded one.
     await expect(page.locator('svg.flow-chart g.node[data-node=rope]').count()).resolves.toBe(1);
     const shown = await page.evaluate(() => (window as any).__flow.run.trace);
@@ -66,6 +66,9 @@ describe('a recorded run', () => {
     await page.evaluate(() => { (window as any).__flow.playback.restart(); (window as any).__flow.player.play(); });
     await expect.poll(() => page.evaluate(() => (window as any).__flow.playback.index), { timeout: 20_000 }).toBeGreaterThan(3);
     await page.evaluate(() => (window as any).__flow.player.pause());
+    // The lens needs the model's unembedding: it says so rather than reading the loaded model's.
+    await page.click('button[data-tab=lens]');
+    await expect(page.locator('[data-testid=lens-needs-model]').textContent()).resolves.toContain('flow-llama-tiny');
     // The KV-cache tab does not describe the loaded model's cache as the recording's.
     await page.click('button[data-tab=cache]');
     await expect(page.locator('[data-testid=cache-needs-model]').textContent()).resolves.toContain('flow-llama-tiny');

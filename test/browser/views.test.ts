@@ -189,3 +189,25 @@ describe('a long input in the attention view', () => {
     await browser.close();
   });
 });
+
+describe('the KV-cache check', () => {
+  it('waits for a step after the prompt: until then a recompute would only repeat the prompt’s pass', async () => {
+    const browser = await launch();
+    try {
+      const page = await openApp(browser, { backend: 'wasm', query: { prompt: 'Lily had a red ball. Lily', max: '1', t: '0' } });
+      await waitForRuns(page, 1);
+      await page.click('button[data-tab=cache]');
+      // One new token: only the prompt's pass has run (the token is not fed back yet).
+      await expect(page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.run.trace) === (window as any).__flow.run.trace.promptLength)).resolves.toBe(true);
+      await expect(page.locator('[data-action=check-cache]').isDisabled()).resolves.toBe(true);
+      await expect(page.locator('[data-testid=cache-check-later]').count()).resolves.toBe(1);
+      await page.click('[data-action=step]');
+      await waitForRuns(page, 2);
+      await expect(page.locator('[data-action=check-cache]').isDisabled()).resolves.toBe(false);
+      await expect(page.locator('[data-testid=cache-check-later]').count()).resolves.toBe(0);
+      await page.close();
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+});
