@@ -61,9 +61,9 @@ describe('the KV-cache view’s check', () => {
     expect(sentence!.key).toBe('views.cache.resultDiffers');
     expect(sentence!.params).toMatchObject({ relative: '0.15%', tolerance: '0.1%' });
     const en = translator('en')(sentence!.key, sentence!.params);
-    expect(en).toContain('That is more than rounding: in the row that differs most, the difference is 0.15% of the row’s largest value (counted as at least 1), and this graph’s rounding allows 0.1%.');
+    expect(en).toContain('That is more than rounding: in the row that differs most for its size, the difference is 0.15% of the row’s largest value (counted as at least 1), and this graph’s rounding allows 0.1%.');
     expect(en).not.toContain('not a different result');
-    expect(translator('zh-CN')(sentence!.key, sentence!.params)).toContain('这超出了舍入误差：差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 0.15%，而这张计算图的舍入误差最多 0.1%。');
+    expect(translator('zh-CN')(sentence!.key, sentence!.params)).toContain('这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 0.15%，而这张计算图的舍入误差最多 0.1%。');
   });
 
   it('a huge value in one residual row hides no change of a key or value row of ordinary size', () => {

@@ -422,9 +422,9 @@ describe('wording', () => {
     expect(found(/every intermediate result in float16|每个中间结果都存成 float16/)).toEqual([]);
     expect(found(/一点顺序，但很有限|only where its input changed, that is where/)).toEqual([]);
     for (const dtype of ['q8', 'int8', 'uint8']) {
-      expect(catalogs.en[`term.dtype.${dtype}`]).toContain('each matrix product’s input is rounded to 8 bits too');
-      expect(catalogs['zh-CN'][`term.dtype.${dtype}`]).toContain('每次矩阵乘法的输入也舍入到 8 位');
-      expect(catalogs.en[`hub.dtype.${dtype}`]).toContain('input is rounded to 8 bits');
+      expect(catalogs.en[`term.dtype.${dtype}`]).toContain('each product with these weights rounds its input to 8 bits too');
+      expect(catalogs['zh-CN'][`term.dtype.${dtype}`]).toContain('与这些 8 位权重相乘的输入也舍入到 8 位');
+      expect(catalogs.en[`hub.dtype.${dtype}`]).toContain('rounds its input to 8 bits');
       expect(catalogs['zh-CN'][`hub.dtype.${dtype}`]).toContain('输入也舍入到 8 位');
     }
   });
