@@ -42,10 +42,19 @@ export class WhatIf {
     this.b = new RunController(run.slot);
   }
 
-  /** Run B's snapshot for the views, when it ran on `a`'s model (another model's run cannot be compared). */
+  /** The run A the current B was forked from: B is compared with that run only (a recording or another run of a
+   * model by the same name is another A). */
+  private forkedFrom: number | null = null;
+
+  /** Whether B was forked from `a` (and ran on its model). */
+  isForkOf(a: Trace | null, b: Trace | null = this.b.trace): boolean {
+    return a !== null && b !== null && this.forkedFrom === a.runId && comparableRuns(a, b);
+  }
+
+  /** Run B's snapshot for the views, when it was forked from `a`. */
   comparableB(a: Trace | null): Trace | null {
     const b = this.b.viewTrace;
-    return a && b && comparableRuns(a, b) ? b : null;
+    return this.isForkOf(a, b) ? b : null;
   }
 
   /** What the views show for run A `a`: the learner's choice, or A while there is no B to show. */
@@ -166,6 +175,7 @@ export class WhatIf {
     }
     const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, meanHeads, a) : null;
     const forced = this.feedingFor(a) === 'teacher-forced' ? a.tokens.slice(a.promptLength).map((token) => token.id) : null;
+    this.forkedFrom = a.runId;
     await this.b.generate(this.prompt ?? a.prompt, settings, intervention, forced);
   }
 

@@ -93,4 +93,26 @@ describe('a recorded run', () => {
     expect((page as any).errors).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('What if’s B belongs to the run it was forked from: a recording of the same model is not compared with it', async () => {
+    const page = await openApp(browser, { backend: 'wasm', lang: 'en', query: { max: '3', t: '0' } });
+    await waitForRuns(page, 1);
+    const text = await page.evaluate(() => (window as any).__flow.exportTrace((window as any).__flow.run.trace));
+    await page.click('button[data-tab=compare]');
+    const before = await page.evaluate(() => (window as any).__flow.whatIf.b.completedRuns as number);
+    await page.click('[data-action=run-b]');
+    await page.waitForFunction((n) => (window as any).__flow.whatIf.b.completedRuns > n && !(window as any).__flow.whatIf.busy, before, { timeout: 120_000 });
+    // B is offered beside the run it came from…
+    await expect(page.locator('[data-show-run=difference]').count()).resolves.toBe(1);
+    // …and not beside a recording of the same model, even of the same run.
+    const file = join(folder, 'same-model.json');
+    await writeFile(file, text);
+    const runs = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+    await page.locator('input[data-control=open-run]').setInputFiles(file);
+    await waitForRuns(page, runs + 1);
+    await expect(page.locator('[data-testid=recording]').count()).resolves.toBe(1);
+    await expect(page.locator('[data-show-run=difference]').count()).resolves.toBe(0);
+    await expect(page.locator('[data-action=run-b]').isDisabled()).resolves.toBe(true);
+    await page.close();
+  }, 180_000);
 });
