@@ -103,6 +103,7 @@ describe('a recorded run', () => {
     await page.click('[data-action=run-b]');
     await page.waitForFunction((n) => (window as any).__flow.whatIf.b.completedRuns > n && !(window as any).__flow.whatIf.busy, before, { timeout: 120_000 });
     // B is offered beside the run it came from…
+    await page.click('button[data-tab=attention]');
     await expect(page.locator('[data-show-run=difference]').count()).resolves.toBe(1);
     // …and not beside a recording of the same model, even of the same run.
     const file = join(folder, 'same-model.json');
@@ -112,6 +113,7 @@ describe('a recorded run', () => {
     await waitForRuns(page, runs + 1);
     await expect(page.locator('[data-testid=recording]').count()).resolves.toBe(1);
     await expect(page.locator('[data-show-run=difference]').count()).resolves.toBe(0);
+    await page.click('button[data-tab=compare]');
     await expect(page.locator('[data-action=run-b]').isDisabled()).resolves.toBe(true);
     await page.close();
   }, 180_000);
