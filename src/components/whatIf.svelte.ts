@@ -157,7 +157,13 @@ export class WhatIf {
 
   /** Whether B can run on `a`: only on a run computed here, by the model loaded (a recording has no model). */
   canRunOn(a: Trace): boolean {
-    return this.run.model !== null && a.modelName === this.run.modelName && this.run.runs.recording === null;
+    return this.cannotRunOn(a) === null;
+  }
+
+  /** Why B cannot run on `a`: it is a recording (no model), or a run of a model no longer loaded; null: it can. */
+  cannotRunOn(a: Trace): 'recording' | 'other-model' | null {
+    if (this.run.runs.recording !== null) return 'recording';
+    return this.run.model !== null && a.modelName === this.run.modelName ? null : 'other-model';
   }
 
   /** Runs B: A's seed, sampling settings and number of tokens; B's prompt and what is switched off; A's tokens fed

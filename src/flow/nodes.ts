@@ -74,7 +74,8 @@ export interface FrameContext {
   generating: boolean;
   /** Whether the graph ran each new token alone with a KV cache (false: every step ran the whole sequence again, and
    * the chart shows the new position's values). */
-  cached: boolean;
+  /** Whether the run's graph has a KV cache; null where that is not known (a recording). */
+  cached: boolean | null;
 }
 
 /** A frame whose step has been computed: what a box's size and thumbnail read. */
@@ -173,7 +174,8 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   embed: {
     shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_embed'),
     // Without a KV cache a later step runs every token again; the chart shows the new one.
-    caption: (c) => (!c.cached && c.frame.step > 0 && c.span ? { key: 'flow.caption.embedFull', params: { keys: c.span.keys } } : {}),
+    // Where that is not known (a recording), a later step's caption says only what the chart shows.
+    caption: (c) => (c.frame.step === 0 || !c.span ? {} : c.cached === false ? { key: 'flow.caption.embedFull', params: { keys: c.span.keys } } : c.cached === null ? { key: 'flow.caption.embedNew' } : {}),
   },
   posEmbed: { shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_pos_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_pos_embed') },
   residual: { shape: 'step', region: 'input', family: 'residual', hooks: ['blocks.0.hook_resid_pre'], tab: 'embedding', size: stream, picture: sparkline(() => 'blocks.0.hook_resid_pre') },
@@ -270,7 +272,7 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   },
 };
 
-export function frameContext(trace: Trace, frame: Frame, head: number, tokenLabel: (id: number) => string, generating: boolean, cached = true): FrameContext {
+export function frameContext(trace: Trace, frame: Frame, head: number, tokenLabel: (id: number) => string, generating: boolean, cached: boolean | null = true): FrameContext {
   const span = stepSpan(trace, frame.step);
   const decision = trace.steps[frame.step]?.decision ?? null;
   const t = span ? span.last - span.first + 1 : trace.promptLength;

@@ -47,6 +47,7 @@ export const flowEn = {
   'flow.caption.input': 'The input is the text “{text}”.',
   'flow.caption.tokenize': 'The tokenizer cuts the text into {count} tokens and looks up their IDs.',
   'flow.caption.embed': 'Step {step}: each of the {positions} new tokens looks up its row of the embedding matrix: {shape}.',
+  'flow.caption.embedNew': 'Step {step}: the new token looks up its row of the embedding matrix: {shape}.',
   'flow.caption.embedFull': 'Step {step}: this graph has no KV cache, so all {keys} tokens run through the model again, each looking up its row of the embedding matrix; the chart shows the new token’s: {shape}.',
   'flow.caption.posEmbed': 'Each position looks up its row of the learned position table, the same size: {shape}.',
   'flow.caption.residual': 'Token vector plus position vector starts the residual stream: {shape}.',

@@ -49,6 +49,7 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'flow.caption.input': '输入的是文本“{text}”。',
   'flow.caption.tokenize': '分词器把文本切成 {count} 个词元，并查出它们的 ID。',
   'flow.caption.embed': '生成第 {step} 步：{positions} 个新词元各自取出词嵌入矩阵中的一行：{shape}。',
+  'flow.caption.embedNew': '生成第 {step} 步：新词元取出词嵌入矩阵中的一行：{shape}。',
   'flow.caption.embedFull': '生成第 {step} 步：这张计算图没有 KV 缓存，所以全部 {keys} 个词元都要重新经过模型，各自取出词嵌入矩阵中的一行；图中显示的是新词元的这一行：{shape}。',
   'flow.caption.posEmbed': '每个位置取出可学习的位置嵌入表中的一行，大小相同：{shape}。',
   'flow.caption.residual': '词向量加上位置向量，构成残差流：{shape}。',
