@@ -181,8 +181,12 @@ export class WhatIf {
     }
     const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, meanHeads, a) : null;
     const forced = this.feedingFor(a) === 'teacher-forced' ? a.tokens.slice(a.promptLength).map((token) => token.id) : null;
+    // B belongs to `a` from its start (the views compare them as it runs); a B that never began (an empty prompt)
+    // leaves the earlier B with its own A.
+    const earlier = { from: this.forkedFrom, run: this.b.trace?.runId };
     this.forkedFrom = a.runId;
     await this.b.generate(this.prompt ?? a.prompt, settings, intervention, forced);
+    if (this.b.trace?.runId === earlier.run) this.forkedFrom = earlier.from;
   }
 
   /** Switches each head off in turn and ranks them by how much A's first chosen token's logit drops. */

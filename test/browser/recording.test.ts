@@ -105,6 +105,14 @@ describe('a recorded run', () => {
     // B is offered beside the run it came from…
     await page.click('button[data-tab=attention]');
     await expect(page.locator('[data-show-run=difference]').count()).resolves.toBe(1);
+    // …and not beside a new run of the same model.
+    const generated = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+    await page.fill('#prompt-input', 'The shop closes at nine, so we');
+    await page.click('[data-action=generate]');
+    await waitForRuns(page, generated + 1);
+    await expect(page.locator('[data-show-run=difference]').count()).resolves.toBe(0);
+    await page.click('button[data-tab=compare]');
+    await expect(page.locator('[data-testid=chosen-change]').count()).resolves.toBe(0);
     // …and not beside a recording of the same model, even of the same run.
     const file = join(folder, 'same-model.json');
     await writeFile(file, text);
