@@ -43,6 +43,24 @@ export function isZeroDifference(values: ArrayLike<number>): boolean {
   return true;
 }
 
+/** The positions both runs computed where their tokens are not the same (the runs read different text there). */
+export function differingPositions(a: Trace, b: Trace): number[] {
+  const n = Math.min(computedPositions(a), computedPositions(b));
+  return Array.from({ length: n }, (_, p) => p).filter((p) => a.tokens[p]?.id !== b.tokens[p]?.id);
+}
+
+/** How far two rows of one tensor are apart: the largest difference, the largest value in either, and `relative`,
+ * the difference over that largest value counted as at least 1 (the share rounding is held to). */
+export function rowsApart(x: ArrayLike<number>, y: ArrayLike<number>): { difference: number; largest: number; relative: number } {
+  let difference = 0;
+  let largest = 0;
+  for (let i = 0; i < x.length; i++) {
+    difference = Math.max(difference, Math.abs(y[i]! - x[i]!));
+    largest = Math.max(largest, Math.abs(x[i]!), Math.abs(y[i]!));
+  }
+  return { difference, largest, relative: difference / Math.max(1, largest) };
+}
+
 /** Whether two runs can be subtracted: the same model (the same capture points and sizes). */
 export function comparableRuns(a: Trace, b: Trace): boolean {
   return a.modelName === b.modelName && a.config.vocabSize === b.config.vocabSize && a.config.dModel === b.config.dModel && a.config.nLayer === b.config.nLayer;
@@ -82,7 +100,6 @@ export function differenceTrace(a: Trace, b: Trace): Trace {
  * `tolerance`: the rounding allowed in a row of the input, as a share of its largest value (at least 1), as a
  * KV-cache check allows it. */
 export function switchedOffPattern(a: Trace, b: Trace, layer: number, head: number, tolerance: number): { kind: 'same' | 'rounding' | 'changed'; largest: number } {
-  const n = Math.min(computedPositions(a), computedPositions(b));
   const heads = a.config.nHead;
   let largest = 0;
   for (const row of differenceRows(a, b, `blocks.${layer}.attn.hook_pattern`)) {
@@ -94,7 +111,7 @@ export function switchedOffPattern(a: Trace, b: Trace, layer: number, head: numb
     }
   }
   if (largest === 0) return { kind: 'same', largest };
-  const otherText = Array.from({ length: n }, (_, p) => p).some((p) => a.tokens[p]?.id !== b.tokens[p]?.id);
+  const otherText = differingPositions(a, b).length > 0;
   const otherParts = partsBefore(a.intervention, layer) !== partsBefore(b.intervention, layer);
   return { kind: otherText || otherParts || inputBeyondRounding(a, b, layer, tolerance) ? 'changed' : 'rounding', largest };
 }
@@ -116,13 +133,7 @@ function inputBeyondRounding(a: Trace, b: Trace, layer: number, tolerance: numbe
     const x = a.rows[hook]?.[p];
     const y = b.rows[hook]?.[p];
     if (!x || !y || x.length !== y.length) continue;
-    let difference = 0;
-    let largest = 0;
-    for (let i = 0; i < x.length; i++) {
-      difference = Math.max(difference, Math.abs(y[i]! - x[i]!));
-      largest = Math.max(largest, Math.abs(x[i]!), Math.abs(y[i]!));
-    }
-    if (difference / Math.max(1, largest) > tolerance) return true;
+    if (rowsApart(x, y).relative > tolerance) return true;
   }
   return false;
 }

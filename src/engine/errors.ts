@@ -21,7 +21,6 @@ export type EngineErrorCode =
   | 'ranking-cancelled'
   | 'repo-invalid' // params: repo
   | 'trace-invalid' // params: file, why ('not-json' | 'not-trace' | 'version' | 'broken'), detail
-  | 'needs-model' // params: model (a recording of a model not loaded: what recomputes cannot)
   | 'internal'; // params: detail
 
 export interface EngineErrorData {

@@ -120,6 +120,7 @@ export const en = {
   'recording.shown': 'A recorded run, opened from “{file}” (saved {saved}): model {model}, computed on {backend}. Every number shown is the one recorded.',
   'recording.needsModel': 'A recording holds what was computed, not the model that computed it (its precision and backend may differ from this page’s), so what computes again is off: recomputing, the logit lens, the KV-cache check and What if. Generate runs the loaded model on your prompt, as a new run.',
   'recording.cacheNeedsModel': 'The cache’s size depends on the precision the model ran at, which a recording does not say, and its check computes again: run {model} here to see them.',
+  'recording.lensNeedsModel': 'This computes again, and a recording has no model to compute with: run {model} here, then try again.',
   'recording.notKept': 'This recording does not hold these numbers: a large model’s run keeps the residual stream between layers, the newest logits and only the layer open in the views (a layer’s numbers go when the views move to another). Run it again with its model, open this view, then export.',
   'recording.invalid.not-json': '“{file}” could not be opened: it is not a JSON file. Pick a file made by “Export trace”; the run on screen stays.',
   'recording.invalid.not-trace': '“{file}” could not be opened: it is JSON, but not a run exported by this app. Pick a file made by “Export trace”; the run on screen stays.',
@@ -206,7 +207,6 @@ export const en = {
   'hub.note': 'The app downloads only what you ask for, directly from the source to this browser; ONNX repositories made for transformers.js work best. A model stored from one source is found again from any other.',
   'error.busy': 'The model is still busy; wait for it or press Stop.',
   'error.trace-invalid': '“{file}” is not a run this app can open.',
-  'error.needs-model': 'This computes again, and a recording has no model to compute with: run {model} here, then try again.',
   'error.internal': 'Something went wrong: {detail}',
   // ---- Open models: the precision that runs ----
   'model.precision': 'Precision: {dtype} ({file}).',

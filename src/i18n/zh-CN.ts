@@ -123,6 +123,7 @@ export const zhCN: Record<MessageKey, string> = {
   'recording.shown': '这是一次录制的运行，来自“{file}”（保存于 {saved}）：模型 {model}，在 {backend} 上计算。页面上的每个数字都是录制时记下的。',
   'recording.needsModel': '录制只保存算出来的结果，不包含算出它的模型（它的精度和后端也可能与本页不同），所以需要重新计算的功能都已关闭：重新计算、logit 透镜、KV 缓存核对和对比实验。点“生成”会用已加载的模型运行你的提示词，作为一次新的运行。',
   'recording.cacheNeedsModel': '缓存的大小取决于模型运行时的精度，录制里没有记下它，而核对又需要重新计算：请在这里运行 {model} 后再看。',
+  'recording.lensNeedsModel': '这需要重新计算，而录制里没有可以用来计算的模型：请在这里运行 {model}，再试一次。',
   'recording.notKept': '这次录制里没有这些数字：大模型的运行只保留各层之间的残差流、最新的 logits，以及视图中正打开的那一层（视图换到别的层时，原来那层的数字就不再保留）。请用它的模型重新运行，打开这个视图，再导出。',
   'recording.invalid.not-json': '无法打开“{file}”：它不是 JSON 文件。请选择用“导出轨迹”保存的文件；当前的运行保持不变。',
   'recording.invalid.not-trace': '无法打开“{file}”：它是 JSON 文件，但不是本应用导出的运行记录。请选择用“导出轨迹”保存的文件；当前的运行保持不变。',
@@ -209,7 +210,6 @@ export const zhCN: Record<MessageKey, string> = {
   'hub.note': '应用只下载你选择的模型，直接从所选来源下载到这个浏览器；为 transformers.js 准备的 ONNX 仓库效果最好。从一个来源保存的模型，换了来源也能找到。',
   'error.busy': '模型还在运行；请稍候或点击“停止”。',
   'error.trace-invalid': '“{file}”不是本应用能打开的运行记录。',
-  'error.needs-model': '这需要重新计算，而录制里没有可以用来计算的模型：请在这里运行 {model}，再试一次。',
   'error.internal': '出错了：{detail}',
   // ---- 开放模型：运行的精度 ----
   'model.precision': '精度：{dtype}（{file}）。',

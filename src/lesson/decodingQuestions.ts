@@ -1,5 +1,6 @@
 import { computedPositions, lackingHooks, type Trace } from '../engine/trace';
 import { sample } from '../engine/sampling';
+import { rowsApart } from '../engine/difference';
 import { isGrouped, traitsOf } from '../engine/models/architecture';
 import type { ActivationRounding } from '../engine/models/precision';
 import { count, num, percent, say, text, tokenAt, type Question, type QuestionInputs } from './sentences';
@@ -126,16 +127,10 @@ export function cacheDifference(trace: Trace, recomputed: Record<string, { data:
     for (let p = 0; p < n; p++) {
       const row = trace.rows[hook]![p]!;
       if (row.length !== size) throw new Error(`${hook}: row of ${row.length} ≠ ${size}`);
-      let rowDifference = 0;
-      let rowLargest = 0;
-      for (let i = 0; i < size; i++) {
-        const [kept, again] = [row[i]!, full[p * size + i]!];
-        rowDifference = Math.max(rowDifference, Math.abs(kept - again));
-        rowLargest = Math.max(rowLargest, Math.abs(kept), Math.abs(again));
-      }
-      difference = Math.max(difference, rowDifference);
-      largest = Math.max(largest, rowLargest);
-      relative = Math.max(relative, rowDifference / Math.max(1, rowLargest));
+      const apart = rowsApart(row, full.subarray(p * size, (p + 1) * size));
+      difference = Math.max(difference, apart.difference);
+      largest = Math.max(largest, apart.largest);
+      relative = Math.max(relative, apart.relative);
       rows++;
     }
   }
