@@ -62,6 +62,9 @@ export class ModelSlot {
   client: EngineClient | null = null;
   model = $state.raw<LoadResult | null>(null);
   modelName = $state('');
+  /** Counts the models that have taken this slot: a run made under another count was made by a model no longer
+   * loaded (even one of the same name, loaded again at another precision). A backend handover keeps the count. */
+  loadSerial = $state(0);
   modelUrl = $state('');
   private origin: Origin | null = null;
   /** A load is under way (in `pending`, beside the current model if there is one). */
@@ -124,7 +127,7 @@ export class ModelSlot {
 
   /** Loads in the pending worker; once ready, `beforeSwap` (the current model's run stops) and the new model takes
    * the current one's place. False when it failed (loadFailure says why), or was cancelled or replaced meanwhile. */
-  private async load(name: string, kind: LoadFailure['kind'], request: (client: EngineClient) => Promise<LoadResult>, beforeSwap: () => Promise<void>, onReady: (model: LoadResult) => void): Promise<boolean> {
+  private async load(name: string, kind: LoadFailure['kind'], request: (client: EngineClient) => Promise<LoadResult>, beforeSwap: () => Promise<void>, onReady: (model: LoadResult) => void, sameModel = false): Promise<boolean> {
     const client = this.begin(name);
     try {
       const model = await request(client);
@@ -137,6 +140,7 @@ export class ModelSlot {
       this.holder = null;
       this.model = model;
       this.modelName = name;
+      if (!sameModel) this.loadSerial++;
       onReady(model);
       return true;
     } catch (error) {
@@ -156,7 +160,7 @@ export class ModelSlot {
     return this.openUrl({ url, name, source, cacheBase }, backend, () => this.runs.idle());
   }
 
-  private openUrl({ url, name, source, cacheBase }: Origin, backend: BackendRequest, beforeSwap: () => Promise<void>): Promise<boolean> {
+  private openUrl({ url, name, source, cacheBase }: Origin, backend: BackendRequest, beforeSwap: () => Promise<void>, sameModel = false): Promise<boolean> {
     const body = { type: 'load', baseUrl: url, source, cacheBase } as const;
     return this.load(
       name, source,
@@ -172,6 +176,7 @@ export class ModelSlot {
           if (this.modelUrl === url) this.offline = stored;
         });
       },
+      sameModel,
     );
   }
 
@@ -195,7 +200,7 @@ export class ModelSlot {
    * from within its run) hands the run over. */
   async reopenOnWasm(): Promise<EngineClient> {
     const origin = this.origin;
-    if (!origin || !(await this.openUrl(origin, 'wasm', async () => {}))) {
+    if (!origin || !(await this.openUrl(origin, 'wasm', async () => {}, true))) {
       const error = this.modelError ?? { code: 'device-lost', params: {} };
       this.crashed(error);
       throw new EngineError(error.code, error.params);

@@ -37,6 +37,8 @@ export class RunController {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** The run on screen is a recording opened from a file (not run here): its file's name and when it was saved. */
   recording = $state.raw<{ file: string; saved: number | null } | null>(null);
+  /** The slot's load count when the run on screen began (null: a recording, run elsewhere). */
+  ranOnLoad = $state<number | null>(null);
 
   private recorder: TraceRecorder | null = null;
   /** The tokens a teacher-forced run feeds after its prompt (null: it feeds what it samples). */
@@ -46,6 +48,12 @@ export class RunController {
   private readonly clock = new RedrawClock((views) => this.publish(views));
 
   constructor(private readonly slot: ModelSlot) {}
+
+  /** The run on screen was made here by a model that has since been replaced: it stays to be looked at, but nothing
+   * that computes again applies to it (the loaded model is another). */
+  get ranOnEarlierModel(): boolean {
+    return this.trace !== null && this.recording === null && this.ranOnLoad !== this.slot.loadSerial;
+  }
 
   /** Starts a new run from the prompt, with `intervention`'s heads and MLPs switched off; with `forced`, teacher-forced:
    * those tokens are fed after the prompt in place of the sampled ones (the steps still record the run's own
@@ -62,7 +70,7 @@ export class RunController {
     const ended = this.recorder?.ended;
     // Another model since (its vocabulary is another): a new run.
     // (A teacher-forced run has no token left to feed: a step starts a sampled run.)
-    const fresh = !this.trace || this.trace.prompt !== prompt || this.trace.modelName !== this.slot.modelName || ended === 'eos' || ended === 'context-full' || this.forced !== null;
+    const fresh = !this.trace || this.trace.prompt !== prompt || this.ranOnLoad !== this.slot.loadSerial || ended === 'eos' || ended === 'context-full' || this.forced !== null;
     this.forced = null;
     await this.run(prompt, settings, 1, fresh, this.recorder?.intervention ?? null);
   }
@@ -77,6 +85,7 @@ export class RunController {
     this.runError = null;
     this.notices = [];
     this.recording = { file, saved };
+    this.ranOnLoad = null;
     this.trace = trace;
     this.viewTrace = trace;
     this.completedRuns++;
@@ -138,6 +147,7 @@ export class RunController {
     slot.holder = this;
     const { tokens, dropped, total } = started;
     this.notices = dropped > 0 ? [{ kind: 'info', key: 'truncated', params: { total, context: model.config.nCtx, dropped } }] : [];
+    this.ranOnLoad = slot.loadSerial;
     this.recorder = new TraceRecorder({
       modelName: slot.modelName, config: model.config, points: model.points, backend: model.choice.backend,
       fallbackReason: model.choice.fallbackReason, settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens },

@@ -163,7 +163,7 @@ export class WhatIf {
   /** Why B cannot run on `a`: it is a recording (no model), or a run of a model no longer loaded; null: it can. */
   cannotRunOn(a: Trace): 'recording' | 'other-model' | null {
     if (this.run.runs.recording !== null) return 'recording';
-    return this.run.model !== null && a.modelName === this.run.modelName ? null : 'other-model';
+    return this.run.model !== null && !this.run.runs.ranOnEarlierModel && a.modelName === this.run.modelName ? null : 'other-model';
   }
 
   /** Runs B: A's seed, sampling settings and number of tokens; B's prompt and what is switched off; A's tokens fed

@@ -125,4 +125,38 @@ describe('a recorded run', () => {
     await expect(page.locator('[data-action=run-b]').isDisabled()).resolves.toBe(true);
     await page.close();
   }, 180_000);
+  it('a run of the model loaded before stays to be looked at, and nothing computes on it with the new model', async () => {
+    const page = await openApp(browser, { backend: 'wasm', lang: 'en', query: { max: '3', t: '0' } });
+    await waitForRuns(page, 1);
+    const tokens = await page.evaluate(() => (window as any).__flow.run.trace.tokens.map((token: { id: number }) => token.id));
+    // Another model, with the prompt emptied first: its first Generate fails, and GPT-2's run stays on screen.
+    await page.fill('#prompt-input', '');
+    const runs = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+    await page.selectOption('select[data-control=model]', 'flow-llama-tiny');
+    await waitForRuns(page, runs + 1);
+    await expect.poll(() => page.evaluate(() => (window as any).__flow.run.modelName)).toBe('flow-llama-tiny');
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.tokens.map((token: { id: number }) => token.id))).resolves.toEqual(tokens);
+    // It says whose run it is, and what is off for it.
+    const banner = await page.locator('[data-testid=earlier-model]').textContent();
+    expect(banner).toContain('made by flow-gpt2-tiny, the model loaded before flow-llama-tiny');
+    // The lens, the KV-cache check and What if do not compute on GPT-2's run with Llama's weights.
+    await page.click('button[data-tab=lens]');
+    await expect(page.locator('[data-testid=lens-needs-model]').textContent()).resolves.toContain('flow-gpt2-tiny, which made this run, is no longer loaded');
+    await page.click('button[data-tab=cache]');
+    await expect(page.locator('[data-testid=cache-needs-model]').textContent()).resolves.toContain('flow-gpt2-tiny');
+    await page.click('button[data-tab=compare]');
+    await expect(page.locator('[data-action=run-b]').isDisabled()).resolves.toBe(true);
+    await expect(page.locator('[data-testid=needs-model]').textContent()).resolves.toContain('flow-gpt2-tiny');
+    // Step starts a run of the loaded model rather than continuing GPT-2's with Llama's vocabulary.
+    await page.fill('#prompt-input', 'The cat sat');
+    const stepped = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+    await page.click('[data-action=step]');
+    await waitForRuns(page, stepped + 1);
+    await expect(page.evaluate(() => (window as any).__flow.run.trace.modelName)).resolves.toBe('flow-llama-tiny');
+    await expect(page.locator('[data-testid=earlier-model]').count()).resolves.toBe(0);
+    await page.click('button[data-tab=lens]');
+    await expect(page.locator('[data-testid=lens-needs-model]').count()).resolves.toBe(0);
+    expect((page as any).errors).toEqual([]);
+    await page.close();
+  }, 180_000);
 });
