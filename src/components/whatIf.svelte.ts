@@ -160,10 +160,12 @@ export class WhatIf {
     return this.cannotRunOn(a) === null;
   }
 
-  /** Why B cannot run on `a`: it is a recording (no model), or a run of a model no longer loaded; null: it can. */
-  cannotRunOn(a: Trace): 'recording' | 'other-model' | null {
+  /** Why B cannot run on `a`: it is a recording (no model), no model is loaded (the worker stopped), or `a` is a run
+   * of a model no longer loaded; null: it can. */
+  cannotRunOn(a: Trace): 'recording' | 'no-model' | 'other-model' | null {
     if (this.run.runs.recording !== null) return 'recording';
-    return this.run.model !== null && !this.run.runs.ranOnEarlierModel && a.modelName === this.run.modelName ? null : 'other-model';
+    if (this.run.model === null) return 'no-model';
+    return !this.run.runs.ranOnEarlierModel && a.modelName === this.run.modelName ? null : 'other-model';
   }
 
   /** Runs B: A's seed, sampling settings and number of tokens; B's prompt and what is switched off; A's tokens fed

@@ -175,7 +175,8 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
     shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_embed'),
     // Without a KV cache a later step runs every token again; the chart shows the new one.
     // Where that is not known (a recording), a later step's caption says only what the chart shows.
-    caption: (c) => (c.frame.step === 0 || !c.span ? {} : c.cached === false ? { key: 'flow.caption.embedFull', params: { keys: c.span.keys } } : c.cached === null ? { key: 'flow.caption.embedNew' } : {}),
+    // A later step that looked up one token says "the new token", not "each of the 1 new tokens".
+    caption: (c) => (c.frame.step === 0 || !c.span ? {} : c.cached === false ? { key: 'flow.caption.embedFull', params: { keys: c.span.keys } } : c.cached === null || c.span.last === c.span.first ? { key: 'flow.caption.embedNew' } : {}),
   },
   posEmbed: { shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_pos_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_pos_embed') },
   residual: { shape: 'step', region: 'input', family: 'residual', hooks: ['blocks.0.hook_resid_pre'], tab: 'embedding', size: stream, picture: sparkline(() => 'blocks.0.hook_resid_pre') },

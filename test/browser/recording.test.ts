@@ -144,6 +144,9 @@ describe('a recorded run', () => {
     await expect(page.locator('[data-testid=lens-needs-model]').textContent()).resolves.toContain('flow-gpt2-tiny, which made this run, is no longer loaded');
     await page.click('button[data-tab=cache]');
     await expect(page.locator('[data-testid=cache-needs-model]').textContent()).resolves.toContain('flow-gpt2-tiny');
+    await page.click('button[data-tab=embedding]');
+    await expect(page.locator('[data-testid=neighbours-need-model]').textContent()).resolves.toContain('embedding matrix of flow-gpt2-tiny');
+    await expect(page.locator('ol.neighbours').count()).resolves.toBe(0);
     await page.click('button[data-tab=compare]');
     await expect(page.locator('[data-action=run-b]').isDisabled()).resolves.toBe(true);
     await expect(page.locator('[data-testid=needs-model]').textContent()).resolves.toContain('flow-gpt2-tiny');
@@ -156,6 +159,10 @@ describe('a recorded run', () => {
     await expect(page.locator('[data-testid=earlier-model]').count()).resolves.toBe(0);
     await page.click('button[data-tab=lens]');
     await expect(page.locator('[data-testid=lens-needs-model]').count()).resolves.toBe(0);
+    // With no model at all (its worker gone), What if says to load one rather than to use "the loaded model".
+    await page.evaluate(() => (window as any).__flow.run.slot.crashed({ code: 'worker-crashed', params: {} }));
+    await page.click('button[data-tab=compare]');
+    await expect(page.locator('[data-testid=needs-model]').textContent()).resolves.toContain('no model is loaded now');
     expect((page as any).errors).toEqual([]);
     await page.close();
   }, 180_000);

@@ -353,7 +353,10 @@ describe('captions', () => {
     const step = { ...one.steps[0]!, position: 3 };
     const trace = { ...one, rows: { hook_embed: Array.from({ length: 4 }, () => new Float32Array(llama.dModel)) }, points: [{ hook: 'hook_embed', tensor: 'e', layer: null, layout: 'tokens' }], steps: [one.steps[0]!, step] } as unknown as Trace;
     const caption = (stepIndex: number, cached: boolean) => captionFor(trace, { node: 'embed', layer: null, step: stepIndex }, (id) => `#${id}`, false, 'embed', translator('en'), cached);
-    expect(caption(1, true).key).toBe('flow.caption.embed');
+    // With a cache a later step looks up one token: "the new token", never "each of the 1 new tokens".
+    const cachedStep = caption(1, true);
+    expect(cachedStep.key).toBe('flow.caption.embedNew');
+    expect(translator('en')(cachedStep.key, cachedStep.params)).toMatch(/^Step 2: the new token looks up its row/);
     expect(caption(0, false).key).toBe('flow.caption.embed');
     const full = caption(1, false);
     expect(full.key).toBe('flow.caption.embedFull');
