@@ -221,9 +221,15 @@ export class RunController {
   async ensureRows(trace: Trace, hooks: readonly string[], positions?: readonly number[]): Promise<void> {
     const recorder = this.recorder;
     const client = this.slot.client;
-    if (!recorder || !client || recorder.runId !== trace.runId) return;
+    // Only the load that made a run computes more of it (another model's numbers are not this run's).
+    if (!recorder || recorder.runId !== trace.runId || this.ranOnEarlierModel) return;
     const lacking = lackingHooks(trace, hooks, positions);
     if (lacking.length === 0) return;
+    // The worker is gone (a crash): say so, rather than "computing…" for ever.
+    if (!client) {
+      this.captureError = this.slot.loadFailure?.error ?? { code: 'worker-crashed', params: { detail: 'no worker' } };
+      return;
+    }
     const n = computedPositions(trace);
     const from = positions && positions.length > 0 ? Math.min(...positions) : 0;
     // One recompute at a time per question: a view redrawn while it runs (a generating run's next snapshot) waits for

@@ -144,7 +144,7 @@ export const viewsEn = {
   'views.compare.mlpButton': 'Layer {layer}, MLP',
   'views.compare.needsModel': 'Run B computes again, and this recording has no model to compute with: run {model} here to switch parts off.',
   'views.compare.noModel': 'Run B computes again, and no model is loaded now (the one that ran stopped): load a model in the model panel, then generate, to switch parts off.',
-  'views.compare.otherModel': 'This run was computed by {model}, which is no longer the model loaded: generate a run with the loaded model to switch parts off.',
+  'views.compare.otherModel': 'This run was computed by an earlier load of {model}, not by the model loaded now: generate a run with the loaded model to switch parts off.',
   'views.compare.runB': 'Run B',
   'views.compare.reset': 'B = A again',
   'views.compare.nothingOff': 'the whole model',

@@ -146,7 +146,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.compare.mlpButton': '第 {layer} 层 MLP',
   'views.compare.needsModel': '运行 B 需要重新计算，而这次录制里没有可以用来计算的模型：请在这里运行 {model}，才能关掉某些部分。',
   'views.compare.noModel': '运行 B 需要重新计算，而现在没有加载任何模型（之前运行的模型已停止）：请在模型面板中加载一个模型，生成一次，再关掉某些部分。',
-  'views.compare.otherModel': '这次运行是 {model} 算出来的，而它已不是当前加载的模型：请先用已加载的模型生成一次，再关掉某些部分。',
+  'views.compare.otherModel': '这次运行出自之前那一次加载的 {model}，而不是现在加载的模型：请先用已加载的模型生成一次，再关掉某些部分。',
   'views.compare.runB': '运行 B',
   'views.compare.reset': '让 B 恢复为 A',
   'views.compare.nothingOff': '完整模型',

@@ -138,14 +138,14 @@ describe('a recorded run', () => {
     await expect(page.evaluate(() => (window as any).__flow.run.trace.tokens.map((token: { id: number }) => token.id))).resolves.toEqual(tokens);
     // It says whose run it is, and what is off for it.
     const banner = await page.locator('[data-testid=earlier-model]').textContent();
-    expect(banner).toContain('made by flow-gpt2-tiny, the model loaded before flow-llama-tiny');
+    expect(banner).toContain('made by an earlier load of flow-gpt2-tiny; the model loaded now is flow-llama-tiny');
     // The lens, the KV-cache check and What if do not compute on GPT-2's run with Llama's weights.
     await page.click('button[data-tab=lens]');
-    await expect(page.locator('[data-testid=lens-needs-model]').textContent()).resolves.toContain('flow-gpt2-tiny, which made this run, is no longer loaded');
+    await expect(page.locator('[data-testid=lens-needs-model]').textContent()).resolves.toContain('the load of flow-gpt2-tiny that made this run is gone');
     await page.click('button[data-tab=cache]');
     await expect(page.locator('[data-testid=cache-needs-model]').textContent()).resolves.toContain('flow-gpt2-tiny');
     await page.click('button[data-tab=embedding]');
-    await expect(page.locator('[data-testid=neighbours-need-model]').textContent()).resolves.toContain('embedding matrix of flow-gpt2-tiny');
+    await expect(page.locator('[data-testid=neighbours-need-model]').textContent()).resolves.toContain('embedding matrix of the load of flow-gpt2-tiny');
     await expect(page.locator('ol.neighbours').count()).resolves.toBe(0);
     await page.click('button[data-tab=compare]');
     await expect(page.locator('[data-action=run-b]').isDisabled()).resolves.toBe(true);
