@@ -84,8 +84,8 @@ export class ModelSlot {
   private warmClient: EngineClient | null;
   /** Set while "auto" times both backends: runs wait for it (autoBackend.ts). */
   held: Promise<void> | null = null;
-  /** Whose run the current worker holds (a run controller); null for a new worker. */
-  holder: object | null = null;
+  /** The runs the current worker keeps, by run id (a new worker keeps none: a run moves to it by 'adopt'). */
+  readonly workerRuns = new Set<number>();
 
   constructor(
     readonly backendRequest: BackendRequest,
@@ -137,7 +137,7 @@ export class ModelSlot {
       this.client?.terminate();
       this.client = client;
       this.pending = null;
-      this.holder = null;
+      this.workerRuns.clear();
       this.model = model;
       this.modelName = name;
       if (!sameModel) this.loadSerial++;
@@ -240,13 +240,15 @@ export class ModelSlot {
   /** The logit lens of each vector, read in the worker (where W_E and W_U stay): null without a lens. */
   async readLens(vectors: Float32Array[], top: number, track: number | null = null): Promise<LensReading[] | null> {
     if (!this.client || !this.model?.hasLens) return null;
-    return this.client.call({ type: 'readLens', vectors: vectors.map((vector) => vector.slice()), top, track });
+    const copies = vectors.map((vector) => vector.slice());
+    return this.client.call({ type: 'readLens', vectors: copies, top, track }, { transfer: copies.map((copy) => copy.buffer) });
   }
 
   /** The `k` tokens whose embedding rows are nearest `vector` (cosine), read in the worker. */
   async neighbours(vector: Float32Array, k: number, exclude: number): Promise<{ id: number; similarity: number }[]> {
     if (!this.client || !this.model?.hasLens) return [];
-    return this.client.call({ type: 'neighbours', vector: vector.slice(), k, exclude });
+    const copy = vector.slice();
+    return this.client.call({ type: 'neighbours', vector: copy, k, exclude }, { transfer: [copy.buffer] });
   }
 
   /** "auto" is measuring this model (it runs on WASM meanwhile): compare with WebGPU in a second worker, keep the
@@ -271,7 +273,7 @@ export class ModelSlot {
         if (measured.outcome === 'webgpu') {
           // The run moves with the model: the new worker has none yet, so the next step begins afresh.
           this.client = measured.client;
-          this.holder = null;
+          this.workerRuns.clear();
           client.terminate();
         }
         this.model = measured.model;

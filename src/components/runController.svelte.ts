@@ -2,7 +2,7 @@ import type { EngineClient } from '../engine/client';
 import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
 import type { SamplingSettings } from '../engine/sampling';
 import { SETTINGS_LIMITS, type SettingName } from '../engine/settingsLimits';
-import { TraceRecorder, assembled, computedPositions, lackingHooks, type StopReason, type Trace } from '../engine/trace';
+import { TraceRecorder, assembled, computedPositions, lackingHooks, newRunId, type StopReason, type Trace } from '../engine/trace';
 import { FULL_CAPTURE, LEAN_LOGITS_KEPT, planCaptures, segmentInputs, type CapturePlan } from '../engine/capturePlan';
 import type { ModelSlot } from './modelSlot.svelte';
 import { RedrawClock } from './redrawClock';
@@ -45,6 +45,8 @@ export class RunController {
   private forced: number[] | null = null;
   /** Set by Stop; survives a handover to a new worker, so the resumed run stops too. */
   private stopRequested = false;
+  /** Cancels the generation under way in the worker (Stop). */
+  private generation: AbortController | null = null;
   private readonly clock = new RedrawClock((views) => this.publish(views));
 
   constructor(private readonly slot: ModelSlot) {}
@@ -80,6 +82,7 @@ export class RunController {
    * Generate or Step starts a run of the loaded model. */
   showRecording(trace: Trace, file: string, saved: number | null): void {
     if (this.generating) return;
+    this.forget();
     this.recorder = null;
     this.forced = null;
     this.runError = null;
@@ -93,7 +96,14 @@ export class RunController {
 
   stop(): void {
     this.stopRequested = true;
-    this.slot.client?.cancel();
+    this.generation?.abort();
+  }
+
+  /** The worker no longer needs to keep this controller's run (another is shown in its place). */
+  private forget(): void {
+    const run = this.recorder?.runId;
+    if (run === undefined || !this.slot.workerRuns.delete(run)) return;
+    void this.slot.client?.call({ type: 'forget', run }).catch(() => {});
   }
 
   /** Stops a running generation and waits for it to end (before the worker is replaced, e.g. by another model). */
@@ -143,8 +153,11 @@ export class RunController {
     const slot = this.slot;
     const model = slot.model!;
     this.plan = { mode: slot.captureMode, layers: this.plan.layers };
-    const started = await slot.client!.call({ type: 'begin', prompt, seed: settings.seed, settings, intervention, plan: $state.snapshot(this.plan), forced: this.forced });
-    slot.holder = this;
+    const run = newRunId();
+    const replaces = this.recorder?.runId ?? null;
+    const started = await slot.client!.call({ type: 'begin', run, replaces, prompt, seed: settings.seed, settings, intervention, plan: $state.snapshot(this.plan), forced: this.forced });
+    if (replaces !== null) slot.workerRuns.delete(replaces);
+    slot.workerRuns.add(run);
     const { tokens, dropped, total } = started;
     this.notices = dropped > 0 ? [{ kind: 'info', key: 'truncated', params: { total, context: model.config.nCtx, dropped } }] : [];
     this.ranOnLoad = slot.loadSerial;
@@ -153,7 +166,7 @@ export class RunController {
       fallbackReason: model.choice.fallbackReason, settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens },
       seed: settings.seed, prompt, truncatedTokens: dropped, promptLength: tokens.length, tokens, intervention,
       feeding: this.forced ? 'teacher-forced' : 'sampled',
-    });
+    }, run);
     this.clock.changed(true);
   }
 
@@ -164,12 +177,14 @@ export class RunController {
     for (;;) {
       if (this.stopRequested) return this.end(recorder, 'stopped');
       const client = this.slot.client!;
-      if (this.slot.holder !== this) await this.handOver(client, recorder, settings);
+      if (!this.slot.workerRuns.has(recorder.runId)) await this.handOver(client, recorder, settings);
       let produced = 0;
+      this.generation = new AbortController();
       try {
         const { stopReason } = await client.call(
-          { type: 'continue', maxNewTokens: remaining, settings },
+          { type: 'continue', run: recorder.runId, maxNewTokens: remaining, settings },
           {
+            signal: this.generation.signal,
             onForward: (record) => {
               recorder.addForward(record);
               if (this.plan.mode === 'lean') recorder.keepNewestLogits(LEAN_LOGITS_KEPT);
@@ -194,12 +209,12 @@ export class RunController {
     }
   }
 
-  /** The one place a run moves to a worker that does not hold it (a new worker after device loss or "auto"'s
-   * move, or the same one after another run): its tokens, how many positions are recorded (the worker's next pass
-   * runs them again without a cache, and must leave their rows as they are), random state and intervention. */
+  /** The one place a run moves to a worker that does not keep it (a new worker after device loss or "auto"'s
+   * move): its tokens, how many positions are recorded (the worker's next pass runs them again without a cache, and
+   * must leave their rows as they are), random state and intervention. */
   private async handOver(client: EngineClient, recorder: TraceRecorder, settings: SamplingSettings): Promise<void> {
-    await client.call({ type: 'adopt', ids: recorder.ids, promptLength: recorder.promptLength, recorded: recorder.computedPositions, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan), forced: this.forced });
-    this.slot.holder = this;
+    await client.call({ type: 'adopt', run: recorder.runId, ids: recorder.ids, promptLength: recorder.promptLength, recorded: recorder.computedPositions, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan), forced: this.forced });
+    this.slot.workerRuns.add(recorder.runId);
   }
 
   /** The layers the learner has open: a lean run captures them as it generates from now on, and forgets the rows
@@ -212,7 +227,7 @@ export class RunController {
     if (before.mode !== 'lean' || !this.recorder) return;
     const closed = this.slot.model?.points.filter((point) => planCaptures(before, point) && !planCaptures(this.plan, point)) ?? [];
     this.recorder.forget(closed.map((point) => point.hook));
-    if (this.slot.holder === this) void this.slot.client?.call({ type: 'plan', plan: $state.snapshot(this.plan) }).catch(() => {});
+    if (this.slot.workerRuns.has(this.recorder.runId)) void this.slot.client?.call({ type: 'plan', run: this.recorder.runId, plan: $state.snapshot(this.plan) }).catch(() => {});
     this.clock.changed(true);
   }
 
@@ -239,8 +254,9 @@ export class RunController {
     if (!request) {
       const ids = trace.tokens.slice(0, n).map((token) => token.id);
       this.captureError = null;
+      const rows = cutRows(trace, lacking);
       request = client
-        .call({ type: 'capture', ids, hooks: lacking, intervention: trace.intervention, from, cutRows: cutRows(trace, lacking) })
+        .call({ type: 'capture', ids, hooks: lacking, intervention: trace.intervention, from, cutRows: rows }, { transfer: Object.values(rows ?? {}).map((row) => row.buffer) })
         .then(
           (record) => {
             if (this.recorder !== recorder) return;
@@ -270,7 +286,8 @@ export class RunController {
 }
 
 /** The kept rows that let the worker recompute `hooks` from their layers' residual stream instead of from the ids
- * (a layer the learner opens: a fraction of the time), when the trace holds them at every position. */
+ * (a layer the learner opens: a fraction of the time), when the trace holds them at every position. Fresh copies
+ * (the worker takes their buffers). */
 function cutRows(trace: Trace, hooks: readonly string[]): Record<string, Float32Array> | undefined {
   const inputs = segmentInputs(trace.points, hooks);
   if (!inputs || lackingHooks(trace, inputs.cut).length > 0) return undefined;

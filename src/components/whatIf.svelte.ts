@@ -29,6 +29,8 @@ export class WhatIf {
   chartDifference = $state(false);
   ranking = $state.raw<{ effects: HeadEffect[]; token: number; runId: number } | null>(null);
   rankProgress = $state<{ done: number; total: number } | null>(null);
+  /** Cancels the ranking under way. */
+  private rankCancel: AbortController | null = null;
   rankError = $state.raw<EngineErrorData | null>(null);
 
   /** The last B − A made, kept while neither run's snapshot changes. */
@@ -201,7 +203,8 @@ export class WhatIf {
     try {
       const ids = a.tokens.slice(0, a.promptLength).map((token) => token.id);
       const token = first.decision.chosenId;
-      const effects = await client.call({ type: 'rankHeads', ids, tokenId: token }, { onRanked: (done, total) => (this.rankProgress = { done, total }) });
+      this.rankCancel = new AbortController();
+      const effects = await client.call({ type: 'rankHeads', ids, tokenId: token }, { signal: this.rankCancel.signal, onRanked: (done, total) => (this.rankProgress = { done, total }) });
       this.ranking = { effects, token, runId: a.runId };
     } catch (error) {
       this.rankError = toErrorData(error);
@@ -211,6 +214,6 @@ export class WhatIf {
   }
 
   cancelRank(): void {
-    if (this.rankProgress) this.run.slot.client?.cancel();
+    if (this.rankProgress) this.rankCancel?.abort();
   }
 }

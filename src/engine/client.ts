@@ -1,12 +1,17 @@
 import { EngineError, type EngineErrorData } from './errors';
 import type { FileProgress } from './models/folder';
-import type { Event, Request, ResultTypes } from './protocol';
+import type { Control, Event, Request, ResultTypes } from './protocol';
 import type { ForwardRecord, TraceStep } from './trace';
 
 type Distributive<T> = T extends unknown ? Omit<T, 'id'> : never;
 type RequestBody = Distributive<Request>;
 
 export interface CallHandlers {
+  /** Aborting it cancels the request in the worker (a generation stops between two tokens; a ranking between two
+   * heads); the call then ends as the worker ends it. */
+  signal?: AbortSignal;
+  /** Buffers that move to the worker instead of being copied (the caller gives them up). */
+  transfer?: Transferable[];
   onProgress?: (progress: FileProgress) => void;
   onForward?: (record: ForwardRecord) => void;
   onStep?: (step: TraceStep, rngState: number) => void;
@@ -38,14 +43,17 @@ export class EngineClient {
   ): Promise<ResultTypes[T]> {
     if (this.crashed) return Promise.reject(new EngineError(this.crashed.code, this.crashed.params));
     const id = this.nextId++;
+    const { signal, transfer = [] } = handlers;
     return new Promise<ResultTypes[T]>((resolve, reject) => {
       this.pending.set(id, { ...handlers, resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ ...body, id } as Request);
+      this.worker.postMessage({ ...body, id } as Request, transfer);
+      if (signal?.aborted) this.cancel(id);
+      else signal?.addEventListener('abort', () => this.cancel(id), { once: true });
     });
   }
 
-  cancel(): void {
-    this.worker.postMessage({ type: 'cancel' });
+  private cancel(id: number): void {
+    if (this.pending.has(id)) this.worker.postMessage({ type: 'cancel', id } satisfies Control);
   }
 
   terminate(): void {

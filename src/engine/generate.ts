@@ -73,6 +73,12 @@ export function graphKindOf(prompt: ProbedGraph, step: ProbedGraph | null): Grap
 
 const isPastInput = (name: string) => name.startsWith('past_key_values.');
 
+/** A run's state in the generator while another run uses the sessions: its KV cache and what it switches off. */
+export interface ParkedRun {
+  readonly cache: { ids: number[]; past: Feeds } | null;
+  readonly scales: InterventionFeeds;
+}
+
 /** The autoregressive loop over capturing sessions. With a KV cache each new token is one position; the cache
  * stays in the worker between calls, so "step one token" costs one position too. */
 export class Generator {
@@ -156,7 +162,7 @@ export class Generator {
     const previous = this.cache;
     this.cache = { ids: [...ids], past: caching ? this.presents(outputs) : {} };
     if (previous) releaseGpuTensors(Object.values(previous.past));
-    const record = recordOf(points, outputs, recordFrom, ids.length - recordFrom, plan.mode === 'lean' ? ['logits'] : []);
+    const record = { ...recordOf(points, outputs, recordFrom, ids.length - recordFrom, plan.mode === 'lean' ? ['logits'] : []), ran: ids.length - (reuse ? start : 0) };
     const vocab = this.config.vocabSize;
     const logits = outputs['logits']!.data as Float32Array | Uint16Array;
     // A copy: the record's buffers are transferred to the main thread, which detaches them here.
@@ -254,6 +260,27 @@ export class Generator {
       // only loses the speed.
       return null;
     }
+  }
+
+  /** Sets the current run's cache and switched-off parts aside for another run to use the sessions; `resume` brings
+   * them back, so going back to a run continues from its cache instead of running its positions again. */
+  park(): ParkedRun {
+    const parked = { cache: this.cache, scales: this.scales };
+    this.cache = null;
+    this.scales = this.noScales;
+    return parked;
+  }
+
+  /** Makes a parked run's cache and switched-off parts the current ones (the current cache goes). */
+  resume(parked: ParkedRun): void {
+    this.dropCache();
+    this.cache = parked.cache;
+    this.scales = parked.scales;
+  }
+
+  /** Frees a parked run's cache (on WebGPU it holds GPU memory). */
+  static release(parked: ParkedRun): void {
+    if (parked.cache) releaseGpuTensors(Object.values(parked.cache.past));
   }
 
   /** Forgets the KV cache (after a new prompt or a settings change that restarts the run). */

@@ -38,13 +38,17 @@ export type Request =
   | ({ id: number; type: 'loadFiles'; files: Record<string, Uint8Array>; name: string; backend: BackendRequest } & AutoOptions)
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
-  /** `forced`: teacher forcing, the tokens fed after the prompt in place of the sampled ones (GenerateRequest). */
-  | { id: number; type: 'begin'; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
-  | { id: number; type: 'continue'; maxNewTokens: number; settings: SamplingSettings }
-  /** A run the page recorded, handed to this worker; `recorded`: the positions it holds rows of (GenerateRequest). */
-  | { id: number; type: 'adopt'; ids: number[]; promptLength: number; recorded: number; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
+  /** A new run kept under `run` (the page's run id), in place of the run `replaces` (the same owner's last one).
+   * `forced`: teacher forcing, the tokens fed after the prompt in place of the sampled ones (GenerateRequest). */
+  | { id: number; type: 'begin'; run: number; replaces?: number | null; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
+  | { id: number; type: 'continue'; run: number; maxNewTokens: number; settings: SamplingSettings }
+  /** A run the page recorded, handed to a worker that does not hold it (a new worker after device loss or "auto"'s
+   * move); `recorded`: the positions it holds rows of (GenerateRequest). */
+  | { id: number; type: 'adopt'; run: number; replaces?: number | null; ids: number[]; promptLength: number; recorded: number; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
   /** What the run's next forward passes capture (the learner opened another layer). */
-  | { id: number; type: 'plan'; plan: CapturePlan }
+  | { id: number; type: 'plan'; run: number; plan: CapturePlan }
+  /** The page no longer shows the run: its cache goes. */
+  | { id: number; type: 'forget'; run: number }
   /** `hooks` recomputed for the positions `from`… of `ids`: what a lean run did not keep, when a view opens it.
    * `cutRows`: the run's kept rows that let one or two layers be recomputed alone (see segmentInputs), every
    * position's, by hook. */
@@ -58,8 +62,9 @@ export type Request =
   | ({ id: number; type: 'warm'; backend: BackendRequest } & AutoOptions)
   | { id: number; type: 'time' };
 
-/** A cancel has no id of its own: it stops the running generation between two tokens. */
-export type Control = { type: 'cancel' };
+/** Stops the request `id` (a generation between two tokens, a head ranking between two heads); a cancel for a
+ * request that is over does nothing. */
+export type Control = { type: 'cancel'; id: number };
 
 export interface LoadResult {
   config: ModelConfig;
@@ -86,7 +91,8 @@ export interface LoadResult {
 }
 
 /** A run as the worker begins it: the prompt's tokens (a prompt longer than the context loses its first
- * `dropped` tokens). The worker keeps the ids, the KV cache and the random state; the page gets deltas. */
+ * `dropped` tokens). The worker keeps its runs by id, each with its ids, KV cache and random state; the page gets
+ * deltas. */
 export interface RunStart {
   tokens: TokenInfo[];
   dropped: number;
@@ -113,6 +119,7 @@ export interface ResultTypes {
   continue: { stopReason: StopReason };
   adopt: void;
   plan: void;
+  forget: void;
   capture: ForwardRecord;
   rankHeads: HeadEffect[];
   recompute: RecomputeResult;

@@ -21,6 +21,9 @@ export interface CapturedRows {
 export interface ForwardRecord {
   start: number;
   count: number;
+  /** How many positions the forward pass computed (the new ones after a KV cache; every one without it); absent for
+   * a recompute of rows. */
+  ran?: number;
   tensors: Record<string, CapturedRows>;
 }
 
@@ -73,10 +76,14 @@ export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' |
 
 let lastRunId = 0;
 
+/** A run's id, unique on the page: the worker keeps its runs under it. */
+export function newRunId(): number {
+  return ++lastRunId;
+}
+
 /** The page's record of one run as the engine's deltas arrive (forward passes, sampled steps, the end). It is the
  * only thing that changes; `snapshot()` hands out immutable Traces. */
 export class TraceRecorder {
-  readonly runId = ++lastRunId;
   private readonly start: Mutable<TraceStart>;
   private readonly rows: Record<string, Float32Array[]> = {};
   private readonly tokens: TokenInfo[];
@@ -88,7 +95,7 @@ export class TraceRecorder {
   private readonly pinnedLogits = new Set<number>();
   private readonly recomputedHooks = new Set<string>();
 
-  constructor(start: TraceStart) {
+  constructor(start: TraceStart, readonly runId: number = newRunId()) {
     this.start = { ...start };
     this.tokens = [...start.tokens];
     this.rngState = start.seed >>> 0;
@@ -317,7 +324,7 @@ export function traceFileName(trace: Trace, run: RunName, time: number): string 
 /** A Trace read back from an exported file (docs/trace-format.md), so a recorded run can be opened where its model
  * cannot be loaded. Each capture's tensor is cut back into per-position rows; a position the run did not keep (null
  * in the file) stays absent, never made up. Throws `trace-invalid` naming what is wrong with the file. */
-export function importTrace(text: string, file = '', runId = ++lastRunId): Trace {
+export function importTrace(text: string, file = '', runId = newRunId()): Trace {
   const fail = (why: 'not-json' | 'not-trace' | 'version' | 'broken', detail = ''): never => {
     throw new EngineError('trace-invalid', { file, why, detail });
   };

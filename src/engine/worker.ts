@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { EngineError, toErrorData } from './errors';
-import { Generator, feedsFor, type CapturingGraph } from './generate';
+import { Generator, feedsFor, type CapturingGraph, type ParkedRun } from './generate';
 import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
 import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
@@ -101,14 +101,89 @@ async function hubGraphs(backend: BackendRequest, requested: Dtype | null, softw
 const LABELLED_CANDIDATES = 16;
 
 let loaded: Loaded | null = null;
-/** The run this worker owns: every token so far (the first `promptLength` the prompt), how many positions the page
+
+/** A run this worker keeps: every token so far (the first `promptLength` the prompt), how many positions the page
  * has recorded, the sampler's random state and settings, and for a teacher-forced run the tokens it feeds after the
- * prompt. The page records what the deltas tell it and never sends them back, except to hand a run to a new worker
- * ('adopt'). `recorded` outlives the cache (dropped by another run, Rank heads, a recompute, the timing): the next
- * pass then runs every position again but records only the new ones. */
-let run: { ids: number[]; promptLength: number; recorded: number; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan; forced: number[] | null } | null = null;
-let cancelRequested = false;
+ * prompt; its KV cache is parked here while another run uses the sessions. The page records what the deltas tell it
+ * and never sends them back, except to hand a run to a new worker ('adopt'). `recorded` outlives the cache (dropped by
+ * Rank heads, a recompute, the timing): the next pass then runs every position again but records only the new ones. */
+interface WorkerRun {
+  ids: number[];
+  promptLength: number;
+  recorded: number;
+  rngState: number;
+  settings: SamplingSettings;
+  intervention: Intervention | null;
+  plan: CapturePlan;
+  forced: number[] | null;
+  parked: ParkedRun | null;
+}
+
+/** The runs the page shows (run A and What if's B), by the page's run id. */
+const runs = new Map<number, WorkerRun>();
+/** The run whose cache and switched-off parts the generator holds now; the others are parked. */
+let activeRun: number | null = null;
+/** Requests that can be cancelled while they run, and those asked to stop. */
+const running = new Set<number>();
+const cancelled = new Set<number>();
+/** Set while a request has the sessions to itself (a generation, a ranking, a timing). */
 let busy = false;
+
+/** Runs `work` with the sessions to itself, cancellable by its request id; another such request meanwhile is refused. */
+async function exclusive<T>(id: number, work: (isCancelled: () => boolean) => Promise<T>): Promise<T> {
+  if (busy) throw new EngineError('busy');
+  busy = true;
+  running.add(id);
+  try {
+    return await work(() => cancelled.has(id));
+  } finally {
+    running.delete(id);
+    cancelled.delete(id);
+    busy = false;
+  }
+}
+
+/** The run `id` with its cache and switched-off parts in the generator (the run there before is parked). */
+function useRun(id: number): WorkerRun {
+  const run = runs.get(id);
+  if (!run) throw new EngineError('internal', { detail: `run ${id} is not in this worker` });
+  const { generator } = requireModel();
+  if (activeRun === id) return run;
+  parkActiveRun();
+  if (run.parked) generator.resume(run.parked);
+  else generator.intervene(run.intervention);
+  run.parked = null;
+  activeRun = id;
+  return run;
+}
+
+/** Sets the active run's cache aside (before something else uses the generator). */
+function parkActiveRun(): void {
+  const active = activeRun === null ? undefined : runs.get(activeRun);
+  if (active) active.parked = requireModel().generator.park();
+  activeRun = null;
+}
+
+/** Drops a run and its cache. */
+function forgetRun(id: number | null | undefined): void {
+  if (id === null || id === undefined) return;
+  const run = runs.get(id);
+  if (!run) return;
+  if (activeRun === id) {
+    requireModel().generator.reset();
+    activeRun = null;
+  } else if (run.parked) Generator.release(run.parked);
+  runs.delete(id);
+}
+
+/** Keeps a new run (its cache starts empty: a run must not reuse another's whose tokens merely start the same way). */
+function keepRun(id: number, replaces: number | null | undefined, run: Omit<WorkerRun, 'parked'>): void {
+  if (busy) throw new EngineError('busy');
+  forgetRun(replaces);
+  forgetRun(id);
+  runs.set(id, { ...run, parked: null });
+  useRun(id);
+}
 
 const post = (event: Event, transfer: Transferable[] = []) => (self as DedicatedWorkerGlobalScope).postMessage(event, transfer);
 
@@ -142,26 +217,25 @@ async function handle(request: Request): Promise<unknown> {
     case 'describe':
       return requireModel().tokenizer.describe(request.ids);
     case 'begin': {
-      const { tokenizer, generator, folder } = requireModel();
+      const { tokenizer, folder } = requireModel();
       if (busy) throw new EngineError('busy');
       const all = tokenizer.encode(request.prompt);
       if (all.length === 0) throw new EngineError('prompt-empty');
       const dropped = Math.max(0, all.length - folder.config.nCtx);
       const ids = all.slice(dropped);
-      run = { ids, promptLength: ids.length, recorded: 0, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null };
-      // A new run must not reuse the cache of another whose tokens merely start the same way (intervene drops it).
-      generator.intervene(run.intervention);
+      keepRun(request.run, request.replaces, { ids, promptLength: ids.length, recorded: 0, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null });
       return { tokens: tokenizer.describe(ids), dropped, total: all.length };
     }
-    case 'adopt': {
-      if (busy) throw new EngineError('busy');
-      run = { ids: [...request.ids], promptLength: request.promptLength, recorded: request.recorded, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null };
-      requireModel().generator.intervene(run.intervention);
-      return;
-    }
-    case 'plan':
+    case 'adopt':
+      return keepRun(request.run, request.replaces, { ids: [...request.ids], promptLength: request.promptLength, recorded: request.recorded, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null });
+    case 'plan': {
+      const run = runs.get(request.run);
       if (run) run.plan = request.plan;
       return;
+    }
+    case 'forget':
+      if (busy && activeRun === request.run) throw new EngineError('busy');
+      return forgetRun(request.run);
     case 'capture':
       // Runs between two tokens of a generation if one is under way (the session takes one call at a time).
       return requireModel().generator.capture(request.ids, request.hooks, request.intervention, request.from, request.cutRows ?? null);
@@ -170,7 +244,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'continue':
       return continueRun(request);
     case 'recompute':
-      return recompute(request.ids, request.intervention ?? null);
+      return recompute(request.id, request.ids, request.intervention ?? null);
     case 'lens':
       return copyLens(requireModel().prompt.probed.lens); // a copy, transferred (see below): for tests
     case 'readLens': {
@@ -186,7 +260,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'warm':
       return warmUp(await warmBackends(request.backend, request));
     case 'time':
-      return timeGeneration();
+      return timeGeneration(request.id);
   }
 }
 
@@ -203,13 +277,9 @@ async function warmBackends(backend: BackendRequest, auto: AutoOptions): Promise
 /** Generates up to `maxNewTokens` on the run, sending each forward pass and each sampled token as it happens. */
 async function continueRun(request: Extract<Request, { type: 'continue' }>): Promise<{ stopReason: StopReason }> {
   const { generator, tokenizer } = requireModel();
-  if (!run) throw new EngineError('internal', { detail: 'no run begun' });
-  if (busy) throw new EngineError('busy');
-  busy = true;
-  cancelRequested = false;
-  const current = run;
-  current.settings = request.settings;
-  try {
+  return exclusive(request.id, async (isCancelled) => {
+    const current = useRun(request.run);
+    current.settings = request.settings;
     const result = await generator.generate(
       { ids: current.ids, promptLength: current.promptLength, recorded: current.recorded, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState, plan: () => current.plan, ...(current.forced ? { forced: current.forced } : {}) },
       (event) => {
@@ -226,32 +296,30 @@ async function continueRun(request: Extract<Request, { type: 'continue' }>): Pro
           post({ id: request.id, type: 'step', step: { position, decision, token, candidateTokens }, rngState });
         }
       },
-      () => cancelRequested,
+      isCancelled,
     );
     return { stopReason: result.stopReason };
-  } finally {
-    busy = false;
-  }
+  });
 }
 
 /** Ranks the heads for one token (interventions.ts), with progress after each and a cancel between them. */
 async function rankHeadsRequest(request: Extract<Request, { type: 'rankHeads' }>): Promise<HeadEffect[]> {
   const { generator, folder } = requireModel();
-  if (busy) throw new EngineError('busy');
-  busy = true;
-  cancelRequested = false;
-  try {
-    return await rankHeads(generator, folder.config, request.ids, request.tokenId, {
-      progress: (done, total) => post({ id: request.id, type: 'ranked', done, total }),
-      cancelled: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 0)); // lets a cancel message in
-        return cancelRequested;
-      },
-    });
-  } finally {
-    generator.intervene(run?.intervention ?? null);
-    busy = false;
-  }
+  return exclusive(request.id, async (isCancelled) => {
+    // The ranking switches heads off in the generator: the run there keeps its cache aside meanwhile.
+    parkActiveRun();
+    try {
+      return await rankHeads(generator, folder.config, request.ids, request.tokenId, {
+        progress: (done, total) => post({ id: request.id, type: 'ranked', done, total }),
+        cancelled: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 0)); // lets a cancel message in
+          return isCancelled();
+        },
+      });
+    } finally {
+      generator.intervene(null);
+    }
+  });
 }
 
 /** Positions fed before the timed tokens, and tokens timed. */
@@ -260,11 +328,10 @@ const TIMED_TOKENS = 6;
 
 /** Times what generating costs on the loaded sessions: a short prompt, then one position per token, captures
  * included. A first round warms up (WebGPU compiles its shaders, both allocate); the second is timed. */
-async function timeGeneration(): Promise<number> {
-  if (busy) throw new EngineError('busy');
+async function timeGeneration(id: number): Promise<number> {
   const { generator, folder } = requireModel();
-  busy = true;
-  try {
+  return exclusive(id, async () => {
+    parkActiveRun();
     const round = async () => {
       generator.reset();
       const ids = Array.from({ length: TIMED_PROMPT }, (_, i) => (17 + 31 * i) % folder.config.vocabSize);
@@ -278,13 +345,14 @@ async function timeGeneration(): Promise<number> {
       }
       return times;
     };
-    await round();
-    const times = (await round()).sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)]!;
-  } finally {
-    generator.reset();
-    busy = false;
-  }
+    try {
+      await round();
+      const times = (await round()).sort((a, b) => a - b);
+      return times[Math.floor(times.length / 2)]!;
+    } finally {
+      generator.reset();
+    }
+  });
 }
 
 function recordBuffers(record: ForwardRecord): Transferable[] {
@@ -301,33 +369,39 @@ function lensBuffers(lens: LensParameters | null): Transferable[] {
   return [...buffers].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 
-async function recompute(ids: number[], intervention: Intervention | null) {
-  if (busy) throw new EngineError('busy');
-  const { folder, generator, prompt } = requireModel();
-  busy = true;
-  try {
-    generator.intervene(intervention);
-    await generator.forward(ids); // warm-up
-    generator.reset();
-    let started = performance.now();
-    const { record } = await generator.forward(ids);
-    const captureMs = performance.now() - started;
-    if (folder.graph.bytes.length === 0) return { captured: record, plainLogits: null, captureMs, plainMs: null };
-    // The same graph without the capture outputs (kept only for tests and the benchmark).
-    const ort = await runtimeFor(prompt.session.choice.backend);
-    const plain = await ort.InferenceSession.create(folder.graph.bytes, sessionOptions(prompt.session.choice.backend, folder.graph.externalData));
+async function recompute(id: number, ids: number[], intervention: Intervention | null) {
+  const { generator } = requireModel();
+  return exclusive(id, async () => {
+    // The recompute switches its own parts off in the generator: the run there keeps its cache aside meanwhile.
+    parkActiveRun();
     try {
-      const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids, 0, null, prompt.probed.pastType);
-      await plain.run(input); // warm-up
-      started = performance.now();
-      const out = await plain.run(input);
-      return { captured: record, plainLogits: asFloat32(out['logits']!.data), captureMs, plainMs: performance.now() - started };
+      return await timedRecompute(ids, intervention);
     } finally {
-      await plain.release();
+      generator.intervene(null);
     }
+  });
+}
+
+async function timedRecompute(ids: number[], intervention: Intervention | null) {
+  const { folder, generator, prompt } = requireModel();
+  generator.intervene(intervention);
+  await generator.forward(ids); // warm-up
+  generator.reset();
+  let started = performance.now();
+  const { record } = await generator.forward(ids);
+  const captureMs = performance.now() - started;
+  if (folder.graph.bytes.length === 0) return { captured: record, plainLogits: null, captureMs, plainMs: null };
+  // The same graph without the capture outputs (kept only for tests and the benchmark).
+  const ort = await runtimeFor(prompt.session.choice.backend);
+  const plain = await ort.InferenceSession.create(folder.graph.bytes, sessionOptions(prompt.session.choice.backend, folder.graph.externalData));
+  try {
+    const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids, 0, null, prompt.probed.pastType);
+    await plain.run(input); // warm-up
+    started = performance.now();
+    const out = await plain.run(input);
+    return { captured: record, plainLogits: asFloat32(out['logits']!.data), captureMs, plainMs: performance.now() - started };
   } finally {
-    generator.intervene(run?.intervention ?? null);
-    busy = false;
+    await plain.release();
   }
 }
 
@@ -336,7 +410,7 @@ if (!self.name?.startsWith('em-pthread')) {
   self.onmessage = (message: MessageEvent<Request | Control>) => {
     const request = message.data;
     if (request.type === 'cancel') {
-      cancelRequested = true;
+      if (running.has(request.id)) cancelled.add(request.id);
       return;
     }
     handle(request).then(

@@ -447,14 +447,25 @@ describe('what if: fork, switch off, compare', () => {
     const drops = await page.locator('[data-testid=head-ranking] tbody tr').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-drop'))));
     expect(drops.length).toBe(10);
     for (let i = 1; i < drops.length; i++) expect(drops[i - 1]!).toBeGreaterThanOrEqual(drops[i]!);
-    // A's run was handed back to the worker: one more step recomputes nothing stale, and records only the new
-    // position (the earlier ones keep the rows of the passes that first computed them).
+    // The worker kept A's run and its cache aside while B ran and the heads were ranked: one more step sends no
+    // run back ('adopt'), runs one position from A's cache, and records only that position (the earlier ones keep
+    // the rows of the passes that first computed them).
     const before = await page.evaluate(() => {
       const trace = (window as any).__flow.run.trace;
       (window as any).__keptRow = trace.rows['blocks.0.attn.hook_v'][0];
+      const worker = (window as any).__flow.run.slot.client.worker as Worker;
+      const sent: string[] = ((window as any).__sent = []);
+      const ran: number[] = ((window as any).__ran = []);
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = ((message: { type: string }, transfer?: Transferable[]) => { sent.push(message.type); post(message, transfer ?? []); }) as typeof worker.postMessage;
+      worker.addEventListener('message', (event) => { if (event.data.type === 'forward') ran.push(event.data.record.ran); });
       return trace.tokens.length;
     });
     expect(await clickAndWait(page, 'step')).not.toBe('');
+    const sent = await page.evaluate(() => (window as any).__sent as string[]);
+    expect(sent).toContain('continue');
+    expect(sent).not.toContain('adopt');
+    expect(await page.evaluate(() => (window as any).__ran)).toEqual([1]);
     expect(await page.evaluate(() => (window as any).__flow.run.trace.tokens.length)).toBe(before + 1);
     expect(await page.evaluate(() => (window as any).__flow.run.trace.rows['blocks.0.attn.hook_v'][0] === (window as any).__keptRow)).toBe(true);
     const compared = await compareWithRecompute(page);

@@ -71,6 +71,29 @@ describe.each(['gpt2-tiny', 'llama3-tiny'] as const)('%s: switching heads and ML
     expect(maxAbsDifference(last(record, `blocks.${config.nLayer - 1}.hook_resid_post`), floats(c.residPost))).toBeLessThan(1e-4);
   });
 
+  it('a run set aside while another uses the sessions continues from its own cache, with its own parts switched off', async () => {
+    const { input_ids: ids, switchedOff } = cases[0]!;
+    // Straight through: the prompt, then one more position from the cache.
+    generator.intervene(switchedOff);
+    await generator.forward(ids.slice(0, -1));
+    const straight = (await generator.forward(ids)).record;
+    expect(straight.ran).toBe(1);
+    // Set aside after the prompt while another run (nothing off, other tokens) uses the sessions, then resumed.
+    generator.intervene(switchedOff);
+    await generator.forward(ids.slice(0, -1));
+    const parked = generator.park();
+    const other = (await generator.forward([...ids].reverse())).record;
+    expect(other.ran).toBe(ids.length);
+    generator.resume(parked);
+    const resumed = (await generator.forward(ids)).record;
+    expect(resumed.ran).toBe(1);
+    expect(maxAbsDifference(last(resumed, 'logits'), last(straight, 'logits'))).toBeLessThan(1e-6);
+    // Its switched-off parts came back with it: these are not the logits with everything on.
+    generator.intervene(null);
+    const plain = (await generator.forward(ids)).record;
+    expect(maxAbsDifference(last(resumed, 'logits'), last(plain, 'logits'))).toBeGreaterThan(0.9);
+  });
+
   it('a switched-off head’s z is zero, the others are untouched, and the residual adds the attention output', async () => {
     const ids = cases[0]!.input_ids;
     generator.intervene(null);
