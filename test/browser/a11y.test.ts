@@ -11,7 +11,7 @@ import { appUrl, drawn, launch, openApp, waitForRuns, type OpenOptions } from '.
 async function openForAxe(browser: Browser, options: OpenOptions): Promise<Page> {
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
   const page = await context.newPage();
-  page.on('close', () => void context.close());
+  page.on('close', () => void context.close().catch(() => {}));
   await page.goto(appUrl(options));
   return page;
 }
