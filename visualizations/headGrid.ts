@@ -16,6 +16,8 @@ export interface HeadGridData {
    * the layer was kept; without it, the axis labels (`L2 H1`) and `notKept`. */
   thumbTitle?: (layer: number, head: number, kept: boolean) => string;
   selected: { layer: number; head: number };
+  /** Marks on a head's thumbnail (a named head's role: a letter in the role's colour), drawn in its corner. */
+  badges?: (layer: number, head: number) => { text: string; color: string }[];
 }
 
 /** Thumbnails are at most this big, smaller where many heads share the container's width (at least MIN_SIZE). */
@@ -134,6 +136,28 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
           }
         }
         g.append('rect').attr('class', 'frame').attr('width', size).attr('height', size).attr('fill', 'none');
+      }
+    }
+    // (After the thumbnails: drawn over their corners.)
+    drawBadges(next, size, gap, left, top, font);
+  }
+
+  /** The badges sit above the thumbnails, redrawn whole (there are a few, where heads are named). */
+  function drawBadges(next: HeadGridData, size: number, gap: number, left: number, top: number, font: number) {
+    svg.selectAll('g.badges').remove();
+    if (!next.badges) return;
+    const layer_ = svg.append('g').attr('class', 'badges').style('pointer-events', 'none');
+    const side = Math.max(16, Math.round(font * 1.3));
+    for (let layer = 0; layer < next.layers; layer++) {
+      for (let head = 0; head < next.heads; head++) {
+        next.badges(layer, head).forEach((badge, i) => {
+          const x = left + head * (size + gap) + size - (side + 2) * (i + 1) + side / 3;
+          const y = top + layer * (size + gap) - side / 3;
+          const g = layer_.append('g').attr('class', 'badge').attr('data-layer', layer).attr('data-head', head).attr('transform', `translate(${x}, ${y})`);
+          g.append('rect').attr('width', side).attr('height', side).attr('rx', 3).attr('fill', badge.color).attr('stroke', '#fff');
+          g.append('text').attr('x', side / 2).attr('y', side / 2).attr('dy', '0.35em').attr('text-anchor', 'middle').attr('fill', '#fff')
+            .style('font-size', `${Math.round(side * 0.72)}px`).style('font-weight', '600').text(badge.text);
+        });
       }
     }
   }

@@ -95,3 +95,7 @@ export function percentText(probability: number): string {
   if (percent > 0 && percent < 0.01) return '<0.01%';
   return `${percent.toPrecision(3)}%`;
 }
+
+/** The colour of each named head role (previous-token, duplicate-token, induction): badges and their key. Not blue
+ * (the attention thumbnails are), and dark enough for white text. */
+export const ROLE_COLORS: Readonly<Record<string, string>> = { previous: '#b35806', duplicate: '#7b4f9d', induction: '#c0392b' };

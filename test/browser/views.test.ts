@@ -151,6 +151,74 @@ describe('detail views in Chromium', () => {
   });
 });
 
+describe('heads with a known job', () => {
+  it('measures every head on a repeated random sequence, shows each score, badges the named heads and opens one', async () => {
+    const browser = await launch();
+    try {
+      const page = await openApp(browser, { backend: 'wasm', lang: 'en', query: { model: '/models/flow-llama-tiny', max: '2', t: '0' } });
+      await waitForRuns(page, 1);
+      await page.click('button[data-tab=attention]');
+      await page.waitForSelector('[data-testid=head-roles][data-state=measured]', { timeout: 60_000 });
+      await drawn(page);
+      const measured = await page.evaluate(() => {
+        const roles = (window as any).__flow.headRoles;
+        const { scores, half, layers, heads } = roles.scores;
+        return { ids: roles.ids as number[], half, layers, heads, previous: Array.from(scores.previous as Float32Array), duplicate: Array.from(scores.duplicate as Float32Array), induction: Array.from(scores.induction as Float32Array) };
+      });
+      // The sequence is a half and its repeat, of distinct tokens.
+      expect(measured.ids.slice(0, measured.half)).toEqual(measured.ids.slice(measured.half));
+      expect(new Set(measured.ids).size).toBe(measured.half);
+      // Every score, recomputed here from the model's own pattern on that sequence (a recompute through the worker).
+      const patterns = await page.evaluate(async (ids) => {
+        const { run } = (window as any).__flow;
+        const hooks = Array.from({ length: run.trace.config.nLayer }, (_, l) => `blocks.${l}.attn.hook_pattern`);
+        const tensors = await run.recompute(ids, null, hooks);
+        return hooks.map((hook) => Array.from(tensors[hook].data as Float32Array));
+      }, measured.ids);
+      const n = 2 * measured.half;
+      const at = (layer: number, query: number, head: number, key: number) => patterns[layer]![(query * measured.heads + head) * n + key]!;
+      for (let layer = 0; layer < measured.layers; layer++) {
+        for (let head = 0; head < measured.heads; head++) {
+          let previous = 0;
+          for (let i = 1; i < n; i++) previous += at(layer, i, head, i - 1);
+          let induction = 0;
+          for (let i = measured.half; i < n; i++) induction += at(layer, i, head, i - measured.half + 1);
+          expect(measured.previous[layer * measured.heads + head]).toBeCloseTo(previous / (n - 1), 5);
+          expect(measured.induction[layer * measured.heads + head]).toBeCloseTo(induction / measured.half, 5);
+        }
+      }
+      // The line under the head picker gives the selected head's three scores.
+      await page.selectOption('[data-view=attention] select[data-pick=layer]', { value: '1' });
+      await page.selectOption('[data-view=attention] select[data-pick=head]', { value: '2' });
+      const at12 = 1 * measured.heads + 2;
+      await expect(page.locator('[data-testid=head-scores]').textContent()).resolves.toBe(
+        `This head on the repeated random sequence: previous-token ${measured.previous[at12]!.toFixed(2)} · duplicate-token ${measured.duplicate[at12]!.toFixed(2)} · induction ${measured.induction[at12]!.toFixed(2)}.`);
+      // A badge on every head named for a role (score ≥ 0.4), and none elsewhere.
+      const named = ['previous', 'duplicate', 'induction'].reduce((count, role) => count + (measured as any)[role].filter((score: number) => score >= 0.4).length, 0);
+      await expect(page.locator('[data-view=attention] svg.head-grid g.badge').count()).resolves.toBe(named);
+      // Each role names its heads or says which head comes closest.
+      for (const role of ['previous', 'duplicate', 'induction']) {
+        const item = page.locator(`[data-testid=head-roles] li[data-role=${role}]`);
+        const scores: number[] = (measured as any)[role];
+        const count = scores.filter((score) => score >= 0.4).length;
+        await expect(item.getAttribute('data-named')).resolves.toBe(String(count));
+        if (count === 0) await expect(item.textContent()).resolves.toContain(`scores ${Math.max(...scores).toFixed(2)}`);
+      }
+      // A named head opens in the view.
+      const button = page.locator('[data-testid=head-roles] button[data-head]').first();
+      if ((await button.count()) > 0) {
+        const [layer, head] = (await button.getAttribute('data-head'))!.split('.');
+        await button.click();
+        await expect(page.locator('[data-view=attention]').getAttribute('data-layer')).resolves.toBe(layer);
+        await expect(page.locator('[data-view=attention]').getAttribute('data-head')).resolves.toBe(head);
+      }
+      expect((page as any).errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
 describe('a long input in the attention view', () => {
   it('draws the pattern as one bitmap whose cells still name their value on hover and select on click', async () => {
     const browser = await launch();

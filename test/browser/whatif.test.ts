@@ -502,7 +502,7 @@ describe('what if: fork, switch off, compare', () => {
     const compare = await overflow('[data-view=compare]');
     expect(compare.page).toBeLessThanOrEqual(0);
     expect(compare.view).toBeLessThanOrEqual(1);
-    expect(await page.locator('[data-view=compare] h3').first().textContent()).toContain('下一个词元');
+    expect(await page.locator('[data-view=compare] > h3').first().textContent()).toContain('下一个词元');
     expect(await page.locator('[data-view=compare] .modes').textContent()).toContain('均值');
     await page.locator('[data-view=compare]').screenshot({ path: `${OUTPUT}whatif-zh-390.png` });
 
