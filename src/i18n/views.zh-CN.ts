@@ -61,7 +61,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.roles.badge.duplicate': '重',
   'views.roles.badge.induction': '归',
   'views.roles.foundLead': '“{role}”头（{what}）：',
-  'views.roles.none': '没有“{role}”头（{what}）：最接近的 {head} 得分 {score}。',
+  'views.roles.none': '没有“{role}”头（{what}）：最接近的是{head}，得分 {score}。',
   'views.roles.head': '{head}（{score}）',
   'views.roles.thisHead': '这个头在重复随机序列上的得分：前一个词元 {previous} · 重复词元 {duplicate} · 归纳 {induction}。',
   'views.roles.thumb': '{head}：前一个词元 {previous}，重复词元 {duplicate}，归纳 {induction}',
