@@ -19,6 +19,8 @@ export type EngineErrorCode =
   | 'busy'
   | 'download-cancelled'
   | 'ranking-cancelled'
+  | 'patching-cancelled'
+  | 'patch-lengths' // params: clean, corrupted (token counts)
   | 'repo-invalid' // params: repo
   | 'trace-invalid' // params: file, why ('not-json' | 'not-trace' | 'version' | 'broken'), detail
   | 'internal'; // params: detail

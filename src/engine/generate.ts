@@ -8,7 +8,7 @@ import { asFloat32, float32ToFloat16 } from './float16';
 import { sample, type SamplingSettings } from './sampling';
 import type { CapturedRows, ForwardRecord, StopReason } from './trace';
 import type { SamplingDecision } from './sampling';
-import { HEAD_OFFSET_INPUT, HEAD_SCALE_INPUT, MLP_SCALE_INPUT, interventionFeeds, type Intervention, type InterventionFeeds } from './probe/intervention';
+import { HEAD_OFFSET_INPUT, HEAD_SCALE_INPUT, MLP_OFFSET_INPUT, MLP_SCALE_INPUT, interventionFeeds, type Intervention, type InterventionFeeds } from './probe/intervention';
 import { FULL_CAPTURE, planCaptures, segmentInputs, type CapturePlan } from './capturePlan';
 
 export interface GenerateRequest {
@@ -96,7 +96,7 @@ export class Generator {
     private readonly config: ModelConfig,
   ) {
     this.kind = graphKindOf(prompt.probed, step?.probed ?? null);
-    this.scales = this.noScales = interventionFeeds(null, config.nLayer, config.nHead, config.dHead);
+    this.scales = this.noScales = interventionFeeds(null, config.nLayer, config.nHead, config.dHead, config.dModel);
   }
 
   async generate(
@@ -178,7 +178,7 @@ export class Generator {
     const wanted = new Set(hooks);
     const graph = this.prompt;
     const points = graph.probed.points.filter((point) => wanted.has(point.hook));
-    const scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead) : this.noScales;
+    const scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead, this.config.dModel) : this.noScales;
     // Only the positions asked for go to the page (a 152k-token vocabulary's logits are 600 KB a row): the rows are
     // cut to the last ones, as for a cached step's new positions.
     const start = Math.max(0, from);
@@ -189,6 +189,22 @@ export class Generator {
     const outputs = await graph.session.run(feeds, [...new Set(points.map((point) => point.tensor))]);
     this.recomputes.full++;
     return recordOf(points, outputs, start, ids.length - start, []);
+  }
+
+  /** `hooks` for every position of `ids` through the whole graph with no cache, fed these intervention values as
+   * they are (offsets per position: activation patching). The generation's cache and scales stay as they are. */
+  async captureWith(ids: number[], hooks: readonly string[], scales: InterventionFeeds): Promise<ForwardRecord> {
+    const wanted = new Set(hooks);
+    const graph = this.prompt;
+    const points = graph.probed.points.filter((point) => wanted.has(point.hook));
+    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, 0, null, graph.probed.pastType, scales);
+    const outputs = await graph.session.run(feeds, [...new Set(points.map((point) => point.tensor))]);
+    return recordOf(points, outputs, 0, ids.length, []);
+  }
+
+  /** The intervention values that change nothing (scales 1, offsets 0), to start a patch from. */
+  neutralFeeds(): InterventionFeeds {
+    return interventionFeeds(null, this.config.nLayer, this.config.nHead, this.config.dHead, this.config.dModel);
   }
 
   /** How many recomputes went through the whole graph, and how many through layer segments (for tests). */
@@ -296,7 +312,7 @@ export class Generator {
   /** Heads and MLPs switched off (or heads replaced by their means) from now on (null: none). The cache was computed
    * without them: it goes. */
   intervene(intervention: Intervention | null): void {
-    this.scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead) : this.noScales;
+    this.scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead, this.config.dModel) : this.noScales;
     this.dropCache();
   }
 
@@ -325,10 +341,13 @@ export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, c
   }
   const { nLayer, nKvHead, dHead } = config;
   if (names.has(HEAD_SCALE_INPUT)) {
-    const { head, offset, mlp } = scales ?? interventionFeeds(null, nLayer, config.nHead, dHead);
+    const { head, offset, mlp, mlpOffset, positions } = scales ?? interventionFeeds(null, nLayer, config.nHead, dHead, config.dModel);
+    // Offsets per position (patching) are for a pass over the whole sequence: another pass gets none.
+    if (positions !== 1 && positions !== fed.length) throw new EngineError('internal', { detail: `offsets for ${positions} positions fed to a pass of ${fed.length}` });
     feeds[HEAD_SCALE_INPUT] = tensor('float32', head, [nLayer, config.nHead]);
-    feeds[HEAD_OFFSET_INPUT] = tensor('float32', offset, [nLayer, config.nHead, dHead]);
+    feeds[HEAD_OFFSET_INPUT] = tensor('float32', offset, [nLayer, config.nHead, positions, dHead]);
     feeds[MLP_SCALE_INPUT] = tensor('float32', mlp, [nLayer]);
+    feeds[MLP_OFFSET_INPUT] = tensor('float32', mlpOffset, [nLayer, positions, config.dModel]);
   }
   for (let layer = 0; layer < nLayer; layer++) {
     for (const kind of ['key', 'value']) {

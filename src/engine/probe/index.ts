@@ -56,7 +56,7 @@ export function probe(bytes: Uint8Array, file: string, config: ModelConfig, exte
   const past = (index.model.graph!.input ?? []).find((value) => (value.name ?? '').startsWith('past_key_values.'));
   const pastType = past?.type?.tensorType?.elemType === onnx.TensorProto.DataType.FLOAT16 ? 'float16' : 'float32';
   // Every graph takes the intervention inputs (scales all 1, offsets 0, unless the learner switches a head or an MLP off).
-  const points = addInterventionInputs(index, found, config.nLayer, config.nHead, config.dHead, pastType);
+  const points = addInterventionInputs(index, found, config.nLayer, config.nHead, config.dHead, config.dModel, pastType);
   const inputNames = (index.model.graph!.input ?? []).map((value) => value.name ?? '');
   const augmented = withExtraOutputs(index, new Set(points.map((point) => point.tensor)));
   // Indexed again, once, when first cut: probing added nodes and inputs (the intervention's) after the first index.

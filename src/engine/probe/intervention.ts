@@ -4,12 +4,15 @@ import type { GraphIndex } from './graph';
 import { EngineError } from '../errors';
 
 /** The graph inputs of an intervention: a scale for each attention head's output z ([layers, heads]), an offset
- * added to it after the scale ([layers, heads, d_head]: z' = z · scale + offset), and a scale for each layer's MLP
- * output ([layers]). Scale 1 and offset 0 leave the model as it is; scale 0 switches that head or MLP off, and an
- * offset then puts a fixed vector in the head's place. */
+ * added to it after the scale ([layers, heads, P, d_head]: z' = z · scale + offset), a scale for each layer's MLP
+ * output ([layers]) and an offset added to it after the scale ([layers, P, d_model]). P is 1 (the same offset at every
+ * position) or the pass's number of positions (an offset per position: activation patching). Scale 1 and offset 0
+ * leave the model as it is; scale 0 switches that head or MLP off, and an offset then puts another value in its
+ * place (a fixed vector: mean ablation; another run's rows: patching). */
 export const HEAD_SCALE_INPUT = 'flow_head_scale';
 export const HEAD_OFFSET_INPUT = 'flow_head_offset';
 export const MLP_SCALE_INPUT = 'flow_mlp_scale';
+export const MLP_OFFSET_INPUT = 'flow_mlp_offset';
 
 /** Switched-off heads and MLPs, by layer; an empty intervention is the model itself. */
 export interface Intervention {
@@ -22,11 +25,13 @@ export interface Intervention {
   means?: Record<string, number[]>;
 }
 
-/** The values fed to the intervention inputs. */
+/** The values fed to the intervention inputs; `positions`: the offsets' P (1, or the pass's positions). */
 export interface InterventionFeeds {
   head: Float32Array;
   offset: Float32Array;
   mlp: Float32Array;
+  mlpOffset: Float32Array;
+  positions: number;
 }
 
 export function isIntervening(intervention: Intervention | null | undefined): boolean {
@@ -34,10 +39,11 @@ export function isIntervening(intervention: Intervention | null | undefined): bo
 }
 
 /** The intervention inputs' values for an intervention. A mean whose length is not d_head is a caller's error. */
-export function interventionFeeds(intervention: Intervention | null, layers: number, heads: number, dHead: number): InterventionFeeds {
+export function interventionFeeds(intervention: Intervention | null, layers: number, heads: number, dHead: number, dModel: number): InterventionFeeds {
   const head = new Float32Array(layers * heads).fill(1);
   const offset = new Float32Array(layers * heads * dHead);
   const mlp = new Float32Array(layers).fill(1);
+  const mlpOffset = new Float32Array(layers * dModel);
   for (const key of intervention?.heads ?? []) {
     const [layer, h] = key.split('.').map(Number) as [number, number];
     if (!(layer >= 0 && layer < layers && h >= 0 && h < heads)) continue;
@@ -48,19 +54,23 @@ export function interventionFeeds(intervention: Intervention | null, layers: num
     offset.set(mean, (layer * heads + h) * dHead);
   }
   for (const layer of intervention?.mlps ?? []) if (layer >= 0 && layer < layers) mlp[layer] = 0;
-  return { head, offset, mlp };
+  return { head, offset, mlp, mlpOffset, positions: 1 };
 }
 
 /** Multiplies each layer's z (per head) by the head scale and adds the head offset, multiplies each MLP output by
  * the MLP scale, and moves the capture points of those tensors to the changed ones, so a run with a head switched
  * off still records every tensor as the model computed it. Returns the points with their new tensor names.
  * `activations`: the graph's float type (float16 in an fp16 graph, where the inputs are cast to it). */
-export function addInterventionInputs(index: GraphIndex, points: CapturePoint[], layers: number, heads: number, dHead: number, activations: 'float32' | 'float16'): CapturePoint[] {
+export function addInterventionInputs(index: GraphIndex, points: CapturePoint[], layers: number, heads: number, dHead: number, dModel: number, activations: 'float32' | 'float16'): CapturePoint[] {
   const graph = index.model.graph!;
-  graph.input!.push(scaleInput(HEAD_SCALE_INPUT, [layers, heads]), scaleInput(HEAD_OFFSET_INPUT, [layers, heads, dHead]), scaleInput(MLP_SCALE_INPUT, [layers]));
+  graph.input!.push(
+    scaleInput(HEAD_SCALE_INPUT, [layers, heads]), scaleInput(HEAD_OFFSET_INPUT, [layers, heads, 'flow_offset_positions', dHead]),
+    scaleInput(MLP_SCALE_INPUT, [layers]), scaleInput(MLP_OFFSET_INPUT, [layers, 'flow_offset_positions', dModel]),
+  );
   const headShape = int64Initializer('flow_head_scale_shape', [1, heads, 1, 1]);
-  const offsetShape = int64Initializer('flow_head_offset_shape', [1, heads, 1, dHead]);
-  graph.initializer!.push(headShape, offsetShape);
+  const offsetShape = int64Initializer('flow_head_offset_shape', [1, heads, -1, dHead]);
+  const mlpOffsetShape = int64Initializer('flow_mlp_offset_shape', [1, -1, dModel]);
+  graph.initializer!.push(headShape, offsetShape, mlpOffsetShape);
   const front: onnx.INodeProto[] = [];
   const renamed = new Map<string, string>();
   for (let layer = 0; layer < layers; layer++) {
@@ -74,7 +84,7 @@ export function addInterventionInputs(index: GraphIndex, points: CapturePoint[],
       const shaped = node('Reshape', [row.output![0]!, headShape.name!], `flow_head_scale_${layer}_shaped`);
       front.push(row, shaped, ...castTo(shaped, activations));
       const scale = front[front.length - 1]!.output![0]!;
-      // [layers, heads, d_head] → this layer's [heads, d_head] → [1, heads, 1, d_head], broadcast over positions.
+      // [layers, heads, P, d_head] → this layer's [heads, P, d_head] → [1, heads, P, d_head] (P = 1: broadcast).
       const offsetRow = node('Gather', [HEAD_OFFSET_INPUT, index_.name!], `flow_head_offset_${layer}`, [axis(0)]);
       const offsetShaped = node('Reshape', [offsetRow.output![0]!, offsetShape.name!], `flow_head_offset_${layer}_shaped`);
       front.push(offsetRow, offsetShaped, ...castTo(offsetShaped, activations));
@@ -85,7 +95,12 @@ export function addInterventionInputs(index: GraphIndex, points: CapturePoint[],
     if (mlpOut) {
       const scale = node('Gather', [MLP_SCALE_INPUT, index_.name!], `flow_mlp_scale_${layer}`, [axis(0)]);
       front.push(scale, ...castTo(scale, activations));
-      renamed.set(mlpOut.tensor, scaled(index, mlpOut.tensor, front[front.length - 1]!.output![0]!, `flow_scaled_mlp_out_${layer}`));
+      const scaledOut = scaled(index, mlpOut.tensor, front[front.length - 1]!.output![0]!, `flow_scaled_mlp_out_${layer}`);
+      // [layers, P, d_model] → this layer's [P, d_model] → [1, P, d_model] (P = 1: broadcast over positions).
+      const offsetRow = node('Gather', [MLP_OFFSET_INPUT, index_.name!], `flow_mlp_offset_${layer}`, [axis(0)]);
+      const offsetShaped = node('Reshape', [offsetRow.output![0]!, mlpOffsetShape.name!], `flow_mlp_offset_${layer}_shaped`);
+      front.push(offsetRow, offsetShaped, ...castTo(offsetShaped, activations));
+      renamed.set(mlpOut.tensor, shifted(index, scaledOut, front[front.length - 1]!.output![0]!, `flow_shifted_mlp_out_${layer}`));
     }
   }
   // The scales depend on graph inputs only: they go first, which keeps the nodes in topological order.
@@ -141,10 +156,11 @@ function castTo(from: onnx.INodeProto, activations: 'float32' | 'float16'): onnx
   return [node('Cast', [from.output![0]!], `${from.output![0]}_f16`, [to])];
 }
 
-function scaleInput(name: string, dims: number[]): onnx.IValueInfoProto {
+/** A float input; a dimension given by name is dynamic. */
+function scaleInput(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
   return onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((dimValue) => ({ dimValue })) } } },
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) } } },
   });
 }
 

@@ -1,0 +1,69 @@
+// Activation patching (src/engine/patching.ts) on the open-model fixtures: every cell's logit difference equals the one
+// transformers computes with hooks on its own modules (tools/model/patching_reference.py), within 1e-4; a patch from
+// the clean run into itself changes nothing; a cancel stops between two passes.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadLocalFolder } from '../../src/engine/models/folder';
+import { probe } from '../../src/engine/probe';
+import { ModelSession } from '../../src/engine/runtime';
+import { Generator } from '../../src/engine/generate';
+import { normalised, patchPasses, patchSweep, type PatchSite } from '../../src/engine/patching';
+import { EngineError } from '../../src/engine/errors';
+import { maxAbsDifference } from './helpers';
+import { openModelFiles, type OpenModel } from './openModels';
+
+interface Case {
+  model: OpenModel;
+  clean: number[];
+  corrupted: number[];
+  answers: [number, number];
+  cleanDiff: number;
+  corruptedDiff: number;
+  diffs: Record<PatchSite, number[]>;
+}
+const REFERENCE: { cases: Case[] } = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/patching.reference.json'), 'utf8'));
+const ALL: PatchSite[] = ['resid', 'head', 'attn', 'mlp'];
+
+describe.each(REFERENCE.cases.map((c) => [c.model, c] as const))('%s: activation patching', async (model, c) => {
+  const folder = await loadLocalFolder(openModelFiles(model), model);
+  const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
+  const session = await ModelSession.create(probed.bytes, 'wasm', 'forced', folder.graph.externalData);
+  const generator = new Generator({ session, probed }, null, folder.config);
+  const answers = { clean: c.answers[0], corrupted: c.answers[1] };
+
+  it('every cell of the four grids equals transformers’ patched logit difference within 1e-4', async () => {
+    const result = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ALL });
+    expect(result.cleanDiff).toBeCloseTo(c.cleanDiff, 4);
+    expect(result.corruptedDiff).toBeCloseTo(c.corruptedDiff, 4);
+    for (const site of ALL) expect(maxAbsDifference(result[site]!, Float32Array.from(c.diffs[site])), site).toBeLessThan(1e-4);
+    // The cells before the first changed position are the corrupted run itself, without a pass of their own.
+    expect(result.resid![0]).toBe(result.corruptedDiff);
+    // No pass where the two runs' streams are the same vector: the first layer's input at an unchanged token, and
+    // every layer's before the first changed position.
+    const first = c.clean.findIndex((id, p) => id !== c.corrupted[p]);
+    const unchanged = c.clean.filter((id, p) => id === c.corrupted[p]).length + (folder.config.nLayer - 1) * first;
+    expect(result.passes).toBe(patchPasses({ clean: c.clean, sites: ALL }, folder.config) - unchanged);
+    // Normalised: the corrupted run is 0, the clean run 1.
+    expect(normalised(result.cleanDiff, result)).toBe(1);
+    expect(normalised(result.corruptedDiff, result)).toBe(0);
+  });
+
+  it('patching the clean run into itself changes nothing: every cell is the clean run’s difference', async () => {
+    const result = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.clean, answers, sites: ['head', 'mlp'] });
+    expect(result.corruptedDiff).toBe(result.cleanDiff);
+    for (const site of ['head', 'mlp'] as const) expect(maxAbsDifference(result[site]!, new Float32Array(result[site]!.length).fill(result.cleanDiff)), site).toBeLessThan(1e-5);
+  });
+
+  it('refuses prompts of different lengths, and stops between two passes when cancelled', async () => {
+    await expect(patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted.slice(1), answers, sites: ['mlp'] })).rejects.toMatchObject({ code: 'patch-lengths' });
+    let passes = 0;
+    const stopped = patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ['head'] }, {
+      progress: (done) => (passes = done),
+      cancelled: async () => passes >= 4,
+    });
+    await expect(stopped).rejects.toBeInstanceOf(EngineError);
+    await expect(stopped).rejects.toMatchObject({ code: 'patching-cancelled' });
+    expect(passes).toBe(4);
+  });
+});
