@@ -16,6 +16,7 @@ export interface CallHandlers {
   onForward?: (record: ForwardRecord) => void;
   onStep?: (step: TraceStep, rngState: number) => void;
   onRanked?: (done: number, total: number) => void;
+  onPatched?: (done: number, total: number) => void;
 }
 
 interface Pending extends CallHandlers {
@@ -76,6 +77,9 @@ export class EngineClient {
         break;
       case 'ranked':
         pending.onRanked?.(event.done, event.total);
+        break;
+      case 'patched':
+        pending.onPatched?.(event.done, event.total);
         break;
       case 'result':
         this.pending.delete(event.id);

@@ -13,6 +13,7 @@ import type { LensParameters, LensReading } from './lens';
 import type { ForwardRecord, StopReason, TraceStep } from './trace';
 import type { Intervention } from './probe/intervention';
 import type { CapturePlan } from './capturePlan';
+import type { PatchQuestion, PatchResult } from './patching';
 
 /** What switching one head off does to one token's logit at the last position (its direct and indirect effect). */
 export interface HeadEffect {
@@ -54,6 +55,8 @@ export type Request =
    * position's, by hook. */
   | { id: number; type: 'capture'; ids: number[]; hooks: string[]; intervention: Intervention | null; from: number; cutRows?: Record<string, Float32Array> }
   | { id: number; type: 'rankHeads'; ids: number[]; tokenId: number }
+  /** Activation patching: the corrupted sequence once per cell with one activation of the clean run (patching.ts). */
+  | ({ id: number; type: 'patch' } & PatchQuestion)
   | { id: number; type: 'recompute'; ids: number[]; intervention?: Intervention | null }
   | { id: number; type: 'lens' }
   | { id: number; type: 'readLens'; vectors: Float32Array[]; top: number; track: number | null }
@@ -122,6 +125,7 @@ export interface ResultTypes {
   forget: void;
   capture: ForwardRecord;
   rankHeads: HeadEffect[];
+  patch: PatchResult;
   recompute: RecomputeResult;
   lens: LensParameters | null;
   /** One reading per vector; null when the model has no lens. */
@@ -137,6 +141,7 @@ export interface ResultTypes {
 export type Event =
   | { id: number; type: 'progress'; progress: FileProgress }
   | { id: number; type: 'ranked'; done: number; total: number }
+  | { id: number; type: 'patched'; done: number; total: number }
   | { id: number; type: 'forward'; record: ForwardRecord }
   /** A sampled token (`step.token` is the token fed: in a teacher-forced run the forced one, which may differ from
    * the decision's own choice); `rngState` is the random state after it, kept by the page only to hand the run to a

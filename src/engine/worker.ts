@@ -12,6 +12,7 @@ import { asFloat32 } from './float16';
 import type { AutoOptions, Control, Event, HeadEffect, Request, ResultTypes } from './protocol';
 import type { Intervention } from './probe/intervention';
 import { rankHeads } from './interventions';
+import { patchSweep, type PatchResult } from './patching';
 import { readLens, type LensParameters } from './lens';
 import { cosineNeighbours } from './analysis';
 import type { SamplingSettings } from './sampling';
@@ -241,6 +242,16 @@ async function handle(request: Request): Promise<unknown> {
       return requireModel().generator.capture(request.ids, request.hooks, request.intervention, request.from, request.cutRows ?? null);
     case 'rankHeads':
       return rankHeadsRequest(request);
+    case 'patch': {
+      const { generator, folder, prompt } = requireModel();
+      return exclusive(request.id, (isCancelled) => patchSweep(generator, folder.config, prompt.probed.points, request, {
+        progress: (done, total) => post({ id: request.id, type: 'patched', done, total }),
+        cancelled: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 0)); // lets a cancel message in
+          return isCancelled();
+        },
+      }));
+    }
     case 'continue':
       return continueRun(request);
     case 'recompute':
@@ -359,6 +370,10 @@ function recordBuffers(record: ForwardRecord): Transferable[] {
   return [...new Set(Object.values(record.tensors).map((rows) => rows.data.buffer as ArrayBuffer))];
 }
 
+function patchBuffers(result: PatchResult): Transferable[] {
+  return [result.resid, result.head, result.attn, result.mlp].flatMap((grid) => (grid ? [grid.buffer as ArrayBuffer] : []));
+}
+
 function copyLens(lens: LensParameters | null): LensParameters | null {
   return lens && { ...lens, embedding: lens.embedding.slice(), lnWeight: lens.lnWeight.slice(), lnBias: lens.lnBias.slice() };
 }
@@ -415,7 +430,7 @@ if (!self.name?.startsWith('em-pthread')) {
     }
     handle(request).then(
       // The lens parameters (W_E: 154 MB for GPT-2 small) move to the page instead of being copied there.
-      (value) => post({ id: request.id, type: 'result', value }, request.type === 'lens' ? lensBuffers(value as LensParameters | null) : request.type === 'capture' ? recordBuffers(value as ForwardRecord) : []),
+      (value) => post({ id: request.id, type: 'result', value }, request.type === 'lens' ? lensBuffers(value as LensParameters | null) : request.type === 'capture' ? recordBuffers(value as ForwardRecord) : request.type === 'patch' ? patchBuffers(value as PatchResult) : []),
       (error) => post({ id: request.id, type: 'error', error: toErrorData(error) }),
     );
   };

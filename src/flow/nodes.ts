@@ -22,8 +22,8 @@ export type NodeId =
   | 'lnFinal' | 'unembed' | 'temperature' | 'filter' | 'probabilities' | 'sample' | 'append' | 'done' | 'end';
 
 /** The detail views; each box names the one that answers the question it raises. */
-export type ViewTab = 'tokens' | 'tokenizers' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling' | 'cache' | 'compare';
-export const VIEW_TABS: ViewTab[] = ['tokens', 'tokenizers', 'embedding', 'attention', 'mlp', 'lens', 'sampling', 'cache', 'compare'];
+export type ViewTab = 'tokens' | 'tokenizers' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling' | 'cache' | 'compare' | 'patching';
+export const VIEW_TABS: ViewTab[] = ['tokens', 'tokenizers', 'embedding', 'attention', 'mlp', 'lens', 'sampling', 'cache', 'compare', 'patching'];
 
 /** What one generation step computed: the new positions (all prompt positions at step 0, one afterwards). */
 export interface StepSpan {

@@ -46,7 +46,7 @@ describe('accessibility', () => {
       const found: string[] = [...(await seriousViolations(page))];
       await page.locator('g.node[data-node=softmax]').click();
       await page.waitForSelector('[data-detail=softmax] .katex');
-      for (const tab of lang === 'en' ? ['tokens', 'embedding', 'mlp', 'lens', 'sampling', 'cache', 'compare'] : []) {
+      for (const tab of lang === 'en' ? ['tokens', 'embedding', 'mlp', 'lens', 'sampling', 'cache', 'patching', 'compare'] : []) {
         await page.click(`button[data-tab=${tab}]`);
         await drawn(page);
         found.push(...(await seriousViolations(page)).map((line) => `[${tab}] ${line}`));

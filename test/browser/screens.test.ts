@@ -353,7 +353,7 @@ describe('every screen, in both languages', () => {
         }
 
         // Each detail view at this width: nothing cut; a screenshot of the panel.
-        for (const tab of ['sampling', 'tokens', 'mlp', 'lens', 'embedding', 'cache', 'compare', 'attention'] as const) {
+        for (const tab of ['sampling', 'tokens', 'mlp', 'lens', 'embedding', 'cache', 'patching', 'compare', 'attention'] as const) {
           await page.click(`button[data-tab=${tab}]`);
           await drawn(page);
           await page.waitForTimeout(200);

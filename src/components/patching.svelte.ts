@@ -1,0 +1,149 @@
+import { toErrorData, type EngineErrorData } from '../engine/errors';
+import { PATCH_SITES, patchPasses, type PatchResult } from '../engine/patching';
+import type { TokenInfo } from '../engine/tokenPieces';
+import type { ModelSlot } from './modelSlot.svelte';
+
+/** A prompt as the model reads it. */
+export interface Tokenized {
+  text: string;
+  ids: number[];
+  tokens: TokenInfo[];
+}
+
+/** The top tokens the model expects after a prompt, with their logits. */
+export interface Expected {
+  id: number;
+  logit: number;
+}
+
+const PROPOSED = 5;
+
+/** The patching lab (docs/patching.md): a clean and a corrupted prompt, tokenized by the loaded model; the two
+ * answers (proposed: each run's top token); one sweep in the worker, with progress, an estimate and Stop. */
+export class PatchingLab {
+  clean = $state('');
+  corrupted = $state('');
+  cleanTokens = $state.raw<Tokenized | null>(null);
+  corruptedTokens = $state.raw<Tokenized | null>(null);
+  /** What each run expects next (its top tokens), and the answers the metric compares. */
+  expected = $state.raw<{ clean: Expected[]; corrupted: Expected[] } | null>(null);
+  answers = $state.raw<{ clean: number; corrupted: number } | null>(null);
+  /** Milliseconds of one forward pass of these prompts (timed while proposing the answers): the estimate's unit. */
+  passMs = $state<number | null>(null);
+  progress = $state.raw<{ done: number; total: number; started: number } | null>(null);
+  result = $state.raw<PatchResult | null>(null);
+  /** The prompts and answers the result belongs to. */
+  resultFor = $state.raw<{ clean: Tokenized; corrupted: Tokenized; answers: { clean: number; corrupted: number } } | null>(null);
+  error = $state.raw<EngineErrorData | null>(null);
+  private stopper: AbortController | null = null;
+  private readLoad: number | null = null;
+
+  constructor(private readonly slot: ModelSlot) {}
+
+  get running(): boolean {
+    return this.progress !== null;
+  }
+
+  /** Both prompts have the same number of tokens. */
+  get aligned(): boolean {
+    return this.cleanTokens !== null && this.corruptedTokens !== null && this.cleanTokens.ids.length === this.corruptedTokens.ids.length && this.cleanTokens.ids.length > 0;
+  }
+
+  /** The positions where the two prompts' tokens differ. */
+  get differing(): number[] {
+    if (!this.aligned) return [];
+    const corrupted = this.corruptedTokens!.ids;
+    return this.cleanTokens!.ids.flatMap((id, p) => (id === corrupted[p] ? [] : [p]));
+  }
+
+  /** Forward passes the sweep will run at most. */
+  get passes(): number {
+    const model = this.slot.model;
+    return this.cleanTokens && model ? patchPasses({ clean: this.cleanTokens.ids, sites: [...PATCH_SITES] }, model.config) : 0;
+  }
+
+  /** Sets the prompts (a lesson's, or the learner's first visit: the run's prompt) and reads them again. */
+  async setPrompts(clean: string, corrupted: string): Promise<void> {
+    this.clean = clean;
+    this.corrupted = corrupted;
+    await this.read();
+  }
+
+  /** Tokenizes both prompts with the loaded model and proposes the answers: each run's most likely next token. */
+  async read(): Promise<void> {
+    const client = this.slot.client;
+    if (!client || !this.slot.model) return;
+    const load = this.slot.loadSerial;
+    this.error = null;
+    try {
+      const [clean, corrupted] = await Promise.all([this.clean, this.corrupted].map(async (text) => ({ text, ...(await client.call({ type: 'tokenize', text })) })));
+      if (this.slot.loadSerial !== load) return;
+      this.cleanTokens = clean!;
+      this.corruptedTokens = corrupted!;
+      this.readLoad = load;
+      if (clean!.ids.length === 0 || corrupted!.ids.length === 0) {
+        this.expected = null;
+        this.answers = null;
+        return;
+      }
+      const top = async (ids: number[]) => {
+        const record = await client.call({ type: 'capture', ids, hooks: ['logits'], intervention: null, from: ids.length - 1 });
+        const logits = record.tensors['logits']!.data;
+        return [...logits.keys()].sort((a, b) => logits[b]! - logits[a]!).slice(0, PROPOSED).map((id) => ({ id, logit: logits[id]! }));
+      };
+      // The estimate's unit: the quicker of the two passes (the first may include warming up).
+      const timed = async (ids: number[]) => {
+        const started = performance.now();
+        const found = await top(ids);
+        return { found, ms: performance.now() - started };
+      };
+      const cleanPass = await timed(clean!.ids);
+      const corruptedPass = await timed(corrupted!.ids);
+      this.passMs = Math.min(cleanPass.ms, corruptedPass.ms);
+      const cleanTop = cleanPass.found;
+      const corruptedTop = corruptedPass.found;
+      if (this.slot.loadSerial !== load) return;
+      this.expected = { clean: cleanTop, corrupted: corruptedTop };
+      const cleanAnswer = cleanTop[0]!.id;
+      // Two different answers: the corrupted run's own top token, or its next one where both runs agree.
+      const corruptedAnswer = corruptedTop.find((entry) => entry.id !== cleanAnswer)!.id;
+      this.answers = { clean: cleanAnswer, corrupted: corruptedAnswer };
+    } catch (error) {
+      this.error = toErrorData(error);
+    }
+  }
+
+  /** Whether the tokens shown are the loaded model's (another model reads the prompts again). */
+  get current(): boolean {
+    return this.readLoad === this.slot.loadSerial;
+  }
+
+  /** Runs every cell; the result replaces the last one when it is complete (a stopped sweep shows nothing new). */
+  async run(): Promise<void> {
+    const client = this.slot.client;
+    if (!client || !this.aligned || !this.answers || this.running) return;
+    const clean = this.cleanTokens!;
+    const corrupted = this.corruptedTokens!;
+    const answers = this.answers;
+    this.error = null;
+    this.stopper = new AbortController();
+    this.progress = { done: 0, total: this.passes, started: performance.now() };
+    try {
+      const result = await client.call(
+        { type: 'patch', clean: clean.ids, corrupted: corrupted.ids, answers, sites: [...PATCH_SITES] },
+        { signal: this.stopper.signal, onPatched: (done, total) => (this.progress = { ...this.progress!, done, total }) },
+      );
+      this.result = result;
+      this.resultFor = { clean, corrupted, answers };
+    } catch (error) {
+      this.error = toErrorData(error);
+    } finally {
+      this.progress = null;
+      this.stopper = null;
+    }
+  }
+
+  stop(): void {
+    this.stopper?.abort();
+  }
+}

@@ -1,0 +1,97 @@
+// The patching lab in Chromium on the embedded GPT-2 model: the example pair is read by the model's tokenizer and
+// lined up, the proposed answers are each run's top token, a sweep's ends are the two runs' own logit differences,
+// the first layer's stream at the changed token brings the clean answer fully back (the clean token in its place
+// is the clean run), a Stop ends a sweep midway, prompts of different lengths are refused in words.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { join } from 'node:path';
+import { drawn, launch, openApp, waitForRuns } from './browser';
+
+/** The last position's logits of `ids`, recomputed through the worker (the app's own graph, no patch). */
+const lastLogits = (page: Page, ids: number[]) => page.evaluate(async (sequence) => {
+  const tensors = await (window as any).__flow.run.recompute(sequence, null, ['logits']);
+  const data = tensors.logits.data as Float32Array;
+  const vocab = data.length / sequence.length;
+  return Array.from(data.subarray(data.length - vocab));
+}, ids);
+
+describe('activation patching in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  beforeAll(async () => {
+    browser = await launch();
+    page = await openApp(browser, { backend: 'wasm', lang: 'en', query: { max: '2', t: '0' } });
+    await waitForRuns(page, 1);
+    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.click('button[data-tab=patching]');
+  });
+  afterAll(async () => browser?.close());
+
+  it('reads the example pair, proposes each run’s top token, and its grids’ ends are the runs’ own differences', async () => {
+    await page.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
+    await expect(page.locator('[data-testid=patch-tokens]').getAttribute('data-differing')).resolves.toBe('0');
+    await page.waitForSelector('[data-testid=patch-estimate]');
+    const lab = await page.evaluate(() => { const l = (window as any).__flow.patching; return { clean: l.cleanTokens.ids as number[], corrupted: l.corruptedTokens.ids as number[], answers: l.answers, passes: l.passes }; });
+    const cleanLogits = await lastLogits(page, lab.clean);
+    const corruptedLogits = await lastLogits(page, lab.corrupted);
+    const top = (logits: number[]) => logits.indexOf(Math.max(...logits));
+    expect(lab.answers.clean).toBe(top(cleanLogits));
+    expect(lab.answers.corrupted).toBe(top(corruptedLogits));
+    expect(lab.answers.clean).not.toBe(lab.answers.corrupted);
+    await expect(page.locator('[data-testid=patch-estimate]').textContent()).resolves.toContain(`${lab.passes} forward passes`);
+
+    await page.click('[data-action=patch-run]');
+    await page.waitForSelector('[data-testid=patch-result]', { timeout: 120_000 });
+    await drawn(page);
+    const result = await page.evaluate(() => { const r = (window as any).__flow.patching.result; return { clean: r.cleanDiff, corrupted: r.corruptedDiff, resid: Array.from(r.resid as Float32Array), positions: r.positions, layers: r.layers }; });
+    const diff = (logits: number[]) => logits[lab.answers.clean]! - logits[lab.answers.corrupted]!;
+    expect(result.clean).toBeCloseTo(diff(cleanLogits), 4);
+    expect(result.corrupted).toBeCloseTo(diff(corruptedLogits), 4);
+    // The stream entering the first layer at the changed token is that token's embedding: the clean run itself.
+    expect(result.resid[0]).toBeCloseTo(result.clean, 4);
+    // Every grid is drawn, its cells on the diverging scale (one image or one rect a cell).
+    for (const grid of ['resid', 'layers', 'head']) await expect(page.locator(`[data-grid=${grid}] svg.heatmap`).count()).resolves.toBe(1);
+    // A cell, clicked, says what was copied and how much came back.
+    const cells = page.locator('[data-grid=resid] svg.heatmap rect.cell');
+    await cells.first().click();
+    await expect(page.locator('[data-testid=patch-cell]').textContent()).resolves.toMatch(/^The clean stream entering layer 1 at position 1 \(“Lily”\): 1\.00 of the way back/);
+    await page.screenshot({ path: join(import.meta.dirname, '../output/patching-en-1400.png'), fullPage: false });
+    expect((page as any).errors).toEqual([]);
+  });
+
+  it('Stop ends a sweep between two passes and keeps the last result', async () => {
+    const before = await page.evaluate(() => (window as any).__flow.patching.result);
+    await page.evaluate(() => { const lab = (window as any).__flow.patching; void lab.run(); lab.stop(); });
+    await page.waitForFunction(() => !(window as any).__flow.patching.running);
+    await expect(page.locator('.error').first().textContent()).resolves.toContain('Patching stopped');
+    const after = await page.evaluate(() => (window as any).__flow.patching.result);
+    expect(after.cleanDiff).toBe(before.cleanDiff);
+  });
+
+  it('prompts of different lengths are refused in words, and the run button waits', async () => {
+    await page.fill('[data-control=patch-corrupted]', 'Tom and Sue were very sad, so');
+    await page.locator('[data-control=patch-corrupted]').dispatchEvent('change');
+    await page.waitForSelector('[data-testid=patch-lengths]');
+    await expect(page.locator('[data-testid=patch-lengths]').textContent()).resolves.toMatch(/clean prompt has \d+ tokens and the corrupted one \d+/);
+    await expect(page.isDisabled('[data-action=patch-run]')).resolves.toBe(true);
+  });
+
+  it('in Chinese, on a phone: the example pair, the grids and nothing wider than the screen', async () => {
+    const phone = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport: { width: 390, height: 844 }, query: { max: '2', t: '0' } });
+    await waitForRuns(phone, 1);
+    await phone.evaluate(() => (window as any).__flow.player.pause());
+    await phone.click('button[data-tab=patching]');
+    await phone.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
+    await expect(phone.inputValue('[data-control=patch-clean]')).resolves.toBe('小红很难过，因为');
+    await phone.waitForSelector('[data-action=patch-run]:not([disabled])');
+    await phone.click('[data-action=patch-run]');
+    await phone.waitForSelector('[data-testid=patch-result]', { timeout: 120_000 });
+    await drawn(phone);
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.locator('[data-grid=resid]').scrollIntoViewIfNeeded();
+    await phone.screenshot({ path: join(import.meta.dirname, '../output/patching-zh-CN-390.png') });
+    expect((phone as any).errors).toEqual([]);
+    await phone.close();
+  });
+});
