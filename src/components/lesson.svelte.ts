@@ -21,6 +21,8 @@ export interface LessonHost {
   locale: () => Locale;
   runPrompt: (prompt: string, settings: LessonRunSettings) => Promise<void>;
   focus: (focus: Focus) => void;
+  /** Patches `corrupted` with the clean run of `clean` (the patching lab's sweep); null when it could not run. */
+  patch?: (clean: string, corrupted: string) => Promise<QuestionInputs['patch']>;
 }
 
 function browserStorage(): Storage | null {
@@ -130,6 +132,11 @@ export class LessonState {
       }
       if (attempt !== this.attempt) return;
       inputs.recomputed = this.recomputed;
+    }
+    if (need === 'patch') {
+      const corrupted = this.chapter.corrupted?.[this.host.locale()];
+      inputs.patch = corrupted && this.host.patch ? await this.host.patch(trace.prompt, corrupted).catch(() => null) : null;
+      if (attempt !== this.attempt) return;
     }
     this.question = buildQuestion(id, trace, inputs);
     this.chosen = null;

@@ -11,6 +11,6 @@ export const EXAMPLE_PROMPTS = [
 /** The patching lab's first pair, in the page's language: one name changed, and the pronoun the embedded GPT-2 model
  * then expects changes with it (she → he; 她 → 他), so the grids show where the name's information travels. */
 export const PATCH_EXAMPLES = {
-  en: { clean: 'Lily was sad, so', corrupted: 'Tom was sad, so' },
+  en: { clean: 'Lily was happy because', corrupted: 'Tom was happy because' },
   'zh-CN': { clean: '小红很难过，因为', corrupted: '小明很难过，因为' },
 } as const;

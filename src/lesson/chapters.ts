@@ -1,14 +1,15 @@
 import type { Locale } from '../i18n/index.svelte';
+import { PATCH_EXAMPLES } from '../i18n/examples';
 
 /** The guided lesson's chapters, in teaching order. Each runs the real model on a prompt written for
  * what it teaches, then asks its questions before it shows the numbers. Nothing here holds an answer: those are
  * computed from the run's Trace (src/lesson/questions.ts). */
-export const CHAPTER_IDS = ['tokens', 'embedding', 'attention', 'heads', 'mlp', 'lens', 'sampling', 'generation'] as const;
+export const CHAPTER_IDS = ['tokens', 'embedding', 'attention', 'heads', 'mlp', 'lens', 'sampling', 'generation', 'patching'] as const;
 export type ChapterId = (typeof CHAPTER_IDS)[number];
 
 export type QuestionId =
   | 'tokens.count' | 'embedding.same' | 'attention.look' | 'heads.total' | 'mlp.depth' | 'lens.first'
-  | 'sampling.top' | 'sampling.temperature' | 'generation.cache';
+  | 'sampling.top' | 'sampling.temperature' | 'generation.cache' | 'patching.where';
 
 export interface LessonRunSettings {
   temperature: number;
@@ -23,6 +24,8 @@ export interface Chapter {
   id: ChapterId;
   /** Prompts in the learner's language; the embedded models read both. */
   prompt: Record<Locale, string>;
+  /** A second prompt of the same length, a token changed (the patching chapter's corrupted run). */
+  corrupted?: Record<Locale, string>;
   questions: QuestionId[];
   settings: LessonRunSettings;
 }
@@ -44,6 +47,8 @@ export const CHAPTERS: readonly Chapter[] = [
   { id: 'lens', prompt: { en: 'It was raining, so Tom took his', 'zh-CN': '外面下雨了，小明拿起了' }, questions: ['lens.first'], settings: ONE_STEP },
   { id: 'sampling', prompt: { en: 'Once upon a time, there was a little', 'zh-CN': '从前，森林里住着一只小' }, questions: ['sampling.top', 'sampling.temperature'], settings: ONE_STEP },
   { id: 'generation', prompt: { en: 'The sun was shining and the birds', 'zh-CN': '太阳出来了，小鸟' }, questions: ['generation.cache'], settings: { ...ONE_STEP, maxNewTokens: 6 } },
+  // A name changed, and the pronoun the model expects changes with it: where does the name's information travel?
+  { id: 'patching', prompt: { en: PATCH_EXAMPLES.en.clean, 'zh-CN': PATCH_EXAMPLES['zh-CN'].clean }, corrupted: { en: PATCH_EXAMPLES.en.corrupted, 'zh-CN': PATCH_EXAMPLES['zh-CN'].corrupted }, questions: ['patching.where'], settings: ONE_STEP },
 ];
 
 export function chapterById(id: string | null | undefined): Chapter | null {

@@ -2,10 +2,11 @@ import { type Trace } from '../engine/trace';
 import { readLens, type LensParameters } from '../engine/lens';
 import { norm, softmax } from '../engine/analysis';
 import { isGrouped, kvHeadOf, traitsOf } from '../engine/models/architecture';
+import { normalised } from '../engine/patching';
 import { counted } from '../i18n/counting';
 import type { Frame } from '../flow/timeline';
 import type { QuestionId } from './chapters';
-import { argmax, at, count, headWeights, lastPromptPosition, num, percent, pickOptions, say, text, tokenAt, type Focus, type Option, type Question, type QuestionInputs, type Ref } from './sentences';
+import { argmax, at, count, headWeights, lastPromptPosition, num, percent, pickOptions, say, text, tokenAt, type Focus, type Option, type Question, type QuestionInputs, type Ref, type Sentence } from './sentences';
 import { generationCache, samplingTemperature, samplingTop } from './decodingQuestions';
 
 /** The lesson's questions about the model's own computation (tokens, embedding, attention, MLP, logit lens), and
@@ -263,6 +264,50 @@ function lensFirst(trace: Trace, stages: { rank: number; probability: number }[]
   };
 }
 
+/** Patching the clean run's residual stream into the corrupted one at the last position: from which layer on does
+ * it bring back at least half of the clean answer? Before that layer the name's information is still at its own
+ * position (patching there brings it back); from it on, an attention layer has moved it to the last position. */
+function patchingWhere(trace: Trace, patch: QuestionInputs['patch']): Question | null {
+  if (!patch?.result.resid || patch.differing.length === 0) return null;
+  const { result, differing } = patch;
+  const { layers, positions } = result;
+  const last = positions - 1;
+  // (No share to speak of when both runs give the two answers the same difference.)
+  if (!(Math.abs(result.cleanDiff - result.corruptedDiff) > 1e-6)) return null;
+  const share = (layer: number, position: number) => normalised(result.resid![layer * positions + position]!, result);
+  const shares = Array.from({ length: layers }, (_, layer) => share(layer, last));
+  const found = shares.findIndex((value) => value >= 0.5);
+  const changed = differing[0]!;
+  const all = shares.map((_, layer) => layer);
+  const pivot = found >= 0 ? found : layers - 1;
+  const chosen = all.length <= 7 ? all : pickOptions(pivot, [0, all.length - 1], all, (layer) => -Math.abs(layer - pivot)).slice(0, 7);
+  const token = tokenAt(trace, changed);
+  const reveal: Sentence[] = [];
+  if (found >= 0) {
+    reveal.push(say('lesson.patching.where.reveal', { where: { kind: 'layer', layer: found }, share: num(shares[found]!) }));
+    if (found > 0) {
+      const before = share(found - 1, changed);
+      reveal.push(say(before >= 0.5 ? 'lesson.patching.where.before' : 'lesson.patching.where.beforeSpread', { where: { kind: 'layer', layer: found - 1 }, share: num(before), lastShare: num(shares[found - 1]!), token }));
+    }
+  } else {
+    // Even entering the last layer the last position holds too little: that layer's attention reads the changed
+    // token's own column.
+    const atToken = share(layers - 1, changed);
+    reveal.push(say(atToken >= 0.5 ? 'lesson.patching.where.revealNever' : 'lesson.patching.where.revealNeverSpread', { where: { kind: 'layer', layer: layers - 1 }, lastShare: num(shares[layers - 1]!), share: num(atToken), token }));
+  }
+  return {
+    id: 'patching.where',
+    ask: say('lesson.patching.where.ask', { token, last: tokenAt(trace, last) }),
+    options: [...chosen.map((layer) => ({ key: `l${layer}`, ref: { kind: 'layer', layer } as Ref })), { key: 'never', ref: text('lesson.patching.where.never') }],
+    answer: found >= 0 ? `l${found}` : 'never',
+    reveal,
+    bars: { title: say('lesson.patching.where.bars', { last: tokenAt(trace, last) }), format: 'number', items: shares.map((value, layer) => ({ ref: { kind: 'layer', layer }, value, highlight: layer === found })) },
+    why: [say('lesson.patching.where.why')],
+    // (The stream entering a layer is what its first norm reads.)
+    focus: { node: 'ln1', tab: 'patching', layer: pivot, head: null, position: last, step: 0 },
+  };
+}
+
 /** The question `id` on this Trace, or null when its inputs are missing (the lens not loaded yet, no repeated token,
  * no recompute, a single layer to compare). */
 export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInputs = {}): Question | null {
@@ -275,13 +320,14 @@ export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInpu
     case 'lens.first': return lensFirst(trace, inputs.lensStages);
     case 'sampling.top': return samplingTop(trace);
     case 'sampling.temperature': return samplingTemperature(trace);
+    case 'patching.where': return patchingWhere(trace, inputs.patch);
     case 'generation.cache': return generationCache(trace, inputs.recomputed, inputs.cached ?? true, inputs.cacheValueBytes, inputs.rounding);
   }
 }
 
 /** What a question needs beyond the Trace. */
-export function needs(id: QuestionId): 'lens' | 'recompute' | null {
-  return id === 'lens.first' ? 'lens' : id === 'generation.cache' ? 'recompute' : null;
+export function needs(id: QuestionId): 'lens' | 'recompute' | 'patch' | null {
+  return id === 'lens.first' ? 'lens' : id === 'generation.cache' ? 'recompute' : id === 'patching.where' ? 'patch' : null;
 }
 
 /** The playback frame of a question's box (at its layer and step), or -1 when the chart has no such box. */

@@ -3,6 +3,7 @@ import type { NodeId } from '../flow/chart';
 import type { lessonEn } from '../i18n/lesson.en';
 import type { QuestionId } from './chapters';
 import type { ActivationRounding } from '../engine/models/precision';
+import type { PatchResult } from '../engine/patching';
 
 /** What a lesson question is made of, and the helpers its builders share (questions.ts, decodingQuestions.ts). The
  * options, the answer and every number a reveal shows are computed from the run's Trace, never written down in
@@ -41,7 +42,7 @@ export interface Bar {
 /** Where the app's chart and detail views go when the answer is revealed, so the learner sees the same numbers there. */
 export interface Focus {
   node: NodeId;
-  tab: 'tokens' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling';
+  tab: 'tokens' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling' | 'patching';
   layer: number | null;
   head: number | null;
   position: number | null;
@@ -74,6 +75,8 @@ export interface QuestionInputs {
   cacheValueBytes?: number;
   /** How the graph rounds its activations, which sets how far a cache check's recompute may differ as rounding. */
   rounding?: ActivationRounding;
+  /** The chapter's patching sweep (clean = the run's prompt), with the positions where its two prompts differ. */
+  patch?: { result: PatchResult; differing: number[] } | null;
 }
 
 export const count = (value: number): Ref => ({ kind: 'count', value });

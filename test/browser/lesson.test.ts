@@ -152,7 +152,7 @@ describe('lesson mode in Chromium', () => {
 
   it('every chapter runs, asks and reveals; the lens stage and the KV-cache recompute are the Trace’s', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
-    for (const chapter of ['tokens', 'embedding', 'heads', 'mlp', 'lens', 'generation']) {
+    for (const chapter of ['tokens', 'embedding', 'heads', 'mlp', 'lens', 'generation', 'patching']) {
       await page.click(`[data-lesson-chapter=${chapter}]`);
       await page.waitForSelector(`[data-testid=lesson][data-chapter=${chapter}][data-phase=asking]`, { timeout: 150_000 });
       const question = await page.locator('[data-testid=lesson-question]').getAttribute('data-question');
@@ -185,6 +185,24 @@ describe('lesson mode in Chromium', () => {
         expect(await param(page, '[data-testid=lesson-reveal]', 'difference')).toBeLessThan(1e-3);
         const keys = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.run.trace));
         expect(await param(page, '[data-testid=lesson-reveal]', 'keys')).toBe(keys);
+      } else if (chapter === 'patching') {
+        // The first layer whose stream, copied at the last position, brings back half the clean answer: from the
+        // lab's sweep of the chapter's two prompts (its cells are checked against transformers in the model tests).
+        const expected = await page.evaluate(() => {
+          const { result, resultFor } = (window as any).__flow.patching;
+          const n = result.positions;
+          const shares = Array.from({ length: result.layers }, (_, l) => (result.resid[l * n + n - 1] - result.corruptedDiff) / (result.cleanDiff - result.corruptedDiff));
+          return { shares, found: shares.findIndex((share) => share >= 0.5), clean: resultFor.clean.text, corrupted: resultFor.corrupted.text, prompt: (window as any).__flow.run.trace.prompt };
+        });
+        expect(expected.clean).toBe(expected.prompt);
+        await expect(page.locator('[data-testid=lesson-corrupted]').textContent()).resolves.toContain(expected.corrupted);
+        await page.click(`[data-option="${expected.found >= 0 ? `l${expected.found}` : 'never'}"]`);
+        await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
+        await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
+        (await barValues(page)).forEach((value, i) => expect(value).toBeCloseTo(expected.shares[i]!, 6));
+        // The views show the Patching tab's grid for the same two prompts.
+        await expect(page.locator('button[data-tab=patching]').getAttribute('aria-selected')).resolves.toBe('true');
+        await expect(page.locator('[data-testid=patch-result] [data-grid=resid] svg.heatmap').count()).resolves.toBe(1);
       } else {
         await page.locator('[data-testid=lesson-question] [data-option]').first().click();
         await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
@@ -195,7 +213,7 @@ describe('lesson mode in Chromium', () => {
       // No placeholder left unfilled.
       await expect(page.locator('[data-testid=lesson]').textContent()).resolves.not.toMatch(/\{\w+\}/);
     }
-    await expect(page.locator('[data-testid=lesson-progress]').getAttribute('data-done')).resolves.toBe('8');
+    await expect(page.locator('[data-testid=lesson-progress]').getAttribute('data-done')).resolves.toBe('9');
     expect(pageErrors(page)).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { computedPositions, lackingHooks, type Trace } from '../../src/engine/tr
 import { logitLens } from '../../src/engine/lens';
 import { CHAPTERS, chapterById, type Chapter } from '../../src/lesson/chapters';
 import { buildQuestion, cacheHooks, lensStages, type Question, type Ref } from '../../src/lesson/questions';
+import { normalised, patchSweep, type PatchResult } from '../../src/engine/patching';
 import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
 
 type Engine = Awaited<ReturnType<typeof loadEngine>>;
@@ -136,6 +137,17 @@ function check(question: Question, trace: Trace, engine: Engine) {
   }
 }
 
+/** The layer asked for is the first whose stream, copied at the last position, brings back half the clean answer;
+ * the bars are those shares, layer by layer. */
+function checkPatching(question: Question, patch: { result: PatchResult; differing: number[] }) {
+  const { result } = patch;
+  const shares = Array.from({ length: result.layers }, (_, layer) => normalised(result.resid![layer * result.positions + result.positions - 1]!, result));
+  const found = shares.findIndex((share) => share >= 0.5);
+  expect(question.answer).toBe(found >= 0 ? `l${found}` : 'never');
+  expect(question.options.map((option) => option.key)).toContain(question.answer);
+  expect(question.bars!.items.map((bar) => bar.value)).toEqual(shares);
+}
+
 for (const model of EMBEDDED_MODELS) {
   describe(`lesson questions on ${model}`, async () => {
     const engine = await loadEngine(model);
@@ -149,10 +161,26 @@ for (const model of EMBEDDED_MODELS) {
             recomputed = (await engine.generator.forward(trace.tokens.slice(0, computedPositions(trace)).map((t) => t.id))).record.tensors;
             for (const hook of cacheHooks(trace)) expect(recomputed[hook], hook).toBeDefined();
           }
+          // The patching chapter's sweep, as the lab runs it: the answers are each run's top token (two different ones).
+          let patch: { result: PatchResult; differing: number[] } | null = null;
+          const corruptedPrompt = chapter.corrupted?.[locale];
+          if (corruptedPrompt) {
+            const clean = engine.tokenizer.encode(chapter.prompt[locale]);
+            const corrupted = engine.tokenizer.encode(corruptedPrompt);
+            const top = async (ids: number[]) => {
+              const logits = (await engine.generator.capture(ids, ['logits'], null, ids.length - 1)).tensors['logits']!.data;
+              return [...logits.keys()].sort((a, b) => logits[b]! - logits[a]!);
+            };
+            const cleanAnswer = (await top(clean))[0]!;
+            const corruptedAnswer = (await top(corrupted)).find((id) => id !== cleanAnswer)!;
+            const result = await patchSweep(engine.generator, engine.config, engine.probed.points, { clean, corrupted, answers: { clean: cleanAnswer, corrupted: corruptedAnswer }, sites: ['resid'] });
+            patch = { result, differing: clean.flatMap((id, p) => (id === corrupted[p] ? [] : [p])) };
+          }
           for (const id of chapter.questions) {
-            const question = buildQuestion(id, trace, { lensStages: lensStages(trace, engine.probed.lens!), recomputed, cached: true });
+            const question = buildQuestion(id, trace, { lensStages: lensStages(trace, engine.probed.lens!), recomputed, cached: true, patch });
             expect(question, `${id} on “${chapter.prompt[locale]}”`).not.toBeNull();
             check(question!, trace, engine);
+            if (id === 'patching.where') checkPatching(question!, patch!);
           }
         });
       }

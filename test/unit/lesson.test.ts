@@ -7,6 +7,7 @@ import { logitLens } from '../../src/engine/lens';
 import { sample } from '../../src/engine/sampling';
 import { SeededRandom } from '../../src/engine/random';
 import type { Trace, TraceStep } from '../../src/engine/trace';
+import type { PatchResult } from '../../src/engine/patching';
 import { ARCHITECTURES, traitsOf } from '../../src/engine/models/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { buildTimeline } from '../../src/flow/timeline';
@@ -131,6 +132,42 @@ const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) 
 
 const CONFIGS = ARCHITECTURES.flatMap((architecture) => (traitsOf({ architecture }).position === 'rope' ? [configFor(architecture, 4), configFor(architecture, 2)] : [configFor(architecture, 4)]));
 
+/** A patching sweep's result for `trace`'s prompt, one token changed at position 0, with the clean run 1 and the
+ * corrupted run 0 (raw = share): the changed token's column holds the difference up to layer `moved`, the last
+ * position's from it on (null: never). */
+function patchOf(trace: Trace, moved: number | null): { result: PatchResult; differing: number[] } {
+  const { nLayer: layers, nHead: heads } = trace.config;
+  const positions = trace.promptLength;
+  const resid = new Float32Array(layers * positions);
+  for (let layer = 0; layer < layers; layer++) {
+    const there = moved !== null && layer >= moved;
+    resid[layer * positions] = there ? 0.2 : 0.9;
+    resid[layer * positions + positions - 1] = there ? 0.8 : 0.1;
+  }
+  return { result: { positions, layers, heads, cleanDiff: 1, corruptedDiff: 0, resid, head: null, attn: null, mlp: null, passes: 0 }, differing: [0] };
+}
+
+describe('the patching question', () => {
+  const { trace } = syntheticTrace(configFor('gpt2', 4));
+  it('asks from which layer the last position holds half the answer; before it the changed token still held it', () => {
+    const question = buildQuestion('patching.where', trace, { patch: patchOf(trace, 1) })!;
+    expect(question.answer).toBe('l1');
+    expect(question.reveal.map((s) => s.key)).toEqual(['lesson.patching.where.reveal', 'lesson.patching.where.before']);
+    expect(question.bars!.items.map((bar) => Number(bar.value.toFixed(3)))).toEqual(Array.from({ length: trace.config.nLayer }, (_, l) => (l >= 1 ? 0.8 : 0.1)));
+  });
+  it('answers “none” when even the last layer’s input at the last position holds too little, and says where it is', () => {
+    const question = buildQuestion('patching.where', trace, { patch: patchOf(trace, null) })!;
+    expect(question.answer).toBe('never');
+    expect(question.reveal[0]!.key).toBe('lesson.patching.where.revealNever');
+  });
+  it('is not asked without a sweep, without a changed token, or when both runs give the answers the same difference', () => {
+    expect(buildQuestion('patching.where', trace, {})).toBeNull();
+    expect(buildQuestion('patching.where', trace, { patch: { ...patchOf(trace, 1), differing: [] } })).toBeNull();
+    const flat = patchOf(trace, 1);
+    expect(buildQuestion('patching.where', trace, { patch: { ...flat, result: { ...flat.result, corruptedDiff: 1 } } })).toBeNull();
+  });
+});
+
 describe('lesson questions from a Trace', () => {
   for (const config of CONFIGS) {
     const name = `${config.architecture} (K/V heads ${config.nKvHead}/${config.nHead})`;
@@ -140,7 +177,7 @@ describe('lesson questions from a Trace', () => {
       for (const chapter of CHAPTERS) {
         const sentences: Sentence[] = withNested(chapterIntro(chapter.id, config));
         for (const id of chapter.questions) {
-          const question = buildQuestion(id, trace, { lensStages: lensStages(trace, lens), recomputed: recomputeOf(trace), cached: true });
+          const question = buildQuestion(id, trace, { lensStages: lensStages(trace, lens), recomputed: recomputeOf(trace), cached: true, patch: patchOf(trace, 1) });
           expect(question, id).not.toBeNull();
           expect(question!.options.map((o) => o.key)).toContain(question!.answer);
           sentences.push(...sentencesOf(question!));
@@ -311,7 +348,7 @@ describe('lesson questions from a Trace', () => {
       const frames = buildTimeline(flowChartFor(config), trace.steps.length);
       for (const chapter of CHAPTERS) {
         for (const id of chapter.questions) {
-          const focus = buildQuestion(id, trace, { lensStages: lensStages(trace, syntheticTrace(config).lens), recomputed: recomputeOf(trace) })!.focus;
+          const focus = buildQuestion(id, trace, { lensStages: lensStages(trace, syntheticTrace(config).lens), recomputed: recomputeOf(trace), patch: patchOf(trace, 1) })!.focus;
           const index = frameFor(frames, focus);
           expect(index, `${id} on ${config.architecture}`).toBeGreaterThanOrEqual(0);
           expect(frames[index]).toMatchObject({ node: focus.node, step: focus.step });
@@ -337,15 +374,20 @@ describe('lesson texts, chapters, progress and links', () => {
     for (const id of CHAPTER_IDS) expect(lessonEn).toHaveProperty(`lesson.chapter.${id}`);
   });
 
-  it('chapters: eight, in teaching order, each with a prompt in both languages and its own questions', () => {
-    expect(CHAPTER_IDS).toEqual(['tokens', 'embedding', 'attention', 'heads', 'mlp', 'lens', 'sampling', 'generation']);
+  it('chapters: nine, in teaching order, each with a prompt in both languages and its own questions', () => {
+    expect(CHAPTER_IDS).toEqual(['tokens', 'embedding', 'attention', 'heads', 'mlp', 'lens', 'sampling', 'generation', 'patching']);
     for (const chapter of CHAPTERS) {
       expect(chapter.prompt.en.trim()).not.toBe('');
       expect(chapter.prompt['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
       for (const question of chapter.questions) expect(question.startsWith(`${chapter.id}.`)).toBe(true);
     }
     expect(nextChapter('attention')!.id).toBe('heads');
-    expect(nextChapter('generation')).toBeNull();
+    expect(nextChapter('generation')!.id).toBe('patching');
+    expect(nextChapter('patching')).toBeNull();
+    // The patching chapter's two prompts, in both languages, differ (they must tokenize to the same length: the
+    // model tests check that on the embedded models).
+    const patching = chapterById('patching')!;
+    for (const locale of ['en', 'zh-CN'] as const) expect(patching.corrupted![locale]).not.toBe(patching.prompt[locale]);
     expect(chapterById('nope')).toBeNull();
   });
 
