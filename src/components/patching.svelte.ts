@@ -1,5 +1,6 @@
 import { toErrorData, type EngineErrorData } from '../engine/errors';
-import { PATCH_SITES, patchPasses, type PatchResult } from '../engine/patching';
+import { PATCH_SITES, patchFor, patchHooks, patchPasses, type PatchResult } from '../engine/patching';
+import type { ActivationPatch, Intervention } from '../engine/probe/intervention';
 import type { TokenInfo } from '../engine/tokenPieces';
 import type { ModelSlot } from './modelSlot.svelte';
 
@@ -145,5 +146,25 @@ export class PatchingLab {
 
   stop(): void {
     this.stopper?.abort();
+  }
+
+  /** A cell of the last result as a run to open in the views: the prompt it feeds (the corrupted one; the clean one
+   * for the first layer's stream at a changed token, where the clean token is the patch) and the intervention. Null
+   * where the cell is the corrupted run itself, or its sequence is no prompt text (the first layer's stream where the
+   * prompts differ at more than that position). */
+  async cellRun(cell: ActivationPatch['cell']): Promise<{ prompt: string; intervention: Intervention | null } | null> {
+    const client = this.slot.client;
+    const asked = this.resultFor;
+    if (!client || !asked || !this.slot.model) return null;
+    const hooks = patchHooks(this.slot.model.config.nLayer);
+    const ids = { clean: asked.clean.ids, corrupted: asked.corrupted.ids };
+    const [clean, corrupted] = await Promise.all([
+      client.call({ type: 'capture', ids: ids.clean, hooks: hooks.clean, intervention: null, from: 0 }),
+      client.call({ type: 'capture', ids: ids.corrupted, hooks: hooks.corrupted, intervention: null, from: 0 }),
+    ]);
+    const run = patchFor(cell, ids, clean, corrupted, this.slot.model.config);
+    if (!run) return null;
+    if (run.intervention) return { prompt: asked.corrupted.text, intervention: run.intervention };
+    return run.ids.every((id, p) => id === ids.clean[p]) ? { prompt: asked.clean.text, intervention: null } : null;
   }
 }

@@ -193,6 +193,18 @@ export class WhatIf {
     if (this.b.trace?.runId === earlier.run) this.forkedFrom = earlier.from;
   }
 
+  /** Runs B as a patched run of `a` (the patching lab's cell): one token, greedy as A, with the cell's prompt and
+   * intervention; the views then show B − A. */
+  async forkPatched(a: Trace, run: { prompt: string; intervention: Intervention | null }): Promise<void> {
+    if (this.busy || !this.canRunOn(a)) return;
+    const settings = { ...a.settings, minNewTokens: 0, seed: a.seed, maxNewTokens: 1 };
+    const earlier = { from: this.forkedFrom, run: this.b.trace?.runId };
+    this.forkedFrom = a.runId;
+    await this.b.generate(run.prompt, settings, run.intervention, null);
+    if (this.b.trace?.runId === earlier.run) this.forkedFrom = earlier.from;
+    else this.showing = 'difference';
+  }
+
   /** Switches each head off in turn and ranks them by how much A's first chosen token's logit drops. */
   async rank(a: Trace): Promise<void> {
     const client = this.run.slot.client;

@@ -191,22 +191,6 @@ export class Generator {
     return recordOf(points, outputs, start, ids.length - start, []);
   }
 
-  /** `hooks` for every position of `ids` through the whole graph with no cache, fed these intervention values as
-   * they are (offsets per position: activation patching). The generation's cache and scales stay as they are. */
-  async captureWith(ids: number[], hooks: readonly string[], scales: InterventionFeeds): Promise<ForwardRecord> {
-    const wanted = new Set(hooks);
-    const graph = this.prompt;
-    const points = graph.probed.points.filter((point) => wanted.has(point.hook));
-    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, 0, null, graph.probed.pastType, scales);
-    const outputs = await graph.session.run(feeds, [...new Set(points.map((point) => point.tensor))]);
-    return recordOf(points, outputs, 0, ids.length, []);
-  }
-
-  /** The intervention values that change nothing (scales 1, offsets 0), to start a patch from. */
-  neutralFeeds(): InterventionFeeds {
-    return interventionFeeds(null, this.config.nLayer, this.config.nHead, this.config.dHead, this.config.dModel);
-  }
-
   /** How many recomputes went through the whole graph, and how many through layer segments (for tests). */
   readonly recomputes = { full: 0, segment: 0 };
 

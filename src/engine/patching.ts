@@ -2,7 +2,7 @@ import { EngineError } from './errors';
 import type { Generator } from './generate';
 import type { ModelConfig } from './models/config';
 import type { CapturePoint } from './probe/capturePoints';
-import type { InterventionFeeds } from './probe/intervention';
+import type { ActivationPatch, Intervention } from './probe/intervention';
 import type { ForwardRecord } from './trace';
 
 /** What activation patching copies from the clean run into the corrupted one, one cell at a time (docs/patching.md):
@@ -55,9 +55,58 @@ const resid = (layer: number) => `blocks.${layer}.hook_resid_pre`;
 const z = (layer: number) => `blocks.${layer}.attn.hook_z`;
 const mlpOut = (layer: number) => `blocks.${layer}.hook_mlp_out`;
 
+/** What the clean run must record for `patchFor`, and what the corrupted run must (its residual stream). */
+export const patchHooks = (layers: number) => ({
+  clean: Array.from({ length: layers }, (_, layer) => [resid(layer), z(layer), mlpOut(layer)]).flat(),
+  corrupted: Array.from({ length: layers }, (_, layer) => resid(layer)),
+});
+
+/** One cell of the grids as a run: the corrupted sequence (or, for the first layer's stream, the corrupted sequence
+ * with the clean token at that position) with the clean run's activation in place, as an intervention the graph's
+ * inputs take. Null where the copy cannot change anything (both runs hold the same values there): the cell is then
+ * the corrupted run itself. `clean` and `corrupted` hold every position's rows of `patchHooks`. */
+export function patchFor(
+  cell: ActivationPatch['cell'],
+  ids: { clean: readonly number[]; corrupted: readonly number[] },
+  clean: ForwardRecord,
+  corrupted: ForwardRecord,
+  config: Pick<ModelConfig, 'nHead' | 'dHead' | 'dModel'>,
+): { ids: number[]; intervention: Intervention | null } | null {
+  const { nHead, dHead, dModel } = config;
+  const n = ids.corrupted.length;
+  const rowsOf = (record: ForwardRecord, hook: string) => record.tensors[hook]!.data;
+  const headRows = (layer: number, head: number) => {
+    const rows = rowsOf(clean, z(layer));
+    return Array.from({ length: n }, (_, p) => Array.from(rows.subarray((p * nHead + head) * dHead, (p * nHead + head + 1) * dHead))).flat();
+  };
+  const patched = (patch: Omit<ActivationPatch, 'cell' | 'positions'>): { ids: number[]; intervention: Intervention } => ({ ids: [...ids.corrupted], intervention: { heads: [], mlps: [], patch: { cell, positions: n, ...patch } } });
+  switch (cell.grid) {
+    case 'resid': {
+      const p = cell.index;
+      const cleanRow = rowsOf(clean, resid(cell.layer)).subarray(p * dModel, (p + 1) * dModel);
+      const corruptedRow = rowsOf(corrupted, resid(cell.layer)).subarray(p * dModel, (p + 1) * dModel);
+      if (cleanRow.every((value, i) => value === corruptedRow[i])) return null;
+      // The stream entering the first layer is the token's embedding (and its position's): the clean token there.
+      if (cell.layer === 0) return { ids: ids.corrupted.map((id, q) => (q === p ? ids.clean[p]! : id)), intervention: null };
+      // The stream entering layer L is what leaves layer L − 1: the difference is added to that layer's MLP output at
+      // this position, so layer L reads the clean vector there.
+      const add = new Array<number>(n * dModel).fill(0);
+      for (let i = 0; i < dModel; i++) add[p * dModel + i] = cleanRow[i]! - corruptedRow[i]!;
+      return patched({ mlpAdd: { [cell.layer - 1]: add } });
+    }
+    case 'head':
+      return patched({ heads: { [`${cell.layer}.${cell.index}`]: headRows(cell.layer, cell.index) } });
+    case 'attn':
+      // A layer's attention output is its heads' z through the output projection (plus a bias both runs share).
+      return patched({ heads: Object.fromEntries(Array.from({ length: nHead }, (_, head) => [`${cell.layer}.${head}`, headRows(cell.layer, head)])) });
+    case 'mlp':
+      return patched({ mlpOut: { [cell.layer]: Array.from(rowsOf(clean, mlpOut(cell.layer))) } });
+  }
+}
+
 /** Runs every cell of the question's grids: the corrupted sequence once per cell, with one activation of the clean
- * run in place (through the graph's intervention inputs, with an offset per position). Progress after each pass;
- * throws `patching-cancelled` between two passes when `cancelled` says so. The generator's cache is not touched. */
+ * run in place (patchFor). Progress after each cell; throws `patching-cancelled` between two passes when `cancelled`
+ * says so. The generator's cache and switched-off parts are not touched. */
 export async function patchSweep(
   generator: Generator,
   config: Pick<ModelConfig, 'nLayer' | 'nHead' | 'dHead' | 'dModel' | 'vocabSize'>,
@@ -65,7 +114,7 @@ export async function patchSweep(
   question: PatchQuestion,
   hooks: { progress?: (done: number, total: number) => void; cancelled?: () => Promise<boolean> } = {},
 ): Promise<PatchResult> {
-  const { nLayer, nHead, dHead, dModel, vocabSize } = config;
+  const { nLayer, nHead, vocabSize } = config;
   const { clean, corrupted, answers, sites } = question;
   const n = clean.length;
   if (n === 0 || corrupted.length !== n) throw new EngineError('patch-lengths', { clean: n, corrupted: corrupted.length });
@@ -74,14 +123,10 @@ export async function patchSweep(
     const layout = points.find((point) => point.hook === z(0))?.layout;
     if (layout !== 'heads') throw new EngineError('internal', { detail: 'this graph’s head outputs cannot be patched' });
   }
-  const layers = Array.from({ length: nLayer }, (_, layer) => layer);
   const total = patchPasses(question, config);
   /** Cells done (a pass each, or none where it could not change anything), and passes run. */
   let done = 0;
   let ran = 0;
-  const step = async () => {
-    if (await hooks.cancelled?.()) throw new EngineError('patching-cancelled');
-  };
   const passed = (run = true) => {
     done++;
     if (run) ran++;
@@ -92,94 +137,34 @@ export async function patchSweep(
     const last = logits.length - vocabSize;
     return logits[last + answers.clean]! - logits[last + answers.corrupted]!;
   };
-  const neutral = generator.neutralFeeds();
-
-  const cleanRun = await generator.captureWith(clean, ['logits', ...layers.flatMap((layer) => [resid(layer), z(layer), mlpOut(layer)])], neutral);
+  const lists = patchHooks(nLayer);
+  const cleanRun = await generator.capture(clean, ['logits', ...lists.clean], null);
   passed();
-  const corruptedRun = await generator.captureWith(corrupted, ['logits', ...layers.map(resid)], neutral);
+  const corruptedRun = await generator.capture(corrupted, ['logits', ...lists.corrupted], null);
   passed();
   const cleanDiff = diffOf(cleanRun);
   const corruptedDiff = diffOf(corruptedRun);
-  /** The corrupted sequence with these intervention values: the cell's logit difference. */
-  const patchedDiff = async (feeds: InterventionFeeds, ids: number[] = corrupted) => {
-    await step();
-    const diff = diffOf(await generator.captureWith(ids, ['logits'], feeds));
+  /** The cell's logit difference: its run's, or the corrupted run's where the copy changes nothing. */
+  const cellDiff = async (cell: ActivationPatch['cell']) => {
+    const run = patchFor(cell, { clean, corrupted }, cleanRun, corruptedRun, config);
+    if (!run) {
+      passed(false);
+      return corruptedDiff;
+    }
+    if (await hooks.cancelled?.()) throw new EngineError('patching-cancelled');
+    const diff = diffOf(await generator.capture(run.ids, ['logits'], run.intervention, n - 1));
     passed();
     return diff;
   };
-  /** Per-position offsets, all zero, with scales 1: a patch fills in its part. */
-  const perPosition = (): InterventionFeeds => ({ ...neutral, head: neutral.head.slice(), mlp: neutral.mlp.slice(), offset: new Float32Array(nLayer * nHead * n * dHead), mlpOffset: new Float32Array(nLayer * n * dModel), positions: n });
-  /** Puts head `head` of `layer`'s clean z at every position in place of its own (scale 0, the rows as offsets). */
-  const patchHead = (feeds: InterventionFeeds, layer: number, head: number) => {
-    const rows = cleanRun.tensors[z(layer)]!.data;
-    feeds.head[layer * nHead + head] = 0;
-    for (let p = 0; p < n; p++) feeds.offset.set(rows.subarray((p * nHead + head) * dHead, (p * nHead + head + 1) * dHead), ((layer * nHead + head) * n + p) * dHead);
+  const grid = async (site: PatchSite, size: number, cellAt: (i: number) => ActivationPatch['cell']) => {
+    if (!sites.includes(site)) return null;
+    const values = new Float32Array(size);
+    for (let i = 0; i < size; i++) values[i] = await cellDiff(cellAt(i));
+    return values;
   };
-
-  let residGrid: Float32Array | null = null;
-  if (sites.includes('resid')) {
-    residGrid = new Float32Array(nLayer * n);
-    for (const layer of layers) {
-      const cleanRows = cleanRun.tensors[resid(layer)]!.data;
-      const corruptedRows = corruptedRun.tensors[resid(layer)]!.data;
-      for (let p = 0; p < n; p++) {
-        const delta = new Float32Array(dModel);
-        let changes = false;
-        for (let i = 0; i < dModel; i++) {
-          delta[i] = cleanRows[p * dModel + i]! - corruptedRows[p * dModel + i]!;
-          if (delta[i] !== 0) changes = true;
-        }
-        // Where both runs hold the same vector, the patch changes nothing: the cell is the corrupted run.
-        if (!changes) {
-          residGrid[layer * n + p] = corruptedDiff;
-          passed(false);
-          continue;
-        }
-        if (layer === 0) {
-          // The stream entering the first layer is the token's embedding (and its position's): the clean token.
-          const ids = corrupted.slice();
-          ids[p] = clean[p]!;
-          residGrid[p] = await patchedDiff(neutral, ids);
-        } else {
-          // The stream entering layer L is what leaves layer L − 1: the difference is added to that layer's MLP
-          // output at this position, so layer L reads the clean vector there.
-          const feeds = perPosition();
-          feeds.mlpOffset.set(delta, ((layer - 1) * n + p) * dModel);
-          residGrid[layer * n + p] = await patchedDiff(feeds);
-        }
-      }
-    }
-  }
-  let headGrid: Float32Array | null = null;
-  if (sites.includes('head')) {
-    headGrid = new Float32Array(nLayer * nHead);
-    for (const layer of layers) {
-      for (let head = 0; head < nHead; head++) {
-        const feeds = perPosition();
-        patchHead(feeds, layer, head);
-        headGrid[layer * nHead + head] = await patchedDiff(feeds);
-      }
-    }
-  }
-  let attnGrid: Float32Array | null = null;
-  if (sites.includes('attn')) {
-    // A layer's attention output is its heads' z through the output projection (plus a bias both runs share).
-    attnGrid = new Float32Array(nLayer);
-    for (const layer of layers) {
-      const feeds = perPosition();
-      for (let head = 0; head < nHead; head++) patchHead(feeds, layer, head);
-      attnGrid[layer] = await patchedDiff(feeds);
-    }
-  }
-  let mlpGrid: Float32Array | null = null;
-  if (sites.includes('mlp')) {
-    mlpGrid = new Float32Array(nLayer);
-    for (const layer of layers) {
-      const feeds = perPosition();
-      feeds.mlp[layer] = 0;
-      feeds.mlpOffset.set(cleanRun.tensors[mlpOut(layer)]!.data, layer * n * dModel);
-      mlpGrid[layer] = await patchedDiff(feeds);
-    }
-  }
+  const residGrid = await grid('resid', nLayer * n, (i) => ({ grid: 'resid', layer: Math.floor(i / n), index: i % n }));
+  const headGrid = await grid('head', nLayer * nHead, (i) => ({ grid: 'head', layer: Math.floor(i / nHead), index: i % nHead }));
+  const attnGrid = await grid('attn', nLayer, (layer) => ({ grid: 'attn', layer, index: 0 }));
+  const mlpGrid = await grid('mlp', nLayer, (layer) => ({ grid: 'mlp', layer, index: 0 }));
   return { positions: n, layers: nLayer, heads: nHead, cleanDiff, corruptedDiff, resid: residGrid, head: headGrid, attn: attnGrid, mlp: mlpGrid, passes: ran };
 }

@@ -312,6 +312,7 @@ export function traceFileName(trace: Trace, run: RunName, time: number): string 
           return `L${layer + 1}H${head + 1}${off.means?.[key] ? 'mean' : ''}`;
         }),
         ...off.mlps.map((layer) => `L${layer + 1}MLP`),
+        ...(off.patch ? [`patched-${off.patch.cell.grid}-L${off.patch.cell.layer + 1}${off.patch.cell.grid === 'resid' ? `P${off.patch.cell.index + 1}` : off.patch.cell.grid === 'head' ? `H${off.patch.cell.index + 1}` : ''}`] : []),
       ]
     : [];
   // A file name stays short: the first few parts, then how many more (the file itself lists them all).

@@ -146,6 +146,7 @@ export const viewsEn = {
   'views.compare.switchOff': 'Switch off in run B',
   'views.compare.layer': 'Layer {layer}',
   'views.compare.headName': 'layer {layer} head {head}',
+  'views.compare.patchResid': 'the clean stream entering layer {layer} at position {position}',
   'views.compare.headMeanName': 'layer {layer} head {head} (replaced by its mean)',
   'views.compare.headModes': 'Click a head once to replace its output z by zeros (·0), again to replace it by its mean over run A’s positions (·μ: the head then says the same average thing everywhere instead of nothing), a third time to switch it back on.',
   'views.compare.mode.on': 'on',
@@ -242,5 +243,7 @@ export const viewsEn = {
   'views.patching.cell.attn': 'Layer {layer}’s clean attention output',
   'views.patching.cell.mlp': 'Layer {layer}’s clean MLP output',
   'views.patching.pick': 'Click a cell to read it.',
+  'views.patching.open': 'Open this patched run in the views (B − A against the corrupted run)',
+  'views.patching.openFailed': 'This cell cannot be opened as a run: either the copy changes nothing here (the cell is the corrupted run itself), or it swaps a token where the two prompts differ in more than that one place.',
   'views.patching.read': 'How to read it: at the changed token the early layers bring the answer back (that position still holds the difference); the information then moves to the last position, where the prediction is made, and the cells there light up from the layer that moved it. A cell near 0 did not carry the difference; a cell above 1 or below 0 overshoots, pushing harder than the clean run does.',
 } as const;

@@ -148,6 +148,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.compare.switchOff': '在运行 B 中关掉',
   'views.compare.layer': '第 {layer} 层',
   'views.compare.headName': '第 {layer} 层第 {head} 个头',
+  'views.compare.patchResid': '第 {position} 个位置进入第 {layer} 层的干净残差流',
   'views.compare.headMeanName': '第 {layer} 层第 {head} 个头（换成均值）',
   'views.compare.headModes': '点一次注意力头，把它的输出 z 换成 0（·0）；再点一次，换成它在运行 A 各位置上的平均值（·μ：这个头在每个位置都输出同样的“平均”内容，而不是什么都不输出）；点第三次恢复原样。',
   'views.compare.mode.on': '开启',
@@ -244,5 +245,7 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.patching.cell.attn': '第 {layer} 层的干净注意力输出',
   'views.patching.cell.mlp': '第 {layer} 层的干净 MLP 输出',
   'views.patching.pick': '点击一格查看它的数值。',
+  'views.patching.open': '在视图中打开这次修补的运行（B − A，与被破坏的运行相比）',
+  'views.patching.openFailed': '这一格无法作为一次运行打开：要么这次复制在这里什么也没改变（这一格就是被破坏的运行本身），要么它要换掉一个词元，而两个提示词不止在这一处不同。',
   'views.patching.read': '怎么读：在被改动的词元处，前几层能把答案找回来（差别还留在那个位置）；之后信息被搬到最后一个位置（预测在那里做出），那里的格子从搬运它的那一层开始变亮。接近 0 的格子没有携带这个差别；高于 1 或低于 0 的格子“用力过猛”，推得比干净运行还要多。',
 };

@@ -59,6 +59,37 @@ describe('activation patching in Chromium', () => {
     expect((page as any).errors).toEqual([]);
   });
 
+  it('a cell opens as What if’s B against the corrupted run: its next-token logits are the cell’s, the views show B − A', async () => {
+    const heads = await page.evaluate(() => (window as any).__flow.patching.result.heads);
+    const expected = await page.evaluate((h) => (window as any).__flow.patching.result.head[h + 1], heads);
+    // Layer 2, head 2 (row 1, column 1).
+    await page.locator('[data-grid=head] svg.heatmap rect.cell').nth(heads + 1).click();
+    await expect(page.locator('[data-testid=patch-cell]').textContent()).resolves.toMatch(/^Layer 2 head 2’s clean output/);
+    const before = await page.evaluate(() => (window as any).__flow.whatIf.b.completedRuns);
+    await page.click('[data-action=patch-open]');
+    await page.waitForFunction((n) => (window as any).__flow.whatIf.b.completedRuns > n && !(window as any).__flow.whatIf.busy, before, { timeout: 60_000 });
+    const runs = await page.evaluate(() => {
+      const flow = (window as any).__flow;
+      const { answers, corrupted } = flow.patching.resultFor;
+      const a = flow.run.trace;
+      const b = flow.whatIf.b.trace;
+      const last = b.promptLength - 1;
+      const diff = (trace: any) => trace.rows.logits[last][answers.clean] - trace.rows.logits[last][answers.corrupted];
+      return { aPrompt: a.prompt, bPrompt: b.prompt, corrupted: corrupted.text, cell: b.intervention.patch.cell, bDiff: diff(b), aDiff: diff(a), corruptedDiff: flow.patching.result.corruptedDiff };
+    });
+    expect(runs.aPrompt).toBe(runs.corrupted);
+    expect(runs.bPrompt).toBe(runs.corrupted);
+    expect(runs.cell).toEqual({ grid: 'head', layer: 1, index: 1 });
+    expect(runs.bDiff).toBeCloseTo(expected, 4);
+    expect(runs.aDiff).toBeCloseTo(runs.corruptedDiff, 4);
+    await expect(page.locator('button[data-tab=lens]').getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(page.locator('[data-show-run=difference]').getAttribute('aria-pressed')).resolves.toBe('true');
+    await page.click('button[data-tab=compare]');
+    await expect(page.locator('[data-testid=run-b]').textContent()).resolves.toContain('Layer 2 head 2’s clean output');
+    await page.click('button[data-tab=patching]');
+    expect((page as any).errors).toEqual([]);
+  });
+
   it('Stop ends a sweep between two passes and keeps the last result', async () => {
     const before = await page.evaluate(() => (window as any).__flow.patching.result);
     await page.evaluate(() => { const lab = (window as any).__flow.patching; void lab.run(); lab.stop(); });

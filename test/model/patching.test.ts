@@ -8,7 +8,7 @@ import { loadLocalFolder } from '../../src/engine/models/folder';
 import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
-import { normalised, patchPasses, patchSweep, type PatchSite } from '../../src/engine/patching';
+import { normalised, patchFor, patchHooks, patchPasses, patchSweep, type PatchSite } from '../../src/engine/patching';
 import { EngineError } from '../../src/engine/errors';
 import { maxAbsDifference } from './helpers';
 import { openModelFiles, type OpenModel } from './openModels';
@@ -47,6 +47,31 @@ describe.each(REFERENCE.cases.map((c) => [c.model, c] as const))('%s: activation
     // Normalised: the corrupted run is 0, the clean run 1.
     expect(normalised(result.cleanDiff, result)).toBe(1);
     expect(normalised(result.corruptedDiff, result)).toBe(0);
+  });
+
+  it('a cell opened as a run (its intervention fed to a generation pass, as What if’s B runs it) is the sweep’s cell', async () => {
+    const result = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ALL });
+    const lists = patchHooks(folder.config.nLayer);
+    const cleanRun = await generator.capture(c.clean, lists.clean, null);
+    const corruptedRun = await generator.capture(c.corrupted, lists.corrupted, null);
+    const changed = c.clean.findIndex((id, p) => id !== c.corrupted[p]);
+    const { nHead } = folder.config;
+    const cells = [
+      { cell: { grid: 'resid', layer: 0, index: changed }, value: result.resid![changed]! },
+      { cell: { grid: 'resid', layer: 1, index: changed }, value: result.resid![c.clean.length + changed]! },
+      { cell: { grid: 'head', layer: 1, index: 1 }, value: result.head![nHead + 1]! },
+      { cell: { grid: 'attn', layer: 0, index: 0 }, value: result.attn![0]! },
+      { cell: { grid: 'mlp', layer: 1, index: 0 }, value: result.mlp![1]! },
+    ] as const;
+    for (const { cell, value } of cells) {
+      const run = patchFor(cell, { clean: c.clean, corrupted: c.corrupted }, cleanRun, corruptedRun, folder.config)!;
+      generator.intervene(run.intervention);
+      const logits = (await generator.forward(run.ids)).lastLogits;
+      generator.intervene(null);
+      expect(logits[answers.clean]! - logits[answers.corrupted]!, JSON.stringify(cell)).toBeCloseTo(value, 5);
+    }
+    // The first layer's stream at the changed token is the clean token there: the clean sequence itself.
+    expect(patchFor(cells[0].cell, { clean: c.clean, corrupted: c.corrupted }, cleanRun, corruptedRun, folder.config)!.ids).toEqual(c.clean.map((id, p) => (p === changed ? id : c.corrupted[p])));
   });
 
   it('patching the clean run into itself changes nothing: every cell is the clean run’s difference', async () => {

@@ -23,6 +23,24 @@ export interface Intervention {
   /** Heads of `heads` replaced by a fixed vector instead of zeros ("mean ablation": the mean of the head's z over
    * a run's positions), `${layer}.${head}` → d_head values. */
   means?: Record<string, number[]>;
+  /** Activation patching: another run's activations in place of this run's own, position by position, for one pass
+   * over `positions` positions (the prompt's; a run with a patch generates one token). */
+  patch?: ActivationPatch;
+}
+
+/** What a patched run takes from the other (clean) run (patching.ts): rows position-major, as plain numbers (the
+ * intervention travels to the worker and into exported traces). */
+export interface ActivationPatch {
+  /** The patching grid's cell it is: the residual stream entering `layer` at position `index`, head `index` of
+   * `layer`, or `layer`'s attention or MLP output. */
+  cell: { grid: 'resid' | 'head' | 'attn' | 'mlp'; layer: number; index: number };
+  positions: number;
+  /** `${layer}.${head}` → the head's z from the other run, [positions × d_head]: the head's own is replaced. */
+  heads?: Record<string, number[]>;
+  /** layer → added to that layer's MLP output, [positions × d_model] (zeros where nothing changes). */
+  mlpAdd?: Record<string, number[]>;
+  /** layer → that layer's MLP output from the other run, [positions × d_model]: its own is replaced. */
+  mlpOut?: Record<string, number[]>;
 }
 
 /** The values fed to the intervention inputs; `positions`: the offsets' P (1, or the pass's positions). */
@@ -35,7 +53,7 @@ export interface InterventionFeeds {
 }
 
 export function isIntervening(intervention: Intervention | null | undefined): boolean {
-  return !!intervention && (intervention.heads.length > 0 || intervention.mlps.length > 0);
+  return !!intervention && (intervention.heads.length > 0 || intervention.mlps.length > 0 || intervention.patch !== undefined);
 }
 
 /** The intervention inputs' values for an intervention. A mean whose length is not d_head is a caller's error. */
@@ -54,7 +72,38 @@ export function interventionFeeds(intervention: Intervention | null, layers: num
     offset.set(mean, (layer * heads + h) * dHead);
   }
   for (const layer of intervention?.mlps ?? []) if (layer >= 0 && layer < layers) mlp[layer] = 0;
-  return { head, offset, mlp, mlpOffset, positions: 1 };
+  const patch = intervention?.patch;
+  return patch ? withPatch({ head, offset, mlp, mlpOffset, positions: 1 }, patch, layers, heads, dHead, dModel) : { head, offset, mlp, mlpOffset, positions: 1 };
+}
+
+/** The feeds with offsets per position: the fixed ones (means) at every position, and the patch's rows. */
+function withPatch(fixed: InterventionFeeds, patch: ActivationPatch, layers: number, heads: number, dHead: number, dModel: number): InterventionFeeds {
+  const n = patch.positions;
+  const offset = new Float32Array(layers * heads * n * dHead);
+  for (let row = 0; row < layers * heads; row++) {
+    for (let p = 0; p < n; p++) offset.set(fixed.offset.subarray(row * dHead, (row + 1) * dHead), (row * n + p) * dHead);
+  }
+  const head = fixed.head.slice();
+  const mlp = fixed.mlp.slice();
+  const mlpOffset = new Float32Array(layers * n * dModel);
+  const rows = (values: number[], width: number, what: string) => {
+    if (values.length !== n * width) throw new EngineError('internal', { detail: `${what} has ${values.length} values, not ${n} × ${width}` });
+    return values;
+  };
+  for (const [key, values] of Object.entries(patch.heads ?? {})) {
+    const [layer, h] = key.split('.').map(Number) as [number, number];
+    head[layer * heads + h] = 0;
+    offset.set(rows(values, dHead, `head ${key}`), (layer * heads + h) * n * dHead);
+  }
+  for (const [key, values] of Object.entries(patch.mlpAdd ?? {})) {
+    const base = Number(key) * n * dModel;
+    rows(values, dModel, `MLP ${key}`).forEach((value, i) => (mlpOffset[base + i] = mlpOffset[base + i]! + value));
+  }
+  for (const [key, values] of Object.entries(patch.mlpOut ?? {})) {
+    mlp[Number(key)] = 0;
+    mlpOffset.set(rows(values, dModel, `MLP ${key}`), Number(key) * n * dModel);
+  }
+  return { head, offset, mlp, mlpOffset, positions: n };
 }
 
 /** Multiplies each layer's z (per head) by the head scale and adds the head offset, multiplies each MLP output by
