@@ -37,8 +37,11 @@ export class RunController {
   private readonly inFlight = new Map<string, Promise<void>>();
   /** The run on screen is a recording opened from a file (not run here): its file's name and when it was saved. */
   recording = $state.raw<{ file: string; saved: number | null } | null>(null);
-  /** The slot's load count when the run on screen began (null: a recording, run elsewhere). */
+  /** The slot's load count when the run on screen began (null: a recording, run elsewhere). Set when its first
+   * snapshot is published (until then the run on screen is the one before). */
   ranOnLoad = $state<number | null>(null);
+  /** The load count the recorder's run began on. */
+  private recorderLoad: number | null = null;
 
   private recorder: TraceRecorder | null = null;
   /** The tokens a teacher-forced run feeds after its prompt (null: it feeds what it samples). */
@@ -160,7 +163,7 @@ export class RunController {
     slot.workerRuns.add(run);
     const { tokens, dropped, total } = started;
     this.notices = dropped > 0 ? [{ kind: 'info', key: 'truncated', params: { total, context: model.config.nCtx, dropped } }] : [];
-    this.ranOnLoad = slot.loadSerial;
+    this.recorderLoad = slot.loadSerial;
     this.recorder = new TraceRecorder({
       modelName: slot.modelName, config: model.config, points: model.points, backend: model.choice.backend,
       fallbackReason: model.choice.fallbackReason, settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens },
@@ -281,6 +284,7 @@ export class RunController {
   private publish(views: boolean): void {
     const snapshot = this.recorder?.snapshot() ?? null;
     this.trace = snapshot;
+    this.ranOnLoad = snapshot ? this.recorderLoad : null;
     if (views) this.viewTrace = snapshot;
   }
 }
