@@ -1,5 +1,5 @@
 import { toErrorData, type EngineErrorData } from '../engine/errors';
-import { PATCH_SITES, patchFor, patchHooks, patchPasses, type PatchResult } from '../engine/patching';
+import { PATCH_SITES, coarseLayers, patchFor, patchHooks, patchPasses, type PatchResult } from '../engine/patching';
 import type { ActivationPatch, Intervention } from '../engine/probe/intervention';
 import type { TokenInfo } from '../engine/tokenPieces';
 import type { ModelSlot } from './modelSlot.svelte';
@@ -18,6 +18,9 @@ export interface Expected {
 }
 
 const PROPOSED = 5;
+/** Above this many passes, a sweep offers every few layers first. */
+const COARSE_FROM = 250;
+
 
 /** The patching lab (docs/patching.md): a clean and a corrupted prompt, tokenized by the loaded model; the two
  * answers (proposed: each run's top token); one sweep in the worker, with progress, an estimate and Stop. */
@@ -36,6 +39,8 @@ export class PatchingLab {
   /** The prompts and answers the result belongs to. */
   resultFor = $state.raw<{ clean: Tokenized; corrupted: Tokenized; answers: { clean: number; corrupted: number } } | null>(null);
   error = $state.raw<EngineErrorData | null>(null);
+  /** Every layer, or a coarse grid first (a large model: see `coarseOffered`). */
+  grain = $state<'coarse' | 'all' | null>(null);
   private stopper: AbortController | null = null;
   private readLoad: number | null = null;
 
@@ -57,10 +62,33 @@ export class PatchingLab {
     return this.cleanTokens!.ids.flatMap((id, p) => (id === corrupted[p] ? [] : [p]));
   }
 
-  /** Forward passes the sweep will run at most. */
-  get passes(): number {
+  /** Forward passes the sweep will run at most, at a grain. */
+  passesAt(grain: 'coarse' | 'all'): number {
     const model = this.slot.model;
-    return this.cleanTokens && model ? patchPasses({ clean: this.cleanTokens.ids, sites: [...PATCH_SITES] }, model.config) : 0;
+    if (!this.cleanTokens || !model) return 0;
+    return patchPasses({ clean: this.cleanTokens.ids, sites: [...PATCH_SITES], ...(grain === 'coarse' ? { layers: coarseLayers(model.config.nLayer) } : {}) }, model.config);
+  }
+
+  /** A coarse grid is worth offering (and is the first choice) when every layer would take many passes. */
+  get coarseOffered(): boolean {
+    const layers = this.slot.model?.config.nLayer ?? 0;
+    return this.passesAt('all') > COARSE_FROM && coarseLayers(layers).length < layers;
+  }
+
+  /** How many layers a coarse sweep patches, of all. */
+  get layerCounts(): { coarse: number; all: number } {
+    const layers = this.slot.model?.config.nLayer ?? 0;
+    return { coarse: coarseLayers(layers).length, all: layers };
+  }
+
+  /** The grain the next sweep runs at. */
+  get chosenGrain(): 'coarse' | 'all' {
+    return this.coarseOffered ? (this.grain ?? 'coarse') : 'all';
+  }
+
+  /** Forward passes the next sweep will run at most. */
+  get passes(): number {
+    return this.passesAt(this.chosenGrain);
   }
 
   /** Sets the prompts (a lesson's, or the learner's first visit: the run's prompt) and reads them again. */
@@ -131,7 +159,7 @@ export class PatchingLab {
     this.progress = { done: 0, total: this.passes, started: performance.now() };
     try {
       const result = await client.call(
-        { type: 'patch', clean: clean.ids, corrupted: corrupted.ids, answers, sites: [...PATCH_SITES] },
+        { type: 'patch', clean: clean.ids, corrupted: corrupted.ids, answers, sites: [...PATCH_SITES], ...(this.chosenGrain === 'coarse' ? { layers: coarseLayers(this.slot.model!.config.nLayer) } : {}) },
         { signal: this.stopper.signal, onPatched: (done, total) => (this.progress = { ...this.progress!, done, total }) },
       );
       this.result = result;

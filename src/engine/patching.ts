@@ -18,24 +18,35 @@ export interface PatchQuestion {
   corrupted: number[];
   answers: { clean: number; corrupted: number };
   sites: PatchSite[];
+  /** The layers to patch (a coarse grid first on a large model); absent: every layer. */
+  layers?: number[];
 }
 
 /** The metric of each cell: the logit of the clean answer minus that of the corrupted answer at the last position,
  * as computed (raw); `normalised` puts the corrupted run at 0 and the clean run at 1. */
 export interface PatchResult {
   positions: number;
+  /** The grids' rows: how many layers were patched, and which (every layer unless the question picked some). */
   layers: number;
+  patchedLayers: number[];
   heads: number;
   cleanDiff: number;
   corruptedDiff: number;
-  /** By layer × positions + position. */
+  /** By row (the row-th of `patchedLayers`) × positions + position. */
   resid: Float32Array | null;
-  /** By layer × heads + head. */
+  /** By row × heads + head. */
   head: Float32Array | null;
   attn: Float32Array | null;
   mlp: Float32Array | null;
   /** Forward passes run (cells that could not change anything are not run: they equal the corrupted run). */
   passes: number;
+}
+
+/** A coarse sweep's layers (a large model's first look): about eight, evenly spread, the last one always. */
+export function coarseLayers(layers: number): number[] {
+  const every = Math.ceil(layers / 8);
+  const picked = Array.from({ length: layers }, (_, layer) => layer).filter((layer) => layer % every === 0);
+  return picked.includes(layers - 1) ? picked : [...picked, layers - 1];
 }
 
 /** A cell's share of the way from the corrupted run (0) to the clean run (1). */
@@ -45,9 +56,10 @@ export function normalised(diff: number, result: Pick<PatchResult, 'cleanDiff' |
 
 /** How many forward passes a question needs at most (two for the clean and corrupted runs, one per cell): the
  * progress's total. */
-export function patchPasses(question: Pick<PatchQuestion, 'clean' | 'sites'>, config: Pick<ModelConfig, 'nLayer' | 'nHead'>): number {
-  const { nLayer, nHead } = config;
-  const cells: Record<PatchSite, number> = { resid: nLayer * question.clean.length, head: nLayer * nHead, attn: nLayer, mlp: nLayer };
+export function patchPasses(question: Pick<PatchQuestion, 'clean' | 'sites' | 'layers'>, config: Pick<ModelConfig, 'nLayer' | 'nHead'>): number {
+  const { nHead } = config;
+  const layers = question.layers?.length ?? config.nLayer;
+  const cells: Record<PatchSite, number> = { resid: layers * question.clean.length, head: layers * nHead, attn: layers, mlp: layers };
   return 2 + question.sites.reduce((sum, site) => sum + cells[site], 0);
 }
 
@@ -156,15 +168,17 @@ export async function patchSweep(
     passed();
     return diff;
   };
+  const patchedLayers = question.layers ? [...new Set(question.layers)].filter((layer) => layer >= 0 && layer < nLayer).sort((a, b) => a - b) : Array.from({ length: nLayer }, (_, layer) => layer);
+  const rows = patchedLayers.length;
   const grid = async (site: PatchSite, size: number, cellAt: (i: number) => ActivationPatch['cell']) => {
     if (!sites.includes(site)) return null;
     const values = new Float32Array(size);
     for (let i = 0; i < size; i++) values[i] = await cellDiff(cellAt(i));
     return values;
   };
-  const residGrid = await grid('resid', nLayer * n, (i) => ({ grid: 'resid', layer: Math.floor(i / n), index: i % n }));
-  const headGrid = await grid('head', nLayer * nHead, (i) => ({ grid: 'head', layer: Math.floor(i / nHead), index: i % nHead }));
-  const attnGrid = await grid('attn', nLayer, (layer) => ({ grid: 'attn', layer, index: 0 }));
-  const mlpGrid = await grid('mlp', nLayer, (layer) => ({ grid: 'mlp', layer, index: 0 }));
-  return { positions: n, layers: nLayer, heads: nHead, cleanDiff, corruptedDiff, resid: residGrid, head: headGrid, attn: attnGrid, mlp: mlpGrid, passes: ran };
+  const residGrid = await grid('resid', rows * n, (i) => ({ grid: 'resid', layer: patchedLayers[Math.floor(i / n)]!, index: i % n }));
+  const headGrid = await grid('head', rows * nHead, (i) => ({ grid: 'head', layer: patchedLayers[Math.floor(i / nHead)]!, index: i % nHead }));
+  const attnGrid = await grid('attn', rows, (row) => ({ grid: 'attn', layer: patchedLayers[row]!, index: 0 }));
+  const mlpGrid = await grid('mlp', rows, (row) => ({ grid: 'mlp', layer: patchedLayers[row]!, index: 0 }));
+  return { positions: n, layers: rows, patchedLayers, heads: nHead, cleanDiff, corruptedDiff, resid: residGrid, head: headGrid, attn: attnGrid, mlp: mlpGrid, passes: ran };
 }

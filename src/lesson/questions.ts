@@ -268,7 +268,8 @@ function lensFirst(trace: Trace, stages: { rank: number; probability: number }[]
  * it bring back at least half of the clean answer? Before that layer the name's information is still at its own
  * position (patching there brings it back); from it on, an attention layer has moved it to the last position. */
 function patchingWhere(trace: Trace, patch: QuestionInputs['patch']): Question | null {
-  if (!patch?.result.resid || patch.differing.length === 0) return null;
+  // (Asked on a sweep of every layer: a coarse one would skip the layer asked for.)
+  if (!patch?.result.resid || patch.differing.length === 0 || patch.result.layers !== trace.config.nLayer) return null;
   const { result, differing } = patch;
   const { layers, positions } = result;
   const last = positions - 1;

@@ -74,6 +74,22 @@ describe.each(REFERENCE.cases.map((c) => [c.model, c] as const))('%s: activation
     expect(patchFor(cells[0].cell, { clean: c.clean, corrupted: c.corrupted }, cleanRun, corruptedRun, folder.config)!.ids).toEqual(c.clean.map((id, p) => (p === changed ? id : c.corrupted[p])));
   });
 
+  it('a coarse sweep patches only the layers asked for, and its rows are the full sweep’s rows of those layers', async () => {
+    const full = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ALL });
+    const last = folder.config.nLayer - 1;
+    // (The fixtures have two layers: the last one alone, asked for twice.)
+    const coarse = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ALL, layers: [last, last] });
+    expect(coarse.patchedLayers).toEqual([last]);
+    expect(coarse.layers).toBe(1);
+    const n = c.clean.length;
+    const { nHead } = folder.config;
+    const rowsOf = (grid: Float32Array, width: number, layers: number[]) => layers.flatMap((layer) => Array.from(grid.subarray(layer * width, (layer + 1) * width)));
+    expect(Array.from(coarse.resid!)).toEqual(rowsOf(full.resid!, n, [last]));
+    expect(Array.from(coarse.head!)).toEqual(rowsOf(full.head!, nHead, [last]));
+    expect(Array.from(coarse.mlp!)).toEqual([full.mlp![last]!]);
+    expect(coarse.passes).toBeLessThan(full.passes);
+  });
+
   it('patching the clean run into itself changes nothing: every cell is the clean run’s difference', async () => {
     const result = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.clean, answers, sites: ['head', 'mlp'] });
     expect(result.corruptedDiff).toBe(result.cleanDiff);

@@ -7,7 +7,7 @@ import { logitLens } from '../../src/engine/lens';
 import { sample } from '../../src/engine/sampling';
 import { SeededRandom } from '../../src/engine/random';
 import type { Trace, TraceStep } from '../../src/engine/trace';
-import type { PatchResult } from '../../src/engine/patching';
+import { coarseLayers, type PatchResult } from '../../src/engine/patching';
 import { ARCHITECTURES, traitsOf } from '../../src/engine/models/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { buildTimeline } from '../../src/flow/timeline';
@@ -144,8 +144,16 @@ function patchOf(trace: Trace, moved: number | null): { result: PatchResult; dif
     resid[layer * positions] = there ? 0.2 : 0.9;
     resid[layer * positions + positions - 1] = there ? 0.8 : 0.1;
   }
-  return { result: { positions, layers, heads, cleanDiff: 1, corruptedDiff: 0, resid, head: null, attn: null, mlp: null, passes: 0 }, differing: [0] };
+  return { result: { positions, layers, patchedLayers: Array.from({ length: layers }, (_, l) => l), heads, cleanDiff: 1, corruptedDiff: 0, resid, head: null, attn: null, mlp: null, passes: 0 }, differing: [0] };
 }
+
+describe('a coarse patching sweep', () => {
+  it('takes about eight layers, evenly spread, the last one always; every layer of a small model', () => {
+    expect(coarseLayers(24)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 23]);
+    expect(coarseLayers(28)).toEqual([0, 4, 8, 12, 16, 20, 24, 27]);
+    expect(coarseLayers(6)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
 
 describe('the patching question', () => {
   const { trace } = syntheticTrace(configFor('gpt2', 4));
