@@ -1,5 +1,5 @@
 import { toErrorData, type EngineErrorData } from '../engine/errors';
-import { PATCH_SITES, coarseLayers, patchFor, patchHooks, patchPasses, type PatchResult } from '../engine/patching';
+import { PATCH_SITES, coarseLayers, patchFor, patchHooks, patchPasses, type PatchResult, type PatchSite } from '../engine/patching';
 import type { ActivationPatch, Intervention } from '../engine/probe/intervention';
 import type { TokenInfo } from '../engine/tokenPieces';
 import type { ModelSlot } from './modelSlot.svelte';
@@ -66,7 +66,8 @@ export class PatchingLab {
   passesAt(grain: 'coarse' | 'all'): number {
     const model = this.slot.model;
     if (!this.cleanTokens || !model) return 0;
-    return patchPasses({ clean: this.cleanTokens.ids, sites: [...PATCH_SITES], ...(grain === 'coarse' ? { layers: coarseLayers(model.config.nLayer) } : {}) }, model.config);
+    if (!this.aligned) return 0;
+    return patchPasses({ clean: this.cleanTokens.ids, corrupted: this.corruptedTokens!.ids, sites: [...PATCH_SITES], ...(grain === 'coarse' ? { layers: coarseLayers(model.config.nLayer) } : {}) }, model.config);
   }
 
   /** A coarse grid is worth offering (and is the first choice) when every layer would take many passes. */
@@ -147,8 +148,9 @@ export class PatchingLab {
     return this.readLoad === this.slot.loadSerial;
   }
 
-  /** Runs every cell; the result replaces the last one when it is complete (a stopped sweep shows nothing new). */
-  async run(): Promise<void> {
+  /** Runs every cell (of `sites`, at `grain`: the learner's choice unless given); the result replaces the last one
+   * when it is complete (a stopped sweep shows nothing new). */
+  async run(options: { sites?: PatchSite[]; grain?: 'coarse' | 'all' } = {}): Promise<void> {
     const client = this.slot.client;
     if (!client || !this.aligned || !this.answers || this.running) return;
     const clean = this.cleanTokens!;
@@ -156,10 +158,12 @@ export class PatchingLab {
     const answers = this.answers;
     this.error = null;
     this.stopper = new AbortController();
-    this.progress = { done: 0, total: this.passes, started: performance.now() };
+    const sites = options.sites ?? [...PATCH_SITES];
+    const grain = options.grain ?? this.chosenGrain;
+    this.progress = { done: 0, total: 0, started: performance.now() };
     try {
       const result = await client.call(
-        { type: 'patch', clean: clean.ids, corrupted: corrupted.ids, answers, sites: [...PATCH_SITES], ...(this.chosenGrain === 'coarse' ? { layers: coarseLayers(this.slot.model!.config.nLayer) } : {}) },
+        { type: 'patch', clean: clean.ids, corrupted: corrupted.ids, answers, sites, ...(grain === 'coarse' ? { layers: coarseLayers(this.slot.model!.config.nLayer) } : {}) },
         { signal: this.stopper.signal, onPatched: (done, total) => (this.progress = { ...this.progress!, done, total }) },
       );
       this.result = result;

@@ -54,13 +54,23 @@ export function normalised(diff: number, result: Pick<PatchResult, 'cleanDiff' |
   return (diff - result.corruptedDiff) / (result.cleanDiff - result.corruptedDiff);
 }
 
-/** How many forward passes a question needs at most (two for the clean and corrupted runs, one per cell): the
- * progress's total. */
-export function patchPasses(question: Pick<PatchQuestion, 'clean' | 'sites' | 'layers'>, config: Pick<ModelConfig, 'nLayer' | 'nHead'>): number {
+/** How many cells a question's grids hold, and how many forward passes it runs: two for the clean and corrupted
+ * runs, and one per cell except where the copy cannot change anything (patchFor): the residual stream entering the
+ * first layer at a token both prompts share, and entering any layer before the first changed position. */
+export function patchCells(question: Pick<PatchQuestion, 'clean' | 'corrupted' | 'sites' | 'layers'>, config: Pick<ModelConfig, 'nLayer' | 'nHead'>): { cells: number; passes: number } {
   const { nHead } = config;
-  const layers = question.layers?.length ?? config.nLayer;
-  const cells: Record<PatchSite, number> = { resid: layers * question.clean.length, head: layers * nHead, attn: layers, mlp: layers };
-  return 2 + question.sites.reduce((sum, site) => sum + cells[site], 0);
+  const layers = question.layers ? [...new Set(question.layers)] : Array.from({ length: config.nLayer }, (_, layer) => layer);
+  const n = question.clean.length;
+  const first = question.clean.findIndex((id, p) => id !== question.corrupted[p]);
+  const changed = question.clean.filter((id, p) => id !== question.corrupted[p]).length;
+  const residRuns = layers.reduce((sum, layer) => sum + (first < 0 ? 0 : layer === 0 ? changed : n - first), 0);
+  const counts: Record<PatchSite, [number, number]> = { resid: [layers.length * n, residRuns], head: [layers.length * nHead, layers.length * nHead], attn: [layers.length, layers.length], mlp: [layers.length, layers.length] };
+  return question.sites.reduce((sum, site) => ({ cells: sum.cells + counts[site][0], passes: sum.passes + counts[site][1] }), { cells: 2, passes: 2 });
+}
+
+/** The forward passes a question runs (patchCells). */
+export function patchPasses(question: Pick<PatchQuestion, 'clean' | 'corrupted' | 'sites' | 'layers'>, config: Pick<ModelConfig, 'nLayer' | 'nHead'>): number {
+  return patchCells(question, config).passes;
 }
 
 const resid = (layer: number) => `blocks.${layer}.hook_resid_pre`;
@@ -135,7 +145,7 @@ export async function patchSweep(
     const layout = points.find((point) => point.hook === z(0))?.layout;
     if (layout !== 'heads') throw new EngineError('internal', { detail: 'this graph’s head outputs cannot be patched' });
   }
-  const total = patchPasses(question, config);
+  const total = patchCells(question, config).cells;
   /** Cells done (a pass each, or none where it could not change anything), and passes run. */
   let done = 0;
   let ran = 0;

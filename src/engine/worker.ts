@@ -17,7 +17,8 @@ import { readLens, type LensParameters } from './lens';
 import { cosineNeighbours } from './analysis';
 import type { SamplingSettings } from './sampling';
 import type { ForwardRecord, StopReason } from './trace';
-import { FULL_CAPTURE, type CapturePlan } from './capturePlan';
+import { FULL_CAPTURE } from './capturePlan';
+import { RunTable } from './runTable';
 
 interface Loaded {
   folder: ModelFolder;
@@ -50,6 +51,7 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
   // times the plain graph (`recompute`).
   const graph = auto.keepPlainGraph ? folder.graph : { ...folder.graph, bytes: new Uint8Array(0), externalData: [] };
   loaded = { folder: { ...folder, graph, stepGraph: null }, prompt, step, tokenizer, generator };
+  runs = new RunTable(generator);
   return {
     config: folder.config, choice, points: prompt.probed.points, choiceKey: choice.fallbackReason === 'measuring' ? key : null,
     graphFiles: [folder.graph.file, ...(folder.stepGraph ? [folder.stepGraph.file] : [])],
@@ -103,27 +105,8 @@ const LABELLED_CANDIDATES = 16;
 
 let loaded: Loaded | null = null;
 
-/** A run this worker keeps: every token so far (the first `promptLength` the prompt), how many positions the page
- * has recorded, the sampler's random state and settings, and for a teacher-forced run the tokens it feeds after the
- * prompt; its KV cache is parked here while another run uses the sessions. The page records what the deltas tell it
- * and never sends them back, except to hand a run to a new worker ('adopt'). `recorded` outlives the cache (dropped by
- * Rank heads, a recompute, the timing): the next pass then runs every position again but records only the new ones. */
-interface WorkerRun {
-  ids: number[];
-  promptLength: number;
-  recorded: number;
-  rngState: number;
-  settings: SamplingSettings;
-  intervention: Intervention | null;
-  plan: CapturePlan;
-  forced: number[] | null;
-  parked: ParkedRun | null;
-}
-
-/** The runs the page shows (run A and What if's B), by the page's run id. */
-const runs = new Map<number, WorkerRun>();
-/** The run whose cache and switched-off parts the generator holds now; the others are parked. */
-let activeRun: number | null = null;
+/** The runs the page shows, over the loaded model's generator. */
+let runs: RunTable | null = null;
 /** Requests that can be cancelled while they run, and those asked to stop. */
 const running = new Set<number>();
 const cancelled = new Set<number>();
@@ -144,46 +127,14 @@ async function exclusive<T>(id: number, work: (isCancelled: () => boolean) => Pr
   }
 }
 
-/** The run `id` with its cache and switched-off parts in the generator (the run there before is parked). */
-function useRun(id: number): WorkerRun {
-  const run = runs.get(id);
-  if (!run) throw new EngineError('internal', { detail: `run ${id} is not in this worker` });
-  const { generator } = requireModel();
-  if (activeRun === id) return run;
-  parkActiveRun();
-  if (run.parked) generator.resume(run.parked);
-  else generator.intervene(run.intervention);
-  run.parked = null;
-  activeRun = id;
-  return run;
+function requireRuns(): RunTable {
+  requireModel();
+  return runs!;
 }
 
 /** Sets the active run's cache aside (before something else uses the generator). */
 function parkActiveRun(): void {
-  const active = activeRun === null ? undefined : runs.get(activeRun);
-  if (active) active.parked = requireModel().generator.park();
-  activeRun = null;
-}
-
-/** Drops a run and its cache. */
-function forgetRun(id: number | null | undefined): void {
-  if (id === null || id === undefined) return;
-  const run = runs.get(id);
-  if (!run) return;
-  if (activeRun === id) {
-    requireModel().generator.reset();
-    activeRun = null;
-  } else if (run.parked) Generator.release(run.parked);
-  runs.delete(id);
-}
-
-/** Keeps a new run (its cache starts empty: a run must not reuse another's whose tokens merely start the same way). */
-function keepRun(id: number, replaces: number | null | undefined, run: Omit<WorkerRun, 'parked'>): void {
-  if (busy) throw new EngineError('busy');
-  forgetRun(replaces);
-  forgetRun(id);
-  runs.set(id, { ...run, parked: null });
-  useRun(id);
+  runs?.parkActive();
 }
 
 const post = (event: Event, transfer: Transferable[] = []) => (self as DedicatedWorkerGlobalScope).postMessage(event, transfer);
@@ -224,19 +175,18 @@ async function handle(request: Request): Promise<unknown> {
       if (all.length === 0) throw new EngineError('prompt-empty');
       const dropped = Math.max(0, all.length - folder.config.nCtx);
       const ids = all.slice(dropped);
-      keepRun(request.run, request.replaces, { ids, promptLength: ids.length, recorded: 0, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null });
+      if (busy) throw new EngineError('busy');
+      requireRuns().keep(request.run, request.replaces, { ids, promptLength: ids.length, recorded: 0, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null });
       return { tokens: tokenizer.describe(ids), dropped, total: all.length };
     }
     case 'adopt':
-      return keepRun(request.run, request.replaces, { ids: [...request.ids], promptLength: request.promptLength, recorded: request.recorded, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null });
-    case 'plan': {
-      const run = runs.get(request.run);
-      if (run) run.plan = request.plan;
-      return;
-    }
+      if (busy) throw new EngineError('busy');
+      return requireRuns().keep(request.run, request.replaces, { ids: [...request.ids], promptLength: request.promptLength, recorded: request.recorded, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null });
+    case 'plan':
+      return runs?.setPlan(request.run, request.plan);
     case 'forget':
-      if (busy && activeRun === request.run) throw new EngineError('busy');
-      return forgetRun(request.run);
+      if (busy && runs?.isActive(request.run)) throw new EngineError('busy');
+      return runs?.forget(request.run);
     case 'capture':
       // Runs between two tokens of a generation if one is under way (the session takes one call at a time).
       return requireModel().generator.capture(request.ids, request.hooks, request.intervention, request.from, request.cutRows ?? null);
@@ -289,18 +239,12 @@ async function warmBackends(backend: BackendRequest, auto: AutoOptions): Promise
 async function continueRun(request: Extract<Request, { type: 'continue' }>): Promise<{ stopReason: StopReason }> {
   const { generator, tokenizer } = requireModel();
   return exclusive(request.id, async (isCancelled) => {
-    const current = useRun(request.run);
-    current.settings = request.settings;
-    const result = await generator.generate(
-      { ids: current.ids, promptLength: current.promptLength, recorded: current.recorded, maxNewTokens: request.maxNewTokens, settings: current.settings, rngState: current.rngState, plan: () => current.plan, ...(current.forced ? { forced: current.forced } : {}) },
+    const stopReason = await requireRuns().continue(
+      request.run, request.maxNewTokens, request.settings,
       (event) => {
-        if (event.type === 'forward') {
-          current.recorded = event.record.start + event.record.count;
-          post({ id: request.id, type: 'forward', record: event.record }, recordBuffers(event.record));
-        } else {
+        if (event.type === 'forward') post({ id: request.id, type: 'forward', record: event.record }, recordBuffers(event.record));
+        else {
           const { position, decision, fed, rngState } = event;
-          current.ids.push(fed);
-          current.rngState = rngState;
           const token = tokenizer.describe([fed])[0]!;
           const labelled = decision.candidates.slice(0, LABELLED_CANDIDATES).map((candidate) => candidate.id);
           const candidateTokens = labelled.map((id) => tokenizer.describe([id])[0]!);
@@ -309,7 +253,7 @@ async function continueRun(request: Extract<Request, { type: 'continue' }>): Pro
       },
       isCancelled,
     );
-    return { stopReason: result.stopReason };
+    return { stopReason };
   });
 }
 

@@ -186,7 +186,7 @@ export const en = {
   'error.tokenizer-failed': 'The tokenizer could not be loaded ({detail}).',
   'error.worker-crashed': 'The model worker stopped ({detail}). Reload the model to continue.',
   'error.download-cancelled': 'Download cancelled. Choose a model to continue.',
-  'error.patching-cancelled': 'Patching stopped. The cells computed so far are not shown; run it again to compute them all.',
+  'error.patching-cancelled': 'Patching stopped. The cells computed so far are not shown (the grid shown is from the last complete sweep); run it again to compute them all.',
   'error.patch-lengths': 'Patching needs two prompts of the same length in tokens: the clean one has {clean}, the corrupted one {corrupted}. Change the corrupted prompt so the two line up token for token.',
   'error.ranking-cancelled': 'Ranking stopped. The heads ranked so far are not shown; run it again to rank them all.',
   'error.repo-invalid': '“{repo}” is not a Hub repository name: write it as owner/name, e.g. Xenova/gpt2.',

@@ -189,7 +189,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.tokenizer-failed': '无法加载分词器（{detail}）。',
   'error.worker-crashed': '模型工作线程已停止（{detail}）。请重新加载模型。',
   'error.download-cancelled': '已取消下载。请选择一个模型继续。',
-  'error.patching-cancelled': '已停止修补。已算出的格子不显示；再运行一次即可算出全部格子。',
+  'error.patching-cancelled': '已停止修补。已算出的格子不显示（下方仍是上一次完整扫描的网格）；再运行一次即可算出全部格子。',
   'error.patch-lengths': '修补需要两个词元数相同的提示词：干净的有 {clean} 个词元，被破坏的有 {corrupted} 个。请修改被破坏的提示词，让两者逐个词元对齐。',
   'error.ranking-cancelled': '已停止排序。尚未排完的结果不显示；再运行一次即可给所有注意力头排序。',
   'error.repo-invalid': '“{repo}”不是 Hub 仓库名：请写成 owner/name，例如 Xenova/gpt2。',

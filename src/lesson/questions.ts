@@ -278,14 +278,14 @@ function patchingWhere(trace: Trace, patch: QuestionInputs['patch']): Question |
   const share = (layer: number, position: number) => normalised(result.resid![layer * positions + position]!, result);
   const shares = Array.from({ length: layers }, (_, layer) => share(layer, last));
   const found = shares.findIndex((value) => value >= 0.5);
-  const changed = differing[0]!;
-  const all = shares.map((_, layer) => layer);
+  // The end of the changed span (a name cut into several tokens gathers there).
+  const changed = differing[differing.length - 1]!;
   const pivot = found >= 0 ? found : layers - 1;
-  const chosen = all.length <= 7 ? all : pickOptions(pivot, [0, all.length - 1], all, (layer) => -Math.abs(layer - pivot)).slice(0, 7);
   const token = tokenAt(trace, changed);
+  const answers = { cleanAnswer: { kind: 'token', id: patch.answers.clean } as Ref, corruptedAnswer: { kind: 'token', id: patch.answers.corrupted } as Ref };
   const reveal: Sentence[] = [];
   if (found >= 0) {
-    reveal.push(say('lesson.patching.where.reveal', { where: { kind: 'layer', layer: found }, share: num(shares[found]!) }));
+    reveal.push(say('lesson.patching.where.reveal', { where: { kind: 'layer', layer: found }, share: num(shares[found]!), ...answers }));
     if (found > 0) {
       const before = share(found - 1, changed);
       reveal.push(say(before >= 0.5 ? 'lesson.patching.where.before' : 'lesson.patching.where.beforeSpread', { where: { kind: 'layer', layer: found - 1 }, share: num(before), lastShare: num(shares[found - 1]!), token }));
@@ -294,12 +294,13 @@ function patchingWhere(trace: Trace, patch: QuestionInputs['patch']): Question |
     // Even entering the last layer the last position holds too little: that layer's attention reads the changed
     // token's own column.
     const atToken = share(layers - 1, changed);
-    reveal.push(say(atToken >= 0.5 ? 'lesson.patching.where.revealNever' : 'lesson.patching.where.revealNeverSpread', { where: { kind: 'layer', layer: layers - 1 }, lastShare: num(shares[layers - 1]!), share: num(atToken), token }));
+    reveal.push(say(atToken >= 0.5 ? 'lesson.patching.where.revealNever' : 'lesson.patching.where.revealNeverSpread', { where: { kind: 'layer', layer: layers - 1 }, lastShare: num(shares[layers - 1]!), share: num(atToken), token, ...answers }));
   }
   return {
     id: 'patching.where',
     ask: say('lesson.patching.where.ask', { token, last: tokenAt(trace, last) }),
-    options: [...chosen.map((layer) => ({ key: `l${layer}`, ref: { kind: 'layer', layer } as Ref })), { key: 'never', ref: text('lesson.patching.where.never') }],
+    // Every layer is an option (a subset would tell where the answer lies).
+    options: [...shares.map((_, layer) => ({ key: `l${layer}`, ref: { kind: 'layer', layer } as Ref })), { key: 'never', ref: text('lesson.patching.where.never') }],
     answer: found >= 0 ? `l${found}` : 'never',
     reveal,
     bars: { title: say('lesson.patching.where.bars', { last: tokenAt(trace, last) }), format: 'number', items: shares.map((value, layer) => ({ ref: { kind: 'layer', layer }, value, highlight: layer === found })) },

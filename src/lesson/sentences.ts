@@ -76,7 +76,7 @@ export interface QuestionInputs {
   /** How the graph rounds its activations, which sets how far a cache check's recompute may differ as rounding. */
   rounding?: ActivationRounding;
   /** The chapter's patching sweep (clean = the run's prompt), with the positions where its two prompts differ. */
-  patch?: { result: PatchResult; differing: number[] } | null;
+  patch?: { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } } | null;
 }
 
 export const count = (value: number): Ref => ({ kind: 'count', value });

@@ -62,7 +62,8 @@ describe('app in Chromium', () => {
   });
 
   it('stops mid-run when asked', async () => {
-    await setControls(page, 'Once upon a time', { maxNewTokens: 1000, temperature: 1, topK: 0, topP: 1, seed: 5 });
+    // (No end of text allowed before the thousandth token: only Stop can end this run early.)
+    await setControls(page, 'Once upon a time', { maxNewTokens: 1000, minNewTokens: 1000, temperature: 1, topK: 0, topP: 1, seed: 5 });
     const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
     await page.click('[data-action=generate]');
     await page.waitForFunction(() => ((window as any).__flow.run.trace?.steps.length ?? 0) >= 3 && (window as any).__flow.run.generating);

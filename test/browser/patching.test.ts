@@ -107,6 +107,28 @@ describe('activation patching in Chromium', () => {
     await expect(page.isDisabled('[data-action=patch-run]')).resolves.toBe(true);
   });
 
+  it('on an open model loaded from the Hub (Qwen3’s layout and tokenizer): a sweep whose ends are its runs’ own', async () => {
+    const hub = await openApp(browser, { backend: 'wasm', lang: 'en', query: { hub: '/hub', max: '1', t: '0', dtype: 'fp32' } });
+    await waitForRuns(hub, 1);
+    await hub.fill('input[data-control=hub-repo]', 'qwen-owner/qwen3-tiny');
+    await hub.click('[data-action=hub-load]');
+    await hub.waitForFunction(() => (window as any).__flow.run.modelName === 'qwen-owner/qwen3-tiny' && !(window as any).__flow.run.generating, null, { timeout: 120_000 });
+    await hub.click('button[data-tab=patching]');
+    await hub.evaluate(() => (window as any).__flow.patching.setPrompts('The cat sat on the mat and', 'The dog sat on the mat and'));
+    await hub.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
+    await hub.waitForSelector('[data-action=patch-run]:not([disabled])');
+    await hub.click('[data-action=patch-run]');
+    await hub.waitForSelector('[data-testid=patch-result]', { timeout: 120_000 });
+    const lab = await hub.evaluate(() => { const l = (window as any).__flow.patching; return { clean: l.resultFor.clean.ids as number[], corrupted: l.resultFor.corrupted.ids as number[], answers: l.resultFor.answers, result: { clean: l.result.cleanDiff, corrupted: l.result.corruptedDiff, layers: l.result.layers, heads: l.result.heads } }; });
+    const diff = (logits: number[]) => logits[lab.answers.clean]! - logits[lab.answers.corrupted]!;
+    expect(lab.result.clean).toBeCloseTo(diff(await lastLogits(hub, lab.clean)), 4);
+    expect(lab.result.corrupted).toBeCloseTo(diff(await lastLogits(hub, lab.corrupted)), 4);
+    const config = await hub.evaluate(() => (window as any).__flow.run.model.config);
+    expect([lab.result.layers, lab.result.heads]).toEqual([config.nLayer, config.nHead]);
+    expect((hub as any).errors).toEqual([]);
+    await hub.close();
+  });
+
   it('in Chinese, on a phone: the example pair, the grids and nothing wider than the screen', async () => {
     const phone = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport: { width: 390, height: 844 }, query: { max: '2', t: '0' } });
     await waitForRuns(phone, 1);

@@ -139,7 +139,7 @@ function check(question: Question, trace: Trace, engine: Engine) {
 
 /** The layer asked for is the first whose stream, copied at the last position, brings back half the clean answer;
  * the bars are those shares, layer by layer. */
-function checkPatching(question: Question, patch: { result: PatchResult; differing: number[] }) {
+function checkPatching(question: Question, patch: { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } }) {
   const { result } = patch;
   const shares = Array.from({ length: result.layers }, (_, layer) => normalised(result.resid![layer * result.positions + result.positions - 1]!, result));
   const found = shares.findIndex((share) => share >= 0.5);
@@ -162,7 +162,7 @@ for (const model of EMBEDDED_MODELS) {
             for (const hook of cacheHooks(trace)) expect(recomputed[hook], hook).toBeDefined();
           }
           // The patching chapter's sweep, as the lab runs it: the answers are each run's top token (two different ones).
-          let patch: { result: PatchResult; differing: number[] } | null = null;
+          let patch: { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } } | null = null;
           const corruptedPrompt = chapter.corrupted?.[locale];
           if (corruptedPrompt) {
             const clean = engine.tokenizer.encode(chapter.prompt[locale]);
@@ -174,7 +174,7 @@ for (const model of EMBEDDED_MODELS) {
             const cleanAnswer = (await top(clean))[0]!;
             const corruptedAnswer = (await top(corrupted)).find((id) => id !== cleanAnswer)!;
             const result = await patchSweep(engine.generator, engine.config, engine.probed.points, { clean, corrupted, answers: { clean: cleanAnswer, corrupted: corruptedAnswer }, sites: ['resid'] });
-            patch = { result, differing: clean.flatMap((id, p) => (id === corrupted[p] ? [] : [p])) };
+            patch = { result, differing: clean.flatMap((id, p) => (id === corrupted[p] ? [] : [p])), answers: { clean: cleanAnswer, corrupted: corruptedAnswer } };
           }
           for (const id of chapter.questions) {
             const question = buildQuestion(id, trace, { lensStages: lensStages(trace, engine.probed.lens!), recomputed, cached: true, patch });

@@ -8,7 +8,7 @@ import { loadLocalFolder } from '../../src/engine/models/folder';
 import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
-import { normalised, patchFor, patchHooks, patchPasses, patchSweep, type PatchSite } from '../../src/engine/patching';
+import { normalised, patchCells, patchFor, patchHooks, patchSweep, type PatchSite } from '../../src/engine/patching';
 import { EngineError } from '../../src/engine/errors';
 import { maxAbsDifference } from './helpers';
 import { openModelFiles, type OpenModel } from './openModels';
@@ -39,11 +39,13 @@ describe.each(REFERENCE.cases.map((c) => [c.model, c] as const))('%s: activation
     for (const site of ALL) expect(maxAbsDifference(result[site]!, Float32Array.from(c.diffs[site])), site).toBeLessThan(1e-4);
     // The cells before the first changed position are the corrupted run itself, without a pass of their own.
     expect(result.resid![0]).toBe(result.corruptedDiff);
-    // No pass where the two runs' streams are the same vector: the first layer's input at an unchanged token, and
-    // every layer's before the first changed position.
+    // No pass where the two runs' streams are the same vector (the first layer's input at an unchanged token, and
+    // every layer's before the first changed position): the count the tab announces.
     const first = c.clean.findIndex((id, p) => id !== c.corrupted[p]);
     const unchanged = c.clean.filter((id, p) => id === c.corrupted[p]).length + (folder.config.nLayer - 1) * first;
-    expect(result.passes).toBe(patchPasses({ clean: c.clean, sites: ALL }, folder.config) - unchanged);
+    const counted = patchCells({ clean: c.clean, corrupted: c.corrupted, sites: ALL }, folder.config);
+    expect(result.passes).toBe(counted.passes);
+    expect(counted.passes).toBe(counted.cells - unchanged);
     // Normalised: the corrupted run is 0, the clean run 1.
     expect(normalised(result.cleanDiff, result)).toBe(1);
     expect(normalised(result.corruptedDiff, result)).toBe(0);

@@ -135,7 +135,7 @@ const CONFIGS = ARCHITECTURES.flatMap((architecture) => (traitsOf({ architecture
 /** A patching sweep's result for `trace`'s prompt, one token changed at position 0, with the clean run 1 and the
  * corrupted run 0 (raw = share): the changed token's column holds the difference up to layer `moved`, the last
  * position's from it on (null: never). */
-function patchOf(trace: Trace, moved: number | null): { result: PatchResult; differing: number[] } {
+function patchOf(trace: Trace, moved: number | null): { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } } {
   const { nLayer: layers, nHead: heads } = trace.config;
   const positions = trace.promptLength;
   const resid = new Float32Array(layers * positions);
@@ -144,7 +144,7 @@ function patchOf(trace: Trace, moved: number | null): { result: PatchResult; dif
     resid[layer * positions] = there ? 0.2 : 0.9;
     resid[layer * positions + positions - 1] = there ? 0.8 : 0.1;
   }
-  return { result: { positions, layers, patchedLayers: Array.from({ length: layers }, (_, l) => l), heads, cleanDiff: 1, corruptedDiff: 0, resid, head: null, attn: null, mlp: null, passes: 0 }, differing: [0] };
+  return { result: { positions, layers, patchedLayers: Array.from({ length: layers }, (_, l) => l), heads, cleanDiff: 1, corruptedDiff: 0, resid, head: null, attn: null, mlp: null, passes: 0 }, differing: [0], answers: { clean: 1, corrupted: 2 } };
 }
 
 describe('a coarse patching sweep', () => {

@@ -1,0 +1,64 @@
+// The worker's run table (src/engine/runTable.ts) on the embedded model: runs interleaved on one generator keep
+// their own KV caches, random states and switched-off parts, so each gives the tokens it gives alone, and going back
+// to a run continues from its cache (one position per pass).
+import { describe, expect, it } from 'vitest';
+import { RunTable, type KeptRun } from '../../src/engine/runTable';
+import { FULL_CAPTURE } from '../../src/engine/capturePlan';
+import type { GenerateEvent } from '../../src/engine/generate';
+import { loadEngine } from './helpers';
+
+// (No end of text before the last token asked for: every run gives its six.)
+const SETTINGS = { temperature: 1, topK: 0, topP: 1, minNewTokens: 8 };
+
+describe('the run table', async () => {
+  const engine = await loadEngine();
+  const start = (prompt: string, seed: number, heads: string[] = []): KeptRun => {
+    const ids = engine.tokenizer.encode(prompt);
+    return { ids, promptLength: ids.length, recorded: 0, rngState: seed, settings: SETTINGS, intervention: heads.length ? { heads, mlps: [] } : null, plan: FULL_CAPTURE, forced: null };
+  };
+  /** Continues run `id` and returns the tokens it fed and how many positions each pass ran. */
+  const more = async (table: RunTable, id: number, tokens: number) => {
+    const fed: number[] = [];
+    const ran: number[] = [];
+    await table.continue(id, tokens, SETTINGS, (event: GenerateEvent) => {
+      if (event.type === 'step') fed.push(event.fed);
+      else ran.push(event.record.ran!);
+    }, () => false);
+    return { fed, ran };
+  };
+
+  it('two runs interleaved give each the tokens it gives alone, and each continues from its own cache', async () => {
+    const alone = new RunTable(engine.generator);
+    alone.keep(1, null, start('Once upon a time', 7));
+    const a = (await more(alone, 1, 6)).fed;
+    alone.keep(2, 1, start('Lily had a red ball.', 9, ['1.0']));
+    const b = (await more(alone, 2, 6)).fed;
+    expect(alone.has(1)).toBe(false); // replaced by run 2
+
+    const table = new RunTable(engine.generator);
+    table.keep(11, null, start('Once upon a time', 7));
+    table.keep(12, null, start('Lily had a red ball.', 9, ['1.0']));
+    const a1 = await more(table, 11, 3);
+    const b1 = await more(table, 12, 3);
+    const a2 = await more(table, 11, 3);
+    const b2 = await more(table, 12, 3);
+    expect([...a1.fed, ...a2.fed]).toEqual(a);
+    expect([...b1.fed, ...b2.fed]).toEqual(b);
+    // Back to a run: its first pass runs only the token fed last, from its own cache.
+    expect(a2.ran[0]).toBe(1);
+    expect(b2.ran[0]).toBe(1);
+    // A run set aside while something else used the generator (a ranking, a recompute) keeps its cache too.
+    table.parkActive();
+    await engine.generator.forward(engine.tokenizer.encode('Something else entirely'));
+    const a3 = await more(table, 11, 1);
+    expect(a3.ran[0]).toBe(1);
+  });
+
+  it('a forgotten run is gone; asking for it is an error, not another run’s tokens', async () => {
+    const table = new RunTable(engine.generator);
+    table.keep(21, null, start('Once upon a time', 7));
+    table.forget(21);
+    expect(table.has(21)).toBe(false);
+    await expect(more(table, 21, 1)).rejects.toMatchObject({ code: 'internal' });
+  });
+});
