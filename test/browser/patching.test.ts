@@ -54,7 +54,7 @@ describe('activation patching in Chromium', () => {
     // A cell, clicked, says what was copied and how much came back.
     const cells = page.locator('[data-grid=resid] svg.heatmap rect.cell');
     await cells.first().click();
-    await expect(page.locator('[data-testid=patch-cell]').textContent()).resolves.toMatch(/^The clean stream entering layer 1 at position 1 \(“Lily”\): 1\.00 of the way back/);
+    await expect(page.locator('[data-testid=patch-cell]').textContent()).resolves.toMatch(/^The clean stream entering layer 1 at position 1 \(clean “Lily”, corrupted “Tom”\): 1\.00 of the way back/);
     await page.screenshot({ path: join(import.meta.dirname, '../output/patching-en-1400.png'), fullPage: false });
     expect((page as any).errors).toEqual([]);
   });
