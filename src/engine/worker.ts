@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { EngineError, toErrorData } from './errors';
-import { Generator, feedsFor, type CapturingGraph, type ParkedRun } from './generate';
+import { Generator, feedsFor, type CapturingGraph } from './generate';
 import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
 import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
@@ -15,7 +15,6 @@ import { rankHeads } from './interventions';
 import { patchSweep, type PatchResult } from './patching';
 import { readLens, type LensParameters } from './lens';
 import { cosineNeighbours } from './analysis';
-import type { SamplingSettings } from './sampling';
 import type { ForwardRecord, StopReason } from './trace';
 import { FULL_CAPTURE } from './capturePlan';
 import { RunTable } from './runTable';
@@ -237,7 +236,7 @@ async function warmBackends(backend: BackendRequest, auto: AutoOptions): Promise
 
 /** Generates up to `maxNewTokens` on the run, sending each forward pass and each sampled token as it happens. */
 async function continueRun(request: Extract<Request, { type: 'continue' }>): Promise<{ stopReason: StopReason }> {
-  const { generator, tokenizer } = requireModel();
+  const { tokenizer } = requireModel();
   return exclusive(request.id, async (isCancelled) => {
     const stopReason = await requireRuns().continue(
       request.run, request.maxNewTokens, request.settings,
