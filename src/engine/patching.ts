@@ -54,8 +54,8 @@ export function normalised(diff: number, result: Pick<PatchResult, 'cleanDiff' |
   return (diff - result.corruptedDiff) / (result.cleanDiff - result.corruptedDiff);
 }
 
-/** How many cells a question's grids hold, and how many forward passes it runs: two for the clean and corrupted
- * runs, and one per cell except where the copy cannot change anything (patchFor): the residual stream entering the
+/** How many cells a question's grids hold (the progress's total), and how many forward passes it runs: two for the
+ * clean and corrupted runs, and one per cell except where the copy cannot change anything (patchFor): the residual stream entering the
  * first layer at a token both prompts share, and entering any layer before the first changed position. */
 export function patchCells(question: Pick<PatchQuestion, 'clean' | 'corrupted' | 'sites' | 'layers'>, config: Pick<ModelConfig, 'nLayer' | 'nHead'>): { cells: number; passes: number } {
   const { nHead } = config;
@@ -65,7 +65,7 @@ export function patchCells(question: Pick<PatchQuestion, 'clean' | 'corrupted' |
   const changed = question.clean.filter((id, p) => id !== question.corrupted[p]).length;
   const residRuns = layers.reduce((sum, layer) => sum + (first < 0 ? 0 : layer === 0 ? changed : n - first), 0);
   const counts: Record<PatchSite, [number, number]> = { resid: [layers.length * n, residRuns], head: [layers.length * nHead, layers.length * nHead], attn: [layers.length, layers.length], mlp: [layers.length, layers.length] };
-  return question.sites.reduce((sum, site) => ({ cells: sum.cells + counts[site][0], passes: sum.passes + counts[site][1] }), { cells: 2, passes: 2 });
+  return question.sites.reduce((sum, site) => ({ cells: sum.cells + counts[site][0], passes: sum.passes + counts[site][1] }), { cells: 0, passes: 2 });
 }
 
 /** The forward passes a question runs (patchCells). */
@@ -146,9 +146,9 @@ export async function patchSweep(
     if (layout !== 'heads') throw new EngineError('internal', { detail: 'this graph’s head outputs cannot be patched' });
   }
   const total = patchCells(question, config).cells;
-  /** Cells done (a pass each, or none where it could not change anything), and passes run. */
+  /** Cells done (a pass each, or none where it could not change anything), and passes run (the two runs first). */
   let done = 0;
-  let ran = 0;
+  let ran = 2;
   const passed = (run = true) => {
     done++;
     if (run) ran++;
@@ -161,9 +161,8 @@ export async function patchSweep(
   };
   const lists = patchHooks(nLayer);
   const cleanRun = await generator.capture(clean, ['logits', ...lists.clean], null);
-  passed();
   const corruptedRun = await generator.capture(corrupted, ['logits', ...lists.corrupted], null);
-  passed();
+  hooks.progress?.(0, total);
   const cleanDiff = diffOf(cleanRun);
   const corruptedDiff = diffOf(corruptedRun);
   /** The cell's logit difference: its run's, or the corrupted run's where the copy changes nothing. */

@@ -16,6 +16,7 @@ export const lessonEn = {
   'lesson.running': 'Running the model on this chapter’s prompt…',
   'lesson.preparing': 'Preparing the question from the run…',
   'lesson.unavailable': 'This run cannot answer the question (the model produced too little to ask it). Run the chapter again or go on to the next one.',
+  'lesson.unavailablePatching': 'The patching sweep could not answer the question here: this model may split the two prompts into different numbers of tokens, give the two answers the same difference, or the sweep did not run. Open the Patching tab to see why, or try a pair of your own there.',
   'lesson.failed': 'The run did not finish, so there is nothing to ask about yet. Run the chapter again.',
   'lesson.questionOf': 'Question {index} of {count}',
   'lesson.hidden': 'The rest of the page is hidden until you answer, so the numbers do not give the answer away.',

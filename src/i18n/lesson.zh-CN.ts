@@ -16,6 +16,7 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.running': '正在用本章的提示词运行模型…',
   'lesson.preparing': '正在根据这次运行准备问题…',
   'lesson.unavailable': '这次运行回答不了这个问题（模型生成的内容太少）。请重新运行本章，或者继续下一章。',
+  'lesson.unavailablePatching': '激活修补的扫描在这里回答不了这个问题：这个模型可能把两个提示词切成了不同数量的词元，或者两个答案的 logit 差在两次运行中相同，或者扫描没有运行。请打开“激活修补”标签页查看原因，或在那里试试你自己的一对提示词。',
   'lesson.failed': '这次运行没有完成，暂时没有可以提问的内容。请重新运行本章。',
   'lesson.questionOf': '第 {index} 题，共 {count} 题',
   'lesson.hidden': '在你作答之前，页面的其余部分会被遮住，免得数字泄露答案。',

@@ -316,7 +316,7 @@ describe('sources that refuse or cannot be reached', () => {
     expect(failure.y - (button.y + button.height)).toBeLessThan(80);
     await expect(page.locator('.model .error').count()).resolves.toBe(0);
     // Every other source as a button (the classroom server holds this repository), a folder from disk, and again.
-    expect(await offered(page)).toEqual(['huggingface', 'hf-mirror', 'classroom']);
+    await expect.poll(() => offered(page)).toEqual(['huggingface', 'hf-mirror', 'classroom']);
     await expect(page.locator('.failure [data-action=pick-folder]').count()).resolves.toBe(1);
     await expect(page.locator('.failure [data-action=retry]').count()).resolves.toBe(1);
     await page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, '../output/download-failed-en.png') });
@@ -346,8 +346,8 @@ describe('sources that refuse or cannot be reached', () => {
     expect(text).toContain('Could not get the list of files');
     expect(text).toContain('hf-mirror.com refused to send the file to this page');
     expect(text).toContain('only its own web pages');
-    // Every other source; asking again cannot help.
-    expect(await offered(page)).toEqual(['huggingface', 'modelscope', 'classroom']);
+    // Every other source (the classroom once it has said it holds the repository); asking again cannot help.
+    await expect.poll(() => offered(page)).toEqual(['huggingface', 'modelscope', 'classroom']);
     await expect(page.locator('.failure [data-action=retry]').count()).resolves.toBe(0);
     // Nothing was downloaded after the failed listing, and no request told the source which page asked.
     const seen = hosts.seen['hf-mirror.com'];
