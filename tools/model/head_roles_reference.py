@@ -11,13 +11,12 @@ transformers' eager attention's (output_attentions), on the open-model fixtures 
 configs and seeded weights of test/fixtures/hub/<name>/onnx/model.onnx).
 """
 
-import json
 import os
 
 import numpy as np
 import torch
 
-from open_fixtures import FIXTURES, ROOT, build
+from open_fixtures import FIXTURES, ROOT, build, write_reference
 
 OUT = os.path.join(ROOT, "test", "fixtures", "head-roles.reference.json")
 HALF = 12
@@ -58,12 +57,7 @@ def main():
         print(f"{name}: previous {previous.max():.3f}, duplicate {duplicate.max():.3f}, induction {induction.max():.3f} (the largest of each)")
         cases.append({"model": name, "ids": ids, "half": HALF, "previous": previous.ravel().tolist(),
                       "duplicate": duplicate.ravel().tolist(), "induction": induction.ravel().tolist()})
-    import transformers
-    with open(OUT, "w", encoding="utf-8") as file:
-        json.dump({"source": f"tools/model/head_roles_reference.py: transformers {transformers.__version__}, torch {torch.__version__}, eager attention, float32",
-                   "layout": "scores by layer * heads + head", "cases": cases}, file)
-        file.write("\n")
-    print(f"wrote {OUT}")
+    write_reference(OUT, "tools/model/head_roles_reference.py", "scores by layer * heads + head", cases)
 
 
 if __name__ == "__main__":

@@ -222,6 +222,16 @@ def move_weights_out(path):
     os.chmod(os.path.join(os.path.dirname(path), "model.onnx_data"), 0o644)
 
 
+def write_reference(path, script, layout, cases):
+    """A reference file of the tests: which script and library versions made it, how its numbers are laid out, and
+    its cases."""
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump({"source": f"{script}: transformers {transformers.__version__}, torch {torch.__version__}, eager attention, float32",
+                   "layout": layout, "cases": cases}, file)
+        file.write("\n")
+    print(f"wrote {path}")
+
+
 def build(name):
     config_class, model_class, raw = FIXTURES[name][:3]
     config = config_class(**{k: v for k, v in raw.items() if k not in ("architectures", "model_type", "torch_dtype")})

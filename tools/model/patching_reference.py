@@ -16,13 +16,12 @@ transformers' own modules (docs/patching.md):
 - the MLP output of layer L at every position (a hook on the MLP: its output).
 """
 
-import json
 import os
 
 import numpy as np
 import torch
 
-from open_fixtures import FIXTURES, ROOT, attention_shape, build
+from open_fixtures import FIXTURES, ROOT, attention_shape, build, write_reference
 
 OUT = os.path.join(ROOT, "test", "fixtures", "patching.reference.json")
 NAMES = ["gpt2-tiny", "llama3-tiny", "qwen2-tiny", "qwen3-tiny"]
@@ -133,12 +132,7 @@ def main():
         print(f"{name}: clean {clean_diff:.3f}, corrupted {corrupted_diff:.3f}; residual patch at the last layer's changed position → {grids['resid'][(layers - 1) * LENGTH + CHANGED[-1]]:.3f}")
         cases.append({"model": name, "clean": clean_ids, "corrupted": corrupted_ids, "answers": [answer_clean, answer_corrupted],
                       "cleanDiff": clean_diff, "corruptedDiff": corrupted_diff, "diffs": grids})
-    import transformers
-    with open(OUT, "w", encoding="utf-8") as file:
-        json.dump({"source": f"tools/model/patching_reference.py: transformers {transformers.__version__}, torch {torch.__version__}, eager attention, float32",
-                   "layout": "raw logit differences; resid by layer * positions + position, head by layer * heads + head", "cases": cases}, file)
-        file.write("\n")
-    print(f"wrote {OUT}")
+    write_reference(OUT, "tools/model/patching_reference.py", "raw logit differences; resid by layer * positions + position, head by layer * heads + head", cases)
 
 
 if __name__ == "__main__":
