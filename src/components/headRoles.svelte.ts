@@ -29,6 +29,12 @@ export class HeadRolesTest {
     return this.scoredLoad === this.slot.loadSerial ? this.scores : null;
   }
 
+  /** The scores for a run of this shape (a run of another model's shape cannot be read with them), else null. */
+  scoresFor(config: { nLayer: number; nHead: number }): HeadRoleScores | null {
+    const scores = this.current;
+    return scores && scores.layers === config.nLayer && scores.heads === config.nHead ? scores : null;
+  }
+
   /** Measures the loaded model's heads, unless already done for this load or under way. */
   async measure(): Promise<void> {
     const { client, model } = this.slot;
