@@ -11,6 +11,7 @@ import type { BackendRequest } from '../engine/runtime';
 import type { TokenInfo } from '../engine/tokenizer';
 import { browserStorage, measureBackends, readChoices } from './autoBackend';
 import { defaultCaptureMode, type CaptureMode } from '../engine/capturePlan';
+import type { ModelFiles } from '../export/reproduce';
 
 /** The models that ship with the app (public/models), in the Hugging Face layout. */
 export const EMBEDDED_MODELS = [
@@ -178,6 +179,13 @@ export class ModelSlot {
       },
       sameModel,
     );
+  }
+
+  /** Where the loaded model's files came from, for the Python check of a run (null: no model loaded). */
+  scriptFiles(): ModelFiles | null {
+    if (!this.model) return null;
+    const url = this.modelUrl ? new URL(this.modelUrl, globalThis.location?.href).href.replace(/\/+$/, '') : null;
+    return { name: this.modelName, url, graphFiles: this.model.graphFiles, dtype: this.model.dtype };
   }
 
   /** A model folder the learner picked on their disk: read here, run in the worker, sent nowhere else. */

@@ -3,9 +3,11 @@
 // its model is off; a file that is not a run is refused in words and the run on screen stays.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { launch, openApp, waitForRuns } from './browser';
 
 describe('a recorded run', () => {
@@ -76,6 +78,10 @@ describe('a recorded run', () => {
     await page.click('button[data-tab=compare]');
     await expect(page.locator('[data-testid=needs-model]').textContent()).resolves.toContain('flow-llama-tiny');
     await expect(page.locator('[data-action=run-b]').isDisabled()).resolves.toBe(true);
+    // The Python check loads the model that made the run: it says which, and offers no script of the wrong one.
+    await page.click('[data-action=python]');
+    await expect(page.locator('[data-testid=python-needs-model]').textContent()).resolves.toContain('flow-llama-tiny');
+    await expect(page.locator('[data-action=python-script]').count()).resolves.toBe(0);
 
     // A file that is not a run: refused in words, and the recording stays.
     const wrong = join(folder, 'notes.json');
@@ -93,6 +99,46 @@ describe('a recorded run', () => {
     expect((page as any).errors).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('Check in Python: the trace and a script that names it and the model’s files, which (with Python) agrees', async () => {
+    const page = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', query: { max: '5', seed: '11' } });
+    await waitForRuns(page, 1);
+    await page.click('[data-action=python]');
+    const panel = page.locator('[data-testid=python-check]');
+    await expect(panel.textContent()).resolves.toContain('pip install torch transformers onnx numpy');
+    const saved = async (action: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-action=${action}]`)]);
+      const path = join(folder, download.suggestedFilename());
+      await download.saveAs(path);
+      return { name: download.suggestedFilename(), text: await readFile(path, 'utf8'), path };
+    };
+    const trace = await saved('python-trace');
+    const script = await saved('python-script');
+    const notebook = await saved('python-notebook');
+    expect(trace.name).toMatch(/^trace-flow-gpt2-tiny-A-\d+\.json$/);
+    expect(script.name).toBe(`check-${trace.name.replace(/\.json$/, '')}.py`);
+    expect(notebook.name).toBe(script.name.replace(/\.py$/, '.ipynb'));
+    // The script reads the trace saved beside it, and fetches the model's files from where the page read them.
+    expect(script.text).toContain(`TRACE_FILE = "${trace.name}"`);
+    const origin = new URL(page.url()).origin;
+    expect(script.text).toContain(`FILES_URL = "${origin}/models/flow-gpt2-tiny"`);
+    expect(script.text).toContain('GRAPH_FILES = ["onnx/decoder_model_merged.onnx"]');
+    expect(script.text).toContain('# 读取轨迹'); // comments in the page's language
+    expect(JSON.parse(notebook.text).cells.length).toBeGreaterThan(5);
+    // The panel names the trace file the script reads.
+    await expect(panel.locator('code.file').textContent()).resolves.toBe(trace.name);
+    expect(JSON.parse(trace.text).computedPositions).toBeGreaterThan(0);
+    // Where the model tools' Python exists, the downloaded script runs as a learner would run it: the model's
+    // files come from this page's server, and every number must agree.
+    const python = resolve(import.meta.dirname, '../../.venv/bin/python');
+    if (existsSync(python)) {
+      const ran = spawnSync(python, [script.path], { cwd: folder, encoding: 'utf8', timeout: 300_000 });
+      expect(ran.stdout, ran.stderr).toContain('一致：全部');
+      expect(ran.status).toBe(0);
+    }
+    expect((page as any).errors).toEqual([]);
+    await page.close();
+  }, 360_000);
 
   it('What if’s B belongs to the run it was forked from: a recording of the same model is not compared with it', async () => {
     const page = await openApp(browser, { backend: 'wasm', lang: 'en', query: { max: '3', t: '0' } });

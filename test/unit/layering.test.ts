@@ -37,6 +37,9 @@ describe('layering', () => {
   it('the strings import only strings and the engine’s model facts', () => {
     expect(crossings('src/i18n', ['src/i18n', 'src/engine'])).toEqual([]);
   });
+  it('the Python export imports only itself and the engine', () => {
+    expect(crossings('src/export', ['src/export', 'src/engine'])).toEqual([]);
+  });
   it('the check can fail: an import from above is found', () => {
     const found = importsOf(join(ROOT, 'src/flow/nodes.ts'));
     expect(found.some((target) => target.startsWith('src/engine/'))).toBe(true);
