@@ -2,7 +2,7 @@ import type { EngineClient } from '../engine/client';
 import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
 import type { SamplingSettings } from '../engine/sampling';
 import { SETTINGS_LIMITS, type SettingName } from '../engine/settingsLimits';
-import { TraceRecorder, assembled, computedPositions, lackingHooks, newRunId, type StopReason, type Trace } from '../engine/trace';
+import { TraceRecorder, assembled, computedPositions, lackingGroups, lackingHooks, newRunId, type StopReason, type Trace } from '../engine/trace';
 import { FULL_CAPTURE, LEAN_LOGITS_KEPT, planCaptures, segmentInputs, type CapturePlan } from '../engine/capturePlan';
 import type { ModelSlot } from './modelSlot.svelte';
 import { RedrawClock } from './redrawClock';
@@ -274,6 +274,34 @@ export class RunController {
       this.inFlight.set(key, request);
     }
     return request;
+  }
+
+  /** Computes what a lean run did not keep, a layer at a time (each from its kept residual stream), then the older
+   * positions' logits, so an export holds the whole run. Returns the complete snapshot; null when the run is not
+   * this controller's, its model is no longer loaded, or a recompute failed (captureError says why). `release`
+   * drops what the views do not need again. */
+  async complete(trace: Trace, progress: (done: number, total: number) => void): Promise<Trace | null> {
+    const recorder = this.recorder;
+    if (!recorder || recorder.runId !== trace.runId || this.ranOnEarlierModel) return null;
+    const groups = lackingGroups(trace);
+    for (const [done, hooks] of groups.entries()) {
+      progress(done, groups.length);
+      await this.ensureRows(recorder.snapshot(), hooks);
+      if (this.captureError || this.recorder !== recorder) return null;
+    }
+    progress(groups.length, groups.length);
+    const complete = recorder.snapshot();
+    return lackingGroups(complete).length === 0 ? complete : null;
+  }
+
+  /** After a lean run was completed for an export: keeps again only what its plan keeps (the layers open, the
+   * residual stream, the newest logits). */
+  release(): void {
+    if (this.plan.mode !== 'lean' || !this.recorder) return;
+    const dropped = this.slot.model?.points.filter((point) => !planCaptures(this.plan, point) && point.hook !== 'logits') ?? [];
+    this.recorder.forget(dropped.map((point) => point.hook));
+    this.recorder.releaseLogits(LEAN_LOGITS_KEPT);
+    this.clock.changed(true);
   }
 
   private end(recorder: TraceRecorder, reason: StopReason): void {

@@ -42,6 +42,16 @@ export function captureBytesPerPosition(config: ModelConfig, points: readonly Ca
   return values * 4;
 }
 
+/** About how many characters an export of `positions` positions holds when every tensor is written (a float32 value
+ * written in full as JSON takes about 19.5 characters with its comma: measured on random float32 values). */
+export function completeExportCharacters(config: ModelConfig, points: readonly CapturePoint[], positions: number): number {
+  return (captureBytesPerPosition(config, points, positions) / 4) * positions * 19.5;
+}
+
+/** The longest export a page writes: a browser's strings stop at about 512 million characters (V8), and the page
+ * holds the document twice while writing it. */
+export const EXPORT_MAX_CHARACTERS = 300_000_000;
+
 /** The plan a model starts with: everything, unless its captures are too large to keep for every position. */
 export function defaultCaptureMode(config: ModelConfig, points: readonly CapturePoint[]): CaptureMode {
   return captureBytesPerPosition(config, points) > LEAN_ABOVE_BYTES_PER_POSITION ? 'lean' : 'all';

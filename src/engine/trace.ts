@@ -161,6 +161,13 @@ export class TraceRecorder {
     for (let p = rows.length - kept - 1; p >= 0 && rows[p] !== undefined; p--) if (!this.pinnedLogits.has(p)) delete rows[p];
   }
 
+  /** Keeps only the newest `kept` positions' logits, those recomputed on demand too (after a lean run was
+   * completed for an export). */
+  releaseLogits(kept: number): void {
+    this.pinnedLogits.clear();
+    this.keepNewestLogits(kept);
+  }
+
   addStep(step: TraceStep, rngState: number): void {
     this.steps.push(step);
     this.tokens.push(step.token);
@@ -216,6 +223,29 @@ export function lackingHooks(trace: Trace, hooks: readonly string[], positions?:
     for (let p = 0; p < n; p++) if (rows[p] === undefined) return true;
     return false;
   });
+}
+
+/** What a trace lacks (a large model's lean run keeps the residual stream between layers and the layers looked
+ * at), grouped as it is best recomputed: each layer's lacking hooks, then those outside the layers (older positions'
+ * logits). Empty: the trace holds the whole run. */
+export function lackingGroups(trace: Trace): string[][] {
+  const lacking = new Set(lackingHooks(trace, trace.points.map((point) => point.hook)));
+  const groups = new Map<number | null, string[]>();
+  for (const point of trace.points) {
+    if (!lacking.has(point.hook)) continue;
+    const group = groups.get(point.layer) ?? [];
+    group.push(point.hook);
+    groups.set(point.layer, group);
+  }
+  return [...groups.entries()].sort(([a], [b]) => (a ?? Infinity) - (b ?? Infinity)).map(([, hooks]) => hooks);
+}
+
+/** The layers whose every tensor the trace holds at every computed position. */
+export function heldLayers(trace: Trace): number[] {
+  const lacking = new Set(lackingGroups(trace).flat());
+  const layers = new Set(trace.points.filter((point) => point.layer !== null).map((point) => point.layer!));
+  for (const point of trace.points) if (point.layer !== null && lacking.has(point.hook)) layers.delete(point.layer);
+  return [...layers].sort((a, b) => a - b);
 }
 
 /** Number of positions the model has computed (the last generated token is not yet fed to the model). */

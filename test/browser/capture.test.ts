@@ -4,7 +4,10 @@
 // it within 1e-5.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { clickAndWait, drawn, launch, openApp, pageErrors, waitForRuns } from './browser';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clickAndWait, completedRuns, drawn, launch, openApp, pageErrors, waitForRuns } from './browser';
 
 const QUERY = { prompt: 'Lily had a red ball. She', max: '8', t: '0.8', k: '40', p: '0.95', seed: '11' };
 
@@ -107,6 +110,51 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
     const difference = Number(await lean.locator('[data-testid=cache-check]').getAttribute('data-difference'));
     expect(difference).toBeGreaterThanOrEqual(0);
     expect(difference).toBeLessThan(1e-4);
+    expect(pageErrors(lean)).toEqual([]);
+  });
+
+  it('Export offers to compute what the lean run did not keep: the file then holds every tensor, equal to the full run’s within 1e-5 of each tensor’s scale; as it is, it says which layers it holds', async () => {
+    /** Clicks a button that downloads, and returns the file's JSON. */
+    const download = async (page: Page, action: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-action=${action}]`)]);
+      return JSON.parse(await readFile((await file.path())!, 'utf8'));
+    };
+    await lean.click('[data-action=export]');
+    const offer = lean.locator('[data-testid=export-offer]');
+    // Layer 4 is open in the attention view: the one layer held whole.
+    await expect(offer.textContent()).resolves.toContain('every tensor of layer 4 only (of 6)');
+    const complete = await download(lean, 'export-complete');
+    await expect(offer.count()).resolves.toBe(0);
+    const reference = await full.evaluate(() => JSON.parse((window as any).__flow.exportTrace((window as any).__flow.run.trace)));
+    expect(Object.keys(complete.captures)).toEqual(Object.keys(reference.captures));
+    for (const [hook, capture] of Object.entries<any>(complete.captures)) {
+      const expected = reference.captures[hook];
+      expect(capture.shape, hook).toEqual(expected.shape);
+      let [largest, scale] = [0, 1];
+      capture.data.forEach((value: number | null, i: number) => {
+        const other = expected.data[i];
+        // (Only the scores above the diagonal are null: a query does not look at later keys. The unmasked scores
+        // hold Q·Kᵀ wherever a pass computed it: a recompute of the whole sequence scores every pair.)
+        if (other === null && hook.endsWith('unmasked')) return;
+        if (value === null || other === null) expect(value, `${hook}[${i}]`).toBe(other);
+        else [largest, scale] = [Math.max(largest, Math.abs(value - other)), Math.max(scale, Math.abs(other))];
+      });
+      // Recomputed in one pass, where the run computed a position per step: float32 sums in another order.
+      expect(largest / scale, hook).toBeLessThan(1e-5);
+    }
+    // After the export the run keeps again only what the views need.
+    const kept = await rowsOf(lean, ['blocks.1.mlp.hook_post']);
+    expect(kept['blocks.1.mlp.hook_post']!.every((row) => row === null)).toBe(true);
+    // As it is: the file has nulls where the run kept nothing, and opened again it says which layers it holds.
+    await lean.click('[data-action=export]');
+    const partial = await download(lean, 'export-as-is');
+    expect(partial.captures['blocks.1.mlp.hook_post'].data.every((value: number | null) => value === null)).toBe(true);
+    const file = join(await mkdtemp(join(tmpdir(), 'lean-')), 'lean-run.json');
+    await writeFile(file, JSON.stringify(partial));
+    const before = await completedRuns(lean);
+    await lean.locator('input[data-control=open-run]').setInputFiles(file);
+    await waitForRuns(lean, before + 1);
+    await expect(lean.locator('[data-testid=recording]').textContent()).resolves.toContain('It holds every tensor of layer 4 only (of 6)');
     expect(pageErrors(lean)).toEqual([]);
   });
 });
