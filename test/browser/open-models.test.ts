@@ -5,12 +5,35 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, openApp, waitForRuns } from './browser';
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { OPEN_MODELS, checkCaptures, fixtureDir, openReference, openRepo, type OpenModel } from '../model/openModels';
 
 /** fp32 against transformers' fp32 (see test/model/open-models.test.ts): float rounding only, on both backends. */
 const TOLERANCE = 1e-4;
+/** The Qwen3 run's export (the fp32 run on WASM below), opened again as a recording on a phone. */
+let qwen3Recording: string | null = null;
+
+/** Where the model tools' Python exists: the run's Python check, downloaded from the page, fetches the model from the
+ * Hub mirror as the page did and must agree with the trace downloaded beside it. */
+async function checkInPython(page: Page) {
+  const python = resolve(import.meta.dirname, '../../.venv/bin/python');
+  if (!existsSync(python)) return;
+  const folder = await mkdtemp(join(tmpdir(), 'open-model-check-'));
+  await page.click('[data-action=python]');
+  for (const action of ['python-trace', 'python-script']) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-action=${action}]`)]);
+    await download.saveAs(join(folder, download.suggestedFilename()));
+  }
+  const script = (await readdir(folder)).find((name) => name.endsWith('.py'))!;
+  const ran = spawnSync(python, [script], { cwd: folder, encoding: 'utf8', timeout: 300_000 });
+  expect(ran.stdout, ran.stderr).toContain('AGREES');
+  expect(ran.status).toBe(0);
+  await rm(folder, { recursive: true, force: true });
+}
 /** On WebGPU, for the models that rotate Q and K (Llama, Qwen2, Qwen3): their graphs compute RoPE's cos and sin from
  * the positions, and WGSL only requires sin and cos within 2^-11 (4.9e-4) absolute on [−π, π] (the CPU's are
  * correctly rounded, about 6e-8). That error enters every rotated Q and K, hence every score after them: measured
@@ -195,9 +218,40 @@ describe('open models from the Hub mirror, in fp32', () => {
         expect(maxDifference(lens.logits, entry.lens![hook]!)).toBeLessThan(TOLERANCE);
       }
       await expect(page.locator('.error').count()).resolves.toBe(0);
+      if (qwen3 && backend === 'wasm') {
+        qwen3Recording = await page.evaluate(() => (window as any).__flow.exportTrace((window as any).__flow.run.trace));
+        await checkInPython(page);
+      }
       await page.close();
     }, TEST_TIMEOUT);
   }
+
+  it('a Qwen3 recording opens on a 390 px phone, offline, without its model: it says what it is, plays, and shows the file’s numbers', async () => {
+    expect(qwen3Recording).not.toBeNull();
+    const recorded = JSON.parse(qwen3Recording!);
+    const folder = await mkdtemp(join(tmpdir(), 'qwen3-recording-'));
+    const file = join(folder, 'qwen3-run.json');
+    await writeFile(file, qwen3Recording!);
+    const page = await openApp(browser, { backend: 'wasm', viewport: { width: 390, height: 844 }, query: { max: '2', t: '0' } });
+    await waitForRuns(page, 1);
+    await page.context().setOffline(true);
+    await page.locator('input[data-control=open-run]').setInputFiles(file);
+    await waitForRuns(page, 2);
+    await expect(page.locator('[data-testid=recording]').textContent()).resolves.toContain(recorded.model.name);
+    // Qwen3's program: RoPE and QK-norm boxes, drawn from the recording alone.
+    await expect(page.locator('g.node[data-node=qkNorm]').count()).resolves.toBe(1);
+    await expect(page.locator('g.node[data-node=rope]').count()).resolves.toBe(1);
+    const normed = await page.evaluate(() => Array.from((window as any).__flow.assembled((window as any).__flow.run.trace, 'blocks.1.attn.q_norm.hook_normalized').data as Float32Array));
+    expect(maxDifference(normed, recorded.captures['blocks.1.attn.q_norm.hook_normalized'].data)).toBe(0);
+    await page.evaluate(() => { (window as any).__flow.playback.restart(); (window as any).__flow.player.play(); });
+    await expect.poll(() => page.evaluate(() => (window as any).__flow.playback.index), { timeout: 20_000 }).toBeGreaterThan(3);
+    await page.screenshot({ path: join(import.meta.dirname, '../output/recording-qwen3-390.png') });
+    // Nothing wider than the phone.
+    await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
+    expect((page as any).errors).toEqual([]);
+    await page.close();
+    await rm(folder, { recursive: true, force: true });
+  }, TEST_TIMEOUT);
 
   // The untied model in bnb4 (MatMulBnb4, NF4) and q4f16 (MatMulNBits on a float16 graph): onnxruntime-web runs
   // them, the prompt's logits equal onnxruntime CPU's on the same file, and the page's lens (the lm_head read and
