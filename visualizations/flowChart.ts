@@ -24,6 +24,8 @@ export interface FlowChartData {
   active: string | null;
   /** The box whose detail view is open. */
   selected?: string | null;
+  /** Boxes drawn as differing from another chart beside this one (two architectures side by side). */
+  marked?: readonly string[];
   /** Text beside a node whatever is active: the loop counters at the decisions. */
   counters: Record<string, string>;
   /** The active node's live values: the tensor's shape, short (`[7×128]`), with its axes named in `title` (the
@@ -159,7 +161,8 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
       structureKey = key;
     }
     nodeLayer.selectAll<SVGGElement, FlowChartNode>('g.node').classed('active', (n) => n.id === next.active).attr('aria-current', (n) => (n.id === next.active ? 'step' : null))
-      .classed('selected', (n) => n.id === next.selected);
+      .classed('selected', (n) => n.id === next.selected)
+      .classed('differs', (n) => next.marked?.includes(n.id) ?? false);
 
     const counters = counterLayer.selectAll<SVGTextElement, [string, string]>('text').data(Object.entries(next.counters), (d) => d[0]).join('text');
     counters.attr('class', 'counter').attr('data-counter', (d) => d[0]).text((d) => d[1]).each(function ([id]) {

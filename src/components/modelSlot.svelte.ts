@@ -173,9 +173,13 @@ export class ModelSlot {
         this.measure(this.client!, model, body);
         this.offline = null;
         if (source === 'hub') this.offline = model.storage;
-        else void keepModelOffline(url, serviceWorkerReady()).then((stored) => {
-          if (this.modelUrl === url) this.offline = stored;
-        });
+        else {
+          void keepModelOffline(url, serviceWorkerReady()).then((stored) => {
+            if (this.modelUrl === url) this.offline = stored;
+          });
+          // The other embedded models too (about 12 MB each): two architectures side by side work offline.
+          for (const other of EMBEDDED_MODELS) if (other.url !== url) void keepModelOffline(other.url, serviceWorkerReady());
+        }
       },
       sameModel,
     );
@@ -224,6 +228,19 @@ export class ModelSlot {
     this.pending = null;
     this.loading = false;
     if (!this.model) this.loadFailure = { error: { code: 'download-cancelled', params: {} }, kind: 'embedded', name: this.loadingName };
+  }
+
+  /** Lets go of the model and its workers (a slot no longer shown: the model beside the app's, when the comparison
+   * closes). */
+  close(): void {
+    this.pending?.terminate();
+    this.pending = null;
+    this.client?.terminate();
+    this.client = null;
+    this.warmClient?.terminate();
+    this.warmClient = null;
+    this.model = null;
+    this.loading = false;
   }
 
   /** The worker is gone: offer the reload button instead of failing every later click. */

@@ -8,7 +8,9 @@
 import json
 import math
 import os
+import posixpath
 import sys
+import urllib.error
 import urllib.request
 
 import numpy as np
@@ -26,7 +28,11 @@ PRECISION = {{PRECISION}}
 TOLERANCE = {{TOLERANCE}}
 MESSAGES = {{MESSAGES}}
 
-if "ipykernel" not in sys.modules:
+NOTEBOOK = "ipykernel" in sys.modules
+# {{c.here}}
+HERE = os.getcwd() if NOTEBOOK or "__file__" not in globals() else os.path.dirname(os.path.abspath(__file__))
+TRACE_FILE = os.path.join(HERE, TRACE_FILE)
+if not NOTEBOOK:
     import argparse
 
     parser = argparse.ArgumentParser(description=MESSAGES["usage"])
@@ -56,24 +62,38 @@ say("traceRead", model=config_of_run["name"], positions=positions, captures=len(
 
 # %%
 # {{c.files}}
+def download(name, target):
+    url = FILES_URL + "/" + name
+    say("downloading", file=url)
+    request = urllib.request.Request(url, headers={"User-Agent": "transformer-flow-check"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response, open(target + ".part", "wb") as out:
+            while True:
+                chunk = response.read(1 << 20)
+                if not chunk:
+                    break
+                out.write(chunk)
+    except (urllib.error.URLError, OSError) as error:
+        say("downloadFailed", file=url, reason=str(error))
+        sys.exit(2)
+    os.replace(target + ".part", target)
+
+
 def model_folder():
     if MODEL_DIR:
         return MODEL_DIR
     if FILES_URL is None:
         say("needFolder")
         sys.exit(2)
-    folder = os.path.join("transformer-flow-models", MODEL_NAME.replace("/", "_"))
-    wanted = ["config.json"] + list(GRAPH_FILES)
+    folder = os.path.join(HERE, "transformer-flow-models", MODEL_NAME.replace("/", "_"))
+    # {{c.firstGraph}}
+    wanted = ["config.json", GRAPH_FILES[0]]
     while wanted:
         name = wanted.pop(0)
-        target = os.path.join(folder, name)
+        target = os.path.join(folder, *name.split("/"))
         if not os.path.exists(target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            say("downloading", file=FILES_URL + "/" + name)
-            request = urllib.request.Request(FILES_URL + "/" + name, headers={"User-Agent": "transformer-flow-check"})
-            with urllib.request.urlopen(request) as response, open(target + ".part", "wb") as out:
-                out.write(response.read())
-            os.replace(target + ".part", target)
+            download(name, target)
         if name.endswith(".onnx"):
             # {{c.externalData}}
             import onnx
@@ -81,8 +101,8 @@ def model_folder():
             graph = onnx.load(target, load_external_data=False)
             for tensor in graph.graph.initializer:
                 for entry in tensor.external_data:
-                    extra = os.path.join(os.path.dirname(name), entry.value) if entry.key == "location" else None
-                    if extra and extra not in wanted and not os.path.exists(os.path.join(folder, extra)):
+                    extra = posixpath.join(posixpath.dirname(name), entry.value) if entry.key == "location" else None
+                    if extra and extra not in wanted and not os.path.exists(os.path.join(folder, *extra.split("/"))):
                         wanted.append(extra)
     return folder
 
@@ -166,8 +186,12 @@ def load_model():
     from transformers.pytorch_utils import Conv1D
 
     config = AutoConfig.from_pretrained(folder)
+    found = onnx_weights(os.path.join(folder, *GRAPH_FILES[0].split("/")))
+    own_head = any(key == "lm_head.weight" for key, _, _ in found)
+    if own_head:
+        # {{c.ownHead}}
+        config.tie_word_embeddings = False
     model = AutoModelForCausalLM.from_config(config, attn_implementation="eager").float().eval()
-    found = onnx_weights(os.path.join(folder, GRAPH_FILES[0]))
     modules = dict(model.named_modules())
     state = model.state_dict()
     loaded = set()
@@ -182,7 +206,7 @@ def load_model():
             continue
         state[key] = torch.from_numpy(np.ascontiguousarray(value))
         loaded.add(key)
-    if config.tie_word_embeddings and "lm_head.weight" in state:
+    if not own_head and config.tie_word_embeddings and "lm_head.weight" in state:
         embedding = "transformer.wte.weight" if "transformer.wte.weight" in state else "model.embed_tokens.weight"
         state["lm_head.weight"] = state[embedding]
         loaded.add("lm_head.weight")
@@ -232,8 +256,23 @@ def intervention_feeds():
 
 
 head_scale, head_offset, mlp_scale, mlp_offset = intervention_feeds()
+def described(change):
+    # {{c.counted}}
+    parts = []
+    for key in change.get("heads", []):
+        layer, head = map(int, key.split("."))
+        parts.append(f"L{layer + 1}H{head + 1}" + (" " + MESSAGES["byMean"] if key in (change.get("means") or {}) else ""))
+    parts += [f"L{layer + 1} MLP" for layer in change.get("mlps", [])]
+    patch = change.get("patch")
+    if patch:
+        cell = patch["cell"]
+        where = f"L{cell['layer'] + 1}" + (f" P{cell['index'] + 1}" if cell["grid"] == "resid" else f"H{cell['index'] + 1}" if cell["grid"] == "head" else "")
+        parts.append(MESSAGES["patchedCell"].format(grid=cell["grid"], where=where))
+    return ", ".join(parts)
+
+
 if trace.get("intervention"):
-    say("intervention", what=json.dumps({key: value for key, value in trace["intervention"].items() if key in ("heads", "mlps")}), patched="patch" in trace["intervention"])
+    say("intervention", what=described(trace["intervention"]))
 
 
 # %%
@@ -368,13 +407,12 @@ ours = recompute()
 # %%
 # {{c.compare}}
 def compare():
-    disagreements = []
-    checked = 0
-    worst = 0.0
+    disagreements, skipped = [], []
+    checked, rows_not_kept, worst = 0, 0, 0.0
     for name, capture in trace["captures"].items():
         shape = capture["shape"]
         if 0 in shape:
-            say("notKept", hook=name)
+            skipped.append(name)
             continue
         if name not in ours:
             say("unknownHook", hook=name)
@@ -386,22 +424,40 @@ def compare():
             say("shapeDiffers", hook=name, ours=list(mine.shape), theirs=shape)
             disagreements.append(name)
             continue
-        present = ~np.isnan(theirs)
-        if not present.any():
-            say("notKept", hook=name)
-            continue
-        difference = np.abs(mine[present] - theirs[present])
-        largest = float(difference.max())
-        allowed = TOLERANCE * max(1.0, float(np.abs(theirs[present]).max()))
-        checked += 1
-        worst = max(worst, largest / (allowed / TOLERANCE))
-        if not largest <= allowed:
+        missing = np.isnan(theirs)
+        # {{c.nulls}}
+        if capture["layout"] == "attention":
+            later = np.triu(np.ones(shape[1:], dtype=bool), k=1)[None]
+            allowed_missing = later if name.endswith("hook_attn_scores") or name.endswith("hook_attn_scores_unmasked") else np.zeros_like(later)
+            unexpected = missing & ~allowed_missing
+        else:
+            whole = missing.reshape(shape[0], -1).all(axis=1)
+            rows_not_kept += int(whole.sum())
+            unexpected = missing & ~whole.reshape((shape[0],) + (1,) * (len(shape) - 1))
+        if unexpected.any():
+            at = tuple(int(i) for i in np.argwhere(unexpected)[0])
+            say("notFinite", hook=name, count=int(unexpected.sum()), at=list(at))
             disagreements.append(name)
-            say("tensorDiffers", hook=name, difference=f"{largest:.3g}", allowed=f"{allowed:.3g}")
-    return checked, disagreements, worst
+            continue
+        if missing.all():
+            skipped.append(name)
+            continue
+        # {{c.perRow}}
+        scale = np.maximum(1.0, np.abs(np.where(missing, 0.0, theirs)).max(axis=-1, keepdims=True))
+        difference = np.where(missing, 0.0, np.abs(mine - theirs)) / scale
+        largest = float(difference.max())
+        checked += 1
+        worst = max(worst, largest)
+        if not largest <= TOLERANCE:
+            disagreements.append(name)
+            at = tuple(int(i) for i in np.unravel_index(int(np.argmax(difference)), difference.shape))
+            say("tensorDiffers", hook=name, difference=f"{largest:.3g}", allowed=TOLERANCE, at=list(at))
+    if skipped:
+        say("notKept", count=len(skipped), hooks=", ".join(skipped[:6]) + (" …" if len(skipped) > 6 else ""))
+    return checked, disagreements, worst, skipped, rows_not_kept
 
 
-checked, disagreements, worst = compare()
+checked, disagreements, worst, skipped, rows_not_kept = compare()
 
 
 # %%
@@ -421,86 +477,109 @@ def mulberry32(seed):
 
 
 def choose(logits, decision):
+    """The token the app's sampling picks with the step's settings and draw, and how far the draw is from the nearest
+    boundary between two tokens. Sums are taken one after another in the app's order (float64)."""
     settings = decision["settings"]
-    scores = logits.astype(np.float64).copy()
-    for stop in (decision.get("heldBack") or {}).get("ids", []):
+    scores = np.asarray(logits, np.float64).copy()
+    held = (decision.get("heldBack") or {}).get("ids", [])
+    for stop in held:
         scores[stop] = -np.inf
     order = np.lexsort((np.arange(len(scores)), -scores))
     if decision["greedy"]:
-        return int(order[0]), None
-    drawable = len(scores) - len((decision.get("heldBack") or {}).get("ids", []))
+        return int(order[0]), math.inf
+    drawable = len(scores) - len(held)
     k = min(settings["topK"], drawable) if settings["topK"] > 0 else drawable
     weights = np.exp((scores - scores.max()) / settings["temperature"])
-    kept = k
-    total = weights[order[:k]].sum() if k < drawable else weights.sum()
+    top_k_sum = float(np.cumsum(weights)[-1]) if k == drawable else float(np.cumsum(weights[order[:k]])[-1])
+    kept, pool = k, top_k_sum
     if settings["topP"] < 1:
-        mass, kept = 0.0, 0
+        kept, pool, mass = 0, 0.0, 0.0
         for rank in range(k):
+            weight = float(weights[order[rank]])
             kept += 1
-            mass += weights[order[rank]] / total
+            pool += weight
+            mass += weight / top_k_sum
             if mass >= settings["topP"]:
                 break
-    pool = weights[order[:kept]].sum()
-    cumulative, margin = 0.0, math.inf
+    cumulative, margin, draw = 0.0, math.inf, decision["draw"]
     for rank in range(kept):
-        cumulative += weights[order[rank]] / pool
-        margin = min(margin, abs(cumulative - decision["draw"]))
-        if decision["draw"] < cumulative:
+        cumulative += float(weights[order[rank]]) / pool
+        margin = min(margin, abs(cumulative - draw))
+        if draw < cumulative:
             return int(order[rank]), margin
     return int(order[kept - 1]), margin
 
 
+ROUNDING = PRECISION in ("fp16", "q4f16", "q8", "int8", "uint8")
+
+
 def check_steps():
     draw = mulberry32(trace["seed"])
-    wrong, moved = [], []
+    wrong, moved, close, unchecked = set(), [], [], []
+    recorded = trace["captures"].get("logits")
     for step in trace["steps"]:
-        decision = step["decision"]
+        decision, position = step["decision"], step["position"]
         if not decision["greedy"]:
             expected = draw()
             if expected != decision["draw"]:
-                say("drawDiffers", position=step["position"], ours=expected, theirs=decision["draw"])
-                wrong.append(step["position"])
+                say("drawDiffers", position=position + 1, ours=expected, theirs=decision["draw"])
+                wrong.add(position)
                 continue
-        position = step["position"]
-        recorded = trace["captures"].get("logits")
-        if recorded and position < recorded["shape"][0] and recorded["data"][position * recorded["shape"][1]] is not None:
-            # {{c.ownLogits}}
+        # {{c.ownLogits}}
+        own = None
+        if recorded and position < recorded["shape"][0]:
             width = recorded["shape"][1]
-            row = np.array(recorded["data"][position * width:(position + 1) * width], np.float64)
-            chosen, margin = choose(row, decision)
-            if chosen != decision["chosenId"] and not (margin is not None and margin < 1e-4):
-                say("samplingDiffers", position=position, ours=chosen, theirs=decision["chosenId"])
-                wrong.append(position)
-                continue
+            row = recorded["data"][position * width:(position + 1) * width]
+            if all(value is not None for value in row):
+                own = choose(row, decision)[0]
+                if own != decision["chosenId"]:
+                    say("samplingDiffers", position=position + 1, ours=own, theirs=decision["chosenId"])
+                    wrong.add(position)
+                    continue
         if position < len(ids):
             chosen, margin = choose(ours["logits"][position], decision)
             if chosen != decision["chosenId"]:
-                if margin is not None and margin < 1e-4:
-                    say("tooClose", position=position)
-                elif PRECISION != "fp32":
+                if margin < 1e-5:
+                    say("tooClose", position=position + 1)
+                    close.append(position)
+                elif ROUNDING and own is not None and "logits" not in disagreements:
                     # {{c.rounding}}
-                    say("roundingMoved", position=position, ours=chosen, theirs=decision["chosenId"], precision=PRECISION)
+                    say("roundingMoved", position=position + 1, ours=chosen, theirs=decision["chosenId"], precision=PRECISION)
                     moved.append(position)
+                elif ROUNDING:
+                    say("notChecked", position=position + 1)
+                    unchecked.append(position)
                 else:
-                    say("tokenDiffers", position=position, ours=chosen, theirs=decision["chosenId"])
-                    wrong.append(position)
-        if trace.get("feeding", "sampled") == "sampled" and step["position"] + 1 < len(trace["tokens"]):
-            if trace["tokens"][step["position"] + 1]["id"] != decision["chosenId"]:
-                say("fedDiffers", position=step["position"])
-                wrong.append(step["position"])
-    return wrong, moved
+                    say("tokenDiffers", position=position + 1, ours=chosen, theirs=decision["chosenId"])
+                    wrong.add(position)
+        if trace.get("feeding", "sampled") == "sampled" and position + 1 < len(trace["tokens"]):
+            if trace["tokens"][position + 1]["id"] != decision["chosenId"]:
+                say("fedDiffers", position=position + 1)
+                wrong.add(position)
+    return sorted(wrong), moved, close, unchecked
 
 
-wrong_steps, moved_steps = check_steps()
+wrong_steps, moved_steps, close_steps, unchecked_steps = check_steps()
 
 
 # %%
 # {{c.verdict}}
-if disagreements or wrong_steps:
+steps = len(trace["steps"])
+same = steps - len(wrong_steps) - len(moved_steps) - len(close_steps) - len(unchecked_steps)
+if disagreements or wrong_steps or checked == 0:
+    if checked == 0:
+        say("nothingChecked")
     say("disagree", tensors=len(disagreements), steps=len(wrong_steps))
-    if "ipykernel" not in sys.modules:
+    if not NOTEBOOK:
         sys.exit(1)
 else:
-    say("agree", tensors=checked, steps=len(trace["steps"]), tolerance=TOLERANCE, precision=PRECISION, worst=f"{worst:.2g}")
+    say("agree", checked=checked, captures=len(trace["captures"]), tolerance=TOLERANCE, precision=PRECISION, worst=f"{worst:.2g}")
+    if skipped or rows_not_kept:
+        say("agreeKept", tensors=len(skipped), rows=rows_not_kept)
+    say("stepsSame", same=same, steps=steps)
     if moved_steps:
         say("movedSteps", count=len(moved_steps), precision=PRECISION)
+    if close_steps:
+        say("closeSteps", count=len(close_steps))
+    if unchecked_steps:
+        say("uncheckedSteps", count=len(unchecked_steps))

@@ -4,8 +4,9 @@ import { reproduceZhCN } from './reproduce.zh-CN';
 import type { Trace } from '../engine/trace';
 import type { Dtype } from '../engine/models/precision';
 import { toleranceFor } from './tolerance';
+import { scriptFileName } from './scriptFile';
 
-export { toleranceFor };
+export { toleranceFor, scriptFileName };
 
 /** Where the model of a run came from, as the script needs it to load the same weights. */
 export interface ModelFiles {
@@ -54,14 +55,15 @@ export function pythonScript(trace: Trace, traceFile: string, files: ModelFiles,
 /** The same check as a Jupyter notebook: one cell per `# %%` section, markdown for `# %% [markdown]`. */
 export function pythonNotebook(script: string): string {
   const sections = script.split(/^# %%/m).slice(1);
-  const cells = sections.map((section) => {
+  const cells = sections.map((section, index) => {
     const markdown = section.startsWith(' [markdown]');
     const body = section.replace(/^ \[markdown\]/, '').replace(/^\n/, '').replace(/\n+$/, '');
     const lines = markdown ? body.split('\n').map((line) => line.replace(/^# ?/, '')) : body.split('\n');
     const source = lines.map((line, i) => (i < lines.length - 1 ? `${line}\n` : line));
+    const id = `cell-${index + 1}`;
     return markdown
-      ? { cell_type: 'markdown', metadata: {}, source }
-      : { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source };
+      ? { cell_type: 'markdown', id, metadata: {}, source }
+      : { cell_type: 'code', id, execution_count: null, metadata: {}, outputs: [], source };
   });
   return JSON.stringify({
     cells,
@@ -69,9 +71,4 @@ export function pythonNotebook(script: string): string {
     nbformat: 4,
     nbformat_minor: 5,
   }, null, 1);
-}
-
-/** The script's file name beside the trace's: `check-<trace name>.py`. */
-export function scriptFileName(traceFile: string, extension: 'py' | 'ipynb'): string {
-  return `check-${traceFile.replace(/\.json$/, '')}.${extension}`;
 }

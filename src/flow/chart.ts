@@ -46,6 +46,11 @@ const PROGRAM: NodeId[] = [
   'lnFinal', 'unembed', 'temperature', 'filter', 'probabilities', 'sample', 'append', 'done', 'end',
 ];
 
+/** A box's place in the program of every architecture (boxes one model lacks have their place too). */
+export function programRank(id: NodeId): number {
+  return PROGRAM.indexOf(id);
+}
+
 /** The decoder-only Transformer as a program, for a GPT-2 model of `config`'s size. */
 export function gpt2FlowChart(config: Pick<ModelConfig, 'nLayer' | 'nHead'>): FlowChart {
   const nodes = PROGRAM.filter((id) => id !== 'qkNorm' && id !== 'rope').map(node);

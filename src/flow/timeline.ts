@@ -40,6 +40,33 @@ export function frameOfStep(frames: Frame[], step: number): number {
   return frames.findIndex((frame, i) => i > 2 && frame.step === step);
 }
 
+/** The frame of another model's timeline that stands where `target` stands (two architectures side by side): the
+ * same box at the same step and layer; where that model has no such box (GPT-2's position table, Llama's RoPE), the
+ * box before it in program order (`rank`, the order of every architecture's boxes); a step or layer it does not
+ * have (its run ended sooner, it has fewer layers), its last. */
+export function alignedFrame(frames: readonly Frame[], target: Frame, rank: (id: NodeId) => number): number {
+  if (frames.length === 0) return 0;
+  if (target.node === 'end') return frames.length - 1;
+  const opening = frames.slice(0, 3).findIndex((frame) => frame.node === target.node);
+  if (opening >= 0) return opening;
+  const layerStart = rank('ln1');
+  const layers = frames.reduce((most, frame) => Math.max(most, frame.layer ?? -1), -1);
+  /** Where a frame stands in its step: before the layers, in layer l, or after them; then the box's rank. */
+  const place = (frame: Frame, layer = frame.layer) => [layer === null ? (rank(frame.node) < layerStart ? 0 : 2) : 1, layer ?? 0, rank(frame.node)];
+  const goal = place(target, target.layer === null ? null : Math.min(target.layer, layers));
+  const step = Math.min(target.step, frames[frames.length - 1]!.step);
+  let best = -1;
+  for (let i = 3; i < frames.length; i++) {
+    const frame = frames[i]!;
+    if (frame.step !== step || frame.node === 'end') continue;
+    const here = place(frame);
+    const before = here[0]! - goal[0]! || here[1]! - goal[1]! || here[2]! - goal[2]!;
+    if (before <= 0) best = i;
+    else if (best < 0) best = i;
+  }
+  return best >= 0 ? best : frames.length - 1;
+}
+
 /** How playback moves: every box, or an overview a learner can watch in a minute. */
 export type Pace = 'overview' | 'every';
 

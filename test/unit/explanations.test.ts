@@ -5,6 +5,7 @@ import katex from 'katex';
 import type { ModelConfig } from '../../src/engine/models/config';
 import { ARCHITECTURES, traitsOf } from '../../src/engine/models/architecture';
 import { flowChartFor } from '../../src/flow/chart';
+import { variantsOf } from '../../src/flow/architectureDiff';
 import { boxTexts, detailNote, textParams, viewWording } from '../../src/flow/wording';
 import { NODE_SPECS, boxContext, frameContext, type NodeId } from '../../src/flow/nodes';
 import { FORMULA_KEYS, formulaFor } from '../../src/i18n/formulas';
@@ -52,6 +53,8 @@ function shownKeys(config: ModelConfig): Set<string> {
   }
   const words = viewWording(config);
   for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked, ...words.cache, words.summary]) if (key) keys.add(key);
+  // Two architectures side by side: each model's own side of every topic, and the topics' titles.
+  for (const [topic, { variant }] of Object.entries(variantsOf(config))) keys.add(`archDiff.${topic}.${variant}`).add(`archDiff.title.${topic}`);
   // The glossary explains the terms these texts use, beside them (W_pos only where there is a position table).
   for (const locale of LOCALES) {
     const texts = [...keys].map((key) => catalogs[locale][key]).filter((text): text is string => text !== undefined);
@@ -63,8 +66,10 @@ function shownKeys(config: ModelConfig): Set<string> {
 const configs = sampleConfigs();
 /** A box's texts share its key (`flow.node.<key>`, `flow.explain.<key>`…): every key that has a label is a box. */
 const boxKeys = Object.keys(en).filter((key) => key.startsWith('flow.node.')).map((key) => key.slice('flow.node.'.length));
+/** The comparison's texts each describe one architecture's side (shown beside that model's name). */
+const sideOwned = Object.keys(en).filter((key) => key.startsWith('archDiff.'));
 const boxOwned = new Set(boxKeys.flatMap((box) => ['node', 'explain', 'why', 'caption'].map((kind) => `flow.${kind}.${box}`)));
-const owned = new Set([...boxOwned, ...configs.flatMap((config) => [...shownKeys(config)])]);
+const owned = new Set([...boxOwned, ...sideOwned, ...configs.flatMap((config) => [...shownKeys(config)])]);
 /** Strings every model may show (buttons, errors, the sampling boxes…): they must suit every architecture. */
 const common = Object.keys(en).filter((key) => !owned.has(key));
 

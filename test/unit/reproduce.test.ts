@@ -20,7 +20,8 @@ const hasPython = spawnSync('python3', ['--version']).status === 0;
 describe('the Python check of a run', () => {
   it.each(['en', 'zh-CN'] as const)('%s: is the golden copy, every placeholder filled', (locale) => {
     const script = pythonScript(trace, traceFile, files, locale, scriptFileName(traceFile, 'py'));
-    if (process.env['UPDATE_GOLDEN'] || !existsSync(golden(locale))) writeFileSync(golden(locale), script);
+    if (process.env['UPDATE_GOLDEN']) writeFileSync(golden(locale), script);
+    expect(existsSync(golden(locale)), 'the golden copy is checked in').toBe(true);
     expect(script).toBe(readFileSync(golden(locale), 'utf8'));
     expect(script).not.toMatch(/\{\{/);
     expect(script).toContain(`TRACE_FILE = "${traceFile}"`);
@@ -48,6 +49,8 @@ describe('the Python check of a run', () => {
     const script = pythonScript(trace, traceFile, files, 'zh-CN');
     const notebook = JSON.parse(pythonNotebook(script)) as { nbformat: number; cells: { cell_type: string; source: string[] }[] };
     expect(notebook.nbformat).toBe(4);
+    // nbformat 4.5: every cell has an id of its own.
+    expect(new Set(notebook.cells.map((cell) => (cell as unknown as { id: string }).id)).size).toBe(notebook.cells.length);
     const sections = script.split(/^# %%.*\n/m).slice(1);
     expect(notebook.cells.length).toBe(sections.length);
     expect(notebook.cells[0]!.cell_type).toBe('markdown');

@@ -1,0 +1,67 @@
+import type { ModelConfig } from '../engine/models/config';
+import { isGrouped, traitsOf } from '../engine/models/architecture';
+import type { NodeId } from './nodes';
+
+/** What two models compute differently, box by box, read from their configs (the architecture's traits and the
+ * sizes): each topic names the boxes it concerns and, for each model, which variant it runs. Topics where the two
+ * agree are left out. */
+export type DifferenceTopic = 'position' | 'norm' | 'projection' | 'heads' | 'qkNorm' | 'mlp' | 'biases' | 'unembedding';
+
+export interface ArchitectureDifference {
+  topic: DifferenceTopic;
+  /** The boxes it concerns (a box of one model only is in that model's chart alone). */
+  nodes: NodeId[];
+  /** Each model's variant: a message key suffix (`archDiff.{topic}.{variant}`), and its parameters. */
+  sides: [Variant, Variant];
+}
+
+export interface Variant {
+  variant: string;
+  params: Record<string, string | number>;
+}
+
+type Config = Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead' | 'tieWordEmbeddings'>;
+
+/** What one model runs, topic by topic. */
+export function variantsOf(config: Config): Record<DifferenceTopic, Variant> {
+  const traits = traitsOf(config);
+  const plain = (variant: string): Variant => ({ variant, params: {} });
+  return {
+    position: plain(traits.position),
+    norm: plain(traits.norm),
+    projection: plain(traits.fusedQkv ? 'fused' : 'split'),
+    heads: isGrouped(config)
+      ? { variant: 'grouped', params: { heads: config.nHead, kvHeads: config.nKvHead, share: config.nHead / config.nKvHead } }
+      : { variant: 'all', params: { heads: config.nHead } },
+    qkNorm: plain(traits.qkNorm ? 'yes' : 'no'),
+    mlp: plain(traits.mlp),
+    biases: plain(traits.linearBias ? 'everywhere' : traits.qkvBias ? 'qkv' : 'none'),
+    unembedding: plain(config.tieWordEmbeddings ? 'tied' : 'untied'),
+  };
+}
+
+/** The boxes each topic concerns. */
+const TOPIC_NODES: Record<DifferenceTopic, NodeId[]> = {
+  position: ['posEmbed', 'rope'],
+  norm: ['ln1', 'ln2', 'lnFinal'],
+  projection: ['qkv'],
+  heads: ['qkv', 'weightedSum'],
+  qkNorm: ['qkNorm'],
+  mlp: ['mlp'],
+  biases: ['qkv', 'outProj', 'mlp'],
+  unembedding: ['unembed'],
+};
+
+/** The topics two models differ on, in the order the program meets them. */
+export function architectureDifferences(a: Config, b: Config): ArchitectureDifference[] {
+  const [left, right] = [variantsOf(a), variantsOf(b)];
+  return (Object.keys(TOPIC_NODES) as DifferenceTopic[])
+    .filter((topic) => JSON.stringify(left[topic]) !== JSON.stringify(right[topic]))
+    .map((topic) => ({ topic, nodes: TOPIC_NODES[topic], sides: [left[topic], right[topic]] }));
+}
+
+/** The boxes to mark in one model's chart: those of a topic the two differ on that this chart has. */
+export function differingNodes(differences: readonly ArchitectureDifference[], nodes: readonly NodeId[]): NodeId[] {
+  const present = new Set(nodes);
+  return [...new Set(differences.flatMap((difference) => difference.nodes))].filter((id) => present.has(id));
+}

@@ -1,0 +1,110 @@
+// Two architectures side by side (ArchitectureCompare): the embedded GPT-2 and Llama models run the same prompt in
+// one page, offline; the chart beside follows the app's box by box; its run and its live values are the Llama
+// model's own (the same as a page running that model alone); the boxes that differ are marked and explained.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, openApp, pageErrors, waitForRuns } from './browser';
+
+const QUERY = { prompt: 'Lily had a red ball. She', max: '4', t: '0.8', k: '40', p: '0.95', seed: '5' };
+
+/** What a chart shows at its active box: the box, its layer and step, and the live value beside it. */
+async function chartAt(page: Page, chart: string) {
+  return page.evaluate((selector) => {
+    const root = document.querySelector(selector)!.closest('.flow')!;
+    return {
+      node: root.getAttribute('data-node'), layer: root.getAttribute('data-layer'), step: root.getAttribute('data-step'),
+      shape: root.querySelector('text.shape-label')?.textContent ?? null,
+      mini: [...root.querySelectorAll('.mini-label')].map((label) => label.textContent),
+    };
+  }, chart);
+}
+
+describe('two architectures side by side', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => browser?.close());
+
+  it('GPT-2 beside Llama, offline: the same prompt and seed in both, the Llama run and chart are that model’s own, the differences marked and explained', async () => {
+    // Llama alone: the reference.
+    const alone = await openApp(browser, { backend: 'wasm', query: { ...QUERY, model: '/models/flow-llama-tiny' } });
+    await waitForRuns(alone, 1);
+    await alone.evaluate(() => (window as any).__flow.player.pause());
+    const reference = await alone.evaluate(() => {
+      const trace = (window as any).__flow.run.trace;
+      return { ids: trace.tokens.map((t: any) => t.id), z: Array.from((window as any).__flow.assembled(trace, 'blocks.2.attn.hook_z').data as Float32Array) };
+    });
+
+    const page = await openApp(browser, { backend: 'wasm', query: QUERY });
+    await waitForRuns(page, 1);
+    await page.waitForSelector('[data-offline=stored]', { timeout: 60_000 });
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    // Once the service worker is active, both embedded models are kept for use with no network (the Llama model
+    // too, though this page has not loaded it); from the next visit on, the page works offline.
+    await page.waitForFunction(async () => {
+      const cache = await caches.open('embedded-models');
+      return Boolean(await cache.match(new URL('models/flow-llama-tiny/onnx/decoder_model_merged.onnx', location.href).href));
+    }, null, { timeout: 60_000, polling: 500 });
+    await page.reload();
+    await waitForRuns(page, 1);
+    await page.context().setOffline(true);
+    await page.click('[data-action=compare-architectures]');
+    await page.waitForFunction(() => (window as any).__flow.beside?.run.trace?.stopReason && !(window as any).__flow.beside.run.generating, null, { timeout: 120_000 });
+    await page.evaluate(() => (window as any).__flow.player.pause());
+    const beside = await page.evaluate(() => {
+      const { run } = (window as any).__flow.beside;
+      return { name: run.modelName, ids: run.trace.tokens.map((t: any) => t.id), z: Array.from((window as any).__flow.assembled(run.trace, 'blocks.2.attn.hook_z').data as Float32Array), prompt: run.trace.prompt, seed: run.trace.seed };
+    });
+    expect(beside.name).toBe('flow-llama-tiny');
+    expect(beside.prompt).toBe(QUERY.prompt);
+    expect(beside.seed).toBe(5);
+    // The same model, the same prompt, settings and seed: the same tokens and the same numbers as alone.
+    expect(beside.ids).toEqual(reference.ids);
+    expect(beside.z).toEqual(reference.z);
+
+    // The chart beside follows: at layer 3's RMSNorm, both charts stand at that box, and the one beside shows the
+    // live value the Llama page shows there.
+    for (const [layer, node] of [[2, 'ln1'], [2, 'weightedSum'], [4, 'mlp']] as const) {
+      const jump = (p: Page) => p.evaluate(([l, n]) => {
+        const playback = (window as any).__flow.playback;
+        playback.jumpTo(playback.frames.findIndex((f: any) => f.step === 1 && f.layer === l && f.node === n));
+      }, [layer, node] as const);
+      await jump(page);
+      await jump(alone);
+      await expect.poll(() => chartAt(page, '#flow-chart-beside').then((at) => `${at.node}/${at.layer}/${at.step}`)).toBe(`${node}/${layer}/1`);
+      const [there, here] = [await chartAt(page, '#flow-chart-beside'), await chartAt(alone, '#flow-chart')];
+      expect(there).toEqual(here);
+      expect(there.shape).not.toBeNull();
+    }
+    // A box only GPT-2 has (its position table): the chart beside stands at the box before it, the token embedding.
+    await page.evaluate(() => {
+      const playback = (window as any).__flow.playback;
+      playback.jumpTo(playback.frames.findIndex((f: any) => f.step === 1 && f.node === 'posEmbed'));
+    });
+    await expect.poll(() => chartAt(page, '#flow-chart-beside').then((at) => at.node)).toBe('embed');
+
+    // Marked and explained: GPT-2's position table and Llama's RoPE, both charts' norms.
+    await expect(page.locator('#flow-chart g.node.differs[data-node=posEmbed]').count()).resolves.toBe(1);
+    await expect(page.locator('#flow-chart-beside g.node.differs[data-node=rope]').count()).resolves.toBe(1);
+    await expect(page.locator('#flow-chart-beside g.node.differs[data-node=ln1]').count()).resolves.toBe(1);
+    await expect(page.locator('#flow-chart g.node.differs[data-node=softmax]').count()).resolves.toBe(0);
+    const topics = await page.locator('[data-testid=differences] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-topic')));
+    expect(topics).toEqual(['position', 'norm', 'projection', 'heads', 'mlp', 'biases']);
+    await expect(page.locator('[data-testid=differences] li[data-topic=heads]').textContent()).resolves.toContain('4 query heads share 2 key/value heads');
+    // "Show it" takes the app's chart to that box.
+    await page.locator('[data-testid=differences] li[data-topic=mlp] button').click();
+    await expect.poll(() => chartAt(page, '#flow-chart').then((at) => at.node)).toBe('mlp');
+    // In Chinese too.
+    await page.click('[data-action=language]');
+    await expect(page.locator('[data-testid=differences] li[data-topic=position]').textContent()).resolves.toContain('可学习的位置表');
+    await page.screenshot({ path: `${import.meta.dirname}/../output/architectures-zh-CN.png` });
+    // Closing lets the second model go: one chart again.
+    await page.click('[data-action=compare-architectures]');
+    await expect(page.locator('#flow-chart-beside').count()).resolves.toBe(0);
+    expect(pageErrors(page)).toEqual([]);
+    expect(pageErrors(alone)).toEqual([]);
+    await alone.close();
+    await page.close();
+  }, 300_000);
+});
