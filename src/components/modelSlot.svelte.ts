@@ -177,8 +177,9 @@ export class ModelSlot {
           void keepModelOffline(url, serviceWorkerReady()).then((stored) => {
             if (this.modelUrl === url) this.offline = stored;
           });
-          // The other embedded models too (about 12 MB each): two architectures side by side work offline.
-          for (const other of EMBEDDED_MODELS) if (other.url !== url) void keepModelOffline(other.url, serviceWorkerReady());
+          // The other embedded models too (about 12 MB each), where two charts fit side by side: comparing
+          // architectures then works offline (a phone has no room for it, and keeps its data).
+          if (globalThis.matchMedia?.('(min-width: 721px)').matches) for (const other of EMBEDDED_MODELS) if (other.url !== url) void keepModelOffline(other.url, serviceWorkerReady());
         }
       },
       sameModel,

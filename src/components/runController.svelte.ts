@@ -32,6 +32,8 @@ export class RunController {
   completedRuns = $state(0);
   /** What the run captures as it generates (capturePlan.ts): the layers open in the views are part of it. */
   plan = $state.raw<CapturePlan>(FULL_CAPTURE);
+  /** A lean run is being completed for an export (`complete`): nothing it computed is dropped meanwhile. */
+  completing = $state(false);
   /** The last recompute's error (a lean run's rows asked for by a view). */
   captureError = $state.raw<EngineErrorData | null>(null);
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -229,7 +231,8 @@ export class RunController {
     this.plan = { mode: before.mode, layers: open };
     if (before.mode !== 'lean' || !this.recorder) return;
     const closed = this.slot.model?.points.filter((point) => planCaptures(before, point) && !planCaptures(this.plan, point)) ?? [];
-    this.recorder.forget(closed.map((point) => point.hook));
+    // (While an export completes the run, what closes is dropped after it: `release`.)
+    if (!this.completing) this.recorder.forget(closed.map((point) => point.hook));
     if (this.slot.workerRuns.has(this.recorder.runId)) void this.slot.client?.call({ type: 'plan', run: this.recorder.runId, plan: $state.snapshot(this.plan) }).catch(() => {});
     this.clock.changed(true);
   }
@@ -284,14 +287,19 @@ export class RunController {
     const recorder = this.recorder;
     if (!recorder || recorder.runId !== trace.runId || this.ranOnEarlierModel) return null;
     const groups = lackingGroups(trace);
-    for (const [done, hooks] of groups.entries()) {
-      progress(done, groups.length);
-      await this.ensureRows(recorder.snapshot(), hooks);
-      if (this.captureError || this.recorder !== recorder) return null;
+    this.completing = true;
+    try {
+      for (const [done, hooks] of groups.entries()) {
+        progress(done, groups.length);
+        await this.ensureRows(recorder.snapshot(), hooks);
+        if (this.captureError || this.recorder !== recorder) return null;
+      }
+      progress(groups.length, groups.length);
+      const complete = recorder.snapshot();
+      return lackingGroups(complete).length === 0 ? complete : null;
+    } finally {
+      this.completing = false;
     }
-    progress(groups.length, groups.length);
-    const complete = recorder.snapshot();
-    return lackingGroups(complete).length === 0 ? complete : null;
   }
 
   /** After a lean run was completed for an export: keeps again only what its plan keeps (the layers open, the

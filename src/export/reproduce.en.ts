@@ -28,6 +28,7 @@ export const reproduceEn = {
   'c.sampling': 'Each sampled token: the same seeded generator (mulberry32) gives the same random draw; temperature,\ntop-k and top-p on our logits must pick the token the app picked.',
   'c.ownLogits': 'First the app’s own sampling, exactly: the trace’s logits at this position, with the step’s settings and draw.',
   'c.rounding': 'In a graph that rounds its activations, the app’s logits differ a little from float32 ones: where the draw\nfalls near a boundary between two tokens, float32 logits can pick the neighbour. Counted apart, only when the\napp’s own sampling and its logits checked out above.',
+  'c.recomputedLogits': 'This position’s logits were recomputed after the run (a large model’s export), not the ones it sampled\nfrom: in a graph that rounds, or near a boundary, they may pick the neighbour.',
   'c.verdict': 'The verdict.',
   'm.usage': 'Recompute an exported Transformer Flow run with transformers and compare it with the trace.',
   'm.noTrace': 'No trace file {file}: export the run’s trace from the app (Python check… → Trace) and put it beside this script, or give its path.',

@@ -30,6 +30,7 @@ export const reproduceZhCN: Record<keyof typeof reproduceEn, string> = {
   'c.sampling': '每个采样出的词元：同一个带种子的随机数生成器（mulberry32）给出同一个随机数；\n在这里的 logits 上做温度、top-k 和 top-p，必须选中应用选中的那个词元。',
   'c.ownLogits': '先精确核对应用自己的采样：用轨迹里这个位置的 logits、这一步的设置和随机数。',
   'c.rounding': '计算图对激活值取整时，应用的 logits 与 float32 的略有不同：随机数落在两个词元的分界附近时，\nfloat32 的 logits 可能选中相邻的那个。只有应用自己的采样和它的 logits 都已核对无误时，才单独计数。',
+  'c.recomputedLogits': '这个位置的 logits 是运行之后重新计算的（大模型的导出），不是采样时用的那些：\n在会取整的计算图里，或者在分界附近，它们可能选中相邻的词元。',
   'c.verdict': '结论。',
   'm.usage': '用 transformers 重算一次导出的 Transformer Flow 运行，并与轨迹比对。',
   'm.noTrace': '找不到轨迹文件 {file}：请在应用里导出这次运行的轨迹（Python 核对… → 轨迹），放在本脚本旁边，或给出它的路径。',

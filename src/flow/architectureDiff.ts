@@ -40,9 +40,9 @@ export function variantsOf(config: Config): Record<DifferenceTopic, Variant> {
   };
 }
 
-/** The boxes each topic concerns. */
+/** The boxes each topic concerns (biases: see BIASED). */
 const TOPIC_NODES: Record<DifferenceTopic, NodeId[]> = {
-  position: ['posEmbed', 'rope'],
+  position: ['posEmbed', 'rope', 'residual'],
   norm: ['ln1', 'ln2', 'lnFinal'],
   projection: ['qkv'],
   heads: ['qkv', 'weightedSum'],
@@ -52,12 +52,22 @@ const TOPIC_NODES: Record<DifferenceTopic, NodeId[]> = {
   unembedding: ['unembed'],
 };
 
+/** The boxes whose linear maps add a bias, by variant: the two models differ only where one adds one and the other
+ * does not. */
+const BIASED: Record<string, NodeId[]> = { everywhere: ['qkv', 'outProj', 'mlp'], qkv: ['qkv'], none: [] };
+
 /** The topics two models differ on, in the order the program meets them. */
 export function architectureDifferences(a: Config, b: Config): ArchitectureDifference[] {
   const [left, right] = [variantsOf(a), variantsOf(b)];
+  // A topic differs where the two run another variant; the same variant at another size (4 heads sharing 2 key/value
+  // heads, or 16 sharing 8) is the same architecture: the sizes are shown beside each chart.
   return (Object.keys(TOPIC_NODES) as DifferenceTopic[])
-    .filter((topic) => JSON.stringify(left[topic]) !== JSON.stringify(right[topic]))
-    .map((topic) => ({ topic, nodes: TOPIC_NODES[topic], sides: [left[topic], right[topic]] }));
+    .filter((topic) => left[topic].variant !== right[topic].variant)
+    .map((topic) => ({ topic, nodes: topic === 'biases' ? symmetricDifference(BIASED[left.biases.variant]!, BIASED[right.biases.variant]!) : TOPIC_NODES[topic], sides: [left[topic], right[topic]] }));
+}
+
+function symmetricDifference(a: readonly NodeId[], b: readonly NodeId[]): NodeId[] {
+  return [...a.filter((id) => !b.includes(id)), ...b.filter((id) => !a.includes(id))];
 }
 
 /** The boxes to mark in one model's chart: those of a topic the two differ on that this chart has. */

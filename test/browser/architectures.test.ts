@@ -99,6 +99,12 @@ describe('two architectures side by side', () => {
     await page.click('[data-action=language]');
     await expect(page.locator('[data-testid=differences] li[data-topic=position]').textContent()).resolves.toContain('可学习的位置表');
     await page.screenshot({ path: `${import.meta.dirname}/../output/architectures-zh-CN.png` });
+    // A step more in the app's run: the model beside runs it again to as many tokens (until then it says it waits).
+    const steps = await page.evaluate(() => (window as any).__flow.run.trace.steps.length);
+    await page.click('[data-action=step]');
+    await waitForRuns(page, 2);
+    await page.waitForFunction((n) => (window as any).__flow.beside.run.trace?.steps.length === n && !(window as any).__flow.beside.run.generating, steps + 1, { timeout: 60_000 });
+    await expect(page.locator('[data-testid=beside-waiting]').count()).resolves.toBe(0);
     // Closing lets the second model go: one chart again.
     await page.click('[data-action=compare-architectures]');
     await expect(page.locator('#flow-chart-beside').count()).resolves.toBe(0);

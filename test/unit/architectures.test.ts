@@ -24,9 +24,12 @@ describe('what two architectures do differently', () => {
     expect(differences.find((d) => d.topic === 'biases')!.sides.map((side) => side.variant)).toEqual(['everywhere', 'none']);
   });
 
-  it('Llama beside Qwen3: QK-norm (and the heads’ sizes); Qwen2 beside Qwen3: biases, QK-norm, the unembedding', () => {
-    expect(architectureDifferences(llama, qwen3).map((d) => d.topic)).toEqual(['heads', 'qkNorm']);
-    expect(architectureDifferences(qwen2, qwen3).map((d) => d.topic)).toEqual(['heads', 'qkNorm', 'biases', 'unembedding']);
+  it('Llama beside Qwen3: QK-norm only (grouped heads of other sizes are the same architecture); Qwen2 beside Qwen3: QK-norm, biases, the unembedding', () => {
+    expect(architectureDifferences(llama, qwen3).map((d) => d.topic)).toEqual(['qkNorm']);
+    expect(architectureDifferences(qwen2, qwen3).map((d) => d.topic)).toEqual(['qkNorm', 'biases', 'unembedding']);
+    // Biases: only the boxes where one adds one and the other does not.
+    expect(architectureDifferences(qwen2, llama).find((d) => d.topic === 'biases')!.nodes).toEqual(['qkv']);
+    expect(architectureDifferences(gpt2, qwen2).find((d) => d.topic === 'biases')!.nodes).toEqual(['outProj', 'mlp']);
     expect(architectureDifferences(qwen2, qwen3).find((d) => d.topic === 'biases')!.sides.map((side) => side.variant)).toEqual(['qkv', 'none']);
   });
 

@@ -1,0 +1,112 @@
+import { Playback } from '../flow/playback.svelte';
+import { alignedFrame, buildTimeline, type Frame } from '../flow/timeline';
+import { flowChartFor, programRank, type NodeId } from '../flow/chart';
+import { architectureDifferences, differingNodes, type ArchitectureDifference } from '../flow/architectureDiff';
+import type { ModelConfig } from '../engine/models/config';
+import type { BackendRequest } from '../engine/runtime';
+import type { Trace } from '../engine/trace';
+import { EMBEDDED_MODELS, RunState, type RunSettings } from './run.svelte';
+
+/** Two architectures side by side: a second model in a worker of its own, running the app's prompt with the app's
+ * settings and seed, and its chart's playback, which follows the app's box by box. The page's components read it;
+ * `ArchitectureCompare` drives it (`follow`, `rerun`, `align`). */
+export class ArchitectureComparison {
+  readonly run: RunState;
+  readonly playback = new Playback();
+  /** The embedded model the learner picked to stand beside (null: the other architecture than the app's). */
+  choice = $state<string | null>(null);
+  /** The app's run the model beside last ran (its id, steps and ending, and the load it ran on). */
+  private ranFor = '';
+  /** The app's frame "Show it" put both charts on (the chart beside then stands at its own box of the topic, not the
+   * aligned one, until the app's chart moves). */
+  private shownAt: number | null = null;
+
+  constructor(backend: BackendRequest) {
+    this.run = new RunState(backend);
+  }
+
+  /** The model to stand beside the app's `appModel`. */
+  besideFor(appModel: string) {
+    return EMBEDDED_MODELS.find((model) => model.name === this.choice && model.name !== appModel) ?? EMBEDDED_MODELS.find((model) => model.name !== appModel) ?? EMBEDDED_MODELS[1];
+  }
+
+  /** The config of the model beside, once it is the one asked for. */
+  besideConfig(besideName: string): ModelConfig | null {
+    return this.run.modelName === besideName ? (this.run.trace?.config ?? this.run.model?.config ?? null) : null;
+  }
+
+  /** Loads `model` beside, unless it is the one loaded or loading. */
+  follow(model: { url: string; name: string }): void {
+    const slot = this.run.slot;
+    if ((slot.modelName === model.name && slot.model) || (slot.loading && slot.loadingName === model.name)) return;
+    void this.run.load(model.url, model.name);
+  }
+
+  /** What the app's run is, for the run beside: a new run, each step, and its end. */
+  private keyOf(trace: Trace): string {
+    return `${trace.runId}:${trace.steps.length}:${trace.stopReason}:${this.run.slot.loadSerial}`;
+  }
+
+  /** Whether the run beside is the app's run of now (the same prompt, as many steps, on the model shown). */
+  isCurrent(trace: Trace | null, besideName: string): boolean {
+    return trace !== null && this.run.trace !== null && this.run.modelName === besideName && this.ranFor === this.keyOf(trace) && !this.run.generating;
+  }
+
+  /** Runs the app's run again beside it, once it has ended and both models are here (one at a time: the two share
+   * the machine). The same prompt, settings and seed, and as many new tokens. */
+  rerun(trace: Trace | null, appGenerating: boolean, settings: RunSettings): void {
+    if (appGenerating) {
+      // The app runs something new: what is beside is no longer its match.
+      if (this.run.generating) this.run.stop();
+      return;
+    }
+    if (!trace || trace.stopReason === null || !this.run.model || this.run.slot.loading || this.run.generating) return;
+    const key = this.keyOf(trace);
+    if (key === this.ranFor) return;
+    this.ranFor = key;
+    void this.run.generate(trace.prompt, { ...settings, ...trace.settings, seed: trace.seed, maxNewTokens: Math.max(1, trace.steps.length) });
+  }
+
+  /** The frames of the run beside, rebuilt as it grows. */
+  rebuild(): void {
+    const trace = this.run.trace;
+    if (trace) this.playback.setFrames(buildTimeline(flowChartFor(trace.config), trace.steps.length));
+  }
+
+  /** The chart beside stands where the app's stands (`index`: the app's frame). */
+  align(target: Frame, index: number): void {
+    if (index === this.shownAt) return;
+    this.shownAt = null;
+    this.playback.jumpTo(alignedFrame(this.playback.frames, target, programRank));
+  }
+
+  /** The step the app's chart shows that the run beside did not reach (it ended sooner), or null. */
+  endedBefore(target: Frame): number | null {
+    const last = this.run.trace?.steps.length ?? 0;
+    return last > 0 && target.step >= last && target.node !== 'end' && target.node !== 'start' ? last : null;
+  }
+
+  differences(first: ModelConfig | null, second: ModelConfig | null): ArchitectureDifference[] {
+    return first && second ? architectureDifferences(first, second) : [];
+  }
+
+  /** The boxes of `config`'s chart to mark. */
+  marked(config: ModelConfig | null, differences: readonly ArchitectureDifference[]): NodeId[] {
+    return config ? differingNodes(differences, flowChartFor(config).nodes.map((node) => node.id)) : [];
+  }
+
+  /** Both charts to their own first box of a topic, at the step the app's shows (in its layer, or the first). */
+  show(nodes: readonly NodeId[], app: Playback): void {
+    const at = (playback: Playback, frame: Frame) => playback.frames.findIndex((f) => f.step === frame.step && nodes.includes(f.node) && (f.layer === null || f.layer === (frame.layer ?? 0)));
+    const frame = app.frame;
+    const index = at(app, frame);
+    if (index >= 0) app.jumpTo(index);
+    this.shownAt = app.index;
+    const beside = at(this.playback, { ...frame, step: Math.min(frame.step, Math.max(0, (this.run.trace?.steps.length ?? 1) - 1)) });
+    if (beside >= 0) this.playback.jumpTo(beside);
+  }
+
+  close(): void {
+    this.run.slot.close();
+  }
+}
