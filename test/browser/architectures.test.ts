@@ -95,6 +95,20 @@ describe('two architectures side by side', () => {
     // "Show it" takes the app's chart to that box.
     await page.locator('[data-testid=differences] li[data-topic=mlp] button').click();
     await expect.poll(() => chartAt(page, '#flow-chart').then((at) => at.node)).toBe('mlp');
+    // A click on a box of the chart beside opens that box with the model beside's numbers: Llama's RoPE, its K with
+    // 2 key/value heads; the views follow it, and the switch says so.
+    await page.locator('#flow-chart-beside g.node[data-node=rope]').click();
+    await expect(page.locator('[data-detail=rope] li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(/× 2 heads × 40 dims\]$/);
+    await expect(page.locator('[data-action=views-model][data-side=second]').getAttribute('aria-pressed')).resolves.toBe('true');
+    await page.click('button[data-tab=mlp]');
+    const mlpIs = async () => {
+      const text = (await page.locator('[data-view=mlp]').textContent()) ?? '';
+      return text.includes('SiLU(gate)') ? 'swiglu' : text.includes('GELU') ? 'gelu' : 'neither';
+    };
+    await expect.poll(mlpIs).toBe('swiglu');
+    // Back to the app's model: its MLP is GELU's.
+    await page.click('[data-action=views-model][data-side=first]');
+    await expect.poll(mlpIs).toBe('gelu');
     // In Chinese too.
     await page.click('[data-action=language]');
     await expect(page.locator('[data-testid=differences] li[data-topic=position]').textContent()).resolves.toContain('可学习的位置表');
