@@ -42,10 +42,14 @@ export function captureBytesPerPosition(config: ModelConfig, points: readonly Ca
   return values * 4;
 }
 
-/** About how many characters an export of `positions` positions holds when every tensor is written (a float32 value
- * written in full as JSON takes about 19.5 characters with its comma: measured on random float32 values). */
+/** About how many characters an export of `positions` positions holds when every tensor is written: a float32 value
+ * written in full as JSON takes about 19.5 characters with its comma (measured on random float32 values); an
+ * attention entry above the diagonal (a later key) only `null,` or `0,`. */
 export function completeExportCharacters(config: ModelConfig, points: readonly CapturePoint[], positions: number): number {
-  return (captureBytesPerPosition(config, points, positions) / 4) * positions * 19.5;
+  const attention = points.filter((point) => point.layout === 'attention').length * config.nHead * positions * positions;
+  const later = attention * (positions - 1) / (2 * positions);
+  const values = (captureBytesPerPosition(config, points, positions) / 4) * positions;
+  return (values - later) * 19.5 + later * 5;
 }
 
 /** The longest export a page writes: a browser's strings stop at about 512 million characters (V8), and the page

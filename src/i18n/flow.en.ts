@@ -185,6 +185,8 @@ export const flowEn = {
   'archCompare.size': '{family} · {layers} layers · d_model {dModel} · {heads} heads · vocabulary {vocab}',
   'archCompare.marked': 'A box outlined in orange dashes works differently in the two models: the list on the right says what each does there. Both charts play the same step; click a box of either to see its numbers.',
   'archCompare.viewsShow': 'The views show:',
+  'archCompare.plain': '{model} runs the prompt as it is: what {first}’s run switched off, patched or was fed is not applied beside it.',
+  'archCompare.truncated': 'The prompt is longer than {model}’s context: its first {dropped} tokens were left out beside.',
   'archCompare.ended': '{model}’s run ended sooner, after {count} new tokens: its chart stays on its last step.',
   'archCompare.differences': 'What differs, box by box',
   'archCompare.same': 'Both run the same architecture: every box does the same thing (only the sizes and the learned numbers differ).',

@@ -187,6 +187,8 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'archCompare.size': '{family} · {layers} 层 · d_model {dModel} · {heads} 个头 · 词表 {vocab}',
   'archCompare.marked': '橙色虚线框是两个模型做法不同的地方：右边的列表说明各自在那里做什么。两张流程图播放同一步；点任一张图上的框，查看它的数值。',
   'archCompare.viewsShow': '视图显示：',
+  'archCompare.plain': '{model} 按原样运行提示词：{first} 的运行关掉的、修补的或强制喂入的内容，旁边都不施加。',
+  'archCompare.truncated': '提示词超出了 {model} 的上下文长度：旁边的运行去掉了开头的 {dropped} 个词元。',
   'archCompare.ended': '{model} 的运行提前结束了，生成了 {count} 个新词元：它的流程图停在最后一步。',
   'archCompare.differences': '逐框对比：哪里不同',
   'archCompare.same': '两者是同一种架构：每个框做的事都一样（只有尺寸和学到的数值不同）。',

@@ -123,7 +123,14 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
     const offer = lean.locator('[data-testid=export-offer]');
     // Layer 4 is open in the attention view: the one layer held whole.
     await expect(offer.textContent()).resolves.toContain('every tensor of layer 4 only (of 6)');
-    const complete = await download(lean, 'export-complete');
+    // The size it announces is the file's, about.
+    const announced = (await lean.locator('[data-action=export-complete]').textContent())!.match(/([\d.]+) (kB|MB)/)!;
+    const [saved] = await Promise.all([lean.waitForEvent('download'), lean.click('[data-action=export-complete]')]);
+    const text = await readFile((await saved.path())!, 'utf8');
+    const complete = JSON.parse(text);
+    const bytes = Number(announced[1]) * (announced[2] === 'MB' ? 1e6 : 1e3);
+    expect(bytes / text.length).toBeGreaterThan(0.7);
+    expect(bytes / text.length).toBeLessThan(1.4);
     await expect(offer.count()).resolves.toBe(0);
     const reference = await full.evaluate(() => JSON.parse((window as any).__flow.exportTrace((window as any).__flow.run.trace)));
     expect(Object.keys(complete.captures)).toEqual(Object.keys(reference.captures));
