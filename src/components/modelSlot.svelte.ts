@@ -190,7 +190,7 @@ export class ModelSlot {
   scriptFiles(): ModelFiles | null {
     if (!this.model) return null;
     const url = this.modelUrl ? new URL(this.modelUrl, globalThis.location?.href).href.replace(/\/+$/, '') : null;
-    return { name: this.modelName, url, graphFiles: this.model.graphFiles, dtype: this.model.dtype };
+    return { name: this.modelName, url, graphFiles: this.model.graphFiles, dtype: this.model.dtype, rounding: this.model.rounding };
   }
 
   /** A model folder the learner picked on their disk: read here, run in the worker, sent nowhere else. */

@@ -510,7 +510,7 @@ def choose(logits, decision):
     return int(order[kept - 1]), margin
 
 
-ROUNDING = PRECISION in ("fp16", "q4f16", "q8", "int8", "uint8")
+ROUNDING = {{ROUNDS}}
 
 
 def check_steps():

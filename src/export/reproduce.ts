@@ -2,7 +2,7 @@ import template from './check_run.py?raw';
 import { reproduceEn } from './reproduce.en';
 import { reproduceZhCN } from './reproduce.zh-CN';
 import type { Trace } from '../engine/trace';
-import type { Dtype } from '../engine/models/precision';
+import type { ActivationRounding, Dtype } from '../engine/models/precision';
 import { toleranceFor } from './tolerance';
 import { scriptFileName } from './scriptFile';
 
@@ -18,6 +18,8 @@ export interface ModelFiles {
   graphFiles: readonly string[];
   /** The graph's precision (null: a name that does not say, fp32). */
   dtype: Dtype | null;
+  /** The coarsest rounding its activations go through (what the tolerance and the rounding excuse follow). */
+  rounding: ActivationRounding;
 }
 
 export type ScriptLocale = 'en' | 'zh-CN';
@@ -40,7 +42,8 @@ export function pythonScript(trace: Trace, traceFile: string, files: ModelFiles,
     FILES_URL: literal(files.url),
     GRAPH_FILES: `[${files.graphFiles.map(literal).join(', ')}]`,
     PRECISION: literal(files.dtype ?? 'fp32'),
-    TOLERANCE: String(toleranceFor(files.dtype)),
+    TOLERANCE: String(toleranceFor(files.rounding)),
+    ROUNDS: files.rounding === 'float32' ? 'False' : 'True',
     MESSAGES: `{\n${Object.entries(messages).map(([key, value]) => `    ${literal(key)}: ${literal(value)},`).join('\n')}\n}`,
   };
   return template

@@ -53,7 +53,7 @@ function disagrees(result: { status: number | null; output: string }, ...said: s
 }
 
 describe.skipIf(!hasPython).each(['flow-gpt2-tiny', 'flow-llama-tiny'])('%s: the exported Python check', (name) => {
-  const files: ModelFiles = { name, url: null, graphFiles: ['onnx/decoder_model_merged.onnx'], dtype: null };
+  const files: ModelFiles = { name, url: null, graphFiles: ['onnx/decoder_model_merged.onnx'], dtype: null, rounding: 'float32' };
   const modelDir = resolve(ROOT, 'public/models', name);
   let engine: Engine;
   const record = async (run: Partial<Parameters<typeof recordTrace>[1]> = {}) => {
@@ -141,7 +141,7 @@ describe.skipIf(!hasPython).each(OPEN_CASES)('%s %s: the exported Python check',
     const engine = { config: folder.config, probed, tokenizer, generator: new Generator({ session, probed }, null, folder.config) };
     const trace = (await recordTrace(engine, { modelName: model, prompt: 'The cat sat on', settings, seed: 3, maxNewTokens: 4, intervention: { heads: ['1.0'], mlps: [] } })).trace;
     const dtype = dtypeOfFile(graph);
-    const result = check(trace, { name: model, url: null, graphFiles: [graph], dtype }, fixtureDir(model));
+    const result = check(trace, { name: model, url: null, graphFiles: [graph], dtype, rounding: probed.rounding }, fixtureDir(model));
     expect(result.output).toContain(`AGREES: ${trace.points.length} of ${trace.points.length} captured tensors compared`);
     expect(result.status, result.output).toBe(0);
     // Where the graph computes in float32 (fp32, q4), every token is the app's; where it rounds, a token may be put
