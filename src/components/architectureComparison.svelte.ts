@@ -5,13 +5,16 @@ import { architectureDifferences, differingNodes, type ArchitectureDifference } 
 import type { ModelConfig } from '../engine/models/config';
 import type { BackendRequest } from '../engine/runtime';
 import type { Trace } from '../engine/trace';
-import { EMBEDDED_MODELS, RunState, type RunSettings } from './run.svelte';
+import { EMBEDDED_MODELS, type ModelSlot } from './modelSlot.svelte';
+import { modelWithRuns, type RunController, type RunSettings } from './runController.svelte';
 
 /** Two architectures side by side: a second model in a worker of its own, running the app's prompt with the app's
  * settings and seed, and its chart's playback, which follows the app's box by box. The page's components read it;
  * `ArchitectureCompare` drives it (`follow`, `rerun`, `align`). */
 export class ArchitectureComparison {
-  readonly run: RunState;
+  /** The model beside and its runs. */
+  readonly slot: ModelSlot;
+  readonly runs: RunController;
   readonly playback = new Playback();
   /** The embedded model the learner picked to stand beside (null: the other architecture than the app's). */
   choice = $state<string | null>(null);
@@ -22,7 +25,9 @@ export class ArchitectureComparison {
   private shownAt: number | null = null;
 
   constructor(backend: BackendRequest) {
-    this.run = new RunState(backend);
+    const beside = modelWithRuns(backend);
+    this.slot = beside.slot;
+    this.runs = beside.runs;
   }
 
   /** The model to stand beside the app's `appModel`. */
@@ -32,24 +37,24 @@ export class ArchitectureComparison {
 
   /** The config of the model beside, once it is the one asked for. */
   besideConfig(besideName: string): ModelConfig | null {
-    return this.run.modelName === besideName ? (this.run.trace?.config ?? this.run.model?.config ?? null) : null;
+    return this.slot.modelName === besideName ? (this.runs.trace?.config ?? this.slot.model?.config ?? null) : null;
   }
 
   /** Loads `model` beside, unless it is the one loaded or loading. */
   follow(model: { url: string; name: string }): void {
-    const slot = this.run.slot;
+    const slot = this.slot;
     if ((slot.modelName === model.name && slot.model) || (slot.loading && slot.loadingName === model.name)) return;
-    void this.run.load(model.url, model.name);
+    void this.slot.open(model.url, model.name);
   }
 
   /** What the app's run is, for the run beside: a new run, each step, and its end. */
   private keyOf(trace: Trace): string {
-    return `${trace.runId}:${trace.steps.length}:${trace.stopReason}:${this.run.slot.loadSerial}`;
+    return `${trace.runId}:${trace.steps.length}:${trace.stopReason}:${this.slot.loadSerial}`;
   }
 
   /** Whether the run beside is the app's run of now (the same prompt, as many steps, on the model shown). */
   isCurrent(trace: Trace | null, besideName: string): boolean {
-    return trace !== null && this.run.trace !== null && this.run.modelName === besideName && this.ranFor === this.keyOf(trace) && !this.run.generating;
+    return trace !== null && this.runs.trace !== null && this.slot.modelName === besideName && this.ranFor === this.keyOf(trace) && !this.runs.generating;
   }
 
   /** Runs the app's run again beside it, once it has ended and both models are here (one at a time: the two share
@@ -57,19 +62,19 @@ export class ArchitectureComparison {
   rerun(trace: Trace | null, appGenerating: boolean, settings: RunSettings): void {
     if (appGenerating) {
       // The app runs something new: what is beside is no longer its match.
-      if (this.run.generating) this.run.stop();
+      if (this.runs.generating) this.runs.stop();
       return;
     }
-    if (!trace || trace.stopReason === null || !this.run.model || this.run.slot.loading || this.run.generating) return;
+    if (!trace || trace.stopReason === null || !this.slot.model || this.slot.loading || this.runs.generating) return;
     const key = this.keyOf(trace);
     if (key === this.ranFor) return;
     this.ranFor = key;
-    void this.run.generate(trace.prompt, { ...settings, ...trace.settings, seed: trace.seed, maxNewTokens: Math.max(1, trace.steps.length) });
+    void this.runs.generate(trace.prompt, { ...settings, ...trace.settings, seed: trace.seed, maxNewTokens: Math.max(1, trace.steps.length) });
   }
 
   /** The frames of the run beside, rebuilt as it grows. */
   rebuild(): void {
-    const trace = this.run.trace;
+    const trace = this.runs.trace;
     if (trace) this.playback.setFrames(buildTimeline(flowChartFor(trace.config), trace.steps.length));
   }
 
@@ -82,7 +87,7 @@ export class ArchitectureComparison {
 
   /** The step the app's chart shows that the run beside did not reach (it ended sooner), or null. */
   endedBefore(target: Frame): number | null {
-    const last = this.run.trace?.steps.length ?? 0;
+    const last = this.runs.trace?.steps.length ?? 0;
     return last > 0 && target.step >= last && target.node !== 'end' && target.node !== 'start' ? last : null;
   }
 
@@ -102,11 +107,11 @@ export class ArchitectureComparison {
     const index = at(app, frame);
     if (index >= 0) app.jumpTo(index);
     this.shownAt = app.index;
-    const beside = at(this.playback, { ...frame, step: Math.min(frame.step, Math.max(0, (this.run.trace?.steps.length ?? 1) - 1)) });
+    const beside = at(this.playback, { ...frame, step: Math.min(frame.step, Math.max(0, (this.runs.trace?.steps.length ?? 1) - 1)) });
     if (beside >= 0) this.playback.jumpTo(beside);
   }
 
   close(): void {
-    this.run.slot.close();
+    this.slot.close();
   }
 }

@@ -8,7 +8,8 @@ import type { Playback } from '../flow/playback.svelte';
 import type { Player } from '../flow/player.svelte';
 import type { Inspection } from './views/inspection.svelte';
 import { loadProgress, recordAnswer, type Progress } from '../lesson/progress';
-import type { RunState } from './run.svelte';
+import type { ModelSlot } from './modelSlot.svelte';
+import type { RunController } from './runController.svelte';
 
 /** closed: no lesson. waiting: for the model. running: the chapter's prompt through the model. preparing: the
  * lens or a recompute the question needs. asking: options shown, numbers hidden. revealed: the answer and why. */
@@ -17,7 +18,8 @@ export type LessonPhase = 'closed' | 'waiting' | 'running' | 'preparing' | 'aski
 /** What the lesson needs from the page: the run, a way to run a prompt through the app's own controls (so the chart
  * and the views show the lesson's run), and a way to point the chart and the views at a box. */
 export interface LessonHost {
-  run: RunState;
+  slot: ModelSlot;
+  runs: RunController;
   locale: () => Locale;
   runPrompt: (prompt: string, settings: LessonRunSettings) => Promise<void>;
   focus: (focus: Focus) => void;
@@ -63,7 +65,7 @@ export class LessonState {
 
   /** The loaded model's config, for the chapter's opening sentences before its run. */
   get config() {
-    return this.host.run.model?.config ?? null;
+    return this.host.slot.model?.config ?? null;
   }
 
   get prompt(): string {
@@ -81,9 +83,9 @@ export class LessonState {
     this.trace = null;
     this.recomputed = null;
     this.phase = 'waiting';
-    const { run } = this.host;
+    const { slot, runs } = this.host;
     // The app's own first run (or a run the learner started) finishes first; the lesson's run follows it.
-    while (!run.model || run.loading || run.generating) {
+    while (!slot.model || slot.loadingFirst || runs.generating) {
       await sleep(100);
       if (attempt !== this.attempt) return;
     }
@@ -91,8 +93,8 @@ export class LessonState {
     const prompt = this.prompt;
     await this.host.runPrompt(prompt, chapter.settings);
     if (attempt !== this.attempt) return;
-    const trace = run.trace;
-    if (!trace || trace.prompt !== prompt || run.runError || trace.steps.length === 0) {
+    const trace = runs.trace;
+    if (!trace || trace.prompt !== prompt || runs.runError || trace.steps.length === 0) {
       this.phase = 'failed';
       return;
     }
@@ -108,19 +110,19 @@ export class LessonState {
     const hooks = trace.points.map((point) => point.hook);
     if (lackingHooks(trace, hooks).length > 0) {
       this.phase = 'preparing';
-      await this.host.run.runs.ensureRows(trace, hooks);
+      await this.host.runs.ensureRows(trace, hooks);
       if (attempt !== this.attempt) return;
-      const fresh = this.host.run.trace;
+      const fresh = this.host.runs.trace;
       if (fresh?.runId === trace.runId) this.trace = trace = fresh;
     }
     const id = this.chapter.questions[this.index]!;
     this.phase = 'preparing';
-    const inputs: QuestionInputs = { cached: this.host.run.model?.graphKind !== 'full', cacheValueBytes: cacheValueBytes(this.host.run.model?.cacheType ?? 'float32'), rounding: this.host.run.model?.rounding ?? 'float32' };
+    const inputs: QuestionInputs = { cached: this.host.slot.model?.graphKind !== 'full', cacheValueBytes: cacheValueBytes(this.host.slot.model?.cacheType ?? 'float32'), rounding: this.host.slot.model?.rounding ?? 'float32' };
     const need = needs(id);
     if (need === 'lens') {
       // Read in the worker, where W_E (and an untied W_U) stay.
       const target = lensTarget(trace);
-      const readings = await this.host.run.readLens(target.vectors, 0, target.id).catch(() => null);
+      const readings = await this.host.slot.readLens(target.vectors, 0, target.id).catch(() => null);
       if (attempt !== this.attempt) return;
       inputs.lensStages = readings?.map((reading) => reading.tracked!) ?? null;
     }
@@ -145,7 +147,7 @@ export class LessonState {
 
   /** The whole sequence once more from scratch through the capturing graph, no cache (the engine's `recompute`). */
   private async recompute(trace: Trace): Promise<Record<string, { data: Float32Array }>> {
-    const client = this.host.run.client;
+    const client = this.host.slot.client;
     if (!client) throw new Error('no engine');
     const ids = trace.tokens.slice(0, computedPositions(trace)).map((token) => token.id);
     const result = await client.call({ type: 'recompute', ids });

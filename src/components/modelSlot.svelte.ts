@@ -108,6 +108,17 @@ export class ModelSlot {
     return { remembered: readChoices(browserStorage()), softwareGpu: this.options.softwareGpu ?? false, keepPlainGraph: this.options.keepPlainGraph ?? false };
   }
 
+  /** No model to use while one loads (the first load, or after a crash). A model loading in place of another
+   * leaves the current one usable: see `incoming`. */
+  get loadingFirst(): boolean {
+    return this.loading && !this.model;
+  }
+
+  /** The model being loaded, beside the current one or in place of none; null when no load is under way. */
+  get incoming(): string | null {
+    return this.loading ? this.loadingName : null;
+  }
+
   /** The last load's error, whatever was asked for. */
   get modelError(): EngineErrorData | null {
     return this.loadFailure?.error ?? null;

@@ -4,7 +4,8 @@ import type { SamplingSettings } from '../engine/sampling';
 import { SETTINGS_LIMITS, type SettingName } from '../engine/settingsLimits';
 import { TraceRecorder, assembled, computedPositions, lackingGroups, lackingHooks, newRunId, type StopReason, type Trace } from '../engine/trace';
 import { FULL_CAPTURE, LEAN_LOGITS_KEPT, planCaptures, segmentInputs, type CapturePlan } from '../engine/capturePlan';
-import type { ModelSlot } from './modelSlot.svelte';
+import { ModelSlot, type SlotOptions } from './modelSlot.svelte';
+import type { BackendRequest } from '../engine/runtime';
 import { RedrawClock } from './redrawClock';
 import type { Intervention } from '../engine/probe/intervention';
 
@@ -18,6 +19,15 @@ export const DEFAULT_SETTINGS: RunSettings = { temperature: 0.8, topK: 40, topP:
 
 /** A message for the learner: an i18n key's worth of data, shown next to where it happened. */
 export type Notice = { kind: 'error'; error: EngineErrorData } | { kind: 'info'; key: 'truncated' | 'deviceLost'; params: Record<string, number> };
+
+/** A model slot and the runs made on it. The slot asks the runs whether one is under way (a backend change or a new
+ * model waits for it); the runs use the slot's worker. */
+export function modelWithRuns(backendRequest: BackendRequest, options: SlotOptions = {}): { slot: ModelSlot; runs: RunController } {
+  let runs: RunController | null = null;
+  const slot = new ModelSlot(backendRequest, { busy: () => runs?.generating ?? false, idle: () => runs?.idle() ?? Promise.resolve() }, options);
+  runs = new RunController(slot);
+  return { slot, runs };
+}
 
 /** Generate, step and stop on the slot's model. The worker owns the run (its ids, KV cache and random state) and
  * sends deltas; this records them and publishes immutable Traces on the redraw clock: `trace` every frame (chart,
@@ -60,6 +70,13 @@ export class RunController {
    * that computes again applies to it (the loaded model is another). */
   get ranOnEarlierModel(): boolean {
     return this.trace !== null && this.recording === null && this.ranOnLoad !== this.slot.loadSerial;
+  }
+
+  /** The sequence once more through the model with no cache (and the run's switched-off parts): `hooks` at every
+   * position. */
+  async recompute(ids: number[], intervention: Intervention | null, hooks: readonly string[]) {
+    if (!this.slot.client) throw new EngineError('internal', { detail: 'no model loaded' });
+    return (await this.slot.client.call({ type: 'capture', ids, hooks: [...hooks], intervention, from: 0 })).tensors;
   }
 
   /** Starts a new run from the prompt, with `intervention`'s heads and MLPs switched off; with `forced`, teacher-forced:

@@ -5,7 +5,7 @@ import { comparedStepPositions, firstSwitchedOffHead, mostDifferentStep, withHea
 import { comparableRuns, differenceTrace } from '../engine/difference';
 import { lackingHooks, type Feeding, type RunName, type Trace } from '../engine/trace';
 import { RunController } from './runController.svelte';
-import type { RunState } from './run.svelte';
+import type { ModelSlot } from './modelSlot.svelte';
 
 /** "What if": run B, forked from the app's run A with the same seed and settings, its prompt edited or some heads
  * and MLPs switched off; and the ranking of heads by what switching each off does to A's first token. B lives in
@@ -40,8 +40,12 @@ export class WhatIf {
   private headOpenedFor = '';
   private stepOpenedFor = '';
 
-  constructor(private readonly run: RunState) {
-    this.b = new RunController(run.slot);
+  constructor(
+    private readonly slot: ModelSlot,
+    /** Run A's controller: the app's runs. */
+    private readonly runsA: RunController,
+  ) {
+    this.b = new RunController(slot);
   }
 
   /** The run A the current B was forked from: B is compared with that run only (a recording or another run of a
@@ -83,7 +87,7 @@ export class WhatIf {
 
   /** Either run is using the worker. */
   get busy(): boolean {
-    return this.run.generating || this.b.generating || this.rankProgress !== null;
+    return this.runsA.generating || this.b.generating || this.rankProgress !== null;
   }
 
   /** What run B does with a head: leaves it on, replaces its z by zeros, or by its mean over A's positions. */
@@ -150,7 +154,7 @@ export class WhatIf {
    * and afterwards. */
   openingStep(a: Trace, b: Trace): number | null {
     const pair = `${a.runId}:${b.runId}`;
-    if (this.stepOpenedFor === pair || this.run.generating || this.b.generating) return null;
+    if (this.stepOpenedFor === pair || this.runsA.generating || this.b.generating) return null;
     const positions = comparedStepPositions(a, b);
     if (lackingHooks(a, ['logits'], positions).length > 0 || lackingHooks(b, ['logits'], positions).length > 0) return null;
     this.stepOpenedFor = pair;
@@ -165,9 +169,9 @@ export class WhatIf {
   /** Why B cannot run on `a`: it is a recording (no model), no model is loaded (the worker stopped), or `a` is a run
    * of a model no longer loaded; null: it can. */
   cannotRunOn(a: Trace): 'recording' | 'no-model' | 'other-model' | null {
-    if (this.run.runs.recording !== null) return 'recording';
-    if (this.run.model === null) return 'no-model';
-    return !this.run.runs.ranOnEarlierModel && a.modelName === this.run.modelName ? null : 'other-model';
+    if (this.runsA.recording !== null) return 'recording';
+    if (this.slot.model === null) return 'no-model';
+    return !this.runsA.ranOnEarlierModel && a.modelName === this.slot.modelName ? null : 'other-model';
   }
 
   /** Runs B: A's seed, sampling settings and number of tokens; B's prompt and what is switched off; A's tokens fed
@@ -180,8 +184,8 @@ export class WhatIf {
     const meanHeads = this.meanHeads.filter((key) => this.intervention.heads.includes(key));
     const zHooks = [...new Set(meanHeads.map((key) => `blocks.${key.split('.')[0]}.attn.hook_z`))];
     if (zHooks.length) {
-      await this.run.runs.ensureRows(a, zHooks);
-      if (this.run.runs.trace?.runId === a.runId) a = this.run.runs.trace;
+      await this.runsA.ensureRows(a, zHooks);
+      if (this.runsA.trace?.runId === a.runId) a = this.runsA.trace;
     }
     const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, meanHeads, a) : null;
     const forced = this.feedingFor(a) === 'teacher-forced' ? a.tokens.slice(a.promptLength).map((token) => token.id) : null;
@@ -207,7 +211,7 @@ export class WhatIf {
 
   /** Switches each head off in turn and ranks them by how much A's first chosen token's logit drops. */
   async rank(a: Trace): Promise<void> {
-    const client = this.run.slot.client;
+    const client = this.slot.client;
     const first = a.steps[0];
     if (!client || !first || this.busy || !this.canRunOn(a)) return;
     this.rankError = null;

@@ -32,7 +32,7 @@ describe('two architectures side by side', () => {
     await waitForRuns(alone, 1);
     await alone.evaluate(() => (window as any).__flow.player.pause());
     const reference = await alone.evaluate(() => {
-      const trace = (window as any).__flow.run.trace;
+      const trace = (window as any).__flow.runs.trace;
       return { ids: trace.tokens.map((t: any) => t.id), z: Array.from((window as any).__flow.assembled(trace, 'blocks.2.attn.hook_z').data as Float32Array) };
     });
 
@@ -50,11 +50,11 @@ describe('two architectures side by side', () => {
     await waitForRuns(page, 1);
     await page.context().setOffline(true);
     await page.click('[data-action=compare-architectures]');
-    await page.waitForFunction(() => (window as any).__flow.beside?.run.trace?.stopReason && !(window as any).__flow.beside.run.generating, null, { timeout: 120_000 });
+    await page.waitForFunction(() => (window as any).__flow.beside?.runs.trace?.stopReason && !(window as any).__flow.beside.runs.generating, null, { timeout: 120_000 });
     await page.evaluate(() => (window as any).__flow.player.pause());
     const beside = await page.evaluate(() => {
-      const { run } = (window as any).__flow.beside;
-      return { name: run.modelName, ids: run.trace.tokens.map((t: any) => t.id), z: Array.from((window as any).__flow.assembled(run.trace, 'blocks.2.attn.hook_z').data as Float32Array), prompt: run.trace.prompt, seed: run.trace.seed };
+      const { slot, runs } = (window as any).__flow.beside;
+      return { name: slot.modelName, ids: runs.trace.tokens.map((t: any) => t.id), z: Array.from((window as any).__flow.assembled(runs.trace, 'blocks.2.attn.hook_z').data as Float32Array), prompt: runs.trace.prompt, seed: runs.trace.seed };
     });
     expect(beside.name).toBe('flow-llama-tiny');
     expect(beside.prompt).toBe(QUERY.prompt);
@@ -114,10 +114,10 @@ describe('two architectures side by side', () => {
     await expect(page.locator('[data-testid=differences] li[data-topic=position]').textContent()).resolves.toContain('可学习的位置表');
     await page.screenshot({ path: `${import.meta.dirname}/../output/architectures-zh-CN.png` });
     // A step more in the app's run: the model beside runs it again to as many tokens (until then it says it waits).
-    const steps = await page.evaluate(() => (window as any).__flow.run.trace.steps.length);
+    const steps = await page.evaluate(() => (window as any).__flow.runs.trace.steps.length);
     await page.click('[data-action=step]');
     await waitForRuns(page, 2);
-    await page.waitForFunction((n) => (window as any).__flow.beside.run.trace?.steps.length === n && !(window as any).__flow.beside.run.generating, steps + 1, { timeout: 60_000 });
+    await page.waitForFunction((n) => (window as any).__flow.beside.runs.trace?.steps.length === n && !(window as any).__flow.beside.runs.generating, steps + 1, { timeout: 60_000 });
     await expect(page.locator('[data-testid=beside-waiting]').count()).resolves.toBe(0);
     // Closing lets the second model go: one chart again.
     await page.click('[data-action=compare-architectures]');

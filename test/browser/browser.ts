@@ -80,10 +80,10 @@ export async function drawn(page: Page): Promise<void> {
 export async function compareWithRecompute(page: Page) {
   return page.evaluate(async () => {
     const flow = (window as any).__flow;
-    const trace = flow.run.trace;
+    const trace = flow.runs.trace;
     const n = flow.computedPositions(trace);
     const ids = trace.tokens.slice(0, n).map((t: { id: number }) => t.id);
-    const result = await flow.run.client.call({ type: 'recompute', ids });
+    const result = await flow.slot.client.call({ type: 'recompute', ids });
     const vocab = trace.config.vocabSize;
     let plainVsTrace = 0;
     let recomputeVsTrace = 0;

@@ -124,7 +124,7 @@ describe('the first minute', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('generate');
     const second = await page.evaluate(() => {
       const flow = (window as any).__flow;
-      return { count: flow.playback.position.count, nLayer: flow.run.trace.config.nLayer };
+      return { count: flow.playback.position.count, nLayer: flow.runs.trace.config.nLayer };
     });
     // start, input, tokenize, a step per layer, the draw; then a draw per further token and End.
     expect(second.count).toBe(3 + second.nLayer + 1 + 2 + 1);

@@ -27,7 +27,7 @@ describe('a run is never empty', () => {
   });
 
   it('an early end shows end-of-text as a marker, explains it, and says what to try', async () => {
-    const trace = await page.evaluate(() => { const t = (window as any).__flow.run.trace; return { stop: t.stopReason, steps: t.steps.length, last: t.tokens.at(-1).id, stops: t.config.stopTokenIds }; });
+    const trace = await page.evaluate(() => { const t = (window as any).__flow.runs.trace; return { stop: t.stopReason, steps: t.steps.length, last: t.tokens.at(-1).id, stops: t.config.stopTokenIds }; });
     expect(trace.stop).toBe('eos');
     expect(trace.steps).toBeLessThan(4);
     expect(trace.stops).toContain(trace.last);
@@ -50,7 +50,7 @@ describe('a run is never empty', () => {
     await setControls(page, PROMPT, { minNewTokens: 8 });
     await clickAndWait(page, 'generate');
     const run = await page.evaluate(() => {
-      const t = (window as any).__flow.run.trace;
+      const t = (window as any).__flow.runs.trace;
       return { settings: t.settings, held: t.steps.map((s: any) => s.decision.heldBack?.produced ?? null), first: t.steps[0].decision.heldBack, ids: t.tokens.map((x: any) => x.id).slice(t.promptLength), stops: t.config.stopTokenIds };
     });
     expect(run.settings.minNewTokens).toBe(8);

@@ -9,7 +9,7 @@ import { drawn, launch, openApp, waitForRuns } from './browser';
 
 /** The last position's logits of `ids`, recomputed through the worker (the app's own graph, no patch). */
 const lastLogits = (page: Page, ids: number[]) => page.evaluate(async (sequence) => {
-  const tensors = await (window as any).__flow.run.recompute(sequence, null, ['logits']);
+  const tensors = await (window as any).__flow.runs.recompute(sequence, null, ['logits']);
   const data = tensors.logits.data as Float32Array;
   const vocab = data.length / sequence.length;
   return Array.from(data.subarray(data.length - vocab));
@@ -71,7 +71,7 @@ describe('activation patching in Chromium', () => {
     const runs = await page.evaluate(() => {
       const flow = (window as any).__flow;
       const { answers, corrupted } = flow.patching.resultFor;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       const last = b.promptLength - 1;
       const diff = (trace: any) => trace.rows.logits[last][answers.clean] - trace.rows.logits[last][answers.corrupted];
@@ -112,7 +112,7 @@ describe('activation patching in Chromium', () => {
     await waitForRuns(hub, 1);
     await hub.fill('input[data-control=hub-repo]', 'qwen-owner/qwen3-tiny');
     await hub.click('[data-action=hub-load]');
-    await hub.waitForFunction(() => (window as any).__flow.run.modelName === 'qwen-owner/qwen3-tiny' && !(window as any).__flow.run.generating, null, { timeout: 120_000 });
+    await hub.waitForFunction(() => (window as any).__flow.slot.modelName === 'qwen-owner/qwen3-tiny' && !(window as any).__flow.runs.generating, null, { timeout: 120_000 });
     await hub.click('button[data-tab=patching]');
     await hub.evaluate(() => (window as any).__flow.patching.setPrompts('The cat sat on the mat and', 'The dog sat on the mat and'));
     await hub.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
@@ -123,7 +123,7 @@ describe('activation patching in Chromium', () => {
     const diff = (logits: number[]) => logits[lab.answers.clean]! - logits[lab.answers.corrupted]!;
     expect(lab.result.clean).toBeCloseTo(diff(await lastLogits(hub, lab.clean)), 4);
     expect(lab.result.corrupted).toBeCloseTo(diff(await lastLogits(hub, lab.corrupted)), 4);
-    const config = await hub.evaluate(() => (window as any).__flow.run.model.config);
+    const config = await hub.evaluate(() => (window as any).__flow.slot.model.config);
     expect([lab.result.layers, lab.result.heads]).toEqual([config.nLayer, config.nHead]);
     expect((hub as any).errors).toEqual([]);
     await hub.close();

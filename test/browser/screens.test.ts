@@ -481,7 +481,7 @@ describe('every screen, in both languages', () => {
     const fitted = await page.evaluate(() => {
       const box = document.querySelector<HTMLElement>('.heatmap-box')!;
       const svg = box.querySelector('svg')!;
-      return { svg: svg.getBoundingClientRect().width, box: box.clientWidth, n: (window as any).__flow.run.trace.tokens.length };
+      return { svg: svg.getBoundingClientRect().width, box: box.clientWidth, n: (window as any).__flow.runs.trace.tokens.length };
     });
     expect(fitted.n).toBeGreaterThan(150);
     expect(fitted.svg).toBeLessThanOrEqual(fitted.box + 1);

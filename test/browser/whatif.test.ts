@@ -41,7 +41,7 @@ describe('what if: fork, switch off, compare', () => {
     await runB(page);
     const same = await page.evaluate(() => {
       const flow = (window as any).__flow;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       let largest = 0;
       for (const hook of Object.keys(a.rows)) {
@@ -66,7 +66,7 @@ describe('what if: fork, switch off, compare', () => {
     await runB(page);
     const checks = await page.evaluate(() => {
       const flow = (window as any).__flow;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       const { dHead } = b.config;
       let zLargest = 0;
@@ -130,7 +130,7 @@ describe('what if: fork, switch off, compare', () => {
       await page.waitForFunction(() => document.querySelector('svg .annotation text.shape-label')?.textContent?.includes('B − A'));
       return page.locator('svg .annotation g.mini rect').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
     };
-    const dHead = await page.evaluate(() => (window as any).__flow.run.trace.config.dHead);
+    const dHead = await page.evaluate(() => (window as any).__flow.runs.trace.config.dHead);
     const layer2 = await heights(1);
     expect(layer2).toHaveLength(dHead);
     expect(Math.max(...layer2)).toBe(0);
@@ -145,7 +145,7 @@ describe('what if: fork, switch off, compare', () => {
     const tokens = await page.evaluate(() => {
       const flow = (window as any).__flow;
       const ids = (t: any) => t.tokens.map((token: any) => token.id).join();
-      return { same: ids(flow.run.trace) === ids(flow.whatIf.b.trace), feeding: flow.whatIf.b.trace.feeding };
+      return { same: ids(flow.runs.trace) === ids(flow.whatIf.b.trace), feeding: flow.whatIf.b.trace.feeding };
     });
     expect(tokens).toEqual({ same: true, feeding: 'teacher-forced' });
     await page.click('button[data-tab=attention]');
@@ -170,7 +170,7 @@ describe('what if: fork, switch off, compare', () => {
     await page.waitForSelector('[data-testid=next-both-distance]');
     const expected = await page.evaluate(() => {
       const flow = (window as any).__flow;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       const probabilities = (row: Float32Array) => {
         let max = -Infinity;
@@ -203,7 +203,7 @@ describe('what if: fork, switch off, compare', () => {
     await page.click('[data-show-run=b]');
     const forced = page.locator('[data-testid=forced-token]');
     await forced.waitFor();
-    const fedId = await page.evaluate((position) => (window as any).__flow.run.trace.tokens[position + 1].id, expected.position);
+    const fedId = await page.evaluate((position) => (window as any).__flow.runs.trace.tokens[position + 1].id, expected.position);
     expect(Number(await forced.getAttribute('data-fed'))).toBe(fedId);
     expect(await forced.textContent()).toContain('teacher forcing');
   });
@@ -268,7 +268,7 @@ describe('what if: fork, switch off, compare', () => {
     await runB(page);
     const checks = await page.evaluate(() => {
       const flow = (window as any).__flow;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       const { dHead } = a.config;
       const rowsA: Float32Array[] = a.rows['blocks.1.attn.hook_z'];
@@ -299,7 +299,7 @@ describe('what if: fork, switch off, compare', () => {
       const position = Number(view.getAttribute('data-position'));
       const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) => [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0));
       const flow = (window as any).__flow;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       const expected = ['mlp.hook_pre', 'mlp.hook_post'].map((hook) => {
         const x: Float32Array = a.rows[`blocks.${layer}.${hook}`][position];
@@ -319,7 +319,7 @@ describe('what if: fork, switch off, compare', () => {
     await drawn(page);
     const attention = await page.evaluate(() => {
       const flow = (window as any).__flow;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       const n = Math.min(a.rows['logits'].length, b.rows['logits'].length);
       const { nHead } = a.config;
@@ -348,7 +348,7 @@ describe('what if: fork, switch off, compare', () => {
       const view = document.querySelector('[data-view=lens]')!;
       const position = Number(view.getAttribute('data-position'));
       const flow = (window as any).__flow;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: a.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
       const expected = hooks.map((hook) => {
@@ -376,7 +376,7 @@ describe('what if: fork, switch off, compare', () => {
     const detailShown = await item.locator('.values').getAttribute('title');
     const detailExpected = await page.evaluate((hook) => {
       const flow = (window as any).__flow;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       const position = a.steps[flow.playback.frame.step].position;
       const x: Float32Array = a.rows[hook][position];
@@ -394,7 +394,7 @@ describe('what if: fork, switch off, compare', () => {
       const flow = (window as any).__flow;
       const view = document.querySelector('[data-view=embedding]')!;
       const position = Number(view.getAttribute('data-position'));
-      return { same: flow.run.trace.tokens[position].id === flow.whatIf.b.trace.tokens[position].id, zero: !!view.querySelector('[data-testid=difference-zero]') };
+      return { same: flow.runs.trace.tokens[position].id === flow.whatIf.b.trace.tokens[position].id, zero: !!view.querySelector('[data-testid=difference-zero]') };
     });
     expect(embedding.zero).toBe(embedding.same);
 
@@ -418,7 +418,7 @@ describe('what if: fork, switch off, compare', () => {
         for (const v of row) sum += Math.exp(v - max);
         return (id: number) => Math.exp(row[id]! - max) / sum;
       };
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const pa = softmax(a.rows['logits'][position]);
       const pb = softmax(flow.whatIf.b.trace.rows['logits'][position]);
       const step = a.steps.find((s: any) => s.position === position);
@@ -451,9 +451,9 @@ describe('what if: fork, switch off, compare', () => {
     // run back ('adopt'), runs one position from A's cache, and records only that position (the earlier ones keep
     // the rows of the passes that first computed them).
     const before = await page.evaluate(() => {
-      const trace = (window as any).__flow.run.trace;
+      const trace = (window as any).__flow.runs.trace;
       (window as any).__keptRow = trace.rows['blocks.0.attn.hook_v'][0];
-      const worker = (window as any).__flow.run.slot.client.worker as Worker;
+      const worker = (window as any).__flow.slot.client.worker as Worker;
       const sent: string[] = ((window as any).__sent = []);
       const ran: number[] = ((window as any).__ran = []);
       const post = worker.postMessage.bind(worker);
@@ -466,8 +466,8 @@ describe('what if: fork, switch off, compare', () => {
     expect(sent).toContain('continue');
     expect(sent).not.toContain('adopt');
     expect(await page.evaluate(() => (window as any).__ran)).toEqual([1]);
-    expect(await page.evaluate(() => (window as any).__flow.run.trace.tokens.length)).toBe(before + 1);
-    expect(await page.evaluate(() => (window as any).__flow.run.trace.rows['blocks.0.attn.hook_v'][0] === (window as any).__keptRow)).toBe(true);
+    expect(await page.evaluate(() => (window as any).__flow.runs.trace.tokens.length)).toBe(before + 1);
+    expect(await page.evaluate(() => (window as any).__flow.runs.trace.rows['blocks.0.attn.hook_v'][0] === (window as any).__keptRow)).toBe(true);
     const compared = await compareWithRecompute(page);
     expect(compared.recomputeVsTrace).toBeLessThan(1e-4);
   });
@@ -480,7 +480,7 @@ describe('what if: fork, switch off, compare', () => {
     expect(difference).toBeLessThan(1e-4);
     expect(difference).toBeGreaterThanOrEqual(0);
     const expected = await page.evaluate(() => {
-      const trace = (window as any).__flow.run.trace;
+      const trace = (window as any).__flow.runs.trace;
       const { nLayer, nKvHead, dHead } = trace.config;
       return trace.steps.map((s: any, i: number) => [i + 1, 2 * nLayer * nKvHead * (s.position + 1) * dHead * 4]);
     });
@@ -570,14 +570,14 @@ describe('what if on a lean run (a large model keeps only the stream and the ope
   afterAll(async () => browser?.close());
 
   it('a mean over A’s positions recomputes the z A did not keep; B − A asks both runs for the layer it shows', async () => {
-    const kept = await page.evaluate(() => ((window as any).__flow.run.trace.rows['blocks.1.attn.hook_z'] ?? []).filter(Boolean).length);
+    const kept = await page.evaluate(() => ((window as any).__flow.runs.trace.rows['blocks.1.attn.hook_z'] ?? []).filter(Boolean).length);
     expect(kept).toBe(0);
     await page.click('[data-view=compare] button[data-head="1.2"]');
     await page.click('[data-view=compare] button[data-head="1.2"]');
     await runB(page);
     const mean = await page.evaluate(() => {
       const flow = (window as any).__flow;
-      const a = flow.run.trace;
+      const a = flow.runs.trace;
       const rows: Float32Array[] = a.rows['blocks.1.attn.hook_z'];
       const n = a.rows['logits'].length;
       const { dHead } = a.config;
@@ -598,7 +598,7 @@ describe('what if on a lean run (a large model keeps only the stream and the ope
       const position = Number(view.getAttribute('data-position'));
       const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) => [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0));
       const flow = (window as any).__flow;
-      const [a, b] = [flow.run.trace, flow.whatIf.b.trace];
+      const [a, b] = [flow.runs.trace, flow.whatIf.b.trace];
       const expected = ['mlp.hook_pre', 'mlp.hook_post'].map((hook) => {
         const x: Float32Array = a.rows[`blocks.2.${hook}`][position];
         return Array.from(b.rows[`blocks.2.${hook}`][position] as Float32Array, (y, i) => Math.fround(y - x[i]!) + 0);
