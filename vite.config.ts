@@ -27,7 +27,7 @@ export default defineConfig({
     // cached the first time they load (see README, "Offline").
     VitePWA({
       registerType: 'autoUpdate',
-      // Registered by the app after the first model has run (src/serviceWorker.ts), not at page load.
+      // Registered by the app after the first model has run (src/app/serviceWorker.ts), not at page load.
       injectRegister: false,
       includeAssets: ['favicon.svg'],
       manifest: {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
 import { TraceRecorder, computedPositions, type ForwardRecord } from '../../src/engine/trace';
 import { cacheCheckHooks } from '../../src/lesson/questions';
-import { cacheCheckResult } from '../../src/components/views/cacheCheck';
+import { cacheCheckResult } from '../../src/app/cacheCheck';
 import type { SamplingSettings } from '../../src/engine/sampling';
 
 const PROMPT = 'Lily had a red ball. She';

@@ -4,7 +4,7 @@
 // with the minimum off show the test can fail: measured with seed 42, 6 of the 20 (GPT-2) and 4 of the 20 (Llama)
 // then end before their fourth new token, three of them with no new token at all.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../../src/components/runController.svelte';
+import { DEFAULT_SETTINGS } from '../../src/app/runController.svelte';
 import type { SamplingDecision, SamplingSettings } from '../../src/engine/sampling';
 import { exportTrace } from '../../src/engine/trace';
 import { validateTraceDocument } from '../traceFormat';

@@ -3,8 +3,8 @@ import {
   MEASURE_LIMIT_BYTES, choiceKey, choiceReason, describeAdapter, fasterBackend, isSoftwareAdapter, measuredChoice, planAuto,
   planChoice, planRequest, type AdapterReport, type RememberedChoice,
 } from '../../src/engine/backendChoice';
-import { CHOICES_KEY, MAX_CHOICES, measureBackends, readChoices, rememberChoice, type Measurement } from '../../src/components/autoBackend';
-import type { EngineClient } from '../../src/engine/client';
+import { CHOICES_KEY, MAX_CHOICES, measureBackends, readChoices, rememberChoice, type Measurement } from '../../src/app/autoBackend';
+import type { EngineClient } from '../../src/app/engineClient';
 import type { LoadResult } from '../../src/engine/protocol';
 
 const hardware: AdapterReport = { kind: 'hardware', reason: null, description: 'nvidia ampere' };

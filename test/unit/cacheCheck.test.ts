@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../../src/engine/models/config';
 import type { Trace } from '../../src/engine/trace';
 import { cacheCheckHooks, ROUNDING_TOLERANCE } from '../../src/lesson/questions';
-import { cacheCheckResult, cacheCheckSentences } from '../../src/components/views/cacheCheck';
+import { cacheCheckResult, cacheCheckSentences } from '../../src/app/cacheCheck';
 import { translator } from '../../src/i18n/index.svelte';
 
 const N = 3;

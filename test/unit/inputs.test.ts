@@ -3,7 +3,7 @@ import { onnx } from 'onnx-proto';
 import { parseModelConfig } from '../../src/engine/models/config';
 import { EngineError } from '../../src/engine/errors';
 import { probe } from '../../src/engine/probe';
-import { readUrlState, urlParams } from '../../src/urlState';
+import { readUrlState, urlParams } from '../../src/app/urlState';
 import { detectLocale, en, zhCN } from '../../src/i18n/index.svelte';
 import { readJson, readModelFile } from '../model/helpers';
 

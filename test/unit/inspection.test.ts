@@ -1,6 +1,6 @@
 // The detail views and a chart box's detail look at the same place: the box's step, its newest position, its layer.
 import { describe, expect, it } from 'vitest';
-import { Inspection } from '../../src/components/views/inspection.svelte';
+import { Inspection } from '../../src/app/inspection.svelte';
 import { stepSpan } from '../../src/flow/nodes';
 import type { Trace } from '../../src/engine/trace';
 

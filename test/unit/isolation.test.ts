@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isolationStep, type IsolationEnv } from '../../src/isolation';
+import { isolationStep, type IsolationEnv } from '../../src/app/isolation';
 
 describe('cross-origin isolation', () => {
   const env = (changes: Partial<IsolationEnv>): IsolationEnv => ({ isolated: false, secure: true, serviceWorker: 'active', reloaded: false, touched: false, ...changes });

@@ -40,6 +40,18 @@ describe('layering', () => {
   it('the Python export imports only itself and the engine', () => {
     expect(crossings('src/export', ['src/export', 'src/engine'])).toEqual([]);
   });
+  it('the page’s state imports no component', () => {
+    expect(crossings('src/app', ['src/app', 'src/engine', 'src/flow', 'src/i18n', 'src/lesson', 'src/export', 'visualizations'])).toEqual([]);
+  });
+  it('the flow chart, the lesson and the Python export know nothing of the page’s state or its components', () => {
+    for (const folder of ['src/flow', 'src/lesson', 'src/export']) {
+      expect(crossings(folder, ['src/engine', 'src/flow', 'src/i18n', 'src/lesson', 'src/export', 'visualizations'])).toEqual([]);
+    }
+  });
+  it('src/components holds Svelte components only (and the attachment that hands them their elements)', () => {
+    const others = sources(join(ROOT, 'src/components')).filter((file) => !file.endsWith('.svelte')).map((file) => relative(ROOT, file));
+    expect(others).toEqual(['src/components/views/attach.svelte.ts']);
+  });
   it('the check can fail: an import from above is found', () => {
     const found = importsOf(join(ROOT, 'src/flow/nodes.ts'));
     expect(found.some((target) => target.startsWith('src/engine/'))).toBe(true);

@@ -17,7 +17,7 @@ import { chapterIntro } from '../../src/lesson/texts';
 import { chapterState, loadProgress, PROGRESS_KEY, recordAnswer, resumeChapter } from '../../src/lesson/progress';
 import { lessonEn } from '../../src/i18n/lesson.en';
 import { lessonZhCN } from '../../src/i18n/lesson.zh-CN';
-import { readUrlState } from '../../src/urlState';
+import { readUrlState } from '../../src/app/urlState';
 
 const catalogs = { en: lessonEn as Record<string, string>, 'zh-CN': lessonZhCN as Record<string, string> };
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DTYPE_FILES, defaultDtype, dtypeOfFile, hubGraphChoices } from '../../src/engine/models/precision';
 import { externalDataLocations, externalDataPath } from '../../src/engine/models/externalData';
 import { asFloat32, float16ToFloat32, float32ToFloat16 } from '../../src/engine/float16';
-import { readUrlState } from '../../src/urlState';
+import { readUrlState } from '../../src/app/urlState';
 
 describe('precision files', () => {
   it('names the files transformers.js repositories ship, and reads a file’s precision back', () => {

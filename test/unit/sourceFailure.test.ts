@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { alternativesFor, downloadProblem, listingProblem, retryable } from '../../src/components/sourceProblem';
+import { alternativesFor, downloadProblem, listingProblem, retryable } from '../../src/app/sourceProblem';
 import { classifyProbe, forgetProbes, readAnswer, REMEMBER_MS, whyUnanswered, type ProbeEnv, type ReportWatch } from '../../src/engine/models/failure';
 
 describe('reading a source’s answer to a file request', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readableText, textParts, tokenLabeller, tokenOrStopText, tokenText } from '../../src/components/tokenLabels';
+import { readableText, textParts, tokenLabeller, tokenOrStopText, tokenText } from '../../src/i18n/tokenLabels';
 import { i18n } from '../../src/i18n/index.svelte';
 import type { Trace } from '../../src/engine/trace';
 

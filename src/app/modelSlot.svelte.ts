@@ -1,11 +1,11 @@
-import { EngineClient } from '../engine/client';
+import { EngineClient } from './engineClient';
 import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
 import type { FileProgress } from '../engine/models/folder';
 import type { AutoOptions, LoadResult } from '../engine/protocol';
 import type { Dtype } from '../engine/models/precision';
 import type { LensReading } from '../engine/lens';
 import { keepModelOffline } from '../engine/models/offline';
-import { serviceWorkerReady } from '../serviceWorker';
+import { serviceWorkerReady } from './serviceWorker';
 import type { OfflineState } from '../engine/models/storage';
 import type { BackendRequest } from '../engine/runtime';
 import type { TokenInfo } from '../engine/tokenizer';

@@ -1,5 +1,5 @@
 import type { EngineErrorData } from '../engine/errors';
-import { i18n } from '../i18n/index.svelte';
+import { i18n } from './index.svelte';
 
 /** An engine error in the page's language: its code's sentence with its parameters. */
 export function errorText(error: EngineErrorData): string {

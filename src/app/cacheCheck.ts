@@ -1,7 +1,7 @@
-import type { MessageKey } from '../../i18n/index.svelte';
-import type { Trace } from '../../engine/trace';
-import type { ActivationRounding } from '../../engine/models/precision';
-import { cacheDifference, ROUNDING_TOLERANCE, withinRounding, type CacheDifference } from '../../lesson/questions';
+import type { MessageKey } from '../i18n/index.svelte';
+import type { Trace } from '../engine/trace';
+import type { ActivationRounding } from '../engine/models/precision';
+import { cacheDifference, ROUNDING_TOLERANCE, withinRounding, type CacheDifference } from '../lesson/questions';
 
 /** What the KV-cache view's check found: the cached run's kept values against a recompute from scratch. */
 export interface CacheCheckResult extends CacheDifference {

@@ -1,8 +1,8 @@
-import { NODE_SPECS, type NodeId, type ViewTab } from '../../flow/nodes';
-import type { Frame } from '../../flow/timeline';
-import type { Trace } from '../../engine/trace';
+import { NODE_SPECS, type NodeId, type ViewTab } from '../flow/nodes';
+import type { Frame } from '../flow/timeline';
+import type { Trace } from '../engine/trace';
 
-export { VIEW_TABS, type ViewTab } from '../../flow/nodes';
+export { VIEW_TABS, type ViewTab } from '../flow/nodes';
 
 /** The view that answers the question a box raises. */
 export function tabForNode(node: NodeId): ViewTab {

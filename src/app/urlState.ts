@@ -1,10 +1,10 @@
-import type { BackendRequest } from './engine/runtime';
-import type { Locale } from './i18n/index.svelte';
-import { CLASSROOM_PATH, isSourceId, type SourceId } from './engine/models/sources';
-import { isDtype, type Dtype } from './engine/models/precision';
-import { isChapterId, type ChapterId } from './lesson/chapters';
-import type { Pace } from './flow/timeline';
-import { SETTINGS_LIMITS, type SettingName } from './engine/settingsLimits';
+import type { BackendRequest } from '../engine/runtime';
+import type { Locale } from '../i18n/index.svelte';
+import { CLASSROOM_PATH, isSourceId, type SourceId } from '../engine/models/sources';
+import { isDtype, type Dtype } from '../engine/models/precision';
+import { isChapterId, type ChapterId } from '../lesson/chapters';
+import type { Pace } from '../flow/timeline';
+import { SETTINGS_LIMITS, type SettingName } from '../engine/settingsLimits';
 
 /** What the page's URL may set, so an instructor can prepare a link before class. Unknown or malformed values
  * are ignored (never trusted, never inserted as HTML). */

@@ -6,7 +6,7 @@ import { CHAPTERS, chapterById, nextChapter, type Chapter, type ChapterId, type 
 import { buildQuestion, frameFor, lensTarget, needs, type Focus, type Question, type QuestionInputs } from '../lesson/questions';
 import type { Playback } from '../flow/playback.svelte';
 import type { Player } from '../flow/player.svelte';
-import type { Inspection } from './views/inspection.svelte';
+import type { Inspection } from './inspection.svelte';
 import { loadProgress, recordAnswer, type Progress } from '../lesson/progress';
 import type { ModelSlot } from './modelSlot.svelte';
 import type { RunController } from './runController.svelte';

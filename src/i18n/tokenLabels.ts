@@ -1,6 +1,6 @@
 import type { TokenInfo } from '../engine/tokenizer';
 import type { Trace } from '../engine/trace';
-import { i18n } from '../i18n/index.svelte';
+import { i18n } from './index.svelte';
 
 /** A stop token as a label: what it means, marked as a marker, never the special token's own spelling
  * (`<|endoftext|>`), which reads like text the model wrote. */

@@ -1,4 +1,4 @@
-import { EngineClient } from '../engine/client';
+import { EngineClient } from './engineClient';
 import { measuredChoice, type BackendTimings, type RememberedChoice, type RememberedChoices } from '../engine/backendChoice';
 import type { LoadResult } from '../engine/protocol';
 

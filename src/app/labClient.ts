@@ -1,7 +1,7 @@
-import { EngineError } from '../errors';
-import type { FileProgress } from '../models/folder';
-import type { LabTokenizerId } from './catalog';
-import type { LabEvent, SplitRequest, TokenizerSplit } from './protocol';
+import { EngineError } from '../engine/errors';
+import type { FileProgress } from '../engine/models/folder';
+import type { LabTokenizerId } from '../engine/lab/catalog';
+import type { LabEvent, SplitRequest, TokenizerSplit } from '../engine/lab/protocol';
 
 interface Pending {
   resolve: (value: TokenizerSplit | null) => void;
@@ -16,7 +16,7 @@ export class LabClient {
   private nextId = 1;
 
   constructor() {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'tokenizer-lab' });
+    this.worker = new Worker(new URL('../engine/lab/worker.ts', import.meta.url), { type: 'module', name: 'tokenizer-lab' });
     this.worker.onmessage = (message: MessageEvent<LabEvent>) => this.receive(message.data);
     this.worker.onerror = (event) => {
       for (const pending of this.pending.values()) pending.reject(new EngineError('worker-crashed', { detail: event.message ?? '' }));

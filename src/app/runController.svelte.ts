@@ -1,4 +1,4 @@
-import type { EngineClient } from '../engine/client';
+import type { EngineClient } from './engineClient';
 import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors';
 import type { SamplingSettings } from '../engine/sampling';
 import { SETTINGS_LIMITS, type SettingName } from '../engine/settingsLimits';

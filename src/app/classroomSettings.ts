@@ -1,4 +1,4 @@
-import { CLASSROOM_SETTINGS_FILE, parseClassroomSettings, type ClassroomSettings } from './engine/models/classroom';
+import { CLASSROOM_SETTINGS_FILE, parseClassroomSettings, type ClassroomSettings } from '../engine/models/classroom';
 
 /** How long startup waits for the settings file before going on without it. */
 const SETTINGS_TIMEOUT_MS = 3000;

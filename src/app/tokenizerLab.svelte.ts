@@ -1,11 +1,11 @@
-import type { EngineErrorData } from '../../engine/errors';
-import { LAB_TOKENIZERS, type LabTokenizerId } from '../../engine/lab/catalog';
-import type { SplitSummary } from '../../engine/lab/summary';
-import type { FileProgress } from '../../engine/models/folder';
-import type { TokenInfo } from '../../engine/tokenPieces';
-import { i18n } from '../../i18n/index.svelte';
-import { labEn } from '../../i18n/lab.en';
-import { labZhCN } from '../../i18n/lab.zh-CN';
+import type { EngineErrorData } from '../engine/errors';
+import { LAB_TOKENIZERS, type LabTokenizerId } from '../engine/lab/catalog';
+import type { SplitSummary } from '../engine/lab/summary';
+import type { FileProgress } from '../engine/models/folder';
+import type { TokenInfo } from '../engine/tokenPieces';
+import { i18n } from '../i18n/index.svelte';
+import { labEn } from '../i18n/lab.en';
+import { labZhCN } from '../i18n/lab.zh-CN';
 
 // The lab's strings arrive with its code (its own chunk), not in the main bundle.
 i18n.add({ en: labEn, 'zh-CN': labZhCN });

@@ -1,7 +1,7 @@
-import { isolationStep, isProblem, reloadForIsolation, takeReloadMark, type IsolationEnv, type IsolationProblem } from '../isolation';
-import { serviceWorkerReady } from '../serviceWorker';
+import { isolationStep, isProblem, reloadForIsolation, takeReloadMark, type IsolationEnv, type IsolationProblem } from './isolation';
+import { serviceWorkerReady } from './serviceWorker';
 
-/** The page's cross-origin isolation (src/isolation.ts): checked before the app starts, and again once the
+/** The page's cross-origin isolation (src/app/isolation.ts): checked before the app starts, and again once the
  * service worker is active; the reason for one WASM thread, for the model panel to say. */
 export class Isolation {
   /** Why WASM runs on one thread here; null while isolated or while the service worker is on its way. */

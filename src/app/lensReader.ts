@@ -1,4 +1,4 @@
-import type { LensReading } from '../../engine/lens';
+import type { LensReading } from '../engine/lens';
 
 /** The logit lens and embedding neighbours as the views ask for them: computed in the engine worker, where W_E (and
  * an untied W_U) stay. */

@@ -1,7 +1,7 @@
-import { EngineError, type EngineErrorData } from './errors';
-import type { FileProgress } from './models/folder';
-import type { Control, Event, Request, ResultTypes } from './protocol';
-import type { ForwardRecord, TraceStep } from './trace';
+import { EngineError, type EngineErrorData } from '../engine/errors';
+import type { FileProgress } from '../engine/models/folder';
+import type { Control, Event, Request, ResultTypes } from '../engine/protocol';
+import type { ForwardRecord, TraceStep } from '../engine/trace';
 
 type Distributive<T> = T extends unknown ? Omit<T, 'id'> : never;
 type RequestBody = Distributive<Request>;
@@ -33,7 +33,7 @@ export class EngineClient {
   private crashed: EngineErrorData | null = null;
 
   constructor() {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+    this.worker = new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module', name: 'engine' });
     this.worker.onmessage = (message: MessageEvent<Event>) => this.receive(message.data);
     this.worker.onerror = (event) => this.failAll({ code: 'worker-crashed', params: { detail: event.message ?? '' } });
   }
