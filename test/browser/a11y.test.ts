@@ -41,7 +41,7 @@ describe('accessibility', () => {
     it(`axe-core (${lang}): no serious or critical violation, on the first screen, a box's detail${lang === 'en' ? ' and each view' : ''}`, async () => {
       const page = await openForAxe(browser, { backend: 'wasm', lang, viewport: { width: 1280, height: 800 }, query: { max: '4', t: '0' } });
       await waitForRuns(page, 1);
-      await page.evaluate(() => (window as any).__flow.player.pause());
+      await page.evaluate(() => window.__flow!.player.pause());
       await drawn(page);
       const found: string[] = [...(await seriousViolations(page))];
       await page.locator('g.node[data-node=softmax]').click();
@@ -57,7 +57,7 @@ describe('accessibility', () => {
         await page.click('[data-view=compare] button[data-head="1.2"]');
         await page.click('[data-view=compare] button[data-head="1.2"]');
         await page.click('[data-action=run-b]');
-        await page.waitForFunction(() => (window as any).__flow.whatIf.b.completedRuns > 0 && !(window as any).__flow.whatIf.busy, null, { timeout: 120_000 });
+        await page.waitForFunction(() => window.__flow!.whatIf.b.completedRuns > 0 && !window.__flow!.whatIf.busy, null, { timeout: 120_000 });
         await drawn(page);
         found.push(...(await seriousViolations(page)).map((line) => `[compare, B] ${line}`));
         for (const tab of ['attention', 'lens', 'sampling']) {
@@ -86,7 +86,7 @@ describe('accessibility', () => {
       const phone = await openForAxe(browser, { backend: 'wasm', lang, viewport: { width: 390, height: 844 }, query: { max: '2', t: '0' } });
       await waitForRuns(phone, 1);
       await phone.evaluate(() => {
-        (window as any).__flow.player.pause();
+        window.__flow!.player.pause();
         for (const details of document.querySelectorAll('details')) details.open = true;
       });
       expect(await seriousViolations(phone)).toEqual([]);
@@ -101,7 +101,7 @@ describe('accessibility', () => {
   it('a skip link leads past the controls to the chart; “Open a folder” is reached by keyboard', async () => {
     const page = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport: { width: 1280, height: 800 }, query: { max: '2', t: '0' } });
     await waitForRuns(page, 1);
-    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.evaluate(() => window.__flow!.player.pause());
     await page.keyboard.press('Tab');
     const skip = await page.evaluate(() => {
       const link = document.activeElement as HTMLAnchorElement;
@@ -134,9 +134,9 @@ describe('accessibility', () => {
   it('playback pauses when a keyboard user tabs into the controls, and plays on when asked there', async () => {
     const page = await openApp(browser, { backend: 'wasm', viewport: { width: 1280, height: 800 }, query: { max: '3', t: '0' } });
     await waitForRuns(page, 1);
-    const playing = () => page.evaluate(() => (window as any).__flow.player.playing as boolean);
+    const playing = () => page.evaluate(() => window.__flow!.player.playing as boolean);
     await page.evaluate(() => {
-      const flow = (window as any).__flow;
+      const flow = window.__flow!;
       flow.player.speed = 0.5;
       flow.playback.restart();
       flow.player.play();

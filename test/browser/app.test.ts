@@ -6,8 +6,8 @@ import { clickAndWait, launch, openApp, setControls, tokenCount, waitForRuns } f
 import { validateTraceDocument } from '../traceFormat';
 import { percentText } from '../../visualizations/scales';
 
-const steps = (page: Page) => page.evaluate(() => (window as any).__flow.runs.trace.steps.length as number);
-const promptLength = (page: Page) => page.evaluate(() => (window as any).__flow.runs.trace.promptLength as number);
+const steps = (page: Page) => page.evaluate(() => window.__flow!.runs.trace!.steps.length as number);
+const promptLength = (page: Page) => page.evaluate(() => window.__flow!.runs.trace!.promptLength as number);
 
 describe('app in Chromium', () => {
   let browser: Browser;
@@ -34,7 +34,7 @@ describe('app in Chromium', () => {
     expect(await tokenCount(page)).toBe((await promptLength(page)) + generated);
     await expect(page.locator('ol.chips > li.generated').count()).resolves.toBe(generated);
     const ids = await page.locator('ol.chips > li .id').allTextContents();
-    const traceIds = await page.evaluate(() => (window as any).__flow.runs.trace.tokens.map((t: { id: number }) => String(t.id)));
+    const traceIds = await page.evaluate(() => window.__flow!.runs.trace!.tokens.map((t: { id: number }) => String(t.id)));
     expect(ids).toEqual(traceIds);
   });
 
@@ -54,8 +54,8 @@ describe('app in Chromium', () => {
     await setControls(page, 'Tom and Mia', { temperature: 0, maxNewTokens: 3 });
     await clickAndWait(page, 'generate');
     const rows = await page.evaluate(() => {
-      const trace = (window as any).__flow.runs.trace;
-      return { filled: trace.rows['logits'].filter(Boolean).length, computed: trace.rows['logits'].length, tokens: trace.tokens.length };
+      const trace = window.__flow!.runs.trace!;
+      return { filled: trace.rows['logits']!.filter(Boolean).length, computed: trace.rows['logits']!.length, tokens: trace.tokens.length };
     });
     expect(rows.filled).toBe(rows.computed);
     expect(rows.computed).toBe(rows.tokens - 1);
@@ -66,7 +66,7 @@ describe('app in Chromium', () => {
     await setControls(page, 'Once upon a time', { maxNewTokens: 1000, minNewTokens: 1000, temperature: 1, topK: 0, topP: 1, seed: 5 });
     const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
     await page.click('[data-action=generate]');
-    await page.waitForFunction(() => ((window as any).__flow.runs.trace?.steps.length ?? 0) >= 3 && (window as any).__flow.runs.generating);
+    await page.waitForFunction(() => (window.__flow!.runs.trace?.steps.length ?? 0) >= 3 && window.__flow!.runs.generating);
     await page.click('[data-action=stop]');
     const stop = await waitForRuns(page, before + 1);
     expect(stop).toBe('stopped');
@@ -93,7 +93,7 @@ describe('app in Chromium', () => {
     await expect(page.locator('[data-testid=bars-greedy]').textContent()).resolves.toContain('T = 1');
     await expect(page.locator('[data-testid=kept]').count()).resolves.toBe(0);
     // The first bar is the model's softmax at T = 1, before any filter.
-    const expected = await page.evaluate(() => (window as any).__flow.runs.trace.steps.at(-1).decision.candidates[0].scaledProbability as number);
+    const expected = await page.evaluate(() => window.__flow!.runs.trace!.steps.at(-1)!.decision.candidates[0]!.scaledProbability as number);
     await expect(page.locator('.bars g.bar text.value').first().textContent()).resolves.toBe(percentText(expected));
     // (The term u carries its glossary note in the text.)
     await expect(page.locator('[data-testid=sampling-replay]').textContent()).resolves.toMatch(/had no draw: u[^=]*= 0\.5 is used/);
@@ -131,7 +131,7 @@ describe('app in Chromium', () => {
       await clickAndWait(page, 'generate');
       await expect(page.locator('[data-notice=truncated]').textContent()).resolves.toMatch(/first \d+ tokens were left out/);
       const trace = await page.evaluate(() => {
-        const t = (window as any).__flow.runs.trace;
+        const t = window.__flow!.runs.trace!;
         return { truncated: t.truncatedTokens, promptLength: t.promptLength, context: t.config.nCtx, stop: t.stopReason };
       });
       expect(trace.truncated).toBeGreaterThan(0);
@@ -144,7 +144,7 @@ describe('app in Chromium', () => {
       await setControls(page, 'Hello 世界 🙂 é مرحبا', { maxNewTokens: 3 });
       await clickAndWait(page, 'generate');
       const text = await page.evaluate(() => {
-        const trace = (window as any).__flow.runs.trace;
+        const trace = window.__flow!.runs.trace!;
         const bytes = trace.tokens.slice(0, trace.promptLength).flatMap((t: any) => t.bytes);
         return new TextDecoder().decode(new Uint8Array(bytes));
       });
@@ -197,14 +197,14 @@ describe('WebGPU device lost mid-generation', () => {
       await expect(page.locator('.backend').getAttribute('data-backend')).resolves.toBe('webgpu');
       await setControls(page, 'Once upon a time', { maxNewTokens: 40, temperature: 0 });
       await page.click('[data-action=generate]');
-      await page.waitForFunction(() => ((window as any).__flow.runs.trace?.steps.length ?? 0) >= 2 && (window as any).__flow.runs.generating);
-      await page.evaluate(() => (window as any).__flow.slot.client.call({ type: 'loseDevice' }));
+      await page.waitForFunction(() => (window.__flow!.runs.trace?.steps.length ?? 0) >= 2 && window.__flow!.runs.generating);
+      await page.evaluate(() => window.__flow!.slot.client!.call({ type: 'loseDevice' }));
       await waitForRuns(page, 2);
       await expect(page.locator('[data-notice=deviceLost]').isVisible()).resolves.toBe(true);
       await expect(page.locator('.backend').getAttribute('data-backend')).resolves.toBe('wasm');
       await expect(page.locator('.backend').getAttribute('data-reason')).resolves.toBe('device-lost');
       const trace = await page.evaluate(() => {
-        const t = (window as any).__flow.runs.trace;
+        const t = window.__flow!.runs.trace!;
         return { steps: t.steps.length, stop: t.stopReason, backend: t.backend };
       });
       expect(trace.backend).toBe('wasm');
@@ -229,7 +229,7 @@ describe('the first screen in zh-CN', () => {
       await setControls(page, '周末我和爸爸去公园放风筝，', { maxNewTokens: 24, temperature: 0 });
       await clickAndWait(page, 'generate');
       const result = await page.evaluate(() => {
-        const trace = (window as any).__flow.runs.trace;
+        const trace = window.__flow!.runs.trace!;
         // The end-of-text token a run stops at is shown as a chip too; it is not text.
         const generated = trace.tokens.slice(trace.promptLength, trace.stopReason === 'eos' ? -1 : undefined);
         const text = new TextDecoder().decode(new Uint8Array(generated.flatMap((t: any) => t.bytes)));

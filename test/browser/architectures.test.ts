@@ -30,10 +30,10 @@ describe('two architectures side by side', () => {
     // Llama alone: the reference.
     const alone = await openApp(browser, { backend: 'wasm', query: { ...QUERY, model: '/models/flow-llama-tiny' } });
     await waitForRuns(alone, 1);
-    await alone.evaluate(() => (window as any).__flow.player.pause());
+    await alone.evaluate(() => window.__flow!.player.pause());
     const reference = await alone.evaluate(() => {
-      const trace = (window as any).__flow.runs.trace;
-      return { ids: trace.tokens.map((t: any) => t.id), z: Array.from((window as any).__flow.assembled(trace, 'blocks.2.attn.hook_z').data as Float32Array) };
+      const trace = window.__flow!.runs.trace!;
+      return { ids: trace.tokens.map((t: any) => t.id), z: Array.from(window.__flow!.assembled(trace, 'blocks.2.attn.hook_z').data as Float32Array) };
     });
 
     const page = await openApp(browser, { backend: 'wasm', query: QUERY });
@@ -50,11 +50,11 @@ describe('two architectures side by side', () => {
     await waitForRuns(page, 1);
     await page.context().setOffline(true);
     await page.click('[data-action=compare-architectures]');
-    await page.waitForFunction(() => (window as any).__flow.beside?.runs.trace?.stopReason && !(window as any).__flow.beside.runs.generating, null, { timeout: 120_000 });
-    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.waitForFunction(() => window.__flow!.beside?.runs.trace?.stopReason && !window.__flow!.beside.runs.generating, null, { timeout: 120_000 });
+    await page.evaluate(() => window.__flow!.player.pause());
     const beside = await page.evaluate(() => {
-      const { slot, runs } = (window as any).__flow.beside;
-      return { name: slot.modelName, ids: runs.trace.tokens.map((t: any) => t.id), z: Array.from((window as any).__flow.assembled(runs.trace, 'blocks.2.attn.hook_z').data as Float32Array), prompt: runs.trace.prompt, seed: runs.trace.seed };
+      const { slot, runs } = window.__flow!.beside!;
+      return { name: slot.modelName, ids: runs.trace!.tokens.map((t: any) => t.id), z: Array.from(window.__flow!.assembled(runs.trace!, 'blocks.2.attn.hook_z').data as Float32Array), prompt: runs.trace!.prompt, seed: runs.trace!.seed };
     });
     expect(beside.name).toBe('flow-llama-tiny');
     expect(beside.prompt).toBe(QUERY.prompt);
@@ -67,7 +67,7 @@ describe('two architectures side by side', () => {
     // live value the Llama page shows there.
     for (const [layer, node] of [[2, 'ln1'], [2, 'weightedSum'], [4, 'mlp']] as const) {
       const jump = (p: Page) => p.evaluate(([l, n]) => {
-        const playback = (window as any).__flow.playback;
+        const playback = window.__flow!.playback;
         playback.jumpTo(playback.frames.findIndex((f: any) => f.step === 1 && f.layer === l && f.node === n));
       }, [layer, node] as const);
       await jump(page);
@@ -79,7 +79,7 @@ describe('two architectures side by side', () => {
     }
     // A box only GPT-2 has (its position table): the chart beside stands at the box before it, the token embedding.
     await page.evaluate(() => {
-      const playback = (window as any).__flow.playback;
+      const playback = window.__flow!.playback;
       playback.jumpTo(playback.frames.findIndex((f: any) => f.step === 1 && f.node === 'posEmbed'));
     });
     await expect.poll(() => chartAt(page, '#flow-chart-beside').then((at) => at.node)).toBe('embed');
@@ -114,10 +114,10 @@ describe('two architectures side by side', () => {
     await expect(page.locator('[data-testid=differences] li[data-topic=position]').textContent()).resolves.toContain('可学习的位置表');
     await page.screenshot({ path: `${import.meta.dirname}/../output/architectures-zh-CN.png` });
     // A step more in the app's run: the model beside runs it again to as many tokens (until then it says it waits).
-    const steps = await page.evaluate(() => (window as any).__flow.runs.trace.steps.length);
+    const steps = await page.evaluate(() => window.__flow!.runs.trace!.steps.length);
     await page.click('[data-action=step]');
     await waitForRuns(page, 2);
-    await page.waitForFunction((n) => (window as any).__flow.beside.runs.trace?.steps.length === n && !(window as any).__flow.beside.runs.generating, steps + 1, { timeout: 60_000 });
+    await page.waitForFunction((n) => window.__flow!.beside!.runs.trace?.steps.length === n && !window.__flow!.beside!.runs.generating, steps + 1, { timeout: 60_000 });
     await expect(page.locator('[data-testid=beside-waiting]').count()).resolves.toBe(0);
     // Closing lets the second model go: one chart again.
     await page.click('[data-action=compare-architectures]');

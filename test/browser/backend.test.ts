@@ -30,7 +30,7 @@ const badge = (page: Page) =>
 
 const traceBackend = (page: Page) =>
   page.evaluate(() => {
-    const trace = (window as any).__flow.runs.trace;
+    const trace = window.__flow!.runs.trace!;
     return { backend: trace.backend, fallbackReason: trace.fallbackReason };
   });
 

@@ -73,38 +73,38 @@ export async function clickAndWait(page: Page, action: 'generate' | 'step'): Pro
 
 /** Waits until the detail views have drawn what the last change asked for (they draw one renderer per task). */
 export async function drawn(page: Page): Promise<void> {
-  await page.evaluate(() => (window as any).__flow.drawn());
+  await page.evaluate(() => window.__flow!.drawn());
 }
 
 /** In-page: the live Trace against a full recompute through the capturing graph and through the plain graph. */
 export async function compareWithRecompute(page: Page) {
   return page.evaluate(async () => {
-    const flow = (window as any).__flow;
-    const trace = flow.runs.trace;
+    const flow = window.__flow!;
+    const trace = flow.runs.trace!;
     const n = flow.computedPositions(trace);
     const ids = trace.tokens.slice(0, n).map((t: { id: number }) => t.id);
-    const result = await flow.slot.client.call({ type: 'recompute', ids });
+    const result = await flow.slot.client!.call({ type: 'recompute', ids });
     const vocab = trace.config.vocabSize;
     let plainVsTrace = 0;
     let recomputeVsTrace = 0;
     for (let p = 0; p < n; p++) {
-      const row = trace.rows['logits'][p];
+      const row = trace.rows['logits']![p]!;
       for (let i = 0; i < vocab; i++) {
-        plainVsTrace = Math.max(plainVsTrace, Math.abs(result.plainLogits[p * vocab + i] - row[i]));
-        recomputeVsTrace = Math.max(recomputeVsTrace, Math.abs(result.captured.tensors['logits'].data[p * vocab + i] - row[i]));
+        plainVsTrace = Math.max(plainVsTrace, Math.abs(result.plainLogits![p * vocab + i]! - row[i]!));
+        recomputeVsTrace = Math.max(recomputeVsTrace, Math.abs(result.captured.tensors['logits']!.data[p * vocab + i]! - row[i]!));
       }
     }
     let patternDifference = 0;
     const heads = trace.config.nHead;
     for (let layer = 0; layer < trace.config.nLayer; layer++) {
       const hook = `blocks.${layer}.attn.hook_pattern`;
-      const full = result.captured.tensors[hook].data; // [n, H, n]
+      const full = result.captured.tensors[hook]!.data; // [n, H, n]
       for (let p = 0; p < n; p++) {
-        const row = trace.rows[hook][p];
+        const row = trace.rows[hook]![p]!;
         const width = row.length / heads;
         for (let h = 0; h < heads; h++) {
           for (let k = 0; k <= p; k++) {
-            patternDifference = Math.max(patternDifference, Math.abs(full[(p * heads + h) * n + k] - row[h * width + k]));
+            patternDifference = Math.max(patternDifference, Math.abs(full[(p * heads + h) * n + k]! - row[h * width + k]!));
           }
         }
       }

@@ -14,8 +14,8 @@ const QUERY = { prompt: 'Lily had a red ball. She', max: '8', t: '0.8', k: '40',
 /** Every row of the hooks of `layer` (and of the always-kept hooks), as plain arrays; null where not kept. */
 async function rowsOf(page: Page, hooks: string[]): Promise<Record<string, (number[] | null)[]>> {
   return page.evaluate((wanted) => {
-    const trace = (window as any).__flow.runs.trace;
-    const n = trace.rows['logits'].length;
+    const trace = window.__flow!.runs.trace!;
+    const n = trace.rows['logits']!.length;
     const out: Record<string, (number[] | null)[]> = {};
     for (const hook of wanted) {
       const rows = trace.rows[hook] ?? [];
@@ -52,15 +52,15 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
     await waitForRuns(full, 1);
     lean = await openApp(browser, { backend: 'wasm', query: { ...QUERY, capture: 'lean' } });
     await waitForRuns(lean, 1);
-    await lean.evaluate(() => (window as any).__flow.player.pause());
-    const points: { hook: string; layer: number | null }[] = await lean.evaluate(() => (window as any).__flow.runs.trace.points.map((p: any) => ({ hook: p.hook, layer: p.layer })));
+    await lean.evaluate(() => window.__flow!.player.pause());
+    const points: { hook: string; layer: number | null }[] = await lean.evaluate(() => window.__flow!.runs.trace!.points.map((p: any) => ({ hook: p.hook, layer: p.layer })));
     layerHooks = (layer) => points.filter((p) => p.layer === layer).map((p) => p.hook);
-    heads = await lean.evaluate(() => (window as any).__flow.runs.trace.config.nHead);
+    heads = await lean.evaluate(() => window.__flow!.runs.trace!.config.nHead);
   });
   afterAll(async () => browser?.close());
 
   it('the lean run samples the same tokens and keeps the residual stream and the open layer, equal to the full capture', async () => {
-    const ids = (page: Page) => page.evaluate(() => (window as any).__flow.runs.trace.tokens.map((t: any) => t.id));
+    const ids = (page: Page) => page.evaluate(() => window.__flow!.runs.trace!.tokens.map((t: any) => t.id));
     expect(await ids(lean)).toEqual(await ids(full));
     const kept = ['hook_embed', 'blocks.0.hook_resid_pre', 'blocks.5.hook_resid_post', 'ln_final.hook_normalized', ...layerHooks(0)];
     const [a, b] = [await rowsOf(lean, kept), await rowsOf(full, kept)];
@@ -132,7 +132,7 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
     expect(bytes / text.length).toBeGreaterThan(0.7);
     expect(bytes / text.length).toBeLessThan(1.4);
     await expect(offer.count()).resolves.toBe(0);
-    const reference = await full.evaluate(() => JSON.parse((window as any).__flow.exportTrace((window as any).__flow.runs.trace)));
+    const reference = await full.evaluate(() => JSON.parse(window.__flow!.exportTrace(window.__flow!.runs.trace!)));
     expect(Object.keys(complete.captures)).toEqual(Object.keys(reference.captures));
     for (const [hook, capture] of Object.entries<any>(complete.captures)) {
       const expected = reference.captures[hook];

@@ -16,7 +16,7 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
       browser = await launch();
       page = await openApp(browser, { backend, query: { model: `/models/${model}` } });
       await waitForRuns(page, 1);
-      await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe(model);
+      await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe(model);
     });
     afterAll(async () => browser?.close());
 
@@ -40,19 +40,19 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
 
     it('every attention row sums to 1 and is 0 above the diagonal', async () => {
       const check = await page.evaluate(() => {
-        const flow = (window as any).__flow;
-        const trace = flow.runs.trace;
+        const flow = window.__flow!;
+        const trace = flow.runs.trace!;
         let worstSum = 0;
         let worstFuture = 0;
         let rows = 0;
         for (let layer = 0; layer < trace.config.nLayer; layer++) {
           const { dims, data } = flow.assembled(trace, `blocks.${layer}.attn.hook_pattern`);
           const [heads, n] = dims;
-          for (let h = 0; h < heads; h++) {
-            for (let q = 0; q < n; q++) {
+          for (let h = 0; h < heads!; h++) {
+            for (let q = 0; q < n!; q++) {
               let sum = 0;
-              for (let k = 0; k < n; k++) {
-                const value = data[(h * n + q) * n + k];
+              for (let k = 0; k < n!; k++) {
+                const value = data[(h * n! + q) * n! + k]!;
                 if (k > q) worstFuture = Math.max(worstFuture, Math.abs(value));
                 sum += value;
               }
@@ -63,7 +63,7 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
         }
         // The masked scores themselves: −∞ above the diagonal, finite on and below it.
         const scores = flow.assembled(trace, 'blocks.0.attn.hook_attn_scores');
-        const n = scores.dims[1];
+        const n = scores.dims[1]!;
         const maskedOk = scores.data[1] === -Infinity && Number.isFinite(scores.data[n]) && Number.isFinite(scores.data[n + 1]);
         return { worstSum, worstFuture, rows, maskedOk };
       });
@@ -75,16 +75,16 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
 
     it('the last residual stream through the final LayerNorm and the unembedding reproduces the logits', async () => {
       const difference = await page.evaluate(async () => {
-        const flow = (window as any).__flow;
-        const trace = flow.runs.trace;
-        const lens = await flow.slot.client.call({ type: 'lens' });
+        const flow = window.__flow!;
+        const trace = flow.runs.trace!;
+        const lens = await flow.slot.client!.call({ type: 'lens' });
         const last = trace.config.nLayer - 1;
         let worst = 0;
         const n = flow.computedPositions(trace);
         for (let p = 0; p < n; p++) {
-          const logits = flow.logitLens(trace.rows[`blocks.${last}.hook_resid_post`][p], lens);
-          const actual = trace.rows['logits'][p];
-          for (let i = 0; i < logits.length; i++) worst = Math.max(worst, Math.abs(logits[i] - actual[i]));
+          const logits = flow.logitLens(trace.rows[`blocks.${last}.hook_resid_post`]![p]!, lens!);
+          const actual = trace.rows['logits']![p];
+          for (let i = 0; i < logits.length; i++) worst = Math.max(worst, Math.abs(logits[i]! - actual![i]!));
         }
         return worst;
       });
@@ -98,7 +98,7 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
       const run = async (seed: number) => {
         await setControls(page, 'Once upon a time', { temperature: 1, topK: 0, topP: 1, seed, maxNewTokens: tokens });
         await clickAndWait(page, 'generate');
-        return page.evaluate(() => (window as any).__flow.runs.trace.tokens.map((t: { id: number }) => t.id));
+        return page.evaluate(() => window.__flow!.runs.trace!.tokens.map((t: { id: number }) => t.id));
       };
       const first = await run(7);
       const again = await run(7);
@@ -111,7 +111,7 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
     if (backend === 'wasm') it('top-k keeps exactly k candidates; top-p keeps the smallest set whose mass reaches p', async () => {
       await setControls(page, '从前', { temperature: 1, topK: 5, topP: 1, seed: 3, maxNewTokens: 4 });
       await clickAndWait(page, 'generate');
-      const topK = await page.evaluate(() => (window as any).__flow.runs.trace.steps.map((s: any) => [s.decision.keptAfterTopK, s.decision.keptAfterTopP, s.decision.candidates.filter((c: any) => c.afterTopP > 0).length]));
+      const topK = await page.evaluate(() => window.__flow!.runs.trace!.steps.map((s: any) => [s.decision.keptAfterTopK, s.decision.keptAfterTopP, s.decision.candidates.filter((c: any) => c.afterTopP > 0).length]));
       // Up to 4 steps (fewer when the model writes its end-of-text token).
       expect(topK.length).toBeGreaterThan(0);
       for (const counts of topK) expect(counts).toEqual([5, 5, 5]);
@@ -119,7 +119,7 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
       await setControls(page, '从前', { temperature: 1, topK: 0, topP: 0.5, seed: 3, maxNewTokens: 4 });
       await clickAndWait(page, 'generate');
       const topP = await page.evaluate(() =>
-        (window as any).__flow.runs.trace.steps.map((s: any) => {
+        window.__flow!.runs.trace!.steps.map((s: any) => {
           const kept = s.decision.keptAfterTopP;
           const mass = (count: number) => s.decision.candidates.slice(0, count).reduce((sum: number, c: any) => sum + c.afterTopK, 0);
           // The candidate list holds at most 200 survivors (docs/trace-format.md); check the masses when all are listed.

@@ -89,11 +89,11 @@ describe('the first minute', () => {
       // its active box inside its own area.
       const counter = await page.locator('[data-testid=frame]').textContent();
       const [, shown, total] = counter!.match(/(\d+)\D+(\d+)/)!.map(Number);
-      const frames = await page.evaluate(() => (window as any).__flow.playback.frames.length);
+      const frames = await page.evaluate(() => window.__flow!.playback.frames.length);
       expect(total).toBeLessThan(80);
       expect(frames).toBeGreaterThan(1000);
       expect(shown).toBeGreaterThan(0);
-      expect(await page.evaluate(() => (window as any).__flow.player.playing)).toBe(true);
+      expect(await page.evaluate(() => window.__flow!.player.playing)).toBe(true);
       // Sampled while it plays: each time, the active box is in view or comes into view as the area's smooth scroll
       // ends (well within a stop's dwell).
       for (let i = 0; i < 6; i++) {
@@ -114,7 +114,7 @@ describe('the first minute', () => {
     const before = await completedRuns(page);
     // The learner has seen this run to its end; the next run's first pass is brief (the input, a step per layer).
     const firstCount = await page.evaluate(() => {
-      const flow = (window as any).__flow;
+      const flow = window.__flow!;
       flow.playback.toEnd();
       return flow.playback.position.count;
     });
@@ -123,8 +123,8 @@ describe('the first minute', () => {
     await waitForRuns(page, before + 1);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-action'))).toBe('generate');
     const second = await page.evaluate(() => {
-      const flow = (window as any).__flow;
-      return { count: flow.playback.position.count, nLayer: flow.runs.trace.config.nLayer };
+      const flow = window.__flow!;
+      return { count: flow.playback.position.count, nLayer: flow.runs.trace!.config.nLayer };
     });
     // start, input, tokenize, a step per layer, the draw; then a draw per further token and End.
     expect(second.count).toBe(3 + second.nLayer + 1 + 2 + 1);

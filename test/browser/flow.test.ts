@@ -41,14 +41,14 @@ describe('flow chart in Chromium', () => {
       await page.waitForTimeout(20);
     }
     expect((await flow(page)).node).toBe('end');
-    const { nLayer, dModel, nHead } = await page.evaluate(() => (window as any).__flow.runs.trace.config);
+    const { nLayer, dModel, nHead } = await page.evaluate(() => window.__flow!.runs.trace!.config);
     expect([...layersSeen].sort()).toEqual(Array.from({ length: nLayer }, (_, i) => String(i)));
     expect([...stepsSeen].sort()).toEqual([0, 1, 2]);
     await expect(counter(page, 'moreLayers')).resolves.toBe(`layer ${nLayer} / ${nLayer}`);
     await expect(counter(page, 'done')).resolves.toBe('token 3 / 3');
     // The data's shapes travel with the active box, short beside it: the prompt's pass is [n×d_model], later steps
     // [1×d_model].
-    const promptLength = await page.evaluate(() => (window as any).__flow.runs.trace.promptLength);
+    const promptLength = await page.evaluate(() => window.__flow!.runs.trace!.promptLength);
     expect(shapes).toContain(`[${promptLength}×${dModel}]`);
     expect(shapes).toContain(`[1×${dModel}]`);
     expect([...shapes].some((s) => new RegExp(`^\\[${nHead}×1×\\d+\\]$`).test(s))).toBe(true);
@@ -66,7 +66,7 @@ describe('flow chart in Chromium', () => {
     expect((await flow(page)).node).toBe('embed');
     await page.keyboard.press('3');
     expect(await flow(page)).toMatchObject({ node: 'ln1', layer: '2', step: 0 });
-    const nLayer = await page.evaluate(() => (window as any).__flow.runs.trace.config.nLayer);
+    const nLayer = await page.evaluate(() => window.__flow!.runs.trace!.config.nLayer);
     await expect(counter(page, 'moreLayers')).resolves.toBe(`layer 3 / ${nLayer}`);
     await expect(page.locator('[data-testid=caption]').textContent()).resolves.toContain(`Layer 3 of ${nLayer}`);
   });
@@ -94,18 +94,18 @@ describe('flow chart in Chromium', () => {
     await expect(detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .python').textContent()).resolves.toContain('in the exported trace');
     const shown = await detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .values').getAttribute('title');
     const actual = await page.evaluate(() => {
-      const trace = (window as any).__flow.runs.trace;
-      const last = trace.steps[0].position;
-      return Array.from(trace.rows['blocks.2.attn.hook_pattern'][last].subarray(0, 8)).join(', ');
+      const trace = window.__flow!.runs.trace!;
+      const last = trace.steps[0]!.position;
+      return Array.from(trace.rows['blocks.2.attn.hook_pattern']![last]!.subarray(0, 8)).join(', ');
     });
     expect(shown).toBe(actual);
     // KaTeX loads with the first detail opened: wait for it rather than count at once (a busy machine is slower).
     await detail.locator('.katex').first().waitFor({ timeout: 15_000 });
     // At End, after the layer loop, the same box shows the last layer that ran, and says which.
     const last = await page.evaluate(() => {
-      const flow = (window as any).__flow;
+      const flow = window.__flow!;
       flow.playback.toEnd();
-      return flow.runs.trace.config.nLayer;
+      return flow.runs.trace!.config.nLayer;
     });
     await page.waitForSelector(`[data-detail=softmax] li[data-hook="blocks.${last - 1}.attn.hook_pattern"]`);
     await expect(detail.locator('h3', { hasText: 'Tensors at this box' }).textContent()).resolves.toContain(`layer ${last}`);
@@ -123,7 +123,7 @@ describe('flow chart in Chromium', () => {
       await expect(prepared.inputValue('input[name=seed]')).resolves.toBe('77');
       await expect(prepared.inputValue('input[name=maxNewTokens]')).resolves.toBe('5');
       await expect(prepared.inputValue('input[name=minNewTokens]')).resolves.toBe('2');
-      const settings = await prepared.evaluate(() => (window as any).__flow.runs.trace.settings);
+      const settings = await prepared.evaluate(() => window.__flow!.runs.trace!.settings);
       expect(settings).toEqual({ temperature: 0.9, topK: 20, topP: 0.9, minNewTokens: 2 });
       texts.push((await prepared.locator('[data-testid=completion]').textContent())!);
       await prepared.close();
@@ -142,10 +142,10 @@ describe('flow chart in Chromium', () => {
     await expect(llama.locator('g.node[data-node=qkv] text').textContent()).resolves.toBe('Q (4 heads), K, V (2)');
     await llama.locator('g.node[data-node=rope]').click();
     const rope = llama.locator('[data-detail=rope]');
-    const dHead = await llama.evaluate(() => (window as any).__flow.runs.trace.config.dHead);
+    const dHead = await llama.evaluate(() => window.__flow!.runs.trace!.config.dHead);
     await expect(rope.locator('li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(new RegExp(`^\\[\\d+ positions? × 2 heads × ${dHead} dims\\]$`));
     // The RoPE base comes from the model's config.json, in the explanation and in the formula; the why is shown.
-    const theta = await llama.evaluate(() => (window as any).__flow.runs.trace.config.ropeTheta);
+    const theta = await llama.evaluate(() => window.__flow!.runs.trace!.config.ropeTheta);
     await expect(rope.locator('[data-testid=explain]').textContent()).resolves.toContain(`θ_i = ${theta}^(−2i/d_head)`);
     await expect(rope.locator('[data-testid=why]').textContent()).resolves.toContain('offset');
     await rope.locator('.katex').first().waitFor({ timeout: 15_000 });

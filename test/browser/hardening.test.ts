@@ -72,9 +72,9 @@ describe('hardening', () => {
     await waitForRuns(page, 1);
     await setControls(page, 'Once upon a time', { maxNewTokens: 200, temperature: 1, topK: 0, topP: 1 });
     await page.click('[data-action=generate]');
-    await page.waitForFunction(() => ((window as any).__flow.runs.trace?.steps.length ?? 0) >= 2 && (window as any).__flow.runs.generating);
+    await page.waitForFunction(() => (window.__flow!.runs.trace?.steps.length ?? 0) >= 2 && window.__flow!.runs.generating);
     await page.selectOption('select[data-control=model]', { value: 'flow-llama-tiny' });
-    await page.waitForFunction(() => (window as any).__flow.runs.trace?.modelName === 'flow-llama-tiny' && !(window as any).__flow.runs.generating && !(window as any).__flow.slot.loadingFirst, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => window.__flow!.runs.trace?.modelName === 'flow-llama-tiny' && !window.__flow!.runs.generating && !window.__flow!.slot.loadingFirst, undefined, { timeout: 60_000 });
     expect(['max-tokens', 'eos']).toContain(await page.locator('[data-testid=status]').getAttribute('data-stop'));
     await expect(page.locator('.error').count()).resolves.toBe(0);
     await expect(page.inputValue('#prompt-input')).resolves.toBe('Once upon a time');
@@ -93,7 +93,7 @@ describe('hardening', () => {
       await page.click('[data-action=step]', { force: true, noWaitAfter: true, timeout: 2000 }).catch(() => {});
       await page.click('[data-action=language]');
     }
-    await page.waitForFunction(() => !(window as any).__flow.runs.generating, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => !window.__flow!.runs.generating, undefined, { timeout: 60_000 });
     await setControls(page, 'Tom and Mia', { maxNewTokens: 3, temperature: 0 });
     const stop = await clickAndWait(page, 'generate');
     expect(stop).toBe('max-tokens');

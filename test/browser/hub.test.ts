@@ -34,8 +34,8 @@ describe('Hub models', () => {
     await waitForRuns(page, 1);
     const before = await download(page, 'test-owner/flow-gpt2-tiny');
     await waitForRuns(page, before + 1);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('test-owner/flow-gpt2-tiny');
-    const progress = await page.evaluate(() => (window as any).__flow.slot.progress);
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('test-owner/flow-gpt2-tiny');
+    const progress = (await page.evaluate(() => window.__flow!.slot.progress))!;
     expect(progress.file).toBe('onnx/model.onnx');
     expect(progress.loaded).toBe(progress.total);
     expect(hubRequests.some((url) => url.endsWith('/resolve/main/onnx/model.onnx'))).toBe(true);
@@ -50,7 +50,7 @@ describe('Hub models', () => {
     await waitForRuns(page, 1);
     const again = await download(page, 'test-owner/flow-gpt2-tiny');
     await waitForRuns(page, again + 1);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('test-owner/flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('test-owner/flow-gpt2-tiny');
     expect(hubRequests).toEqual([]);
 
     await page.click('li[data-repo="test-owner/flow-gpt2-tiny"] [data-action=hub-delete]');
@@ -68,7 +68,7 @@ describe('Hub models', () => {
       await waitForRuns(page, 1);
       const before = await download(page, repo);
       await waitForRuns(page, before + 1);
-      const model = await page.evaluate(() => (window as any).__flow.slot.model);
+      const model = (await page.evaluate(() => window.__flow!.slot.model))!;
       expect(model.graphKind).toBe(kind);
       expect(model.graphFiles).toEqual(files);
       const check = await compareWithRecompute(page);
@@ -92,7 +92,7 @@ describe('Hub models', () => {
     await waitForRuns(page, 1);
     const before = await download(page, 'flaky-owner/flow-llama-tiny');
     await waitForRuns(page, before + 1);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('flaky-owner/flow-llama-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('flaky-owner/flow-llama-tiny');
     await expect(page.locator('.error').count()).resolves.toBe(0);
     await page.close();
   });
@@ -107,7 +107,7 @@ describe('Hub models', () => {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(inject('baseUrl')).origin, quotaSize: 2_000_000 });
     const before = await download(page, 'test-owner/flow-gpt2-tiny');
     await waitForRuns(page, before + 1);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('test-owner/flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('test-owner/flow-gpt2-tiny');
     await expect(page.locator('[data-notice=storage-full]').textContent()).resolves.toContain('存储空间已满');
     await expect(page.locator('[data-offline=storage-full]').textContent()).resolves.toContain('需要联网');
     await page.click('[data-action=language]');
@@ -133,10 +133,10 @@ describe('Hub models', () => {
     await page.waitForSelector('.error[data-code=model-not-found]');
     await expect(page.locator('.error[data-code=model-not-found]').textContent()).resolves.toContain('test-owner/no-such-model');
     expect(requests.filter((line) => line.startsWith('GET /hub/'))).toEqual([]);
-    await expect(page.evaluate(() => (window as any).__flow.slot.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.slot.modelName)).resolves.toBe('flow-gpt2-tiny');
     await page.click('[data-action=generate]');
     await waitForRuns(page, 2);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('flow-gpt2-tiny');
     await page.close();
   });
 });
@@ -154,8 +154,8 @@ describe('a model from the learner’s disk', () => {
       const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
       await page.setInputFiles('input[data-control=local-folder]', resolve(import.meta.dirname, '../../public/models/flow-llama-tiny'));
       await waitForRuns(page, before + 1);
-      await expect(page.evaluate(() => (window as any).__flow.runs.trace.config.architecture)).resolves.toBe('llama');
-      await expect(page.evaluate(() => (window as any).__flow.slot.modelName)).resolves.toBe('flow-llama-tiny');
+      await expect(page.evaluate(() => window.__flow!.runs.trace!.config.architecture)).resolves.toBe('llama');
+      await expect(page.evaluate(() => window.__flow!.slot.modelName)).resolves.toBe('flow-llama-tiny');
       expect(requests.filter((url) => url.includes('/models/'))).toEqual([]);
       await expect(page.locator('.error').count()).resolves.toBe(0);
       await page.close();

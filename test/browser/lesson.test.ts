@@ -62,7 +62,7 @@ describe('lesson mode in Chromium', () => {
 
   it('a chapter link runs the chapter’s prompt through the model and hides the numbers until the learner answers', async () => {
     await expect(page.locator('[data-testid=lesson]').getAttribute('data-chapter')).resolves.toBe('attention');
-    const prompt = await page.evaluate(() => (window as any).__flow.runs.trace.prompt);
+    const prompt = await page.evaluate(() => window.__flow!.runs.trace!.prompt);
     expect(prompt).toBe(chapterById('attention')!.prompt.en);
     await expect(page.locator('#prompt-input').inputValue()).resolves.toBe(prompt);
     const filters = await page.evaluate(() => ['.right', '.left', '.tokens'].map((selector) => getComputedStyle(document.querySelector(selector)!.closest('.layout > *, .centre > *')!).filter));
@@ -74,13 +74,13 @@ describe('lesson mode in Chromium', () => {
     const layer = (await param(page, '[data-testid=lesson-ask]', 'layer')) - 1;
     const head = (await param(page, '[data-testid=lesson-ask]', 'head')) - 1;
     const expected = await page.evaluate(([l, h]) => {
-      const trace = (window as any).__flow.runs.trace;
+      const trace = window.__flow!.runs.trace!;
       const last = trace.promptLength - 1;
-      const row: Float32Array = trace.rows[`blocks.${l}.attn.hook_pattern`][last];
+      const row: Float32Array = trace.rows[`blocks.${l}.attn.hook_pattern`]![last]!;
       const width = row.length / trace.config.nHead;
       const weights = Array.from({ length: last + 1 }, (_, k) => row[h * width + k]!);
       const top = weights.indexOf(Math.max(...weights));
-      const scores: Float32Array = trace.rows[`blocks.${l}.attn.hook_attn_scores`][last];
+      const scores: Float32Array = trace.rows[`blocks.${l}.attn.hook_attn_scores`]![last]!;
       return { weights, top, score: scores[h * (scores.length / trace.config.nHead) + top] };
     }, [layer, head] as [number, number]);
     const options = await page.locator('[data-testid=lesson-question] [data-option]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-option')!));
@@ -108,8 +108,8 @@ describe('lesson mode in Chromium', () => {
     await page.click('[data-lesson-chapter=sampling]');
     await waitForQuestion(page, 'sampling.top');
     const expected = await page.evaluate(() => {
-      const trace = (window as any).__flow.runs.trace;
-      const logits: number[] = Array.from(trace.rows['logits'][trace.promptLength - 1] as Float32Array);
+      const trace = window.__flow!.runs.trace!;
+      const logits: number[] = Array.from(trace.rows['logits']![trace.promptLength - 1] as Float32Array);
       const max = Math.max(...logits);
       const softmax = (t: number) => {
         const e = logits.map((v) => Math.exp((v - max) / t));
@@ -159,15 +159,15 @@ describe('lesson mode in Chromium', () => {
       if (chapter === 'lens') {
         // The stage where the lens first ranks the model's top token first, recomputed here with the app's lens.
         const expected = await page.evaluate(async () => {
-          const flow = (window as any).__flow;
-          const trace = flow.runs.trace;
-          const lens = await flow.slot.client.call({ type: 'lens' });
+          const flow = window.__flow!;
+          const trace = flow.runs.trace!;
+          const lens = await flow.slot.client!.call({ type: 'lens' });
           const last = trace.promptLength - 1;
           const argmax = (v: ArrayLike<number>) => Array.from(v).reduce((b, x, i, a) => (x > a[b]! ? i : b), 0);
-          const final = argmax(trace.rows['logits'][last]);
+          const final = argmax(trace.rows['logits']![last]!);
           const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
           const probabilities = hooks.map((hook) => {
-            const logits: Float32Array = flow.logitLens(trace.rows[hook][last], lens);
+            const logits: Float32Array = flow.logitLens(trace.rows[hook]![last]!, lens!);
             const max = Math.max(...logits);
             const sum = Array.from(logits).reduce((a, v) => a + Math.exp(v - max), 0);
             return { first: argmax(logits) === final, p: Math.exp(logits[final]! - max) / sum };
@@ -183,16 +183,16 @@ describe('lesson mode in Chromium', () => {
         await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
         await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
         expect(await param(page, '[data-testid=lesson-reveal]', 'difference')).toBeLessThan(1e-3);
-        const keys = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.runs.trace));
+        const keys = await page.evaluate(() => window.__flow!.computedPositions(window.__flow!.runs.trace!));
         expect(await param(page, '[data-testid=lesson-reveal]', 'keys')).toBe(keys);
       } else if (chapter === 'patching') {
         // The first layer whose stream, copied at the last position, brings back half the clean answer: from the
         // lab's sweep of the chapter's two prompts (its cells are checked against transformers in the model tests).
         const expected = await page.evaluate(() => {
-          const { result, resultFor } = (window as any).__flow.patching;
-          const n = result.positions;
-          const shares = Array.from({ length: result.layers }, (_, l) => (result.resid[l * n + n - 1] - result.corruptedDiff) / (result.cleanDiff - result.corruptedDiff));
-          return { shares, found: shares.findIndex((share) => share >= 0.5), clean: resultFor.clean.text, corrupted: resultFor.corrupted.text, prompt: (window as any).__flow.runs.trace.prompt };
+          const { result, resultFor } = window.__flow!.patching;
+          const n = result!.positions;
+          const shares = Array.from({ length: result!.layers }, (_, l) => (result!.resid![l * n + n - 1]! - result!.corruptedDiff) / (result!.cleanDiff - result!.corruptedDiff));
+          return { shares, found: shares.findIndex((share) => share >= 0.5), clean: resultFor!.clean.text, corrupted: resultFor!.corrupted.text, prompt: window.__flow!.runs.trace!.prompt };
         });
         expect(expected.clean).toBe(expected.prompt);
         await expect(page.locator('[data-testid=lesson-corrupted]').textContent()).resolves.toContain(expected.corrupted);
@@ -227,11 +227,11 @@ describe('lesson mode in Chromium', () => {
     await waitForQuestion(page, 'sampling.top');
     await expect(page.locator('[data-lesson-chapter=attention]').getAttribute('data-state')).resolves.toBe('done');
     await expect(page.locator('[data-lesson-chapter=sampling]').getAttribute('data-state')).resolves.toBe('done');
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.prompt)).resolves.toBe(chapterById('sampling')!.prompt['zh-CN']);
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.prompt)).resolves.toBe(chapterById('sampling')!.prompt['zh-CN']);
     await page.screenshot({ path: resolve(OUTPUT, 'lesson-390-zh-CN-asking-page.png') });
     const top = await page.evaluate(() => {
-      const trace = (window as any).__flow.runs.trace;
-      const logits: Float32Array = trace.rows['logits'][trace.promptLength - 1];
+      const trace = window.__flow!.runs.trace!;
+      const logits: Float32Array = trace.rows['logits']![trace.promptLength - 1]!;
       return Array.from(logits).indexOf(Math.max(...logits));
     });
     await page.click(`[data-option="t${top}"]`);
@@ -239,9 +239,9 @@ describe('lesson mode in Chromium', () => {
     await expect(page.locator('.verdict').textContent()).resolves.toMatch(/答对了/);
     // The answer stays on screen: moving the chart to the question's box does not scroll the verdict away.
     await page.waitForTimeout(800);
-    const verdict = await page.locator('.verdict').boundingBox();
-    expect(verdict!.y).toBeGreaterThanOrEqual(0);
-    expect(verdict!.y + verdict!.height).toBeLessThanOrEqual(844);
+    const verdict = (await page.locator('.verdict').boundingBox())!;
+    expect(verdict.y).toBeGreaterThanOrEqual(0);
+    expect(verdict.y + verdict.height).toBeLessThanOrEqual(844);
     await page.screenshot({ path: resolve(OUTPUT, 'lesson-390-zh-CN-revealed-page.png') });
     expect(await cutOff(page)).toEqual([]);
     await page.locator('[data-testid=lesson]').screenshot({ path: resolve(OUTPUT, 'lesson-390-zh-CN.png') });

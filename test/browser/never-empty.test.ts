@@ -27,7 +27,7 @@ describe('a run is never empty', () => {
   });
 
   it('an early end shows end-of-text as a marker, explains it, and says what to try', async () => {
-    const trace = await page.evaluate(() => { const t = (window as any).__flow.runs.trace; return { stop: t.stopReason, steps: t.steps.length, last: t.tokens.at(-1).id, stops: t.config.stopTokenIds }; });
+    const trace = await page.evaluate(() => { const t = window.__flow!.runs.trace!; return { stop: t.stopReason, steps: t.steps.length, last: t.tokens.at(-1)!.id, stops: t.config.stopTokenIds }; });
     expect(trace.stop).toBe('eos');
     expect(trace.steps).toBeLessThan(4);
     expect(trace.stops).toContain(trace.last);
@@ -50,20 +50,20 @@ describe('a run is never empty', () => {
     await setControls(page, PROMPT, { minNewTokens: 8 });
     await clickAndWait(page, 'generate');
     const run = await page.evaluate(() => {
-      const t = (window as any).__flow.runs.trace;
-      return { settings: t.settings, held: t.steps.map((s: any) => s.decision.heldBack?.produced ?? null), first: t.steps[0].decision.heldBack, ids: t.tokens.map((x: any) => x.id).slice(t.promptLength), stops: t.config.stopTokenIds };
+      const t = window.__flow!.runs.trace!;
+      return { settings: t.settings, held: t.steps.map((s: any) => s.decision.heldBack?.produced ?? null), first: t.steps[0]!.decision.heldBack, ids: t.tokens.map((x: any) => x.id).slice(t.promptLength), stops: t.config.stopTokenIds };
     });
     expect(run.settings.minNewTokens).toBe(8);
     expect(run.held.slice(0, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(run.ids.slice(0, 8).some((id: number) => run.stops.includes(id))).toBe(false);
     // The model gave end-of-text most of its probability at the first step; it was held back, not drawn.
-    expect(run.first.probability).toBeGreaterThan(0.5);
+    expect(run.first!.probability).toBeGreaterThan(0.5);
     await expect(page.locator('[data-testid=ended-early]').count()).resolves.toBe(0);
     // The sampling view says so at the first step, with the model's own probability.
     await page.click('button[data-tab=sampling]');
     await page.locator('[data-view=sampling] input[type=range]').first().fill('1');
     const held = page.locator('[data-testid=held-back]');
     await expect(held.textContent()).resolves.toContain('End of text held back: this is new token 1, and the minimum is 8');
-    await expect(held.textContent()).resolves.toContain(percentText(run.first.probability));
+    await expect(held.textContent()).resolves.toContain(percentText(run.first!.probability));
   });
 });

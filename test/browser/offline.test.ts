@@ -21,7 +21,7 @@ describe('offline PWA', () => {
       await page.reload();
       await waitForRuns(page, 1);
       await expect(page.locator('[data-testid=status]').getAttribute('data-stop')).resolves.toBe('max-tokens');
-      const steps = await page.evaluate(() => (window as any).__flow.runs.trace.steps.length);
+      const steps = await page.evaluate(() => window.__flow!.runs.trace!.steps.length);
       expect(steps).toBe(5);
       await expect(page.evaluate(() => crossOriginIsolated)).resolves.toBe(true);
       await expect(page.locator('[data-offline=stored]').isVisible()).resolves.toBe(true);

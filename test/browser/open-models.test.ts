@@ -56,8 +56,8 @@ async function loadFromHub(page: Page, repo: string) {
 /** The page's Trace: every capture assembled, the logits at `ids` for every position, and the last row whole. */
 async function pageTrace(page: Page, ids: number[]) {
   return page.evaluate((logitIds) => {
-    const flow = (window as any).__flow;
-    const trace = flow.runs.trace;
+    const flow = window.__flow!;
+    const trace = flow.runs.trace!;
     const n = flow.computedPositions(trace);
     const captures: Record<string, { dims: number[]; data: number[]; attention: boolean }> = {};
     for (const point of trace.points) {
@@ -65,7 +65,7 @@ async function pageTrace(page: Page, ids: number[]) {
       const { dims, data } = flow.assembled(trace, point.hook);
       captures[point.hook] = { dims, data: Array.from(data as Float32Array), attention: point.layout === 'attention' };
     }
-    const rows: Float32Array[] = trace.rows['logits'];
+    const rows: readonly Float32Array[] = trace.rows['logits']!;
     return {
       n, config: trace.config, backend: trace.backend, modelName: trace.modelName,
       ids: trace.tokens.map((token: { id: number }) => token.id),
@@ -80,11 +80,11 @@ async function pageTrace(page: Page, ids: number[]) {
  * `hook`, every position (or on one given vector); and the size of the lm_head matrix it holds (0: none, W_E is used). */
 async function pageLens(page: Page, hook: string, ids: number[], vector?: Float32Array) {
   return page.evaluate(async ({ hook, ids, vector }) => {
-    const flow = (window as any).__flow;
-    const lens = await flow.slot.client.call({ type: 'lens' });
-    const trace = flow.runs.trace;
+    const flow = window.__flow!;
+    const lens = (await flow.slot.client!.call({ type: 'lens' }))!;
+    const trace = flow.runs.trace!;
     const n = flow.computedPositions(trace);
-    const rows: Float32Array[] = vector ? [Float32Array.from(vector)] : trace.rows[hook].slice(0, n);
+    const rows: Float32Array[] = vector ? [Float32Array.from(vector)] : trace.rows[hook]!.slice(0, n);
     return {
       unembedding: lens.unembedding?.length ?? 0,
       logits: rows.flatMap((row) => { const logits = flow.logitLens(row, lens); return ids.map((id) => logits[id]!); }),
@@ -143,12 +143,12 @@ describe('open models from the Hub mirror, in fp32', () => {
       const external = `/hub/${repo}/resolve/main/onnx/model.onnx_data`;
       expect(requested.includes(external)).toBe(model === 'qwen2-tiny');
       if (model === 'qwen2-tiny') {
-        const progress = await page.evaluate(() => (window as any).__flow.slot.progress);
+        const progress = await page.evaluate(() => window.__flow!.slot.progress);
         expect(progress).toMatchObject({ file: 'onnx/model.onnx_data', loaded: statSync(resolve(fixtureDir(model), 'onnx/model.onnx_data')).size });
-        expect(progress.total).toBe(progress.loaded);
+        expect(progress!.total).toBe(progress!.loaded);
       }
       expect(got.modelName).toBe(repo);
-      await expect(page.evaluate(() => (window as any).__flow.slot.model.graphFiles)).resolves.toEqual(['onnx/model.onnx']);
+      await expect(page.evaluate(() => window.__flow!.slot.model!.graphFiles)).resolves.toEqual(['onnx/model.onnx']);
       expect(got.backend).toBe(backend);
       expect(got.config.architecture).toBe(chart.architecture);
       expect(got.ids).toEqual([...entry.input_ids, ...entry.generated]);
@@ -219,7 +219,7 @@ describe('open models from the Hub mirror, in fp32', () => {
       }
       await expect(page.locator('.error').count()).resolves.toBe(0);
       if (qwen3 && backend === 'wasm') {
-        qwen3Recording = await page.evaluate(() => (window as any).__flow.exportTrace((window as any).__flow.runs.trace));
+        qwen3Recording = await page.evaluate(() => window.__flow!.exportTrace(window.__flow!.runs.trace!));
         await checkInPython(page);
       }
       await page.close();
@@ -241,10 +241,10 @@ describe('open models from the Hub mirror, in fp32', () => {
     // Qwen3's program: RoPE and QK-norm boxes, drawn from the recording alone.
     await expect(page.locator('g.node[data-node=qkNorm]').count()).resolves.toBe(1);
     await expect(page.locator('g.node[data-node=rope]').count()).resolves.toBe(1);
-    const normed = await page.evaluate(() => Array.from((window as any).__flow.assembled((window as any).__flow.runs.trace, 'blocks.1.attn.q_norm.hook_normalized').data as Float32Array));
+    const normed = await page.evaluate(() => Array.from(window.__flow!.assembled(window.__flow!.runs.trace!, 'blocks.1.attn.q_norm.hook_normalized').data as Float32Array));
     expect(maxDifference(normed, recorded.captures['blocks.1.attn.q_norm.hook_normalized'].data)).toBe(0);
-    await page.evaluate(() => { (window as any).__flow.playback.restart(); (window as any).__flow.player.play(); });
-    await expect.poll(() => page.evaluate(() => (window as any).__flow.playback.index), { timeout: 20_000 }).toBeGreaterThan(3);
+    await page.evaluate(() => { window.__flow!.playback.restart(); window.__flow!.player.play(); });
+    await expect.poll(() => page.evaluate(() => window.__flow!.playback.index), { timeout: 20_000 }).toBeGreaterThan(3);
     await page.screenshot({ path: join(import.meta.dirname, '../output/recording-qwen3-390.png') });
     // Nothing wider than the phone.
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(390);
@@ -264,7 +264,7 @@ describe('open models from the Hub mirror, in fp32', () => {
       const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '1', t: '0', prompt: entry.prompt, dtype, capture: 'all' } });
       await waitForRuns(page, 1, RUN_TIMEOUT);
       await loadFromHub(page, openRepo('qwen2-untied-tiny'));
-      const model = await page.evaluate(() => (window as any).__flow.slot.model);
+      const model = (await page.evaluate(() => window.__flow!.slot.model))!;
       expect(model.graphFiles).toEqual([file]);
       expect(model.dtype).toBe(dtype);
       const got = await pageTrace(page, expected.logitIds);
@@ -295,7 +295,7 @@ describe('open models from the Hub mirror, in fp32', () => {
       const page = await openApp(browser, { backend: 'wasm', query: { hub: '/hub', max: '1', t: '0', prompt: entry.prompt, capture: 'all', ...(dtype ? { dtype } : {}) } });
       await waitForRuns(page, 1, RUN_TIMEOUT);
       await loadFromHub(page, openRepo('qwen3-tiny'));
-      const model = await page.evaluate(() => (window as any).__flow.slot.model);
+      const model = (await page.evaluate(() => window.__flow!.slot.model))!;
       expect(model.graphFiles).toEqual([file]);
       expect(model.dtype).toBe(dtype ?? 'q8');
       await expect(page.locator('p.precision[data-dtype]').getAttribute('data-dtype')).resolves.toBe(dtype ?? 'q8');

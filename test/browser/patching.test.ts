@@ -9,8 +9,8 @@ import { drawn, launch, openApp, waitForRuns } from './browser';
 
 /** The last position's logits of `ids`, recomputed through the worker (the app's own graph, no patch). */
 const lastLogits = (page: Page, ids: number[]) => page.evaluate(async (sequence) => {
-  const tensors = await (window as any).__flow.runs.recompute(sequence, null, ['logits']);
-  const data = tensors.logits.data as Float32Array;
+  const tensors = await window.__flow!.runs.recompute(sequence, null, ['logits']);
+  const data = tensors.logits!.data as Float32Array;
   const vocab = data.length / sequence.length;
   return Array.from(data.subarray(data.length - vocab));
 }, ids);
@@ -22,7 +22,7 @@ describe('activation patching in Chromium', () => {
     browser = await launch();
     page = await openApp(browser, { backend: 'wasm', lang: 'en', query: { max: '2', t: '0' } });
     await waitForRuns(page, 1);
-    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.evaluate(() => window.__flow!.player.pause());
     await page.click('button[data-tab=patching]');
   });
   afterAll(async () => browser?.close());
@@ -31,20 +31,20 @@ describe('activation patching in Chromium', () => {
     await page.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
     await expect(page.locator('[data-testid=patch-tokens]').getAttribute('data-differing')).resolves.toBe('0');
     await page.waitForSelector('[data-testid=patch-estimate]');
-    const lab = await page.evaluate(() => { const l = (window as any).__flow.patching; return { clean: l.cleanTokens.ids as number[], corrupted: l.corruptedTokens.ids as number[], answers: l.answers, passes: l.passes }; });
+    const lab = await page.evaluate(() => { const l = window.__flow!.patching; return { clean: l.cleanTokens!.ids as number[], corrupted: l.corruptedTokens!.ids as number[], answers: l.answers, passes: l.passes }; });
     const cleanLogits = await lastLogits(page, lab.clean);
     const corruptedLogits = await lastLogits(page, lab.corrupted);
     const top = (logits: number[]) => logits.indexOf(Math.max(...logits));
-    expect(lab.answers.clean).toBe(top(cleanLogits));
-    expect(lab.answers.corrupted).toBe(top(corruptedLogits));
-    expect(lab.answers.clean).not.toBe(lab.answers.corrupted);
+    expect(lab.answers!.clean).toBe(top(cleanLogits));
+    expect(lab.answers!.corrupted).toBe(top(corruptedLogits));
+    expect(lab.answers!.clean).not.toBe(lab.answers!.corrupted);
     await expect(page.locator('[data-testid=patch-estimate]').textContent()).resolves.toContain(`${lab.passes} forward passes`);
 
     await page.click('[data-action=patch-run]');
     await page.waitForSelector('[data-testid=patch-result]', { timeout: 120_000 });
     await drawn(page);
-    const result = await page.evaluate(() => { const r = (window as any).__flow.patching.result; return { clean: r.cleanDiff, corrupted: r.corruptedDiff, resid: Array.from(r.resid as Float32Array), positions: r.positions, layers: r.layers }; });
-    const diff = (logits: number[]) => logits[lab.answers.clean]! - logits[lab.answers.corrupted]!;
+    const result = await page.evaluate(() => { const r = window.__flow!.patching.result!; return { clean: r.cleanDiff, corrupted: r.corruptedDiff, resid: Array.from(r.resid as Float32Array), positions: r.positions, layers: r.layers }; });
+    const diff = (logits: number[]) => logits[lab.answers!.clean]! - logits[lab.answers!.corrupted]!;
     expect(result.clean).toBeCloseTo(diff(cleanLogits), 4);
     expect(result.corrupted).toBeCloseTo(diff(corruptedLogits), 4);
     // The stream entering the first layer at the changed token is that token's embedding: the clean run itself.
@@ -60,27 +60,27 @@ describe('activation patching in Chromium', () => {
   });
 
   it('a cell opens as What if’s B against the corrupted run: its next-token logits are the cell’s, the views show B − A', async () => {
-    const heads = await page.evaluate(() => (window as any).__flow.patching.result.heads);
-    const expected = await page.evaluate((h) => (window as any).__flow.patching.result.head[h + 1], heads);
+    const heads = await page.evaluate(() => window.__flow!.patching.result!.heads);
+    const expected = await page.evaluate((h) => window.__flow!.patching.result!.head![h + 1], heads);
     // Layer 2, head 2 (row 1, column 1).
     await page.locator('[data-grid=head] svg.heatmap rect.cell').nth(heads + 1).click();
     await expect(page.locator('[data-testid=patch-cell]').textContent()).resolves.toMatch(/^Layer 2 head 2’s clean output/);
-    const before = await page.evaluate(() => (window as any).__flow.whatIf.b.completedRuns);
+    const before = await page.evaluate(() => window.__flow!.whatIf.b.completedRuns);
     await page.click('[data-action=patch-open]');
-    await page.waitForFunction((n) => (window as any).__flow.whatIf.b.completedRuns > n && !(window as any).__flow.whatIf.busy, before, { timeout: 60_000 });
+    await page.waitForFunction((n) => window.__flow!.whatIf.b.completedRuns > n && !window.__flow!.whatIf.busy, before, { timeout: 60_000 });
     const runs = await page.evaluate(() => {
-      const flow = (window as any).__flow;
-      const { answers, corrupted } = flow.patching.resultFor;
+      const flow = window.__flow!;
+      const { answers, corrupted } = flow.patching.resultFor!;
       const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
-      const last = b.promptLength - 1;
+      const last = b!.promptLength - 1;
       const diff = (trace: any) => trace.rows.logits[last][answers.clean] - trace.rows.logits[last][answers.corrupted];
-      return { aPrompt: a.prompt, bPrompt: b.prompt, corrupted: corrupted.text, cell: b.intervention.patch.cell, bDiff: diff(b), aDiff: diff(a), corruptedDiff: flow.patching.result.corruptedDiff };
+      return { aPrompt: a!.prompt, bPrompt: b!.prompt, corrupted: corrupted.text, cell: b!.intervention!.patch!.cell, bDiff: diff(b), aDiff: diff(a), corruptedDiff: flow.patching.result!.corruptedDiff };
     });
     expect(runs.aPrompt).toBe(runs.corrupted);
     expect(runs.bPrompt).toBe(runs.corrupted);
     expect(runs.cell).toEqual({ grid: 'head', layer: 1, index: 1 });
-    expect(runs.bDiff).toBeCloseTo(expected, 4);
+    expect(runs.bDiff).toBeCloseTo(expected!, 4);
     expect(runs.aDiff).toBeCloseTo(runs.corruptedDiff, 4);
     await expect(page.locator('button[data-tab=lens]').getAttribute('aria-selected')).resolves.toBe('true');
     await expect(page.locator('[data-show-run=difference]').getAttribute('aria-pressed')).resolves.toBe('true');
@@ -91,12 +91,12 @@ describe('activation patching in Chromium', () => {
   });
 
   it('Stop ends a sweep between two passes and keeps the last result', async () => {
-    const before = await page.evaluate(() => (window as any).__flow.patching.result);
-    await page.evaluate(() => { const lab = (window as any).__flow.patching; void lab.run(); lab.stop(); });
-    await page.waitForFunction(() => !(window as any).__flow.patching.running);
+    const before = await page.evaluate(() => window.__flow!.patching.result);
+    await page.evaluate(() => { const lab = window.__flow!.patching; void lab.run(); lab.stop(); });
+    await page.waitForFunction(() => !window.__flow!.patching.running);
     await expect(page.locator('.error').first().textContent()).resolves.toContain('Patching stopped');
-    const after = await page.evaluate(() => (window as any).__flow.patching.result);
-    expect(after.cleanDiff).toBe(before.cleanDiff);
+    const after = await page.evaluate(() => window.__flow!.patching.result);
+    expect(after!.cleanDiff).toBe(before!.cleanDiff);
   });
 
   it('prompts of different lengths are refused in words, and the run button waits', async () => {
@@ -112,18 +112,18 @@ describe('activation patching in Chromium', () => {
     await waitForRuns(hub, 1);
     await hub.fill('input[data-control=hub-repo]', 'qwen-owner/qwen3-tiny');
     await hub.click('[data-action=hub-load]');
-    await hub.waitForFunction(() => (window as any).__flow.slot.modelName === 'qwen-owner/qwen3-tiny' && !(window as any).__flow.runs.generating, null, { timeout: 120_000 });
+    await hub.waitForFunction(() => window.__flow!.slot.modelName === 'qwen-owner/qwen3-tiny' && !window.__flow!.runs.generating, null, { timeout: 120_000 });
     await hub.click('button[data-tab=patching]');
-    await hub.evaluate(() => (window as any).__flow.patching.setPrompts('The cat sat on the mat and', 'The dog sat on the mat and'));
+    await hub.evaluate(() => window.__flow!.patching.setPrompts('The cat sat on the mat and', 'The dog sat on the mat and'));
     await hub.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
     await hub.waitForSelector('[data-action=patch-run]:not([disabled])');
     await hub.click('[data-action=patch-run]');
     await hub.waitForSelector('[data-testid=patch-result]', { timeout: 120_000 });
-    const lab = await hub.evaluate(() => { const l = (window as any).__flow.patching; return { clean: l.resultFor.clean.ids as number[], corrupted: l.resultFor.corrupted.ids as number[], answers: l.resultFor.answers, result: { clean: l.result.cleanDiff, corrupted: l.result.corruptedDiff, layers: l.result.layers, heads: l.result.heads } }; });
+    const lab = await hub.evaluate(() => { const l = window.__flow!.patching; return { clean: l.resultFor!.clean.ids as number[], corrupted: l.resultFor!.corrupted.ids as number[], answers: l.resultFor!.answers, result: { clean: l.result!.cleanDiff, corrupted: l.result!.corruptedDiff, layers: l.result!.layers, heads: l.result!.heads } }; });
     const diff = (logits: number[]) => logits[lab.answers.clean]! - logits[lab.answers.corrupted]!;
     expect(lab.result.clean).toBeCloseTo(diff(await lastLogits(hub, lab.clean)), 4);
     expect(lab.result.corrupted).toBeCloseTo(diff(await lastLogits(hub, lab.corrupted)), 4);
-    const config = await hub.evaluate(() => (window as any).__flow.slot.model.config);
+    const config = await hub.evaluate(() => window.__flow!.slot.model!.config);
     expect([lab.result.layers, lab.result.heads]).toEqual([config.nLayer, config.nHead]);
     expect((hub as any).errors).toEqual([]);
     await hub.close();
@@ -132,7 +132,7 @@ describe('activation patching in Chromium', () => {
   it('in Chinese, on a phone: the example pair, the grids and nothing wider than the screen', async () => {
     const phone = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport: { width: 390, height: 844 }, query: { max: '2', t: '0' } });
     await waitForRuns(phone, 1);
-    await phone.evaluate(() => (window as any).__flow.player.pause());
+    await phone.evaluate(() => window.__flow!.player.pause());
     await phone.click('button[data-tab=patching]');
     await phone.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
     await expect(phone.inputValue('[data-control=patch-clean]')).resolves.toBe('小红很难过，因为');

@@ -61,7 +61,7 @@ async function openSlide(browser: Browser, lang: 'en' | 'zh-CN', viewport: { wid
   await page.goto(slideUrl(lang, query));
   await waitForRuns(page, 1);
   await page.evaluate(() => {
-    const flow = (window as any).__flow;
+    const flow = window.__flow!;
     flow.player.pause();
     flow.playback.jumpToLayer(1);
     while (flow.playback.frame.node !== 'weightedSum') flow.playback.forward();
@@ -117,7 +117,7 @@ describe('presentation mode for a lecture hall', () => {
     });
     let now = await state();
     for (let i = 0; i < 12 && !now.more; i++) {
-      await page.evaluate(() => (window as any).__flow.playback.forward());
+      await page.evaluate(() => window.__flow!.playback.forward());
       await page.waitForTimeout(300);
       now = await state();
     }

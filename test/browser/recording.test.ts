@@ -26,9 +26,9 @@ describe('a recorded run', () => {
     // The run to record: the Llama model, greedy, four tokens.
     const source = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', query: { model: '/models/flow-llama-tiny', max: '4', t: '0', prompt: '小明有一只猫。小明' } });
     await waitForRuns(source, 1);
-    const text = await source.evaluate(() => (window as any).__flow.exportTrace((window as any).__flow.runs.trace));
+    const text = await source.evaluate(() => window.__flow!.exportTrace(window.__flow!.runs.trace!));
     // What the live run's next-token panel shows at its first step, to compare with the recording's.
-    await source.evaluate(() => { (window as any).__flow.player.pause(); (window as any).__flow.playback.jumpToStep(0); });
+    await source.evaluate(() => { window.__flow!.player.pause(); window.__flow!.playback.jumpToStep(0); });
     await source.waitForTimeout(300);
     const liveBars = await source.locator('[data-testid=next-token] .bars g.bar text.value').allTextContents();
     await source.close();
@@ -52,22 +52,22 @@ describe('a recorded run', () => {
     expect(banner).toContain('需要重新计算的功能都已关闭');
     // The chart is the Llama program (RoPE), the text the recorded one.
     await expect(page.locator('svg.flow-chart g.node[data-node=rope]').count()).resolves.toBe(1);
-    const shown = await page.evaluate(() => (window as any).__flow.runs.trace);
+    const shown = (await page.evaluate(() => window.__flow!.runs.trace))!;
     expect(shown.modelName).toBe('flow-llama-tiny');
     expect(shown.tokens.map((token: { id: number }) => token.id)).toEqual(recorded.tokens.map((token: { id: number }) => token.id));
     // A view's numbers are the file's: the first layer's attention pattern, as the page assembles it.
-    const pattern = await page.evaluate(() => Array.from((window as any).__flow.assembled((window as any).__flow.runs.trace, 'blocks.0.attn.hook_pattern').data as Float32Array));
+    const pattern = await page.evaluate(() => Array.from(window.__flow!.assembled(window.__flow!.runs.trace!, 'blocks.0.attn.hook_pattern').data as Float32Array));
     const inFile = recorded.captures['blocks.0.attn.hook_pattern'].data.map((x: number | null) => x ?? 0);
     expect(pattern.length).toBe(inFile.length);
     expect(Math.max(...pattern.map((x, i) => Math.abs(x - inFile[i])))).toBeLessThan(1e-6);
     // The next-token bars at the first step are the live run's.
     expect(liveBars.length).toBeGreaterThan(0);
-    await page.evaluate(() => { (window as any).__flow.player.pause(); (window as any).__flow.playback.jumpToStep(0); });
+    await page.evaluate(() => { window.__flow!.player.pause(); window.__flow!.playback.jumpToStep(0); });
     await expect.poll(() => page.locator('[data-testid=next-token] .bars g.bar text.value').allTextContents()).toEqual(liveBars);
     // It plays.
-    await page.evaluate(() => { (window as any).__flow.playback.restart(); (window as any).__flow.player.play(); });
-    await expect.poll(() => page.evaluate(() => (window as any).__flow.playback.index), { timeout: 20_000 }).toBeGreaterThan(3);
-    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.evaluate(() => { window.__flow!.playback.restart(); window.__flow!.player.play(); });
+    await expect.poll(() => page.evaluate(() => window.__flow!.playback.index), { timeout: 20_000 }).toBeGreaterThan(3);
+    await page.evaluate(() => window.__flow!.player.pause());
     // The lens needs the model's unembedding: it says so rather than reading the loaded model's.
     await page.click('button[data-tab=lens]');
     await expect(page.locator('[data-testid=lens-needs-model]').textContent()).resolves.toContain('flow-llama-tiny');
@@ -88,13 +88,13 @@ describe('a recorded run', () => {
     await writeFile(wrong, JSON.stringify({ hello: 'world' }));
     await page.locator('input[data-control=open-run]').setInputFiles(wrong);
     await expect(page.locator('[data-testid=open-error]').textContent()).resolves.toContain('不是本应用导出的运行记录');
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('flow-llama-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('flow-llama-tiny');
     // Generate runs the loaded model again, and the recording notice goes.
     await page.context().setOffline(false);
     const runs = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
     await page.click('[data-action=generate]');
     await waitForRuns(page, runs + 1);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('flow-gpt2-tiny');
     await expect(page.locator('[data-testid=recording]').count()).resolves.toBe(0);
     expect((page as any).errors).toEqual([]);
     await page.close();
@@ -143,11 +143,11 @@ describe('a recorded run', () => {
   it('What if’s B belongs to the run it was forked from: a recording of the same model is not compared with it', async () => {
     const page = await openApp(browser, { backend: 'wasm', lang: 'en', query: { max: '3', t: '0' } });
     await waitForRuns(page, 1);
-    const text = await page.evaluate(() => (window as any).__flow.exportTrace((window as any).__flow.runs.trace));
+    const text = await page.evaluate(() => window.__flow!.exportTrace(window.__flow!.runs.trace!));
     await page.click('button[data-tab=compare]');
-    const before = await page.evaluate(() => (window as any).__flow.whatIf.b.completedRuns as number);
+    const before = await page.evaluate(() => window.__flow!.whatIf.b.completedRuns as number);
     await page.click('[data-action=run-b]');
-    await page.waitForFunction((n) => (window as any).__flow.whatIf.b.completedRuns > n && !(window as any).__flow.whatIf.busy, before, { timeout: 120_000 });
+    await page.waitForFunction((n) => window.__flow!.whatIf.b.completedRuns > n && !window.__flow!.whatIf.busy, before, { timeout: 120_000 });
     // B is offered beside the run it came from…
     await page.click('button[data-tab=attention]');
     await expect(page.locator('[data-show-run=difference]').count()).resolves.toBe(1);
@@ -174,14 +174,14 @@ describe('a recorded run', () => {
   it('a run of the model loaded before stays to be looked at, and nothing computes on it with the new model', async () => {
     const page = await openApp(browser, { backend: 'wasm', lang: 'en', query: { max: '3', t: '0' } });
     await waitForRuns(page, 1);
-    const tokens = await page.evaluate(() => (window as any).__flow.runs.trace.tokens.map((token: { id: number }) => token.id));
+    const tokens = await page.evaluate(() => window.__flow!.runs.trace!.tokens.map((token: { id: number }) => token.id));
     // Another model, with the prompt emptied first: its first Generate fails, and GPT-2's run stays on screen.
     await page.fill('#prompt-input', '');
     const runs = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
     await page.selectOption('select[data-control=model]', 'flow-llama-tiny');
     await waitForRuns(page, runs + 1);
-    await expect.poll(() => page.evaluate(() => (window as any).__flow.slot.modelName)).toBe('flow-llama-tiny');
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.tokens.map((token: { id: number }) => token.id))).resolves.toEqual(tokens);
+    await expect.poll(() => page.evaluate(() => window.__flow!.slot.modelName)).toBe('flow-llama-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.tokens.map((token: { id: number }) => token.id))).resolves.toEqual(tokens);
     // It says whose run it is, and what is off for it.
     const banner = await page.locator('[data-testid=earlier-model]').textContent();
     expect(banner).toContain('made by an earlier load of flow-gpt2-tiny; the model loaded now is flow-llama-tiny');
@@ -201,12 +201,12 @@ describe('a recorded run', () => {
     const stepped = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
     await page.click('[data-action=step]');
     await waitForRuns(page, stepped + 1);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('flow-llama-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('flow-llama-tiny');
     await expect(page.locator('[data-testid=earlier-model]').count()).resolves.toBe(0);
     await page.click('button[data-tab=lens]');
     await expect(page.locator('[data-testid=lens-needs-model]').count()).resolves.toBe(0);
     // With no model at all (its worker gone), What if says to load one rather than to use "the loaded model".
-    await page.evaluate(() => (window as any).__flow.slot.crashed({ code: 'worker-crashed', params: {} }));
+    await page.evaluate(() => window.__flow!.slot.crashed({ code: 'worker-crashed', params: {} }));
     await page.click('button[data-tab=compare]');
     await expect(page.locator('[data-testid=needs-model]').textContent()).resolves.toContain('no model is loaded now');
     expect((page as any).errors).toEqual([]);

@@ -219,7 +219,7 @@ function controlsOutside(selectors: string[]) {
 /** Plays `count` boxes forward from where playback is, a frame at a time, as the learner watches. */
 async function stepForward(page: Page, count: number) {
   for (let i = 0; i < count; i++) {
-    await page.evaluate(() => (window as any).__flow.playback.forward());
+    await page.evaluate(() => window.__flow!.playback.forward());
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     await page.waitForTimeout(30);
   }
@@ -249,7 +249,7 @@ describe('every screen, in both languages', () => {
         const file = (part: string) => resolve(OUTPUT, `${screen.name}-${lang}-${part}.png`);
         // A box of the second layer's attention, its values beside it; the views at that layer.
         await page.evaluate(() => {
-          const flow = (window as any).__flow;
+          const flow = window.__flow!;
           flow.player.pause();
           flow.playback.jumpToLayer(1);
           for (let i = 0; i < 4; i++) flow.playback.forward();
@@ -284,7 +284,7 @@ describe('every screen, in both languages', () => {
             return parseFloat(getComputedStyle(text).fontSize) * (svg.getBoundingClientRect().width / svg.viewBox.baseVal.width);
           });
           expect(labelSize).toBeGreaterThanOrEqual(14);
-          await page.evaluate(() => (window as any).__flow.playback.toEnd());
+          await page.evaluate(() => window.__flow!.playback.toEnd());
           await page.waitForTimeout(1200);
           expect(await page.locator('.flow').getAttribute('data-node')).toBe('end');
           expect(await inWindow()).toEqual(FITS);
@@ -294,7 +294,7 @@ describe('every screen, in both languages', () => {
           if (screen.width >= 1280) expect(chart.arrangement).not.toBe('one');
           // The active box stays on screen (not under the caption bar) while the chart plays on.
           await page.evaluate(() => {
-            const flow = (window as any).__flow;
+            const flow = window.__flow!;
             flow.playback.restart();
             document.getElementById('chart-title')!.scrollIntoView();
           });
@@ -410,7 +410,7 @@ describe('every screen, in both languages', () => {
       const page = await openApp(browser, { backend: 'wasm', lang, viewport, query: { max: '2', t: '0', present: '1' } });
       await waitForRuns(page, 1);
       await page.evaluate(() => {
-        const flow = (window as any).__flow;
+        const flow = window.__flow!;
         flow.player.pause();
         flow.playback.jumpToLayer(1);
       });
@@ -425,7 +425,7 @@ describe('every screen, in both languages', () => {
       expect(await page.evaluate(presentationFit), `${viewport.width}`).toEqual(FITS);
       expect(await page.evaluate(clippedTexts, ['section.centre', 'section.right']), `${viewport.width}`).toEqual([]);
       expectDetailType(await page.evaluate(detailType), true, `${viewport.width}`);
-      await page.evaluate(() => (window as any).__flow.playback.toEnd());
+      await page.evaluate(() => window.__flow!.playback.toEnd());
       await page.waitForTimeout(1200);
       expect(await page.evaluate(presentationFit), `${viewport.width} at End`).toEqual(FITS);
       await page.close();
@@ -435,7 +435,7 @@ describe('every screen, in both languages', () => {
   it('the checks can fail: a label really cut, a box really overlapping, a chart really too wide are found', async () => {
     const page = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport: { width: 1280, height: 800 }, query: { max: '2', t: '0' } });
     await waitForRuns(page, 1);
-    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.evaluate(() => window.__flow!.player.pause());
     await page.click('button[data-tab=attention]');
     await drawn(page);
     expect(await page.evaluate(clippedTexts, ['section.right'])).toEqual([]);
@@ -481,7 +481,7 @@ describe('every screen, in both languages', () => {
     const fitted = await page.evaluate(() => {
       const box = document.querySelector<HTMLElement>('.heatmap-box')!;
       const svg = box.querySelector('svg')!;
-      return { svg: svg.getBoundingClientRect().width, box: box.clientWidth, n: (window as any).__flow.runs.trace.tokens.length };
+      return { svg: svg.getBoundingClientRect().width, box: box.clientWidth, n: window.__flow!.runs.trace!.tokens.length };
     });
     expect(fitted.n).toBeGreaterThan(150);
     expect(fitted.svg).toBeLessThanOrEqual(fitted.box + 1);

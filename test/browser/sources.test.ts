@@ -76,8 +76,8 @@ describe('model sources', () => {
     await page.click('[data-notice=source-slow] [data-action=use-source][data-source=modelscope]');
     await waitForRuns(page, before + 1);
     await expect(page.locator('select[data-control=model-source]').inputValue()).resolves.toBe('modelscope');
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe(REPO);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.prompt ?? null)).resolves.not.toBe('');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe(REPO);
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.prompt ?? null)).resolves.not.toBe('');
     await expect(page.locator('#prompt-input').inputValue()).resolves.toBe(prompt);
     // The graph came through ModelScope's CDN redirect; the files ModelScope lacks were answered with JSON errors
     // and read as missing.
@@ -121,7 +121,7 @@ describe('model sources', () => {
       await expect(page.locator('select[data-control=model-source]').inputValue()).resolves.toBe('modelscope');
       await waitForRuns(page, before + 1, RUN_TIMEOUT);
       await expect(page.locator('[data-listing-state=done]').count()).resolves.toBe(1);
-      await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe(SUGGESTED);
+      await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe(SUGGESTED);
       await expect(page.locator('#prompt-input').inputValue()).resolves.toBe(prompt);
       await shot('2-loaded');
       await page.screenshot({ path: resolve(import.meta.dirname, `../output/mirror-flow-${lang}-page.png`) });
@@ -222,12 +222,12 @@ describe('model sources', () => {
     const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
     await page.click('[data-action=hub-load]');
     await waitForRuns(page, before + 1, RUN_TIMEOUT);
-    const model = await page.evaluate(() => (window as any).__flow.slot.model);
+    const model = (await page.evaluate(() => window.__flow!.slot.model))!;
     expect(model.dtype).toBe('q4');
     expect(model.graphFiles).toEqual(['onnx/model_q4.onnx']);
     expect(gets.filter((path) => path.startsWith('/sources/') && path.endsWith('.onnx'))).toEqual([`/sources/huggingface/${QWEN3}/resolve/main/onnx/model_q4.onnx`]);
     // The size shown before the download is the size downloaded.
-    const progress = await page.evaluate(() => (window as any).__flow.slot.progress);
+    const progress = await page.evaluate(() => window.__flow!.slot.progress);
     expect(progress).toMatchObject({ file: 'onnx/model_q4.onnx', loaded: SIZES.q4, total: SIZES.q4 });
     await expect(page.locator('p.precision[data-dtype=q4]').count()).resolves.toBe(1);
     await page.close();
@@ -259,7 +259,7 @@ describe('model sources', () => {
     await page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, '../output/hub-files-zh-CN.png') });
     await page.click('[data-action=hub-smaller]');
     await waitForRuns(page, before + 1, RUN_TIMEOUT);
-    await expect(page.evaluate(() => (window as any).__flow.slot.model.dtype)).resolves.toBe('q8');
+    await expect(page.evaluate(() => window.__flow!.slot.model!.dtype)).resolves.toBe('q8');
     expect(new URL(page.url()).searchParams.get('dtype')).toBe('q8');
     expect(requests.filter((line) => line.startsWith('GET /hub/') && line.endsWith('.onnx'))).toEqual([`GET /hub/${QWEN3}/resolve/main/onnx/model_quantized.onnx`]);
     await page.close();
@@ -300,9 +300,9 @@ describe('sources that refuse or cannot be reached', () => {
     await page.waitForSelector('.failure[data-code=source-unreachable]', { timeout: 30_000 });
 
     // Nothing of the old model was lost: its name, its run on screen, Generate.
-    await expect(page.evaluate(() => (window as any).__flow.slot.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.slot.modelName)).resolves.toBe('flow-gpt2-tiny');
     await expect(page.locator('.model .name').textContent()).resolves.toBe('flow-gpt2-tiny');
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('flow-gpt2-tiny');
     await expect(page.isEnabled('[data-action=generate]')).resolves.toBe(true);
     // Said in words, without the address or a status 0 as the message; the address is under "Details".
     const text = (await sentences(page)).join(' ');
@@ -327,11 +327,11 @@ describe('sources that refuse or cannot be reached', () => {
     const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
     await page.click('[data-action=generate]');
     await waitForRuns(page, before + 1);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('flow-gpt2-tiny');
     // One click on an alternative loads the repository from there, and only then replaces the model.
     await page.click('.failure [data-action=use-source][data-source=classroom]');
     await waitForRuns(page, before + 2);
-    await expect(page.evaluate(() => (window as any).__flow.runs.trace.modelName)).resolves.toBe(REPO);
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe(REPO);
     await expect(page.locator('select[data-control=model-source]').inputValue()).resolves.toBe('classroom');
     await expect(page.locator('.failure').count()).resolves.toBe(0);
     await page.close();
@@ -354,7 +354,7 @@ describe('sources that refuse or cannot be reached', () => {
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.filter((request) => request.path.includes('/onnx/'))).toEqual([]);
     expect(seen.filter((request) => request.referer !== undefined)).toEqual([]);
-    await expect(page.evaluate(() => (window as any).__flow.slot.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.slot.modelName)).resolves.toBe('flow-gpt2-tiny');
     await expect(page.isEnabled('[data-action=generate]')).resolves.toBe(true);
     await page.close();
   });
@@ -389,7 +389,7 @@ describe('sources that refuse or cannot be reached', () => {
     expect(text).not.toContain('状态码');
     expect(await offered(page)).toEqual(['huggingface', 'hf-mirror']);
     await expect(page.locator('.failure [data-action=use-source][data-source=hf-mirror]').textContent()).resolves.toBe('从 hf-mirror.com 下载');
-    await expect(page.evaluate(() => (window as any).__flow.slot.modelName)).resolves.toBe('flow-gpt2-tiny');
+    await expect(page.evaluate(() => window.__flow!.slot.modelName)).resolves.toBe('flow-gpt2-tiny');
     await expect(page.isEnabled('[data-action=generate]')).resolves.toBe(true);
     await page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, '../output/download-refused-zh-CN.png') });
     await page.close();

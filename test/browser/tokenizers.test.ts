@@ -146,7 +146,7 @@ describe('tokenizer lab in Chromium', () => {
   beforeAll(async () => {
     browser = await launch();
     page = await openLab(browser);
-    modelName = await page.evaluate(() => (window as any).__flow.runs.trace.modelName);
+    modelName = await page.evaluate(() => window.__flow!.runs.trace!.modelName);
   });
   afterAll(async () => browser?.close());
 

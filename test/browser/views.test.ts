@@ -18,7 +18,7 @@ describe('detail views in Chromium', () => {
   it('attention: for every layer and head, the worked-out Q·K/√d equals the captured score and the cells hold the Trace’s pattern', async () => {
     await page.click('button[data-tab=attention]');
     await drawn(page);
-    const config = await page.evaluate(() => (window as any).__flow.runs.trace.config);
+    const config = await page.evaluate(() => window.__flow!.runs.trace!.config);
     for (let layer = 0; layer < config.nLayer; layer++) {
       for (let head = 0; head < config.nHead; head++) {
         await page.selectOption('[data-view=attention] select[data-pick=layer]', { value: String(layer) });
@@ -26,7 +26,7 @@ describe('detail views in Chromium', () => {
         await page.selectOption('[data-view=attention] select[data-pick=head]', { value: String(head) });
         await drawn(page);
         const cells = page.locator('[data-view=attention] svg.heatmap rect.cell, [data-view=attention] svg.heatmap rect.masked');
-        const n = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.runs.trace));
+        const n = await page.evaluate(() => window.__flow!.computedPositions(window.__flow!.runs.trace!));
         expect(await cells.count()).toBe(n * n);
         // Click the cell (query n-1, key 1) and compare the worked example with the captured tensors.
         await cells.nth((n - 1) * n + 1).click();
@@ -35,16 +35,16 @@ describe('detail views in Chromium', () => {
         const captured = Number(await shown.getAttribute('data-value'));
         const computed = Number(await shown.getAttribute('data-computed'));
         const expected = await page.evaluate(([l, h, q, k]) => {
-          const trace = (window as any).__flow.runs.trace;
-          const row = trace.rows[`blocks.${l}.attn.hook_attn_scores_unmasked`][q];
-          const pattern = trace.rows[`blocks.${l}.attn.hook_pattern`][q];
+          const trace = window.__flow!.runs.trace!;
+          const row = trace.rows[`blocks.${l}.attn.hook_attn_scores_unmasked`]![q]!;
+          const pattern = trace.rows[`blocks.${l}.attn.hook_pattern`]![q]!;
           const width = row.length / trace.config.nHead;
           return { score: row[h * width + k], weight: pattern[h * (pattern.length / trace.config.nHead) + k] };
         }, [layer, head, n - 1, 1] as [number, number, number, number]);
-        expect(captured).toBeCloseTo(expected.score, 6);
-        expect(Math.abs(computed - expected.score)).toBeLessThan(1e-4);
+        expect(captured).toBeCloseTo(expected.score!, 6);
+        expect(Math.abs(computed - expected.score!)).toBeLessThan(1e-4);
         const title = await cells.nth((n - 1) * n + 1).locator('title').textContent();
-        expect(Number(title!.split(': ').pop())).toBeCloseTo(expected.weight, 6);
+        expect(Number(title!.split(': ').pop())).toBeCloseTo(expected.weight!, 6);
       }
     }
   });
@@ -62,15 +62,15 @@ describe('detail views in Chromium', () => {
   it('the logit lens’ last layer equals the model’s actual next-token distribution', async () => {
     await page.click('button[data-tab=lens]');
     await drawn(page);
-    const config = await page.evaluate(() => (window as any).__flow.runs.trace.config);
+    const config = await page.evaluate(() => window.__flow!.runs.trace!.config);
     const last = page.locator(`[data-view=lens] tr[data-hook="blocks.${config.nLayer - 1}.hook_resid_post"] .candidate`);
     // The lens is read in the worker: the candidates arrive a moment after the view.
     await page.waitForFunction((hook) => document.querySelectorAll(`[data-view=lens] tr[data-hook="${hook}"] .candidate`).length === 5, `blocks.${config.nLayer - 1}.hook_resid_post`);
     const shown = await last.evaluateAll((nodes) => nodes.map((n) => ({ id: Number(n.getAttribute('data-id')), p: Number(n.getAttribute('data-p')) })));
     const actual = await page.evaluate(() => {
-      const trace = (window as any).__flow.runs.trace;
-      const n = (window as any).__flow.computedPositions(trace);
-      const logits: Float32Array = trace.rows['logits'][n - 1];
+      const trace = window.__flow!.runs.trace!;
+      const n = window.__flow!.computedPositions(trace);
+      const logits: Float32Array = trace.rows['logits']![n - 1]!;
       const max = Math.max(...logits);
       const exp = Array.from(logits, (v) => Math.exp(v - max));
       const sum = exp.reduce((a, b) => a + b, 0);
@@ -83,15 +83,15 @@ describe('detail views in Chromium', () => {
   it('MLP: for every layer the top neurons and their values are the Trace’s', async () => {
     await page.click('button[data-tab=mlp]');
     await drawn(page);
-    const layers = await page.evaluate(() => (window as any).__flow.runs.trace.config.nLayer);
+    const layers = await page.evaluate(() => window.__flow!.runs.trace!.config.nLayer);
     for (let layer = 0; layer < layers; layer++) {
       await page.selectOption('[data-view=mlp] select[data-pick=layer]', { value: String(layer) });
       await drawn(page);
       const rows = await page.locator('[data-view=mlp] tr[data-neuron]').evaluateAll((nodes) => nodes.map((n) => ({ neuron: Number(n.getAttribute('data-neuron')), post: Number(n.querySelectorAll('td')[2]!.getAttribute('title')) })));
       const expected = await page.evaluate((l) => {
-        const trace = (window as any).__flow.runs.trace;
-        const n = (window as any).__flow.computedPositions(trace);
-        const post: Float32Array = trace.rows[`blocks.${l}.mlp.hook_post`][n - 1];
+        const trace = window.__flow!.runs.trace!;
+        const n = window.__flow!.computedPositions(trace);
+        const post: Float32Array = trace.rows[`blocks.${l}.mlp.hook_post`]![n - 1]!;
         return Array.from(post, (v, i) => ({ neuron: i, post: v })).sort((a, b) => b.post - a.post || a.neuron - b.neuron).slice(0, 8);
       }, layer);
       expect(rows).toEqual(expected);
@@ -110,7 +110,7 @@ describe('detail views in Chromium', () => {
     await page.fill('[data-view=sampling] input[data-replay=topK]', '0');
     // Top-k off keeps the whole vocabulary, but for end-of-text while it is held back: this 6-token run is short of
     // the default minimum of new tokens at every step, and the view says so.
-    const { vocabSize, held } = await page.evaluate(() => { const trace = (window as any).__flow.runs.trace; return { vocabSize: trace.config.vocabSize, held: trace.steps.at(-1).decision.heldBack.ids.length }; });
+    const { vocabSize, held } = await page.evaluate(() => { const trace = window.__flow!.runs.trace!; return { vocabSize: trace.config.vocabSize, held: trace.steps.at(-1)!.decision.heldBack!.ids.length }; });
     expect(held).toBe(1);
     await expect(view.getAttribute('data-kept-k')).resolves.toBe(String(vocabSize - held));
     await expect(view.locator('[data-testid=held-back]').count()).resolves.toBe(1);
@@ -124,14 +124,14 @@ describe('detail views in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-view=embedding] .neighbours li').length === 8);
     const title = await page.locator('[data-view=embedding] svg.vector-strip g.row').first().locator('rect').nth(5).locator('title').textContent();
     const expected = await page.evaluate(() => {
-      const trace = (window as any).__flow.runs.trace;
-      const n = (window as any).__flow.computedPositions(trace);
-      return trace.rows['hook_embed'][n - 1][5];
+      const trace = window.__flow!.runs.trace!;
+      const n = window.__flow!.computedPositions(trace);
+      return trace.rows['hook_embed']![n - 1]![5];
     });
-    expect(Number(title!.split(' = ').pop())).toBeCloseTo(expected, 6);
+    expect(Number(title!.split(' = ').pop())).toBeCloseTo(expected!, 6);
     await page.click('button[data-tab=tokens]');
     await drawn(page);
-    const count = await page.evaluate(() => (window as any).__flow.runs.trace.tokens.length);
+    const count = await page.evaluate(() => window.__flow!.runs.trace!.tokens.length);
     await expect(page.locator('[data-view=tokens] tbody tr').count()).resolves.toBe(count);
   });
 
@@ -140,7 +140,7 @@ describe('detail views in Chromium', () => {
     await drawn(page);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-view=attention] button[data-download=csv]')]);
     const rows = (await readFile((await csv.path())!, 'utf8')).trim().split('\n');
-    const n = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.runs.trace));
+    const n = await page.evaluate(() => window.__flow!.computedPositions(window.__flow!.runs.trace!));
     expect(rows).toHaveLength(n);
     const [npy] = await Promise.all([page.waitForEvent('download'), page.click('[data-view=attention] button[data-download=npy]')]);
     const bytes = await readFile((await npy.path())!);
@@ -161,8 +161,8 @@ describe('heads with a known job', () => {
       await page.waitForSelector('[data-testid=head-roles][data-state=measured]', { timeout: 60_000 });
       await drawn(page);
       const measured = await page.evaluate(() => {
-        const roles = (window as any).__flow.headRoles;
-        const { scores, half, layers, heads } = roles.scores;
+        const roles = window.__flow!.headRoles;
+        const { scores, half, layers, heads } = roles.scores!;
         return { ids: roles.ids as number[], half, layers, heads, previous: Array.from(scores.previous as Float32Array), duplicate: Array.from(scores.duplicate as Float32Array), induction: Array.from(scores.induction as Float32Array) };
       });
       // The sequence is a half and its repeat, of distinct tokens.
@@ -170,10 +170,10 @@ describe('heads with a known job', () => {
       expect(new Set(measured.ids).size).toBe(measured.half);
       // Every score, recomputed here from the model's own pattern on that sequence (a recompute through the worker).
       const patterns = await page.evaluate(async (ids) => {
-        const { runs } = (window as any).__flow;
-        const hooks = Array.from({ length: runs.trace.config.nLayer }, (_, l) => `blocks.${l}.attn.hook_pattern`);
+        const { runs } = window.__flow!;
+        const hooks = Array.from({ length: runs.trace!.config.nLayer }, (_, l) => `blocks.${l}.attn.hook_pattern`);
         const tensors = await runs.recompute(ids, null, hooks);
-        return hooks.map((hook) => Array.from(tensors[hook].data as Float32Array));
+        return hooks.map((hook) => Array.from(tensors[hook]!.data as Float32Array));
       }, measured.ids);
       const n = 2 * measured.half;
       const at = (layer: number, query: number, head: number, key: number) => patterns[layer]![(query * measured.heads + head) * n + key]!;
@@ -227,7 +227,7 @@ describe('a long input in the attention view', () => {
     await waitForRuns(page, 1);
     await page.click('button[data-tab=attention]');
     await drawn(page);
-    const n = await page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.runs.trace));
+    const n = await page.evaluate(() => window.__flow!.computedPositions(window.__flow!.runs.trace!));
     expect(n * n).toBeGreaterThan(1600);
     const image = page.locator('[data-view=attention] svg.heatmap image.cells-image');
     await expect(image.count()).resolves.toBe(1);
@@ -240,20 +240,20 @@ describe('a long input in the attention view', () => {
     await image.hover({ position });
     const title = await image.locator('title').textContent();
     const expected = await page.evaluate(([q, k]) => {
-      const trace = (window as any).__flow.runs.trace;
-      const pattern = trace.rows['blocks.0.attn.hook_pattern'][q];
-      return pattern[k]; // layer 0, head 0: the view's default
+      const trace = window.__flow!.runs.trace;
+      const pattern = trace!.rows['blocks.0.attn.hook_pattern']![q];
+      return pattern![k]; // layer 0, head 0: the view's default
     }, [query, key] as [number, number]);
-    expect(Number(title!.split(': ').pop())).toBeCloseTo(expected, 6);
+    expect(Number(title!.split(': ').pop())).toBeCloseTo(expected!, 6);
     await image.click({ position });
     await drawn(page);
     const worked = page.locator('[data-testid=captured-score]');
     const captured = Number(await worked.getAttribute('data-value'));
     const score = await page.evaluate(([q, k]) => {
-      const trace = (window as any).__flow.runs.trace;
-      return trace.rows['blocks.0.attn.hook_attn_scores_unmasked'][q][k];
+      const trace = window.__flow!.runs.trace;
+      return trace!.rows['blocks.0.attn.hook_attn_scores_unmasked']![q]![k];
     }, [query, key] as [number, number]);
-    expect(captured).toBeCloseTo(score, 5);
+    expect(captured).toBeCloseTo(score!, 5);
     await browser.close();
   });
 });
@@ -266,7 +266,7 @@ describe('the KV-cache check', () => {
       await waitForRuns(page, 1);
       await page.click('button[data-tab=cache]');
       // One new token: only the prompt's pass has run (the token is not fed back yet).
-      await expect(page.evaluate(() => (window as any).__flow.computedPositions((window as any).__flow.runs.trace) === (window as any).__flow.runs.trace.promptLength)).resolves.toBe(true);
+      await expect(page.evaluate(() => window.__flow!.computedPositions(window.__flow!.runs.trace!) === window.__flow!.runs.trace!.promptLength)).resolves.toBe(true);
       await expect(page.locator('[data-action=check-cache]').isDisabled()).resolves.toBe(true);
       await expect(page.locator('[data-testid=cache-check-later]').count()).resolves.toBe(1);
       await page.click('[data-action=step]');

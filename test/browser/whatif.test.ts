@@ -11,9 +11,9 @@ const OUTPUT = new URL('../output/', import.meta.url).pathname;
 
 /** Clicks "Run B" and waits for B to finish. */
 async function runB(page: Page): Promise<void> {
-  const before = await page.evaluate(() => (window as any).__flow.whatIf.b.completedRuns as number);
+  const before = await page.evaluate(() => window.__flow!.whatIf.b.completedRuns as number);
   await page.click('[data-action=run-b]');
-  await page.waitForFunction((n) => (window as any).__flow.whatIf.b.completedRuns > n && !(window as any).__flow.whatIf.busy, before, { timeout: 120_000 });
+  await page.waitForFunction((n) => window.__flow!.whatIf.b.completedRuns > n && !window.__flow!.whatIf.busy, before, { timeout: 120_000 });
   await drawn(page);
 }
 
@@ -32,7 +32,7 @@ describe('what if: fork, switch off, compare', () => {
     browser = await launch();
     page = await openApp(browser, { backend: 'wasm', viewport: { width: 1280, height: 800 }, query: { prompt: 'Lily had a red ball. She', max: '6', t: '0.8', k: '40', p: '0.95', seed: '7' } });
     await waitForRuns(page, 1);
-    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.evaluate(() => window.__flow!.player.pause());
     await page.click('button[data-tab=compare]');
   });
   afterAll(async () => browser?.close());
@@ -40,13 +40,13 @@ describe('what if: fork, switch off, compare', () => {
   it('B with nothing changed is A, number for number', async () => {
     await runB(page);
     const same = await page.evaluate(() => {
-      const flow = (window as any).__flow;
-      const a = flow.runs.trace;
-      const b = flow.whatIf.b.trace;
+      const flow = window.__flow!;
+      const a = flow.runs.trace!;
+      const b = flow.whatIf.b.trace!;
       let largest = 0;
       for (const hook of Object.keys(a.rows)) {
-        a.rows[hook].forEach((row: Float32Array, p: number) => {
-          const other = b.rows[hook][p];
+        a.rows[hook]!.forEach((row: Float32Array, p: number) => {
+          const other = b.rows[hook]![p]!;
           // Equal infinities (masked scores) are equal; anything else is compared as numbers.
           for (let i = 0; i < row.length; i++) if (row[i] !== other[i]) largest = Math.max(largest, Math.abs(row[i]! - other[i]!));
         });
@@ -56,7 +56,7 @@ describe('what if: fork, switch off, compare', () => {
     expect(same).toEqual({ largest: 0, tokens: true, intervention: null });
     expect(await page.locator('[data-testid=chosen-change]').textContent()).toContain('0.00');
     // B read A's tokens (the default), and the tab says so.
-    expect(await page.evaluate(() => (window as any).__flow.whatIf.b.trace.feeding)).toBe('teacher-forced');
+    expect(await page.evaluate(() => window.__flow!.whatIf.b.trace!.feeding)).toBe('teacher-forced');
     expect(await page.locator('[data-testid=run-b]').textContent()).toContain('fed A’s tokens (teacher forcing)');
     expect(await page.isChecked('[data-feeding=teacher-forced]')).toBe(true);
   });
@@ -65,20 +65,20 @@ describe('what if: fork, switch off, compare', () => {
     await page.click('[data-view=compare] button[data-head="1.2"]');
     await runB(page);
     const checks = await page.evaluate(() => {
-      const flow = (window as any).__flow;
+      const flow = window.__flow!;
       const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
-      const { dHead } = b.config;
+      const { dHead } = b!.config;
       let zLargest = 0;
       let residualError = 0;
-      const n = b.rows['logits'].length;
+      const n = b!.rows['logits']!.length;
       for (let p = 0; p < n; p++) {
-        const z = b.rows['blocks.1.attn.hook_z'][p];
-        for (let i = 2 * dHead; i < 3 * dHead; i++) zLargest = Math.max(zLargest, Math.abs(z[i]));
-        const pre = b.rows['blocks.1.hook_resid_pre'][p];
-        const out = b.rows['blocks.1.hook_attn_out'][p];
-        const mid = b.rows['blocks.1.hook_resid_mid'][p];
-        for (let i = 0; i < mid.length; i++) residualError = Math.max(residualError, Math.abs(pre[i] + out[i] - mid[i]));
+        const z = b!.rows['blocks.1.attn.hook_z']![p];
+        for (let i = 2 * dHead; i < 3 * dHead; i++) zLargest = Math.max(zLargest, Math.abs(z![i]!));
+        const pre = b!.rows['blocks.1.hook_resid_pre']![p];
+        const out = b!.rows['blocks.1.hook_attn_out']![p];
+        const mid = b!.rows['blocks.1.hook_resid_mid']![p]!;
+        for (let i = 0; i < mid.length; i++) residualError = Math.max(residualError, Math.abs(pre![i]! + out![i]! - mid[i]!));
       }
       // The model's probability of A's first token, from each run's logits at the prompt's last position.
       const softmaxAt = (t: any, id: number) => {
@@ -89,17 +89,17 @@ describe('what if: fork, switch off, compare', () => {
         for (const v of row) sum += Math.exp(v - max);
         return Math.exp(row[id]! - max) / sum;
       };
-      const chosen = a.steps[0].decision.chosenId;
-      const cols = Math.min(a.rows['logits'].length, n);
+      const chosen = a!.steps[0]!.decision.chosenId;
+      const cols = Math.min(a!.rows['logits']!.length, n);
       const largestDifference = (hook: string) => {
         let largest = 0;
         // The prompt's positions: after it the two runs may have chosen different tokens.
-        for (let p = 0; p < a.promptLength; p++) a.rows[hook][p].forEach((v: number, i: number) => (largest = Math.max(largest, Math.abs(v - b.rows[hook][p][i]))));
+        for (let p = 0; p < a!.promptLength; p++) a!.rows[hook]![p]!.forEach((v: number, i: number) => (largest = Math.max(largest, Math.abs(v - b!.rows[hook]![p]![i]!))));
         return largest;
       };
       const layer1 = largestDifference('blocks.0.hook_resid_post');
       const layer2 = largestDifference('blocks.1.hook_resid_post');
-      return { intervention: b.intervention, zLargest, residualError, pa: softmaxAt(a, chosen), pb: softmaxAt(b, chosen), cols, nLayer: a.config.nLayer, layer1, layer2 };
+      return { intervention: b!.intervention, zLargest, residualError, pa: softmaxAt(a, chosen), pb: softmaxAt(b, chosen), cols, nLayer: a!.config.nLayer, layer1, layer2 };
     });
     expect(checks.intervention).toEqual({ heads: ['1.2'], mlps: [] });
     expect(checks.zLargest).toBe(0);
@@ -120,7 +120,7 @@ describe('what if: fork, switch off, compare', () => {
     await page.check('[data-control=chart-difference]');
     const heights = async (layer: number) => {
       const index = await page.evaluate((l) => {
-        const flow = (window as any).__flow;
+        const flow = window.__flow!;
         const at = flow.playback.frames.findIndex((f: any) => f.node === 'weightedSum' && f.layer === l && f.step === 0);
         flow.playback.jumpTo(at);
         return at;
@@ -130,7 +130,7 @@ describe('what if: fork, switch off, compare', () => {
       await page.waitForFunction(() => document.querySelector('svg .annotation text.shape-label')?.textContent?.includes('B − A'));
       return page.locator('svg .annotation g.mini rect').evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('height'))));
     };
-    const dHead = await page.evaluate(() => (window as any).__flow.runs.trace.config.dHead);
+    const dHead = await page.evaluate(() => window.__flow!.runs.trace!.config.dHead);
     const layer2 = await heights(1);
     expect(layer2).toHaveLength(dHead);
     expect(Math.max(...layer2)).toBe(0);
@@ -143,9 +143,9 @@ describe('what if: fork, switch off, compare', () => {
   it('B − A opens the attention view on the switched-off head, and the A/B panel on the step where the runs’ next-token distributions differ most', async () => {
     // Fed A's tokens, B reads A's text at every position: its tokens are A's although the head is off.
     const tokens = await page.evaluate(() => {
-      const flow = (window as any).__flow;
+      const flow = window.__flow!;
       const ids = (t: any) => t.tokens.map((token: any) => token.id).join();
-      return { same: ids(flow.runs.trace) === ids(flow.whatIf.b.trace), feeding: flow.whatIf.b.trace.feeding };
+      return { same: ids(flow.runs.trace) === ids(flow.whatIf.b.trace), feeding: flow.whatIf.b.trace!.feeding };
     });
     expect(tokens).toEqual({ same: true, feeding: 'teacher-forced' });
     await page.click('button[data-tab=attention]');
@@ -169,8 +169,8 @@ describe('what if: fork, switch off, compare', () => {
     await page.click('button[data-tab=sampling]');
     await page.waitForSelector('[data-testid=next-both-distance]');
     const expected = await page.evaluate(() => {
-      const flow = (window as any).__flow;
-      const a = flow.runs.trace;
+      const flow = window.__flow!;
+      const a = flow.runs.trace!;
       const b = flow.whatIf.b.trace;
       const probabilities = (row: Float32Array) => {
         let max = -Infinity;
@@ -180,21 +180,21 @@ describe('what if: fork, switch off, compare', () => {
         return p.map((v) => v / sum);
       };
       const distances = a.steps.map((step: any) => {
-        const pa = probabilities(a.rows['logits'][step.position]);
-        const pb = probabilities(b.rows['logits'][step.position]);
+        const pa = probabilities(a.rows['logits']![step.position]!);
+        const pb = probabilities(b!.rows['logits']![step.position]!);
         let moved = 0;
         for (let i = 0; i < pa.length; i++) moved += Math.abs(pb[i]! - pa[i]!);
         return moved / 2;
       });
       const best = distances.indexOf(Math.max(...distances));
-      return { best, position: a.steps[best].position, distance: distances[best], steps: a.steps.length };
+      return { best, position: a.steps[best]!.position, distance: distances[best], steps: a.steps.length };
     });
     expect(expected.distance).toBeGreaterThan(1e-4);
     // (Not the newest step, where the panel stood before: this run's seed makes the two different.)
     expect(expected.best).toBeLessThan(expected.steps - 1);
     expect(Number(await page.getAttribute('[data-testid=next-both]', 'data-position'))).toBe(expected.position);
     const shown = page.locator('[data-testid=next-both-distance]');
-    expect(Math.abs(Number(await shown.getAttribute('data-distance')) - expected.distance)).toBeLessThan(1e-9);
+    expect(Math.abs(Number(await shown.getAttribute('data-distance')) - expected.distance!)).toBeLessThan(1e-9);
     expect(Number(await shown.getAttribute('data-largest-step'))).toBe(expected.best);
     expect(await shown.textContent()).toContain('Total variation distance');
     expect(await shown.textContent()).toContain(`step ${expected.best + 1}`);
@@ -203,7 +203,7 @@ describe('what if: fork, switch off, compare', () => {
     await page.click('[data-show-run=b]');
     const forced = page.locator('[data-testid=forced-token]');
     await forced.waitFor();
-    const fedId = await page.evaluate((position) => (window as any).__flow.runs.trace.tokens[position + 1].id, expected.position);
+    const fedId = await page.evaluate((position) => window.__flow!.runs.trace!.tokens[position + 1]!.id, expected.position);
     expect(Number(await forced.getAttribute('data-fed'))).toBe(fedId);
     expect(await forced.textContent()).toContain('teacher forcing');
   });
@@ -213,7 +213,7 @@ describe('what if: fork, switch off, compare', () => {
     const b = await exportTrace(page);
     expect(validateTraceDocument(b.document)).toEqual([]);
     const live = await page.evaluate(() => {
-      const t = (window as any).__flow.whatIf.b.trace;
+      const t = window.__flow!.whatIf.b.trace!;
       return { tokens: t.tokens.map((token: any) => token.id), chosen: t.steps.map((s: any) => s.decision.chosenId), dHead: t.config.dHead, model: t.modelName };
     });
     expect(b.document.run).toBe('B');
@@ -267,17 +267,17 @@ describe('what if: fork, switch off, compare', () => {
     expect(await page.getAttribute('[data-view=compare] button[data-head="1.2"]', 'data-mode')).toBe('mean');
     await runB(page);
     const checks = await page.evaluate(() => {
-      const flow = (window as any).__flow;
-      const a = flow.runs.trace;
-      const b = flow.whatIf.b.trace;
+      const flow = window.__flow!;
+      const a = flow.runs.trace!;
+      const b = flow.whatIf.b.trace!;
       const { dHead } = a.config;
-      const rowsA: Float32Array[] = a.rows['blocks.1.attn.hook_z'];
+      const rowsA: readonly Float32Array[] = a.rows['blocks.1.attn.hook_z']!;
       const mean = Array.from({ length: dHead }, (_, i) => rowsA.reduce((sum, row) => sum + row[2 * dHead + i]!, 0) / rowsA.length);
       let fed = 0;
       let captured = 0;
-      b.intervention.means['1.2'].forEach((v: number, i: number) => (fed = Math.max(fed, Math.abs(v - mean[i]!))));
+      b.intervention!.means!['1.2']!.forEach((v: number, i: number) => (fed = Math.max(fed, Math.abs(v - mean[i]!))));
       for (const row of b.rows['blocks.1.attn.hook_z'] as Float32Array[]) for (let i = 0; i < dHead; i++) captured = Math.max(captured, Math.abs(row[2 * dHead + i]! - mean[i]!));
-      return { heads: b.intervention.heads, fed, captured, size: Math.max(...mean.map(Math.abs)) };
+      return { heads: b.intervention!.heads, fed, captured, size: Math.max(...mean.map(Math.abs)) };
     });
     expect(checks.heads).toEqual(['1.2']);
     expect(checks.fed).toBeLessThan(1e-6);
@@ -298,12 +298,12 @@ describe('what if: fork, switch off, compare', () => {
       const layer = Number(view.getAttribute('data-layer'));
       const position = Number(view.getAttribute('data-position'));
       const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) => [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0));
-      const flow = (window as any).__flow;
+      const flow = window.__flow!;
       const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
       const expected = ['mlp.hook_pre', 'mlp.hook_post'].map((hook) => {
-        const x: Float32Array = a.rows[`blocks.${layer}.${hook}`][position];
-        return Array.from(b.rows[`blocks.${layer}.${hook}`][position] as Float32Array, (y, i) => Math.fround(y - x[i]!) + 0);
+        const x: Float32Array = a!.rows[`blocks.${layer}.${hook}`]![position]!;
+        return Array.from(b!.rows[`blocks.${layer}.${hook}`]![position] as Float32Array, (y, i) => Math.fround(y - x[i]!) + 0);
       });
       return { layer, shown, expected, largest: Math.max(...expected[1]!.map(Math.abs)), legend: view.querySelector('svg.vector-strip text.legend-label')?.textContent };
     });
@@ -318,16 +318,16 @@ describe('what if: fork, switch off, compare', () => {
     await page.selectOption('[data-view=attention] select[data-pick=head]', { value: '0' });
     await drawn(page);
     const attention = await page.evaluate(() => {
-      const flow = (window as any).__flow;
-      const a = flow.runs.trace;
-      const b = flow.whatIf.b.trace;
-      const n = Math.min(a.rows['logits'].length, b.rows['logits'].length);
+      const flow = window.__flow!;
+      const a = flow.runs.trace!;
+      const b = flow.whatIf.b.trace!;
+      const n = Math.min(a.rows['logits']!.length, b.rows['logits']!.length);
       const { nHead } = a.config;
       const hook = 'blocks.2.attn.hook_pattern';
       const expected: number[] = [];
       for (let q = 0; q < n; q++) {
-        const x: Float32Array = a.rows[hook][q];
-        const y: Float32Array = b.rows[hook][q];
+        const x: Float32Array = a.rows[hook]![q]!;
+        const y: Float32Array = b.rows[hook]![q]!;
         // Head 1 (index 0), key k; keys after the query hold 0 in both.
         for (let k = 0; k < n; k++) expected.push(k <= q ? Math.fround(y[k]! - x[k]!) + 0 : 0);
       }
@@ -347,18 +347,18 @@ describe('what if: fork, switch off, compare', () => {
     const lens = await page.evaluate(() => {
       const view = document.querySelector('[data-view=lens]')!;
       const position = Number(view.getAttribute('data-position'));
-      const flow = (window as any).__flow;
-      const a = flow.runs.trace;
-      const b = flow.whatIf.b.trace;
+      const flow = window.__flow!;
+      const a = flow.runs.trace!;
+      const b = flow.whatIf.b.trace!;
       const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: a.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
       const expected = hooks.map((hook) => {
-        const x: Float32Array = a.rows[hook][position];
+        const x: Float32Array = a.rows[hook]![position]!;
         let sum = 0;
-        (b.rows[hook][position] as Float32Array).forEach((y, i) => (sum += Math.fround(y - x[i]!) ** 2));
+        (b.rows[hook]![position] as Float32Array).forEach((y, i) => (sum += Math.fround(y - x[i]!) ** 2));
         return Math.sqrt(sum);
       });
       const shown = [...view.querySelectorAll('svg.norms rect title')].map((t) => Number(t.textContent!.split(' = ').pop()));
-      const sameTokens = a.tokens.slice(0, position + 1).every((t: any, i: number) => t.id === b.tokens[i].id);
+      const sameTokens = a.tokens.slice(0, position + 1).every((t: any, i: number) => t.id === b.tokens[i]!.id);
       return { expected, shown, sameTokens, runs: [...view.querySelectorAll('tr[data-hook] .candidates')].map((c) => c.getAttribute('data-run')) };
     });
     expect(lens.shown).toHaveLength(lens.expected.length);
@@ -375,12 +375,12 @@ describe('what if: fork, switch off, compare', () => {
     const hook = (await item.getAttribute('data-hook'))!;
     const detailShown = await item.locator('.values').getAttribute('title');
     const detailExpected = await page.evaluate((hook) => {
-      const flow = (window as any).__flow;
-      const a = flow.runs.trace;
+      const flow = window.__flow!;
+      const a = flow.runs.trace!;
       const b = flow.whatIf.b.trace;
-      const position = a.steps[flow.playback.frame.step].position;
-      const x: Float32Array = a.rows[hook][position];
-      const y: Float32Array = b.rows[hook][position];
+      const position = a.steps[flow.playback.frame.step]!.position;
+      const x: Float32Array = a.rows[hook]![position]!;
+      const y: Float32Array = b!.rows[hook]![position]!;
       return Array.from({ length: 8 }, (_, i) => (y[i] === x[i] ? 0 : Math.fround(y[i]! - x[i]!))).join(', ');
     }, hook);
     expect(detailShown).toBe(detailExpected);
@@ -391,10 +391,10 @@ describe('what if: fork, switch off, compare', () => {
     await page.click('button[data-tab=embedding]');
     await drawn(page);
     const embedding = await page.evaluate(() => {
-      const flow = (window as any).__flow;
+      const flow = window.__flow!;
       const view = document.querySelector('[data-view=embedding]')!;
       const position = Number(view.getAttribute('data-position'));
-      return { same: flow.runs.trace.tokens[position].id === flow.whatIf.b.trace.tokens[position].id, zero: !!view.querySelector('[data-testid=difference-zero]') };
+      return { same: flow.runs.trace!.tokens[position]!.id === flow.whatIf.b.trace!.tokens[position]!.id, zero: !!view.querySelector('[data-testid=difference-zero]') };
     });
     expect(embedding.zero).toBe(embedding.same);
 
@@ -410,7 +410,7 @@ describe('what if: fork, switch off, compare', () => {
     const rows = await page.locator('[data-testid=next-both] tbody tr').evaluateAll((trs) => trs.map((tr) => ({ id: Number(tr.getAttribute('data-id')), a: Number(tr.getAttribute('data-a')), b: Number(tr.getAttribute('data-b')), text: tr.textContent })));
     const position = Number(await page.getAttribute('[data-testid=next-both]', 'data-position'));
     const expected = await page.evaluate(({ ids, position }) => {
-      const flow = (window as any).__flow;
+      const flow = window.__flow!;
       const softmax = (row: Float32Array) => {
         let max = -Infinity;
         for (const v of row) max = Math.max(max, v);
@@ -418,9 +418,9 @@ describe('what if: fork, switch off, compare', () => {
         for (const v of row) sum += Math.exp(v - max);
         return (id: number) => Math.exp(row[id]! - max) / sum;
       };
-      const a = flow.runs.trace;
-      const pa = softmax(a.rows['logits'][position]);
-      const pb = softmax(flow.whatIf.b.trace.rows['logits'][position]);
+      const a = flow.runs.trace!;
+      const pa = softmax(a.rows['logits']![position]!);
+      const pb = softmax(flow.whatIf.b.trace!.rows['logits']![position]!);
       const step = a.steps.find((s: any) => s.position === position);
       return { a: ids.map(pa), b: ids.map(pb), chosen: step?.decision.chosenId, chosenA: step ? pa(step.decision.chosenId) : NaN, chosenB: step ? pb(step.decision.chosenId) : NaN };
     }, { ids: rows.map((r) => r.id), position });
@@ -451,9 +451,10 @@ describe('what if: fork, switch off, compare', () => {
     // run back ('adopt'), runs one position from A's cache, and records only that position (the earlier ones keep
     // the rows of the passes that first computed them).
     const before = await page.evaluate(() => {
-      const trace = (window as any).__flow.runs.trace;
-      (window as any).__keptRow = trace.rows['blocks.0.attn.hook_v'][0];
-      const worker = (window as any).__flow.slot.client.worker as Worker;
+      const trace = window.__flow!.runs.trace!;
+      (window as any).__keptRow = trace.rows['blocks.0.attn.hook_v']![0];
+      // (The client keeps its worker private; this test alone listens to what crosses to it.)
+      const worker = (window.__flow!.slot.client as unknown as { worker: Worker }).worker;
       const sent: string[] = ((window as any).__sent = []);
       const ran: number[] = ((window as any).__ran = []);
       const post = worker.postMessage.bind(worker);
@@ -466,8 +467,8 @@ describe('what if: fork, switch off, compare', () => {
     expect(sent).toContain('continue');
     expect(sent).not.toContain('adopt');
     expect(await page.evaluate(() => (window as any).__ran)).toEqual([1]);
-    expect(await page.evaluate(() => (window as any).__flow.runs.trace.tokens.length)).toBe(before + 1);
-    expect(await page.evaluate(() => (window as any).__flow.runs.trace.rows['blocks.0.attn.hook_v'][0] === (window as any).__keptRow)).toBe(true);
+    expect(await page.evaluate(() => window.__flow!.runs.trace!.tokens.length)).toBe(before + 1);
+    expect(await page.evaluate(() => window.__flow!.runs.trace!.rows['blocks.0.attn.hook_v']![0] === (window as any).__keptRow)).toBe(true);
     const compared = await compareWithRecompute(page);
     expect(compared.recomputeVsTrace).toBeLessThan(1e-4);
   });
@@ -480,13 +481,13 @@ describe('what if: fork, switch off, compare', () => {
     expect(difference).toBeLessThan(1e-4);
     expect(difference).toBeGreaterThanOrEqual(0);
     const expected = await page.evaluate(() => {
-      const trace = (window as any).__flow.runs.trace;
+      const trace = window.__flow!.runs.trace!;
       const { nLayer, nKvHead, dHead } = trace.config;
       return trace.steps.map((s: any, i: number) => [i + 1, 2 * nLayer * nKvHead * (s.position + 1) * dHead * 4]);
     });
     const rows = await page.locator('[data-testid=cache-growth] tbody tr').evaluateAll((trs) => trs.map((tr) => [Number(tr.getAttribute('data-step')), Number(tr.getAttribute('data-bytes'))]));
     expect(rows.length).toBeGreaterThan(2);
-    for (const [step, bytes] of rows) expect(bytes).toBe(expected[step! - 1][1]);
+    for (const [step, bytes] of rows) expect(bytes).toBe(expected[step! - 1]![1]);
     await page.click('button[data-tab=compare]');
   });
 
@@ -564,25 +565,25 @@ describe('what if on a lean run (a large model keeps only the stream and the ope
     browser = await launch();
     page = await openApp(browser, { backend: 'wasm', viewport: { width: 1280, height: 800 }, query: { prompt: 'Lily had a red ball. She', max: '4', t: '0.8', k: '40', p: '0.95', seed: '7', capture: 'lean' } });
     await waitForRuns(page, 1);
-    await page.evaluate(() => (window as any).__flow.player.pause());
+    await page.evaluate(() => window.__flow!.player.pause());
     await page.click('button[data-tab=compare]');
   });
   afterAll(async () => browser?.close());
 
   it('a mean over A’s positions recomputes the z A did not keep; B − A asks both runs for the layer it shows', async () => {
-    const kept = await page.evaluate(() => ((window as any).__flow.runs.trace.rows['blocks.1.attn.hook_z'] ?? []).filter(Boolean).length);
+    const kept = await page.evaluate(() => (window.__flow!.runs.trace!.rows['blocks.1.attn.hook_z'] ?? []).filter(Boolean).length);
     expect(kept).toBe(0);
     await page.click('[data-view=compare] button[data-head="1.2"]');
     await page.click('[data-view=compare] button[data-head="1.2"]');
     await runB(page);
     const mean = await page.evaluate(() => {
-      const flow = (window as any).__flow;
-      const a = flow.runs.trace;
-      const rows: Float32Array[] = a.rows['blocks.1.attn.hook_z'];
-      const n = a.rows['logits'].length;
+      const flow = window.__flow!;
+      const a = flow.runs.trace!;
+      const rows: readonly Float32Array[] = a.rows['blocks.1.attn.hook_z']!;
+      const n = a.rows['logits']!.length;
       const { dHead } = a.config;
       const expected = Array.from({ length: dHead }, (_, i) => rows.reduce((sum, row) => sum + row[2 * dHead + i]!, 0) / n);
-      const fed: number[] = flow.whatIf.b.trace.intervention.means['1.2'];
+      const fed: number[] = flow.whatIf.b.trace!.intervention!.means!['1.2']!;
       return { held: rows.filter(Boolean).length, n, largest: Math.max(...fed.map((v, i) => Math.abs(v - expected[i]!))) };
     });
     expect(mean.held).toBe(mean.n);
@@ -597,11 +598,11 @@ describe('what if on a lean run (a large model keeps only the stream and the ope
       const view = document.querySelector('[data-view=mlp]')!;
       const position = Number(view.getAttribute('data-position'));
       const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) => [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0));
-      const flow = (window as any).__flow;
+      const flow = window.__flow!;
       const [a, b] = [flow.runs.trace, flow.whatIf.b.trace];
       const expected = ['mlp.hook_pre', 'mlp.hook_post'].map((hook) => {
-        const x: Float32Array = a.rows[`blocks.2.${hook}`][position];
-        return Array.from(b.rows[`blocks.2.${hook}`][position] as Float32Array, (y, i) => Math.fround(y - x[i]!) + 0);
+        const x: Float32Array = a!.rows[`blocks.2.${hook}`]![position]!;
+        return Array.from(b!.rows[`blocks.2.${hook}`]![position] as Float32Array, (y, i) => Math.fround(y - x[i]!) + 0);
       });
       return { shown, expected, largest: Math.max(...expected[1]!.map(Math.abs)) };
     });
