@@ -110,7 +110,7 @@ export class LessonState {
     const hooks = trace.points.map((point) => point.hook);
     if (lackingHooks(trace, hooks).length > 0) {
       this.phase = 'preparing';
-      await this.host.runs.ensureRows(trace, hooks);
+      await this.host.runs.need(trace, hooks);
       if (attempt !== this.attempt) return;
       const fresh = this.host.runs.trace;
       if (fresh?.runId === trace.runId) this.trace = trace = fresh;

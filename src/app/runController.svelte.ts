@@ -255,8 +255,9 @@ export class RunController {
   }
 
   /** Makes sure `trace` has rows of `hooks` at `positions` (every computed position when absent): what a lean run did
-   * not keep is recomputed in the worker from the same ids, with the same parts switched off, and recorded. */
-  async ensureRows(trace: Trace, hooks: readonly string[], positions?: readonly number[]): Promise<void> {
+   * not keep is recomputed in the worker, which holds the run (its tokens, switched-off parts and residual stream),
+   * and recorded. The one way the page asks for rows. */
+  async need(trace: Trace, hooks: readonly string[], positions?: readonly number[]): Promise<void> {
     const recorder = this.recorder;
     const client = this.slot.client;
     // Only the load that made a run computes more of it (another model's numbers are not this run's).
@@ -272,14 +273,15 @@ export class RunController {
     const from = positions && positions.length > 0 ? Math.min(...positions) : 0;
     // One recompute at a time per question: a view redrawn while it runs (a generating run's next snapshot) waits for
     // it instead of queueing another; whatever is still lacking afterwards is asked for then.
-    const key = `${trace.runId}:${from}:${lacking.join()}`;
+    const key = `${trace.runId}:${n}:${from}:${lacking.join()}`;
     let request = this.inFlight.get(key);
     if (!request) {
-      const ids = trace.tokens.slice(0, n).map((token) => token.id);
       this.captureError = null;
-      const rows = cutRows(trace, lacking);
-      request = client
-        .call({ type: 'capture', ids, hooks: lacking, intervention: trace.intervention, from, cutRows: rows }, { transfer: Object.values(rows ?? {}).map((row) => row.buffer) })
+      // A run "auto" just moved to a new worker goes there first (without its kept residual stream: the new worker
+      // recomputes through the whole graph).
+      const handedOver = this.slot.workerRuns.has(trace.runId) ? Promise.resolve() : this.handOver(client, recorder, trace.settings);
+      request = handedOver
+        .then(() => client.call({ type: 'need', run: trace.runId, hooks: lacking, positions: n, from }))
         .then(
           (record) => {
             if (this.recorder !== recorder) return;
@@ -308,7 +310,7 @@ export class RunController {
     try {
       for (const [done, hooks] of groups.entries()) {
         progress(done, groups.length);
-        await this.ensureRows(recorder.snapshot(), hooks);
+        await this.need(recorder.snapshot(), hooks);
         if (this.captureError || this.recorder !== recorder) return null;
       }
       progress(groups.length, groups.length);
@@ -340,15 +342,6 @@ export class RunController {
     this.ranOnLoad = snapshot ? this.recorderLoad : null;
     if (views) this.viewTrace = snapshot;
   }
-}
-
-/** The kept rows that let the worker recompute `hooks` from their layers' residual stream instead of from the ids
- * (a layer the learner opens: a fraction of the time), when the trace holds them at every position. Fresh copies
- * (the worker takes their buffers). */
-function cutRows(trace: Trace, hooks: readonly string[]): Record<string, Float32Array> | undefined {
-  const inputs = segmentInputs(trace.points, hooks);
-  if (!inputs || lackingHooks(trace, inputs.cut).length > 0) return undefined;
-  return Object.fromEntries(inputs.cut.map((hook) => [hook, assembled(trace, hook).data]));
 }
 
 /** Settings as the engine needs them: an emptied or out-of-range field falls back to a safe value. */

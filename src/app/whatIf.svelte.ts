@@ -184,7 +184,7 @@ export class WhatIf {
     const meanHeads = this.meanHeads.filter((key) => this.intervention.heads.includes(key));
     const zHooks = [...new Set(meanHeads.map((key) => `blocks.${key.split('.')[0]}.attn.hook_z`))];
     if (zHooks.length) {
-      await this.runsA.ensureRows(a, zHooks);
+      await this.runsA.need(a, zHooks);
       if (this.runsA.trace?.runId === a.runId) a = this.runsA.trace;
     }
     const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, meanHeads, a) : null;

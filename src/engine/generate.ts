@@ -89,6 +89,8 @@ export class Generator {
   private readonly noScales: InterventionFeeds;
   private scales: InterventionFeeds;
   readonly kind: GraphKind;
+  /** The capture points of the graph that computes whole sequences. */
+  readonly points: readonly CapturePoint[];
 
   constructor(
     private readonly prompt: CapturingGraph,
@@ -96,6 +98,7 @@ export class Generator {
     private readonly config: ModelConfig,
   ) {
     this.kind = graphKindOf(prompt.probed, step?.probed ?? null);
+    this.points = prompt.probed.points;
     this.scales = this.noScales = interventionFeeds(null, config.nLayer, config.nHead, config.dHead, config.dModel);
   }
 

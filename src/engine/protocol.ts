@@ -50,10 +50,13 @@ export type Request =
   | { id: number; type: 'plan'; run: number; plan: CapturePlan }
   /** The page no longer shows the run: its cache goes. */
   | { id: number; type: 'forget'; run: number }
-  /** `hooks` recomputed for the positions `from`… of `ids`: what a lean run did not keep, when a view opens it.
-   * `cutRows`: the run's kept rows that let one or two layers be recomputed alone (see segmentInputs), every
-   * position's, by hook. */
-  | { id: number; type: 'capture'; ids: number[]; hooks: string[]; intervention: Intervention | null; from: number; cutRows?: Record<string, Float32Array> }
+  /** `hooks` of the run `run`, for its positions `from`… up to `positions` (how many the page's snapshot has
+   * computed): what a lean run did not keep, when a view opens it. The worker uses the run's own tokens and switched-
+   * off parts, and the residual stream it kept, so one or two layers are recomputed alone (see segmentInputs). */
+  | { id: number; type: 'need'; run: number; hooks: string[]; positions: number; from: number }
+  /** `hooks` recomputed for the positions `from`… of `ids`, from the ids through the whole graph (a sequence that
+   * is no run of this worker's: the lesson's, the KV-cache check's). */
+  | { id: number; type: 'capture'; ids: number[]; hooks: string[]; intervention: Intervention | null; from: number }
   | { id: number; type: 'rankHeads'; ids: number[]; tokenId: number }
   /** Activation patching: the corrupted sequence once per cell with one activation of the clean run (patching.ts). */
   | ({ id: number; type: 'patch' } & PatchQuestion)
@@ -124,6 +127,7 @@ export interface ResultTypes {
   plan: void;
   forget: void;
   capture: ForwardRecord;
+  need: ForwardRecord;
   rankHeads: HeadEffect[];
   patch: PatchResult;
   recompute: RecomputeResult;

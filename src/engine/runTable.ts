@@ -1,15 +1,17 @@
 import { EngineError } from './errors';
 import { Generator, type GenerateEvent, type ParkedRun } from './generate';
-import type { CapturePlan } from './capturePlan';
+import type { CapturePoint } from './probe/capturePoints';
+import { segmentInputs, type CapturePlan } from './capturePlan';
 import type { Intervention } from './probe/intervention';
 import type { SamplingSettings } from './sampling';
-import type { StopReason } from './trace';
+import type { ForwardRecord, StopReason } from './trace';
 
 /** A run the worker keeps: every token so far (the first `promptLength` the prompt), how many positions the page
  * has recorded, the sampler's random state and settings, and for a teacher-forced run the tokens it feeds after the
  * prompt; its KV cache is parked here while another run uses the sessions. The page records what the deltas tell it
  * and never sends them back, except to hand a run to a new worker ('adopt'). `recorded` outlives the cache (dropped by
- * Rank heads, a recompute, the timing): the next pass then runs every position again but records only the new ones. */
+ * Rank heads, a recompute, the timing): the next pass then runs every position again but records only the new ones.
+ * A lean run also keeps its residual stream here (see CUT_HOOK), so a layer the page lacks is recomputed alone. */
 export interface KeptRun {
   ids: number[];
   promptLength: number;
@@ -21,11 +23,14 @@ export interface KeptRun {
   forced: number[] | null;
 }
 
+/** A kept run as the table holds it: its cache while parked, and its cut rows (a lean run's). */
+type TableRun = KeptRun & { parked: ParkedRun | null; cut: Map<string, Float32Array[]> };
+
 /** The runs the page shows (run A and What if's B), by the page's run id, over one generator: the run generating
  * holds the generator's cache and switched-off parts; the others are parked, so going back to one continues from its
  * own cache with its own random state. */
 export class RunTable {
-  private readonly runs = new Map<number, KeptRun & { parked: ParkedRun | null }>();
+  private readonly runs = new Map<number, TableRun>();
   /** The run whose cache and switched-off parts the generator holds now. */
   private active: number | null = null;
 
@@ -44,7 +49,7 @@ export class RunTable {
   keep(id: number, replaces: number | null | undefined, run: KeptRun): void {
     this.forget(replaces);
     this.forget(id);
-    this.runs.set(id, { ...run, parked: null });
+    this.runs.set(id, { ...run, parked: null, cut: new Map() });
     this.use(id);
   }
 
@@ -80,7 +85,11 @@ export class RunTable {
     const result = await this.generator.generate(
       { ids: run.ids, promptLength: run.promptLength, recorded: run.recorded, maxNewTokens, settings, rngState: run.rngState, plan: () => run.plan, ...(run.forced ? { forced: run.forced } : {}) },
       (event) => {
-        if (event.type === 'forward') run.recorded = event.record.start + event.record.count;
+        if (event.type === 'forward') {
+          run.recorded = event.record.start + event.record.count;
+          // (Before the page gets the record: its buffers move to the page.)
+          if (run.plan.mode === 'lean') keepCutRows(run.cut, event.record);
+        }
         else {
           run.ids.push(event.fed);
           run.rngState = event.rngState;
@@ -92,8 +101,18 @@ export class RunTable {
     return result.stopReason;
   }
 
+  /** `hooks` of run `id` at its first `positions` positions (from `from` on), recomputed with its own tokens and
+   * switched-off parts: from its kept residual stream where it holds every row a layer needs, else through the whole
+   * graph. Its cache stays as it is. */
+  async need(id: number, hooks: readonly string[], positions: number, from: number): Promise<ForwardRecord> {
+    const run = this.runs.get(id);
+    if (!run) throw new EngineError('internal', { detail: `run ${id} is not in this worker` });
+    const ids = run.ids.slice(0, positions);
+    return this.generator.capture(ids, hooks, run.intervention, from, cutRowsFor(run.cut, this.generator.points, hooks, ids.length));
+  }
+
   /** The run `id` with its cache and switched-off parts in the generator (the run there before is parked). */
-  private use(id: number): KeptRun {
+  private use(id: number): TableRun {
     const run = this.runs.get(id);
     if (!run) throw new EngineError('internal', { detail: `run ${id} is not in this worker` });
     if (this.active === id) return run;
@@ -104,4 +123,41 @@ export class RunTable {
     this.active = id;
     return run;
   }
+}
+
+/** The hooks a layer recomputed alone is fed: the embeddings and each layer's incoming residual stream. */
+const CUT_HOOK = /^(hook_embed|hook_pos_embed|blocks\.\d+\.hook_resid_pre)$/;
+
+/** Copies the record's rows of the cut hooks into `cut`, one row per position. */
+function keepCutRows(cut: Map<string, Float32Array[]>, record: ForwardRecord): void {
+  for (const [hook, captured] of Object.entries(record.tensors)) {
+    if (!CUT_HOOK.test(hook)) continue;
+    const first = captured.first ?? record.start;
+    const count = record.start + record.count - first;
+    const size = captured.data.length / count;
+    const rows = cut.get(hook) ?? [];
+    for (let i = 0; i < count; i++) rows[first + i] = captured.data.slice(i * size, (i + 1) * size);
+    cut.set(hook, rows);
+  }
+}
+
+/** The kept rows of the layers `hooks` lie in, each hook's `positions` rows end to end; null when one is missing
+ * (the run began in another worker) or the hooks span more layers than a segment recomputes. */
+function cutRowsFor(cut: Map<string, Float32Array[]>, points: readonly CapturePoint[], hooks: readonly string[], positions: number): Record<string, Float32Array> | null {
+  const inputs = segmentInputs(points, hooks);
+  if (!inputs) return null;
+  const joined: Record<string, Float32Array> = {};
+  for (const hook of inputs.cut) {
+    const rows = cut.get(hook);
+    if (!rows || rows.length < positions) return null;
+    const size = rows[0]?.length ?? 0;
+    const data = new Float32Array(positions * size);
+    for (let p = 0; p < positions; p++) {
+      const row = rows[p];
+      if (!row) return null;
+      data.set(row, p * size);
+    }
+    joined[hook] = data;
+  }
+  return joined;
 }

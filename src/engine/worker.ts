@@ -188,7 +188,9 @@ async function handle(request: Request): Promise<unknown> {
       return runs?.forget(request.run);
     case 'capture':
       // Runs between two tokens of a generation if one is under way (the session takes one call at a time).
-      return requireModel().generator.capture(request.ids, request.hooks, request.intervention, request.from, request.cutRows ?? null);
+      return requireModel().generator.capture(request.ids, request.hooks, request.intervention, request.from);
+    case 'need':
+      return requireRuns().need(request.run, request.hooks, request.positions, request.from);
     case 'rankHeads':
       return rankHeadsRequest(request);
     case 'patch': {
@@ -373,7 +375,7 @@ if (!self.name?.startsWith('em-pthread')) {
     }
     handle(request).then(
       // The lens parameters (W_E: 154 MB for GPT-2 small) move to the page instead of being copied there.
-      (value) => post({ id: request.id, type: 'result', value }, request.type === 'lens' ? lensBuffers(value as LensParameters | null) : request.type === 'capture' ? recordBuffers(value as ForwardRecord) : request.type === 'patch' ? patchBuffers(value as PatchResult) : []),
+      (value) => post({ id: request.id, type: 'result', value }, request.type === 'lens' ? lensBuffers(value as LensParameters | null) : request.type === 'capture' || request.type === 'need' ? recordBuffers(value as ForwardRecord) : request.type === 'patch' ? patchBuffers(value as PatchResult) : []),
       (error) => post({ id: request.id, type: 'error', error: toErrorData(error) }),
     );
   };

@@ -76,6 +76,14 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
   });
 
   it('opening layer 4 in the attention view recomputes it: every tensor of the layer equals the full capture within 1e-5', async () => {
+    // What the page sends the worker for it: the run's id and the hooks, never the run's tokens or rows.
+    await lean.evaluate(() => {
+      // (The client keeps its worker private; this test alone listens to what crosses to it.)
+      const worker = (window.__flow!.slot.client as unknown as { worker: Worker }).worker;
+      const sent: Record<string, unknown>[] = ((window as unknown as { __sent: unknown[] }).__sent = []) as Record<string, unknown>[];
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = ((message: Record<string, unknown>, transfer?: Transferable[]) => { sent.push(message); post(message, transfer ?? []); }) as typeof worker.postMessage;
+    });
     await lean.click('button[data-tab=attention]');
     await lean.selectOption('select[data-pick=layer]', { index: 3 });
     await lean.waitForSelector('[data-view=attention][data-layer="3"]', { timeout: 60_000 });
@@ -90,6 +98,9 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
       });
     }
     expect(worst).toBeLessThan(1e-5);
+    const asked = await lean.evaluate(() => (window as unknown as { __sent: Record<string, unknown>[] }).__sent.filter((message) => message['type'] === 'need' || message['type'] === 'capture'));
+    expect(asked.length).toBeGreaterThan(0);
+    for (const message of asked) expect(Object.keys(message).sort()).toEqual(['from', 'hooks', 'id', 'positions', 'run', 'type']);
     // The model view draws the open layer; the layers not kept are empty frames until picked.
     expect(await lean.locator('.head-grid g.thumb[data-layer="3"]:not([data-kept=false])').count()).toBe(heads);
     expect(await lean.locator('.head-grid g.thumb[data-layer="1"][data-kept=false]').count()).toBe(heads);

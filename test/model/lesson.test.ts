@@ -190,7 +190,7 @@ for (const model of EMBEDDED_MODELS) {
 
 /** A large model's lean run (capturePlan.ts), here forced on an embedded model: as it generated it kept the residual
  * stream at every layer boundary and every point of the layers open in the views; the lesson then had the rest
- * recomputed from the ids (as `LessonState.prepare` does through `ensureRows`) before asking. The KV-cache question
+ * recomputed from the ids (as `LessonState.prepare` does through `RunController.need`) before asking. The KV-cache question
  * must compare what the cached run itself kept against a recompute, not those recomputed rows with a second
  * recompute of themselves. */
 for (const model of EMBEDDED_MODELS) {

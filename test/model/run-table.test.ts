@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RunTable, type KeptRun } from '../../src/engine/runTable';
 import { FULL_CAPTURE } from '../../src/engine/capturePlan';
 import type { GenerateEvent } from '../../src/engine/generate';
+import type { ForwardRecord } from '../../src/engine/trace';
 import { loadEngine } from './helpers';
 
 // (No end of text before the last token asked for: every run gives its six.)
@@ -52,6 +53,34 @@ describe('the run table', async () => {
     await engine.generator.forward(engine.tokenizer.encode('Something else entirely'));
     const a3 = await more(table, 11, 1);
     expect(a3.ran[0]).toBe(1);
+  });
+
+  it('a lean run’s layer the page lacks is recomputed from the run’s own tokens, switched-off head and kept residual stream, and equals a full capture', async () => {
+    const table = new RunTable(engine.generator);
+    const records = async (id: number) => {
+      const kept: ForwardRecord[] = [];
+      await table.continue(id, 4, SETTINGS, (event: GenerateEvent) => { if (event.type === 'forward') kept.push(event.record); }, () => false);
+      return kept;
+    };
+    const lean = await (table.keep(31, null, { ...start('Once upon a time', 7, ['1.0']), plan: { mode: 'lean', layers: [] } }), records(31));
+    const full = await (table.keep(32, null, start('Once upon a time', 7, ['1.0'])), records(32));
+    const hooks = ['blocks.1.attn.hook_z', 'blocks.1.mlp.hook_post'];
+    expect(lean.some((record) => hooks.some((hook) => hook in record.tensors))).toBe(false); // not kept as it ran
+    const positions = full.reduce((sum, record) => sum + record.count, 0);
+    const segmentsBefore = engine.generator.recomputes.segment;
+    const needed = await table.need(31, hooks, positions, 0);
+    expect(engine.generator.recomputes.segment).toBe(segmentsBefore + 1); // the layer alone, fed the kept stream
+    for (const hook of hooks) {
+      const expected = full.flatMap((record) => Array.from(record.tensors[hook]!.data));
+      const got = Array.from(needed.tensors[hook]!.data);
+      expect(got.length).toBe(expected.length);
+      expect(Math.max(...got.map((value, i) => Math.abs(value - expected[i]!)))).toBeLessThan(1e-5);
+    }
+    // Head 1 of layer 2 ('1.0', switched off in this run) reads zeros where it was recomputed; head 2 does not.
+    const { dHead } = engine.config;
+    const z = needed.tensors['blocks.1.attn.hook_z']!.data;
+    expect(Array.from(z.subarray(0, dHead)).every((value) => value === 0)).toBe(true);
+    expect(Array.from(z.subarray(dHead, 2 * dHead)).some((value) => value !== 0)).toBe(true);
   });
 
   it('a forgotten run is gone; asking for it is an error, not another run’s tokens', async () => {
