@@ -56,8 +56,11 @@ export class RunController {
   private recorderLoad: number | null = null;
 
   private recorder: TraceRecorder | null = null;
-  /** The tokens a teacher-forced run feeds after its prompt (null: it feeds what it samples). */
+  /** The tokens a teacher-forced run feeds after its prompt (null: it feeds what it samples), as the worker said
+   * when the run began: a new worker is handed them with the run. */
   private forced: number[] | null = null;
+  /** The run the next run forks from, and how (null: the next run begins from its own prompt). */
+  private forking: { of: number; prompt: string | null; positions: number; feed: boolean } | null = null;
   /** Set by Stop; survives a handover to a new worker, so the resumed run stops too. */
   private stopRequested = false;
   /** Cancels the generation under way in the worker (Stop). */
@@ -79,18 +82,29 @@ export class RunController {
     return (await this.slot.client.call({ type: 'capture', ids, hooks: [...hooks], intervention, from: 0 })).tensors;
   }
 
-  /** Starts a new run from the prompt, with `intervention`'s heads and MLPs switched off; with `forced`, teacher-forced:
-   * those tokens are fed after the prompt in place of the sampled ones (the steps still record the run's own
-   * decisions), and the run ends when they run out. */
-  async generate(prompt: string, settings: RunSettings, intervention: Intervention | null = null, forced: readonly number[] | null = null): Promise<void> {
-    if (this.generating) return; // (the running run keeps its forced tokens)
-    this.forced = forced ? [...forced] : null;
+  /** Starts a new run from the prompt, with `intervention`'s heads and MLPs switched off. */
+  async generate(prompt: string, settings: RunSettings, intervention: Intervention | null = null): Promise<void> {
+    if (this.generating) return;
+    this.forking = null;
+    this.forced = null;
     await this.run(prompt, settings, settings.maxNewTokens, true, intervention);
+  }
+
+  /** Starts a new run forked in the worker from run `of` (What if's B: `of` is run A, kept by the worker, see
+   * `keepInWorker`): `of`'s prompt, or `prompt` (edited), with these settings and seed and `intervention`; with
+   * `feed`, teacher-forced: `of`'s tokens are fed after the prompt in place of the sampled ones (the steps still
+   * record the run's own decisions), and the run ends when they run out. */
+  async fork(of: Trace, prompt: string | null, settings: RunSettings, intervention: Intervention | null, feed: boolean): Promise<void> {
+    if (this.generating) return;
+    this.forking = { of: of.runId, prompt, positions: of.tokens.length, feed };
+    this.forced = null;
+    await this.run(prompt ?? of.prompt, settings, settings.maxNewTokens, true, intervention);
   }
 
   /** One more token: continues the current run, or starts one from the prompt. */
   async step(prompt: string, settings: RunSettings): Promise<void> {
     if (this.generating) return;
+    this.forking = null;
     const ended = this.recorder?.ended;
     // Another model since (its vocabulary is another): a new run.
     // (A teacher-forced run has no token left to feed: a step starts a sampled run.)
@@ -177,7 +191,11 @@ export class RunController {
     this.plan = { mode: slot.captureMode, layers: this.plan.layers };
     const run = newRunId();
     const replaces = this.recorder?.runId ?? null;
-    const started = await slot.client!.call({ type: 'begin', run, replaces, prompt, seed: settings.seed, settings, intervention, plan: $state.snapshot(this.plan), forced: this.forced });
+    const fork = this.forking;
+    this.forking = null;
+    const common = { run, replaces, seed: settings.seed, settings, intervention, plan: $state.snapshot(this.plan) };
+    const started = await slot.client!.call(fork ? { type: 'fork', ...common, ...fork } : { type: 'begin', ...common, prompt });
+    this.forced = started.forced;
     if (replaces !== null) slot.workerRuns.delete(replaces);
     slot.workerRuns.add(run);
     const { tokens, dropped, total } = started;
@@ -231,6 +249,16 @@ export class RunController {
     }
   }
 
+  /** Makes sure the worker keeps the run of `trace`, this controller's run of the loaded model, handing it to a new
+   * worker first ("auto" moved the model): a fork or a recompute names it. False when `trace` is no such run. */
+  async keepInWorker(trace: Trace): Promise<boolean> {
+    const recorder = this.recorder;
+    const client = this.slot.client;
+    if (!recorder || !client || recorder.runId !== trace.runId || this.ranOnEarlierModel) return false;
+    if (!this.slot.workerRuns.has(recorder.runId)) await this.handOver(client, recorder, trace.settings);
+    return true;
+  }
+
   /** The one place a run moves to a worker that does not keep it (a new worker after device loss or "auto"'s
    * move): its tokens, how many positions are recorded (the worker's next pass runs them again without a cache, and
    * must leave their rows as they are), random state and intervention. */
@@ -277,10 +305,9 @@ export class RunController {
     let request = this.inFlight.get(key);
     if (!request) {
       this.captureError = null;
-      // A run "auto" just moved to a new worker goes there first (without its kept residual stream: the new worker
-      // recomputes through the whole graph).
-      const handedOver = this.slot.workerRuns.has(trace.runId) ? Promise.resolve() : this.handOver(client, recorder, trace.settings);
-      request = handedOver
+      // (A run "auto" just moved to a new worker goes there first, without its kept residual stream: the new worker
+      // recomputes through the whole graph.)
+      request = this.keepInWorker(trace)
         .then(() => client.call({ type: 'need', run: trace.runId, hooks: lacking, positions: n, from }))
         .then(
           (record) => {

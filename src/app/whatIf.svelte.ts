@@ -188,12 +188,14 @@ export class WhatIf {
       if (this.runsA.trace?.runId === a.runId) a = this.runsA.trace;
     }
     const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, meanHeads, a) : null;
-    const forced = this.feedingFor(a) === 'teacher-forced' ? a.tokens.slice(a.promptLength).map((token) => token.id) : null;
+    // B forks from A in the worker, which keeps A's tokens (fed to B when it is teacher-forced).
+    if (!(await this.runsA.keepInWorker(a))) return;
+    const ownPrompt = this.prompt === null || this.prompt === a.prompt ? null : this.prompt;
     // B belongs to `a` from its start (the views compare them as it runs); a B that never began (an empty prompt)
     // leaves the earlier B with its own A.
     const earlier = { from: this.forkedFrom, run: this.b.trace?.runId };
     this.forkedFrom = a.runId;
-    await this.b.generate(this.prompt ?? a.prompt, settings, intervention, forced);
+    await this.b.fork(a, ownPrompt, settings, intervention, this.feedingFor(a) === 'teacher-forced');
     if (this.b.trace?.runId === earlier.run) this.forkedFrom = earlier.from;
   }
 
@@ -202,9 +204,10 @@ export class WhatIf {
   async forkPatched(a: Trace, run: { prompt: string; intervention: Intervention | null }): Promise<void> {
     if (this.busy || !this.canRunOn(a)) return;
     const settings = { ...a.settings, minNewTokens: 0, seed: a.seed, maxNewTokens: 1 };
+    if (!(await this.runsA.keepInWorker(a))) return;
     const earlier = { from: this.forkedFrom, run: this.b.trace?.runId };
     this.forkedFrom = a.runId;
-    await this.b.generate(run.prompt, settings, run.intervention, null);
+    await this.b.fork(a, run.prompt, settings, run.intervention, false);
     if (this.b.trace?.runId === earlier.run) this.forkedFrom = earlier.from;
     else this.showing = 'difference';
   }

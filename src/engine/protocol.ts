@@ -41,7 +41,11 @@ export type Request =
   | { id: number; type: 'describe'; ids: number[] }
   /** A new run kept under `run` (the page's run id), in place of the run `replaces` (the same owner's last one).
    * `forced`: teacher forcing, the tokens fed after the prompt in place of the sampled ones (GenerateRequest). */
-  | { id: number; type: 'begin'; run: number; replaces?: number | null; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
+  | { id: number; type: 'begin'; run: number; replaces?: number | null; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
+  /** A run forked from run `of`, which the worker keeps (What if's B): `of`'s prompt (or `prompt`, edited), the
+   * seed and settings given, its own switched-off parts and cache; with `feed`, teacher-forced with the tokens `of`
+   * generated up to its first `positions` tokens. */
+  | { id: number; type: 'fork'; run: number; replaces?: number | null; of: number; prompt: string | null; positions: number; feed: boolean; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
   | { id: number; type: 'continue'; run: number; maxNewTokens: number; settings: SamplingSettings }
   /** A run the page recorded, handed to a worker that does not hold it (a new worker after device loss or "auto"'s
    * move); `recorded`: the positions it holds rows of (GenerateRequest). */
@@ -104,6 +108,9 @@ export interface RunStart {
   dropped: number;
   /** The prompt's length in tokens before truncation. */
   total: number;
+  /** The tokens a teacher-forced run feeds after its prompt (a fork's: the page keeps them to hand the run to a new
+   * worker); null: it feeds what it samples. */
+  forced: number[] | null;
 }
 
 /** A full recompute of `ids` through the capturing graph (no cache) and through the plain graph without capture
@@ -122,6 +129,7 @@ export interface ResultTypes {
   tokenize: { ids: number[]; tokens: TokenInfo[] };
   describe: TokenInfo[];
   begin: RunStart;
+  fork: RunStart;
   continue: { stopReason: StopReason };
   adopt: void;
   plan: void;

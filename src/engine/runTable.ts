@@ -53,6 +53,19 @@ export class RunTable {
     this.use(id);
   }
 
+  /** Keeps run `id` forked from run `of`: `of`'s prompt (or `ids`, another prompt's), the given seed's random state,
+   * settings and switched-off parts, and a cache of its own; with `feed`, the tokens `of` generated up to its first
+   * `positions` tokens are fed after the prompt. */
+  fork(id: number, replaces: number | null | undefined, of: number, options: { ids: number[] | null; positions: number; feed: boolean; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan }): KeptRun {
+    const source = this.runs.get(of);
+    if (!source) throw new EngineError('internal', { detail: `run ${of} is not in this worker` });
+    const ids = options.ids ?? source.ids.slice(0, source.promptLength);
+    const forced = options.feed && options.ids === null ? source.ids.slice(source.promptLength, Math.max(source.promptLength, options.positions)) : null;
+    const run: KeptRun = { ids: [...ids], promptLength: ids.length, recorded: 0, rngState: options.rngState, settings: options.settings, intervention: options.intervention, plan: options.plan, forced };
+    this.keep(id, replaces, run);
+    return run;
+  }
+
   /** What the run's next passes capture. */
   setPlan(id: number, plan: CapturePlan): void {
     const run = this.runs.get(id);

@@ -168,15 +168,18 @@ async function handle(request: Request): Promise<unknown> {
     case 'describe':
       return requireModel().tokenizer.describe(request.ids);
     case 'begin': {
-      const { tokenizer, folder } = requireModel();
+      const { tokenizer } = requireModel();
       if (busy) throw new EngineError('busy');
-      const all = tokenizer.encode(request.prompt);
-      if (all.length === 0) throw new EngineError('prompt-empty');
-      const dropped = Math.max(0, all.length - folder.config.nCtx);
-      const ids = all.slice(dropped);
+      const { ids, dropped, total } = promptIds(request.prompt);
+      requireRuns().keep(request.run, request.replaces, { ids, promptLength: ids.length, recorded: 0, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: null });
+      return { tokens: tokenizer.describe(ids), dropped, total, forced: null };
+    }
+    case 'fork': {
+      const { tokenizer } = requireModel();
       if (busy) throw new EngineError('busy');
-      requireRuns().keep(request.run, request.replaces, { ids, promptLength: ids.length, recorded: 0, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null });
-      return { tokens: tokenizer.describe(ids), dropped, total: all.length };
+      const own = request.prompt === null ? null : promptIds(request.prompt);
+      const forked = requireRuns().fork(request.run, request.replaces, request.of, { ids: own?.ids ?? null, positions: request.positions, feed: request.feed, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE });
+      return { tokens: tokenizer.describe(forked.ids.slice(0, forked.promptLength)), dropped: own?.dropped ?? 0, total: own?.total ?? forked.promptLength, forced: forked.forced };
     }
     case 'adopt':
       if (busy) throw new EngineError('busy');
@@ -224,6 +227,15 @@ async function handle(request: Request): Promise<unknown> {
     case 'time':
       return timeGeneration(request.id);
   }
+}
+
+/** A prompt's ids, the oldest dropped where it is longer than the model's context. */
+function promptIds(prompt: string): { ids: number[]; dropped: number; total: number } {
+  const { tokenizer, folder } = requireModel();
+  const all = tokenizer.encode(prompt);
+  if (all.length === 0) throw new EngineError('prompt-empty');
+  const dropped = Math.max(0, all.length - folder.config.nCtx);
+  return { ids: all.slice(dropped), dropped, total: all.length };
 }
 
 /** The runtimes a load will most likely use: WASM, where "auto" starts unless a model measured on this GPU chose

@@ -38,7 +38,19 @@ describe('what if: fork, switch off, compare', () => {
   afterAll(async () => browser?.close());
 
   it('B with nothing changed is A, number for number', async () => {
+    // B forks from A in the worker: what crosses names A's run, never A's tokens.
+    await page.evaluate(() => {
+      // (The client keeps its worker private; this test alone listens to what crosses to it.)
+      const worker = (window.__flow!.slot.client as unknown as { worker: Worker }).worker;
+      const sent: Record<string, unknown>[] = ((window as unknown as { __sent: unknown[] }).__sent = []) as Record<string, unknown>[];
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = ((message: Record<string, unknown>, transfer?: Transferable[]) => { sent.push(message); post(message, transfer ?? []); }) as typeof worker.postMessage;
+    });
     await runB(page);
+    const forks = await page.evaluate(() => (window as unknown as { __sent: Record<string, unknown>[] }).__sent.filter((message) => message['type'] === 'fork' || message['type'] === 'begin'));
+    expect(forks.map((message) => message['type'])).toEqual(['fork']);
+    expect(forks[0]).toMatchObject({ of: await page.evaluate(() => window.__flow!.runs.trace!.runId), prompt: null, feed: true });
+    expect(Object.keys(forks[0]!).filter((key) => key === 'ids' || key === 'forced')).toEqual([]);
     const same = await page.evaluate(() => {
       const flow = window.__flow!;
       const a = flow.runs.trace!;

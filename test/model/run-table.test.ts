@@ -83,6 +83,32 @@ describe('the run table', async () => {
     expect(Array.from(z.subarray(dHead, 2 * dHead)).some((value) => value !== 0)).toBe(true);
   });
 
+  it('a fork (What if’s B) starts from the run it forks: the same prompt and seed give its tokens; fed, it takes them whatever it switches off; each keeps its own cache', async () => {
+    const table = new RunTable(engine.generator);
+    const a = start('Once upon a time', 7);
+    table.keep(41, null, a);
+    const fedA = (await more(table, 41, 5)).fed;
+    const fork = (feed: boolean, intervention: KeptRun['intervention']) => ({ ids: null, positions: a.promptLength + 5, feed, rngState: 7, settings: SETTINGS, intervention, plan: FULL_CAPTURE });
+    const same = table.fork(42, null, 41, fork(false, null));
+    expect(same.ids).toEqual(a.ids.slice(0, a.promptLength));
+    expect((await more(table, 42, 5)).fed).toEqual(fedA);
+    // Teacher-forced with a head off: A's tokens are fed, and the run ends when they run out.
+    const fed = table.fork(43, 42, 41, fork(true, { heads: ['1.0'], mlps: [] }));
+    expect(fed.forced).toEqual(fedA);
+    expect(table.has(42)).toBe(false); // replaced by the new B
+    const b = await more(table, 43, 10);
+    expect(b.fed).toEqual(fedA);
+    // A continues from its own cache: one position, and the token it gives alone.
+    const alone = new RunTable(engine.generator);
+    alone.keep(44, null, start('Once upon a time', 7));
+    const sixth = (await more(alone, 44, 6)).fed[5];
+    const next = await more(table, 41, 1);
+    expect(next.ran[0]).toBe(1);
+    expect(next.fed[0]).toBe(sixth);
+    // Forking a run the worker does not keep is an error, not another run.
+    expect(() => table.fork(45, null, 99, fork(false, null))).toThrow(/not in this worker/);
+  });
+
   it('a forgotten run is gone; asking for it is an error, not another run’s tokens', async () => {
     const table = new RunTable(engine.generator);
     table.keep(21, null, start('Once upon a time', 7));
