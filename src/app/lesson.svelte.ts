@@ -8,6 +8,7 @@ import type { Playback } from '../flow/playback.svelte';
 import type { Player } from '../flow/player.svelte';
 import type { Inspection } from './inspection.svelte';
 import { loadProgress, recordAnswer, type Progress } from '../lesson/progress';
+import { cacheHooks } from '../lesson/decodingQuestions';
 import type { ModelSlot } from './modelSlot.svelte';
 import type { RunController } from './runController.svelte';
 
@@ -145,13 +146,12 @@ export class LessonState {
     this.phase = this.question ? 'asking' : 'unavailable';
   }
 
-  /** The whole sequence once more from scratch through the capturing graph, no cache (the engine's `recompute`). */
+  /** The cached K and V once more, the whole sequence from scratch through the capturing graph with no cache. */
   private async recompute(trace: Trace): Promise<Record<string, { data: Float32Array }>> {
     const client = this.host.slot.client;
     if (!client) throw new Error('no engine');
     const ids = trace.tokens.slice(0, computedPositions(trace)).map((token) => token.id);
-    const result = await client.call({ type: 'recompute', ids });
-    return result.captured.tensors;
+    return (await client.call({ type: 'capture', ids, hooks: cacheHooks(trace), intervention: trace.intervention, from: 0 })).tensors;
   }
 
   answer(key: string): void {

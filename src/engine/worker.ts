@@ -1,16 +1,14 @@
 /// <reference lib="webworker" />
 import { EngineError, toErrorData } from './errors';
-import { Generator, feedsFor, type CapturingGraph } from './generate';
+import { Generator, type CapturingGraph } from './generate';
 import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
 import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
 import { probe, type ProbedGraph } from './probe';
-import { ModelSession, inspectAdapter, loseWebgpuDevice, runtimeFor, sessionOptions, warmUp, webgpuHasShaderF16, webgpuStatus, type Backend, type BackendRequest, type FallbackReason } from './runtime';
+import { ModelSession, inspectAdapter, warmUp, webgpuHasShaderF16, webgpuStatus, type Backend, type BackendRequest, type FallbackReason } from './runtime';
 import { choiceKey, planAuto, planChoice, planRequest, type AutoPlan } from './backendChoice';
 import { Tokenizer } from './tokenizer';
-import { asFloat32 } from './float16';
 import type { AutoOptions, Control, Event, HeadEffect, Request, ResultTypes } from './protocol';
-import type { Intervention } from './probe/intervention';
 import { rankHeads } from './interventions';
 import { patchSweep, type PatchResult } from './patching';
 import { readLens, type LensParameters } from './lens';
@@ -19,7 +17,7 @@ import type { ForwardRecord, StopReason } from './trace';
 import { FULL_CAPTURE } from './capturePlan';
 import { RunTable } from './runTable';
 
-interface Loaded {
+export interface Loaded {
   folder: ModelFolder;
   prompt: CapturingGraph;
   step: CapturingGraph | null;
@@ -209,9 +207,10 @@ async function handle(request: Request): Promise<unknown> {
     case 'continue':
       return continueRun(request);
     case 'recompute':
-      return recompute(request.id, request.ids, request.intervention ?? null);
     case 'lens':
-      return copyLens(requireModel().prompt.probed.lens); // a copy, transferred (see below): for tests
+    case 'loseDevice':
+      // Requests for tests and the benchmark: their module loads only when one asks.
+      return (await import('./diagnostics')).diagnose(request, { loaded: requireModel(), exclusive, parkActiveRun });
     case 'readLens': {
       const lens = requireModel().prompt.probed.lens;
       return lens ? request.vectors.map((vector) => readLens(vector, lens, request.top, request.track)) : null;
@@ -220,8 +219,6 @@ async function handle(request: Request): Promise<unknown> {
       const lens = requireModel().prompt.probed.lens;
       return lens ? cosineNeighbours(lens.embedding, lens.dModel, request.vector, request.k, request.exclude) : [];
     }
-    case 'loseDevice':
-      return loseWebgpuDevice();
     case 'warm':
       return warmUp(await warmBackends(request.backend, request));
     case 'time':
@@ -323,16 +320,16 @@ async function timeGeneration(id: number): Promise<number> {
   });
 }
 
+/** The buffers a result moves to the page instead of copying (a lens' W_E is 154 MB for GPT-2 small). */
+function resultBuffers(type: Request['type'], value: unknown): Transferable[] {
+  if (type === 'capture' || type === 'need') return recordBuffers(value as ForwardRecord);
+  if (type === 'patch') return patchBuffers(value as PatchResult);
+  if (type === 'lens') return lensBuffers(value as LensParameters | null);
+  return [];
+}
+
 function recordBuffers(record: ForwardRecord): Transferable[] {
   return [...new Set(Object.values(record.tensors).map((rows) => rows.data.buffer as ArrayBuffer))];
-}
-
-function patchBuffers(result: PatchResult): Transferable[] {
-  return [result.resid, result.head, result.attn, result.mlp].flatMap((grid) => (grid ? [grid.buffer as ArrayBuffer] : []));
-}
-
-function copyLens(lens: LensParameters | null): LensParameters | null {
-  return lens && { ...lens, embedding: lens.embedding.slice(), lnWeight: lens.lnWeight.slice(), lnBias: lens.lnBias.slice() };
 }
 
 function lensBuffers(lens: LensParameters | null): Transferable[] {
@@ -341,40 +338,8 @@ function lensBuffers(lens: LensParameters | null): Transferable[] {
   return [...buffers].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 
-async function recompute(id: number, ids: number[], intervention: Intervention | null) {
-  const { generator } = requireModel();
-  return exclusive(id, async () => {
-    // The recompute switches its own parts off in the generator: the run there keeps its cache aside meanwhile.
-    parkActiveRun();
-    try {
-      return await timedRecompute(ids, intervention);
-    } finally {
-      generator.intervene(null);
-    }
-  });
-}
-
-async function timedRecompute(ids: number[], intervention: Intervention | null) {
-  const { folder, generator, prompt } = requireModel();
-  generator.intervene(intervention);
-  await generator.forward(ids); // warm-up
-  generator.reset();
-  let started = performance.now();
-  const { record } = await generator.forward(ids);
-  const captureMs = performance.now() - started;
-  if (folder.graph.bytes.length === 0) return { captured: record, plainLogits: null, captureMs, plainMs: null };
-  // The same graph without the capture outputs (kept only for tests and the benchmark).
-  const ort = await runtimeFor(prompt.session.choice.backend);
-  const plain = await ort.InferenceSession.create(folder.graph.bytes, sessionOptions(prompt.session.choice.backend, folder.graph.externalData));
-  try {
-    const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids, 0, null, prompt.probed.pastType);
-    await plain.run(input); // warm-up
-    started = performance.now();
-    const out = await plain.run(input);
-    return { captured: record, plainLogits: asFloat32(out['logits']!.data), captureMs, plainMs: performance.now() - started };
-  } finally {
-    await plain.release();
-  }
+function patchBuffers(result: PatchResult): Transferable[] {
+  return [result.resid, result.head, result.attn, result.mlp].flatMap((grid) => (grid ? [grid.buffer as ArrayBuffer] : []));
 }
 
 // onnxruntime's pthread workers load this same chunk; they must keep Emscripten's own handler (docs/runtime-notes.md, "Worker").
@@ -386,8 +351,7 @@ if (!self.name?.startsWith('em-pthread')) {
       return;
     }
     handle(request).then(
-      // The lens parameters (W_E: 154 MB for GPT-2 small) move to the page instead of being copied there.
-      (value) => post({ id: request.id, type: 'result', value }, request.type === 'lens' ? lensBuffers(value as LensParameters | null) : request.type === 'capture' || request.type === 'need' ? recordBuffers(value as ForwardRecord) : request.type === 'patch' ? patchBuffers(value as PatchResult) : []),
+      (value) => post({ id: request.id, type: 'result', value }, resultBuffers(request.type, value)),
       (error) => post({ id: request.id, type: 'error', error: toErrorData(error) }),
     );
   };

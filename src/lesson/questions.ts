@@ -1,6 +1,6 @@
 import { type Trace } from '../engine/trace';
 import { readLens, type LensParameters } from '../engine/lens';
-import { norm, softmax } from '../engine/analysis';
+import { norm } from '../engine/analysis';
 import { isGrouped, kvHeadOf, traitsOf } from '../engine/models/architecture';
 import { normalised } from '../engine/patching';
 import { counted } from '../i18n/counting';

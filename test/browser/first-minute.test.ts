@@ -4,7 +4,7 @@
 // lesson's question is on screen, uncovered and unblurred, on a phone, a laptop and a projector; a tap on a box on a
 // phone opens its explanation where the learner is; Space on a focused Generate generates, and focus stays there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { completedRuns, launch, openApp, waitForRuns } from './browser';
 
 /** No pace in the address: the app plays at its own default pace. */
