@@ -27,14 +27,21 @@ import { startServer } from '../test/browser/server.mjs';
 const ROOT = resolve(import.meta.dirname, '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
-  '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
   // performance.measureUserAgentSpecificMemory() answers at once instead of at the next (randomly delayed) GC.
-  '--enable-blink-features=ForceEagerMeasureMemory', '--js-flags=--expose-gc',
+  '--enable-blink-features=ForceEagerMeasureMemory',
+  '--js-flags=--expose-gc',
 ];
 const FORWARD_TOKENS = 64;
 const GENERATE_TOKENS = 64;
 const PROMPT = 'Once upon a time';
-const LONG_TEXT = 'Once upon a time, Lily went to the park with her friend Tom. They played with a red ball until it was time to go home. '.repeat(4);
+const LONG_TEXT =
+  'Once upon a time, Lily went to the park with her friend Tom. They played with a red ball until it was time to go home. '.repeat(4);
 
 // Each precision: the file the pipeline loads (transformers.js picks onnx/{fileName}{dtype's suffix}.onnx) and the
 // app loads the same file. The app takes a folder whose graph is onnx/decoder_model_merged.onnx (or model.onnx), so
@@ -46,11 +53,41 @@ const MODELS = [
   { name: 'flow-llama-tiny', root: '/models/', precisions: [FP32_MERGED], forwards: 9, generations: 3, legacy: true },
   // SwiftShader (headless Chromium's WebGPU here) needs minutes for a 124M forward pass, and its figures say nothing
   // of a GPU: WebGPU is measured only on a hardware adapter (fewer repeats and tokens there).
-  { name: 'gpt2-small-random', label: 'GPT-2 small shapes, random weights (124M)', root: '/bench-models/', precisions: [FP32_MERGED], forwards: 3, generations: 1, big: true, legacy: true, webgpu: { forwards: 1, tokens: 8 }, hardwareWebgpuOnly: true, script: 'gpt2' },
+  {
+    name: 'gpt2-small-random',
+    label: 'GPT-2 small shapes, random weights (124M)',
+    root: '/bench-models/',
+    precisions: [FP32_MERGED],
+    forwards: 3,
+    generations: 1,
+    big: true,
+    legacy: true,
+    webgpu: { forwards: 1, tokens: 8 },
+    hardwareWebgpuOnly: true,
+    script: 'gpt2',
+  },
   // A 0.5B model on SwiftShader would take hours: WebGPU is measured only on a hardware adapter.
-  { name: 'qwen2.5-0.5b-random', label: 'Qwen2.5-0.5B shapes, random weights (494M)', root: '/bench-models/', precisions: [{ dtype: 'q8', file: DTYPE_FILES.q8 }, { dtype: 'q4', file: DTYPE_FILES.q4 }], forwards: 3, generations: 2, big: true, hardwareWebgpuOnly: true, script: 'qwen', scale: { tokens: 500 } },
+  {
+    name: 'qwen2.5-0.5b-random',
+    label: 'Qwen2.5-0.5B shapes, random weights (494M)',
+    root: '/bench-models/',
+    precisions: [
+      { dtype: 'q8', file: DTYPE_FILES.q8 },
+      { dtype: 'q4', file: DTYPE_FILES.q4 },
+    ],
+    forwards: 3,
+    generations: 2,
+    big: true,
+    hardwareWebgpuOnly: true,
+    script: 'qwen',
+    scale: { tokens: 500 },
+  },
 ];
-const option = (name) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1]?.split(',');
+const option = (name) =>
+  process.argv
+    .find((arg) => arg.startsWith(`--${name}=`))
+    ?.split('=')[1]
+    ?.split(',');
 const chosenModels = option('models');
 const chosenPrecisions = option('precisions');
 const backends = option('backends') ?? ['webgpu', 'wasm'];
@@ -61,7 +98,9 @@ if (!existsSync(resolve(ROOT, 'dist/index.html')) || process.argv.includes('--bu
   spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 const benchFolder = (model) => resolve(ROOT, 'models-bench', model.name);
-const benchReady = (model) => model.precisions.every((p) => existsSync(resolve(benchFolder(model), p.file))) && existsSync(resolve(benchFolder(model), 'tokenizer.json'));
+const benchReady = (model) =>
+  model.precisions.every((p) => existsSync(resolve(benchFolder(model), p.file))) &&
+  existsSync(resolve(benchFolder(model), 'tokenizer.json'));
 for (const model of MODELS.filter((m) => m.script && (!chosenModels || chosenModels.includes(m.name)))) {
   if (benchReady(model)) continue;
   console.log(`models-bench/${model.name} is missing: exporting it (tools/model/rebuild.sh --benchmark-model ${model.script})…`);
@@ -71,7 +110,8 @@ const models = MODELS.filter((m) => (chosenModels ? chosenModels.includes(m.name
 
 /** The folder URL the app loads a precision from: the model's own folder when its graph is the precision's file,
  * else the folder under /bench-variants/, where that file is served as onnx/decoder_model_merged.onnx. */
-const appUrl = (model, precision) => (precision.file === FP32_MERGED.file ? `${model.root}${model.name}` : `/bench-variants/${model.name}@${precision.dtype}`);
+const appUrl = (model, precision) =>
+  precision.file === FP32_MERGED.file ? `${model.root}${model.name}` : `/bench-variants/${model.name}@${precision.dtype}`;
 function variant(rest) {
   const match = /^([\w.-]+)@(\w+)\/(.+)$/.exec(rest);
   if (!match || !DTYPE_FILES[match[2]]) return null;
@@ -98,42 +138,69 @@ async function measureEngineOn(page, base, model, precision, backend) {
   const query = new URLSearchParams({ debug: '1', lang: 'en', backend, model: appUrl(model, precision), max: '1' });
   await page.goto(`${base}?${query}`);
   await waitForRuns(page, 1, model.big ? 900_000 : 120_000);
-  const figures = await page.evaluate(async ({ forwardTokens, generateTokens, forwards, generations, prompt, longText }) => {
-    const run = window.__flow.run;
-    // The chart would otherwise replay the first run meanwhile and share the CPU with the engine.
-    window.__flow.player.pause();
-    const { ids } = await run.client.call({ type: 'tokenize', text: longText });
-    const forward = [];
-    for (let i = 0; i < forwards; i++) forward.push(await run.client.call({ type: 'recompute', ids: ids.slice(0, forwardTokens) }));
-    const settings = { temperature: 0.8, topK: 40, topP: 0.95, seed: 1, maxNewTokens: generateTokens };
-    const speeds = [];
-    for (let i = 0; i < generations; i++) {
-      const started = performance.now();
-      await run.generate(prompt, settings);
-      speeds.push(run.trace.steps.length / ((performance.now() - started) / 1000));
-    }
-    // The engine alone: the worker's same generation with every capture (forward, sampling, each captured tensor
-    // cut into rows and posted), with the page only counting what arrives instead of adding it to a Trace.
-    // With the capture plan the app's run uses (everything, or a large model's lean plan with layer 1 open).
-    const sampling = { temperature: 0.8, topK: 40, topP: 0.95 };
-    const plan = { mode: run.slot.captureMode, layers: [0] };
-    const engineSpeeds = [];
-    for (let i = 0; i < generations; i++) {
-      let steps = 0;
-      const started = performance.now();
-      await run.client.call({ type: 'begin', prompt, seed: 1 + i, settings: sampling, plan });
-      await run.client.call({ type: 'continue', maxNewTokens: generateTokens, settings: sampling }, { onForward: () => {}, onStep: () => steps++ });
-      engineSpeeds.push(steps / ((performance.now() - started) / 1000));
-    }
-    run.slot.holder = null; // (the app's next run hands itself back to the worker)
-    return {
-      backend: run.model.choice.backend, loadMs: run.model.loadMs, isolated: globalThis.crossOriginIsolated, captureMode: run.slot.captureMode,
-      captureMs: forward.map((f) => f.captureMs), plainMs: forward.map((f) => f.plainMs), tokensPerSecond: speeds, engineTokensPerSecond: engineSpeeds,
-    };
-  }, { forwardTokens: FORWARD_TOKENS, generateTokens: limits.tokens, forwards: limits.forwards, generations: model.generations, prompt: PROMPT, longText: LONG_TEXT });
+  const figures = await page.evaluate(
+    async ({ forwardTokens, generateTokens, forwards, generations, prompt, longText }) => {
+      const run = window.__flow.run;
+      // The chart would otherwise replay the first run meanwhile and share the CPU with the engine.
+      window.__flow.player.pause();
+      const { ids } = await run.client.call({ type: 'tokenize', text: longText });
+      const forward = [];
+      for (let i = 0; i < forwards; i++) forward.push(await run.client.call({ type: 'recompute', ids: ids.slice(0, forwardTokens) }));
+      const settings = { temperature: 0.8, topK: 40, topP: 0.95, seed: 1, maxNewTokens: generateTokens };
+      const speeds = [];
+      for (let i = 0; i < generations; i++) {
+        const started = performance.now();
+        await run.generate(prompt, settings);
+        speeds.push(run.trace.steps.length / ((performance.now() - started) / 1000));
+      }
+      // The engine alone: the worker's same generation with every capture (forward, sampling, each captured tensor
+      // cut into rows and posted), with the page only counting what arrives instead of adding it to a Trace.
+      // With the capture plan the app's run uses (everything, or a large model's lean plan with layer 1 open).
+      const sampling = { temperature: 0.8, topK: 40, topP: 0.95 };
+      const plan = { mode: run.slot.captureMode, layers: [0] };
+      const engineSpeeds = [];
+      for (let i = 0; i < generations; i++) {
+        let steps = 0;
+        const started = performance.now();
+        await run.client.call({ type: 'begin', prompt, seed: 1 + i, settings: sampling, plan });
+        await run.client.call(
+          { type: 'continue', maxNewTokens: generateTokens, settings: sampling },
+          { onForward: () => {}, onStep: () => steps++ },
+        );
+        engineSpeeds.push(steps / ((performance.now() - started) / 1000));
+      }
+      run.slot.holder = null; // (the app's next run hands itself back to the worker)
+      return {
+        backend: run.model.choice.backend,
+        loadMs: run.model.loadMs,
+        isolated: globalThis.crossOriginIsolated,
+        captureMode: run.slot.captureMode,
+        captureMs: forward.map((f) => f.captureMs),
+        plainMs: forward.map((f) => f.plainMs),
+        tokensPerSecond: speeds,
+        engineTokensPerSecond: engineSpeeds,
+      };
+    },
+    {
+      forwardTokens: FORWARD_TOKENS,
+      generateTokens: limits.tokens,
+      forwards: limits.forwards,
+      generations: model.generations,
+      prompt: PROMPT,
+      longText: LONG_TEXT,
+    },
+  );
   const capture = median(figures.captureMs);
   const plain = median(figures.plainMs);
-  return { ...figures, capture, plain, captureRatio: capture / plain, speed: median(figures.tokensPerSecond), engineSpeed: median(figures.engineTokensPerSecond), tokens: limits.tokens };
+  return {
+    ...figures,
+    capture,
+    plain,
+    captureRatio: capture / plain,
+    speed: median(figures.tokensPerSecond),
+    engineSpeed: median(figures.engineTokensPerSecond),
+    tokens: limits.tokens,
+  };
 }
 
 /** A large model's capture on demand: the time from picking a layer in the attention view to its heatmap drawn
@@ -150,17 +217,27 @@ async function measureScale(browser, base, model, precision) {
 }
 
 async function measureScaleOn(page, base, model, precision) {
-  const query = new URLSearchParams({ debug: '1', 'plain-graph': '0', lang: 'en', backend: 'wasm', model: appUrl(model, precision), max: '1' });
+  const query = new URLSearchParams({
+    debug: '1',
+    'plain-graph': '0',
+    lang: 'en',
+    backend: 'wasm',
+    model: appUrl(model, precision),
+    max: '1',
+  });
   await page.goto(`${base}?${query}`);
   await waitForRuns(page, 1, 900_000);
   const loaded = await page.evaluate(async () => {
     for (let i = 0; i < 3; i++) window.gc?.();
     return (await performance.measureUserAgentSpecificMemory()).bytes;
   });
-  await page.evaluate(async ({ prompt, tokens }) => {
-    window.__flow.player.pause();
-    await window.__flow.run.generate(prompt, { temperature: 0.8, topK: 40, topP: 0.95, seed: 3, maxNewTokens: tokens });
-  }, { prompt: PROMPT, tokens: GENERATE_TOKENS });
+  await page.evaluate(
+    async ({ prompt, tokens }) => {
+      window.__flow.player.pause();
+      await window.__flow.run.generate(prompt, { temperature: 0.8, topK: 40, topP: 0.95, seed: 3, maxNewTokens: tokens });
+    },
+    { prompt: PROMPT, tokens: GENERATE_TOKENS },
+  );
   await page.click('button[data-tab=attention]');
   await page.waitForSelector('[data-view=attention]', { timeout: 600_000 });
   const layers = await page.evaluate(() => window.__flow.run.trace.config.nLayer);
@@ -173,19 +250,28 @@ async function measureScaleOn(page, base, model, precision) {
     times.push(Date.now() - started);
   }
   const positions = await page.evaluate(() => window.__flow.computedPositions(window.__flow.run.trace));
-  const memory = await page.evaluate(async ({ prompt, tokens }) => {
-    const run = window.__flow.run;
-    await run.generate(prompt, { temperature: 0.8, topK: 0, topP: 1, seed: 5, maxNewTokens: tokens });
-    const trace = run.trace;
-    // Rows are views into the buffers the worker sent: each buffer counted once.
-    const buffers = new Set();
-    for (const rows of Object.values(trace.rows)) for (const row of rows) if (row) buffers.add(row.buffer);
-    let traceBytes = 0;
-    for (const buffer of buffers) traceBytes += buffer.byteLength;
-    for (let i = 0; i < 3; i++) window.gc?.();
-    const page = (await performance.measureUserAgentSpecificMemory()).bytes;
-    return { generated: trace.steps.length, positions: window.__flow.computedPositions(trace), traceBytes, pageBytes: page, mode: run.slot.captureMode };
-  }, { prompt: PROMPT, tokens: model.scale.tokens });
+  const memory = await page.evaluate(
+    async ({ prompt, tokens }) => {
+      const run = window.__flow.run;
+      await run.generate(prompt, { temperature: 0.8, topK: 0, topP: 1, seed: 5, maxNewTokens: tokens });
+      const trace = run.trace;
+      // Rows are views into the buffers the worker sent: each buffer counted once.
+      const buffers = new Set();
+      for (const rows of Object.values(trace.rows)) for (const row of rows) if (row) buffers.add(row.buffer);
+      let traceBytes = 0;
+      for (const buffer of buffers) traceBytes += buffer.byteLength;
+      for (let i = 0; i < 3; i++) window.gc?.();
+      const page = (await performance.measureUserAgentSpecificMemory()).bytes;
+      return {
+        generated: trace.steps.length,
+        positions: window.__flow.computedPositions(trace),
+        traceBytes,
+        pageBytes: page,
+        mode: run.slot.captureMode,
+      };
+    },
+    { prompt: PROMPT, tokens: model.scale.tokens },
+  );
   return { layerOpenMs: times, layerOpenPositions: positions, memory: { ...memory, loadedBytes: loaded } };
 }
 
@@ -195,7 +281,11 @@ async function measureBaseline(browser, base, model) {
   await page.goto(`${base}bench/baseline.html`);
   await page.waitForFunction(() => window.baselineReady === true);
   const result = await page.evaluate((args) => window.measureBaseline(args), {
-    modelRoot: model.root, model: model.name, prompt: PROMPT, tokens: GENERATE_TOKENS, repeats: model.generations,
+    modelRoot: model.root,
+    model: model.name,
+    prompt: PROMPT,
+    tokens: GENERATE_TOKENS,
+    repeats: model.generations,
   });
   await page.close();
   return { loadMs: result.loadMs, speed: median(result.speeds), speeds: result.speeds };
@@ -209,15 +299,31 @@ async function measurePipeline(browser, base, model, precision, backend) {
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(`${base}bench/pipeline.html`);
   await page.waitForFunction(() => window.pipelineReady === true);
-  const result = await page.evaluate((args) => window.measurePipeline(args), {
-    modelRoot: model.root, model: model.name, device: backend, dtype: precision.dtype, fileName: precision.fileName ?? null,
-    prompt: PROMPT, tokens, repeats: model.generations,
-  }).catch((error) => ({ error: String(error).split('\n')[0] }));
+  const result = await page
+    .evaluate((args) => window.measurePipeline(args), {
+      modelRoot: model.root,
+      model: model.name,
+      device: backend,
+      dtype: precision.dtype,
+      fileName: precision.fileName ?? null,
+      prompt: PROMPT,
+      tokens,
+      repeats: model.generations,
+    })
+    .catch((error) => ({ error: String(error).split('\n')[0] }));
   await page.close().catch(() => {});
   if (result.error) return { error: result.error, pageErrors: errors };
   const graphs = result.files.filter((file) => file.endsWith('.onnx'));
-  if (graphs.length !== 1 || graphs[0] !== precision.file) throw new Error(`the pipeline loaded ${graphs.join(', ')}, not ${precision.file}`);
-  return { loadMs: result.loadMs, speed: median(result.speeds), speeds: result.speeds, tokens, files: result.files, isolated: result.isolated };
+  if (graphs.length !== 1 || graphs[0] !== precision.file)
+    throw new Error(`the pipeline loaded ${graphs.join(', ')}, not ${precision.file}`);
+  return {
+    loadMs: result.loadMs,
+    speed: median(result.speeds),
+    speeds: result.speeds,
+    tokens,
+    files: result.files,
+    isolated: result.isolated,
+  };
 }
 
 /** The adapter headless Chromium gives WebGPU, and whether it is a software one (SwiftShader: a CPU emulation). */
@@ -228,11 +334,18 @@ async function inspectAdapter(browser, base) {
     const gpu = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
     if (!gpu) return null;
     const info = gpu.info ?? {};
-    return { description: `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`.trim(), fallback: Boolean(info.isFallbackAdapter) };
+    return {
+      description: `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`.trim(),
+      fallback: Boolean(info.isFallbackAdapter),
+    };
   });
   await page.close();
   if (!adapter) return { description: 'none', software: true, present: false };
-  return { ...adapter, present: true, software: adapter.fallback || /swiftshader|llvmpipe|software|microsoft basic render/i.test(adapter.description) };
+  return {
+    ...adapter,
+    present: true,
+    software: adapter.fallback || /swiftshader|llvmpipe|software|microsoft basic render/i.test(adapter.description),
+  };
 }
 
 /** The whole app as a learner meets it, with the embedded model: first token on screen, the chart's frame rate
@@ -253,54 +366,57 @@ async function measureApp(browser, base, backend) {
   await page.waitForFunction(() => window.__firstTokenAt !== undefined, null, { timeout: 120_000 });
   const firstTokenMs = await page.evaluate(() => window.__firstTokenAt);
   await waitForRuns(page, 1, 120_000);
-  const figures = await page.evaluate(async ({ prompt }) => {
-    const run = window.__flow.run;
-    const settings = (maxNewTokens) => ({ temperature: 0.8, topK: 40, topP: 0.95, seed: 1, maxNewTokens });
-    // Memory of the page and its workers (the engine's wasm heap included), after a garbage collection.
-    const memory = async () => {
-      for (let i = 0; i < 3; i++) window.gc?.();
-      const result = await performance.measureUserAgentSpecificMemory();
-      return result.bytes;
-    };
-    await run.generate(prompt, settings(1));
-    const afterOne = await memory();
-    await run.generate(prompt, settings(50));
-    const afterFifty = await memory();
-    let generated = 51;
-    for (let i = 0; i < 9; i++) {
+  const figures = await page.evaluate(
+    async ({ prompt }) => {
+      const run = window.__flow.run;
+      const settings = (maxNewTokens) => ({ temperature: 0.8, topK: 40, topP: 0.95, seed: 1, maxNewTokens });
+      // Memory of the page and its workers (the engine's wasm heap included), after a garbage collection.
+      const memory = async () => {
+        for (let i = 0; i < 3; i++) window.gc?.();
+        const result = await performance.measureUserAgentSpecificMemory();
+        return result.bytes;
+      };
+      await run.generate(prompt, settings(1));
+      const afterOne = await memory();
       await run.generate(prompt, settings(50));
-      generated += run.trace.steps.length;
-    }
-    const afterFiveHundred = await memory();
+      const afterFifty = await memory();
+      let generated = 51;
+      for (let i = 0; i < 9; i++) {
+        await run.generate(prompt, settings(50));
+        generated += run.trace.steps.length;
+      }
+      const afterFiveHundred = await memory();
 
-    // The flow chart playing (16×) while the worker generates: frame intervals and main-thread long tasks.
-    window.__flow.player.speed = 16;
-    const intervals = [];
-    const longTasks = [];
-    const observer = new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration)));
-    observer.observe({ type: 'longtask' });
-    let animating = true;
-    let last = performance.now();
-    const frame = (now) => {
-      intervals.push(now - last);
-      last = now;
-      if (animating) requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-    await run.generate(prompt, settings(64));
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    animating = false;
-    observer.disconnect();
-    intervals.sort((a, b) => a - b);
-    return {
-      backend: run.model.choice.backend,
-      memory: { afterOne, afterFifty, afterFiveHundred, generated },
-      fps: 1000 / (intervals.reduce((a, b) => a + b, 0) / intervals.length),
-      slowFrame: intervals[Math.floor(intervals.length * 0.95)],
-      longestTask: Math.max(0, ...longTasks),
-      longTasks: longTasks.length,
-    };
-  }, { prompt: PROMPT });
+      // The flow chart playing (16×) while the worker generates: frame intervals and main-thread long tasks.
+      window.__flow.player.speed = 16;
+      const intervals = [];
+      const longTasks = [];
+      const observer = new PerformanceObserver((list) => list.getEntries().forEach((entry) => longTasks.push(entry.duration)));
+      observer.observe({ type: 'longtask' });
+      let animating = true;
+      let last = performance.now();
+      const frame = (now) => {
+        intervals.push(now - last);
+        last = now;
+        if (animating) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+      await run.generate(prompt, settings(64));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      animating = false;
+      observer.disconnect();
+      intervals.sort((a, b) => a - b);
+      return {
+        backend: run.model.choice.backend,
+        memory: { afterOne, afterFifty, afterFiveHundred, generated },
+        fps: 1000 / (intervals.reduce((a, b) => a + b, 0) / intervals.length),
+        slowFrame: intervals[Math.floor(intervals.length * 0.95)],
+        longestTask: Math.max(0, ...longTasks),
+        longTasks: longTasks.length,
+      };
+    },
+    { prompt: PROMPT },
+  );
   const adapter = await page.evaluate(async () => {
     const gpu = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
     return gpu?.info ? `${gpu.info.vendor} ${gpu.info.architecture} ${gpu.info.description}`.trim() : '';
@@ -342,15 +458,31 @@ try {
     // The whole app first: a big model that exhausted the browser later would leave these figures standing. "auto"
     // goes with WASM: on this machine's software adapter it must pick WASM.
     if ((!chosenModels || chosenModels.includes('flow-gpt2-tiny')) && !process.argv.includes('--no-app')) {
-      for (const app of backend === 'wasm' ? ['auto', 'wasm'] : [backend]) appRows.push({ ...(await measureApp(await live(), base, app)), requested: app });
+      for (const app of backend === 'wasm' ? ['auto', 'wasm'] : [backend])
+        appRows.push({ ...(await measureApp(await live(), base, app)), requested: app });
     }
     for (const model of models) {
-      const baseline = backend === 'wasm' && model.legacy ? await measureBaseline(await live(), base, model).catch((error) => ({ error: String(error.message ?? error).split('\n')[0] })) : null;
-      if (baseline) console.log(`${model.name} transformers.js ${legacyLibrary} (wasm): ${baseline.error ?? `${baseline.speed.toFixed(1)} tokens/s`}`);
+      const baseline =
+        backend === 'wasm' && model.legacy
+          ? await measureBaseline(await live(), base, model).catch((error) => ({ error: String(error.message ?? error).split('\n')[0] }))
+          : null;
+      if (baseline)
+        console.log(`${model.name} transformers.js ${legacyLibrary} (wasm): ${baseline.error ?? `${baseline.speed.toFixed(1)} tokens/s`}`);
       for (const precision of model.precisions.filter((p) => !chosenPrecisions || chosenPrecisions.includes(p.dtype))) {
-        const row = { model: model.name, label: model.label ?? model.name, precision: precision.dtype, file: precision.file, requested: backend };
+        const row = {
+          model: model.name,
+          label: model.label ?? model.name,
+          precision: precision.dtype,
+          file: precision.file,
+          requested: backend,
+        };
         if (backend === 'webgpu' && (!gpu.present || (gpu.software && model.hardwareWebgpuOnly))) {
-          engineRows.push({ ...row, skipped: gpu.present ? `software adapter (${gpu.description}), not measured: minutes a token on this model, and nothing about a GPU` : 'no WebGPU adapter' });
+          engineRows.push({
+            ...row,
+            skipped: gpu.present
+              ? `software adapter (${gpu.description}), not measured: minutes a token on this model, and nothing about a GPU`
+              : 'no WebGPU adapter',
+          });
           console.log(`${model.name} ${precision.dtype} webgpu: skipped (${gpu.description})`);
           continue;
         }
@@ -360,18 +492,38 @@ try {
         } catch (error) {
           const crashed = !launched.isConnected();
           if (crashed) crashes.push(`${model.name} ${precision.dtype} ${backend}`);
-          engineRows.push({ ...row, skipped: crashed ? 'Chromium crashed while the app ran it (the browser was started again for the next row)' : `the app failed: ${String(error.message ?? error).split('\n')[0]}` });
+          engineRows.push({
+            ...row,
+            skipped: crashed
+              ? 'Chromium crashed while the app ran it (the browser was started again for the next row)'
+              : `the app failed: ${String(error.message ?? error).split('\n')[0]}`,
+          });
           console.log(`${model.name} ${precision.dtype} ${backend}: the app failed: ${error}`);
           continue;
         }
         // Once per model (its first precision): the figures concern the capture plan, not the file. Measured after
         // the engine's page is closed, so that page's model (and its plain copy) is not in memory meanwhile.
-        if (model.scale && backend === 'wasm' && precision === model.precisions[0]) engine.scale = await measureScale(await live(), base, model, precision).catch((error) => (console.log(`${model.name}: the capture-on-demand page failed: ${error}`), null));
-        console.log(`${model.name} ${precision.dtype} ${engine.backend}: capture ratio ${engine.captureRatio.toFixed(2)}×, ${engine.speed.toFixed(1)} tokens/s${engine.scale ? `, a layer opened in ${engine.scale.layerOpenMs.join(' / ')} ms` : ''}`);
-        const pipeline = await measurePipeline(await live(), base, model, precision, backend).catch((error) => ({ error: String(error.message ?? error).split('\n')[0] }));
-        console.log(`${model.name} ${precision.dtype} ${backend}: transformers.js ${library} ${pipeline.error ? `failed: ${pipeline.error}` : `${pipeline.speed.toFixed(1)} tokens/s`}`);
+        if (model.scale && backend === 'wasm' && precision === model.precisions[0])
+          engine.scale = await measureScale(await live(), base, model, precision).catch(
+            (error) => (console.log(`${model.name}: the capture-on-demand page failed: ${error}`), null),
+          );
+        console.log(
+          `${model.name} ${precision.dtype} ${engine.backend}: capture ratio ${engine.captureRatio.toFixed(2)}×, ${engine.speed.toFixed(1)} tokens/s${engine.scale ? `, a layer opened in ${engine.scale.layerOpenMs.join(' / ')} ms` : ''}`,
+        );
+        const pipeline = await measurePipeline(await live(), base, model, precision, backend).catch((error) => ({
+          error: String(error.message ?? error).split('\n')[0],
+        }));
+        console.log(
+          `${model.name} ${precision.dtype} ${backend}: transformers.js ${library} ${pipeline.error ? `failed: ${pipeline.error}` : `${pipeline.speed.toFixed(1)} tokens/s`}`,
+        );
         const software = backend === 'webgpu' && gpu.software;
-        engineRows.push({ ...row, ...engine, software, pipeline, baseline: engine.backend === 'wasm' && !baseline?.error ? baseline : null });
+        engineRows.push({
+          ...row,
+          ...engine,
+          software,
+          pipeline,
+          baseline: engine.backend === 'wasm' && !baseline?.error ? baseline : null,
+        });
       }
     }
   }
@@ -380,7 +532,11 @@ try {
   server.close();
 }
 // The tables read model by model, each precision's WebGPU row before its WASM row, whatever order they ran in.
-const rowOrder = (r) => [models.findIndex((m) => m.name === r.model), MODELS.find((m) => m.name === r.model).precisions.findIndex((p) => p.dtype === r.precision), r.requested === 'webgpu' ? 0 : 1];
+const rowOrder = (r) => [
+  models.findIndex((m) => m.name === r.model),
+  MODELS.find((m) => m.name === r.model).precisions.findIndex((p) => p.dtype === r.precision),
+  r.requested === 'webgpu' ? 0 : 1,
+];
 engineRows.sort((a, b) => {
   const [x, y] = [rowOrder(a), rowOrder(b)];
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
@@ -391,15 +547,20 @@ const ms = (value) => `${value.toFixed(value < 100 ? 1 : 0)} ms`;
 const machine = `${cpus().length} × ${cpus()[0]?.model?.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Chromium ${version} headless, WebGPU adapter: ${gpu.description}${gpu.software ? ' (software)' : ''}`;
 
 const label = (r) => r.label;
-const backendOf = (r) => (r.skipped ? r.requested : `${r.backend}${r.software ? ' (SwiftShader)' : ''}${r.backend !== r.requested ? ` (asked: ${r.requested})` : ''}`);
+const backendOf = (r) =>
+  r.skipped
+    ? r.requested
+    : `${r.backend}${r.software ? ' (SwiftShader)' : ''}${r.backend !== r.requested ? ` (asked: ${r.requested})` : ''}`;
 const tokensNote = (r, tokens) => (tokens !== GENERATE_TOKENS ? ` (${tokens} tokens)` : '');
 const ratio = (a, b) => `${(a / b).toFixed(2)}×${a / b >= 0.8 ? '' : ' ✗'}`;
 const captureTable = [
   `| model | precision | backend | load | forward ${FORWARD_TOKENS} tokens, all captures | same graph, no captures | capture ratio (target ≤ 1.25×) |`,
   '|---|---|---|---|---|---|---|',
-  ...engineRows.map((r) => (r.skipped
-    ? `| ${label(r)} | ${r.precision} | ${backendOf(r)} | ${r.skipped} | — | — | — |`
-    : `| ${label(r)} | ${r.precision} | ${backendOf(r)} | ${ms(r.loadMs)} | ${ms(r.capture)} | ${ms(r.plain)} | ${r.captureRatio.toFixed(2)}× |`)),
+  ...engineRows.map((r) =>
+    r.skipped
+      ? `| ${label(r)} | ${r.precision} | ${backendOf(r)} | ${r.skipped} | — | — | — |`
+      : `| ${label(r)} | ${r.precision} | ${backendOf(r)} | ${ms(r.loadMs)} | ${ms(r.capture)} | ${ms(r.plain)} | ${r.captureRatio.toFixed(2)}× |`,
+  ),
 ].join('\n');
 const pipelineCell = (r) => {
   if (!r.pipeline) return '—';
@@ -409,14 +570,19 @@ const pipelineCell = (r) => {
 const generationTable = [
   `| model | precision (file) | backend | capture plan | the app | transformers.js ${library} pipeline, no capture | ratio (target ≥ 0.8×) | the engine alone (no page) | ratio | transformers.js ${legacyLibrary} pipeline (WASM only) | ratio |`,
   '|---|---|---|---|---|---|---|---|---|---|---|',
-  ...engineRows.map((r) => (r.skipped
-    ? `| ${label(r)} | ${r.precision} (\`${r.file}\`) | ${backendOf(r)} | — | ${r.skipped} | — | — | — | — | — | — |`
-    : `| ${label(r)} | ${r.precision} (\`${r.file}\`) | ${backendOf(r)} | ${r.captureMode === 'lean' ? 'lean' : 'every capture'} | ${r.speed.toFixed(1)} tokens/s${tokensNote(r, r.tokens)} | ${pipelineCell(r)} | ${r.pipeline && !r.pipeline.error ? ratio(r.speed, r.pipeline.speed) : '—'} | ${r.engineSpeed.toFixed(1)} tokens/s | ${r.pipeline && !r.pipeline.error ? ratio(r.engineSpeed, r.pipeline.speed) : '—'} | ${r.baseline ? `${r.baseline.speed.toFixed(1)} tokens/s` : r.backend === 'wasm' ? '—' : '— (no WebGPU)'} | ${r.baseline ? ratio(r.speed, r.baseline.speed) : '—'} |`)),
+  ...engineRows.map((r) =>
+    r.skipped
+      ? `| ${label(r)} | ${r.precision} (\`${r.file}\`) | ${backendOf(r)} | — | ${r.skipped} | — | — | — | — | — | — |`
+      : `| ${label(r)} | ${r.precision} (\`${r.file}\`) | ${backendOf(r)} | ${r.captureMode === 'lean' ? 'lean' : 'every capture'} | ${r.speed.toFixed(1)} tokens/s${tokensNote(r, r.tokens)} | ${pipelineCell(r)} | ${r.pipeline && !r.pipeline.error ? ratio(r.speed, r.pipeline.speed) : '—'} | ${r.engineSpeed.toFixed(1)} tokens/s | ${r.pipeline && !r.pipeline.error ? ratio(r.engineSpeed, r.pipeline.speed) : '—'} | ${r.baseline ? `${r.baseline.speed.toFixed(1)} tokens/s` : r.backend === 'wasm' ? '—' : '— (no WebGPU)'} | ${r.baseline ? ratio(r.speed, r.baseline.speed) : '—'} |`,
+  ),
 ].join('\n');
 const appTable = [
   '| backend | first token on screen after page load (target ≤ 1.5 s with auto) | chart playing during generation | longest main-thread task (target ≤ 50 ms) | memory after 1 / 50 / 500 generated tokens | 500 vs 50 (target ≤ +10 %) |',
   '|---|---|---|---|---|---|',
-  ...appRows.map((r) => `| ${r.requested === 'auto' ? `auto (picked ${r.backend})` : r.backend} | ${ms(r.firstTokenMs)} | ${r.fps.toFixed(0)} fps (95th-percentile frame ${r.slowFrame.toFixed(0)} ms) | ${r.longTasks === 0 ? 'none over 50 ms' : `${ms(r.longestTask)} (${r.longTasks} tasks over 50 ms)`} | ${MB(r.memory.afterOne)} / ${MB(r.memory.afterFifty)} / ${MB(r.memory.afterFiveHundred)} | ${(100 * (r.memory.afterFiveHundred / r.memory.afterFifty - 1)).toFixed(1)} % |`),
+  ...appRows.map(
+    (r) =>
+      `| ${r.requested === 'auto' ? `auto (picked ${r.backend})` : r.backend} | ${ms(r.firstTokenMs)} | ${r.fps.toFixed(0)} fps (95th-percentile frame ${r.slowFrame.toFixed(0)} ms) | ${r.longTasks === 0 ? 'none over 50 ms' : `${ms(r.longestTask)} (${r.longTasks} tasks over 50 ms)`} | ${MB(r.memory.afterOne)} / ${MB(r.memory.afterFifty)} / ${MB(r.memory.afterFiveHundred)} | ${(100 * (r.memory.afterFiveHundred / r.memory.afterFifty - 1)).toFixed(1)} % |`,
+  ),
 ].join('\n');
 
 const scaleRows = engineRows.filter((r) => r.scale);
@@ -425,7 +591,10 @@ const TRACE_BUDGET_MB = 160;
 const scaleTable = [
   `| model | precision | backend | open a layer after ${GENERATE_TOKENS} tokens: middle / last / second (target < ${LAYER_TARGET_MS} ms) | positions | after ${scaleRows[0]?.scale.memory.generated ?? 500} more tokens: the Trace (budget ${TRACE_BUDGET_MB} MB) | the page and its workers: loaded / after those tokens |`,
   '|---|---|---|---|---|---|---|',
-  ...scaleRows.map((r) => `| ${label(r)} | ${r.precision} | ${backendOf(r)} | ${r.scale.layerOpenMs.map((t) => `${t}${t < LAYER_TARGET_MS ? '' : ' ✗'}`).join(' / ')} ms | ${r.scale.layerOpenPositions} | ${MB(r.scale.memory.traceBytes)} (${r.scale.memory.positions} positions)${r.scale.memory.traceBytes / 1e6 <= TRACE_BUDGET_MB ? '' : ' ✗'} | ${MB(r.scale.memory.loadedBytes)} / ${MB(r.scale.memory.pageBytes)} |`),
+  ...scaleRows.map(
+    (r) =>
+      `| ${label(r)} | ${r.precision} | ${backendOf(r)} | ${r.scale.layerOpenMs.map((t) => `${t}${t < LAYER_TARGET_MS ? '' : ' ✗'}`).join(' / ')} ms | ${r.scale.layerOpenPositions} | ${MB(r.scale.memory.traceBytes)} (${r.scale.memory.positions} positions)${r.scale.memory.traceBytes / 1e6 <= TRACE_BUDGET_MB ? '' : ' ✗'} | ${MB(r.scale.memory.loadedBytes)} / ${MB(r.scale.memory.pageBytes)} |`,
+  ),
 ].join('\n');
 
 const measured = engineRows.filter((r) => !r.skipped);
@@ -438,17 +607,45 @@ const SUMMARY = [
   `**Targets in this run.** Generation with the app's capture plan (every capture for the small models, lean for the big ones) at ≥ 0.8× transformers.js ${library}'s pipeline: met on ${compared.length - slow.length} of ${compared.length} rows${slow.length ? ` (not on: ${list(slow)})` : ''}.`,
   `The engine alone (the same generation in the worker, the page not adding it to a Trace) at ≥ 0.8× the pipeline: met on ${compared.filter((r) => r.engineSpeed / r.pipeline.speed >= 0.8).length} of ${compared.length} rows.`,
   `Capture ratio ≤ 1.25×: met on ${measured.length - heavy.length} of ${measured.length} rows${heavy.length ? ` (not on: ${list(heavy)})` : ''}.`,
-  ...scaleRows.map((r) => `Opening a layer of ${r.label} (${r.precision}, ${backendOf(r)}) in under ${LAYER_TARGET_MS} ms: ${r.scale.layerOpenMs.every((t) => t < LAYER_TARGET_MS) ? 'met' : `not met (${r.scale.layerOpenMs.join(' / ')} ms)`}; its Trace after ${r.scale.memory.generated} more tokens within ${TRACE_BUDGET_MB} MB: ${r.scale.memory.traceBytes / 1e6 <= TRACE_BUDGET_MB ? 'met' : 'not met'} (${MB(r.scale.memory.traceBytes)}).`),
-  ...appRows.filter((r) => r.requested === 'auto').map((r) => `The first token on screen within 1.5 s of page load with "auto" (it picked ${r.backend}): ${r.firstTokenMs <= 1500 ? 'met' : 'not met'} (${ms(r.firstTokenMs)}).`),
+  ...scaleRows.map(
+    (r) =>
+      `Opening a layer of ${r.label} (${r.precision}, ${backendOf(r)}) in under ${LAYER_TARGET_MS} ms: ${r.scale.layerOpenMs.every((t) => t < LAYER_TARGET_MS) ? 'met' : `not met (${r.scale.layerOpenMs.join(' / ')} ms)`}; its Trace after ${r.scale.memory.generated} more tokens within ${TRACE_BUDGET_MB} MB: ${r.scale.memory.traceBytes / 1e6 <= TRACE_BUDGET_MB ? 'met' : 'not met'} (${MB(r.scale.memory.traceBytes)}).`,
+  ),
+  ...appRows
+    .filter((r) => r.requested === 'auto')
+    .map(
+      (r) =>
+        `The first token on screen within 1.5 s of page load with "auto" (it picked ${r.backend}): ${r.firstTokenMs <= 1500 ? 'met' : 'not met'} (${ms(r.firstTokenMs)}).`,
+    ),
   ...(measured.some((r) => r.pipeline?.error) ? [`The pipeline failed on: ${list(measured.filter((r) => r.pipeline?.error))}.`] : []),
   ...(crashes.length ? [`Chromium crashed while the app ran ${crashes.join('; ')}.`] : []),
-  ...(engineRows.some((r) => r.skipped) ? [`Not measured: ${list(engineRows.filter((r) => r.skipped))} (${engineRows.find((r) => r.skipped).skipped}); on a hardware adapter they are measured like the others.`] : []),
+  ...(engineRows.some((r) => r.skipped)
+    ? [
+        `Not measured: ${list(engineRows.filter((r) => r.skipped))} (${engineRows.find((r) => r.skipped).skipped}); on a hardware adapter they are measured like the others.`,
+      ]
+    : []),
 ].join(' ');
 
 console.log(`\n${machine}\n\n${captureTable}\n\n${generationTable}\n\n${scaleTable}\n\n${appTable}\n`);
 if (partial) process.exit(0);
-writeFileSync(resolve(ROOT, 'docs/benchmarks.json'), JSON.stringify({ date: new Date().toISOString(), machine, adapter: gpu, libraries: { '@huggingface/transformers': library, '@xenova/transformers': legacyLibrary }, engine: engineRows, app: appRows }, null, 2) + '\n');
-writeFileSync(resolve(ROOT, 'docs/benchmarks.md'), `# Benchmarks
+writeFileSync(
+  resolve(ROOT, 'docs/benchmarks.json'),
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine,
+      adapter: gpu,
+      libraries: { '@huggingface/transformers': library, '@xenova/transformers': legacyLibrary },
+      engine: engineRows,
+      app: appRows,
+    },
+    null,
+    2,
+  ) + '\n',
+);
+writeFileSync(
+  resolve(ROOT, 'docs/benchmarks.md'),
+  `# Benchmarks
 
 Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (raw figures in \`benchmarks.json\`), on
 ${machine}. Every figure in a table was measured in the same run.${partial || !(chosenModels || option('backends') || chosenPrecisions) ? '' : ` This run was a part: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`${backends.length < 2 ? `, ${backends.join(' and ')} only` : ''}.`}
@@ -524,4 +721,5 @@ wasm heap included; GPU buffers are not reported by the browser. "500 tokens" is
 (each run replaces the Trace of the one before, so the two figures hold a Trace of the same size).
 
 ${appTable}
-`);
+`,
+);

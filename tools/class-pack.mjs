@@ -24,14 +24,24 @@ const USAGE = `Usage: npm run class-pack -- --model OWNER/NAME=PATH [--model OWN
 class PackError extends Error {}
 
 // The app's own rules (which files a precision needs, what classroom.json holds), from its TypeScript source.
-const { module: classroom } = await runnerImport(join(ROOT, 'src/engine/models/classroom.ts'), { configFile: false, logLevel: 'error', root: ROOT });
+const { module: classroom } = await runnerImport(join(ROOT, 'src/engine/models/classroom.ts'), {
+  configFile: false,
+  logLevel: 'error',
+  root: ROOT,
+});
 
 function parseCommandLine(argv) {
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { model: { type: 'string', multiple: true }, dtype: { type: 'string' }, out: { type: 'string' }, app: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        model: { type: 'string', multiple: true },
+        dtype: { type: 'string' },
+        out: { type: 'string' },
+        app: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (error) {
     throw new PackError(`${error.message}\n${USAGE}`);
@@ -48,7 +58,8 @@ function parseCommandLine(argv) {
   const models = values.model.map((spec) => {
     const at = spec.indexOf('=');
     const repo = at > 0 ? classroom.parseRepo(spec.slice(0, at)) : null;
-    if (!repo || repo !== spec.slice(0, at) || at === spec.length - 1) throw new PackError(`--model ${spec}: write it as OWNER/NAME=PATH (for example Xenova/gpt2=./gpt2)`);
+    if (!repo || repo !== spec.slice(0, at) || at === spec.length - 1)
+      throw new PackError(`--model ${spec}: write it as OWNER/NAME=PATH (for example Xenova/gpt2=./gpt2)`);
     return { repo, path: resolve(spec.slice(at + 1)) };
   });
   const repeated = models.find((model, index) => models.findIndex((other) => other.repo === model.repo) !== index);
@@ -91,7 +102,13 @@ async function planModel({ repo, path }, requested) {
   const files = await walk(path);
   const sizes = new Map(files.map((file) => [file.path, file.size]));
   const dtype = classroom.packDtype(requested, files);
-  if (!dtype) return { repo, problems: [`no ONNX graph the app can run in ${join(path, 'onnx')} (it needs onnx/model.onnx, model_q4f16.onnx, … as transformers.js repositories have)`] };
+  if (!dtype)
+    return {
+      repo,
+      problems: [
+        `no ONNX graph the app can run in ${join(path, 'onnx')} (it needs onnx/model.onnx, model_q4f16.onnx, … as transformers.js repositories have)`,
+      ],
+    };
   const pointers = [];
   const folder = {
     has: (file) => sizes.has(file),
@@ -106,8 +123,14 @@ async function planModel({ repo, path }, requested) {
   const plan = await classroom.planPack(folder, dtype);
   for (const file of plan.files) if (!pointers.includes(file) && (await isLfsPointer(join(path, file)))) pointers.push(file);
   const problems = [];
-  if (plan.missing.length) problems.push(`missing ${plan.missing.join(', ')} in ${path} (the app needs ${plan.missing.length > 1 ? 'them' : 'it'} to load this model at ${dtype})`);
-  if (pointers.length) problems.push(`${pointers.join(', ')} ${pointers.length > 1 ? 'are Git LFS pointers' : 'is a Git LFS pointer'}, not the file itself: run "git lfs pull" in ${path}`);
+  if (plan.missing.length)
+    problems.push(
+      `missing ${plan.missing.join(', ')} in ${path} (the app needs ${plan.missing.length > 1 ? 'them' : 'it'} to load this model at ${dtype})`,
+    );
+  if (pointers.length)
+    problems.push(
+      `${pointers.join(', ')} ${pointers.length > 1 ? 'are Git LFS pointers' : 'is a Git LFS pointer'}, not the file itself: run "git lfs pull" in ${path}`,
+    );
   if (plan.problem) problems.push(`the app cannot read its config.json (${plan.problem})`);
   const bytes = plan.files.reduce((sum, file) => sum + sizes.get(file), 0);
   return { repo, path, dtype, files: plan.files, bytes, problems };
@@ -134,8 +157,12 @@ async function checkOut(out, app) {
 async function writeApp(out, app) {
   await rm(out, { recursive: true, force: true });
   if (app) {
-    if (!existsSync(join(app, 'index.html')) || !existsSync(join(app, 'sw.js'))) throw new PackError(`${app} is not a built app (no index.html and sw.js): run npm run build, or leave --app out`);
-    await cp(app, out, { recursive: true, filter: (source) => !['hub', classroom.CLASSROOM_SETTINGS_FILE].includes(relative(app, source)) });
+    if (!existsSync(join(app, 'index.html')) || !existsSync(join(app, 'sw.js')))
+      throw new PackError(`${app} is not a built app (no index.html and sw.js): run npm run build, or leave --app out`);
+    await cp(app, out, {
+      recursive: true,
+      filter: (source) => !['hub', classroom.CLASSROOM_SETTINGS_FILE].includes(relative(app, source)),
+    });
     return;
   }
   await build({ root: ROOT, logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every check, in order: types, unit and model tests (Node), the production build, and the browser
+// `npm test`: every check, in order: formatting (`npm run format` fixes it), types, unit and model tests (Node), the production build, and the browser
 // tests in Chromium on WebGPU and WASM. Installs what a fresh Debian machine lacks (npm packages; Chromium and the
 // CJK fonts from Debian when running as root), or stops with a one-line instruction.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -32,7 +32,9 @@ function ensureBrowser() {
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
     if (missing.includes('chromium') || missing.includes('openssl')) {
-      console.error(`Chromium or openssl is missing: run "sudo apt-get install -y ${missing.join(' ')}" (or set CHROMIUM_PATH), then "npm test" again.`);
+      console.error(
+        `Chromium or openssl is missing: run "sudo apt-get install -y ${missing.join(' ')}" (or set CHROMIUM_PATH), then "npm test" again.`,
+      );
       process.exit(1);
     }
     console.warn('No CJK font found: screenshots will show Chinese as boxes (sudo apt-get install -y fonts-noto-cjk).');
@@ -44,6 +46,7 @@ function ensureBrowser() {
 
 if (!existsSync(resolve(ROOT, 'node_modules/.package-lock.json'))) run('npm', ['ci', '--no-audit', '--no-fund']);
 ensureBrowser();
+run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
 run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']);
 run('npx', ['vitest', 'run']);
 run('npx', ['vite', 'build']);

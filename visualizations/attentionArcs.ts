@@ -42,7 +42,10 @@ export function renderAttentionArcs(container: HTMLElement, data: ArcsData, opti
     const FONT = viewTextSize(container);
     const ROW = Math.round(FONT * 1.5);
     const { column: COLUMN_WIDTH, gap, width } = arcsWidths(container.clientWidth || 360, FONT);
-    svg.attr('width', width).attr('height', n * ROW + 8).attr('viewBox', `0 0 ${width} ${n * ROW + 8}`);
+    svg
+      .attr('width', width)
+      .attr('height', n * ROW + 8)
+      .attr('viewBox', `0 0 ${width} ${n * ROW + 8}`);
     title.text(nextOptions.title ?? '');
     const drawn: { q: number; k: number; w: number }[] = [];
     for (let q = 0; q < n; q++) {
@@ -52,25 +55,43 @@ export function renderAttentionArcs(container: HTMLElement, data: ArcsData, opti
         if (w > 0.01) drawn.push({ q, k, w });
       }
     }
-    lines.selectAll('line').data(drawn).join('line')
-      .attr('x1', COLUMN_WIDTH + 4).attr('y1', (d) => d.k * ROW + ROW / 2 + 4)
-      .attr('x2', COLUMN_WIDTH + gap - 4).attr('y2', (d) => d.q * ROW + ROW / 2 + 4)
-      .attr('stroke', (d) => tokenColor(d.q)).attr('stroke-width', (d) => (d.q === next.query ? 3 : 1.5))
+    lines
+      .selectAll('line')
+      .data(drawn)
+      .join('line')
+      .attr('x1', COLUMN_WIDTH + 4)
+      .attr('y1', (d) => d.k * ROW + ROW / 2 + 4)
+      .attr('x2', COLUMN_WIDTH + gap - 4)
+      .attr('y2', (d) => d.q * ROW + ROW / 2 + 4)
+      .attr('stroke', (d) => tokenColor(d.q))
+      .attr('stroke-width', (d) => (d.q === next.query ? 3 : 1.5))
       .attr('stroke-opacity', (d) => (d.q === next.query ? d.w : d.w * 0.35))
       .attr('class', (d) => (d.q === next.query ? 'arc chosen' : 'arc'))
-      .selectAll('title').data((d) => [d]).join('title').text((d) => `${next.labels[d.q]} → ${next.labels[d.k]}: ${d.w}`);
+      .selectAll('title')
+      .data((d) => [d])
+      .join('title')
+      .text((d) => `${next.labels[d.q]} → ${next.labels[d.k]}: ${d.w}`);
     const tokens = next.labels.map((text, i) => ({ text, i }));
     const label = (group: typeof keys, x: number, anchor: string, clickable: boolean) =>
-      group.selectAll<SVGTextElement, { text: string; i: number }>('text').data(tokens).join('text')
-        .attr('x', x).attr('y', (d) => d.i * ROW + ROW / 2 + 4).attr('dy', '0.35em').attr('text-anchor', anchor)
-        .attr('fill', (d) => tokenTextColor(d.i)).classed('chosen', (d) => clickable && d.i === next.query)
-        .classed('clickable', clickable).text((d) => fitLabel(d.text, COLUMN_WIDTH - 6, FONT));
+      group
+        .selectAll<SVGTextElement, { text: string; i: number }>('text')
+        .data(tokens)
+        .join('text')
+        .attr('x', x)
+        .attr('y', (d) => d.i * ROW + ROW / 2 + 4)
+        .attr('dy', '0.35em')
+        .attr('text-anchor', anchor)
+        .attr('fill', (d) => tokenTextColor(d.i))
+        .classed('chosen', (d) => clickable && d.i === next.query)
+        .classed('clickable', clickable)
+        .text((d) => fitLabel(d.text, COLUMN_WIDTH - 6, FONT));
     label(keys, COLUMN_WIDTH, 'end', false);
     label(queries, COLUMN_WIDTH + gap, 'start', true).on('click', (_: MouseEvent, d: { i: number }) => options.onQuery?.(d.i));
     // A long input scrolls in its container: the chosen query stays in view.
     if (container.scrollHeight > container.clientHeight + 1) {
       const y = next.query * ROW + 4;
-      if (y - ROW < container.scrollTop || y + 2 * ROW > container.scrollTop + container.clientHeight) container.scrollTop = Math.max(0, y - container.clientHeight / 2);
+      if (y - ROW < container.scrollTop || y + 2 * ROW > container.scrollTop + container.clientHeight)
+        container.scrollTop = Math.max(0, y - container.clientHeight / 2);
     }
   }
 

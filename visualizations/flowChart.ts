@@ -3,7 +3,17 @@ import { line } from 'd3-shape';
 import 'd3-transition';
 import { FAMILY_COLORS } from './familyColors';
 import { drawMiniViz, MINI_WIDTH, type MiniViz } from './miniViz';
-import { DEFAULT_METRICS, edgeRoute, fitLayout, placeNodes, type Fit, type FitTarget, type LayoutNode, type PlacedNode, type Point } from './flowLayout';
+import {
+  DEFAULT_METRICS,
+  edgeRoute,
+  fitLayout,
+  placeNodes,
+  type Fit,
+  type FitTarget,
+  type LayoutNode,
+  type PlacedNode,
+  type Point,
+} from './flowLayout';
 
 export interface FlowChartNode extends LayoutNode {
   family: string;
@@ -68,9 +78,18 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
   const svg = select(container).append('svg').attr('class', 'flow-chart').attr('role', 'group');
   const title = svg.append('title');
   const defs = svg.append('defs');
-  defs.append('marker').attr('id', 'flow-arrow').attr('viewBox', '0 0 10 10').attr('refX', 9).attr('refY', 5)
-    .attr('markerWidth', 7).attr('markerHeight', 7).attr('orient', 'auto-start-reverse')
-    .append('path').attr('d', 'M0,0 L10,5 L0,10 z').attr('class', 'arrow-head');
+  defs
+    .append('marker')
+    .attr('id', 'flow-arrow')
+    .attr('viewBox', '0 0 10 10')
+    .attr('refX', 9)
+    .attr('refY', 5)
+    .attr('markerWidth', 7)
+    .attr('markerHeight', 7)
+    .attr('orient', 'auto-start-reverse')
+    .append('path')
+    .attr('d', 'M0,0 L10,5 L0,10 z')
+    .attr('class', 'arrow-head');
   const edgeLayer = svg.append('g').attr('class', 'edges');
   const nodeLayer = svg.append('g').attr('class', 'nodes');
   const counterLayer = svg.append('g').attr('class', 'counters');
@@ -96,52 +115,81 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
   }
 
   function drawStructure(next: FlowChartData) {
-    const nodes = nodeLayer.selectAll<SVGGElement, FlowChartNode>('g.node').data(next.nodes, (n) => n.id).join((enter) => {
-      const g = enter.append('g').attr('class', 'node').attr('tabindex', 0).attr('role', 'button');
-      g.append('path').attr('class', 'shape');
-      g.append('text').attr('class', 'label').attr('text-anchor', 'middle').attr('dy', '0.35em');
-      g.on('click', (_, n) => options.onSelect?.(n.id));
-      g.on('keydown', (event: KeyboardEvent, n) => {
-        // A box is a button: Enter and Space open it (Space would otherwise scroll the chart).
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          options.onSelect?.(n.id);
-        }
+    const nodes = nodeLayer
+      .selectAll<SVGGElement, FlowChartNode>('g.node')
+      .data(next.nodes, (n) => n.id)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'node').attr('tabindex', 0).attr('role', 'button');
+        g.append('path').attr('class', 'shape');
+        g.append('text').attr('class', 'label').attr('text-anchor', 'middle').attr('dy', '0.35em');
+        g.on('click', (_, n) => options.onSelect?.(n.id));
+        g.on('keydown', (event: KeyboardEvent, n) => {
+          // A box is a button: Enter and Space open it (Space would otherwise scroll the chart).
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            options.onSelect?.(n.id);
+          }
+        });
+        return g;
       });
-      return g;
-    });
     nodes.select('text.label').text((n) => n.label);
     const labels = new Map<string, SVGTextElement>();
     nodes.each(function (n) {
       labels.set(n.id, this.querySelector('text.label') as SVGTextElement);
     });
     const nodeWidth = neededNodeWidth(next, labels);
-    fit = options.fit ? fitLayout(next.nodes, nodeWidth, options.fit) : { layout: placeNodes(next.nodes, { ...DEFAULT_METRICS, nodeWidth }), scale: 1 };
+    fit = options.fit
+      ? fitLayout(next.nodes, nodeWidth, options.fit)
+      : { layout: placeNodes(next.nodes, { ...DEFAULT_METRICS, nodeWidth }), scale: 1 };
     const { layout, scale } = fit;
     placed = new Map(layout.nodes.map((node) => [node.id, node]));
-    svg.attr('width', Math.round(layout.width * scale)).attr('height', Math.round(layout.height * scale)).attr('viewBox', `0 0 ${layout.width} ${layout.height}`)
-      .attr('data-arrangement', layout.arrangement).attr('data-scale', scale.toFixed(3));
+    svg
+      .attr('width', Math.round(layout.width * scale))
+      .attr('height', Math.round(layout.height * scale))
+      .attr('viewBox', `0 0 ${layout.width} ${layout.height}`)
+      .attr('data-arrangement', layout.arrangement)
+      .attr('data-scale', scale.toFixed(3));
 
-    const edges = edgeLayer.selectAll<SVGGElement, FlowChartEdge>('g.edge').data(next.edges, (e) => `${e.from}>${e.to}`).join((enter) => {
-      const g = enter.append('g').attr('class', 'edge');
-      g.append('path').attr('marker-end', 'url(#flow-arrow)');
-      g.append('text').attr('class', 'answer');
-      return g;
-    });
+    const edges = edgeLayer
+      .selectAll<SVGGElement, FlowChartEdge>('g.edge')
+      .data(next.edges, (e) => `${e.from}>${e.to}`)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'edge');
+        g.append('path').attr('marker-end', 'url(#flow-arrow)');
+        g.append('text').attr('class', 'answer');
+        return g;
+      });
     edges.attr('data-edge', (e) => `${e.from}>${e.to}`).classed('loop', (e) => Boolean(e.loop));
-    routes = new Map(next.edges.map((e) => [`${e.from}>${e.to}`, edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop, layout.metrics, layout.arrangement)]));
+    routes = new Map(
+      next.edges.map((e) => [
+        `${e.from}>${e.to}`,
+        edgeRoute(placed.get(e.from)!, placed.get(e.to)!, e.loop, layout.metrics, layout.arrangement),
+      ]),
+    );
     edges.select('path').attr('d', (e) => routeLine(routes.get(`${e.from}>${e.to}`)!));
-    edges.select('text.answer').text((e) => e.answer ?? '').each(function (e) {
-      const route = routes.get(`${e.from}>${e.to}`)!;
-      const [x0, y0] = route[0]!;
-      const [x1, y1] = route[1]!;
-      // Straight down out of a diamond: the answer sits beside the arrow, clear of the box below; out of its left
-      // side: above the arrow.
-      if (x0 === x1) select(this).attr('x', x0 + 6).attr('y', y0 + 9);
-      // Out of the right side: below the arrow near the turn, clear of the counter drawn above it.
-      else if (x1 > x0) select(this).attr('x', x1 - 22).attr('y', y1 + 15);
-      else select(this).attr('x', x1 + 4).attr('y', y1 - 4);
-    });
+    edges
+      .select('text.answer')
+      .text((e) => e.answer ?? '')
+      .each(function (e) {
+        const route = routes.get(`${e.from}>${e.to}`)!;
+        const [x0, y0] = route[0]!;
+        const [x1, y1] = route[1]!;
+        // Straight down out of a diamond: the answer sits beside the arrow, clear of the box below; out of its left
+        // side: above the arrow.
+        if (x0 === x1)
+          select(this)
+            .attr('x', x0 + 6)
+            .attr('y', y0 + 9);
+        // Out of the right side: below the arrow near the turn, clear of the counter drawn above it.
+        else if (x1 > x0)
+          select(this)
+            .attr('x', x1 - 22)
+            .attr('y', y1 + 15);
+        else
+          select(this)
+            .attr('x', x1 + 4)
+            .attr('y', y1 - 4);
+      });
 
     nodes
       .attr('data-node', (n) => n.id)
@@ -149,26 +197,45 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
       .attr('transform', (n) => `translate(${placed.get(n.id)!.x}, ${placed.get(n.id)!.y})`)
       .style('--family-color', (n) => FAMILY_COLORS[n.family] ?? '#999');
     nodes.select('path.shape').attr('d', (n) => shapePath(placed.get(n.id)!));
-    nodes.select('text.label').attr('x', layout.metrics.nodeWidth / 2).attr('y', (n) => placed.get(n.id)!.height / 2);
+    nodes
+      .select('text.label')
+      .attr('x', layout.metrics.nodeWidth / 2)
+      .attr('y', (n) => placed.get(n.id)!.height / 2);
   }
 
   function update(next: FlowChartData, nextOptions: FlowChartOptions = options) {
     options = nextOptions;
     title.text(options.title ?? '');
-    const key = next.nodes.map((n) => `${n.id}:${n.label}`).join('|') + next.edges.map((e) => e.answer ?? '').join('|') + JSON.stringify(options.fit ?? null);
+    const key =
+      next.nodes.map((n) => `${n.id}:${n.label}`).join('|') +
+      next.edges.map((e) => e.answer ?? '').join('|') +
+      JSON.stringify(options.fit ?? null);
     if (key !== structureKey) {
       drawStructure(next);
       structureKey = key;
     }
-    nodeLayer.selectAll<SVGGElement, FlowChartNode>('g.node').classed('active', (n) => n.id === next.active).attr('aria-current', (n) => (n.id === next.active ? 'step' : null))
+    nodeLayer
+      .selectAll<SVGGElement, FlowChartNode>('g.node')
+      .classed('active', (n) => n.id === next.active)
+      .attr('aria-current', (n) => (n.id === next.active ? 'step' : null))
       .classed('selected', (n) => n.id === next.selected)
       .classed('differs', (n) => next.marked?.includes(n.id) ?? false);
 
-    const counters = counterLayer.selectAll<SVGTextElement, [string, string]>('text').data(Object.entries(next.counters), (d) => d[0]).join('text');
-    counters.attr('class', 'counter').attr('data-counter', (d) => d[0]).text((d) => d[1]).each(function ([id]) {
-      const node = placed.get(id);
-      if (node) select(this).attr('x', node.x + node.width + 8).attr('y', node.y + node.height / 2 - 8);
-    });
+    const counters = counterLayer
+      .selectAll<SVGTextElement, [string, string]>('text')
+      .data(Object.entries(next.counters), (d) => d[0])
+      .join('text');
+    counters
+      .attr('class', 'counter')
+      .attr('data-counter', (d) => d[0])
+      .text((d) => d[1])
+      .each(function ([id]) {
+        const node = placed.get(id);
+        if (node)
+          select(this)
+            .attr('x', node.x + node.width + 8)
+            .attr('y', node.y + node.height / 2 - 8);
+      });
 
     drawAnnotation(next);
     moveDot(next.active);
@@ -184,11 +251,19 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
     const top = node.y + (hasCounter ? node.height / 2 + 6 : 0);
     // The label and the mini view are updated in place, frame after frame (see drawMiniViz).
     annotation.attr('transform', `translate(${node.x + node.width + 8}, ${top})`);
-    annotation.selectAll('title').data(next.annotation.title ? [next.annotation.title] : []).join('title').text((title) => title);
+    annotation
+      .selectAll('title')
+      .data(next.annotation.title ? [next.annotation.title] : [])
+      .join('title')
+      .text((title) => title);
     annotation.selectAll('text.shape-label').data([0]).join('text').attr('class', 'shape-label').attr('y', 11).text(next.annotation.shape);
     const mini = next.annotation.mini;
-    const group = annotation.selectAll<SVGGElement, number>('g.mini').data(mini ? [0] : []).join('g')
-      .attr('class', `mini mini-${mini?.kind ?? ''}`).attr('transform', 'translate(0, 16)');
+    const group = annotation
+      .selectAll<SVGGElement, number>('g.mini')
+      .data(mini ? [0] : [])
+      .join('g')
+      .attr('class', `mini mini-${mini?.kind ?? ''}`)
+      .attr('transform', 'translate(0, 16)');
     if (mini) drawMiniViz(select(group.node()!), mini);
   }
 
@@ -198,7 +273,11 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
     if (options.reducedMotion || !from || !active || from === active) return dot.attr('opacity', 0);
     const route = routes.get(`${from}>${active}`);
     if (!route) return dot.attr('opacity', 0);
-    dot.interrupt().attr('opacity', 1).transition().duration(options.duration ?? 220)
+    dot
+      .interrupt()
+      .attr('opacity', 1)
+      .transition()
+      .duration(options.duration ?? 220)
       .attrTween('transform', () => (t: number) => {
         const [x, y] = pointAlong(route, t);
         return `translate(${x}, ${y})`;

@@ -90,7 +90,13 @@ export type Point = [number, number];
 /** An edge's polyline between two placed nodes. Same column: straight down. Loops: out of the decision's side,
  * up the outer lane, into the target. Across columns: through the lane between the columns (in `two`, through the
  * space below the left column's last step before the loop, `gapAfter`). */
-export function edgeRoute(from: PlacedNode, to: PlacedNode, loop: 'layer' | 'token' | undefined, metrics: LayoutMetrics = DEFAULT_METRICS, arrangement: Arrangement = 'two'): Point[] {
+export function edgeRoute(
+  from: PlacedNode,
+  to: PlacedNode,
+  loop: 'layer' | 'token' | undefined,
+  metrics: LayoutMetrics = DEFAULT_METRICS,
+  arrangement: Arrangement = 'two',
+): Point[] {
   const cx = (n: PlacedNode) => n.x + n.width / 2;
   const cy = (n: PlacedNode) => n.y + n.height / 2;
   const above = (n: PlacedNode) => n.y - metrics.gap / 2;
@@ -100,27 +106,63 @@ export function edgeRoute(from: PlacedNode, to: PlacedNode, loop: 'layer' | 'tok
     // Out of the right side, up the right edge, back over the top, down the left edge, into the target's side.
     const topY = metrics.padding + metrics.lane / 2;
     const leftX = to.x - metrics.lane / 2;
-    return [[from.x + from.width, cy(from)], [laneRightOf(from), cy(from)], [laneRightOf(from), topY], [leftX, topY], [leftX, cy(to)], [to.x, cy(to)]];
+    return [
+      [from.x + from.width, cy(from)],
+      [laneRightOf(from), cy(from)],
+      [laneRightOf(from), topY],
+      [leftX, topY],
+      [leftX, cy(to)],
+      [to.x, cy(to)],
+    ];
   }
   if (loop === 'token') {
     const laneX = from.x - metrics.lane / 2;
-    return [[from.x, cy(from)], [laneX, cy(from)], [laneX, cy(to)], [to.x, cy(to)]];
+    return [
+      [from.x, cy(from)],
+      [laneX, cy(from)],
+      [laneX, cy(to)],
+      [to.x, cy(to)],
+    ];
   }
   if (loop === 'layer') {
     const laneX = laneRightOf(from);
-    return [[from.x + from.width, cy(from)], [laneX, cy(from)], [laneX, above(to)], [cx(to), above(to)], [cx(to), to.y]];
+    return [
+      [from.x + from.width, cy(from)],
+      [laneX, cy(from)],
+      [laneX, above(to)],
+      [cx(to), above(to)],
+      [cx(to), to.y],
+    ];
   }
-  if (from.slot === to.slot) return [[cx(from), from.y + from.height], [cx(to), to.y]];
+  if (from.slot === to.slot)
+    return [
+      [cx(from), from.y + from.height],
+      [cx(to), to.y],
+    ];
   if (from.slot < to.slot) {
     // Into the next column: down into the gap below, right to the lane before the target's column, up, in.
     const gapY = from.y + from.height + metrics.gap / 2 + (arrangement === 'two' ? metrics.gap / 2 : 0);
     const laneX = arrangement === 'three' && from.slot === 1 ? to.x - metrics.lane / 2 : laneRightOf(from);
-    return [[cx(from), from.y + from.height], [cx(from), gapY], [laneX, gapY], [laneX, above(to)], [cx(to), above(to)], [cx(to), to.y]];
+    return [
+      [cx(from), from.y + from.height],
+      [cx(from), gapY],
+      [laneX, gapY],
+      [laneX, above(to)],
+      [cx(to), above(to)],
+      [cx(to), to.y],
+    ];
   }
   // `two`: the loop's decision, "no" → the first step after the loop: down, left to the middle lane, to the gap, in.
   const belowY = from.y + from.height + metrics.gap / 2;
   const gapY = to.y - metrics.gap;
-  return [[cx(from), from.y + from.height], [cx(from), belowY], [laneRightOf(to), belowY], [laneRightOf(to), gapY], [cx(to) + 16, gapY], [cx(to) + 16, to.y]];
+  return [
+    [cx(from), from.y + from.height],
+    [cx(from), belowY],
+    [laneRightOf(to), belowY],
+    [laneRightOf(to), gapY],
+    [cx(to) + 16, gapY],
+    [cx(to) + 16, to.y],
+  ];
 }
 
 export interface FitTarget {
@@ -168,10 +210,11 @@ export function fitLayout(nodes: LayoutNode[], nodeWidth: number, target: FitTar
     if (target.fitHeight) return Math.min(maxScale, byWidth, byHeight);
     return Math.min(maxScale, byWidth < 1 ? byWidth : Math.max(1, Math.min(byWidth, byHeight)));
   };
-  const best = (layouts: Layout[]) => layouts.reduce<Fit | null>((found, layout) => {
-    const scale = scaleOf(layout);
-    return !found || scale > found.scale + 1e-6 ? { layout, scale } : found;
-  }, null);
+  const best = (layouts: Layout[]) =>
+    layouts.reduce<Fit | null>((found, layout) => {
+      const scale = scaleOf(layout);
+      return !found || scale > found.scale + 1e-6 ? { layout, scale } : found;
+    }, null);
   if (target.fitHeight) return best(candidates)!;
   const readable = candidates.filter((layout) => layout.arrangement !== 'one' && scaleOf(layout) >= minScale);
   if (readable.length > 0) return best(readable)!;

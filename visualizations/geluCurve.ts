@@ -32,7 +32,13 @@ export interface GeluOptions {
 export function renderGeluCurve(container: HTMLElement, data: GeluData, options: GeluOptions = {}) {
   const width = 320;
   const height = 200;
-  const svg = select(container).append('svg').attr('class', 'gelu').attr('role', 'img').attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
+  const svg = select(container)
+    .append('svg')
+    .attr('class', 'gelu')
+    .attr('role', 'img')
+    .attr('width', width)
+    .attr('height', height)
+    .attr('viewBox', `0 0 ${width} ${height}`);
   const title = svg.append('title');
   const plot = svg.append('g').attr('transform', 'translate(30, 10)');
 
@@ -43,22 +49,65 @@ export function renderGeluCurve(container: HTMLElement, data: GeluData, options:
     const name = next.activation === 'silu' ? 'SiLU' : 'GELU';
     const values = Array.from(next.pre);
     const extent = Math.max(3, ...values.map(Math.abs));
-    const x = scaleLinear().domain([-extent, extent]).range([0, width - 40]);
-    const y = scaleLinear().domain([-0.5, Math.max(act(extent), 1)]).range([height - 30, 0]);
-    plot.append('line').attr('class', 'axis').attr('x1', 0).attr('x2', width - 40).attr('y1', y(0)).attr('y2', y(0));
-    plot.append('line').attr('class', 'axis').attr('x1', x(0)).attr('x2', x(0)).attr('y1', 0).attr('y2', height - 30);
+    const x = scaleLinear()
+      .domain([-extent, extent])
+      .range([0, width - 40]);
+    const y = scaleLinear()
+      .domain([-0.5, Math.max(act(extent), 1)])
+      .range([height - 30, 0]);
+    plot
+      .append('line')
+      .attr('class', 'axis')
+      .attr('x1', 0)
+      .attr('x2', width - 40)
+      .attr('y1', y(0))
+      .attr('y2', y(0));
+    plot
+      .append('line')
+      .attr('class', 'axis')
+      .attr('x1', x(0))
+      .attr('x2', x(0))
+      .attr('y1', 0)
+      .attr('y2', height - 30);
     const curve = Array.from({ length: 121 }, (_, i) => -extent + (2 * extent * i) / 120);
-    plot.append('path').attr('class', 'curve').attr('d', line<number>().x((v) => x(v)).y((v) => y(act(v)))(curve)!);
+    plot
+      .append('path')
+      .attr('class', 'curve')
+      .attr(
+        'd',
+        line<number>()
+          .x((v) => x(v))
+          .y((v) => y(act(v)))(curve)!,
+      );
     const highlighted = new Set(next.highlighted);
-    plot.selectAll('circle').data(values.map((v, i) => ({ v, i }))).join('circle')
-      .attr('cx', (d) => x(d.v)).attr('cy', (d) => y(act(d.v))).attr('r', (d) => (highlighted.has(d.i) ? 4.5 : 2))
+    plot
+      .selectAll('circle')
+      .data(values.map((v, i) => ({ v, i })))
+      .join('circle')
+      .attr('cx', (d) => x(d.v))
+      .attr('cy', (d) => y(act(d.v)))
+      .attr('r', (d) => (highlighted.has(d.i) ? 4.5 : 2))
       .attr('class', (d) => (highlighted.has(d.i) ? 'neuron top' : 'neuron'))
-      .append('title').text((d) => nextOptions.pointTitle?.(d.i, d.v, act(d.v)) ?? `neuron ${d.i}: ${name}(${d.v}) = ${act(d.v)}`);
+      .append('title')
+      .text((d) => nextOptions.pointTitle?.(d.i, d.v, act(d.v)) ?? `neuron ${d.i}: ${name}(${d.v}) = ${act(d.v)}`);
     // The axis labels in the views' type; the curve's name a line below the plot's top edge (10 px above the curve's
     // area), so a projector's larger type fits.
     const font = viewTextSize(container);
-    plot.append('text').attr('class', 'axis-label').attr('font-size', font).attr('x', width - 40).attr('y', y(0) - 4).attr('text-anchor', 'end').text('x');
-    plot.append('text').attr('class', 'axis-label').attr('font-size', font).attr('x', x(0) + 4).attr('y', Math.max(10, font)).text(`${name}(x)`);
+    plot
+      .append('text')
+      .attr('class', 'axis-label')
+      .attr('font-size', font)
+      .attr('x', width - 40)
+      .attr('y', y(0) - 4)
+      .attr('text-anchor', 'end')
+      .text('x');
+    plot
+      .append('text')
+      .attr('class', 'axis-label')
+      .attr('font-size', font)
+      .attr('x', x(0) + 4)
+      .attr('y', Math.max(10, font))
+      .text(`${name}(x)`);
   }
 
   update(data, options);

@@ -31,8 +31,10 @@ function blockAverages(pattern: ArrayLike<number>, n: number, blocks: number): F
   const averages = new Float64Array(blocks * blocks);
   for (let by = 0; by < blocks; by++) {
     for (let bx = 0; bx <= by; bx++) {
-      const r0 = Math.floor((by * n) / blocks), r1 = Math.floor(((by + 1) * n) / blocks);
-      const c0 = Math.floor((bx * n) / blocks), c1 = Math.floor(((bx + 1) * n) / blocks);
+      const r0 = Math.floor((by * n) / blocks),
+        r1 = Math.floor(((by + 1) * n) / blocks);
+      const c0 = Math.floor((bx * n) / blocks),
+        c1 = Math.floor(((bx + 1) * n) / blocks);
       let sum = 0;
       let count = 0;
       for (let r = r0; r < r1; r++) {
@@ -51,7 +53,11 @@ function blockAverages(pattern: ArrayLike<number>, n: number, blocks: number): F
  * a diagonal (previous token), a first column (first token), stripes (copying). Large inputs are averaged into
  * at most MAX_BLOCKS × MAX_BLOCKS blocks, so the thumbnail stays readable; each is one bitmap where the browser
  * can paint one. */
-export function renderHeadGrid(container: HTMLElement, data: HeadGridData, options: { onSelect?: (layer: number, head: number) => void; title?: string } = {}) {
+export function renderHeadGrid(
+  container: HTMLElement,
+  data: HeadGridData,
+  options: { onSelect?: (layer: number, head: number) => void; title?: string } = {},
+) {
   const svg = select(container).append('svg').attr('class', 'head-grid').attr('role', 'img');
   const title = svg.append('title');
   /** Each thumbnail as drawn: redrawn only when its blocks change (a generating run or an opened layer changes a
@@ -73,7 +79,9 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
     const cell = size / blocks;
     const width = left + next.heads * (size + gap);
     const height = top + next.layers * (size + gap);
-    const thumbTitle = next.thumbTitle ?? ((layer: number, head: number, kept: boolean) => `L${layer + 1} H${head + 1}${kept ? '' : ` (${next.notKept ?? ''})`}`);
+    const thumbTitle =
+      next.thumbTitle ??
+      ((layer: number, head: number, kept: boolean) => `L${layer + 1} H${head + 1}${kept ? '' : ` (${next.notKept ?? ''})`}`);
     // (The tooltips' language is part of the geometry: a new language redraws the thumbnails with it.)
     const shape = [next.layers, next.heads, size, left, top, blocks, next.notKept, thumbTitle(0, 0, true)].join();
     if (shape !== geometry) {
@@ -83,10 +91,22 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
       svg.selectAll('g.thumb').remove();
       svg.selectAll('text.axis').remove();
       for (let layer = 0; layer < next.layers; layer++) {
-        svg.append('text').attr('class', 'axis').attr('x', 0).attr('y', top + layer * (size + gap) + size / 2).attr('dy', '0.35em').text(`L${layer + 1}`);
+        svg
+          .append('text')
+          .attr('class', 'axis')
+          .attr('x', 0)
+          .attr('y', top + layer * (size + gap) + size / 2)
+          .attr('dy', '0.35em')
+          .text(`L${layer + 1}`);
       }
       for (let head = 0; head < next.heads; head++) {
-        svg.append('text').attr('class', 'axis').attr('x', left + head * (size + gap) + size / 2).attr('y', top - Math.ceil(font * 0.3)).attr('text-anchor', 'middle').text(`H${head + 1}`);
+        svg
+          .append('text')
+          .attr('class', 'axis')
+          .attr('x', left + head * (size + gap) + size / 2)
+          .attr('y', top - Math.ceil(font * 0.3))
+          .attr('text-anchor', 'middle')
+          .text(`H${head + 1}`);
       }
     }
     for (let layer = 0; layer < next.layers; layer++) {
@@ -94,9 +114,14 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
         const key = `${layer}.${head}`;
         let thumb = thumbs.get(key);
         if (!thumb) {
-          const g = svg.append('g').attr('class', 'thumb').attr('data-layer', layer).attr('data-head', head)
+          const g = svg
+            .append('g')
+            .attr('class', 'thumb')
+            .attr('data-layer', layer)
+            .attr('data-head', head)
             .attr('transform', `translate(${left + head * (size + gap)}, ${top + layer * (size + gap)})`)
-            .style('cursor', 'pointer').on('click', () => options.onSelect?.(layer, head));
+            .style('cursor', 'pointer')
+            .on('click', () => options.onSelect?.(layer, head));
           thumb = { g, averages: null };
           thumbs.set(key, thumb);
         }
@@ -109,7 +134,12 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
           g.selectAll('*').remove();
           g.attr('data-kept', 'false').attr('data-peak', null);
           g.append('title').text(thumbTitle(layer, head, false));
-          g.append('rect').attr('class', 'frame').attr('width', size).attr('height', size).attr('fill', 'none').attr('stroke-dasharray', '3 3');
+          g.append('rect')
+            .attr('class', 'frame')
+            .attr('width', size)
+            .attr('height', size)
+            .attr('fill', 'none')
+            .attr('stroke-dasharray', '3 3');
           continue;
         }
         const averages = blockAverages(pattern, next.n, blocks);
@@ -127,11 +157,21 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
         // A thumbnail is one bitmap when the browser can paint one (hundreds of rects each, times every head).
         const bitmap = rasterGrid(blocks, blocks, (i) => (i % blocks <= Math.floor(i / blocks) ? shade(averages[i]!) : '#ffffff'));
         if (bitmap) {
-          g.append('image').attr('href', bitmap).attr('width', size).attr('height', size).attr('preserveAspectRatio', 'none').style('image-rendering', 'pixelated');
+          g.append('image')
+            .attr('href', bitmap)
+            .attr('width', size)
+            .attr('height', size)
+            .attr('preserveAspectRatio', 'none')
+            .style('image-rendering', 'pixelated');
         } else {
           for (let by = 0; by < blocks; by++) {
             for (let bx = 0; bx <= by; bx++) {
-              g.append('rect').attr('x', bx * cell).attr('y', by * cell).attr('width', cell).attr('height', cell).attr('fill', shade(averages[by * blocks + bx]!));
+              g.append('rect')
+                .attr('x', bx * cell)
+                .attr('y', by * cell)
+                .attr('width', cell)
+                .attr('height', cell)
+                .attr('fill', shade(averages[by * blocks + bx]!));
             }
           }
         }
@@ -153,10 +193,22 @@ export function renderHeadGrid(container: HTMLElement, data: HeadGridData, optio
         next.badges(layer, head).forEach((badge, i) => {
           const x = left + head * (size + gap) + size - (side + 2) * (i + 1) + side / 3;
           const y = top + layer * (size + gap) - side / 3;
-          const g = layer_.append('g').attr('class', 'badge').attr('data-layer', layer).attr('data-head', head).attr('transform', `translate(${x}, ${y})`);
+          const g = layer_
+            .append('g')
+            .attr('class', 'badge')
+            .attr('data-layer', layer)
+            .attr('data-head', head)
+            .attr('transform', `translate(${x}, ${y})`);
           g.append('rect').attr('width', side).attr('height', side).attr('rx', 3).attr('fill', badge.color).attr('stroke', '#fff');
-          g.append('text').attr('x', side / 2).attr('y', side / 2).attr('dy', '0.35em').attr('text-anchor', 'middle').attr('fill', '#fff')
-            .style('font-size', `${Math.round(side * 0.72)}px`).style('font-weight', '600').text(badge.text);
+          g.append('text')
+            .attr('x', side / 2)
+            .attr('y', side / 2)
+            .attr('dy', '0.35em')
+            .attr('text-anchor', 'middle')
+            .attr('fill', '#fff')
+            .style('font-size', `${Math.round(side * 0.72)}px`)
+            .style('font-weight', '600')
+            .text(badge.text);
         });
       }
     }

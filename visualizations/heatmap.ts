@@ -85,7 +85,11 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const LABEL_FONT = viewTextSize(container);
     const LABEL_PITCH = LABEL_PITCH_EM * LABEL_FONT;
     const LEGEND_HEIGHT = legendHeight(LABEL_FONT, nextOptions.legendLabel);
-    const longest = Math.max(16, ...next.rowLabels.map((label) => textWidth(label, LABEL_FONT)), ...next.colLabels.map((label) => verticalTextWidth(label, LABEL_FONT)));
+    const longest = Math.max(
+      16,
+      ...next.rowLabels.map((label) => textWidth(label, LABEL_FONT)),
+      ...next.colLabels.map((label) => verticalTextWidth(label, LABEL_FONT)),
+    );
     const labelWidth = Math.min(MAX_LABEL_EM * LABEL_FONT, Math.ceil(longest));
     const LABEL_SPACE = labelWidth + 8;
     // The largest cell grows with the type (a projector's, a 4K screen's), so a short input is not a postage stamp.
@@ -105,9 +109,10 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const extent = maxAbs(next.values);
     const color = next.scale === 'probability' ? probabilityColor : divergingColor(extent);
     cellsGroup.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE})`);
-    const bitmap = next.rows * next.cols > RASTER_CELLS
-      ? rasterGrid(next.rows, next.cols, (i) => (Number.isFinite(next.values[i]!) ? color(next.values[i]!) : null))
-      : null;
+    const bitmap =
+      next.rows * next.cols > RASTER_CELLS
+        ? rasterGrid(next.rows, next.cols, (i) => (Number.isFinite(next.values[i]!) ? color(next.values[i]!) : null))
+        : null;
     if (bitmap) {
       // One image for a long input; the cell under the pointer names itself in the title, and clicks still select.
       cellsGroup.selectAll('rect').remove();
@@ -118,25 +123,43 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
         const col = Math.min(current.cols - 1, Math.max(0, Math.floor(((event.clientX - box.left) / box.width) * current.cols)));
         return { row, col };
       };
-      const image = cellsGroup.selectAll<SVGImageElement, null>('image').data([null]).join((enter) =>
-        enter.append('image').attr('class', 'cells-image').attr('preserveAspectRatio', 'none').style('image-rendering', 'pixelated')
-          .call((i) => i.append('title'))
-          .on('mousemove', function (event: MouseEvent) {
-            const { row, col } = cellAt(event);
-            select(this).select('title').text(describeCell(current, row * current.cols + col));
-          })
-          .on('click', (event: MouseEvent) => {
-            const { row, col } = cellAt(event);
-            options.onCellClick?.(row, col);
-          }));
-      image.attr('href', bitmap).attr('width', next.cols * cell).attr('height', next.rows * cell);
+      const image = cellsGroup
+        .selectAll<SVGImageElement, null>('image')
+        .data([null])
+        .join((enter) =>
+          enter
+            .append('image')
+            .attr('class', 'cells-image')
+            .attr('preserveAspectRatio', 'none')
+            .style('image-rendering', 'pixelated')
+            .call((i) => i.append('title'))
+            .on('mousemove', function (event: MouseEvent) {
+              const { row, col } = cellAt(event);
+              select(this)
+                .select('title')
+                .text(describeCell(current, row * current.cols + col));
+            })
+            .on('click', (event: MouseEvent) => {
+              const { row, col } = cellAt(event);
+              options.onCellClick?.(row, col);
+            }),
+        );
+      image
+        .attr('href', bitmap)
+        .attr('width', next.cols * cell)
+        .attr('height', next.rows * cell);
     } else {
       cellsGroup.selectAll('image').remove();
       const cells = Array.from({ length: next.rows * next.cols }, (_, i) => i);
       cellsGroup
         .selectAll<SVGRectElement, number>('rect')
         .data(cells)
-        .join((enter) => enter.append('rect').on('click', (_, i) => options.onCellClick?.(Math.floor(i / current.cols), i % current.cols)).call((r) => r.append('title')))
+        .join((enter) =>
+          enter
+            .append('rect')
+            .on('click', (_, i) => options.onCellClick?.(Math.floor(i / current.cols), i % current.cols))
+            .call((r) => r.append('title')),
+        )
         .attr('x', (i) => (i % next.cols) * cell)
         .attr('y', (i) => Math.floor(i / next.cols) * cell)
         .attr('width', cell > 10 ? cell - 1 : cell)
@@ -155,27 +178,56 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const axisLabels = (labels: string[], marked: number | null | undefined, measure = textWidth) =>
       labels.map((label, i) => ({ label, i, text: fitLabel(label, labelWidth, LABEL_FONT, measure) })).filter((d) => shown(d.i, marked));
     const rowMarked = next.highlightRow ?? focus?.row;
-    rowAxis.attr('transform', `translate(${LABEL_SPACE - 4}, ${LABEL_SPACE})`).selectAll<SVGTextElement, { label: string; i: number; text: string }>('text')
+    rowAxis
+      .attr('transform', `translate(${LABEL_SPACE - 4}, ${LABEL_SPACE})`)
+      .selectAll<SVGTextElement, { label: string; i: number; text: string }>('text')
       .data(axisLabels(next.rowLabels, rowMarked), (d) => String(d.i))
       .join((enter) => enter.append('text'))
-      .attr('y', (d) => d.i * cell + cell / 2).attr('dy', '0.35em').attr('text-anchor', 'end').classed('marked', (d) => d.i === rowMarked)
-      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => d.text).call((t) => t.append('title').text((d) => d.label));
+      .attr('y', (d) => d.i * cell + cell / 2)
+      .attr('dy', '0.35em')
+      .attr('text-anchor', 'end')
+      .classed('marked', (d) => d.i === rowMarked)
+      .attr('fill', (d) => tokenTextColor(d.i))
+      .text((d) => d.text)
+      .call((t) => t.append('title').text((d) => d.label));
     // Column labels are set vertically, top to bottom, ending at the matrix, so they never run past its right edge:
     // Chinese and Japanese characters stand upright, as in vertical CJK type (turned sideways they are hard to
     // read), Latin letters lie on their side (writing-mode vertical-rl, mixed orientation; an attribute, so a
     // downloaded SVG keeps it).
-    colAxis.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE - 4})`).selectAll<SVGTextElement, { label: string; i: number; text: string }>('text')
+    colAxis
+      .attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE - 4})`)
+      .selectAll<SVGTextElement, { label: string; i: number; text: string }>('text')
       .data(axisLabels(next.colLabels, focus?.col, verticalTextWidth), (d) => String(d.i))
       .join((enter) => enter.append('text').attr('writing-mode', 'vertical-rl').attr('text-anchor', 'end'))
-      .attr('x', (d) => d.i * cell + cell / 2).attr('y', 0).classed('marked', (d) => d.i === focus?.col)
-      .attr('fill', (d) => tokenTextColor(d.i)).text((d) => d.text).call((t) => t.append('title').text((d) => d.label));
+      .attr('x', (d) => d.i * cell + cell / 2)
+      .attr('y', 0)
+      .classed('marked', (d) => d.i === focus?.col)
+      .attr('fill', (d) => tokenTextColor(d.i))
+      .text((d) => d.text)
+      .call((t) => t.append('title').text((d) => d.label));
     // The bands cover what scrolls under the labels (only a magnified matrix scrolls).
-    rowBand.attr('x', 0).attr('y', LABEL_SPACE).attr('width', LABEL_SPACE - 1).attr('height', next.rows * cell);
-    colBand.attr('x', LABEL_SPACE).attr('y', 0).attr('width', next.cols * cell).attr('height', LABEL_SPACE - 1);
-    corner.attr('x', 0).attr('y', 0).attr('width', LABEL_SPACE - 1).attr('height', LABEL_SPACE - 1);
+    rowBand
+      .attr('x', 0)
+      .attr('y', LABEL_SPACE)
+      .attr('width', LABEL_SPACE - 1)
+      .attr('height', next.rows * cell);
+    colBand
+      .attr('x', LABEL_SPACE)
+      .attr('y', 0)
+      .attr('width', next.cols * cell)
+      .attr('height', LABEL_SPACE - 1);
+    corner
+      .attr('x', 0)
+      .attr('y', 0)
+      .attr('width', LABEL_SPACE - 1)
+      .attr('height', LABEL_SPACE - 1);
     const row = next.highlightRow;
-    outline.attr('display', row == null ? 'none' : null).attr('x', LABEL_SPACE - 1).attr('y', LABEL_SPACE + (row ?? 0) * cell - 1)
-      .attr('width', next.cols * cell + 1).attr('height', cell + 1);
+    outline
+      .attr('display', row == null ? 'none' : null)
+      .attr('x', LABEL_SPACE - 1)
+      .attr('y', LABEL_SPACE + (row ?? 0) * cell - 1)
+      .attr('width', next.cols * cell + 1)
+      .attr('height', cell + 1);
     legend.attr('transform', `translate(${LABEL_SPACE}, ${LABEL_SPACE + next.rows * cell + 8})`);
     drawLegend(legend, color, next.scale === 'probability' ? [0, 1] : [-extent, extent], legendWidth, nextOptions.legendLabel);
     // A magnified matrix scrolls in its container: the inspected cell stays in view.
@@ -183,14 +235,22 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
       const x = LABEL_SPACE + focus.col * cell;
       const y = LABEL_SPACE + focus.row * cell;
       const margin = 3 * Math.max(cell, 8);
-      if (x - margin < container.scrollLeft || x + cell + margin > container.scrollLeft + container.clientWidth) container.scrollLeft = Math.max(0, x - container.clientWidth / 2);
-      if (y - margin < container.scrollTop || y + cell + margin > container.scrollTop + container.clientHeight) container.scrollTop = Math.max(0, y - container.clientHeight / 2);
+      if (x - margin < container.scrollLeft || x + cell + margin > container.scrollLeft + container.clientWidth)
+        container.scrollLeft = Math.max(0, x - container.clientWidth / 2);
+      if (y - margin < container.scrollTop || y + cell + margin > container.scrollTop + container.clientHeight)
+        container.scrollTop = Math.max(0, y - container.clientHeight / 2);
     }
     stick();
   }
 
   // The hatch for masked (−∞) cells, so the causal mask is visible as a shape.
-  const pattern = svg.append('defs').append('pattern').attr('id', 'masked').attr('width', 6).attr('height', 6).attr('patternUnits', 'userSpaceOnUse');
+  const pattern = svg
+    .append('defs')
+    .append('pattern')
+    .attr('id', 'masked')
+    .attr('width', 6)
+    .attr('height', 6)
+    .attr('patternUnits', 'userSpaceOnUse');
   pattern.append('rect').attr('width', 6).attr('height', 6).attr('fill', '#f5f7fa');
   pattern.append('path').attr('d', 'M0,6 L6,0').attr('stroke', '#cbd2d9');
 

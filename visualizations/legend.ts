@@ -23,10 +23,32 @@ export function drawLegend(
   const steps = 24;
   for (let i = 0; i < steps; i++) {
     const value = min + ((max - min) * (i + 0.5)) / steps;
-    group.append('rect').attr('x', (i * width) / steps).attr('width', width / steps + 0.5).attr('height', 8).attr('fill', color(value));
+    group
+      .append('rect')
+      .attr('x', (i * width) / steps)
+      .attr('width', width / steps + 0.5)
+      .attr('height', 8)
+      .attr('fill', color(value));
   }
-  const ticks: [number, number][] = [[0, min], [width / 2, (min + max) / 2], [width, max]];
-  group.selectAll('text').data(ticks).join('text').attr('class', 'legend-tick').attr('x', (d) => d[0]).attr('y', Math.round(8 + font))
-    .attr('text-anchor', (_, i) => (i === 0 ? 'start' : i === 2 ? 'end' : 'middle')).text((d) => formatValue(d[1]));
-  if (label) group.append('text').attr('class', 'legend-label').attr('x', 0).attr('y', Math.round(8 + 2 * font + 4)).text(label);
+  const ticks: [number, number][] = [
+    [0, min],
+    [width / 2, (min + max) / 2],
+    [width, max],
+  ];
+  group
+    .selectAll('text')
+    .data(ticks)
+    .join('text')
+    .attr('class', 'legend-tick')
+    .attr('x', (d) => d[0])
+    .attr('y', Math.round(8 + font))
+    .attr('text-anchor', (_, i) => (i === 0 ? 'start' : i === 2 ? 'end' : 'middle'))
+    .text((d) => formatValue(d[1]));
+  if (label)
+    group
+      .append('text')
+      .attr('class', 'legend-label')
+      .attr('x', 0)
+      .attr('y', Math.round(8 + 2 * font + 4))
+      .text(label);
 }

@@ -31,9 +31,19 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
     case 'sparkline': {
       const height = 26;
       const extent = Math.max(1e-9, ...viz.values.map(Math.abs));
-      const x = scaleLinear().domain([0, Math.max(1, viz.values.length - 1)]).range([0, MINI_WIDTH]);
+      const x = scaleLinear()
+        .domain([0, Math.max(1, viz.values.length - 1)])
+        .range([0, MINI_WIDTH]);
       const y = scaleLinear().domain([-extent, extent]).range([height, 0]);
-      group.selectAll('line').data([0]).join('line').attr('x1', 0).attr('x2', MINI_WIDTH).attr('y1', y(0)).attr('y2', y(0)).attr('class', 'mini-axis');
+      group
+        .selectAll('line')
+        .data([0])
+        .join('line')
+        .attr('x1', 0)
+        .attr('x2', MINI_WIDTH)
+        .attr('y1', y(0))
+        .attr('y2', y(0))
+        .attr('class', 'mini-axis');
       const barWidth = Math.max(0.5, MINI_WIDTH / viz.values.length);
       group
         .selectAll('rect')
@@ -53,7 +63,14 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
       const bitmap = viz.values.length > RASTER_CELLS / 4 ? rasterGrid(viz.rows, viz.cols, (i) => fill(viz.values[i]!)) : null;
       if (bitmap) {
         group.selectAll('rect').remove();
-        group.selectAll('image').data([0]).join('image').attr('href', bitmap).attr('width', viz.cols * cell).attr('height', viz.rows * cell).style('image-rendering', 'pixelated');
+        group
+          .selectAll('image')
+          .data([0])
+          .join('image')
+          .attr('href', bitmap)
+          .attr('width', viz.cols * cell)
+          .attr('height', viz.rows * cell)
+          .style('image-rendering', 'pixelated');
         return viz.rows * cell;
       }
       group.selectAll('image').remove();
@@ -72,12 +89,35 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
       const row = 17;
       const labelWidth = 50;
       const top = viz.title ? row : 0;
-      if (viz.title) group.append('text').attr('class', 'mini-label mini-title').attr('y', row - 4).text(fitText(viz.title, MINI_WIDTH)).append('title').text(viz.title);
+      if (viz.title)
+        group
+          .append('text')
+          .attr('class', 'mini-label mini-title')
+          .attr('y', row - 4)
+          .text(fitText(viz.title, MINI_WIDTH))
+          .append('title')
+          .text(viz.title);
       const max = Math.max(1e-9, ...viz.items.map((item) => item.value));
-      const rows = group.selectAll('g').data(viz.items).join('g').attr('transform', (_, i) => `translate(0, ${top + i * row})`);
-      rows.append('text').attr('x', labelWidth).attr('y', row - 4).attr('text-anchor', 'end').attr('class', 'mini-label').text((item) => fitText(item.label, labelWidth))
-        .append('title').text((item) => item.label);
-      rows.append('rect').attr('x', labelWidth + 4).attr('y', 3).attr('height', row - 6).attr('width', (item) => Math.max(1, (item.value / max) * (MINI_WIDTH - labelWidth - 4)))
+      const rows = group
+        .selectAll('g')
+        .data(viz.items)
+        .join('g')
+        .attr('transform', (_, i) => `translate(0, ${top + i * row})`);
+      rows
+        .append('text')
+        .attr('x', labelWidth)
+        .attr('y', row - 4)
+        .attr('text-anchor', 'end')
+        .attr('class', 'mini-label')
+        .text((item) => fitText(item.label, labelWidth))
+        .append('title')
+        .text((item) => item.label);
+      rows
+        .append('rect')
+        .attr('x', labelWidth + 4)
+        .attr('y', 3)
+        .attr('height', row - 6)
+        .attr('width', (item) => Math.max(1, (item.value / max) * (MINI_WIDTH - labelWidth - 4)))
         .attr('fill', (item) => (item.highlight ? '#e15759' : '#9aa5b1'));
       return top + viz.items.length * row;
     }
@@ -92,7 +132,13 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
           y += 21;
         }
         const chip = group.append('g').attr('transform', `translate(${x}, ${y})`);
-        chip.append('rect').attr('width', width - 2).attr('height', 19).attr('rx', 3).attr('fill', 'none').attr('stroke', item.color);
+        chip
+          .append('rect')
+          .attr('width', width - 2)
+          .attr('height', 19)
+          .attr('rx', 3)
+          .attr('fill', 'none')
+          .attr('stroke', item.color);
         chip.append('text').attr('x', 4).attr('y', 14).attr('class', 'mini-label').text(label).append('title').text(item.label);
         x += width;
       }

@@ -43,8 +43,13 @@ export function renderProbabilityBars(container: HTMLElement, data: ProbabilityB
     const [ROW_, LABEL, VALUE] = [Math.round(ROW * k), Math.round(LABEL_WIDTH * k), Math.round(VALUE_WIDTH * k)];
     const width = Math.max(240, container.clientWidth || 320);
     const barWidth = Math.max(40, width - LABEL - VALUE);
-    const x = scaleLinear().domain([0, Math.max(1e-9, ...next.bars.map((bar) => bar.probability))]).range([0, barWidth]);
-    svg.attr('width', width).attr('height', next.bars.length * ROW_).attr('viewBox', `0 0 ${width} ${next.bars.length * ROW_}`);
+    const x = scaleLinear()
+      .domain([0, Math.max(1e-9, ...next.bars.map((bar) => bar.probability))])
+      .range([0, barWidth]);
+    svg
+      .attr('width', width)
+      .attr('height', next.bars.length * ROW_)
+      .attr('viewBox', `0 0 ${width} ${next.bars.length * ROW_}`);
     title.text(nextOptions.title ?? '');
     const rows = svg
       .selectAll<SVGGElement, ProbabilityBar>('g.bar')
@@ -59,13 +64,22 @@ export function renderProbabilityBars(container: HTMLElement, data: ProbabilityB
       });
     rows.attr('transform', (_, i) => `translate(0, ${i * ROW_})`).classed('chosen', (bar) => bar.chosen);
     // A label longer than its column is cut with … (the whole one is in the row's title).
-    rows.select('text.label').attr('x', LABEL - 8).attr('y', ROW_ / 2).text((bar) => fitLabel(bar.label, LABEL - 10, font));
+    rows
+      .select('text.label')
+      .attr('x', LABEL - 8)
+      .attr('y', ROW_ / 2)
+      .text((bar) => fitLabel(bar.label, LABEL - 10, font));
     rows
       .select('rect')
-      .attr('x', LABEL).attr('height', ROW_ - 8)
+      .attr('x', LABEL)
+      .attr('height', ROW_ - 8)
       .attr('width', (bar) => Math.max(1, x(bar.probability)))
       .attr('fill', (bar) => (bar.chosen ? tokenColor(next.chosenPosition) : 'var(--bar-color, #9aa5b1)'));
-    rows.select('text.value').attr('y', ROW_ / 2).attr('x', (bar) => LABEL + x(bar.probability) + 6).text((bar) => format(bar.probability));
+    rows
+      .select('text.value')
+      .attr('y', ROW_ / 2)
+      .attr('x', (bar) => LABEL + x(bar.probability) + 6)
+      .text((bar) => format(bar.probability));
     rows.select('title').text((bar) => nextOptions.barTitle?.(bar) ?? `${bar.label} · id ${bar.id} · p = ${bar.probability}`);
   }
 

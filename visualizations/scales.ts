@@ -8,7 +8,9 @@ export const probabilityColor = scaleSequential(interpolateBlues).domain([0, 1])
  * (red below 0, blue above; colour-blind safe). */
 export function divergingColor(extent: number) {
   const m = Math.max(Math.abs(extent), 1e-9);
-  return scaleDiverging((t: number) => interpolateRdBu(t)).domain([-m, 0, m]).clamp(true);
+  return scaleDiverging((t: number) => interpolateRdBu(t))
+    .domain([-m, 0, m])
+    .clamp(true);
 }
 
 /** 3 significant digits on screen; full precision goes into titles and exports. */
@@ -44,7 +46,12 @@ export function verticalTextWidth(text: string, fontSize = 12): number {
 }
 
 /** A label cut (with …) to fit `width` px of `fontSize` px monospace type; the full label belongs in a title. */
-export function fitLabel(label: string, width: number, fontSize = 12, measure: (text: string, fontSize: number) => number = textWidth): string {
+export function fitLabel(
+  label: string,
+  width: number,
+  fontSize = 12,
+  measure: (text: string, fontSize: number) => number = textWidth,
+): string {
   if (measure(label, fontSize) <= width) return label;
   let cut = '';
   for (const char of label) {

@@ -21,7 +21,11 @@ const MIN_ROW_HEIGHT = 22;
 
 /** Vectors as colour strips, one row each, on one shared diverging scale (so rows can be compared: token + position
  * = residual). Each cell's title holds its index and full value. */
-export function renderVectorStrip(container: HTMLElement, data: VectorStripData, options: { title?: string; legendLabel?: string | null } = {}) {
+export function renderVectorStrip(
+  container: HTMLElement,
+  data: VectorStripData,
+  options: { title?: string; legendLabel?: string | null } = {},
+) {
   const svg = select(container).append('svg').attr('class', 'vector-strip').attr('role', 'img');
   const title = svg.append('title');
   const rowsGroup = svg.append('g');
@@ -41,19 +45,33 @@ export function renderVectorStrip(container: HTMLElement, data: VectorStripData,
     const extent = Math.max(...next.rows.map((row) => maxAbs(row.values)), 1e-9);
     const color = divergingColor(extent);
     const marked = new Set(next.marked ?? []);
-    const rows = rowsGroup.selectAll<SVGGElement, StripRow>('g.row').data(next.rows).join((enter) => {
-      const g = enter.append('g').attr('class', 'row');
-      g.append('text').attr('class', 'row-label').attr('dy', '0.35em').attr('text-anchor', 'end');
-      return g;
-    });
-    rows.select('text.row-label').attr('x', LABEL_WIDTH - 6).attr('y', ROW_HEIGHT / 2);
+    const rows = rowsGroup
+      .selectAll<SVGGElement, StripRow>('g.row')
+      .data(next.rows)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'row');
+        g.append('text').attr('class', 'row-label').attr('dy', '0.35em').attr('text-anchor', 'end');
+        return g;
+      });
+    rows
+      .select('text.row-label')
+      .attr('x', LABEL_WIDTH - 6)
+      .attr('y', ROW_HEIGHT / 2);
     rows.attr('transform', (_, i) => `translate(0, ${i * ROW_HEIGHT})`);
     rows.select('text.row-label').text((row) => fitLabel(row.label, LABEL_WIDTH - 8, font));
     rows.each(function (row) {
-      select(this).selectAll<SVGRectElement, number>('rect').data(Array.from(row.values)).join((enter) => enter.append('rect').call((r) => r.append('title')))
-        .attr('x', (_, i) => LABEL_WIDTH + i * cell).attr('y', 2).attr('width', Math.max(cell, 0.5)).attr('height', ROW_HEIGHT - 4)
-        .attr('fill', (v) => color(v)).attr('class', (_, i) => (marked.has(i) ? 'marked' : null))
-        .select('title').text((v, i) => `${row.label} [${i}] = ${v}`);
+      select(this)
+        .selectAll<SVGRectElement, number>('rect')
+        .data(Array.from(row.values))
+        .join((enter) => enter.append('rect').call((r) => r.append('title')))
+        .attr('x', (_, i) => LABEL_WIDTH + i * cell)
+        .attr('y', 2)
+        .attr('width', Math.max(cell, 0.5))
+        .attr('height', ROW_HEIGHT - 4)
+        .attr('fill', (v) => color(v))
+        .attr('class', (_, i) => (marked.has(i) ? 'marked' : null))
+        .select('title')
+        .text((v, i) => `${row.label} [${i}] = ${v}`);
     });
     legend.attr('transform', `translate(${LABEL_WIDTH}, ${next.rows.length * ROW_HEIGHT + 4})`);
     // (No wider than the strip it explains: in a narrow column with large type its default width runs past the edge.)

@@ -32,7 +32,11 @@ export class ArchitectureComparison {
 
   /** The model to stand beside the app's `appModel`. */
   besideFor(appModel: string) {
-    return EMBEDDED_MODELS.find((model) => model.name === this.choice && model.name !== appModel) ?? EMBEDDED_MODELS.find((model) => model.name !== appModel) ?? EMBEDDED_MODELS[1];
+    return (
+      EMBEDDED_MODELS.find((model) => model.name === this.choice && model.name !== appModel) ??
+      EMBEDDED_MODELS.find((model) => model.name !== appModel) ??
+      EMBEDDED_MODELS[1]
+    );
   }
 
   /** The config of the model beside, once it is the one asked for. */
@@ -54,7 +58,13 @@ export class ArchitectureComparison {
 
   /** Whether the run beside is the app's run of now (the same prompt, as many steps, on the model shown). */
   isCurrent(trace: Trace | null, besideName: string): boolean {
-    return trace !== null && this.runs.trace !== null && this.slot.modelName === besideName && this.ranFor === this.keyOf(trace) && !this.runs.generating;
+    return (
+      trace !== null &&
+      this.runs.trace !== null &&
+      this.slot.modelName === besideName &&
+      this.ranFor === this.keyOf(trace) &&
+      !this.runs.generating
+    );
   }
 
   /** Runs the app's run again beside it, once it has ended and both models are here (one at a time: the two share
@@ -69,7 +79,12 @@ export class ArchitectureComparison {
     const key = this.keyOf(trace);
     if (key === this.ranFor) return;
     this.ranFor = key;
-    void this.runs.generate(trace.prompt, { ...settings, ...trace.settings, seed: trace.seed, maxNewTokens: Math.max(1, trace.steps.length) });
+    void this.runs.generate(trace.prompt, {
+      ...settings,
+      ...trace.settings,
+      seed: trace.seed,
+      maxNewTokens: Math.max(1, trace.steps.length),
+    });
   }
 
   /** The frames of the run beside, rebuilt as it grows. */
@@ -97,12 +112,20 @@ export class ArchitectureComparison {
 
   /** The boxes of `config`'s chart to mark. */
   marked(config: ModelConfig | null, differences: readonly ArchitectureDifference[]): NodeId[] {
-    return config ? differingNodes(differences, flowChartFor(config).nodes.map((node) => node.id)) : [];
+    return config
+      ? differingNodes(
+          differences,
+          flowChartFor(config).nodes.map((node) => node.id),
+        )
+      : [];
   }
 
   /** Both charts to their own first box of a topic, at the step the app's shows (in its layer, or the first). */
   show(nodes: readonly NodeId[], app: Playback): void {
-    const at = (playback: Playback, frame: Frame) => playback.frames.findIndex((f) => f.step === frame.step && nodes.includes(f.node) && (f.layer === null || f.layer === (frame.layer ?? 0)));
+    const at = (playback: Playback, frame: Frame) =>
+      playback.frames.findIndex(
+        (f) => f.step === frame.step && nodes.includes(f.node) && (f.layer === null || f.layer === (frame.layer ?? 0)),
+      );
     const frame = app.frame;
     const index = at(app, frame);
     if (index >= 0) app.jumpTo(index);

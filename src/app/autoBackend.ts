@@ -83,7 +83,10 @@ export async function measureBackends(hooks: MeasureHooks): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 0));
   await hooks.whenIdle();
   if (hooks.stale()) return;
-  const failed = (): Measurement => ({ outcome: 'failed', model: { ...hooks.model, choice: { ...hooks.model.choice, fallbackReason: 'session-failed' }, choiceKey: null } });
+  const failed = (): Measurement => ({
+    outcome: 'failed',
+    model: { ...hooks.model, choice: { ...hooks.model.choice, fallbackReason: 'session-failed' }, choiceKey: null },
+  });
   const probe = (hooks.newClient ?? (() => new EngineClient()))();
   let webgpuModel: LoadResult;
   try {
@@ -100,9 +103,14 @@ export async function measureBackends(hooks: MeasureHooks): Promise<void> {
     const timings: BackendTimings = { wasmMs: await hooks.client.call({ type: 'time' }), webgpuMs: await probe.call({ type: 'time' }) };
     if (hooks.stale()) return;
     const choice = measuredChoice(timings, hooks.model.choice.adapter);
-    if (hooks.model.choiceKey) rememberChoice(browserStorage(), hooks.model.choiceKey, { backend: choice.backend, ...timings, at: Date.now() });
+    if (hooks.model.choiceKey)
+      rememberChoice(browserStorage(), hooks.model.choiceKey, { backend: choice.backend, ...timings, at: Date.now() });
     kept = choice.backend === 'webgpu';
-    hooks.apply(kept ? { outcome: 'webgpu', model: { ...webgpuModel, choice, choiceKey: null }, client: probe } : { outcome: 'wasm', model: { ...hooks.model, choice, choiceKey: null } });
+    hooks.apply(
+      kept
+        ? { outcome: 'webgpu', model: { ...webgpuModel, choice, choiceKey: null }, client: probe }
+        : { outcome: 'wasm', model: { ...hooks.model, choice, choiceKey: null } },
+    );
   } catch {
     if (!hooks.stale()) hooks.apply(failed());
   } finally {

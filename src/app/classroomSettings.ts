@@ -8,7 +8,9 @@ const SETTINGS_TIMEOUT_MS = 3000;
  * source of a class pack. */
 export async function loadClassroomSettings(): Promise<ClassroomSettings | null> {
   try {
-    const response = await fetch(`${import.meta.env.BASE_URL}${CLASSROOM_SETTINGS_FILE}`, { signal: AbortSignal.timeout(SETTINGS_TIMEOUT_MS) });
+    const response = await fetch(`${import.meta.env.BASE_URL}${CLASSROOM_SETTINGS_FILE}`, {
+      signal: AbortSignal.timeout(SETTINGS_TIMEOUT_MS),
+    });
     // A server without the file may answer with its index page and status 200 (Vite's do): only JSON counts.
     if (!response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return null;
     return parseClassroomSettings(await response.json());

@@ -7,5 +7,7 @@ export type DetachedRun = { kind: 'recording'; model: string } | { kind: 'earlie
 
 /** Why a view cannot compute for a detached run, in the words for its kind. */
 export function detachedText(run: DetachedRun, why: 'notKept' | 'cacheNeedsModel' | 'lensNeedsModel' | 'neighboursNeedModel'): string {
-  return run.kind === 'recording' ? i18n.t(`recording.${why}`, { model: run.model }) : i18n.t(`earlierModel.${why}`, { model: run.model, loaded: run.loaded });
+  return run.kind === 'recording'
+    ? i18n.t(`recording.${why}`, { model: run.model })
+    : i18n.t(`earlierModel.${why}`, { model: run.model, loaded: run.loaded });
 }

@@ -38,10 +38,7 @@ export class EngineClient {
     this.worker.onerror = (event) => this.failAll({ code: 'worker-crashed', params: { detail: event.message ?? '' } });
   }
 
-  call<T extends Request['type']>(
-    body: Extract<RequestBody, { type: T }>,
-    handlers: CallHandlers = {},
-  ): Promise<ResultTypes[T]> {
+  call<T extends Request['type']>(body: Extract<RequestBody, { type: T }>, handlers: CallHandlers = {}): Promise<ResultTypes[T]> {
     if (this.crashed) return Promise.reject(new EngineError(this.crashed.code, this.crashed.params));
     const id = this.nextId++;
     const { signal, transfer = [] } = handlers;

@@ -49,7 +49,9 @@ export class HeadRolesTest {
       let drawn = randomTokens(config.vocabSize, half, HEAD_ROLE_SEED, avoid);
       // Special tokens are left out (they are not text); a few more draws replace them.
       for (let round = 0; round < 16; round++) {
-        const special = (await client.call({ type: 'describe', ids: drawn })).filter((token) => token.piece === '' || SPECIAL.test(token.piece)).map((token) => token.id);
+        const special = (await client.call({ type: 'describe', ids: drawn }))
+          .filter((token) => token.piece === '' || SPECIAL.test(token.piece))
+          .map((token) => token.id);
         if (special.length === 0) break;
         for (const id of special) avoid.add(id);
         drawn = randomTokens(config.vocabSize, half, HEAD_ROLE_SEED + round + 1, avoid);

@@ -26,7 +26,13 @@ export class Isolation {
   }
 
   #check(serviceWorker: IsolationEnv['serviceWorker'], inUse = this.#touched) {
-    const step = isolationStep({ isolated: crossOriginIsolated, secure: isSecureContext, serviceWorker, reloaded: this.#reloaded, touched: inUse });
+    const step = isolationStep({
+      isolated: crossOriginIsolated,
+      secure: isSecureContext,
+      serviceWorker,
+      reloaded: this.#reloaded,
+      touched: inUse,
+    });
     this.problem = isProblem(step) ? step : null;
     return step;
   }

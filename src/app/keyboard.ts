@@ -17,7 +17,10 @@ interface Targets {
 }
 
 /** The clicker-friendly key map. Keys typed into a field stay in the field. */
-export function handlePlaybackKey(event: KeyboardEvent, { playback, player, layers, togglePresentation, toggleBlank, blanked, resizeText, pageWithin }: Targets): void {
+export function handlePlaybackKey(
+  event: KeyboardEvent,
+  { playback, player, layers, togglePresentation, toggleBlank, blanked, resizeText, pageWithin }: Targets,
+): void {
   const target = event.target as HTMLElement | null;
   // A blanked screen: any key brings the page back, and does nothing else.
   if (blanked && !['Shift', 'Control', 'Alt', 'Meta'].includes(event.key)) {

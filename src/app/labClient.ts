@@ -25,7 +25,12 @@ export class LabClient {
   }
 
   /** Splits `text` with one tokenizer (loading it first if needed); null when a newer text overtook it. */
-  split(tokenizer: LabTokenizerId, text: string, limit: number, onProgress?: (progress: FileProgress) => void): Promise<TokenizerSplit | null> {
+  split(
+    tokenizer: LabTokenizerId,
+    text: string,
+    limit: number,
+    onProgress?: (progress: FileProgress) => void,
+  ): Promise<TokenizerSplit | null> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onProgress });

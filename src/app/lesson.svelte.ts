@@ -118,7 +118,11 @@ export class LessonState {
     }
     const id = this.chapter.questions[this.index]!;
     this.phase = 'preparing';
-    const inputs: QuestionInputs = { cached: this.host.slot.model?.graphKind !== 'full', cacheValueBytes: cacheValueBytes(this.host.slot.model?.cacheType ?? 'float32'), rounding: this.host.slot.model?.rounding ?? 'float32' };
+    const inputs: QuestionInputs = {
+      cached: this.host.slot.model?.graphKind !== 'full',
+      cacheValueBytes: cacheValueBytes(this.host.slot.model?.cacheType ?? 'float32'),
+      rounding: this.host.slot.model?.rounding ?? 'float32',
+    };
     const need = needs(id);
     if (need === 'lens') {
       // Read in the worker, where W_E (and an untied W_U) stay.

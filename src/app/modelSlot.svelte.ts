@@ -105,7 +105,11 @@ export class ModelSlot {
 
   /** What "auto" needs from the page: the measurements the browser keeps. */
   private autoOptions(): AutoOptions {
-    return { remembered: readChoices(browserStorage()), softwareGpu: this.options.softwareGpu ?? false, keepPlainGraph: this.options.keepPlainGraph ?? false };
+    return {
+      remembered: readChoices(browserStorage()),
+      softwareGpu: this.options.softwareGpu ?? false,
+      keepPlainGraph: this.options.keepPlainGraph ?? false,
+    };
   }
 
   /** No model to use while one loads (the first load, or after a crash). A model loading in place of another
@@ -139,7 +143,14 @@ export class ModelSlot {
 
   /** Loads in the pending worker; once ready, `beforeSwap` (the current model's run stops) and the new model takes
    * the current one's place. False when it failed (loadFailure says why), or was cancelled or replaced meanwhile. */
-  private async load(name: string, kind: LoadFailure['kind'], request: (client: EngineClient) => Promise<LoadResult>, beforeSwap: () => Promise<void>, onReady: (model: LoadResult) => void, sameModel = false): Promise<boolean> {
+  private async load(
+    name: string,
+    kind: LoadFailure['kind'],
+    request: (client: EngineClient) => Promise<LoadResult>,
+    beforeSwap: () => Promise<void>,
+    onReady: (model: LoadResult) => void,
+    sameModel = false,
+  ): Promise<boolean> {
     const client = this.begin(name);
     try {
       const model = await request(client);
@@ -168,15 +179,31 @@ export class ModelSlot {
 
   /** Opens a model folder by URL in a new worker; a run on the current model stops when the new one is ready. False
    * when it failed (loadFailure says why) or was replaced. */
-  async open(url: string, name: string, backend: BackendRequest = this.backendRequest, source: ModelSource = 'embedded', cacheBase?: string): Promise<boolean> {
+  async open(
+    url: string,
+    name: string,
+    backend: BackendRequest = this.backendRequest,
+    source: ModelSource = 'embedded',
+    cacheBase?: string,
+  ): Promise<boolean> {
     return this.openUrl({ url, name, source, cacheBase }, backend, () => this.runs.idle());
   }
 
-  private openUrl({ url, name, source, cacheBase }: Origin, backend: BackendRequest, beforeSwap: () => Promise<void>, sameModel = false): Promise<boolean> {
+  private openUrl(
+    { url, name, source, cacheBase }: Origin,
+    backend: BackendRequest,
+    beforeSwap: () => Promise<void>,
+    sameModel = false,
+  ): Promise<boolean> {
     const body = { type: 'load', baseUrl: url, source, cacheBase } as const;
     return this.load(
-      name, source,
-      (client) => client.call({ ...body, backend, dtype: source === 'hub' ? this.dtype : null, ...this.autoOptions() }, { onProgress: (p) => (this.progress = p) }),
+      name,
+      source,
+      (client) =>
+        client.call(
+          { ...body, backend, dtype: source === 'hub' ? this.dtype : null, ...this.autoOptions() },
+          { onProgress: (p) => (this.progress = p) },
+        ),
       beforeSwap,
       (model) => {
         this.modelUrl = url;
@@ -190,7 +217,8 @@ export class ModelSlot {
           });
           // The other embedded models too (about 12 MB each), where two charts fit side by side: comparing
           // architectures then works offline (a phone has no room for it, and keeps its data).
-          if (globalThis.matchMedia?.('(min-width: 721px)').matches) for (const other of EMBEDDED_MODELS) if (other.url !== url) void keepModelOffline(other.url, serviceWorkerReady());
+          if (globalThis.matchMedia?.('(min-width: 721px)').matches)
+            for (const other of EMBEDDED_MODELS) if (other.url !== url) void keepModelOffline(other.url, serviceWorkerReady());
         }
       },
       sameModel,
@@ -208,7 +236,8 @@ export class ModelSlot {
   async openFiles(files: Record<string, Uint8Array>, name: string): Promise<boolean> {
     const body = { type: 'loadFiles', files, name } as const;
     return this.load(
-      name, 'files',
+      name,
+      'files',
       (client) => client.call({ ...body, backend: this.backendRequest, ...this.autoOptions() }),
       () => this.runs.idle(),
       (model) => {
@@ -293,8 +322,15 @@ export class ModelSlot {
   private measure(client: EngineClient, model: LoadResult, body: MeasureBody): void {
     if (model.choice.fallbackReason !== 'measuring') return;
     void measureBackends({
-      client, model,
-      loadOnWebgpu: (probe) => probe.call({ ...body, backend: 'webgpu', keepPlainGraph: this.options.keepPlainGraph ?? false, ...(body.type === 'load' ? { dtype: model.dtype } : {}) }),
+      client,
+      model,
+      loadOnWebgpu: (probe) =>
+        probe.call({
+          ...body,
+          backend: 'webgpu',
+          keepPlainGraph: this.options.keepPlainGraph ?? false,
+          ...(body.type === 'load' ? { dtype: model.dtype } : {}),
+        }),
       whenIdle: () => this.whenIdle(),
       holdRuns: async () => {
         await this.whenIdle();
@@ -323,4 +359,6 @@ export class ModelSlot {
   }
 }
 
-type MeasureBody = { type: 'load'; baseUrl: string; source: ModelSource; cacheBase?: string } | { type: 'loadFiles'; files: Record<string, Uint8Array>; name: string };
+type MeasureBody =
+  | { type: 'load'; baseUrl: string; source: ModelSource; cacheBase?: string }
+  | { type: 'loadFiles'; files: Record<string, Uint8Array>; name: string };

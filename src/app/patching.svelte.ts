@@ -21,7 +21,6 @@ const PROPOSED = 5;
 /** Above this many passes, a sweep offers every few layers first. */
 const COARSE_FROM = 250;
 
-
 /** The patching lab (docs/patching.md): a clean and a corrupted prompt, tokenized by the loaded model; the two
  * answers (proposed: each run's top token); one sweep in the worker, with progress, an estimate and Stop. */
 export class PatchingLab {
@@ -52,7 +51,12 @@ export class PatchingLab {
 
   /** Both prompts have the same number of tokens. */
   get aligned(): boolean {
-    return this.cleanTokens !== null && this.corruptedTokens !== null && this.cleanTokens.ids.length === this.corruptedTokens.ids.length && this.cleanTokens.ids.length > 0;
+    return (
+      this.cleanTokens !== null &&
+      this.corruptedTokens !== null &&
+      this.cleanTokens.ids.length === this.corruptedTokens.ids.length &&
+      this.cleanTokens.ids.length > 0
+    );
   }
 
   /** The positions where the two prompts' tokens differ. */
@@ -67,7 +71,15 @@ export class PatchingLab {
     const model = this.slot.model;
     if (!this.cleanTokens || !model) return 0;
     if (!this.aligned) return 0;
-    return patchPasses({ clean: this.cleanTokens.ids, corrupted: this.corruptedTokens!.ids, sites: [...PATCH_SITES], ...(grain === 'coarse' ? { layers: coarseLayers(model.config.nLayer) } : {}) }, model.config);
+    return patchPasses(
+      {
+        clean: this.cleanTokens.ids,
+        corrupted: this.corruptedTokens!.ids,
+        sites: [...PATCH_SITES],
+        ...(grain === 'coarse' ? { layers: coarseLayers(model.config.nLayer) } : {}),
+      },
+      model.config,
+    );
   }
 
   /** A coarse grid is worth offering (and is the first choice) when every layer would take many passes. */
@@ -106,7 +118,9 @@ export class PatchingLab {
     const load = this.slot.loadSerial;
     this.error = null;
     try {
-      const [clean, corrupted] = await Promise.all([this.clean, this.corrupted].map(async (text) => ({ text, ...(await client.call({ type: 'tokenize', text })) })));
+      const [clean, corrupted] = await Promise.all(
+        [this.clean, this.corrupted].map(async (text) => ({ text, ...(await client.call({ type: 'tokenize', text })) })),
+      );
       if (this.slot.loadSerial !== load) return;
       this.cleanTokens = clean!;
       this.corruptedTokens = corrupted!;
@@ -119,7 +133,10 @@ export class PatchingLab {
       const top = async (ids: number[]) => {
         const record = await client.call({ type: 'capture', ids, hooks: ['logits'], intervention: null, from: ids.length - 1 });
         const logits = record.tensors['logits']!.data;
-        return [...logits.keys()].sort((a, b) => logits[b]! - logits[a]!).slice(0, PROPOSED).map((id) => ({ id, logit: logits[id]! }));
+        return [...logits.keys()]
+          .sort((a, b) => logits[b]! - logits[a]!)
+          .slice(0, PROPOSED)
+          .map((id) => ({ id, logit: logits[id]! }));
       };
       // The estimate's unit: the quicker of the two passes (the first may include warming up).
       const timed = async (ids: number[]) => {
@@ -163,7 +180,14 @@ export class PatchingLab {
     this.progress = { done: 0, total: 0, started: performance.now() };
     try {
       const result = await client.call(
-        { type: 'patch', clean: clean.ids, corrupted: corrupted.ids, answers, sites, ...(grain === 'coarse' ? { layers: coarseLayers(this.slot.model!.config.nLayer) } : {}) },
+        {
+          type: 'patch',
+          clean: clean.ids,
+          corrupted: corrupted.ids,
+          answers,
+          sites,
+          ...(grain === 'coarse' ? { layers: coarseLayers(this.slot.model!.config.nLayer) } : {}),
+        },
         { signal: this.stopper.signal, onPatched: (done, total) => (this.progress = { ...this.progress!, done, total }) },
       );
       this.result = result;

@@ -18,13 +18,18 @@ export interface RunSettings extends SamplingSettings {
 export const DEFAULT_SETTINGS: RunSettings = { temperature: 0.8, topK: 40, topP: 0.95, minNewTokens: 8, seed: 42, maxNewTokens: 24 };
 
 /** A message for the learner: an i18n key's worth of data, shown next to where it happened. */
-export type Notice = { kind: 'error'; error: EngineErrorData } | { kind: 'info'; key: 'truncated' | 'deviceLost'; params: Record<string, number> };
+export type Notice =
+  { kind: 'error'; error: EngineErrorData } | { kind: 'info'; key: 'truncated' | 'deviceLost'; params: Record<string, number> };
 
 /** A model slot and the runs made on it. The slot asks the runs whether one is under way (a backend change or a new
  * model waits for it); the runs use the slot's worker. */
 export function modelWithRuns(backendRequest: BackendRequest, options: SlotOptions = {}): { slot: ModelSlot; runs: RunController } {
   let runs: RunController | null = null;
-  const slot = new ModelSlot(backendRequest, { busy: () => runs?.generating ?? false, idle: () => runs?.idle() ?? Promise.resolve() }, options);
+  const slot = new ModelSlot(
+    backendRequest,
+    { busy: () => runs?.generating ?? false, idle: () => runs?.idle() ?? Promise.resolve() },
+    options,
+  );
   runs = new RunController(slot);
   return { slot, runs };
 }
@@ -108,7 +113,13 @@ export class RunController {
     const ended = this.recorder?.ended;
     // Another model since (its vocabulary is another): a new run.
     // (A teacher-forced run has no token left to feed: a step starts a sampled run.)
-    const fresh = !this.trace || this.trace.prompt !== prompt || this.ranOnLoad !== this.slot.loadSerial || ended === 'eos' || ended === 'context-full' || this.forced !== null;
+    const fresh =
+      !this.trace ||
+      this.trace.prompt !== prompt ||
+      this.ranOnLoad !== this.slot.loadSerial ||
+      ended === 'eos' ||
+      ended === 'context-full' ||
+      this.forced !== null;
     this.forced = null;
     await this.run(prompt, settings, 1, fresh, this.recorder?.intervention ?? null);
   }
@@ -149,7 +160,13 @@ export class RunController {
     for (let waited = 0; this.generating && waited < 5000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
-  private async run(prompt: string, rawSettings: RunSettings, maxNewTokens: number, fresh: boolean, intervention: Intervention | null): Promise<void> {
+  private async run(
+    prompt: string,
+    rawSettings: RunSettings,
+    maxNewTokens: number,
+    fresh: boolean,
+    intervention: Intervention | null,
+  ): Promise<void> {
     const slot = this.slot;
     if (!slot.client || !slot.model || this.generating) return;
     const settings = sanitizeSettings(rawSettings);
@@ -169,7 +186,11 @@ export class RunController {
       const sampling = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens };
       if (fresh || !this.recorder) await this.begin(prompt, settings, intervention);
       // A run continued after "auto" moved the model to the faster backend says where it ran last.
-      this.recorder!.continueWith({ backend: slot.model!.choice.backend, fallbackReason: slot.model!.choice.fallbackReason, settings: sampling });
+      this.recorder!.continueWith({
+        backend: slot.model!.choice.backend,
+        fallbackReason: slot.model!.choice.fallbackReason,
+        settings: sampling,
+      });
       await this.continueRun(this.recorder!, maxNewTokens, sampling);
     } catch (error) {
       this.runError = toErrorData(error);
@@ -201,12 +222,24 @@ export class RunController {
     const { tokens, dropped, total } = started;
     this.notices = dropped > 0 ? [{ kind: 'info', key: 'truncated', params: { total, context: model.config.nCtx, dropped } }] : [];
     this.recorderLoad = slot.loadSerial;
-    this.recorder = new TraceRecorder({
-      modelName: slot.modelName, config: model.config, points: model.points, backend: model.choice.backend,
-      fallbackReason: model.choice.fallbackReason, settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens },
-      seed: settings.seed, prompt, truncatedTokens: dropped, promptLength: tokens.length, tokens, intervention,
-      feeding: this.forced ? 'teacher-forced' : 'sampled',
-    }, run);
+    this.recorder = new TraceRecorder(
+      {
+        modelName: slot.modelName,
+        config: model.config,
+        points: model.points,
+        backend: model.choice.backend,
+        fallbackReason: model.choice.fallbackReason,
+        settings: { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens },
+        seed: settings.seed,
+        prompt,
+        truncatedTokens: dropped,
+        promptLength: tokens.length,
+        tokens,
+        intervention,
+        feeding: this.forced ? 'teacher-forced' : 'sampled',
+      },
+      run,
+    );
     this.clock.changed(true);
   }
 
@@ -263,7 +296,18 @@ export class RunController {
    * move): its tokens, how many positions are recorded (the worker's next pass runs them again without a cache, and
    * must leave their rows as they are), random state and intervention. */
   private async handOver(client: EngineClient, recorder: TraceRecorder, settings: SamplingSettings): Promise<void> {
-    await client.call({ type: 'adopt', run: recorder.runId, ids: recorder.ids, promptLength: recorder.promptLength, recorded: recorder.computedPositions, rngState: recorder.rngState, settings, intervention: recorder.intervention, plan: $state.snapshot(this.plan), forced: this.forced });
+    await client.call({
+      type: 'adopt',
+      run: recorder.runId,
+      ids: recorder.ids,
+      promptLength: recorder.promptLength,
+      recorded: recorder.computedPositions,
+      rngState: recorder.rngState,
+      settings,
+      intervention: recorder.intervention,
+      plan: $state.snapshot(this.plan),
+      forced: this.forced,
+    });
     this.slot.workerRuns.add(recorder.runId);
   }
 
@@ -278,7 +322,8 @@ export class RunController {
     const closed = this.slot.model?.points.filter((point) => planCaptures(before, point) && !planCaptures(this.plan, point)) ?? [];
     // (While an export completes the run, what closes is dropped after it: `release`.)
     if (!this.completing) this.recorder.forget(closed.map((point) => point.hook));
-    if (this.slot.workerRuns.has(this.recorder.runId)) void this.slot.client?.call({ type: 'plan', run: this.recorder.runId, plan: $state.snapshot(this.plan) }).catch(() => {});
+    if (this.slot.workerRuns.has(this.recorder.runId))
+      void this.slot.client?.call({ type: 'plan', run: this.recorder.runId, plan: $state.snapshot(this.plan) }).catch(() => {});
     this.clock.changed(true);
   }
 

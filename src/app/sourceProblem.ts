@@ -19,9 +19,11 @@ export interface Problem {
 export function listingProblem(repo: string, source: SourceId, reason: ListingFailure, url: string, status: number | null): Problem {
   const where = { url, host: hostOf(url) };
   const error: EngineErrorData | null =
-    reason === 'not-found' ? null
-    : reason === 'error' ? { code: 'model-fetch-failed', params: { ...where, status: status ?? 0 } }
-    : { code: `source-${reason}`, params: where };
+    reason === 'not-found'
+      ? null
+      : reason === 'error'
+        ? { code: 'model-fetch-failed', params: { ...where, status: status ?? 0 } }
+        : { code: `source-${reason}`, params: where };
   return { stage: 'listing', repo, source, error, url: url || null, status };
 }
 
@@ -32,7 +34,15 @@ export function downloadProblem(repo: string, source: SourceId, error: EngineErr
 }
 
 /** Failures of where the files come from, not of what they hold: another source may well do better. */
-const SOURCE_ERRORS: readonly string[] = ['source-refused', 'source-unreachable', 'source-unknown', 'source-timeout', 'model-fetch-failed', 'model-not-found', 'model-truncated'];
+const SOURCE_ERRORS: readonly string[] = [
+  'source-refused',
+  'source-unreachable',
+  'source-unknown',
+  'source-timeout',
+  'model-fetch-failed',
+  'model-not-found',
+  'model-truncated',
+];
 
 /** The sources to offer instead of `problem.source` (none where another source would hold the same files):
  * every other one, the classroom server only where it holds the repository. */

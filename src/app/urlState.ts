@@ -73,7 +73,8 @@ export function readUrlState(search: string, origin: string): UrlState {
   const lang = params.get('lang');
   const model = sameOriginPath(params.get('model'), origin);
   const settings: UrlState['settings'] = {};
-  const setting = (name: SettingName, param: string) => number(params, param, SETTINGS_LIMITS[name].min, SETTINGS_LIMITS[name].max, SETTINGS_LIMITS[name].integer);
+  const setting = (name: SettingName, param: string) =>
+    number(params, param, SETTINGS_LIMITS[name].min, SETTINGS_LIMITS[name].max, SETTINGS_LIMITS[name].integer);
   const entries = {
     temperature: setting('temperature', 't'),
     topK: setting('topK', 'k'),
@@ -105,7 +106,15 @@ export function readUrlState(search: string, origin: string): UrlState {
 }
 
 /** The state as URL parameters (kept parameters such as `debug` and `backend` are preserved by the caller). */
-export function urlParams(state: { prompt: string; settings: { temperature: number; topK: number; topP: number; minNewTokens: number; seed: number; maxNewTokens: number }; frame: number; locale: Locale; present: boolean; textSize?: number; pace?: Pace }): Record<string, string> {
+export function urlParams(state: {
+  prompt: string;
+  settings: { temperature: number; topK: number; topP: number; minNewTokens: number; seed: number; maxNewTokens: number };
+  frame: number;
+  locale: Locale;
+  present: boolean;
+  textSize?: number;
+  pace?: Pace;
+}): Record<string, string> {
   const params: Record<string, string> = {
     lang: state.locale,
     t: String(state.settings.temperature),

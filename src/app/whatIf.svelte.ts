@@ -122,7 +122,9 @@ export class WhatIf {
   }
 
   toggleMlp(layer: number): void {
-    const mlps = this.intervention.mlps.includes(layer) ? this.intervention.mlps.filter((l) => l !== layer) : [...this.intervention.mlps, layer];
+    const mlps = this.intervention.mlps.includes(layer)
+      ? this.intervention.mlps.filter((l) => l !== layer)
+      : [...this.intervention.mlps, layer];
     this.intervention = { ...this.intervention, mlps };
   }
 
@@ -223,7 +225,10 @@ export class WhatIf {
       const ids = a.tokens.slice(0, a.promptLength).map((token) => token.id);
       const token = first.decision.chosenId;
       this.rankCancel = new AbortController();
-      const effects = await client.call({ type: 'rankHeads', ids, tokenId: token }, { signal: this.rankCancel.signal, onRanked: (done, total) => (this.rankProgress = { done, total }) });
+      const effects = await client.call(
+        { type: 'rankHeads', ids, tokenId: token },
+        { signal: this.rankCancel.signal, onRanked: (done, total) => (this.rankProgress = { done, total }) },
+      );
       this.ranking = { effects, token, runId: a.runId };
     } catch (error) {
       this.rankError = toErrorData(error);

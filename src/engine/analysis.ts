@@ -13,7 +13,9 @@ export function norm(values: ArrayLike<number>): number {
 /** Indices of the k largest values (by value, or by magnitude), largest first. */
 export function topIndices(values: ArrayLike<number>, k: number, by: 'value' | 'magnitude' = 'value'): number[] {
   const key = by === 'value' ? (i: number) => values[i]! : (i: number) => Math.abs(values[i]!);
-  return Array.from({ length: values.length }, (_, i) => i).sort((a, b) => key(b) - key(a) || a - b).slice(0, k);
+  return Array.from({ length: values.length }, (_, i) => i)
+    .sort((a, b) => key(b) - key(a) || a - b)
+    .slice(0, k);
 }
 
 /** The k vocabulary tokens whose embedding rows are most similar (cosine) to `vector`, excluding `exclude`. */

@@ -77,7 +77,9 @@ export function planRequest(plan: AutoPlan): { request: BackendRequest; wasmReas
     case 'wasm':
       return { request: 'wasm', wasmReason: plan.reason };
     case 'remembered':
-      return plan.remembered.backend === 'webgpu' ? { request: 'auto', wasmReason: 'session-failed' } : { request: 'wasm', wasmReason: 'measured' };
+      return plan.remembered.backend === 'webgpu'
+        ? { request: 'auto', wasmReason: 'session-failed' }
+        : { request: 'wasm', wasmReason: 'measured' };
     case 'measure':
       return { request: 'wasm', wasmReason: 'measuring' };
     case 'webgpu':
@@ -91,7 +93,11 @@ export function planChoice(plan: AutoPlan, ran: BackendChoice, adapter: string):
   if (ran.fallbackReason === 'session-failed') return choice;
   if (plan.kind === 'remembered') {
     const { webgpuMs, wasmMs } = plan.remembered;
-    return { ...choice, ...(ran.backend === 'webgpu' ? { webgpuReason: 'measured' } : {}), timings: { webgpuMs, wasmMs, remembered: true } };
+    return {
+      ...choice,
+      ...(ran.backend === 'webgpu' ? { webgpuReason: 'measured' } : {}),
+      timings: { webgpuMs, wasmMs, remembered: true },
+    };
   }
   if (plan.kind === 'webgpu' && ran.backend === 'webgpu') return { ...choice, webgpuReason: 'large-model' };
   return choice;
@@ -106,7 +112,9 @@ export function fasterBackend(timings: BackendTimings): Backend {
 export function measuredChoice(timings: BackendTimings, adapter: string | undefined): BackendChoice {
   const backend = fasterBackend(timings);
   const measured = { timings: { ...timings, remembered: false }, ...(adapter ? { adapter } : {}) };
-  return backend === 'webgpu' ? { backend, fallbackReason: null, webgpuReason: 'measured', ...measured } : { backend, fallbackReason: 'measured', ...measured };
+  return backend === 'webgpu'
+    ? { backend, fallbackReason: null, webgpuReason: 'measured', ...measured }
+    : { backend, fallbackReason: 'measured', ...measured };
 }
 
 /** Where a measurement is kept: the model (its folder and graph file, so each precision is measured on its own)

@@ -47,7 +47,7 @@ export function captureBytesPerPosition(config: ModelConfig, points: readonly Ca
  * attention entry above the diagonal (a later key) only `null,` or `0,`. */
 export function completeExportCharacters(config: ModelConfig, points: readonly CapturePoint[], positions: number): number {
   const attention = points.filter((point) => point.layout === 'attention').length * config.nHead * positions * positions;
-  const later = attention * (positions - 1) / (2 * positions);
+  const later = (attention * (positions - 1)) / (2 * positions);
   const values = (captureBytesPerPosition(config, points, positions) / 4) * positions;
   return (values - later) * 19.5 + later * 5;
 }
@@ -86,6 +86,9 @@ export function segmentInputs(points: readonly CapturePoint[], hooks: readonly s
   }
   if (layers.size === 0 || layers.size > SEGMENT_MAX_LAYERS) return null;
   const sorted = [...layers].sort((a, b) => a - b);
-  const cut = [...['hook_embed', 'hook_pos_embed'].filter((hook) => byHook.has(hook)), ...sorted.map((layer) => `blocks.${layer}.hook_resid_pre`)];
+  const cut = [
+    ...['hook_embed', 'hook_pos_embed'].filter((hook) => byHook.has(hook)),
+    ...sorted.map((layer) => `blocks.${layer}.hook_resid_pre`),
+  ];
   return { layers: sorted, cut };
 }

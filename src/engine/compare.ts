@@ -54,7 +54,10 @@ export function nextTokenChange(a: Trace, b: Trace, shown = 8, at: number | null
   const pb = tokenProbabilities(b, position);
   if (!pa || !pb) return null;
   const ids = [...new Set([...topIndices(pa, shown), ...topIndices(pb, shown)])];
-  const rows = ids.map((id) => ({ id, a: pa[id]!, b: pb[id]! })).sort((x, y) => Math.max(y.a, y.b) - Math.max(x.a, x.b)).slice(0, shown);
+  const rows = ids
+    .map((id) => ({ id, a: pa[id]!, b: pb[id]! }))
+    .sort((x, y) => Math.max(y.a, y.b) - Math.max(x.a, x.b))
+    .slice(0, shown);
   const chosenId = a.steps.find((step) => step.position === position)?.decision.chosenId;
   const sameText = a.tokens.slice(0, position + 1).every((token, i) => token.id === b.tokens[i]?.id);
   return { position, rows, chosen: chosenId === undefined ? null : { id: chosenId, a: pa[chosenId]!, b: pb[chosenId]! }, sameText };
@@ -136,7 +139,8 @@ export function withHeadMeans(intervention: Intervention, meanHeads: readonly st
     const [layer, head] = key.split('.').map(Number) as [number, number];
     const rows = a.rows[`blocks.${layer}.attn.hook_z`]?.slice(0, computedPositions(a));
     // Every position, or no mean (a lean run that did not keep them all): never a mean of some of them.
-    if (rows?.length === computedPositions(a) && Array.from(rows).every((row) => row !== undefined)) means[key] = meanOfHead(rows, head, a.config.dHead);
+    if (rows?.length === computedPositions(a) && Array.from(rows).every((row) => row !== undefined))
+      means[key] = meanOfHead(rows, head, a.config.dHead);
   }
   return Object.keys(means).length ? { ...intervention, means } : { heads: intervention.heads, mlps: intervention.mlps };
 }

@@ -18,7 +18,10 @@ type Diagnostic = Extract<Request, { type: 'recompute' | 'lens' | 'loseDevice' }
 
 /** Requests the tests and the benchmark make, and the app never does: a timed recompute beside the plain graph, a
  * copy of the lens parameters, a lost WebGPU device. The worker loads this module only when one arrives. */
-export async function diagnose<T extends Diagnostic['type']>(request: Extract<Diagnostic, { type: T }>, state: WorkerState): Promise<ResultTypes[T]>;
+export async function diagnose<T extends Diagnostic['type']>(
+  request: Extract<Diagnostic, { type: T }>,
+  state: WorkerState,
+): Promise<ResultTypes[T]>;
 export async function diagnose(request: Diagnostic, state: WorkerState): Promise<unknown> {
   switch (request.type) {
     case 'recompute':
@@ -58,9 +61,20 @@ async function timedRecompute({ folder, generator, prompt }: Loaded, ids: number
   const captureMs = performance.now() - started;
   if (folder.graph.bytes.length === 0) return { captured: record, plainLogits: null, captureMs, plainMs: null };
   const ort = await runtimeFor(prompt.session.choice.backend);
-  const plain = await ort.InferenceSession.create(folder.graph.bytes, sessionOptions(prompt.session.choice.backend, folder.graph.externalData));
+  const plain = await ort.InferenceSession.create(
+    folder.graph.bytes,
+    sessionOptions(prompt.session.choice.backend, folder.graph.externalData),
+  );
   try {
-    const input = feedsFor(plain.inputNames, (type, data, dims) => new ort.Tensor(type, data, dims), folder.config, ids, 0, null, prompt.probed.pastType);
+    const input = feedsFor(
+      plain.inputNames,
+      (type, data, dims) => new ort.Tensor(type, data, dims),
+      folder.config,
+      ids,
+      0,
+      null,
+      prompt.probed.pastType,
+    );
     await plain.run(input); // warm-up
     started = performance.now();
     const out = await plain.run(input);

@@ -63,7 +63,12 @@ export function rowsApart(x: ArrayLike<number>, y: ArrayLike<number>): { differe
 
 /** Whether two runs can be subtracted: the same model (the same capture points and sizes). */
 export function comparableRuns(a: Trace, b: Trace): boolean {
-  return a.modelName === b.modelName && a.config.vocabSize === b.config.vocabSize && a.config.dModel === b.config.dModel && a.config.nLayer === b.config.nLayer;
+  return (
+    a.modelName === b.modelName &&
+    a.config.vocabSize === b.config.vocabSize &&
+    a.config.dModel === b.config.dModel &&
+    a.config.nLayer === b.config.nLayer
+  );
 }
 
 /** Run B − run A as a Trace the views can read like any other: A's tokens, settings and steps (for positions and
@@ -99,7 +104,13 @@ export function differenceTrace(a: Trace, b: Trace): Trace {
  * The input is decided from the runs themselves, not from the pattern: rounding alone can make the pattern differ.
  * `tolerance`: the rounding allowed in a row of the input, as a share of its largest value (at least 1), as a
  * KV-cache check allows it. */
-export function switchedOffPattern(a: Trace, b: Trace, layer: number, head: number, tolerance: number): { kind: 'same' | 'rounding' | 'changed'; largest: number } {
+export function switchedOffPattern(
+  a: Trace,
+  b: Trace,
+  layer: number,
+  head: number,
+  tolerance: number,
+): { kind: 'same' | 'rounding' | 'changed'; largest: number } {
   const heads = a.config.nHead;
   let largest = 0;
   for (const row of differenceRows(a, b, `blocks.${layer}.attn.hook_pattern`)) {

@@ -8,7 +8,15 @@ import { asFloat32, float32ToFloat16 } from './float16';
 import { sample, type SamplingSettings } from './sampling';
 import type { CapturedRows, ForwardRecord, StopReason } from './trace';
 import type { SamplingDecision } from './sampling';
-import { HEAD_OFFSET_INPUT, HEAD_SCALE_INPUT, MLP_OFFSET_INPUT, MLP_SCALE_INPUT, interventionFeeds, type Intervention, type InterventionFeeds } from './probe/intervention';
+import {
+  HEAD_OFFSET_INPUT,
+  HEAD_SCALE_INPUT,
+  MLP_OFFSET_INPUT,
+  MLP_SCALE_INPUT,
+  interventionFeeds,
+  type Intervention,
+  type InterventionFeeds,
+} from './probe/intervention';
 import { FULL_CAPTURE, planCaptures, segmentInputs, type CapturePlan } from './capturePlan';
 
 export interface GenerateRequest {
@@ -102,11 +110,7 @@ export class Generator {
     this.scales = this.noScales = interventionFeeds(null, config.nLayer, config.nHead, config.dHead, config.dModel);
   }
 
-  async generate(
-    request: GenerateRequest,
-    emit: (event: GenerateEvent) => void,
-    cancelled: () => boolean,
-  ): Promise<GenerateResult> {
+  async generate(request: GenerateRequest, emit: (event: GenerateEvent) => void, cancelled: () => boolean): Promise<GenerateResult> {
     const ids = [...request.ids];
     const promptLength = request.promptLength ?? ids.length;
     const random = new SeededRandom(request.rngState);
@@ -131,7 +135,10 @@ export class Generator {
       const { record, lastLogits } = await this.forward(ids, request.plan?.() ?? FULL_CAPTURE, recorded);
       emit({ type: 'forward', record });
       recorded = ids.length;
-      const decision = sample(lastLogits, request.settings, () => random.next(), { stopIds: this.config.stopTokenIds, produced: ids.length - promptLength });
+      const decision = sample(lastLogits, request.settings, () => random.next(), {
+        stopIds: this.config.stopTokenIds,
+        produced: ids.length - promptLength,
+      });
       const fed = forced ?? decision.chosenId;
       emit({ type: 'step', position: ids.length - 1, decision, fed, rngState: random.state });
       ids.push(fed);
@@ -149,7 +156,11 @@ export class Generator {
    * not reach). A pass that runs earlier positions again (a graph without a KV cache runs the whole sequence every
    * time; any graph after its cache was dropped) so leaves their rows as the pass that first computed them made
    * them, as a cache would hold them: a recompute of the whole sequence then tests whether a cache is exact. */
-  async forward(ids: number[], plan: CapturePlan = FULL_CAPTURE, recorded?: number): Promise<{ record: ForwardRecord; lastLogits: Float32Array }> {
+  async forward(
+    ids: number[],
+    plan: CapturePlan = FULL_CAPTURE,
+    recorded?: number,
+  ): Promise<{ record: ForwardRecord; lastLogits: Float32Array }> {
     const caching = this.kind !== 'full';
     const continues = this.cache !== null && this.cache.ids.length < ids.length && this.cache.ids.every((id, i) => ids[i] === id);
     const start = continues ? this.cache!.ids.length : 0;
@@ -157,15 +168,30 @@ export class Generator {
     // A cached pass computes only the positions from `start`; the newest position is always recorded (its logits).
     const recordFrom = Math.max(reuse ? start : 0, Math.min(recorded ?? start, ids.length - 1));
     const graph = reuse && this.kind === 'two-graph' ? this.step! : this.prompt;
-    const feeds = feedsFor(graph.session.inputNames, graph.session.tensor, this.config, ids, reuse ? start : 0, reuse ? this.cache!.past : null, graph.probed.pastType, this.scales);
+    const feeds = feedsFor(
+      graph.session.inputNames,
+      graph.session.tensor,
+      this.config,
+      ids,
+      reuse ? start : 0,
+      reuse ? this.cache!.past : null,
+      graph.probed.pastType,
+      this.scales,
+    );
     const points = graph.probed.points.filter((point) => planCaptures(plan, point));
-    const fetches = new Set([...graph.probed.outputNames.filter((name) => caching || !name.startsWith('present.')), ...points.map((point) => point.tensor)]);
+    const fetches = new Set([
+      ...graph.probed.outputNames.filter((name) => caching || !name.startsWith('present.')),
+      ...points.map((point) => point.tensor),
+    ]);
     const outputs = await graph.session.run(feeds, [...fetches]);
     // The cache this pass read (or could not use) is no longer needed: on WebGPU it lives in GPU memory.
     const previous = this.cache;
     this.cache = { ids: [...ids], past: caching ? this.presents(outputs) : {} };
     if (previous) releaseGpuTensors(Object.values(previous.past));
-    const record = { ...recordOf(points, outputs, recordFrom, ids.length - recordFrom, plan.mode === 'lean' ? ['logits'] : []), ran: ids.length - (reuse ? start : 0) };
+    const record = {
+      ...recordOf(points, outputs, recordFrom, ids.length - recordFrom, plan.mode === 'lean' ? ['logits'] : []),
+      ran: ids.length - (reuse ? start : 0),
+    };
     const vocab = this.config.vocabSize;
     const logits = outputs['logits']!.data as Float32Array | Uint16Array;
     // A copy: the record's buffers are transferred to the main thread, which detaches them here.
@@ -177,11 +203,19 @@ export class Generator {
    * With `cutRows` (the run's kept residual stream and embeddings, by hook: see segmentInputs) hooks of one or two
    * layers are computed by those layers alone, fed their residual stream; anything else goes through the whole
    * graph from the ids. The generation's cache and scales stay as they are. */
-  async capture(ids: number[], hooks: readonly string[], intervention: Intervention | null, from = 0, cutRows: Readonly<Record<string, Float32Array>> | null = null): Promise<ForwardRecord> {
+  async capture(
+    ids: number[],
+    hooks: readonly string[],
+    intervention: Intervention | null,
+    from = 0,
+    cutRows: Readonly<Record<string, Float32Array>> | null = null,
+  ): Promise<ForwardRecord> {
     const wanted = new Set(hooks);
     const graph = this.prompt;
     const points = graph.probed.points.filter((point) => wanted.has(point.hook));
-    const scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead, this.config.dModel) : this.noScales;
+    const scales = intervention
+      ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead, this.config.dModel)
+      : this.noScales;
     // Only the positions asked for go to the page (a 152k-token vocabulary's logits are 600 KB a row): the rows are
     // cut to the last ones, as for a cached step's new positions.
     const start = Math.max(0, from);
@@ -199,8 +233,16 @@ export class Generator {
 
   /** Each point's tensor computed by its layer's segment, or null where a segment cannot serve (too many layers, a
    * kept row missing, a graph that cannot be cut): the caller then runs the whole graph. */
-  private async captureByLayers(ids: number[], points: readonly CapturePoint[], scales: InterventionFeeds, cutRows: Readonly<Record<string, Float32Array>>): Promise<Outputs | null> {
-    const inputs = segmentInputs(this.prompt.probed.points, points.map((point) => point.hook));
+  private async captureByLayers(
+    ids: number[],
+    points: readonly CapturePoint[],
+    scales: InterventionFeeds,
+    cutRows: Readonly<Record<string, Float32Array>>,
+  ): Promise<Outputs | null> {
+    const inputs = segmentInputs(
+      this.prompt.probed.points,
+      points.map((point) => point.hook),
+    );
     if (!inputs || inputs.cut.some((hook) => cutRows[hook]?.length === undefined || cutRows[hook]!.length % ids.length !== 0)) return null;
     const outputs: Outputs = {};
     for (const layer of inputs.layers) {
@@ -218,7 +260,8 @@ export class Generator {
         }
         const rows = cutRows[hook]!;
         const dims = [1, ids.length, rows.length / ids.length];
-        feeds[name] = pastType === 'float16' ? session.tensor('float16', float32ToFloat16(rows), dims) : session.tensor('float32', rows, dims);
+        feeds[name] =
+          pastType === 'float16' ? session.tensor('float16', float32ToFloat16(rows), dims) : session.tensor('float32', rows, dims);
       }
       const fetches = [...new Set(points.filter((point) => point.layer === layer).map((point) => point.tensor))];
       Object.assign(outputs, await session.run(feeds, fetches));
@@ -250,7 +293,10 @@ export class Generator {
     const cut = segmentInputs(probed.points, [`blocks.${layer}.hook_resid_pre`])!.cut;
     const outputs = [...new Set(probed.points.filter((point) => point.layer === layer).map((point) => point.tensor))];
     try {
-      const segment = probed.segment(cut.map((hook) => tensorOf.get(hook)!), outputs);
+      const segment = probed.segment(
+        cut.map((hook) => tensorOf.get(hook)!),
+        outputs,
+      );
       // A segment that reaches far beyond its layer (an embedding matrix, through a mask that reads the ids) would
       // cost more memory than the full pass costs time.
       if (segment.weightBytes > (2 * segment.graphWeightBytes) / this.config.nLayer + 2 ** 20) return null;
@@ -299,7 +345,9 @@ export class Generator {
   /** Heads and MLPs switched off (or heads replaced by their means) from now on (null: none). The cache was computed
    * without them: it goes. */
   intervene(intervention: Intervention | null): void {
-    this.scales = intervention ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead, this.config.dModel) : this.noScales;
+    this.scales = intervention
+      ? interventionFeeds(intervention, this.config.nLayer, this.config.nHead, this.config.dHead, this.config.dModel)
+      : this.noScales;
     this.dropCache();
   }
 
@@ -314,7 +362,16 @@ export class Generator {
 
 /** The inputs a decoder graph takes for the positions `start…` of `ids`: input_ids, and where the graph has them
  * attention_mask, position_ids and past_key_values (empty when there is no cache yet; float16 in an fp16 graph). */
-export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, config: ModelConfig, ids: number[], start = 0, past: Feeds | null = null, pastType: 'float32' | 'float16' = 'float32', scales: InterventionFeeds | null = null): Feeds {
+export function feedsFor(
+  inputNames: readonly string[],
+  tensor: TensorFactory,
+  config: ModelConfig,
+  ids: number[],
+  start = 0,
+  past: Feeds | null = null,
+  pastType: 'float32' | 'float16' = 'float32',
+  scales: InterventionFeeds | null = null,
+): Feeds {
   const fed = ids.slice(start);
   const feeds: Feeds = {};
   const names = new Set(inputNames);
@@ -330,7 +387,8 @@ export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, c
   if (names.has(HEAD_SCALE_INPUT)) {
     const { head, offset, mlp, mlpOffset, positions } = scales ?? interventionFeeds(null, nLayer, config.nHead, dHead, config.dModel);
     // Offsets per position (patching) are for a pass over the whole sequence: another pass gets none.
-    if (positions !== 1 && positions !== fed.length) throw new EngineError('internal', { detail: `offsets for ${positions} positions fed to a pass of ${fed.length}` });
+    if (positions !== 1 && positions !== fed.length)
+      throw new EngineError('internal', { detail: `offsets for ${positions} positions fed to a pass of ${fed.length}` });
     feeds[HEAD_SCALE_INPUT] = tensor('float32', head, [nLayer, config.nHead]);
     feeds[HEAD_OFFSET_INPUT] = tensor('float32', offset, [nLayer, config.nHead, positions, dHead]);
     feeds[MLP_SCALE_INPUT] = tensor('float32', mlp, [nLayer]);
@@ -340,14 +398,24 @@ export function feedsFor(inputNames: readonly string[], tensor: TensorFactory, c
     for (const kind of ['key', 'value']) {
       const name = `past_key_values.${layer}.${kind}`;
       if (!names.has(name)) continue;
-      feeds[name] = past?.[name] ?? (pastType === 'float16' ? tensor('float16', new Uint16Array(0), [1, nKvHead, 0, dHead]) : tensor('float32', new Float32Array(0), [1, nKvHead, 0, dHead]));
+      feeds[name] =
+        past?.[name] ??
+        (pastType === 'float16'
+          ? tensor('float16', new Uint16Array(0), [1, nKvHead, 0, dHead])
+          : tensor('float32', new Float32Array(0), [1, nKvHead, 0, dHead]));
     }
   }
   return feeds;
 }
 
 /** Cuts each point's output into the record's rows; `newestOnly` hooks keep only the last position's row. */
-function recordOf(points: readonly CapturePoint[], outputs: Outputs, start: number, count: number, newestOnly: readonly string[]): ForwardRecord {
+function recordOf(
+  points: readonly CapturePoint[],
+  outputs: Outputs,
+  start: number,
+  count: number,
+  newestOnly: readonly string[],
+): ForwardRecord {
   const record: ForwardRecord = { start, count, tensors: {} };
   const seen = new Map<string, CapturedRows>();
   for (const point of points) {

@@ -40,7 +40,11 @@ export function randomTokens(vocabSize: number, half: number, seed: number, avoi
  * - induction: from position i of the repeat to i − half + 1 (the token that followed it the first time). */
 export function headRoleScores(record: ForwardRecord, layers: number, heads: number, half: number): HeadRoleScores {
   const n = 2 * half;
-  const scores = { previous: new Float32Array(layers * heads), duplicate: new Float32Array(layers * heads), induction: new Float32Array(layers * heads) };
+  const scores = {
+    previous: new Float32Array(layers * heads),
+    duplicate: new Float32Array(layers * heads),
+    induction: new Float32Array(layers * heads),
+  };
   for (let layer = 0; layer < layers; layer++) {
     const rows = record.tensors[`blocks.${layer}.attn.hook_pattern`];
     if (!rows || record.start !== 0 || record.count !== n) throw new RangeError(`layer ${layer}'s pattern is not the whole sequence's`);

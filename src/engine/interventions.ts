@@ -14,7 +14,8 @@ export async function rankHeads(
   hooks: { progress?: (done: number, total: number) => void; cancelled?: () => Promise<boolean> } = {},
 ): Promise<HeadEffect[]> {
   const { nLayer, nHead, vocabSize } = config;
-  if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= vocabSize) throw new EngineError('internal', { detail: `token ${tokenId} out of range` });
+  if (!Number.isInteger(tokenId) || tokenId < 0 || tokenId >= vocabSize)
+    throw new EngineError('internal', { detail: `token ${tokenId} out of range` });
   const logitOf = async () => (await generator.forward(ids)).lastLogits[tokenId]!;
   try {
     generator.intervene(null);

@@ -40,7 +40,10 @@ export function rmsNorm(x: ArrayLike<number>, weight: ArrayLike<number>, epsilon
 
 /** logits = Norm_final(x) · W_U, where W_U = W_Eᵀ unless the lm_head is a matrix of its own */
 export function logitLens(residual: ArrayLike<number>, lens: LensParameters): Float32Array {
-  const normalized = lens.norm === 'rmsnorm' ? rmsNorm(residual, lens.lnWeight, lens.epsilon) : layerNorm(residual, lens.lnWeight, lens.lnBias, lens.epsilon);
+  const normalized =
+    lens.norm === 'rmsnorm'
+      ? rmsNorm(residual, lens.lnWeight, lens.epsilon)
+      : layerNorm(residual, lens.lnWeight, lens.lnBias, lens.epsilon);
   const logits = new Float32Array(lens.vocabSize);
   const unembedding = lens.unembedding ?? lens.embedding;
   for (let token = 0; token < lens.vocabSize; token++) {

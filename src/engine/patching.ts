@@ -57,19 +57,33 @@ export function normalised(diff: number, result: Pick<PatchResult, 'cleanDiff' |
 /** How many cells a question's grids hold (the progress's total), and how many forward passes it runs: two for the
  * clean and corrupted runs, and one per cell except where the copy cannot change anything (patchFor): the residual stream entering the
  * first layer at a token both prompts share, and entering any layer before the first changed position. */
-export function patchCells(question: Pick<PatchQuestion, 'clean' | 'corrupted' | 'sites' | 'layers'>, config: Pick<ModelConfig, 'nLayer' | 'nHead'>): { cells: number; passes: number } {
+export function patchCells(
+  question: Pick<PatchQuestion, 'clean' | 'corrupted' | 'sites' | 'layers'>,
+  config: Pick<ModelConfig, 'nLayer' | 'nHead'>,
+): { cells: number; passes: number } {
   const { nHead } = config;
   const layers = question.layers ? [...new Set(question.layers)] : Array.from({ length: config.nLayer }, (_, layer) => layer);
   const n = question.clean.length;
   const first = question.clean.findIndex((id, p) => id !== question.corrupted[p]);
   const changed = question.clean.filter((id, p) => id !== question.corrupted[p]).length;
   const residRuns = layers.reduce((sum, layer) => sum + (first < 0 ? 0 : layer === 0 ? changed : n - first), 0);
-  const counts: Record<PatchSite, [number, number]> = { resid: [layers.length * n, residRuns], head: [layers.length * nHead, layers.length * nHead], attn: [layers.length, layers.length], mlp: [layers.length, layers.length] };
-  return question.sites.reduce((sum, site) => ({ cells: sum.cells + counts[site][0], passes: sum.passes + counts[site][1] }), { cells: 0, passes: 2 });
+  const counts: Record<PatchSite, [number, number]> = {
+    resid: [layers.length * n, residRuns],
+    head: [layers.length * nHead, layers.length * nHead],
+    attn: [layers.length, layers.length],
+    mlp: [layers.length, layers.length],
+  };
+  return question.sites.reduce((sum, site) => ({ cells: sum.cells + counts[site][0], passes: sum.passes + counts[site][1] }), {
+    cells: 0,
+    passes: 2,
+  });
 }
 
 /** The forward passes a question runs (patchCells). */
-export function patchPasses(question: Pick<PatchQuestion, 'clean' | 'corrupted' | 'sites' | 'layers'>, config: Pick<ModelConfig, 'nLayer' | 'nHead'>): number {
+export function patchPasses(
+  question: Pick<PatchQuestion, 'clean' | 'corrupted' | 'sites' | 'layers'>,
+  config: Pick<ModelConfig, 'nLayer' | 'nHead'>,
+): number {
   return patchCells(question, config).passes;
 }
 
@@ -99,9 +113,14 @@ export function patchFor(
   const rowsOf = (record: ForwardRecord, hook: string) => record.tensors[hook]!.data;
   const headRows = (layer: number, head: number) => {
     const rows = rowsOf(clean, z(layer));
-    return Array.from({ length: n }, (_, p) => Array.from(rows.subarray((p * nHead + head) * dHead, (p * nHead + head + 1) * dHead))).flat();
+    return Array.from({ length: n }, (_, p) =>
+      Array.from(rows.subarray((p * nHead + head) * dHead, (p * nHead + head + 1) * dHead)),
+    ).flat();
   };
-  const patched = (patch: Omit<ActivationPatch, 'cell' | 'positions'>): { ids: number[]; intervention: Intervention } => ({ ids: [...ids.corrupted], intervention: { heads: [], mlps: [], patch: { cell, positions: n, ...patch } } });
+  const patched = (patch: Omit<ActivationPatch, 'cell' | 'positions'>): { ids: number[]; intervention: Intervention } => ({
+    ids: [...ids.corrupted],
+    intervention: { heads: [], mlps: [], patch: { cell, positions: n, ...patch } },
+  });
   switch (cell.grid) {
     case 'resid': {
       const p = cell.index;
@@ -120,7 +139,9 @@ export function patchFor(
       return patched({ heads: { [`${cell.layer}.${cell.index}`]: headRows(cell.layer, cell.index) } });
     case 'attn':
       // A layer's attention output is its heads' z through the output projection (plus a bias both runs share).
-      return patched({ heads: Object.fromEntries(Array.from({ length: nHead }, (_, head) => [`${cell.layer}.${head}`, headRows(cell.layer, head)])) });
+      return patched({
+        heads: Object.fromEntries(Array.from({ length: nHead }, (_, head) => [`${cell.layer}.${head}`, headRows(cell.layer, head)])),
+      });
     case 'mlp':
       return patched({ mlpOut: { [cell.layer]: Array.from(rowsOf(clean, mlpOut(cell.layer))) } });
   }
@@ -140,7 +161,8 @@ export async function patchSweep(
   const { clean, corrupted, answers, sites } = question;
   const n = clean.length;
   if (n === 0 || corrupted.length !== n) throw new EngineError('patch-lengths', { clean: n, corrupted: corrupted.length });
-  for (const id of [answers.clean, answers.corrupted]) if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new EngineError('internal', { detail: `answer ${id} out of range` });
+  for (const id of [answers.clean, answers.corrupted])
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new EngineError('internal', { detail: `answer ${id} out of range` });
   if (sites.includes('head') || sites.includes('attn')) {
     const layout = points.find((point) => point.hook === z(0))?.layout;
     if (layout !== 'heads') throw new EngineError('internal', { detail: 'this graph’s head outputs cannot be patched' });
@@ -177,7 +199,9 @@ export async function patchSweep(
     passed();
     return diff;
   };
-  const patchedLayers = question.layers ? [...new Set(question.layers)].filter((layer) => layer >= 0 && layer < nLayer).sort((a, b) => a - b) : Array.from({ length: nLayer }, (_, layer) => layer);
+  const patchedLayers = question.layers
+    ? [...new Set(question.layers)].filter((layer) => layer >= 0 && layer < nLayer).sort((a, b) => a - b)
+    : Array.from({ length: nLayer }, (_, layer) => layer);
   const rows = patchedLayers.length;
   const grid = async (site: PatchSite, size: number, cellAt: (i: number) => ActivationPatch['cell']) => {
     if (!sites.includes(site)) return null;
@@ -186,8 +210,24 @@ export async function patchSweep(
     return values;
   };
   const residGrid = await grid('resid', rows * n, (i) => ({ grid: 'resid', layer: patchedLayers[Math.floor(i / n)]!, index: i % n }));
-  const headGrid = await grid('head', rows * nHead, (i) => ({ grid: 'head', layer: patchedLayers[Math.floor(i / nHead)]!, index: i % nHead }));
+  const headGrid = await grid('head', rows * nHead, (i) => ({
+    grid: 'head',
+    layer: patchedLayers[Math.floor(i / nHead)]!,
+    index: i % nHead,
+  }));
   const attnGrid = await grid('attn', rows, (row) => ({ grid: 'attn', layer: patchedLayers[row]!, index: 0 }));
   const mlpGrid = await grid('mlp', rows, (row) => ({ grid: 'mlp', layer: patchedLayers[row]!, index: 0 }));
-  return { positions: n, layers: rows, patchedLayers, heads: nHead, cleanDiff, corruptedDiff, resid: residGrid, head: headGrid, attn: attnGrid, mlp: mlpGrid, passes: ran };
+  return {
+    positions: n,
+    layers: rows,
+    patchedLayers,
+    heads: nHead,
+    cleanDiff,
+    corruptedDiff,
+    resid: residGrid,
+    head: headGrid,
+    attn: attnGrid,
+    mlp: mlpGrid,
+    passes: ran,
+  };
 }

@@ -35,21 +35,65 @@ export interface AutoOptions {
 
 /** Requests from the main thread to the engine worker; each gets one `result` or `error` with its id. */
 export type Request =
-  | ({ id: number; type: 'load'; baseUrl: string; backend: BackendRequest; source?: 'embedded' | 'hub'; cacheBase?: string; dtype?: Dtype | null } & AutoOptions)
+  | ({
+      id: number;
+      type: 'load';
+      baseUrl: string;
+      backend: BackendRequest;
+      source?: 'embedded' | 'hub';
+      cacheBase?: string;
+      dtype?: Dtype | null;
+    } & AutoOptions)
   | ({ id: number; type: 'loadFiles'; files: Record<string, Uint8Array>; name: string; backend: BackendRequest } & AutoOptions)
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
   /** A new run kept under `run` (the page's run id), in place of the run `replaces` (the same owner's last one).
    * `forced`: teacher forcing, the tokens fed after the prompt in place of the sampled ones (GenerateRequest). */
-  | { id: number; type: 'begin'; run: number; replaces?: number | null; prompt: string; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
+  | {
+      id: number;
+      type: 'begin';
+      run: number;
+      replaces?: number | null;
+      prompt: string;
+      seed: number;
+      settings: SamplingSettings;
+      intervention?: Intervention | null;
+      plan?: CapturePlan;
+    }
   /** A run forked from run `of`, which the worker keeps (What if's B): `of`'s prompt (or `prompt`, edited), the
    * seed and settings given, its own switched-off parts and cache; with `feed`, teacher-forced with the tokens `of`
    * generated up to its first `positions` tokens. */
-  | { id: number; type: 'fork'; run: number; replaces?: number | null; of: number; prompt: string | null; positions: number; feed: boolean; seed: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan }
+  | {
+      id: number;
+      type: 'fork';
+      run: number;
+      replaces?: number | null;
+      of: number;
+      prompt: string | null;
+      positions: number;
+      feed: boolean;
+      seed: number;
+      settings: SamplingSettings;
+      intervention?: Intervention | null;
+      plan?: CapturePlan;
+    }
   | { id: number; type: 'continue'; run: number; maxNewTokens: number; settings: SamplingSettings }
   /** A run the page recorded, handed to a worker that does not hold it (a new worker after device loss or "auto"'s
    * move); `recorded`: the positions it holds rows of (GenerateRequest). */
-  | { id: number; type: 'adopt'; run: number; replaces?: number | null; ids: number[]; promptLength: number; recorded: number; rngState: number; settings: SamplingSettings; intervention?: Intervention | null; plan?: CapturePlan; forced?: number[] | null }
+  | {
+      id: number;
+      type: 'adopt';
+      run: number;
+      replaces?: number | null;
+      ids: number[];
+      promptLength: number;
+      recorded: number;
+      rngState: number;
+      settings: SamplingSettings;
+      intervention?: Intervention | null;
+      plan?: CapturePlan;
+      forced?: number[] | null;
+    }
   /** What the run's next forward passes capture (the learner opened another layer). */
   | { id: number; type: 'plan'; run: number; plan: CapturePlan }
   /** The page no longer shows the run: its cache goes. */

@@ -56,12 +56,35 @@ export class RunTable {
   /** Keeps run `id` forked from run `of`: `of`'s prompt (or `ids`, another prompt's), the given seed's random state,
    * settings and switched-off parts, and a cache of its own; with `feed`, the tokens `of` generated up to its first
    * `positions` tokens are fed after the prompt. */
-  fork(id: number, replaces: number | null | undefined, of: number, options: { ids: number[] | null; positions: number; feed: boolean; rngState: number; settings: SamplingSettings; intervention: Intervention | null; plan: CapturePlan }): KeptRun {
+  fork(
+    id: number,
+    replaces: number | null | undefined,
+    of: number,
+    options: {
+      ids: number[] | null;
+      positions: number;
+      feed: boolean;
+      rngState: number;
+      settings: SamplingSettings;
+      intervention: Intervention | null;
+      plan: CapturePlan;
+    },
+  ): KeptRun {
     const source = this.runs.get(of);
     if (!source) throw new EngineError('internal', { detail: `run ${of} is not in this worker` });
     const ids = options.ids ?? source.ids.slice(0, source.promptLength);
-    const forced = options.feed && options.ids === null ? source.ids.slice(source.promptLength, Math.max(source.promptLength, options.positions)) : null;
-    const run: KeptRun = { ids: [...ids], promptLength: ids.length, recorded: 0, rngState: options.rngState, settings: options.settings, intervention: options.intervention, plan: options.plan, forced };
+    const forced =
+      options.feed && options.ids === null ? source.ids.slice(source.promptLength, Math.max(source.promptLength, options.positions)) : null;
+    const run: KeptRun = {
+      ids: [...ids],
+      promptLength: ids.length,
+      recorded: 0,
+      rngState: options.rngState,
+      settings: options.settings,
+      intervention: options.intervention,
+      plan: options.plan,
+      forced,
+    };
     this.keep(id, replaces, run);
     return run;
   }
@@ -92,18 +115,32 @@ export class RunTable {
   }
 
   /** Generates up to `maxNewTokens` on run `id` from where it stopped, reporting each pass and token. */
-  async continue(id: number, maxNewTokens: number, settings: SamplingSettings, emit: (event: GenerateEvent) => void, cancelled: () => boolean): Promise<StopReason> {
+  async continue(
+    id: number,
+    maxNewTokens: number,
+    settings: SamplingSettings,
+    emit: (event: GenerateEvent) => void,
+    cancelled: () => boolean,
+  ): Promise<StopReason> {
     const run = this.use(id);
     run.settings = settings;
     const result = await this.generator.generate(
-      { ids: run.ids, promptLength: run.promptLength, recorded: run.recorded, maxNewTokens, settings, rngState: run.rngState, plan: () => run.plan, ...(run.forced ? { forced: run.forced } : {}) },
+      {
+        ids: run.ids,
+        promptLength: run.promptLength,
+        recorded: run.recorded,
+        maxNewTokens,
+        settings,
+        rngState: run.rngState,
+        plan: () => run.plan,
+        ...(run.forced ? { forced: run.forced } : {}),
+      },
       (event) => {
         if (event.type === 'forward') {
           run.recorded = event.record.start + event.record.count;
           // (Before the page gets the record: its buffers move to the page.)
           if (run.plan.mode === 'lean') keepCutRows(run.cut, event.record);
-        }
-        else {
+        } else {
           run.ids.push(event.fed);
           run.rngState = event.rngState;
         }
@@ -156,7 +193,12 @@ function keepCutRows(cut: Map<string, Float32Array[]>, record: ForwardRecord): v
 
 /** The kept rows of the layers `hooks` lie in, each hook's `positions` rows end to end; null when one is missing
  * (the run began in another worker) or the hooks span more layers than a segment recomputes. */
-function cutRowsFor(cut: Map<string, Float32Array[]>, points: readonly CapturePoint[], hooks: readonly string[], positions: number): Record<string, Float32Array> | null {
+function cutRowsFor(
+  cut: Map<string, Float32Array[]>,
+  points: readonly CapturePoint[],
+  hooks: readonly string[],
+  positions: number,
+): Record<string, Float32Array> | null {
   const inputs = segmentInputs(points, hooks);
   if (!inputs) return null;
   const joined: Record<string, Float32Array> = {};

@@ -8,7 +8,8 @@ export type Backend = 'webgpu' | 'wasm';
 export type BackendRequest = Backend | 'auto';
 /** Why the engine runs on WASM: the URL asked for it; no WebGPU, no adapter or only a software one; WebGPU's
  * session failed or its device was lost; "auto" measured WASM faster, or is measuring WebGPU right now. */
-export type FallbackReason = 'forced' | 'no-webgpu' | 'no-adapter' | 'software-adapter' | 'session-failed' | 'device-lost' | 'measured' | 'measuring';
+export type FallbackReason =
+  'forced' | 'no-webgpu' | 'no-adapter' | 'software-adapter' | 'session-failed' | 'device-lost' | 'measured' | 'measuring';
 
 export interface BackendChoice {
   backend: Backend;
@@ -29,7 +30,11 @@ export type Tensor = Ort.Tensor;
 export type Feeds = Record<string, Tensor>;
 export type Outputs = Record<string, Tensor>;
 /** Makes an input tensor with the onnxruntime build that will read it. */
-export type TensorFactory = (type: 'int64' | 'float32' | 'float16', data: BigInt64Array | Float32Array | Uint16Array, dims: number[]) => Tensor;
+export type TensorFactory = (
+  type: 'int64' | 'float32' | 'float16',
+  data: BigInt64Array | Float32Array | Uint16Array,
+  dims: number[],
+) => Tensor;
 
 /** onnxruntime-web in two builds, each loaded only when its backend is used: the CPU-only build (14 MB of wasm)
  * runs the WASM backend about a third faster per token, and compiles in half the time, than the WebGPU build's
@@ -47,11 +52,23 @@ export function runtimeFor(backend: Backend): Promise<OrtModule> {
 }
 
 /** Session options for a backend, with onnxruntime's own log at error level (see runtimeFor). */
-export function sessionOptions(backend: Backend, externalData: readonly ExternalDataFile[] = [], gpuOutputs: readonly string[] = []): Ort.InferenceSession.SessionOptions {
+export function sessionOptions(
+  backend: Backend,
+  externalData: readonly ExternalDataFile[] = [],
+  gpuOutputs: readonly string[] = [],
+): Ort.InferenceSession.SessionOptions {
   // Outputs only the next forward pass reads (the KV cache's presents) stay in GPU memory on WebGPU: copying them
   // to the CPU and back costs more each token as the cache grows. Only on a WebGPU session (docs/runtime-notes.md).
-  const gpu = backend === 'webgpu' && gpuOutputs.length > 0 ? { preferredOutputLocation: Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer' as const])) } : {};
-  return { executionProviders: [backend], logSeverityLevel: 3, ...gpu, ...(externalData.length > 0 ? { externalData: [...externalData] } : {}) };
+  const gpu =
+    backend === 'webgpu' && gpuOutputs.length > 0
+      ? { preferredOutputLocation: Object.fromEntries(gpuOutputs.map((name) => [name, 'gpu-buffer' as const])) }
+      : {};
+  return {
+    executionProviders: [backend],
+    logSeverityLevel: 3,
+    ...gpu,
+    ...(externalData.length > 0 ? { externalData: [...externalData] } : {}),
+  };
 }
 
 /** Frees tensors that live in GPU memory (a KV cache no forward pass will read again); CPU tensors are left to the
@@ -94,7 +111,11 @@ export async function inspectAdapter(softwareCounts = false): Promise<AdapterRep
   if (!adapter) return { kind: 'none', reason: 'no-adapter', description: '' };
   const info = adapter.info ?? {};
   const software = isSoftwareAdapter(info, adapter.isFallbackAdapter === true);
-  return { kind: software && !softwareCounts ? 'software' : 'hardware', reason: null, description: describeAdapter(info) || 'unknown adapter' };
+  return {
+    kind: software && !softwareCounts ? 'software' : 'hardware',
+    reason: null,
+    description: describeAdapter(info) || 'unknown adapter',
+  };
 }
 
 /** Whether the WebGPU adapter computes in half precision (`shader-f16`): transformers.js' default precision on
@@ -120,14 +141,24 @@ export class ModelSession {
 
   /** `wasmReason` says why a WASM request is one (the URL forced it, or WebGPU failed a moment ago); `externalData`
    * holds the weights a large graph keeps in files of their own (`model.onnx_data`). */
-  static async create(bytes: Uint8Array, request: BackendRequest, wasmReason: FallbackReason = 'forced', externalData: readonly ExternalDataFile[] = [], gpuOutputs: readonly string[] = []): Promise<ModelSession> {
+  static async create(
+    bytes: Uint8Array,
+    request: BackendRequest,
+    wasmReason: FallbackReason = 'forced',
+    externalData: readonly ExternalDataFile[] = [],
+    gpuOutputs: readonly string[] = [],
+  ): Promise<ModelSession> {
     await warming;
     let fallbackReason: FallbackReason | null = request === 'wasm' ? wasmReason : await webgpuStatus();
     if (fallbackReason === null) {
       try {
         const ort = await runtimeFor('webgpu');
         const session = await ort.InferenceSession.create(bytes, sessionOptions('webgpu', externalData, gpuOutputs));
-        return new ModelSession(session, { backend: 'webgpu', fallbackReason: null, ...(request === 'webgpu' ? { webgpuReason: 'forced' as const } : {}) }, ort);
+        return new ModelSession(
+          session,
+          { backend: 'webgpu', fallbackReason: null, ...(request === 'webgpu' ? { webgpuReason: 'forced' as const } : {}) },
+          ort,
+        );
       } catch (error) {
         if (request === 'webgpu') throw new EngineError('session-failed', { backend: 'webgpu', detail: message(error) });
         fallbackReason = 'session-failed';
@@ -231,7 +262,7 @@ async function currentDevice(): Promise<GPUDeviceLike | null> {
   try {
     const ort = await runtimes.webgpu;
     if (!ort) return null;
-    return ((await (ort.env.webgpu as unknown as { device?: Promise<GPUDeviceLike> | GPUDeviceLike }).device) ?? null);
+    return (await (ort.env.webgpu as unknown as { device?: Promise<GPUDeviceLike> | GPUDeviceLike }).device) ?? null;
   } catch {
     return null;
   }

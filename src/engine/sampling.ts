@@ -100,7 +100,12 @@ function holdBack(logits: ArrayLike<number>, ids: readonly number[]): { scores: 
 
 /** Samples the next token from one position's logits. `random` is called once, unless greedy. `run` (where the
  * step stands in its run) lets `settings.minNewTokens` hold end-of-text back; without it nothing is held back. */
-export function sample(rawLogits: ArrayLike<number>, settings: SamplingSettings, random: () => number, run: RunPosition | null = null): SamplingDecision {
+export function sample(
+  rawLogits: ArrayLike<number>,
+  settings: SamplingSettings,
+  random: () => number,
+  run: RunPosition | null = null,
+): SamplingDecision {
   const vocabSize = rawLogits.length;
   const held = heldBackIds(settings, run, vocabSize);
   // The model's logits themselves when nothing is held back (a copy would round a caller's float64 logits).
@@ -175,7 +180,18 @@ export function sample(rawLogits: ArrayLike<number>, settings: SamplingSettings,
   const candidates = ranked.slice(0, shown).map(candidate);
   const chosenId = idAt(chosenRank);
   if (chosenRank >= shown) candidates.push(candidate(chosenId, chosenRank));
-  const decision: SamplingDecision = { settings: { ...settings }, greedy, vocabSize, keptAfterTopK: k, keptAfterTopP, draw, chosenId, chosenRank, candidates };
-  if (masked) decision.heldBack = { ids: held, probability: masked.probability, produced: run!.produced, minNewTokens: settings.minNewTokens ?? 0 };
+  const decision: SamplingDecision = {
+    settings: { ...settings },
+    greedy,
+    vocabSize,
+    keptAfterTopK: k,
+    keptAfterTopP,
+    draw,
+    chosenId,
+    chosenRank,
+    candidates,
+  };
+  if (masked)
+    decision.heldBack = { ids: held, probability: masked.probability, produced: run!.produced, minNewTokens: settings.minNewTokens ?? 0 };
   return decision;
 }

@@ -2,7 +2,8 @@
 
 /** What one axis of a tensor counts. The i18n layer names it in the page's language ("7 positions", "7 个位置");
  * `count` is a bare multiplier (Q, K and V: 3 × […]). */
-export type Axis = 'count' | 'tokens' | 'positions' | 'queries' | 'keys' | 'heads' | 'dims' | 'neurons' | 'vocab' | 'candidates' | 'layers' | 'stages';
+export type Axis =
+  'count' | 'tokens' | 'positions' | 'queries' | 'keys' | 'heads' | 'dims' | 'neurons' | 'vocab' | 'candidates' | 'layers' | 'stages';
 
 export interface Dim {
   size: number;

@@ -72,7 +72,10 @@ export interface Trace {
 export type Feeding = 'sampled' | 'teacher-forced';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' | 'intervention' | 'recomputedHooks' | 'feeding'> & { intervention?: Intervention | null; feeding?: Feeding };
+export type TraceStart = Omit<Trace, 'runId' | 'rows' | 'steps' | 'stopReason' | 'intervention' | 'recomputedHooks' | 'feeding'> & {
+  intervention?: Intervention | null;
+  feeding?: Feeding;
+};
 
 let lastRunId = 0;
 
@@ -95,7 +98,10 @@ export class TraceRecorder {
   private readonly pinnedLogits = new Set<number>();
   private readonly recomputedHooks = new Set<string>();
 
-  constructor(start: TraceStart, readonly runId: number = newRunId()) {
+  constructor(
+    start: TraceStart,
+    readonly runId: number = newRunId(),
+  ) {
     this.start = { ...start };
     this.tokens = [...start.tokens];
     this.rngState = start.seed >>> 0;
@@ -189,9 +195,15 @@ export class TraceRecorder {
     const rows: Record<string, readonly Float32Array[]> = {};
     for (const [hook, list] of Object.entries(this.rows)) rows[hook] = Object.freeze(list.slice());
     return Object.freeze({
-      ...this.start, runId: this.runId, tokens: Object.freeze(this.tokens.slice()), rows: Object.freeze(rows),
-      steps: Object.freeze(this.steps.slice()), stopReason: this.stopReason, intervention: this.start.intervention ?? null,
-      feeding: this.start.feeding ?? 'sampled', recomputedHooks: Object.freeze([...this.recomputedHooks]),
+      ...this.start,
+      runId: this.runId,
+      tokens: Object.freeze(this.tokens.slice()),
+      rows: Object.freeze(rows),
+      steps: Object.freeze(this.steps.slice()),
+      stopReason: this.stopReason,
+      intervention: this.start.intervention ?? null,
+      feeding: this.start.feeding ?? 'sampled',
+      recomputedHooks: Object.freeze([...this.recomputedHooks]),
     });
   }
 }
@@ -229,7 +241,12 @@ export function lackingHooks(trace: Trace, hooks: readonly string[], positions?:
  * at), grouped as it is best recomputed: each layer's lacking hooks, then those outside the layers (older positions'
  * logits). Empty: the trace holds the whole run. */
 export function lackingGroups(trace: Trace): string[][] {
-  const lacking = new Set(lackingHooks(trace, trace.points.map((point) => point.hook)));
+  const lacking = new Set(
+    lackingHooks(
+      trace,
+      trace.points.map((point) => point.hook),
+    ),
+  );
   const groups = new Map<number | null, string[]>();
   for (const point of trace.points) {
     if (!lacking.has(point.hook)) continue;
@@ -342,7 +359,11 @@ export function traceFileName(trace: Trace, run: RunName, time: number): string 
           return `L${layer + 1}H${head + 1}${off.means?.[key] ? 'mean' : ''}`;
         }),
         ...off.mlps.map((layer) => `L${layer + 1}MLP`),
-        ...(off.patch ? [`patched-${off.patch.cell.grid}-L${off.patch.cell.layer + 1}${off.patch.cell.grid === 'resid' ? `P${off.patch.cell.index + 1}` : off.patch.cell.grid === 'head' ? `H${off.patch.cell.index + 1}` : ''}`] : []),
+        ...(off.patch
+          ? [
+              `patched-${off.patch.cell.grid}-L${off.patch.cell.layer + 1}${off.patch.cell.grid === 'resid' ? `P${off.patch.cell.index + 1}` : off.patch.cell.grid === 'head' ? `H${off.patch.cell.index + 1}` : ''}`,
+            ]
+          : []),
       ]
     : [];
   // A file name stays short: the first few parts, then how many more (the file itself lists them all).
@@ -368,8 +389,20 @@ export function importTrace(text: string, file = '', runId = newRunId()): Trace 
   if (document?.format !== TRACE_FORMAT) return fail('not-trace');
   if (document.version !== TRACE_VERSION) return fail('version', String(document.version));
   const { name: modelName, ...config } = document.model ?? {};
-  if (typeof modelName !== 'string' || !Number.isInteger(config.nLayer) || !Number.isInteger(config.nHead) || !Number.isInteger(config.dHead)) return fail('broken', 'model');
-  if (!Array.isArray(document.tokens) || !Array.isArray(document.steps) || typeof document.captures !== 'object' || document.captures === null) return fail('broken', 'tokens, steps or captures');
+  if (
+    typeof modelName !== 'string' ||
+    !Number.isInteger(config.nLayer) ||
+    !Number.isInteger(config.nHead) ||
+    !Number.isInteger(config.dHead)
+  )
+    return fail('broken', 'model');
+  if (
+    !Array.isArray(document.tokens) ||
+    !Array.isArray(document.steps) ||
+    typeof document.captures !== 'object' ||
+    document.captures === null
+  )
+    return fail('broken', 'tokens, steps or captures');
   const points: CapturePoint[] = [];
   const rows: Record<string, (Float32Array | undefined)[]> = {};
   for (const [hook, capture] of Object.entries<any>(document.captures)) {
@@ -378,7 +411,12 @@ export function importTrace(text: string, file = '', runId = newRunId()): Trace 
     const data: (number | null)[] = capture?.data;
     if (!['tokens', 'heads', 'attention'].includes(layout) || !Array.isArray(shape) || !Array.isArray(data)) return fail('broken', hook);
     if (data.length !== shape.reduce((product, size) => product * size, 1)) return fail('broken', hook);
-    points.push({ hook, tensor: String(capture.onnxTensor ?? hook), layer: Number.isInteger(capture.layer) ? capture.layer : null, layout });
+    points.push({
+      hook,
+      tensor: String(capture.onnxTensor ?? hook),
+      layer: Number.isInteger(capture.layer) ? capture.layer : null,
+      layout,
+    });
     rows[hook] = cutRows(hook, layout, shape, data);
   }
   const steps = document.steps as TraceStep[];
@@ -387,11 +425,26 @@ export function importTrace(text: string, file = '', runId = newRunId()): Trace 
     if (!Array.isArray(decision?.candidates)) return fail('broken', 'steps');
   }
   return {
-    runId, modelName, config: config as ModelConfig, points, backend: document.backend, fallbackReason: document.fallbackReason ?? null,
-    settings: document.settings, seed: document.seed, prompt: String(document.prompt ?? ''), truncatedTokens: document.truncatedTokens ?? 0,
-    promptLength: document.promptLength, tokens: readTokens(document.tokens), rows: rows as Record<string, Float32Array[]>, steps,
-    stopReason: document.stopReason ?? null, intervention: document.intervention ?? null, feeding: document.feeding ?? 'sampled',
-    recomputedHooks: Array.isArray(document.recomputedHooks) ? document.recomputedHooks.filter((hook: unknown) => typeof hook === 'string') : [],
+    runId,
+    modelName,
+    config: config as ModelConfig,
+    points,
+    backend: document.backend,
+    fallbackReason: document.fallbackReason ?? null,
+    settings: document.settings,
+    seed: document.seed,
+    prompt: String(document.prompt ?? ''),
+    truncatedTokens: document.truncatedTokens ?? 0,
+    promptLength: document.promptLength,
+    tokens: readTokens(document.tokens),
+    rows: rows as Record<string, Float32Array[]>,
+    steps,
+    stopReason: document.stopReason ?? null,
+    intervention: document.intervention ?? null,
+    feeding: document.feeding ?? 'sampled',
+    recomputedHooks: Array.isArray(document.recomputedHooks)
+      ? document.recomputedHooks.filter((hook: unknown) => typeof hook === 'string')
+      : [],
   };
 }
 

@@ -5,7 +5,16 @@ import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } f
 import { HUB_CACHE } from './models/hubCache';
 import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
 import { probe, type ProbedGraph } from './probe';
-import { ModelSession, inspectAdapter, warmUp, webgpuHasShaderF16, webgpuStatus, type Backend, type BackendRequest, type FallbackReason } from './runtime';
+import {
+  ModelSession,
+  inspectAdapter,
+  warmUp,
+  webgpuHasShaderF16,
+  webgpuStatus,
+  type Backend,
+  type BackendRequest,
+  type FallbackReason,
+} from './runtime';
 import { choiceKey, planAuto, planChoice, planRequest, type AutoPlan } from './backendChoice';
 import { Tokenizer } from './tokenizer';
 import type { AutoOptions, Control, Event, HeadEffect, Request, ResultTypes } from './protocol';
@@ -50,10 +59,19 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
   loaded = { folder: { ...folder, graph, stepGraph: null }, prompt, step, tokenizer, generator };
   runs = new RunTable(generator);
   return {
-    config: folder.config, choice, points: prompt.probed.points, choiceKey: choice.fallbackReason === 'measuring' ? key : null,
+    config: folder.config,
+    choice,
+    points: prompt.probed.points,
+    choiceKey: choice.fallbackReason === 'measuring' ? key : null,
     graphFiles: [folder.graph.file, ...(folder.stepGraph ? [folder.stepGraph.file] : [])],
     dtype: dtypeOfFile(folder.graph.file),
-    graphKind: generator.kind, hasLens: prompt.probed.lens !== null, cacheType: prompt.probed.pastType, rounding: prompt.probed.rounding, parameters: prompt.probed.parameters, loadMs: performance.now() - started, storage: folder.storage,
+    graphKind: generator.kind,
+    hasLens: prompt.probed.lens !== null,
+    cacheType: prompt.probed.pastType,
+    rounding: prompt.probed.rounding,
+    parameters: prompt.probed.parameters,
+    loadMs: performance.now() - started,
+    storage: folder.storage,
   };
 }
 
@@ -65,9 +83,15 @@ function weightBytes(folder: ModelFolder): number {
 
 /** A session per graph, both on one backend. When the step graph does not fit on WebGPU (two graphs hold the
  * weights twice), both move to WASM, unless WebGPU was asked for by name. */
-async function openGraphs(folder: ModelFolder, backend: BackendRequest, wasmReason: FallbackReason): Promise<{ prompt: CapturingGraph; step: CapturingGraph | null }> {
+async function openGraphs(
+  folder: ModelFolder,
+  backend: BackendRequest,
+  wasmReason: FallbackReason,
+): Promise<{ prompt: CapturingGraph; step: CapturingGraph | null }> {
   const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
-  const stepProbed = folder.stepGraph ? probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config, folder.stepGraph.externalData) : null;
+  const stepProbed = folder.stepGraph
+    ? probe(folder.stepGraph.bytes, folder.stepGraph.file, folder.config, folder.stepGraph.externalData)
+    : null;
   const external = folder.graph.externalData;
   const stepExternal = folder.stepGraph?.externalData ?? [];
   const session = await ModelSession.create(probed.bytes, backend, wasmReason, external, cacheOutputs(probed));
@@ -75,12 +99,21 @@ async function openGraphs(folder: ModelFolder, backend: BackendRequest, wasmReas
   if (!stepProbed) return { prompt, step: null };
   const step = { probed: { ...stepProbed, bytes: new Uint8Array(0) } };
   try {
-    return { prompt, step: { ...step, session: await ModelSession.create(stepProbed.bytes, session.choice.backend, 'forced', stepExternal, cacheOutputs(stepProbed)) } };
+    return {
+      prompt,
+      step: {
+        ...step,
+        session: await ModelSession.create(stepProbed.bytes, session.choice.backend, 'forced', stepExternal, cacheOutputs(stepProbed)),
+      },
+    };
   } catch (error) {
     await session.release();
     if (session.choice.backend === 'wasm' || backend === 'webgpu') throw error;
     const wasm = await ModelSession.create(probed.bytes, 'wasm', 'session-failed', external);
-    return { prompt: { ...prompt, session: wasm }, step: { ...step, session: await ModelSession.create(stepProbed.bytes, 'wasm', 'session-failed', stepExternal) } };
+    return {
+      prompt: { ...prompt, session: wasm },
+      step: { ...step, session: await ModelSession.create(stepProbed.bytes, 'wasm', 'session-failed', stepExternal) },
+    };
   }
 }
 
@@ -93,7 +126,8 @@ function cacheOutputs(probed: ProbedGraph): string[] {
 /** The graph files to try in a Hub repository: the precision asked for, or transformers.js' default for the
  * backend that will most likely run (then the others, smallest first). "auto" counts only a real GPU. */
 async function hubGraphs(backend: BackendRequest, requested: Dtype | null, softwareGpu = false) {
-  const webgpu = backend === 'webgpu' ? (await webgpuStatus()) === null : backend === 'auto' && (await inspectAdapter(softwareGpu)).kind === 'hardware';
+  const webgpu =
+    backend === 'webgpu' ? (await webgpuStatus()) === null : backend === 'auto' && (await inspectAdapter(softwareGpu)).kind === 'hardware';
   return hubGraphChoices(requested, defaultDtype(webgpu ? 'webgpu' : 'wasm', webgpu && (await webgpuHasShaderF16())));
 }
 
@@ -169,19 +203,50 @@ async function handle(request: Request): Promise<unknown> {
       const { tokenizer } = requireModel();
       if (busy) throw new EngineError('busy');
       const { ids, dropped, total } = promptIds(request.prompt);
-      requireRuns().keep(request.run, request.replaces, { ids, promptLength: ids.length, recorded: 0, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: null });
+      requireRuns().keep(request.run, request.replaces, {
+        ids,
+        promptLength: ids.length,
+        recorded: 0,
+        rngState: request.seed >>> 0,
+        settings: request.settings,
+        intervention: request.intervention ?? null,
+        plan: request.plan ?? FULL_CAPTURE,
+        forced: null,
+      });
       return { tokens: tokenizer.describe(ids), dropped, total, forced: null };
     }
     case 'fork': {
       const { tokenizer } = requireModel();
       if (busy) throw new EngineError('busy');
       const own = request.prompt === null ? null : promptIds(request.prompt);
-      const forked = requireRuns().fork(request.run, request.replaces, request.of, { ids: own?.ids ?? null, positions: request.positions, feed: request.feed, rngState: request.seed >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE });
-      return { tokens: tokenizer.describe(forked.ids.slice(0, forked.promptLength)), dropped: own?.dropped ?? 0, total: own?.total ?? forked.promptLength, forced: forked.forced };
+      const forked = requireRuns().fork(request.run, request.replaces, request.of, {
+        ids: own?.ids ?? null,
+        positions: request.positions,
+        feed: request.feed,
+        rngState: request.seed >>> 0,
+        settings: request.settings,
+        intervention: request.intervention ?? null,
+        plan: request.plan ?? FULL_CAPTURE,
+      });
+      return {
+        tokens: tokenizer.describe(forked.ids.slice(0, forked.promptLength)),
+        dropped: own?.dropped ?? 0,
+        total: own?.total ?? forked.promptLength,
+        forced: forked.forced,
+      };
     }
     case 'adopt':
       if (busy) throw new EngineError('busy');
-      return requireRuns().keep(request.run, request.replaces, { ids: [...request.ids], promptLength: request.promptLength, recorded: request.recorded, rngState: request.rngState >>> 0, settings: request.settings, intervention: request.intervention ?? null, plan: request.plan ?? FULL_CAPTURE, forced: request.forced ?? null });
+      return requireRuns().keep(request.run, request.replaces, {
+        ids: [...request.ids],
+        promptLength: request.promptLength,
+        recorded: request.recorded,
+        rngState: request.rngState >>> 0,
+        settings: request.settings,
+        intervention: request.intervention ?? null,
+        plan: request.plan ?? FULL_CAPTURE,
+        forced: request.forced ?? null,
+      });
     case 'plan':
       return runs?.setPlan(request.run, request.plan);
     case 'forget':
@@ -196,13 +261,15 @@ async function handle(request: Request): Promise<unknown> {
       return rankHeadsRequest(request);
     case 'patch': {
       const { generator, folder, prompt } = requireModel();
-      return exclusive(request.id, (isCancelled) => patchSweep(generator, folder.config, prompt.probed.points, request, {
-        progress: (done, total) => post({ id: request.id, type: 'patched', done, total }),
-        cancelled: async () => {
-          await new Promise((resolve) => setTimeout(resolve, 0)); // lets a cancel message in
-          return isCancelled();
-        },
-      }));
+      return exclusive(request.id, (isCancelled) =>
+        patchSweep(generator, folder.config, prompt.probed.points, request, {
+          progress: (done, total) => post({ id: request.id, type: 'patched', done, total }),
+          cancelled: async () => {
+            await new Promise((resolve) => setTimeout(resolve, 0)); // lets a cancel message in
+            return isCancelled();
+          },
+        }),
+      );
     }
     case 'continue':
       return continueRun(request);
@@ -241,7 +308,9 @@ async function warmBackends(backend: BackendRequest, auto: AutoOptions): Promise
   if (backend !== 'auto') return [backend];
   const adapter = await inspectAdapter(auto.softwareGpu);
   if (adapter.kind !== 'hardware') return ['wasm'];
-  const measuredWebgpu = Object.entries(auto.remembered ?? {}).some(([key, choice]) => key.endsWith(` @ ${adapter.description}`) && choice.backend === 'webgpu');
+  const measuredWebgpu = Object.entries(auto.remembered ?? {}).some(
+    ([key, choice]) => key.endsWith(` @ ${adapter.description}`) && choice.backend === 'webgpu',
+  );
   return measuredWebgpu ? ['webgpu'] : ['wasm'];
 }
 
@@ -250,7 +319,9 @@ async function continueRun(request: Extract<Request, { type: 'continue' }>): Pro
   const { tokenizer } = requireModel();
   return exclusive(request.id, async (isCancelled) => {
     const stopReason = await requireRuns().continue(
-      request.run, request.maxNewTokens, request.settings,
+      request.run,
+      request.maxNewTokens,
+      request.settings,
       (event) => {
         if (event.type === 'forward') post({ id: request.id, type: 'forward', record: event.record }, recordBuffers(event.record));
         else {

@@ -32,7 +32,13 @@ function literal(value: string | null): string {
 /** The Python check of a run, in the page's language: it recomputes the run with transformers on the same weights
  * (read from the ONNX file the app ran) and compares every captured tensor and sampled token with the trace file
  * `traceFile` (docs/reproduce.md). Percent-format cells (`# %%`), so it also opens as a notebook. */
-export function pythonScript(trace: Trace, traceFile: string, files: ModelFiles, locale: ScriptLocale, scriptFile = 'check_run.py'): string {
+export function pythonScript(
+  trace: Trace,
+  traceFile: string,
+  files: ModelFiles,
+  locale: ScriptLocale,
+  scriptFile = 'check_run.py',
+): string {
   const text: Record<string, string> = locale === 'zh-CN' ? reproduceZhCN : reproduceEn;
   const messages: Record<string, string> = {};
   for (const [key, value] of Object.entries(text)) if (key.startsWith('m.')) messages[key.slice(2)] = value;
@@ -44,12 +50,17 @@ export function pythonScript(trace: Trace, traceFile: string, files: ModelFiles,
     PRECISION: literal(files.dtype ?? 'fp32'),
     TOLERANCE: String(toleranceFor(files.rounding)),
     ROUNDS: files.rounding === 'float32' ? 'False' : 'True',
-    MESSAGES: `{\n${Object.entries(messages).map(([key, value]) => `    ${literal(key)}: ${literal(value)},`).join('\n')}\n}`,
+    MESSAGES: `{\n${Object.entries(messages)
+      .map(([key, value]) => `    ${literal(key)}: ${literal(value)},`)
+      .join('\n')}\n}`,
   };
   return template
     .replace(/^( *)# \{\{((?:c|md)\.\w+)\}\}$/gm, (_, indent: string, key: string) => {
       const comment = (text[key] ?? key).replace('{script}', scriptFile);
-      return comment.split('\n').map((line) => `${indent}# ${line}`.trimEnd()).join('\n');
+      return comment
+        .split('\n')
+        .map((line) => `${indent}# ${line}`.trimEnd())
+        .join('\n');
     })
     .replace(/\{\{([A-Z_]+)\}\}/g, (match, name: string) => values[name] ?? match)
     .replace(/^/, `# ${trace.modelName} · ${traceFile}\n`);
@@ -60,7 +71,10 @@ export function pythonNotebook(script: string): string {
   const sections = script.split(/^# %%/m).slice(1);
   const cells = sections.map((section, index) => {
     const markdown = section.startsWith(' [markdown]');
-    const body = section.replace(/^ \[markdown\]/, '').replace(/^\n/, '').replace(/\n+$/, '');
+    const body = section
+      .replace(/^ \[markdown\]/, '')
+      .replace(/^\n/, '')
+      .replace(/\n+$/, '');
     const lines = markdown ? body.split('\n').map((line) => line.replace(/^# ?/, '')) : body.split('\n');
     const source = lines.map((line, i) => (i < lines.length - 1 ? `${line}\n` : line));
     const id = `cell-${index + 1}`;
@@ -68,10 +82,14 @@ export function pythonNotebook(script: string): string {
       ? { cell_type: 'markdown', id, metadata: {}, source }
       : { cell_type: 'code', id, execution_count: null, metadata: {}, outputs: [], source };
   });
-  return JSON.stringify({
-    cells,
-    metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' }, language_info: { name: 'python' } },
-    nbformat: 4,
-    nbformat_minor: 5,
-  }, null, 1);
+  return JSON.stringify(
+    {
+      cells,
+      metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' }, language_info: { name: 'python' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    },
+    null,
+    1,
+  );
 }

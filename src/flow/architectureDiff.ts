@@ -63,7 +63,11 @@ export function architectureDifferences(a: Config, b: Config): ArchitectureDiffe
   // heads, or 16 sharing 8) is the same architecture: the sizes are shown beside each chart.
   return (Object.keys(TOPIC_NODES) as DifferenceTopic[])
     .filter((topic) => left[topic].variant !== right[topic].variant)
-    .map((topic) => ({ topic, nodes: topic === 'biases' ? symmetricDifference(BIASED[left.biases.variant]!, BIASED[right.biases.variant]!) : TOPIC_NODES[topic], sides: [left[topic], right[topic]] }));
+    .map((topic) => ({
+      topic,
+      nodes: topic === 'biases' ? symmetricDifference(BIASED[left.biases.variant]!, BIASED[right.biases.variant]!) : TOPIC_NODES[topic],
+      sides: [left[topic], right[topic]],
+    }));
 }
 
 function symmetricDifference(a: readonly NodeId[], b: readonly NodeId[]): NodeId[] {

@@ -41,9 +41,35 @@ const node = (id: NodeId): FlowNode => {
 
 /** The program's boxes in order (shared/FLOWCHART.md); some are only in some architectures (see flowChartFor). */
 const PROGRAM: NodeId[] = [
-  'start', 'input', 'tokenize', 'embed', 'posEmbed', 'residual',
-  'ln1', 'qkv', 'qkNorm', 'rope', 'scores', 'mask', 'softmax', 'weightedSum', 'outProj', 'residAdd1', 'ln2', 'mlp', 'residAdd2', 'moreLayers',
-  'lnFinal', 'unembed', 'temperature', 'filter', 'probabilities', 'sample', 'append', 'done', 'end',
+  'start',
+  'input',
+  'tokenize',
+  'embed',
+  'posEmbed',
+  'residual',
+  'ln1',
+  'qkv',
+  'qkNorm',
+  'rope',
+  'scores',
+  'mask',
+  'softmax',
+  'weightedSum',
+  'outProj',
+  'residAdd1',
+  'ln2',
+  'mlp',
+  'residAdd2',
+  'moreLayers',
+  'lnFinal',
+  'unembed',
+  'temperature',
+  'filter',
+  'probabilities',
+  'sample',
+  'append',
+  'done',
+  'end',
 ];
 
 /** A box's place in the program of every architecture (boxes one model lacks have their place too). */
@@ -69,7 +95,13 @@ export function flowChartFor(config: Pick<ModelConfig, 'nLayer' | 'nHead' | 'nKv
     ln1: rms ? { key: 'ln1Rms' } : {},
     qkv: { key: qkvKey(traits, isGrouped(config)) },
     ln2: rms ? { key: 'ln2Rms' } : {},
-    mlp: traits.mlp === 'swiglu' ? { key: 'mlpSwiglu', hooks: ['blocks.{l}.mlp.hook_pre', 'blocks.{l}.mlp.hook_pre_linear', 'blocks.{l}.mlp.hook_post', 'blocks.{l}.hook_mlp_out'] } : {},
+    mlp:
+      traits.mlp === 'swiglu'
+        ? {
+            key: 'mlpSwiglu',
+            hooks: ['blocks.{l}.mlp.hook_pre', 'blocks.{l}.mlp.hook_pre_linear', 'blocks.{l}.mlp.hook_post', 'blocks.{l}.hook_mlp_out'],
+          }
+        : {},
     lnFinal: rms ? { key: 'lnFinalRms' } : {},
     unembed: config.tieWordEmbeddings ? {} : { key: 'unembedUntied' },
   };

@@ -19,7 +19,14 @@ export interface LiveValues {
  * captured tensor or a sampling decision). `head` picks the attention head shown. With `other` (a run B to
  * compare with), a vector's thumbnail shows B − A at the same position, and an attention map |B − A|; the others
  * stay A's. `t` names the shape's axes (the page's language unless given). */
-export function liveValues(trace: Trace, frame: Frame, head: number, tokenLabel: (id: number) => string, other: Trace | null = null, t: Translate = i18n.t): LiveValues | null {
+export function liveValues(
+  trace: Trace,
+  frame: Frame,
+  head: number,
+  tokenLabel: (id: number) => string,
+  other: Trace | null = null,
+  t: Translate = i18n.t,
+): LiveValues | null {
   const box = boxContext(frameContext(trace, frame, head, tokenLabel, false));
   const spec = NODE_SPECS[frame.node];
   if (!box || !spec.size) return null;
@@ -28,7 +35,7 @@ export function liveValues(trace: Trace, frame: Frame, head: number, tokenLabel:
   const title = t('shape.title', { shape: formatShape(size, t) });
   const mine = spec.picture?.(box) ?? null;
   // B's rows at A's positions: the runs are aligned by position.
-  const theirs = other && mine ? spec.picture?.({ ...box, trace: other }) ?? null : null;
+  const theirs = other && mine ? (spec.picture?.({ ...box, trace: other }) ?? null) : null;
   return difference(shape, title, mine, theirs) ?? { shape, title, mini: mine };
 }
 

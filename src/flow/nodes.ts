@@ -16,14 +16,50 @@ export type NodeRegion = 'input' | 'layer' | 'output';
 export type NodeFamily = 'io' | 'embedding' | 'residual' | 'norm' | 'attention' | 'mlp' | 'output' | 'sampling' | 'control';
 
 export type NodeId =
-  | 'start' | 'input' | 'tokenize' | 'embed' | 'posEmbed' | 'residual'
-  | 'ln1' | 'qkv' | 'qkNorm' | 'rope' | 'scores' | 'mask' | 'softmax' | 'weightedSum' | 'outProj' | 'residAdd1'
-  | 'ln2' | 'mlp' | 'residAdd2' | 'moreLayers'
-  | 'lnFinal' | 'unembed' | 'temperature' | 'filter' | 'probabilities' | 'sample' | 'append' | 'done' | 'end';
+  | 'start'
+  | 'input'
+  | 'tokenize'
+  | 'embed'
+  | 'posEmbed'
+  | 'residual'
+  | 'ln1'
+  | 'qkv'
+  | 'qkNorm'
+  | 'rope'
+  | 'scores'
+  | 'mask'
+  | 'softmax'
+  | 'weightedSum'
+  | 'outProj'
+  | 'residAdd1'
+  | 'ln2'
+  | 'mlp'
+  | 'residAdd2'
+  | 'moreLayers'
+  | 'lnFinal'
+  | 'unembed'
+  | 'temperature'
+  | 'filter'
+  | 'probabilities'
+  | 'sample'
+  | 'append'
+  | 'done'
+  | 'end';
 
 /** The detail views; each box names the one that answers the question it raises. */
 export type ViewTab = 'tokens' | 'tokenizers' | 'embedding' | 'attention' | 'mlp' | 'lens' | 'sampling' | 'cache' | 'compare' | 'patching';
-export const VIEW_TABS: ViewTab[] = ['tokens', 'tokenizers', 'embedding', 'attention', 'mlp', 'lens', 'sampling', 'cache', 'compare', 'patching'];
+export const VIEW_TABS: ViewTab[] = [
+  'tokens',
+  'tokenizers',
+  'embedding',
+  'attention',
+  'mlp',
+  'lens',
+  'sampling',
+  'cache',
+  'compare',
+  'patching',
+];
 
 /** What one generation step computed: the new positions (all prompt positions at step 0, one afterwards). */
 export interface StepSpan {
@@ -51,9 +87,12 @@ export function captureShape(trace: Trace, hook: string, span: StepSpan): Tensor
   const width = trace.rows[hook]?.[span.last]?.length ?? 0;
   const t = dim(span.last - span.first + 1, 'positions');
   switch (point ? rowLayout(point.layout) : 'tokens') {
-    case 'tokens': return shape(t, dim(width, hook === 'logits' ? 'vocab' : /\.mlp\.hook_(pre|post)$/.test(hook) ? 'neurons' : 'dims'));
-    case 'heads': return shape(t, dim(width / trace.config.dHead, 'heads'), dim(trace.config.dHead, 'dims'));
-    case 'attention': return shape(dim(trace.config.nHead, 'heads'), dim(span.last - span.first + 1, 'queries'), dim(span.keys, 'keys'));
+    case 'tokens':
+      return shape(t, dim(width, hook === 'logits' ? 'vocab' : /\.mlp\.hook_(pre|post)$/.test(hook) ? 'neurons' : 'dims'));
+    case 'heads':
+      return shape(t, dim(width / trace.config.dHead, 'heads'), dim(trace.config.dHead, 'dims'));
+    case 'attention':
+      return shape(dim(trace.config.nHead, 'heads'), dim(span.last - span.first + 1, 'queries'), dim(span.keys, 'keys'));
   }
 }
 
@@ -124,32 +163,49 @@ const vocabulary = (c: BoxContext) => shape(dim(c.config.vocabSize, 'vocab'));
 const survivors = (c: BoxContext) => shape(dim(c.decision.keptAfterTopP, 'candidates'));
 
 /** The last position's row of a hook, as a sparkline. */
-const sparkline = (hook: (c: BoxContext) => string) => (c: BoxContext): MiniViz | null => {
-  const values = lastRow(c, hook(c));
-  return values ? { kind: 'sparkline', values: Array.from(values) } : null;
-};
+const sparkline =
+  (hook: (c: BoxContext) => string) =>
+  (c: BoxContext): MiniViz | null => {
+    const values = lastRow(c, hook(c));
+    return values ? { kind: 'sparkline', values: Array.from(values) } : null;
+  };
 
 /** The shown head's part of the last position's row. */
-const headLine = (hook: (c: BoxContext) => string) => (c: BoxContext): MiniViz => {
-  const values = lastRow(c, hook(c));
-  const { dHead } = c.config;
-  return { kind: 'sparkline', values: values ? Array.from(values.subarray(c.head * dHead, (c.head + 1) * dHead)) : [] };
-};
+const headLine =
+  (hook: (c: BoxContext) => string) =>
+  (c: BoxContext): MiniViz => {
+    const values = lastRow(c, hook(c));
+    const { dHead } = c.config;
+    return { kind: 'sparkline', values: values ? Array.from(values.subarray(c.head * dHead, (c.head + 1) * dHead)) : [] };
+  };
 
 /** The first five candidates by logit, measured by `value`; `title` names the measure. */
-const candidates = (value: (candidate: Candidate, decision: SamplingDecision) => number, title: (c: BoxContext) => string) => (c: BoxContext): MiniViz => ({
-  kind: 'bars',
-  title: title(c),
-  items: c.decision.candidates.slice(0, 5).map((candidate) => ({ label: c.tokenLabel(candidate.id), value: value(candidate, c.decision), highlight: candidate.id === c.decision.chosenId })),
-});
+const candidates =
+  (value: (candidate: Candidate, decision: SamplingDecision) => number, title: (c: BoxContext) => string) =>
+  (c: BoxContext): MiniViz => ({
+    kind: 'bars',
+    title: title(c),
+    items: c.decision.candidates.slice(0, 5).map((candidate) => ({
+      label: c.tokenLabel(candidate.id),
+      value: value(candidate, c.decision),
+      highlight: candidate.id === c.decision.chosenId,
+    })),
+  });
 
 /** The temperature the probability bars were computed at: greedy decoding (T = 0) shows softmax at T = 1. */
 const shownT = (c: BoxContext) => `T=${c.decision.greedy ? 1 : Number(c.decision.settings.temperature.toPrecision(3))}`;
 
 /** The bars of a box after the temperature: `value`, titled `title`; in greedy decoding, which filters and draws
  * nothing, softmax at T = 1 over the whole vocabulary, as the temperature box shows it. */
-const sampledCandidates = (value: (candidate: Candidate) => number, title: (c: BoxContext) => string) => (c: BoxContext): MiniViz =>
-  c.decision.greedy ? candidates((candidate) => candidate.scaledProbability, () => 'softmax T=1')(c) : candidates(value, title)(c);
+const sampledCandidates =
+  (value: (candidate: Candidate) => number, title: (c: BoxContext) => string) =>
+  (c: BoxContext): MiniViz =>
+    c.decision.greedy
+      ? candidates(
+          (candidate) => candidate.scaledProbability,
+          () => 'softmax T=1',
+        )(c)
+      : candidates(value, title)(c);
 /** The candidates left after the filters: the whole vocabulary in greedy decoding, which cuts none. */
 const keptCandidates = (c: BoxContext) => (c.decision.greedy ? vocabulary(c) : survivors(c));
 
@@ -160,81 +216,262 @@ const appendedId = (c: FrameContext) => c.trace.steps[c.frame.step]?.token.id;
 export const NODE_SPECS: Record<NodeId, NodeSpec> = {
   start: { shape: 'terminal', region: 'input', family: 'control', hooks: [], tab: 'tokens' },
   input: {
-    shape: 'step', region: 'input', family: 'io', hooks: [], tab: 'tokens',
+    shape: 'step',
+    region: 'input',
+    family: 'io',
+    hooks: [],
+    tab: 'tokens',
     caption: ({ trace }) => ({ params: { text: trace.prompt.length > 80 ? `${trace.prompt.slice(0, 80)}…` : trace.prompt } }),
   },
   tokenize: {
-    shape: 'step', region: 'input', family: 'io', hooks: [], tab: 'tokens', outsideGraph: true,
+    shape: 'step',
+    region: 'input',
+    family: 'io',
+    hooks: [],
+    tab: 'tokens',
+    outsideGraph: true,
     size: ({ trace }) => shape(dim(trace.promptLength, 'tokens')),
     picture: ({ trace, tokenLabel }) => ({
-      kind: 'tokens', items: trace.tokens.slice(0, Math.min(trace.promptLength, 12)).map((token) => ({ label: tokenLabel(token.id), color: '#4e79a7' })),
+      kind: 'tokens',
+      items: trace.tokens.slice(0, Math.min(trace.promptLength, 12)).map((token) => ({ label: tokenLabel(token.id), color: '#4e79a7' })),
     }),
     caption: ({ trace }) => ({ params: { count: trace.promptLength } }),
   },
   embed: {
-    shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_embed'),
+    shape: 'step',
+    region: 'input',
+    family: 'embedding',
+    hooks: ['hook_embed'],
+    tab: 'embedding',
+    size: stream,
+    picture: sparkline(() => 'hook_embed'),
     // Without a KV cache a later step runs every token again; the chart shows the new one.
     // Where that is not known (a recording), a later step's caption says only what the chart shows.
     // A later step that looked up one token says "the new token", not "each of the 1 new tokens".
-    caption: (c) => (c.frame.step === 0 || !c.span ? {} : c.cached === false ? { key: 'flow.caption.embedFull', params: { keys: c.span.keys } } : c.cached === null || c.span.last === c.span.first ? { key: 'flow.caption.embedNew' } : {}),
+    caption: (c) =>
+      c.frame.step === 0 || !c.span
+        ? {}
+        : c.cached === false
+          ? { key: 'flow.caption.embedFull', params: { keys: c.span.keys } }
+          : c.cached === null || c.span.last === c.span.first
+            ? { key: 'flow.caption.embedNew' }
+            : {},
   },
-  posEmbed: { shape: 'step', region: 'input', family: 'embedding', hooks: ['hook_pos_embed'], tab: 'embedding', size: stream, picture: sparkline(() => 'hook_pos_embed') },
-  residual: { shape: 'step', region: 'input', family: 'residual', hooks: ['blocks.0.hook_resid_pre'], tab: 'embedding', size: stream, picture: sparkline(() => 'blocks.0.hook_resid_pre') },
-  ln1: { shape: 'step', region: 'layer', family: 'norm', hooks: ['blocks.{l}.ln1.hook_normalized'], tab: 'attention', size: stream, picture: sparkline((c) => block(c, 'ln1.hook_normalized')) },
+  posEmbed: {
+    shape: 'step',
+    region: 'input',
+    family: 'embedding',
+    hooks: ['hook_pos_embed'],
+    tab: 'embedding',
+    size: stream,
+    picture: sparkline(() => 'hook_pos_embed'),
+  },
+  residual: {
+    shape: 'step',
+    region: 'input',
+    family: 'residual',
+    hooks: ['blocks.0.hook_resid_pre'],
+    tab: 'embedding',
+    size: stream,
+    picture: sparkline(() => 'blocks.0.hook_resid_pre'),
+  },
+  ln1: {
+    shape: 'step',
+    region: 'layer',
+    family: 'norm',
+    hooks: ['blocks.{l}.ln1.hook_normalized'],
+    tab: 'attention',
+    size: stream,
+    picture: sparkline((c) => block(c, 'ln1.hook_normalized')),
+  },
   qkv: {
-    shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_q', 'blocks.{l}.attn.hook_k', 'blocks.{l}.attn.hook_v'], tab: 'attention',
+    shape: 'step',
+    region: 'layer',
+    family: 'attention',
+    hooks: ['blocks.{l}.attn.hook_q', 'blocks.{l}.attn.hook_k', 'blocks.{l}.attn.hook_v'],
+    tab: 'attention',
     // Q has a row per query head, K and V one per key/value head (fewer under grouped-query attention).
-    size: (c) => (c.config.nKvHead !== c.config.nHead
-      ? [...perHead(c), { times: [dim(2, 'count')], dims: perHead(c, c.config.nKvHead)[0]!.dims }]
-      : [{ times: [dim(3, 'count')], dims: perHead(c)[0]!.dims }]),
+    size: (c) =>
+      c.config.nKvHead !== c.config.nHead
+        ? [...perHead(c), { times: [dim(2, 'count')], dims: perHead(c, c.config.nKvHead)[0]!.dims }]
+        : [{ times: [dim(3, 'count')], dims: perHead(c)[0]!.dims }],
     picture: headLine((c) => block(c, 'attn.hook_q')),
     caption: (c) => ({ params: qkShapes(c) }),
   },
   qkNorm: {
-    shape: 'step', region: 'layer', family: 'norm', hooks: ['blocks.{l}.attn.q_norm.hook_normalized', 'blocks.{l}.attn.k_norm.hook_normalized'], tab: 'attention',
-    size: (c) => perHead(c), picture: headLine((c) => block(c, 'attn.q_norm.hook_normalized')),
+    shape: 'step',
+    region: 'layer',
+    family: 'norm',
+    hooks: ['blocks.{l}.attn.q_norm.hook_normalized', 'blocks.{l}.attn.k_norm.hook_normalized'],
+    tab: 'attention',
+    size: (c) => perHead(c),
+    picture: headLine((c) => block(c, 'attn.q_norm.hook_normalized')),
   },
   rope: {
-    shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_rot_q', 'blocks.{l}.attn.hook_rot_k'], tab: 'attention',
-    size: (c) => perHead(c), picture: headLine((c) => block(c, 'attn.hook_rot_q')),
+    shape: 'step',
+    region: 'layer',
+    family: 'attention',
+    hooks: ['blocks.{l}.attn.hook_rot_q', 'blocks.{l}.attn.hook_rot_k'],
+    tab: 'attention',
+    size: (c) => perHead(c),
+    picture: headLine((c) => block(c, 'attn.hook_rot_q')),
     caption: (c) => ({ params: qkShapes(c) }),
   },
-  scores: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_attn_scores_unmasked'], tab: 'attention', size: pattern, picture: (c) => attentionMini(c, 'scores') },
-  mask: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_attn_scores'], tab: 'attention', size: pattern, picture: (c) => attentionMini(c, 'mask') },
-  softmax: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_pattern'], tab: 'attention', size: pattern, picture: (c) => attentionMini(c, 'softmax') },
-  weightedSum: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.attn.hook_z'], tab: 'attention', size: (c) => perHead(c), picture: headLine((c) => block(c, 'attn.hook_z')) },
-  outProj: { shape: 'step', region: 'layer', family: 'attention', hooks: ['blocks.{l}.hook_attn_out'], tab: 'attention', size: stream, picture: sparkline((c) => block(c, 'hook_attn_out')) },
-  residAdd1: { shape: 'step', region: 'layer', family: 'residual', hooks: ['blocks.{l}.hook_resid_mid'], tab: 'attention', size: stream, picture: sparkline((c) => block(c, 'hook_resid_mid')) },
-  ln2: { shape: 'step', region: 'layer', family: 'norm', hooks: ['blocks.{l}.ln2.hook_normalized'], tab: 'mlp', size: stream, picture: sparkline((c) => block(c, 'ln2.hook_normalized')) },
-  mlp: {
-    shape: 'step', region: 'layer', family: 'mlp', hooks: ['blocks.{l}.mlp.hook_pre', 'blocks.{l}.mlp.hook_post', 'blocks.{l}.hook_mlp_out'], tab: 'mlp',
-    size: (c) => shape(positions(c), dim(c.config.dMlp, 'neurons')), picture: sparkline((c) => block(c, 'mlp.hook_post')),
+  scores: {
+    shape: 'step',
+    region: 'layer',
+    family: 'attention',
+    hooks: ['blocks.{l}.attn.hook_attn_scores_unmasked'],
+    tab: 'attention',
+    size: pattern,
+    picture: (c) => attentionMini(c, 'scores'),
   },
-  residAdd2: { shape: 'step', region: 'layer', family: 'residual', hooks: ['blocks.{l}.hook_resid_post'], tab: 'mlp', size: stream, picture: sparkline((c) => block(c, 'hook_resid_post')) },
+  mask: {
+    shape: 'step',
+    region: 'layer',
+    family: 'attention',
+    hooks: ['blocks.{l}.attn.hook_attn_scores'],
+    tab: 'attention',
+    size: pattern,
+    picture: (c) => attentionMini(c, 'mask'),
+  },
+  softmax: {
+    shape: 'step',
+    region: 'layer',
+    family: 'attention',
+    hooks: ['blocks.{l}.attn.hook_pattern'],
+    tab: 'attention',
+    size: pattern,
+    picture: (c) => attentionMini(c, 'softmax'),
+  },
+  weightedSum: {
+    shape: 'step',
+    region: 'layer',
+    family: 'attention',
+    hooks: ['blocks.{l}.attn.hook_z'],
+    tab: 'attention',
+    size: (c) => perHead(c),
+    picture: headLine((c) => block(c, 'attn.hook_z')),
+  },
+  outProj: {
+    shape: 'step',
+    region: 'layer',
+    family: 'attention',
+    hooks: ['blocks.{l}.hook_attn_out'],
+    tab: 'attention',
+    size: stream,
+    picture: sparkline((c) => block(c, 'hook_attn_out')),
+  },
+  residAdd1: {
+    shape: 'step',
+    region: 'layer',
+    family: 'residual',
+    hooks: ['blocks.{l}.hook_resid_mid'],
+    tab: 'attention',
+    size: stream,
+    picture: sparkline((c) => block(c, 'hook_resid_mid')),
+  },
+  ln2: {
+    shape: 'step',
+    region: 'layer',
+    family: 'norm',
+    hooks: ['blocks.{l}.ln2.hook_normalized'],
+    tab: 'mlp',
+    size: stream,
+    picture: sparkline((c) => block(c, 'ln2.hook_normalized')),
+  },
+  mlp: {
+    shape: 'step',
+    region: 'layer',
+    family: 'mlp',
+    hooks: ['blocks.{l}.mlp.hook_pre', 'blocks.{l}.mlp.hook_post', 'blocks.{l}.hook_mlp_out'],
+    tab: 'mlp',
+    size: (c) => shape(positions(c), dim(c.config.dMlp, 'neurons')),
+    picture: sparkline((c) => block(c, 'mlp.hook_post')),
+  },
+  residAdd2: {
+    shape: 'step',
+    region: 'layer',
+    family: 'residual',
+    hooks: ['blocks.{l}.hook_resid_post'],
+    tab: 'mlp',
+    size: stream,
+    picture: sparkline((c) => block(c, 'hook_resid_post')),
+  },
   moreLayers: {
-    shape: 'decision', region: 'layer', family: 'control', hooks: [], tab: 'lens',
+    shape: 'decision',
+    region: 'layer',
+    family: 'control',
+    hooks: [],
+    tab: 'lens',
     caption: (c) => ({ params: { answer: c.layer + 1 < c.config.nLayer ? 'flow.yes' : 'flow.no' } }),
   },
-  lnFinal: { shape: 'step', region: 'output', family: 'norm', hooks: ['ln_final.hook_normalized'], tab: 'lens', size: stream, picture: sparkline(() => 'ln_final.hook_normalized') },
+  lnFinal: {
+    shape: 'step',
+    region: 'output',
+    family: 'norm',
+    hooks: ['ln_final.hook_normalized'],
+    tab: 'lens',
+    size: stream,
+    picture: sparkline(() => 'ln_final.hook_normalized'),
+  },
   unembed: {
-    shape: 'step', region: 'output', family: 'output', hooks: ['logits'], tab: 'lens',
+    shape: 'step',
+    region: 'output',
+    family: 'output',
+    hooks: ['logits'],
+    tab: 'lens',
     size: vocabulary,
     // Logits above the lowest candidate's, so the bars start at zero.
-    picture: candidates((candidate, decision) => candidate.logit - decision.candidates[decision.candidates.length - 1]!.logit, () => 'logits'),
+    picture: candidates(
+      (candidate, decision) => candidate.logit - decision.candidates[decision.candidates.length - 1]!.logit,
+      () => 'logits',
+    ),
   },
   temperature: {
-    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: vocabulary, picture: candidates((candidate) => candidate.scaledProbability, (c) => `softmax ${shownT(c)}`),
-    caption: ({ decision }) => (decision?.greedy ? { key: 'flow.caption.temperatureGreedy' } : { params: { temperature: decision?.settings.temperature ?? 0 } }),
+    shape: 'step',
+    region: 'output',
+    family: 'sampling',
+    hooks: [],
+    tab: 'sampling',
+    outsideGraph: true,
+    size: vocabulary,
+    picture: candidates(
+      (candidate) => candidate.scaledProbability,
+      (c) => `softmax ${shownT(c)}`,
+    ),
+    caption: ({ decision }) =>
+      decision?.greedy ? { key: 'flow.caption.temperatureGreedy' } : { params: { temperature: decision?.settings.temperature ?? 0 } },
   },
   filter: {
-    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: keptCandidates, picture: sampledCandidates((candidate) => candidate.afterTopK, (c) => `top-k ${shownT(c)}`),
-    caption: ({ decision }) => (decision?.greedy ? { key: 'flow.caption.filterGreedy' } : { params: { keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } }),
+    shape: 'step',
+    region: 'output',
+    family: 'sampling',
+    hooks: [],
+    tab: 'sampling',
+    outsideGraph: true,
+    size: keptCandidates,
+    picture: sampledCandidates(
+      (candidate) => candidate.afterTopK,
+      (c) => `top-k ${shownT(c)}`,
+    ),
+    caption: ({ decision }) =>
+      decision?.greedy
+        ? { key: 'flow.caption.filterGreedy' }
+        : { params: { keptK: decision?.keptAfterTopK ?? 0, kept: decision?.keptAfterTopP ?? 0 } },
   },
   probabilities: {
-    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: keptCandidates, picture: sampledCandidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
+    shape: 'step',
+    region: 'output',
+    family: 'sampling',
+    hooks: [],
+    tab: 'sampling',
+    outsideGraph: true,
+    size: keptCandidates,
+    picture: sampledCandidates(
+      (candidate) => candidate.afterTopP,
+      (c) => `top-p ${shownT(c)}`,
+    ),
     caption: (c) => {
       if (c.decision?.greedy) return { key: 'flow.caption.probabilitiesGreedy' };
       const top = c.decision?.candidates[0];
@@ -242,8 +479,17 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
     },
   },
   sample: {
-    shape: 'step', region: 'output', family: 'sampling', hooks: [], tab: 'sampling', outsideGraph: true,
-    size: keptCandidates, picture: sampledCandidates((candidate) => candidate.afterTopP, (c) => `top-p ${shownT(c)}`),
+    shape: 'step',
+    region: 'output',
+    family: 'sampling',
+    hooks: [],
+    tab: 'sampling',
+    outsideGraph: true,
+    size: keptCandidates,
+    picture: sampledCandidates(
+      (candidate) => candidate.afterTopP,
+      (c) => `top-p ${shownT(c)}`,
+    ),
     caption: (c): CaptionParts => {
       const token = tokenKey(c, c.decision?.chosenId);
       if (c.decision?.greedy) return { key: 'flow.caption.sampleGreedy', params: { token } };
@@ -251,29 +497,50 @@ export const NODE_SPECS: Record<NodeId, NodeSpec> = {
     },
   },
   append: {
-    shape: 'step', region: 'output', family: 'io', hooks: [], tab: 'sampling',
+    shape: 'step',
+    region: 'output',
+    family: 'io',
+    hooks: [],
+    tab: 'sampling',
     size: (c) => shape(dim(c.span.last + 2, 'tokens')),
     picture: (c) => ({ kind: 'tokens', items: [{ label: c.tokenLabel(appendedId(c) ?? c.decision.chosenId), color: '#e15759' }] }),
     caption: (c): CaptionParts => {
       const appended = appendedId(c);
       // A teacher-forced run appends the token it is fed, whatever its own draw picked.
-      if (appended !== undefined && c.decision && appended !== c.decision.chosenId) return { key: 'flow.caption.appendForced', params: { token: tokenKey(c, appended), own: tokenKey(c, c.decision.chosenId) } };
+      if (appended !== undefined && c.decision && appended !== c.decision.chosenId)
+        return { key: 'flow.caption.appendForced', params: { token: tokenKey(c, appended), own: tokenKey(c, c.decision.chosenId) } };
       return { params: { token: tokenKey(c, appended ?? c.decision?.chosenId) } };
     },
   },
   done: {
-    shape: 'decision', region: 'output', family: 'control', hooks: [], tab: 'sampling',
+    shape: 'decision',
+    region: 'output',
+    family: 'control',
+    hooks: [],
+    tab: 'sampling',
     caption: (c) => ({ params: { answer: c.frame.step === c.trace.steps.length - 1 && !c.generating ? 'flow.yes' : 'flow.no' } }),
   },
   end: {
-    shape: 'terminal', region: 'output', family: 'control', hooks: [], tab: 'sampling',
-    caption: (c): CaptionParts => (c.generating || !c.trace.stopReason
-      ? { key: 'flow.caption.endRunning', params: {} }
-      : { params: { reason: `flow.reason.${c.trace.stopReason}`, count: c.trace.steps.length, context: c.config.nCtx } }),
+    shape: 'terminal',
+    region: 'output',
+    family: 'control',
+    hooks: [],
+    tab: 'sampling',
+    caption: (c): CaptionParts =>
+      c.generating || !c.trace.stopReason
+        ? { key: 'flow.caption.endRunning', params: {} }
+        : { params: { reason: `flow.reason.${c.trace.stopReason}`, count: c.trace.steps.length, context: c.config.nCtx } },
   },
 };
 
-export function frameContext(trace: Trace, frame: Frame, head: number, tokenLabel: (id: number) => string, generating: boolean, cached: boolean | null = true): FrameContext {
+export function frameContext(
+  trace: Trace,
+  frame: Frame,
+  head: number,
+  tokenLabel: (id: number) => string,
+  generating: boolean,
+  cached: boolean | null = true,
+): FrameContext {
   const span = stepSpan(trace, frame.step);
   const decision = trace.steps[frame.step]?.decision ?? null;
   const t = span ? span.last - span.first + 1 : trace.promptLength;

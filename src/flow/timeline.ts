@@ -52,7 +52,11 @@ export function alignedFrame(frames: readonly Frame[], target: Frame, rank: (id:
   const layerStart = rank('ln1');
   const layers = frames.reduce((most, frame) => Math.max(most, frame.layer ?? -1), -1);
   /** Where a frame stands in its step: before the layers, in layer l, or after them; then the box's rank. */
-  const place = (frame: Frame, layer = frame.layer) => [layer === null ? (rank(frame.node) < layerStart ? 0 : 2) : 1, layer ?? 0, rank(frame.node)];
+  const place = (frame: Frame, layer = frame.layer) => [
+    layer === null ? (rank(frame.node) < layerStart ? 0 : 2) : 1,
+    layer ?? 0,
+    rank(frame.node),
+  ];
   const goal = place(target, target.layer === null ? null : Math.min(target.layer, layers));
   const step = Math.min(target.step, frames[frames.length - 1]!.step);
   let best = -1;

@@ -25,7 +25,12 @@ export function boxTexts(key: string, config: Pick<ModelConfig, 'ropeScaling'> &
   // Separate Q, K, V projections with biases (Qwen2): GPT-2's fused product says so in its own sentence.
   const traits = config.architecture ? traitsOf({ architecture: config.architecture }) : null;
   if ((key === 'qkvSplit' || key === 'qkvGqa') && traits?.qkvBias) explain.push('flow.explain.qkvBias');
-  const texts: BoxTexts = { label: `flow.node.${key}` as MessageKey, explain, why: `flow.why.${key}` as MessageKey, caption: `flow.caption.${key}` as MessageKey };
+  const texts: BoxTexts = {
+    label: `flow.node.${key}` as MessageKey,
+    explain,
+    why: `flow.why.${key}` as MessageKey,
+    caption: `flow.caption.${key}` as MessageKey,
+  };
   if (key === 'mlp' || key === 'mlpSwiglu') texts.legend = `flow.legend.${key}`;
   return texts;
 }
@@ -67,7 +72,9 @@ export interface ViewWording {
 }
 
 /** The detail views' architecture-dependent strings. */
-export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead'> & Partial<Pick<ModelConfig, 'tieWordEmbeddings'>>): ViewWording {
+export function viewWording(
+  config: Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead'> & Partial<Pick<ModelConfig, 'tieWordEmbeddings'>>,
+): ViewWording {
   const traits = traitsOf(config);
   const swiglu = traits.mlp === 'swiglu';
   const rope = traits.position === 'rope';
@@ -81,7 +88,11 @@ export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' |
     mlp: swiglu
       ? { pre: 'views.mlp.gate', post: 'views.mlp.product', curve: 'views.mlp.silu', top: 'views.mlp.topSwiglu' }
       : { pre: 'views.mlp.pre', post: 'views.mlp.post', curve: 'views.mlp.gelu', top: 'views.mlp.top' },
-    lens: { table: traits.norm === 'rmsnorm' ? 'views.lens.tableRms' : 'views.lens.table', why: 'views.lens.why', ...(config.tieWordEmbeddings === false ? { untied: 'views.lens.untied', unread: 'views.lens.untiedUnread' } as const : {}) },
+    lens: {
+      table: traits.norm === 'rmsnorm' ? 'views.lens.tableRms' : 'views.lens.table',
+      why: 'views.lens.why',
+      ...(config.tieWordEmbeddings === false ? ({ untied: 'views.lens.untied', unread: 'views.lens.untiedUnread' } as const) : {}),
+    },
     embedding: rope
       ? { rows: ['views.embedding.token'], note: 'views.embedding.rope' }
       : { rows: ['views.embedding.token', 'views.embedding.position', 'views.embedding.sum'], note: null },
@@ -96,10 +107,16 @@ export function viewWording(config: Pick<ModelConfig, 'architecture' | 'nHead' |
 export function tensorLabel(hook: string, config: Pick<ModelConfig, 'architecture' | 'nHead' | 'nKvHead'>): MessageKey | null {
   const mlp = viewWording(config).mlp;
   const names: Record<string, MessageKey> = {
-    'attn.hook_q': 'detail.tensor.q', 'attn.hook_k': 'detail.tensor.k', 'attn.hook_v': 'detail.tensor.v',
-    'attn.q_norm.hook_normalized': 'detail.tensor.q', 'attn.k_norm.hook_normalized': 'detail.tensor.k',
-    'attn.hook_rot_q': 'detail.tensor.q', 'attn.hook_rot_k': 'detail.tensor.k',
-    'mlp.hook_pre': mlp.pre, 'mlp.hook_post': mlp.post, hook_mlp_out: 'detail.tensor.mlpOut',
+    'attn.hook_q': 'detail.tensor.q',
+    'attn.hook_k': 'detail.tensor.k',
+    'attn.hook_v': 'detail.tensor.v',
+    'attn.q_norm.hook_normalized': 'detail.tensor.q',
+    'attn.k_norm.hook_normalized': 'detail.tensor.k',
+    'attn.hook_rot_q': 'detail.tensor.q',
+    'attn.hook_rot_k': 'detail.tensor.k',
+    'mlp.hook_pre': mlp.pre,
+    'mlp.hook_post': mlp.post,
+    hook_mlp_out: 'detail.tensor.mlpOut',
   };
   return names[hook.replace(/^blocks\.\d+\./, '')] ?? null;
 }

@@ -9,7 +9,8 @@ export type TermId = 'logits' | 'logitLens' | 'dModel' | 'dHead' | 'W_E' | 'W_po
  * they are shown, not looked for: "u" is in many words). */
 export const NAMED_TERMS = ['logitLens', 'logits', 'dModel', 'dHead', 'W_E', 'W_pos', 'W_O', 'W_U'] as const satisfies readonly TermId[];
 
-export const termName = (id: TermId, t: Translate): string => (id.startsWith('dtype.') ? id.slice('dtype.'.length) : t(`term.${id}.name` as MessageKey));
+export const termName = (id: TermId, t: Translate): string =>
+  id.startsWith('dtype.') ? id.slice('dtype.'.length) : t(`term.${id}.name` as MessageKey);
 export const termText = (id: TermId, t: Translate): string => t(`term.${id}` as MessageKey);
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

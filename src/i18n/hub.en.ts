@@ -7,8 +7,10 @@ export const hubEn = {
   'hub.sourceName.classroom': 'the classroom server',
   'hub.listing': 'Asking {source} for the files of {repo}…',
   'hub.listedApi': 'Files of {repo} and their sizes, as listed by {source}:',
-  'hub.listedProbe': 'Files of {repo} on {source}, which has no file list: each file name a transformers.js repository may hold was asked for, and its size read.',
-  'hub.listNotFound': '{source} has no repository {repo} (or does not show it to visitors who are not logged in). Check the name, or pick another source.',
+  'hub.listedProbe':
+    'Files of {repo} on {source}, which has no file list: each file name a transformers.js repository may hold was asked for, and its size read.',
+  'hub.listNotFound':
+    '{source} has no repository {repo} (or does not show it to visitors who are not logged in). Check the name, or pick another source.',
   'hub.failed.listing': 'Could not get the list of files of {repo} from {source}, so nothing was downloaded.',
   'hub.failed.download': '{repo} did not download from {source}.',
   'hub.failed.kept': '{model} is still loaded: you can go on using it.',
@@ -17,7 +19,8 @@ export const hubEn = {
   'hub.useSource': 'Download from {source}',
   'hub.retry': 'Try {source} again',
   'hub.pickFolder': 'Open a folder from disk',
-  'hub.noOnnx': '{repo} has no ONNX graph this app can run: it needs onnx/model.onnx (or model_q4.onnx, model_fp16.onnx…), as repositories made for transformers.js have.',
+  'hub.noOnnx':
+    '{repo} has no ONNX graph this app can run: it needs onnx/model.onnx (or model_q4.onnx, model_fp16.onnx…), as repositories made for transformers.js have.',
   'hub.col.precision': 'Precision',
   'hub.col.files': 'Files',
   'hub.col.download': 'Download',
@@ -25,7 +28,8 @@ export const hubEn = {
   'hub.default': 'usual here',
   'hub.dtype.fp32': '32-bit floats: the trained numbers as they are',
   'hub.dtype.fp16': '16-bit floats: half the size, numbers rounded',
-  'hub.dtype.q8': '8-bit integer weights; each product with these weights rounds its input to 8 bits as it runs (onnxruntime’s dynamic quantization)',
+  'hub.dtype.q8':
+    '8-bit integer weights; each product with these weights rounds its input to 8 bits as it runs (onnxruntime’s dynamic quantization)',
   'hub.dtype.int8': 'signed 8-bit integer weights; each product with these weights rounds its input to 8 bits as it runs',
   'hub.dtype.uint8': 'unsigned 8-bit integer weights; each product with these weights rounds its input to 8 bits as it runs',
   'hub.dtype.q4': '4-bit weights in blocks of 32 (MatMulNBits)',
@@ -33,8 +37,10 @@ export const hubEn = {
   'hub.dtype.bnb4': '4-bit weights (bitsandbytes’ NF4 / FP4)',
   'hub.optimum': '(two graphs: prompt, then one token at a time)',
   'hub.extraFiles': '+ {count} external data files',
-  'hub.summary': 'Download: {download} ({graph} of model, {shared} of tokenizer and config). Memory once running: about {memory}, a rough figure (the files twice: the downloaded copy and onnxruntime’s; the views’ numbers come on top).',
-  'hub.fit.wasm-memory': 'Too big for this browser: about {memory} once running, more than the 4 GiB onnxruntime-web’s WebAssembly can use.',
+  'hub.summary':
+    'Download: {download} ({graph} of model, {shared} of tokenizer and config). Memory once running: about {memory}, a rough figure (the files twice: the downloaded copy and onnxruntime’s; the views’ numbers come on top).',
+  'hub.fit.wasm-memory':
+    'Too big for this browser: about {memory} once running, more than the 4 GiB onnxruntime-web’s WebAssembly can use.',
   'hub.fit.device-memory': 'This device reports {device} GB of memory; the model needs about {memory}: the tab may run out of memory.',
   'hub.fit.storage': 'Only {free} of browser storage is free: the model can run, but it will not be kept for next time.',
   'hub.fit.large': 'A large download ({download}): on a slow or metered connection, a smaller precision is quicker.',
@@ -43,14 +49,16 @@ export const hubEn = {
   'hub.dtypeMissing': '{repo} has no {dtype} file: {fallback} is chosen instead.',
   'hub.suggestMissing': 'not on {source}: pick another source above',
   'hub.suggestChecking': 'asking {source}…',
-  'hub.suggestUnanswered': '{source} did not answer, so the suggestions below were not checked there; they may still load once it answers, or pick another source.',
+  'hub.suggestUnanswered':
+    '{source} did not answer, so the suggestions below were not checked there; they may still load once it answers, or pick another source.',
   'hub.suggestSizes': '{sizes} (as listed by {source})',
   'hub.suggest.Xenova/distilgpt2': 'GPT-2 made smaller (6 layers); English.',
   'hub.suggest.Xenova/gpt2': 'GPT-2 (12 layers, 124M parameters); English.',
   'hub.suggest.HuggingFaceTB/SmolLM2-135M-Instruct': 'Llama family, 135M parameters, answers instructions; English.',
   'hub.suggest.HuggingFaceTB/SmolLM2-360M-Instruct': 'Llama family, 360M parameters; English.',
   'hub.suggest.onnx-community/Qwen2.5-0.5B-Instruct': 'Qwen2.5, 0.5B parameters; reads Chinese and English. Large: choose q4f16 or q4.',
-  'hub.suggest.onnx-community/Qwen3-0.6B-ONNX': 'Qwen3, 0.6B parameters, with QK-norm; reads Chinese and English. Large: choose q4f16 or q4.',
+  'hub.suggest.onnx-community/Qwen3-0.6B-ONNX':
+    'Qwen3, 0.6B parameters, with QK-norm; reads Chinese and English. Large: choose q4f16 or q4.',
   'hub.suggest.Xenova/llama2.c-stories15M': 'Llama, 15M parameters, trained on children’s stories; tiny, English only.',
   // ---- A class pack (npm run class-pack): its models, listed first ----
   'hub.sourceReason.classroom': 'This site is a class pack: the classroom server is chosen, and the models it holds are listed first.',

@@ -19,7 +19,8 @@ export const hubZhCN: Record<keyof typeof hubEn, string> = {
   'hub.useSource': '从{source}下载',
   'hub.retry': '再试一次{source}',
   'hub.pickFolder': '打开本地文件夹',
-  'hub.noOnnx': '{repo} 里没有本应用能运行的 ONNX 计算图：需要 onnx/model.onnx（或 model_q4.onnx、model_fp16.onnx 等），为 transformers.js 准备的仓库都有。',
+  'hub.noOnnx':
+    '{repo} 里没有本应用能运行的 ONNX 计算图：需要 onnx/model.onnx（或 model_q4.onnx、model_fp16.onnx 等），为 transformers.js 准备的仓库都有。',
   'hub.col.precision': '精度',
   'hub.col.files': '文件',
   'hub.col.download': '下载量',
@@ -35,7 +36,8 @@ export const hubZhCN: Record<keyof typeof hubEn, string> = {
   'hub.dtype.bnb4': '4 位权重（bitsandbytes 的 NF4 / FP4）',
   'hub.optimum': '（两个计算图：先处理提示词，再逐个词元）',
   'hub.extraFiles': '另有 {count} 个外部数据文件',
-  'hub.summary': '下载量：{download}（模型 {graph}，分词器与配置 {shared}）。运行时内存：约 {memory}，只是粗估（文件占两份：下载的一份和 onnxruntime 的一份；各视图的数值另计）。',
+  'hub.summary':
+    '下载量：{download}（模型 {graph}，分词器与配置 {shared}）。运行时内存：约 {memory}，只是粗估（文件占两份：下载的一份和 onnxruntime 的一份；各视图的数值另计）。',
   'hub.fit.wasm-memory': '对这个浏览器来说太大：运行时约需 {memory}，超过 onnxruntime-web 的 WebAssembly 最多能用的 4 GiB。',
   'hub.fit.device-memory': '这台设备报告的内存是 {device} GB；模型约需 {memory}：标签页可能内存不足。',
   'hub.fit.storage': '浏览器存储只剩 {free}：模型可以运行，但下次不会保留。',

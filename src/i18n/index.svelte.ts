@@ -32,7 +32,9 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 export function translator(locale: Locale): Translate {
   return (key, params = {}) => {
     const template = catalogs[locale][key] ?? catalogs.en[key] ?? key;
-    return template.replace(/\{(\w+)\}/g, (match, name: string, at: number) => (name in params ? spacedValue(template[at - 1], String(params[name]), template[at + match.length]) : match));
+    return template.replace(/\{(\w+)\}/g, (match, name: string, at: number) =>
+      name in params ? spacedValue(template[at - 1], String(params[name]), template[at + match.length]) : match,
+    );
   };
 }
 

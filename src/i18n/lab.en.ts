@@ -24,9 +24,12 @@ export const labEn = {
   'views.lab.more': 'Show {count} more',
   'views.lab.partialLegend': 'Dashed chips hold only some of a character’s bytes: shown in hex, with the character they help to spell.',
   'views.lab.why.chinese.q': 'Why does Chinese cost more tokens in one tokenizer than in another?',
-  'views.lab.why.chinese': 'A tokenizer’s vocabulary is learned from its training text: the pair of pieces (at first single bytes) that occur next to each other most often is merged into one token, again and again. GPT-2 learned from English web pages, so many Chinese characters stay two or three byte pieces; GPT-4o, Qwen3 and DeepSeek-V3 learned from far more Chinese and hold whole characters and common words. Fewer tokens make that language cheaper and faster, and fit more of it into the context.',
+  'views.lab.why.chinese':
+    'A tokenizer’s vocabulary is learned from its training text: the pair of pieces (at first single bytes) that occur next to each other most often is merged into one token, again and again. GPT-2 learned from English web pages, so many Chinese characters stay two or three byte pieces; GPT-4o, Qwen3 and DeepSeek-V3 learned from far more Chinese and hold whole characters and common words. Fewer tokens make that language cheaper and faster, and fit more of it into the context.',
   'views.lab.why.bytes.q': 'What does byte-level BPE do with a character that is not in its vocabulary?',
-  'views.lab.why.bytes': 'It never fails: the text is first turned into UTF-8 bytes, and all 256 bytes are in the vocabulary. A character without a token of its own (a Chinese character is 3 bytes, an emoji usually 4) is spelled with several byte tokens that mean something only together. Here they show as hex bytes with the character they belong to, never as “�”.',
+  'views.lab.why.bytes':
+    'It never fails: the text is first turned into UTF-8 bytes, and all 256 bytes are in the vocabulary. A character without a token of its own (a Chinese character is 3 bytes, an emoji usually 4) is spelled with several byte tokens that mean something only together. Here they show as hex bytes with the character they belong to, never as “�”.',
   'views.lab.why.ids.q': 'Why does the same word get different ids?',
-  'views.lab.why.ids': 'An id is only a row number in one tokenizer’s vocabulary, and each tokenizer numbers its entries in its own order. Even in one tokenizer, “hello”, “ hello” (with its space) and “Hello” are different entries with different ids: the space and the capital letter belong to the token.',
+  'views.lab.why.ids':
+    'An id is only a row number in one tokenizer’s vocabulary, and each tokenizer numbers its entries in its own order. Even in one tokenizer, “hello”, “ hello” (with its space) and “Hello” are different entries with different ids: the space and the capital letter belong to the token.',
 } as const;

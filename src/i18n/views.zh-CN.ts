@@ -24,7 +24,8 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.tokens.bytes': '字节',
   'views.tokens.text': '文本',
   'views.tokens.storedToggle': '词表文件如何存储它（Ġ、ä»…）',
-  'views.tokens.storedExplain': '字节级词表文件是纯文本，所以它把 256 个字节各写成一个可打印字符：空格存成 Ġ，换行存成 Ċ，一个汉字的三个字节存成 ä、»、Ĭ 这样的字符。这套字符只是文件里的写法：模型读的是 ID，词元代表的是“字节”一栏里的字节。（SentencePiece 风格的文件把空格写成 ▁。）',
+  'views.tokens.storedExplain':
+    '字节级词表文件是纯文本，所以它把 256 个字节各写成一个可打印字符：空格存成 Ġ，换行存成 Ċ，一个汉字的三个字节存成 ä、»、Ĭ 这样的字符。这套字符只是文件里的写法：模型读的是 ID，词元代表的是“字节”一栏里的字节。（SentencePiece 风格的文件把空格写成 ▁。）',
   'views.tokens.hoverHint': '把鼠标移到词元上（或用键盘聚焦），查看它的词嵌入向量。',
   'views.tokens.embeddingOf': '“{token}”（ID {id}）的词嵌入向量',
   'views.tokens.compare': '在“分词器对比”标签页中，可以比较 GPT-2、GPT-4、GPT-4o、Qwen3 和 DeepSeek-V3 如何切分同一段文本。',
@@ -48,7 +49,8 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.attention.notKept': '这个大模型的运行没有保留它：点击即可用同样的词元重新计算',
   'views.attention.thumb': '第 {layer} 层第 {head} 个头',
   'views.roles.title': '有已知分工的注意力头',
-  'views.roles.explain': '用标准测试在当前模型上测得（不加 BOS 词元，与本应用的运行一致）：先输入 {half} 个随机词元，再把这 {half} 个原样重复一遍，一次前向计算。一个头的分数，是它平均放在“它的分工所指向的那一个词元”上的注意力份额；把注意力平均分给前面所有词元的头，分数约为 0.02 到 0.05。达到 {threshold} 才给它命名。',
+  'views.roles.explain':
+    '用标准测试在当前模型上测得（不加 BOS 词元，与本应用的运行一致）：先输入 {half} 个随机词元，再把这 {half} 个原样重复一遍，一次前向计算。一个头的分数，是它平均放在“它的分工所指向的那一个词元”上的注意力份额；把注意力平均分给前面所有词元的头，分数约为 0.02 到 0.05。达到 {threshold} 才给它命名。',
   'views.roles.measuring': '正在用重复的随机序列测量每个注意力头……',
   'views.roles.failed': '无法测量这些注意力头：',
   'views.roles.role.previous': '前一个词元',
@@ -65,9 +67,11 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.roles.head': '{name}（{score}）',
   'views.roles.thisHead': '这个头在重复随机序列上的得分：前一个词元 {previous} · 重复词元 {duplicate} · 归纳 {induction}。',
   'views.roles.thumb': '{name}：前一个词元 {previous}，重复词元 {duplicate}，归纳 {induction}',
-  'views.roles.expect.previous': '关掉{name}（“前一个词元”头），就去掉了这个头在每个位置加入的、关于紧挨在前面那个词元的信息；后面各层读取它的头（比如归纳头）可能因此作用变小，除非别的头也携带了同样的信息。',
+  'views.roles.expect.previous':
+    '关掉{name}（“前一个词元”头），就去掉了这个头在每个位置加入的、关于紧挨在前面那个词元的信息；后面各层读取它的头（比如归纳头）可能因此作用变小，除非别的头也携带了同样的信息。',
   'views.roles.expect.duplicate': '关掉{name}（“重复词元”头），就去掉了这个头留下的“这个词元之前出现过”的记号；别的头也可能携带这个记号。',
-  'views.roles.expect.induction': '关掉{name}（归纳头），就去掉了这个头的复制：在重复某个短语的提示词上，B 对“上次跟在后面的那个词”可能不再那么有把握，程度取决于这个头承担了多少这项工作。',
+  'views.roles.expect.induction':
+    '关掉{name}（归纳头），就去掉了这个头的复制：在重复某个短语的提示词上，B 对“上次跟在后面的那个词”可能不再那么有把握，程度取决于这个头承担了多少这项工作。',
   'views.roles.expectNone': '这个模型没有哪个头明确承担这些分工，所以没有可以关掉的已命名的头：用下面的排名找出对这个提示词重要的头。',
   'views.attention.thumbNotKept': '第 {layer} 层第 {head} 个头（{notKept}）',
   'views.attention.cellHint': '点击一个格子（或拖动滑块），查看它的分数是怎样算出来的。',
@@ -89,74 +93,105 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.lens.norm': '位置 {position} 上残差流的范数',
   'views.lens.table': 'logit 透镜：在每一层之后直接套用最终层归一化和输出层',
   'views.lens.tableRms': 'logit 透镜：在每一层之后直接套用最终 RMS 归一化和输出层',
-  'views.lens.why': '为什么可行：每一层都往同一条残差流里加东西，而最终归一化和输出层读的正是这条残差流，所以提前套用它们，就能看出残差流已经指向哪些词元。要注意：前面的层从没被训练成可以这样读取，它们那几行常常只显示输入词元或杂乱的结果；行与行之间的变化比任何单独一行更能说明问题。',
+  'views.lens.why':
+    '为什么可行：每一层都往同一条残差流里加东西，而最终归一化和输出层读的正是这条残差流，所以提前套用它们，就能看出残差流已经指向哪些词元。要注意：前面的层从没被训练成可以这样读取，它们那几行常常只显示输入词元或杂乱的结果；行与行之间的变化比任何单独一行更能说明问题。',
   'views.lens.stage': '阶段',
   'views.lens.embedding': '词嵌入之后',
   'views.lens.layer': '第 {layer} 层之后',
   'views.lens.top': '最可能的下一个词元',
-  'views.lens.untiedUnread': '这个模型的输出层（lm_head）是一个独立的矩阵，不是词嵌入矩阵的转置，而本应用没能从这个模型文件里读出它：所以这里不显示 logit 透镜，而不是用错的矩阵去算。上面的范数是模型自己算出的。',
-  'views.lens.untied': '这个模型的输出层（lm_head）是一个独立的矩阵，不是词嵌入矩阵的转置：这里的透镜乘的就是这个矩阵，从模型文件中读出（文件以 8 位或 4 位存储时，先还原成普通数值）。',
+  'views.lens.untiedUnread':
+    '这个模型的输出层（lm_head）是一个独立的矩阵，不是词嵌入矩阵的转置，而本应用没能从这个模型文件里读出它：所以这里不显示 logit 透镜，而不是用错的矩阵去算。上面的范数是模型自己算出的。',
+  'views.lens.untied':
+    '这个模型的输出层（lm_head）是一个独立的矩阵，不是词嵌入矩阵的转置：这里的透镜乘的就是这个矩阵，从模型文件中读出（文件以 8 位或 4 位存储时，先还原成普通数值）。',
   'views.lens.note': '最后一行就是模型真正的预测；前面各行表示如果模型在那一层就停下，残差流“会说”什么。',
   'views.sampling.logit': 'logit',
   'views.sampling.softmax': 'Softmax T=1',
   'views.sampling.temperature': 'Softmax T={temperature}',
   'views.sampling.topK': 'Top-k',
   'views.sampling.topP': 'Top-p',
-  'views.sampling.kept': 'Top-k 从 {vocab} 个词元中保留 {topK} 个；Top-p 作用于它们重新归一化后的概率，保留 {topP} 个；随机数 {u} = {draw} 选中了“{token}”。',
+  'views.sampling.kept':
+    'Top-k 从 {vocab} 个词元中保留 {topK} 个；Top-p 作用于它们重新归一化后的概率，保留 {topP} 个；随机数 {u} = {draw} 选中了“{token}”。',
   'views.sampling.keptGreedy': '贪心解码（T = 0）：选中 logit 最高的“{token}”；各概率列按 T = 1 显示。',
   'views.sampling.replay': '改变设置，可用同样的 {logits} 和同一个随机数重新采样这一步（不会重新运行模型）。',
-  'views.sampling.replayGreedy': '改变设置，可用同样的 {logits} 重新采样这一步（不会重新运行模型）。贪心解码的这一步没有抽随机数：重新采样时用 {u} = {draw}。',
+  'views.sampling.replayGreedy':
+    '改变设置，可用同样的 {logits} 重新采样这一步（不会重新运行模型）。贪心解码的这一步没有抽随机数：重新采样时用 {u} = {draw}。',
   'views.sampling.step': '生成步',
-  'views.sampling.heldBack': '文本结束符暂不允许出现：这是第 {position} 个新词元，至少要写 {minimum} 个。它的 logit 在温度、Top-k、Top-p 之前被设为 −∞，所以模型给它的 {percent} 概率分给了下面的词元，它不会被抽中。',
+  'views.sampling.heldBack':
+    '文本结束符暂不允许出现：这是第 {position} 个新词元，至少要写 {minimum} 个。它的 logit 在温度、Top-k、Top-p 之前被设为 −∞，所以模型给它的 {percent} 概率分给了下面的词元，它不会被抽中。',
   'views.none': '请先生成：详细视图读取的是本次运行的记录。',
-  'views.capturingLayer': '正在为已有的 {positions} 个位置重新计算第 {layer} 层……大模型生成时只保留各层之间的残差流，外加词嵌入、最终归一化的输出和最新几个位置的 logits，以及视图中打开的层；你打开的层会用同样的词元再算一遍，得到的数值相同（只差舍入误差）。',
-  'views.capturingLogits': '正在为这个位置重新计算 logits……大模型只保留最新的 logits（每行的数值个数等于词表大小）；更早的会用同样的词元再算一遍。',
+  'views.capturingLayer':
+    '正在为已有的 {positions} 个位置重新计算第 {layer} 层……大模型生成时只保留各层之间的残差流，外加词嵌入、最终归一化的输出和最新几个位置的 logits，以及视图中打开的层；你打开的层会用同样的词元再算一遍，得到的数值相同（只差舍入误差）。',
+  'views.capturingLogits':
+    '正在为这个位置重新计算 logits……大模型只保留最新的 logits（每行的数值个数等于词表大小）；更早的会用同样的词元再算一遍。',
   'views.captureFailed': '无法重新计算这些张量：',
   // 分词器对比的标签；视图自己的字符串在 lab.zh-CN.ts，随视图按需加载。
   'views.tab.cache': 'KV 缓存',
   'views.question.cache': '从一个词元到下一个词元，模型保存了什么？它会改变计算结果吗？',
-  'views.cache.explain': '每个新词元只在它自己的位置上经过模型：之前各位置的键和值都从缓存里取。每个位置，缓存为 {layers} 层中的每一层、{kvHeads} 个保存键和值的头中的每一个各保存一个键向量和一个值向量，每个向量 {dHead} 个数，每个数 {bytes} 字节。',
+  'views.cache.explain':
+    '每个新词元只在它自己的位置上经过模型：之前各位置的键和值都从缓存里取。每个位置，缓存为 {layers} 层中的每一层、{kvHeads} 个保存键和值的头中的每一个各保存一个键向量和一个值向量，每个向量 {dHead} 个数，每个数 {bytes} 字节。',
   'views.cache.step': '生成步',
-  'views.cache.explainFull': '这张计算图没有 KV 缓存：每一步都把整个序列重新算一遍。这次运行为每个位置保留了第一次算到它的那一步（提示词那一遍，或者追加它的那一步）算出的键和值，也就是有缓存时会存下的那些。如果有缓存，它要为每个位置、{layers} 层中的每一层、{kvHeads} 个保存键和值的头中的每一个各存一个键向量和一个值向量，每个向量 {dHead} 个数，每个数 {bytes} 字节；下表列出缓存会怎样增长。',
+  'views.cache.explainFull':
+    '这张计算图没有 KV 缓存：每一步都把整个序列重新算一遍。这次运行为每个位置保留了第一次算到它的那一步（提示词那一遍，或者追加它的那一步）算出的键和值，也就是有缓存时会存下的那些。如果有缓存，它要为每个位置、{layers} 层中的每一层、{kvHeads} 个保存键和值的头中的每一个各存一个键向量和一个值向量，每个向量 {dHead} 个数，每个数 {bytes} 字节；下表列出缓存会怎样增长。',
   'views.cache.positions': '已缓存的位置',
   'views.cache.positionsFull': '缓存要存的位置',
   'views.cache.shape': 'K 和 V',
   'views.cache.memory': '内存',
-  'views.cache.why': '没有缓存，每一步都要把整个序列重新算一遍；有了缓存，每一步只算新位置，所以投影和 MLP 的总计算量随长度线性增长，而不是平方增长（只有注意力仍要读取前面所有的键）。注意力是因果的（每个位置只看自己和之前的位置），所以一个位置的 K 和 V 一旦算出就不再改变，保存下来不会改变任何结果。',
-  'views.cache.whyFull': '有了缓存，每一步只需算新位置，投影和 MLP 的总计算量就会随长度线性增长，而不是平方增长（只有注意力仍要读取前面所有的键）。注意力是因果的（每个位置只看自己和之前的位置），所以一个位置的 K 和 V 一旦算出就不再改变，用缓存不会改变任何结果：下面的检查就在这次运行上验证这一点。',
-  'views.cache.rope': 'KV 缓存里存的是经过 RoPE 旋转之后的键：一个键的旋转只取决于它自己的位置，而追加词元从不改变这个位置，所以它只在算出时旋转一次。',
-  'views.cache.grouped': '使用分组查询注意力，KV 缓存只存 {kvHeads} 个键/值头，而不是 {heads} 个：内存只需原来的 1/{group}。注意力打分和加权求和的计算量并没有减少：{heads} 个查询头仍然各自给前面的每个键打分。',
+  'views.cache.why':
+    '没有缓存，每一步都要把整个序列重新算一遍；有了缓存，每一步只算新位置，所以投影和 MLP 的总计算量随长度线性增长，而不是平方增长（只有注意力仍要读取前面所有的键）。注意力是因果的（每个位置只看自己和之前的位置），所以一个位置的 K 和 V 一旦算出就不再改变，保存下来不会改变任何结果。',
+  'views.cache.whyFull':
+    '有了缓存，每一步只需算新位置，投影和 MLP 的总计算量就会随长度线性增长，而不是平方增长（只有注意力仍要读取前面所有的键）。注意力是因果的（每个位置只看自己和之前的位置），所以一个位置的 K 和 V 一旦算出就不再改变，用缓存不会改变任何结果：下面的检查就在这次运行上验证这一点。',
+  'views.cache.rope':
+    'KV 缓存里存的是经过 RoPE 旋转之后的键：一个键的旋转只取决于它自己的位置，而追加词元从不改变这个位置，所以它只在算出时旋转一次。',
+  'views.cache.grouped':
+    '使用分组查询注意力，KV 缓存只存 {kvHeads} 个键/值头，而不是 {heads} 个：内存只需原来的 1/{group}。注意力打分和加权求和的计算量并没有减少：{heads} 个查询头仍然各自给前面的每个键打分。',
   'views.cache.check': '不用缓存，把整个序列重新计算一遍',
   'views.cache.checkFull': '把整个序列再计算一遍',
-  'views.cache.checkAfterStep': '核对需要提示词之后至少再走一步：目前只跑过提示词那一遍，重新计算只会原样重复它。请再单步生成一次（或生成不止一个词元），然后核对。',
+  'views.cache.checkAfterStep':
+    '核对需要提示词之后至少再走一步：目前只跑过提示词那一遍，重新计算只会原样重复它。请再单步生成一次（或生成不止一个词元），然后核对。',
   'views.cache.checking': '正在重新计算…',
-  'views.cache.result': '不用缓存从头重算：在 {rows} 行 K 和 V 里，与缓存中的数值相比最大差值为 {difference}（最大的数值为 {largest}）：只是舍入误差，结果并无不同。',
-  'views.cache.resultResidual': '不用缓存从头重算：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与使用缓存的运行相比最大差值为 {difference}（最大的数值为 {largest}）：只是舍入误差，结果并无不同。',
-  'views.cache.resultDiffers': '不用缓存从头重算：在 {rows} 行 K 和 V 里，与缓存中的数值相比最大差值为 {difference}（最大的数值为 {largest}）。这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 {relative}，而这张计算图的舍入误差最多 {tolerance}。',
-  'views.cache.resultResidualDiffers': '不用缓存从头重算：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与使用缓存的运行相比最大差值为 {difference}（最大的数值为 {largest}）。这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 {relative}，而这张计算图的舍入误差最多 {tolerance}。',
-  'views.cache.resultFull': '一次算完整个序列：在 {rows} 行 K 和 V 里，与每个位置第一次被算到时得出的数值（也就是有缓存时会存下的）相比，最大差值为 {difference}（最大的数值为 {largest}）：只是舍入误差，结果并无不同。',
-  'views.cache.resultFullDiffers': '一次算完整个序列：在 {rows} 行 K 和 V 里，与每个位置第一次被算到时得出的数值（也就是有缓存时会存下的）相比，最大差值为 {difference}（最大的数值为 {largest}）。这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 {relative}，而这张计算图的舍入误差最多 {tolerance}。',
-  'views.cache.resultResidualFull': '一次算完整个序列：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与每个位置第一次被算到时得出的数值相比，最大差值为 {difference}（最大的数值为 {largest}）：只是舍入误差，结果并无不同。',
-  'views.cache.resultResidualFullDiffers': '一次算完整个序列：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与每个位置第一次被算到时得出的数值相比，最大差值为 {difference}（最大的数值为 {largest}）。这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 {relative}，而这张计算图的舍入误差最多 {tolerance}。',
-  'views.cache.roundingFloat32': '舍入误差从哪里来：两次计算覆盖的位置数不同，同样的乘积相加的顺序也就不同，而 float32 只保留约 7 位有效数字。差值不超过一行中最大数值（不足 1 时按 1 计）的 {tolerance}，就算舍入误差。',
-  'views.cache.roundingFloat16': '舍入误差从哪里来：两次计算覆盖的位置数不同，同样的乘积相加的顺序也就不同，而这张计算图的中间结果以 float16 保存，只有约 3 位有效数字。差值不超过一行中最大数值（不足 1 时按 1 计）的 {tolerance}，就算舍入误差。',
-  'views.cache.roundingInt8': '舍入误差从哪里来：这张计算图把每个整数矩阵乘法的输入舍入到 256 级台阶上，台阶按这一次计算自己的数值范围划分；两次计算覆盖的位置不同，台阶也就不同，几个百分点的差值就来自这里。差值不超过一行中最大数值（不足 1 时按 1 计）的 {tolerance}，就算舍入误差。',
+  'views.cache.result':
+    '不用缓存从头重算：在 {rows} 行 K 和 V 里，与缓存中的数值相比最大差值为 {difference}（最大的数值为 {largest}）：只是舍入误差，结果并无不同。',
+  'views.cache.resultResidual':
+    '不用缓存从头重算：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与使用缓存的运行相比最大差值为 {difference}（最大的数值为 {largest}）：只是舍入误差，结果并无不同。',
+  'views.cache.resultDiffers':
+    '不用缓存从头重算：在 {rows} 行 K 和 V 里，与缓存中的数值相比最大差值为 {difference}（最大的数值为 {largest}）。这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 {relative}，而这张计算图的舍入误差最多 {tolerance}。',
+  'views.cache.resultResidualDiffers':
+    '不用缓存从头重算：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与使用缓存的运行相比最大差值为 {difference}（最大的数值为 {largest}）。这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 {relative}，而这张计算图的舍入误差最多 {tolerance}。',
+  'views.cache.resultFull':
+    '一次算完整个序列：在 {rows} 行 K 和 V 里，与每个位置第一次被算到时得出的数值（也就是有缓存时会存下的）相比，最大差值为 {difference}（最大的数值为 {largest}）：只是舍入误差，结果并无不同。',
+  'views.cache.resultFullDiffers':
+    '一次算完整个序列：在 {rows} 行 K 和 V 里，与每个位置第一次被算到时得出的数值（也就是有缓存时会存下的）相比，最大差值为 {difference}（最大的数值为 {largest}）。这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 {relative}，而这张计算图的舍入误差最多 {tolerance}。',
+  'views.cache.resultResidualFull':
+    '一次算完整个序列：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与每个位置第一次被算到时得出的数值相比，最大差值为 {difference}（最大的数值为 {largest}）：只是舍入误差，结果并无不同。',
+  'views.cache.resultResidualFullDiffers':
+    '一次算完整个序列：在这个大模型生成时保留下来的各层 K、V，以及每一层之后的残差流，共 {rows} 行里，与每个位置第一次被算到时得出的数值相比，最大差值为 {difference}（最大的数值为 {largest}）。这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 {relative}，而这张计算图的舍入误差最多 {tolerance}。',
+  'views.cache.roundingFloat32':
+    '舍入误差从哪里来：两次计算覆盖的位置数不同，同样的乘积相加的顺序也就不同，而 float32 只保留约 7 位有效数字。差值不超过一行中最大数值（不足 1 时按 1 计）的 {tolerance}，就算舍入误差。',
+  'views.cache.roundingFloat16':
+    '舍入误差从哪里来：两次计算覆盖的位置数不同，同样的乘积相加的顺序也就不同，而这张计算图的中间结果以 float16 保存，只有约 3 位有效数字。差值不超过一行中最大数值（不足 1 时按 1 计）的 {tolerance}，就算舍入误差。',
+  'views.cache.roundingInt8':
+    '舍入误差从哪里来：这张计算图把每个整数矩阵乘法的输入舍入到 256 级台阶上，台阶按这一次计算自己的数值范围划分；两次计算覆盖的位置不同，台阶也就不同，几个百分点的差值就来自这里。差值不超过一行中最大数值（不足 1 时按 1 计）的 {tolerance}，就算舍入误差。',
   'views.tab.compare': '对比实验',
   'views.question.compare': '如果提示词换一种说法，或关掉一个注意力头，会有什么变化？',
-  'views.compare.explain': '运行 B 从本次运行（A）出发，使用相同的随机种子和采样设置。可以修改它的提示词，或关掉某些注意力头和 MLP（注意力头的输出换成 0 或它的均值，MLP 的输出换成 0），运行后逐个数字比较两次运行。',
+  'views.compare.explain':
+    '运行 B 从本次运行（A）出发，使用相同的随机种子和采样设置。可以修改它的提示词，或关掉某些注意力头和 MLP（注意力头的输出换成 0 或它的均值，MLP 的输出换成 0），运行后逐个数字比较两次运行。',
   'views.compare.promptB': '运行 B 的提示词',
   'views.compare.switchOff': '在运行 B 中关掉',
   'views.compare.layer': '第 {layer} 层',
   'views.compare.headName': '第 {layer} 层第 {head} 个头',
-  'views.compare.patchResid': '第 {position} 个位置进入第 {layer} 层的干净残差流（以“干净 − 被破坏”的差加在第 {previous} 层该位置的 MLP 输出上，所以 B − A 会在那个输出里显示这个差）',
+  'views.compare.patchResid':
+    '第 {position} 个位置进入第 {layer} 层的干净残差流（以“干净 − 被破坏”的差加在第 {previous} 层该位置的 MLP 输出上，所以 B − A 会在那个输出里显示这个差）',
   'views.compare.headMeanName': '第 {layer} 层第 {head} 个头（换成均值）',
-  'views.compare.headModes': '点一次注意力头，把它的输出 z 换成 0（·0）；再点一次，换成它在运行 A 各位置上的平均值（·μ：这个头在每个位置都输出同样的“平均”内容，而不是什么都不输出）；点第三次恢复原样。',
+  'views.compare.headModes':
+    '点一次注意力头，把它的输出 z 换成 0（·0）；再点一次，换成它在运行 A 各位置上的平均值（·μ：这个头在每个位置都输出同样的“平均”内容，而不是什么都不输出）；点第三次恢复原样。',
   'views.compare.mode.on': '开启',
   'views.compare.mode.zero': '换成 0',
   'views.compare.mode.mean': '换成均值',
   'views.compare.feeding': '运行 B 在提示词之后读入什么',
-  'views.compare.feeding.teacher-forced': '运行 A 的词元（教师强制）：B 读入与 A 完全相同的文本，所以每个位置上的 B − A 都只来自被关掉的部分（两次运行在不同的计算中算出同一行时，例如大模型事后重新计算的层，还会多出舍入误差；8 位计算图上可达几个百分点）。B 在每一步仍用与 A 相同的随机数做出自己的决定，只是接着喂进去的是 A 的词元。',
-  'views.compare.feeding.sampled': '自己采样：B 用 A 的随机种子重新采样。一旦 B 抽到与 A 不同的词元，两段文本就分开了，此后的 B − A 混合了关掉部件的影响和另一段文本的影响。',
+  'views.compare.feeding.teacher-forced':
+    '运行 A 的词元（教师强制）：B 读入与 A 完全相同的文本，所以每个位置上的 B − A 都只来自被关掉的部分（两次运行在不同的计算中算出同一行时，例如大模型事后重新计算的层，还会多出舍入误差；8 位计算图上可达几个百分点）。B 在每一步仍用与 A 相同的随机数做出自己的决定，只是接着喂进去的是 A 的词元。',
+  'views.compare.feeding.sampled':
+    '自己采样：B 用 A 的随机种子重新采样。一旦 B 抽到与 A 不同的词元，两段文本就分开了，此后的 B − A 混合了关掉部件的影响和另一段文本的影响。',
   'views.compare.feedingPromptDiffers': 'B 的提示词与 A 的不同，A 的词元对不上 B 的位置：B 自己采样。',
   'views.compare.fed.teacher-forced': '喂入 A 的词元（教师强制）',
   'views.compare.fed.sampled': '自己采样',
@@ -168,7 +203,8 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.compare.headButton': '第 {layer} 层 H{head}',
   'views.compare.mlpButton': '第 {layer} 层 MLP',
   'views.compare.needsModel': '运行 B 需要重新计算，而这次录制里没有可以用来计算的模型：请在这里运行 {model}，才能关掉某些部分。',
-  'views.compare.noModel': '运行 B 需要重新计算，而现在没有加载任何模型（之前运行的模型已停止）：请在模型面板中加载一个模型，生成一次，再关掉某些部分。',
+  'views.compare.noModel':
+    '运行 B 需要重新计算，而现在没有加载任何模型（之前运行的模型已停止）：请在模型面板中加载一个模型，生成一次，再关掉某些部分。',
   'views.compare.otherModel': '这次运行出自之前那一次加载的 {model}，而不是现在加载的模型：请先用已加载的模型生成一次，再关掉某些部分。',
   'views.compare.runB': '运行 B',
   'views.compare.reset': '让 B 恢复为 A',
@@ -179,12 +215,14 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.compare.lengthsDiffer': '两个提示词的词元数不同，下一个词元的问题不在同一位置；下面仍比较生成的文字和残差流。',
   'views.compare.chartDifference': '流程图：方框旁的小图显示 B − A（向量：同一位置上的 B − A；注意力图：|B − A|）',
   'views.compare.divergence': '两次运行从哪里开始分开',
-  'views.compare.divergenceExplain': '每一格：该位置上 B 的残差流与 A 相差多远，按 A 的向量长度计（‖B − A‖ / ‖A‖；0 表示完全相同，1 及以上表示差别和向量本身一样大）。行：进入第 1 层的残差流（输入），以及每一层之后的残差流（L1、L2…）；位置按序号对齐。',
+  'views.compare.divergenceExplain':
+    '每一格：该位置上 B 的残差流与 A 相差多远，按 A 的向量长度计（‖B − A‖ / ‖A‖；0 表示完全相同，1 及以上表示差别和向量本身一样大）。行：进入第 1 层的残差流（输入），以及每一层之后的残差流（L1、L2…）；位置按序号对齐。',
   'views.compare.divergenceTitle': '残差流：B 对比 A',
   'views.compare.embedded': '输入',
   'views.compare.afterLayer': 'L{layer}',
   'views.compare.rankTitle': 'A 生成的第一个词元依赖哪些注意力头？',
-  'views.compare.rankExplain': '依次关掉全部 {count} 个注意力头（每个头做一次前向计算），按提示词最后一个位置上“{token}”的 logit 下降多少来排序。',
+  'views.compare.rankExplain':
+    '依次关掉全部 {count} 个注意力头（每个头做一次前向计算），按提示词最后一个位置上“{token}”的 logit 下降多少来排序。',
   'views.compare.rank': '给注意力头排序',
   'views.compare.ranking': '第 {done} / {total} 个头…',
   'views.compare.cancel': '停止',
@@ -193,19 +231,25 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.compare.switch': '在 B 中关掉',
   'views.compare.showDifference': 'B − A',
   'views.difference.legend': 'B − A（运行 B 减去运行 A）',
-  'views.difference.shown': 'B − A：每个数值都是同一位置上运行 B 的值减去运行 A 的值，只比较两次运行都计算过的位置（1–{last}）；大于 0 为蓝色，小于 0 为红色，两次相同处为白色。标签是运行 A 的词元。',
+  'views.difference.shown':
+    'B − A：每个数值都是同一位置上运行 B 的值减去运行 A 的值，只比较两次运行都计算过的位置（1–{last}）；大于 0 为蓝色，小于 0 为红色，两次相同处为白色。标签是运行 A 的词元。',
   'views.difference.tokensDiffer': '两次运行在位置 {positions} 上的词元不同：那里 B 的行属于另一个词元。',
   'views.difference.none.tokens': '词元不是数值，B − A 在这里没有意义。下面显示运行 B 的词元。',
-  'views.difference.none.sampling': '随机抽取的数和选中的词元无法相减。下面显示运行 B 的采样；上面的面板把两次运行的下一个词元概率并排列出。',
+  'views.difference.none.sampling':
+    '随机抽取的数和选中的词元无法相减。下面显示运行 B 的采样；上面的面板把两次运行的下一个词元概率并排列出。',
   'views.difference.none.cache': '这个表讲的是缓存的大小，而不是其中的数值。下面显示运行 B 的缓存。',
   'views.difference.neighbours': '最近的词元：向量的变化量不是任何词元的嵌入，所以 B − A 不查找最近的词元。',
   'views.difference.attention': '算例、连线图和全部注意力头的网格读的是一次运行的权重（0 到 1），对 B − A 不显示：选 A 或 B 查看。',
-  'views.difference.headOff': '运行 B 关掉了这个头。关掉的是它的输出 z（换成 0 或它的均值），而不是它看向哪里：只有它的输入变了，它的注意力权重才会变；输入会变，是因为更早的层里有部件被关掉，或者两次运行读到的文本不同。它不再写入的内容体现在它之后：这一层的注意力输出和残差流，以及后面各层的注意力头。',
+  'views.difference.headOff':
+    '运行 B 关掉了这个头。关掉的是它的输出 z（换成 0 或它的均值），而不是它看向哪里：只有它的输入变了，它的注意力权重才会变；输入会变，是因为更早的层里有部件被关掉，或者两次运行读到的文本不同。它不再写入的内容体现在它之后：这一层的注意力输出和残差流，以及后面各层的注意力头。',
   'views.difference.headOffSame': '这里它的注意力权重的 B − A 为 0：在两次运行中，它看向同样的位置，权重也相同。',
-  'views.difference.headOffRounding': '这里它在两次运行中的输入相同（文本相同，在它之前关掉的部件也相同），所以它的注意力权重的 B − A 只是舍入误差，最大 {largest}：两次运行是在不同的计算中算出这一层的（比如一次对所有位置一起算，另一次一个位置一个位置地算）。',
-  'views.difference.headOffChanged': '这里它在两次运行中的输入不同，所以它的注意力权重的 B − A 不为 0：这来自这个头之前的变化，而不是因为关掉了它。',
+  'views.difference.headOffRounding':
+    '这里它在两次运行中的输入相同（文本相同，在它之前关掉的部件也相同），所以它的注意力权重的 B − A 只是舍入误差，最大 {largest}：两次运行是在不同的计算中算出这一层的（比如一次对所有位置一起算，另一次一个位置一个位置地算）。',
+  'views.difference.headOffChanged':
+    '这里它在两次运行中的输入不同，所以它的注意力权重的 B − A 不为 0：这来自这个头之前的变化，而不是因为关掉了它。',
   'views.difference.mlp': '激活函数曲线画的是一次运行的输出对输入，差值不是曲线上的点，所以这里不画。下表列出输出变化最大的神经元。',
-  'views.difference.lens': '条形：每个阶段残差流 B − A 的长度。表格把每次运行自己的残差流送进输出层（残差流之差不是预测）：先列 A 的候选词元，再列 B 的。',
+  'views.difference.lens':
+    '条形：每个阶段残差流 B − A 的长度。表格把每次运行自己的残差流送进输出层（残差流之差不是预测）：先列 A 的候选词元，再列 B 的。',
   'views.difference.lensNorm': '位置 {position} 上残差流 B − A 的长度',
   'views.difference.mlpTop': '输出变化最大的神经元（激活之后 |B − A| 最大）',
   'views.difference.zero': '这里的 B − A 恰好为 0：两次运行算出的数值完全相同（所以颜色是空白的，并非缺失）。',
@@ -213,12 +257,14 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.question.tokenizers': '别的模型会怎样切分同一段文本？',
   'views.tab.patching': '激活修补',
   'views.question.patching': '模型把回答所需的信息放在哪里？',
-  'views.patching.explain': '激活修补（activation patching）：先运行一个“干净”的提示词和一个只改了一两个词元的“被破坏”的提示词，然后把被破坏的提示词再运行许多次，每次把干净运行里的某一个激活复制进去。哪一次复制让干净的答案回来了，就说明那个激活携带了回答所需的信息。',
+  'views.patching.explain':
+    '激活修补（activation patching）：先运行一个“干净”的提示词和一个只改了一两个词元的“被破坏”的提示词，然后把被破坏的提示词再运行许多次，每次把干净运行里的某一个激活复制进去。哪一次复制让干净的答案回来了，就说明那个激活携带了回答所需的信息。',
   'views.patching.clean': '干净的提示词',
   'views.patching.corrupted': '被破坏的提示词（词元数相同，改掉一两个词元）',
   'views.patching.cleanShort': '干净',
   'views.patching.corruptedShort': '被破坏',
-  'views.patching.lengths': '干净的提示词有 {clean} 个词元，被破坏的有 {corrupted} 个：修补是按位置逐个复制的，两者的词元数必须相同。请换一个切分出同样多词元的词（上面两行显示了切分结果）。',
+  'views.patching.lengths':
+    '干净的提示词有 {clean} 个词元，被破坏的有 {corrupted} 个：修补是按位置逐个复制的，两者的词元数必须相同。请换一个切分出同样多词元的词（上面两行显示了切分结果）。',
   'views.patching.same': '两个提示词逐个词元完全相同：请在被破坏的提示词里改掉一个词元。',
   'views.patching.differ': '被改动的词元位置（已标出）：第 {positions} 个。',
   'views.patching.cleanAnswer': '干净的答案',
@@ -235,7 +281,8 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.patching.ends': '“{cleanAnswer}”的 logit 减去“{corruptedAnswer}”的 logit：干净的运行 {clean}，被破坏的运行 {corrupted}。',
   'views.patching.flat': '两次运行给这两个答案的 logit 差相同：没有什么可以找回的。请换一对答案，或修改被破坏的提示词。',
   'views.patching.residTitle': '进入每一层的残差流，按位置',
-  'views.patching.residHint': '每一格：被破坏的运行，在这一层、这个位置换入干净运行的残差流（列是被破坏的提示词的词元；* 表示被改动的词元）。',
+  'views.patching.residHint':
+    '每一格：被破坏的运行，在这一层、这个位置换入干净运行的残差流（列是被破坏的提示词的词元；* 表示被改动的词元）。',
   'views.patching.layersTitle': '每一层的注意力输出和 MLP 输出，所有位置',
   'views.patching.headTitle': '每个注意力头的输出 z，所有位置',
   'views.patching.attnRow': '注意力',
@@ -249,7 +296,9 @@ export const viewsZhCN: Record<keyof typeof viewsEn, string> = {
   'views.patching.cell.mlp': '第 {layer} 层的干净 MLP 输出',
   'views.patching.pick': '点击一格查看它的数值。',
   'views.patching.open': '在视图中打开这次修补的运行（B − A，与被破坏的运行相比）',
-  'views.patching.openFailed': '这一格无法作为一次运行打开：要么这次复制在这里什么也没改变（这一格就是被破坏的运行本身），要么它要换掉一个词元，而两个提示词不止在这一处不同。',
+  'views.patching.openFailed':
+    '这一格无法作为一次运行打开：要么这次复制在这里什么也没改变（这一格就是被破坏的运行本身），要么它要换掉一个词元，而两个提示词不止在这一处不同。',
   'views.patching.openError': '无法生成这次修补的运行：请看提示词旁边或“对比实验”里的说明。',
-  'views.patching.read': '怎么读：在被改动的词元处，前几层能把答案找回来（差别还留在那个位置）；之后信息被搬到最后一个位置（预测在那里做出），最后一列从“搬运它的那一层”的下一行开始变亮（每一行是进入那一层时的残差流）。接近 0 的格子：单独复制这一个激活找不回答案（它仍可能和别的激活一起携带一部分）。高于 1：这次复制把结果推向干净答案，推得比干净运行还多；低于 0：推向被破坏的答案，推得比被破坏的运行还多。',
+  'views.patching.read':
+    '怎么读：在被改动的词元处，前几层能把答案找回来（差别还留在那个位置）；之后信息被搬到最后一个位置（预测在那里做出），最后一列从“搬运它的那一层”的下一行开始变亮（每一行是进入那一层时的残差流）。接近 0 的格子：单独复制这一个激活找不回答案（它仍可能和别的激活一起携带一部分）。高于 1：这次复制把结果推向干净答案，推得比干净运行还多；低于 0：推向被破坏的答案，推得比被破坏的运行还多。',
 };

@@ -17,9 +17,12 @@ export const zhCN: Record<MessageKey, string> = {
   'controls.stop': '停止',
   'controls.export': '导出轨迹（JSON）',
   'controls.exportB': '导出运行 B 的轨迹（JSON）',
-  'exportOffer.held': '这次运行只保留了第 {held} 层的全部张量（共 {layers} 层）；其余各层只保留了层与层之间的残差流：大模型的运行为节省内存，只保留视图正在看的部分。',
-  'exportOffer.heldMany': '这次运行只保留了第 {held} 层的全部张量（共 {layers} 层）；其余各层只保留了层与层之间的残差流：大模型的运行为节省内存，只保留视图正在看的部分。',
-  'exportOffer.heldNone': '这次运行只保留了 {layers} 层之间的残差流，没有保留任何一层内部的张量：大模型的运行为节省内存，只保留视图正在看的部分。',
+  'exportOffer.held':
+    '这次运行只保留了第 {held} 层的全部张量（共 {layers} 层）；其余各层只保留了层与层之间的残差流：大模型的运行为节省内存，只保留视图正在看的部分。',
+  'exportOffer.heldMany':
+    '这次运行只保留了第 {held} 层的全部张量（共 {layers} 层）；其余各层只保留了层与层之间的残差流：大模型的运行为节省内存，只保留视图正在看的部分。',
+  'exportOffer.heldNone':
+    '这次运行只保留了 {layers} 层之间的残差流，没有保留任何一层内部的张量：大模型的运行为节省内存，只保留视图正在看的部分。',
   'exportOffer.logits': '这次运行只保留了最新几个位置的 logits（词表里每个词元的分数），以节省内存。',
   'exportOffer.complete': '先算出其余部分，再导出（约 {size}）',
   'exportOffer.asIs': '按现状导出',
@@ -29,16 +32,20 @@ export const zhCN: Record<MessageKey, string> = {
   'exportOffer.failed': '其余部分没能算出来，所以没有写出文件。',
   'python.open': 'Python 核对…',
   'python.openHint': '下载这次运行的轨迹，以及一个用 Hugging Face transformers 重新计算它、逐一核对每个数字的脚本（或笔记本）',
-  'python.explain': '用 Hugging Face transformers 和同一个模型文件里的权重，重新计算这次运行，并把每个捕获的张量、每个采样出的词元与轨迹逐一核对。把两个文件存到同一个文件夹：',
+  'python.explain':
+    '用 Hugging Face transformers 和同一个模型文件里的权重，重新计算这次运行，并把每个捕获的张量、每个采样出的词元与轨迹逐一核对。把两个文件存到同一个文件夹：',
   'python.trace': '轨迹（JSON）',
   'python.script': '脚本（.py）',
   'python.notebook': '笔记本（.ipynb）',
   'python.run': '然后在那个文件夹里运行：',
   'python.fromSource': '脚本会从本页读取 {model} 的地方下载它的 config.json 和 ONNX 文件（只下载一次），并从这个文件读取权重。',
   'python.fromDisk': '{model} 是从你电脑上的文件夹读取的：请加上 --model-dir 和那个文件夹。',
-  'python.tolerance': '张量的每一行允许相差该行最大绝对值（至少按 1 算）的 {tolerance}：onnxruntime 和 PyTorch 的求和顺序不同（{precision}）。',
-  'python.toleranceRounding': '张量的每一行允许相差该行最大绝对值（至少按 1 算）的 {tolerance}：onnxruntime 和 PyTorch 的求和顺序不同，这个 {precision} 计算图在计算中还会对激活值取整。',
-  'python.unreadable': '脚本无法还原这个计算图的 {precision} 权重（它的 4 位数值要查它自己的表）：请用另一种精度加载模型，再在 Python 里核对运行。',
+  'python.tolerance':
+    '张量的每一行允许相差该行最大绝对值（至少按 1 算）的 {tolerance}：onnxruntime 和 PyTorch 的求和顺序不同（{precision}）。',
+  'python.toleranceRounding':
+    '张量的每一行允许相差该行最大绝对值（至少按 1 算）的 {tolerance}：onnxruntime 和 PyTorch 的求和顺序不同，这个 {precision} 计算图在计算中还会对激活值取整。',
+  'python.unreadable':
+    '脚本无法还原这个计算图的 {precision} 权重（它的 4 位数值要查它自己的表）：请用另一种精度加载模型，再在 Python 里核对运行。',
   'python.needsModel': '脚本要加载算出这次运行的模型，从本页读取它的地方加载：请加载 {model}，运行后再核对那次运行。',
   'settings.title': '采样',
   'settings.temperature': '温度',
@@ -51,7 +58,8 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.maxTokens': '最多生成词元数',
   'settings.minTokens': '最少生成词元数',
   'settings.minTokensHint': '新词元达到这个数之前不会出现“文本结束”，所以即使提示词是一句完整的话，后面也会有续写',
-  'settings.defaultsNote': '为什么用这些默认值：温度 {temperature}、Top-k {topK}、Top-p {topP} 是常见的起点，既保留一些变化，又把概率很低的词元挡在外面；最少 {minimum} 个新词元，是为了让一句完整的话作提示词时，模型也不会马上结束。',
+  'settings.defaultsNote':
+    '为什么用这些默认值：温度 {temperature}、Top-k {topK}、Top-p {topP} 是常见的起点，既保留一些变化，又把概率很低的词元挡在外面；最少 {minimum} 个新词元，是为了让一句完整的话作提示词时，模型也不会马上结束。',
   'backend.label': '计算后端',
   'backend.webgpu': 'WebGPU',
   'backend.wasm': 'WASM',
@@ -68,10 +76,14 @@ export const zhCN: Record<MessageKey, string> = {
   'backend.timings.remembered': '（上次访问时测得）',
   'backend.timings.now': '（刚刚测得）',
   'threads.single': '这里的 WASM 只用一个线程运行。',
-  'threads.why.insecure': '多线程需要页面处于跨源隔离状态，而浏览器只对通过 HTTPS 或 localhost 打开的页面开启它；这个页面是通过普通 http、而不是从 localhost 打开的。',
-  'threads.why.no-service-worker': '多线程需要页面处于跨源隔离状态：这个服务器没有发送隔离所需的响应头，而这个浏览器也没有为本页运行能补上它们的 Service Worker（可能是隐私窗口，或浏览器的设置）。',
-  'threads.why.not-applied': '多线程需要页面处于跨源隔离状态：应用已经通过它的 Service Worker 重新加载过一次，页面仍未隔离（可能仍是旧版本的应用在起作用：关闭它的所有标签页后再打开）。',
-  'threads.why.later': '多线程需要页面处于跨源隔离状态：应用的 Service Worker 已经就绪，从下次打开本页起生效（现在不自动刷新，以免打断你）。',
+  'threads.why.insecure':
+    '多线程需要页面处于跨源隔离状态，而浏览器只对通过 HTTPS 或 localhost 打开的页面开启它；这个页面是通过普通 http、而不是从 localhost 打开的。',
+  'threads.why.no-service-worker':
+    '多线程需要页面处于跨源隔离状态：这个服务器没有发送隔离所需的响应头，而这个浏览器也没有为本页运行能补上它们的 Service Worker（可能是隐私窗口，或浏览器的设置）。',
+  'threads.why.not-applied':
+    '多线程需要页面处于跨源隔离状态：应用已经通过它的 Service Worker 重新加载过一次，页面仍未隔离（可能仍是旧版本的应用在起作用：关闭它的所有标签页后再打开）。',
+  'threads.why.later':
+    '多线程需要页面处于跨源隔离状态：应用的 Service Worker 已经就绪，从下次打开本页起生效（现在不自动刷新，以免打断你）。',
   'model.label': '模型',
   'model.loading': '正在加载模型……',
   'model.loadingName': '正在加载 {name}……',
@@ -82,7 +94,8 @@ export const zhCN: Record<MessageKey, string> = {
   'model.graph.two-graph': 'KV 缓存分两张计算图（提示词走一张，每个新词元走另一张）：每个词元只算一个位置。',
   'model.graph.full': '这张计算图没有 KV 缓存：每个新词元都要重算整个序列（较慢）。',
   'model.summary': '参数 {parameters} · {layers} 层 · 每层 {heads} 个注意力头 · {dModelTerm} {dModel} · 上下文 {context}',
-  'model.summaryGrouped': '参数 {parameters} · {layers} 层 · 每层 {heads} 个注意力头（键/值头 {kvHeads} 个） · {dModelTerm} {dModel} · 上下文 {context}',
+  'model.summaryGrouped':
+    '参数 {parameters} · {layers} 层 · 每层 {heads} 个注意力头（键/值头 {kvHeads} 个） · {dModelTerm} {dModel} · 上下文 {context}',
   'model.parametersTitle': '共 {count} 个参数，由模型文件里的权重逐个数出。大型聊天模型有数十亿个。',
   'model.reload': '加载内置模型',
   'model.offline': '可离线使用：断网时也能运行这个模型。',
@@ -113,7 +126,8 @@ export const zhCN: Record<MessageKey, string> = {
   'next.both': '运行 A 与 B：位置 {position} 之后',
   'next.bothExplain': '两次运行在同一位置上模型给出的概率（logits 的 softmax，尚未经过温度和筛选）；条形使用同一个刻度。',
   'next.textsDiffer': '两次运行到这里为止的文本不同，所以这是对两个不同问题的回答。',
-  'next.distance': '此处 A 与 B 两个分布的总变差距离：{distance}（对所有词元求 |B − A| 之和再除以 2：转移到其他词元的概率份额；0 = 完全相同，1 = 毫无重叠）。',
+  'next.distance':
+    '此处 A 与 B 两个分布的总变差距离：{distance}（对所有词元求 |B − A| 之和再除以 2：转移到其他词元的概率份额；0 = 完全相同，1 = 毫无重叠）。',
   'next.distanceLargest': '在两次运行读到相同文本的各步中，它在第 {step} 步最大（{distance}）：运行 B 之后，面板先打开在这一步。',
   'next.forced': '这里喂给运行 B 的是运行 A 的词元“{fed}”（教师强制）；B 自己采样（高亮的那个）选的是“{own}”。',
   'next.forcedSame': '这里喂给运行 B 的是运行 A 的词元“{fed}”（教师强制）；B 自己采样也选了同一个词元。',
@@ -142,36 +156,51 @@ export const zhCN: Record<MessageKey, string> = {
   'playback.present': '演示模式',
   'playback.exitPresent': '退出演示',
   'recording.open': '打开运行记录…',
-  'recording.openHint': '打开从本应用导出的轨迹文件（在这台或另一台电脑上导出的都可以）：不需要它的模型，就能播放这次运行、在各视图中查看它的数值。也可以把文件拖到页面上。',
-  'recording.shown': '这是一次录制的运行，来自“{file}”（保存于 {saved}）：模型 {model}，在 {backend} 上计算。页面上的每个数字都是录制时记下的。',
-  'recording.held': '它只保留了第 {held} 层的全部张量（共 {layers} 层）；其余各层只有层与层之间的残差流（大模型的运行只保留视图看过的部分）：缺少数字的地方，视图会说明。',
-  'recording.heldMany': '它只保留了第 {held} 层的全部张量（共 {layers} 层）；其余各层只有层与层之间的残差流（大模型的运行只保留视图看过的部分）：缺少数字的地方，视图会说明。',
-  'recording.heldNone': '它只保留了 {layers} 层之间的残差流，没有任何一层内部的张量（大模型的运行只保留视图看过的部分）：缺少数字的地方，视图会说明。',
-  'recording.needsModel': '录制只保存算出来的结果，不包含算出它的模型（它的精度和后端也可能与本页不同），所以需要重新计算的功能都已关闭：重新计算、logit 透镜、最近的词元、KV 缓存核对和对比实验。点“生成”会用已加载的模型运行你的提示词，作为一次新的运行。',
+  'recording.openHint':
+    '打开从本应用导出的轨迹文件（在这台或另一台电脑上导出的都可以）：不需要它的模型，就能播放这次运行、在各视图中查看它的数值。也可以把文件拖到页面上。',
+  'recording.shown':
+    '这是一次录制的运行，来自“{file}”（保存于 {saved}）：模型 {model}，在 {backend} 上计算。页面上的每个数字都是录制时记下的。',
+  'recording.held':
+    '它只保留了第 {held} 层的全部张量（共 {layers} 层）；其余各层只有层与层之间的残差流（大模型的运行只保留视图看过的部分）：缺少数字的地方，视图会说明。',
+  'recording.heldMany':
+    '它只保留了第 {held} 层的全部张量（共 {layers} 层）；其余各层只有层与层之间的残差流（大模型的运行只保留视图看过的部分）：缺少数字的地方，视图会说明。',
+  'recording.heldNone':
+    '它只保留了 {layers} 层之间的残差流，没有任何一层内部的张量（大模型的运行只保留视图看过的部分）：缺少数字的地方，视图会说明。',
+  'recording.needsModel':
+    '录制只保存算出来的结果，不包含算出它的模型（它的精度和后端也可能与本页不同），所以需要重新计算的功能都已关闭：重新计算、logit 透镜、最近的词元、KV 缓存核对和对比实验。点“生成”会用已加载的模型运行你的提示词，作为一次新的运行。',
   'recording.cacheNeedsModel': '缓存的大小取决于模型运行时的精度，录制里没有记下它，而核对又需要重新计算：请在这里运行 {model} 后再看。',
   'recording.lensNeedsModel': '这需要重新计算，而录制里没有可以用来计算的模型：请在这里运行 {model}，再试一次。',
   'recording.neighboursNeedModel': '最近的词元要在模型的词嵌入矩阵里查找，而录制里没有这个矩阵：请在这里运行 {model} 后再看。',
-  'recording.notKept': '这次录制里没有这些数字：大模型的运行只保留各层之间的残差流、最新的 logits，以及视图中正打开的那一层（视图换到别的层时，原来那层的数字就不再保留）。请用它的模型重新运行，打开这个视图，再导出。',
-  'earlierModel.shown': '这次运行出自之前那一次加载的 {model}；现在加载的是 {loaded}。它的数字仍留在这里，可以查看和导出；但需要重新计算的功能对它都已关闭（重新计算、logit 透镜、最近的词元、KV 缓存核对和对比实验）：一次运行只属于算出它的那次加载，即使再次加载同一个模型也一样。点“生成”会用 {loaded} 运行你的提示词，作为一次新的运行。',
-  'earlierModel.cacheNeedsModel': '缓存核对需要重新计算，而算出这次运行的那次加载的 {model} 已经不在了（再次加载模型会开始一次新的运行，而不会重新打开这一次）。请点“生成”，用 {loaded} 做一次新的运行，再核对它。',
-  'earlierModel.lensNeedsModel': '这需要重新计算，而算出这次运行的那次加载的 {model} 已经不在了：请点“生成”，用 {loaded} 做一次新的运行，再看它的透镜。',
-  'earlierModel.neighboursNeedModel': '最近的词元要在算出这次运行的那次加载的 {model} 的词嵌入矩阵里查找，而它已经不在了：请点“生成”，用 {loaded} 做一次新的运行。',
-  'earlierModel.notKept': '这次运行里没有这些数字，而算出它的那次加载的 {model} 已经不在了，无法补算（大模型的运行只保留各层之间的残差流、最新的 logits，以及视图中正打开的那一层）：请点“生成”，用 {loaded} 做一次新的运行。',
+  'recording.notKept':
+    '这次录制里没有这些数字：大模型的运行只保留各层之间的残差流、最新的 logits，以及视图中正打开的那一层（视图换到别的层时，原来那层的数字就不再保留）。请用它的模型重新运行，打开这个视图，再导出。',
+  'earlierModel.shown':
+    '这次运行出自之前那一次加载的 {model}；现在加载的是 {loaded}。它的数字仍留在这里，可以查看和导出；但需要重新计算的功能对它都已关闭（重新计算、logit 透镜、最近的词元、KV 缓存核对和对比实验）：一次运行只属于算出它的那次加载，即使再次加载同一个模型也一样。点“生成”会用 {loaded} 运行你的提示词，作为一次新的运行。',
+  'earlierModel.cacheNeedsModel':
+    '缓存核对需要重新计算，而算出这次运行的那次加载的 {model} 已经不在了（再次加载模型会开始一次新的运行，而不会重新打开这一次）。请点“生成”，用 {loaded} 做一次新的运行，再核对它。',
+  'earlierModel.lensNeedsModel':
+    '这需要重新计算，而算出这次运行的那次加载的 {model} 已经不在了：请点“生成”，用 {loaded} 做一次新的运行，再看它的透镜。',
+  'earlierModel.neighboursNeedModel':
+    '最近的词元要在算出这次运行的那次加载的 {model} 的词嵌入矩阵里查找，而它已经不在了：请点“生成”，用 {loaded} 做一次新的运行。',
+  'earlierModel.notKept':
+    '这次运行里没有这些数字，而算出它的那次加载的 {model} 已经不在了，无法补算（大模型的运行只保留各层之间的残差流、最新的 logits，以及视图中正打开的那一层）：请点“生成”，用 {loaded} 做一次新的运行。',
   'recording.invalid.not-json': '无法打开“{file}”：它不是 JSON 文件。请选择用“导出轨迹”保存的文件；当前的运行保持不变。',
-  'recording.invalid.not-trace': '无法打开“{file}”：它是 JSON 文件，但不是本应用导出的运行记录。请选择用“导出轨迹”保存的文件；当前的运行保持不变。',
+  'recording.invalid.not-trace':
+    '无法打开“{file}”：它是 JSON 文件，但不是本应用导出的运行记录。请选择用“导出轨迹”保存的文件；当前的运行保持不变。',
   'recording.invalid.version': '无法打开“{file}”：它的轨迹格式版本（{detail}）与本应用读取的版本不同。当前的运行保持不变。',
   'recording.invalid.broken': '无法打开“{file}”：文件有部分缺失或损坏（{detail}）。当前的运行保持不变。',
   'present.textSize': '字号',
   'present.smaller': '缩小字号（− 键）',
   'present.more': '▼ 未完：按 PageDown',
   'present.larger': '放大字号（+ 键）',
-  'playback.keys': '按键：空格 / → / PageDown 前进一步 · ← / PageUp 后退一步（演示模式下，PageDown / PageUp 先翻完较长的说明）· Home 从头开始 · End 跳到结尾 · 1–9 跳到第几层 · P 播放/暂停 · F 演示模式 · B 黑屏 · + / − 字号（演示模式）',
+  'playback.keys':
+    '按键：空格 / → / PageDown 前进一步 · ← / PageUp 后退一步（演示模式下，PageDown / PageUp 先翻完较长的说明）· Home 从头开始 · End 跳到结尾 · 1–9 跳到第几层 · P 播放/暂停 · F 演示模式 · B 黑屏 · + / − 字号（演示模式）',
   'playback.frame': '第 {index} / {count} 个框',
   'playback.stop': '概览 {index} / {count}',
   'playback.pace': '节奏',
   'playback.pace.overview': '概览',
   'playback.pace.every': '每个框',
-  'playback.paceHint': '概览：第一个词元的第一层逐框播放，之后每一层、每个词元各一步；想看每个框，选“每个框”（之后 → 键也逐框前进）；“跳到第几层”“跳到第几个词元”在任何节奏下都能到达任意一个框。',
+  'playback.paceHint':
+    '概览：第一个词元的第一层逐框播放，之后每一层、每个词元各一步；想看每个框，选“每个框”（之后 → 键也逐框前进）；“跳到第几层”“跳到第几个词元”在任何节奏下都能到达任意一个框。',
   'chart.title': '程序流程图',
   'detail.title': '这个框在计算什么',
   'detail.close': '关闭',
@@ -183,7 +212,8 @@ export const zhCN: Record<MessageKey, string> = {
   'detail.outsideTokens': '这一步在网页里计算，不在模型的计算图中：它的数值在下方的“{tab}”视图里（也在导出轨迹的词元列表中）。',
   'detail.differenceValues': '位置 {position} 上的 B − A（运行 B 减去运行 A）的前几个数值',
   'detail.valuesB': '运行 B：位置 {position} 的前几个数值',
-  'detail.computing': '正在用同样的词元重新计算……（大模型生成时只保留各层之间的残差流，外加词嵌入、最终归一化的输出和最新几个位置的 logits，以及视图中打开的层）',
+  'detail.computing':
+    '正在用同样的词元重新计算……（大模型生成时只保留各层之间的残差流，外加词嵌入、最终归一化的输出和最新几个位置的 logits，以及视图中打开的层）',
   'detail.notKept': '这个大模型的运行没有保留它：暂停流程图，就会用同样的词元重新计算。',
   'detail.values': '位置 {position} 的前几个数值',
   'detail.tensor.q': 'Q（查询）',
@@ -201,7 +231,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.model-not-found': '{where} 中没有文件 {file}。',
   'error.source-refused': '{host} 拒绝把文件发给这个网页：它只响应自己网站的页面（跨域请求被拒绝），重试也没有用。请换一个来源。',
   'error.source-unreachable': '连接不上 {host}：网络到不了它（没有连接，或连接被中断）。请检查网络，或换一个来源。',
-  'error.source-unknown': '{host} 没有回应这个网页：可能是网络到不了它，也可能是它拒绝来自网页的请求（浏览器没有说明是哪一种）。请换一个来源。',
+  'error.source-unknown':
+    '{host} 没有回应这个网页：可能是网络到不了它，也可能是它拒绝来自网页的请求（浏览器没有说明是哪一种）。请换一个来源。',
   'error.source-timeout': '{host} 迟迟没有回应，可能在这个网络下无法访问。请换一个来源，或重试。',
   'error.details': '详细信息',
   'error.model-not-onnx': '{file} 不是 ONNX 模型（无法读取）。请换一个模型文件。',
@@ -216,7 +247,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.worker-crashed': '模型工作线程已停止（{detail}）。请重新加载模型。',
   'error.download-cancelled': '已取消下载。请选择一个模型继续。',
   'error.patching-cancelled': '已停止修补。已算出的格子不显示（下方仍是上一次完整扫描的网格）；再运行一次即可算出全部格子。',
-  'error.patch-lengths': '修补需要两个词元数相同的提示词：干净的有 {clean} 个词元，被破坏的有 {corrupted} 个。请修改被破坏的提示词，让两者逐个词元对齐。',
+  'error.patch-lengths':
+    '修补需要两个词元数相同的提示词：干净的有 {clean} 个词元，被破坏的有 {corrupted} 个。请修改被破坏的提示词，让两者逐个词元对齐。',
   'error.ranking-cancelled': '已停止排序。尚未排完的结果不显示；再运行一次即可给所有注意力头排序。',
   'error.repo-invalid': '“{repo}”不是 Hub 仓库名：请写成 owner/name，例如 Xenova/gpt2。',
   'local.title': '本地磁盘上的模型',
@@ -229,7 +261,8 @@ export const zhCN: Record<MessageKey, string> = {
   'hub.source.hf-mirror': 'hf-mirror.com（Hub 镜像；常拒绝来自网页的下载）',
   'hub.source.modelscope': '魔搭 ModelScope（modelscope.cn，中国大陆可访问）',
   'hub.source.classroom': '课堂服务器（本站的 {path}）',
-  'hub.sourceReason.locale': '已选用魔搭 ModelScope，因为页面是中文：在中国大陆常常打不开 huggingface.co。如果你能访问，可以在上面换一个来源。',
+  'hub.sourceReason.locale':
+    '已选用魔搭 ModelScope，因为页面是中文：在中国大陆常常打不开 huggingface.co。如果你能访问，可以在上面换一个来源。',
   'hub.sourceReason.url': '这个来源由你打开的链接指定。',
   'hub.offline': '课堂上没有网络？把模型仓库文件夹放到提供本应用的服务器上的 {path}/owner/name/resolve/main/ 下，然后选择“课堂服务器”。',
   'hub.placeholder': 'owner/name',
@@ -241,7 +274,8 @@ export const zhCN: Record<MessageKey, string> = {
   'hub.none': '暂无。',
   'hub.size': '{files} 个文件，共 {size}',
   'hub.storageFull': '浏览器存储空间已满（或此处不允许存储）：模型现在可以运行，但下次需要重新下载。删除已保存的模型可腾出空间。',
-  'hub.note': '应用只下载你选择的模型，直接从所选来源下载到这个浏览器；为 transformers.js 准备的 ONNX 仓库效果最好。从一个来源保存的模型，换了来源也能找到。',
+  'hub.note':
+    '应用只下载你选择的模型，直接从所选来源下载到这个浏览器；为 transformers.js 准备的 ONNX 仓库效果最好。从一个来源保存的模型，换了来源也能找到。',
   'error.busy': '模型还在运行；请稍候或点击“停止”。',
   'error.trace-invalid': '“{file}”不是本应用能打开的运行记录。',
   'error.internal': '出错了：{detail}',

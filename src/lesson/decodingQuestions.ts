@@ -14,19 +14,41 @@ export function samplingTop(trace: Trace): Question | null {
   const { candidates, chosenId, draw } = step.decision;
   const four = candidates.slice(0, 4);
   const top = four[0]!;
-  const reveal = [say('lesson.sampling.top.reveal', { token: { kind: 'token', id: top.id }, probability: percent(top.probability), logit: num(top.logit) })];
+  const reveal = [
+    say('lesson.sampling.top.reveal', {
+      token: { kind: 'token', id: top.id },
+      probability: percent(top.probability),
+      logit: num(top.logit),
+    }),
+  ];
   const chosen = candidates.find((candidate) => candidate.id === chosenId)!;
-  reveal.push(draw === null
-    ? say('lesson.sampling.top.greedy', { token: { kind: 'token', id: chosenId } })
-    : say('lesson.sampling.top.drawn', { draw: num(draw), token: { kind: 'token', id: chosenId }, probability: percent(chosen.afterTopP) }));
+  reveal.push(
+    draw === null
+      ? say('lesson.sampling.top.greedy', { token: { kind: 'token', id: chosenId } })
+      : say('lesson.sampling.top.drawn', {
+          draw: num(draw),
+          token: { kind: 'token', id: chosenId },
+          probability: percent(chosen.afterTopP),
+        }),
+  );
   return {
     id: 'sampling.top',
     ask: say('lesson.sampling.top.ask', { token: tokenAt(trace, step.position) }),
     // By id, not by probability, so the order gives nothing away.
-    options: [...four].sort((a, b) => a.id - b.id).map((candidate) => ({ key: `t${candidate.id}`, ref: { kind: 'token', id: candidate.id } })),
+    options: [...four]
+      .sort((a, b) => a.id - b.id)
+      .map((candidate) => ({ key: `t${candidate.id}`, ref: { kind: 'token', id: candidate.id } })),
     answer: `t${top.id}`,
     reveal,
-    bars: { title: say('lesson.sampling.top.bars'), format: 'percent', items: four.map((candidate) => ({ ref: { kind: 'token', id: candidate.id }, value: candidate.probability, highlight: candidate.id === top.id })) },
+    bars: {
+      title: say('lesson.sampling.top.bars'),
+      format: 'percent',
+      items: four.map((candidate) => ({
+        ref: { kind: 'token', id: candidate.id },
+        value: candidate.probability,
+        highlight: candidate.id === top.id,
+      })),
+    },
     why: [say('lesson.sampling.top.why')],
     focus: { node: 'probabilities', tab: 'sampling', layer: null, head: null, position: step.position, step: 0 },
   };
@@ -56,14 +78,28 @@ export function samplingTemperature(trace: Trace): Question | null {
     ],
     answer,
     reveal: [
-      say('lesson.sampling.temperature.reveal', { token: { kind: 'token', id: top.id }, p1: percent(p1), p2: percent(p2), temperature: num(HOT_TEMPERATURE) }),
-      say('lesson.sampling.temperature.share', { share1: percent(share(at1)), share2: percent(share(at2)), temperature: num(HOT_TEMPERATURE) }),
+      say('lesson.sampling.temperature.reveal', {
+        token: { kind: 'token', id: top.id },
+        p1: percent(p1),
+        p2: percent(p2),
+        temperature: num(HOT_TEMPERATURE),
+      }),
+      say('lesson.sampling.temperature.share', {
+        share1: percent(share(at1)),
+        share2: percent(share(at2)),
+        temperature: num(HOT_TEMPERATURE),
+      }),
     ],
     bars: {
-      title: say('lesson.sampling.temperature.bars', { temperature: num(HOT_TEMPERATURE) }), format: 'percent',
+      title: say('lesson.sampling.temperature.bars', { temperature: num(HOT_TEMPERATURE) }),
+      format: 'percent',
       items: at1.candidates.slice(0, 5).flatMap((c) => [
         { ref: text('lesson.bar.atT1', { token: { kind: 'token', id: c.id } }), value: c.scaledProbability, highlight: false },
-        { ref: text('lesson.bar.atT2', { token: { kind: 'token', id: c.id }, temperature: num(HOT_TEMPERATURE) }), value: at2.candidates.find((d) => d.id === c.id)!.scaledProbability, highlight: true },
+        {
+          ref: text('lesson.bar.atT2', { token: { kind: 'token', id: c.id }, temperature: num(HOT_TEMPERATURE) }),
+          value: at2.candidates.find((d) => d.id === c.id)!.scaledProbability,
+          highlight: true,
+        },
       ]),
     },
     why: [say('lesson.sampling.temperature.why')],
@@ -74,7 +110,10 @@ export function samplingTemperature(trace: Trace): Question | null {
 /** Hooks the KV cache holds: K (after RoPE where the model rotates it) and V of every layer. */
 export function cacheHooks(trace: Trace): string[] {
   const rope = traitsOf(trace.config).position === 'rope';
-  return Array.from({ length: trace.config.nLayer }, (_, l) => [`blocks.${l}.attn.${rope ? 'hook_rot_k' : 'hook_k'}`, `blocks.${l}.attn.hook_v`]).flat();
+  return Array.from({ length: trace.config.nLayer }, (_, l) => [
+    `blocks.${l}.attn.${rope ? 'hook_rot_k' : 'hook_k'}`,
+    `blocks.${l}.attn.hook_v`,
+  ]).flat();
 }
 
 /** The hooks a cache check compares: K and V as the run computed them with its cache. A large model's lean run
@@ -115,7 +154,11 @@ export interface CacheDifference {
 
 /** The difference between the cached run's K and V (see cacheCheckHooks) and a recompute of the whole sequence
  * from scratch, row by row. */
-export function cacheDifference(trace: Trace, recomputed: Record<string, { data: Float32Array }>, hooks: readonly string[] = cacheHooks(trace)): CacheDifference {
+export function cacheDifference(
+  trace: Trace,
+  recomputed: Record<string, { data: Float32Array }>,
+  hooks: readonly string[] = cacheHooks(trace),
+): CacheDifference {
   const n = computedPositions(trace);
   let difference = 0;
   let largest = 0;
@@ -139,13 +182,21 @@ export function cacheDifference(trace: Trace, recomputed: Record<string, { data:
 
 /** The sentence that says where a cache check's differences come from, by how the graph rounds. */
 const ROUNDING_SOURCE = {
-  float32: 'lesson.generation.cache.roundingFloat32', float16: 'lesson.generation.cache.roundingFloat16', int8: 'lesson.generation.cache.roundingInt8',
+  float32: 'lesson.generation.cache.roundingFloat32',
+  float16: 'lesson.generation.cache.roundingFloat16',
+  int8: 'lesson.generation.cache.roundingInt8',
 } as const satisfies Record<ActivationRounding, string>;
 
 /** `cached`: whether the graph ran each new token alone with a KV cache (else the run kept each position's K and V
  * from the pass in which it was newest, and the sizes are those a cache would have); `valueBytes`: bytes per cached
  * number, as the KV-cache view counts them; `rounding`: how the graph rounds its activations. */
-export function generationCache(trace: Trace, recomputed: QuestionInputs['recomputed'], cached: boolean, valueBytes = 4, rounding: ActivationRounding = 'float32'): Question | null {
+export function generationCache(
+  trace: Trace,
+  recomputed: QuestionInputs['recomputed'],
+  cached: boolean,
+  valueBytes = 4,
+  rounding: ActivationRounding = 'float32',
+): Question | null {
   if (!recomputed || trace.steps.length < 2) return null;
   const n = computedPositions(trace);
   // What the cached run itself kept: a lean run's other layers were recomputed for the lesson, and would be
@@ -156,16 +207,43 @@ export function generationCache(trace: Trace, recomputed: QuestionInputs['recomp
   const { nLayer, nKvHead, nHead, dHead } = trace.config;
   const floats = 2 * nLayer * nKvHead * dHead * n;
   const kvLayers = hooks.filter((hook) => hook.endsWith('.attn.hook_v')).length;
-  const compared = kvLayers === nLayer ? 'lesson.generation.cache.reveal' : kvLayers > 0 ? 'lesson.generation.cache.revealLean' : 'lesson.generation.cache.revealResidual';
+  const compared =
+    kvLayers === nLayer
+      ? 'lesson.generation.cache.reveal'
+      : kvLayers > 0
+        ? 'lesson.generation.cache.revealLean'
+        : 'lesson.generation.cache.revealResidual';
   const reveal = [
-    say(compared, { rows: count(rows), difference: num(difference), largest: num(largest), kvLayers: count(kvLayers), layers: count(nLayer) }),
+    say(compared, {
+      rows: count(rows),
+      difference: num(difference),
+      largest: num(largest),
+      kvLayers: count(kvLayers),
+      layers: count(nLayer),
+    }),
     say(ROUNDING_SOURCE[rounding], { tolerance: percent(ROUNDING_TOLERANCE[rounding]) }),
     say(cached ? 'lesson.generation.cache.keys' : 'lesson.generation.cache.keysFull', { keys: count(n), cached: count(n - 1) }),
-    say(cached ? 'lesson.generation.cache.size' : 'lesson.generation.cache.sizeFull', { layers: count(nLayer), kvHeads: count(nKvHead), dHead: count(dHead), positions: count(n), floats: count(floats), bytes: count(valueBytes), kib: num((floats * valueBytes) / 1024) }),
+    say(cached ? 'lesson.generation.cache.size' : 'lesson.generation.cache.sizeFull', {
+      layers: count(nLayer),
+      kvHeads: count(nKvHead),
+      dHead: count(dHead),
+      positions: count(n),
+      floats: count(floats),
+      bytes: count(valueBytes),
+      kib: num((floats * valueBytes) / 1024),
+    }),
   ];
   // What the cache would hold with a key/value head for every query head: the memory grouped-query attention saves.
   const ungrouped = floats * (nHead / nKvHead);
-  if (isGrouped(trace.config)) reveal.push(say('lesson.generation.cache.gqa', { heads: count(nHead), kvHeads: count(nKvHead), full: count(ungrouped), fullKib: num((ungrouped * valueBytes) / 1024) }));
+  if (isGrouped(trace.config))
+    reveal.push(
+      say('lesson.generation.cache.gqa', {
+        heads: count(nHead),
+        kvHeads: count(nKvHead),
+        full: count(ungrouped),
+        fullKib: num((ungrouped * valueBytes) / 1024),
+      }),
+    );
   const why = [say('lesson.generation.cache.why')];
   if (traitsOf(trace.config).position === 'rope') why.push(say('lesson.generation.cache.whyRope'));
   return {
@@ -177,9 +255,9 @@ export function generationCache(trace: Trace, recomputed: QuestionInputs['recomp
       { key: 'lastLayer', ref: text('lesson.option.cacheLastLayer') },
     ],
     answer: same ? 'same' : 'changed',
-    reveal, bars: null,
+    reveal,
+    bars: null,
     why,
     focus: { node: 'append', tab: 'attention', layer: null, head: null, position: n - 1, step: trace.steps.length - 1 },
   };
 }
-

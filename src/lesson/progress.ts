@@ -48,4 +48,3 @@ export function chapterState(progress: Progress, id: ChapterId): 'done' | 'start
 export function resumeChapter(progress: Progress): ChapterId {
   return CHAPTERS.find((chapter) => chapterState(progress, chapter.id) !== 'done')?.id ?? CHAPTERS[0]!.id;
 }
-

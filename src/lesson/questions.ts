@@ -6,14 +6,40 @@ import { normalised } from '../engine/patching';
 import { counted } from '../i18n/counting';
 import type { Frame } from '../flow/timeline';
 import type { QuestionId } from './chapters';
-import { argmax, at, count, headWeights, lastPromptPosition, num, percent, pickOptions, say, text, tokenAt, type Focus, type Option, type Question, type QuestionInputs, type Ref, type Sentence } from './sentences';
+import {
+  argmax,
+  at,
+  count,
+  headWeights,
+  lastPromptPosition,
+  num,
+  percent,
+  pickOptions,
+  say,
+  text,
+  tokenAt,
+  type Focus,
+  type Option,
+  type Question,
+  type QuestionInputs,
+  type Ref,
+  type Sentence,
+} from './sentences';
 import { generationCache, samplingTemperature, samplingTop } from './decodingQuestions';
 
 /** The lesson's questions about the model's own computation (tokens, embedding, attention, MLP, logit lens), and
  * `buildQuestion` for all of them. Options, answers and every number revealed come from the Trace's tensors. */
 
 export * from './sentences';
-export { cacheCheckHooks, cacheDifference, cacheHooks, HOT_TEMPERATURE, ROUNDING_TOLERANCE, withinRounding, type CacheDifference } from './decodingQuestions';
+export {
+  cacheCheckHooks,
+  cacheDifference,
+  cacheHooks,
+  HOT_TEMPERATURE,
+  ROUNDING_TOLERANCE,
+  withinRounding,
+  type CacheDifference,
+} from './decodingQuestions';
 
 function positionOptions(answer: number, last: number, score: (position: number) => number): Option[] {
   const all = Array.from({ length: last + 1 }, (_, p) => p);
@@ -28,15 +54,22 @@ function tokensCount(trace: Trace): Question {
   // Words only where spaces separate them (Chinese is written without).
   const words = trace.prompt.trim().split(/\s+/).length;
   const values = [...new Set([tokens, characters, bytes, ...(words > 1 ? [words] : [])])];
-  for (const delta of [1, -1, 2, -2, 3]) if (values.length < 4 && tokens + delta > 0 && !values.includes(tokens + delta)) values.push(tokens + delta);
-  const options = values.slice(0, 4).sort((a, b) => a - b).map((value) => ({ key: `n${value}`, ref: count(value) }));
+  for (const delta of [1, -1, 2, -2, 3])
+    if (values.length < 4 && tokens + delta > 0 && !values.includes(tokens + delta)) values.push(tokens + delta);
+  const options = values
+    .slice(0, 4)
+    .sort((a, b) => a - b)
+    .map((value) => ({ key: `n${value}`, ref: count(value) }));
   const pieces = trace.tokens.slice(0, tokens).filter((token) => token.text === null).length;
   const reveal = [say('lesson.tokens.count.reveal', { tokens: count(tokens), characters: count(characters), bytes: count(bytes) })];
   if (pieces > 0) reveal.push(say('lesson.tokens.count.pieces', { pieces: count(pieces) }));
   return {
     id: 'tokens.count',
     ask: say('lesson.tokens.count.ask', { characters: count(characters) }),
-    options, answer: `n${tokens}`, reveal, bars: null,
+    options,
+    answer: `n${tokens}`,
+    reveal,
+    bars: null,
     why: [say('lesson.tokens.count.why', { vocab: count(trace.config.vocabSize) })],
     focus: { node: 'tokenize', tab: 'tokens', layer: null, head: null, position: null, step: 0 },
   };
@@ -68,16 +101,34 @@ function embeddingSame(trace: Trace): Question | null {
     const q = trace.rows['blocks.0.attn.hook_q'];
     const rotated = trace.rows['blocks.0.attn.hook_rot_q'];
     reveal.push(say('lesson.embedding.same.resid', { ...params, residual: num(residual) }));
-    if (q && rotated) reveal.push(say('lesson.embedding.same.rope', { before: num(difference(q[first]!, q[second]!)), after: num(difference(rotated[first]!, rotated[second]!)) }));
+    if (q && rotated)
+      reveal.push(
+        say('lesson.embedding.same.rope', {
+          before: num(difference(q[first]!, q[second]!)),
+          after: num(difference(rotated[first]!, rotated[second]!)),
+        }),
+      );
   } else {
     const positions = trace.rows['hook_pos_embed']!;
-    reveal.push(say('lesson.embedding.same.position', { ...params, context: count(trace.config.nCtx), positionGap: num(difference(positions[first]!, positions[second]!)), residual: num(residual) }));
+    reveal.push(
+      say('lesson.embedding.same.position', {
+        ...params,
+        context: count(trace.config.nCtx),
+        positionGap: num(difference(positions[first]!, positions[second]!)),
+        residual: num(residual),
+      }),
+    );
   }
   return {
     id: 'embedding.same',
     ask: say('lesson.embedding.same.ask', params),
-    options: [{ key: 'same', ref: text('lesson.option.same') }, { key: 'different', ref: text('lesson.option.different') }],
-    answer: same ? 'same' : 'different', reveal, bars: null,
+    options: [
+      { key: 'same', ref: text('lesson.option.same') },
+      { key: 'different', ref: text('lesson.option.different') },
+    ],
+    answer: same ? 'same' : 'different',
+    reveal,
+    bars: null,
     why: [say(rope ? 'lesson.embedding.same.whyRope' : 'lesson.embedding.same.whyLearned', { context: count(trace.config.nCtx) })],
     focus: rope
       ? { node: 'rope', tab: 'embedding', layer: 0, head: null, position: second, step: 0 }
@@ -94,7 +145,8 @@ export function clearestHead(trace: Trace, position: number): { layer: number; h
       const weights = headWeights(trace, layer, head, position);
       const top = argmax(weights);
       const preferred = top !== 0 && top !== position;
-      if ((preferred && !best.preferred) || (preferred === best.preferred && weights[top]! > best.weight)) best = { layer, head, weight: weights[top]!, preferred };
+      if ((preferred && !best.preferred) || (preferred === best.preferred && weights[top]! > best.weight))
+        best = { layer, head, weight: weights[top]!, preferred };
     }
   }
   return { layer: best.layer, head: best.head };
@@ -119,24 +171,44 @@ function attentionLook(trace: Trace): Question {
   const top = argmax(weights);
   const token = tokenAt(trace, last);
   const earlier = earlierOccurrence(trace, last);
-  const reveal = [say('lesson.attention.look.reveal', { head: count(counted(head)), weight: percent(weights[top]!), token: at(top), score: num(scoreAt(trace, layer, head, last, top)) })];
+  const reveal = [
+    say('lesson.attention.look.reveal', {
+      head: count(counted(head)),
+      weight: percent(weights[top]!),
+      token: at(top),
+      score: num(scoreAt(trace, layer, head, last, top)),
+    }),
+  ];
   // The habit the look matches, where it matches one: the earlier copy of this token, the token after it, the one before.
   if (earlier >= 0 && top === earlier) reveal.push(say('lesson.attention.look.asDuplicate', { token }));
   else if (earlier >= 0 && top === earlier + 1 && top !== last - 1) reveal.push(say('lesson.attention.look.asInduction', { token }));
   else if (top === last - 1) reveal.push(say('lesson.attention.look.asPrevious'));
   const why = [
-    earlier >= 0 && earlier + 1 < last ? say('lesson.attention.look.whyRepeat', { token, next: at(earlier + 1) }) : say('lesson.attention.look.whyHeads'),
+    earlier >= 0 && earlier + 1 < last
+      ? say('lesson.attention.look.whyRepeat', { token, next: at(earlier + 1) })
+      : say('lesson.attention.look.whyHeads'),
     say('lesson.attention.look.why', { sqrt: num(Math.sqrt(trace.config.dHead)), dHead: count(trace.config.dHead) }),
   ];
   if (traitsOf(trace.config).position === 'rope') why.push(say('lesson.attention.look.whyRope'));
-  if (isGrouped(trace.config)) why.push(say('lesson.attention.look.whyGqa', { head: count(counted(head)), kvHead: count(counted(kvHeadOf(trace.config, head))), group: count(trace.config.nHead / trace.config.nKvHead) }));
+  if (isGrouped(trace.config))
+    why.push(
+      say('lesson.attention.look.whyGqa', {
+        head: count(counted(head)),
+        kvHead: count(counted(kvHeadOf(trace.config, head))),
+        group: count(trace.config.nHead / trace.config.nKvHead),
+      }),
+    );
   return {
     id: 'attention.look',
     ask: say('lesson.attention.look.ask', { layer: count(counted(layer)), head: count(counted(head)), token }),
     options: positionOptions(top, last, (p) => weights[p]!),
     answer: `p${top}`,
     reveal,
-    bars: { title: say('lesson.attention.look.bars', { layer: count(counted(layer)), head: count(counted(head)) }), format: 'percent', items: weights.map((value, p) => ({ ref: at(p), value, highlight: p === top })) },
+    bars: {
+      title: say('lesson.attention.look.bars', { layer: count(counted(layer)), head: count(counted(head)) }),
+      format: 'percent',
+      items: weights.map((value, p) => ({ ref: at(p), value, highlight: p === top })),
+    },
     why,
     focus: { node: 'softmax', tab: 'attention', layer, head, position: last, step: 0 },
   };
@@ -169,9 +241,19 @@ function headsTotal(trace: Trace): Question {
     answer: `p${top}`,
     reveal: [
       say('lesson.heads.total.reveal', { token: at(top), mean: percent(mean[top]!) }),
-      say('lesson.heads.total.split', { heads: count(heads), first: count(first), previous: count(previous), self: count(self), other: count(heads - first - previous - self) }),
+      say('lesson.heads.total.split', {
+        heads: count(heads),
+        first: count(first),
+        previous: count(previous),
+        self: count(self),
+        other: count(heads - first - previous - self),
+      }),
     ],
-    bars: { title: say('lesson.heads.total.bars', { heads: count(heads) }), format: 'percent', items: mean.map((value, p) => ({ ref: at(p), value, highlight: p === top })) },
+    bars: {
+      title: say('lesson.heads.total.bars', { heads: count(heads) }),
+      format: 'percent',
+      items: mean.map((value, p) => ({ ref: at(p), value, highlight: p === top })),
+    },
     why: [say('lesson.heads.total.why', { dHead: count(trace.config.dHead), perLayer: count(nHead), dModel: count(trace.config.dModel) })],
     focus: { node: 'scores', tab: 'attention', layer: 0, head: 0, position: last, step: 0 },
   };
@@ -215,15 +297,31 @@ function mlpDepth(trace: Trace): Question | null {
       { key: 'last', ref: text('lesson.option.lastLayer', { layer: count(counted(final)) }) },
     ],
     answer,
-    reveal: [say('lesson.mlp.depth.reveal', {
-      firstMlp: num(mlp[0]!), firstStream: num(stream[0]!), firstRatio: num(ratio[0]!),
-      last: count(counted(final)), lastMlp: num(mlp[final]!), lastStream: num(stream[final]!), lastRatio: num(ratio[final]!),
-    })],
-    bars: { title: say('lesson.mlp.depth.bars'), format: 'number', items: ratio.map((value, l) => ({ ref: { kind: 'layer', layer: l }, value, highlight: l === answerLayer })) },
+    reveal: [
+      say('lesson.mlp.depth.reveal', {
+        firstMlp: num(mlp[0]!),
+        firstStream: num(stream[0]!),
+        firstRatio: num(ratio[0]!),
+        last: count(counted(final)),
+        lastMlp: num(mlp[final]!),
+        lastStream: num(stream[final]!),
+        lastRatio: num(ratio[final]!),
+      }),
+    ],
+    bars: {
+      title: say('lesson.mlp.depth.bars'),
+      format: 'number',
+      items: ratio.map((value, l) => ({ ref: { kind: 'layer', layer: l }, value, highlight: l === answerLayer })),
+    },
     why: [
       say('lesson.mlp.depth.whyNorm', { norm: text(traits.norm === 'rmsnorm' ? 'lesson.norm.rmsnorm' : 'lesson.norm.layernorm') }),
       say(answer === 'first' ? 'lesson.mlp.depth.whyFirst' : 'lesson.mlp.depth.whyLast'),
-      say(swiglu ? 'lesson.mlp.depth.whySwiglu' : 'lesson.mlp.depth.whyGelu', { dModel: count(dModel), dMlp: count(dMlp), ratio: num(dMlp / dModel), share: percent(mlpWeights / (mlpWeights + attentionWeights)) }),
+      say(swiglu ? 'lesson.mlp.depth.whySwiglu' : 'lesson.mlp.depth.whyGelu', {
+        dModel: count(dModel),
+        dMlp: count(dMlp),
+        ratio: num(dMlp / dModel),
+        share: percent(mlpWeights / (mlpWeights + attentionWeights)),
+      }),
     ],
     focus: { node: 'mlp', tab: 'mlp', layer: answerLayer, head: null, position: last, step: 0 },
   };
@@ -234,7 +332,11 @@ function mlpDepth(trace: Trace): Question | null {
 export function lensTarget(trace: Trace): { position: number; id: number; vectors: Float32Array[] } {
   const position = lastPromptPosition(trace);
   const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
-  return { position, id: argmax(trace.rows['logits']![position]!), vectors: hooks.map((hook) => trace.rows[hook]![position]! as Float32Array) };
+  return {
+    position,
+    id: argmax(trace.rows['logits']![position]!),
+    vectors: hooks.map((hook) => trace.rows[hook]![position]! as Float32Array),
+  };
 }
 
 /** The lens at each stage (lensTarget): the final prediction's rank and probability there. */
@@ -257,8 +359,19 @@ function lensFirst(trace: Trace, stages: { rank: number; probability: number }[]
     ask: say('lesson.lens.first.ask', { token: tokenAt(trace, last), final: { kind: 'token', id: final } }),
     options: chosen.map((stage) => ({ key: `s${stage}`, ref: { kind: 'stage', stage } })),
     answer: `s${answer}`,
-    reveal: [say('lesson.lens.first.reveal', { stage: { kind: 'stage', stage: answer }, final: { kind: 'token', id: final }, probability: percent(stages[answer]!.probability), rank: count(stages[0]!.rank + 1) })],
-    bars: { title: say('lesson.lens.first.bars', { final: { kind: 'token', id: final } }), format: 'percent', items: stages.map((stage, s) => ({ ref: { kind: 'stage', stage: s }, value: stage.probability, highlight: s === answer })) },
+    reveal: [
+      say('lesson.lens.first.reveal', {
+        stage: { kind: 'stage', stage: answer },
+        final: { kind: 'token', id: final },
+        probability: percent(stages[answer]!.probability),
+        rank: count(stages[0]!.rank + 1),
+      }),
+    ],
+    bars: {
+      title: say('lesson.lens.first.bars', { final: { kind: 'token', id: final } }),
+      format: 'percent',
+      items: stages.map((stage, s) => ({ ref: { kind: 'stage', stage: s }, value: stage.probability, highlight: s === answer })),
+    },
     why: [say(rms ? 'lesson.lens.first.whyRms' : 'lesson.lens.first.whyLayerNorm')],
     focus: { node: 'unembed', tab: 'lens', layer: null, head: null, position: last, step: 0 },
   };
@@ -282,28 +395,53 @@ function patchingWhere(trace: Trace, patch: QuestionInputs['patch']): Question |
   const changed = differing[differing.length - 1]!;
   const pivot = found >= 0 ? found : layers - 1;
   const token = tokenAt(trace, changed);
-  const answers = { cleanAnswer: { kind: 'token', id: patch.answers.clean } as Ref, corruptedAnswer: { kind: 'token', id: patch.answers.corrupted } as Ref };
+  const answers = {
+    cleanAnswer: { kind: 'token', id: patch.answers.clean } as Ref,
+    corruptedAnswer: { kind: 'token', id: patch.answers.corrupted } as Ref,
+  };
   const reveal: Sentence[] = [];
   if (found >= 0) {
     reveal.push(say('lesson.patching.where.reveal', { where: { kind: 'layer', layer: found }, share: num(shares[found]!), ...answers }));
     if (found > 0) {
       const before = share(found - 1, changed);
-      reveal.push(say(before >= 0.5 ? 'lesson.patching.where.before' : 'lesson.patching.where.beforeSpread', { where: { kind: 'layer', layer: found - 1 }, share: num(before), lastShare: num(shares[found - 1]!), token }));
+      reveal.push(
+        say(before >= 0.5 ? 'lesson.patching.where.before' : 'lesson.patching.where.beforeSpread', {
+          where: { kind: 'layer', layer: found - 1 },
+          share: num(before),
+          lastShare: num(shares[found - 1]!),
+          token,
+        }),
+      );
     }
   } else {
     // Even entering the last layer the last position holds too little: that layer's attention reads the changed
     // token's own column.
     const atToken = share(layers - 1, changed);
-    reveal.push(say(atToken >= 0.5 ? 'lesson.patching.where.revealNever' : 'lesson.patching.where.revealNeverSpread', { where: { kind: 'layer', layer: layers - 1 }, lastShare: num(shares[layers - 1]!), share: num(atToken), token, ...answers }));
+    reveal.push(
+      say(atToken >= 0.5 ? 'lesson.patching.where.revealNever' : 'lesson.patching.where.revealNeverSpread', {
+        where: { kind: 'layer', layer: layers - 1 },
+        lastShare: num(shares[layers - 1]!),
+        share: num(atToken),
+        token,
+        ...answers,
+      }),
+    );
   }
   return {
     id: 'patching.where',
     ask: say('lesson.patching.where.ask', { token, last: tokenAt(trace, last) }),
     // Every layer is an option (a subset would tell where the answer lies).
-    options: [...shares.map((_, layer) => ({ key: `l${layer}`, ref: { kind: 'layer', layer } as Ref })), { key: 'never', ref: text('lesson.patching.where.never') }],
+    options: [
+      ...shares.map((_, layer) => ({ key: `l${layer}`, ref: { kind: 'layer', layer } as Ref })),
+      { key: 'never', ref: text('lesson.patching.where.never') },
+    ],
     answer: found >= 0 ? `l${found}` : 'never',
     reveal,
-    bars: { title: say('lesson.patching.where.bars', { last: tokenAt(trace, last) }), format: 'number', items: shares.map((value, layer) => ({ ref: { kind: 'layer', layer }, value, highlight: layer === found })) },
+    bars: {
+      title: say('lesson.patching.where.bars', { last: tokenAt(trace, last) }),
+      format: 'number',
+      items: shares.map((value, layer) => ({ ref: { kind: 'layer', layer }, value, highlight: layer === found })),
+    },
     why: [say('lesson.patching.where.why')],
     // (The stream entering a layer is what its first norm reads.)
     focus: { node: 'ln1', tab: 'patching', layer: pivot, head: null, position: last, step: 0 },
@@ -314,16 +452,26 @@ function patchingWhere(trace: Trace, patch: QuestionInputs['patch']): Question |
  * no recompute, a single layer to compare). */
 export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInputs = {}): Question | null {
   switch (id) {
-    case 'tokens.count': return tokensCount(trace);
-    case 'embedding.same': return embeddingSame(trace);
-    case 'attention.look': return attentionLook(trace);
-    case 'heads.total': return headsTotal(trace);
-    case 'mlp.depth': return mlpDepth(trace);
-    case 'lens.first': return lensFirst(trace, inputs.lensStages);
-    case 'sampling.top': return samplingTop(trace);
-    case 'sampling.temperature': return samplingTemperature(trace);
-    case 'patching.where': return patchingWhere(trace, inputs.patch);
-    case 'generation.cache': return generationCache(trace, inputs.recomputed, inputs.cached ?? true, inputs.cacheValueBytes, inputs.rounding);
+    case 'tokens.count':
+      return tokensCount(trace);
+    case 'embedding.same':
+      return embeddingSame(trace);
+    case 'attention.look':
+      return attentionLook(trace);
+    case 'heads.total':
+      return headsTotal(trace);
+    case 'mlp.depth':
+      return mlpDepth(trace);
+    case 'lens.first':
+      return lensFirst(trace, inputs.lensStages);
+    case 'sampling.top':
+      return samplingTop(trace);
+    case 'sampling.temperature':
+      return samplingTemperature(trace);
+    case 'patching.where':
+      return patchingWhere(trace, inputs.patch);
+    case 'generation.cache':
+      return generationCache(trace, inputs.recomputed, inputs.cached ?? true, inputs.cacheValueBytes, inputs.rounding);
   }
 }
 
@@ -334,5 +482,7 @@ export function needs(id: QuestionId): 'lens' | 'recompute' | 'patch' | null {
 
 /** The playback frame of a question's box (at its layer and step), or -1 when the chart has no such box. */
 export function frameFor(frames: readonly Frame[], focus: Focus): number {
-  return frames.findIndex((frame) => frame.node === focus.node && frame.step === focus.step && (focus.layer === null || frame.layer === focus.layer));
+  return frames.findIndex(
+    (frame) => frame.node === focus.node && frame.step === focus.step && (focus.layer === null || frame.layer === focus.layer),
+  );
 }

@@ -115,4 +115,3 @@ export function pickOptions(answer: number, distractors: number[], all: number[]
   for (const value of rest) if (chosen.length < size) chosen.push(value);
   return chosen.sort((a, b) => a - b);
 }
-

@@ -10,8 +10,14 @@ export function chapterIntro(id: ChapterId, config: ModelConfig): Sentence {
   const traits = traitsOf(config);
   const count = (value: number): Ref => ({ kind: 'count', value });
   const params: Record<string, Ref> = {
-    vocab: count(config.vocabSize), dModel: count(config.dModel), dMlp: count(config.dMlp), heads: count(config.nHead * config.nLayer),
-    perLayer: count(config.nHead), layers: count(config.nLayer), dHead: count(config.dHead), context: count(config.nCtx),
+    vocab: count(config.vocabSize),
+    dModel: count(config.dModel),
+    dMlp: count(config.dMlp),
+    heads: count(config.nHead * config.nLayer),
+    perLayer: count(config.nHead),
+    layers: count(config.nLayer),
+    dHead: count(config.dHead),
+    context: count(config.nCtx),
   };
   const key: Record<ChapterId, LessonKey> = {
     tokens: 'lesson.tokens.intro',

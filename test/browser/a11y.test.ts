@@ -24,7 +24,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .analyze();
   return results.violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(' ')} — ${node.failureSummary?.split('\n')[1]?.trim() ?? violation.help}`));
+    .flatMap((violation) =>
+      violation.nodes.map(
+        (node) => `${violation.id}: ${node.target.join(' ')} — ${node.failureSummary?.split('\n')[1]?.trim() ?? violation.help}`,
+      ),
+    );
 }
 
 describe('accessibility', () => {
@@ -39,7 +43,12 @@ describe('accessibility', () => {
     // Each view and the tokenizer lab in English; in Chinese the first screen, a box's detail and the phone layout
     // (the views are built the same way in both languages: a second pass cost CI two minutes).
     it(`axe-core (${lang}): no serious or critical violation, on the first screen, a box's detail${lang === 'en' ? ' and each view' : ''}`, async () => {
-      const page = await openForAxe(browser, { backend: 'wasm', lang, viewport: { width: 1280, height: 800 }, query: { max: '4', t: '0' } });
+      const page = await openForAxe(browser, {
+        backend: 'wasm',
+        lang,
+        viewport: { width: 1280, height: 800 },
+        query: { max: '4', t: '0' },
+      });
       await waitForRuns(page, 1);
       await page.evaluate(() => window.__flow!.player.pause());
       await drawn(page);
@@ -57,7 +66,9 @@ describe('accessibility', () => {
         await page.click('[data-view=compare] button[data-head="1.2"]');
         await page.click('[data-view=compare] button[data-head="1.2"]');
         await page.click('[data-action=run-b]');
-        await page.waitForFunction(() => window.__flow!.whatIf.b.completedRuns > 0 && !window.__flow!.whatIf.busy, null, { timeout: 120_000 });
+        await page.waitForFunction(() => window.__flow!.whatIf.b.completedRuns > 0 && !window.__flow!.whatIf.busy, null, {
+          timeout: 120_000,
+        });
         await drawn(page);
         found.push(...(await seriousViolations(page)).map((line) => `[compare, B] ${line}`));
         for (const tab of ['attention', 'lens', 'sampling']) {
@@ -71,10 +82,14 @@ describe('accessibility', () => {
       // The tokenizer lab, once every tokenizer has split the text.
       if (lang === 'en') {
         await page.click('button[data-tab=tokenizers]');
-        await page.waitForFunction(() => {
-          const cards = [...document.querySelectorAll('[data-view=tokenizers] section.card')];
-          return cards.length > 0 && cards.every((card) => card.getAttribute('data-status') === 'done');
-        }, null, { timeout: 150_000 });
+        await page.waitForFunction(
+          () => {
+            const cards = [...document.querySelectorAll('[data-view=tokenizers] section.card')];
+            return cards.length > 0 && cards.every((card) => card.getAttribute('data-status') === 'done');
+          },
+          null,
+          { timeout: 150_000 },
+        );
         found.push(...(await seriousViolations(page)).map((line) => `[tokenizers] ${line}`));
       }
       expect([...new Set(found)]).toEqual([]);
@@ -83,7 +98,12 @@ describe('accessibility', () => {
       expect((await seriousViolations(page)).some((line) => line.startsWith('button-name') && line.includes('#axe-control'))).toBe(true);
       await page.evaluate(() => document.getElementById('axe-control')!.remove());
       // …and on a phone, with the folds open, and in presentation mode.
-      const phone = await openForAxe(browser, { backend: 'wasm', lang, viewport: { width: 390, height: 844 }, query: { max: '2', t: '0' } });
+      const phone = await openForAxe(browser, {
+        backend: 'wasm',
+        lang,
+        viewport: { width: 390, height: 844 },
+        query: { max: '2', t: '0' },
+      });
       await waitForRuns(phone, 1);
       await phone.evaluate(() => {
         window.__flow!.player.pause();
@@ -99,14 +119,23 @@ describe('accessibility', () => {
   }
 
   it('a skip link leads past the controls to the chart; “Open a folder” is reached by keyboard', async () => {
-    const page = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport: { width: 1280, height: 800 }, query: { max: '2', t: '0' } });
+    const page = await openApp(browser, {
+      backend: 'wasm',
+      lang: 'zh-CN',
+      viewport: { width: 1280, height: 800 },
+      query: { max: '2', t: '0' },
+    });
     await waitForRuns(page, 1);
     await page.evaluate(() => window.__flow!.player.pause());
     await page.keyboard.press('Tab');
     const skip = await page.evaluate(() => {
       const link = document.activeElement as HTMLAnchorElement;
       const rect = link.getBoundingClientRect();
-      return { action: link.dataset['action'], text: link.textContent, visible: rect.top >= 0 && rect.bottom <= innerHeight && rect.width > 0 };
+      return {
+        action: link.dataset['action'],
+        text: link.textContent,
+        visible: rect.top >= 0 && rect.bottom <= innerHeight && rect.width > 0,
+      };
     });
     expect(skip).toEqual({ action: 'skip-to-chart', text: '跳到程序流程图', visible: true });
     await page.keyboard.press('Enter');

@@ -93,7 +93,9 @@ describe('app in Chromium', () => {
     await expect(page.locator('[data-testid=bars-greedy]').textContent()).resolves.toContain('T = 1');
     await expect(page.locator('[data-testid=kept]').count()).resolves.toBe(0);
     // The first bar is the model's softmax at T = 1, before any filter.
-    const expected = await page.evaluate(() => window.__flow!.runs.trace!.steps.at(-1)!.decision.candidates[0]!.scaledProbability as number);
+    const expected = await page.evaluate(
+      () => window.__flow!.runs.trace!.steps.at(-1)!.decision.candidates[0]!.scaledProbability as number,
+    );
     await expect(page.locator('.bars g.bar text.value').first().textContent()).resolves.toBe(percentText(expected));
     // (The term u carries its glossary note in the text.)
     await expect(page.locator('[data-testid=sampling-replay]').textContent()).resolves.toMatch(/had no draw: u[^=]*= 0\.5 is used/);
@@ -219,7 +221,9 @@ describe('WebGPU device lost mid-generation', () => {
 // zh-CN first screen and continues in Chinese: greedy, so the continuation is the model's own first choice.
 describe('the first screen in zh-CN', () => {
   let browser: Browser;
-  beforeAll(async () => { browser = await launch(); });
+  beforeAll(async () => {
+    browser = await launch();
+  });
   afterAll(async () => browser?.close());
 
   for (const model of ['flow-gpt2-tiny', 'flow-llama-tiny']) {

@@ -12,7 +12,9 @@ async function chartAt(page: Page, chart: string) {
   return page.evaluate((selector) => {
     const root = document.querySelector(selector)!.closest('.flow')!;
     return {
-      node: root.getAttribute('data-node'), layer: root.getAttribute('data-layer'), step: root.getAttribute('data-step'),
+      node: root.getAttribute('data-node'),
+      layer: root.getAttribute('data-layer'),
+      step: root.getAttribute('data-step'),
       shape: root.querySelector('text.shape-label')?.textContent ?? null,
       mini: [...root.querySelectorAll('.mini-label')].map((label) => label.textContent),
     };
@@ -33,7 +35,10 @@ describe('two architectures side by side', () => {
     await alone.evaluate(() => window.__flow!.player.pause());
     const reference = await alone.evaluate(() => {
       const trace = window.__flow!.runs.trace!;
-      return { ids: trace.tokens.map((t: any) => t.id), z: Array.from(window.__flow!.assembled(trace, 'blocks.2.attn.hook_z').data as Float32Array) };
+      return {
+        ids: trace.tokens.map((t: any) => t.id),
+        z: Array.from(window.__flow!.assembled(trace, 'blocks.2.attn.hook_z').data as Float32Array),
+      };
     });
 
     const page = await openApp(browser, { backend: 'wasm', query: QUERY });
@@ -42,19 +47,31 @@ describe('two architectures side by side', () => {
     await page.evaluate(() => navigator.serviceWorker.ready);
     // Once the service worker is active, both embedded models are kept for use with no network (the Llama model
     // too, though this page has not loaded it); from the next visit on, the page works offline.
-    await page.waitForFunction(async () => {
-      const cache = await caches.open('embedded-models');
-      return Boolean(await cache.match(new URL('models/flow-llama-tiny/onnx/decoder_model_merged.onnx', location.href).href));
-    }, null, { timeout: 60_000, polling: 500 });
+    await page.waitForFunction(
+      async () => {
+        const cache = await caches.open('embedded-models');
+        return Boolean(await cache.match(new URL('models/flow-llama-tiny/onnx/decoder_model_merged.onnx', location.href).href));
+      },
+      null,
+      { timeout: 60_000, polling: 500 },
+    );
     await page.reload();
     await waitForRuns(page, 1);
     await page.context().setOffline(true);
     await page.click('[data-action=compare-architectures]');
-    await page.waitForFunction(() => window.__flow!.beside?.runs.trace?.stopReason && !window.__flow!.beside.runs.generating, null, { timeout: 120_000 });
+    await page.waitForFunction(() => window.__flow!.beside?.runs.trace?.stopReason && !window.__flow!.beside.runs.generating, null, {
+      timeout: 120_000,
+    });
     await page.evaluate(() => window.__flow!.player.pause());
     const beside = await page.evaluate(() => {
       const { slot, runs } = window.__flow!.beside!;
-      return { name: slot.modelName, ids: runs.trace!.tokens.map((t: any) => t.id), z: Array.from(window.__flow!.assembled(runs.trace!, 'blocks.2.attn.hook_z').data as Float32Array), prompt: runs.trace!.prompt, seed: runs.trace!.seed };
+      return {
+        name: slot.modelName,
+        ids: runs.trace!.tokens.map((t: any) => t.id),
+        z: Array.from(window.__flow!.assembled(runs.trace!, 'blocks.2.attn.hook_z').data as Float32Array),
+        prompt: runs.trace!.prompt,
+        seed: runs.trace!.seed,
+      };
     });
     expect(beside.name).toBe('flow-llama-tiny');
     expect(beside.prompt).toBe(QUERY.prompt);
@@ -65,14 +82,24 @@ describe('two architectures side by side', () => {
 
     // The chart beside follows: at layer 3's RMSNorm, both charts stand at that box, and the one beside shows the
     // live value the Llama page shows there.
-    for (const [layer, node] of [[2, 'ln1'], [2, 'weightedSum'], [4, 'mlp']] as const) {
-      const jump = (p: Page) => p.evaluate(([l, n]) => {
-        const playback = window.__flow!.playback;
-        playback.jumpTo(playback.frames.findIndex((f: any) => f.step === 1 && f.layer === l && f.node === n));
-      }, [layer, node] as const);
+    for (const [layer, node] of [
+      [2, 'ln1'],
+      [2, 'weightedSum'],
+      [4, 'mlp'],
+    ] as const) {
+      const jump = (p: Page) =>
+        p.evaluate(
+          ([l, n]) => {
+            const playback = window.__flow!.playback;
+            playback.jumpTo(playback.frames.findIndex((f: any) => f.step === 1 && f.layer === l && f.node === n));
+          },
+          [layer, node] as const,
+        );
       await jump(page);
       await jump(alone);
-      await expect.poll(() => chartAt(page, '#flow-chart-beside').then((at) => `${at.node}/${at.layer}/${at.step}`)).toBe(`${node}/${layer}/1`);
+      await expect
+        .poll(() => chartAt(page, '#flow-chart-beside').then((at) => `${at.node}/${at.layer}/${at.step}`))
+        .toBe(`${node}/${layer}/1`);
       const [there, here] = [await chartAt(page, '#flow-chart-beside'), await chartAt(alone, '#flow-chart')];
       expect(there).toEqual(here);
       expect(there.shape).not.toBeNull();
@@ -89,16 +116,22 @@ describe('two architectures side by side', () => {
     await expect(page.locator('#flow-chart-beside g.node.differs[data-node=rope]').count()).resolves.toBe(1);
     await expect(page.locator('#flow-chart-beside g.node.differs[data-node=ln1]').count()).resolves.toBe(1);
     await expect(page.locator('#flow-chart g.node.differs[data-node=softmax]').count()).resolves.toBe(0);
-    const topics = await page.locator('[data-testid=differences] li').evaluateAll((items) => items.map((item) => item.getAttribute('data-topic')));
+    const topics = await page
+      .locator('[data-testid=differences] li')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-topic')));
     expect(topics).toEqual(['position', 'norm', 'projection', 'heads', 'mlp', 'biases']);
-    await expect(page.locator('[data-testid=differences] li[data-topic=heads]').textContent()).resolves.toContain('4 query heads share 2 key/value heads');
+    await expect(page.locator('[data-testid=differences] li[data-topic=heads]').textContent()).resolves.toContain(
+      '4 query heads share 2 key/value heads',
+    );
     // "Show it" takes the app's chart to that box.
     await page.locator('[data-testid=differences] li[data-topic=mlp] button').click();
     await expect.poll(() => chartAt(page, '#flow-chart').then((at) => at.node)).toBe('mlp');
     // A click on a box of the chart beside opens that box with the model beside's numbers: Llama's RoPE, its K with
     // 2 key/value heads; the views follow it, and the switch says so.
     await page.locator('#flow-chart-beside g.node[data-node=rope]').click();
-    await expect(page.locator('[data-detail=rope] li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(/× 2 heads × 40 dims\]$/);
+    await expect(page.locator('[data-detail=rope] li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(
+      /× 2 heads × 40 dims\]$/,
+    );
     await expect(page.locator('[data-action=views-model][data-side=second]').getAttribute('aria-pressed')).resolves.toBe('true');
     await page.click('button[data-tab=mlp]');
     const mlpIs = async () => {
@@ -117,7 +150,11 @@ describe('two architectures side by side', () => {
     const steps = await page.evaluate(() => window.__flow!.runs.trace!.steps.length);
     await page.click('[data-action=step]');
     await waitForRuns(page, 2);
-    await page.waitForFunction((n) => window.__flow!.beside!.runs.trace?.steps.length === n && !window.__flow!.beside!.runs.generating, steps + 1, { timeout: 60_000 });
+    await page.waitForFunction(
+      (n) => window.__flow!.beside!.runs.trace?.steps.length === n && !window.__flow!.beside!.runs.generating,
+      steps + 1,
+      { timeout: 60_000 },
+    );
     await expect(page.locator('[data-testid=beside-waiting]').count()).resolves.toBe(0);
     // Closing lets the second model go: one chart again.
     await page.click('[data-action=compare-architectures]');

@@ -134,7 +134,12 @@ describe('auto measures when the adapter counts as a GPU (?software-gpu=1)', () 
     await waitForRuns(page, 1);
     await expect(traceBackend(page)).resolves.toEqual({ backend: 'webgpu', fallbackReason: null });
     const shown = await badge(page);
-    expect(shown).toMatchObject({ backend: 'webgpu', reason: '', why: 'measured', timings: { webgpuMs: 1.5, wasmMs: 3, remembered: 'true' } });
+    expect(shown).toMatchObject({
+      backend: 'webgpu',
+      reason: '',
+      why: 'measured',
+      timings: { webgpuMs: 1.5, wasmMs: 3, remembered: 'true' },
+    });
     expect(shown.text).toContain('per token: WebGPU 1.5 ms · WASM 3.0 ms (measured on an earlier visit)');
   });
 

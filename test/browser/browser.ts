@@ -3,8 +3,12 @@ import { inject } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--disable-quic',
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
 ];
 
 export async function launch(): Promise<Browser> {
@@ -36,7 +40,13 @@ export async function openApp(browser: Browser, options: OpenOptions = {}): Prom
  * every box (`pace=every`), as the tests that step through boxes expect, unless the query names the pace;
  * `pace: 'default'` leaves the parameter out, so the app plays at its own default. */
 export function appUrl(options: OpenOptions = {}): string {
-  const params = new URLSearchParams({ debug: '1', lang: options.lang ?? 'en', pace: 'every', ...(options.backend ? { backend: options.backend } : {}), ...options.query });
+  const params = new URLSearchParams({
+    debug: '1',
+    lang: options.lang ?? 'en',
+    pace: 'every',
+    ...(options.backend ? { backend: options.backend } : {}),
+    ...options.query,
+  });
   if (params.get('pace') === 'default') params.delete('pace');
   return `${inject('baseUrl')}?${params}`;
 }
@@ -48,7 +58,9 @@ export async function completedRuns(page: Page): Promise<number> {
 
 /** Waits until `count` runs have completed; returns the stop reason of the latest ('' if it ended in an error). */
 export async function waitForRuns(page: Page, count: number, timeout = 120_000): Promise<string> {
-  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=status]')?.getAttribute('data-runs')) >= n, count, { timeout });
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=status]')?.getAttribute('data-runs')) >= n, count, {
+    timeout,
+  });
   return (await page.locator('[data-testid=status]').getAttribute('data-stop')) ?? '';
 }
 
@@ -57,7 +69,11 @@ export async function tokenCount(page: Page): Promise<number> {
 }
 
 /** Sets the prompt and settings through the real controls. */
-export async function setControls(page: Page, prompt: string, settings: Partial<Record<'temperature' | 'topK' | 'topP' | 'minNewTokens' | 'seed' | 'maxNewTokens', number>> = {}) {
+export async function setControls(
+  page: Page,
+  prompt: string,
+  settings: Partial<Record<'temperature' | 'topK' | 'topP' | 'minNewTokens' | 'seed' | 'maxNewTokens', number>> = {},
+) {
   await page.fill('#prompt-input', prompt);
   for (const [name, value] of Object.entries(settings)) {
     await page.locator(`input[name=${name}]`).fill(String(value));

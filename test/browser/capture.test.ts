@@ -19,7 +19,9 @@ async function rowsOf(page: Page, hooks: string[]): Promise<Record<string, (numb
     const out: Record<string, (number[] | null)[]> = {};
     for (const hook of wanted) {
       const rows = trace.rows[hook] ?? [];
-      out[hook] = Array.from({ length: n }, (_, p) => (rows[p] ? Array.from(rows[p] as Float32Array, (v) => (Number.isFinite(v) ? v : -1e30)) : null));
+      out[hook] = Array.from({ length: n }, (_, p) =>
+        rows[p] ? Array.from(rows[p] as Float32Array, (v) => (Number.isFinite(v) ? v : -1e30)) : null,
+      );
     }
     return out;
   }, hooks);
@@ -53,7 +55,9 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
     lean = await openApp(browser, { backend: 'wasm', query: { ...QUERY, capture: 'lean' } });
     await waitForRuns(lean, 1);
     await lean.evaluate(() => window.__flow!.player.pause());
-    const points: { hook: string; layer: number | null }[] = await lean.evaluate(() => window.__flow!.runs.trace!.points.map((p: any) => ({ hook: p.hook, layer: p.layer })));
+    const points: { hook: string; layer: number | null }[] = await lean.evaluate(() =>
+      window.__flow!.runs.trace!.points.map((p: any) => ({ hook: p.hook, layer: p.layer })),
+    );
     layerHooks = (layer) => points.filter((p) => p.layer === layer).map((p) => p.hook);
     heads = await lean.evaluate(() => window.__flow!.runs.trace!.config.nHead);
   });
@@ -82,7 +86,10 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
       const worker = (window.__flow!.slot.client as unknown as { worker: Worker }).worker;
       const sent: Record<string, unknown>[] = ((window as unknown as { __sent: unknown[] }).__sent = []) as Record<string, unknown>[];
       const post = worker.postMessage.bind(worker);
-      worker.postMessage = ((message: Record<string, unknown>, transfer?: Transferable[]) => { sent.push(message); post(message, transfer ?? []); }) as typeof worker.postMessage;
+      worker.postMessage = ((message: Record<string, unknown>, transfer?: Transferable[]) => {
+        sent.push(message);
+        post(message, transfer ?? []);
+      }) as typeof worker.postMessage;
     });
     await lean.click('button[data-tab=attention]');
     await lean.selectOption('select[data-pick=layer]', { index: 3 });
@@ -94,11 +101,18 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
     for (const hook of hooks) {
       a[hook]!.forEach((row, p) => {
         expect(row, `${hook} @ ${p}`).not.toBeNull();
-        worst = Math.max(worst, largestDifference(row!, b[hook]![p]!, heads, hook.includes('attn_scores') || hook.endsWith('hook_pattern')));
+        worst = Math.max(
+          worst,
+          largestDifference(row!, b[hook]![p]!, heads, hook.includes('attn_scores') || hook.endsWith('hook_pattern')),
+        );
       });
     }
     expect(worst).toBeLessThan(1e-5);
-    const asked = await lean.evaluate(() => (window as unknown as { __sent: Record<string, unknown>[] }).__sent.filter((message) => message['type'] === 'need' || message['type'] === 'capture'));
+    const asked = await lean.evaluate(() =>
+      (window as unknown as { __sent: Record<string, unknown>[] }).__sent.filter(
+        (message) => message['type'] === 'need' || message['type'] === 'capture',
+      ),
+    );
     expect(asked.length).toBeGreaterThan(0);
     for (const message of asked) expect(Object.keys(message).sort()).toEqual(['from', 'hooks', 'id', 'positions', 'run', 'type']);
     // The model view draws the open layer; the layers not kept are empty frames until picked.
@@ -114,7 +128,10 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
     const hooks = layerHooks(3);
     const [a, b] = [await rowsOf(lean, hooks), await rowsOf(full, hooks)];
     const last = a[hooks[0]!]!.length - 1;
-    for (const hook of hooks) expect(largestDifference(a[hook]![last]!, b[hook]![last]!, heads, hook.includes('attn_scores') || hook.endsWith('hook_pattern'))).toBe(0);
+    for (const hook of hooks)
+      expect(
+        largestDifference(a[hook]![last]!, b[hook]![last]!, heads, hook.includes('attn_scores') || hook.endsWith('hook_pattern')),
+      ).toBe(0);
     await lean.click('button[data-tab=cache]');
     await lean.click('[data-action=check-cache]');
     await lean.waitForSelector('[data-testid=cache-check]', { timeout: 60_000 });

@@ -31,7 +31,13 @@ function freePort(): Promise<number> {
 async function startStaticServer(): Promise<void> {
   server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', site], { stdio: 'ignore' });
   for (let tries = 0; tries < 100; tries++) {
-    if (await fetch(`http://127.0.0.1:${port}/classroom.json`).then((response) => response.ok, () => false)) return;
+    if (
+      await fetch(`http://127.0.0.1:${port}/classroom.json`).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((wait) => setTimeout(wait, 100));
   }
   throw new Error('the static server did not start');
@@ -49,10 +55,18 @@ beforeAll(async () => {
   // A repository folder as a download leaves it: config, tokenizer and every precision's graph.
   const repository = join(folder, 'qwen2-untied-tiny');
   await mkdir(repository);
-  await cp(join(ROOT, 'test/fixtures/hub/qwen2-untied-tiny'), repository, { recursive: true, filter: (path) => !path.endsWith('reference.json') });
-  for (const file of ['tokenizer.json', 'tokenizer_config.json']) await cp(join(ROOT, 'test/fixtures/hub/optimum-gpt2-tiny', file), join(repository, file));
+  await cp(join(ROOT, 'test/fixtures/hub/qwen2-untied-tiny'), repository, {
+    recursive: true,
+    filter: (path) => !path.endsWith('reference.json'),
+  });
+  for (const file of ['tokenizer.json', 'tokenizer_config.json'])
+    await cp(join(ROOT, 'test/fixtures/hub/optimum-gpt2-tiny', file), join(repository, file));
   site = join(folder, 'site');
-  const pack = spawnSync('node', ['tools/class-pack.mjs', '--model', `${REPO}=${repository}`, '--dtype', 'q4f16', '--app', 'dist', '--out', site], { cwd: ROOT, encoding: 'utf8' });
+  const pack = spawnSync(
+    'node',
+    ['tools/class-pack.mjs', '--model', `${REPO}=${repository}`, '--dtype', 'q4f16', '--app', 'dist', '--out', site],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   expect(pack.stderr).toBe('');
   expect(pack.status).toBe(0);
   port = await freePort();
@@ -125,7 +139,8 @@ describe('class pack on a plain static server', () => {
       await expect(page.locator('[data-notice=single-thread]').count()).resolves.toBe(0);
       // The engine's worker, where onnxruntime-web starts its threads, is isolated too.
       expect(page.workers().length).toBeGreaterThan(0);
-      for (const worker of page.workers()) await expect(worker.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function')).resolves.toBe(true);
+      for (const worker of page.workers())
+        await expect(worker.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function')).resolves.toBe(true);
 
       await runPackModel(page);
       await expect(clickAndWait(page, 'generate')).resolves.not.toBe('');

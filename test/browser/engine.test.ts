@@ -93,48 +93,62 @@ for (const [model, backend] of MODELS.flatMap((m) => BACKENDS.map((b) => [m, b] 
 
     // Sampling runs in the page's JavaScript on the logits, whichever backend computed them: WASM proves it (WebGPU's
     // logits are checked above; SwiftShader takes seconds a token).
-    if (backend === 'wasm') it('the same seed gives the same tokens; another seed gives other tokens', async () => {
-      const tokens = 12;
-      const run = async (seed: number) => {
-        await setControls(page, 'Once upon a time', { temperature: 1, topK: 0, topP: 1, seed, maxNewTokens: tokens });
+    if (backend === 'wasm')
+      it('the same seed gives the same tokens; another seed gives other tokens', async () => {
+        const tokens = 12;
+        const run = async (seed: number) => {
+          await setControls(page, 'Once upon a time', { temperature: 1, topK: 0, topP: 1, seed, maxNewTokens: tokens });
+          await clickAndWait(page, 'generate');
+          return page.evaluate(() => window.__flow!.runs.trace!.tokens.map((t: { id: number }) => t.id));
+        };
+        const first = await run(7);
+        const again = await run(7);
+        const other = await run(8);
+        expect(first.length).toBeGreaterThan(tokens);
+        expect(again).toEqual(first);
+        expect(other).not.toEqual(first);
+      });
+
+    if (backend === 'wasm')
+      it('top-k keeps exactly k candidates; top-p keeps the smallest set whose mass reaches p', async () => {
+        await setControls(page, '从前', { temperature: 1, topK: 5, topP: 1, seed: 3, maxNewTokens: 4 });
         await clickAndWait(page, 'generate');
-        return page.evaluate(() => window.__flow!.runs.trace!.tokens.map((t: { id: number }) => t.id));
-      };
-      const first = await run(7);
-      const again = await run(7);
-      const other = await run(8);
-      expect(first.length).toBeGreaterThan(tokens);
-      expect(again).toEqual(first);
-      expect(other).not.toEqual(first);
-    });
+        const topK = await page.evaluate(() =>
+          window.__flow!.runs.trace!.steps.map((s: any) => [
+            s.decision.keptAfterTopK,
+            s.decision.keptAfterTopP,
+            s.decision.candidates.filter((c: any) => c.afterTopP > 0).length,
+          ]),
+        );
+        // Up to 4 steps (fewer when the model writes its end-of-text token).
+        expect(topK.length).toBeGreaterThan(0);
+        for (const counts of topK) expect(counts).toEqual([5, 5, 5]);
 
-    if (backend === 'wasm') it('top-k keeps exactly k candidates; top-p keeps the smallest set whose mass reaches p', async () => {
-      await setControls(page, '从前', { temperature: 1, topK: 5, topP: 1, seed: 3, maxNewTokens: 4 });
-      await clickAndWait(page, 'generate');
-      const topK = await page.evaluate(() => window.__flow!.runs.trace!.steps.map((s: any) => [s.decision.keptAfterTopK, s.decision.keptAfterTopP, s.decision.candidates.filter((c: any) => c.afterTopP > 0).length]));
-      // Up to 4 steps (fewer when the model writes its end-of-text token).
-      expect(topK.length).toBeGreaterThan(0);
-      for (const counts of topK) expect(counts).toEqual([5, 5, 5]);
-
-      await setControls(page, '从前', { temperature: 1, topK: 0, topP: 0.5, seed: 3, maxNewTokens: 4 });
-      await clickAndWait(page, 'generate');
-      const topP = await page.evaluate(() =>
-        window.__flow!.runs.trace!.steps.map((s: any) => {
-          const kept = s.decision.keptAfterTopP;
-          const mass = (count: number) => s.decision.candidates.slice(0, count).reduce((sum: number, c: any) => sum + c.afterTopK, 0);
-          // The candidate list holds at most 200 survivors (docs/trace-format.md); check the masses when all are listed.
-          const listed = kept <= s.decision.candidates.length;
-          return { kept, listed, before: mass(kept - 1), reached: listed ? mass(kept) : 1, chosenKept: s.decision.candidates.find((c: any) => c.id === s.decision.chosenId).afterTopP > 0 };
-        }),
-      );
-      expect(topP.length).toBeGreaterThan(0);
-      for (const step of topP) {
-        if (!step.listed) expect(step.kept).toBeGreaterThan(200);
-        expect(step.before).toBeLessThan(0.5);
-        expect(step.reached).toBeGreaterThanOrEqual(0.5 - 1e-9);
-        expect(step.chosenKept).toBe(true);
-      }
-    });
+        await setControls(page, '从前', { temperature: 1, topK: 0, topP: 0.5, seed: 3, maxNewTokens: 4 });
+        await clickAndWait(page, 'generate');
+        const topP = await page.evaluate(() =>
+          window.__flow!.runs.trace!.steps.map((s: any) => {
+            const kept = s.decision.keptAfterTopP;
+            const mass = (count: number) => s.decision.candidates.slice(0, count).reduce((sum: number, c: any) => sum + c.afterTopK, 0);
+            // The candidate list holds at most 200 survivors (docs/trace-format.md); check the masses when all are listed.
+            const listed = kept <= s.decision.candidates.length;
+            return {
+              kept,
+              listed,
+              before: mass(kept - 1),
+              reached: listed ? mass(kept) : 1,
+              chosenKept: s.decision.candidates.find((c: any) => c.id === s.decision.chosenId).afterTopP > 0,
+            };
+          }),
+        );
+        expect(topP.length).toBeGreaterThan(0);
+        for (const step of topP) {
+          if (!step.listed) expect(step.kept).toBeGreaterThan(200);
+          expect(step.before).toBeLessThan(0.5);
+          expect(step.reached).toBeGreaterThanOrEqual(0.5 - 1e-9);
+          expect(step.chosenKept).toBe(true);
+        }
+      });
   });
 }
 

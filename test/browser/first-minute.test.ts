@@ -17,7 +17,13 @@ function placement(selectors: string[]) {
     if (!element) return { selector, inside: false, why: 'missing' };
     const r = element.getBoundingClientRect();
     const inside = r.top >= -0.5 && r.left >= -0.5 && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5;
-    return { selector, inside, why: inside ? '' : `${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} in ${innerWidth}×${innerHeight}` };
+    return {
+      selector,
+      inside,
+      why: inside
+        ? ''
+        : `${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} in ${innerWidth}×${innerHeight}`,
+    };
   });
 }
 
@@ -46,8 +52,15 @@ function seenAt(selector: string) {
   const y = r.top + Math.min(r.height / 2, 20);
   const hit = document.elementFromPoint(x, y);
   let blurred = false;
-  for (let node: Element | null = element; node; node = node.parentElement) if (getComputedStyle(node).filter.includes('blur')) blurred = true;
-  return { inWindow: r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth, covered: !(hit && element.contains(hit)), blurred, top: Math.round(r.top), bottom: Math.round(r.bottom) };
+  for (let node: Element | null = element; node; node = node.parentElement)
+    if (getComputedStyle(node).filter.includes('blur')) blurred = true;
+  return {
+    inWindow: r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth,
+    covered: !(hit && element.contains(hit)),
+    blurred,
+    top: Math.round(r.top),
+    bottom: Math.round(r.bottom),
+  };
 }
 
 describe('the first minute', () => {
@@ -67,17 +80,34 @@ describe('the first minute', () => {
         (window as any).__chartScroll = 0;
         addEventListener('scroll', () => ((window as any).__maxScroll = Math.max((window as any).__maxScroll, scrollY)));
         // The chart's own area scrolls (a capturing listener hears a scroll of any element).
-        addEventListener('scroll', (event) => {
-          const target = event.target as HTMLElement;
-          if (target.id === 'flow-chart') (window as any).__chartScroll = Math.max((window as any).__chartScroll, target.scrollTop);
-        }, true);
+        addEventListener(
+          'scroll',
+          (event) => {
+            const target = event.target as HTMLElement;
+            if (target.id === 'flow-chart') (window as any).__chartScroll = Math.max((window as any).__chartScroll, target.scrollTop);
+          },
+          true,
+        );
       });
       await waitForRuns(page, 1);
-      const selectors = ['#prompt-input', 'button[data-action=generate]', '[data-testid=completion]', '#flow-chart', 'button[data-playback=toggle]', '[data-testid=next-token] .bars svg', '[data-testid=caption]'];
-      for (const viewport of [{ width: 1366, height: 768 }, { width: 1280, height: 720 }]) {
+      const selectors = [
+        '#prompt-input',
+        'button[data-action=generate]',
+        '[data-testid=completion]',
+        '#flow-chart',
+        'button[data-playback=toggle]',
+        '[data-testid=next-token] .bars svg',
+        '[data-testid=caption]',
+      ];
+      for (const viewport of [
+        { width: 1366, height: 768 },
+        { width: 1280, height: 720 },
+      ]) {
         await page.setViewportSize(viewport);
         await page.waitForTimeout(300);
-        expect(await page.evaluate(placement, selectors), `${viewport.width}×${viewport.height}`).toEqual(selectors.map((selector) => ({ selector, inside: true, why: '' })));
+        expect(await page.evaluate(placement, selectors), `${viewport.width}×${viewport.height}`).toEqual(
+          selectors.map((selector) => ({ selector, inside: true, why: '' })),
+        );
         expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(viewport.height);
         // Inside the chart's area, not just inside the window: the active box (once a smooth scroll has ended) and
         // several others are seen.
@@ -109,7 +139,11 @@ describe('the first minute', () => {
   }
 
   it('Space on a focused Generate starts a run, focus stays on Generate, and a run already watched is not replayed box by box', async () => {
-    const page = await openApp(browser, { backend: 'wasm', viewport: { width: 1366, height: 768 }, query: { ...DEFAULTS, max: '3', t: '0' } });
+    const page = await openApp(browser, {
+      backend: 'wasm',
+      viewport: { width: 1366, height: 768 },
+      query: { ...DEFAULTS, max: '3', t: '0' },
+    });
     await waitForRuns(page, 1);
     const before = await completedRuns(page);
     // The learner has seen this run to its end; the next run's first pass is brief (the input, a step per layer).
@@ -137,19 +171,30 @@ describe('the first minute', () => {
   });
 
   const lessonScreens = [
-    { width: 390, height: 844, lang: 'zh-CN', present: false }, { width: 1280, height: 720, lang: 'en', present: false },
-    { width: 1366, height: 768, lang: 'zh-CN', present: false }, { width: 1920, height: 1080, lang: 'en', present: false },
+    { width: 390, height: 844, lang: 'zh-CN', present: false },
+    { width: 1280, height: 720, lang: 'en', present: false },
+    { width: 1366, height: 768, lang: 'zh-CN', present: false },
+    { width: 1920, height: 1080, lang: 'en', present: false },
     { width: 1920, height: 1080, lang: 'zh-CN', present: true },
   ] as const;
   for (const { width, height, lang, present } of lessonScreens) {
     it(`a lesson at ${width} px${present ? ' in presentation' : ''} (${lang}): the question and its choices are on screen, not covered, not blurred`, async () => {
-      const page = await openApp(browser, { backend: 'wasm', lang, viewport: { width, height }, query: { ...DEFAULTS, lesson: 'attention', ...(present ? { present: '1' } : {}) } });
+      const page = await openApp(browser, {
+        backend: 'wasm',
+        lang,
+        viewport: { width, height },
+        query: { ...DEFAULTS, lesson: 'attention', ...(present ? { present: '1' } : {}) },
+      });
       await page.waitForSelector('[data-testid=lesson][data-phase=asking] [data-question="attention.look"]', { timeout: 150_000 });
       // The chapter's run goes on playing the chart meanwhile; nothing may move the question away.
       for (let i = 0; i < 3; i++) {
         await page.waitForTimeout(1000);
         expect(await page.evaluate(seenAt, '[data-testid=lesson-ask]')).toMatchObject({ inWindow: true, covered: false, blurred: false });
-        expect(await page.evaluate(seenAt, '[data-testid=lesson-question] .options button')).toMatchObject({ inWindow: true, covered: false, blurred: false });
+        expect(await page.evaluate(seenAt, '[data-testid=lesson-question] .options button')).toMatchObject({
+          inWindow: true,
+          covered: false,
+          blurred: false,
+        });
       }
       // What the answer would give away is blurred meanwhile.
       expect(await page.evaluate(() => getComputedStyle(document.querySelector('.flow')!).filter)).toContain('blur');
@@ -167,9 +212,17 @@ describe('the first minute', () => {
     await sheet.waitFor({ timeout: 1000 });
     const seen = await sheet.evaluate((element) => {
       const r = element.getBoundingClientRect();
-      const why = element.querySelector('.why, [data-testid=why]') ?? [...element.querySelectorAll('*')].find((e) => e.textContent?.trim() === '为什么');
+      const why =
+        element.querySelector('.why, [data-testid=why]') ??
+        [...element.querySelectorAll('*')].find((e) => e.textContent?.trim() === '为什么');
       const w = why?.getBoundingClientRect();
-      return { top: r.top, bottom: r.bottom, height: innerHeight, title: element.querySelector('h2')?.textContent, whyInside: !!w && w.top >= r.top && w.top < innerHeight };
+      return {
+        top: r.top,
+        bottom: r.bottom,
+        height: innerHeight,
+        title: element.querySelector('h2')?.textContent,
+        whyInside: !!w && w.top >= r.top && w.top < innerHeight,
+      };
     });
     expect(seen.title).toBe('Softmax → 注意力权重');
     expect(seen.top).toBeGreaterThan(0);

@@ -90,8 +90,12 @@ describe('flow chart in Chromium', () => {
     const detail = page.locator('[data-detail=softmax]');
     await expect(detail.locator('h2').textContent()).resolves.toBe('Softmax → pattern');
     // The shape names its axes; the hook name is on its own line, labelled as the Python and export name.
-    await expect(detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .shape').textContent()).resolves.toMatch(/^\[4 heads × \d+ quer(y|ies) × \d+ keys?\]$/);
-    await expect(detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .python').textContent()).resolves.toContain('in the exported trace');
+    await expect(detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .shape').textContent()).resolves.toMatch(
+      /^\[4 heads × \d+ quer(y|ies) × \d+ keys?\]$/,
+    );
+    await expect(detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .python').textContent()).resolves.toContain(
+      'in the exported trace',
+    );
     const shown = await detail.locator('li[data-hook="blocks.2.attn.hook_pattern"] .values').getAttribute('title');
     const actual = await page.evaluate(() => {
       const trace = window.__flow!.runs.trace!;
@@ -143,7 +147,9 @@ describe('flow chart in Chromium', () => {
     await llama.locator('g.node[data-node=rope]').click();
     const rope = llama.locator('[data-detail=rope]');
     const dHead = await llama.evaluate(() => window.__flow!.runs.trace!.config.dHead);
-    await expect(rope.locator('li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(new RegExp(`^\\[\\d+ positions? × 2 heads × ${dHead} dims\\]$`));
+    await expect(rope.locator('li[data-hook$="attn.hook_rot_k"] .shape').textContent()).resolves.toMatch(
+      new RegExp(`^\\[\\d+ positions? × 2 heads × ${dHead} dims\\]$`),
+    );
     // The RoPE base comes from the model's config.json, in the explanation and in the formula; the why is shown.
     const theta = await llama.evaluate(() => window.__flow!.runs.trace!.config.ropeTheta);
     await expect(rope.locator('[data-testid=explain]').textContent()).resolves.toContain(`θ_i = ${theta}^(−2i/d_head)`);
@@ -158,7 +164,13 @@ describe('flow chart in Chromium', () => {
     await expect(llama.locator('[data-view=lens]').textContent()).resolves.not.toContain('LayerNorm');
     // Greedy (t = 0): the probability columns are softmax at T = 1, and say so.
     await llama.click('button[data-tab=sampling]');
-    await expect(llama.locator('svg.sampling-stages g.headings text').allTextContents()).resolves.toEqual(['logit', 'softmax T=1', 'softmax T=1', 'top-k', 'top-p']);
+    await expect(llama.locator('svg.sampling-stages g.headings text').allTextContents()).resolves.toEqual([
+      'logit',
+      'softmax T=1',
+      'softmax T=1',
+      'top-k',
+      'top-p',
+    ]);
     await llama.click('button[data-tab=attention]');
     const shown = llama.locator('[data-testid=captured-score]');
     const captured = Number(await shown.getAttribute('data-value'));
@@ -169,13 +181,22 @@ describe('flow chart in Chromium', () => {
 
   for (const lang of ['en', 'zh-CN'] as const) {
     it(`screenshot (${lang}): every box label fits its box and no two boxes overlap`, async () => {
-      const shot = await openApp(browser, { backend: 'wasm', lang, query: { frame: '40', max: '4', t: '0' }, viewport: { width: 1440, height: 1000 } });
+      const shot = await openApp(browser, {
+        backend: 'wasm',
+        lang,
+        query: { frame: '40', max: '4', t: '0' },
+        viewport: { width: 1440, height: 1000 },
+      });
       await waitForRuns(shot, 1);
       await shot.waitForFunction(() => Number(document.querySelector('.flow')?.getAttribute('data-frame')) === 40);
       const problems = await shot.evaluate(() => {
         const issues: string[] = [];
         const nodes = [...document.querySelectorAll<SVGGElement>('svg.flow-chart g.node')];
-        const boxes = nodes.map((node) => ({ id: node.dataset.node, box: node.querySelector('path')!.getBoundingClientRect(), label: node.querySelector('text')!.getBoundingClientRect() }));
+        const boxes = nodes.map((node) => ({
+          id: node.dataset.node,
+          box: node.querySelector('path')!.getBoundingClientRect(),
+          label: node.querySelector('text')!.getBoundingClientRect(),
+        }));
         for (const { id, box, label } of boxes) {
           if (label.left < box.left - 0.5 || label.right > box.right + 0.5) issues.push(`label of ${id} overflows its box`);
         }
@@ -183,7 +204,8 @@ describe('flow chart in Chromium', () => {
           for (let j = i + 1; j < boxes.length; j++) {
             const a = boxes[i]!.box;
             const b = boxes[j]!.box;
-            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) issues.push(`${boxes[i]!.id} overlaps ${boxes[j]!.id}`);
+            if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+              issues.push(`${boxes[i]!.id} overlaps ${boxes[j]!.id}`);
           }
         }
         return issues;

@@ -20,11 +20,14 @@ describe('hardening', () => {
       const page = await browser.newPage();
       const foreign: string[] = [];
       page.on('request', (request) => {
-        if (!request.url().startsWith(inject('baseUrl')) && !request.url().startsWith('blob:') && !request.url().startsWith('data:')) foreign.push(request.url());
+        if (!request.url().startsWith(inject('baseUrl')) && !request.url().startsWith('blob:') && !request.url().startsWith('data:'))
+          foreign.push(request.url());
       });
       await page.addInitScript(() => {
         (window as any).__violations = [];
-        document.addEventListener('securitypolicyviolation', (event) => (window as any).__violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+        document.addEventListener('securitypolicyviolation', (event) =>
+          (window as any).__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
+        );
       });
       await page.goto(`${inject('baseUrl')}?debug=1&lang=en&backend=${backend}`);
       await waitForRuns(page, 1);
@@ -40,7 +43,18 @@ describe('hardening', () => {
   it('ignores malformed or hostile URL parameters and shows text as text', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1">';
     const page = await openApp(browser, {
-      query: { t: 'abc', k: '-5', p: '9', seed: 'x', max: '99999', frame: '-3', backend: '<script>', lang: 'xx', model: 'https://evil.example/m', prompt: hostile },
+      query: {
+        t: 'abc',
+        k: '-5',
+        p: '9',
+        seed: 'x',
+        max: '99999',
+        frame: '-3',
+        backend: '<script>',
+        lang: 'xx',
+        model: 'https://evil.example/m',
+        prompt: hostile,
+      },
     });
     await waitForRuns(page, 1);
     await expect(page.inputValue('#prompt-input')).resolves.toBe(hostile);
@@ -74,7 +88,12 @@ describe('hardening', () => {
     await page.click('[data-action=generate]');
     await page.waitForFunction(() => (window.__flow!.runs.trace?.steps.length ?? 0) >= 2 && window.__flow!.runs.generating);
     await page.selectOption('select[data-control=model]', { value: 'flow-llama-tiny' });
-    await page.waitForFunction(() => window.__flow!.runs.trace?.modelName === 'flow-llama-tiny' && !window.__flow!.runs.generating && !window.__flow!.slot.loadingFirst, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        window.__flow!.runs.trace?.modelName === 'flow-llama-tiny' && !window.__flow!.runs.generating && !window.__flow!.slot.loadingFirst,
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(['max-tokens', 'eos']).toContain(await page.locator('[data-testid=status]').getAttribute('data-stop'));
     await expect(page.locator('.error').count()).resolves.toBe(0);
     await expect(page.inputValue('#prompt-input')).resolves.toBe('Once upon a time');

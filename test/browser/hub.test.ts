@@ -77,7 +77,9 @@ describe('Hub models', () => {
       // The KV-cache tab says whether this graph has a cache; its check compares what a cache holds, or would hold
       // (each position as the pass that first computed it left it), with a recompute of the whole sequence.
       await page.click('button[data-tab=cache]');
-      expect(await page.locator('[data-view=cache] p').first().textContent()).toContain(kind === 'full' ? 'This graph has no KV cache' : 'come from the cache');
+      expect(await page.locator('[data-view=cache] p').first().textContent()).toContain(
+        kind === 'full' ? 'This graph has no KV cache' : 'come from the cache',
+      );
       await page.click('[data-action=check-cache]');
       const result = page.locator('[data-testid=cache-check]');
       await result.waitFor({ timeout: 60_000 });

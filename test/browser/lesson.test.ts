@@ -26,7 +26,11 @@ async function barValues(page: Page): Promise<number[]> {
 /** After a resize the page lays itself out again on the next frames; wait until the lesson panel fits the window
  * (a panel that never does fails here). The detail views' own pictures are checked by their own tests. */
 async function settled(page: Page) {
-  await page.waitForFunction(() => document.querySelector('[data-testid=lesson]')!.getBoundingClientRect().right <= innerWidth + 0.5, undefined, { timeout: 5000 });
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=lesson]')!.getBoundingClientRect().right <= innerWidth + 0.5,
+    undefined,
+    { timeout: 5000 },
+  );
   await page.waitForTimeout(200);
 }
 
@@ -41,8 +45,10 @@ async function cutOff(page: Page): Promise<string[]> {
       const rect = element.getBoundingClientRect();
       // Text for screen readers only is clipped on purpose.
       if (rect.width === 0 || element.closest('.visually-hidden')) continue;
-      if (rect.right > box.right + 0.5 || rect.left < box.left - 0.5) issues.push(`${element.tagName}.${element.className} “${element.textContent?.slice(0, 30)}” sticks out`);
-      if (element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflow !== 'visible') issues.push(`${element.tagName} “${element.textContent?.slice(0, 30)}” is cut`);
+      if (rect.right > box.right + 0.5 || rect.left < box.left - 0.5)
+        issues.push(`${element.tagName}.${element.className} “${element.textContent?.slice(0, 30)}” sticks out`);
+      if (element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflow !== 'visible')
+        issues.push(`${element.tagName} “${element.textContent?.slice(0, 30)}” is cut`);
     }
     return issues;
   });
@@ -65,7 +71,11 @@ describe('lesson mode in Chromium', () => {
     const prompt = await page.evaluate(() => window.__flow!.runs.trace!.prompt);
     expect(prompt).toBe(chapterById('attention')!.prompt.en);
     await expect(page.locator('#prompt-input').inputValue()).resolves.toBe(prompt);
-    const filters = await page.evaluate(() => ['.right', '.left', '.tokens'].map((selector) => getComputedStyle(document.querySelector(selector)!.closest('.layout > *, .centre > *')!).filter));
+    const filters = await page.evaluate(() =>
+      ['.right', '.left', '.tokens'].map(
+        (selector) => getComputedStyle(document.querySelector(selector)!.closest('.layout > *, .centre > *')!).filter,
+      ),
+    );
     for (const filter of filters) expect(filter).toMatch(/blur/);
     await expect(page.locator('[data-testid=lesson-reveal]').count()).resolves.toBe(0);
   });
@@ -73,17 +83,22 @@ describe('lesson mode in Chromium', () => {
   it('one attention head: a wrong answer is marked, and the revealed weights and score are the Trace’s', async () => {
     const layer = (await param(page, '[data-testid=lesson-ask]', 'layer')) - 1;
     const head = (await param(page, '[data-testid=lesson-ask]', 'head')) - 1;
-    const expected = await page.evaluate(([l, h]) => {
-      const trace = window.__flow!.runs.trace!;
-      const last = trace.promptLength - 1;
-      const row: Float32Array = trace.rows[`blocks.${l}.attn.hook_pattern`]![last]!;
-      const width = row.length / trace.config.nHead;
-      const weights = Array.from({ length: last + 1 }, (_, k) => row[h * width + k]!);
-      const top = weights.indexOf(Math.max(...weights));
-      const scores: Float32Array = trace.rows[`blocks.${l}.attn.hook_attn_scores`]![last]!;
-      return { weights, top, score: scores[h * (scores.length / trace.config.nHead) + top] };
-    }, [layer, head] as [number, number]);
-    const options = await page.locator('[data-testid=lesson-question] [data-option]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-option')!));
+    const expected = await page.evaluate(
+      ([l, h]) => {
+        const trace = window.__flow!.runs.trace!;
+        const last = trace.promptLength - 1;
+        const row: Float32Array = trace.rows[`blocks.${l}.attn.hook_pattern`]![last]!;
+        const width = row.length / trace.config.nHead;
+        const weights = Array.from({ length: last + 1 }, (_, k) => row[h * width + k]!);
+        const top = weights.indexOf(Math.max(...weights));
+        const scores: Float32Array = trace.rows[`blocks.${l}.attn.hook_attn_scores`]![last]!;
+        return { weights, top, score: scores[h * (scores.length / trace.config.nHead) + top] };
+      },
+      [layer, head] as [number, number],
+    );
+    const options = await page
+      .locator('[data-testid=lesson-question] [data-option]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-option')!));
     expect(options).toContain(`p${expected.top}`);
     const wrong = options.find((option) => option !== `p${expected.top}`)!;
     await page.click(`[data-option="${wrong}"]`);
@@ -117,11 +132,17 @@ describe('lesson mode in Chromium', () => {
         return e.map((v) => v / sum);
       };
       const top = logits.indexOf(max);
-      const order = logits.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 4).map(([, i]) => i);
+      const order = logits
+        .map((v, i) => [v, i] as const)
+        .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+        .slice(0, 4)
+        .map(([, i]) => i);
       return { prompt: trace.prompt, top, four: order, p1: softmax(1), p2: softmax(2) };
     });
     expect(expected.prompt).toBe(chapterById('sampling')!.prompt.en);
-    const options = await page.locator('[data-testid=lesson-question] [data-option]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-option')!));
+    const options = await page
+      .locator('[data-testid=lesson-question] [data-option]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-option')!));
     expect([...options].sort()).toEqual(expected.four.map((id) => `t${id}`).sort());
     await page.click(`[data-option="t${expected.top}"]`);
     await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
@@ -165,7 +186,10 @@ describe('lesson mode in Chromium', () => {
           const last = trace.promptLength - 1;
           const argmax = (v: ArrayLike<number>) => Array.from(v).reduce((b, x, i, a) => (x > a[b]! ? i : b), 0);
           const final = argmax(trace.rows['logits']![last]!);
-          const hooks = ['blocks.0.hook_resid_pre', ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
+          const hooks = [
+            'blocks.0.hook_resid_pre',
+            ...Array.from({ length: trace.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`),
+          ];
           const probabilities = hooks.map((hook) => {
             const logits: Float32Array = flow.logitLens(trace.rows[hook]![last]!, lens!);
             const max = Math.max(...logits);
@@ -191,8 +215,17 @@ describe('lesson mode in Chromium', () => {
         const expected = await page.evaluate(() => {
           const { result, resultFor } = window.__flow!.patching;
           const n = result!.positions;
-          const shares = Array.from({ length: result!.layers }, (_, l) => (result!.resid![l * n + n - 1]! - result!.corruptedDiff) / (result!.cleanDiff - result!.corruptedDiff));
-          return { shares, found: shares.findIndex((share) => share >= 0.5), clean: resultFor!.clean.text, corrupted: resultFor!.corrupted.text, prompt: window.__flow!.runs.trace!.prompt };
+          const shares = Array.from(
+            { length: result!.layers },
+            (_, l) => (result!.resid![l * n + n - 1]! - result!.corruptedDiff) / (result!.cleanDiff - result!.corruptedDiff),
+          );
+          return {
+            shares,
+            found: shares.findIndex((share) => share >= 0.5),
+            clean: resultFor!.clean.text,
+            corrupted: resultFor!.corrupted.text,
+            prompt: window.__flow!.runs.trace!.prompt,
+          };
         });
         expect(expected.clean).toBe(expected.prompt);
         await expect(page.locator('[data-testid=lesson-corrupted]').textContent()).resolves.toContain(expected.corrupted);

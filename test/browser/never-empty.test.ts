@@ -27,7 +27,10 @@ describe('a run is never empty', () => {
   });
 
   it('an early end shows end-of-text as a marker, explains it, and says what to try', async () => {
-    const trace = await page.evaluate(() => { const t = window.__flow!.runs.trace!; return { stop: t.stopReason, steps: t.steps.length, last: t.tokens.at(-1)!.id, stops: t.config.stopTokenIds }; });
+    const trace = await page.evaluate(() => {
+      const t = window.__flow!.runs.trace!;
+      return { stop: t.stopReason, steps: t.steps.length, last: t.tokens.at(-1)!.id, stops: t.config.stopTokenIds };
+    });
     expect(trace.stop).toBe('eos');
     expect(trace.steps).toBeLessThan(4);
     expect(trace.stops).toContain(trace.last);
@@ -51,7 +54,13 @@ describe('a run is never empty', () => {
     await clickAndWait(page, 'generate');
     const run = await page.evaluate(() => {
       const t = window.__flow!.runs.trace!;
-      return { settings: t.settings, held: t.steps.map((s: any) => s.decision.heldBack?.produced ?? null), first: t.steps[0]!.decision.heldBack, ids: t.tokens.map((x: any) => x.id).slice(t.promptLength), stops: t.config.stopTokenIds };
+      return {
+        settings: t.settings,
+        held: t.steps.map((s: any) => s.decision.heldBack?.produced ?? null),
+        first: t.steps[0]!.decision.heldBack,
+        ids: t.tokens.map((x: any) => x.id).slice(t.promptLength),
+        stops: t.config.stopTokenIds,
+      };
     });
     expect(run.settings.minNewTokens).toBe(8);
     expect(run.held.slice(0, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);

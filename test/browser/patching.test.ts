@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { drawn, launch, openApp, waitForRuns } from './browser';
 
 /** The last position's logits of `ids`, recomputed through the worker (the app's own graph, no patch). */
-const lastLogits = (page: Page, ids: number[]) => page.evaluate(async (sequence) => {
-  const tensors = await window.__flow!.runs.recompute(sequence, null, ['logits']);
-  const data = tensors.logits!.data as Float32Array;
-  const vocab = data.length / sequence.length;
-  return Array.from(data.subarray(data.length - vocab));
-}, ids);
+const lastLogits = (page: Page, ids: number[]) =>
+  page.evaluate(async (sequence) => {
+    const tensors = await window.__flow!.runs.recompute(sequence, null, ['logits']);
+    const data = tensors.logits!.data as Float32Array;
+    const vocab = data.length / sequence.length;
+    return Array.from(data.subarray(data.length - vocab));
+  }, ids);
 
 describe('activation patching in Chromium', () => {
   let browser: Browser;
@@ -31,7 +32,10 @@ describe('activation patching in Chromium', () => {
     await page.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
     await expect(page.locator('[data-testid=patch-tokens]').getAttribute('data-differing')).resolves.toBe('0');
     await page.waitForSelector('[data-testid=patch-estimate]');
-    const lab = await page.evaluate(() => { const l = window.__flow!.patching; return { clean: l.cleanTokens!.ids as number[], corrupted: l.corruptedTokens!.ids as number[], answers: l.answers, passes: l.passes }; });
+    const lab = await page.evaluate(() => {
+      const l = window.__flow!.patching;
+      return { clean: l.cleanTokens!.ids as number[], corrupted: l.corruptedTokens!.ids as number[], answers: l.answers, passes: l.passes };
+    });
     const cleanLogits = await lastLogits(page, lab.clean);
     const corruptedLogits = await lastLogits(page, lab.corrupted);
     const top = (logits: number[]) => logits.indexOf(Math.max(...logits));
@@ -43,7 +47,16 @@ describe('activation patching in Chromium', () => {
     await page.click('[data-action=patch-run]');
     await page.waitForSelector('[data-testid=patch-result]', { timeout: 120_000 });
     await drawn(page);
-    const result = await page.evaluate(() => { const r = window.__flow!.patching.result!; return { clean: r.cleanDiff, corrupted: r.corruptedDiff, resid: Array.from(r.resid as Float32Array), positions: r.positions, layers: r.layers }; });
+    const result = await page.evaluate(() => {
+      const r = window.__flow!.patching.result!;
+      return {
+        clean: r.cleanDiff,
+        corrupted: r.corruptedDiff,
+        resid: Array.from(r.resid as Float32Array),
+        positions: r.positions,
+        layers: r.layers,
+      };
+    });
     const diff = (logits: number[]) => logits[lab.answers!.clean]! - logits[lab.answers!.corrupted]!;
     expect(result.clean).toBeCloseTo(diff(cleanLogits), 4);
     expect(result.corrupted).toBeCloseTo(diff(corruptedLogits), 4);
@@ -54,7 +67,9 @@ describe('activation patching in Chromium', () => {
     // A cell, clicked, says what was copied and how much came back.
     const cells = page.locator('[data-grid=resid] svg.heatmap rect.cell');
     await cells.first().click();
-    await expect(page.locator('[data-testid=patch-cell]').textContent()).resolves.toMatch(/^The clean stream entering layer 1 at position 1 \(clean “Lily”, corrupted “Tom”\): 1\.00 of the way back/);
+    await expect(page.locator('[data-testid=patch-cell]').textContent()).resolves.toMatch(
+      /^The clean stream entering layer 1 at position 1 \(clean “Lily”, corrupted “Tom”\): 1\.00 of the way back/,
+    );
     await page.screenshot({ path: join(import.meta.dirname, '../output/patching-en-1400.png'), fullPage: false });
     expect((page as any).errors).toEqual([]);
   });
@@ -63,11 +78,16 @@ describe('activation patching in Chromium', () => {
     const heads = await page.evaluate(() => window.__flow!.patching.result!.heads);
     const expected = await page.evaluate((h) => window.__flow!.patching.result!.head![h + 1], heads);
     // Layer 2, head 2 (row 1, column 1).
-    await page.locator('[data-grid=head] svg.heatmap rect.cell').nth(heads + 1).click();
+    await page
+      .locator('[data-grid=head] svg.heatmap rect.cell')
+      .nth(heads + 1)
+      .click();
     await expect(page.locator('[data-testid=patch-cell]').textContent()).resolves.toMatch(/^Layer 2 head 2’s clean output/);
     const before = await page.evaluate(() => window.__flow!.whatIf.b.completedRuns);
     await page.click('[data-action=patch-open]');
-    await page.waitForFunction((n) => window.__flow!.whatIf.b.completedRuns > n && !window.__flow!.whatIf.busy, before, { timeout: 60_000 });
+    await page.waitForFunction((n) => window.__flow!.whatIf.b.completedRuns > n && !window.__flow!.whatIf.busy, before, {
+      timeout: 60_000,
+    });
     const runs = await page.evaluate(() => {
       const flow = window.__flow!;
       const { answers, corrupted } = flow.patching.resultFor!;
@@ -75,7 +95,15 @@ describe('activation patching in Chromium', () => {
       const b = flow.whatIf.b.trace;
       const last = b!.promptLength - 1;
       const diff = (trace: any) => trace.rows.logits[last][answers.clean] - trace.rows.logits[last][answers.corrupted];
-      return { aPrompt: a!.prompt, bPrompt: b!.prompt, corrupted: corrupted.text, cell: b!.intervention!.patch!.cell, bDiff: diff(b), aDiff: diff(a), corruptedDiff: flow.patching.result!.corruptedDiff };
+      return {
+        aPrompt: a!.prompt,
+        bPrompt: b!.prompt,
+        corrupted: corrupted.text,
+        cell: b!.intervention!.patch!.cell,
+        bDiff: diff(b),
+        aDiff: diff(a),
+        corruptedDiff: flow.patching.result!.corruptedDiff,
+      };
     });
     expect(runs.aPrompt).toBe(runs.corrupted);
     expect(runs.bPrompt).toBe(runs.corrupted);
@@ -92,7 +120,11 @@ describe('activation patching in Chromium', () => {
 
   it('Stop ends a sweep between two passes and keeps the last result', async () => {
     const before = await page.evaluate(() => window.__flow!.patching.result);
-    await page.evaluate(() => { const lab = window.__flow!.patching; void lab.run(); lab.stop(); });
+    await page.evaluate(() => {
+      const lab = window.__flow!.patching;
+      void lab.run();
+      lab.stop();
+    });
     await page.waitForFunction(() => !window.__flow!.patching.running);
     await expect(page.locator('.error').first().textContent()).resolves.toContain('Patching stopped');
     const after = await page.evaluate(() => window.__flow!.patching.result);
@@ -103,7 +135,9 @@ describe('activation patching in Chromium', () => {
     await page.fill('[data-control=patch-corrupted]', 'Tom and Sue were very sad, so');
     await page.locator('[data-control=patch-corrupted]').dispatchEvent('change');
     await page.waitForSelector('[data-testid=patch-lengths]');
-    await expect(page.locator('[data-testid=patch-lengths]').textContent()).resolves.toMatch(/clean prompt has \d+ tokens and the corrupted one \d+/);
+    await expect(page.locator('[data-testid=patch-lengths]').textContent()).resolves.toMatch(
+      /clean prompt has \d+ tokens and the corrupted one \d+/,
+    );
     await expect(page.isDisabled('[data-action=patch-run]')).resolves.toBe(true);
   });
 
@@ -112,14 +146,24 @@ describe('activation patching in Chromium', () => {
     await waitForRuns(hub, 1);
     await hub.fill('input[data-control=hub-repo]', 'qwen-owner/qwen3-tiny');
     await hub.click('[data-action=hub-load]');
-    await hub.waitForFunction(() => window.__flow!.slot.modelName === 'qwen-owner/qwen3-tiny' && !window.__flow!.runs.generating, null, { timeout: 120_000 });
+    await hub.waitForFunction(() => window.__flow!.slot.modelName === 'qwen-owner/qwen3-tiny' && !window.__flow!.runs.generating, null, {
+      timeout: 120_000,
+    });
     await hub.click('button[data-tab=patching]');
     await hub.evaluate(() => window.__flow!.patching.setPrompts('The cat sat on the mat and', 'The dog sat on the mat and'));
     await hub.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
     await hub.waitForSelector('[data-action=patch-run]:not([disabled])');
     await hub.click('[data-action=patch-run]');
     await hub.waitForSelector('[data-testid=patch-result]', { timeout: 120_000 });
-    const lab = await hub.evaluate(() => { const l = window.__flow!.patching; return { clean: l.resultFor!.clean.ids as number[], corrupted: l.resultFor!.corrupted.ids as number[], answers: l.resultFor!.answers, result: { clean: l.result!.cleanDiff, corrupted: l.result!.corruptedDiff, layers: l.result!.layers, heads: l.result!.heads } }; });
+    const lab = await hub.evaluate(() => {
+      const l = window.__flow!.patching;
+      return {
+        clean: l.resultFor!.clean.ids as number[],
+        corrupted: l.resultFor!.corrupted.ids as number[],
+        answers: l.resultFor!.answers,
+        result: { clean: l.result!.cleanDiff, corrupted: l.result!.corruptedDiff, layers: l.result!.layers, heads: l.result!.heads },
+      };
+    });
     const diff = (logits: number[]) => logits[lab.answers.clean]! - logits[lab.answers.corrupted]!;
     expect(lab.result.clean).toBeCloseTo(diff(await lastLogits(hub, lab.clean)), 4);
     expect(lab.result.corrupted).toBeCloseTo(diff(await lastLogits(hub, lab.corrupted)), 4);
@@ -130,7 +174,12 @@ describe('activation patching in Chromium', () => {
   });
 
   it('in Chinese, on a phone: the example pair, the grids and nothing wider than the screen', async () => {
-    const phone = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport: { width: 390, height: 844 }, query: { max: '2', t: '0' } });
+    const phone = await openApp(browser, {
+      backend: 'wasm',
+      lang: 'zh-CN',
+      viewport: { width: 390, height: 844 },
+      query: { max: '2', t: '0' },
+    });
     await waitForRuns(phone, 1);
     await phone.evaluate(() => window.__flow!.player.pause());
     await phone.click('button[data-tab=patching]');

@@ -12,12 +12,22 @@ function smallTexts({ least, chartLeast }: { least: number; chartLeast: number }
   const found: string[] = [];
   const shown = (element: Element) => {
     const rect = element.getBoundingClientRect();
-    return rect.width > 1 && rect.height > 1 && rect.bottom > 0 && rect.top < innerHeight && rect.right > 0 && rect.left < innerWidth
-      && getComputedStyle(element).visibility !== 'hidden' && !element.closest('.visually-hidden, option');
+    return (
+      rect.width > 1 &&
+      rect.height > 1 &&
+      rect.bottom > 0 &&
+      rect.top < innerHeight &&
+      rect.right > 0 &&
+      rect.left < innerWidth &&
+      getComputedStyle(element).visibility !== 'hidden' &&
+      !element.closest('.visually-hidden, option')
+    );
   };
   for (const element of document.querySelectorAll('body *')) {
     // (KaTeX's struts hold a zero-width space: no text to read.)
-    const own = [...element.childNodes].some((node) => node.nodeType === Node.TEXT_NODE && node.textContent!.replace(/[\s\u200b]/g, '') !== '');
+    const own = [...element.childNodes].some(
+      (node) => node.nodeType === Node.TEXT_NODE && node.textContent!.replace(/[\s\u200b]/g, '') !== '',
+    );
     if (!own || !shown(element)) continue;
     const fontSize = parseFloat(getComputedStyle(element).fontSize);
     let px: number;
@@ -28,7 +38,10 @@ function smallTexts({ least, chartLeast }: { least: number; chartLeast: number }
     px *= devicePixelRatio;
     const inChart = element.closest('svg.flow-chart, [data-testid=caption]') !== null;
     const limit = inChart ? chartLeast : least;
-    if (px < limit - 0.05) found.push(`${px.toFixed(1)} px${inChart ? ' (chart)' : ''} ${element.tagName.toLowerCase()}.${[...element.classList].join('.')} “${element.textContent!.trim().slice(0, 30)}”`);
+    if (px < limit - 0.05)
+      found.push(
+        `${px.toFixed(1)} px${inChart ? ' (chart)' : ''} ${element.tagName.toLowerCase()}.${[...element.classList].join('.')} “${element.textContent!.trim().slice(0, 30)}”`,
+      );
   }
   return found;
 }
@@ -49,13 +62,21 @@ function slideLayout() {
     detailFor: detail?.dataset['detail'] ?? null,
     playing: flow.dataset['node'],
     // The explanation fits the slide, or says it goes on (PageDown turns its page).
-    detailWholeOrPaged: !!detail && detail.getBoundingClientRect().bottom <= innerHeight + 1
-      && (detail.scrollHeight <= detail.clientHeight + 1 || document.querySelector('[data-testid=more-below]') !== null),
+    detailWholeOrPaged:
+      !!detail &&
+      detail.getBoundingClientRect().bottom <= innerHeight + 1 &&
+      (detail.scrollHeight <= detail.clientHeight + 1 || document.querySelector('[data-testid=more-below]') !== null),
   };
 }
 
 /** Opens a run in presentation, paused on the second layer's weighted sum (formula, values, the attention view). */
-async function openSlide(browser: Browser, lang: 'en' | 'zh-CN', viewport: { width: number; height: number }, deviceScaleFactor = 1, query: Record<string, string> = {}): Promise<Page> {
+async function openSlide(
+  browser: Browser,
+  lang: 'en' | 'zh-CN',
+  viewport: { width: number; height: number },
+  deviceScaleFactor = 1,
+  query: Record<string, string> = {},
+): Promise<Page> {
   const page = await browser.newPage({ viewport, deviceScaleFactor });
   page.on('pageerror', (error) => console.error(error));
   await page.goto(slideUrl(lang, query));
@@ -84,14 +105,23 @@ describe('presentation mode for a lecture hall', () => {
   afterAll(async () => browser?.close());
 
   for (const lang of ['en', 'zh-CN'] as const) {
-    for (const [width, height] of [[1920, 1080], [1280, 720]] as const) {
+    for (const [width, height] of [
+      [1920, 1080],
+      [1280, 720],
+    ] as const) {
       it(`${width} × ${height} (${lang}): no text under ${(24 * width) / 1920} px, the chart's under ${((28 * width) / 1920).toFixed(1)} px; nothing scrolls`, async () => {
         const page = await openSlide(browser, lang, { width, height });
         const scale = width / 1920;
         await page.screenshot({ path: `test/output/presentation-${width}-${lang}.png` });
         expect(await page.evaluate(smallTexts, { least: 24 * scale, chartLeast: 28 * scale })).toEqual([]);
         expect(await page.evaluate(slideLayout)).toEqual({
-          chartWithinItsArea: true, pageScrolls: false, captionInWindow: true, activeAboveCaption: true, detailFor: 'weightedSum', playing: 'weightedSum', detailWholeOrPaged: true,
+          chartWithinItsArea: true,
+          pageScrolls: false,
+          captionInWindow: true,
+          activeAboveCaption: true,
+          detailFor: 'weightedSum',
+          playing: 'weightedSum',
+          detailWholeOrPaged: true,
         });
         // The box's view beside it, on its layer.
         expect(await page.locator('[data-view=attention]').getAttribute('data-layer')).toBe('1');
@@ -104,17 +134,27 @@ describe('presentation mode for a lecture hall', () => {
     // A 1920 × 1080 screen at 150 %: a 1280 × 720 CSS-pixel window, each CSS pixel 1.5 device pixels.
     const page = await openSlide(browser, 'zh-CN', { width: 1280, height: 720 }, 1.5);
     expect(await page.evaluate(smallTexts, { least: 24, chartLeast: 28 })).toEqual([]);
-    expect(await page.evaluate(slideLayout)).toMatchObject({ chartWithinItsArea: true, pageScrolls: false, captionInWindow: true, activeAboveCaption: true });
+    expect(await page.evaluate(slideLayout)).toMatchObject({
+      chartWithinItsArea: true,
+      pageScrolls: false,
+      captionInWindow: true,
+      activeAboveCaption: true,
+    });
     await page.close();
   }, 240_000);
 
   it('an explanation longer than the slide says so, and PageDown turns its page before it steps the chart', async () => {
     const page = await openSlide(browser, 'zh-CN', { width: 1920, height: 1080 }, 1, { size: '140' });
     // Find a box whose explanation is longer than the slide at this size.
-    const state = () => page.evaluate(() => {
-      const detail = document.querySelector<HTMLElement>('section.right section.detail')!;
-      return { node: document.querySelector<HTMLElement>('.flow')!.dataset['node'], top: Math.round(detail.scrollTop), more: detail.scrollHeight - detail.clientHeight - detail.scrollTop > 2 };
-    });
+    const state = () =>
+      page.evaluate(() => {
+        const detail = document.querySelector<HTMLElement>('section.right section.detail')!;
+        return {
+          node: document.querySelector<HTMLElement>('.flow')!.dataset['node'],
+          top: Math.round(detail.scrollTop),
+          more: detail.scrollHeight - detail.clientHeight - detail.scrollTop > 2,
+        };
+      });
     let now = await state();
     for (let i = 0; i < 12 && !now.more; i++) {
       await page.evaluate(() => window.__flow!.playback.forward());
@@ -145,7 +185,11 @@ describe('presentation mode for a lecture hall', () => {
 
   it('the clicker drives it: PageDown / PageUp step and the explanation follows; B blanks; + / − and A+ / A− set the type, kept in the link', async () => {
     const page = await openSlide(browser, 'en', { width: 1920, height: 1080 });
-    const shown = () => page.evaluate(() => ({ playing: document.querySelector<HTMLElement>('.flow')!.dataset['node'], detail: document.querySelector<HTMLElement>('section.right section.detail')?.dataset['detail'] }));
+    const shown = () =>
+      page.evaluate(() => ({
+        playing: document.querySelector<HTMLElement>('.flow')!.dataset['node'],
+        detail: document.querySelector<HTMLElement>('section.right section.detail')?.dataset['detail'],
+      }));
     /** PageDown until the chart steps (an explanation longer than the slide turns its pages first). */
     const nextBox = async () => {
       const from = (await shown()).playing;
@@ -159,7 +203,9 @@ describe('presentation mode for a lecture hall', () => {
     await page.keyboard.press('PageUp');
     await expect.poll(shown).toEqual({ playing: 'weightedSum', detail: 'weightedSum' });
     // A box clicked holds until the next step.
-    await page.evaluate(() => document.querySelector('svg.flow-chart g.node[data-node=mlp]')!.dispatchEvent(new MouseEvent('click', { bubbles: true })));
+    await page.evaluate(() =>
+      document.querySelector('svg.flow-chart g.node[data-node=mlp]')!.dispatchEvent(new MouseEvent('click', { bubbles: true })),
+    );
     await expect.poll(shown).toEqual({ playing: 'weightedSum', detail: 'mlp' });
     await nextBox();
     await expect.poll(shown).toEqual({ playing: 'outProj', detail: 'outProj' });
@@ -169,10 +215,11 @@ describe('presentation mode for a lecture hall', () => {
     await expect(page.locator('[data-testid=blank]').count()).resolves.toBe(0);
     await expect.poll(shown).toEqual({ playing: 'outProj', detail: 'outProj' });
 
-    const captionPx = () => page.evaluate(() => {
-      const caption = document.querySelector<HTMLElement & { currentCSSZoom: number }>('[data-testid=caption]')!;
-      return parseFloat(getComputedStyle(caption).fontSize) * caption.currentCSSZoom;
-    });
+    const captionPx = () =>
+      page.evaluate(() => {
+        const caption = document.querySelector<HTMLElement & { currentCSSZoom: number }>('[data-testid=caption]')!;
+        return parseFloat(getComputedStyle(caption).fontSize) * caption.currentCSSZoom;
+      });
     const before = await captionPx();
     await page.click('[data-action=text-larger]');
     await page.click('[data-action=text-larger]');

@@ -24,11 +24,18 @@ describe('a recorded run', () => {
 
   it('opens without its model, offline: it plays, shows the file’s numbers, and says what it is', async () => {
     // The run to record: the Llama model, greedy, four tokens.
-    const source = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', query: { model: '/models/flow-llama-tiny', max: '4', t: '0', prompt: '小明有一只猫。小明' } });
+    const source = await openApp(browser, {
+      backend: 'wasm',
+      lang: 'zh-CN',
+      query: { model: '/models/flow-llama-tiny', max: '4', t: '0', prompt: '小明有一只猫。小明' },
+    });
     await waitForRuns(source, 1);
     const text = await source.evaluate(() => window.__flow!.exportTrace(window.__flow!.runs.trace!));
     // What the live run's next-token panel shows at its first step, to compare with the recording's.
-    await source.evaluate(() => { window.__flow!.player.pause(); window.__flow!.playback.jumpToStep(0); });
+    await source.evaluate(() => {
+      window.__flow!.player.pause();
+      window.__flow!.playback.jumpToStep(0);
+    });
     await source.waitForTimeout(300);
     const liveBars = await source.locator('[data-testid=next-token] .bars g.bar text.value').allTextContents();
     await source.close();
@@ -56,16 +63,24 @@ describe('a recorded run', () => {
     expect(shown.modelName).toBe('flow-llama-tiny');
     expect(shown.tokens.map((token: { id: number }) => token.id)).toEqual(recorded.tokens.map((token: { id: number }) => token.id));
     // A view's numbers are the file's: the first layer's attention pattern, as the page assembles it.
-    const pattern = await page.evaluate(() => Array.from(window.__flow!.assembled(window.__flow!.runs.trace!, 'blocks.0.attn.hook_pattern').data as Float32Array));
+    const pattern = await page.evaluate(() =>
+      Array.from(window.__flow!.assembled(window.__flow!.runs.trace!, 'blocks.0.attn.hook_pattern').data as Float32Array),
+    );
     const inFile = recorded.captures['blocks.0.attn.hook_pattern'].data.map((x: number | null) => x ?? 0);
     expect(pattern.length).toBe(inFile.length);
     expect(Math.max(...pattern.map((x, i) => Math.abs(x - inFile[i])))).toBeLessThan(1e-6);
     // The next-token bars at the first step are the live run's.
     expect(liveBars.length).toBeGreaterThan(0);
-    await page.evaluate(() => { window.__flow!.player.pause(); window.__flow!.playback.jumpToStep(0); });
+    await page.evaluate(() => {
+      window.__flow!.player.pause();
+      window.__flow!.playback.jumpToStep(0);
+    });
     await expect.poll(() => page.locator('[data-testid=next-token] .bars g.bar text.value').allTextContents()).toEqual(liveBars);
     // It plays.
-    await page.evaluate(() => { window.__flow!.playback.restart(); window.__flow!.player.play(); });
+    await page.evaluate(() => {
+      window.__flow!.playback.restart();
+      window.__flow!.player.play();
+    });
     await expect.poll(() => page.evaluate(() => window.__flow!.playback.index), { timeout: 20_000 }).toBeGreaterThan(3);
     await page.evaluate(() => window.__flow!.player.pause());
     // The lens needs the model's unembedding: it says so rather than reading the loaded model's.
@@ -147,7 +162,9 @@ describe('a recorded run', () => {
     await page.click('button[data-tab=compare]');
     const before = await page.evaluate(() => window.__flow!.whatIf.b.completedRuns as number);
     await page.click('[data-action=run-b]');
-    await page.waitForFunction((n) => window.__flow!.whatIf.b.completedRuns > n && !window.__flow!.whatIf.busy, before, { timeout: 120_000 });
+    await page.waitForFunction((n) => window.__flow!.whatIf.b.completedRuns > n && !window.__flow!.whatIf.busy, before, {
+      timeout: 120_000,
+    });
     // B is offered beside the run it came from…
     await page.click('button[data-tab=attention]');
     await expect(page.locator('[data-show-run=difference]').count()).resolves.toBe(1);
@@ -187,11 +204,15 @@ describe('a recorded run', () => {
     expect(banner).toContain('made by an earlier load of flow-gpt2-tiny; the model loaded now is flow-llama-tiny');
     // The lens, the KV-cache check and What if do not compute on GPT-2's run with Llama's weights.
     await page.click('button[data-tab=lens]');
-    await expect(page.locator('[data-testid=lens-needs-model]').textContent()).resolves.toContain('the load of flow-gpt2-tiny that made this run is gone');
+    await expect(page.locator('[data-testid=lens-needs-model]').textContent()).resolves.toContain(
+      'the load of flow-gpt2-tiny that made this run is gone',
+    );
     await page.click('button[data-tab=cache]');
     await expect(page.locator('[data-testid=cache-needs-model]').textContent()).resolves.toContain('flow-gpt2-tiny');
     await page.click('button[data-tab=embedding]');
-    await expect(page.locator('[data-testid=neighbours-need-model]').textContent()).resolves.toContain('embedding matrix of the load of flow-gpt2-tiny');
+    await expect(page.locator('[data-testid=neighbours-need-model]').textContent()).resolves.toContain(
+      'embedding matrix of the load of flow-gpt2-tiny',
+    );
     await expect(page.locator('ol.neighbours').count()).resolves.toBe(0);
     await page.click('button[data-tab=compare]');
     await expect(page.locator('[data-action=run-b]').isDisabled()).resolves.toBe(true);

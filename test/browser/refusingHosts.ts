@@ -45,7 +45,9 @@ const ownSiteOnly: Handler = (request, response) => {
   const headers = { 'access-control-allow-origin': 'https://hf-mirror.com' };
   if (request.url?.startsWith('/api/')) {
     response.writeHead(200, { ...headers, 'content-type': 'application/json' });
-    return void response.end(JSON.stringify(Object.keys(FILES).map((path) => ({ type: 'file', path, size: statSync(join(MODEL, FILES[path]!)).size }))));
+    return void response.end(
+      JSON.stringify(Object.keys(FILES).map((path) => ({ type: 'file', path, size: statSync(join(MODEL, FILES[path]!)).size }))),
+    );
   }
   if (request.headers.referer) {
     response.writeHead(200, { ...headers, 'content-type': 'text/html; charset=utf-8' });
@@ -66,7 +68,12 @@ function breakingModelScope(graphDelayMs: number): Handler {
     const url = new URL(request.url ?? '/', 'https://modelscope.cn');
     const listing = /^\/api\/v1\/models\/[^/]+\/[^/]+\/repo\/files$/.test(url.pathname);
     if (listing) {
-      const files = Object.keys(FILES).map((path) => ({ Name: path, Path: path, Size: statSync(join(MODEL, FILES[path]!)).size, Type: 'blob' }));
+      const files = Object.keys(FILES).map((path) => ({
+        Name: path,
+        Path: path,
+        Size: statSync(join(MODEL, FILES[path]!)).size,
+        Type: 'blob',
+      }));
       response.writeHead(200, { ...headers, 'content-type': 'application/json' });
       return void response.end(JSON.stringify({ Code: 200, Success: true, Data: { Files: files } }));
     }
@@ -88,11 +95,19 @@ export async function startRefusingHosts({ graphDelayMs = 2000 } = {}): Promise<
   const folder = mkdtempSync(join(tmpdir(), 'flow-hosts-'));
   const key = join(folder, 'key.pem');
   const cert = join(folder, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=stand-in', '-days', '2', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=stand-in', '-days', '2', '-keyout', key, '-out', cert],
+    { stdio: 'ignore' },
+  );
   const tls = { key: readFileSync(key), cert: readFileSync(cert) };
   rmSync(folder, { recursive: true, force: true });
   const seen: RefusingHosts['seen'] = { 'huggingface.co': [], 'hf-mirror.com': [], 'modelscope.cn': [] };
-  const handlers: Record<keyof RefusingHosts['seen'], Handler> = { 'huggingface.co': resetting, 'hf-mirror.com': ownSiteOnly, 'modelscope.cn': breakingModelScope(graphDelayMs) };
+  const handlers: Record<keyof RefusingHosts['seen'], Handler> = {
+    'huggingface.co': resetting,
+    'hf-mirror.com': ownSiteOnly,
+    'modelscope.cn': breakingModelScope(graphDelayMs),
+  };
   const servers: Server[] = [];
   const rules: string[] = [];
   for (const [host, handler] of Object.entries(handlers) as [keyof RefusingHosts['seen'], Handler][]) {
@@ -104,7 +119,10 @@ export async function startRefusingHosts({ graphDelayMs = 2000 } = {}): Promise<
     servers.push(server);
     rules.push(`MAP ${host} 127.0.0.1:${(server.address() as { port: number }).port}`);
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--host-resolver-rules=${rules.join(', ')}`, '--ignore-certificate-errors'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, `--host-resolver-rules=${rules.join(', ')}`, '--ignore-certificate-errors'],
+  });
   return {
     seen,
     browser,

@@ -34,7 +34,8 @@ function chartReport() {
   const boxRect = box.getBoundingClientRect();
   if (svgRect.width > boxRect.width + 1) issues.push(`chart ${svgRect.width} px wide in a ${boxRect.width} px box`);
   if (box.scrollWidth > box.clientWidth + 1) issues.push('chart box scrolls sideways');
-  if (document.documentElement.scrollWidth > innerWidth + 1) issues.push(`page ${document.documentElement.scrollWidth} px wide in a ${innerWidth} px window`);
+  if (document.documentElement.scrollWidth > innerWidth + 1)
+    issues.push(`page ${document.documentElement.scrollWidth} px wide in a ${innerWidth} px window`);
   if (svgRect.left < boxRect.left - 1 || svgRect.right > boxRect.right + 1) issues.push('chart outside its box');
   const scale = svgRect.width / svg.viewBox.baseVal.width;
   for (const text of svg.querySelectorAll<SVGTextElement>('text')) {
@@ -43,7 +44,9 @@ function chartReport() {
     if (size < 11.95) issues.push(`chart text “${text.textContent}” at ${size.toFixed(1)} px`);
   }
   const nodes = [...svg.querySelectorAll<SVGGElement>('g.node')].map((node) => ({
-    id: node.dataset['node']!, box: node.querySelector('path')!.getBoundingClientRect(), label: node.querySelector('text')!.getBoundingClientRect(),
+    id: node.dataset['node']!,
+    box: node.querySelector('path')!.getBoundingClientRect(),
+    label: node.querySelector('text')!.getBoundingClientRect(),
   }));
   for (const { id, box: shape, label } of nodes) {
     if (label.left < shape.left - 0.5 || label.right > shape.right + 0.5) issues.push(`label of ${id} overflows its box`);
@@ -52,7 +55,8 @@ function chartReport() {
     for (let j = i + 1; j < nodes.length; j++) {
       const a = nodes[i]!.box;
       const b = nodes[j]!.box;
-      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) issues.push(`${nodes[i]!.id} overlaps ${nodes[j]!.id}`);
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+        issues.push(`${nodes[i]!.id} overlaps ${nodes[j]!.id}`);
     }
   }
   return { issues, arrangement: svg.dataset['arrangement'], scale };
@@ -89,7 +93,8 @@ function clippedTexts(selectors: string[]) {
       const outX = rect.right <= left || rect.left >= right;
       const outY = rect.bottom <= top || rect.top >= bottom;
       if (clipsX && !(sideways && scrolls(style.overflowX))) {
-        if ((rect.left < left - 1 || rect.right > right + 1) && !(outX && scrolls(style.overflowX))) issues.push(`“${what}” cut at the side by ${name}`);
+        if ((rect.left < left - 1 || rect.right > right + 1) && !(outX && scrolls(style.overflowX)))
+          issues.push(`“${what}” cut at the side by ${name}`);
       }
       if (clipsY && !scrolls(style.overflowY)) {
         if (rect.top < top - 1 || rect.bottom > bottom + 1) issues.push(`“${what}” cut at the top or bottom by ${name}`);
@@ -114,7 +119,13 @@ function clippedTexts(selectors: string[]) {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
-      if (!parent || !node.textContent?.trim() || parent.closest('svg, script, style, option, select, details:not([open]) > :not(summary), .visually-hidden, .katex-mathml') || !shown(parent)) continue;
+      if (
+        !parent ||
+        !node.textContent?.trim() ||
+        parent.closest('svg, script, style, option, select, details:not([open]) > :not(summary), .visually-hidden, .katex-mathml') ||
+        !shown(parent)
+      )
+        continue;
       const range = document.createRange();
       range.selectNodeContents(node);
       // (From the text node itself, so its own element, when it hides what overflows, is asked too.)
@@ -122,7 +133,8 @@ function clippedTexts(selectors: string[]) {
     }
     // Text cut short with an ellipsis counts as cut, too.
     for (const element of root.querySelectorAll<HTMLElement>('*')) {
-      if (getComputedStyle(element).textOverflow === 'ellipsis' && element.scrollWidth > element.clientWidth + 1) issues.push(`“${element.textContent?.slice(0, 40)}” ends in an ellipsis`);
+      if (getComputedStyle(element).textOverflow === 'ellipsis' && element.scrollWidth > element.clientWidth + 1)
+        issues.push(`“${element.textContent?.slice(0, 40)}” ends in an ellipsis`);
     }
   }
   return [...new Set(issues)];
@@ -134,7 +146,10 @@ function presentationFit() {
   const area = document.querySelector('#flow-chart')!.getBoundingClientRect();
   const caption = document.querySelector('[data-testid=caption]')!.getBoundingClientRect();
   const active = document.querySelector('svg.flow-chart g.node.active')!.getBoundingClientRect();
-  const boxes = [...document.querySelectorAll('svg.flow-chart g.node')].map((node) => ({ id: (node as SVGGElement).dataset['node'], rect: node.getBoundingClientRect() }));
+  const boxes = [...document.querySelectorAll('svg.flow-chart g.node')].map((node) => ({
+    id: (node as SVGGElement).dataset['node'],
+    rect: node.getBoundingClientRect(),
+  }));
   return {
     chartAboveCaption: area.bottom <= caption.top + 1 && area.top >= 0,
     captionInWindow: caption.bottom <= innerHeight + 1,
@@ -154,11 +169,24 @@ function detailType() {
   const walker = document.createTreeWalker(column, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || !node.textContent?.trim() || parent.closest('svg, .katex, .visually-hidden, details:not([open]) > :not(summary)') || parent.getClientRects().length === 0) continue;
-    if (px(parent) < smallest) [smallest, where] = [px(parent), `${parent.tagName.toLowerCase()}.${[...parent.classList].join('.')} “${node.textContent.trim().slice(0, 30)}”`];
+    if (
+      !parent ||
+      !node.textContent?.trim() ||
+      parent.closest('svg, .katex, .visually-hidden, details:not([open]) > :not(summary)') ||
+      parent.getClientRects().length === 0
+    )
+      continue;
+    if (px(parent) < smallest)
+      [smallest, where] = [
+        px(parent),
+        `${parent.tagName.toLowerCase()}.${[...parent.classList].join('.')} “${node.textContent.trim().slice(0, 30)}”`,
+      ];
   }
   return {
-    column: px(column), root: px(document.documentElement), smallest, where,
+    column: px(column),
+    root: px(document.documentElement),
+    smallest,
+    where,
     view: parseFloat(getComputedStyle(column).getPropertyValue('--view-text')) || 12,
   };
 }
@@ -176,10 +204,15 @@ function samplingLabelsWhole() {
   const view = document.querySelector('[data-view=sampling] svg.sampling-stages')!;
   const cut = [...view.querySelectorAll('text')].filter((text) => text.textContent?.includes('…')).map((text) => text.textContent!);
   // Each candidate's label, its lines put together, is its whole token (the row's title).
-  const short = [...view.querySelectorAll('g.candidate')].filter((row) => {
-    const shown = [...row.querySelectorAll('text.label tspan')].map((tspan) => tspan.textContent).join('').replace(/\s/g, '');
-    return shown !== row.querySelector(':scope > title')!.textContent!.replace(/\s/g, '');
-  }).map((row) => row.querySelector(':scope > title')!.textContent!);
+  const short = [...view.querySelectorAll('g.candidate')]
+    .filter((row) => {
+      const shown = [...row.querySelectorAll('text.label tspan')]
+        .map((tspan) => tspan.textContent)
+        .join('')
+        .replace(/\s/g, '');
+      return shown !== row.querySelector(':scope > title')!.textContent!.replace(/\s/g, '');
+    })
+    .map((row) => row.querySelector(':scope > title')!.textContent!);
   return [...cut, ...short];
 }
 
@@ -187,10 +220,16 @@ function samplingLabelsWhole() {
  * upright CJK characters (writing-mode vertical-rl, mixed or upright orientation). */
 function turnedColumnLabels() {
   const labels = [...document.querySelectorAll<SVGTextElement>('[data-view=attention] svg.heatmap g.col-labels text')];
-  const turned = labels.filter((text) => {
-    const style = getComputedStyle(text);
-    return /rotate/.test(text.getAttribute('transform') ?? '') || !style.writingMode.startsWith('vertical') || style.textOrientation === 'sideways';
-  }).map((text) => text.firstChild?.textContent ?? '');
+  const turned = labels
+    .filter((text) => {
+      const style = getComputedStyle(text);
+      return (
+        /rotate/.test(text.getAttribute('transform') ?? '') ||
+        !style.writingMode.startsWith('vertical') ||
+        style.textOrientation === 'sideways'
+      );
+    })
+    .map((text) => text.firstChild?.textContent ?? '');
   return { count: labels.length, cjk: labels.filter((text) => /[\u3400-\u9fff]/.test(text.firstChild?.textContent ?? '')).length, turned };
 }
 
@@ -209,7 +248,9 @@ function controlsOutside(selectors: string[]) {
       }
       const rect = control.getBoundingClientRect();
       if (!scrolled && (rect.right > edge.right + 1 || rect.left < edge.left - 1)) {
-        issues.push(`${control.tagName.toLowerCase()} “${(control.textContent || control.getAttribute('aria-label') || control.getAttribute('name') || '').trim().slice(0, 30)}” runs past its panel (${Math.round(rect.right)} > ${Math.round(edge.right)})`);
+        issues.push(
+          `${control.tagName.toLowerCase()} “${(control.textContent || control.getAttribute('aria-label') || control.getAttribute('name') || '').trim().slice(0, 30)}” runs past its panel (${Math.round(rect.right)} > ${Math.round(edge.right)})`,
+        );
       }
     }
   }
@@ -242,7 +283,9 @@ describe('every screen, in both languages', () => {
     for (const screen of SCREENS) {
       it(`${screen.name} (${lang}): the chart fits, nothing is cut off`, async () => {
         const page = await openApp(browser, {
-          backend: 'wasm', lang, viewport: { width: screen.width, height: screen.height },
+          backend: 'wasm',
+          lang,
+          viewport: { width: screen.width, height: screen.height },
           query: { max: '4', t: '0', ...(screen.present ? { present: '1' } : {}) },
         });
         await waitForRuns(page, 1);
@@ -255,7 +298,9 @@ describe('every screen, in both languages', () => {
           for (let i = 0; i < 4; i++) flow.playback.forward();
         });
         // The playing box's detail open above the views (a click on it, as a learner would), so its text is checked.
-        await page.evaluate(() => document.querySelector('svg.flow-chart g.node.active')!.dispatchEvent(new MouseEvent('click', { bubbles: true })));
+        await page.evaluate(() =>
+          document.querySelector('svg.flow-chart g.node.active')!.dispatchEvent(new MouseEvent('click', { bubbles: true })),
+        );
         await drawn(page);
         await page.waitForTimeout(400);
         // (On a phone the box's explanation opens in a sheet over the chart, where the learner tapped.)
@@ -324,11 +369,21 @@ describe('every screen, in both languages', () => {
           // Touch targets at least 24 × 24 px, token ids at least 12 px; open every fold first.
           const small = await page.evaluate(() => {
             for (const details of document.querySelectorAll('details')) details.open = true;
-            const controls = [...document.querySelectorAll<HTMLElement>('button, select, input, summary, a[href]')].filter((element) => element.getClientRects().length > 0 && !element.classList.contains('visually-hidden') && !element.closest('.visually-hidden, .skip-link'));
-            const tooSmall = controls.filter((element) => {
-              const rect = element.getBoundingClientRect();
-              return rect.width < 24 || rect.height < 24;
-            }).map((element) => `${element.tagName.toLowerCase()}${element.getAttribute('type') ? `[${element.getAttribute('type')}]` : ''} “${(element.textContent || element.getAttribute('aria-label') || element.getAttribute('name') || '').trim().slice(0, 30)}” ${Math.round(element.getBoundingClientRect().width)}×${Math.round(element.getBoundingClientRect().height)}`);
+            const controls = [...document.querySelectorAll<HTMLElement>('button, select, input, summary, a[href]')].filter(
+              (element) =>
+                element.getClientRects().length > 0 &&
+                !element.classList.contains('visually-hidden') &&
+                !element.closest('.visually-hidden, .skip-link'),
+            );
+            const tooSmall = controls
+              .filter((element) => {
+                const rect = element.getBoundingClientRect();
+                return rect.width < 24 || rect.height < 24;
+              })
+              .map(
+                (element) =>
+                  `${element.tagName.toLowerCase()}${element.getAttribute('type') ? `[${element.getAttribute('type')}]` : ''} “${(element.textContent || element.getAttribute('aria-label') || element.getAttribute('name') || '').trim().slice(0, 30)}” ${Math.round(element.getBoundingClientRect().width)}×${Math.round(element.getBoundingClientRect().height)}`,
+              );
             const ids = [...document.querySelectorAll('ol.chips .id')].map((element) => parseFloat(getComputedStyle(element).fontSize));
             return { tooSmall, smallestId: Math.min(...ids) };
           });
@@ -377,19 +432,21 @@ describe('every screen, in both languages', () => {
           }
           if (['sampling', 'attention', 'tokens'].includes(tab)) {
             // (In presentation the column scrolls in the window: the view, not the box's detail above it, in the picture.)
-            if (screen.present) await page.evaluate(() => document.querySelector('section.right section.views')!.scrollIntoView({ block: 'start' }));
+            if (screen.present)
+              await page.evaluate(() => document.querySelector('section.right section.views')!.scrollIntoView({ block: 'start' }));
             await page.locator('section.right').screenshot({ path: file(`view-${tab}`) });
           }
         }
         // Tokens shown honestly: no "�" anywhere; the raw BPE alphabet (Ġ, ä»…) only behind its explanation.
         expect(await page.evaluate(() => document.body.innerText.includes('\ufffd'))).toBe(false);
         await page.click('button[data-tab=tokens]');
-        const rawShown = () => page.evaluate(() => ({
-          pieces: document.querySelectorAll('[data-view=tokens] td.piece').length,
-          explained: document.querySelector('[data-view=tokens] [data-explain=stored-as]') !== null,
-          // Ġ (a space) or a byte written as a Latin-1 letter (ä, å, ç… stand for the bytes of CJK characters).
-          rawInTable: /[\u0100-\u0143\u00c0-\u00ff]/.test(document.querySelector<HTMLElement>('[data-view=tokens] table')!.innerText),
-        }));
+        const rawShown = () =>
+          page.evaluate(() => ({
+            pieces: document.querySelectorAll('[data-view=tokens] td.piece').length,
+            explained: document.querySelector('[data-view=tokens] [data-explain=stored-as]') !== null,
+            // Ġ (a space) or a byte written as a Latin-1 letter (ä, å, ç… stand for the bytes of CJK characters).
+            rawInTable: /[\u0100-\u0143\u00c0-\u00ff]/.test(document.querySelector<HTMLElement>('[data-view=tokens] table')!.innerText),
+          }));
         expect(await rawShown()).toEqual({ pieces: 0, explained: false, rawInTable: false });
         await page.locator('[data-view=tokens] input[data-pick=stored-as]').check();
         const raw = await rawShown();
@@ -398,7 +455,9 @@ describe('every screen, in both languages', () => {
         await page.locator('[data-view=tokens] input[data-pick=stored-as]').uncheck();
         // Two sliders that say the same thing are one too many.
         await page.click('button[data-tab=sampling]');
-        const stepSliders = await page.locator('section.right input[type=range]').evaluateAll((inputs) => inputs.map((input) => input.closest('label')?.textContent?.trim() ?? ''));
+        const stepSliders = await page
+          .locator('section.right input[type=range]')
+          .evaluateAll((inputs) => inputs.map((input) => input.closest('label')?.textContent?.trim() ?? ''));
         expect(new Set(stepSliders).size).toBe(stepSliders.length);
         await page.close();
       }, 300_000);
@@ -406,7 +465,10 @@ describe('every screen, in both languages', () => {
   }
 
   it('presentation mode on a small projector (1280 × 720) and a 4K one (3840 × 2160): the chart follows the playing box above the caption', async () => {
-    for (const [lang, viewport] of [['en', { width: 1280, height: 720 }], ['zh-CN', { width: 3840, height: 2160 }]] as const) {
+    for (const [lang, viewport] of [
+      ['en', { width: 1280, height: 720 }],
+      ['zh-CN', { width: 3840, height: 2160 }],
+    ] as const) {
       const page = await openApp(browser, { backend: 'wasm', lang, viewport, query: { max: '2', t: '0', present: '1' } });
       await waitForRuns(page, 1);
       await page.evaluate(() => {
@@ -414,7 +476,9 @@ describe('every screen, in both languages', () => {
         flow.player.pause();
         flow.playback.jumpToLayer(1);
       });
-      await page.evaluate(() => document.querySelector('svg.flow-chart g.node.active')!.dispatchEvent(new MouseEvent('click', { bubbles: true })));
+      await page.evaluate(() =>
+        document.querySelector('svg.flow-chart g.node.active')!.dispatchEvent(new MouseEvent('click', { bubbles: true })),
+      );
       await drawn(page);
       await page.waitForTimeout(300);
       // (The picture first: when a check fails, it shows why.)
@@ -433,7 +497,12 @@ describe('every screen, in both languages', () => {
   }, 300_000);
 
   it('the checks can fail: a label really cut, a box really overlapping, a chart really too wide are found', async () => {
-    const page = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport: { width: 1280, height: 800 }, query: { max: '2', t: '0' } });
+    const page = await openApp(browser, {
+      backend: 'wasm',
+      lang: 'zh-CN',
+      viewport: { width: 1280, height: 800 },
+      query: { max: '2', t: '0' },
+    });
     await waitForRuns(page, 1);
     await page.evaluate(() => window.__flow!.player.pause());
     await page.click('button[data-tab=attention]');
@@ -448,9 +517,13 @@ describe('every screen, in both languages', () => {
       const hint = document.querySelector<HTMLElement>('[data-view=attention] p.muted')!;
       Object.assign(hint.style, { width: '50px', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' });
     });
-    await page.evaluate(() => document.querySelector<HTMLElement>('[data-view=attention] select[data-pick=show]')!.style.setProperty('width', '900px'));
+    await page.evaluate(() =>
+      document.querySelector<HTMLElement>('[data-view=attention] select[data-pick=show]')!.style.setProperty('width', '900px'),
+    );
     expect((await page.evaluate(controlsOutside, ['section.right'])).some((issue) => issue.startsWith('select'))).toBe(true);
-    await page.evaluate(() => document.querySelector<HTMLElement>('[data-view=attention] select[data-pick=show]')!.style.removeProperty('width'));
+    await page.evaluate(() =>
+      document.querySelector<HTMLElement>('[data-view=attention] select[data-pick=show]')!.style.removeProperty('width'),
+    );
     const found = await page.evaluate(clippedTexts, ['section.right']);
     expect(found.some((issue) => issue.includes('cut at the side by h3'))).toBe(true);
     expect(found.some((issue) => issue.includes('cut at the side by svg'))).toBe(true);
@@ -474,7 +547,12 @@ describe('every screen, in both languages', () => {
 
   it('a long prompt: the attention heatmap fits its panel, zooms, and keeps the chosen query in view', async () => {
     const long = Array.from({ length: 12 }, () => 'Lily had a red ball. She liked to play with it in the park every day.').join(' ');
-    const page = await openApp(browser, { backend: 'wasm', lang: 'zh-CN', viewport: { width: 1280, height: 800 }, query: { prompt: long, max: '1', t: '0' } });
+    const page = await openApp(browser, {
+      backend: 'wasm',
+      lang: 'zh-CN',
+      viewport: { width: 1280, height: 800 },
+      query: { prompt: long, max: '1', t: '0' },
+    });
     await waitForRuns(page, 1);
     await page.click('button[data-tab=attention]');
     await drawn(page);
@@ -487,7 +565,9 @@ describe('every screen, in both languages', () => {
     expect(fitted.svg).toBeLessThanOrEqual(fitted.box + 1);
     expect(await page.evaluate(clippedTexts, ['section.right'])).toEqual([]);
     // Zoomed in, the selected query's row is inside the scroll box.
-    const options = await page.locator('select[data-pick=zoom] option').evaluateAll((list) => list.map((option) => (option as HTMLOptionElement).value));
+    const options = await page
+      .locator('select[data-pick=zoom] option')
+      .evaluateAll((list) => list.map((option) => (option as HTMLOptionElement).value));
     expect(options.length).toBeGreaterThan(1);
     await page.locator('select[data-pick=zoom]').selectOption(options[options.length - 1]!);
     await drawn(page);

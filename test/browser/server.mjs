@@ -7,9 +7,17 @@ import { CONTENT_SECURITY_POLICY } from '../../tools/csp.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.json': 'application/json', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.png': 'image/png',
-  '.onnx': 'application/octet-stream', '.webmanifest': 'application/manifest+json', '.md': 'text/markdown',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.onnx': 'application/octet-stream',
+  '.webmanifest': 'application/manifest+json',
+  '.md': 'text/markdown',
 };
 const EMBEDDED = join(ROOT, 'public/models/flow-gpt2-tiny');
 
@@ -32,10 +40,18 @@ async function brokenModel(kind, file, response) {
   return send(response, 200, '.onnx', bytes);
 }
 
-const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp', 'content-security-policy': CONTENT_SECURITY_POLICY };
+const isolation = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+};
 
 function send(response, status, extension, body) {
-  response.writeHead(status, { 'content-type': TYPES[extension] ?? 'application/octet-stream', 'content-length': Buffer.byteLength(body), ...isolation });
+  response.writeHead(status, {
+    'content-type': TYPES[extension] ?? 'application/octet-stream',
+    'content-length': Buffer.byteLength(body),
+    ...isolation,
+  });
   response.end(body);
 }
 
@@ -144,7 +160,13 @@ function hubTree(files, recursive) {
       continue;
     }
     const lfs = /\.onnx(_data(_\d+)?)?$/.test(path);
-    entries.push({ type: 'file', oid: `oid-${path}`, size, path, ...(lfs ? { lfs: { oid: `sha256-${path}`, size, pointerSize: 134 } } : {}) });
+    entries.push({
+      type: 'file',
+      oid: `oid-${path}`,
+      size,
+      path,
+      ...(lfs ? { lfs: { oid: `sha256-${path}`, size, pointerSize: 134 } } : {}),
+    });
   }
   if (recursive) for (const { path } of files) if (path.includes('/')) folders.add(path.slice(0, path.lastIndexOf('/')));
   return [...[...folders].map((path) => ({ type: 'directory', oid: `oid-${path}`, size: 0, path })), ...entries];
@@ -159,7 +181,14 @@ function modelscopeFiles(files, recursive) {
     Data: {
       Files: [
         ...folders.map((path) => ({ Name: path, Path: path, Revision: 'rev', Size: 0, Type: 'tree' })),
-        ...listed.map(({ path, size }) => ({ Name: path.slice(path.lastIndexOf('/') + 1), Path: path, Revision: 'rev', Size: size, Type: 'blob', IsLFS: /\.onnx/.test(path) })),
+        ...listed.map(({ path, size }) => ({
+          Name: path.slice(path.lastIndexOf('/') + 1),
+          Path: path,
+          Revision: 'rev',
+          Size: size,
+          Type: 'blob',
+          IsLFS: /\.onnx/.test(path),
+        })),
       ],
     },
     Message: 'success',
@@ -180,7 +209,11 @@ async function hubFile(owner, name, file, request, response) {
   const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
   if (range) {
     const start = Number(range[1]);
-    response.writeHead(206, { 'content-length': bytes.length - start, 'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}`, ...isolation });
+    response.writeHead(206, {
+      'content-length': bytes.length - start,
+      'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}`,
+      ...isolation,
+    });
     return response.end(bytes.subarray(start));
   }
   if (owner === 'flaky-owner' && request.method !== 'HEAD' && file.endsWith('.onnx') && !dropped.has(`${name}/${file}`)) {
@@ -217,7 +250,8 @@ async function sourceFile(path, request, response) {
   const listing = /^\/sources\/modelscope\/api\/v1\/models\/([^/]+)\/([^/]+)\/repo\/files$/.exec(path);
   if (listing) {
     const files = await repoFiles(listing[1], listing[2]);
-    if (!files) return send(response, 200, '.json', JSON.stringify({ Code: 10010205001, Data: null, Message: 'model not found', Success: false }));
+    if (!files)
+      return send(response, 200, '.json', JSON.stringify({ Code: 10010205001, Data: null, Message: 'model not found', Success: false }));
     return send(response, 200, '.json', JSON.stringify(modelscopeFiles(files, query.get('Recursive') === 'true')));
   }
   const cdn = /^\/sources\/cdn-lfs\/([^/]+)\/([^/]+)\/(.+)$/.exec(path);
@@ -225,7 +259,12 @@ async function sourceFile(path, request, response) {
   const modelscope = /^\/sources\/modelscope\/models\/([^/]+)\/([^/]+)\/resolve\/master\/(.+)$/.exec(path);
   const [, owner, name, file] = cdn ?? hub ?? modelscope ?? [];
   const source = owner ? hubSource(owner, name, file) : null;
-  const exists = source ? await stat(source).then((info) => info.isFile(), () => false) : false;
+  const exists = source
+    ? await stat(source).then(
+        (info) => info.isFile(),
+        () => false,
+      )
+    : false;
   if (!exists) {
     if (modelscope) return send(response, 200, '.json', JSON.stringify({ Code: 10010205001, Message: 'file not found', Success: false }));
     return send(response, 404, '.html', '<!DOCTYPE html><html><body><h1>404</h1><p>Entry not found</p></body></html>');
@@ -250,7 +289,8 @@ export function startServer(port = 0, extraRoots = {}) {
     if (broken) return brokenModel(broken[1], broken[2], response);
     for (const [prefix, root] of Object.entries(extraRoots)) {
       if (!path.startsWith(prefix)) continue;
-      const [folder, rest] = typeof root === 'function' ? root(path.slice(prefix.length)) ?? [null, ''] : [root, path.slice(prefix.length)];
+      const [folder, rest] =
+        typeof root === 'function' ? (root(path.slice(prefix.length)) ?? [null, '']) : [root, path.slice(prefix.length)];
       if (!folder) return send(response, 404, '.txt', 'not found');
       const extra = normalize(join(folder, rest));
       return extra.startsWith(folder) ? serveFile(extra, response) : send(response, 403, '.txt', 'forbidden');

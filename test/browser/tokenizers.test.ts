@@ -20,7 +20,10 @@ type RowId = (typeof LAB_IDS)[number] | 'model';
 /** Each tokenizer's ids for `text`, from the reference libraries themselves. */
 function referenceIds(text: string, modelName: string): Record<RowId, number[]> {
   const modelDir = resolve(import.meta.dirname, '../../public/models', modelName);
-  const model = new Tokenizer(JSON.parse(readFileSync(resolve(modelDir, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(resolve(modelDir, 'tokenizer_config.json'), 'utf8')));
+  const model = new Tokenizer(
+    JSON.parse(readFileSync(resolve(modelDir, 'tokenizer.json'), 'utf8')),
+    JSON.parse(readFileSync(resolve(modelDir, 'tokenizer_config.json'), 'utf8')),
+  );
   return {
     model: model.encode(text),
     gpt2: getEncoding('r50k_base').encode(text, 'all'),
@@ -33,11 +36,19 @@ function referenceIds(text: string, modelName: string): Record<RowId, number[]> 
 
 /** Waits until every shown tokenizer has split exactly `text` (the text in the box). */
 async function waitForSplit(page: Page, text: string, timeout = 150_000): Promise<void> {
-  await page.waitForFunction((expected) => {
-    const box = document.querySelector<HTMLTextAreaElement>('#lab-text');
-    const cards = [...document.querySelectorAll('[data-view=tokenizers] section.card')];
-    return box?.value === expected && cards.length === 6 && cards.every((card) => card.getAttribute('data-status') === 'done' && card.getAttribute('data-current') === 'true');
-  }, text, { timeout });
+  await page.waitForFunction(
+    (expected) => {
+      const box = document.querySelector<HTMLTextAreaElement>('#lab-text');
+      const cards = [...document.querySelectorAll('[data-view=tokenizers] section.card')];
+      return (
+        box?.value === expected &&
+        cards.length === 6 &&
+        cards.every((card) => card.getAttribute('data-status') === 'done' && card.getAttribute('data-current') === 'true')
+      );
+    },
+    text,
+    { timeout },
+  );
 }
 
 /** Types `text` into the lab and waits for every tokenizer's split. */
@@ -46,7 +57,8 @@ async function splitInLab(page: Page, text: string): Promise<void> {
   await waitForSplit(page, text);
 }
 
-const nextFrames = (page: Page) => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
+const nextFrames = (page: Page) =>
+  page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)))));
 
 /** A main-thread task of the page, from a Chrome trace: wall time, CPU time (`tdur`, which two busy cores shared
  * with other work do not inflate the way they inflate the wall clock), whether it handled the text being typed or
@@ -73,7 +85,9 @@ const SCRIPT_EVENTS = new Set(['FunctionCall', 'RunMicrotasks', 'EvaluateScript'
 const TYPING_EVENTS = new Set(['beforeinput', 'textInput', 'input']);
 
 async function traceMainThread(browser: Browser, page: Page, action: () => Promise<unknown>): Promise<MainTask[]> {
-  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'] });
+  await browser.startTracing(page, {
+    categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+  });
   let trace: Buffer;
   try {
     await action();
@@ -81,13 +95,17 @@ async function traceMainThread(browser: Browser, page: Page, action: () => Promi
     trace = await browser.stopTracing();
   }
   const events = (JSON.parse(trace.toString()) as { traceEvents: TraceEvent[] }).traceEvents;
-  const mainThreads = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const mainThreads = new Set(
+    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
+  );
   const main = events.filter((e) => e.ph === 'X' && mainThreads.has(`${e.pid}:${e.tid}`));
   return main
     .filter((task) => task.name === 'RunTask' && (task.tdur ?? 0) > 5000)
     .map((task) => {
       const end = task.ts + (task.dur ?? 0);
-      const inside = main.filter((e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end);
+      const inside = main.filter(
+        (e) => e !== task && e.pid === task.pid && e.tid === task.tid && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end,
+      );
       const scripts = inside.filter((e) => SCRIPT_EVENTS.has(e.name));
       const outermost = scripts.filter((e) => !scripts.some((o) => o !== e && o.ts <= e.ts && o.ts + (o.dur ?? 0) >= e.ts + (e.dur ?? 0)));
       return {
@@ -102,10 +120,13 @@ async function traceMainThread(browser: Browser, page: Page, action: () => Promi
 /** Clicks each card's "show more" until every chip of the text is on screen. */
 async function showAllChips(page: Page): Promise<void> {
   for (const card of await page.locator('[data-view=tokenizers] section.card').all()) {
-    for (let more = card.locator('button[data-action=more]'); (await more.count()) > 0; ) {
+    for (let more = card.locator('button[data-action=more]'); (await more.count()) > 0;) {
       const before = await card.locator('li.chip').count();
       await more.click();
-      await page.waitForFunction(([id, n]) => document.querySelectorAll(`[data-view=tokenizers] section.card[data-tokenizer="${id}"] li.chip`).length > n, [await card.getAttribute('data-tokenizer'), before] as const);
+      await page.waitForFunction(
+        ([id, n]) => document.querySelectorAll(`[data-view=tokenizers] section.card[data-tokenizer="${id}"] li.chip`).length > n,
+        [await card.getAttribute('data-tokenizer'), before] as const,
+      );
     }
   }
 }
@@ -183,11 +204,18 @@ describe('tokenizer lab in Chromium', () => {
     // wall-clock wait, which a busy machine would fill with other work) is seen by the observer and in the trace.
     // It runs in a task of the page's own (a timer), as the lab's work would: code evaluated through DevTools runs
     // inside the inspector's message handling, which the long-task observer does not report.
-    const control = await traceMainThread(browser, page, () => page.evaluate(() => new Promise<number>((done) => setTimeout(() => {
-      let x = 0;
-      for (let i = 0; i < 50_000_000; i++) x = (x + i * 7) % 1_000_003;
-      done(x);
-    }, 0))));
+    const control = await traceMainThread(browser, page, () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((done) =>
+            setTimeout(() => {
+              let x = 0;
+              for (let i = 0; i < 50_000_000; i++) x = (x + i * 7) % 1_000_003;
+              done(x);
+            }, 0),
+          ),
+      ),
+    );
     await page.waitForFunction(() => (window as any).longTasks.length > 0);
     expect(Math.max(...control.map((task) => task.cpu))).toBeGreaterThan(50);
 
@@ -238,12 +266,16 @@ describe('tokenizer lab in Chromium', () => {
         await shot.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
         const problems = await shot.evaluate(() => {
           const issues: string[] = [];
-          if (document.documentElement.scrollWidth > window.innerWidth + 1) issues.push(`page ${document.documentElement.scrollWidth} px wide in ${window.innerWidth}`);
+          if (document.documentElement.scrollWidth > window.innerWidth + 1)
+            issues.push(`page ${document.documentElement.scrollWidth} px wide in ${window.innerWidth}`);
           const lab = document.querySelector<HTMLElement>('[data-view=tokenizers]')!;
           const right = lab.getBoundingClientRect().right + 1;
           for (const element of lab.querySelectorAll<HTMLElement>('table, th, td, li.chip, p, label, button, textarea, summary')) {
             const box = element.getBoundingClientRect();
-            if (box.width > 0 && box.right > right) issues.push(`${element.tagName.toLowerCase()} “${element.textContent?.slice(0, 20)}” ends at ${Math.round(box.right)} > ${Math.round(right)}`);
+            if (box.width > 0 && box.right > right)
+              issues.push(
+                `${element.tagName.toLowerCase()} “${element.textContent?.slice(0, 20)}” ends at ${Math.round(box.right)} > ${Math.round(right)}`,
+              );
           }
           const table = lab.querySelector<HTMLElement>('.table-box')!;
           if (table.scrollWidth > table.clientWidth + 1) issues.push(`summary table needs ${table.scrollWidth} px of ${table.clientWidth}`);

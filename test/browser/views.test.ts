@@ -10,7 +10,10 @@ describe('detail views in Chromium', () => {
 
   beforeAll(async () => {
     browser = await launch();
-    page = await openApp(browser, { backend: 'wasm', query: { prompt: 'Lily had a red ball. Lily', max: '6', t: '0.7', k: '30', p: '0.9', seed: '3', frame: '3' } });
+    page = await openApp(browser, {
+      backend: 'wasm',
+      query: { prompt: 'Lily had a red ball. Lily', max: '6', t: '0.7', k: '30', p: '0.9', seed: '3', frame: '3' },
+    });
     await waitForRuns(page, 1);
   });
   afterAll(async () => browser?.close());
@@ -34,16 +37,22 @@ describe('detail views in Chromium', () => {
         const shown = page.locator('[data-testid=captured-score]');
         const captured = Number(await shown.getAttribute('data-value'));
         const computed = Number(await shown.getAttribute('data-computed'));
-        const expected = await page.evaluate(([l, h, q, k]) => {
-          const trace = window.__flow!.runs.trace!;
-          const row = trace.rows[`blocks.${l}.attn.hook_attn_scores_unmasked`]![q]!;
-          const pattern = trace.rows[`blocks.${l}.attn.hook_pattern`]![q]!;
-          const width = row.length / trace.config.nHead;
-          return { score: row[h * width + k], weight: pattern[h * (pattern.length / trace.config.nHead) + k] };
-        }, [layer, head, n - 1, 1] as [number, number, number, number]);
+        const expected = await page.evaluate(
+          ([l, h, q, k]) => {
+            const trace = window.__flow!.runs.trace!;
+            const row = trace.rows[`blocks.${l}.attn.hook_attn_scores_unmasked`]![q]!;
+            const pattern = trace.rows[`blocks.${l}.attn.hook_pattern`]![q]!;
+            const width = row.length / trace.config.nHead;
+            return { score: row[h * width + k], weight: pattern[h * (pattern.length / trace.config.nHead) + k] };
+          },
+          [layer, head, n - 1, 1] as [number, number, number, number],
+        );
         expect(captured).toBeCloseTo(expected.score!, 6);
         expect(Math.abs(computed - expected.score!)).toBeLessThan(1e-4);
-        const title = await cells.nth((n - 1) * n + 1).locator('title').textContent();
+        const title = await cells
+          .nth((n - 1) * n + 1)
+          .locator('title')
+          .textContent();
         expect(Number(title!.split(': ').pop())).toBeCloseTo(expected.weight!, 6);
       }
     }
@@ -65,8 +74,13 @@ describe('detail views in Chromium', () => {
     const config = await page.evaluate(() => window.__flow!.runs.trace!.config);
     const last = page.locator(`[data-view=lens] tr[data-hook="blocks.${config.nLayer - 1}.hook_resid_post"] .candidate`);
     // The lens is read in the worker: the candidates arrive a moment after the view.
-    await page.waitForFunction((hook) => document.querySelectorAll(`[data-view=lens] tr[data-hook="${hook}"] .candidate`).length === 5, `blocks.${config.nLayer - 1}.hook_resid_post`);
-    const shown = await last.evaluateAll((nodes) => nodes.map((n) => ({ id: Number(n.getAttribute('data-id')), p: Number(n.getAttribute('data-p')) })));
+    await page.waitForFunction(
+      (hook) => document.querySelectorAll(`[data-view=lens] tr[data-hook="${hook}"] .candidate`).length === 5,
+      `blocks.${config.nLayer - 1}.hook_resid_post`,
+    );
+    const shown = await last.evaluateAll((nodes) =>
+      nodes.map((n) => ({ id: Number(n.getAttribute('data-id')), p: Number(n.getAttribute('data-p')) })),
+    );
     const actual = await page.evaluate(() => {
       const trace = window.__flow!.runs.trace!;
       const n = window.__flow!.computedPositions(trace);
@@ -74,7 +88,10 @@ describe('detail views in Chromium', () => {
       const max = Math.max(...logits);
       const exp = Array.from(logits, (v) => Math.exp(v - max));
       const sum = exp.reduce((a, b) => a + b, 0);
-      return exp.map((v, id) => ({ id, p: v / sum })).sort((a, b) => b.p - a.p).slice(0, 5);
+      return exp
+        .map((v, id) => ({ id, p: v / sum }))
+        .sort((a, b) => b.p - a.p)
+        .slice(0, 5);
     });
     expect(shown.map((c) => c.id)).toEqual(actual.map((c) => c.id));
     shown.forEach((c, i) => expect(Math.abs(c.p - actual[i]!.p)).toBeLessThan(1e-4));
@@ -87,12 +104,19 @@ describe('detail views in Chromium', () => {
     for (let layer = 0; layer < layers; layer++) {
       await page.selectOption('[data-view=mlp] select[data-pick=layer]', { value: String(layer) });
       await drawn(page);
-      const rows = await page.locator('[data-view=mlp] tr[data-neuron]').evaluateAll((nodes) => nodes.map((n) => ({ neuron: Number(n.getAttribute('data-neuron')), post: Number(n.querySelectorAll('td')[2]!.getAttribute('title')) })));
+      const rows = await page.locator('[data-view=mlp] tr[data-neuron]').evaluateAll((nodes) =>
+        nodes.map((n) => ({
+          neuron: Number(n.getAttribute('data-neuron')),
+          post: Number(n.querySelectorAll('td')[2]!.getAttribute('title')),
+        })),
+      );
       const expected = await page.evaluate((l) => {
         const trace = window.__flow!.runs.trace!;
         const n = window.__flow!.computedPositions(trace);
         const post: Float32Array = trace.rows[`blocks.${l}.mlp.hook_post`]![n - 1]!;
-        return Array.from(post, (v, i) => ({ neuron: i, post: v })).sort((a, b) => b.post - a.post || a.neuron - b.neuron).slice(0, 8);
+        return Array.from(post, (v, i) => ({ neuron: i, post: v }))
+          .sort((a, b) => b.post - a.post || a.neuron - b.neuron)
+          .slice(0, 8);
       }, layer);
       expect(rows).toEqual(expected);
     }
@@ -110,7 +134,10 @@ describe('detail views in Chromium', () => {
     await page.fill('[data-view=sampling] input[data-replay=topK]', '0');
     // Top-k off keeps the whole vocabulary, but for end-of-text while it is held back: this 6-token run is short of
     // the default minimum of new tokens at every step, and the view says so.
-    const { vocabSize, held } = await page.evaluate(() => { const trace = window.__flow!.runs.trace!; return { vocabSize: trace.config.vocabSize, held: trace.steps.at(-1)!.decision.heldBack!.ids.length }; });
+    const { vocabSize, held } = await page.evaluate(() => {
+      const trace = window.__flow!.runs.trace!;
+      return { vocabSize: trace.config.vocabSize, held: trace.steps.at(-1)!.decision.heldBack!.ids.length };
+    });
     expect(held).toBe(1);
     await expect(view.getAttribute('data-kept-k')).resolves.toBe(String(vocabSize - held));
     await expect(view.locator('[data-testid=held-back]').count()).resolves.toBe(1);
@@ -122,7 +149,13 @@ describe('detail views in Chromium', () => {
     await drawn(page);
     await expect(page.locator('[data-view=embedding] svg.vector-strip g.row').count()).resolves.toBe(3);
     await page.waitForFunction(() => document.querySelectorAll('[data-view=embedding] .neighbours li').length === 8);
-    const title = await page.locator('[data-view=embedding] svg.vector-strip g.row').first().locator('rect').nth(5).locator('title').textContent();
+    const title = await page
+      .locator('[data-view=embedding] svg.vector-strip g.row')
+      .first()
+      .locator('rect')
+      .nth(5)
+      .locator('title')
+      .textContent();
     const expected = await page.evaluate(() => {
       const trace = window.__flow!.runs.trace!;
       const n = window.__flow!.computedPositions(trace);
@@ -163,7 +196,15 @@ describe('heads with a known job', () => {
       const measured = await page.evaluate(() => {
         const roles = window.__flow!.headRoles;
         const { scores, half, layers, heads } = roles.scores!;
-        return { ids: roles.ids as number[], half, layers, heads, previous: Array.from(scores.previous as Float32Array), duplicate: Array.from(scores.duplicate as Float32Array), induction: Array.from(scores.induction as Float32Array) };
+        return {
+          ids: roles.ids as number[],
+          half,
+          layers,
+          heads,
+          previous: Array.from(scores.previous as Float32Array),
+          duplicate: Array.from(scores.duplicate as Float32Array),
+          induction: Array.from(scores.induction as Float32Array),
+        };
       });
       // The sequence is a half and its repeat, of distinct tokens.
       expect(measured.ids.slice(0, measured.half)).toEqual(measured.ids.slice(measured.half));
@@ -192,9 +233,13 @@ describe('heads with a known job', () => {
       await page.selectOption('[data-view=attention] select[data-pick=head]', { value: '2' });
       const at12 = 1 * measured.heads + 2;
       await expect(page.locator('[data-testid=head-scores]').textContent()).resolves.toBe(
-        `This head on the repeated random sequence: previous-token ${measured.previous[at12]!.toFixed(2)} · duplicate-token ${measured.duplicate[at12]!.toFixed(2)} · induction ${measured.induction[at12]!.toFixed(2)}.`);
+        `This head on the repeated random sequence: previous-token ${measured.previous[at12]!.toFixed(2)} · duplicate-token ${measured.duplicate[at12]!.toFixed(2)} · induction ${measured.induction[at12]!.toFixed(2)}.`,
+      );
       // A badge on every head named for a role (score ≥ 0.4), and none elsewhere.
-      const named = ['previous', 'duplicate', 'induction'].reduce((count, role) => count + (measured as any)[role].filter((score: number) => score >= 0.4).length, 0);
+      const named = ['previous', 'duplicate', 'induction'].reduce(
+        (count, role) => count + (measured as any)[role].filter((score: number) => score >= 0.4).length,
+        0,
+      );
       await expect(page.locator('[data-view=attention] svg.head-grid g.badge').count()).resolves.toBe(named);
       // Each role names its heads or says which head comes closest.
       for (const role of ['previous', 'duplicate', 'induction']) {
@@ -222,7 +267,8 @@ describe('heads with a known job', () => {
 describe('a long input in the attention view', () => {
   it('draws the pattern as one bitmap whose cells still name their value on hover and select on click', async () => {
     const browser = await launch();
-    const prompt = 'Once upon a time, Lily went to the park with her friend Tom. They played with a red ball until it was time to go home. '.repeat(2);
+    const prompt =
+      'Once upon a time, Lily went to the park with her friend Tom. They played with a red ball until it was time to go home. '.repeat(2);
     const page = await openApp(browser, { backend: 'wasm', query: { prompt, max: '2', t: '0' } });
     await waitForRuns(page, 1);
     await page.click('button[data-tab=attention]');
@@ -239,20 +285,26 @@ describe('a long input in the attention view', () => {
     const position = { x: (key + 0.5) * cell, y: (query + 0.5) * cell };
     await image.hover({ position });
     const title = await image.locator('title').textContent();
-    const expected = await page.evaluate(([q, k]) => {
-      const trace = window.__flow!.runs.trace;
-      const pattern = trace!.rows['blocks.0.attn.hook_pattern']![q];
-      return pattern![k]; // layer 0, head 0: the view's default
-    }, [query, key] as [number, number]);
+    const expected = await page.evaluate(
+      ([q, k]) => {
+        const trace = window.__flow!.runs.trace;
+        const pattern = trace!.rows['blocks.0.attn.hook_pattern']![q];
+        return pattern![k]; // layer 0, head 0: the view's default
+      },
+      [query, key] as [number, number],
+    );
     expect(Number(title!.split(': ').pop())).toBeCloseTo(expected!, 6);
     await image.click({ position });
     await drawn(page);
     const worked = page.locator('[data-testid=captured-score]');
     const captured = Number(await worked.getAttribute('data-value'));
-    const score = await page.evaluate(([q, k]) => {
-      const trace = window.__flow!.runs.trace;
-      return trace!.rows['blocks.0.attn.hook_attn_scores_unmasked']![q]![k];
-    }, [query, key] as [number, number]);
+    const score = await page.evaluate(
+      ([q, k]) => {
+        const trace = window.__flow!.runs.trace;
+        return trace!.rows['blocks.0.attn.hook_attn_scores_unmasked']![q]![k];
+      },
+      [query, key] as [number, number],
+    );
     expect(captured).toBeCloseTo(score!, 5);
     await browser.close();
   });
@@ -266,7 +318,9 @@ describe('the KV-cache check', () => {
       await waitForRuns(page, 1);
       await page.click('button[data-tab=cache]');
       // One new token: only the prompt's pass has run (the token is not fed back yet).
-      await expect(page.evaluate(() => window.__flow!.computedPositions(window.__flow!.runs.trace!) === window.__flow!.runs.trace!.promptLength)).resolves.toBe(true);
+      await expect(
+        page.evaluate(() => window.__flow!.computedPositions(window.__flow!.runs.trace!) === window.__flow!.runs.trace!.promptLength),
+      ).resolves.toBe(true);
       await expect(page.locator('[data-action=check-cache]').isDisabled()).resolves.toBe(true);
       await expect(page.locator('[data-testid=cache-check-later]').count()).resolves.toBe(1);
       await page.click('[data-action=step]');

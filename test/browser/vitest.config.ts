@@ -13,7 +13,16 @@ export default defineConfig({
   test: {
     projects: [
       // Two Chromiums at a time (each file launches its own): the suite takes about half as long.
-      { test: { ...shared, name: 'browser', include: ['test/browser/**/*.test.ts'], exclude: TIMED, maxWorkers: 2, sequence: { groupOrder: 0 } } },
+      {
+        test: {
+          ...shared,
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          exclude: TIMED,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
       // Then the timed files, one at a time, with nothing beside them.
       { test: { ...shared, name: 'browser-timed', include: TIMED, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],

@@ -30,7 +30,11 @@ describe('what if: fork, switch off, compare', () => {
   beforeAll(async () => {
     await mkdir(OUTPUT, { recursive: true });
     browser = await launch();
-    page = await openApp(browser, { backend: 'wasm', viewport: { width: 1280, height: 800 }, query: { prompt: 'Lily had a red ball. She', max: '6', t: '0.8', k: '40', p: '0.95', seed: '7' } });
+    page = await openApp(browser, {
+      backend: 'wasm',
+      viewport: { width: 1280, height: 800 },
+      query: { prompt: 'Lily had a red ball. She', max: '6', t: '0.8', k: '40', p: '0.95', seed: '7' },
+    });
     await waitForRuns(page, 1);
     await page.evaluate(() => window.__flow!.player.pause());
     await page.click('button[data-tab=compare]');
@@ -44,10 +48,17 @@ describe('what if: fork, switch off, compare', () => {
       const worker = (window.__flow!.slot.client as unknown as { worker: Worker }).worker;
       const sent: Record<string, unknown>[] = ((window as unknown as { __sent: unknown[] }).__sent = []) as Record<string, unknown>[];
       const post = worker.postMessage.bind(worker);
-      worker.postMessage = ((message: Record<string, unknown>, transfer?: Transferable[]) => { sent.push(message); post(message, transfer ?? []); }) as typeof worker.postMessage;
+      worker.postMessage = ((message: Record<string, unknown>, transfer?: Transferable[]) => {
+        sent.push(message);
+        post(message, transfer ?? []);
+      }) as typeof worker.postMessage;
     });
     await runB(page);
-    const forks = await page.evaluate(() => (window as unknown as { __sent: Record<string, unknown>[] }).__sent.filter((message) => message['type'] === 'fork' || message['type'] === 'begin'));
+    const forks = await page.evaluate(() =>
+      (window as unknown as { __sent: Record<string, unknown>[] }).__sent.filter(
+        (message) => message['type'] === 'fork' || message['type'] === 'begin',
+      ),
+    );
     expect(forks.map((message) => message['type'])).toEqual(['fork']);
     expect(forks[0]).toMatchObject({ of: await page.evaluate(() => window.__flow!.runs.trace!.runId), prompt: null, feed: true });
     expect(Object.keys(forks[0]!).filter((key) => key === 'ids' || key === 'forced')).toEqual([]);
@@ -63,7 +74,11 @@ describe('what if: fork, switch off, compare', () => {
           for (let i = 0; i < row.length; i++) if (row[i] !== other[i]) largest = Math.max(largest, Math.abs(row[i]! - other[i]!));
         });
       }
-      return { largest, tokens: JSON.stringify(a.tokens.map((t: any) => t.id)) === JSON.stringify(b.tokens.map((t: any) => t.id)), intervention: b.intervention };
+      return {
+        largest,
+        tokens: JSON.stringify(a.tokens.map((t: any) => t.id)) === JSON.stringify(b.tokens.map((t: any) => t.id)),
+        intervention: b.intervention,
+      };
     });
     expect(same).toEqual({ largest: 0, tokens: true, intervention: null });
     expect(await page.locator('[data-testid=chosen-change]').textContent()).toContain('0.00');
@@ -106,12 +121,23 @@ describe('what if: fork, switch off, compare', () => {
       const largestDifference = (hook: string) => {
         let largest = 0;
         // The prompt's positions: after it the two runs may have chosen different tokens.
-        for (let p = 0; p < a!.promptLength; p++) a!.rows[hook]![p]!.forEach((v: number, i: number) => (largest = Math.max(largest, Math.abs(v - b!.rows[hook]![p]![i]!))));
+        for (let p = 0; p < a!.promptLength; p++)
+          a!.rows[hook]![p]!.forEach((v: number, i: number) => (largest = Math.max(largest, Math.abs(v - b!.rows[hook]![p]![i]!))));
         return largest;
       };
       const layer1 = largestDifference('blocks.0.hook_resid_post');
       const layer2 = largestDifference('blocks.1.hook_resid_post');
-      return { intervention: b!.intervention, zLargest, residualError, pa: softmaxAt(a, chosen), pb: softmaxAt(b, chosen), cols, nLayer: a!.config.nLayer, layer1, layer2 };
+      return {
+        intervention: b!.intervention,
+        zLargest,
+        residualError,
+        pa: softmaxAt(a, chosen),
+        pb: softmaxAt(b, chosen),
+        cols,
+        nLayer: a!.config.nLayer,
+        layer1,
+        layer2,
+      };
     });
     expect(checks.intervention).toEqual({ heads: ['1.2'], mlps: [] });
     expect(checks.zLargest).toBe(0);
@@ -226,7 +252,12 @@ describe('what if: fork, switch off, compare', () => {
     expect(validateTraceDocument(b.document)).toEqual([]);
     const live = await page.evaluate(() => {
       const t = window.__flow!.whatIf.b.trace!;
-      return { tokens: t.tokens.map((token: any) => token.id), chosen: t.steps.map((s: any) => s.decision.chosenId), dHead: t.config.dHead, model: t.modelName };
+      return {
+        tokens: t.tokens.map((token: any) => token.id),
+        chosen: t.steps.map((s: any) => s.decision.chosenId),
+        dHead: t.config.dHead,
+        model: t.modelName,
+      };
     });
     expect(b.document.run).toBe('B');
     expect(b.document.intervention).toEqual({ heads: ['1.2'], mlps: [] });
@@ -288,7 +319,8 @@ describe('what if: fork, switch off, compare', () => {
       let fed = 0;
       let captured = 0;
       b.intervention!.means!['1.2']!.forEach((v: number, i: number) => (fed = Math.max(fed, Math.abs(v - mean[i]!))));
-      for (const row of b.rows['blocks.1.attn.hook_z'] as Float32Array[]) for (let i = 0; i < dHead; i++) captured = Math.max(captured, Math.abs(row[2 * dHead + i]! - mean[i]!));
+      for (const row of b.rows['blocks.1.attn.hook_z'] as Float32Array[])
+        for (let i = 0; i < dHead; i++) captured = Math.max(captured, Math.abs(row[2 * dHead + i]! - mean[i]!));
       return { heads: b.intervention!.heads, fed, captured, size: Math.max(...mean.map(Math.abs)) };
     });
     expect(checks.heads).toEqual(['1.2']);
@@ -309,7 +341,9 @@ describe('what if: fork, switch off, compare', () => {
       const view = document.querySelector('[data-view=mlp]')!;
       const layer = Number(view.getAttribute('data-layer'));
       const position = Number(view.getAttribute('data-position'));
-      const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) => [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0));
+      const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) =>
+        [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0),
+      );
       const flow = window.__flow!;
       const a = flow.runs.trace;
       const b = flow.whatIf.b.trace;
@@ -317,7 +351,13 @@ describe('what if: fork, switch off, compare', () => {
         const x: Float32Array = a!.rows[`blocks.${layer}.${hook}`]![position]!;
         return Array.from(b!.rows[`blocks.${layer}.${hook}`]![position] as Float32Array, (y, i) => Math.fround(y - x[i]!) + 0);
       });
-      return { layer, shown, expected, largest: Math.max(...expected[1]!.map(Math.abs)), legend: view.querySelector('svg.vector-strip text.legend-label')?.textContent };
+      return {
+        layer,
+        shown,
+        expected,
+        largest: Math.max(...expected[1]!.map(Math.abs)),
+        legend: view.querySelector('svg.vector-strip text.legend-label')?.textContent,
+      };
     });
     expect(mlp.layer).toBe(2);
     expect(mlp.shown).toEqual(mlp.expected);
@@ -345,7 +385,15 @@ describe('what if: fork, switch off, compare', () => {
       }
       const view = document.querySelector('[data-view=attention]')!;
       const shown = [...view.querySelectorAll('svg.heatmap rect.cell title')].map((t) => Number(t.textContent!.split(': ').pop()) + 0);
-      return { expected, shown, nHead, largest: Math.max(...expected.map(Math.abs)), legend: view.querySelector('svg.heatmap text.legend-label')?.textContent, leftOut: !!view.querySelector('[data-testid=difference-left-out]'), worked: !!view.querySelector('[data-testid=worked]') };
+      return {
+        expected,
+        shown,
+        nHead,
+        largest: Math.max(...expected.map(Math.abs)),
+        legend: view.querySelector('svg.heatmap text.legend-label')?.textContent,
+        leftOut: !!view.querySelector('[data-testid=difference-left-out]'),
+        worked: !!view.querySelector('[data-testid=worked]'),
+      };
     });
     expect(attention.shown).toEqual(attention.expected);
     expect(attention.largest).toBeGreaterThan(1e-4);
@@ -371,10 +419,17 @@ describe('what if: fork, switch off, compare', () => {
       });
       const shown = [...view.querySelectorAll('svg.norms rect title')].map((t) => Number(t.textContent!.split(' = ').pop()));
       const sameTokens = a.tokens.slice(0, position + 1).every((t: any, i: number) => t.id === b.tokens[i]!.id);
-      return { expected, shown, sameTokens, runs: [...view.querySelectorAll('tr[data-hook] .candidates')].map((c) => c.getAttribute('data-run')) };
+      return {
+        expected,
+        shown,
+        sameTokens,
+        runs: [...view.querySelectorAll('tr[data-hook] .candidates')].map((c) => c.getAttribute('data-run')),
+      };
     });
     expect(lens.shown).toHaveLength(lens.expected.length);
-    lens.shown.forEach((value, i) => expect(Math.abs(value - lens.expected[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, lens.expected[i]!)));
+    lens.shown.forEach((value, i) =>
+      expect(Math.abs(value - lens.expected[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, lens.expected[i]!)),
+    );
     // Layer 1 ran before the changed head: where the runs read the same tokens, the stream there is the same;
     // after layer 2 it has moved.
     if (lens.sameTokens) expect(lens.expected[1]).toBe(0);
@@ -406,7 +461,10 @@ describe('what if: fork, switch off, compare', () => {
       const flow = window.__flow!;
       const view = document.querySelector('[data-view=embedding]')!;
       const position = Number(view.getAttribute('data-position'));
-      return { same: flow.runs.trace!.tokens[position]!.id === flow.whatIf.b.trace!.tokens[position]!.id, zero: !!view.querySelector('[data-testid=difference-zero]') };
+      return {
+        same: flow.runs.trace!.tokens[position]!.id === flow.whatIf.b.trace!.tokens[position]!.id,
+        zero: !!view.querySelector('[data-testid=difference-zero]'),
+      };
     });
     expect(embedding.zero).toBe(embedding.same);
 
@@ -419,23 +477,39 @@ describe('what if: fork, switch off, compare', () => {
   it('Sampling: the next-token panel sets both runs’ probabilities side by side, computed from each run’s logits', async () => {
     await page.click('button[data-tab=sampling]');
     await page.waitForSelector('[data-testid=next-both] tbody tr');
-    const rows = await page.locator('[data-testid=next-both] tbody tr').evaluateAll((trs) => trs.map((tr) => ({ id: Number(tr.getAttribute('data-id')), a: Number(tr.getAttribute('data-a')), b: Number(tr.getAttribute('data-b')), text: tr.textContent })));
+    const rows = await page.locator('[data-testid=next-both] tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        id: Number(tr.getAttribute('data-id')),
+        a: Number(tr.getAttribute('data-a')),
+        b: Number(tr.getAttribute('data-b')),
+        text: tr.textContent,
+      })),
+    );
     const position = Number(await page.getAttribute('[data-testid=next-both]', 'data-position'));
-    const expected = await page.evaluate(({ ids, position }) => {
-      const flow = window.__flow!;
-      const softmax = (row: Float32Array) => {
-        let max = -Infinity;
-        for (const v of row) max = Math.max(max, v);
-        let sum = 0;
-        for (const v of row) sum += Math.exp(v - max);
-        return (id: number) => Math.exp(row[id]! - max) / sum;
-      };
-      const a = flow.runs.trace!;
-      const pa = softmax(a.rows['logits']![position]!);
-      const pb = softmax(flow.whatIf.b.trace!.rows['logits']![position]!);
-      const step = a.steps.find((s: any) => s.position === position);
-      return { a: ids.map(pa), b: ids.map(pb), chosen: step?.decision.chosenId, chosenA: step ? pa(step.decision.chosenId) : NaN, chosenB: step ? pb(step.decision.chosenId) : NaN };
-    }, { ids: rows.map((r) => r.id), position });
+    const expected = await page.evaluate(
+      ({ ids, position }) => {
+        const flow = window.__flow!;
+        const softmax = (row: Float32Array) => {
+          let max = -Infinity;
+          for (const v of row) max = Math.max(max, v);
+          let sum = 0;
+          for (const v of row) sum += Math.exp(v - max);
+          return (id: number) => Math.exp(row[id]! - max) / sum;
+        };
+        const a = flow.runs.trace!;
+        const pa = softmax(a.rows['logits']![position]!);
+        const pb = softmax(flow.whatIf.b.trace!.rows['logits']![position]!);
+        const step = a.steps.find((s: any) => s.position === position);
+        return {
+          a: ids.map(pa),
+          b: ids.map(pb),
+          chosen: step?.decision.chosenId,
+          chosenA: step ? pa(step.decision.chosenId) : NaN,
+          chosenB: step ? pb(step.decision.chosenId) : NaN,
+        };
+      },
+      { ids: rows.map((r) => r.id), position },
+    );
     // The step the sampling view is on (a box's click chose it): one A sampled at.
     expect(expected.chosen).toBeTypeOf('number');
     expect(rows.length).toBeGreaterThan(2);
@@ -456,7 +530,9 @@ describe('what if: fork, switch off, compare', () => {
   it('ranks the heads for A’s first token, and A still continues exactly after B ran', async () => {
     await page.click('[data-action=rank-heads]');
     await page.waitForSelector('[data-testid=head-ranking] tbody tr', { timeout: 120_000 });
-    const drops = await page.locator('[data-testid=head-ranking] tbody tr').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-drop'))));
+    const drops = await page
+      .locator('[data-testid=head-ranking] tbody tr')
+      .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-drop'))));
     expect(drops.length).toBe(10);
     for (let i = 1; i < drops.length; i++) expect(drops[i - 1]!).toBeGreaterThanOrEqual(drops[i]!);
     // The worker kept A's run and its cache aside while B ran and the heads were ranked: one more step sends no
@@ -470,8 +546,13 @@ describe('what if: fork, switch off, compare', () => {
       const sent: string[] = ((window as any).__sent = []);
       const ran: number[] = ((window as any).__ran = []);
       const post = worker.postMessage.bind(worker);
-      worker.postMessage = ((message: { type: string }, transfer?: Transferable[]) => { sent.push(message.type); post(message, transfer ?? []); }) as typeof worker.postMessage;
-      worker.addEventListener('message', (event) => { if (event.data.type === 'forward') ran.push(event.data.record.ran); });
+      worker.postMessage = ((message: { type: string }, transfer?: Transferable[]) => {
+        sent.push(message.type);
+        post(message, transfer ?? []);
+      }) as typeof worker.postMessage;
+      worker.addEventListener('message', (event) => {
+        if (event.data.type === 'forward') ran.push(event.data.record.ran);
+      });
       return trace.tokens.length;
     });
     expect(await clickAndWait(page, 'step')).not.toBe('');
@@ -497,7 +578,9 @@ describe('what if: fork, switch off, compare', () => {
       const { nLayer, nKvHead, dHead } = trace.config;
       return trace.steps.map((s: any, i: number) => [i + 1, 2 * nLayer * nKvHead * (s.position + 1) * dHead * 4]);
     });
-    const rows = await page.locator('[data-testid=cache-growth] tbody tr').evaluateAll((trs) => trs.map((tr) => [Number(tr.getAttribute('data-step')), Number(tr.getAttribute('data-bytes'))]));
+    const rows = await page
+      .locator('[data-testid=cache-growth] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [Number(tr.getAttribute('data-step')), Number(tr.getAttribute('data-bytes'))]));
     expect(rows.length).toBeGreaterThan(2);
     for (const [step, bytes] of rows) expect(bytes).toBe(expected[step! - 1]![1]);
     await page.click('button[data-tab=compare]');
@@ -508,10 +591,11 @@ describe('what if: fork, switch off, compare', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.locator('[data-view=compare]').scrollIntoViewIfNeeded();
     await drawn(page);
-    const overflow = async (selector: string) => page.evaluate((selector) => {
-      const view = document.querySelector(selector) as HTMLElement;
-      return { view: view.scrollWidth - view.clientWidth, page: document.documentElement.scrollWidth - innerWidth };
-    }, selector);
+    const overflow = async (selector: string) =>
+      page.evaluate((selector) => {
+        const view = document.querySelector(selector) as HTMLElement;
+        return { view: view.scrollWidth - view.clientWidth, page: document.documentElement.scrollWidth - innerWidth };
+      }, selector);
     const compare = await overflow('[data-view=compare]');
     expect(compare.page).toBeLessThanOrEqual(0);
     expect(compare.view).toBeLessThanOrEqual(1);
@@ -545,7 +629,8 @@ describe('what if: fork, switch off, compare', () => {
 
   it('screenshots: What if and a B − A view at 390 and 1280 px, in both languages', async () => {
     for (const lang of ['zh', 'en'] as const) {
-      if ((await page.evaluate(() => document.documentElement.lang)).startsWith('zh') !== (lang === 'zh')) await page.click('[data-action=language]');
+      if ((await page.evaluate(() => document.documentElement.lang)).startsWith('zh') !== (lang === 'zh'))
+        await page.click('[data-action=language]');
       for (const width of [390, 1280]) {
         await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
         await page.click('button[data-tab=compare]');
@@ -575,7 +660,11 @@ describe('what if on a lean run (a large model keeps only the stream and the ope
 
   beforeAll(async () => {
     browser = await launch();
-    page = await openApp(browser, { backend: 'wasm', viewport: { width: 1280, height: 800 }, query: { prompt: 'Lily had a red ball. She', max: '4', t: '0.8', k: '40', p: '0.95', seed: '7', capture: 'lean' } });
+    page = await openApp(browser, {
+      backend: 'wasm',
+      viewport: { width: 1280, height: 800 },
+      query: { prompt: 'Lily had a red ball. She', max: '4', t: '0.8', k: '40', p: '0.95', seed: '7', capture: 'lean' },
+    });
     await waitForRuns(page, 1);
     await page.evaluate(() => window.__flow!.player.pause());
     await page.click('button[data-tab=compare]');
@@ -609,7 +698,9 @@ describe('what if on a lean run (a large model keeps only the stream and the ope
     const mlp = await page.evaluate(() => {
       const view = document.querySelector('[data-view=mlp]')!;
       const position = Number(view.getAttribute('data-position'));
-      const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) => [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0));
+      const shown = [...view.querySelectorAll('svg.vector-strip g.row')].map((g) =>
+        [...g.querySelectorAll('rect title')].map((t) => Number(t.textContent!.split(' = ').pop()) + 0),
+      );
       const flow = window.__flow!;
       const [a, b] = [flow.runs.trace, flow.whatIf.b.trace];
       const expected = ['mlp.hook_pre', 'mlp.hook_post'].map((hook) => {

@@ -7,7 +7,16 @@ import { probe } from '../../src/engine/probe';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
 import { TraceRecorder, assembled, lackingHooks, rowLayout, type ForwardRecord, type Trace } from '../../src/engine/trace';
-import { FULL_CAPTURE, LEAN_LOGITS_KEPT, SEGMENT_MAX_LAYERS, captureBytesPerPosition, defaultCaptureMode, planCaptures, segmentInputs, type CapturePlan } from '../../src/engine/capturePlan';
+import {
+  FULL_CAPTURE,
+  LEAN_LOGITS_KEPT,
+  SEGMENT_MAX_LAYERS,
+  captureBytesPerPosition,
+  defaultCaptureMode,
+  planCaptures,
+  segmentInputs,
+  type CapturePlan,
+} from '../../src/engine/capturePlan';
 import type { Intervention } from '../../src/engine/probe/intervention';
 import { OPEN_MODELS, openModelFiles, type OpenModel } from './openModels';
 import { EMBEDDED_MODELS, loadEngine } from './helpers';
@@ -24,11 +33,26 @@ async function engine(model: OpenModel, graph?: string) {
 
 /** A run of NEW_TOKENS sampled tokens under `plan` (which may change before a given forward pass), recorded as the
  * page records it; with the ids it fed. */
-async function record(generator: Generator, points: Trace['points'], config: Trace['config'], ids: number[], plan: (forward: number) => CapturePlan) {
+async function record(
+  generator: Generator,
+  points: Trace['points'],
+  config: Trace['config'],
+  ids: number[],
+  plan: (forward: number) => CapturePlan,
+) {
   generator.reset();
   const recorder = new TraceRecorder({
-    modelName: 'test', config, points, backend: 'wasm', fallbackReason: null, settings: SETTINGS, seed: 7, prompt: '', truncatedTokens: 0,
-    promptLength: ids.length, tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
+    modelName: 'test',
+    config,
+    points,
+    backend: 'wasm',
+    fallbackReason: null,
+    settings: SETTINGS,
+    seed: 7,
+    prompt: '',
+    truncatedTokens: 0,
+    promptLength: ids.length,
+    tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
   });
   const records: ForwardRecord[] = [];
   let forwards = 0;
@@ -41,7 +65,15 @@ async function record(generator: Generator, points: Trace['points'], config: Tra
         recorder.addForward(event.record);
         if (plan(forwards - 1).mode === 'lean') recorder.keepNewestLogits(LEAN_LOGITS_KEPT);
       } else {
-        recorder.addStep({ position: event.position, decision: event.decision, token: { id: event.decision.chosenId, piece: '', bytes: [], text: '', character: null }, candidateTokens: [] }, event.rngState);
+        recorder.addStep(
+          {
+            position: event.position,
+            decision: event.decision,
+            token: { id: event.decision.chosenId, piece: '', bytes: [], text: '', character: null },
+            candidateTokens: [],
+          },
+          event.rngState,
+        );
       }
     },
     () => false,
@@ -112,7 +144,9 @@ describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then reco
   });
 
   it('each forward pass hands over only the planned tensors', () => {
-    const planned = new Set(points.filter((point) => planCaptures({ mode: 'lean', layers: [openLayer] }, point)).map((point) => point.hook));
+    const planned = new Set(
+      points.filter((point) => planCaptures({ mode: 'lean', layers: [openLayer] }, point)).map((point) => point.hook),
+    );
     for (const forward of lean.records) expect(new Set(Object.keys(forward.tensors))).toEqual(planned);
     const everything = new Set(points.map((point) => point.hook));
     for (const forward of full.records) expect(new Set(Object.keys(forward.tensors))).toEqual(everything);
@@ -128,7 +162,9 @@ describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then reco
     expect(lackingHooks(trace, hooks)).toEqual([]);
     expect(trace.recomputedHooks).toEqual(expect.arrayContaining(hooks));
     let worst = 0;
-    for (const hook of hooks) for (let p = 0; p < n; p++) worst = Math.max(worst, rowDifference(full.trace, hook, trace.rows[hook]![p]!, full.trace.rows[hook]![p]!));
+    for (const hook of hooks)
+      for (let p = 0; p < n; p++)
+        worst = Math.max(worst, rowDifference(full.trace, hook, trace.rows[hook]![p]!, full.trace.rows[hook]![p]!));
     expect(worst).toBeLessThan(1e-5);
   });
 
@@ -142,11 +178,19 @@ describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then reco
     lean.recorder.addCaptured(recomputed);
     const trace = lean.recorder.snapshot();
     let worst = 0;
-    for (const hook of hooks) for (let p = 0; p < n; p++) worst = Math.max(worst, rowDifference(full.trace, hook, trace.rows[hook]![p]!, full.trace.rows[hook]![p]!));
+    for (const hook of hooks)
+      for (let p = 0; p < n; p++)
+        worst = Math.max(worst, rowDifference(full.trace, hook, trace.rows[hook]![p]!, full.trace.rows[hook]![p]!));
     expect(worst).toBeLessThan(1e-5);
     // From a position on, only those rows come back.
     const from = n - 2;
-    const tail = await generator.capture(full.ids.slice(0, n), [`blocks.${layer}.attn.hook_pattern`], null, from, cutRowsOf(lean.trace, hooks));
+    const tail = await generator.capture(
+      full.ids.slice(0, n),
+      [`blocks.${layer}.attn.hook_pattern`],
+      null,
+      from,
+      cutRowsOf(lean.trace, hooks),
+    );
     expect(tail.start).toBe(from);
     expect(tail.tensors[`blocks.${layer}.attn.hook_pattern`]!.dims[0]).toBe(2);
   });
@@ -197,7 +241,10 @@ describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then reco
   });
 
   it('opening another layer mid-run captures it from the next forward pass on', async () => {
-    const switched = await record(generator, points, config, prompt, (forward) => ({ mode: 'lean', layers: forward < 3 ? [openLayer] : [0] }));
+    const switched = await record(generator, points, config, prompt, (forward) => ({
+      mode: 'lean',
+      layers: forward < 3 ? [openLayer] : [0],
+    }));
     expect(switched.ids).toEqual(full.ids);
     const hook = 'blocks.0.attn.hook_z';
     const rows = switched.trace.rows[hook]!;
@@ -225,45 +272,58 @@ describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then reco
     expect(max).toBeLessThan(1e-6);
     // …and it did switch the head off: the last layer's output moved away from the unablated run's.
     let moved = 0;
-    for (let i = 0; i < a.length; i++) moved = Math.max(moved, Math.abs(a[i]! - full.trace.rows[hook]![Math.floor(i / config.dModel)]![i % config.dModel]!));
+    for (let i = 0; i < a.length; i++)
+      moved = Math.max(moved, Math.abs(a[i]! - full.trace.rows[hook]![Math.floor(i / config.dModel)]![i % config.dModel]!));
     expect(moved).toBeGreaterThan(1e-4);
   });
 });
 
 /** Every architecture and stored layout (Qwen2's weights in an external data file), and an fp16 graph (whose
  * segment is fed float16): a layer cut out of the graph computes what the whole graph computes. */
-describe.each([...OPEN_MODELS.map((model) => [model, undefined] as const), ['qwen3-tiny', 'onnx/model_fp16.onnx'] as const])('%s %s: a layer recomputed alone', (model, graph) => {
-  it('equals the whole graph’s capture of that layer, fed the residual stream the whole graph computed', async () => {
-    const { config, probed, generator } = await engine(model, graph);
-    const ids = [101, 2003, 1037, 3231, 999, 42, 7, 11, 5];
-    const { record } = await generator.forward(ids);
-    const recorder = new TraceRecorder({
-      modelName: model, config, points: probed.points, backend: 'wasm', fallbackReason: null, settings: SETTINGS, seed: 7, prompt: '', truncatedTokens: 0,
-      promptLength: ids.length, tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
-    });
-    recorder.addForward(record);
-    const trace = recorder.snapshot();
-    const layer = config.nLayer - 1;
-    const hooks = probed.points.filter((point) => point.layer === layer).map((point) => point.hook);
-    const recomputed = await generator.capture(ids, hooks, null, 0, cutRowsOf(trace, hooks));
-    expect(generator.recomputes.segment).toBe(1);
-    for (const hook of hooks) {
-      const [a, b] = [recomputed.tensors[hook]!.data, record.tensors[hook]!.data];
-      expect(a.length).toBe(b.length);
-      let [max, scale] = [0, 0];
-      for (let i = 0; i < a.length; i++) {
-        if (Number.isFinite(b[i])) scale = Math.max(scale, Math.abs(b[i]!));
-        if (a[i] !== b[i]) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+describe.each([...OPEN_MODELS.map((model) => [model, undefined] as const), ['qwen3-tiny', 'onnx/model_fp16.onnx'] as const])(
+  '%s %s: a layer recomputed alone',
+  (model, graph) => {
+    it('equals the whole graph’s capture of that layer, fed the residual stream the whole graph computed', async () => {
+      const { config, probed, generator } = await engine(model, graph);
+      const ids = [101, 2003, 1037, 3231, 999, 42, 7, 11, 5];
+      const { record } = await generator.forward(ids);
+      const recorder = new TraceRecorder({
+        modelName: model,
+        config,
+        points: probed.points,
+        backend: 'wasm',
+        fallbackReason: null,
+        settings: SETTINGS,
+        seed: 7,
+        prompt: '',
+        truncatedTokens: 0,
+        promptLength: ids.length,
+        tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
+      });
+      recorder.addForward(record);
+      const trace = recorder.snapshot();
+      const layer = config.nLayer - 1;
+      const hooks = probed.points.filter((point) => point.layer === layer).map((point) => point.hook);
+      const recomputed = await generator.capture(ids, hooks, null, 0, cutRowsOf(trace, hooks));
+      expect(generator.recomputes.segment).toBe(1);
+      for (const hook of hooks) {
+        const [a, b] = [recomputed.tensors[hook]!.data, record.tensors[hook]!.data];
+        expect(a.length).toBe(b.length);
+        let [max, scale] = [0, 0];
+        for (let i = 0; i < a.length; i++) {
+          if (Number.isFinite(b[i])) scale = Math.max(scale, Math.abs(b[i]!));
+          if (a[i] !== b[i]) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+        }
+        // fp32: 1e-5 (measured: 0). fp16: onnxruntime optimises the segment as a graph of its own, and can fuse
+        // differently across the cut (a norm with the residual Add before it exists only in the whole graph); kernels
+        // that round at other places differ by an ulp (2⁻¹⁰ of the value) here and there: 4 ulps of the tensor's
+        // scale (measured: 1 ulp).
+        const tolerance = graph ? 4 * 2 ** (Math.floor(Math.log2(Math.max(scale, 2 ** -14))) - 10) : 1e-5;
+        expect(max, hook).toBeLessThan(tolerance);
       }
-      // fp32: 1e-5 (measured: 0). fp16: onnxruntime optimises the segment as a graph of its own, and can fuse
-      // differently across the cut (a norm with the residual Add before it exists only in the whole graph); kernels
-      // that round at other places differ by an ulp (2⁻¹⁰ of the value) here and there: 4 ulps of the tensor's
-      // scale (measured: 1 ulp).
-      const tolerance = graph ? 4 * 2 ** (Math.floor(Math.log2(Math.max(scale, 2 ** -14))) - 10) : 1e-5;
-      expect(max, hook).toBeLessThan(tolerance);
-    }
-  });
-});
+    });
+  },
+);
 
 describe('which models run lean', () => {
   it('the embedded models capture everything; a model with GPT-2 small’s or Qwen2.5-0.5B’s shapes runs lean', async () => {
@@ -275,7 +335,12 @@ describe('which models run lean', () => {
     const qwen05 = { ...config, nLayer: 24, dModel: 896, nHead: 14, nKvHead: 2, dHead: 64, dMlp: 4864, vocabSize: 151936 };
     const layerPoints = probed.points.filter((point) => point.layer === 0);
     const modelPoints = probed.points.filter((point) => point.layer === null);
-    const points = [...modelPoints, ...Array.from({ length: 24 }, (_, l) => layerPoints.map((point) => ({ ...point, layer: l, hook: point.hook.replace('blocks.0.', `blocks.${l}.`) }))).flat()];
+    const points = [
+      ...modelPoints,
+      ...Array.from({ length: 24 }, (_, l) =>
+        layerPoints.map((point) => ({ ...point, layer: l, hook: point.hook.replace('blocks.0.', `blocks.${l}.`) })),
+      ).flat(),
+    ];
     expect(defaultCaptureMode(qwen05, points)).toBe('lean');
     // About 2 MB of activations per position, 1 MB of attention rows at 256 keys, and 600 KB of logits.
     expect(captureBytesPerPosition(qwen05, points) / 2 ** 20).toBeGreaterThan(3);

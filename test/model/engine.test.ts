@@ -19,7 +19,11 @@ describe('engine in Node', async () => {
     const greedy = { temperature: 0, topK: 0, topP: 1 };
     const ids = tokenizer.encode('Lily had a red ball. She');
     generator.reset();
-    const first = await generator.generate({ ids: [...ids], maxNewTokens: 1, settings: greedy, rngState: 1 }, () => {}, () => false);
+    const first = await generator.generate(
+      { ids: [...ids], maxNewTokens: 1, settings: greedy, rngState: 1 },
+      () => {},
+      () => false,
+    );
     const chosen = first.ids[ids.length]!;
     expect(config.stopTokenIds).not.toContain(chosen);
     const saved = config.stopTokenIds;
@@ -27,7 +31,11 @@ describe('engine in Node', async () => {
     config.stopTokenIds = [...saved, chosen];
     try {
       generator.reset();
-      const result = await generator.generate({ ids: [...ids], maxNewTokens: 5, settings: greedy, rngState: 1 }, () => {}, () => false);
+      const result = await generator.generate(
+        { ids: [...ids], maxNewTokens: 5, settings: greedy, rngState: 1 },
+        () => {},
+        () => false,
+      );
       expect(result.stopReason).toBe('eos');
       expect(result.ids.length).toBe(ids.length + 1);
     } finally {
@@ -38,7 +46,9 @@ describe('engine in Node', async () => {
   it('finds every capture point of the graph', () => {
     expect(probed.points).toHaveLength(4 + 16 * config.nLayer);
     expect(probed.points.find((p) => p.hook === 'blocks.0.attn.hook_pattern')!.tensor).toBe('/transformer/h.0/attn/Softmax_output_0');
-    expect(probed.points.find((p) => p.hook === 'blocks.1.hook_resid_pre')!.tensor).toBe(probed.points.find((p) => p.hook === 'blocks.0.hook_resid_post')!.tensor);
+    expect(probed.points.find((p) => p.hook === 'blocks.1.hook_resid_pre')!.tensor).toBe(
+      probed.points.find((p) => p.hook === 'blocks.0.hook_resid_post')!.tensor,
+    );
     expect(probed.lens).not.toBeNull();
   });
 
@@ -82,7 +92,11 @@ describe('engine in Node', async () => {
     expect(why('{not json')).toBe('trace-invalid not-json');
     expect(why('{"format":"something-else"}')).toBe('trace-invalid not-trace');
     expect(why('{"format":"transformer-flow-trace","version":99}')).toBe('trace-invalid version');
-    expect(why('{"format":"transformer-flow-trace","version":1,"model":{"name":"m","nLayer":1,"nHead":1,"dHead":2},"tokens":[],"steps":[],"captures":{"logits":{"layout":"tokens","shape":[2,3],"data":[1,2]}}}')).toBe('trace-invalid broken');
+    expect(
+      why(
+        '{"format":"transformer-flow-trace","version":1,"model":{"name":"m","nLayer":1,"nHead":1,"dHead":2},"tokens":[],"steps":[],"captures":{"logits":{"layout":"tokens","shape":[2,3],"data":[1,2]}}}',
+      ),
+    ).toBe('trace-invalid broken');
   });
 
   it('embedding + position embedding is the first residual stream', async () => {
@@ -90,7 +104,12 @@ describe('engine in Node', async () => {
     const embed = assembled(trace, 'hook_embed').data;
     const position = assembled(trace, 'hook_pos_embed').data;
     const resid = assembled(trace, 'blocks.0.hook_resid_pre').data;
-    expect(maxAbsDifference(embed.map((v, i) => v + position[i]!), resid)).toBeLessThan(1e-6);
+    expect(
+      maxAbsDifference(
+        embed.map((v, i) => v + position[i]!),
+        resid,
+      ),
+    ).toBeLessThan(1e-6);
   });
 
   it('resid_mid = resid_pre + attn_out and resid_post = resid_mid + mlp_out, in every layer', async () => {
@@ -100,9 +119,19 @@ describe('engine in Node', async () => {
       const pre = get('hook_resid_pre');
       const attnOut = get('hook_attn_out');
       const mid = get('hook_resid_mid');
-      expect(maxAbsDifference(pre.map((v, i) => v + attnOut[i]!), mid)).toBeLessThan(1e-5);
+      expect(
+        maxAbsDifference(
+          pre.map((v, i) => v + attnOut[i]!),
+          mid,
+        ),
+      ).toBeLessThan(1e-5);
       const mlpOut = get('hook_mlp_out');
-      expect(maxAbsDifference(mid.map((v, i) => v + mlpOut[i]!), get('hook_resid_post'))).toBeLessThan(1e-5);
+      expect(
+        maxAbsDifference(
+          mid.map((v, i) => v + mlpOut[i]!),
+          get('hook_resid_post'),
+        ),
+      ).toBeLessThan(1e-5);
     }
   });
 

@@ -23,8 +23,17 @@ describe.each(EMBEDDED_MODELS)('%s: a run handed back to the worker', async (mod
   function begin(): TraceRecorder {
     generator.intervene(null);
     return new TraceRecorder({
-      modelName: model, config, points: probed.points, backend: 'wasm', fallbackReason: 'forced', settings: SETTINGS, seed: SEED,
-      prompt: PROMPT, truncatedTokens: 0, promptLength: promptIds.length, tokens: tokenizer.describe(promptIds),
+      modelName: model,
+      config,
+      points: probed.points,
+      backend: 'wasm',
+      fallbackReason: 'forced',
+      settings: SETTINGS,
+      seed: SEED,
+      prompt: PROMPT,
+      truncatedTokens: 0,
+      promptLength: promptIds.length,
+      tokens: tokenizer.describe(promptIds),
     });
   }
 
@@ -32,21 +41,43 @@ describe.each(EMBEDDED_MODELS)('%s: a run handed back to the worker', async (mod
    * page holds; the forward passes' records. */
   async function advance(recorder: TraceRecorder, tokens: number): Promise<ForwardRecord[]> {
     const records: ForwardRecord[] = [];
-    await generator.generate({ ids: recorder.ids, promptLength: recorder.promptLength, recorded: recorder.computedPositions, maxNewTokens: tokens, settings: SETTINGS, rngState: recorder.rngState }, (event) => {
-      if (event.type === 'forward') {
-        records.push(event.record);
-        recorder.addForward(event.record);
-      } else {
-        recorder.addStep({ position: event.position, decision: event.decision, token: tokenizer.describe([event.fed])[0]!, candidateTokens: [] }, event.rngState);
-      }
-    }, () => false);
+    await generator.generate(
+      {
+        ids: recorder.ids,
+        promptLength: recorder.promptLength,
+        recorded: recorder.computedPositions,
+        maxNewTokens: tokens,
+        settings: SETTINGS,
+        rngState: recorder.rngState,
+      },
+      (event) => {
+        if (event.type === 'forward') {
+          records.push(event.record);
+          recorder.addForward(event.record);
+        } else {
+          recorder.addStep(
+            { position: event.position, decision: event.decision, token: tokenizer.describe([event.fed])[0]!, candidateTokens: [] },
+            event.rngState,
+          );
+        }
+      },
+      () => false,
+    );
     return records;
   }
 
   /** What if's run B on the same worker, then run A handed back to it ('adopt' drops the cache). */
   async function handOver(recorder: TraceRecorder): Promise<void> {
     const continuation = recorder.ids.slice(recorder.promptLength);
-    await recordTrace(engine, { modelName: model, prompt: PROMPT, settings: SETTINGS, seed: SEED, maxNewTokens: continuation.length, forced: continuation, intervention: { heads: ['1.0'], mlps: [] } });
+    await recordTrace(engine, {
+      modelName: model,
+      prompt: PROMPT,
+      settings: SETTINGS,
+      seed: SEED,
+      maxNewTokens: continuation.length,
+      forced: continuation,
+      intervention: { heads: ['1.0'], mlps: [] },
+    });
     generator.intervene(recorder.intervention);
   }
 

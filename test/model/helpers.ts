@@ -66,27 +66,57 @@ export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): nu
  * `intervention`'s parts switched off; teacher-forced with `forced` (the tokens fed after the prompt). */
 export async function recordTrace(
   engine: { config: ModelConfig; probed: ProbedGraph; tokenizer: Tokenizer; generator: Generator },
-  run: { modelName: string; prompt: string; settings: SamplingSettings; seed: number; maxNewTokens: number; plan?: CapturePlan; intervention?: Intervention | null; forced?: readonly number[] },
+  run: {
+    modelName: string;
+    prompt: string;
+    settings: SamplingSettings;
+    seed: number;
+    maxNewTokens: number;
+    plan?: CapturePlan;
+    intervention?: Intervention | null;
+    forced?: readonly number[];
+  },
 ): Promise<{ trace: Trace; ids: number[]; recorder: TraceRecorder }> {
   const { config, probed, tokenizer, generator } = engine;
   const ids = tokenizer.encode(run.prompt);
   const recorder = new TraceRecorder({
-    modelName: run.modelName, config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
-    settings: run.settings, seed: run.seed, prompt: run.prompt, truncatedTokens: 0, promptLength: ids.length,
-    tokens: tokenizer.describe(ids), intervention: run.intervention ?? null, feeding: run.forced ? 'teacher-forced' : 'sampled',
+    modelName: run.modelName,
+    config,
+    points: probed.points,
+    backend: 'wasm',
+    fallbackReason: 'forced',
+    settings: run.settings,
+    seed: run.seed,
+    prompt: run.prompt,
+    truncatedTokens: 0,
+    promptLength: ids.length,
+    tokens: tokenizer.describe(ids),
+    intervention: run.intervention ?? null,
+    feeding: run.forced ? 'teacher-forced' : 'sampled',
   });
   // (intervene drops the cache, as a new run in the worker does.)
   generator.intervene(run.intervention ?? null);
   const plan = run.plan;
-  const result = await generator.generate({ ids, maxNewTokens: run.maxNewTokens, settings: run.settings, rngState: run.seed, ...(plan ? { plan: () => plan } : {}), ...(run.forced ? { forced: run.forced } : {}) }, (event) => {
-    if (event.type === 'forward') {
-      recorder.addForward(event.record);
-      if (plan?.mode === 'lean') recorder.keepNewestLogits(LEAN_LOGITS_KEPT);
-    } else {
-      const token = tokenizer.describe([event.fed])[0]!;
-      recorder.addStep({ position: event.position, decision: event.decision, token, candidateTokens: [] }, event.rngState);
-    }
-  }, () => false);
+  const result = await generator.generate(
+    {
+      ids,
+      maxNewTokens: run.maxNewTokens,
+      settings: run.settings,
+      rngState: run.seed,
+      ...(plan ? { plan: () => plan } : {}),
+      ...(run.forced ? { forced: run.forced } : {}),
+    },
+    (event) => {
+      if (event.type === 'forward') {
+        recorder.addForward(event.record);
+        if (plan?.mode === 'lean') recorder.keepNewestLogits(LEAN_LOGITS_KEPT);
+      } else {
+        const token = tokenizer.describe([event.fed])[0]!;
+        recorder.addStep({ position: event.position, decision: event.decision, token, candidateTokens: [] }, event.rngState);
+      }
+    },
+    () => false,
+  );
   recorder.end(result.stopReason);
   generator.intervene(null);
   return { trace: recorder.snapshot(), ids: result.ids, recorder };

@@ -31,7 +31,10 @@ beforeAll(async () => {
     const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
     if (range) {
       const start = Number(range[1]);
-      response.writeHead(206, { 'content-length': bytes.length - start, 'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` });
+      response.writeHead(206, {
+        'content-length': bytes.length - start,
+        'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}`,
+      });
       response.end(bytes.subarray(start));
       return;
     }

@@ -116,43 +116,61 @@ describe.each(['gpt2-tiny', 'llama3-tiny'] as const)('%s: switching heads and ML
       const pre = row(record, 'blocks.1.hook_resid_pre', p);
       const out = row(record, 'blocks.1.hook_attn_out', p);
       const mid = row(record, 'blocks.1.hook_resid_mid', p);
-      expect(maxAbsDifference(mid, pre.map((x, i) => x + out[i]!))).toBeLessThan(1e-5);
+      expect(
+        maxAbsDifference(
+          mid,
+          pre.map((x, i) => x + out[i]!),
+        ),
+      ).toBeLessThan(1e-5);
       expect(maxAbsDifference(out, row(plain, 'blocks.1.hook_attn_out', p))).toBeGreaterThan(1e-3);
     }
   });
 
   const meanCases = cases.filter((c) => c.switchedOff.means);
-  it.each(meanCases.map((c) => [JSON.stringify(c.switchedOff.heads), c] as const))('mean ablation %s: transformers’ mean is the app’s, the head’s z is that mean at every position, and it is not zero ablation', async (_, c) => {
-    const ids = c.input_ids;
-    const { dHead } = config;
-    generator.intervene(null);
-    const plain = (await generator.forward(ids)).record;
-    const positions = (record: ForwardRecord, hook: string) => Array.from({ length: ids.length }, (_, p) => row(record, hook, p));
-    for (const [key, mean] of Object.entries(c.switchedOff.means!)) {
-      const [layer, head] = key.split('.').map(Number) as [number, number];
-      // The mean the app computes from its own unchanged run (what the What if tab feeds) is transformers'.
-      expect(maxAbsDifference(meanOfHead(positions(plain, `blocks.${layer}.attn.hook_z`), head, dHead), mean)).toBeLessThan(1e-5);
-    }
-    generator.intervene(c.switchedOff);
-    const { record } = await generator.forward(ids);
-    generator.intervene({ heads: c.switchedOff.heads, mlps: c.switchedOff.mlps });
-    const zeroed = (await generator.forward(ids)).record;
-    generator.intervene(null);
-    for (const key of c.switchedOff.heads) {
-      const [layer, head] = key.split('.').map(Number) as [number, number];
-      const expected = c.switchedOff.means![key] ?? new Array<number>(dHead).fill(0);
-      for (const z of positions(record, `blocks.${layer}.attn.hook_z`)) expect(maxAbsDifference(z.subarray(head * dHead, (head + 1) * dHead), Float32Array.from(expected))).toBe(0);
-    }
-    const pick = (logits: Float32Array) => c.logitIds.map((id) => logits[id]!);
-    expect(maxAbsDifference(pick(last(record, 'logits')), pick(last(zeroed, 'logits')))).toBeGreaterThan(0.1);
-  });
+  it.each(meanCases.map((c) => [JSON.stringify(c.switchedOff.heads), c] as const))(
+    'mean ablation %s: transformers’ mean is the app’s, the head’s z is that mean at every position, and it is not zero ablation',
+    async (_, c) => {
+      const ids = c.input_ids;
+      const { dHead } = config;
+      generator.intervene(null);
+      const plain = (await generator.forward(ids)).record;
+      const positions = (record: ForwardRecord, hook: string) => Array.from({ length: ids.length }, (_, p) => row(record, hook, p));
+      for (const [key, mean] of Object.entries(c.switchedOff.means!)) {
+        const [layer, head] = key.split('.').map(Number) as [number, number];
+        // The mean the app computes from its own unchanged run (what the What if tab feeds) is transformers'.
+        expect(maxAbsDifference(meanOfHead(positions(plain, `blocks.${layer}.attn.hook_z`), head, dHead), mean)).toBeLessThan(1e-5);
+      }
+      generator.intervene(c.switchedOff);
+      const { record } = await generator.forward(ids);
+      generator.intervene({ heads: c.switchedOff.heads, mlps: c.switchedOff.mlps });
+      const zeroed = (await generator.forward(ids)).record;
+      generator.intervene(null);
+      for (const key of c.switchedOff.heads) {
+        const [layer, head] = key.split('.').map(Number) as [number, number];
+        const expected = c.switchedOff.means![key] ?? new Array<number>(dHead).fill(0);
+        for (const z of positions(record, `blocks.${layer}.attn.hook_z`))
+          expect(maxAbsDifference(z.subarray(head * dHead, (head + 1) * dHead), Float32Array.from(expected))).toBe(0);
+      }
+      const pick = (logits: Float32Array) => c.logitIds.map((id) => logits[id]!);
+      expect(maxAbsDifference(pick(last(record, 'logits')), pick(last(zeroed, 'logits')))).toBeGreaterThan(0.1);
+    },
+  );
 
   it('B − A: each hook’s rows are B’s minus A’s at the positions both computed; attention rows keep the keys both scored', async () => {
     const ids = cases[0]!.input_ids;
     const traceOf = async (intervention: Intervention | null, sequence: number[]): Promise<Trace> => {
       const recorder = new TraceRecorder({
-        modelName: model, config, points, backend: 'wasm', fallbackReason: 'forced', settings: { temperature: 0, topK: 0, topP: 1 },
-        seed: 1, prompt: '', truncatedTokens: 0, promptLength: sequence.length, tokens: [],
+        modelName: model,
+        config,
+        points,
+        backend: 'wasm',
+        fallbackReason: 'forced',
+        settings: { temperature: 0, topK: 0, topP: 1 },
+        seed: 1,
+        prompt: '',
+        truncatedTokens: 0,
+        promptLength: sequence.length,
+        tokens: [],
       });
       generator.intervene(intervention);
       recorder.addForward((await generator.forward(sequence)).record);

@@ -60,7 +60,14 @@ function check(question: Question, trace: Trace, engine: Engine) {
       const top = argmax(weights);
       let earlier = -1;
       for (let p = last - 1; p >= 0 && earlier < 0; p--) if (trace.tokens[p]!.id === trace.tokens[last]!.id) earlier = p;
-      const habit = earlier >= 0 && top === earlier ? 'lesson.attention.look.asDuplicate' : earlier >= 0 && top === earlier + 1 && top !== last - 1 ? 'lesson.attention.look.asInduction' : top === last - 1 ? 'lesson.attention.look.asPrevious' : undefined;
+      const habit =
+        earlier >= 0 && top === earlier
+          ? 'lesson.attention.look.asDuplicate'
+          : earlier >= 0 && top === earlier + 1 && top !== last - 1
+            ? 'lesson.attention.look.asInduction'
+            : top === last - 1
+              ? 'lesson.attention.look.asPrevious'
+              : undefined;
       expect(question.reveal[1]?.key).toBe(habit);
       // Both prompts say a name twice, so the why points at the token after its first mention.
       expect(earlier, 'the prompt repeats its last token').toBeGreaterThanOrEqual(0);
@@ -69,10 +76,13 @@ function check(question: Question, trace: Trace, engine: Engine) {
     }
     case 'heads.total': {
       const total = new Array(last + 1).fill(0);
-      for (let l = 0; l < trace.config.nLayer; l++) for (let h = 0; h < trace.config.nHead; h++) weightsOf(trace, l, h, last).forEach((w, p) => (total[p] += w));
+      for (let l = 0; l < trace.config.nLayer; l++)
+        for (let h = 0; h < trace.config.nHead; h++) weightsOf(trace, l, h, last).forEach((w, p) => (total[p] += w));
       expect(question.answer).toBe(`p${argmax(total)}`);
       const split = question.reveal[1]!.params;
-      expect(['first', 'previous', 'self', 'other'].reduce((sum, k) => sum + value(split[k]), 0)).toBe(trace.config.nLayer * trace.config.nHead);
+      expect(['first', 'previous', 'self', 'other'].reduce((sum, k) => sum + value(split[k]), 0)).toBe(
+        trace.config.nLayer * trace.config.nHead,
+      );
       break;
     }
     case 'mlp.depth': {
@@ -83,7 +93,12 @@ function check(question: Question, trace: Trace, engine: Engine) {
         const out = trace.rows[`blocks.${l}.hook_mlp_out`]![last]!;
         const mid = trace.rows[`blocks.${l}.hook_resid_mid`]![last]!;
         // That stream plus the MLP's output is the layer's output: the MLP adds to the stream measured here.
-        expect(euclid(mid.map((v, i) => v + out[i]!), trace.rows[`blocks.${l}.hook_resid_post`]![last]!)).toBeLessThan(1e-3 * euclid(mid, zero));
+        expect(
+          euclid(
+            mid.map((v, i) => v + out[i]!),
+            trace.rows[`blocks.${l}.hook_resid_post`]![last]!,
+          ),
+        ).toBeLessThan(1e-3 * euclid(mid, zero));
         return { mlp: euclid(out, zero), stream: euclid(mid, zero) };
       });
       const ratio = (l: number) => ratios[l]!.mlp / ratios[l]!.stream;
@@ -139,9 +154,14 @@ function check(question: Question, trace: Trace, engine: Engine) {
 
 /** The layer asked for is the first whose stream, copied at the last position, brings back half the clean answer;
  * the bars are those shares, layer by layer. */
-function checkPatching(question: Question, patch: { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } }) {
+function checkPatching(
+  question: Question,
+  patch: { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } },
+) {
   const { result } = patch;
-  const shares = Array.from({ length: result.layers }, (_, layer) => normalised(result.resid![layer * result.positions + result.positions - 1]!, result));
+  const shares = Array.from({ length: result.layers }, (_, layer) =>
+    normalised(result.resid![layer * result.positions + result.positions - 1]!, result),
+  );
   const found = shares.findIndex((share) => share >= 0.5);
   expect(question.answer).toBe(found >= 0 ? `l${found}` : 'never');
   expect(question.options.map((option) => option.key)).toContain(question.answer);
@@ -173,11 +193,25 @@ for (const model of EMBEDDED_MODELS) {
             };
             const cleanAnswer = (await top(clean))[0]!;
             const corruptedAnswer = (await top(corrupted)).find((id) => id !== cleanAnswer)!;
-            const result = await patchSweep(engine.generator, engine.config, engine.probed.points, { clean, corrupted, answers: { clean: cleanAnswer, corrupted: corruptedAnswer }, sites: ['resid'] });
-            patch = { result, differing: clean.flatMap((id, p) => (id === corrupted[p] ? [] : [p])), answers: { clean: cleanAnswer, corrupted: corruptedAnswer } };
+            const result = await patchSweep(engine.generator, engine.config, engine.probed.points, {
+              clean,
+              corrupted,
+              answers: { clean: cleanAnswer, corrupted: corruptedAnswer },
+              sites: ['resid'],
+            });
+            patch = {
+              result,
+              differing: clean.flatMap((id, p) => (id === corrupted[p] ? [] : [p])),
+              answers: { clean: cleanAnswer, corrupted: corruptedAnswer },
+            };
           }
           for (const id of chapter.questions) {
-            const question = buildQuestion(id, trace, { lensStages: lensStages(trace, engine.probed.lens!), recomputed, cached: true, patch });
+            const question = buildQuestion(id, trace, {
+              lensStages: lensStages(trace, engine.probed.lens!),
+              recomputed,
+              cached: true,
+              patch,
+            });
             expect(question, `${id} on “${chapter.prompt[locale]}”`).not.toBeNull();
             check(question!, trace, engine);
             if (id === 'patching.where') checkPatching(question!, patch!);
@@ -200,14 +234,29 @@ for (const model of EMBEDDED_MODELS) {
     const { temperature, topK, topP, seed, maxNewTokens } = chapter.settings;
 
     async function leanLesson(open: number[]) {
-      const { trace: kept, recorder } = await recordTrace(engine, { modelName: 'lesson', prompt: chapter.prompt.en, settings: { temperature, topK, topP }, seed, maxNewTokens, plan: { mode: 'lean', layers: open } });
+      const { trace: kept, recorder } = await recordTrace(engine, {
+        modelName: 'lesson',
+        prompt: chapter.prompt.en,
+        settings: { temperature, topK, topP },
+        seed,
+        maxNewTokens,
+        plan: { mode: 'lean', layers: open },
+      });
       const n = computedPositions(kept);
       const ids = kept.tokens.slice(0, n).map((t) => t.id);
-      const lacking = lackingHooks(kept, kept.points.map((point) => point.hook));
+      const lacking = lackingHooks(
+        kept,
+        kept.points.map((point) => point.hook),
+      );
       expect(lacking.length).toBeGreaterThan(0);
       recorder.addCaptured(await engine.generator.capture(ids, lacking, null));
       const trace = recorder.snapshot();
-      expect(lackingHooks(trace, trace.points.map((point) => point.hook))).toEqual([]);
+      expect(
+        lackingHooks(
+          trace,
+          trace.points.map((point) => point.hook),
+        ),
+      ).toEqual([]);
       // The lesson's recompute: the whole sequence from the ids, no cache (the worker's `recompute`).
       engine.generator.reset();
       const recomputed = (await engine.generator.forward(ids)).record.tensors;
@@ -218,7 +267,10 @@ for (const model of EMBEDDED_MODELS) {
      * layers, and the residual stream after every layer. Written here, apart from the lesson's code. */
     function keptHooks(open: number[]): string[] {
       const k = engine.config.architecture === 'gpt2' ? 'hook_k' : 'hook_rot_k';
-      return [...open.flatMap((l) => [`blocks.${l}.attn.${k}`, `blocks.${l}.attn.hook_v`]), ...Array.from({ length: engine.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`)];
+      return [
+        ...open.flatMap((l) => [`blocks.${l}.attn.${k}`, `blocks.${l}.attn.hook_v`]),
+        ...Array.from({ length: engine.config.nLayer }, (_, l) => `blocks.${l}.hook_resid_post`),
+      ];
     }
 
     function largestDifference(trace: Trace, recomputed: Record<string, { data: Float32Array }>, hooks: string[]): number {
@@ -252,7 +304,11 @@ for (const model of EMBEDDED_MODELS) {
       // The closed layers' K and V were recomputed for the lesson, and are left out: moving one changes nothing.
       const recomputedK = keptHooks([0])[0]!;
       expect(trace.recomputedHooks).toContain(recomputedK);
-      expect(buildQuestion('generation.cache', corrupted(trace, recomputedK, n - 1, 1), { recomputed, cached: true })!.reveal[0]!.params['difference']).toEqual(fact.params['difference']);
+      expect(
+        buildQuestion('generation.cache', corrupted(trace, recomputedK, n - 1, 1), { recomputed, cached: true })!.reveal[0]!.params[
+          'difference'
+        ],
+      ).toEqual(fact.params['difference']);
       // A kept K of the open layer and a kept residual row, each moved by 1 % of the values' size: “changed”.
       const delta = 0.01 * Math.max(1, value(fact.params['largest']));
       for (const hook of [keptHooks(open)[0]!, `blocks.${engine.config.nLayer - 1}.hook_resid_post`]) {
@@ -271,7 +327,10 @@ for (const model of EMBEDDED_MODELS) {
       expect(value(fact.params['rows'])).toBe(engine.config.nLayer * n);
       expect(value(fact.params['difference'])).toBe(largestDifference(trace, recomputed, keptHooks([])));
       const delta = 0.01 * Math.max(1, value(fact.params['largest']));
-      const broken = buildQuestion('generation.cache', corrupted(trace, 'blocks.0.hook_resid_post', 2, delta), { recomputed, cached: true })!;
+      const broken = buildQuestion('generation.cache', corrupted(trace, 'blocks.0.hook_resid_post', 2, delta), {
+        recomputed,
+        cached: true,
+      })!;
       expect(broken.answer).toBe('changed');
     });
   });

@@ -9,8 +9,21 @@ import { resolve } from 'node:path';
 // @ts-expect-error plain ESM module without types
 import { startServer } from '../browser/server.mjs';
 import {
-  assessFit, defaultChoice, listingUrl, listRepository, ListingError, memoryEstimate, nextPageUrl, parseHubTree, parseModelScopeFiles,
-  precisionChoices, probeFile, sharedBytes, smallerChoice, type RepoFile, type RepoListing,
+  assessFit,
+  defaultChoice,
+  listingUrl,
+  listRepository,
+  ListingError,
+  memoryEstimate,
+  nextPageUrl,
+  parseHubTree,
+  parseModelScopeFiles,
+  precisionChoices,
+  probeFile,
+  sharedBytes,
+  smallerChoice,
+  type RepoFile,
+  type RepoListing,
 } from '../../src/engine/models/listing';
 import { sourceFolderUrl, type SourceId } from '../../src/engine/models/sources';
 import { loadModelFolder } from '../../src/engine/models/folder';
@@ -37,7 +50,12 @@ const extra: Server[] = [];
 beforeAll(async () => {
   server = await startServer(0);
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  origins = { huggingface: `${base}/sources/silent`, 'hf-mirror': `${base}/sources/huggingface`, modelscope: `${base}/sources/modelscope`, classroom: `${base}/hub` };
+  origins = {
+    huggingface: `${base}/sources/silent`,
+    'hf-mirror': `${base}/sources/huggingface`,
+    modelscope: `${base}/sources/modelscope`,
+    classroom: `${base}/hub`,
+  };
 });
 afterAll(async () => {
   for (const one of [server, ...extra]) {
@@ -69,8 +87,15 @@ describe('listing parsers', () => {
 
   it('reads ModelScope files by Path, skips folders, and reads Success: false as a missing repository', () => {
     const files = parseModelScopeFiles({
-      Code: 200, Success: true, Message: 'success',
-      Data: { Files: [{ Name: 'onnx', Path: 'onnx', Size: 0, Type: 'tree' }, { Name: 'model_q4f16.onnx', Path: 'onnx/model_q4f16.onnx', Size: 483_000_000, Type: 'blob' }] },
+      Code: 200,
+      Success: true,
+      Message: 'success',
+      Data: {
+        Files: [
+          { Name: 'onnx', Path: 'onnx', Size: 0, Type: 'tree' },
+          { Name: 'model_q4f16.onnx', Path: 'onnx/model_q4f16.onnx', Size: 483_000_000, Type: 'blob' },
+        ],
+      },
     });
     expect(files).toEqual([{ path: 'onnx/model_q4f16.onnx', size: 483_000_000 }]);
     expect(parseModelScopeFiles({ Code: 10010205001, Data: null, Message: 'model not found', Success: false })).toBe('not-found');
@@ -81,7 +106,9 @@ describe('listing parsers', () => {
   it('builds each source’s listing URL; a classroom server has none', () => {
     expect(listingUrl('huggingface', 'Xenova/gpt2')).toBe('https://huggingface.co/api/models/Xenova/gpt2/tree/main?recursive=true');
     expect(listingUrl('hf-mirror', 'Xenova/gpt2')).toBe('https://hf-mirror.com/api/models/Xenova/gpt2/tree/main?recursive=true');
-    expect(listingUrl('modelscope', 'onnx-community/Qwen3-0.6B-ONNX')).toBe('https://modelscope.cn/api/v1/models/onnx-community/Qwen3-0.6B-ONNX/repo/files?Revision=master&Recursive=true');
+    expect(listingUrl('modelscope', 'onnx-community/Qwen3-0.6B-ONNX')).toBe(
+      'https://modelscope.cn/api/v1/models/onnx-community/Qwen3-0.6B-ONNX/repo/files?Revision=master&Recursive=true',
+    );
     expect(listingUrl('classroom', 'Xenova/gpt2')).toBeNull();
   });
 });
@@ -91,7 +118,12 @@ describe('listing each source (test server)', () => {
     const listing = await list('hf-mirror', 'qwen-owner/qwen3-tiny');
     expect(listing.method).toBe('api');
     const choices = precisionChoices(listing.files);
-    expect(choices.map((choice) => [choice.dtype, choice.bytes])).toEqual([['fp32', QWEN3.fp32], ['fp16', QWEN3.fp16], ['q8', QWEN3.q8], ['q4', QWEN3.q4]]);
+    expect(choices.map((choice) => [choice.dtype, choice.bytes])).toEqual([
+      ['fp32', QWEN3.fp32],
+      ['fp16', QWEN3.fp16],
+      ['q8', QWEN3.q8],
+      ['q4', QWEN3.q4],
+    ]);
     expect(choices.find((choice) => choice.dtype === 'q8')!.files.map((file) => file.path)).toEqual(['onnx/model_quantized.onnx']);
     expect(sizes(listing)['tokenizer.json']).toBe(TOKENIZER);
     expect(sharedBytes(listing.files)).toBe(TOKENIZER + size('qwen3-tiny/config.json') + TOKENIZER_CONFIG);
@@ -125,7 +157,11 @@ describe('listing each source (test server)', () => {
     const listing = await list('modelscope', 'optimum-owner/optimum-gpt2-tiny');
     const choices = precisionChoices(listing.files);
     expect(choices).toHaveLength(1);
-    expect(choices[0]).toMatchObject({ dtype: 'fp32', optimum: true, bytes: size('optimum-gpt2-tiny/onnx/decoder_model.onnx') + size('optimum-gpt2-tiny/onnx/decoder_with_past_model.onnx') });
+    expect(choices[0]).toMatchObject({
+      dtype: 'fp32',
+      optimum: true,
+      bytes: size('optimum-gpt2-tiny/onnx/decoder_model.onnx') + size('optimum-gpt2-tiny/onnx/decoder_with_past_model.onnx'),
+    });
   });
 
   it('a repository the source does not hold is not-found on every source; a silent source runs out of time', async () => {
@@ -156,7 +192,12 @@ describe('an API that refuses the page', () => {
     try {
       const listing = await listRepository('hf-mirror', 'qwen-owner/qwen3-tiny', { origins: refused, diagnose: async () => 'refused' });
       expect(listing.method).toBe('probe');
-      expect(precisionChoices(listing.files).map((choice) => [choice.dtype, choice.bytes])).toEqual([['fp32', QWEN3.fp32], ['fp16', QWEN3.fp16], ['q8', QWEN3.q8], ['q4', QWEN3.q4]]);
+      expect(precisionChoices(listing.files).map((choice) => [choice.dtype, choice.bytes])).toEqual([
+        ['fp32', QWEN3.fp32],
+        ['fp16', QWEN3.fp16],
+        ['q8', QWEN3.q8],
+        ['q4', QWEN3.q4],
+      ]);
     } finally {
       globalThis.fetch = originalFetch;
     }
@@ -181,7 +222,10 @@ describe('a source that cannot be reached', () => {
     for (const source of ['hf-mirror', 'modelscope', 'classroom'] as const) {
       seen.length = 0;
       const diagnosed: string[] = [];
-      const error = await listRepository(source, 'qwen-owner/qwen3-tiny', { origins: { [source]: dead }, diagnose: async (url) => (diagnosed.push(url), 'unreachable') }).catch((e: unknown) => e);
+      const error = await listRepository(source, 'qwen-owner/qwen3-tiny', {
+        origins: { [source]: dead },
+        diagnose: async (url) => (diagnosed.push(url), 'unreachable'),
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ListingError);
       expect((error as ListingError).reason).toBe('unreachable');
       expect(seen).toHaveLength(1);
@@ -191,9 +235,15 @@ describe('a source that cannot be reached', () => {
 
   it('a refusal of the API is followed by one question for config.json, which is refused too', async () => {
     seen.length = 0;
-    const error = await listRepository('hf-mirror', 'qwen-owner/qwen3-tiny', { origins: { 'hf-mirror': dead }, diagnose: async () => 'refused' }).catch((e: unknown) => e);
+    const error = await listRepository('hf-mirror', 'qwen-owner/qwen3-tiny', {
+      origins: { 'hf-mirror': dead },
+      diagnose: async () => 'refused',
+    }).catch((e: unknown) => e);
     expect((error as ListingError).reason).toBe('refused');
-    expect(seen).toEqual(['GET /api/models/qwen-owner/qwen3-tiny/tree/main?recursive=true', 'HEAD /qwen-owner/qwen3-tiny/resolve/main/config.json']);
+    expect(seen).toEqual([
+      'GET /api/models/qwen-owner/qwen3-tiny/tree/main?recursive=true',
+      'HEAD /qwen-owner/qwen3-tiny/resolve/main/config.json',
+    ]);
   });
 });
 
@@ -222,7 +272,10 @@ describe('a listing in pages (the Hub’s tree API: `Link: <…&cursor=…>; rel
       if (broken && page === 2) return void response.writeHead(500).end();
       const next = `/api/models/${repo}/tree/main?recursive=true&cursor=${page + 1}`;
       const link = repo.endsWith('relative') ? `<${next}>; rel="next"` : `<https://huggingface.co${next}>; rel="next"`;
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...(page < 2 ? { link: `<https://huggingface.co/x>; rel="prev", ${link}` } : {}) };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        ...(page < 2 ? { link: `<https://huggingface.co/x>; rel="prev", ${link}` } : {}),
+      };
       response.writeHead(200, headers).end(JSON.stringify(entries.slice(page * 1_000, (page + 1) * 1_000)));
     });
     extra.push(one);
@@ -232,7 +285,9 @@ describe('a listing in pages (the Hub’s tree API: `Link: <…&cursor=…>; rel
 
   it('reads the next page from a Link header: absolute or relative, among other relations, or none', () => {
     const base = 'https://huggingface.co/api/models/a/b/tree/main?recursive=true';
-    expect(nextPageUrl('<https://huggingface.co/api/models/a/b/tree/main?recursive=true&cursor=Zz>; rel="next"', base)).toBe('https://huggingface.co/api/models/a/b/tree/main?recursive=true&cursor=Zz');
+    expect(nextPageUrl('<https://huggingface.co/api/models/a/b/tree/main?recursive=true&cursor=Zz>; rel="next"', base)).toBe(
+      'https://huggingface.co/api/models/a/b/tree/main?recursive=true&cursor=Zz',
+    );
     expect(nextPageUrl('</api/x?cursor=2>; rel=next', base)).toBe('https://huggingface.co/api/x?cursor=2');
     expect(nextPageUrl('<https://h/1>; rel="prev", <https://h/3>; rel="last next"', base)).toBe('https://h/3');
     expect(nextPageUrl('<https://h/1>; rel="prev"', base)).toBeNull();
@@ -247,7 +302,11 @@ describe('a listing in pages (the Hub’s tree API: `Link: <…&cursor=…>; rel
         expect(listing.method).toBe('api');
         expect(listing.files).toHaveLength(2_499); // every file of the three pages, the one directory left out
         expect(requests).toEqual([0, 1, 2].map((page) => `/api/models/${repo}/tree/main?recursive=true${page ? `&cursor=${page}` : ''}`));
-        expect(precisionChoices(listing.files).map((choice) => [choice.dtype, choice.bytes])).toEqual([['fp32', 501_000_000], ['q4f16', 134_000_000], ['bnb4', 150_000_000]]);
+        expect(precisionChoices(listing.files).map((choice) => [choice.dtype, choice.bytes])).toEqual([
+          ['fp32', 501_000_000],
+          ['q4f16', 134_000_000],
+          ['bnb4', 150_000_000],
+        ]);
       }
     }
   });
@@ -255,7 +314,9 @@ describe('a listing in pages (the Hub’s tree API: `Link: <…&cursor=…>; rel
   it('a page that fails makes the listing unreachable rather than short', async () => {
     broken = true;
     try {
-      const error = await listRepository('huggingface', 'pages-owner/absolute', { origins: { huggingface: pager } }).catch((e: unknown) => e);
+      const error = await listRepository('huggingface', 'pages-owner/absolute', { origins: { huggingface: pager } }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ListingError);
       expect((error as ListingError).reason).toBe('error');
       expect((error as ListingError).status).toBe(500);
@@ -274,7 +335,9 @@ describe('a repository with only quantized files', () => {
     for (const preferred of ['fp32', 'q8'] as const) {
       const shown = defaultChoice(choices, preferred)!;
       expect(shown.dtype).toBe(preferred === 'q8' ? 'q8' : 'q4');
-      const folder = await loadModelFolder(sourceFolderUrl('classroom', 'quant-owner/qwen3-tiny', '/hub', origins), () => {}, { graphs: hubGraphChoices(null, preferred) });
+      const folder = await loadModelFolder(sourceFolderUrl('classroom', 'quant-owner/qwen3-tiny', '/hub', origins), () => {}, {
+        graphs: hubGraphChoices(null, preferred),
+      });
       expect(folder.graph.file).toBe(shown.files[0]!.path);
       expect(folder.graph.bytes.length).toBe(shown.bytes);
     }
@@ -291,7 +354,8 @@ describe('probing one file', () => {
     const one = createServer((request, response) => {
       requests.push(`${request.method} ${request.url} ${request.headers.range ?? ''}`.trim());
       if (request.url!.startsWith('/html/')) return void response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html>');
-      if (request.method === 'HEAD') return void response.writeHead(request.url!.startsWith('/no-head/') ? 405 : 200, { 'transfer-encoding': 'chunked' }).end();
+      if (request.method === 'HEAD')
+        return void response.writeHead(request.url!.startsWith('/no-head/') ? 405 : 200, { 'transfer-encoding': 'chunked' }).end();
       if (request.url!.startsWith('/no-head/') && request.headers.range === 'bytes=0-0') {
         return void response.writeHead(206, { 'content-range': `bytes 0-0/${body.length}`, 'content-length': 1 }).end(body.subarray(0, 1));
       }
@@ -351,6 +415,13 @@ describe('choosing a precision', () => {
     // Of the smaller ones, the largest that fits half of 2 GiB of device memory (1.07e9 bytes) is q8 (about 1.0e9).
     expect(smallerChoice(choices, fp32, 7_001_000, small)!.dtype).toBe('q8');
     expect(smallerChoice(choices, fp32, 7_001_000, roomy)!.dtype).toBe('fp16');
-    expect(smallerChoice(choices, choices.find((choice) => choice.dtype === 'q4f16')!, 0, roomy)).toBeNull();
+    expect(
+      smallerChoice(
+        choices,
+        choices.find((choice) => choice.dtype === 'q4f16')!,
+        0,
+        roomy,
+      ),
+    ).toBeNull();
   });
 });

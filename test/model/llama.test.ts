@@ -25,14 +25,36 @@ describe('flow-llama-tiny in the engine', async () => {
   it('records K and V once per key/value head, the residual additions, and a logit lens that reproduces the output', async () => {
     const ids = tokenizer.encode('Lily had a red ball. She');
     const recorder = new TraceRecorder({
-      modelName: 'flow-llama-tiny', config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
-      settings: { temperature: 0, topK: 0, topP: 1 }, seed: 1, prompt: '', truncatedTokens: 0, promptLength: ids.length, tokens: tokenizer.describe(ids),
+      modelName: 'flow-llama-tiny',
+      config,
+      points: probed.points,
+      backend: 'wasm',
+      fallbackReason: 'forced',
+      settings: { temperature: 0, topK: 0, topP: 1 },
+      seed: 1,
+      prompt: '',
+      truncatedTokens: 0,
+      promptLength: ids.length,
+      tokens: tokenizer.describe(ids),
     });
     generator.reset();
-    await generator.generate({ ids, maxNewTokens: 3, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 }, (event) => {
-      if (event.type === 'forward') recorder.addForward(event.record);
-      else recorder.addStep({ position: event.position, decision: event.decision, token: tokenizer.describe([event.decision.chosenId])[0]!, candidateTokens: [] }, event.rngState);
-    }, () => false);
+    await generator.generate(
+      { ids, maxNewTokens: 3, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 },
+      (event) => {
+        if (event.type === 'forward') recorder.addForward(event.record);
+        else
+          recorder.addStep(
+            {
+              position: event.position,
+              decision: event.decision,
+              token: tokenizer.describe([event.decision.chosenId])[0]!,
+              candidateTokens: [],
+            },
+            event.rngState,
+          );
+      },
+      () => false,
+    );
     const trace = recorder.snapshot();
     const n = computedPositions(trace);
     expect(assembled(trace, 'blocks.0.attn.hook_k').dims).toEqual([n, config.nKvHead, config.dHead]);
@@ -41,7 +63,12 @@ describe('flow-llama-tiny in the engine', async () => {
     for (let layer = 0; layer < config.nLayer; layer++) {
       const pre = get(`blocks.${layer}.hook_resid_pre`);
       const mid = get(`blocks.${layer}.hook_resid_mid`);
-      expect(maxAbsDifference(pre.map((v, i) => v + get(`blocks.${layer}.hook_attn_out`)[i]!), mid)).toBeLessThan(1e-5);
+      expect(
+        maxAbsDifference(
+          pre.map((v, i) => v + get(`blocks.${layer}.hook_attn_out`)[i]!),
+          mid,
+        ),
+      ).toBeLessThan(1e-5);
       // SwiGLU: post = SiLU(gate) · up
       const gate = get(`blocks.${layer}.mlp.hook_pre`);
       const up = get(`blocks.${layer}.mlp.hook_pre_linear`);
@@ -56,10 +83,15 @@ describe('flow-llama-tiny in the engine', async () => {
     // turned by t·θ_i, θ_i = θ^(−2i/d_head), turns the captured Q and K into the captured rotated Q and K.
     expect(config.ropeTheta).toBeGreaterThan(1);
     for (let layer = 0; layer < config.nLayer; layer++) {
-      for (const [plain, rotated] of [['hook_q', 'hook_rot_q'], ['hook_k', 'hook_rot_k']] as const) {
+      for (const [plain, rotated] of [
+        ['hook_q', 'hook_rot_q'],
+        ['hook_k', 'hook_rot_k'],
+      ] as const) {
         for (let p = 0; p < n; p++) {
           const before = trace.rows[`blocks.${layer}.attn.${plain}`]![p]!;
-          expect(maxAbsDifference(rope(before, p, config.dHead, config.ropeTheta!), trace.rows[`blocks.${layer}.attn.${rotated}`]![p]!)).toBeLessThan(1e-4);
+          expect(
+            maxAbsDifference(rope(before, p, config.dHead, config.ropeTheta!), trace.rows[`blocks.${layer}.attn.${rotated}`]![p]!),
+          ).toBeLessThan(1e-4);
         }
       }
     }
@@ -73,7 +105,7 @@ function rope(row: Float32Array, position: number, dHead: number, theta: number)
   for (let head = 0; head * dHead < row.length; head++) {
     const base = head * dHead;
     for (let i = 0; i < half; i++) {
-      const angle = position * theta ** (-2 * i / dHead);
+      const angle = position * theta ** ((-2 * i) / dHead);
       const [a, b] = [row[base + i]!, row[base + i + half]!];
       out[base + i] = a * Math.cos(angle) - b * Math.sin(angle);
       out[base + i + half] = b * Math.cos(angle) + a * Math.sin(angle);

@@ -10,10 +10,35 @@ import { exportTrace } from '../../src/engine/trace';
 import { validateTraceDocument } from '../traceFormat';
 import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
 
-const ZH = ['周末我们去公园放风筝', '妈妈明天要去超市买水果', '小明每天早上七点起床', '今天的天气很好，我们', '我最喜欢的动物是小猫', '放学以后，我和同学一起', '爷爷在院子里种了很多花', '昨天晚上下了一场大雨', '我们班新来了一位老师', '小兔子在草地上'];
-const EN = ['We had pancakes for breakfast this morning.', 'My sister likes to read books', 'The dog ran across the park', 'Tomorrow we will visit our grandparents.', 'It was a cold and rainy day', 'Tom found a small box under the bed', 'Every Saturday, my dad cooks', 'The children played in the snow.', 'I want to be a doctor when I grow up', 'The little bird sat on the branch'];
+const ZH = [
+  '周末我们去公园放风筝',
+  '妈妈明天要去超市买水果',
+  '小明每天早上七点起床',
+  '今天的天气很好，我们',
+  '我最喜欢的动物是小猫',
+  '放学以后，我和同学一起',
+  '爷爷在院子里种了很多花',
+  '昨天晚上下了一场大雨',
+  '我们班新来了一位老师',
+  '小兔子在草地上',
+];
+const EN = [
+  'We had pancakes for breakfast this morning.',
+  'My sister likes to read books',
+  'The dog ran across the park',
+  'Tomorrow we will visit our grandparents.',
+  'It was a cold and rainy day',
+  'Tom found a small box under the bed',
+  'Every Saturday, my dad cooks',
+  'The children played in the snow.',
+  'I want to be a doctor when I grow up',
+  'The little bird sat on the branch',
+];
 /** Letters of the prompt's own language: CJK ideographs for a Chinese prompt, Latin letters for an English one. */
-const OWN_LETTERS: [string[], RegExp][] = [[ZH, /[\u4e00-\u9fff]/], [EN, /[A-Za-z]/]];
+const OWN_LETTERS: [string[], RegExp][] = [
+  [ZH, /[\u4e00-\u9fff]/],
+  [EN, /[A-Za-z]/],
+];
 const EARLY = 4;
 
 const { temperature, topK, topP, minNewTokens, seed, maxNewTokens } = DEFAULT_SETTINGS;
@@ -33,9 +58,13 @@ describe.each(EMBEDDED_MODELS)('%s: a run is never empty', async (model) => {
     let stopReason = '';
     generator.reset();
     for (let call = 0; call < calls && stopReason !== 'eos'; call++) {
-      const result = await generator.generate({ ids, promptLength: promptIds.length, maxNewTokens: perCall, settings, rngState, plan: () => ({ mode: 'lean', layers: [] }) }, (event) => {
-        if (event.type === 'step') decisions.push(event.decision);
-      }, () => false);
+      const result = await generator.generate(
+        { ids, promptLength: promptIds.length, maxNewTokens: perCall, settings, rngState, plan: () => ({ mode: 'lean', layers: [] }) },
+        (event) => {
+          if (event.type === 'step') decisions.push(event.decision);
+        },
+        () => false,
+      );
       ({ ids, rngState, stopReason } = result);
     }
     const generated = ids.slice(promptIds.length);
@@ -53,14 +82,20 @@ describe.each(EMBEDDED_MODELS)('%s: a run is never empty', async (model) => {
       for (const prompt of prompts) {
         const { generated, decisions, words } = await run(prompt, defaults);
         const text = tokenizer.decode(generated.slice(0, words));
-        expect({ prompt, words: Math.min(words, minNewTokens), letters: letters.test(text) }).toEqual({ prompt, words: minNewTokens, letters: true });
+        expect({ prompt, words: Math.min(words, minNewTokens), letters: letters.test(text) }).toEqual({
+          prompt,
+          words: minNewTokens,
+          letters: true,
+        });
         // End-of-text was held back at exactly the first minNewTokens steps, and at none after.
-        expect(decisions.map((decision) => decision.heldBack?.produced ?? null)).toEqual(decisions.map((_, i) => (i < minNewTokens ? i : null)));
+        expect(decisions.map((decision) => decision.heldBack?.produced ?? null)).toEqual(
+          decisions.map((_, i) => (i < minNewTokens ? i : null)),
+        );
       }
     }
   });
 
-  it('with the minimum off, some of the same prompts end at once; the mass held back is the model\'s own end-of-text probability', async () => {
+  it("with the minimum off, some of the same prompts end at once; the mass held back is the model's own end-of-text probability", async () => {
     let early = 0;
     let largest = 0;
     for (const prompt of [...ZH, ...EN]) {
@@ -86,12 +121,20 @@ describe.each(EMBEDDED_MODELS)('%s: a run is never empty', async (model) => {
     const whole = await run(prompt, defaults, minNewTokens + 4);
     const stepped = await run(prompt, defaults, 1, minNewTokens + 4);
     expect(stepped.generated).toEqual(whole.generated);
-    expect(stepped.decisions.map((decision) => decision.heldBack?.produced ?? null)).toEqual(whole.decisions.map((decision) => decision.heldBack?.produced ?? null));
+    expect(stepped.decisions.map((decision) => decision.heldBack?.produced ?? null)).toEqual(
+      whole.decisions.map((decision) => decision.heldBack?.produced ?? null),
+    );
     expect(whole.decisions.filter((decision) => decision.heldBack)).toHaveLength(minNewTokens);
   });
 
   it('a Trace with held-back steps exports as docs/trace-format.md describes', async () => {
-    const { trace } = await recordTrace(engine, { modelName: model, prompt: 'The children played in the snow.', settings: defaults, seed, maxNewTokens: minNewTokens + 2 });
+    const { trace } = await recordTrace(engine, {
+      modelName: model,
+      prompt: 'The children played in the snow.',
+      settings: defaults,
+      seed,
+      maxNewTokens: minNewTokens + 2,
+    });
     const document = JSON.parse(exportTrace(trace));
     expect(document.settings.minNewTokens).toBe(minNewTokens);
     expect(document.steps.filter((step: { decision: SamplingDecision }) => step.decision.heldBack)).toHaveLength(minNewTokens);

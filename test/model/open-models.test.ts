@@ -15,7 +15,15 @@ import { assembled, computedPositions, exportTrace, rowLayout, type Trace } from
 import { validateTraceDocument } from '../traceFormat';
 import { logitLens } from '../../src/engine/lens';
 import { maxAbsDifference, recordTrace } from './helpers';
-import { OPEN_MODELS, checkCaptures, openModelFiles, openReference, referenceHook, tokenizerSha256, type ReferencePrompt } from './openModels';
+import {
+  OPEN_MODELS,
+  checkCaptures,
+  openModelFiles,
+  openReference,
+  referenceHook,
+  tokenizerSha256,
+  type ReferencePrompt,
+} from './openModels';
 
 /** fp32 against fp32: the graph is transformers' own computation, so only float rounding separates them
  * (onnxruntime CPU vs transformers: under 1e-5 when the fixture was made). */
@@ -26,12 +34,67 @@ const CAPTURE_TOLERANCE = 1e-4;
  * capture points that architecture has: GPT-2 16 per layer and a position table; Llama and Qwen2 add rotated Q
  * and K and the SwiGLU's linear branch (19); Qwen3 adds its QK-norm's two (21). */
 const EXPECTED = {
-  'gpt2-tiny': { architecture: 'gpt2', vocab: 50257, ropeTheta: null, ropeScaling: null, dHead: 4, nHead: 2, nKvHead: 2, perLayer: 16, norm: 'layernorm', mergesAsPairs: false },
-  'llama3-tiny': { architecture: 'llama', vocab: 128256, ropeTheta: 500_000, ropeScaling: 'llama3', dHead: 8, nHead: 4, nKvHead: 1, perLayer: 19, norm: 'rmsnorm', mergesAsPairs: false },
-  'qwen2-tiny': { architecture: 'qwen2', vocab: 151936, ropeTheta: 1_000_000, ropeScaling: null, dHead: 4, nHead: 2, nKvHead: 1, perLayer: 19, norm: 'rmsnorm', mergesAsPairs: true },
-  'qwen3-tiny': { architecture: 'qwen3', vocab: 151936, ropeTheta: 1_000_000, ropeScaling: null, dHead: 8, nHead: 4, nKvHead: 2, perLayer: 21, norm: 'rmsnorm', mergesAsPairs: true },
+  'gpt2-tiny': {
+    architecture: 'gpt2',
+    vocab: 50257,
+    ropeTheta: null,
+    ropeScaling: null,
+    dHead: 4,
+    nHead: 2,
+    nKvHead: 2,
+    perLayer: 16,
+    norm: 'layernorm',
+    mergesAsPairs: false,
+  },
+  'llama3-tiny': {
+    architecture: 'llama',
+    vocab: 128256,
+    ropeTheta: 500_000,
+    ropeScaling: 'llama3',
+    dHead: 8,
+    nHead: 4,
+    nKvHead: 1,
+    perLayer: 19,
+    norm: 'rmsnorm',
+    mergesAsPairs: false,
+  },
+  'qwen2-tiny': {
+    architecture: 'qwen2',
+    vocab: 151936,
+    ropeTheta: 1_000_000,
+    ropeScaling: null,
+    dHead: 4,
+    nHead: 2,
+    nKvHead: 1,
+    perLayer: 19,
+    norm: 'rmsnorm',
+    mergesAsPairs: true,
+  },
+  'qwen3-tiny': {
+    architecture: 'qwen3',
+    vocab: 151936,
+    ropeTheta: 1_000_000,
+    ropeScaling: null,
+    dHead: 8,
+    nHead: 4,
+    nKvHead: 2,
+    perLayer: 21,
+    norm: 'rmsnorm',
+    mergesAsPairs: true,
+  },
   // Qwen2.5-7B's config (lm_head a matrix of its own), with the 4,096-token tokenizer of optimum-gpt2-tiny.
-  'qwen2-untied-tiny': { architecture: 'qwen2', vocab: 4096, ropeTheta: 1_000_000, ropeScaling: null, dHead: 4, nHead: 5, nKvHead: 1, perLayer: 19, norm: 'rmsnorm', mergesAsPairs: false },
+  'qwen2-untied-tiny': {
+    architecture: 'qwen2',
+    vocab: 4096,
+    ropeTheta: 1_000_000,
+    ropeScaling: null,
+    dHead: 4,
+    nHead: 5,
+    nKvHead: 1,
+    perLayer: 19,
+    norm: 'rmsnorm',
+    mergesAsPairs: false,
+  },
 } as const;
 
 /** Every file under test/fixtures/, in bytes. */
@@ -60,7 +123,10 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
 
   async function run(entry: ReferencePrompt): Promise<{ trace: Trace; ids: number[] }> {
     const settings = { temperature: 0, topK: 0, topP: 1 };
-    return recordTrace({ config, probed, tokenizer, generator }, { modelName: model, prompt: entry.prompt, settings, seed: 1, maxNewTokens: entry.generated.length });
+    return recordTrace(
+      { config, probed, tokenizer, generator },
+      { modelName: model, prompt: entry.prompt, settings, seed: 1, maxNewTokens: entry.generated.length },
+    );
   }
 
   const expected = EXPECTED[model];
@@ -78,7 +144,9 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
     expect(generator.kind).toBe('cached');
     // Qwen2's fp32 weights are in onnx/model.onnx_data, as big repositories keep them; the others' are in the graph.
     const qwen2 = model === 'qwen2-tiny';
-    expect(folder.graph.externalData.map((file) => [file.path, file.data.length])).toEqual(qwen2 ? [['model.onnx_data', files['onnx/model.onnx_data']!.length]] : []);
+    expect(folder.graph.externalData.map((file) => [file.path, file.data.length])).toEqual(
+      qwen2 ? [['model.onnx_data', files['onnx/model.onnx_data']!.length]] : [],
+    );
     expect(folder.graph.bytes.length).toBeLessThan(qwen2 ? 200_000 : Infinity);
   });
 
@@ -106,7 +174,12 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
     if (config.tieWordEmbeddings) {
       // The same graph read as if untied: the lens looks at the lm_head, finds it reads W_E (a Transpose of the
       // Gather's matrix), and multiplies by W_E with no copy of its own.
-      const asUntied = probe(folder.graph.bytes, folder.graph.file, { ...config, tieWordEmbeddings: false }, folder.graph.externalData).lens;
+      const asUntied = probe(
+        folder.graph.bytes,
+        folder.graph.file,
+        { ...config, tieWordEmbeddings: false },
+        folder.graph.externalData,
+      ).lens;
       expect(asUntied?.embedding).toEqual(probed.lens!.embedding);
       expect(asUntied?.unembedding).toBeUndefined();
       expect(probed.lens!.unembedding).toBeUndefined();
@@ -126,10 +199,17 @@ describe.each(OPEN_MODELS)('%s: the Trace equals transformers', async (model) =>
       // Logits at the sampled ids, every position; the whole last row where the reference has it.
       const vocab = config.vocabSize;
       const logits = assembled(trace, 'logits').data;
-      const sampled = Float32Array.from({ length: n * entry.logitIds.length }, (_, k) => logits[Math.floor(k / entry.logitIds.length) * vocab + entry.logitIds[k % entry.logitIds.length]!]!);
+      const sampled = Float32Array.from(
+        { length: n * entry.logitIds.length },
+        (_, k) => logits[Math.floor(k / entry.logitIds.length) * vocab + entry.logitIds[k % entry.logitIds.length]!]!,
+      );
       expect(maxAbsDifference(sampled, entry.logits)).toBeLessThan(LOGIT_TOLERANCE);
       if (entry.lastLogits) expect(maxAbsDifference(logits.subarray((n - 1) * vocab), entry.lastLogits)).toBeLessThan(LOGIT_TOLERANCE);
-      const captures = Object.fromEntries(trace.points.filter((p) => p.hook !== 'logits').map((p) => [p.hook, { ...assembled(trace, p.hook), attention: rowLayout(p.layout) === 'attention' }]));
+      const captures = Object.fromEntries(
+        trace.points
+          .filter((p) => p.hook !== 'logits')
+          .map((p) => [p.hook, { ...assembled(trace, p.hook), attention: rowLayout(p.layout) === 'attention' }]),
+      );
       for (const check of checkCaptures(captures, entry)) {
         expect(check.shapeOk, check.hook).toBe(true);
         expect(check.difference, `${check.hook} (prompt ${index})`).toBeLessThan(CAPTURE_TOLERANCE);

@@ -52,8 +52,17 @@ describe.each(Object.keys(LOGIT_TOLERANCE))('qwen3-tiny %s', async (file) => {
   /** The reference's sequence fed as the app feeds it: the prompt, then one cached position per token. */
   async function run(prompt: number[], continuation: number[]): Promise<Trace> {
     const recorder = new TraceRecorder({
-      modelName: 'qwen3-tiny', config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
-      settings: { temperature: 0, topK: 0, topP: 1 }, seed: 1, prompt: '', truncatedTokens: 0, promptLength: prompt.length, tokens: [],
+      modelName: 'qwen3-tiny',
+      config,
+      points: probed.points,
+      backend: 'wasm',
+      fallbackReason: 'forced',
+      settings: { temperature: 0, topK: 0, topP: 1 },
+      seed: 1,
+      prompt: '',
+      truncatedTokens: 0,
+      promptLength: prompt.length,
+      tokens: [],
     });
     generator.reset();
     const ids = [...prompt, ...continuation];
@@ -74,11 +83,14 @@ describe.each(Object.keys(LOGIT_TOLERANCE))('qwen3-tiny %s', async (file) => {
     const exact = fp32.lens!.embedding;
     expect(lens.embedding.length).toBe(exact.length);
     let worst = 0;
-    for (let i = 0; i < exact.length; i++) worst = Math.max(worst, Math.abs(lens.embedding[i]! - exact[i]!) / (file === 'onnx/model_fp16.onnx' ? fp16Ulp(exact[i]!) : 1));
-    if (file === 'onnx/model_fp16.onnx') expect(worst).toBeLessThanOrEqual(0.5); // round to nearest: half an ulp
+    for (let i = 0; i < exact.length; i++)
+      worst = Math.max(worst, Math.abs(lens.embedding[i]! - exact[i]!) / (file === 'onnx/model_fp16.onnx' ? fp16Ulp(exact[i]!) : 1));
+    if (file === 'onnx/model_fp16.onnx')
+      expect(worst).toBeLessThanOrEqual(0.5); // round to nearest: half an ulp
     else if (file === 'onnx/model_quantized.onnx') {
       // quantize_dynamic: one uint8 scale for the whole matrix, (max − min) / 255; rounding is half a step.
-      let min = Infinity, max = -Infinity;
+      let min = Infinity,
+        max = -Infinity;
       for (const value of exact) [min, max] = [Math.min(min, value), Math.max(max, value)];
       const step = (Math.max(max, 0) - Math.min(min, 0)) / 255;
       expect(worst).toBeLessThanOrEqual(step / 2 + 1e-6);
@@ -97,12 +109,15 @@ describe.each(Object.keys(LOGIT_TOLERANCE))('qwen3-tiny %s', async (file) => {
     generator.intervene(null);
     const z = record.tensors['blocks.1.attn.hook_z']!.data;
     const rowSize = z.length / ids.length;
-    for (let p = 0; p < ids.length; p++) expect(Array.from(z.subarray(p * rowSize + config.dHead, p * rowSize + 2 * config.dHead))).toEqual(vector);
+    for (let p = 0; p < ids.length; p++)
+      expect(Array.from(z.subarray(p * rowSize + config.dHead, p * rowSize + 2 * config.dHead))).toEqual(vector);
     expect(lastLogits.some((logit, i) => Math.abs(logit - plain[i]!) > 1e-3)).toBe(true);
   });
 
   it('says how it rounds its activations, and a KV-cache check on it finds only that rounding', async () => {
-    expect(probed.rounding).toBe({ 'onnx/model_fp16.onnx': 'float16', 'onnx/model_quantized.onnx': 'int8', 'onnx/model_q4.onnx': 'float32' }[file]);
+    expect(probed.rounding).toBe(
+      { 'onnx/model_fp16.onnx': 'float16', 'onnx/model_quantized.onnx': 'int8', 'onnx/model_q4.onnx': 'float32' }[file],
+    );
     expect(fp32.rounding).toBe('float32');
     const entry = reference.prompts[0]!;
     const trace = await run(entry.input_ids, entry.generated.slice(0, -1));
@@ -127,7 +142,9 @@ describe.each(Object.keys(LOGIT_TOLERANCE))('qwen3-tiny %s', async (file) => {
       for (let p = 0; p < entry.positions; p++) {
         const row = expected.logits.subarray(p * width, (p + 1) * width);
         const tolerance = LOGIT_TOLERANCE[file]!(row.reduce((max, value) => Math.max(max, Math.abs(value)), 0));
-        row.forEach((want, k) => (worst = Math.max(worst, Math.abs(logits[p * config.vocabSize + expected.logitIds[k]!]! - want) / tolerance)));
+        row.forEach(
+          (want, k) => (worst = Math.max(worst, Math.abs(logits[p * config.vocabSize + expected.logitIds[k]!]! - want) / tolerance)),
+        );
       }
       expect(worst).toBeLessThanOrEqual(1);
       for (const point of trace.points.filter((p) => p.hook !== 'logits')) {
@@ -136,7 +153,10 @@ describe.each(Object.keys(LOGIT_TOLERANCE))('qwen3-tiny %s', async (file) => {
         const want = entry.captures[referenceHook(point.hook)]!;
         expect(actual.dims, point.hook).toEqual(want.shape);
         const attention = rowLayout(point.layout) === 'attention';
-        const distance = relativeDistance(attention ? causal(actual.data, actual.dims) : actual.data, attention ? causal(want.data, want.shape) : want.data);
+        const distance = relativeDistance(
+          attention ? causal(actual.data, actual.dims) : actual.data,
+          attention ? causal(want.data, want.shape) : want.data,
+        );
         expect(distance, point.hook).toBeLessThan(CAPTURE_RELATIVE[file]!);
       }
       // The lens from the dequantized W_E tracks the file's own logits as closely as its captures track fp32.

@@ -22,7 +22,10 @@ export const TOKENIZER_DIRS: Record<OpenModel, string> = {
   'qwen2-untied-tiny': 'test/fixtures/hub/optimum-gpt2-tiny',
 };
 const tokenizerFile = (model: OpenModel, file: string) => resolve(ROOT, TOKENIZER_DIRS[model], file);
-export const OPEN_TOKENIZERS = Object.fromEntries(OPEN_MODELS.map((model) => [model, tokenizerFile(model, 'tokenizer.json')])) as Record<OpenModel, string>;
+export const OPEN_TOKENIZERS = Object.fromEntries(OPEN_MODELS.map((model) => [model, tokenizerFile(model, 'tokenizer.json')])) as Record<
+  OpenModel,
+  string
+>;
 /** Qwen3's real tokenizer (11 MB). */
 export const QWEN_TOKENIZER = OPEN_TOKENIZERS['qwen3-tiny'];
 /** The repository the test server's Hub mirror serves each fixture as (test/browser/server.mjs). */
@@ -84,7 +87,11 @@ const floats = (base64: string) => {
 };
 
 const stagesOf = (lens: Record<string, string>) => Object.fromEntries(Object.entries(lens).map(([hook, data]) => [hook, floats(data)]));
-const digestOf = (value: { sha256: string; rows: number[]; values: string }): MatrixDigest => ({ sha256: value.sha256, rows: value.rows, values: floats(value.values) });
+const digestOf = (value: { sha256: string; rows: number[]; values: string }): MatrixDigest => ({
+  sha256: value.sha256,
+  rows: value.rows,
+  values: floats(value.values),
+});
 
 export function openReference(model: OpenModel): OpenReference {
   const raw = JSON.parse(readFileSync(resolve(fixtureDir(model), 'reference.json'), 'utf8'));
@@ -99,13 +106,31 @@ export function openReference(model: OpenModel): OpenReference {
       logitIds: entry.logit_ids,
       logits: floats(entry.logits),
       lastLogits: entry.last_logits ? floats(entry.last_logits) : null,
-      captures: Object.fromEntries(Object.entries(entry.captures as Record<string, { shape: number[]; data: string }>).map(([hook, value]) => [hook, { shape: value.shape, data: floats(value.data) }])),
+      captures: Object.fromEntries(
+        Object.entries(entry.captures as Record<string, { shape: number[]; data: string }>).map(([hook, value]) => [
+          hook,
+          { shape: value.shape, data: floats(value.data) },
+        ]),
+      ),
       lens: entry.lens ? stagesOf(entry.lens) : null,
     })),
-    weights: Object.fromEntries(Object.entries((raw.weights ?? {}) as Record<string, Record<string, any>>).map(([file, value]) => [file, {
-      embedding: digestOf(value.embedding), unembedding: digestOf(value.unembedding), lens: stagesOf(value.lens), storedAs: value.stored_as,
-    }])),
-    precisions: Object.fromEntries(Object.entries((raw.precisions ?? {}) as Record<string, { logit_ids: number[]; logits: string }[]>).map(([file, rows]) => [file, rows.map((row) => ({ logitIds: row.logit_ids, logits: floats(row.logits) }))])),
+    weights: Object.fromEntries(
+      Object.entries((raw.weights ?? {}) as Record<string, Record<string, any>>).map(([file, value]) => [
+        file,
+        {
+          embedding: digestOf(value.embedding),
+          unembedding: digestOf(value.unembedding),
+          lens: stagesOf(value.lens),
+          storedAs: value.stored_as,
+        },
+      ]),
+    ),
+    precisions: Object.fromEntries(
+      Object.entries((raw.precisions ?? {}) as Record<string, { logit_ids: number[]; logits: string }[]>).map(([file, rows]) => [
+        file,
+        rows.map((row) => ({ logitIds: row.logit_ids, logits: floats(row.logits) })),
+      ]),
+    ),
   };
 }
 
@@ -149,7 +174,10 @@ export interface CaptureCheck {
 
 /** Every capture (assembled as the Trace assembles it: `tokens` [n, X], `heads` [n, H, d], `attention` [H, n, n])
  * against the reference: its shape, and the largest absolute difference (attention: the causal part). */
-export function checkCaptures(captures: Record<string, { dims: number[]; data: ArrayLike<number>; attention: boolean }>, entry: ReferencePrompt): CaptureCheck[] {
+export function checkCaptures(
+  captures: Record<string, { dims: number[]; data: ArrayLike<number>; attention: boolean }>,
+  entry: ReferencePrompt,
+): CaptureCheck[] {
   return Object.entries(captures).map(([hook, actual]) => {
     const expected = entry.captures[referenceHook(hook)]!;
     const shapeOk = JSON.stringify(actual.dims) === JSON.stringify(expected.shape);

@@ -48,15 +48,28 @@ describe('Optimum’s two-graph layout with decomposed LayerNorm', async () => {
     const full = new Generator(prompt, null, config);
     const ids = [10, 20, 30, 40, 50];
     const recorder = new TraceRecorder({
-      modelName: 'optimum-gpt2-tiny', config, points: prompt.probed.points, backend: 'wasm', fallbackReason: 'forced',
-      settings: { temperature: 0, topK: 0, topP: 1 }, seed: 1, prompt: '', truncatedTokens: 0, promptLength: ids.length, tokens: [],
+      modelName: 'optimum-gpt2-tiny',
+      config,
+      points: prompt.probed.points,
+      backend: 'wasm',
+      fallbackReason: 'forced',
+      settings: { temperature: 0, topK: 0, topP: 1 },
+      seed: 1,
+      prompt: '',
+      truncatedTokens: 0,
+      promptLength: ids.length,
+      tokens: [],
     });
     const counts: number[] = [];
-    const result = await cached.generate({ ids, maxNewTokens: 4, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 }, (event) => {
-      if (event.type !== 'forward') return;
-      counts.push(event.record.count);
-      recorder.addForward(event.record);
-    }, () => false);
+    const result = await cached.generate(
+      { ids, maxNewTokens: 4, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 },
+      (event) => {
+        if (event.type !== 'forward') return;
+        counts.push(event.record.count);
+        recorder.addForward(event.record);
+      },
+      () => false,
+    );
     const trace = recorder.snapshot();
     expect(counts).toEqual([5, 1, 1, 1]);
     const recomputed = (await full.forward(result.ids.slice(0, -1))).record;
@@ -84,10 +97,19 @@ describe('Optimum’s two-graph layout with decomposed LayerNorm', async () => {
     const full = new Generator(prompt, null, config);
     const ids = [10, 20, 30, 40, 50];
     const records: { start: number; count: number; k: Float32Array }[] = [];
-    const result = await full.generate({ ids, maxNewTokens: 4, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 }, (event) => {
-      if (event.type === 'forward') records.push({ ...event.record, k: event.record.tensors['blocks.1.attn.hook_k']!.data });
-    }, () => false);
-    expect(records.map(({ start, count }) => [start, count])).toEqual([[0, 5], [5, 1], [6, 1], [7, 1]]);
+    const result = await full.generate(
+      { ids, maxNewTokens: 4, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 },
+      (event) => {
+        if (event.type === 'forward') records.push({ ...event.record, k: event.record.tensors['blocks.1.attn.hook_k']!.data });
+      },
+      () => false,
+    );
+    expect(records.map(({ start, count }) => [start, count])).toEqual([
+      [0, 5],
+      [5, 1],
+      [6, 1],
+      [7, 1],
+    ]);
     // Each later position's K is the one its own pass computed (the sequence up to it), not a later pass's: what a
     // cache would have kept, so the KV-cache check compares it with a recompute of the whole sequence.
     for (const { start, k } of records.slice(1)) {
@@ -124,13 +146,30 @@ describe('Optimum’s two-graph layout with decomposed LayerNorm', async () => {
     const ids = [10, 20, 30, 40, 50];
     const settings = { temperature: 0, topK: 0, topP: 1 };
     const recorder = new TraceRecorder({
-      modelName: 'optimum-gpt2-tiny', config, points: prompt.probed.points, backend: 'wasm', fallbackReason: 'forced',
-      settings, seed: 1, prompt: '', truncatedTokens: 0, promptLength: ids.length, tokens: tokenizer.describe(ids),
+      modelName: 'optimum-gpt2-tiny',
+      config,
+      points: prompt.probed.points,
+      backend: 'wasm',
+      fallbackReason: 'forced',
+      settings,
+      seed: 1,
+      prompt: '',
+      truncatedTokens: 0,
+      promptLength: ids.length,
+      tokens: tokenizer.describe(ids),
     });
-    const result = await full.generate({ ids, maxNewTokens: 4, settings, rngState: 1 }, (event) => {
-      if (event.type === 'forward') recorder.addForward(event.record);
-      else recorder.addStep({ position: event.position, decision: event.decision, token: tokenizer.describe([event.fed])[0]!, candidateTokens: [] }, event.rngState);
-    }, () => false);
+    const result = await full.generate(
+      { ids, maxNewTokens: 4, settings, rngState: 1 },
+      (event) => {
+        if (event.type === 'forward') recorder.addForward(event.record);
+        else
+          recorder.addStep(
+            { position: event.position, decision: event.decision, token: tokenizer.describe([event.fed])[0]!, candidateTokens: [] },
+            event.rngState,
+          );
+      },
+      () => false,
+    );
     const trace = recorder.snapshot();
     full.reset();
     const recomputed = (await full.forward(result.ids.slice(0, computedPositions(trace)))).record.tensors;
@@ -143,6 +182,8 @@ describe('Optimum’s two-graph layout with decomposed LayerNorm', async () => {
     const moved = Float32Array.from(rows[5]!);
     moved[0]! += 0.1 * Math.max(1, ...Array.from(moved, Math.abs));
     rows[5] = moved;
-    expect(buildQuestion('generation.cache', { ...trace, rows: { ...trace.rows, [hook]: rows } }, { recomputed, cached: false })!.answer).toBe('changed');
+    expect(
+      buildQuestion('generation.cache', { ...trace, rows: { ...trace.rows, [hook]: rows } }, { recomputed, cached: false })!.answer,
+    ).toBe('changed');
   });
 });

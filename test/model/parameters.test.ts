@@ -15,7 +15,8 @@ import { readJson, readModelFile } from './helpers';
 const ROOT = resolve(__dirname, '../..');
 const count = (bytes: Uint8Array, config: ModelConfig) => countParameters(indexGraph(decodeModel(bytes, 'model.onnx')), config);
 const fixture = (model: string, file: string) => new Uint8Array(readFileSync(resolve(ROOT, 'test/fixtures/hub', model, file)));
-const fixtureConfig = (model: string) => parseModelConfig(JSON.parse(readFileSync(resolve(ROOT, 'test/fixtures/hub', model, 'config.json'), 'utf8')));
+const fixtureConfig = (model: string) =>
+  parseModelConfig(JSON.parse(readFileSync(resolve(ROOT, 'test/fixtures/hub', model, 'config.json'), 'utf8')));
 
 /** What `sum(p.numel() for p in model.parameters())` gives for GPT-2: embeddings, per layer two LayerNorms, c_attn,
  * c_proj, c_fc and the MLP's c_proj with their biases, then ln_f (the lm_head is tied). */
@@ -54,9 +55,21 @@ describe('parameter count', () => {
       ['gpt2-tiny', ['onnx/model.onnx'], gpt2Parameters(fixtureConfig('gpt2-tiny'))],
       ['llama3-tiny', ['onnx/model.onnx'], llamaParameters(fixtureConfig('llama3-tiny'))],
       ['qwen2-tiny', ['onnx/model.onnx'], llamaParameters(fixtureConfig('qwen2-tiny'), { qkvBias: true })],
-      ['qwen3-tiny', ['onnx/model.onnx', 'onnx/model_fp16.onnx', 'onnx/model_quantized.onnx', 'onnx/model_q4.onnx'], llamaParameters(fixtureConfig('qwen3-tiny'), { qkNorm: true })],
-      ['qwen2-untied-tiny', ['onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_q4f16.onnx', 'onnx/model_bnb4.onnx'], llamaParameters(fixtureConfig('qwen2-untied-tiny'), { qkvBias: true })],
-      ['optimum-gpt2-tiny', ['onnx/decoder_model.onnx', 'onnx/decoder_with_past_model.onnx'], gpt2Parameters(fixtureConfig('optimum-gpt2-tiny'))],
+      [
+        'qwen3-tiny',
+        ['onnx/model.onnx', 'onnx/model_fp16.onnx', 'onnx/model_quantized.onnx', 'onnx/model_q4.onnx'],
+        llamaParameters(fixtureConfig('qwen3-tiny'), { qkNorm: true }),
+      ],
+      [
+        'qwen2-untied-tiny',
+        ['onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_q4f16.onnx', 'onnx/model_bnb4.onnx'],
+        llamaParameters(fixtureConfig('qwen2-untied-tiny'), { qkvBias: true }),
+      ],
+      [
+        'optimum-gpt2-tiny',
+        ['onnx/decoder_model.onnx', 'onnx/decoder_with_past_model.onnx'],
+        gpt2Parameters(fixtureConfig('optimum-gpt2-tiny')),
+      ],
     ];
     for (const [model, files, expected] of cases) {
       for (const file of files) expect([model, file, count(fixture(model, file), fixtureConfig(model))]).toEqual([model, file, expected]);
@@ -69,7 +82,12 @@ describe('parameter count', () => {
     const graph = model.graph!;
     const lmHead = graph.node!.find((node) => node.output?.includes('logits'))!;
     const embedding = graph.initializer!.find((tensor) => tensor.name === 'transformer.wte.weight')!;
-    const copy = onnx.TensorProto.create({ name: 'onnx::MatMul_copy', dataType: onnx.TensorProto.DataType.FLOAT, dims: [config.dModel, config.vocabSize], rawData: new Uint8Array(embedding.rawData!.length) });
+    const copy = onnx.TensorProto.create({
+      name: 'onnx::MatMul_copy',
+      dataType: onnx.TensorProto.DataType.FLOAT,
+      dims: [config.dModel, config.vocabSize],
+      rawData: new Uint8Array(embedding.rawData!.length),
+    });
     graph.initializer!.push(copy);
     lmHead.input![1] = 'onnx::MatMul_copy';
     const bytes = onnx.ModelProto.encode(model).finish();
@@ -84,12 +102,21 @@ describe('parameter count', () => {
     const graph = model.graph!;
     const transpose = graph.node!.find((node) => node.output?.includes('/lm_head/Transpose_output_0'))!;
     transpose.input![0] = 'lm_head.weight';
-    graph.node!.unshift(onnx.NodeProto.create({ opType: 'Identity', name: 'Identity_head', input: ['transformer.wte.weight'], output: ['lm_head.weight'] }));
+    graph.node!.unshift(
+      onnx.NodeProto.create({ opType: 'Identity', name: 'Identity_head', input: ['transformer.wte.weight'], output: ['lm_head.weight'] }),
+    );
     expect(count(onnx.ModelProto.encode(model).finish(), config)).toBe(3_207_680);
     // ln_f's bias read through an Identity of layer 0's (as an exporter merges equal values): still 160 of its own.
     const lnF = graph.node!.find((node) => node.opType === 'LayerNormalization' && node.input?.[2] === 'transformer.ln_f.bias')!;
     graph.initializer = graph.initializer!.filter((tensor) => tensor.name !== 'transformer.ln_f.bias');
-    graph.node!.unshift(onnx.NodeProto.create({ opType: 'Identity', name: 'Identity_bias', input: ['transformer.h.0.ln_1.bias'], output: ['transformer.ln_f.bias'] }));
+    graph.node!.unshift(
+      onnx.NodeProto.create({
+        opType: 'Identity',
+        name: 'Identity_bias',
+        input: ['transformer.h.0.ln_1.bias'],
+        output: ['transformer.ln_f.bias'],
+      }),
+    );
     expect(lnF.input![2]).toBe('transformer.ln_f.bias');
     expect(count(onnx.ModelProto.encode(model).finish(), config)).toBe(3_207_680);
   });

@@ -33,7 +33,12 @@ describe.each(REFERENCE.cases.map((c) => [c.model, c] as const))('%s: activation
   const answers = { clean: c.answers[0], corrupted: c.answers[1] };
 
   it('every cell of the four grids equals transformers’ patched logit difference within 1e-4', async () => {
-    const result = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ALL });
+    const result = await patchSweep(generator, folder.config, probed.points, {
+      clean: c.clean,
+      corrupted: c.corrupted,
+      answers,
+      sites: ALL,
+    });
     expect(result.cleanDiff).toBeCloseTo(c.cleanDiff, 4);
     expect(result.corruptedDiff).toBeCloseTo(c.corruptedDiff, 4);
     for (const site of ALL) expect(maxAbsDifference(result[site]!, Float32Array.from(c.diffs[site])), site).toBeLessThan(1e-4);
@@ -52,7 +57,12 @@ describe.each(REFERENCE.cases.map((c) => [c.model, c] as const))('%s: activation
   });
 
   it('a cell opened as a run (its intervention fed to a generation pass, as What if’s B runs it) is the sweep’s cell', async () => {
-    const result = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ALL });
+    const result = await patchSweep(generator, folder.config, probed.points, {
+      clean: c.clean,
+      corrupted: c.corrupted,
+      answers,
+      sites: ALL,
+    });
     const lists = patchHooks(folder.config.nLayer);
     const cleanRun = await generator.capture(c.clean, lists.clean, null);
     const corruptedRun = await generator.capture(c.corrupted, lists.corrupted, null);
@@ -73,19 +83,28 @@ describe.each(REFERENCE.cases.map((c) => [c.model, c] as const))('%s: activation
       expect(logits[answers.clean]! - logits[answers.corrupted]!, JSON.stringify(cell)).toBeCloseTo(value, 5);
     }
     // The first layer's stream at the changed token is the clean token there: the clean sequence itself.
-    expect(patchFor(cells[0].cell, { clean: c.clean, corrupted: c.corrupted }, cleanRun, corruptedRun, folder.config)!.ids).toEqual(c.clean.map((id, p) => (p === changed ? id : c.corrupted[p])));
+    expect(patchFor(cells[0].cell, { clean: c.clean, corrupted: c.corrupted }, cleanRun, corruptedRun, folder.config)!.ids).toEqual(
+      c.clean.map((id, p) => (p === changed ? id : c.corrupted[p])),
+    );
   });
 
   it('a coarse sweep patches only the layers asked for, and its rows are the full sweep’s rows of those layers', async () => {
     const full = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ALL });
     const last = folder.config.nLayer - 1;
     // (The fixtures have two layers: the last one alone, asked for twice.)
-    const coarse = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ALL, layers: [last, last] });
+    const coarse = await patchSweep(generator, folder.config, probed.points, {
+      clean: c.clean,
+      corrupted: c.corrupted,
+      answers,
+      sites: ALL,
+      layers: [last, last],
+    });
     expect(coarse.patchedLayers).toEqual([last]);
     expect(coarse.layers).toBe(1);
     const n = c.clean.length;
     const { nHead } = folder.config;
-    const rowsOf = (grid: Float32Array, width: number, layers: number[]) => layers.flatMap((layer) => Array.from(grid.subarray(layer * width, (layer + 1) * width)));
+    const rowsOf = (grid: Float32Array, width: number, layers: number[]) =>
+      layers.flatMap((layer) => Array.from(grid.subarray(layer * width, (layer + 1) * width)));
     expect(Array.from(coarse.resid!)).toEqual(rowsOf(full.resid!, n, [last]));
     expect(Array.from(coarse.head!)).toEqual(rowsOf(full.head!, nHead, [last]));
     expect(Array.from(coarse.mlp!)).toEqual([full.mlp![last]!]);
@@ -93,18 +112,32 @@ describe.each(REFERENCE.cases.map((c) => [c.model, c] as const))('%s: activation
   });
 
   it('patching the clean run into itself changes nothing: every cell is the clean run’s difference', async () => {
-    const result = await patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.clean, answers, sites: ['head', 'mlp'] });
+    const result = await patchSweep(generator, folder.config, probed.points, {
+      clean: c.clean,
+      corrupted: c.clean,
+      answers,
+      sites: ['head', 'mlp'],
+    });
     expect(result.corruptedDiff).toBe(result.cleanDiff);
-    for (const site of ['head', 'mlp'] as const) expect(maxAbsDifference(result[site]!, new Float32Array(result[site]!.length).fill(result.cleanDiff)), site).toBeLessThan(1e-5);
+    for (const site of ['head', 'mlp'] as const)
+      expect(maxAbsDifference(result[site]!, new Float32Array(result[site]!.length).fill(result.cleanDiff)), site).toBeLessThan(1e-5);
   });
 
   it('refuses prompts of different lengths, and stops between two passes when cancelled', async () => {
-    await expect(patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted.slice(1), answers, sites: ['mlp'] })).rejects.toMatchObject({ code: 'patch-lengths' });
+    await expect(
+      patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted.slice(1), answers, sites: ['mlp'] }),
+    ).rejects.toMatchObject({ code: 'patch-lengths' });
     let passes = 0;
-    const stopped = patchSweep(generator, folder.config, probed.points, { clean: c.clean, corrupted: c.corrupted, answers, sites: ['head'] }, {
-      progress: (done) => (passes = done),
-      cancelled: async () => passes >= 2,
-    });
+    const stopped = patchSweep(
+      generator,
+      folder.config,
+      probed.points,
+      { clean: c.clean, corrupted: c.corrupted, answers, sites: ['head'] },
+      {
+        progress: (done) => (passes = done),
+        cancelled: async () => passes >= 2,
+      },
+    );
     await expect(stopped).rejects.toBeInstanceOf(EngineError);
     await expect(stopped).rejects.toMatchObject({ code: 'patching-cancelled' });
     expect(passes).toBe(2);

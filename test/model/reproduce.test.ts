@@ -28,7 +28,12 @@ const settings = { temperature: 0.9, topK: 40, topP: 0.95, minNewTokens: 2 };
 type Engine = Awaited<ReturnType<typeof loadEngine>>;
 
 /** Writes the trace and its script to a folder of their own and runs the script; returns what it printed. */
-type TraceDocument = { seed: number; captures: Record<string, { data: (number | null)[]; shape: number[] }>; steps: { position: number; decision: { chosenId: number; draw: number | null } }[]; tokens: { id: number }[] };
+type TraceDocument = {
+  seed: number;
+  captures: Record<string, { data: (number | null)[]; shape: number[] }>;
+  steps: { position: number; decision: { chosenId: number; draw: number | null } }[];
+  tokens: { id: number }[];
+};
 
 function check(trace: Trace, files: ModelFiles, modelDir: string, change?: (document: TraceDocument) => void) {
   const folder = mkdtempSync(join(tmpdir(), 'flow-check-'));
@@ -64,25 +69,41 @@ describe.skipIf(!hasPython).each(['flow-gpt2-tiny', 'flow-llama-tiny'])('%s: the
   it('a plain sampled run: every tensor and token agrees; a changed number, a NaN, a changed token, draw or seed are each found', async () => {
     const trace = await record();
     agrees(check(trace, files, modelDir), trace.points.length, trace.steps.length);
-    disagrees(check(trace, files, modelDir, (document) => {
-      const data = document.captures['blocks.2.hook_resid_mid']!.data;
-      data[5] = (data[5] as number) + 0.5;
-    }), 'blocks.2.hook_resid_mid: differs by up to', 'DISAGREES: 1 tensors');
+    disagrees(
+      check(trace, files, modelDir, (document) => {
+        const data = document.captures['blocks.2.hook_resid_mid']!.data;
+        data[5] = (data[5] as number) + 0.5;
+      }),
+      'blocks.2.hook_resid_mid: differs by up to',
+      'DISAGREES: 1 tensors',
+    );
     // A NaN is written as null: inside a row (not a whole position the run did not keep) it is a fault.
-    disagrees(check(trace, files, modelDir, (document) => {
-      document.captures['blocks.1.attn.hook_z']!.data[3] = null;
-    }), 'blocks.1.attn.hook_z: 1 values are NaN or infinite');
+    disagrees(
+      check(trace, files, modelDir, (document) => {
+        document.captures['blocks.1.attn.hook_z']!.data[3] = null;
+      }),
+      'blocks.1.attn.hook_z: 1 values are NaN or infinite',
+    );
     // The step's token, its draw, the seed: each is checked.
-    disagrees(check(trace, files, modelDir, (document) => {
-      const step = document.steps[1]!;
-      step.decision.chosenId = (step.decision.chosenId + 1) % 100;
-    }), 'sampling the trace’s own logits picks token');
-    disagrees(check(trace, files, modelDir, (document) => {
-      document.steps[2]!.decision.draw = 0.5;
-    }), 'random draw');
-    disagrees(check(trace, files, modelDir, (document) => {
-      document.seed += 1;
-    }), 'random draw');
+    disagrees(
+      check(trace, files, modelDir, (document) => {
+        const step = document.steps[1]!;
+        step.decision.chosenId = (step.decision.chosenId + 1) % 100;
+      }),
+      'sampling the trace’s own logits picks token',
+    );
+    disagrees(
+      check(trace, files, modelDir, (document) => {
+        document.steps[2]!.decision.draw = 0.5;
+      }),
+      'random draw',
+    );
+    disagrees(
+      check(trace, files, modelDir, (document) => {
+        document.seed += 1;
+      }),
+      'random draw',
+    );
     // A whole position the run did not keep (a lean run's row) is skipped, and said.
     const lean = check(trace, files, modelDir, (document) => {
       const capture = document.captures['blocks.3.mlp.hook_post']!;
@@ -112,11 +133,19 @@ describe.skipIf(!hasPython).each(['flow-gpt2-tiny', 'flow-llama-tiny'])('%s: the
     const lists = patchHooks(engine.config.nLayer);
     const cleanRun = await engine.generator.capture(clean, lists.clean, null);
     const corruptedRun = await engine.generator.capture(corrupted, lists.corrupted, null);
-    for (const cell of [{ grid: 'resid', layer: 2, index: 0 }, { grid: 'head', layer: 1, index: 2 }] as const) {
+    for (const cell of [
+      { grid: 'resid', layer: 2, index: 0 },
+      { grid: 'head', layer: 1, index: 2 },
+    ] as const) {
       const made = patchFor(cell, { clean, corrupted }, cleanRun, corruptedRun, engine.config)!;
       // (Neither cell changes the tokens: the patched run reads the corrupted prompt.)
       expect(made.ids).toEqual(corrupted);
-      const trace = await record({ prompt: 'Tom was happy because', settings: { temperature: 0, topK: 0, topP: 1, minNewTokens: 0 }, maxNewTokens: 1, intervention: made.intervention });
+      const trace = await record({
+        prompt: 'Tom was happy because',
+        settings: { temperature: 0, topK: 0, topP: 1, minNewTokens: 0 },
+        maxNewTokens: 1,
+        intervention: made.intervention,
+      });
       expect(trace.intervention?.patch?.cell).toEqual(cell);
       agrees(check(trace, files, modelDir), trace.points.length, 1);
     }
@@ -127,9 +156,15 @@ describe.skipIf(!hasPython).each(['flow-gpt2-tiny', 'flow-llama-tiny'])('%s: the
  * the weights under exporter names, `onnx::MatMul_…`; Qwen2 with an untied lm_head; Qwen3 with QK-norm), and
  * Qwen3 in fp16, q8 and q4. */
 const OPEN_CASES: [OpenModel, string][] = [
-  ['gpt2-tiny', 'onnx/model.onnx'], ['llama3-tiny', 'onnx/model.onnx'], ['qwen2-tiny', 'onnx/model.onnx'], ['qwen2-untied-tiny', 'onnx/model.onnx'],
-  ['qwen2-untied-tiny', 'onnx/model_q4f16.onnx'], ['qwen3-tiny', 'onnx/model.onnx'], ['qwen3-tiny', 'onnx/model_fp16.onnx'],
-  ['qwen3-tiny', 'onnx/model_quantized.onnx'], ['qwen3-tiny', 'onnx/model_q4.onnx'],
+  ['gpt2-tiny', 'onnx/model.onnx'],
+  ['llama3-tiny', 'onnx/model.onnx'],
+  ['qwen2-tiny', 'onnx/model.onnx'],
+  ['qwen2-untied-tiny', 'onnx/model.onnx'],
+  ['qwen2-untied-tiny', 'onnx/model_q4f16.onnx'],
+  ['qwen3-tiny', 'onnx/model.onnx'],
+  ['qwen3-tiny', 'onnx/model_fp16.onnx'],
+  ['qwen3-tiny', 'onnx/model_quantized.onnx'],
+  ['qwen3-tiny', 'onnx/model_q4.onnx'],
 ];
 
 describe.skipIf(!hasPython).each(OPEN_CASES)('%s %s: the exported Python check', (model, graph) => {
@@ -139,14 +174,24 @@ describe.skipIf(!hasPython).each(OPEN_CASES)('%s %s: the exported Python check',
     const session = await ModelSession.create(probed.bytes, 'wasm', 'forced', folder.graph.externalData);
     const tokenizer = new Tokenizer(JSON.parse(readFileSync(OPEN_TOKENIZERS[model], 'utf8')), {});
     const engine = { config: folder.config, probed, tokenizer, generator: new Generator({ session, probed }, null, folder.config) };
-    const trace = (await recordTrace(engine, { modelName: model, prompt: 'The cat sat on', settings, seed: 3, maxNewTokens: 4, intervention: { heads: ['1.0'], mlps: [] } })).trace;
+    const trace = (
+      await recordTrace(engine, {
+        modelName: model,
+        prompt: 'The cat sat on',
+        settings,
+        seed: 3,
+        maxNewTokens: 4,
+        intervention: { heads: ['1.0'], mlps: [] },
+      })
+    ).trace;
     const dtype = dtypeOfFile(graph);
     const result = check(trace, { name: model, url: null, graphFiles: [graph], dtype, rounding: probed.rounding }, fixtureDir(model));
     expect(result.output).toContain(`AGREES: ${trace.points.length} of ${trace.points.length} captured tensors compared`);
     expect(result.status, result.output).toBe(0);
     // Where the graph computes in float32 (fp32, q4), every token is the app's; where it rounds, a token may be put
     // on its neighbour by float32 logits only where the app's own sampling checked out.
-    if (dtype === null || dtype === 'fp32' || dtype === 'q4') expect(result.output).toContain(`${trace.steps.length} of ${trace.steps.length} picked as the app picked them`);
+    if (dtype === null || dtype === 'fp32' || dtype === 'q4')
+      expect(result.output).toContain(`${trace.steps.length} of ${trace.steps.length} picked as the app picked them`);
     console.log(`${model} ${graph}: ${result.output.split('\n').find((line) => line.startsWith('AGREES'))}`);
   }, 600_000);
 });

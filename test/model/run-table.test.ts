@@ -15,16 +15,31 @@ describe('the run table', async () => {
   const engine = await loadEngine();
   const start = (prompt: string, seed: number, heads: string[] = []): KeptRun => {
     const ids = engine.tokenizer.encode(prompt);
-    return { ids, promptLength: ids.length, recorded: 0, rngState: seed, settings: SETTINGS, intervention: heads.length ? { heads, mlps: [] } : null, plan: FULL_CAPTURE, forced: null };
+    return {
+      ids,
+      promptLength: ids.length,
+      recorded: 0,
+      rngState: seed,
+      settings: SETTINGS,
+      intervention: heads.length ? { heads, mlps: [] } : null,
+      plan: FULL_CAPTURE,
+      forced: null,
+    };
   };
   /** Continues run `id` and returns the tokens it fed and how many positions each pass ran. */
   const more = async (table: RunTable, id: number, tokens: number) => {
     const fed: number[] = [];
     const ran: number[] = [];
-    await table.continue(id, tokens, SETTINGS, (event: GenerateEvent) => {
-      if (event.type === 'step') fed.push(event.fed);
-      else ran.push(event.record.ran!);
-    }, () => false);
+    await table.continue(
+      id,
+      tokens,
+      SETTINGS,
+      (event: GenerateEvent) => {
+        if (event.type === 'step') fed.push(event.fed);
+        else ran.push(event.record.ran!);
+      },
+      () => false,
+    );
     return { fed, ran };
   };
 
@@ -59,10 +74,19 @@ describe('the run table', async () => {
     const table = new RunTable(engine.generator);
     const records = async (id: number) => {
       const kept: ForwardRecord[] = [];
-      await table.continue(id, 4, SETTINGS, (event: GenerateEvent) => { if (event.type === 'forward') kept.push(event.record); }, () => false);
+      await table.continue(
+        id,
+        4,
+        SETTINGS,
+        (event: GenerateEvent) => {
+          if (event.type === 'forward') kept.push(event.record);
+        },
+        () => false,
+      );
       return kept;
     };
-    const lean = await (table.keep(31, null, { ...start('Once upon a time', 7, ['1.0']), plan: { mode: 'lean', layers: [] } }), records(31));
+    const lean = await (table.keep(31, null, { ...start('Once upon a time', 7, ['1.0']), plan: { mode: 'lean', layers: [] } }),
+    records(31));
     const full = await (table.keep(32, null, start('Once upon a time', 7, ['1.0'])), records(32));
     const hooks = ['blocks.1.attn.hook_z', 'blocks.1.mlp.hook_post'];
     expect(lean.some((record) => hooks.some((hook) => hook in record.tensors))).toBe(false); // not kept as it ran
@@ -88,7 +112,15 @@ describe('the run table', async () => {
     const a = start('Once upon a time', 7);
     table.keep(41, null, a);
     const fedA = (await more(table, 41, 5)).fed;
-    const fork = (feed: boolean, intervention: KeptRun['intervention']) => ({ ids: null, positions: a.promptLength + 5, feed, rngState: 7, settings: SETTINGS, intervention, plan: FULL_CAPTURE });
+    const fork = (feed: boolean, intervention: KeptRun['intervention']) => ({
+      ids: null,
+      positions: a.promptLength + 5,
+      feed,
+      rngState: 7,
+      settings: SETTINGS,
+      intervention,
+      plan: FULL_CAPTURE,
+    });
     const same = table.fork(42, null, 41, fork(false, null));
     expect(same.ids).toEqual(a.ids.slice(0, a.promptLength));
     expect((await more(table, 42, 5)).fed).toEqual(fedA);

@@ -21,7 +21,9 @@ function listen(server: Server): Promise<string> {
   servers.push(server);
   // Each answer on its own connection, so no kept-alive socket is closed under the next request.
   server.prependListener('request', (_request, response) => response.setHeader('connection', 'close'));
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+  );
 }
 
 /** The repository's files: its KV-cache graph as the single onnx/model.onnx. */
@@ -34,42 +36,51 @@ function repoFile(file: string): Buffer | null {
 }
 
 beforeAll(async () => {
-  cdn = await listen(createServer((request, response) => {
-    cdnRequests.push({ path: request.url ?? '', range: request.headers.range });
-    const bytes = repoFile(decodeURIComponent((request.url ?? '').replace(/^\/lfs\/[^/]+\/[^/]+\//, '').replace(/\?.*$/, '')));
-    if (!bytes) return void response.writeHead(404).end();
-    const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
-    if (range) {
-      const start = Number(range[1]);
-      response.writeHead(206, { 'content-length': bytes.length - start, 'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` });
-      return void response.end(bytes.subarray(start));
-    }
-    response.writeHead(200, { 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
-    if (dropOnce) {
-      dropOnce = false;
-      response.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => response.destroy(), 20));
-      return;
-    }
-    response.end(bytes);
-  }));
-  modelscope = await listen(createServer((request, response) => {
-    const match = /^\/models\/([^/]+)\/([^/]+)\/resolve\/master\/(.+)$/.exec(request.url ?? '');
-    const bytes = match && match[2] === 'flow-llama-tiny' ? repoFile(match[3]!) : null;
-    if (!match || !bytes || match[3] === 'onnx/decoder_model_merged.onnx') {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      return void response.end(JSON.stringify({ Code: 10010205001, Message: 'file not found', Success: false }));
-    }
-    if (match[3]!.endsWith('.onnx')) {
-      response.writeHead(302, { location: `${cdn}/lfs/${match[1]}/${match[2]}/${match[3]}?auth_key=1` });
-      return void response.end();
-    }
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length });
-    response.end(bytes);
-  }));
-  hub = await listen(createServer((_request, response) => {
-    response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
-    response.end('<!DOCTYPE html><html><body><h1>404</h1></body></html>');
-  }));
+  cdn = await listen(
+    createServer((request, response) => {
+      cdnRequests.push({ path: request.url ?? '', range: request.headers.range });
+      const bytes = repoFile(decodeURIComponent((request.url ?? '').replace(/^\/lfs\/[^/]+\/[^/]+\//, '').replace(/\?.*$/, '')));
+      if (!bytes) return void response.writeHead(404).end();
+      const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
+      if (range) {
+        const start = Number(range[1]);
+        response.writeHead(206, {
+          'content-length': bytes.length - start,
+          'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}`,
+        });
+        return void response.end(bytes.subarray(start));
+      }
+      response.writeHead(200, { 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
+      if (dropOnce) {
+        dropOnce = false;
+        response.write(bytes.subarray(0, bytes.length >> 1), () => setTimeout(() => response.destroy(), 20));
+        return;
+      }
+      response.end(bytes);
+    }),
+  );
+  modelscope = await listen(
+    createServer((request, response) => {
+      const match = /^\/models\/([^/]+)\/([^/]+)\/resolve\/master\/(.+)$/.exec(request.url ?? '');
+      const bytes = match && match[2] === 'flow-llama-tiny' ? repoFile(match[3]!) : null;
+      if (!match || !bytes || match[3] === 'onnx/decoder_model_merged.onnx') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.end(JSON.stringify({ Code: 10010205001, Message: 'file not found', Success: false }));
+      }
+      if (match[3]!.endsWith('.onnx')) {
+        response.writeHead(302, { location: `${cdn}/lfs/${match[1]}/${match[2]}/${match[3]}?auth_key=1` });
+        return void response.end();
+      }
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length });
+      response.end(bytes);
+    }),
+  );
+  hub = await listen(
+    createServer((_request, response) => {
+      response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<!DOCTYPE html><html><body><h1>404</h1></body></html>');
+    }),
+  );
 });
 afterAll(() => Promise.all(servers.map((server) => new Promise<void>((done) => server.close(() => done())))));
 
@@ -102,14 +113,20 @@ describe('model sources over HTTP', () => {
   });
 
   it('names a host that cuts every connection as out of reach, and one that answers 503 as an error, with the host', async () => {
-    const refusing = await listen(createServer((request, response) => {
-      if (request.url?.includes('/busy/')) return void response.writeHead(503, { 'content-type': 'text/plain' }).end('busy');
-      request.socket.destroy();
-    }));
-    const dead = await loadModelFolder(sourceFolderUrl('hf-mirror', 'owner/dead', '/hub', { 'hf-mirror': refusing }), () => {}, { graphs: HUB_GRAPHS }).catch((e: unknown) => e);
+    const refusing = await listen(
+      createServer((request, response) => {
+        if (request.url?.includes('/busy/')) return void response.writeHead(503, { 'content-type': 'text/plain' }).end('busy');
+        request.socket.destroy();
+      }),
+    );
+    const dead = await loadModelFolder(sourceFolderUrl('hf-mirror', 'owner/dead', '/hub', { 'hf-mirror': refusing }), () => {}, {
+      graphs: HUB_GRAPHS,
+    }).catch((e: unknown) => e);
     expect((dead as EngineError).code).toBe('source-unreachable');
     expect((dead as EngineError).params['host']).toBe(new URL(refusing).host);
-    const busy = await loadModelFolder(sourceFolderUrl('hf-mirror', 'busy/model', '/hub', { 'hf-mirror': refusing }), () => {}, { graphs: HUB_GRAPHS }).catch((e: unknown) => e);
+    const busy = await loadModelFolder(sourceFolderUrl('hf-mirror', 'busy/model', '/hub', { 'hf-mirror': refusing }), () => {}, {
+      graphs: HUB_GRAPHS,
+    }).catch((e: unknown) => e);
     expect((busy as EngineError).code).toBe('model-fetch-failed');
     expect((busy as EngineError).params).toMatchObject({ host: new URL(refusing).host, status: 503 });
   });

@@ -52,10 +52,16 @@ describe.each(EMBEDDED_MODELS)('%s: run B teacher-forced on run A’s tokens', a
   });
 
   it('with one head off: B − A is exactly 0 in every layer before the head’s, the tokens are A’s, the decisions B’s own', async () => {
-    const { trace: b } = await recordTrace(engine, { ...run, forced: continuation, intervention: { heads: [`${LAYER}.${HEAD}`], mlps: [] } });
+    const { trace: b } = await recordTrace(engine, {
+      ...run,
+      forced: continuation,
+      intervention: { heads: [`${LAYER}.${HEAD}`], mlps: [] },
+    });
     expect(ids(b)).toEqual(ids(a));
     expect(computedPositions(b)).toBe(computedPositions(a));
-    const before = a.points.filter((point) => (point.layer === null ? point.hook === 'hook_embed' || point.hook === 'hook_pos_embed' : point.layer < LAYER));
+    const before = a.points.filter((point) =>
+      point.layer === null ? point.hook === 'hook_embed' || point.hook === 'hook_pos_embed' : point.layer < LAYER,
+    );
     expect(before.length).toBeGreaterThan(2 * 15);
     for (const { hook } of before) expect(differing(a, b, hook), hook).toEqual([]);
     // B − A as the views read it: zeros at every position and element there.
@@ -63,7 +69,10 @@ describe.each(EMBEDDED_MODELS)('%s: run B teacher-forced on run A’s tokens', a
     for (const { hook } of before) {
       const rows = difference.rows[hook]!;
       expect(rows).toHaveLength(computedPositions(a));
-      expect(rows.every((row) => row.every((value) => value === 0)), hook).toBe(true);
+      expect(
+        rows.every((row) => row.every((value) => value === 0)),
+        hook,
+      ).toBe(true);
     }
     // The head's own layer and the layers after it moved, at every position (each reads the head's output).
     const after = `blocks.${LAYER}.hook_resid_post`;
@@ -91,7 +100,8 @@ describe.each(EMBEDDED_MODELS)('%s: run B teacher-forced on run A’s tokens', a
       return data.subarray(HEAD * n * n, (HEAD + 1) * n * n);
     };
     /** What the attention view's note says of it. */
-    const note = (first: Trace, second: Trace) => switchedOffPattern(first, second, LAYER, HEAD, ROUNDING_TOLERANCE[engine.probed.rounding]).kind;
+    const note = (first: Trace, second: Trace) =>
+      switchedOffPattern(first, second, LAYER, HEAD, ROUNDING_TOLERANCE[engine.probed.rounding]).kind;
     const alone = await recordTrace(engine, { ...run, forced: continuation, intervention: { heads: [off], mlps: [] } });
     expect(isZeroDifference(headPattern(alone.trace))).toBe(true);
     expect(note(a, alone.trace)).toBe('same');
@@ -111,10 +121,18 @@ describe.each(EMBEDDED_MODELS)('%s: run B teacher-forced on run A’s tokens', a
     // B's own draws (A's seed, as What if runs them): once its text parts from A's, the head reads other tokens.
     // The first of a few temperatures at which this tiny model's B does part from A.
     for (const temperature of [SETTINGS.temperature, 1.5, 3]) {
-      const sampled = (await recordTrace(engine, { ...run, settings: { ...SETTINGS, temperature }, intervention: { heads: [off], mlps: [] } })).trace;
-      const reference = temperature === SETTINGS.temperature ? a : (await recordTrace(engine, { ...run, settings: { ...SETTINGS, temperature } })).trace;
+      const sampled = (
+        await recordTrace(engine, { ...run, settings: { ...SETTINGS, temperature }, intervention: { heads: [off], mlps: [] } })
+      ).trace;
+      const reference =
+        temperature === SETTINGS.temperature ? a : (await recordTrace(engine, { ...run, settings: { ...SETTINGS, temperature } })).trace;
       const n = Math.min(computedPositions(reference), computedPositions(sampled));
-      if (ids(sampled).slice(0, n).every((id, i) => id === ids(reference)[i])) continue;
+      if (
+        ids(sampled)
+          .slice(0, n)
+          .every((id, i) => id === ids(reference)[i])
+      )
+        continue;
       const { data } = assembled(differenceTrace(reference, sampled), `blocks.${LAYER}.attn.hook_pattern`);
       expect(isZeroDifference(data.subarray(HEAD * n * n, (HEAD + 1) * n * n))).toBe(false);
       expect(note(reference, sampled)).toBe('changed');

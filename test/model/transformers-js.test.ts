@@ -17,13 +17,22 @@ describe('the model folder in @xenova/transformers', () => {
     }
   });
 
-  it.each(EMBEDDED_MODELS)('runs its text-generation pipeline on %s/onnx/decoder_model_merged.onnx with the same greedy tokens as our engine', async (model) => {
-    const generator = await pipeline('text-generation', model, { quantized: false });
-    const output = (await generator('Lily had a red ball. She', { max_new_tokens: 12, do_sample: false })) as { generated_text: string }[];
-    const { tokenizer, generator: engine } = await loadEngine(model);
-    const ids = tokenizer.encode('Lily had a red ball. She');
-    engine.reset();
-    const result = await engine.generate({ ids, maxNewTokens: 12, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 }, () => {}, () => false);
-    expect(output[0]!.generated_text).toBe(tokenizer.decode(result.ids));
-  });
+  it.each(EMBEDDED_MODELS)(
+    'runs its text-generation pipeline on %s/onnx/decoder_model_merged.onnx with the same greedy tokens as our engine',
+    async (model) => {
+      const generator = await pipeline('text-generation', model, { quantized: false });
+      const output = (await generator('Lily had a red ball. She', { max_new_tokens: 12, do_sample: false })) as {
+        generated_text: string;
+      }[];
+      const { tokenizer, generator: engine } = await loadEngine(model);
+      const ids = tokenizer.encode('Lily had a red ball. She');
+      engine.reset();
+      const result = await engine.generate(
+        { ids, maxNewTokens: 12, settings: { temperature: 0, topK: 0, topP: 1 }, rngState: 1 },
+        () => {},
+        () => false,
+      );
+      expect(output[0]!.generated_text).toBe(tokenizer.decode(result.ids));
+    },
+  );
 });

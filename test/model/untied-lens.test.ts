@@ -30,7 +30,10 @@ const STORED_AS: Record<(typeof FILES)[number], { embedding: RegExp; lm_head: Re
   'onnx/model_bnb4.onnx': { embedding: /^Gather \(float32\)$/, lm_head: /^MatMulBnb4 \(NF4, blocks of 64\)$/ },
 };
 
-const sha256 = (matrix: Float32Array) => createHash('sha256').update(Buffer.from(matrix.buffer, matrix.byteOffset, matrix.byteLength)).digest('hex');
+const sha256 = (matrix: Float32Array) =>
+  createHash('sha256')
+    .update(Buffer.from(matrix.buffer, matrix.byteOffset, matrix.byteLength))
+    .digest('hex');
 
 /** The matrix equals numpy's reading: the same float32 bytes (SHA-256), and every sampled row exactly. */
 function expectMatrix(matrix: Float32Array, digest: MatrixDigest, dModel: number) {
@@ -59,7 +62,11 @@ describe.each(FILES)(`${MODEL} %s: the embedding and the untied lm_head, read fr
 
   it('is the precision it is named for, stored in the form this test is about, with its own lm_head', () => {
     expect(config.tieWordEmbeddings).toBe(false);
-    expect(dtypeOfFile(file)).toBe({ 'onnx/model.onnx': 'fp32', 'onnx/model_quantized.onnx': 'q8', 'onnx/model_q4f16.onnx': 'q4f16', 'onnx/model_bnb4.onnx': 'bnb4' }[file]);
+    expect(dtypeOfFile(file)).toBe(
+      { 'onnx/model.onnx': 'fp32', 'onnx/model_quantized.onnx': 'q8', 'onnx/model_q4f16.onnx': 'q4f16', 'onnx/model_bnb4.onnx': 'bnb4' }[
+        file
+      ],
+    );
     expect(weights.storedAs.embedding).toMatch(STORED_AS[file].embedding);
     expect(weights.storedAs.lm_head).toMatch(STORED_AS[file].lm_head);
     expect(lens).not.toBeNull();
@@ -125,7 +132,13 @@ describe.each(FILES)(`${MODEL} %s: the embedding and the untied lm_head, read fr
           const attention = rowLayout(point.layout) === 'attention';
           // An identity check against transformers' fp32 (a wrong tensor would be off by 1 or more): 4-bit weights
           // of a 20-wide model move activations by up to a few tens of percent.
-          expect(relativeDistance(attention ? causal(actual.data, actual.dims) : actual.data, attention ? causal(want.data, want.shape) : want.data), point.hook).toBeLessThan(0.5);
+          expect(
+            relativeDistance(
+              attention ? causal(actual.data, actual.dims) : actual.data,
+              attention ? causal(want.data, want.shape) : want.data,
+            ),
+            point.hook,
+          ).toBeLessThan(0.5);
         }
         // The last layer's lens is the file's own logits: for q4f16 and bnb4, whose lm_head multiplies float
         // activations by the dequantized weight, within float rounding; q8 also quantizes the activation to 8 bits.
@@ -133,17 +146,34 @@ describe.each(FILES)(`${MODEL} %s: the embedding and the untied lm_head, read fr
         const last = trace.rows[`blocks.${config.nLayer - 1}.hook_resid_post`]![n - 1]!;
         const own = trace.rows['logits']![n - 1]!;
         const distance = relativeDistance(logitLens(last, lens), own);
-        expect(distance).toBeLessThan({ 'onnx/model_quantized.onnx': 0.05, 'onnx/model_q4f16.onnx': 0.01, 'onnx/model_bnb4.onnx': 1e-5 }[file]);
+        expect(distance).toBeLessThan(
+          { 'onnx/model_quantized.onnx': 0.05, 'onnx/model_q4f16.onnx': 0.01, 'onnx/model_bnb4.onnx': 1e-5 }[file],
+        );
       }
     });
   }
 });
 
 /** The reference's sequence fed as the app feeds it: the prompt, then one cached position per token. */
-async function run(generator: Generator, probed: ReturnType<typeof probe>, config: Trace['config'], prompt: number[], continuation: number[]): Promise<Trace> {
+async function run(
+  generator: Generator,
+  probed: ReturnType<typeof probe>,
+  config: Trace['config'],
+  prompt: number[],
+  continuation: number[],
+): Promise<Trace> {
   const recorder = new TraceRecorder({
-    modelName: MODEL, config, points: probed.points, backend: 'wasm', fallbackReason: 'forced',
-    settings: { temperature: 0, topK: 0, topP: 1 }, seed: 1, prompt: '', truncatedTokens: 0, promptLength: prompt.length, tokens: [],
+    modelName: MODEL,
+    config,
+    points: probed.points,
+    backend: 'wasm',
+    fallbackReason: 'forced',
+    settings: { temperature: 0, topK: 0, topP: 1 },
+    seed: 1,
+    prompt: '',
+    truncatedTokens: 0,
+    promptLength: prompt.length,
+    tokens: [],
   });
   generator.reset();
   const ids = [...prompt, ...continuation];

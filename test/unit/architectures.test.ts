@@ -30,7 +30,11 @@ describe('what two architectures do differently', () => {
     // Biases: only the boxes where one adds one and the other does not.
     expect(architectureDifferences(qwen2, llama).find((d) => d.topic === 'biases')!.nodes).toEqual(['qkv']);
     expect(architectureDifferences(gpt2, qwen2).find((d) => d.topic === 'biases')!.nodes).toEqual(['outProj', 'mlp']);
-    expect(architectureDifferences(qwen2, qwen3).find((d) => d.topic === 'biases')!.sides.map((side) => side.variant)).toEqual(['qkv', 'none']);
+    expect(
+      architectureDifferences(qwen2, qwen3)
+        .find((d) => d.topic === 'biases')!
+        .sides.map((side) => side.variant),
+    ).toEqual(['qkv', 'none']);
   });
 
   it('a model beside itself differs nowhere', () => {

@@ -1,7 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
-  MEASURE_LIMIT_BYTES, choiceKey, choiceReason, describeAdapter, fasterBackend, isSoftwareAdapter, measuredChoice, planAuto,
-  planChoice, planRequest, type AdapterReport, type RememberedChoice,
+  MEASURE_LIMIT_BYTES,
+  choiceKey,
+  choiceReason,
+  describeAdapter,
+  fasterBackend,
+  isSoftwareAdapter,
+  measuredChoice,
+  planAuto,
+  planChoice,
+  planRequest,
+  type AdapterReport,
+  type RememberedChoice,
 } from '../../src/engine/backendChoice';
 import { CHOICES_KEY, MAX_CHOICES, measureBackends, readChoices, rememberChoice, type Measurement } from '../../src/app/autoBackend';
 import type { EngineClient } from '../../src/app/engineClient';
@@ -14,7 +24,9 @@ const remembered = (backend: 'webgpu' | 'wasm', at = 1): RememberedChoice => ({ 
 describe('software adapters count as no GPU', () => {
   it('recognises SwiftShader as headless Chromium 156 reports it, llvmpipe, Microsoft Basic Render and the fallback flag', () => {
     // The info Chromium 156 headless gives here (test/browser/backend.test.ts reads it live).
-    expect(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true })).toBe(true);
+    expect(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallbackAdapter: true })).toBe(
+      true,
+    );
     expect(isSoftwareAdapter({ vendor: 'google', architecture: 'swiftshader' })).toBe(true);
     expect(isSoftwareAdapter({ vendor: 'mesa', description: 'llvmpipe (LLVM 15.0.6, 256 bits)' })).toBe(true);
     expect(isSoftwareAdapter({ vendor: 'microsoft', description: 'Microsoft Basic Render Driver' })).toBe(true);
@@ -30,7 +42,9 @@ describe('software adapters count as no GPU', () => {
 
   it('names an adapter by its non-empty, distinct info fields', () => {
     expect(describeAdapter({ vendor: 'google', architecture: 'swiftshader', device: '', description: '' })).toBe('google swiftshader');
-    expect(describeAdapter({ vendor: 'apple', architecture: 'metal-3', device: 'apple', description: ' Apple M2 ' })).toBe('apple metal-3 Apple M2');
+    expect(describeAdapter({ vendor: 'apple', architecture: 'metal-3', device: 'apple', description: ' Apple M2 ' })).toBe(
+      'apple metal-3 Apple M2',
+    );
     expect(describeAdapter({})).toBe('');
   });
 });
@@ -38,7 +52,10 @@ describe('software adapters count as no GPU', () => {
 describe('the auto plan', () => {
   it('goes to WASM without a usable GPU, saying why', () => {
     expect(planAuto({ kind: 'none', reason: 'no-webgpu', description: '' }, 1e6, undefined)).toEqual({ kind: 'wasm', reason: 'no-webgpu' });
-    expect(planAuto({ kind: 'none', reason: 'no-adapter', description: '' }, 1e6, undefined)).toEqual({ kind: 'wasm', reason: 'no-adapter' });
+    expect(planAuto({ kind: 'none', reason: 'no-adapter', description: '' }, 1e6, undefined)).toEqual({
+      kind: 'wasm',
+      reason: 'no-adapter',
+    });
     // A software adapter wins over a remembered WebGPU choice (the memory is per adapter, but be safe).
     expect(planAuto(software, 1e6, remembered('webgpu'))).toEqual({ kind: 'wasm', reason: 'software-adapter' });
   });
@@ -56,20 +73,42 @@ describe('the auto plan', () => {
     expect(planRequest({ kind: 'measure' })).toEqual({ request: 'wasm', wasmReason: 'measuring' });
     expect(planRequest({ kind: 'remembered', remembered: remembered('wasm') })).toEqual({ request: 'wasm', wasmReason: 'measured' });
     // WebGPU plans still fall back to WASM when the session cannot be created.
-    expect(planRequest({ kind: 'remembered', remembered: remembered('webgpu') })).toEqual({ request: 'auto', wasmReason: 'session-failed' });
+    expect(planRequest({ kind: 'remembered', remembered: remembered('webgpu') })).toEqual({
+      request: 'auto',
+      wasmReason: 'session-failed',
+    });
     expect(planRequest({ kind: 'webgpu' })).toEqual({ request: 'auto', wasmReason: 'session-failed' });
   });
 
   it('describes what ran: remembered timings, a large model on WebGPU, a failed WebGPU session', () => {
     const plan = { kind: 'remembered', remembered: remembered('webgpu') } as const;
     expect(planChoice(plan, { backend: 'webgpu', fallbackReason: null }, 'nvidia ampere')).toEqual({
-      backend: 'webgpu', fallbackReason: null, webgpuReason: 'measured', adapter: 'nvidia ampere', timings: { webgpuMs: 2.5, wasmMs: 4, remembered: true },
+      backend: 'webgpu',
+      fallbackReason: null,
+      webgpuReason: 'measured',
+      adapter: 'nvidia ampere',
+      timings: { webgpuMs: 2.5, wasmMs: 4, remembered: true },
     });
-    expect(planChoice({ kind: 'remembered', remembered: remembered('wasm') }, { backend: 'wasm', fallbackReason: 'measured' }, 'x').timings?.remembered).toBe(true);
+    expect(
+      planChoice({ kind: 'remembered', remembered: remembered('wasm') }, { backend: 'wasm', fallbackReason: 'measured' }, 'x').timings
+        ?.remembered,
+    ).toBe(true);
     expect(planChoice({ kind: 'webgpu' }, { backend: 'webgpu', fallbackReason: null }, 'x').webgpuReason).toBe('large-model');
-    expect(planChoice(plan, { backend: 'wasm', fallbackReason: 'session-failed' }, 'x')).toEqual({ backend: 'wasm', fallbackReason: 'session-failed', adapter: 'x' });
-    expect(planChoice({ kind: 'wasm', reason: 'software-adapter' }, { backend: 'wasm', fallbackReason: 'software-adapter' }, 'google swiftshader')).toEqual({
-      backend: 'wasm', fallbackReason: 'software-adapter', adapter: 'google swiftshader',
+    expect(planChoice(plan, { backend: 'wasm', fallbackReason: 'session-failed' }, 'x')).toEqual({
+      backend: 'wasm',
+      fallbackReason: 'session-failed',
+      adapter: 'x',
+    });
+    expect(
+      planChoice(
+        { kind: 'wasm', reason: 'software-adapter' },
+        { backend: 'wasm', fallbackReason: 'software-adapter' },
+        'google swiftshader',
+      ),
+    ).toEqual({
+      backend: 'wasm',
+      fallbackReason: 'software-adapter',
+      adapter: 'google swiftshader',
     });
   });
 });
@@ -79,8 +118,18 @@ describe('a measurement', () => {
     expect(fasterBackend({ webgpuMs: 3, wasmMs: 5 })).toBe('webgpu');
     expect(fasterBackend({ webgpuMs: 50, wasmMs: 4 })).toBe('wasm');
     expect(fasterBackend({ webgpuMs: 4, wasmMs: 4 })).toBe('wasm');
-    expect(measuredChoice({ webgpuMs: 3, wasmMs: 5 }, 'a')).toEqual({ backend: 'webgpu', fallbackReason: null, webgpuReason: 'measured', adapter: 'a', timings: { webgpuMs: 3, wasmMs: 5, remembered: false } });
-    expect(measuredChoice({ webgpuMs: 50, wasmMs: 4 }, undefined)).toEqual({ backend: 'wasm', fallbackReason: 'measured', timings: { webgpuMs: 50, wasmMs: 4, remembered: false } });
+    expect(measuredChoice({ webgpuMs: 3, wasmMs: 5 }, 'a')).toEqual({
+      backend: 'webgpu',
+      fallbackReason: null,
+      webgpuReason: 'measured',
+      adapter: 'a',
+      timings: { webgpuMs: 3, wasmMs: 5, remembered: false },
+    });
+    expect(measuredChoice({ webgpuMs: 50, wasmMs: 4 }, undefined)).toEqual({
+      backend: 'wasm',
+      fallbackReason: 'measured',
+      timings: { webgpuMs: 50, wasmMs: 4, remembered: false },
+    });
   });
 
   it('gives the badge one reason for either backend', () => {
@@ -114,7 +163,15 @@ describe('the browser keeps measurements', () => {
     const storage = new MemoryStorage();
     rememberChoice(storage, 'a', remembered('webgpu', 5));
     expect(readChoices(storage)).toEqual({ a: remembered('webgpu', 5) });
-    storage.setItem(CHOICES_KEY, JSON.stringify({ a: remembered('wasm'), b: { backend: 'cuda', webgpuMs: 1, wasmMs: 2, at: 1 }, c: { backend: 'wasm', webgpuMs: 'x' }, d: null }));
+    storage.setItem(
+      CHOICES_KEY,
+      JSON.stringify({
+        a: remembered('wasm'),
+        b: { backend: 'cuda', webgpuMs: 1, wasmMs: 2, at: 1 },
+        c: { backend: 'wasm', webgpuMs: 'x' },
+        d: null,
+      }),
+    );
     expect(readChoices(storage)).toEqual({ a: remembered('wasm') });
     storage.setItem(CHOICES_KEY, '{not json');
     expect(readChoices(storage)).toEqual({});
@@ -131,7 +188,12 @@ describe('the browser keeps measurements', () => {
   });
 
   it('survives a storage that refuses to write', () => {
-    const refusing = { getItem: () => null, setItem: () => { throw new Error('QuotaExceededError'); } };
+    const refusing = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+    };
     expect(() => rememberChoice(refusing, 'a', remembered('wasm'))).not.toThrow();
   });
 });
@@ -155,7 +217,10 @@ function fakeClient(ms: number, backend: 'webgpu' | 'wasm', log: string[]) {
 
 function model(backend: 'webgpu' | 'wasm'): LoadResult {
   return {
-    choice: backend === 'wasm' ? { backend, fallbackReason: 'measuring', adapter: 'nvidia ampere' } : { backend, fallbackReason: null, webgpuReason: 'forced' },
+    choice:
+      backend === 'wasm'
+        ? { backend, fallbackReason: 'measuring', adapter: 'nvidia ampere' }
+        : { backend, fallbackReason: null, webgpuReason: 'forced' },
     choiceKey: backend === 'wasm' ? 'm#onnx/model.onnx @ nvidia ampere' : null,
   } as LoadResult;
 }
@@ -199,7 +264,12 @@ describe('measuring both backends', () => {
     expect(log).toEqual(['idle', 'webgpu:load', 'hold', 'wasm:time', 'webgpu:time', 'webgpu:terminate', 'release']);
     expect(applied).toHaveLength(1);
     expect(applied[0]!.outcome).toBe('wasm');
-    expect(applied[0]!.model.choice).toEqual({ backend: 'wasm', fallbackReason: 'measured', adapter: 'nvidia ampere', timings: { webgpuMs: 200, wasmMs: 4, remembered: false } });
+    expect(applied[0]!.model.choice).toEqual({
+      backend: 'wasm',
+      fallbackReason: 'measured',
+      adapter: 'nvidia ampere',
+      timings: { webgpuMs: 200, wasmMs: 4, remembered: false },
+    });
     expect(probe.terminated).toBe(true);
     expect(storage['m#onnx/model.onnx @ nvidia ampere']).toMatchObject({ backend: 'wasm', webgpuMs: 200, wasmMs: 4 });
   });
@@ -207,7 +277,12 @@ describe('measuring both backends', () => {
   it('moves to the WebGPU worker when it is faster', async () => {
     const { applied, probe, storage } = await measure(2, 5);
     expect(applied[0]!.outcome).toBe('webgpu');
-    expect(applied[0]!.model.choice).toMatchObject({ backend: 'webgpu', fallbackReason: null, webgpuReason: 'measured', timings: { webgpuMs: 2, wasmMs: 5 } });
+    expect(applied[0]!.model.choice).toMatchObject({
+      backend: 'webgpu',
+      fallbackReason: null,
+      webgpuReason: 'measured',
+      timings: { webgpuMs: 2, wasmMs: 5 },
+    });
     expect(applied[0]!.outcome === 'webgpu' && applied[0]!.client).toBe(probe);
     expect(probe.terminated).toBe(false);
     expect(storage['m#onnx/model.onnx @ nvidia ampere']?.backend).toBe('webgpu');

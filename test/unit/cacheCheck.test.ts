@@ -26,11 +26,13 @@ function traceOf(recomputed: string[] = [], huge = false): Trace {
 /** The recompute: the trace's own rows, with `change` added to the value at `index` of `hook` (flattened over
  * positions, 4 a row). */
 function recomputeOf(trace: Trace, hooks: string[], change = 0, hook = hooks[0]!, index = 5): Record<string, { data: Float32Array }> {
-  const out = Object.fromEntries(hooks.map((name) => {
-    const data = new Float32Array(N * 4);
-    trace.rows[name]!.forEach((row, p) => data.set(row, p * 4));
-    return [name, { data }];
-  }));
+  const out = Object.fromEntries(
+    hooks.map((name) => {
+      const data = new Float32Array(N * 4);
+      trace.rows[name]!.forEach((row, p) => data.set(row, p * 4));
+      return [name, { data }];
+    }),
+  );
   out[hook]!.data[index]! += change;
   return out;
 }
@@ -61,9 +63,13 @@ describe('the KV-cache view’s check', () => {
     expect(sentence!.key).toBe('views.cache.resultDiffers');
     expect(sentence!.params).toMatchObject({ relative: '0.15%', tolerance: '0.1%' });
     const en = translator('en')(sentence!.key, sentence!.params);
-    expect(en).toContain('That is more than rounding: in the row that differs most for its size, the difference is 0.15% of the row’s largest value (counted as at least 1), and this graph’s rounding allows 0.1%.');
+    expect(en).toContain(
+      'That is more than rounding: in the row that differs most for its size, the difference is 0.15% of the row’s largest value (counted as at least 1), and this graph’s rounding allows 0.1%.',
+    );
     expect(en).not.toContain('not a different result');
-    expect(translator('zh-CN')(sentence!.key, sentence!.params)).toContain('这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 0.15%，而这张计算图的舍入误差最多 0.1%。');
+    expect(translator('zh-CN')(sentence!.key, sentence!.params)).toContain(
+      '这超出了舍入误差：相对差别最大的那一行里，差值达到该行最大数值（不足 1 时按 1 计）的 0.15%，而这张计算图的舍入误差最多 0.1%。',
+    );
   });
 
   it('a huge value in one residual row hides no change of a key or value row of ordinary size', () => {
@@ -114,9 +120,13 @@ describe('the KV-cache view’s check', () => {
     expect(sentence!.key).toBe('views.cache.resultFull');
     expect(translator('en')(sentence!.key, sentence!.params)).toContain('in the pass that first computed it');
     expect(translator('en')(sentence!.key, sentence!.params)).not.toContain('cached values');
-    expect(cacheCheckSentences(cacheCheckResult(full, recomputeOf(full, hooks, 1), hooks), false)[0]!.key).toBe('views.cache.resultFullDiffers');
+    expect(cacheCheckSentences(cacheCheckResult(full, recomputeOf(full, hooks, 1), hooks), false)[0]!.key).toBe(
+      'views.cache.resultFullDiffers',
+    );
     const lean = traceOf(['blocks.0.attn.hook_k', 'blocks.0.attn.hook_v']);
     const leanHooks = cacheCheckHooks(lean);
-    expect(cacheCheckSentences(cacheCheckResult(lean, recomputeOf(lean, leanHooks, 0), leanHooks), false)[0]!.key).toBe('views.cache.resultResidualFull');
+    expect(cacheCheckSentences(cacheCheckResult(lean, recomputeOf(lean, leanHooks, 0), leanHooks), false)[0]!.key).toBe(
+      'views.cache.resultResidualFull',
+    );
   });
 });

@@ -32,7 +32,10 @@ async function repository(name: string, tokenizerFrom: string): Promise<string> 
 }
 
 function filesUnder(path: string): string[] {
-  return readdirSync(path, { recursive: true, encoding: 'utf8' }).filter((entry) => statSync(join(path, entry)).isFile()).map((entry) => entry.split('\\').join('/')).sort();
+  return readdirSync(path, { recursive: true, encoding: 'utf8' })
+    .filter((entry) => statSync(join(path, entry)).isFile())
+    .map((entry) => entry.split('\\').join('/'))
+    .sort();
 }
 
 beforeAll(async () => {
@@ -50,7 +53,18 @@ afterAll(() => rm(folder, { recursive: true, force: true }));
 describe('class-pack command', () => {
   it('packs the app and each repository at one precision, with only the files the app asks for, and lists them in classroom.json', async () => {
     const out = join(folder, 'site');
-    const result = classPack('--model', `qwen-owner/qwen2-untied-tiny=${untied}`, '--model', `optimum-owner/optimum-gpt2-tiny=${join(FIXTURES, 'optimum-gpt2-tiny')}`, '--dtype', 'fp32', '--app', app, '--out', out);
+    const result = classPack(
+      '--model',
+      `qwen-owner/qwen2-untied-tiny=${untied}`,
+      '--model',
+      `optimum-owner/optimum-gpt2-tiny=${join(FIXTURES, 'optimum-gpt2-tiny')}`,
+      '--dtype',
+      'fp32',
+      '--app',
+      app,
+      '--out',
+      out,
+    );
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(filesUnder(out)).toEqual([
@@ -80,11 +94,24 @@ describe('class-pack command', () => {
 
   it('packs the external data a graph names, and without --dtype the precision the app picks on WASM', async () => {
     const out = join(folder, 'site-default');
-    const result = classPack('--model', `qwen-owner/qwen2-tiny=${qwen2}`, '--model', `qwen-owner/qwen2-untied-tiny=${untied}`, '--app', app, '--out', out);
+    const result = classPack(
+      '--model',
+      `qwen-owner/qwen2-tiny=${qwen2}`,
+      '--model',
+      `qwen-owner/qwen2-untied-tiny=${untied}`,
+      '--app',
+      app,
+      '--out',
+      out,
+    );
     expect(result.status).toBe(0);
     const files = filesUnder(join(out, 'hub')).map((path) => relative('qwen-owner', path));
     // qwen2-tiny has fp32 only, its weights in model.onnx_data; the untied one has q8, which WASM uses by default.
-    expect(files.filter((path) => path.includes('/onnx/'))).toEqual(['qwen2-tiny/resolve/main/onnx/model.onnx', 'qwen2-tiny/resolve/main/onnx/model.onnx_data', 'qwen2-untied-tiny/resolve/main/onnx/model_quantized.onnx']);
+    expect(files.filter((path) => path.includes('/onnx/'))).toEqual([
+      'qwen2-tiny/resolve/main/onnx/model.onnx',
+      'qwen2-tiny/resolve/main/onnx/model.onnx_data',
+      'qwen2-untied-tiny/resolve/main/onnx/model_quantized.onnx',
+    ]);
     const settings = parseClassroomSettings(JSON.parse(await readFile(join(out, 'classroom.json'), 'utf8')));
     expect(settings?.models.map((model) => model.dtype)).toEqual(['fp32', 'q8']);
   });
@@ -95,7 +122,16 @@ describe('class-pack command', () => {
     await rm(join(broken, 'onnx/model.onnx_data'));
     await rm(join(broken, 'tokenizer.json'));
     const out = join(folder, 'site-missing');
-    const result = classPack('--model', `qwen-owner/qwen2-tiny=${broken}`, '--model', `qwen-owner/qwen3-tiny=${join(FIXTURES, 'qwen3-tiny')}`, '--app', app, '--out', out);
+    const result = classPack(
+      '--model',
+      `qwen-owner/qwen2-tiny=${broken}`,
+      '--model',
+      `qwen-owner/qwen3-tiny=${join(FIXTURES, 'qwen3-tiny')}`,
+      '--app',
+      app,
+      '--out',
+      out,
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`qwen-owner/qwen2-tiny: missing tokenizer.json, onnx/model.onnx_data in ${broken}`);
     // The qwen3 fixture ships without its tokenizer.
@@ -105,7 +141,16 @@ describe('class-pack command', () => {
   });
 
   it('fails naming the graph a precision needs when the repository does not hold it', () => {
-    const result = classPack('--model', `optimum-owner/optimum-gpt2-tiny=${join(FIXTURES, 'optimum-gpt2-tiny')}`, '--dtype', 'q4f16', '--app', app, '--out', join(folder, 'site-q4f16'));
+    const result = classPack(
+      '--model',
+      `optimum-owner/optimum-gpt2-tiny=${join(FIXTURES, 'optimum-gpt2-tiny')}`,
+      '--dtype',
+      'q4f16',
+      '--app',
+      app,
+      '--out',
+      join(folder, 'site-q4f16'),
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('optimum-owner/optimum-gpt2-tiny: missing onnx/model_q4f16.onnx');
   });
@@ -123,7 +168,14 @@ describe('class-pack command', () => {
     const busy = join(folder, 'busy');
     await mkdir(busy);
     await writeFile(join(busy, 'notes.txt'), 'keep me');
-    const result = classPack('--model', `optimum-owner/optimum-gpt2-tiny=${join(FIXTURES, 'optimum-gpt2-tiny')}`, '--app', app, '--out', busy);
+    const result = classPack(
+      '--model',
+      `optimum-owner/optimum-gpt2-tiny=${join(FIXTURES, 'optimum-gpt2-tiny')}`,
+      '--app',
+      app,
+      '--out',
+      busy,
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('is not empty and is not an earlier class pack');
     expect(existsSync(join(busy, 'notes.txt'))).toBe(true);

@@ -4,17 +4,24 @@ import { packDtype, parseClassroomSettings, planPack } from '../../src/engine/mo
 describe('classroom.json', () => {
   it('reads a class pack’s models and leaves out what the app could not load', () => {
     expect(parseClassroomSettings({ models: [] })).toEqual({ models: [] });
-    expect(parseClassroomSettings({
-      about: 'ignored',
+    expect(
+      parseClassroomSettings({
+        about: 'ignored',
+        models: [
+          { repo: 'Xenova/gpt2', dtype: 'q8', bytes: 130e6 },
+          { repo: 'Xenova/gpt2', dtype: 'fp32', bytes: 1 }, // named twice: the first counts
+          { repo: 'https://evil.example/a/b', dtype: 'q8', bytes: 1 },
+          { repo: 'a/b', dtype: 'q3', bytes: 1 },
+          { repo: 'onnx-community/Qwen3-0.6B-ONNX', dtype: 'q4f16', bytes: 'big' },
+          null,
+        ],
+      }),
+    ).toEqual({
       models: [
         { repo: 'Xenova/gpt2', dtype: 'q8', bytes: 130e6 },
-        { repo: 'Xenova/gpt2', dtype: 'fp32', bytes: 1 }, // named twice: the first counts
-        { repo: 'https://evil.example/a/b', dtype: 'q8', bytes: 1 },
-        { repo: 'a/b', dtype: 'q3', bytes: 1 },
-        { repo: 'onnx-community/Qwen3-0.6B-ONNX', dtype: 'q4f16', bytes: 'big' },
-        null,
+        { repo: 'onnx-community/Qwen3-0.6B-ONNX', dtype: 'q4f16', bytes: 0 },
       ],
-    })).toEqual({ models: [{ repo: 'Xenova/gpt2', dtype: 'q8', bytes: 130e6 }, { repo: 'onnx-community/Qwen3-0.6B-ONNX', dtype: 'q4f16', bytes: 0 }] });
+    });
     expect(parseClassroomSettings('<!doctype html>')).toBeNull();
     expect(parseClassroomSettings({ models: 'Xenova/gpt2' })).toBeNull();
   });

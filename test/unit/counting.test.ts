@@ -31,7 +31,8 @@ const COUNTED_BY_KEY: Record<string, string[]> = {
 function countedParams(key: string): string[] {
   const names = new Set<string>(COUNTED_BY_KEY[key] ?? []);
   for (const catalog of catalogs) {
-    for (const [, name] of (catalog[key] ?? '').matchAll(/\{(\w+)\}/g)) if ((COUNTED_PARAMS as readonly string[]).includes(name!)) names.add(name!);
+    for (const [, name] of (catalog[key] ?? '').matchAll(/\{(\w+)\}/g))
+      if ((COUNTED_PARAMS as readonly string[]).includes(name!)) names.add(name!);
   }
   return [...names];
 }
@@ -150,8 +151,16 @@ describe('one way of counting', () => {
     const uses = countedUses();
     // The scan finds the calls it must check (a broken scan would pass by finding none).
     expect(uses.length).toBeGreaterThan(30);
-    for (const file of ['src/components/NodeDetail.svelte', 'src/components/NextTokenPanel.svelte', 'src/components/views/AttentionView.svelte', 'src/lesson/questions.ts']) {
-      expect(uses.some((use) => use.file === file), file).toBe(true);
+    for (const file of [
+      'src/components/NodeDetail.svelte',
+      'src/components/NextTokenPanel.svelte',
+      'src/components/views/AttentionView.svelte',
+      'src/lesson/questions.ts',
+    ]) {
+      expect(
+        uses.some((use) => use.file === file),
+        file,
+      ).toBe(true);
     }
     const wrong = uses.filter((use) => !isCounted(use.value)).map((use) => `${use.file}: ${use.keys} {${use.param}} = ${use.value}`);
     expect(wrong).toEqual([]);
@@ -159,13 +168,21 @@ describe('one way of counting', () => {
 
   it('no message tells the learner to count from 0', () => {
     for (const catalog of catalogs) {
-      for (const [key, text] of Object.entries(catalog)) expect(text, key).not.toMatch(/(counting|counted|numbered) from 0|从 ?0 (数|开始计|编号)/);
+      for (const [key, text] of Object.entries(catalog))
+        expect(text, key).not.toMatch(/(counting|counted|numbered) from 0|从 ?0 (数|开始计|编号)/);
     }
   });
 
   it('query head h reads key/value head ⌈h · H_kv / H⌉ when both count from 1, as the texts and the formula say', () => {
-    for (const [nHead, nKvHead] of [[8, 2], [12, 4], [14, 2], [4, 4], [32, 8]] as const) {
-      for (let h = 1; h <= nHead; h++) expect(Math.ceil((h * nKvHead) / nHead), `${h} of ${nHead}/${nKvHead}`).toBe(counted(kvHeadOf({ nHead, nKvHead }, h - 1)));
+    for (const [nHead, nKvHead] of [
+      [8, 2],
+      [12, 4],
+      [14, 2],
+      [4, 4],
+      [32, 8],
+    ] as const) {
+      for (let h = 1; h <= nHead; h++)
+        expect(Math.ceil((h * nKvHead) / nHead), `${h} of ${nHead}/${nKvHead}`).toBe(counted(kvHeadOf({ nHead, nKvHead }, h - 1)));
     }
   });
 });

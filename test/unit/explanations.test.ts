@@ -32,8 +32,21 @@ function sampleConfigs(): ModelConfig[] {
       for (const tieWordEmbeddings of [true, false]) {
         for (const ropeScaling of rope ? [null, 'llama3'] : [null]) {
           configs.push({
-            architecture, nLayer: 2, nHead: 4, nKvHead, dModel: 64, dHead: 16, dMlp: rope ? 176 : 256, nCtx: 128, vocabSize: 512,
-            eosTokenId: 0, stopTokenIds: [0], layerNormEpsilon: 1e-5, ropeTheta: rope ? 500000 : null, ropeScaling, tieWordEmbeddings,
+            architecture,
+            nLayer: 2,
+            nHead: 4,
+            nKvHead,
+            dModel: 64,
+            dHead: 16,
+            dMlp: rope ? 176 : 256,
+            nCtx: 128,
+            vocabSize: 512,
+            eosTokenId: 0,
+            stopTokenIds: [0],
+            layerNormEpsilon: 1e-5,
+            ropeTheta: rope ? 500000 : null,
+            ropeScaling,
+            tieWordEmbeddings,
           });
         }
       }
@@ -42,7 +55,8 @@ function sampleConfigs(): ModelConfig[] {
   return configs;
 }
 
-const describeConfig = (c: ModelConfig) => `${c.architecture} (K/V heads ${c.nKvHead}/${c.nHead}, ${c.tieWordEmbeddings ? 'tied' : 'untied'}${c.ropeScaling ? `, ${c.ropeScaling}` : ''})`;
+const describeConfig = (c: ModelConfig) =>
+  `${c.architecture} (K/V heads ${c.nKvHead}/${c.nHead}, ${c.tieWordEmbeddings ? 'tied' : 'untied'}${c.ropeScaling ? `, ${c.ropeScaling}` : ''})`;
 
 /** The strings the chart and the detail views choose for this model. */
 function shownKeys(config: ModelConfig): Set<string> {
@@ -52,9 +66,19 @@ function shownKeys(config: ModelConfig): Set<string> {
     for (const key of [texts.label, ...texts.explain, texts.why, texts.caption, texts.legend]) if (key) keys.add(key);
   }
   const words = viewWording(config);
-  for (const key of [...Object.values(words.mlp), ...Object.values(words.lens), ...words.embedding.rows, words.embedding.note, ...words.attention.worked, ...words.cache, words.summary]) if (key) keys.add(key);
+  for (const key of [
+    ...Object.values(words.mlp),
+    ...Object.values(words.lens),
+    ...words.embedding.rows,
+    words.embedding.note,
+    ...words.attention.worked,
+    ...words.cache,
+    words.summary,
+  ])
+    if (key) keys.add(key);
   // Two architectures side by side: each model's own side of every topic, and the topics' titles.
-  for (const [topic, { variant }] of Object.entries(variantsOf(config))) keys.add(`archDiff.${topic}.${variant}`).add(`archDiff.title.${topic}`);
+  for (const [topic, { variant }] of Object.entries(variantsOf(config)))
+    keys.add(`archDiff.${topic}.${variant}`).add(`archDiff.title.${topic}`);
   // The glossary explains the terms these texts use, beside them (W_pos only where there is a position table).
   for (const locale of LOCALES) {
     const texts = [...keys].map((key) => catalogs[locale][key]).filter((text): text is string => text !== undefined);
@@ -65,7 +89,9 @@ function shownKeys(config: ModelConfig): Set<string> {
 
 const configs = sampleConfigs();
 /** A box's texts share its key (`flow.node.<key>`, `flow.explain.<key>`…): every key that has a label is a box. */
-const boxKeys = Object.keys(en).filter((key) => key.startsWith('flow.node.')).map((key) => key.slice('flow.node.'.length));
+const boxKeys = Object.keys(en)
+  .filter((key) => key.startsWith('flow.node.'))
+  .map((key) => key.slice('flow.node.'.length));
 /** The comparison's texts each describe one architecture's side (shown beside that model's name). */
 const sideOwned = Object.keys(en).filter((key) => key.startsWith('archDiff.'));
 const boxOwned = new Set(boxKeys.flatMap((box) => ['node', 'explain', 'why', 'caption'].map((kind) => `flow.${kind}.${box}`)));
@@ -79,7 +105,9 @@ function forbiddenFor(config: ModelConfig): RegExp[] {
   const patterns: RegExp[] = [];
   patterns.push(traits.norm === 'layernorm' ? /RMSNorm|RMS 归一化|root mean square|均方根/ : /LayerNorm|层归一化|\bLN\b/);
   patterns.push(traits.mlp === 'gelu' ? /SiLU|SwiGLU|\bgate\b|门控|“门”|[(（]门/ : /GELU/);
-  patterns.push(traits.position === 'learned' ? /RoPE|rotary|rotat|旋转|rope_/i : /W_pos|position table|learned position|位置嵌入|位置向量|位置表/);
+  patterns.push(
+    traits.position === 'learned' ? /RoPE|rotary|rotat|旋转|rope_/i : /W_pos|position table|learned position|位置嵌入|位置向量|位置表/,
+  );
   if (config.nKvHead === config.nHead) patterns.push(/grouped-query|分组查询|key\/value head|键\/值头/i);
   patterns.push(config.tieWordEmbeddings ? /W_U|lm_head/ : /tied|W_E transposed|W_E 的转置|权重共享/);
   return patterns;
@@ -89,7 +117,9 @@ function forbiddenFor(config: ModelConfig): RegExp[] {
  * the tokenizer lab and the Hub panel name models as examples, on purpose. */
 const ABOUT_THE_MODEL = /^(flow|error|model|views\.(embedding|attention|mlp|lens|sampling))\./;
 function otherFamilies(config: ModelConfig): RegExp[] {
-  return ARCHITECTURES.filter((other) => other !== config.architecture).map((other) => new RegExp(traitsOf({ architecture: other }).family));
+  return ARCHITECTURES.filter((other) => other !== config.architecture).map(
+    (other) => new RegExp(traitsOf({ architecture: other }).family),
+  );
 }
 
 /** TeX that names a component the model does not have. */
@@ -142,7 +172,12 @@ describe('explanations per architecture', () => {
     it(`${describeConfig(config)}: no string or formula names a component the model does not have`, () => {
       const keys = new Set([...common, ...shownKeys(config)]);
       expect(violations(keys, forbiddenFor(config))).toEqual([]);
-      expect(violations([...keys].filter((key) => ABOUT_THE_MODEL.test(key)), otherFamilies(config))).toEqual([]);
+      expect(
+        violations(
+          [...keys].filter((key) => ABOUT_THE_MODEL.test(key)),
+          otherFamilies(config),
+        ),
+      ).toEqual([]);
       const formulas = flowChartFor(config).nodes.map((node) => [node.key, formulaFor(node.key, config)] as const);
       const patterns = forbiddenInFormula(config);
       expect(formulas.filter(([, tex]) => tex && patterns.some((p) => p.test(tex))).map(([key]) => key)).toEqual([]);
@@ -163,7 +198,9 @@ describe('explanations per architecture', () => {
         for (const locale of LOCALES) {
           const text = translator(locale)(note!, { tab: translator(locale)(`views.tab.${NODE_SPECS[node.id].tab}` as MessageKey) });
           expect(text, `${node.id} (${locale})`).not.toMatch(MOVES_DATA);
-          expect(text, `${node.id} (${locale})`).toContain(catalogs[locale][node.id === 'tokenize' ? 'views.tab.tokens' : 'views.tab.sampling']!);
+          expect(text, `${node.id} (${locale})`).toContain(
+            catalogs[locale][node.id === 'tokenize' ? 'views.tab.tokens' : 'views.tab.sampling']!,
+          );
         }
       }
     });
@@ -177,7 +214,9 @@ describe('explanations per architecture', () => {
             const text = catalogs[locale][key];
             expect(text, `${key} (${locale})`).toBeTruthy();
             // Every parameter a label, explanation or why uses is one the config supplies (captions get live values).
-            if (key !== texts.caption) for (const [, name] of text!.matchAll(/\{(\w+)\}/g)) expect(params, `${key} (${locale}) uses {${name}}`).toHaveProperty(name!);
+            if (key !== texts.caption)
+              for (const [, name] of text!.matchAll(/\{(\w+)\}/g))
+                expect(params, `${key} (${locale}) uses {${name}}`).toHaveProperty(name!);
           }
         }
       }
@@ -188,12 +227,48 @@ describe('explanations per architecture', () => {
    * attention is also checked to be absent elsewhere): how the weights were learned; that the norm sits on the
    * branch, which keeps the stream a sum the logit lens can read; why the MLP widens and needs a non-linearity;
    * that the cache keeps keys already rotated; that sharing K/V heads saves memory, not attention's arithmetic. */
-  const TEACHES: { point: string; where: (config: ModelConfig) => MessageKey[]; applies: (config: ModelConfig) => boolean; en: RegExp; zh: RegExp }[] = [
-    { point: 'training', where: (c) => [boxOf(c, 'start').why], applies: () => true, en: /next token at every position at once[\s\S]*cross-entropy[\s\S]*gradient descent/, zh: /每个位置同时预测下一个词元[\s\S]*交叉熵[\s\S]*梯度下降/ },
-    { point: 'pre-norm', where: (c) => [boxOf(c, 'ln1').why], applies: () => true, en: /on the branch, not on the stream \(pre-norm\)[\s\S]*logit lens/, zh: /放在分支上，而不在残差流上（前置归一化，pre-norm）[\s\S]*logit 透镜/ },
-    { point: 'MLP width and non-linearity', where: (c) => [boxOf(c, 'mlp').why], applies: () => true, en: /many neurons that can each detect a pattern[\s\S]*collapse into one linear map/, zh: /每个都能识别一种模式[\s\S]*合并成一个线性变换/ },
-    { point: 'rotated keys in the cache', where: (c) => [...(flowChartFor(c).nodes.some((n) => n.id === 'rope') ? [boxOf(c, 'rope').why] : []), ...viewWording(c).cache], applies: (c) => traitsOf(c).position === 'rope', en: /keys? already rotated[\s\S]*depends only on its own position/, zh: /旋转后的键[\s\S]*只取决于它自己的位置/ },
-    { point: 'memory, not arithmetic', where: (c) => [boxOf(c, 'qkv').why, ...viewWording(c).cache], applies: (c) => c.nKvHead < c.nHead, en: /not the work of attention itself|scores and weighted sums cost the same/, zh: /不是注意力本身的计算|打分和加权求和的计算量并没有减少/ },
+  const TEACHES: {
+    point: string;
+    where: (config: ModelConfig) => MessageKey[];
+    applies: (config: ModelConfig) => boolean;
+    en: RegExp;
+    zh: RegExp;
+  }[] = [
+    {
+      point: 'training',
+      where: (c) => [boxOf(c, 'start').why],
+      applies: () => true,
+      en: /next token at every position at once[\s\S]*cross-entropy[\s\S]*gradient descent/,
+      zh: /每个位置同时预测下一个词元[\s\S]*交叉熵[\s\S]*梯度下降/,
+    },
+    {
+      point: 'pre-norm',
+      where: (c) => [boxOf(c, 'ln1').why],
+      applies: () => true,
+      en: /on the branch, not on the stream \(pre-norm\)[\s\S]*logit lens/,
+      zh: /放在分支上，而不在残差流上（前置归一化，pre-norm）[\s\S]*logit 透镜/,
+    },
+    {
+      point: 'MLP width and non-linearity',
+      where: (c) => [boxOf(c, 'mlp').why],
+      applies: () => true,
+      en: /many neurons that can each detect a pattern[\s\S]*collapse into one linear map/,
+      zh: /每个都能识别一种模式[\s\S]*合并成一个线性变换/,
+    },
+    {
+      point: 'rotated keys in the cache',
+      where: (c) => [...(flowChartFor(c).nodes.some((n) => n.id === 'rope') ? [boxOf(c, 'rope').why] : []), ...viewWording(c).cache],
+      applies: (c) => traitsOf(c).position === 'rope',
+      en: /keys? already rotated[\s\S]*depends only on its own position/,
+      zh: /旋转后的键[\s\S]*只取决于它自己的位置/,
+    },
+    {
+      point: 'memory, not arithmetic',
+      where: (c) => [boxOf(c, 'qkv').why, ...viewWording(c).cache],
+      applies: (c) => c.nKvHead < c.nHead,
+      en: /not the work of attention itself|scores and weighted sums cost the same/,
+      zh: /不是注意力本身的计算|打分和加权求和的计算量并没有减少/,
+    },
   ];
   function boxOf(config: ModelConfig, id: NodeId) {
     return boxTexts(flowChartFor(config).nodes.find((node) => node.id === id)!.key, config);
@@ -216,11 +291,17 @@ describe('explanations per architecture', () => {
       expect(teach.en.test(en['flow.why.input']), teach.point).toBe(false);
       expect(teach.zh.test(zhCN['flow.why.input']), teach.point).toBe(false);
     }
-    expect(TEACHES.find((t) => t.point === 'MLP width and non-linearity')!.en.test(en['flow.why.mlpSwiglu'].replace('collapse into one linear map', 'merge'))).toBe(false);
+    expect(
+      TEACHES.find((t) => t.point === 'MLP width and non-linearity')!.en.test(
+        en['flow.why.mlpSwiglu'].replace('collapse into one linear map', 'merge'),
+      ),
+    ).toBe(false);
   });
 
   it('the view strings exist in both languages', () => {
-    for (const config of configs) for (const key of shownKeys(config)) for (const locale of LOCALES) expect(catalogs[locale][key as MessageKey], `${key} (${locale})`).toBeTruthy();
+    for (const config of configs)
+      for (const key of shownKeys(config))
+        for (const locale of LOCALES) expect(catalogs[locale][key as MessageKey], `${key} (${locale})`).toBeTruthy();
   });
 });
 
@@ -233,7 +314,10 @@ describe('formulas', () => {
           const tex = formulaFor(key, config);
           if (!tex) continue;
           // strict: a Unicode character or an unknown command in math mode is an error, not a warning.
-          expect(() => katex.renderToString(tex, { throwOnError: true, strict: 'error', displayMode: true, output: 'html' }), `${key} (${locale})`).not.toThrow();
+          expect(
+            () => katex.renderToString(tex, { throwOnError: true, strict: 'error', displayMode: true, output: 'html' }),
+            `${key} (${locale})`,
+          ).not.toThrow();
           // Formulas are word-free, so the Chinese page gets no English sentence inside one.
           expect(tex, key).not.toMatch(/\\text\{/);
         }
@@ -252,7 +336,9 @@ describe('formulas', () => {
     expect(formulaFor('rope', llama)).toContain('i = 0, 1, \\dots, d_{head}/2 - 1');
     // Rescaled frequencies: the power is θ before rope_scaling, not the θ the model turns by.
     expect(formulaFor('rope', llama)).not.toContain('rope\\_scaling');
-    expect(formulaFor('rope', { ...llama, ropeScaling: 'llama3' })).toContain('\\theta_i = \\mathrm{rope\\_scaling}\\big(\\theta^{0}_i\\big),\\quad \\theta^{0}_i = 500\\,000^{-2i/d_{head}}');
+    expect(formulaFor('rope', { ...llama, ropeScaling: 'llama3' })).toContain(
+      '\\theta_i = \\mathrm{rope\\_scaling}\\big(\\theta^{0}_i\\big),\\quad \\theta^{0}_i = 500\\,000^{-2i/d_{head}}',
+    );
     // d is never used bare: d_head for the head size, d_model for the norms.
     for (const key of FORMULA_KEYS) expect(formulaFor(key, llama) ?? '', key).not.toMatch(/[^_]\bd\b|\{d\}|\/d[^_]/);
   });
@@ -279,14 +365,29 @@ describe('captions', () => {
    * top, enough for top-p 0.44 alone (on the whole vocabulary .4 would not be). */
   function run(config: ModelConfig, temperature: number): Trace {
     const decision = sample([Math.log(0.4), Math.log(0.3), Math.log(0.2), Math.log(0.1)], { temperature, topK: 3, topP: 0.44 }, () => 0.3);
-    return { config, prompt: 'abc', promptLength: 3, tokens: [], rows: {}, points: [], steps: [{ position: 2, decision, token: { id: decision.chosenId }, candidateTokens: [] }], stopReason: 'max-tokens' } as unknown as Trace;
+    return {
+      config,
+      prompt: 'abc',
+      promptLength: 3,
+      tokens: [],
+      rows: {},
+      points: [],
+      steps: [{ position: 2, decision, token: { id: decision.chosenId }, candidateTokens: [] }],
+      stopReason: 'max-tokens',
+    } as unknown as Trace;
   }
   /** As the flow panel shows a caption: parameters that are message keys (answers, reasons) resolved first. */
   function shown(locale: Locale, trace: Trace, node: Frame['node'], layer: number | null = null): string {
     const key = flowChartFor(trace.config).nodes.find((n) => n.id === node)!.key;
     const { key: captionKey, params } = captionFor(trace, { node, layer, step: 0 }, (id) => `#${id}`, false, key, translator(locale));
-    const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
-    const resolved = Object.fromEntries(Object.entries(params).map(([name, value]) => [name, typeof value === 'string' && value in catalogs[locale] ? fill(catalogs[locale][value]!, params) : value]));
+    const fill = (template: string, values: Record<string, string | number>) =>
+      template.replace(/\{(\w+)\}/g, (match, name: string) => (name in values ? String(values[name]) : match));
+    const resolved = Object.fromEntries(
+      Object.entries(params).map(([name, value]) => [
+        name,
+        typeof value === 'string' && value in catalogs[locale] ? fill(catalogs[locale][value]!, params) : value,
+      ]),
+    );
     return fill(catalogs[locale][captionKey]!, resolved);
   }
 
@@ -307,7 +408,9 @@ describe('captions', () => {
         expect(shown(locale, run(llama, 0.7), node), `${node} (${locale})`).toMatch(/[Tt]op-k|kept|保留/);
       }
     }
-    expect(shown('en', run(llama, 0), 'filter')).toBe('Greedy decoding applies no filter: no token is cut (the bars: softmax at T = 1 over the whole vocabulary).');
+    expect(shown('en', run(llama, 0), 'filter')).toBe(
+      'Greedy decoding applies no filter: no token is cut (the bars: softmax at T = 1 over the whole vocabulary).',
+    );
     // Two boxes in a row are not read out with the same sentence.
     for (const locale of LOCALES) expect(shown(locale, run(llama, 0), 'filter')).not.toBe(shown(locale, run(llama, 0), 'probabilities'));
   });
@@ -322,11 +425,17 @@ describe('captions', () => {
         const size = NODE_SPECS[node].size!(box);
         if (temperature === 0) {
           expect(picture.title, node).toBe('softmax T=1');
-          expect(picture.items.map((item) => item.value), node).toEqual(candidates.slice(0, 5).map((c) => c.scaledProbability));
+          expect(
+            picture.items.map((item) => item.value),
+            node,
+          ).toEqual(candidates.slice(0, 5).map((c) => c.scaledProbability));
           expect(JSON.stringify(size), node).toContain(String(llama.vocabSize));
         } else {
           expect(picture.title, node).toMatch(/^top-[kp] T=0.7$/);
-          expect(picture.items.map((item) => item.value), node).toEqual(candidates.slice(0, 5).map((c) => (node === 'filter' ? c.afterTopK : c.afterTopP)));
+          expect(
+            picture.items.map((item) => item.value),
+            node,
+          ).toEqual(candidates.slice(0, 5).map((c) => (node === 'filter' ? c.afterTopK : c.afterTopP)));
         }
       }
     }
@@ -336,18 +445,24 @@ describe('captions', () => {
     const trace = run(llama, 1);
     const { keptAfterTopK, keptAfterTopP } = trace.steps[0]!.decision;
     expect([keptAfterTopK, keptAfterTopP]).toEqual([3, 1]);
-    expect(shown('en', trace, 'filter')).toBe(`Top-k keeps 3 of ${llama.vocabSize} candidates; top-p, applied to their renormalised probabilities, keeps 1.`);
+    expect(shown('en', trace, 'filter')).toBe(
+      `Top-k keeps 3 of ${llama.vocabSize} candidates; top-p, applied to their renormalised probabilities, keeps 1.`,
+    );
   });
 
   it('Q and K/V shapes go into the sentences about Q and about K/V; no placeholder is left unfilled', () => {
     const trace = run(llama, 1);
-    expect(shown('en', trace, 'qkv', 0)).toContain(`Q [3 positions × ${llama.nHead} heads × ${llama.dHead} dims]; keys and values for only ${llama.nKvHead} heads, K and V [3 positions × ${llama.nKvHead} heads × ${llama.dHead} dims] each`);
+    expect(shown('en', trace, 'qkv', 0)).toContain(
+      `Q [3 positions × ${llama.nHead} heads × ${llama.dHead} dims]; keys and values for only ${llama.nKvHead} heads, K and V [3 positions × ${llama.nKvHead} heads × ${llama.dHead} dims] each`,
+    );
     expect(shown('zh-CN', trace, 'qkv', 0)).toContain(`[3 个位置 × ${llama.nHead} 个头 × ${llama.dHead} 维]`);
     for (const locale of LOCALES) {
       for (const config of configs) {
         for (const node of flowChartFor(config).nodes) {
           if (node.id === 'start' || node.id === 'input') continue;
-          expect(shown(locale, run(config, 1), node.id, node.region === 'layer' ? 0 : null), `${node.key} (${locale})`).not.toMatch(/\{\w+\}/);
+          expect(shown(locale, run(config, 1), node.id, node.region === 'layer' ? 0 : null), `${node.key} (${locale})`).not.toMatch(
+            /\{\w+\}/,
+          );
         }
       }
     }
@@ -356,8 +471,14 @@ describe('captions', () => {
   it('without a KV cache, a later step’s embedding says every token ran again, and that the chart shows the new one', () => {
     const one = run(llama, 0.7);
     const step = { ...one.steps[0]!, position: 3 };
-    const trace = { ...one, rows: { hook_embed: Array.from({ length: 4 }, () => new Float32Array(llama.dModel)) }, points: [{ hook: 'hook_embed', tensor: 'e', layer: null, layout: 'tokens' }], steps: [one.steps[0]!, step] } as unknown as Trace;
-    const caption = (stepIndex: number, cached: boolean) => captionFor(trace, { node: 'embed', layer: null, step: stepIndex }, (id) => `#${id}`, false, 'embed', translator('en'), cached);
+    const trace = {
+      ...one,
+      rows: { hook_embed: Array.from({ length: 4 }, () => new Float32Array(llama.dModel)) },
+      points: [{ hook: 'hook_embed', tensor: 'e', layer: null, layout: 'tokens' }],
+      steps: [one.steps[0]!, step],
+    } as unknown as Trace;
+    const caption = (stepIndex: number, cached: boolean) =>
+      captionFor(trace, { node: 'embed', layer: null, step: stepIndex }, (id) => `#${id}`, false, 'embed', translator('en'), cached);
     // With a cache a later step looks up one token: "the new token", never "each of the 1 new tokens".
     const cachedStep = caption(1, true);
     expect(cachedStep.key).toBe('flow.caption.embedNew');
@@ -379,7 +500,9 @@ describe('captions', () => {
     expect(shown('en', sampled, 'append')).toBe(`“#${chosen}” is appended to the sequence.`);
     const fed = chosen + 1;
     const forced = { ...sampled, feeding: 'teacher-forced', steps: [{ ...sampled.steps[0]!, token: { id: fed } }] } as unknown as Trace;
-    expect(shown('en', forced, 'append')).toBe(`“#${fed}” is appended to the sequence: run A’s token, fed to this teacher-forced run; its own draw picked “#${chosen}”.`);
+    expect(shown('en', forced, 'append')).toBe(
+      `“#${fed}” is appended to the sequence: run A’s token, fed to this teacher-forced run; its own draw picked “#${chosen}”.`,
+    );
     expect(shown('zh-CN', forced, 'append')).toContain(`它自己采样选的是“#${chosen}”`);
   });
 
@@ -442,7 +565,10 @@ describe('wording', () => {
       en: 'only the residual stream between layers, with the embeddings, the final norm’s output and the newest positions’ logits, and the layers open in the views',
       zh: '只保留各层之间的残差流，外加词嵌入、最终归一化的输出和最新几个位置的 logits，以及视图中打开的层',
     };
-    for (const [catalog, phrase] of [[en, kept.en], [zhCN, kept.zh]] as const) {
+    for (const [catalog, phrase] of [
+      [en, kept.en],
+      [zhCN, kept.zh],
+    ] as const) {
       expect(catalog['detail.computing']).toContain(phrase);
       expect(catalog['views.capturingLayer']).toContain(phrase);
       expect(catalog['playback.keys']).toMatch(/PageDown \/ PageUp (first page|先翻完)/);
@@ -452,7 +578,9 @@ describe('wording', () => {
 
 describe('zh-CN wording', () => {
   it('says 词元 for token (the title says so once), logits and logit 透镜, never 逻辑值 / 逻辑透镜', () => {
-    const english = Object.entries(zhCN).filter(([key, text]) => key !== 'tokens.title' && /\btokens?\b/i.test(text.replace(/\{\w+\}|tokenizer\.json/g, '')));
+    const english = Object.entries(zhCN).filter(
+      ([key, text]) => key !== 'tokens.title' && /\btokens?\b/i.test(text.replace(/\{\w+\}|tokenizer\.json/g, '')),
+    );
     expect(english).toEqual([]);
     expect(zhCN['tokens.title']).toContain('词元（token）');
     expect(Object.entries(zhCN).filter(([, text]) => /逻辑值|逻辑透镜/.test(text))).toEqual([]);

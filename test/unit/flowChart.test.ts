@@ -6,11 +6,19 @@ import { gpt2FlowChart } from '../../src/flow/chart';
 function chartData(layers: number, active: string | null): FlowChartData {
   const chart = gpt2FlowChart({ nLayer: layers, nHead: 4 });
   return {
-    nodes: chart.nodes.map((node) => ({ id: node.id, shape: node.shape, family: node.family, label: node.id, column: node.region === 'layer' ? 'right' : 'left' })),
+    nodes: chart.nodes.map((node) => ({
+      id: node.id,
+      shape: node.shape,
+      family: node.family,
+      label: node.id,
+      column: node.region === 'layer' ? 'right' : 'left',
+    })),
     edges: chart.edges.map((edge) => ({ ...edge, answer: edge.answer })),
     active,
     counters: { moreLayers: 'layer 1 / 4', done: 'token 1 / 3' },
-    annotation: active ? { shape: '[7×128]', title: 'Shape: [7 positions × 128 dims]', mini: { kind: 'sparkline', values: [1, -2, 3] } } : null,
+    annotation: active
+      ? { shape: '[7×128]', title: 'Shape: [7 positions × 128 dims]', mini: { kind: 'sparkline', values: [1, -2, 3] } }
+      : null,
   };
 }
 

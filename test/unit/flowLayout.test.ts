@@ -4,8 +4,14 @@ import { edgeRoute, fitLayout, placeNodes, type Arrangement, type LayoutNode, ty
 import { flowChartFor } from '../../src/flow/chart';
 
 const chart = flowChartFor({ nLayer: 4, nHead: 4, nKvHead: 4, architecture: 'gpt2', tieWordEmbeddings: true });
-const nodes: LayoutNode[] = chart.nodes.map((node) => ({ id: node.id, shape: node.shape, column: node.region === 'layer' ? 'right' : 'left', gapAfter: node.id === 'residual' ? 36 : 0 }));
-const overlaps = (a: PlacedNode, b: PlacedNode) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+const nodes: LayoutNode[] = chart.nodes.map((node) => ({
+  id: node.id,
+  shape: node.shape,
+  column: node.region === 'layer' ? 'right' : 'left',
+  gapAfter: node.id === 'residual' ? 36 : 0,
+}));
+const overlaps = (a: PlacedNode, b: PlacedNode) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 /** Does the segment cross the box's inside (touching its edge is allowed)? Segments are horizontal or vertical. */
 function crosses([x0, y0]: [number, number], [x1, y1]: [number, number], box: PlacedNode): boolean {
@@ -70,7 +76,11 @@ describe('flow chart layout', () => {
   });
 
   it('fits a projector whole, width and height, and uses the landscape space', () => {
-    for (const [width, height] of [[1290, 680], [860, 420], [2600, 1500]] as const) {
+    for (const [width, height] of [
+      [1290, 680],
+      [860, 420],
+      [2600, 1500],
+    ] as const) {
       const { layout, scale } = fitLayout(nodes, 180, { width, height, fitHeight: true });
       expect(layout.width * scale).toBeLessThanOrEqual(width + 0.5);
       expect(layout.height * scale).toBeLessThanOrEqual(height + 0.5);

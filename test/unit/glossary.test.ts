@@ -42,7 +42,15 @@ describe('Term', () => {
     flushSync();
     const button = target.querySelector('button')!;
     const tip = target.querySelector('[role=tooltip]')!;
-    return { target, button, tip, done: () => { unmount(component); target.remove(); } };
+    return {
+      target,
+      button,
+      tip,
+      done: () => {
+        unmount(component);
+        target.remove();
+      },
+    };
   }
 
   it('is a button described by its explanation (screen readers read it; keyboard users reach it)', () => {

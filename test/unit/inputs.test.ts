@@ -30,7 +30,10 @@ describe('model config', () => {
     expect(errorOf(() => parseModelConfig(missingHeads))).toEqual({ code: 'config-invalid', params: { field: 'n_head' } });
     expect(errorOf(() => parseModelConfig({ ...good, n_embd: 'wide' }))).toEqual({ code: 'config-invalid', params: { field: 'n_embd' } });
     expect(errorOf(() => parseModelConfig(null))).toEqual({ code: 'config-invalid', params: { field: 'config.json' } });
-    expect(errorOf(() => parseModelConfig({ ...good, model_type: 'mamba' }))).toEqual({ code: 'architecture-unsupported', params: { architecture: 'mamba' } });
+    expect(errorOf(() => parseModelConfig({ ...good, model_type: 'mamba' }))).toEqual({
+      code: 'architecture-unsupported',
+      params: { architecture: 'mamba' },
+    });
   });
 
   it('reads the RoPE base (rope_theta, default 10000) and whether the unembedding is tied', () => {
@@ -41,9 +44,15 @@ describe('model config', () => {
     const { rope_theta: _, ...noTheta } = llama;
     expect(parseModelConfig(noTheta).ropeTheta).toBe(10000);
     // transformers 5 writes the base inside rope_parameters.
-    expect(parseModelConfig({ ...noTheta, rope_parameters: { rope_type: 'default', rope_theta: 100000 } })).toMatchObject({ ropeTheta: 100000, ropeScaling: null });
+    expect(parseModelConfig({ ...noTheta, rope_parameters: { rope_type: 'default', rope_theta: 100000 } })).toMatchObject({
+      ropeTheta: 100000,
+      ropeScaling: null,
+    });
     expect(parseModelConfig({ ...llama, rope_scaling: { rope_type: 'llama3', factor: 32 } }).ropeScaling).toBe('llama3');
-    expect(errorOf(() => parseModelConfig({ ...llama, rope_theta: 'big' }))).toEqual({ code: 'config-invalid', params: { field: 'rope_theta' } });
+    expect(errorOf(() => parseModelConfig({ ...llama, rope_theta: 'big' }))).toEqual({
+      code: 'config-invalid',
+      params: { field: 'rope_theta' },
+    });
     // Hugging Face's defaults: GPT-2 ties its unembedding to W_E, Llama does not.
     const { tie_word_embeddings: __, ...llamaDefault } = llama;
     const { tie_word_embeddings: ___, ...gpt2Default } = good;
@@ -77,10 +86,30 @@ describe('URL state', () => {
     expect(readUrlState('?backend=wasm&lang=zh', origin)).toMatchObject({ backend: 'wasm', locale: 'zh-CN', model: null });
     expect(readUrlState('?backend=%3Cscript%3E&lang=xx', origin)).toMatchObject({ backend: 'auto', locale: null, model: null });
     const prepared = readUrlState('?prompt=%E4%BB%8E%E5%89%8D&t=0.5&k=10&p=0.9&min=2&seed=7&max=3&frame=42&present=1', origin);
-    expect(prepared).toMatchObject({ prompt: '从前', settings: { temperature: 0.5, topK: 10, topP: 0.9, minNewTokens: 2, seed: 7, maxNewTokens: 3 }, frame: 42, present: true });
+    expect(prepared).toMatchObject({
+      prompt: '从前',
+      settings: { temperature: 0.5, topK: 10, topP: 0.9, minNewTokens: 2, seed: 7, maxNewTokens: 3 },
+      frame: 42,
+      present: true,
+    });
     // A link the page writes reads back as the same settings.
-    const written = new URLSearchParams(urlParams({ prompt: '从前', settings: { temperature: 0.5, topK: 10, topP: 0.9, minNewTokens: 0, seed: 7, maxNewTokens: 3 }, frame: 0, locale: 'en', present: false }));
-    expect(readUrlState(`?${written}`, origin).settings).toEqual({ temperature: 0.5, topK: 10, topP: 0.9, minNewTokens: 0, seed: 7, maxNewTokens: 3 });
+    const written = new URLSearchParams(
+      urlParams({
+        prompt: '从前',
+        settings: { temperature: 0.5, topK: 10, topP: 0.9, minNewTokens: 0, seed: 7, maxNewTokens: 3 },
+        frame: 0,
+        locale: 'en',
+        present: false,
+      }),
+    );
+    expect(readUrlState(`?${written}`, origin).settings).toEqual({
+      temperature: 0.5,
+      topK: 10,
+      topP: 0.9,
+      minNewTokens: 0,
+      seed: 7,
+      maxNewTokens: 3,
+    });
     const hostile = readUrlState('?t=NaN&k=-4&p=7&min=-1&seed=1.5&max=1e9&frame=abc&prompt=' + 'x'.repeat(5000), origin);
     expect(hostile.settings).toEqual({});
     expect(hostile.frame).toBeNull();
@@ -94,7 +123,17 @@ describe('URL state', () => {
     expect(readUrlState('?size=20', origin).textSize).toBe(70);
     expect(readUrlState('?size=900', origin).textSize).toBe(140);
     expect(readUrlState('?size=big', origin).textSize).toBe(100);
-    const written = (textSize: number) => new URLSearchParams(urlParams({ prompt: 'x', settings: { temperature: 1, topK: 0, topP: 1, minNewTokens: 0, seed: 1, maxNewTokens: 3 }, frame: 0, locale: 'en', present: true, textSize }));
+    const written = (textSize: number) =>
+      new URLSearchParams(
+        urlParams({
+          prompt: 'x',
+          settings: { temperature: 1, topK: 0, topP: 1, minNewTokens: 0, seed: 1, maxNewTokens: 3 },
+          frame: 0,
+          locale: 'en',
+          present: true,
+          textSize,
+        }),
+      );
     expect(written(140).get('size')).toBe('140');
     expect(written(100).has('size')).toBe(false);
   });

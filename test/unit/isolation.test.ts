@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { isolationStep, type IsolationEnv } from '../../src/app/isolation';
 
 describe('cross-origin isolation', () => {
-  const env = (changes: Partial<IsolationEnv>): IsolationEnv => ({ isolated: false, secure: true, serviceWorker: 'active', reloaded: false, touched: false, ...changes });
+  const env = (changes: Partial<IsolationEnv>): IsolationEnv => ({
+    isolated: false,
+    secure: true,
+    serviceWorker: 'active',
+    reloaded: false,
+    touched: false,
+    ...changes,
+  });
 
   it('reloads once, through an active service worker, a page nobody has used yet', () => {
     expect(isolationStep(env({}))).toBe('reload');

@@ -17,13 +17,17 @@ function sources(folder: string): string[] {
 /** Each file's imports (relative ones, resolved to a path from the repository root). */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/g)].map((match) => relative(ROOT, resolve(dirname(file), match[1]!)));
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"](\.[^'"]+)['"]/g)].map((match) =>
+    relative(ROOT, resolve(dirname(file), match[1]!)),
+  );
 }
 
 /** Imports from `folder` that reach outside `allowed` (folders from the repository root). */
 function crossings(folder: string, allowed: string[]): string[] {
   return sources(join(ROOT, folder)).flatMap((file) =>
-    importsOf(file).filter((target) => !allowed.some((root) => target === root || target.startsWith(`${root}/`))).map((target) => `${relative(ROOT, file)} → ${target}`),
+    importsOf(file)
+      .filter((target) => !allowed.some((root) => target === root || target.startsWith(`${root}/`)))
+      .map((target) => `${relative(ROOT, file)} → ${target}`),
   );
 }
 
@@ -41,7 +45,9 @@ describe('layering', () => {
     expect(crossings('src/export', ['src/export', 'src/engine'])).toEqual([]);
   });
   it('the page’s state imports no component', () => {
-    expect(crossings('src/app', ['src/app', 'src/engine', 'src/flow', 'src/i18n', 'src/lesson', 'src/export', 'visualizations'])).toEqual([]);
+    expect(crossings('src/app', ['src/app', 'src/engine', 'src/flow', 'src/i18n', 'src/lesson', 'src/export', 'visualizations'])).toEqual(
+      [],
+    );
   });
   it('the flow chart, the lesson and the Python export know nothing of the page’s state or its components', () => {
     for (const folder of ['src/flow', 'src/lesson', 'src/export']) {
@@ -49,7 +55,9 @@ describe('layering', () => {
     }
   });
   it('src/components holds Svelte components only (and the attachment that hands them their elements)', () => {
-    const others = sources(join(ROOT, 'src/components')).filter((file) => !file.endsWith('.svelte')).map((file) => relative(ROOT, file));
+    const others = sources(join(ROOT, 'src/components'))
+      .filter((file) => !file.endsWith('.svelte'))
+      .map((file) => relative(ROOT, file));
     expect(others).toEqual(['src/components/views/attach.svelte.ts']);
   });
   it('the check can fail: an import from above is found', () => {

@@ -12,7 +12,16 @@ import { ARCHITECTURES, traitsOf } from '../../src/engine/models/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { buildTimeline } from '../../src/flow/timeline';
 import { CHAPTERS, CHAPTER_IDS, chapterById, nextChapter } from '../../src/lesson/chapters';
-import { buildQuestion, cacheHooks, frameFor, lensStages, pickOptions, type Question, type Ref, type Sentence } from '../../src/lesson/questions';
+import {
+  buildQuestion,
+  cacheHooks,
+  frameFor,
+  lensStages,
+  pickOptions,
+  type Question,
+  type Ref,
+  type Sentence,
+} from '../../src/lesson/questions';
 import { chapterIntro } from '../../src/lesson/texts';
 import { chapterState, loadProgress, PROGRESS_KEY, recordAnswer, resumeChapter } from '../../src/lesson/progress';
 import { lessonEn } from '../../src/i18n/lesson.en';
@@ -24,8 +33,21 @@ const catalogs = { en: lessonEn as Record<string, string>, 'zh-CN': lessonZhCN a
 function configFor(architecture: ModelConfig['architecture'], nKvHead: number): ModelConfig {
   const rope = traitsOf({ architecture }).position === 'rope';
   return {
-    architecture, nLayer: 2, nHead: 4, nKvHead, dModel: 8, dHead: 2, dMlp: rope ? 22 : 32, nCtx: 64, vocabSize: 16, eosTokenId: null, stopTokenIds: [],
-    layerNormEpsilon: 1e-5, ropeTheta: rope ? 10000 : null, ropeScaling: null, tieWordEmbeddings: true,
+    architecture,
+    nLayer: 2,
+    nHead: 4,
+    nKvHead,
+    dModel: 8,
+    dHead: 2,
+    dMlp: rope ? 22 : 32,
+    nCtx: 64,
+    vocabSize: 16,
+    eosTokenId: null,
+    stopTokenIds: [],
+    layerNormEpsilon: 1e-5,
+    ropeTheta: rope ? 10000 : null,
+    ropeScaling: null,
+    tieWordEmbeddings: true,
   };
 }
 
@@ -43,7 +65,15 @@ function syntheticTrace(config: ModelConfig): { trace: Trace; lens: LensParamete
   const ids = [...PROMPT_IDS, 13, 2];
   const n = ids.length - 1;
   const embedding = vector(vocabSize * dModel);
-  const lens: LensParameters = { norm: traitsOf(config).norm, lnWeight: new Float32Array(dModel).fill(1), lnBias: new Float32Array(dModel), epsilon: 1e-5, embedding, vocabSize, dModel };
+  const lens: LensParameters = {
+    norm: traitsOf(config).norm,
+    lnWeight: new Float32Array(dModel).fill(1),
+    lnBias: new Float32Array(dModel),
+    epsilon: 1e-5,
+    embedding,
+    vocabSize,
+    dModel,
+  };
   const rows: Record<string, Float32Array[]> = {};
   const put = (hook: string, p: number, row: Float32Array) => ((rows[hook] ??= [])[p] = row);
   for (let p = 0; p < n; p++) {
@@ -57,14 +87,20 @@ function syntheticTrace(config: ModelConfig): { trace: Trace; lens: LensParamete
       // Layer 1's query is a function of the token alone (as W_Q·norm(x) is), RoPE's rotation one of the position.
       const q = Float32Array.from({ length: nHead * dHead }, (_, i) => x[i % dModel]! * 0.5);
       put(`blocks.${l}.attn.hook_q`, p, q);
-      if (rope) put(`blocks.${l}.attn.hook_rot_q`, p, q.map((v, i) => v * Math.cos(p + i)));
+      if (rope)
+        put(
+          `blocks.${l}.attn.hook_rot_q`,
+          p,
+          q.map((v, i) => v * Math.cos(p + i)),
+        );
       put(`blocks.${l}.attn.hook_k`, p, vector(nKvHead * dHead));
       if (rope) put(`blocks.${l}.attn.hook_rot_k`, p, vector(nKvHead * dHead));
       put(`blocks.${l}.attn.hook_v`, p, vector(nKvHead * dHead));
       const scores = new Float32Array(nHead * (p + 1));
       const pattern = new Float32Array(nHead * (p + 1));
       for (let h = 0; h < nHead; h++) {
-        for (let k = 0; k <= p; k++) scores[h * (p + 1) + k] = l === CLEAR.layer && h === CLEAR.head && p === 5 && k === CLEAR.key ? 20 : random.next() * 2;
+        for (let k = 0; k <= p; k++)
+          scores[h * (p + 1) + k] = l === CLEAR.layer && h === CLEAR.head && p === 5 && k === CLEAR.key ? 20 : random.next() * 2;
         const row = scores.subarray(h * (p + 1), (h + 1) * (p + 1));
         const max = Math.max(...row);
         const sum = row.reduce((s, v) => s + Math.exp(v - max), 0);
@@ -78,7 +114,11 @@ function syntheticTrace(config: ModelConfig): { trace: Trace; lens: LensParamete
       put(`blocks.${l}.hook_mlp_out`, p, mlpOut);
       put(`blocks.${l}.hook_resid_post`, p, post);
       // The stream the MLP added to, as in a real run: the layer's output minus the MLP's.
-      put(`blocks.${l}.hook_resid_mid`, p, post.map((v, i) => v - mlpOut[i]!));
+      put(
+        `blocks.${l}.hook_resid_mid`,
+        p,
+        post.map((v, i) => v - mlpOut[i]!),
+      );
     }
     put('logits', p, logitLens(rows[`blocks.${nLayer - 1}.hook_resid_post`]![p]!, lens));
   }
@@ -88,8 +128,24 @@ function syntheticTrace(config: ModelConfig): { trace: Trace; lens: LensParamete
     return { position, decision, token: token(decision.chosenId), candidateTokens: [] };
   });
   const trace: Trace = {
-    runId: 1, intervention: null, feeding: 'sampled', recomputedHooks: [], modelName: 'synthetic', config, points: [], backend: 'wasm', fallbackReason: null, settings: { temperature: 0.8, topK: 40, topP: 0.95 },
-    seed: 1, prompt: 'a b c', truncatedTokens: 0, promptLength: PROMPT_IDS.length, tokens: ids.map(token), rows, steps, stopReason: 'max-tokens',
+    runId: 1,
+    intervention: null,
+    feeding: 'sampled',
+    recomputedHooks: [],
+    modelName: 'synthetic',
+    config,
+    points: [],
+    backend: 'wasm',
+    fallbackReason: null,
+    settings: { temperature: 0.8, topK: 40, topP: 0.95 },
+    seed: 1,
+    prompt: 'a b c',
+    truncatedTokens: 0,
+    promptLength: PROMPT_IDS.length,
+    tokens: ids.map(token),
+    rows,
+    steps,
+    stopReason: 'max-tokens',
   };
   return { trace, lens };
 }
@@ -119,23 +175,35 @@ function forbiddenFor(config: ModelConfig): RegExp[] {
   return patterns;
 }
 
-const nested = (ref: Ref): Sentence[] => (ref.kind === 'text' ? [{ key: ref.key, params: ref.params ?? {} }, ...Object.values(ref.params ?? {}).flatMap(nested)] : []);
+const nested = (ref: Ref): Sentence[] =>
+  ref.kind === 'text' ? [{ key: ref.key, params: ref.params ?? {} }, ...Object.values(ref.params ?? {}).flatMap(nested)] : [];
 /** A sentence and every text it names through its parameters (a norm's name, an option). */
 const withNested = (sentence: Sentence): Sentence[] => [sentence, ...Object.values(sentence.params).flatMap(nested)];
 
 function sentencesOf(question: Question): Sentence[] {
-  const sentences = [question.ask, ...question.reveal, ...question.why, ...(question.bars ? [question.bars.title] : [])].flatMap(withNested);
-  return [...sentences, ...question.options.flatMap((option) => nested(option.ref)), ...(question.bars?.items.flatMap((bar) => nested(bar.ref)) ?? [])];
+  const sentences = [question.ask, ...question.reveal, ...question.why, ...(question.bars ? [question.bars.title] : [])].flatMap(
+    withNested,
+  );
+  return [
+    ...sentences,
+    ...question.options.flatMap((option) => nested(option.ref)),
+    ...(question.bars?.items.flatMap((bar) => nested(bar.ref)) ?? []),
+  ];
 }
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
 
-const CONFIGS = ARCHITECTURES.flatMap((architecture) => (traitsOf({ architecture }).position === 'rope' ? [configFor(architecture, 4), configFor(architecture, 2)] : [configFor(architecture, 4)]));
+const CONFIGS = ARCHITECTURES.flatMap((architecture) =>
+  traitsOf({ architecture }).position === 'rope' ? [configFor(architecture, 4), configFor(architecture, 2)] : [configFor(architecture, 4)],
+);
 
 /** A patching sweep's result for `trace`'s prompt, one token changed at position 0, with the clean run 1 and the
  * corrupted run 0 (raw = share): the changed token's column holds the difference up to layer `moved`, the last
  * position's from it on (null: never). */
-function patchOf(trace: Trace, moved: number | null): { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } } {
+function patchOf(
+  trace: Trace,
+  moved: number | null,
+): { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } } {
   const { nLayer: layers, nHead: heads } = trace.config;
   const positions = trace.promptLength;
   const resid = new Float32Array(layers * positions);
@@ -144,7 +212,23 @@ function patchOf(trace: Trace, moved: number | null): { result: PatchResult; dif
     resid[layer * positions] = there ? 0.2 : 0.9;
     resid[layer * positions + positions - 1] = there ? 0.8 : 0.1;
   }
-  return { result: { positions, layers, patchedLayers: Array.from({ length: layers }, (_, l) => l), heads, cleanDiff: 1, corruptedDiff: 0, resid, head: null, attn: null, mlp: null, passes: 0 }, differing: [0], answers: { clean: 1, corrupted: 2 } };
+  return {
+    result: {
+      positions,
+      layers,
+      patchedLayers: Array.from({ length: layers }, (_, l) => l),
+      heads,
+      cleanDiff: 1,
+      corruptedDiff: 0,
+      resid,
+      head: null,
+      attn: null,
+      mlp: null,
+      passes: 0,
+    },
+    differing: [0],
+    answers: { clean: 1, corrupted: 2 },
+  };
 }
 
 describe('a coarse patching sweep', () => {
@@ -161,7 +245,9 @@ describe('the patching question', () => {
     const question = buildQuestion('patching.where', trace, { patch: patchOf(trace, 1) })!;
     expect(question.answer).toBe('l1');
     expect(question.reveal.map((s) => s.key)).toEqual(['lesson.patching.where.reveal', 'lesson.patching.where.before']);
-    expect(question.bars!.items.map((bar) => Number(bar.value.toFixed(3)))).toEqual(Array.from({ length: trace.config.nLayer }, (_, l) => (l >= 1 ? 0.8 : 0.1)));
+    expect(question.bars!.items.map((bar) => Number(bar.value.toFixed(3)))).toEqual(
+      Array.from({ length: trace.config.nLayer }, (_, l) => (l >= 1 ? 0.8 : 0.1)),
+    );
   });
   it('answers “none” when even the last layer’s input at the last position holds too little, and says where it is', () => {
     const question = buildQuestion('patching.where', trace, { patch: patchOf(trace, null) })!;
@@ -185,7 +271,12 @@ describe('lesson questions from a Trace', () => {
       for (const chapter of CHAPTERS) {
         const sentences: Sentence[] = withNested(chapterIntro(chapter.id, config));
         for (const id of chapter.questions) {
-          const question = buildQuestion(id, trace, { lensStages: lensStages(trace, lens), recomputed: recomputeOf(trace), cached: true, patch: patchOf(trace, 1) });
+          const question = buildQuestion(id, trace, {
+            lensStages: lensStages(trace, lens),
+            recomputed: recomputeOf(trace),
+            cached: true,
+            patch: patchOf(trace, 1),
+          });
           expect(question, id).not.toBeNull();
           expect(question!.options.map((o) => o.key)).toContain(question!.answer);
           sentences.push(...sentencesOf(question!));
@@ -195,7 +286,8 @@ describe('lesson questions from a Trace', () => {
             const text = catalog[sentence.key]!;
             expect(text, `${sentence.key} (${locale})`).toBeDefined();
             // Every placeholder gets a value from the question (none is left for the learner to see as {name}).
-            for (const placeholder of placeholders(text)) expect(sentence.params, `${sentence.key}: {${placeholder}}`).toHaveProperty(placeholder);
+            for (const placeholder of placeholders(text))
+              expect(sentence.params, `${sentence.key}: {${placeholder}}`).toHaveProperty(placeholder);
             for (const pattern of patterns) expect(text, `${sentence.key} (${locale}) on ${name}`).not.toMatch(pattern);
           }
         }
@@ -250,24 +342,33 @@ describe('lesson questions from a Trace', () => {
     expect(new Set(intros)).toEqual(new Set(['lesson.embedding.intro']));
     const learned = forbiddenFor(configFor('llama', 4)).slice(2, 3);
     const rope = forbiddenFor(configFor('gpt2', 4)).slice(2, 3);
-    for (const catalog of Object.values(catalogs)) for (const pattern of [...learned, ...rope]) expect(catalog['lesson.embedding.intro']).not.toMatch(pattern);
+    for (const catalog of Object.values(catalogs))
+      for (const pattern of [...learned, ...rope]) expect(catalog['lesson.embedding.intro']).not.toMatch(pattern);
     // How this model brings in the position is said in the reveal instead.
     const gpt2 = buildQuestion('embedding.same', syntheticTrace(configFor('gpt2', 4)).trace)!;
     expect(gpt2.reveal.map((s) => s.key)).toContain('lesson.embedding.same.position');
     expect(gpt2.reveal.find((s) => s.key === 'lesson.embedding.same.position')!.params['context']).toEqual({ kind: 'count', value: 64 });
-    expect(buildQuestion('embedding.same', syntheticTrace(configFor('llama', 2)).trace)!.reveal.map((s) => s.key)).toContain('lesson.embedding.same.resid');
+    expect(buildQuestion('embedding.same', syntheticTrace(configFor('llama', 2)).trace)!.reveal.map((s) => s.key)).toContain(
+      'lesson.embedding.same.resid',
+    );
   });
 
   it('attention: the why names the repeated token and the one after its earlier copy; the reveal names the habit the look matches', () => {
     const { trace } = syntheticTrace(configFor('gpt2', 4));
-    const withIds = (ids: Record<number, number>) => ({ ...trace, tokens: trace.tokens.map((token, i) => (i in ids ? { ...token, id: ids[i]! } : token)) });
+    const withIds = (ids: Record<number, number>) => ({
+      ...trace,
+      tokens: trace.tokens.map((token, i) => (i in ids ? { ...token, id: ids[i]! } : token)),
+    });
     // No repeat: the general why, and the clear head's look at position 2 (neither one back nor a copy) has no habit named.
     const plain = buildQuestion('attention.look', trace)!;
     expect(plain.why[0]!.key).toBe('lesson.attention.look.whyHeads');
     expect(plain.reveal.map((s) => s.key)).toEqual(['lesson.attention.look.reveal']);
     // The last token repeats position 2's, where the head looks: the earlier copy itself.
     const duplicate = buildQuestion('attention.look', withIds({ 5: 7 }))!;
-    expect(duplicate.why[0]).toEqual({ key: 'lesson.attention.look.whyRepeat', params: { token: { kind: 'token', id: 7 }, next: { kind: 'position', position: 3 } } });
+    expect(duplicate.why[0]).toEqual({
+      key: 'lesson.attention.look.whyRepeat',
+      params: { token: { kind: 'token', id: 7 }, next: { kind: 'position', position: 3 } },
+    });
     expect(duplicate.reveal[1]!.key).toBe('lesson.attention.look.asDuplicate');
     // The last token repeats position 1's (and nothing after it): the head looks at the token after it.
     const induction = buildQuestion('attention.look', withIds({ 3: 13, 5: 5 }))!;
@@ -280,20 +381,33 @@ describe('lesson questions from a Trace', () => {
       const { trace } = syntheticTrace(config);
       const last = config.nLayer - 1;
       const length = (v: ArrayLike<number>) => Math.hypot(...Array.from(v));
-      const ratio = (l: number) => length(trace.rows[`blocks.${l}.hook_mlp_out`]![5]!) / length(trace.rows[`blocks.${l}.hook_resid_mid`]![5]!);
+      const ratio = (l: number) =>
+        length(trace.rows[`blocks.${l}.hook_mlp_out`]![5]!) / length(trace.rows[`blocks.${l}.hook_resid_mid`]![5]!);
       const question = buildQuestion('mlp.depth', trace)!;
       expect(question.options.map((o) => o.key)).toEqual(['first', 'last']);
       expect(question.answer).toBe(ratio(0) >= ratio(last) ? 'first' : 'last');
       expect(question.reveal[0]!.params['firstRatio']).toEqual({ kind: 'number', value: expect.closeTo(ratio(0), 9) });
       expect(question.reveal[0]!.params['lastRatio']).toEqual({ kind: 'number', value: expect.closeTo(ratio(last), 9) });
-      expect(question.bars!.items.map((bar) => bar.value)).toEqual(Array.from({ length: config.nLayer }, (_, l) => expect.closeTo(ratio(l), 9)));
-      expect(question.why.map((s) => s.key)).toEqual(['lesson.mlp.depth.whyNorm', 'lesson.mlp.depth.whyFirst', traitsOf(config).mlp === 'swiglu' ? 'lesson.mlp.depth.whySwiglu' : 'lesson.mlp.depth.whyGelu']);
-      expect(question.why[0]!.params['norm']).toEqual({ kind: 'text', key: traitsOf(config).norm === 'rmsnorm' ? 'lesson.norm.rmsnorm' : 'lesson.norm.layernorm' });
+      expect(question.bars!.items.map((bar) => bar.value)).toEqual(
+        Array.from({ length: config.nLayer }, (_, l) => expect.closeTo(ratio(l), 9)),
+      );
+      expect(question.why.map((s) => s.key)).toEqual([
+        'lesson.mlp.depth.whyNorm',
+        'lesson.mlp.depth.whyFirst',
+        traitsOf(config).mlp === 'swiglu' ? 'lesson.mlp.depth.whySwiglu' : 'lesson.mlp.depth.whyGelu',
+      ]);
+      expect(question.why[0]!.params['norm']).toEqual({
+        kind: 'text',
+        key: traitsOf(config).norm === 'rmsnorm' ? 'lesson.norm.rmsnorm' : 'lesson.norm.layernorm',
+      });
       // A graph without a capture point after attention: the stream is the layer's output minus the MLP's, the same numbers.
       const { [`blocks.0.hook_resid_mid`]: _0, [`blocks.${last}.hook_resid_mid`]: _last, ...rest } = trace.rows;
       const derived = buildQuestion('mlp.depth', { ...trace, rows: rest })!;
       expect(derived.answer).toBe(question.answer);
-      expect((derived.reveal[0]!.params['lastStream'] as { value: number }).value).toBeCloseTo((question.reveal[0]!.params['lastStream'] as { value: number }).value, 5);
+      expect((derived.reveal[0]!.params['lastStream'] as { value: number }).value).toBeCloseTo(
+        (question.reveal[0]!.params['lastStream'] as { value: number }).value,
+        5,
+      );
       // The last layer's MLP rewriting its stream: the answer and the why follow the numbers.
       const loud = trace.rows[`blocks.${last}.hook_mlp_out`]!.map((row) => row.map((v) => v * 100));
       const reversed = buildQuestion('mlp.depth', { ...trace, rows: { ...trace.rows, [`blocks.${last}.hook_mlp_out`]: loud } })!;
@@ -306,13 +420,22 @@ describe('lesson questions from a Trace', () => {
   it('sampling: the four options are the four highest logits, and T = 2 flattens the distribution', () => {
     const { trace } = syntheticTrace(configFor('gpt2', 4));
     const logits = Array.from(trace.rows['logits']![5]!);
-    const order = logits.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+    const order = logits
+      .map((v, i) => [v, i] as const)
+      .sort((a, b) => b[0] - a[0])
+      .map(([, i]) => i);
     const top = buildQuestion('sampling.top', trace)!;
     expect(top.answer).toBe(`t${order[0]}`);
-    expect(top.options.map((o) => o.key).sort()).toEqual(order.slice(0, 4).map((i) => `t${i}`).sort());
+    expect(top.options.map((o) => o.key).sort()).toEqual(
+      order
+        .slice(0, 4)
+        .map((i) => `t${i}`)
+        .sort(),
+    );
     const hot = buildQuestion('sampling.temperature', trace)!;
     expect(hot.answer).toBe('flatter');
-    const p = (t: number) => Math.exp((logits[order[0]!]! - logits[order[0]!]!) / t) / logits.reduce((s, v) => s + Math.exp((v - logits[order[0]!]!) / t), 0);
+    const p = (t: number) =>
+      Math.exp((logits[order[0]!]! - logits[order[0]!]!) / t) / logits.reduce((s, v) => s + Math.exp((v - logits[order[0]!]!) / t), 0);
     expect(hot.reveal[0]!.params['p1']).toEqual({ kind: 'percent', value: expect.closeTo(p(1), 9) });
     expect(hot.reveal[0]!.params['p2']).toEqual({ kind: 'percent', value: expect.closeTo(p(2), 9) });
     // Equal logits: dividing them by T changes nothing.
@@ -329,24 +452,43 @@ describe('lesson questions from a Trace', () => {
     const reveal = buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace) })!.reveal;
     // 2 (K and V) × 2 layers × 2 K/V heads × 2 numbers × 7 positions, 4 bytes each unless the cache is float16.
     const size = reveal.find((s) => s.key === 'lesson.generation.cache.size')!;
-    expect(size.params).toMatchObject({ floats: { kind: 'count', value: 112 }, bytes: { kind: 'count', value: 4 }, kib: { kind: 'number', value: (112 * 4) / 1024 } });
+    expect(size.params).toMatchObject({
+      floats: { kind: 'count', value: 112 },
+      bytes: { kind: 'count', value: 4 },
+      kib: { kind: 'number', value: (112 * 4) / 1024 },
+    });
     const half = buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), cacheValueBytes: 2 })!.reveal;
-    expect(half.find((s) => s.key === 'lesson.generation.cache.size')!.params).toMatchObject({ bytes: { kind: 'count', value: 2 }, kib: { kind: 'number', value: (112 * 2) / 1024 } });
+    expect(half.find((s) => s.key === 'lesson.generation.cache.size')!.params).toMatchObject({
+      bytes: { kind: 'count', value: 2 },
+      kib: { kind: 'number', value: (112 * 2) / 1024 },
+    });
     // Where the rounding comes from, with the tolerance the answer was held to, by how the graph rounds.
     expect(reveal[1]).toEqual({ key: 'lesson.generation.cache.roundingFloat32', params: { tolerance: { kind: 'percent', value: 1e-3 } } });
-    expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), rounding: 'int8' })!.reveal[1]!.key).toBe('lesson.generation.cache.roundingInt8');
+    expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), rounding: 'int8' })!.reveal[1]!.key).toBe(
+      'lesson.generation.cache.roundingInt8',
+    );
     expect(reveal.map((s) => s.key)).toContain('lesson.generation.cache.gqa');
     // Without sharing: one K/V head per query head, 4 instead of 2, twice the numbers.
-    expect(reveal.find((s) => s.key === 'lesson.generation.cache.gqa')!.params).toMatchObject({ full: { kind: 'count', value: 224 }, fullKib: { kind: 'number', value: (224 * 4) / 1024 } });
+    expect(reveal.find((s) => s.key === 'lesson.generation.cache.gqa')!.params).toMatchObject({
+      full: { kind: 'count', value: 224 },
+      fullKib: { kind: 'number', value: (224 * 4) / 1024 },
+    });
     // The keys the cache keeps are rotated ones: said where the model rotates them, and only there.
-    expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace) })!.why.map((s) => s.key)).toEqual(['lesson.generation.cache.why', 'lesson.generation.cache.whyRope']);
+    expect(buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace) })!.why.map((s) => s.key)).toEqual([
+      'lesson.generation.cache.why',
+      'lesson.generation.cache.whyRope',
+    ]);
     const gpt2 = syntheticTrace(configFor('gpt2', 4)).trace;
-    expect(buildQuestion('generation.cache', gpt2, { recomputed: recomputeOf(gpt2) })!.why.map((s) => s.key)).toEqual(['lesson.generation.cache.why']);
+    expect(buildQuestion('generation.cache', gpt2, { recomputed: recomputeOf(gpt2) })!.why.map((s) => s.key)).toEqual([
+      'lesson.generation.cache.why',
+    ]);
     // Without a KV cache: the run kept each position's K and V from the pass that first computed it; the sizes are
     // what a cache would hold.
     const full = buildQuestion('generation.cache', trace, { recomputed: recomputeOf(trace), cached: false })!;
     expect(full.ask.key).toBe('lesson.generation.cache.askFull');
-    expect(full.reveal.map((s) => s.key)).toEqual(expect.arrayContaining(['lesson.generation.cache.keysFull', 'lesson.generation.cache.sizeFull']));
+    expect(full.reveal.map((s) => s.key)).toEqual(
+      expect.arrayContaining(['lesson.generation.cache.keysFull', 'lesson.generation.cache.sizeFull']),
+    );
     expect(full.reveal.map((s) => s.key)).not.toContain('lesson.generation.cache.size');
   });
 
@@ -356,7 +498,11 @@ describe('lesson questions from a Trace', () => {
       const frames = buildTimeline(flowChartFor(config), trace.steps.length);
       for (const chapter of CHAPTERS) {
         for (const id of chapter.questions) {
-          const focus = buildQuestion(id, trace, { lensStages: lensStages(trace, syntheticTrace(config).lens), recomputed: recomputeOf(trace), patch: patchOf(trace, 1) })!.focus;
+          const focus = buildQuestion(id, trace, {
+            lensStages: lensStages(trace, syntheticTrace(config).lens),
+            recomputed: recomputeOf(trace),
+            patch: patchOf(trace, 1),
+          })!.focus;
           const index = frameFor(frames, focus);
           expect(index, `${id} on ${config.architecture}`).toBeGreaterThanOrEqual(0);
           expect(frames[index]).toMatchObject({ node: focus.node, step: focus.step });
@@ -401,7 +547,10 @@ describe('lesson texts, chapters, progress and links', () => {
 
   it('progress is stored, read back, survives bad data and blocked storage, and tells where to resume', () => {
     const memory = new Map<string, string>();
-    const store = { getItem: (key: string) => memory.get(key) ?? null, setItem: (key: string, value: string) => void memory.set(key, value) };
+    const store = {
+      getItem: (key: string) => memory.get(key) ?? null,
+      setItem: (key: string, value: string) => void memory.set(key, value),
+    };
     expect(loadProgress(store)).toEqual({});
     let progress = recordAnswer(store, {}, 'tokens.count', false);
     progress = recordAnswer(store, progress, 'sampling.top', true);
@@ -416,7 +565,14 @@ describe('lesson texts, chapters, progress and links', () => {
     expect(loadProgress(store)).toEqual({ 'lens.first': 'right' });
     memory.set(PROGRESS_KEY, 'not json');
     expect(loadProgress(store)).toEqual({});
-    const blocked = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('denied'); } };
+    const blocked = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('denied');
+      },
+    };
     expect(loadProgress(blocked)).toEqual({});
     expect(recordAnswer(blocked, {}, 'mlp.depth', true)).toEqual({ 'mlp.depth': 'right' });
     const all = Object.fromEntries(CHAPTERS.flatMap((c) => c.questions).map((q) => [q, 'right']));

@@ -9,12 +9,23 @@ import { traitsOf } from '../../src/engine/models/architecture';
 import { boxTexts } from '../../src/flow/wording';
 import { formulaFor } from '../../src/i18n/formulas';
 
-const config = (model: string) => parseModelConfig(JSON.parse(readFileSync(resolve(__dirname, '../fixtures/hub', model, 'config.json'), 'utf8')));
+const config = (model: string) =>
+  parseModelConfig(JSON.parse(readFileSync(resolve(__dirname, '../fixtures/hub', model, 'config.json'), 'utf8')));
 
 describe('Qwen configs', () => {
   it('reads model_type qwen2 and qwen3 as Llama-family configs, with rope_theta, tied embeddings and head_dim', () => {
     const qwen2 = config('qwen2-tiny');
-    expect(qwen2).toMatchObject({ architecture: 'qwen2', nHead: 2, nKvHead: 1, dModel: 8, dHead: 4, ropeTheta: 1_000_000, tieWordEmbeddings: true, eosTokenId: 151645, vocabSize: 151936 });
+    expect(qwen2).toMatchObject({
+      architecture: 'qwen2',
+      nHead: 2,
+      nKvHead: 1,
+      dModel: 8,
+      dHead: 4,
+      ropeTheta: 1_000_000,
+      tieWordEmbeddings: true,
+      eosTokenId: 151645,
+      vocabSize: 151936,
+    });
     const qwen3 = config('qwen3-tiny');
     // Qwen3's head_dim (8) is not hidden_size / heads (2), as in Qwen3-0.6B (128 ≠ 1024 / 16).
     expect(qwen3).toMatchObject({ architecture: 'qwen3', nHead: 4, nKvHead: 2, dModel: 8, dHead: 8, ropeTheta: 1_000_000, nCtx: 40960 });
@@ -28,7 +39,13 @@ describe('Qwen configs', () => {
   });
 
   it('knows what each family adds to Llama: Q/K/V biases (Qwen2), QK-norm (Qwen3)', () => {
-    expect(traitsOf({ architecture: 'qwen2' })).toMatchObject({ qkvBias: true, qkNorm: false, norm: 'rmsnorm', position: 'rope', mlp: 'swiglu' });
+    expect(traitsOf({ architecture: 'qwen2' })).toMatchObject({
+      qkvBias: true,
+      qkNorm: false,
+      norm: 'rmsnorm',
+      position: 'rope',
+      mlp: 'swiglu',
+    });
     expect(traitsOf({ architecture: 'qwen3' })).toMatchObject({ qkvBias: false, qkNorm: true });
   });
 });
@@ -39,7 +56,10 @@ describe('Qwen flow charts', () => {
   it('Qwen3 has a QK-norm box between the Q/K/V projections and RoPE, showing the normalised Q and K', () => {
     const nodes = ids('qwen3-tiny');
     expect(nodes.slice(nodes.indexOf('qkv'), nodes.indexOf('qkv') + 3)).toEqual(['qkv', 'qkNorm', 'rope']);
-    expect(flowChartFor(config('qwen3-tiny')).nodes.find((node) => node.id === 'qkNorm')!.hooks).toEqual(['blocks.{l}.attn.q_norm.hook_normalized', 'blocks.{l}.attn.k_norm.hook_normalized']);
+    expect(flowChartFor(config('qwen3-tiny')).nodes.find((node) => node.id === 'qkNorm')!.hooks).toEqual([
+      'blocks.{l}.attn.q_norm.hook_normalized',
+      'blocks.{l}.attn.k_norm.hook_normalized',
+    ]);
   });
 
   it('Qwen2 has no QK-norm box, and neither has a position-embedding box', () => {

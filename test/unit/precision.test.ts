@@ -11,8 +11,14 @@ import { readUrlState } from '../../src/app/urlState';
 describe('precision files', () => {
   it('names the files transformers.js repositories ship, and reads a file’s precision back', () => {
     expect(Object.values(DTYPE_FILES)).toEqual([
-      'onnx/model.onnx', 'onnx/model_fp16.onnx', 'onnx/model_quantized.onnx', 'onnx/model_int8.onnx',
-      'onnx/model_uint8.onnx', 'onnx/model_q4.onnx', 'onnx/model_q4f16.onnx', 'onnx/model_bnb4.onnx',
+      'onnx/model.onnx',
+      'onnx/model_fp16.onnx',
+      'onnx/model_quantized.onnx',
+      'onnx/model_int8.onnx',
+      'onnx/model_uint8.onnx',
+      'onnx/model_q4.onnx',
+      'onnx/model_q4f16.onnx',
+      'onnx/model_bnb4.onnx',
     ]);
     expect(dtypeOfFile('onnx/model_quantized.onnx')).toBe('q8');
     expect(dtypeOfFile('onnx/decoder_model.onnx')).toBeNull();
@@ -49,19 +55,52 @@ describe('precision files', () => {
 describe('float16', () => {
   it('converts bit patterns to the values numpy.float16 gives them (zeros, normals, subnormals, limits, infinities)', () => {
     const bits = Uint16Array.from([0x0000, 0x8000, 0x3c00, 0xc000, 0x7bff, 0x0001, 0x03ff, 0x0400, 0x3555, 0x7c00, 0xfc00, 0x2e66]);
-    const numpy = [0, -0, 1, -2, 65504, 5.960464477539063e-8, 6.097555160522461e-5, 6.103515625e-5, 0.333251953125, Infinity, -Infinity, 0.0999755859375];
+    const numpy = [
+      0,
+      -0,
+      1,
+      -2,
+      65504,
+      5.960464477539063e-8,
+      6.097555160522461e-5,
+      6.103515625e-5,
+      0.333251953125,
+      Infinity,
+      -Infinity,
+      0.0999755859375,
+    ];
     expect(Array.from(float16ToFloat32(bits))).toEqual(numpy);
     expect(Number.isNaN(float16ToFloat32(Uint16Array.from([0x7e00]))[0])).toBe(true);
   });
 
   it('rounds float32 to the half-precision patterns numpy.float16 gives (ties to even, subnormals, overflow)', () => {
-    const values = Float32Array.from([1, -2.5, 65504, 65520, 65519.98828125, 1e-8, 2.98e-8, 5.96e-8, 8.9e-8, 6.1e-5, 6.09e-5, 0.1, 1 / 3, 1 + 2 ** -11, 1 + 3 * 2 ** -11, -0, 1e6]);
+    const values = Float32Array.from([
+      1,
+      -2.5,
+      65504,
+      65520,
+      65519.98828125,
+      1e-8,
+      2.98e-8,
+      5.96e-8,
+      8.9e-8,
+      6.1e-5,
+      6.09e-5,
+      0.1,
+      1 / 3,
+      1 + 2 ** -11,
+      1 + 3 * 2 ** -11,
+      -0,
+      1e6,
+    ]);
     const numpy = [15360, 49408, 31743, 31744, 31743, 0, 0, 1, 1, 1023, 1022, 11878, 13653, 15360, 15362, 32768, 31744];
     expect(Array.from(float32ToFloat16(values))).toEqual(numpy);
   });
 
   it('takes every float16 value back to its own pattern (what an fp16 segment is fed)', () => {
-    const patterns = Uint16Array.from({ length: 0x10000 }, (_, i) => i).filter((bits) => (bits & 0x7c00) !== 0x7c00 || (bits & 0x3ff) === 0);
+    const patterns = Uint16Array.from({ length: 0x10000 }, (_, i) => i).filter(
+      (bits) => (bits & 0x7c00) !== 0x7c00 || (bits & 0x3ff) === 0,
+    );
     expect(Array.from(float32ToFloat16(float16ToFloat32(patterns)))).toEqual(Array.from(patterns));
   });
 

@@ -12,7 +12,13 @@ import { reproduceZhCN } from '../../src/export/reproduce.zh-CN';
 import type { Trace } from '../../src/engine/trace';
 
 const trace = { modelName: 'onnx-community/Qwen3-0.6B-ONNX' } as Trace;
-const files: ModelFiles = { name: 'onnx-community/Qwen3-0.6B-ONNX', url: 'https://hf-mirror.com/onnx-community/Qwen3-0.6B-ONNX/resolve/main', graphFiles: ['onnx/model_q4f16.onnx'], dtype: 'q4f16', rounding: 'float16' };
+const files: ModelFiles = {
+  name: 'onnx-community/Qwen3-0.6B-ONNX',
+  url: 'https://hf-mirror.com/onnx-community/Qwen3-0.6B-ONNX/resolve/main',
+  graphFiles: ['onnx/model_q4f16.onnx'],
+  dtype: 'q4f16',
+  rounding: 'float16',
+};
 const traceFile = 'trace-onnx-community_Qwen3-0.6B-ONNX-A-1765000000000.json';
 const golden = (locale: string) => resolve(__dirname, `../fixtures/check_run.${locale}.golden.py`);
 const hasPython = spawnSync('python3', ['--version']).status === 0;
@@ -35,7 +41,10 @@ describe('the Python check of a run', () => {
 
   it.skipIf(!hasPython)('is valid Python in both languages', () => {
     for (const locale of ['en', 'zh-CN'] as const) {
-      const parsed = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: pythonScript(trace, traceFile, files, locale), encoding: 'utf8' });
+      const parsed = spawnSync('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {
+        input: pythonScript(trace, traceFile, files, locale),
+        encoding: 'utf8',
+      });
       expect(parsed.stderr).toBe('');
       expect(parsed.status).toBe(0);
     }
@@ -65,7 +74,8 @@ describe('the Python check of a run', () => {
   it('both languages have every string, and the printed ones the same fields', () => {
     expect(Object.keys(reproduceZhCN).sort()).toEqual(Object.keys(reproduceEn).sort());
     const fields = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
-    for (const key of Object.keys(reproduceEn) as (keyof typeof reproduceEn)[]) expect(fields(reproduceZhCN[key]), key).toEqual(fields(reproduceEn[key]));
+    for (const key of Object.keys(reproduceEn) as (keyof typeof reproduceEn)[])
+      expect(fields(reproduceZhCN[key]), key).toEqual(fields(reproduceEn[key]));
     const template = readFileSync(resolve(__dirname, '../../src/export/check_run.py'), 'utf8');
     for (const [, key] of template.matchAll(/say\("(\w+)"/g)) expect(reproduceEn, key).toHaveProperty(`m.${key}`);
     for (const [, key] of template.matchAll(/\{\{((?:c|md)\.\w+)\}\}/g)) expect(reproduceEn, key).toHaveProperty(key!);

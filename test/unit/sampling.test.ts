@@ -72,7 +72,7 @@ describe('sampling', () => {
     const seqA = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(seqA);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(seqA);
-    for (const value of seqA) expect(value).toBeGreaterThanOrEqual(0), expect(value).toBeLessThan(1);
+    for (const value of seqA) (expect(value).toBeGreaterThanOrEqual(0), expect(value).toBeLessThan(1));
     // Resuming from the saved state continues the same sequence.
     const resumed = new SeededRandom(0);
     const d = new SeededRandom(42);
@@ -82,16 +82,21 @@ describe('sampling', () => {
   });
 });
 
-describe('end-of-text held back (minNewTokens, as transformers\' MinNewTokensLengthLogitsProcessor)', () => {
+describe("end-of-text held back (minNewTokens, as transformers' MinNewTokensLengthLogitsProcessor)", () => {
   // Token 3 has the highest logit; call it end-of-text.
   const stop = { stopIds: [3], produced: 0 };
   const expSum = (ids: number[]) => ids.reduce((s, id) => s + Math.exp(logits[id]!), 0);
   const others = [0, 1, 2, 4, 5, 6, 7];
 
-  it('greedy takes the best other token; the held-back mass is the model\'s own probability of end-of-text', () => {
+  it("greedy takes the best other token; the held-back mass is the model's own probability of end-of-text", () => {
     const decision = sample(logits, { temperature: 0, topK: 0, topP: 1, minNewTokens: 2 }, fixed(0), stop);
     expect(decision.chosenId).toBe(6);
-    expect(decision.heldBack).toEqual({ ids: [3], probability: expect.closeTo(Math.exp(3) / expSum([3, ...others]), 12), produced: 0, minNewTokens: 2 });
+    expect(decision.heldBack).toEqual({
+      ids: [3],
+      probability: expect.closeTo(Math.exp(3) / expSum([3, ...others]), 12),
+      produced: 0,
+      minNewTokens: 2,
+    });
     expect(decision.heldBack!.probability).toBeCloseTo(0.4027, 4);
   });
 
@@ -114,14 +119,20 @@ describe('end-of-text held back (minNewTokens, as transformers\' MinNewTokensLen
 
   it('is the same distribution as setting the logit to −∞ before temperature, top-k and top-p', () => {
     const minusInfinity = logits.map((l, i) => (i === 3 ? -Infinity : l));
-    for (const settings of [{ temperature: 0.7, topK: 4, topP: 1 }, { temperature: 1.3, topK: 0, topP: 0.8 }, { temperature: 0.8, topK: 40, topP: 0.95 }]) {
+    for (const settings of [
+      { temperature: 0.7, topK: 4, topP: 1 },
+      { temperature: 1.3, topK: 0, topP: 0.8 },
+      { temperature: 0.8, topK: 40, topP: 0.95 },
+    ]) {
       const held = sample(logits, { ...settings, minNewTokens: 8 }, fixed(0.42), stop);
       const reference = sample(minusInfinity, settings, fixed(0.42));
       expect(held.chosenId).toBe(reference.chosenId);
       expect(held.keptAfterTopP).toBe(reference.keptAfterTopP);
       for (const c of held.candidates) {
         const r = reference.candidates.find((candidate) => candidate.id === c.id)!;
-        expect([c.probability, c.scaledProbability, c.afterTopK, c.afterTopP]).toEqual([r.probability, r.scaledProbability, r.afterTopK, r.afterTopP].map((v) => expect.closeTo(v, 12)));
+        expect([c.probability, c.scaledProbability, c.afterTopK, c.afterTopP]).toEqual(
+          [r.probability, r.scaledProbability, r.afterTopK, r.afterTopP].map((v) => expect.closeTo(v, 12)),
+        );
       }
     }
   });

@@ -32,7 +32,9 @@ describe('shapes with axis names', () => {
     ];
     expect(formatShape(gqa, en)).toBe('[7 positions × 8 heads × 16 dims] + 2 × [7 positions × 2 heads × 16 dims]');
     expect(formatShape(gqa, en, 'compact')).toBe('[7×8×16] + 2×[7×2×16]');
-    const cache: TensorShape = [{ times: [dim(2, 'count'), dim(4, 'layers')], dims: [dim(4, 'heads'), dim(27, 'positions'), dim(40, 'dims')] }];
+    const cache: TensorShape = [
+      { times: [dim(2, 'count'), dim(4, 'layers')], dims: [dim(4, 'heads'), dim(27, 'positions'), dim(40, 'dims')] },
+    ];
     expect(formatShape(cache, en)).toBe('2 × 4 layers × [4 heads × 27 positions × 40 dims]');
     expect(formatShape(cache, zh)).toBe('2 × 4 层 × [4 个头 × 27 个位置 × 40 维]');
   });
@@ -41,12 +43,22 @@ describe('shapes with axis names', () => {
     const config = { nHead: 4, nKvHead: 4, dHead: 40, dModel: 160, dMlp: 640, vocabSize: 8192, nLayer: 4 };
     const row = (width: number) => [new Float32Array(width), new Float32Array(width), new Float32Array(width)];
     const trace = {
-      config, promptLength: 3,
+      config,
+      promptLength: 3,
       points: [
-        { hook: 'hook_embed', layout: 'tokens' }, { hook: 'blocks.0.attn.hook_q', layout: 'tokenHeads' },
-        { hook: 'blocks.0.attn.hook_pattern', layout: 'attention' }, { hook: 'blocks.0.mlp.hook_post', layout: 'tokens' }, { hook: 'logits', layout: 'tokens' },
+        { hook: 'hook_embed', layout: 'tokens' },
+        { hook: 'blocks.0.attn.hook_q', layout: 'tokenHeads' },
+        { hook: 'blocks.0.attn.hook_pattern', layout: 'attention' },
+        { hook: 'blocks.0.mlp.hook_post', layout: 'tokens' },
+        { hook: 'logits', layout: 'tokens' },
       ],
-      rows: { hook_embed: row(160), 'blocks.0.attn.hook_q': row(160), 'blocks.0.attn.hook_pattern': row(12), 'blocks.0.mlp.hook_post': row(640), logits: row(8192) },
+      rows: {
+        hook_embed: row(160),
+        'blocks.0.attn.hook_q': row(160),
+        'blocks.0.attn.hook_pattern': row(12),
+        'blocks.0.mlp.hook_post': row(640),
+        logits: row(8192),
+      },
       steps: [{ position: 2 }],
     } as unknown as Trace;
     const span = stepSpan(trace, 0)!;
@@ -61,7 +73,10 @@ describe('shapes with axis names', () => {
   it('the chart’s label is short, its tooltip names the axes in the page’s language', () => {
     const trace = {
       config: { nHead: 4, nKvHead: 4, dHead: 40, dModel: 160, dMlp: 640, vocabSize: 8192, nLayer: 4, architecture: 'gpt2' },
-      promptLength: 3, tokens: [], points: [], rows: { hook_embed: [new Float32Array(160), new Float32Array(160), new Float32Array(160)] },
+      promptLength: 3,
+      tokens: [],
+      points: [],
+      rows: { hook_embed: [new Float32Array(160), new Float32Array(160), new Float32Array(160)] },
       steps: [{ position: 2, decision: { candidates: [], chosenId: 0 }, candidateTokens: [] }],
     } as unknown as Trace;
     const frame = { node: 'embed' as const, layer: null, step: 0 };

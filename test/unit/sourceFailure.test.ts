@@ -1,6 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { alternativesFor, downloadProblem, listingProblem, retryable } from '../../src/app/sourceProblem';
-import { classifyProbe, forgetProbes, readAnswer, REMEMBER_MS, whyUnanswered, type ProbeEnv, type ReportWatch } from '../../src/engine/models/failure';
+import {
+  classifyProbe,
+  forgetProbes,
+  readAnswer,
+  REMEMBER_MS,
+  whyUnanswered,
+  type ProbeEnv,
+  type ReportWatch,
+} from '../../src/engine/models/failure';
 
 describe('reading a source’s answer to a file request', () => {
   it('a missing file: 404, 410, the Hub’s 401, JSON where a graph was expected (ModelScope), this site’s own HTML page', () => {
@@ -43,7 +51,10 @@ describe('why a request to a source got no answer', () => {
   type Call = { url: string; init: RequestInit | undefined };
 
   /** A browser-like surrounding whose probe answers as `answer` says; `report`: a COEP report names the host. */
-  function env(answer: 'opaque' | 'reject' | 'hang', options: { isolated?: boolean; reports?: boolean; filed?: boolean; report?: boolean; clock?: { now: number } } = {}) {
+  function env(
+    answer: 'opaque' | 'reject' | 'hang',
+    options: { isolated?: boolean; reports?: boolean; filed?: boolean; report?: boolean; clock?: { now: number } } = {},
+  ) {
     const calls: Call[] = [];
     const watch = (): ReportWatch => ({ saw: (origin) => options.report === true && origin === 'https://hf-mirror.com', stop: () => {} });
     const probeEnv: ProbeEnv = {
@@ -107,7 +118,9 @@ describe('why a request to a source got no answer', () => {
   it('files that fail together cost one probe per host; a host is asked again once the answer is old', async () => {
     const clock = { now: 1_000 };
     const { probeEnv, calls } = env('reject', { clock });
-    const urls = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].map((file) => `https://huggingface.co/a/b/resolve/main/${file}`);
+    const urls = ['config.json', 'tokenizer.json', 'tokenizer_config.json'].map(
+      (file) => `https://huggingface.co/a/b/resolve/main/${file}`,
+    );
     const answers = await Promise.all(urls.map((url) => whyUnanswered(url, probeEnv)));
     expect(answers).toEqual(['unreachable', 'unreachable', 'unreachable']);
     expect(calls).toHaveLength(1);
@@ -131,8 +144,14 @@ describe('what a failure offers the learner', () => {
   const url = 'https://hf-mirror.com/api/models/a/b/tree/main?recursive=true';
 
   it('a listing failure becomes the engine’s error for its reason, with the host; a missing repository has none', () => {
-    expect(listingProblem('a/b', 'hf-mirror', 'refused', url, null).error).toEqual({ code: 'source-refused', params: { url, host: 'hf-mirror.com' } });
-    expect(listingProblem('a/b', 'hf-mirror', 'error', url, 502).error).toEqual({ code: 'model-fetch-failed', params: { url, host: 'hf-mirror.com', status: 502 } });
+    expect(listingProblem('a/b', 'hf-mirror', 'refused', url, null).error).toEqual({
+      code: 'source-refused',
+      params: { url, host: 'hf-mirror.com' },
+    });
+    expect(listingProblem('a/b', 'hf-mirror', 'error', url, 502).error).toEqual({
+      code: 'model-fetch-failed',
+      params: { url, host: 'hf-mirror.com', status: 502 },
+    });
     expect(listingProblem('a/b', 'hf-mirror', 'not-found', url, null).error).toBeNull();
   });
 
@@ -141,9 +160,15 @@ describe('what a failure offers the learner', () => {
     expect(alternativesFor(refused, false)).toEqual(['huggingface', 'modelscope']);
     expect(alternativesFor(refused, true)).toEqual(['huggingface', 'modelscope', 'classroom']);
     expect(alternativesFor(listingProblem('a/b', 'modelscope', 'not-found', url, null), false)).toEqual(['huggingface', 'hf-mirror']);
-    expect(alternativesFor(downloadProblem('a/b', 'classroom', { code: 'source-unreachable', params: { url, host: 'x' } }), true)).toEqual(['huggingface', 'hf-mirror', 'modelscope']);
+    expect(alternativesFor(downloadProblem('a/b', 'classroom', { code: 'source-unreachable', params: { url, host: 'x' } }), true)).toEqual([
+      'huggingface',
+      'hf-mirror',
+      'modelscope',
+    ]);
     // A model that does not run here runs nowhere else either: no source to offer.
-    expect(alternativesFor(downloadProblem('a/b', 'modelscope', { code: 'architecture-unsupported', params: { architecture: 'mamba' } }), true)).toEqual([]);
+    expect(
+      alternativesFor(downloadProblem('a/b', 'modelscope', { code: 'architecture-unsupported', params: { architecture: 'mamba' } }), true),
+    ).toEqual([]);
   });
 
   it('offers asking again only where it can help', () => {
@@ -151,6 +176,9 @@ describe('what a failure offers the learner', () => {
     expect(retryable(listingProblem('a/b', 'huggingface', 'timeout', url, null))).toBe(true);
     expect(retryable(listingProblem('a/b', 'hf-mirror', 'refused', url, null))).toBe(false);
     expect(retryable(listingProblem('a/b', 'hf-mirror', 'not-found', url, null))).toBe(false);
-    expect(downloadProblem('a/b', 'modelscope', { code: 'model-fetch-failed', params: { url, host: 'x', status: 503 } })).toMatchObject({ url, status: 503 });
+    expect(downloadProblem('a/b', 'modelscope', { code: 'model-fetch-failed', params: { url, host: 'x', status: 503 } })).toMatchObject({
+      url,
+      status: 503,
+    });
   });
 });

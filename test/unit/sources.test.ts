@@ -5,9 +5,13 @@ describe('model sources', () => {
   it('builds each source’s URL layout for a repository', () => {
     expect(sourceFolderUrl('huggingface', 'Xenova/gpt2')).toBe('https://huggingface.co/Xenova/gpt2/resolve/main');
     expect(sourceFolderUrl('hf-mirror', 'Xenova/gpt2')).toBe('https://hf-mirror.com/Xenova/gpt2/resolve/main');
-    expect(sourceFolderUrl('modelscope', 'onnx-community/Qwen3-0.6B-ONNX')).toBe('https://modelscope.cn/models/onnx-community/Qwen3-0.6B-ONNX/resolve/master');
+    expect(sourceFolderUrl('modelscope', 'onnx-community/Qwen3-0.6B-ONNX')).toBe(
+      'https://modelscope.cn/models/onnx-community/Qwen3-0.6B-ONNX/resolve/master',
+    );
     expect(sourceFolderUrl('classroom', 'Xenova/gpt2', '/class/hub/')).toBe('/class/hub/Xenova/gpt2/resolve/main');
-    expect(sourceFolderUrl('modelscope', 'a/b', '/hub', { modelscope: 'http://127.0.0.1:9/ms/' })).toBe('http://127.0.0.1:9/ms/models/a/b/resolve/master');
+    expect(sourceFolderUrl('modelscope', 'a/b', '/hub', { modelscope: 'http://127.0.0.1:9/ms/' })).toBe(
+      'http://127.0.0.1:9/ms/models/a/b/resolve/master',
+    );
   });
 
   it('stores a repository under one key whatever the source', () => {

@@ -10,7 +10,20 @@ describe('flow timeline', () => {
     const frames = buildTimeline(chart, 1);
     const order = frames.map((f) => f.node);
     expect(order.slice(0, 6)).toEqual(['start', 'input', 'tokenize', 'embed', 'posEmbed', 'residual']);
-    expect(order.slice(6, 18)).toEqual(['ln1', 'qkv', 'scores', 'mask', 'softmax', 'weightedSum', 'outProj', 'residAdd1', 'ln2', 'mlp', 'residAdd2', 'moreLayers']);
+    expect(order.slice(6, 18)).toEqual([
+      'ln1',
+      'qkv',
+      'scores',
+      'mask',
+      'softmax',
+      'weightedSum',
+      'outProj',
+      'residAdd1',
+      'ln2',
+      'mlp',
+      'residAdd2',
+      'moreLayers',
+    ]);
     expect(order.slice(-9)).toEqual(['lnFinal', 'unembed', 'temperature', 'filter', 'probabilities', 'sample', 'append', 'done', 'end']);
   });
 
@@ -83,9 +96,15 @@ describe('overview pace', () => {
     expect(visited).toHaveLength(3 + 3 + 12 + 3 + 8 + 23 + 1);
     expect(frames.length).toBeGreaterThan(1000);
     expect(visited.filter((f) => f.step === 0 && f.layer === 0)).toHaveLength(12);
-    expect(visited.filter((f) => f.step === 0 && f.layer !== null && f.layer > 0).map((f) => [f.node, f.layer])).toEqual([['moreLayers', 1], ['moreLayers', 2], ['moreLayers', 3]]);
+    expect(visited.filter((f) => f.step === 0 && f.layer !== null && f.layer > 0).map((f) => [f.node, f.layer])).toEqual([
+      ['moreLayers', 1],
+      ['moreLayers', 2],
+      ['moreLayers', 3],
+    ]);
     expect(visited.filter((f) => f.step > 0).map((f) => f.node)).toEqual([...Array(23).fill('sample'), 'end']);
-    expect(visited.filter((f) => f.step > 0 && f.node === 'sample').map((f) => f.step)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
+    expect(visited.filter((f) => f.step > 0 && f.node === 'sample').map((f) => f.step)).toEqual(
+      Array.from({ length: 23 }, (_, i) => i + 1),
+    );
     expect(playback.position).toEqual({ index: visited.length - 1, count: visited.length });
   });
 
@@ -125,7 +144,19 @@ describe('overview after a watched run', () => {
       playback.forward();
       visited.push(playback.frame.node);
     }
-    expect(visited).toEqual(['start', 'input', 'tokenize', 'moreLayers', 'moreLayers', 'moreLayers', 'moreLayers', 'sample', 'sample', 'sample', 'end']);
+    expect(visited).toEqual([
+      'start',
+      'input',
+      'tokenize',
+      'moreLayers',
+      'moreLayers',
+      'moreLayers',
+      'moreLayers',
+      'sample',
+      'sample',
+      'sample',
+      'end',
+    ]);
     expect(count()).toBe(visited.length);
     expect(first).toBe(3 + 3 + 12 + 3 + 8 + 2 + 1);
   });

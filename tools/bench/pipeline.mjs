@@ -19,13 +19,23 @@ window.measurePipeline = async ({ modelRoot, model, device, dtype, fileName, pro
   const requested = [];
   const loadStarted = performance.now();
   const generator = await pipeline('text-generation', model, {
-    device, dtype, ...(fileName ? { model_file_name: fileName } : {}),
-    progress_callback: (event) => { if (event.status === 'initiate') requested.push(event.file); },
+    device,
+    dtype,
+    ...(fileName ? { model_file_name: fileName } : {}),
+    progress_callback: (event) => {
+      if (event.status === 'initiate') requested.push(event.file);
+    },
   });
   const loadMs = performance.now() - loadStarted;
   const options = { max_new_tokens: tokens, min_new_tokens: tokens, do_sample: true, temperature: 0.8, top_k: 40, top_p: 0.95 };
   const counting = () => {
-    const streamer = { calls: 0, put() { streamer.calls++; }, end() {} };
+    const streamer = {
+      calls: 0,
+      put() {
+        streamer.calls++;
+      },
+      end() {},
+    };
     return streamer;
   };
   await generator(prompt, { ...options, max_new_tokens: 2, min_new_tokens: 2 }); // warm-up

@@ -28,7 +28,11 @@ export function drawn(): Promise<void> {
   return queue.length === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
 }
 
-export function rendererAttachment<D, O>(render: (container: HTMLElement, data: D, options?: O) => Renderer<D, O>, data: () => D | null, options: () => O) {
+export function rendererAttachment<D, O>(
+  render: (container: HTMLElement, data: D, options?: O) => Renderer<D, O>,
+  data: () => D | null,
+  options: () => O,
+) {
   return (node: HTMLElement) => {
     let chart: Renderer<D, O> | null = null;
     let pending: { value: D; opts: O } | null = null;

@@ -35,7 +35,7 @@ export function splitCharacters(tokens: readonly { bytes: readonly number[] }[])
   const decoder = new TextDecoder();
   const examples: string[] = [];
   let count = 0;
-  for (let start = 0; start < stream.length; ) {
+  for (let start = 0; start < stream.length;) {
     const end = Math.min(start + sequenceLength(stream[start]!), stream.length);
     let cut = false;
     for (let inside = start + 1; inside < end; inside++) if (boundaries.has(inside)) cut = true;

@@ -21,12 +21,48 @@ export interface ArchitectureTraits {
 }
 
 const TRAITS: Record<Architecture, ArchitectureTraits> = {
-  gpt2: { norm: 'layernorm', position: 'learned', mlp: 'gelu', fusedQkv: true, qkvBias: true, linearBias: true, qkNorm: false, family: 'GPT-2' },
-  llama: { norm: 'rmsnorm', position: 'rope', mlp: 'swiglu', fusedQkv: false, qkvBias: false, linearBias: false, qkNorm: false, family: 'Llama' },
+  gpt2: {
+    norm: 'layernorm',
+    position: 'learned',
+    mlp: 'gelu',
+    fusedQkv: true,
+    qkvBias: true,
+    linearBias: true,
+    qkNorm: false,
+    family: 'GPT-2',
+  },
+  llama: {
+    norm: 'rmsnorm',
+    position: 'rope',
+    mlp: 'swiglu',
+    fusedQkv: false,
+    qkvBias: false,
+    linearBias: false,
+    qkNorm: false,
+    family: 'Llama',
+  },
   // Qwen2 / Qwen2.5: Llama with biases on the Q, K and V projections (Qwen2Attention's `q_proj`… have `bias=True`).
-  qwen2: { norm: 'rmsnorm', position: 'rope', mlp: 'swiglu', fusedQkv: false, qkvBias: true, linearBias: false, qkNorm: false, family: 'Qwen2' },
+  qwen2: {
+    norm: 'rmsnorm',
+    position: 'rope',
+    mlp: 'swiglu',
+    fusedQkv: false,
+    qkvBias: true,
+    linearBias: false,
+    qkNorm: false,
+    family: 'Qwen2',
+  },
   // Qwen3: no Q/K/V biases any more, a per-head RMSNorm on Q and K before RoPE instead (`q_norm`, `k_norm`).
-  qwen3: { norm: 'rmsnorm', position: 'rope', mlp: 'swiglu', fusedQkv: false, qkvBias: false, linearBias: false, qkNorm: true, family: 'Qwen3' },
+  qwen3: {
+    norm: 'rmsnorm',
+    position: 'rope',
+    mlp: 'swiglu',
+    fusedQkv: false,
+    qkvBias: false,
+    linearBias: false,
+    qkNorm: true,
+    family: 'Qwen3',
+  },
 };
 
 export const ARCHITECTURES = Object.keys(TRAITS) as Architecture[];

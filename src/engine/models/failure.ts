@@ -159,7 +159,14 @@ async function probe(target: URL, env: ProbeEnv): Promise<Unanswered> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), env.timeoutMs);
   try {
-    await env.fetch(target.href, { method: 'HEAD', mode: 'no-cors', credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer', signal: controller.signal });
+    await env.fetch(target.href, {
+      method: 'HEAD',
+      mode: 'no-cors',
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+      signal: controller.signal,
+    });
     return classifyProbe('opaque', false, true);
   } catch {
     if (controller.signal.aborted) return classifyProbe('timeout', false, true);

@@ -165,7 +165,13 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
 
 /** One file of the folder: from the cache when it is there (no request), else downloaded with progress and
  * stored; null when the folder has no such file. */
-async function getFile(baseUrl: string, file: string, onProgress: (progress: FileProgress) => void, options: LoadOptions, state: { storage: OfflineState }): Promise<Uint8Array | null> {
+async function getFile(
+  baseUrl: string,
+  file: string,
+  onProgress: (progress: FileProgress) => void,
+  options: LoadOptions,
+  state: { storage: OfflineState },
+): Promise<Uint8Array | null> {
   const url = join(baseUrl, file);
   const key = join(options.cacheBase ?? baseUrl, file);
   let cache: Cache | null = null;
@@ -237,7 +243,10 @@ async function readFolder(read: FileReader, where: string, onProgress: (progress
     if (!bytes) continue;
     const graph = { file, bytes, externalData: await readExternalData(read, where, file, bytes, onProgress) };
     const stepBytes = stepFile ? await read(stepFile, onProgress) : null;
-    const stepGraph = stepFile && stepBytes ? { file: stepFile, bytes: stepBytes, externalData: await readExternalData(read, where, stepFile, stepBytes, onProgress) } : null;
+    const stepGraph =
+      stepFile && stepBytes
+        ? { file: stepFile, bytes: stepBytes, externalData: await readExternalData(read, where, stepFile, stepBytes, onProgress) }
+        : null;
     return { config, tokenizerJson, tokenizerConfig, graph, stepGraph };
   }
   throw notFound(where, graphs[0]!.file);
@@ -245,7 +254,13 @@ async function readFolder(read: FileReader, where: string, onProgress: (progress
 
 /** The external data files a graph names (downloaded, resumed and stored like the graph itself); a missing one is
  * a missing model file. */
-async function readExternalData(read: FileReader, where: string, file: string, bytes: Uint8Array, onProgress: (progress: FileProgress) => void): Promise<ExternalDataFile[]> {
+async function readExternalData(
+  read: FileReader,
+  where: string,
+  file: string,
+  bytes: Uint8Array,
+  onProgress: (progress: FileProgress) => void,
+): Promise<ExternalDataFile[]> {
   const files: ExternalDataFile[] = [];
   for (const location of externalDataLocations(bytes)) {
     const path = externalDataPath(file, location);
@@ -257,7 +272,11 @@ async function readExternalData(read: FileReader, where: string, file: string, b
 }
 
 /** A model folder from the learner's own disk: the same files, read locally (nothing is uploaded). */
-export async function loadLocalFolder(files: Record<string, Uint8Array>, name: string, onProgress: (progress: FileProgress) => void = () => {}): Promise<ModelFolder> {
+export async function loadLocalFolder(
+  files: Record<string, Uint8Array>,
+  name: string,
+  onProgress: (progress: FileProgress) => void = () => {},
+): Promise<ModelFolder> {
   const read: FileReader = async (file, progress) => {
     const bytes = files[file] ?? null;
     if (bytes) progress({ file, loaded: bytes.length, total: bytes.length });
@@ -288,7 +307,11 @@ export async function loadModelFolder(
 
 /** The graph choices with one already in the cache first: a stored model loads again with no request, not even
  * for the files (precisions) it was loaded without. */
-async function storedFirst(graphs: readonly GraphChoice[], cacheName: string | null | undefined, keyBase: string): Promise<readonly GraphChoice[]> {
+async function storedFirst(
+  graphs: readonly GraphChoice[],
+  cacheName: string | null | undefined,
+  keyBase: string,
+): Promise<readonly GraphChoice[]> {
   if (!cacheName || !('caches' in globalThis)) return graphs;
   try {
     const cache = await caches.open(cacheName);

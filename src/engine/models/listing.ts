@@ -28,7 +28,11 @@ export interface RepoListing {
 export type ListingFailure = 'not-found' | Unanswered | 'error';
 
 export class ListingError extends Error {
-  constructor(readonly reason: ListingFailure, readonly url: string, readonly status: number | null = null) {
+  constructor(
+    readonly reason: ListingFailure,
+    readonly url: string,
+    readonly status: number | null = null,
+  ) {
     super(`${reason} ${url}`);
     this.name = 'ListingError';
   }
@@ -161,7 +165,8 @@ export async function probeFile(folderUrl: string, path: string, signal?: AbortS
   const said = verdictOf(head, url, path);
   if (said === 'missing' || (said === 'refused' && head.status !== 403)) return said;
   const length = Number(head.headers.get('content-length'));
-  if (head.ok && head.headers.get('content-length') !== null && Number.isFinite(length) && !head.headers.get('content-encoding')) return length;
+  if (head.ok && head.headers.get('content-length') !== null && Number.isFinite(length) && !head.headers.get('content-encoding'))
+    return length;
   const controller = new AbortController();
   const stop = () => controller.abort();
   signal?.addEventListener('abort', stop, { once: true });
@@ -223,7 +228,12 @@ export async function probeRepository(folderUrl: string, signal?: AbortSignal, d
 export async function listRepository(
   source: SourceId,
   repo: string,
-  { classroomPath, origins = {}, signal, diagnose = whyUnanswered }: { classroomPath?: string; origins?: Partial<Record<SourceId, string>>; signal?: AbortSignal; diagnose?: Diagnose } = {},
+  {
+    classroomPath,
+    origins = {},
+    signal,
+    diagnose = whyUnanswered,
+  }: { classroomPath?: string; origins?: Partial<Record<SourceId, string>>; signal?: AbortSignal; diagnose?: Diagnose } = {},
 ): Promise<RepoListing> {
   const api = listingUrl(source, repo, origins);
   const folder = sourceFolderUrl(source, repo, classroomPath, origins);
@@ -241,7 +251,11 @@ export async function listRepository(
       const json: unknown = response.ok ? await response.json().catch(() => undefined) : undefined;
       const files = source === 'modelscope' ? parseModelScopeFiles(json) : parseHubTree(json);
       if (files === 'not-found') throw new ListingError('not-found', api);
-      if (files) return { files: source === 'modelscope' ? files : [...files, ...(await laterPages(response, api, signal, diagnose))], method: 'api' };
+      if (files)
+        return {
+          files: source === 'modelscope' ? files : [...files, ...(await laterPages(response, api, signal, diagnose))],
+          method: 'api',
+        };
       if (!response.ok) throw new ListingError('error', api, response.status);
     }
   }
@@ -333,7 +347,12 @@ export function assessFit(download: number, modelBytes: number, budget: DeviceBu
 
 /** A smaller precision to suggest when `chosen` does not fit: the largest of the smaller ones that fits, else the
  * smallest of all; null when there is none smaller. */
-export function smallerChoice(choices: readonly PrecisionChoice[], chosen: PrecisionChoice, shared: number, budget: DeviceBudget): PrecisionChoice | null {
+export function smallerChoice(
+  choices: readonly PrecisionChoice[],
+  chosen: PrecisionChoice,
+  shared: number,
+  budget: DeviceBudget,
+): PrecisionChoice | null {
   const smaller = choices.filter((choice) => choice.bytes < chosen.bytes).sort((a, b) => b.bytes - a.bytes);
   return smaller.find((choice) => assessFit(choice.bytes + shared, choice.bytes, budget).level === 'ok') ?? smaller.at(-1) ?? null;
 }

@@ -70,7 +70,12 @@ export type SourceReason = 'url' | 'classroom' | 'saved' | 'locale' | 'default';
  * server where the site is a class pack (a class without internet, whatever a learner picked before), then the
  * learner's last choice, then ModelScope for a Chinese page (huggingface.co is often out of reach there), else the
  * Hub. */
-export function initialSource(fromUrl: SourceId | null, saved: string | null, locale: string, classPack = false): { source: SourceId; reason: SourceReason } {
+export function initialSource(
+  fromUrl: SourceId | null,
+  saved: string | null,
+  locale: string,
+  classPack = false,
+): { source: SourceId; reason: SourceReason } {
   if (fromUrl) return { source: fromUrl, reason: 'url' };
   if (classPack) return { source: 'classroom', reason: 'classroom' };
   if (isSourceId(saved)) return { source: saved, reason: 'saved' };

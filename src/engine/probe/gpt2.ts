@@ -44,7 +44,11 @@ export function gpt2CapturePoints(index: GraphIndex, config: ModelConfig): Captu
   record('ln_final.hook_normalized', scopeOutput(index, `${root}ln_f/`));
   record('logits', index.outputs.has('logits') ? 'logits' : null);
   const layerHooks = LAYER_HOOKS.map(([hook, layout]) => [hook, hook === 'attn.hook_k' && kTokensFirst ? 'tokenHeads' : layout] as const);
-  return recorder.points(MODEL_HOOKS.map(([hook]) => hook), layerHooks, config.nLayer);
+  return recorder.points(
+    MODEL_HOOKS.map(([hook]) => hook),
+    layerHooks,
+    config.nLayer,
+  );
 }
 
 /** Names of the initializers the logit lens needs: ln_f's weight and bias, and the token embedding W_E. Opset 17
@@ -61,11 +65,12 @@ export function gpt2LensInitializers(index: GraphIndex, config: ModelConfig) {
     const epsilon = fused.attribute?.find((attribute) => attribute.name === 'epsilon')?.f;
     return { lnWeight: fused.input?.[1] ?? '', lnBias: fused.input?.[2] ?? '', embedding, epsilon: epsilon ?? config.layerNormEpsilon };
   }
-  const parameterOf = (opType: string) => normNodes
-    .filter((node) => node.opType === opType)
-    .flatMap((node) => node.input ?? [])
-    .map((input) => initializerName(index, input))
-    .find((name) => name && initializerSize(index, name) === config.dModel); // not a folded epsilon constant
+  const parameterOf = (opType: string) =>
+    normNodes
+      .filter((node) => node.opType === opType)
+      .flatMap((node) => node.input ?? [])
+      .map((input) => initializerName(index, input))
+      .find((name) => name && initializerSize(index, name) === config.dModel); // not a folded epsilon constant
   const lnWeight = parameterOf('Mul');
   const lnBias = parameterOf('Add');
   if (!lnWeight || !lnBias) return null;
@@ -80,4 +85,3 @@ function findRoot(index: GraphIndex): string {
   }
   throw new EngineError('probe-missing', { points: 'blocks (h.0)' });
 }
-

@@ -75,7 +75,8 @@ function namingArchitecture<T>(config: ModelConfig, find: () => T): T {
   try {
     return find();
   } catch (error) {
-    if (error instanceof EngineError && error.code === 'probe-missing') throw new EngineError('probe-missing', { ...error.params, architecture: config.architecture });
+    if (error instanceof EngineError && error.code === 'probe-missing')
+      throw new EngineError('probe-missing', { ...error.params, architecture: config.architecture });
     throw error;
   }
 }
@@ -98,7 +99,15 @@ function llamaLens(index: GraphIndex, config: ModelConfig): FoundLens {
   const lnWeight = names && initializerValues(index, names.lnWeight);
   const embedding = names && embeddingValues(index, names.embedding);
   if (!names || !lnWeight || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
-  const parameters: LensParameters = { norm: 'rmsnorm', lnWeight, lnBias: new Float32Array(lnWeight.length), embedding, epsilon: config.layerNormEpsilon, vocabSize: config.vocabSize, dModel: config.dModel };
+  const parameters: LensParameters = {
+    norm: 'rmsnorm',
+    lnWeight,
+    lnBias: new Float32Array(lnWeight.length),
+    embedding,
+    epsilon: config.layerNormEpsilon,
+    vocabSize: config.vocabSize,
+    dModel: config.dModel,
+  };
   return { parameters, embeddingName: names.embedding };
 }
 
@@ -109,7 +118,18 @@ function gpt2Lens(index: GraphIndex, config: ModelConfig): FoundLens {
   const lnBias = initializerValues(index, names.lnBias);
   const embedding = embeddingValues(index, names.embedding);
   if (!lnWeight || !lnBias || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
-  return { parameters: { norm: 'layernorm', lnWeight, lnBias, embedding, epsilon: names.epsilon, vocabSize: config.vocabSize, dModel: config.dModel }, embeddingName: names.embedding };
+  return {
+    parameters: {
+      norm: 'layernorm',
+      lnWeight,
+      lnBias,
+      embedding,
+      epsilon: names.epsilon,
+      vocabSize: config.vocabSize,
+      dModel: config.dModel,
+    },
+    embeddingName: names.embedding,
+  };
 }
 
 /** The token embedding W_E as float32, whatever precision the file stores it in: float32, float16 (fp16 graphs), or

@@ -57,7 +57,13 @@ export function isIntervening(intervention: Intervention | null | undefined): bo
 }
 
 /** The intervention inputs' values for an intervention. A mean whose length is not d_head is a caller's error. */
-export function interventionFeeds(intervention: Intervention | null, layers: number, heads: number, dHead: number, dModel: number): InterventionFeeds {
+export function interventionFeeds(
+  intervention: Intervention | null,
+  layers: number,
+  heads: number,
+  dHead: number,
+  dModel: number,
+): InterventionFeeds {
   const head = new Float32Array(layers * heads).fill(1);
   const offset = new Float32Array(layers * heads * dHead);
   const mlp = new Float32Array(layers).fill(1);
@@ -73,11 +79,20 @@ export function interventionFeeds(intervention: Intervention | null, layers: num
   }
   for (const layer of intervention?.mlps ?? []) if (layer >= 0 && layer < layers) mlp[layer] = 0;
   const patch = intervention?.patch;
-  return patch ? withPatch({ head, offset, mlp, mlpOffset, positions: 1 }, patch, layers, heads, dHead, dModel) : { head, offset, mlp, mlpOffset, positions: 1 };
+  return patch
+    ? withPatch({ head, offset, mlp, mlpOffset, positions: 1 }, patch, layers, heads, dHead, dModel)
+    : { head, offset, mlp, mlpOffset, positions: 1 };
 }
 
 /** The feeds with offsets per position: the fixed ones (means) at every position, and the patch's rows. */
-function withPatch(fixed: InterventionFeeds, patch: ActivationPatch, layers: number, heads: number, dHead: number, dModel: number): InterventionFeeds {
+function withPatch(
+  fixed: InterventionFeeds,
+  patch: ActivationPatch,
+  layers: number,
+  heads: number,
+  dHead: number,
+  dModel: number,
+): InterventionFeeds {
   const n = patch.positions;
   const offset = new Float32Array(layers * heads * n * dHead);
   for (let row = 0; row < layers * heads; row++) {
@@ -87,7 +102,8 @@ function withPatch(fixed: InterventionFeeds, patch: ActivationPatch, layers: num
   const mlp = fixed.mlp.slice();
   const mlpOffset = new Float32Array(layers * n * dModel);
   const rows = (values: number[], width: number, what: string) => {
-    if (values.length !== n * width) throw new EngineError('internal', { detail: `${what} has ${values.length} values, not ${n} × ${width}` });
+    if (values.length !== n * width)
+      throw new EngineError('internal', { detail: `${what} has ${values.length} values, not ${n} × ${width}` });
     return values;
   };
   for (const [key, values] of Object.entries(patch.heads ?? {})) {
@@ -110,11 +126,21 @@ function withPatch(fixed: InterventionFeeds, patch: ActivationPatch, layers: num
  * the MLP scale, and moves the capture points of those tensors to the changed ones, so a run with a head switched
  * off still records every tensor as the model computed it. Returns the points with their new tensor names.
  * `activations`: the graph's float type (float16 in an fp16 graph, where the inputs are cast to it). */
-export function addInterventionInputs(index: GraphIndex, points: CapturePoint[], layers: number, heads: number, dHead: number, dModel: number, activations: 'float32' | 'float16'): CapturePoint[] {
+export function addInterventionInputs(
+  index: GraphIndex,
+  points: CapturePoint[],
+  layers: number,
+  heads: number,
+  dHead: number,
+  dModel: number,
+  activations: 'float32' | 'float16',
+): CapturePoint[] {
   const graph = index.model.graph!;
   graph.input!.push(
-    scaleInput(HEAD_SCALE_INPUT, [layers, heads]), scaleInput(HEAD_OFFSET_INPUT, [layers, heads, 'flow_offset_positions', dHead]),
-    scaleInput(MLP_SCALE_INPUT, [layers]), scaleInput(MLP_OFFSET_INPUT, [layers, 'flow_offset_positions', dModel]),
+    scaleInput(HEAD_SCALE_INPUT, [layers, heads]),
+    scaleInput(HEAD_OFFSET_INPUT, [layers, heads, 'flow_offset_positions', dHead]),
+    scaleInput(MLP_SCALE_INPUT, [layers]),
+    scaleInput(MLP_OFFSET_INPUT, [layers, 'flow_offset_positions', dModel]),
   );
   const headShape = int64Initializer('flow_head_scale_shape', [1, heads, 1, 1]);
   const offsetShape = int64Initializer('flow_head_offset_shape', [1, heads, -1, dHead]);
@@ -209,7 +235,12 @@ function castTo(from: onnx.INodeProto, activations: 'float32' | 'float16'): onnx
 function scaleInput(name: string, dims: (number | string)[]): onnx.IValueInfoProto {
   return onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) } } },
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: dims.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) },
+      },
+    },
   });
 }
 

@@ -1,5 +1,13 @@
 import type { ModelConfig } from '../models/config';
-import { LAYER_HOOKS, LLAMA_LAYER_HOOKS, QK_NORM_LAYER_HOOKS, PointRecorder, layerHook, type CaptureLayout, type CapturePoint } from './capturePoints';
+import {
+  LAYER_HOOKS,
+  LLAMA_LAYER_HOOKS,
+  QK_NORM_LAYER_HOOKS,
+  PointRecorder,
+  layerHook,
+  type CaptureLayout,
+  type CapturePoint,
+} from './capturePoints';
 import { nodesIn, scopeOutput, type GraphIndex } from './graph';
 import { attentionTensors, initializerName, residualAdd, scopeInput } from './structure';
 
@@ -69,7 +77,9 @@ export function llamaCapturePoints(index: GraphIndex, config: ModelConfig, varia
  * heads move to the front ([1, T, H, d_head]: the layout the norm reads). */
 function layerHooks(variant: LlamaVariant): (readonly [string, CaptureLayout])[] {
   if (!variant.qkNorm) return [...LAYER_HOOKS, ...LLAMA_LAYER_HOOKS];
-  const projected = LAYER_HOOKS.map(([hook, layout]) => [hook, hook === 'attn.hook_q' || hook === 'attn.hook_k' ? 'tokenHeads' : layout] as const);
+  const projected = LAYER_HOOKS.map(
+    ([hook, layout]) => [hook, hook === 'attn.hook_q' || hook === 'attn.hook_k' ? 'tokenHeads' : layout] as const,
+  );
   return [...projected, ...QK_NORM_LAYER_HOOKS, ...LLAMA_LAYER_HOOKS];
 }
 
@@ -105,7 +115,10 @@ function beforeRotary(index: GraphIndex, rotated: string | null | undefined): st
 
 /** Names of the initializers the logit lens needs: the final RMSNorm's weight and the token embedding. */
 export function llamaLensInitializers(index: GraphIndex) {
-  const weight = nodesIn(index, '/model/norm/').flatMap((node) => node.input ?? []).map((input) => initializerName(index, input)).find(Boolean);
+  const weight = nodesIn(index, '/model/norm/')
+    .flatMap((node) => node.input ?? [])
+    .map((input) => initializerName(index, input))
+    .find(Boolean);
   const gather = nodesIn(index, '/model/embed_tokens/').find((node) => node.opType === 'Gather');
   if (!weight || !gather) return null;
   return { lnWeight: weight, embedding: gather.input?.[0] ?? '' };

@@ -17,7 +17,10 @@ import { intAttribute, type GraphIndex } from './graph';
 import { lmHeadNode } from './unembedding';
 
 const FLOATS = new Set<number>([
-  onnx.TensorProto.DataType.FLOAT, onnx.TensorProto.DataType.FLOAT16, onnx.TensorProto.DataType.BFLOAT16, onnx.TensorProto.DataType.DOUBLE,
+  onnx.TensorProto.DataType.FLOAT,
+  onnx.TensorProto.DataType.FLOAT16,
+  onnx.TensorProto.DataType.BFLOAT16,
+  onnx.TensorProto.DataType.DOUBLE,
 ]);
 /** 8-bit codes, and 4-bit ones (UINT4 21 and INT4 22 in ONNX 1.16: newer than onnx-proto's list, and counted by
  * their dims, which give the number of codes). */
@@ -28,7 +31,12 @@ const CODES: Record<string, number> = { MatMulInteger: 1, Gather: 0, DequantizeL
 const PACKED = new Set(['MatMulNBits', 'MatMulBnb4']);
 /** The inputs that hold how a weight is stored (scales, zero points, a block's absmax), by node type. */
 const STORAGE: Record<string, readonly number[]> = {
-  MatMulNBits: [2, 3], MatMulBnb4: [2], DequantizeLinear: [1, 2], QuantizeLinear: [1, 2], GatherBlockQuantized: [2, 3], MatMulInteger: [2, 3],
+  MatMulNBits: [2, 3],
+  MatMulBnb4: [2],
+  DequantizeLinear: [1, 2],
+  QuantizeLinear: [1, 2],
+  GatherBlockQuantized: [2, 3],
+  MatMulInteger: [2, 3],
 };
 
 export function countParameters(index: GraphIndex, config: ModelConfig): number {
@@ -47,7 +55,10 @@ export function countParameters(index: GraphIndex, config: ModelConfig): number 
 
 function parametersIn(index: GraphIndex, tensor: onnx.ITensorProto): number {
   const elements = (tensor.dims ?? []).reduce<number>((size, dim) => size * Number(dim), 1);
-  const uses = (index.consumers.get(tensor.name ?? '') ?? []).map((node) => ({ node, slot: (node.input ?? []).indexOf(tensor.name ?? '') }));
+  const uses = (index.consumers.get(tensor.name ?? '') ?? []).map((node) => ({
+    node,
+    slot: (node.input ?? []).indexOf(tensor.name ?? ''),
+  }));
   const packed = uses.find(({ node, slot }) => PACKED.has(node.opType ?? '') && slot === 1);
   if (packed) return intAttribute(packed.node, 'K', 0) * intAttribute(packed.node, 'N', 0);
   const type = tensor.dataType ?? onnx.TensorProto.DataType.FLOAT;
@@ -80,9 +91,12 @@ function tiedCopy(index: GraphIndex, config: ModelConfig, head: Set<string>): st
   if (!config.tieWordEmbeddings) return null;
   const weight = [...head].find((tensor) => index.initializers.has(tensor));
   if (!weight) return null;
-  const embeddings = (index.model.graph!.initializer ?? []).filter((tensor) =>
-    Number(tensor.dims?.[0] ?? 0) === config.vocabSize &&
-    (index.consumers.get(tensor.name ?? '') ?? []).some((node) => (node.opType === 'Gather' || node.opType === 'GatherBlockQuantized') && node.input?.[0] === tensor.name),
+  const embeddings = (index.model.graph!.initializer ?? []).filter(
+    (tensor) =>
+      Number(tensor.dims?.[0] ?? 0) === config.vocabSize &&
+      (index.consumers.get(tensor.name ?? '') ?? []).some(
+        (node) => (node.opType === 'Gather' || node.opType === 'GatherBlockQuantized') && node.input?.[0] === tensor.name,
+      ),
   );
   return embeddings.length > 0 && !embeddings.some((tensor) => tensor.name === weight) ? weight : null;
 }

@@ -18,7 +18,12 @@ export interface GraphSegment {
  * read. Walking back from the outputs stops at the cut, at graph inputs and at initializers; the nodes keep the
  * graph's order, which is topological. Weights kept in external data files are copied in, so the segment is one
  * self-contained model. `cutType` is the element type of the cut tensors (the graph's activations). */
-export function extractSegment(index: GraphIndex, cut: readonly string[], outputs: readonly string[], cutType: 'float32' | 'float16'): GraphSegment {
+export function extractSegment(
+  index: GraphIndex,
+  cut: readonly string[],
+  outputs: readonly string[],
+  cutType: 'float32' | 'float16',
+): GraphSegment {
   const graph = index.model.graph!;
   const cutSet = new Set(cut);
   const kept = new Set<onnx.INodeProto>();
@@ -50,11 +55,13 @@ export function extractSegment(index: GraphIndex, cut: readonly string[], output
   const graphInputs = (graph.input ?? []).filter((value) => reachedInputs.has(value.name ?? ''));
   let weightBytes = 0;
   const graphWeightBytes = (graph.initializer ?? []).reduce((sum, tensor) => sum + storedBytes(tensor), 0);
-  const initializers = (graph.initializer ?? []).filter((tensor) => reachedInitializers.has(tensor.name ?? '')).map((tensor) => {
-    const inline = inlined(index, tensor);
-    weightBytes += inline.rawData?.length ?? 0;
-    return inline;
-  });
+  const initializers = (graph.initializer ?? [])
+    .filter((tensor) => reachedInitializers.has(tensor.name ?? ''))
+    .map((tensor) => {
+      const inline = inlined(index, tensor);
+      weightBytes += inline.rawData?.length ?? 0;
+      return inline;
+    });
   const segment = onnx.ModelProto.create({
     irVersion: index.model.irVersion,
     opsetImport: index.model.opsetImport,
@@ -63,10 +70,7 @@ export function extractSegment(index: GraphIndex, cut: readonly string[], output
       name: 'segment',
       node: index.nodes.filter((node) => kept.has(node)),
       initializer: initializers,
-      input: [
-        ...cutInputs.map((name) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType } } })),
-        ...graphInputs,
-      ],
+      input: [...cutInputs.map((name) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType } } })), ...graphInputs],
       output: outputs.map((name) => onnx.ValueInfoProto.create({ name })),
     }),
   });
@@ -75,9 +79,13 @@ export function extractSegment(index: GraphIndex, cut: readonly string[], output
 
 /** An initializer's size as stored: raw bytes, an external file's `length`, or typed fields (4 bytes a number). */
 function storedBytes(tensor: onnx.ITensorProto): number {
-  if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return Number(tensor.externalData?.find((item) => item.key === 'length')?.value ?? 0);
+  if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL)
+    return Number(tensor.externalData?.find((item) => item.key === 'length')?.value ?? 0);
   if (tensor.rawData && tensor.rawData.length > 0) return tensor.rawData.length;
-  return 4 * ((tensor.floatData?.length ?? 0) + (tensor.int32Data?.length ?? 0)) + 8 * ((tensor.int64Data?.length ?? 0) + (tensor.doubleData?.length ?? 0));
+  return (
+    4 * ((tensor.floatData?.length ?? 0) + (tensor.int32Data?.length ?? 0)) +
+    8 * ((tensor.int64Data?.length ?? 0) + (tensor.doubleData?.length ?? 0))
+  );
 }
 
 /** An initializer with its values in `rawData`: one stored in an external file is copied out of it. */

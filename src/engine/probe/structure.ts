@@ -36,9 +36,9 @@ export function beforeQuantization(index: GraphIndex, tensor: string): string {
 export function residualAdd(index: GraphIndex, stream: string | null, normScope: string) {
   if (!stream) return null;
   const same = passedThrough(index, stream);
-  const add = same.flatMap((tensor) => index.consumers.get(tensor) ?? []).find(
-    (node) => node.opType === 'Add' && !(node.name ?? '').startsWith(normScope),
-  );
+  const add = same
+    .flatMap((tensor) => index.consumers.get(tensor) ?? [])
+    .find((node) => node.opType === 'Add' && !(node.name ?? '').startsWith(normScope));
   if (!add) return null;
   const branch = (add.input ?? []).find((input) => !same.includes(input));
   return { sum: add.output?.[0] ?? null, branch };
@@ -67,7 +67,14 @@ export interface AttentionTensors {
 export function attentionTensors(index: GraphIndex, scope: string): AttentionTensors {
   const softmax = nodesIn(index, scope).find((node) => node.opType === 'Softmax');
   const result: AttentionTensors = {
-    q: null, k: null, v: null, unmaskedScores: null, maskedScores: null, pattern: null, z: null, kTokensFirst: false,
+    q: null,
+    k: null,
+    v: null,
+    unmaskedScores: null,
+    maskedScores: null,
+    pattern: null,
+    z: null,
+    kTokensFirst: false,
   };
   if (!softmax) return result;
   result.pattern = softmax.output?.[0] ?? null;
@@ -81,11 +88,16 @@ export function attentionTensors(index: GraphIndex, scope: string): AttentionTen
     result.k = key?.tensor ?? null;
     result.kTokensFirst = key?.tokensFirst ?? false;
     // The unmasked scores: after the 1/√d scaling (a Mul or Div) if the graph scales after Q·Kᵀ.
-    const scaled = path.slice(0, -1).reverse().find((tensor) => ['Mul', 'Div'].includes(index.producer.get(tensor)?.opType ?? ''));
+    const scaled = path
+      .slice(0, -1)
+      .reverse()
+      .find((tensor) => ['Mul', 'Div'].includes(index.producer.get(tensor)?.opType ?? ''));
     result.unmaskedScores = scaled ?? path[path.length - 1]!;
   }
   // Hugging Face's eager attention casts the pattern back to the query's type: the MatMul may read a Cast of it.
-  const pv = passedThrough(index, result.pattern!).flatMap((tensor) => index.consumers.get(tensor) ?? []).find((node) => node.opType === 'MatMul');
+  const pv = passedThrough(index, result.pattern!)
+    .flatMap((tensor) => index.consumers.get(tensor) ?? [])
+    .find((node) => node.opType === 'MatMul');
   result.z = pv?.output?.[0] ?? null;
   result.v = pv?.input?.[1] ?? null;
   return result;
@@ -99,11 +111,16 @@ function keyBeforeTranspose(index: GraphIndex, transpose: onnx.INodeProto): { te
   const input = transpose.input?.[0];
   if (!input) return null;
   if (permOf(transpose) !== '0,2,3,1') return { tensor: input, tokensFirst: false };
-  const headsFirst = (index.consumers.get(input) ?? []).find((node) => node.opType === 'Transpose' && permOf(node) === '0,2,1,3')?.output?.[0];
+  const headsFirst = (index.consumers.get(input) ?? []).find((node) => node.opType === 'Transpose' && permOf(node) === '0,2,1,3')
+    ?.output?.[0];
   return headsFirst ? { tensor: headsFirst, tokensFirst: false } : { tensor: input, tokensFirst: true };
 }
 
-const permOf = (node: onnx.INodeProto) => node.attribute?.find((attribute) => attribute.name === 'perm')?.ints?.map(Number).join() ?? '';
+const permOf = (node: onnx.INodeProto) =>
+  node.attribute
+    ?.find((attribute) => attribute.name === 'perm')
+    ?.ints?.map(Number)
+    .join() ?? '';
 
 /** Tensors from `tensor` back to the output of the nearest MatMul of two data tensors (Q·Kᵀ), or null. */
 export function pathToMatMul(index: GraphIndex, tensor: string, depth: number): string[] | null {

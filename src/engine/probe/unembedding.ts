@@ -17,8 +17,7 @@ import { initializerBytes, initializerDims, initializerValues, intAttribute, typ
 
 export type Unembedding =
   /** The lm_head reads the token embedding itself: W_U = W_Eᵀ. */
-  | { tied: true }
-  | { tied: false; matrix: Float32Array; storedAs: string };
+  { tied: true } | { tied: false; matrix: Float32Array; storedAs: string };
 
 /** Nodes between the lm_head's product and the `logits` output: a q8 graph's Cast and rescaling Mul. */
 const PASSING = new Set(['Cast', 'Mul']);
@@ -29,7 +28,10 @@ export function lmHeadNode(index: GraphIndex): onnx.INodeProto | null {
   let node = index.producer.get('logits') ?? null;
   for (let steps = 0; node && !PRODUCTS.has(node.opType ?? '') && steps < 4; steps++) {
     if (!PASSING.has(node.opType ?? '')) return null;
-    node = (node.input ?? []).map((input) => index.producer.get(input)).find((p) => p && (PRODUCTS.has(p.opType ?? '') || PASSING.has(p.opType ?? ''))) ?? null;
+    node =
+      (node.input ?? [])
+        .map((input) => index.producer.get(input))
+        .find((p) => p && (PRODUCTS.has(p.opType ?? '') || PASSING.has(p.opType ?? ''))) ?? null;
   }
   return node && PRODUCTS.has(node.opType ?? '') ? node : null;
 }
@@ -157,13 +159,13 @@ function nBitsWeight(index: GraphIndex, node: onnx.INodeProto, vocab: number, dM
 
 /** bitsandbytes' 4-bit code tables, as onnxruntime's MatMulBnb4 kernel has them. */
 const NF4 = Float32Array.from([
-  -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635, -0.18477343022823334,
-  -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020677566528, 0.24611230449676514, 0.33791524171829224,
-  0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1.0,
+  -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635, -0.18477343022823334, -0.09105003625154495,
+  0.0, 0.07958029955625534, 0.16093020677566528, 0.24611230449676514, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+  0.7229568362236023, 1.0,
 ]);
 const FP4 = Float32Array.from([
-  0.0, 0.005208333333, 0.66666667, 1.0, 0.33333333, 0.5, 0.16666667, 0.25,
-  -0.0, -0.005208333333, -0.66666667, -1.0, -0.33333333, -0.5, -0.16666667, -0.25,
+  0.0, 0.005208333333, 0.66666667, 1.0, 0.33333333, 0.5, 0.16666667, 0.25, -0.0, -0.005208333333, -0.66666667, -1.0, -0.33333333, -0.5,
+  -0.16666667, -0.25,
 ]);
 
 /** MatMulBnb4 (com.microsoft): NF4 (quant_type 1) or FP4 (0) codes with one absmax per block. */
@@ -176,7 +178,16 @@ function bnb4Weight(index: GraphIndex, node: onnx.INodeProto, vocab: number, dMo
   const packed = initializerBytes(index, node.input?.[1] ?? '');
   const absmax = initializerValues(index, node.input?.[2] ?? '');
   const table = type === 1 ? NF4 : type === 0 ? FP4 : null;
-  if (K !== dModel || N !== vocab || block <= 0 || !table || !packed || packed.length !== Math.ceil((N * K) / 2) || absmax?.length !== Math.ceil((N * K) / block)) return null;
+  if (
+    K !== dModel ||
+    N !== vocab ||
+    block <= 0 ||
+    !table ||
+    !packed ||
+    packed.length !== Math.ceil((N * K) / 2) ||
+    absmax?.length !== Math.ceil((N * K) / block)
+  )
+    return null;
   const matrix = new Float32Array(vocab * dModel);
   for (let i = 0; i < N * K; i++) {
     const byte = packed[i >> 1]!;
