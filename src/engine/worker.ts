@@ -25,6 +25,7 @@ import { cosineNeighbours } from './analysis';
 import type { ForwardRecord, StopReason } from './trace';
 import { FULL_CAPTURE } from './capturePlan';
 import { RunTable } from './runTable';
+import { ExclusiveRequests } from './exclusive';
 
 export interface Loaded {
   folder: ModelFolder;
@@ -138,24 +139,12 @@ let loaded: Loaded | null = null;
 
 /** The runs the page shows, over the loaded model's generator. */
 let runs: RunTable | null = null;
-/** Requests that can be cancelled while they run, and those asked to stop. */
-const running = new Set<number>();
-const cancelled = new Set<number>();
-/** Set while a request has the sessions to itself (a generation, a ranking, a timing). */
-let busy = false;
+/** The sessions' one busy guard, and cancels by request id. */
+const requests = new ExclusiveRequests();
 
 /** Runs `work` with the sessions to itself, cancellable by its request id; another such request meanwhile is refused. */
-async function exclusive<T>(id: number, work: (isCancelled: () => boolean) => Promise<T>): Promise<T> {
-  if (busy) throw new EngineError('busy');
-  busy = true;
-  running.add(id);
-  try {
-    return await work(() => cancelled.has(id));
-  } finally {
-    running.delete(id);
-    cancelled.delete(id);
-    busy = false;
-  }
+function exclusive<T>(id: number, work: (isCancelled: () => boolean) => Promise<T>): Promise<T> {
+  return requests.run(id, work);
 }
 
 function requireRuns(): RunTable {
@@ -201,7 +190,7 @@ async function handle(request: Request): Promise<unknown> {
       return requireModel().tokenizer.describe(request.ids);
     case 'begin': {
       const { tokenizer } = requireModel();
-      if (busy) throw new EngineError('busy');
+      if (requests.busy) throw new EngineError('busy');
       const { ids, dropped, total } = promptIds(request.prompt);
       requireRuns().keep(request.run, request.replaces, {
         ids,
@@ -217,7 +206,7 @@ async function handle(request: Request): Promise<unknown> {
     }
     case 'fork': {
       const { tokenizer } = requireModel();
-      if (busy) throw new EngineError('busy');
+      if (requests.busy) throw new EngineError('busy');
       const own = request.prompt === null ? null : promptIds(request.prompt);
       const forked = requireRuns().fork(request.run, request.replaces, request.of, {
         ids: own?.ids ?? null,
@@ -236,7 +225,7 @@ async function handle(request: Request): Promise<unknown> {
       };
     }
     case 'adopt':
-      if (busy) throw new EngineError('busy');
+      if (requests.busy) throw new EngineError('busy');
       return requireRuns().keep(request.run, request.replaces, {
         ids: [...request.ids],
         promptLength: request.promptLength,
@@ -250,7 +239,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'plan':
       return runs?.setPlan(request.run, request.plan);
     case 'forget':
-      if (busy && runs?.isActive(request.run)) throw new EngineError('busy');
+      if (requests.busy && runs?.isActive(request.run)) throw new EngineError('busy');
       return runs?.forget(request.run);
     case 'capture':
       // Runs between two tokens of a generation if one is under way (the session takes one call at a time).
@@ -418,7 +407,7 @@ if (!self.name?.startsWith('em-pthread')) {
   self.onmessage = (message: MessageEvent<Request | Control>) => {
     const request = message.data;
     if (request.type === 'cancel') {
-      if (running.has(request.id)) cancelled.add(request.id);
+      requests.cancel(request.id);
       return;
     }
     handle(request).then(

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunTable, type KeptRun } from '../../src/engine/runTable';
 import { FULL_CAPTURE } from '../../src/engine/capturePlan';
+import { ExclusiveRequests } from '../../src/engine/exclusive';
 import type { GenerateEvent } from '../../src/engine/generate';
 import type { ForwardRecord } from '../../src/engine/trace';
 import { loadEngine } from './helpers';
@@ -139,6 +140,47 @@ describe('the run table', async () => {
     expect(next.fed[0]).toBe(sixth);
     // Forking a run the worker does not keep is an error, not another run.
     expect(() => table.fork(45, null, 99, fork(false, null))).toThrow(/not in this worker/);
+  });
+
+  it('a cancel stops only the run it names: the other run then gives the tokens it gives alone', async () => {
+    const requests = new ExclusiveRequests();
+    const table = new RunTable(engine.generator);
+    table.keep(51, null, start('Once upon a time', 7));
+    table.keep(52, null, start('Lily had a red ball.', 9));
+    const alone = new RunTable(engine.generator);
+    alone.keep(53, null, start('Lily had a red ball.', 9));
+    const expected = (await more(alone, 53, 4)).fed;
+    // Run 51 is cancelled (its request, id 1) after its second token.
+    const fed: number[] = [];
+    await requests.run(1, (isCancelled) =>
+      table.continue(
+        51,
+        6,
+        SETTINGS,
+        (event) => {
+          if (event.type !== 'step') return;
+          fed.push(event.fed);
+          if (fed.length === 2) requests.cancel(1);
+        },
+        isCancelled,
+      ),
+    );
+    expect(fed.length).toBe(2);
+    // A late cancel of request 1 does not touch run 52's request.
+    const other: number[] = [];
+    await requests.run(2, (isCancelled) => {
+      requests.cancel(1);
+      return table.continue(
+        52,
+        4,
+        SETTINGS,
+        (event) => {
+          if (event.type === 'step') other.push(event.fed);
+        },
+        isCancelled,
+      );
+    });
+    expect(other).toEqual(expected);
   });
 
   it('a forgotten run is gone; asking for it is an error, not another run’s tokens', async () => {
