@@ -26,6 +26,9 @@ export interface LessonHost {
   focus: (focus: Focus) => void;
   /** Patches `corrupted` with the clean run of `clean` (the patching lab's sweep); null when it could not run. */
   patch?: (clean: string, corrupted: string) => Promise<QuestionInputs['patch']>;
+  /** Runs the app's run `trace` again in the model beside (the comparison of two architectures), calling `starting`
+   * with that model's name; its run and the bytes per number its KV cache holds, or null when it could not run. */
+  runBeside?: (trace: Trace, starting: (model: string) => void) => Promise<{ trace: Trace; cacheValueBytes: number } | null>;
 }
 
 function browserStorage(): Storage | null {
@@ -52,6 +55,10 @@ export class LessonState {
   /** Bumped by every start, so an older chapter's run that finishes late changes nothing. */
   private attempt = 0;
   private recomputed: QuestionInputs['recomputed'] = null;
+  /** The model beside's run of this chapter's prompt (asked once for the chapter's questions). */
+  private beside: { trace: Trace; cacheValueBytes: number } | null = null;
+  /** The model beside while it runs the chapter's prompt (the panel says so), else null. */
+  besideModel = $state<string | null>(null);
 
   constructor(private readonly host: LessonHost) {}
 
@@ -83,6 +90,8 @@ export class LessonState {
     this.chosen = null;
     this.trace = null;
     this.recomputed = null;
+    this.beside = null;
+    this.besideModel = null;
     this.phase = 'waiting';
     const { slot, runs } = this.host;
     // The app's own first run (or a run the learner started) finishes first; the lesson's run follows it.
@@ -139,6 +148,15 @@ export class LessonState {
       }
       if (attempt !== this.attempt) return;
       inputs.recomputed = this.recomputed;
+    }
+    if (need === 'beside') {
+      if (!this.beside && this.host.runBeside) {
+        this.beside = await this.host.runBeside(trace, (model) => (this.besideModel = model)).catch(() => null);
+        this.besideModel = null;
+      }
+      if (attempt !== this.attempt) return;
+      inputs.beside = this.beside?.trace ?? null;
+      inputs.besideCacheValueBytes = this.beside?.cacheValueBytes ?? 4;
     }
     if (need === 'patch') {
       const corrupted = this.chapter.corrupted?.[this.host.locale()];

@@ -17,6 +17,9 @@ export const lessonEn = {
   'lesson.preparing': 'Preparing the question from the run…',
   'lesson.unavailable':
     'This run cannot answer the question (the model produced too little to ask it). Run the chapter again or go on to the next one.',
+  'lesson.unavailableArchitectures':
+    'This chapter runs the prompt in a second model beside this one, and points at the same token in both runs: it needs the two embedded models (flow-gpt2-tiny and flow-llama-tiny), which read text with the same tokenizer, and the second one must load. Load one of them and run the chapter again.',
+  'lesson.runningBeside': 'Running the same prompt in {model} beside this model…',
   'lesson.unavailablePatching':
     'The patching sweep could not answer the question here: this model may split the two prompts into different numbers of tokens, give the two answers the same difference, or the sweep did not run. Open the Patching tab to see why, or try a pair of your own there.',
   'lesson.failed': 'The run did not finish, so there is nothing to ask about yet. Run the chapter again.',
@@ -45,6 +48,7 @@ export const lessonEn = {
   'lesson.chapter.sampling': 'Sampling',
   'lesson.chapter.generation': 'The generation loop and the KV cache',
   'lesson.chapter.patching': 'Where the model keeps what it needs',
+  'lesson.chapter.architectures': 'From GPT-2 to today’s models',
 
   'lesson.option.same': 'The same vector',
   'lesson.option.different': 'Different vectors',
@@ -220,4 +224,31 @@ export const lessonEn = {
     'The causal mask is what makes the cache exact: a token’s keys and values depend only on the tokens up to it, never on later ones, so appending a token cannot change them. With a cache, each step then runs one position instead of the whole sequence.',
   'lesson.generation.cache.whyRope':
     'With RoPE a KV cache keeps keys already rotated: a key’s rotation depends only on its own position, which appending tokens does not change, so each key is rotated once, when it is computed, and each step rotates only the new position’s query and key.',
+
+  'lesson.architectures.intro':
+    'GPT-2 (2019) set the pattern: embedding, then layers of attention and MLP on a residual stream, then the unembedding. The models people run today (Llama, Qwen2, Qwen3) keep that pattern and change some of its parts. The app now runs this chapter’s prompt in both embedded models, a GPT-2 and a Llama, with the same seed; on a wide screen their two charts stand side by side, with the boxes that differ marked.',
+  'lesson.architectures.position.ask':
+    'The token “{token}” stands at position {a} and again at position {b}. In which model do the two vectors that enter layer 1 differ?',
+  'lesson.architectures.differ.neither': 'In neither: {first} and {second} both give the same vector twice',
+  'lesson.architectures.differ.only': 'Only in {model}',
+  'lesson.architectures.differ.both': 'In both {first} and {second}',
+  'lesson.architectures.position.learned':
+    '{model} adds row t of its learned position table to the token at position t before layer 1. Rows {a} and {b} of the table differ by a vector of length {positionGap}, so the two vectors entering layer 1 differ by one of length {gap}.',
+  'lesson.architectures.position.rope':
+    '{model} adds nothing for the position before layer 1: the two vectors entering it differ by a vector of length {gap}.',
+  'lesson.architectures.position.turn':
+    'In {model} the position comes in inside attention (RoPE): the two queries of layer 1 differ by a vector of length {before} before the rotation, and {after} after it.',
+  'lesson.architectures.position.why':
+    'A learned table of positions was GPT-2’s way to tell attention the order; its limit is the table’s length. Rotary position embedding (RoPE) turns each head’s queries and keys by angles that grow with the position, so a score depends on how far apart two tokens are, not where they stand; nothing is added to the residual stream. Llama, Qwen2 and Qwen3 all use RoPE.',
+  'lesson.architectures.kv.ask':
+    'Both models keep each token’s keys and values in a KV cache. In which model does a layer hold fewer key/value heads than query heads?',
+  'lesson.architectures.fewer.neither': 'In neither: {first} and {second} have as many key/value heads as query heads',
+  'lesson.architectures.fewer.only': 'Only in {model}',
+  'lesson.architectures.fewer.both': 'In both {first} and {second}',
+  'lesson.architectures.kv.full':
+    '{model}: {queries} heads per layer, each with a query, a key and a value of its own. Its cache keeps {bytes} bytes for each token.',
+  'lesson.architectures.kv.grouped':
+    '{model}: {queries} query heads but only {kv} key/value heads per layer; each key/value head serves {share} query heads. Its cache keeps {bytes} bytes for each token.',
+  'lesson.architectures.kv.why':
+    'The KV cache grows with every token, and on long texts it fills the memory before the weights do. Grouped-query attention (GQA) lets several query heads read the same keys and values, so the cache shrinks by that factor while each head still asks its own question. Llama 3, Qwen2 and Qwen3 use it; GPT-2 gives every head its own keys and values.',
 } as const;

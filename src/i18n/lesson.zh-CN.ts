@@ -16,6 +16,9 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.running': '正在用本章的提示词运行模型…',
   'lesson.preparing': '正在根据这次运行准备问题…',
   'lesson.unavailable': '这次运行回答不了这个问题（模型生成的内容太少）。请重新运行本章，或者继续下一章。',
+  'lesson.unavailableArchitectures':
+    '本章会在当前模型旁边再用第二个模型运行同一个提示词，并在两次运行中指向同一个词元：这需要两个内置模型（flow-gpt2-tiny 和 flow-llama-tiny），它们用同一个分词器读取文本，而且第二个模型必须能加载。请加载其中一个内置模型，再重新运行本章。',
+  'lesson.runningBeside': '正在旁边的 {model} 中运行同一个提示词…',
   'lesson.unavailablePatching':
     '激活修补的扫描在这里回答不了这个问题：这个模型可能把两个提示词切成了不同数量的词元，或者两个答案的 logit 差在两次运行中相同，或者扫描没有运行。请打开“激活修补”标签页查看原因，或在那里试试你自己的一对提示词。',
   'lesson.failed': '这次运行没有完成，暂时没有可以提问的内容。请重新运行本章。',
@@ -44,6 +47,7 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.chapter.sampling': '采样',
   'lesson.chapter.generation': '生成循环与 KV 缓存',
   'lesson.chapter.patching': '模型把所需的信息放在哪里',
+  'lesson.chapter.architectures': '从 GPT-2 到今天的模型',
 
   'lesson.option.same': '同一个向量',
   'lesson.option.different': '不同的向量',
@@ -208,4 +212,27 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
     '正是因果掩码让缓存精确无误：一个词元的键和值只取决于它自己和它前面的词元，从不取决于后面的词元，所以追加一个词元不会改变它们。于是有了缓存，每一步只需计算一个位置，而不是整个序列。',
   'lesson.generation.cache.whyRope':
     '使用 RoPE 时，缓存里存的是已经旋转过的键：一个键的旋转只取决于它自己的位置，追加词元不会改变这个位置，所以每个键只在算出时旋转一次，之后每一步只需旋转新位置的查询和键。',
+
+  'lesson.architectures.intro':
+    'GPT-2（2019 年）定下了基本结构：词嵌入，然后是在残差流上一层层的注意力和 MLP，最后是输出层。今天大家使用的模型（Llama、Qwen2、Qwen3）保留了这个结构，只换掉了其中一些部件。应用现在会用两个内置模型——一个 GPT-2、一个 Llama——以同样的随机种子运行本章的提示词；在宽屏上，两张流程图会并排显示，不同的方框会被标出。',
+  'lesson.architectures.position.ask': '词元“{token}”出现在位置 {a}，又出现在位置 {b}。在哪个模型里，进入第 1 层的这两个向量不同？',
+  'lesson.architectures.differ.neither': '两个都不：{first} 和 {second} 两次都得到同一个向量',
+  'lesson.architectures.differ.only': '只有 {model}',
+  'lesson.architectures.differ.both': '{first} 和 {second} 都不同',
+  'lesson.architectures.position.learned':
+    '{model} 在第 1 层之前，把可学习位置嵌入表的第 t 行加到位置 t 的词元上。表中第 {a} 行和第 {b} 行之差的长度为 {positionGap}，所以进入第 1 层的两个向量之差的长度为 {gap}。',
+  'lesson.architectures.position.rope': '{model} 在第 1 层之前不加任何表示位置的向量：进入第 1 层的两个向量之差的长度为 {gap}。',
+  'lesson.architectures.position.turn':
+    '在 {model} 里，位置是在注意力内部引入的（RoPE）：第 1 层的两个查询向量之差的长度，旋转之前为 {before}，旋转之后为 {after}。',
+  'lesson.architectures.position.why':
+    '可学习的位置嵌入表是 GPT-2 让注意力得知词序的办法，它的局限在于表的长度。旋转位置编码（RoPE）把每个头的查询和键按随位置增大的角度旋转，于是注意力分数只取决于两个词元相隔多远，而不取决于它们各自在哪里；残差流里不加任何东西。Llama、Qwen2 和 Qwen3 都使用 RoPE。',
+  'lesson.architectures.kv.ask': '两个模型都把每个词元的键和值存进 KV 缓存。在哪个模型里，一层的键/值头比查询头少？',
+  'lesson.architectures.fewer.neither': '两个都不：{first} 和 {second} 的键/值头都和查询头一样多',
+  'lesson.architectures.fewer.only': '只有 {model}',
+  'lesson.architectures.fewer.both': '{first} 和 {second} 都是',
+  'lesson.architectures.kv.full': '{model}：每层 {queries} 个头，每个头都有自己的查询、键和值。它的缓存为每个词元保存 {bytes} 字节。',
+  'lesson.architectures.kv.grouped':
+    '{model}：每层 {queries} 个查询头，但只有 {kv} 个键/值头；每个键/值头供 {share} 个查询头使用。它的缓存为每个词元保存 {bytes} 字节。',
+  'lesson.architectures.kv.why':
+    'KV 缓存随每个词元增长，文本一长，它比权重更先占满内存。分组查询注意力（GQA）让几个查询头读取同一组键和值，缓存因此缩小相应的倍数，而每个头仍然提出自己的查询。Llama 3、Qwen2 和 Qwen3 都使用它；GPT-2 给每个头各自的键和值。',
 };

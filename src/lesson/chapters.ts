@@ -4,7 +4,18 @@ import { PATCH_EXAMPLES } from '../i18n/examples';
 /** The guided lesson's chapters, in teaching order. Each runs the real model on a prompt written for
  * what it teaches, then asks its questions before it shows the numbers. Nothing here holds an answer: those are
  * computed from the run's Trace (src/lesson/questions.ts). */
-export const CHAPTER_IDS = ['tokens', 'embedding', 'attention', 'heads', 'mlp', 'lens', 'sampling', 'generation', 'patching'] as const;
+export const CHAPTER_IDS = [
+  'tokens',
+  'embedding',
+  'attention',
+  'heads',
+  'mlp',
+  'lens',
+  'sampling',
+  'generation',
+  'patching',
+  'architectures',
+] as const;
 export type ChapterId = (typeof CHAPTER_IDS)[number];
 
 export type QuestionId =
@@ -17,7 +28,9 @@ export type QuestionId =
   | 'sampling.top'
   | 'sampling.temperature'
   | 'generation.cache'
-  | 'patching.where';
+  | 'patching.where'
+  | 'architectures.position'
+  | 'architectures.kv';
 
 export interface LessonRunSettings {
   temperature: number;
@@ -101,6 +114,14 @@ export const CHAPTERS: readonly Chapter[] = [
     prompt: { en: PATCH_EXAMPLES.en.clean, 'zh-CN': PATCH_EXAMPLES['zh-CN'].clean },
     corrupted: { en: PATCH_EXAMPLES.en.corrupted, 'zh-CN': PATCH_EXAMPLES['zh-CN'].corrupted },
     questions: ['patching.where'],
+    settings: ONE_STEP,
+  },
+  // Two architectures on one prompt: the model beside runs it too. The same words twice, so one token sits at two
+  // positions in both runs (the embedded models share a tokenizer).
+  {
+    id: 'architectures',
+    prompt: { en: 'The cat saw the dog, and the dog saw the cat.', 'zh-CN': '小猫看见了小狗，小狗也看见了小猫。' },
+    questions: ['architectures.position', 'architectures.kv'],
     settings: ONE_STEP,
   },
 ];

@@ -26,6 +26,7 @@ import {
   type Sentence,
 } from './sentences';
 import { generationCache, samplingTemperature, samplingTop } from './decodingQuestions';
+import { architectureQuestion } from './architectureQuestions';
 
 /** The lesson's questions about the model's own computation (tokens, embedding, attention, MLP, logit lens), and
  * `buildQuestion` for all of them. Options, answers and every number revealed come from the Trace's tensors. */
@@ -472,11 +473,18 @@ export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInpu
       return patchingWhere(trace, inputs.patch);
     case 'generation.cache':
       return generationCache(trace, inputs.recomputed, inputs.cached ?? true, inputs.cacheValueBytes, inputs.rounding);
+    case 'architectures.position':
+    case 'architectures.kv':
+      return architectureQuestion(id, trace, inputs.beside ?? null, {
+        first: inputs.cacheValueBytes ?? 4,
+        second: inputs.besideCacheValueBytes ?? 4,
+      });
   }
 }
 
 /** What a question needs beyond the Trace. */
-export function needs(id: QuestionId): 'lens' | 'recompute' | 'patch' | null {
+export function needs(id: QuestionId): 'lens' | 'recompute' | 'patch' | 'beside' | null {
+  if (id.startsWith('architectures.')) return 'beside';
   return id === 'lens.first' ? 'lens' : id === 'generation.cache' ? 'recompute' : id === 'patching.where' ? 'patch' : null;
 }
 

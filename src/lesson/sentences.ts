@@ -21,7 +21,9 @@ export type Ref =
   | { kind: 'count'; value: number }
   | { kind: 'number'; value: number }
   | { kind: 'percent'; value: number }
-  | { kind: 'text'; key: LessonKey; params?: Record<string, Ref> };
+  | { kind: 'text'; key: LessonKey; params?: Record<string, Ref> }
+  /** A model, by the name it was loaded as. */
+  | { kind: 'model'; name: string };
 
 export interface Sentence {
   key: LessonKey;
@@ -77,6 +79,10 @@ export interface QuestionInputs {
   rounding?: ActivationRounding;
   /** The chapter's patching sweep (clean = the run's prompt), with the positions where its two prompts differ. */
   patch?: { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } } | null;
+  /** The model beside's run of the same prompt, seed and settings (the comparison of two architectures). */
+  beside?: Trace | null;
+  /** Bytes per number the model beside's KV cache holds. */
+  besideCacheValueBytes?: number;
 }
 
 export const count = (value: number): Ref => ({ kind: 'count', value });

@@ -173,7 +173,7 @@ describe('lesson mode in Chromium', () => {
 
   it('every chapter runs, asks and reveals; the lens stage and the KV-cache recompute are the Trace’s', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
-    for (const chapter of ['tokens', 'embedding', 'heads', 'mlp', 'lens', 'generation', 'patching']) {
+    for (const chapter of ['tokens', 'embedding', 'heads', 'mlp', 'lens', 'generation', 'patching', 'architectures']) {
       await page.click(`[data-lesson-chapter=${chapter}]`);
       await page.waitForSelector(`[data-testid=lesson][data-chapter=${chapter}][data-phase=asking]`, { timeout: 150_000 });
       const question = await page.locator('[data-testid=lesson-question]').getAttribute('data-question');
@@ -236,6 +236,60 @@ describe('lesson mode in Chromium', () => {
         // The views show the Patching tab's grid for the same two prompts.
         await expect(page.locator('button[data-tab=patching]').getAttribute('aria-selected')).resolves.toBe('true');
         await expect(page.locator('[data-testid=patch-result] [data-grid=resid] svg.heatmap').count()).resolves.toBe(1);
+      } else if (chapter === 'architectures') {
+        // The model beside ran the same prompt (its chart stands beside the app's); the answers, from both runs'
+        // tensors: where one token at two positions enters layer 1 as two vectors, where K has fewer heads than Q.
+        await expect(page.locator('section.side[data-side=second]').count()).resolves.toBe(1);
+        const expected = await page.evaluate(() => {
+          const first = window.__flow!.runs.trace!;
+          const second = window.__flow!.beside!.runs.trace!;
+          const which = (a: boolean, b: boolean) => (a ? (b ? 'both' : 'first') : b ? 'second' : 'neither');
+          const ids = first.tokens.slice(0, first.promptLength).map((token) => token.id);
+          const b = ids.findIndex((id, p) => ids.indexOf(id) < p);
+          const a = ids.indexOf(ids[b]!);
+          const gap = (trace: typeof first) => {
+            const x = trace.rows['blocks.0.hook_resid_pre']!;
+            return Math.hypot(...Array.from(x[a]!, (v, i) => v - x[b]![i]!));
+          };
+          const fewer = (trace: typeof first) =>
+            trace.rows['blocks.0.attn.hook_k']![0]!.length < trace.rows['blocks.0.attn.hook_q']![0]!.length;
+          return {
+            models: [first.modelName, second.modelName],
+            sameTokens: JSON.stringify(ids) === JSON.stringify(second.tokens.slice(0, second.promptLength).map((token) => token.id)),
+            position: which(gap(first) > 1e-4, gap(second) > 1e-4),
+            gaps: [gap(first), gap(second)],
+            kv: which(fewer(first), fewer(second)),
+          };
+        });
+        expect(expected.models).toEqual(['flow-gpt2-tiny', 'flow-llama-tiny']);
+        expect(expected.sameTokens).toBe(true);
+        expect(expected).toMatchObject({ position: 'first', kv: 'second' });
+        await page.click(`[data-option="${expected.position}"]`);
+        await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
+        await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
+        const gaps = await page
+          .locator('[data-testid=lesson-reveal] [data-param=gap]')
+          .evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute('data-value'))));
+        gaps.forEach((gap, i) => expect(gap).toBeCloseTo(expected.gaps[i]!, 5));
+        await page.screenshot({ path: resolve(OUTPUT, 'lesson-architectures-1280-en-revealed-page.png') });
+        await page.click('[data-action=lesson-next-question]');
+        await waitForQuestion(page, 'architectures.kv');
+        await page.click(`[data-option="${expected.kv}"]`);
+        await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
+        await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
+        // The Llama beside shares its key/value heads; each cache's bytes per token follow from the K rows' widths.
+        const kv = await page.evaluate(() =>
+          [window.__flow!.runs.trace!, window.__flow!.beside!.runs.trace!].map((trace) => ({
+            heads: trace.rows['blocks.0.attn.hook_k']![0]!.length / trace.config.dHead,
+            bytes: 2 * trace.rows['blocks.0.attn.hook_k']![0]!.length * trace.config.nLayer * 4,
+          })),
+        );
+        expect(await param(page, '[data-testid=lesson-reveal]', 'kv')).toBe(kv[1]!.heads);
+        const bytes = await page
+          .locator('[data-testid=lesson-reveal] [data-param=bytes]')
+          .evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute('data-value'))));
+        expect(bytes).toEqual(kv.map((run) => run.bytes));
+        await page.screenshot({ path: resolve(OUTPUT, 'lesson-architectures-1280-en-kv-page.png') });
       } else {
         await page.locator('[data-testid=lesson-question] [data-option]').first().click();
         await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
@@ -246,7 +300,7 @@ describe('lesson mode in Chromium', () => {
       // No placeholder left unfilled.
       await expect(page.locator('[data-testid=lesson]').textContent()).resolves.not.toMatch(/\{\w+\}/);
     }
-    await expect(page.locator('[data-testid=lesson-progress]').getAttribute('data-done')).resolves.toBe('9');
+    await expect(page.locator('[data-testid=lesson-progress]').getAttribute('data-done')).resolves.toBe('10');
     expect(pageErrors(page)).toEqual([]);
   });
 

@@ -11,9 +11,9 @@ import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
 
 type Engine = Awaited<ReturnType<typeof loadEngine>>;
 
-async function runChapter(engine: Engine, chapter: Chapter, prompt: string): Promise<Trace> {
+async function runChapter(engine: Engine, chapter: Chapter, prompt: string, modelName = 'lesson'): Promise<Trace> {
   const { temperature, topK, topP, seed, maxNewTokens } = chapter.settings;
-  return (await recordTrace(engine, { modelName: 'lesson', prompt, settings: { temperature, topK, topP }, seed, maxNewTokens })).trace;
+  return (await recordTrace(engine, { modelName, prompt, settings: { temperature, topK, topP }, seed, maxNewTokens })).trace;
 }
 
 const argmax = (values: ArrayLike<number>) => Array.from(values).reduce((best, v, i, all) => (v > all[best]! ? i : best), 0);
@@ -152,6 +152,34 @@ function check(question: Question, trace: Trace, engine: Engine) {
   }
 }
 
+/** The two embedded models side by side: GPT-2 adds a learned position row to each token, so one token at two
+ * positions enters layer 1 as two vectors, and gives each head its own keys and values; the Llama adds nothing there
+ * (RoPE turns Q and K inside attention) and shares each key/value head among query heads. */
+function checkArchitectures(question: Question, first: Trace, second: Trace) {
+  const which = (inFirst: boolean, inSecond: boolean) => (inFirst ? (inSecond ? 'both' : 'first') : inSecond ? 'second' : 'neither');
+  const isGpt2 = (trace: Trace) => trace.config.architecture === 'gpt2';
+  expect(first.tokens.slice(0, first.promptLength).map((t) => t.id)).toEqual(second.tokens.slice(0, second.promptLength).map((t) => t.id));
+  if (question.id === 'architectures.position') {
+    const [a, b] = [value(question.ask.params['a']) - 1, value(question.ask.params['b']) - 1];
+    expect(first.tokens[a]!.id).toBe(first.tokens[b]!.id);
+    const gap = (trace: Trace) => euclid(trace.rows['blocks.0.hook_resid_pre']![a]!, trace.rows['blocks.0.hook_resid_pre']![b]!);
+    expect(question.answer).toBe(which(isGpt2(first), isGpt2(second)));
+    for (const trace of [first, second]) expect(gap(trace) > 1e-4, trace.modelName).toBe(isGpt2(trace));
+    // Each reveal's length is its run's.
+    const gaps = question.reveal.filter((sentence) => 'gap' in sentence.params).map((sentence) => value(sentence.params['gap']));
+    expect(gaps.map((g, i) => Math.abs(g - gap([first, second][i]!)))).toEqual([0, 0]);
+  } else {
+    expect(question.id).toBe('architectures.kv');
+    const grouped = (trace: Trace) => trace.config.nKvHead < trace.config.nHead;
+    expect(grouped(first) || grouped(second)).toBe(true); // the embedded Llama shares its key/value heads
+    expect(question.answer).toBe(which(grouped(first), grouped(second)));
+    const kv = question.reveal.map((sentence) => value(sentence.params['kv']));
+    expect(kv).toEqual([first.config.nKvHead, second.config.nKvHead]);
+    const bytes = question.reveal.map((sentence) => value(sentence.params['bytes']));
+    expect(bytes).toEqual([first, second].map((trace) => 2 * trace.config.nLayer * trace.config.nKvHead * trace.config.dHead * 4));
+  }
+}
+
 /** The layer asked for is the first whose stream, copied at the last position, brings back half the clean answer;
  * the bars are those shares, layer by layer. */
 function checkPatching(
@@ -205,16 +233,24 @@ for (const model of EMBEDDED_MODELS) {
               answers: { clean: cleanAnswer, corrupted: corruptedAnswer },
             };
           }
+          // The architectures chapter's run of the same prompt, seed and settings by the other embedded model.
+          const other = EMBEDDED_MODELS.find((name) => name !== model)!;
+          const beside =
+            chapter.id === 'architectures' ? await runChapter(await loadEngine(other), chapter, chapter.prompt[locale], other) : null;
           for (const id of chapter.questions) {
             const question = buildQuestion(id, trace, {
               lensStages: lensStages(trace, engine.probed.lens!),
               recomputed,
               cached: true,
               patch,
+              beside,
+              cacheValueBytes: 4,
+              besideCacheValueBytes: 4,
             });
             expect(question, `${id} on “${chapter.prompt[locale]}”`).not.toBeNull();
             check(question!, trace, engine);
             if (id === 'patching.where') checkPatching(question!, patch!);
+            if (beside) checkArchitectures(question!, trace, beside);
           }
         });
       }

@@ -193,6 +193,20 @@ function sentencesOf(question: Question): Sentence[] {
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
 
+/** The model beside a run of `config` in the architectures chapter: a run of the same tokens by the other family
+ * (GPT-2 beside any RoPE model, a grouped-query Llama beside GPT-2), under another name. */
+function besideOf(config: ModelConfig): Trace {
+  const other = traitsOf(config).position === 'learned' ? configFor('llama', 2) : configFor('gpt2', 4);
+  return { ...syntheticTrace(other).trace, modelName: 'beside' };
+}
+
+/** The config of the model a sentence of the architectures chapter names (`{model}`): each reveal describes one. */
+function namedConfig(sentence: Sentence, config: ModelConfig): ModelConfig | null {
+  const model = sentence.params['model'];
+  if (model?.kind !== 'model') return null;
+  return model.name === 'beside' ? besideOf(config).config : config;
+}
+
 const CONFIGS = ARCHITECTURES.flatMap((architecture) =>
   traitsOf({ architecture }).position === 'rope' ? [configFor(architecture, 4), configFor(architecture, 2)] : [configFor(architecture, 4)],
 );
@@ -267,7 +281,6 @@ describe('lesson questions from a Trace', () => {
     const name = `${config.architecture} (K/V heads ${config.nKvHead}/${config.nHead})`;
     it(`${name}: every chapter’s questions build, and nothing they or the intros say names a component the model lacks`, () => {
       const { trace, lens } = syntheticTrace(config);
-      const patterns = forbiddenFor(config);
       for (const chapter of CHAPTERS) {
         const sentences: Sentence[] = withNested(chapterIntro(chapter.id, config));
         for (const id of chapter.questions) {
@@ -276,19 +289,24 @@ describe('lesson questions from a Trace', () => {
             recomputed: recomputeOf(trace),
             cached: true,
             patch: patchOf(trace, 1),
+            beside: besideOf(config),
           });
           expect(question, id).not.toBeNull();
           expect(question!.options.map((o) => o.key)).toContain(question!.answer);
           sentences.push(...sentencesOf(question!));
         }
         for (const sentence of sentences) {
+          // The chapter about two architectures names both in its intro, questions and why; each of its reveals
+          // describes one model, and must not name what that model lacks.
+          const described = chapter.id === 'architectures' ? namedConfig(sentence, config) : config;
+          const forbidden = described ? forbiddenFor(described) : [];
           for (const [locale, catalog] of Object.entries(catalogs)) {
             const text = catalog[sentence.key]!;
             expect(text, `${sentence.key} (${locale})`).toBeDefined();
             // Every placeholder gets a value from the question (none is left for the learner to see as {name}).
             for (const placeholder of placeholders(text))
               expect(sentence.params, `${sentence.key}: {${placeholder}}`).toHaveProperty(placeholder);
-            for (const pattern of patterns) expect(text, `${sentence.key} (${locale}) on ${name}`).not.toMatch(pattern);
+            for (const pattern of forbidden) expect(text, `${sentence.key} (${locale}) on ${name}`).not.toMatch(pattern);
           }
         }
       }
@@ -335,6 +353,31 @@ describe('lesson questions from a Trace', () => {
     const { trace } = syntheticTrace(configFor('gpt2', 4));
     const repeated = { ...trace, tokens: trace.tokens.map((token, i) => (i === 3 ? { ...token, id: 15 } : token)) };
     expect(buildQuestion('embedding.same', repeated)).toBeNull();
+  });
+
+  it('architectures: which model’s two inputs of one token differ, and which keeps fewer key/value heads, read from both runs', () => {
+    const gpt2 = syntheticTrace(configFor('gpt2', 4)).trace;
+    const llama = { ...syntheticTrace(configFor('llama', 2)).trace, modelName: 'beside' };
+    const fullLlama = { ...syntheticTrace(configFor('llama', 4)).trace, modelName: 'beside' };
+    const ask = (id: 'architectures.position' | 'architectures.kv', first: Trace, second: Trace | null) =>
+      buildQuestion(id, first, { beside: second, cacheValueBytes: 4, besideCacheValueBytes: 2 });
+    expect(ask('architectures.position', gpt2, llama)!.answer).toBe('first');
+    expect(ask('architectures.position', llama, gpt2)!.answer).toBe('second');
+    expect(ask('architectures.position', llama, fullLlama)!.answer).toBe('neither');
+    expect(ask('architectures.position', gpt2, { ...gpt2, modelName: 'beside' })!.answer).toBe('both');
+    const kv = ask('architectures.kv', gpt2, llama)!;
+    expect(kv.answer).toBe('second');
+    expect(ask('architectures.kv', gpt2, fullLlama)!.answer).toBe('neither');
+    // The counts and the cache's bytes per token come from the rows' widths: GPT-2 4 heads of 2 numbers, K and V,
+    // 2 layers, 4 bytes; the Llama beside 2 key/value heads, 2 bytes a number.
+    expect(kv.reveal.map((sentence) => [sentence.key, sentence.params['kv'], sentence.params['bytes']])).toEqual([
+      ['lesson.architectures.kv.full', { kind: 'count', value: 4 }, { kind: 'count', value: 2 * 8 * 2 * 4 }],
+      ['lesson.architectures.kv.grouped', { kind: 'count', value: 2 }, { kind: 'count', value: 2 * 4 * 2 * 2 }],
+    ]);
+    // Nothing to compare: no run beside, or one that read the prompt as other tokens.
+    expect(ask('architectures.position', gpt2, null)).toBeNull();
+    const otherTokens = { ...llama, tokens: llama.tokens.map((token, i) => (i === 0 ? { ...token, id: 14 } : token)) };
+    expect(ask('architectures.kv', gpt2, otherTokens)).toBeNull();
   });
 
   it('embedding: the intro does not give the answer away: one text for every architecture, naming no way of adding the position', () => {
@@ -502,6 +545,7 @@ describe('lesson questions from a Trace', () => {
             lensStages: lensStages(trace, syntheticTrace(config).lens),
             recomputed: recomputeOf(trace),
             patch: patchOf(trace, 1),
+            beside: besideOf(config),
           })!.focus;
           const index = frameFor(frames, focus);
           expect(index, `${id} on ${config.architecture}`).toBeGreaterThanOrEqual(0);
@@ -528,8 +572,19 @@ describe('lesson texts, chapters, progress and links', () => {
     for (const id of CHAPTER_IDS) expect(lessonEn).toHaveProperty(`lesson.chapter.${id}`);
   });
 
-  it('chapters: nine, in teaching order, each with a prompt in both languages and its own questions', () => {
-    expect(CHAPTER_IDS).toEqual(['tokens', 'embedding', 'attention', 'heads', 'mlp', 'lens', 'sampling', 'generation', 'patching']);
+  it('chapters: ten, in teaching order, each with a prompt in both languages and its own questions', () => {
+    expect(CHAPTER_IDS).toEqual([
+      'tokens',
+      'embedding',
+      'attention',
+      'heads',
+      'mlp',
+      'lens',
+      'sampling',
+      'generation',
+      'patching',
+      'architectures',
+    ]);
     for (const chapter of CHAPTERS) {
       expect(chapter.prompt.en.trim()).not.toBe('');
       expect(chapter.prompt['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
@@ -537,7 +592,8 @@ describe('lesson texts, chapters, progress and links', () => {
     }
     expect(nextChapter('attention')!.id).toBe('heads');
     expect(nextChapter('generation')!.id).toBe('patching');
-    expect(nextChapter('patching')).toBeNull();
+    expect(nextChapter('patching')!.id).toBe('architectures');
+    expect(nextChapter('architectures')).toBeNull();
     // The patching chapter's two prompts, in both languages, differ (they must tokenize to the same length: the
     // model tests check that on the embedded models).
     const patching = chapterById('patching')!;
