@@ -36,7 +36,8 @@ export async function openApp(browser: Browser, options: OpenOptions = {}): Prom
   return page;
 }
 
-/** The built app's address for these options (debug hooks on, English unless a language is given). The chart plays
+/** The built app's address for these options (debug hooks on, English unless a language is given; on WebGPU a first
+ * run of 6 tokens unless the query names `max`). The chart plays
  * every box (`pace=every`), as the tests that step through boxes expect, unless the query names the pace;
  * `pace: 'default'` leaves the parameter out, so the app plays at its own default. */
 export function appUrl(options: OpenOptions = {}): string {
@@ -45,6 +46,8 @@ export function appUrl(options: OpenOptions = {}): string {
     lang: options.lang ?? 'en',
     pace: 'every',
     ...(options.backend ? { backend: options.backend } : {}),
+    // WebGPU here is a CPU emulation, many times slower than WASM: its first run is kept short unless asked otherwise.
+    ...(options.backend === 'webgpu' ? { max: '6' } : {}),
     ...options.query,
   });
   if (params.get('pace') === 'default') params.delete('pace');

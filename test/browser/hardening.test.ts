@@ -29,7 +29,8 @@ describe('hardening', () => {
           (window as any).__violations.push(`${event.violatedDirective} ${event.blockedURI}`),
         );
       });
-      await page.goto(`${inject('baseUrl')}?debug=1&lang=en&backend=${backend}`);
+      // (Six tokens: enough to draw every view once; WebGPU here is a CPU emulation.)
+      await page.goto(`${inject('baseUrl')}?debug=1&lang=en&backend=${backend}&max=6`);
       await waitForRuns(page, 1);
       await page.click('button[data-tab=attention]');
       await page.click('button[data-tab=sampling]');
