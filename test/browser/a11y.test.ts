@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
-import { appUrl, drawn, launch, openApp, waitForRuns, type OpenOptions } from './browser';
+import { appUrl, drawn, launch, openApp, settled, waitForRuns, type OpenOptions } from './browser';
 
 /** As openApp, in a context of its own: axe opens a second page in the page's context, which a page made by
  * browser.newPage() cannot do ("Please use browser.newContext()"). Closing the page closes its context. */
@@ -111,7 +111,7 @@ describe('accessibility', () => {
       });
       expect(await seriousViolations(phone)).toEqual([]);
       await phone.keyboard.press('f');
-      await phone.waitForTimeout(300);
+      await settled(phone);
       expect(await seriousViolations(phone)).toEqual([]);
       await phone.close();
       await page.close();

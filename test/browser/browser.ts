@@ -95,6 +95,48 @@ export async function drawn(page: Page): Promise<void> {
   await page.evaluate(() => window.__flow!.drawn());
 }
 
+/**
+ * Waits until the page stands still: the views have drawn, and for `frames` animation frames in a row no scroll
+ * position moved (a smooth scroll has ended), the layout kept its size and the chart's active box stayed. Fails after
+ * `timeout` ms of movement, so a page that never settles is a failure, not a wait.
+ */
+export async function settled(page: Page, { frames = 6, timeout = 8000 } = {}): Promise<void> {
+  await drawn(page);
+  await page.evaluate(
+    async ({ frames, timeout }) => {
+      const snapshot = () => {
+        const parts: number[] = [scrollX, scrollY, innerWidth, innerHeight, document.documentElement.scrollHeight];
+        for (const element of document.querySelectorAll<HTMLElement>('body *')) {
+          if (element.scrollTop || element.scrollLeft) parts.push(element.scrollTop, element.scrollLeft);
+        }
+        const active = document.querySelector('svg.flow-chart g.node.active');
+        return `${parts.join(',')}|${active?.getAttribute('data-node') ?? ''}`;
+      };
+      const nextFrame = () => new Promise((done) => requestAnimationFrame(done));
+      const until = performance.now() + timeout;
+      let last = snapshot();
+      for (let still = 0; still < frames;) {
+        if (performance.now() > until) throw new Error(`the page did not settle within ${timeout} ms`);
+        await nextFrame();
+        const now = snapshot();
+        still = now === last ? still + 1 : 0;
+        last = now;
+      }
+    },
+    { frames, timeout },
+  );
+  await drawn(page);
+}
+
+/** Waits until playback has moved on from where it is now (the chart stepped by itself, or reached its end). */
+export async function nextStep(page: Page, timeout = 10_000): Promise<void> {
+  const from = await page.evaluate(() => window.__flow!.playback.index);
+  await page.waitForFunction((from) => window.__flow!.playback.index !== from || window.__flow!.playback.atEnd, from, {
+    timeout,
+    polling: 'raf',
+  });
+}
+
 /** In-page: the live Trace against a full recompute through the capturing graph and through the plain graph. */
 export async function compareWithRecompute(page: Page) {
   return page.evaluate(async () => {

@@ -5,7 +5,7 @@
 // phone opens its explanation where the learner is; Space on a focused Generate generates, and focus stays there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { completedRuns, launch, openApp, waitForRuns } from './browser';
+import { completedRuns, launch, nextStep, openApp, settled, waitForRuns } from './browser';
 
 /** No pace in the address: the app plays at its own default pace. */
 const DEFAULTS = { pace: 'default' };
@@ -104,7 +104,7 @@ describe('the first minute', () => {
         { width: 1280, height: 720 },
       ]) {
         await page.setViewportSize(viewport);
-        await page.waitForTimeout(300);
+        await settled(page);
         expect(await page.evaluate(placement, selectors), `${viewport.width}×${viewport.height}`).toEqual(
           selectors.map((selector) => ({ selector, inside: true, why: '' })),
         );
@@ -124,10 +124,10 @@ describe('the first minute', () => {
       expect(frames).toBeGreaterThan(1000);
       expect(shown).toBeGreaterThan(0);
       expect(await page.evaluate(() => window.__flow!.player.playing)).toBe(true);
-      // Sampled while it plays: each time, the active box is in view or comes into view as the area's smooth scroll
-      // ends (well within a stop's dwell).
+      // At each of the next steps, as it is taken: the active box is in view or comes into view as the area's smooth
+      // scroll ends (well within a stop's dwell).
       for (let i = 0; i < 6; i++) {
-        await page.waitForTimeout(700);
+        await nextStep(page);
         await page.waitForFunction(activeBoxInView, null, { timeout: 1500 });
       }
       expect(await page.evaluate(() => (window as any).__maxScroll)).toBe(0);
@@ -188,7 +188,7 @@ describe('the first minute', () => {
       await page.waitForSelector('[data-testid=lesson][data-phase=asking] [data-question="attention.look"]', { timeout: 150_000 });
       // The chapter's run goes on playing the chart meanwhile; nothing may move the question away.
       for (let i = 0; i < 3; i++) {
-        await page.waitForTimeout(1000);
+        await nextStep(page);
         expect(await page.evaluate(seenAt, '[data-testid=lesson-ask]')).toMatchObject({ inWindow: true, covered: false, blurred: false });
         expect(await page.evaluate(seenAt, '[data-testid=lesson-question] .options button')).toMatchObject({
           inWindow: true,

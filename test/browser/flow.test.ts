@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { clickAndWait, launch, openApp, setControls, waitForRuns } from './browser';
+import { clickAndWait, launch, nextStep, openApp, setControls, waitForRuns } from './browser';
 
 const flow = (page: Page) =>
   page.locator('.flow').evaluate((element) => ({
@@ -38,7 +38,7 @@ describe('flow chart in Chromium', () => {
       const shape = await page.evaluate(() => document.querySelector('text.shape-label')?.textContent ?? null);
       if (shape) shapes.add(shape);
       if (state.node === 'end') break;
-      await page.waitForTimeout(20);
+      await nextStep(page);
     }
     expect((await flow(page)).node).toBe('end');
     const { nLayer, dModel, nHead } = await page.evaluate(() => window.__flow!.runs.trace!.config);

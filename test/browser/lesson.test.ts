@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openApp, pageErrors } from './browser';
+import { launch, openApp, pageErrors, settled } from './browser';
 import { chapterById } from '../../src/lesson/chapters';
 
 const OUTPUT = resolve(import.meta.dirname, '../output');
@@ -23,15 +23,15 @@ async function barValues(page: Page): Promise<number[]> {
   return page.locator('[data-testid=lesson-bars] li').evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-value'))));
 }
 
-/** After a resize the page lays itself out again on the next frames; wait until the lesson panel fits the window
+/** After a resize the page lays itself out again on the next frames; wait until the lesson panel fits the window and the page stands still
  * (a panel that never does fails here). The detail views' own pictures are checked by their own tests. */
-async function settled(page: Page) {
+async function lessonFits(page: Page) {
   await page.waitForFunction(
     () => document.querySelector('[data-testid=lesson]')!.getBoundingClientRect().right <= innerWidth + 0.5,
     undefined,
     { timeout: 5000 },
   );
-  await page.waitForTimeout(200);
+  await settled(page);
 }
 
 /** In the page: nothing in the lesson panel is wider than the panel, and the panel is inside the window. */
@@ -165,7 +165,7 @@ describe('lesson mode in Chromium', () => {
     await page.locator('[data-testid=lesson]').screenshot({ path: resolve(OUTPUT, 'lesson-1280-en.png') });
     expect(await cutOff(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
-    await settled(page);
+    await lessonFits(page);
     expect(await cutOff(page)).toEqual([]);
     await page.locator('[data-testid=lesson]').screenshot({ path: resolve(OUTPUT, 'lesson-390-en.png') });
     expect(pageErrors(page)).toEqual([]);
@@ -325,7 +325,7 @@ describe('lesson mode in Chromium', () => {
     await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
     await expect(page.locator('.verdict').textContent()).resolves.toMatch(/答对了/);
     // The answer stays on screen: moving the chart to the question's box does not scroll the verdict away.
-    await page.waitForTimeout(800);
+    await settled(page);
     const verdict = (await page.locator('.verdict').boundingBox())!;
     expect(verdict.y).toBeGreaterThanOrEqual(0);
     expect(verdict.y + verdict.height).toBeLessThanOrEqual(844);
@@ -333,7 +333,7 @@ describe('lesson mode in Chromium', () => {
     expect(await cutOff(page)).toEqual([]);
     await page.locator('[data-testid=lesson]').screenshot({ path: resolve(OUTPUT, 'lesson-390-zh-CN.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
-    await settled(page);
+    await lessonFits(page);
     expect(await cutOff(page)).toEqual([]);
     await page.locator('[data-testid=lesson]').screenshot({ path: resolve(OUTPUT, 'lesson-1280-zh-CN.png') });
     // Leaving the lesson removes the chapter from the address and shows the whole page again.

@@ -4,7 +4,7 @@
 // clicker and fits its column; the type size goes up and down from the header or the keys, and stays in the link.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, waitForRuns } from './browser';
+import { launch, settled, waitForRuns } from './browser';
 
 /** In the page: visible texts smaller than `least` px on screen (device pixels: CSS px × zoom × device pixel ratio),
  * and the chart's (and caption's) smaller than `chartLeast`. */
@@ -87,7 +87,7 @@ async function openSlide(
     flow.playback.jumpToLayer(1);
     while (flow.playback.frame.node !== 'weightedSum') flow.playback.forward();
   });
-  await page.waitForTimeout(1200);
+  await settled(page);
   return page;
 }
 
@@ -158,7 +158,7 @@ describe('presentation mode for a lecture hall', () => {
     let now = await state();
     for (let i = 0; i < 12 && !now.more; i++) {
       await page.evaluate(() => window.__flow!.playback.forward());
-      await page.waitForTimeout(300);
+      await settled(page);
       now = await state();
     }
     expect(now.more, 'some box explanation is longer than a 140 % slide').toBe(true);
@@ -195,7 +195,7 @@ describe('presentation mode for a lecture hall', () => {
       const from = (await shown()).playing;
       for (let i = 0; i < 8 && (await shown()).playing === from; i++) {
         await page.keyboard.press('PageDown');
-        await page.waitForTimeout(100);
+        await settled(page);
       }
     };
     await nextBox();

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { launch, openApp, waitForRuns } from './browser';
+import { launch, openApp, settled, waitForRuns } from './browser';
 
 describe('a recorded run', () => {
   let browser: Browser;
@@ -36,7 +36,7 @@ describe('a recorded run', () => {
       window.__flow!.player.pause();
       window.__flow!.playback.jumpToStep(0);
     });
-    await source.waitForTimeout(300);
+    await settled(source);
     const liveBars = await source.locator('[data-testid=next-token] .bars g.bar text.value').allTextContents();
     await source.close();
     const file = join(folder, 'llama-run.json');

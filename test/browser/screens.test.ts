@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { drawn, launch, openApp, waitForRuns } from './browser';
+import { drawn, launch, openApp, settled, waitForRuns } from './browser';
 
 const OUTPUT = resolve(import.meta.dirname, '../output');
 
@@ -262,10 +262,8 @@ async function stepForward(page: Page, count: number) {
   for (let i = 0; i < count; i++) {
     await page.evaluate(() => window.__flow!.playback.forward());
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    await page.waitForTimeout(30);
   }
-  // Smooth scrolling ends within a few hundred milliseconds.
-  await page.waitForTimeout(600);
+  await settled(page);
 }
 
 describe('every screen, in both languages', () => {
@@ -301,8 +299,7 @@ describe('every screen, in both languages', () => {
         await page.evaluate(() =>
           document.querySelector('svg.flow-chart g.node.active')!.dispatchEvent(new MouseEvent('click', { bubbles: true })),
         );
-        await drawn(page);
-        await page.waitForTimeout(400);
+        await settled(page);
         // (On a phone the box's explanation opens in a sheet over the chart, where the learner tapped.)
         const detailIn = screen.width <= 720 ? '[data-testid=detail-sheet]' : 'section.right';
         expect(await page.locator(`${detailIn} section.detail`).count()).toBe(1);
@@ -330,7 +327,7 @@ describe('every screen, in both languages', () => {
           });
           expect(labelSize).toBeGreaterThanOrEqual(14);
           await page.evaluate(() => window.__flow!.playback.toEnd());
-          await page.waitForTimeout(1200);
+          await settled(page);
           expect(await page.locator('.flow').getAttribute('data-node')).toBe('end');
           expect(await inWindow()).toEqual(FITS);
           await page.screenshot({ path: file('end') });
@@ -343,7 +340,7 @@ describe('every screen, in both languages', () => {
             flow.playback.restart();
             document.getElementById('chart-title')!.scrollIntoView();
           });
-          await page.waitForTimeout(300);
+          await settled(page);
           await stepForward(page, 30);
           const active = await page.evaluate(() => {
             const rect = document.querySelector('svg.flow-chart g.node.active')!.getBoundingClientRect();
@@ -410,8 +407,7 @@ describe('every screen, in both languages', () => {
         // Each detail view at this width: nothing cut; a screenshot of the panel.
         for (const tab of ['sampling', 'tokens', 'mlp', 'lens', 'embedding', 'cache', 'patching', 'compare', 'attention'] as const) {
           await page.click(`button[data-tab=${tab}]`);
-          await drawn(page);
-          await page.waitForTimeout(200);
+          await settled(page);
           expect(await page.evaluate(clippedTexts, ['section.right']), `${tab} view`).toEqual([]);
           expect(await page.evaluate(controlsOutside, ['section.right']), `${tab} view`).toEqual([]);
           const type = await page.evaluate(detailType);
@@ -479,18 +475,17 @@ describe('every screen, in both languages', () => {
       await page.evaluate(() =>
         document.querySelector('svg.flow-chart g.node.active')!.dispatchEvent(new MouseEvent('click', { bubbles: true })),
       );
-      await drawn(page);
-      await page.waitForTimeout(300);
+      await settled(page);
       // (The picture first: when a check fails, it shows why.)
       await page.screenshot({ path: resolve(OUTPUT, `present-${viewport.width}-${lang}-page.png`) });
       const chart = await page.evaluate(chartReport);
       expect(chart.issues, `${viewport.width}`).toEqual([]);
-      await page.waitForTimeout(1000);
+      await settled(page);
       expect(await page.evaluate(presentationFit), `${viewport.width}`).toEqual(FITS);
       expect(await page.evaluate(clippedTexts, ['section.centre', 'section.right']), `${viewport.width}`).toEqual([]);
       expectDetailType(await page.evaluate(detailType), true, `${viewport.width}`);
       await page.evaluate(() => window.__flow!.playback.toEnd());
-      await page.waitForTimeout(1200);
+      await settled(page);
       expect(await page.evaluate(presentationFit), `${viewport.width} at End`).toEqual(FITS);
       await page.close();
     }
@@ -570,8 +565,7 @@ describe('every screen, in both languages', () => {
       .evaluateAll((list) => list.map((option) => (option as HTMLOptionElement).value));
     expect(options.length).toBeGreaterThan(1);
     await page.locator('select[data-pick=zoom]').selectOption(options[options.length - 1]!);
-    await drawn(page);
-    await page.waitForTimeout(200);
+    await settled(page);
     const inView = await page.evaluate(() => {
       const box = document.querySelector<HTMLElement>('.heatmap-box')!.getBoundingClientRect();
       const outline = document.querySelector('.heatmap-box rect.row-outline')!.getBoundingClientRect();
