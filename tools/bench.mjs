@@ -140,41 +140,42 @@ async function measureEngineOn(page, base, model, precision, backend) {
   await waitForRuns(page, 1, model.big ? 900_000 : 120_000);
   const figures = await page.evaluate(
     async ({ forwardTokens, generateTokens, forwards, generations, prompt, longText }) => {
-      const run = window.__flow.run;
+      const { slot, runs } = window.__flow;
       // The chart would otherwise replay the first run meanwhile and share the CPU with the engine.
       window.__flow.player.pause();
-      const { ids } = await run.client.call({ type: 'tokenize', text: longText });
+      const { ids } = await slot.client.call({ type: 'tokenize', text: longText });
       const forward = [];
-      for (let i = 0; i < forwards; i++) forward.push(await run.client.call({ type: 'recompute', ids: ids.slice(0, forwardTokens) }));
+      for (let i = 0; i < forwards; i++) forward.push(await slot.client.call({ type: 'recompute', ids: ids.slice(0, forwardTokens) }));
       const settings = { temperature: 0.8, topK: 40, topP: 0.95, seed: 1, maxNewTokens: generateTokens };
       const speeds = [];
       for (let i = 0; i < generations; i++) {
         const started = performance.now();
-        await run.generate(prompt, settings);
-        speeds.push(run.trace.steps.length / ((performance.now() - started) / 1000));
+        await runs.generate(prompt, settings);
+        speeds.push(runs.trace.steps.length / ((performance.now() - started) / 1000));
       }
       // The engine alone: the worker's same generation with every capture (forward, sampling, each captured tensor
       // cut into rows and posted), with the page only counting what arrives instead of adding it to a Trace.
       // With the capture plan the app's run uses (everything, or a large model's lean plan with layer 1 open).
       const sampling = { temperature: 0.8, topK: 40, topP: 0.95 };
-      const plan = { mode: run.slot.captureMode, layers: [0] };
+      const plan = { mode: slot.captureMode, layers: [0] };
       const engineSpeeds = [];
       for (let i = 0; i < generations; i++) {
         let steps = 0;
         const started = performance.now();
-        await run.client.call({ type: 'begin', prompt, seed: 1 + i, settings: sampling, plan });
-        await run.client.call(
-          { type: 'continue', maxNewTokens: generateTokens, settings: sampling },
+        // A run id of the benchmark's own, far from the page's; each replaces the one before in the worker.
+        const id = 1_000_000 + i;
+        await slot.client.call({ type: 'begin', run: id, replaces: i > 0 ? id - 1 : null, prompt, seed: 1 + i, settings: sampling, plan });
+        await slot.client.call(
+          { type: 'continue', run: id, maxNewTokens: generateTokens, settings: sampling },
           { onForward: () => {}, onStep: () => steps++ },
         );
         engineSpeeds.push(steps / ((performance.now() - started) / 1000));
       }
-      run.slot.holder = null; // (the app's next run hands itself back to the worker)
       return {
-        backend: run.model.choice.backend,
-        loadMs: run.model.loadMs,
+        backend: slot.model.choice.backend,
+        loadMs: slot.model.loadMs,
         isolated: globalThis.crossOriginIsolated,
-        captureMode: run.slot.captureMode,
+        captureMode: slot.captureMode,
         captureMs: forward.map((f) => f.captureMs),
         plainMs: forward.map((f) => f.plainMs),
         tokensPerSecond: speeds,
@@ -234,13 +235,13 @@ async function measureScaleOn(page, base, model, precision) {
   await page.evaluate(
     async ({ prompt, tokens }) => {
       window.__flow.player.pause();
-      await window.__flow.run.generate(prompt, { temperature: 0.8, topK: 40, topP: 0.95, seed: 3, maxNewTokens: tokens });
+      await window.__flow.runs.generate(prompt, { temperature: 0.8, topK: 40, topP: 0.95, seed: 3, maxNewTokens: tokens });
     },
     { prompt: PROMPT, tokens: GENERATE_TOKENS },
   );
   await page.click('button[data-tab=attention]');
   await page.waitForSelector('[data-view=attention]', { timeout: 600_000 });
-  const layers = await page.evaluate(() => window.__flow.run.trace.config.nLayer);
+  const layers = await page.evaluate(() => window.__flow.runs.trace.config.nLayer);
   const times = [];
   for (const layer of [Math.floor(layers / 2), layers - 1, 1]) {
     const started = Date.now();
@@ -249,12 +250,12 @@ async function measureScaleOn(page, base, model, precision) {
     await page.evaluate(() => window.__flow.drawn());
     times.push(Date.now() - started);
   }
-  const positions = await page.evaluate(() => window.__flow.computedPositions(window.__flow.run.trace));
+  const positions = await page.evaluate(() => window.__flow.computedPositions(window.__flow.runs.trace));
   const memory = await page.evaluate(
     async ({ prompt, tokens }) => {
-      const run = window.__flow.run;
-      await run.generate(prompt, { temperature: 0.8, topK: 0, topP: 1, seed: 5, maxNewTokens: tokens });
-      const trace = run.trace;
+      const { slot, runs } = window.__flow;
+      await runs.generate(prompt, { temperature: 0.8, topK: 0, topP: 1, seed: 5, maxNewTokens: tokens });
+      const trace = runs.trace;
       // Rows are views into the buffers the worker sent: each buffer counted once.
       const buffers = new Set();
       for (const rows of Object.values(trace.rows)) for (const row of rows) if (row) buffers.add(row.buffer);
@@ -267,7 +268,7 @@ async function measureScaleOn(page, base, model, precision) {
         positions: window.__flow.computedPositions(trace),
         traceBytes,
         pageBytes: page,
-        mode: run.slot.captureMode,
+        mode: slot.captureMode,
       };
     },
     { prompt: PROMPT, tokens: model.scale.tokens },
@@ -368,7 +369,7 @@ async function measureApp(browser, base, backend) {
   await waitForRuns(page, 1, 120_000);
   const figures = await page.evaluate(
     async ({ prompt }) => {
-      const run = window.__flow.run;
+      const run = window.__flow.runs;
       const settings = (maxNewTokens) => ({ temperature: 0.8, topK: 40, topP: 0.95, seed: 1, maxNewTokens });
       // Memory of the page and its workers (the engine's wasm heap included), after a garbage collection.
       const memory = async () => {
@@ -407,7 +408,7 @@ async function measureApp(browser, base, backend) {
       observer.disconnect();
       intervals.sort((a, b) => a - b);
       return {
-        backend: run.model.choice.backend,
+        backend: window.__flow.slot.model.choice.backend,
         memory: { afterOne, afterFifty, afterFiveHundred, generated },
         fps: 1000 / (intervals.reduce((a, b) => a + b, 0) / intervals.length),
         slowFrame: intervals[Math.floor(intervals.length * 0.95)],

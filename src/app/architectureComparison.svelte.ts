@@ -44,11 +44,39 @@ export class ArchitectureComparison {
     return this.slot.modelName === besideName ? (this.runs.trace?.config ?? this.slot.model?.config ?? null) : null;
   }
 
+  /** The load under way, while one is. */
+  private opening: Promise<boolean> | null = null;
+  /** The run beside under way (rerun), while one is. */
+  private running: Promise<void> | null = null;
+
   /** Loads `model` beside, unless it is the one loaded or loading. */
   follow(model: { url: string; name: string }): void {
     const slot = this.slot;
     if ((slot.modelName === model.name && slot.model) || (slot.loading && slot.loadingName === model.name)) return;
-    void this.slot.open(model.url, model.name);
+    const opening = this.slot.open(model.url, model.name).finally(() => {
+      if (this.opening === opening) this.opening = null;
+    });
+    this.opening = opening;
+  }
+
+  /** The app's run `trace` (of `appModel`) run beside it, for a lesson: the model beside loaded first, then the same
+   * prompt, settings and seed. The run beside once it has ended as its own run (not stopped, not failed, the same
+   * prompt); null when it cannot be had. */
+  async runFor(trace: Trace, appModel: string, settings: RunSettings): Promise<Trace | null> {
+    const model = this.besideFor(appModel);
+    this.follow(model);
+    while (this.opening) await this.opening;
+    if (this.slot.modelName !== model.name || !this.slot.model) return null;
+    // A run beside of an earlier run of the app's ends first (it is stopped when the app runs something new).
+    for (let tries = 0; tries < 3 && !this.isCurrent(trace, model.name); tries++) {
+      while (this.running) await this.running;
+      if (this.isCurrent(trace, model.name)) break;
+      // (A run for the same key that was stopped or failed runs again.)
+      this.ranFor = '';
+      this.rerun(trace, false, settings);
+      if (this.running) await this.running;
+    }
+    return this.isCurrent(trace, model.name) ? this.runs.trace : null;
   }
 
   /** What the app's run is, for the run beside: a new run, each step, and its end. */
@@ -56,14 +84,20 @@ export class ArchitectureComparison {
     return `${trace.runId}:${trace.steps.length}:${trace.stopReason}:${this.slot.loadSerial}`;
   }
 
-  /** Whether the run beside is the app's run of now (the same prompt, as many steps, on the model shown). */
+  /** Whether the run beside is the app's run `trace` (the same prompt, as many steps, on the model shown), run to
+   * its own end: not stopped, not failed (its trace would then be an earlier one). */
   isCurrent(trace: Trace | null, besideName: string): boolean {
+    const beside = this.runs.trace;
     return (
       trace !== null &&
-      this.runs.trace !== null &&
+      beside !== null &&
       this.slot.modelName === besideName &&
       this.ranFor === this.keyOf(trace) &&
-      !this.runs.generating
+      !this.runs.generating &&
+      this.runs.runError === null &&
+      beside.prompt === trace.prompt &&
+      beside.stopReason !== null &&
+      beside.stopReason !== 'stopped'
     );
   }
 
@@ -79,12 +113,17 @@ export class ArchitectureComparison {
     const key = this.keyOf(trace);
     if (key === this.ranFor) return;
     this.ranFor = key;
-    void this.runs.generate(trace.prompt, {
-      ...settings,
-      ...trace.settings,
-      seed: trace.seed,
-      maxNewTokens: Math.max(1, trace.steps.length),
-    });
+    const running = this.runs
+      .generate(trace.prompt, {
+        ...settings,
+        ...trace.settings,
+        seed: trace.seed,
+        maxNewTokens: Math.max(1, trace.steps.length),
+      })
+      .finally(() => {
+        if (this.running === running) this.running = null;
+      });
+    this.running = running;
   }
 
   /** The frames of the run beside, rebuilt as it grows. */

@@ -7,6 +7,8 @@ import type { Playback } from '../flow/playback.svelte';
 import type { Player } from '../flow/player.svelte';
 import type { assembled, computedPositions, exportTrace } from '../engine/trace';
 import type { logitLens } from '../engine/lens';
+import type { SourceId } from '../engine/models/sources';
+import type { DeviceBudget } from '../engine/models/listing';
 
 /** The model beside the app's in the comparison of two architectures, while it is open. */
 export interface BesideDebug {
@@ -34,10 +36,23 @@ export interface FlowDebug {
   beside?: BesideDebug;
 }
 
+/** What a test sets before the page loads (an init script), read only with `?debug`: the hosts each model source's
+ * requests go to (local servers imitating them), and the room the browser reports for models. */
+export interface FlowTestSettings {
+  sourceOrigins?: Partial<Record<SourceId, string>>;
+  deviceBudget?: DeviceBudget;
+}
+
 declare global {
   interface Window {
     __flow?: FlowDebug;
+    __flowTest?: FlowTestSettings;
   }
+}
+
+/** The test's settings with `?debug` in the URL; none otherwise. */
+export function testSettings(): FlowTestSettings {
+  return new URLSearchParams(location.search).has('debug') ? (window.__flowTest ?? {}) : {};
 }
 
 /** Registers the handle (with `?debug` only: the caller checks). */

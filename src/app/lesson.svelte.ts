@@ -1,6 +1,6 @@
 import type { Locale } from '../i18n/index.svelte';
 import type { Trace } from '../engine/trace';
-import { computedPositions, lackingHooks } from '../engine/trace';
+import { lackingHooks } from '../engine/trace';
 import { cacheValueBytes } from '../engine/compare';
 import { CHAPTERS, chapterById, nextChapter, type Chapter, type ChapterId, type LessonRunSettings } from '../lesson/chapters';
 import { buildQuestion, frameFor, lensTarget, needs, type Focus, type Question, type QuestionInputs } from '../lesson/questions';
@@ -163,17 +163,19 @@ export class LessonState {
       inputs.patch = corrupted && this.host.patch ? await this.host.patch(trace.prompt, corrupted).catch(() => null) : null;
       if (attempt !== this.attempt) return;
     }
-    this.question = buildQuestion(id, trace, inputs);
+    try {
+      this.question = buildQuestion(id, trace, inputs);
+    } catch {
+      // A question that cannot be built from what the runs hold is unavailable, not a lesson stuck preparing.
+      this.question = null;
+    }
     this.chosen = null;
     this.phase = this.question ? 'asking' : 'unavailable';
   }
 
   /** The cached K and V once more, the whole sequence from scratch through the capturing graph with no cache. */
-  private async recompute(trace: Trace): Promise<Record<string, { data: Float32Array }>> {
-    const client = this.host.slot.client;
-    if (!client) throw new Error('no engine');
-    const ids = trace.tokens.slice(0, computedPositions(trace)).map((token) => token.id);
-    return (await client.call({ type: 'capture', ids, hooks: cacheHooks(trace), intervention: trace.intervention, from: 0 })).tensors;
+  private recompute(trace: Trace): Promise<Record<string, { data: Float32Array }>> {
+    return this.host.runs.recomputeWhole(trace, cacheHooks(trace));
   }
 
   answer(key: string): void {

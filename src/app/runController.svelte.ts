@@ -64,8 +64,9 @@ export class RunController {
   /** The tokens a teacher-forced run feeds after its prompt (null: it feeds what it samples), as the worker said
    * when the run began: a new worker is handed them with the run. */
   private forced: number[] | null = null;
-  /** The run the next run forks from, and how (null: the next run begins from its own prompt). */
-  private forking: { of: number; prompt: string | null; positions: number; feed: boolean } | null = null;
+  /** The run the next run forks from, and how (null: the next run begins from its own prompt); `keep` makes sure
+   * the worker holds it, once this run's turn has come (false: it is gone, and the fork does not begin). */
+  private forking: { of: number; prompt: string | null; positions: number; feed: boolean; keep: () => Promise<boolean> } | null = null;
   /** Set by Stop; survives a handover to a new worker, so the resumed run stops too. */
   private stopRequested = false;
   /** Cancels the generation under way in the worker (Stop). */
@@ -80,11 +81,14 @@ export class RunController {
     return this.trace !== null && this.recording === null && this.ranOnLoad !== this.slot.loadSerial;
   }
 
-  /** The sequence once more through the model with no cache (and the run's switched-off parts): `hooks` at every
-   * position. */
-  async recompute(ids: number[], intervention: Intervention | null, hooks: readonly string[]) {
-    if (!this.slot.client) throw new EngineError('internal', { detail: 'no model loaded' });
-    return (await this.slot.client.call({ type: 'capture', ids, hooks: [...hooks], intervention, from: 0 })).tensors;
+  /** The run of `trace` once more through the whole graph with no cache (its own tokens and switched-off parts):
+   * `hooks` at every position it computed, not recorded (the KV-cache check compares the run's cache with them). */
+  async recomputeWhole(trace: Trace, hooks: readonly string[]) {
+    const client = this.slot.client;
+    if (!client) throw new EngineError('internal', { detail: 'no model loaded' });
+    if (!(await this.keepInWorker(trace))) throw new EngineError('internal', { detail: 'the run is not the loaded model’s' });
+    const positions = computedPositions(trace);
+    return (await client.call({ type: 'need', run: trace.runId, hooks: [...hooks], positions, from: 0, whole: true })).tensors;
   }
 
   /** Starts a new run from the prompt, with `intervention`'s heads and MLPs switched off. */
@@ -99,9 +103,16 @@ export class RunController {
    * `keepInWorker`): `of`'s prompt, or `prompt` (edited), with these settings and seed and `intervention`; with
    * `feed`, teacher-forced: `of`'s tokens are fed after the prompt in place of the sampled ones (the steps still
    * record the run's own decisions), and the run ends when they run out. */
-  async fork(of: Trace, prompt: string | null, settings: RunSettings, intervention: Intervention | null, feed: boolean): Promise<void> {
+  async fork(
+    of: Trace,
+    prompt: string | null,
+    settings: RunSettings,
+    intervention: Intervention | null,
+    feed: boolean,
+    keep: () => Promise<boolean>,
+  ): Promise<void> {
     if (this.generating) return;
-    this.forking = { of: of.runId, prompt, positions: of.tokens.length, feed };
+    this.forking = { of: of.runId, prompt, positions: of.tokens.length, feed, keep };
     this.forced = null;
     await this.run(prompt ?? of.prompt, settings, settings.maxNewTokens, true, intervention);
   }
@@ -184,7 +195,7 @@ export class RunController {
       if (slot.held) await slot.held;
       if (this.stopRequested) return;
       const sampling = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minNewTokens: settings.minNewTokens };
-      if (fresh || !this.recorder) await this.begin(prompt, settings, intervention);
+      if ((fresh || !this.recorder) && !(await this.begin(prompt, settings, intervention))) return;
       // A run continued after "auto" moved the model to the faster backend says where it ran last.
       this.recorder!.continueWith({
         backend: slot.model!.choice.backend,
@@ -206,16 +217,23 @@ export class RunController {
     }
   }
 
-  private async begin(prompt: string, settings: RunSettings, intervention: Intervention | null): Promise<void> {
+  /** Begins a run in the worker; false when it is a fork whose run is no longer there to fork from. */
+  private async begin(prompt: string, settings: RunSettings, intervention: Intervention | null): Promise<boolean> {
     const slot = this.slot;
+    const fork = this.forking;
+    this.forking = null;
+    // (After the slot's hold: "auto" may have moved the model to a new worker meanwhile.)
+    if (fork && !(await fork.keep())) return false;
     const model = slot.model!;
     this.plan = { mode: slot.captureMode, layers: this.plan.layers };
     const run = newRunId();
     const replaces = this.recorder?.runId ?? null;
-    const fork = this.forking;
-    this.forking = null;
     const common = { run, replaces, seed: settings.seed, settings, intervention, plan: $state.snapshot(this.plan) };
-    const started = await slot.client!.call(fork ? { type: 'fork', ...common, ...fork } : { type: 'begin', ...common, prompt });
+    const started = await slot.client!.call(
+      fork
+        ? { type: 'fork', ...common, of: fork.of, prompt: fork.prompt, positions: fork.positions, feed: fork.feed }
+        : { type: 'begin', ...common, prompt },
+    );
     this.forced = started.forced;
     if (replaces !== null) slot.workerRuns.delete(replaces);
     slot.workerRuns.add(run);
@@ -241,6 +259,7 @@ export class RunController {
       run,
     );
     this.clock.changed(true);
+    return true;
   }
 
   /** Generates on the recorded run. If the WebGPU device is lost, the model reopens on WASM and the run is handed
@@ -307,6 +326,7 @@ export class RunController {
       intervention: recorder.intervention,
       plan: $state.snapshot(this.plan),
       forced: this.forced,
+      dropped: recorder.truncatedTokens,
     });
     this.slot.workerRuns.add(recorder.runId);
   }
@@ -346,7 +366,7 @@ export class RunController {
     const from = positions && positions.length > 0 ? Math.min(...positions) : 0;
     // One recompute at a time per question: a view redrawn while it runs (a generating run's next snapshot) waits for
     // it instead of queueing another; whatever is still lacking afterwards is asked for then.
-    const key = `${trace.runId}:${n}:${from}:${lacking.join()}`;
+    const key = `${trace.runId}:${from}:${lacking.join()}`;
     let request = this.inFlight.get(key);
     if (!request) {
       this.captureError = null;
@@ -361,7 +381,7 @@ export class RunController {
             this.clock.now();
           },
           (error) => {
-            this.captureError = toErrorData(error);
+            if (this.recorder === recorder) this.captureError = toErrorData(error);
           },
         )
         .finally(() => this.inFlight.delete(key));

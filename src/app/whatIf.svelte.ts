@@ -87,8 +87,11 @@ export class WhatIf {
 
   /** Either run is using the worker. */
   get busy(): boolean {
-    return this.runsA.generating || this.b.generating || this.rankProgress !== null;
+    return this.runsA.generating || this.b.generating || this.rankProgress !== null || this.preparing;
   }
+
+  /** B is being prepared (A's missing z recomputed for a mean) and has not begun yet. */
+  private preparing = $state(false);
 
   /** What run B does with a head: leaves it on, replaces its z by zeros, or by its mean over A's positions. */
   headMode(layer: number, head: number): 'on' | 'zero' | 'mean' {
@@ -186,18 +189,24 @@ export class WhatIf {
     const meanHeads = this.meanHeads.filter((key) => this.intervention.heads.includes(key));
     const zHooks = [...new Set(meanHeads.map((key) => `blocks.${key.split('.')[0]}.attn.hook_z`))];
     if (zHooks.length) {
-      await this.runsA.need(a, zHooks);
-      if (this.runsA.trace?.runId === a.runId) a = this.runsA.trace;
+      this.preparing = true;
+      try {
+        await this.runsA.need(a, zHooks);
+      } finally {
+        this.preparing = false;
+      }
+      // A new A began meanwhile: this B is not to be.
+      if (this.runsA.trace?.runId !== a.runId) return;
+      a = this.runsA.trace;
     }
     const intervention = isIntervening(this.intervention) ? withHeadMeans(this.intervention, meanHeads, a) : null;
-    // B forks from A in the worker, which keeps A's tokens (fed to B when it is teacher-forced).
-    if (!(await this.runsA.keepInWorker(a))) return;
     const ownPrompt = this.prompt === null || this.prompt === a.prompt ? null : this.prompt;
     // B belongs to `a` from its start (the views compare them as it runs); a B that never began (an empty prompt)
     // leaves the earlier B with its own A.
     const earlier = { from: this.forkedFrom, run: this.b.trace?.runId };
     this.forkedFrom = a.runId;
-    await this.b.fork(a, ownPrompt, settings, intervention, this.feedingFor(a) === 'teacher-forced');
+    // B forks from A in the worker, which keeps A's tokens (fed to B when it is teacher-forced).
+    await this.b.fork(a, ownPrompt, settings, intervention, this.feedingFor(a) === 'teacher-forced', () => this.runsA.keepInWorker(a));
     if (this.b.trace?.runId === earlier.run) this.forkedFrom = earlier.from;
   }
 
@@ -206,10 +215,9 @@ export class WhatIf {
   async forkPatched(a: Trace, run: { prompt: string; intervention: Intervention | null }): Promise<void> {
     if (this.busy || !this.canRunOn(a)) return;
     const settings = { ...a.settings, minNewTokens: 0, seed: a.seed, maxNewTokens: 1 };
-    if (!(await this.runsA.keepInWorker(a))) return;
     const earlier = { from: this.forkedFrom, run: this.b.trace?.runId };
     this.forkedFrom = a.runId;
-    await this.b.fork(a, run.prompt, settings, run.intervention, false);
+    await this.b.fork(a, run.prompt, settings, run.intervention, false, () => this.runsA.keepInWorker(a));
     if (this.b.trace?.runId === earlier.run) this.forkedFrom = earlier.from;
     else this.showing = 'difference';
   }
@@ -222,11 +230,12 @@ export class WhatIf {
     this.rankError = null;
     this.rankProgress = { done: 0, total: a.config.nLayer * a.config.nHead };
     try {
-      const ids = a.tokens.slice(0, a.promptLength).map((token) => token.id);
+      // The worker ranks on A's prompt, which it keeps (a run "auto" just moved is handed over first).
+      if (!(await this.runsA.keepInWorker(a))) return;
       const token = first.decision.chosenId;
       this.rankCancel = new AbortController();
       const effects = await client.call(
-        { type: 'rankHeads', ids, tokenId: token },
+        { type: 'rankHeads', run: a.runId, tokenId: token },
         { signal: this.rankCancel.signal, onRanked: (done, total) => (this.rankProgress = { done, total }) },
       );
       this.ranking = { effects, token, runId: a.runId };

@@ -47,8 +47,7 @@ export type Request =
   | ({ id: number; type: 'loadFiles'; files: Record<string, Uint8Array>; name: string; backend: BackendRequest } & AutoOptions)
   | { id: number; type: 'tokenize'; text: string }
   | { id: number; type: 'describe'; ids: number[] }
-  /** A new run kept under `run` (the page's run id), in place of the run `replaces` (the same owner's last one).
-   * `forced`: teacher forcing, the tokens fed after the prompt in place of the sampled ones (GenerateRequest). */
+  /** A new run kept under `run` (the page's run id), in place of the run `replaces` (the same owner's last one). */
   | {
       id: number;
       type: 'begin';
@@ -79,7 +78,8 @@ export type Request =
     }
   | { id: number; type: 'continue'; run: number; maxNewTokens: number; settings: SamplingSettings }
   /** A run the page recorded, handed to a worker that does not hold it (a new worker after device loss or "auto"'s
-   * move); `recorded`: the positions it holds rows of (GenerateRequest). */
+   * move); `recorded`: the positions it holds rows of (GenerateRequest); `forced`: a teacher-forced run's tokens fed
+   * after the prompt in place of the sampled ones; `dropped`: the prompt's tokens its context cut. */
   | {
       id: number;
       type: 'adopt';
@@ -93,6 +93,7 @@ export type Request =
       intervention?: Intervention | null;
       plan?: CapturePlan;
       forced?: number[] | null;
+      dropped?: number;
     }
   /** What the run's next forward passes capture (the learner opened another layer). */
   | { id: number; type: 'plan'; run: number; plan: CapturePlan }
@@ -100,12 +101,14 @@ export type Request =
   | { id: number; type: 'forget'; run: number }
   /** `hooks` of the run `run`, for its positions `from`… up to `positions` (how many the page's snapshot has
    * computed): what a lean run did not keep, when a view opens it. The worker uses the run's own tokens and switched-
-   * off parts, and the residual stream it kept, so one or two layers are recomputed alone (see segmentInputs). */
-  | { id: number; type: 'need'; run: number; hooks: string[]; positions: number; from: number }
-  /** `hooks` recomputed for the positions `from`… of `ids`, from the ids through the whole graph (a sequence that
-   * is no run of this worker's: the lesson's, the KV-cache check's). */
+   * off parts, and the residual stream it kept, so one or two layers are recomputed alone (see segmentInputs);
+   * `whole`: through the whole graph from the tokens, with no cache (the KV-cache check compares its cache with it). */
+  | { id: number; type: 'need'; run: number; hooks: string[]; positions: number; from: number; whole?: boolean }
+  /** `hooks` recomputed for the positions `from`… of `ids`, from the ids through the whole graph: sequences that are
+   * no run (the patching lab's two prompts, the head-role test's repeated sequence). */
   | { id: number; type: 'capture'; ids: number[]; hooks: string[]; intervention: Intervention | null; from: number }
-  | { id: number; type: 'rankHeads'; ids: number[]; tokenId: number }
+  /** Switches each head off in turn on run `run`'s prompt and ranks them by how much `tokenId`'s logit drops. */
+  | { id: number; type: 'rankHeads'; run: number; tokenId: number }
   /** Activation patching: the corrupted sequence once per cell with one activation of the clean run (patching.ts). */
   | ({ id: number; type: 'patch' } & PatchQuestion)
   | { id: number; type: 'recompute'; ids: number[]; intervention?: Intervention | null }

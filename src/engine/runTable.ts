@@ -4,7 +4,7 @@ import type { CapturePoint } from './probe/capturePoints';
 import { segmentInputs, type CapturePlan } from './capturePlan';
 import type { Intervention } from './probe/intervention';
 import type { SamplingSettings } from './sampling';
-import type { ForwardRecord, StopReason } from './trace';
+import type { CapturedRows, ForwardRecord, StopReason } from './trace';
 
 /** A run the worker keeps: every token so far (the first `promptLength` the prompt), how many positions the page
  * has recorded, the sampler's random state and settings, and for a teacher-forced run the tokens it feeds after the
@@ -21,10 +21,18 @@ export interface KeptRun {
   intervention: Intervention | null;
   plan: CapturePlan;
   forced: number[] | null;
+  /** How many of the prompt's tokens its context cut, of how many. */
+  truncation: { dropped: number; total: number };
 }
 
-/** A kept run as the table holds it: its cache while parked, and its cut rows (a lean run's). */
-type TableRun = KeptRun & { parked: ParkedRun | null; cut: Map<string, Float32Array[]> };
+/** A kept run as the table holds it: its cache while parked, and its cut rows (a lean run's) with their size;
+ * `cutDropped` once they went over the budget (its layers are then recomputed through the whole graph). */
+type TableRun = KeptRun & { parked: ParkedRun | null; cut: Map<string, Float32Array[]>; cutBytes: number; cutDropped: boolean };
+
+/** The most bytes of cut rows the table keeps, all runs together (the page keeps the same rows too): about 2,800
+ * positions of Qwen2.5-0.5B. Past it the other runs' go first, then the generating run's; what lacks them is
+ * recomputed through the whole graph, which gives the same numbers more slowly. */
+export const CUT_ROWS_BUDGET_BYTES = 256 * 2 ** 20;
 
 /** The runs the page shows (run A and What if's B), by the page's run id, over one generator: the run generating
  * holds the generator's cache and switched-off parts; the others are parked, so going back to one continues from its
@@ -34,7 +42,10 @@ export class RunTable {
   /** The run whose cache and switched-off parts the generator holds now. */
   private active: number | null = null;
 
-  constructor(private readonly generator: Generator) {}
+  constructor(
+    private readonly generator: Generator,
+    private readonly cutBudget = CUT_ROWS_BUDGET_BYTES,
+  ) {}
 
   has(id: number): boolean {
     return this.runs.has(id);
@@ -49,7 +60,7 @@ export class RunTable {
   keep(id: number, replaces: number | null | undefined, run: KeptRun): void {
     this.forget(replaces);
     this.forget(id);
-    this.runs.set(id, { ...run, parked: null, cut: new Map() });
+    this.runs.set(id, { ...run, parked: null, cut: new Map(), cutBytes: 0, cutDropped: false });
     this.use(id);
   }
 
@@ -68,10 +79,11 @@ export class RunTable {
       settings: SamplingSettings;
       intervention: Intervention | null;
       plan: CapturePlan;
+      /** Another prompt's truncation (absent: the fork runs `of`'s prompt, cut as it was). */
+      truncation?: KeptRun['truncation'];
     },
   ): KeptRun {
-    const source = this.runs.get(of);
-    if (!source) throw new EngineError('internal', { detail: `run ${of} is not in this worker` });
+    const source = this.get(of);
     const ids = options.ids ?? source.ids.slice(0, source.promptLength);
     const forced =
       options.feed && options.ids === null ? source.ids.slice(source.promptLength, Math.max(source.promptLength, options.positions)) : null;
@@ -84,6 +96,7 @@ export class RunTable {
       intervention: options.intervention,
       plan: options.plan,
       forced,
+      truncation: options.truncation ?? source.truncation,
     };
     this.keep(id, replaces, run);
     return run;
@@ -139,7 +152,7 @@ export class RunTable {
         if (event.type === 'forward') {
           run.recorded = event.record.start + event.record.count;
           // (Before the page gets the record: its buffers move to the page.)
-          if (run.plan.mode === 'lean') keepCutRows(run.cut, event.record);
+          if (run.plan.mode === 'lean' && !run.cutDropped) this.keepCutRows(run, event.record);
         } else {
           run.ids.push(event.fed);
           run.rngState = event.rngState;
@@ -152,19 +165,49 @@ export class RunTable {
   }
 
   /** `hooks` of run `id` at its first `positions` positions (from `from` on), recomputed with its own tokens and
-   * switched-off parts: from its kept residual stream where it holds every row a layer needs, else through the whole
-   * graph. Its cache stays as it is. */
-  async need(id: number, hooks: readonly string[], positions: number, from: number): Promise<ForwardRecord> {
+   * switched-off parts: from its kept residual stream where it holds every row a layer needs, else (or `whole`)
+   * through the whole graph. Its cache stays as it is. */
+  async need(id: number, hooks: readonly string[], positions: number, from: number, whole = false): Promise<ForwardRecord> {
+    const run = this.get(id);
+    const ids = run.ids.slice(0, positions);
+    const cut = whole ? null : cutRowsFor(run.cut, this.generator.points, hooks, ids.length);
+    return this.generator.capture(ids, hooks, run.intervention, from, cut);
+  }
+
+  /** The tokens of run `id`'s prompt. */
+  promptIds(id: number): number[] {
+    const run = this.get(id);
+    return run.ids.slice(0, run.promptLength);
+  }
+
+  private get(id: number): TableRun {
     const run = this.runs.get(id);
     if (!run) throw new EngineError('internal', { detail: `run ${id} is not in this worker` });
-    const ids = run.ids.slice(0, positions);
-    return this.generator.capture(ids, hooks, run.intervention, from, cutRowsFor(run.cut, this.generator.points, hooks, ids.length));
+    return run;
+  }
+
+  /** Keeps the record's rows of the cut hooks in `run`, within the budget. */
+  private keepCutRows(run: TableRun, record: ForwardRecord): void {
+    run.cutBytes += keepCutRows(run.cut, record);
+    let total = 0;
+    for (const kept of this.runs.values()) total += kept.cutBytes;
+    for (const kept of [...[...this.runs.values()].filter((other) => other !== run), run]) {
+      if (total <= this.cutBudget) return;
+      total -= kept.cutBytes;
+      kept.cut = new Map();
+      kept.cutBytes = 0;
+      kept.cutDropped = true;
+    }
+  }
+
+  /** Bytes of cut rows kept by run `id` (for tests). */
+  cutBytesOf(id: number): number {
+    return this.get(id).cutBytes;
   }
 
   /** The run `id` with its cache and switched-off parts in the generator (the run there before is parked). */
   private use(id: number): TableRun {
-    const run = this.runs.get(id);
-    if (!run) throw new EngineError('internal', { detail: `run ${id} is not in this worker` });
+    const run = this.get(id);
     if (this.active === id) return run;
     this.parkActive();
     if (run.parked) this.generator.resume(run.parked);
@@ -178,17 +221,30 @@ export class RunTable {
 /** The hooks a layer recomputed alone is fed: the embeddings and each layer's incoming residual stream. */
 const CUT_HOOK = /^(hook_embed|hook_pos_embed|blocks\.\d+\.hook_resid_pre)$/;
 
-/** Copies the record's rows of the cut hooks into `cut`, one row per position. */
-function keepCutRows(cut: Map<string, Float32Array[]>, record: ForwardRecord): void {
+/** Copies the record's rows of the cut hooks into `cut`, one row per position, and returns the bytes it added. Two
+ * hooks of one tensor (a Llama graph's embeddings are layer 0's incoming residual stream) share their rows. */
+function keepCutRows(cut: Map<string, Float32Array[]>, record: ForwardRecord): number {
+  const copied = new Map<CapturedRows, Float32Array[]>();
+  let bytes = 0;
   for (const [hook, captured] of Object.entries(record.tensors)) {
     if (!CUT_HOOK.test(hook)) continue;
+    const same = copied.get(captured);
+    if (same) {
+      cut.set(hook, same);
+      continue;
+    }
     const first = captured.first ?? record.start;
     const count = record.start + record.count - first;
     const size = captured.data.length / count;
     const rows = cut.get(hook) ?? [];
-    for (let i = 0; i < count; i++) rows[first + i] = captured.data.slice(i * size, (i + 1) * size);
+    for (let i = 0; i < count; i++) {
+      bytes += rows[first + i] ? 0 : size * 4;
+      rows[first + i] = captured.data.slice(i * size, (i + 1) * size);
+    }
     cut.set(hook, rows);
+    copied.set(captured, rows);
   }
+  return bytes;
 }
 
 /** The kept rows of the layers `hooks` lie in, each hook's `positions` rows end to end; null when one is missing

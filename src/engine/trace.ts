@@ -120,6 +120,11 @@ export class TraceRecorder {
     return this.start.promptLength;
   }
 
+  /** How many of the prompt's tokens the context cut. */
+  get truncatedTokens(): number {
+    return this.start.truncatedTokens;
+  }
+
   /** Positions recorded so far (see computedPositions): what a worker the run is handed to must not record again. */
   get computedPositions(): number {
     return this.rows['logits']?.length ?? 0;

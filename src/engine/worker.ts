@@ -201,6 +201,7 @@ async function handle(request: Request): Promise<unknown> {
         intervention: request.intervention ?? null,
         plan: request.plan ?? FULL_CAPTURE,
         forced: null,
+        truncation: { dropped, total },
       });
       return { tokens: tokenizer.describe(ids), dropped, total, forced: null };
     }
@@ -216,11 +217,11 @@ async function handle(request: Request): Promise<unknown> {
         settings: request.settings,
         intervention: request.intervention ?? null,
         plan: request.plan ?? FULL_CAPTURE,
+        ...(own ? { truncation: { dropped: own.dropped, total: own.total } } : {}),
       });
       return {
         tokens: tokenizer.describe(forked.ids.slice(0, forked.promptLength)),
-        dropped: own?.dropped ?? 0,
-        total: own?.total ?? forked.promptLength,
+        ...forked.truncation,
         forced: forked.forced,
       };
     }
@@ -235,6 +236,7 @@ async function handle(request: Request): Promise<unknown> {
         intervention: request.intervention ?? null,
         plan: request.plan ?? FULL_CAPTURE,
         forced: request.forced ?? null,
+        truncation: { dropped: request.dropped ?? 0, total: request.promptLength + (request.dropped ?? 0) },
       });
     case 'plan':
       return runs?.setPlan(request.run, request.plan);
@@ -245,7 +247,7 @@ async function handle(request: Request): Promise<unknown> {
       // Runs between two tokens of a generation if one is under way (the session takes one call at a time).
       return requireModel().generator.capture(request.ids, request.hooks, request.intervention, request.from);
     case 'need':
-      return requireRuns().need(request.run, request.hooks, request.positions, request.from);
+      return requireRuns().need(request.run, request.hooks, request.positions, request.from, request.whole === true);
     case 'rankHeads':
       return rankHeadsRequest(request);
     case 'patch': {
@@ -330,11 +332,12 @@ async function continueRun(request: Extract<Request, { type: 'continue' }>): Pro
 /** Ranks the heads for one token (interventions.ts), with progress after each and a cancel between them. */
 async function rankHeadsRequest(request: Extract<Request, { type: 'rankHeads' }>): Promise<HeadEffect[]> {
   const { generator, folder } = requireModel();
+  const ids = requireRuns().promptIds(request.run);
   return exclusive(request.id, async (isCancelled) => {
     // The ranking switches heads off in the generator: the run there keeps its cache aside meanwhile.
     parkActiveRun();
     try {
-      return await rankHeads(generator, folder.config, request.ids, request.tokenId, {
+      return await rankHeads(generator, folder.config, ids, request.tokenId, {
         progress: (done, total) => post({ id: request.id, type: 'ranked', done, total }),
         cancelled: async () => {
           await new Promise((resolve) => setTimeout(resolve, 0)); // lets a cancel message in

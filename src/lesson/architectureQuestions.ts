@@ -49,11 +49,14 @@ function positionQuestion(first: Trace, second: Trace): Question | null {
   const token: Ref = { kind: 'token', id: first.tokens[pair.first]!.id };
   const positions = { a: count(counted(pair.first)), b: count(counted(pair.second)) };
   const entering = (trace: Trace) => {
-    const x = trace.rows['blocks.0.hook_resid_pre']!;
-    const gap = difference(x[pair.first]!, x[pair.second]!);
-    return { gap, differs: gap > 1e-6 * Math.max(1, norm(x[pair.first]!)) };
+    const [x1, x2] = [trace.rows['blocks.0.hook_resid_pre']?.[pair.first], trace.rows['blocks.0.hook_resid_pre']?.[pair.second]];
+    if (!x1 || !x2) return null;
+    const gap = difference(x1, x2);
+    return { gap, differs: gap > 1e-6 * Math.max(1, norm(x1)) };
   };
   const [a, b] = [entering(first), entering(second)];
+  // (A run without those rows, one stopped before its first pass: no question rather than a wrong one.)
+  if (!a || !b) return null;
   const reveal: Sentence[] = [];
   for (const [trace, run] of [
     [first, a],
@@ -61,27 +64,23 @@ function positionQuestion(first: Trace, second: Trace): Question | null {
   ] as const) {
     const model = modelRef(trace);
     if (traitsOf(trace.config).position === 'learned') {
-      const table = trace.rows['hook_pos_embed']!;
+      const [p1, p2] = [trace.rows['hook_pos_embed']?.[pair.first], trace.rows['hook_pos_embed']?.[pair.second]];
+      if (!p1 || !p2) return null;
       reveal.push(
         say('lesson.architectures.position.learned', {
           model,
           ...positions,
-          positionGap: num(difference(table[pair.first]!, table[pair.second]!)),
+          positionGap: num(difference(p1, p2)),
           gap: num(run.gap),
         }),
       );
     } else {
       const q = trace.rows['blocks.0.attn.hook_q'];
       const rotated = trace.rows['blocks.0.attn.hook_rot_q'];
-      const turn =
-        q && rotated
-          ? {
-              before: num(difference(q[pair.first]!, q[pair.second]!)),
-              after: num(difference(rotated[pair.first]!, rotated[pair.second]!)),
-            }
-          : null;
+      const [q1, q2, r1, r2] = [q?.[pair.first], q?.[pair.second], rotated?.[pair.first], rotated?.[pair.second]];
       reveal.push(say('lesson.architectures.position.rope', { model, ...positions, gap: num(run.gap) }));
-      if (turn) reveal.push(say('lesson.architectures.position.turn', { model, ...turn }));
+      if (q1 && q2 && r1 && r2)
+        reveal.push(say('lesson.architectures.position.turn', { model, before: num(difference(q1, q2)), after: num(difference(r1, r2)) }));
     }
   }
   const learnedFirst = traitsOf(first.config).position === 'learned';

@@ -10,7 +10,13 @@ import { drawn, launch, openApp, waitForRuns } from './browser';
 /** The last position's logits of `ids`, recomputed through the worker (the app's own graph, no patch). */
 const lastLogits = (page: Page, ids: number[]) =>
   page.evaluate(async (sequence) => {
-    const tensors = await window.__flow!.runs.recompute(sequence, null, ['logits']);
+    const { tensors } = await window.__flow!.slot.client!.call({
+      type: 'capture',
+      ids: sequence,
+      hooks: ['logits'],
+      intervention: null,
+      from: 0,
+    });
     const data = tensors.logits!.data as Float32Array;
     const vocab = data.length / sequence.length;
     return Array.from(data.subarray(data.length - vocab));

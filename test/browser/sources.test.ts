@@ -21,12 +21,14 @@ async function openWithSources(
   const origin = new URL(base).origin;
   await page.addInitScript(
     ([origin, budget]) => {
-      (globalThis as any).__flowSourceOrigins = {
-        huggingface: `${origin}/sources/silent`,
-        'hf-mirror': `${origin}/sources/huggingface`,
-        modelscope: `${origin}/sources/modelscope`,
+      window.__flowTest = {
+        sourceOrigins: {
+          huggingface: `${origin}/sources/silent`,
+          'hf-mirror': `${origin}/sources/huggingface`,
+          modelscope: `${origin}/sources/modelscope`,
+        },
+        ...(budget ? { deviceBudget: budget } : {}),
       };
-      if (budget) (globalThis as any).__flowDeviceBudget = budget;
     },
     [origin, budget ?? null] as const,
   );

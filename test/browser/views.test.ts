@@ -211,9 +211,9 @@ describe('heads with a known job', () => {
       expect(new Set(measured.ids).size).toBe(measured.half);
       // Every score, recomputed here from the model's own pattern on that sequence (a recompute through the worker).
       const patterns = await page.evaluate(async (ids) => {
-        const { runs } = window.__flow!;
+        const { runs, slot } = window.__flow!;
         const hooks = Array.from({ length: runs.trace!.config.nLayer }, (_, l) => `blocks.${l}.attn.hook_pattern`);
-        const tensors = await runs.recompute(ids, null, hooks);
+        const { tensors } = await slot.client!.call({ type: 'capture', ids, hooks, intervention: null, from: 0 });
         return hooks.map((hook) => Array.from(tensors[hook]!.data as Float32Array));
       }, measured.ids);
       const n = 2 * measured.half;

@@ -25,6 +25,7 @@ describe('the run table', async () => {
       intervention: heads.length ? { heads, mlps: [] } : null,
       plan: FULL_CAPTURE,
       forced: null,
+      truncation: { dropped: 0, total: ids.length },
     };
   };
   /** Continues run `id` and returns the tokens it fed and how many positions each pass ran. */
@@ -108,6 +109,41 @@ describe('the run table', async () => {
     expect(Array.from(z.subarray(dHead, 2 * dHead)).some((value) => value !== 0)).toBe(true);
   });
 
+  it('cut rows are kept once per tensor and within a budget; past it a run’s layer comes from the whole graph, the same numbers', async () => {
+    const lean = (prompt: string, seed: number): KeptRun => ({ ...start(prompt, seed), plan: { mode: 'lean', layers: [] } });
+    const { nLayer, dModel } = engine.config;
+    // GPT-2 keeps its token and position embeddings and each layer's incoming stream: nLayer + 2 rows a position.
+    const perPosition = (nLayer + 2) * dModel * 4;
+    const open = new RunTable(engine.generator);
+    open.keep(61, null, lean('Once upon a time', 7));
+    await more(open, 61, 3);
+    const positions = engine.tokenizer.encode('Once upon a time').length + 2;
+    expect(open.cutBytesOf(61)).toBe(positions * perPosition);
+    const hooks = ['blocks.1.attn.hook_z'];
+    const fromCut = await open.need(61, hooks, positions, 0);
+    // The whole graph when asked for (the KV-cache check), the same numbers.
+    const fullBefore = engine.generator.recomputes.full;
+    const whole = await open.need(61, hooks, positions, 0, true);
+    expect(engine.generator.recomputes.full).toBe(fullBefore + 1);
+    const close = (a: ForwardRecord, b: ForwardRecord) =>
+      Math.max(...Array.from(a.tensors[hooks[0]!]!.data, (value, i) => Math.abs(value - b.tensors[hooks[0]!]!.data[i]!)));
+    expect(close(whole, fromCut)).toBeLessThan(1e-5);
+    open.forget(61);
+
+    // A budget of one run's rows: a second run's rows push the first's out, and its layer then comes from the whole graph.
+    const tight = new RunTable(engine.generator, positions * perPosition + 1);
+    tight.keep(62, null, lean('Once upon a time', 7));
+    await more(tight, 62, 3);
+    tight.keep(63, null, lean('Once upon a time', 9));
+    await more(tight, 63, 3);
+    expect(tight.cutBytesOf(62)).toBe(0);
+    expect(tight.cutBytesOf(63)).toBeGreaterThan(0);
+    const segments = engine.generator.recomputes.segment;
+    const dropped = await tight.need(62, hooks, positions, 0);
+    expect(engine.generator.recomputes.segment).toBe(segments);
+    expect(close(dropped, fromCut)).toBeLessThan(1e-5);
+  });
+
   it('a fork (What if’s B) starts from the run it forks: the same prompt and seed give its tokens; fed, it takes them whatever it switches off; each keeps its own cache', async () => {
     const table = new RunTable(engine.generator);
     const a = start('Once upon a time', 7);
@@ -144,12 +180,14 @@ describe('the run table', async () => {
 
   it('a cancel stops only the run it names: the other run then gives the tokens it gives alone', async () => {
     const requests = new ExclusiveRequests();
-    const table = new RunTable(engine.generator);
-    table.keep(51, null, start('Once upon a time', 7));
-    table.keep(52, null, start('Lily had a red ball.', 9));
+    // (Run alone first: the two tables share the generator, and the second must not find the first's cache there.)
     const alone = new RunTable(engine.generator);
     alone.keep(53, null, start('Lily had a red ball.', 9));
     const expected = (await more(alone, 53, 4)).fed;
+    alone.forget(53);
+    const table = new RunTable(engine.generator);
+    table.keep(51, null, start('Once upon a time', 7));
+    table.keep(52, null, start('Lily had a red ball.', 9));
     // Run 51 is cancelled (its request, id 1) after its second token.
     const fed: number[] = [];
     await requests.run(1, (isCancelled) =>

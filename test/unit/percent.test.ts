@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentText } from '../../src/app/percent';
+import { percentText } from '../../visualizations/scales';
 
 describe('percentText', () => {
   it('writes 3 significant digits, and a bound instead of an exponent below 0.01 %', () => {
