@@ -119,7 +119,14 @@ export function renderFlowChart(container: HTMLElement, data: FlowChartData, opt
       .selectAll<SVGGElement, FlowChartNode>('g.node')
       .data(next.nodes, (n) => n.id)
       .join((enter) => {
-        const g = enter.append('g').attr('class', 'node').attr('tabindex', 0).attr('role', 'button');
+        // (Its colour from the start: text is measured before the join ends, and a box first styled without it would
+        // fade in from black.)
+        const g = enter
+          .append('g')
+          .attr('class', 'node')
+          .attr('tabindex', 0)
+          .attr('role', 'button')
+          .style('--family-color', (n) => FAMILY_COLORS[n.family] ?? '#999');
         g.append('path').attr('class', 'shape');
         g.append('text').attr('class', 'label').attr('text-anchor', 'middle').attr('dy', '0.35em');
         g.on('click', (_, n) => options.onSelect?.(n.id));

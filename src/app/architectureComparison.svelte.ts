@@ -5,8 +5,23 @@ import { architectureDifferences, differingNodes, type ArchitectureDifference } 
 import type { ModelConfig } from '../engine/models/config';
 import type { BackendRequest } from '../engine/runtime';
 import type { Trace } from '../engine/trace';
-import { EMBEDDED_MODELS, type ModelSlot } from './modelSlot.svelte';
+import { EMBEDDED_MODELS, type ModelSlot, type OpenedModel } from './modelSlot.svelte';
 import { modelWithRuns, type RunController, type RunSettings } from './runController.svelte';
+
+/** A model that can stand beside the app's: an embedded one, or an open model loaded in this tab before (its family
+ * as it was then; null for an embedded model, whose architecture is known). */
+export interface BesideModel extends OpenedModel {
+  family: string | null;
+}
+
+const EMBEDDED_BESIDE: BesideModel[] = EMBEDDED_MODELS.map((model) => ({
+  url: model.url,
+  name: model.name,
+  source: 'embedded',
+  cacheBase: undefined,
+  dtype: null,
+  family: null,
+}));
 
 /** Two architectures side by side: a second model in a worker of its own, running the app's prompt with the app's
  * settings and seed, and its chart's playback, which follows the app's box by box. The page's components read it;
@@ -16,8 +31,10 @@ export class ArchitectureComparison {
   readonly slot: ModelSlot;
   readonly runs: RunController;
   readonly playback = new Playback();
-  /** The embedded model the learner picked to stand beside (null: the other architecture than the app's). */
+  /** The model the learner picked to stand beside, by name (null: the other embedded architecture than the app's). */
   choice = $state<string | null>(null);
+  /** Open models loaded in this tab, the newest first (the app's list: any of them can stand beside). */
+  opened = $state.raw<BesideModel[]>([]);
   /** The app's run the model beside last ran (its id, steps and ending, and the load it ran on). */
   private ranFor = '';
   /** The app's frame "Show it" put both charts on (the chart beside then stands at its own box of the topic, not the
@@ -30,13 +47,17 @@ export class ArchitectureComparison {
     this.runs = beside.runs;
   }
 
-  /** The model to stand beside the app's `appModel`. */
-  besideFor(appModel: string) {
-    return (
-      EMBEDDED_MODELS.find((model) => model.name === this.choice && model.name !== appModel) ??
-      EMBEDDED_MODELS.find((model) => model.name !== appModel) ??
-      EMBEDDED_MODELS[1]
+  /** The models that can stand beside the app's `appModel`: the embedded ones, then the open models loaded before. */
+  candidates(appModel: string): BesideModel[] {
+    return [...EMBEDDED_BESIDE, ...this.opened.filter((model) => !EMBEDDED_BESIDE.some((e) => e.name === model.name))].filter(
+      (model) => model.name !== appModel,
     );
+  }
+
+  /** The model to stand beside the app's `appModel`: the one picked, else the other embedded architecture. */
+  besideFor(appModel: string): BesideModel {
+    const candidates = this.candidates(appModel);
+    return candidates.find((model) => model.name === this.choice) ?? candidates[0] ?? EMBEDDED_BESIDE[1]!;
   }
 
   /** The config of the model beside, once it is the one asked for. */
@@ -49,11 +70,13 @@ export class ArchitectureComparison {
   /** The run beside under way (rerun), while one is. */
   private running: Promise<void> | null = null;
 
-  /** Loads `model` beside, unless it is the one loaded or loading. */
-  follow(model: { url: string; name: string }): void {
+  /** Loads `model` beside, unless it is the one loaded or loading (an open model from where the app loaded it, in
+   * the same precision: from the browser's storage where it was kept). */
+  follow(model: BesideModel): void {
     const slot = this.slot;
     if ((slot.modelName === model.name && slot.model) || (slot.loading && slot.loadingName === model.name)) return;
-    const opening = this.slot.open(model.url, model.name).finally(() => {
+    slot.dtype = model.dtype;
+    const opening = this.slot.open(model.url, model.name, undefined, model.source, model.cacheBase).finally(() => {
       if (this.opening === opening) this.opening = null;
     });
     this.opening = opening;

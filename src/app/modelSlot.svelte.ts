@@ -53,6 +53,12 @@ interface Origin {
   cacheBase: string | undefined;
 }
 
+/** A model as it was opened, to open it again elsewhere (beside the app's, in the comparison): where from, and the
+ * precision a Hub model was loaded in. */
+export interface OpenedModel extends Origin {
+  dtype: Dtype | null;
+}
+
 /** The loaded model and the engine worker that holds it: loading (with progress and cancel), the offline copy,
  * "auto"'s backend measuring, and the lens parameters. Runs happen elsewhere (RunController); `runs` tells this
  * slot when one is in progress, so a backend change waits for it.
@@ -223,6 +229,11 @@ export class ModelSlot {
       },
       sameModel,
     );
+  }
+
+  /** How the loaded model was opened (null: none, or one from files on disk, which cannot be opened again). */
+  get openedFrom(): OpenedModel | null {
+    return this.origin && this.model ? { ...this.origin, dtype: this.origin.source === 'hub' ? this.model.dtype : null } : null;
   }
 
   /** Where the loaded model's files came from, for the Python check of a run (null: no model loaded). */

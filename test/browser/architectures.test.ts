@@ -164,4 +164,69 @@ describe('two architectures side by side', () => {
     await alone.close();
     await page.close();
   }, 300_000);
+
+  it('an open model loaded before stands beside: Qwen3 from the Hub mirror beside the embedded GPT-2 runs as it runs alone, its QK-norm marked', async () => {
+    const query = { prompt: QUERY.prompt, max: '3', t: '0', hub: '/hub', dtype: 'fp32' };
+    const page = await openApp(browser, { backend: 'wasm', query });
+    await waitForRuns(page, 1);
+    // Before any open model was loaded, the picker says how one comes to stand there.
+    await page.click('[data-action=compare-architectures]');
+    await expect(page.locator('[data-hint=open-model]').count()).resolves.toBe(1);
+    await page.click('[data-action=compare-architectures]');
+    const runs = () => page.evaluate(() => window.__flow!.runs.completedRuns);
+    // Qwen3 in the app: the reference run.
+    let before = await runs();
+    await page.fill('input[data-control=hub-repo]', 'qwen-owner/qwen3-tiny');
+    await page.click('[data-action=hub-load]');
+    await waitForRuns(page, before + 1, 300_000);
+    const read = (side: 'app' | 'beside') =>
+      page.evaluate((which) => {
+        const flow = window.__flow!;
+        const trace = (which === 'app' ? flow.runs : flow.beside!.runs).trace!;
+        return {
+          model: trace.modelName,
+          ids: trace.tokens.map((t) => t.id),
+          resid: Array.from(flow.assembled(trace, 'blocks.1.hook_resid_post').data as Float32Array),
+        };
+      }, side);
+    const alone = await read('app');
+    expect(alone.model).toBe('qwen-owner/qwen3-tiny');
+    // The embedded GPT-2 back in the app; Qwen3 is offered beside it, after the other embedded model.
+    before = await runs();
+    await page.selectOption('select[data-control=model]', 'flow-gpt2-tiny');
+    await waitForRuns(page, before + 1);
+    await page.click('[data-action=compare-architectures]');
+    const offered = await page
+      .locator('select[data-control=compare-model] option')
+      .evaluateAll((list) => list.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(['flow-llama-tiny', 'qwen-owner/qwen3-tiny']);
+    await expect(page.locator('[data-hint=open-model]').count()).resolves.toBe(0);
+    await page.selectOption('select[data-control=compare-model]', 'qwen-owner/qwen3-tiny');
+    // While Qwen3 loads beside, nothing is said to differ or to be the same yet.
+    await page.waitForSelector('[data-testid=differences] [data-state=loading]', { timeout: 10_000 });
+    await expect(page.locator('[data-testid=differences] li').count()).resolves.toBe(0);
+    await page.waitForFunction(
+      () => {
+        const beside = window.__flow!.beside;
+        return beside?.slot.modelName === 'qwen-owner/qwen3-tiny' && beside.runs.trace?.stopReason && !beside.runs.generating;
+      },
+      null,
+      { timeout: 300_000 },
+    );
+    const there = await read('beside');
+    expect(there.model).toBe('qwen-owner/qwen3-tiny');
+    // The same prompt, settings and seed (greedy): the tokens and numbers Qwen3 gives alone, as far as both ran.
+    const n = Math.min(there.ids.length, alone.ids.length);
+    expect(n).toBeGreaterThan(QUERY.prompt.split(' ').length);
+    expect(there.ids.slice(0, n)).toEqual(alone.ids.slice(0, n));
+    // (Qwen3's 152k vocabulary makes both runs lean: they keep the residual stream, position-major.)
+    const shared = Math.min(there.resid.length, alone.resid.length);
+    expect(shared).toBeGreaterThan(0);
+    expect(there.resid.slice(0, shared)).toEqual(alone.resid.slice(0, shared));
+    // Qwen3's per-head norm of Q and K is marked beside GPT-2, and explained.
+    await expect(page.locator('#flow-chart-beside g.node.differs[data-node=qkNorm]').count()).resolves.toBe(1);
+    await expect(page.locator('[data-testid=differences] li[data-topic=qkNorm]').count()).resolves.toBe(1);
+    expect(pageErrors(page)).toEqual([]);
+    await page.close();
+  }, 600_000);
 });
