@@ -3,6 +3,8 @@ import { EngineError, toErrorData, type EngineErrorData } from '../engine/errors
 import type { FileProgress } from '../engine/models/folder';
 import type { AutoOptions, LoadResult } from '../engine/protocol';
 import type { Dtype } from '../engine/models/precision';
+import type { LookingCost } from '../engine/lookingCost';
+import type { CapturePlan } from '../engine/capturePlan';
 import type { LensReading } from '../engine/lens';
 import { keepModelOffline } from '../engine/models/offline';
 import { serviceWorkerReady } from './serviceWorker';
@@ -86,6 +88,11 @@ export class ModelSlot {
   loadFailure = $state.raw<LoadFailure | null>(null);
   /** Whether the loaded model's files are stored for use with no network (null: not known yet). */
   offline = $state<OfflineState | null>(null);
+  /** What looking costs on the loaded model, once measured (`load`: the load it was measured on; `cost` null: the
+   * graph's layout is not measured). */
+  lookingCost = $state.raw<{ cost: LookingCost | null; plan: CapturePlan['mode']; load: number } | null>(null);
+  measuringCost = $state(false);
+  costError = $state.raw<EngineErrorData | null>(null);
 
   /** A worker started with the page, already compiling onnxruntime's wasm, for the first model to load into. */
   private warmClient: EngineClient | null;
@@ -229,6 +236,24 @@ export class ModelSlot {
       },
       sameModel,
     );
+  }
+
+  /** Measures what looking costs on the loaded model with `plan`'s captures (between runs: the worker refuses while
+   * one generates). */
+  async measureLookingCost(plan: CapturePlan): Promise<void> {
+    const client = this.client;
+    if (!client || !this.model || this.measuringCost) return;
+    const load = this.loadSerial;
+    this.measuringCost = true;
+    this.costError = null;
+    try {
+      const cost = await client.call({ type: 'lookingCost', plan });
+      if (this.loadSerial === load) this.lookingCost = { cost, plan: plan.mode, load };
+    } catch (error) {
+      if (this.loadSerial === load) this.costError = toErrorData(error);
+    } finally {
+      this.measuringCost = false;
+    }
   }
 
   /** How the loaded model was opened (null: none, or one from files on disk, which cannot be opened again). */

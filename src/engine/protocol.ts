@@ -1,3 +1,4 @@
+import type { LookingCost } from './lookingCost';
 import type { GraphKind } from './generate';
 import type { OfflineState } from './models/storage';
 import type { EngineErrorData } from './errors';
@@ -113,6 +114,8 @@ export type Request =
   | ({ id: number; type: 'patch' } & PatchQuestion)
   | { id: number; type: 'recompute'; ids: number[]; intervention?: Intervention | null }
   | { id: number; type: 'lens' }
+  /** What looking costs on the loaded model with `plan`'s captures (lookingCost.ts). */
+  | { id: number; type: 'lookingCost'; plan: CapturePlan }
   | { id: number; type: 'readLens'; vectors: Float32Array[]; top: number; track: number | null }
   | { id: number; type: 'neighbours'; vector: Float32Array; k: number; exclude: number }
   | { id: number; type: 'loseDevice' }
@@ -195,6 +198,8 @@ export interface ResultTypes {
   warm: void;
   /** Milliseconds per generated token on the loaded model, warm, capture included (the median of a few). */
   time: number;
+  /** Null where the graph's layout is not measured (Optimum's two graphs). */
+  lookingCost: LookingCost | null;
 }
 
 export type Event =

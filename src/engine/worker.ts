@@ -264,6 +264,15 @@ async function handle(request: Request): Promise<unknown> {
     }
     case 'continue':
       return continueRun(request);
+    case 'lookingCost': {
+      const { generator, prompt, folder } = requireModel();
+      const { measureLookingCost } = await import('./lookingCost');
+      return exclusive(request.id, async () => {
+        // The measurement uses the generator's cache: the run there keeps its own aside meanwhile.
+        parkActiveRun();
+        return measureLookingCost(generator, prompt, folder.config, request.plan);
+      });
+    }
     case 'recompute':
     case 'lens':
     case 'loseDevice':

@@ -95,6 +95,16 @@ export const en = {
   'model.file': '{file}: {loaded} of {total}',
   'model.fileUnknown': '{file}: {loaded}',
   'model.graph.cached': 'KV cache: each new token runs one position through the model.',
+  'cost.title': 'The cost of looking',
+  'cost.explain':
+    'Recording what the model computes, for the chart and the views, takes time. Measure it on this device: a token’s pass through the graph as the app runs it, with its captures, and the same graph with nothing captured.',
+  'cost.measure': 'Measure',
+  'cost.measuring': 'Measuring…',
+  'cost.result.all':
+    'Recording every tensor: {capturing} ms a token, {bytes} handed to the page per token. The same graph with nothing recorded: {plain} ms. Looking costs {ratio}× here ({backend}, {context} positions, measured just now).',
+  'cost.result.lean':
+    'Recording the residual stream, the embeddings and the layers open in the views (a large model’s lean plan; another layer is computed when you open it): {capturing} ms a token, {bytes} handed to the page per token. The same graph with nothing recorded: {plain} ms. Looking costs {ratio}× here ({backend}, {context} positions, measured just now).',
+  'cost.notMeasured': 'Not measured for this model’s layout (a prompt graph and a separate step graph).',
   'model.graph.two-graph': 'KV cache over two graphs (the prompt through one, each new token through the other): one position per token.',
   'model.graph.full': 'No KV cache in this graph: each new token recomputes the whole sequence (slower).',
   'model.summary': '{parameters} parameters · {layers} layers · {heads} heads per layer · {dModelTerm} {dModel} · context {context}',

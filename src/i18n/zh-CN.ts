@@ -91,6 +91,16 @@ export const zhCN: Record<MessageKey, string> = {
   'model.file': '{file}：{loaded} / {total}',
   'model.fileUnknown': '{file}：{loaded}',
   'model.graph.cached': 'KV 缓存：每个新词元只需让一个位置经过模型。',
+  'cost.title': '观察的代价',
+  'cost.explain':
+    '为流程图和各个视图记录模型算出的数，是要花时间的。在这台设备上测一测：一个词元按应用的方式经过计算图（带捕获）所用的时间，以及同一个图什么都不捕获时所用的时间。',
+  'cost.measure': '测量',
+  'cost.measuring': '测量中…',
+  'cost.result.all':
+    '记录每个张量：每个词元 {capturing} 毫秒，每个词元交给页面 {bytes}。同一个图什么都不记录：{plain} 毫秒。在这里观察的代价是 {ratio} 倍（{backend}，上下文 {context} 个位置，刚刚测得）。',
+  'cost.result.lean':
+    '只记录残差流、嵌入和视图中打开的层（大模型的精简方案；打开其他层时再计算那一层）：每个词元 {capturing} 毫秒，每个词元交给页面 {bytes}。同一个图什么都不记录：{plain} 毫秒。在这里观察的代价是 {ratio} 倍（{backend}，上下文 {context} 个位置，刚刚测得）。',
+  'cost.notMeasured': '这个模型的布局（提示词图和单独的单步图）不做这项测量。',
   'model.graph.two-graph': 'KV 缓存分两张计算图（提示词走一张，每个新词元走另一张）：每个词元只算一个位置。',
   'model.graph.full': '这张计算图没有 KV 缓存：每个新词元都要重算整个序列（较慢）。',
   'model.summary': '参数 {parameters} · {layers} 层 · 每层 {heads} 个注意力头 · {dModelTerm} {dModel} · 上下文 {context}',

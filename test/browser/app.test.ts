@@ -48,6 +48,33 @@ describe('app in Chromium', () => {
     expect(await steps(page)).toBe(2);
   });
 
+  it('measures the cost of looking, and the run goes on from its own cache afterwards', async () => {
+    await setControls(page, 'One rainy day, Tom and Mia', { temperature: 0 });
+    await clickAndWait(page, 'step');
+    const before = await page.evaluate(() => window.__flow!.runs.trace!.tokens.map((t) => t.id));
+    const stepsBefore = await steps(page);
+    await page.locator('[data-testid=looking-cost] summary').click();
+    await page.click('[data-action=measure-cost]');
+    const result = page.locator('[data-testid=looking-cost] [data-cost=measured]');
+    await result.waitFor({ timeout: 60_000 });
+    const [capturing, plain, bytes] = await Promise.all(
+      ['data-capturing-ms', 'data-plain-ms', 'data-bytes'].map(async (name) => Number(await result.getAttribute(name))),
+    );
+    expect(capturing).toBeGreaterThan(0);
+    expect(plain).toBeGreaterThan(0);
+    // Every tensor of one position of the embedded model: more than its logits alone, less than a megabyte.
+    const vocab = await page.evaluate(() => window.__flow!.runs.trace!.config.vocabSize);
+    expect(bytes).toBeGreaterThan(vocab * 4);
+    expect(bytes).toBeLessThan(2 ** 20);
+    await expect(result.textContent()).resolves.toContain(`${(capturing / plain).toFixed(2)}×`);
+    // The measurement set the run's cache aside: a step continues it by one position, its earlier tokens unchanged.
+    await clickAndWait(page, 'step');
+    const after = await page.evaluate(() => window.__flow!.runs.trace!.tokens.map((t) => t.id));
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.length).toBe(before.length + 1);
+    expect(await steps(page)).toBe(stepsBefore + 1);
+  });
+
   it('a new prompt that starts like the last run recomputes every position (no stale cache)', async () => {
     await setControls(page, 'Tom', { temperature: 0, maxNewTokens: 3 });
     await clickAndWait(page, 'step');

@@ -32,6 +32,9 @@ export interface ProbedGraph {
   /** Cuts a piece out of the probed graph: the nodes computing `outputs` from the tensors of `cut` (a layer from its
    * residual stream). */
   segment: (cut: readonly string[], outputs: readonly string[]) => GraphSegment;
+  /** The probed graph with none of the capture points among its outputs (the intervention's inputs kept), and the
+   * external weights it reads: what the same computation costs when nothing is looked at. Made when asked. */
+  plain: () => { bytes: Uint8Array; externalData: readonly ExternalDataFile[] };
 }
 
 /** The operators that round a matrix product's input to 8-bit steps taken from the numbers of the pass itself. */
@@ -66,7 +69,19 @@ export function probe(bytes: Uint8Array, file: string, config: ModelConfig, exte
     return extractSegment(probedIndex, cut, outputs, pastType);
   };
   const rounding: ActivationRounding = index.nodes.some((node) => DYNAMIC_QUANTIZATION.has(node.opType ?? '')) ? 'int8' : pastType;
-  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType, parameters, rounding, segment };
+  const plain = () => {
+    // The capture points were appended after the graph's own outputs: encoded without them for a moment.
+    const graph = index.model.graph!;
+    const outputs = graph.output!;
+    graph.output = outputs.slice(0, originalOutputs.length);
+    try {
+      const externalData = [...index.externalData].map(([path, data]) => ({ path, data }));
+      return { bytes: onnx.ModelProto.encode(index.model).finish(), externalData };
+    } finally {
+      graph.output = outputs;
+    }
+  };
+  return { bytes: augmented, points, inputNames, outputNames: originalOutputs, lens, pastType, parameters, rounding, segment, plain };
 }
 
 /** A capture point that cannot be found means the graph is not the model its config describes: the message names

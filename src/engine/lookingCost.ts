@@ -1,0 +1,125 @@
+import { feedsFor, type Generator } from './generate';
+import { interventionFeeds } from './probe/intervention';
+import { ModelSession, type Feeds, type Outputs } from './runtime';
+import type { ProbedGraph } from './probe';
+import type { ModelConfig } from './models/config';
+import type { CapturePlan } from './capturePlan';
+import type { ForwardRecord } from './trace';
+
+/** What looking costs on the loaded model, measured on this device: a generated token's forward pass through the
+ * capturing graph as a run's plan captures, against the same pass through the same graph with no capture among its
+ * outputs, and the bytes of captured rows a token hands to the page (docs/benchmarks.md). */
+export interface LookingCost {
+  /** Median milliseconds of a token's pass, capturing as `plan` says. */
+  capturingMs: number;
+  /** Median milliseconds of the same pass with nothing captured. */
+  plainMs: number;
+  /** Bytes of captured rows one token's pass hands over (the newest of the timed ones). */
+  bytesPerToken: number;
+  /** Tokens timed on each graph, and the context they ran at. */
+  tokens: number;
+  context: number;
+}
+
+/** Positions fed before the timed tokens, and tokens timed (each graph: a warm-up round, then two rounds in turn). */
+const PROMPT = 8;
+const TOKENS = 6;
+
+/** Measures on `graph` (the generator's, probed): the generator's cache is dropped (the caller parks its run first).
+ * The plain graph's session is made for the measurement and let go after it. Null for a graph whose steps run in a
+ * second graph (Optimum's two-graph layout): the plain pair is not made. */
+export async function measureLookingCost(
+  generator: Generator,
+  graph: { session: ModelSession; probed: ProbedGraph },
+  config: ModelConfig,
+  plan: CapturePlan,
+): Promise<LookingCost | null> {
+  if (generator.kind === 'two-graph') return null;
+  const prompt = Array.from({ length: PROMPT }, (_, i) => (17 + 31 * i) % config.vocabSize);
+  const next = (ids: number[]) => (ids.length * 131 + 7) % config.vocabSize;
+  const { bytes, externalData } = graph.probed.plain();
+  const plain = await ModelSession.create(bytes, graph.session.choice.backend, 'forced', externalData);
+  const noScales = interventionFeeds(null, config.nLayer, config.nHead, config.dHead, config.dModel);
+  const cached = generator.kind === 'cached';
+  try {
+    const capturingRound = async () => {
+      generator.reset();
+      const ids = [...prompt];
+      await generator.forward(ids, plan);
+      const times: number[] = [];
+      let bytesPerToken = 0;
+      for (let t = 0; t < TOKENS; t++) {
+        ids.push(next(ids));
+        const started = performance.now();
+        const { record } = await generator.forward(ids, plan);
+        times.push(performance.now() - started);
+        bytesPerToken = recordBytes(record);
+      }
+      return { times, bytesPerToken };
+    };
+    const plainRound = async () => {
+      const ids = [...prompt];
+      let past: Feeds | null = null;
+      const run = async (start: number) => {
+        const feeds = feedsFor(plain.inputNames, plain.tensor, config, ids, start, past, graph.probed.pastType, noScales);
+        const outputs: Outputs = await plain.run(feeds);
+        if (cached) past = presents(outputs);
+      };
+      await run(0);
+      const times: number[] = [];
+      for (let t = 0; t < TOKENS; t++) {
+        ids.push(next(ids));
+        const started = performance.now();
+        await run(cached ? ids.length - 1 : 0);
+        times.push(performance.now() - started);
+      }
+      return times;
+    };
+    // A warm-up of each (first runs allocate, WebGPU compiles), then the two in turn.
+    await capturingRound();
+    await plainRound();
+    const capturing: number[] = [];
+    const plainTimes: number[] = [];
+    let bytesPerToken = 0;
+    for (let round = 0; round < 2; round++) {
+      const measured = await capturingRound();
+      capturing.push(...measured.times);
+      bytesPerToken = measured.bytesPerToken;
+      plainTimes.push(...(await plainRound()));
+    }
+    return {
+      capturingMs: median(capturing),
+      plainMs: median(plainTimes),
+      bytesPerToken,
+      tokens: capturing.length,
+      context: PROMPT + TOKENS,
+    };
+  } finally {
+    generator.reset();
+    await plain.release();
+  }
+}
+
+/** The bytes a record hands over, each buffer once (two hooks of one tensor share their rows). */
+export function recordBytes(record: ForwardRecord): number {
+  const seen = new Set<unknown>();
+  let bytes = 0;
+  for (const rows of Object.values(record.tensors)) {
+    if (seen.has(rows)) continue;
+    seen.add(rows);
+    bytes += rows.data.byteLength;
+  }
+  return bytes;
+}
+
+function presents(outputs: Outputs): Feeds {
+  const past: Feeds = {};
+  for (const [name, tensor] of Object.entries(outputs))
+    if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor;
+  return past;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
