@@ -111,6 +111,21 @@ describe('a recorded run', () => {
     await waitForRuns(page, runs + 1);
     await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('flow-gpt2-tiny');
     await expect(page.locator('[data-testid=recording]').count()).resolves.toBe(0);
+    // The same file dropped on the page opens as the recording again.
+    const dropped = Number(await page.locator('[data-testid=status]').getAttribute('data-runs'));
+    await page.evaluate(
+      ([contents, name]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([contents], name, { type: 'application/json' }));
+        const target = document.querySelector('.app')!;
+        target.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      },
+      [text, 'llama-run.json'] as const,
+    );
+    await waitForRuns(page, dropped + 1);
+    await expect(page.locator('[data-testid=recording]').textContent()).resolves.toContain('llama-run.json');
+    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe('flow-llama-tiny');
     expect((page as any).errors).toEqual([]);
     await page.close();
   }, 240_000);
