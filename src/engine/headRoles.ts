@@ -1,5 +1,7 @@
 import { SeededRandom } from './random';
 import type { ForwardRecord } from './trace';
+import type { ModelConfig } from './models/config';
+import type { TokenInfo } from './tokenPieces';
 
 /** The jobs interpretability work names attention heads by, each scored by where the head looks on a repeated random
  * sequence (docs/head-roles.md): one token back (previous-token), at the same token's earlier occurrence
@@ -82,4 +84,33 @@ export function strongestHead(scores: HeadRoleScores, role: HeadRole): { layer: 
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return { layer: Math.floor(best / scores.heads), head: best % scores.heads, score: values[best]! };
+}
+
+/** Random tokens before the repeat: long enough that a head spread evenly scores near 0, short enough for one pass
+ * of a large model on WASM. */
+const HEAD_ROLE_HALF = 40;
+/** The test's seed: the same sequence on every page, so scores can be compared and checked (the model cards quote
+ * them). */
+export const HEAD_ROLE_SEED = 1234;
+/** A token whose piece looks like a special token (`<|endoftext|>`, `<s>`, `<|im_start|>`) is not drawn, nor an id with
+ * no token behind it (a vocabulary padded past the tokenizer's, as Qwen's is). */
+const SPECIAL = /^<\|.*\|>$|^<\/?[a-z_]+>$/i;
+
+/** The test's sequence for a model: `half` random tokens (no stop or special token), then the same again.
+ * `describe` names the tokens (the worker's tokenizer). */
+export async function headRoleSequence(
+  config: Pick<ModelConfig, 'vocabSize' | 'nCtx' | 'stopTokenIds'>,
+  describe: (ids: number[]) => Promise<readonly Pick<TokenInfo, 'id' | 'piece'>[]>,
+): Promise<{ ids: number[]; half: number }> {
+  const half = Math.min(HEAD_ROLE_HALF, Math.floor(config.nCtx / 2));
+  const avoid = new Set(config.stopTokenIds);
+  let drawn = randomTokens(config.vocabSize, half, HEAD_ROLE_SEED, avoid);
+  // Special tokens are left out (they are not text); a few more draws replace them.
+  for (let round = 0; round < 16; round++) {
+    const special = (await describe(drawn)).filter((token) => token.piece === '' || SPECIAL.test(token.piece)).map((token) => token.id);
+    if (special.length === 0) break;
+    for (const id of special) avoid.add(id);
+    drawn = randomTokens(config.vocabSize, half, HEAD_ROLE_SEED + round + 1, avoid);
+  }
+  return { ids: [...drawn, ...drawn], half };
 }

@@ -57,9 +57,12 @@ describe('app in Chromium', () => {
     await page.click('[data-action=measure-cost]');
     const result = page.locator('[data-testid=looking-cost] [data-cost=measured]');
     await result.waitFor({ timeout: 60_000 });
-    const [capturing, plain, bytes] = await Promise.all(
-      ['data-capturing-ms', 'data-plain-ms', 'data-bytes'].map(async (name) => Number(await result.getAttribute(name))),
-    );
+    const attribute = async (name: string) => Number(await result.getAttribute(name));
+    const [capturing, plain, bytes] = [
+      await attribute('data-capturing-ms'),
+      await attribute('data-plain-ms'),
+      await attribute('data-bytes'),
+    ];
     expect(capturing).toBeGreaterThan(0);
     expect(plain).toBeGreaterThan(0);
     // Every tensor of one position of the embedded model: more than its logits alone, less than a megabyte.

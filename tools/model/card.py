@@ -234,6 +234,13 @@ This model's and Qwen3's give each common character at least one whole token.
 
 ## Attention heads, measured
 
+### On the app’s head-role test
+
+(Written by `WRITE_CARDS=1 npx vitest run test/model/model-cards.test.ts`, which tools/model/rebuild.sh runs after
+the export: the app's own engine on the app's own test sequence.)
+
+### On held-out text
+
 {heads_text}
 
 ## Corpus, sources and licences

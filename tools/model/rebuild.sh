@@ -41,4 +41,6 @@ else
   "$PYTHON" export.py
 fi
 cd ../..
+# The card's heads on the app's own head-role test, measured by the app's engine (test/model/model-cards.test.ts).
+WRITE_CARDS=1 npx vitest run test/model/model-cards.test.ts
 npx vitest run test/model
