@@ -1,4 +1,5 @@
 /** Small pure computations the detail views make from captured tensors and the model's own weights. */
+import { rowCount, rowDot, rowNorm, type TokenRows } from './tokenRows';
 
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
@@ -19,13 +20,13 @@ export function topIndices(values: ArrayLike<number>, k: number, by: 'value' | '
 }
 
 /** The k vocabulary tokens whose embedding rows are most similar (cosine) to `vector`, excluding `exclude`. */
-export function cosineNeighbours(embedding: Float32Array, dModel: number, vector: ArrayLike<number>, k: number, exclude = -1) {
+export function cosineNeighbours(embedding: TokenRows, dModel: number, vector: ArrayLike<number>, k: number, exclude = -1) {
   const vectorNorm = norm(vector) || 1;
-  const vocab = embedding.length / dModel;
+  const vocab = rowCount(embedding, dModel);
   const scores = new Float32Array(vocab);
   for (let token = 0; token < vocab; token++) {
-    const row = embedding.subarray(token * dModel, (token + 1) * dModel);
-    scores[token] = token === exclude ? -Infinity : dot(row, vector) / ((norm(row) || 1) * vectorNorm);
+    scores[token] =
+      token === exclude ? -Infinity : rowDot(embedding, token, vector, dModel) / ((rowNorm(embedding, token, dModel) || 1) * vectorNorm);
   }
   return topIndices(scores, k).map((id) => ({ id, similarity: scores[id]! }));
 }

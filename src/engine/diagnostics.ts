@@ -2,6 +2,7 @@ import { feedsFor } from './generate';
 import { loseWebgpuDevice, runtimeFor, sessionOptions } from './runtime';
 import { asFloat32 } from './float16';
 import type { LensParameters } from './lens';
+import { matrixValues } from './tokenRows';
 import type { Intervention } from './probe/intervention';
 import type { Request, ResultTypes } from './protocol';
 import type { Loaded } from './worker';
@@ -34,7 +35,7 @@ export async function diagnose(request: Diagnostic, state: WorkerState): Promise
 }
 
 function copyLens(lens: LensParameters | null): LensParameters | null {
-  return lens && { ...lens, embedding: lens.embedding.slice(), lnWeight: lens.lnWeight.slice(), lnBias: lens.lnBias.slice() };
+  return lens && { ...lens, embedding: matrixValues(lens.embedding), lnWeight: lens.lnWeight.slice(), lnBias: lens.lnBias.slice() };
 }
 
 /** The sequence through the capturing graph with no cache, timed, and through the plain graph (the file as it was,

@@ -1,4 +1,5 @@
 import { softmax, topIndices } from './analysis';
+import { rowDot, type TokenRows } from './tokenRows';
 
 /** The final LayerNorm and unembedding, applied by hand to any residual-stream vector: the logit lens.
  * Applied to the last block's output it must reproduce the model's own logits (a test checks it). */
@@ -8,8 +9,8 @@ export interface LensParameters {
   lnWeight: Float32Array;
   lnBias: Float32Array;
   epsilon: number;
-  /** The token embedding W_E, [vocab × d_model]; GPT-2 ties the unembedding to it (W_U = W_Eᵀ). */
-  embedding: Float32Array;
+  /** The token embedding W_E, [vocab × d_model], as the file stores it; GPT-2 ties the unembedding to it (W_U = W_Eᵀ). */
+  embedding: TokenRows;
   /** The lm_head's own matrix where it is not W_Eᵀ (tie_word_embeddings false: Qwen2.5-7B, Llama 3.1 8B), as
    * [vocab × d_model] like `embedding`, read from the graph (probe/unembedding.ts); absent where it is tied. */
   unembedding?: Float32Array;
@@ -46,12 +47,7 @@ export function logitLens(residual: ArrayLike<number>, lens: LensParameters): Fl
       : layerNorm(residual, lens.lnWeight, lens.lnBias, lens.epsilon);
   const logits = new Float32Array(lens.vocabSize);
   const unembedding = lens.unembedding ?? lens.embedding;
-  for (let token = 0; token < lens.vocabSize; token++) {
-    let sum = 0;
-    const row = token * lens.dModel;
-    for (let i = 0; i < lens.dModel; i++) sum += normalized[i]! * unembedding[row + i]!;
-    logits[token] = sum;
-  }
+  for (let token = 0; token < lens.vocabSize; token++) logits[token] = rowDot(unembedding, token, normalized, lens.dModel);
   return logits;
 }
 

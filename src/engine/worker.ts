@@ -406,7 +406,12 @@ function recordBuffers(record: ForwardRecord): Transferable[] {
 
 function lensBuffers(lens: LensParameters | null): Transferable[] {
   if (!lens) return [];
-  const buffers = new Set([lens.embedding.buffer, lens.lnWeight.buffer, lens.lnBias.buffer]);
+  // (Only float32 copies travel: 8-bit codes are a view of the file the worker keeps.)
+  const buffers = new Set([
+    ...(lens.embedding instanceof Float32Array ? [lens.embedding.buffer] : []),
+    lens.lnWeight.buffer,
+    lens.lnBias.buffer,
+  ]);
   return [...buffers].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
 }
 

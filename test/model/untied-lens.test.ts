@@ -6,6 +6,7 @@
 // References: transformers' own final norm and lm_head (fp32), and numpy's reading of each file's initializers
 // (tools/model/unembedding_reference.py, itself checked there against onnxruntime running the quantized lm_head on
 // an identity matrix); each file's logits from onnxruntime CPU on the same file.
+import { matrixValues } from '../../src/engine/tokenRows';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { loadLocalFolder } from '../../src/engine/models/folder';
@@ -74,7 +75,7 @@ describe.each(FILES)(`${MODEL} %s: the embedding and the untied lm_head, read fr
   });
 
   it('dequantizes W_E and W_U exactly as numpy does from the file’s initializers (every value, bit for bit)', () => {
-    expectMatrix(lens.embedding, weights.embedding, config.dModel);
+    expectMatrix(matrixValues(lens.embedding), weights.embedding, config.dModel);
     expectMatrix(lens.unembedding!, weights.unembedding, config.dModel);
   });
 

@@ -27,6 +27,13 @@ window.measurePipeline = async ({ modelRoot, model, device, dtype, fileName, pro
     },
   });
   const loadMs = performance.now() - loadStarted;
+  // The page and its workers once the model is loaded (onnxruntime's wasm heap included), after a garbage collection,
+  // as the app's is measured; only a cross-origin isolated page can ask.
+  let loadedBytes = null;
+  if (globalThis.crossOriginIsolated && performance.measureUserAgentSpecificMemory) {
+    for (let i = 0; i < 3; i++) globalThis.gc?.();
+    loadedBytes = (await performance.measureUserAgentSpecificMemory()).bytes;
+  }
   const options = { max_new_tokens: tokens, min_new_tokens: tokens, do_sample: true, temperature: 0.8, top_k: 40, top_p: 0.95 };
   const counting = () => {
     const streamer = {
@@ -48,6 +55,13 @@ window.measurePipeline = async ({ modelRoot, model, device, dtype, fileName, pro
     speeds.push((streamer.calls - 1) / ((performance.now() - started) / 1000));
   }
   await generator.dispose();
-  return { loadMs, speeds, files: requested, threads: env.backends.onnx.wasm.numThreads ?? null, isolated: crossOriginIsolated };
+  return {
+    loadMs,
+    loadedBytes,
+    speeds,
+    files: requested,
+    threads: env.backends.onnx.wasm.numThreads ?? null,
+    isolated: crossOriginIsolated,
+  };
 };
 window.pipelineReady = true;

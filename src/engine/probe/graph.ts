@@ -130,6 +130,17 @@ export function initializerSize(index: GraphIndex, name: string): number | null 
   return tensor ? (tensor.dims ?? []).reduce<number>((size, dim) => size * Number(dim), 1) : null;
 }
 
+/** An 8-bit initializer's codes as stored, uint8 or int8, not widened to floats (a view of the file's bytes where
+ * they are raw). Null when absent or of another type. */
+export function initializerCodes(index: GraphIndex, name: string): Uint8Array | Int8Array | null {
+  const tensor = (index.model.graph!.initializer ?? []).find((t) => t.name === name);
+  const type = tensor?.dataType;
+  if (!tensor || (type !== onnx.TensorProto.DataType.UINT8 && type !== onnx.TensorProto.DataType.INT8)) return null;
+  const raw = tensor.rawData && tensor.rawData.length > 0 ? tensor.rawData : externalBytes(index, tensor);
+  if (type === onnx.TensorProto.DataType.UINT8) return raw ?? Uint8Array.from(tensor.int32Data ?? []);
+  return raw ? new Int8Array(raw.buffer, raw.byteOffset, raw.byteLength) : Int8Array.from(tensor.int32Data ?? []);
+}
+
 /** An 8-bit initializer's bytes as stored (packed 4-bit weights: two codes a byte), without widening each byte to a
  * float as initializerValues does. Null when absent or not uint8. */
 export function initializerBytes(index: GraphIndex, name: string): Uint8Array | null {

@@ -8,7 +8,8 @@ import type { ExternalDataFile } from '../models/externalData';
 import { gpt2CapturePoints, gpt2LensInitializers } from './gpt2';
 import { llamaCapturePoints, llamaLensInitializers } from './llama';
 import { qwen2CapturePoints, qwen3CapturePoints } from './qwen';
-import { decodeModel, indexGraph, initializerValues, withExtraOutputs, type GraphIndex } from './graph';
+import { decodeModel, indexGraph, initializerCodes, initializerValues, withExtraOutputs, type GraphIndex } from './graph';
+import { rowCount, type TokenRows } from '../tokenRows';
 import { addInterventionInputs } from './intervention';
 import { readUnembedding } from './unembedding';
 import { extractSegment, type GraphSegment } from './segment';
@@ -113,7 +114,7 @@ function llamaLens(index: GraphIndex, config: ModelConfig): FoundLens {
   const names = llamaLensInitializers(index);
   const lnWeight = names && initializerValues(index, names.lnWeight);
   const embedding = names && embeddingValues(index, names.embedding);
-  if (!names || !lnWeight || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
+  if (!names || !lnWeight || !embedding || rowCount(embedding, config.dModel) !== config.vocabSize) return null;
   const parameters: LensParameters = {
     norm: 'rmsnorm',
     lnWeight,
@@ -132,7 +133,7 @@ function gpt2Lens(index: GraphIndex, config: ModelConfig): FoundLens {
   const lnWeight = initializerValues(index, names.lnWeight);
   const lnBias = initializerValues(index, names.lnBias);
   const embedding = embeddingValues(index, names.embedding);
-  if (!lnWeight || !lnBias || !embedding || embedding.length !== config.vocabSize * config.dModel) return null;
+  if (!lnWeight || !lnBias || !embedding || rowCount(embedding, config.dModel) !== config.vocabSize) return null;
   return {
     parameters: {
       norm: 'layernorm',
@@ -147,17 +148,16 @@ function gpt2Lens(index: GraphIndex, config: ModelConfig): FoundLens {
   };
 }
 
-/** The token embedding W_E as float32, whatever precision the file stores it in: float32, float16 (fp16 graphs), or
- * 8-bit integers that a DequantizeLinear after the Gather turns back into numbers (q8 graphs: (q − zero point) ·
- * scale, one scale for the whole matrix as quantize_dynamic writes it). */
-function embeddingValues(index: GraphIndex, name: string): Float32Array | null {
-  const values = initializerValues(index, name);
-  if (!values) return null;
+/** The token embedding W_E, whatever precision the file stores it in: float32, float16 (fp16 graphs, widened to
+ * float32), or 8-bit integers that a DequantizeLinear after the Gather turns back into numbers (q8 graphs: (q − zero
+ * point) · scale, one scale for the whole matrix as quantize_dynamic writes it), kept as those codes. */
+function embeddingValues(index: GraphIndex, name: string): TokenRows | null {
   const gather = (index.consumers.get(name) ?? []).find((node) => node.opType === 'Gather');
   const dequantize = (index.consumers.get(gather?.output?.[0] ?? '') ?? []).find((node) => node.opType === 'DequantizeLinear');
-  if (!dequantize) return values;
+  if (!dequantize) return initializerValues(index, name);
+  const codes = initializerCodes(index, name);
   const scale = initializerValues(index, dequantize.input?.[1] ?? '');
   const zeroPoint = dequantize.input?.[2] ? initializerValues(index, dequantize.input[2]) : new Float32Array(1);
-  if (scale?.length !== 1 || zeroPoint?.length !== 1) return null;
-  return values.map((q) => (q - zeroPoint[0]!) * scale[0]!);
+  if (!codes || scale?.length !== 1 || zeroPoint?.length !== 1) return null;
+  return { codes, scale: scale[0]!, zeroPoint: zeroPoint[0]! };
 }
