@@ -74,7 +74,9 @@ export class ArchitectureComparison {
    * the same precision: from the browser's storage where it was kept). */
   follow(model: BesideModel): void {
     const slot = this.slot;
-    if ((slot.modelName === model.name && slot.model) || (slot.loading && slot.loadingName === model.name)) return;
+    // (An open model loaded again at another precision is another model beside.)
+    const same = slot.model !== null && slot.modelName === model.name && (model.source !== 'hub' || slot.model.dtype === model.dtype);
+    if (same || (slot.loading && slot.loadingName === model.name)) return;
     slot.dtype = model.dtype;
     const opening = this.slot.open(model.url, model.name, undefined, model.source, model.cacheBase).finally(() => {
       if (this.opening === opening) this.opening = null;

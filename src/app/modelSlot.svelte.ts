@@ -4,6 +4,7 @@ import type { FileProgress } from '../engine/models/folder';
 import type { AutoOptions, LoadResult } from '../engine/protocol';
 import type { Dtype } from '../engine/models/precision';
 import type { LookingCost } from '../engine/lookingCost';
+import type { Backend } from '../engine/runtime';
 import type { CapturePlan } from '../engine/capturePlan';
 import type { LensReading } from '../engine/lens';
 import { keepModelOffline } from '../engine/models/offline';
@@ -90,9 +91,10 @@ export class ModelSlot {
   offline = $state<OfflineState | null>(null);
   /** What looking costs on the loaded model, once measured (`load`: the load it was measured on; `cost` null: the
    * graph's layout is not measured). */
-  lookingCost = $state.raw<{ cost: LookingCost | null; plan: CapturePlan['mode']; load: number } | null>(null);
+  lookingCost = $state.raw<{ cost: LookingCost | null; plan: CapturePlan['mode']; backend: Backend; load: number } | null>(null);
   measuringCost = $state(false);
-  costError = $state.raw<EngineErrorData | null>(null);
+  /** The last measurement's failure, and the load it was on. */
+  costError = $state.raw<{ error: EngineErrorData; load: number } | null>(null);
 
   /** A worker started with the page, already compiling onnxruntime's wasm, for the first model to load into. */
   private warmClient: EngineClient | null;
@@ -244,13 +246,14 @@ export class ModelSlot {
     const client = this.client;
     if (!client || !this.model || this.measuringCost) return;
     const load = this.loadSerial;
+    const backend = this.model.choice.backend;
     this.measuringCost = true;
     this.costError = null;
     try {
       const cost = await client.call({ type: 'lookingCost', plan });
-      if (this.loadSerial === load) this.lookingCost = { cost, plan: plan.mode, load };
+      if (this.loadSerial === load) this.lookingCost = { cost, plan: plan.mode, backend, load };
     } catch (error) {
-      if (this.loadSerial === load) this.costError = toErrorData(error);
+      if (this.loadSerial === load) this.costError = { error: toErrorData(error), load };
     } finally {
       this.measuringCost = false;
     }

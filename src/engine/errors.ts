@@ -23,6 +23,7 @@ export type EngineErrorCode =
   | 'patch-lengths' // params: clean, corrupted (token counts)
   | 'repo-invalid' // params: repo
   | 'trace-invalid' // params: file, why ('not-json' | 'not-trace' | 'version' | 'broken'), detail
+  | 'too-large-to-measure' // params: megabytes (the weights a second session would load again)
   | 'internal'; // params: detail
 
 export interface EngineErrorData {

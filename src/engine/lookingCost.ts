@@ -1,6 +1,6 @@
 import { feedsFor, type Generator } from './generate';
 import { interventionFeeds } from './probe/intervention';
-import { ModelSession, type Feeds, type Outputs } from './runtime';
+import { ModelSession, releaseGpuTensors, type Feeds, type Outputs } from './runtime';
 import type { ProbedGraph } from './probe';
 import type { ModelConfig } from './models/config';
 import type { CapturePlan } from './capturePlan';
@@ -21,6 +21,10 @@ export interface LookingCost {
   context: number;
 }
 
+/** The largest model measured: the plain graph's session loads the weights a second time, in the worker that runs
+ * the model (a WebAssembly heap has 4 GB at most). */
+export const LOOKING_COST_MAX_BYTES = 300e6;
+
 /** Positions fed before the timed tokens, and tokens timed (each graph: a warm-up round, then two rounds in turn). */
 const PROMPT = 8;
 const TOKENS = 6;
@@ -38,7 +42,9 @@ export async function measureLookingCost(
   const prompt = Array.from({ length: PROMPT }, (_, i) => (17 + 31 * i) % config.vocabSize);
   const next = (ids: number[]) => (ids.length * 131 + 7) % config.vocabSize;
   const { bytes, externalData } = graph.probed.plain();
-  const plain = await ModelSession.create(bytes, graph.session.choice.backend, 'forced', externalData);
+  // As the app's session keeps them: on WebGPU the presents stay in GPU memory for the next pass.
+  const presentNames = graph.probed.outputNames.filter((name) => name.startsWith('present.'));
+  const plain = await ModelSession.create(bytes, graph.session.choice.backend, 'forced', externalData, presentNames);
   const noScales = interventionFeeds(null, config.nLayer, config.nHead, config.dHead, config.dModel);
   const cached = generator.kind === 'cached';
   try {
@@ -63,7 +69,9 @@ export async function measureLookingCost(
       const run = async (start: number) => {
         const feeds = feedsFor(plain.inputNames, plain.tensor, config, ids, start, past, graph.probed.pastType, noScales);
         const outputs: Outputs = await plain.run(feeds);
-        if (cached) past = presents(outputs);
+        const read = past;
+        past = cached ? presents(outputs) : null;
+        if (read) releaseGpuTensors(Object.values(read));
       };
       await run(0);
       const times: number[] = [];
@@ -73,6 +81,7 @@ export async function measureLookingCost(
         await run(cached ? ids.length - 1 : 0);
         times.push(performance.now() - started);
       }
+      if (past) releaseGpuTensors(Object.values(past));
       return times;
     };
     // A warm-up of each (first runs allocate, WebGPU compiles), then the two in turn.

@@ -143,6 +143,8 @@ export interface LoadResult {
   rounding: ActivationRounding;
   /** How many parameters the graph's weights hold, counted from them (probe/parameters.ts). */
   parameters: number;
+  /** The bytes of the graph files' weights the sessions hold. */
+  weightBytes: number;
   loadMs: number;
   /** Whether a Hub download is stored for next time (or why not). */
   storage: OfflineState;

@@ -84,7 +84,8 @@ function rankTop(logits: ArrayLike<number>, count: number): number[] {
 function countthHighest(values: ArrayLike<number>, count: number): number {
   const n = values.length;
   if (count > HEAP_RANK_MAX) {
-    const sorted = Float64Array.from(values).sort();
+    // (A NaN ranks below all here too: a typed array's sort would put it last, above every number.)
+    const sorted = Float64Array.from(values, (value) => (Number.isNaN(value) ? -Infinity : value)).sort();
     return sorted[n - count]!;
   }
   const heap = new Float64Array(count);

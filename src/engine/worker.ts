@@ -33,6 +33,8 @@ export interface Loaded {
   step: CapturingGraph | null;
   tokenizer: Tokenizer;
   generator: Generator;
+  /** The bytes of the weights the sessions hold (the files' bytes themselves go once the sessions have them). */
+  weightBytes: number;
 }
 
 /** Probes the folder's graphs, opens their sessions and makes it the loaded model (each model gets a worker of
@@ -57,7 +59,7 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
   // The sessions hold the weights now: the files' bytes go, except the prompt graph's when a test or the benchmark
   // times the plain graph (`recompute`).
   const graph = auto.keepPlainGraph ? folder.graph : { ...folder.graph, bytes: new Uint8Array(0), externalData: [] };
-  loaded = { folder: { ...folder, graph, stepGraph: null }, prompt, step, tokenizer, generator };
+  loaded = { folder: { ...folder, graph, stepGraph: null }, prompt, step, tokenizer, generator, weightBytes: weightBytes(folder) };
   runs = new RunTable(generator);
   return {
     config: folder.config,
@@ -71,6 +73,7 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
     cacheType: prompt.probed.pastType,
     rounding: prompt.probed.rounding,
     parameters: prompt.probed.parameters,
+    weightBytes: loaded.weightBytes,
     loadMs: performance.now() - started,
     storage: folder.storage,
   };
@@ -265,8 +268,9 @@ async function handle(request: Request): Promise<unknown> {
     case 'continue':
       return continueRun(request);
     case 'lookingCost': {
-      const { generator, prompt, folder } = requireModel();
-      const { measureLookingCost } = await import('./lookingCost');
+      const { generator, prompt, folder, weightBytes } = requireModel();
+      const { measureLookingCost, LOOKING_COST_MAX_BYTES } = await import('./lookingCost');
+      if (weightBytes > LOOKING_COST_MAX_BYTES) throw new EngineError('too-large-to-measure', { megabytes: Math.round(weightBytes / 1e6) });
       return exclusive(request.id, async () => {
         // The measurement uses the generator's cache: the run there keeps its own aside meanwhile.
         parkActiveRun();

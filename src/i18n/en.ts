@@ -101,9 +101,9 @@ export const en = {
   'cost.measure': 'Measure',
   'cost.measuring': 'Measuring…',
   'cost.result.all':
-    'Recording every tensor: {capturing} ms a token, {bytes} handed to the page per token. The same graph with nothing recorded: {plain} ms. Looking costs {ratio}× here ({backend}, {context} positions, measured just now).',
+    'Recording every tensor: {capturing} ms a token, {bytes} handed to the page per token. The same graph with nothing recorded: {plain} ms. Looking costs {ratio}× here ({backend}, {context} positions, measured on this device).',
   'cost.result.lean':
-    'Recording the residual stream, the embeddings and the layers open in the views (a large model’s lean plan; another layer is computed when you open it): {capturing} ms a token, {bytes} handed to the page per token. The same graph with nothing recorded: {plain} ms. Looking costs {ratio}× here ({backend}, {context} positions, measured just now).',
+    'Recording the residual stream, the embeddings and the layers open in the views (a large model’s lean plan; another layer is computed when you open it): {capturing} ms a token, {bytes} handed to the page per token. The same graph with nothing recorded: {plain} ms. Looking costs {ratio}× here ({backend}, {context} positions, measured on this device).',
   'cost.notMeasured': 'Not measured for this model’s layout (a prompt graph and a separate step graph).',
   'model.graph.two-graph': 'KV cache over two graphs (the prompt through one, each new token through the other): one position per token.',
   'model.graph.full': 'No KV cache in this graph: each new token recomputes the whole sequence (slower).',
@@ -258,6 +258,8 @@ export const en = {
   'error.model-fetch-failed':
     '{host} answered with an error (HTTP {status}), so the file did not download. It may be busy: try again in a moment, or choose another source.',
   'error.model-not-found': '{where} has no file {file}.',
+  'error.too-large-to-measure':
+    'This model is too large to measure here: the comparison would load its weights a second time ({megabytes} MB more) in the memory the model itself runs in.',
   'error.source-refused':
     '{host} refused to send the file to this page: it answers only its own web pages (a cross-origin refusal), so trying again will not help. Choose another source.',
   'error.source-unreachable':

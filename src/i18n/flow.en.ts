@@ -260,7 +260,7 @@ export const flowEn = {
   'archCompare.embeddedModels': 'Embedded models',
   'archCompare.openedModels': 'Open models loaded in this tab',
   'archCompare.openedHint':
-    'An open model you load once under “Other models” can stand here too, read again from where it came (or from the browser’s storage).',
+    'An open model you load once from the Hub under “Other models” can stand here too, read again from where it came (or from the browser’s storage).',
   'archCompare.loading': 'Loading {model}…',
   'archCompare.waiting': 'Runs the same prompt, with the same settings and seed, once {model} has run it.',
   'archCompare.size': '{family} · {layers} layers · d_model {dModel} · {heads} heads · vocabulary {vocab}',

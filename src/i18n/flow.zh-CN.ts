@@ -236,7 +236,7 @@ export const flowZhCN: Record<keyof typeof flowEn, string> = {
   'archCompare.beside': '与 {model} 并排：',
   'archCompare.embeddedModels': '内置模型',
   'archCompare.openedModels': '本标签页加载过的开放模型',
-  'archCompare.openedHint': '在“其他模型”中加载过一次的开放模型也可以放在这里（从原来的来源或浏览器存储中再次读取）。',
+  'archCompare.openedHint': '在“其他模型”中从 Hub 加载过一次的开放模型也可以放在这里（从原来的来源或浏览器存储中再次读取）。',
   'archCompare.loading': '正在加载 {model}…',
   'archCompare.waiting': '等 {model} 运行完，再用同样的提示词、设置和随机种子运行。',
   'archCompare.size': '{family} · {layers} 层 · d_model {dModel} · {heads} 个头 · 词表 {vocab}',

@@ -97,9 +97,9 @@ export const zhCN: Record<MessageKey, string> = {
   'cost.measure': '测量',
   'cost.measuring': '测量中…',
   'cost.result.all':
-    '记录每个张量：每个词元 {capturing} 毫秒，每个词元交给页面 {bytes}。同一个图什么都不记录：{plain} 毫秒。在这里观察的代价是 {ratio} 倍（{backend}，上下文 {context} 个位置，刚刚测得）。',
+    '记录每个张量：每个词元 {capturing} 毫秒，每个词元交给页面 {bytes}。同一个图什么都不记录：{plain} 毫秒。在这里观察的代价是 {ratio} 倍（{backend}，上下文 {context} 个位置，在这台设备上测得）。',
   'cost.result.lean':
-    '只记录残差流、嵌入和视图中打开的层（大模型的精简方案；打开其他层时再计算那一层）：每个词元 {capturing} 毫秒，每个词元交给页面 {bytes}。同一个图什么都不记录：{plain} 毫秒。在这里观察的代价是 {ratio} 倍（{backend}，上下文 {context} 个位置，刚刚测得）。',
+    '只记录残差流、嵌入和视图中打开的层（大模型的精简方案；打开其他层时再计算那一层）：每个词元 {capturing} 毫秒，每个词元交给页面 {bytes}。同一个图什么都不记录：{plain} 毫秒。在这里观察的代价是 {ratio} 倍（{backend}，上下文 {context} 个位置，在这台设备上测得）。',
   'cost.notMeasured': '这个模型的布局（提示词图和单独的单步图）不做这项测量。',
   'model.graph.two-graph': 'KV 缓存分两张计算图（提示词走一张，每个新词元走另一张）：每个词元只算一个位置。',
   'model.graph.full': '这张计算图没有 KV 缓存：每个新词元都要重算整个序列（较慢）。',
@@ -239,6 +239,7 @@ export const zhCN: Record<MessageKey, string> = {
   'detail.hint': '点击流程图中的任意一个框，在这里查看它的张量。',
   'error.model-fetch-failed': '{host} 返回了错误（HTTP {status}），文件没有下载下来。它可能正忙：稍后重试，或换一个来源。',
   'error.model-not-found': '{where} 中没有文件 {file}。',
+  'error.too-large-to-measure': '这个模型太大，不在这里测量：对比需要再载入一份权重（多 {megabytes} MB），会挤占模型本身运行所用的内存。',
   'error.source-refused': '{host} 拒绝把文件发给这个网页：它只响应自己网站的页面（跨域请求被拒绝），重试也没有用。请换一个来源。',
   'error.source-unreachable': '连接不上 {host}：网络到不了它（没有连接，或连接被中断）。请检查网络，或换一个来源。',
   'error.source-unknown':

@@ -70,8 +70,18 @@ describe('app in Chromium', () => {
     expect(bytes).toBeGreaterThan(vocab * 4);
     expect(bytes).toBeLessThan(2 ** 20);
     await expect(result.textContent()).resolves.toContain(`${(capturing / plain).toFixed(2)}×`);
-    // The measurement set the run's cache aside: a step continues it by one position, its earlier tokens unchanged.
+    // The measurement set the run's cache aside: a step continues it by one position (one position through the
+    // graph, from the run's own cache), its earlier tokens unchanged.
+    await page.evaluate(() => {
+      // (The client keeps its worker private; this test listens to what comes back from it.)
+      const worker = (window.__flow!.slot.client as unknown as { worker: Worker }).worker;
+      const ran: number[] = ((window as any).__ran = []);
+      worker.addEventListener('message', (event) => {
+        if (event.data.type === 'forward') ran.push(event.data.record.ran);
+      });
+    });
     await clickAndWait(page, 'step');
+    expect(await page.evaluate(() => (window as any).__ran)).toEqual([1]);
     const after = await page.evaluate(() => window.__flow!.runs.trace!.tokens.map((t) => t.id));
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.length).toBe(before.length + 1);

@@ -24,6 +24,8 @@ const WHAT = {
 } as const;
 
 const percent = (score: number) => `${Math.round(score * 100)} %`;
+/** A score under the threshold to a tenth, rounded down so it never reads as reaching it (39.96 % is "39.9 %"). */
+const below = (score: number) => `${(Math.floor(score * 1000) / 10).toFixed(1)} %`;
 const name = (layer: number, head: number) => `L${layer + 1} H${head + 1}`;
 
 /** The card's part, from the scores: each job's heads from the threshold up, strongest first, or the closest. */
@@ -35,7 +37,7 @@ function section(scores: HeadRoleScores): string {
       .sort((a, b) => b.score - a.score);
     if (named.length > 0) return `- ${WHAT[role]}: ${named.map((h) => `**${name(h.layer, h.head)}** ${percent(h.score)}`).join(', ')}.`;
     const best = strongestHead(scores, role);
-    return `- ${WHAT[role]}: no head reaches ${percent(ROLE_THRESHOLD)}; the closest, ${name(best.layer, best.head)}, ${percent(best.score)}.`;
+    return `- ${WHAT[role]}: no head reaches ${percent(ROLE_THRESHOLD)}; the closest, ${name(best.layer, best.head)}, ${below(best.score)}.`;
   });
   return [
     BEGIN,

@@ -199,6 +199,12 @@ describe('sampling over a GPT-2-sized vocabulary', () => {
       { temperature: 0.3, topK: 5, topP: 0.5 },
       // Nearly flat: the chosen token ranks thousands deep and is kept after the first 200, not with all above it.
       { temperature: 50, topK: 0, topP: 1 },
+      // The threshold's two ways: a heap of the k highest up to 4,096, a sort beyond (and the smallest k).
+      { temperature: 1, topK: 1, topP: 1 },
+      { temperature: 1, topK: 2, topP: 1 },
+      { temperature: 5, topK: 4096, topP: 1 },
+      { temperature: 5, topK: 4097, topP: 1 },
+      { temperature: 5, topK: 50257, topP: 0.99 },
     ];
     let deepest = 0;
     for (const settings of settingsList) {
