@@ -352,12 +352,49 @@ export class Generator {
   }
 
   private presents(outputs: Outputs): Feeds {
-    const past: Feeds = {};
-    for (const [name, tensor] of Object.entries(outputs)) {
-      if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor;
-    }
-    return past;
+    return presentsAsPast(outputs);
   }
+}
+
+/** A pass's presents, named as the next pass's past inputs. */
+export function presentsAsPast(outputs: Outputs): Feeds {
+  const past: Feeds = {};
+  for (const [name, tensor] of Object.entries(outputs)) {
+    if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor;
+  }
+  return past;
+}
+
+/** The made-up sequence a timing runs ("auto"'s backend timing, the cost of looking), the same on every device:
+ * TIMED_PROMPT positions in one pass, then TIMED_TOKENS more, one position a pass. */
+export const TIMED_PROMPT = 8;
+const TIMED_TOKENS = 6;
+
+export function timedSequence(vocabSize: number): number[] {
+  const ids = Array.from({ length: TIMED_PROMPT }, (_, i) => (17 + 31 * i) % vocabSize);
+  while (ids.length < TIMED_PROMPT + TIMED_TOKENS) ids.push((ids.length * 131 + 7) % vocabSize);
+  return ids;
+}
+
+/** A fresh run of `generator` over timedSequence, capturing as `plan` says: each token's milliseconds, and the last
+ * token's record. The generator's cache is dropped first (the caller parks its run). */
+export async function timeSteps(
+  generator: Generator,
+  vocabSize: number,
+  plan: CapturePlan = FULL_CAPTURE,
+): Promise<{ times: number[]; last: ForwardRecord }> {
+  generator.reset();
+  const sequence = timedSequence(vocabSize);
+  await generator.forward(sequence.slice(0, TIMED_PROMPT), plan);
+  const times: number[] = [];
+  let last: ForwardRecord | null = null;
+  for (let length = TIMED_PROMPT + 1; length <= sequence.length; length++) {
+    const ids = sequence.slice(0, length);
+    const started = performance.now();
+    last = (await generator.forward(ids, plan)).record;
+    times.push(performance.now() - started);
+  }
+  return { times, last: last! };
 }
 
 /** The inputs a decoder graph takes for the positions `start…` of `ids`: input_ids, and where the graph has them

@@ -1,4 +1,4 @@
-import { feedsFor, type Generator } from './generate';
+import { TIMED_PROMPT, feedsFor, presentsAsPast, timeSteps, timedSequence, type Generator } from './generate';
 import { interventionFeeds } from './probe/intervention';
 import { ModelSession, releaseGpuTensors, type Feeds, type Outputs } from './runtime';
 import type { ProbedGraph } from './probe';
@@ -25,10 +25,6 @@ export interface LookingCost {
  * the model (a WebAssembly heap has 4 GB at most). */
 export const LOOKING_COST_MAX_BYTES = 300e6;
 
-/** Positions fed before the timed tokens, and tokens timed (each graph: a warm-up round, then two rounds in turn). */
-const PROMPT = 8;
-const TOKENS = 6;
-
 /** Measures on `graph` (the generator's, probed): the generator's cache is dropped (the caller parks its run first).
  * The plain graph's session is made for the measurement and let go after it. Null for a graph whose steps run in a
  * second graph (Optimum's two-graph layout): the plain pair is not made. */
@@ -39,8 +35,7 @@ export async function measureLookingCost(
   plan: CapturePlan,
 ): Promise<LookingCost | null> {
   if (generator.kind === 'two-graph') return null;
-  const prompt = Array.from({ length: PROMPT }, (_, i) => (17 + 31 * i) % config.vocabSize);
-  const next = (ids: number[]) => (ids.length * 131 + 7) % config.vocabSize;
+  const sequence = timedSequence(config.vocabSize);
   const { bytes, externalData } = graph.probed.plain();
   // As the app's session keeps them: on WebGPU the presents stay in GPU memory for the next pass.
   const presentNames = graph.probed.outputNames.filter((name) => name.startsWith('present.'));
@@ -49,36 +44,25 @@ export async function measureLookingCost(
   const cached = generator.kind === 'cached';
   try {
     const capturingRound = async () => {
-      generator.reset();
-      const ids = [...prompt];
-      await generator.forward(ids, plan);
-      const times: number[] = [];
-      let bytesPerToken = 0;
-      for (let t = 0; t < TOKENS; t++) {
-        ids.push(next(ids));
-        const started = performance.now();
-        const { record } = await generator.forward(ids, plan);
-        times.push(performance.now() - started);
-        bytesPerToken = recordBytes(record);
-      }
-      return { times, bytesPerToken };
+      const { times, last } = await timeSteps(generator, config.vocabSize, plan);
+      return { times, bytesPerToken: recordBytes(last) };
     };
+    // The same sequence and passes through the plain graph, its own cache carried from pass to pass.
     const plainRound = async () => {
-      const ids = [...prompt];
       let past: Feeds | null = null;
-      const run = async (start: number) => {
+      const run = async (ids: number[], start: number) => {
         const feeds = feedsFor(plain.inputNames, plain.tensor, config, ids, start, past, graph.probed.pastType, noScales);
         const outputs: Outputs = await plain.run(feeds);
         const read = past;
-        past = cached ? presents(outputs) : null;
+        past = cached ? presentsAsPast(outputs) : null;
         if (read) releaseGpuTensors(Object.values(read));
       };
-      await run(0);
+      await run(sequence.slice(0, TIMED_PROMPT), 0);
       const times: number[] = [];
-      for (let t = 0; t < TOKENS; t++) {
-        ids.push(next(ids));
+      for (let length = TIMED_PROMPT + 1; length <= sequence.length; length++) {
+        const ids = sequence.slice(0, length);
         const started = performance.now();
-        await run(cached ? ids.length - 1 : 0);
+        await run(ids, cached ? length - 1 : 0);
         times.push(performance.now() - started);
       }
       if (past) releaseGpuTensors(Object.values(past));
@@ -101,7 +85,7 @@ export async function measureLookingCost(
       plainMs: median(plainTimes),
       bytesPerToken,
       tokens: capturing.length,
-      context: PROMPT + TOKENS,
+      context: sequence.length,
     };
   } finally {
     generator.reset();
@@ -119,13 +103,6 @@ export function recordBytes(record: ForwardRecord): number {
     bytes += rows.data.byteLength;
   }
   return bytes;
-}
-
-function presents(outputs: Outputs): Feeds {
-  const past: Feeds = {};
-  for (const [name, tensor] of Object.entries(outputs))
-    if (name.startsWith('present.')) past[name.replace('present.', 'past_key_values.')] = tensor;
-  return past;
 }
 
 function median(values: number[]): number {

@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import { EngineError, toErrorData } from './errors';
-import { Generator, type CapturingGraph } from './generate';
+import { Generator, timeSteps, type CapturingGraph } from './generate';
 import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
 import { HUB_CACHE } from './models/hubCache';
 import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
@@ -363,29 +363,13 @@ async function rankHeadsRequest(request: Extract<Request, { type: 'rankHeads' }>
   });
 }
 
-/** Positions fed before the timed tokens, and tokens timed. */
-const TIMED_PROMPT = 8;
-const TIMED_TOKENS = 6;
-
 /** Times what generating costs on the loaded sessions: a short prompt, then one position per token, captures
  * included. A first round warms up (WebGPU compiles its shaders, both allocate); the second is timed. */
 async function timeGeneration(id: number): Promise<number> {
   const { generator, folder } = requireModel();
   return exclusive(id, async () => {
     parkActiveRun();
-    const round = async () => {
-      generator.reset();
-      const ids = Array.from({ length: TIMED_PROMPT }, (_, i) => (17 + 31 * i) % folder.config.vocabSize);
-      await generator.forward(ids);
-      const times: number[] = [];
-      for (let t = 0; t < TIMED_TOKENS; t++) {
-        ids.push((ids.length * 131 + 7) % folder.config.vocabSize);
-        const started = performance.now();
-        await generator.forward(ids);
-        times.push(performance.now() - started);
-      }
-      return times;
-    };
+    const round = async () => (await timeSteps(generator, folder.config.vocabSize)).times;
     try {
       await round();
       const times = (await round()).sort((a, b) => a - b);
