@@ -7,8 +7,10 @@ import { tokenTextColor } from './colors';
 export interface HeatmapData {
   rows: number;
   cols: number;
-  /** Row-major values; −∞ (a masked score) is drawn as an empty, hatched cell. */
+  /** Row-major values; −∞ (a masked score) or NaN (a cell not computed) is drawn as an empty, hatched cell. */
   values: ArrayLike<number>;
+  /** What an empty cell's title says (default −∞: a masked score). */
+  missing?: string;
   rowLabels: string[];
   colLabels: string[];
   /** Probabilities (0…1, sequential) or signed values (diverging around 0). */
@@ -48,7 +50,7 @@ export function heatmapCell(width: number, cols: number, labelSpace: number, zoo
 /** A cell's title: query → key and the full value. */
 function describeCell(data: HeatmapData, i: number): string {
   const value = data.values[i]!;
-  return `${data.rowLabels[Math.floor(i / data.cols)] ?? ''} → ${data.colLabels[i % data.cols] ?? ''}: ${Number.isFinite(value) ? value : '−∞'}`;
+  return `${data.rowLabels[Math.floor(i / data.cols)] ?? ''} → ${data.colLabels[i % data.cols] ?? ''}: ${Number.isFinite(value) ? value : (data.missing ?? '−∞')}`;
 }
 
 /** A matrix as coloured cells with token labels on both axes and a legend. Each cell's title holds its full value.

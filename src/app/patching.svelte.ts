@@ -1,5 +1,16 @@
 import { toErrorData, type EngineErrorData } from '../engine/errors';
-import { PATCH_SITES, coarseLayers, patchFor, patchHooks, patchPasses, type PatchResult, type PatchSite } from '../engine/patching';
+import {
+  PATCH_SITES,
+  coarseLayers,
+  layersLeftOut,
+  layersToRefine,
+  mergePatchResults,
+  patchFor,
+  patchHooks,
+  patchPasses,
+  type PatchResult,
+  type PatchSite,
+} from '../engine/patching';
 import type { ActivationPatch, Intervention } from '../engine/probe/intervention';
 import type { TokenInfo } from '../engine/tokenPieces';
 import type { ModelSlot } from './modelSlot.svelte';
@@ -15,6 +26,14 @@ export interface Tokenized {
 export interface Expected {
   id: number;
   logit: number;
+}
+
+/** What a sweep was asked. */
+export interface PatchAsked {
+  clean: Tokenized;
+  corrupted: Tokenized;
+  answers: { clean: number; corrupted: number };
+  layers: number;
 }
 
 const PROPOSED = 5;
@@ -35,8 +54,8 @@ export class PatchingLab {
   passMs = $state<number | null>(null);
   progress = $state.raw<{ done: number; total: number; started: number } | null>(null);
   result = $state.raw<PatchResult | null>(null);
-  /** The prompts and answers the result belongs to. */
-  resultFor = $state.raw<{ clean: Tokenized; corrupted: Tokenized; answers: { clean: number; corrupted: number } } | null>(null);
+  /** The prompts and answers the result belongs to, and the model's layer count (a coarse result has fewer rows). */
+  resultFor = $state.raw<PatchAsked | null>(null);
   error = $state.raw<EngineErrorData | null>(null);
   /** Every layer, or a coarse grid first (a large model: see `coarseOffered`). */
   grain = $state<'coarse' | 'all' | null>(null);
@@ -168,32 +187,71 @@ export class PatchingLab {
   /** Runs every cell (of `sites`, at `grain`: the learner's choice unless given); the result replaces the last one
    * when it is complete (a stopped sweep shows nothing new). */
   async run(options: { sites?: PatchSite[]; grain?: 'coarse' | 'all' } = {}): Promise<void> {
+    const model = this.slot.model;
+    if (!this.aligned || !this.answers || !model) return;
+    const grain = options.grain ?? this.chosenGrain;
+    const layers = model.config.nLayer;
+    const asked = { clean: this.cleanTokens!, corrupted: this.corruptedTokens!, answers: this.answers, layers };
+    const result = await this.sweep(asked, options.sites ?? [...PATCH_SITES], grain === 'coarse' ? coarseLayers(layers) : undefined);
+    if (!result) return;
+    this.result = result;
+    this.resultFor = asked;
+  }
+
+  /** The layers the last sweep left out (a coarse grid), and where filling in says most: the gap with the sharpest
+   * step of the residual-stream picture (layersToRefine). Null when every layer is in. */
+  get refinement(): { sharpest: number[]; all: number[]; passes: { sharpest: number; all: number } } | null {
+    const result = this.result;
+    const asked = this.resultFor;
+    const model = this.slot.model;
+    if (!result || !asked || !model || !this.current) return null;
+    const all = layersLeftOut(result, asked.layers);
+    if (all.length === 0) return null;
+    const sharpest = layersToRefine(result, asked.layers);
+    const passes = (layers: number[]) =>
+      patchPasses({ clean: asked.clean.ids, corrupted: asked.corrupted.ids, sites: this.sitesOf(result), layers }, model.config);
+    return { sharpest, all, passes: { sharpest: passes(sharpest), all: passes(all) } };
+  }
+
+  /** Fills in layers a coarse sweep left out (the same prompts and answers as the result shown), keeping the rows
+   * already computed: the sharpest gap, or every layer left. */
+  async refine(which: 'sharpest' | 'all'): Promise<void> {
+    const refinement = this.refinement;
+    const base = this.result;
+    const asked = this.resultFor;
+    if (!refinement || !base || !asked) return;
+    const added = await this.sweep(asked, this.sitesOf(base), refinement[which]);
+    // (A new sweep or another model meanwhile: the result shown is no longer the one refined.)
+    if (!added || this.result !== base) return;
+    this.result = mergePatchResults(base, added);
+  }
+
+  private sitesOf(result: PatchResult): PatchSite[] {
+    return PATCH_SITES.filter((site) => result[site] !== null);
+  }
+
+  /** One sweep in the worker, with progress and Stop; null when stopped or failed (the error is shown). */
+  private async sweep(asked: PatchAsked, sites: PatchSite[], layers: number[] | undefined): Promise<PatchResult | null> {
     const client = this.slot.client;
-    if (!client || !this.aligned || !this.answers || this.running) return;
-    const clean = this.cleanTokens!;
-    const corrupted = this.corruptedTokens!;
-    const answers = this.answers;
+    if (!client || this.running) return null;
     this.error = null;
     this.stopper = new AbortController();
-    const sites = options.sites ?? [...PATCH_SITES];
-    const grain = options.grain ?? this.chosenGrain;
     this.progress = { done: 0, total: 0, started: performance.now() };
     try {
-      const result = await client.call(
+      return await client.call(
         {
           type: 'patch',
-          clean: clean.ids,
-          corrupted: corrupted.ids,
-          answers,
+          clean: asked.clean.ids,
+          corrupted: asked.corrupted.ids,
+          answers: asked.answers,
           sites,
-          ...(grain === 'coarse' ? { layers: coarseLayers(this.slot.model!.config.nLayer) } : {}),
+          ...(layers ? { layers } : {}),
         },
         { signal: this.stopper.signal, onPatched: (done, total) => (this.progress = { ...this.progress!, done, total }) },
       );
-      this.result = result;
-      this.resultFor = { clean, corrupted, answers };
     } catch (error) {
       this.error = toErrorData(error);
+      return null;
     } finally {
       this.progress = null;
       this.stopper = null;

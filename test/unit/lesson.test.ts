@@ -7,7 +7,7 @@ import { logitLens } from '../../src/engine/lens';
 import { sample } from '../../src/engine/sampling';
 import { SeededRandom } from '../../src/engine/random';
 import type { Trace, TraceStep } from '../../src/engine/trace';
-import { coarseLayers, type PatchResult } from '../../src/engine/patching';
+import { coarseLayers, layersLeftOut, layersToRefine, mergePatchResults, type PatchResult } from '../../src/engine/patching';
 import { ARCHITECTURES, traitsOf } from '../../src/engine/models/architecture';
 import { flowChartFor } from '../../src/flow/chart';
 import { buildTimeline } from '../../src/flow/timeline';
@@ -250,6 +250,43 @@ describe('a coarse patching sweep', () => {
     expect(coarseLayers(24)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 23]);
     expect(coarseLayers(28)).toEqual([0, 4, 8, 12, 16, 20, 24, 27]);
     expect(coarseLayers(6)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  /** A coarse result over 24 layers, two positions: the second position's value jumps between layers 12 and 15. */
+  const coarse = (): PatchResult => {
+    const patchedLayers = coarseLayers(24);
+    const resid = Float32Array.from(patchedLayers.flatMap((layer) => [layer < 15 ? 0.9 : 0.1, layer < 15 ? 0.1 : 0.8]));
+    const mlp = Float32Array.from(patchedLayers, (layer) => layer / 100);
+    const result = { positions: 2, layers: patchedLayers.length, patchedLayers, heads: 1, cleanDiff: 1, corruptedDiff: 0 };
+    return { ...result, resid, head: null, attn: null, mlp, passes: 10 };
+  };
+
+  it('is refined where its picture steps most, and every layer left is the rest', () => {
+    expect(layersToRefine(coarse(), 24)).toEqual([13, 14]);
+    expect(layersLeftOut(coarse(), 24)).toEqual([1, 2, 4, 5, 7, 8, 10, 11, 13, 14, 16, 17, 19, 20, 22]);
+    // With no step anywhere, the first gap.
+    expect(layersToRefine({ ...coarse(), resid: new Float32Array(18) }, 24)).toEqual([1, 2]);
+    expect(layersToRefine({ ...coarse(), patchedLayers: Array.from({ length: 24 }, (_, l) => l) }, 24)).toEqual([]);
+  });
+
+  it('merges a refinement by layer, keeping the rows it had', () => {
+    const base = coarse();
+    const added: PatchResult = {
+      ...base,
+      layers: 2,
+      patchedLayers: [13, 14],
+      resid: Float32Array.from([0.5, 0.4, 0.3, 0.6]),
+      mlp: Float32Array.from([0.13, 0.14]),
+      passes: 4,
+    };
+    const merged = mergePatchResults(base, added);
+    expect(merged.patchedLayers).toEqual([0, 3, 6, 9, 12, 13, 14, 15, 18, 21, 23]);
+    expect(merged.layers).toBe(11);
+    expect(Array.from(merged.resid!.subarray(8, 16))).toEqual([0.9, 0.1, 0.5, 0.4, 0.3, 0.6, 0.1, 0.8].map(Math.fround));
+    expect(Array.from(merged.mlp!)).toEqual([0, 3, 6, 9, 12, 13, 14, 15, 18, 21, 23].map((l) => Math.fround(l / 100)));
+    expect(merged.head).toBeNull();
+    expect(merged.passes).toBe(14);
+    expect(() => mergePatchResults(base, { ...added, positions: 3 })).toThrow();
   });
 });
 

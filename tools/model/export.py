@@ -109,7 +109,7 @@ def reference(model, encoder, path, name):
         ids = encoder.encode(prompt)
         logits = model(torch.tensor([ids]))[0]
         entries.append({"prompt": prompt, "input_ids": ids, "shape": list(logits.shape),
-                        "logits": [round(v, 6) for v in logits.flatten().tolist()]})
+                        "logits": [round(v, 5) for v in logits.flatten().tolist()]})
     with open(path, "w") as file:
         json.dump({"model": name, "source": "PyTorch, tools/model/export.py", "prompts": entries}, file)
 

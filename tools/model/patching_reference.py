@@ -5,7 +5,10 @@ test/fixtures/patching.reference.json.
 
 For each open-model fixture (open_fixtures.build: the classes, configs and seeded weights of
 test/fixtures/hub/<name>/onnx/model.onnx): a clean and a corrupted sequence of the same length that differ at two
-positions, and the two answers (the token each run rates highest at its last position). The metric is the logit
+positions. For each embedded model (transformers' class with the weights of its shipped graph, embedded_hf.load):
+the patching tab's example pair in both languages, tokenized by the model's tokenizer.json. The two answers are
+the token each run rates highest at its last position (the corrupted run's next one where both agree), as the tab
+proposes them. The metric is the logit
 difference between the answers at the last position, normalised so the corrupted run is 0 and the clean run 1. One
 forward pass of the corrupted sequence per cell, with one activation taken from the clean run by a hook on
 transformers' own modules (docs/patching.md):
@@ -21,10 +24,14 @@ import os
 import numpy as np
 import torch
 
+import embedded_hf
 from open_fixtures import FIXTURES, ROOT, attention_shape, build, write_reference
 
 OUT = os.path.join(ROOT, "test", "fixtures", "patching.reference.json")
-NAMES = ["gpt2-tiny", "llama3-tiny", "qwen2-tiny", "qwen3-tiny"]
+NAMES = ["gpt2-tiny", "llama3-tiny", "qwen2-tiny", "qwen3-tiny", "qwen2-deep-tiny"]
+EMBEDDED = ["flow-gpt2-tiny", "flow-llama-tiny"]
+# The patching tab's example pairs (src/i18n/examples.ts, PATCH_EXAMPLES; the test checks they are the same).
+EXAMPLES = {"en": ("Lily was happy because", "Tom was happy because"), "zh-CN": ("小红很难过，因为", "小明很难过，因为")}
 LENGTH = 7
 CHANGED = (2, 4)
 
@@ -99,13 +106,35 @@ def patched(model, model_class, ids, site, layer, clean, position=None, head=Non
         handle.remove()
 
 
+def sweep(model, model_class, clean_ids, corrupted_ids):
+    """Every cell of the four grids, as raw logit differences, with the answers the tab proposes."""
+    layers, _, head_dim = attention_shape(model)
+    heads = model.config.num_attention_heads if hasattr(model.config, "num_attention_heads") else model.config.n_head
+    n = len(clean_ids)
+    clean, clean_logits = record(model, model_class, clean_ids)
+    corrupted_logits = forward(model, model_class, corrupted_ids)
+    answer_clean = int(clean_logits.argmax())
+    answer_corrupted = int(corrupted_logits.argmax())
+    if answer_clean == answer_corrupted:
+        answer_corrupted = int(corrupted_logits.argsort(descending=True)[1])
+    diff = lambda logits: float(logits[answer_clean] - logits[answer_corrupted])
+    grids = {"resid": [], "head": [], "attn": [], "mlp": []}
+    for layer in range(layers):
+        for position in range(n):
+            grids["resid"].append(diff(patched(model, model_class, corrupted_ids, "resid", layer, clean, position=position)))
+        for head in range(heads):
+            grids["head"].append(diff(patched(model, model_class, corrupted_ids, "head", layer, clean, head=head, head_dim=head_dim)))
+        grids["attn"].append(diff(patched(model, model_class, corrupted_ids, "attn", layer, clean)))
+        grids["mlp"].append(diff(patched(model, model_class, corrupted_ids, "mlp", layer, clean)))
+    return {"clean": clean_ids, "corrupted": corrupted_ids, "answers": [answer_clean, answer_corrupted],
+            "cleanDiff": diff(clean_logits), "corruptedDiff": diff(corrupted_logits), "diffs": grids}
+
+
 def main():
     cases = []
     for name in NAMES:
         model = build(name)
         model_class = FIXTURES[name][1]
-        layers, _, head_dim = attention_shape(model)
-        heads = model.config.num_attention_heads if hasattr(model.config, "num_attention_heads") else model.config.n_head
         rng = np.random.default_rng(sum(map(ord, name)) + 1)
         special = {model.config.bos_token_id} | set(np.atleast_1d(model.config.eos_token_id).tolist())
         pool = [int(i) for i in rng.choice(model.config.vocab_size, 64, replace=False) if int(i) not in special]
@@ -113,25 +142,20 @@ def main():
         corrupted_ids = list(clean_ids)
         for k, position in enumerate(CHANGED):
             corrupted_ids[position] = pool[LENGTH + k]
-        clean, clean_logits = record(model, model_class, clean_ids)
-        corrupted_logits = forward(model, model_class, corrupted_ids)
-        answer_clean = int(clean_logits.argmax())
-        answer_corrupted = int(corrupted_logits.argmax())
-        if answer_clean == answer_corrupted:
-            answer_corrupted = int(corrupted_logits.argsort(descending=True)[1])
-        diff = lambda logits: float(logits[answer_clean] - logits[answer_corrupted])
-        clean_diff, corrupted_diff = diff(clean_logits), diff(corrupted_logits)
-        grids = {"resid": [], "head": [], "attn": [], "mlp": []}
-        for layer in range(layers):
-            for position in range(LENGTH):
-                grids["resid"].append(diff(patched(model, model_class, corrupted_ids, "resid", layer, clean, position=position)))
-            for head in range(heads):
-                grids["head"].append(diff(patched(model, model_class, corrupted_ids, "head", layer, clean, head=head, head_dim=head_dim)))
-            grids["attn"].append(diff(patched(model, model_class, corrupted_ids, "attn", layer, clean)))
-            grids["mlp"].append(diff(patched(model, model_class, corrupted_ids, "mlp", layer, clean)))
-        print(f"{name}: clean {clean_diff:.3f}, corrupted {corrupted_diff:.3f}; residual patch at the last layer's changed position → {grids['resid'][(layers - 1) * LENGTH + CHANGED[-1]]:.3f}")
-        cases.append({"model": name, "clean": clean_ids, "corrupted": corrupted_ids, "answers": [answer_clean, answer_corrupted],
-                      "cleanDiff": clean_diff, "corruptedDiff": corrupted_diff, "diffs": grids})
+        case = sweep(model, model_class, clean_ids, corrupted_ids)
+        layers = attention_shape(model)[0]
+        print(f"{name}: clean {case['cleanDiff']:.3f}, corrupted {case['corruptedDiff']:.3f}; residual patch at the last layer's changed position → {case['diffs']['resid'][(layers - 1) * LENGTH + CHANGED[-1]]:.3f}")
+        cases.append({"model": name, **case})
+    for name in EMBEDDED:
+        model, model_class, tokenizer = embedded_hf.load(name)
+        for locale, (clean_text, corrupted_text) in EXAMPLES.items():
+            clean_ids, corrupted_ids = (tokenizer.encode(text).ids for text in (clean_text, corrupted_text))
+            assert len(clean_ids) == len(corrupted_ids), f"{name} {locale}: the example pair is not aligned"
+            case = sweep(model, model_class, clean_ids, corrupted_ids)
+            decode = lambda i: tokenizer.decode([i])
+            print(f"{name} {locale}: answers {decode(case['answers'][0])!r} / {decode(case['answers'][1])!r}, "
+                  f"clean {case['cleanDiff']:.3f}, corrupted {case['corruptedDiff']:.3f}")
+            cases.append({"model": name, "locale": locale, "prompts": [clean_text, corrupted_text], **case})
     write_reference(OUT, "tools/model/patching_reference.py", "raw logit differences; resid by layer * positions + position, head by layer * heads + head", cases)
 
 
