@@ -26,11 +26,19 @@ export class HeadRolesTest {
     return scores && scores.layers === config.nLayer && scores.heads === config.nHead ? scores : null;
   }
 
-  /** Measures the loaded model's heads, unless already done for this load or under way. */
-  async measure(): Promise<void> {
+  /** Measures the loaded model's heads, unless already done for this load; a call while it runs waits for it. */
+  measure(): Promise<void> {
+    if (this.running && this.pending) return this.pending;
+    this.pending = this.measureNow();
+    return this.pending;
+  }
+
+  private pending: Promise<void> | null = null;
+
+  private async measureNow(): Promise<void> {
     const { client, model } = this.slot;
     const load = this.slot.loadSerial;
-    if (!client || !model || this.running || this.scoredLoad === load) return;
+    if (!client || !model || this.scoredLoad === load) return;
     this.running = true;
     this.error = null;
     try {

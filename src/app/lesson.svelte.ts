@@ -26,6 +26,8 @@ export interface LessonHost {
   focus: (focus: Focus) => void;
   /** Patches `corrupted` with the clean run of `clean` (the patching lab's sweep); null when it could not run. */
   patch?: (clean: string, corrupted: string) => Promise<QuestionInputs['patch']>;
+  /** The head-role test's scores on the loaded model (measured once per load); null when it could not run. */
+  headRoles?: () => Promise<QuestionInputs['headRoles']>;
   /** Runs the app's run `trace` again in the model beside (the comparison of two architectures), calling `starting`
    * with that model's name; its run and the bytes per number its KV cache holds, or null when it could not run. */
   runBeside?: (trace: Trace, starting: (model: string) => void) => Promise<{ trace: Trace; cacheValueBytes: number } | null>;
@@ -157,6 +159,10 @@ export class LessonState {
       if (attempt !== this.attempt) return;
       inputs.beside = this.beside?.trace ?? null;
       inputs.besideCacheValueBytes = this.beside?.cacheValueBytes ?? 4;
+    }
+    if (need === 'headRoles') {
+      inputs.headRoles = this.host.headRoles ? await this.host.headRoles().catch(() => null) : null;
+      if (attempt !== this.attempt) return;
     }
     if (need === 'patch') {
       const corrupted = this.chapter.corrupted?.[this.host.locale()];

@@ -48,6 +48,7 @@ export const lessonEn = {
   'lesson.chapter.sampling': 'Sampling',
   'lesson.chapter.generation': 'The generation loop and the KV cache',
   'lesson.chapter.patching': 'Where the model keeps what it needs',
+  'lesson.chapter.induction': 'Copying from the prompt: induction heads',
   'lesson.chapter.architectures': 'From GPT-2 to today’s models',
 
   'lesson.option.same': 'The same vector',
@@ -225,6 +226,39 @@ export const lessonEn = {
   'lesson.generation.cache.whyRope':
     'With RoPE a KV cache keeps keys already rotated: a key’s rotation depends only on its own position, which appending tokens does not change, so each key is rotated once, when it is computed, and each step rotates only the new position’s query and key.',
 
+  'lesson.induction.intro':
+    'A model can continue a text it has never seen by copying from the prompt itself: when a token comes back, what followed it last time is a good guess for what follows now. The heads that do this are called induction heads. This chapter’s prompt repeats a made-up list, so nothing but the prompt can tell what comes next. The head asked about is the one the head-role test (random tokens, then the same tokens again) scores highest as an induction head on this model.',
+  'lesson.induction.look.ask':
+    'Layer {layer}, head {head} scores highest as an induction head on the head-role test. From the last token, “{token}”, which has come once before in this prompt, where does it look most?',
+  'lesson.induction.look.previous': 'the token just before it, {token}',
+  'lesson.induction.look.same': 'the earlier “{token}” itself',
+  'lesson.induction.look.next': 'the token that followed the earlier “{token}”: “{next}”',
+  'lesson.induction.look.start': 'the first token, {token}',
+  'lesson.induction.look.elsewhere': 'another token',
+  'lesson.induction.look.reveal': 'Layer {layer}, head {head} puts {weight} of its attention on {token}.',
+  'lesson.induction.look.asInduction':
+    'That is the token that followed “{token}” the first time: the head looks up what came next before, so the model can copy it. That is what an induction head does.',
+  'lesson.induction.look.notInduction':
+    'That is not the token that followed “{token}” the first time (“{next}”, which gets {share}): on this prompt the head does not copy.',
+  'lesson.induction.look.test':
+    'On the head-role test, layer {layer}, head {head} puts on average {score} of its attention, over the repeat, on the token after the earlier copy of the current one, and {previous} on the token just before (what a previous-token head does).',
+  'lesson.induction.look.none':
+    'So this model has no induction head: its best head on the test scores {score}, under the {threshold} the app asks of a head to name it for a job. A model learns to copy only when its training text repeats itself within its context often enough to reward it; this one’s did not. A model from the Hub trained on web text has several (GPT-2 small in its middle layers): load one under “Other models” and run this chapter again.',
+  'lesson.induction.look.bars': 'Attention weights of layer {layer}, head {head}, from the last token',
+  'lesson.induction.look.why':
+    'How can a head find the token after the earlier “{token}”? Its query at “{token}” has to match a key that says “the token before me was {token}”, but a position’s vector starts out knowing only its own token. So a head in an earlier layer first adds to each position the token just before it (a previous-token head); from then on the position of “{next}” carries “after {token}”, and the induction head’s query finds it. Two heads in two layers working together: a circuit, and one of the ways a model learns from its own prompt.',
+  'lesson.induction.look.whyCircuit':
+    'In this model the strongest previous-token head on the test is layer {layer}, head {head} ({score}): in an earlier layer, as the circuit needs.',
+  'lesson.induction.copy.ask': 'The list goes on after the second “{token}”. Which token does the model rate most likely next?',
+  'lesson.induction.copy.reveal':
+    'The model rates “{token}”, the token that followed the first time, most likely: {probability}. It copies.',
+  'lesson.induction.copy.revealOther':
+    'The model rates “{top}” most likely ({topProbability}); “{token}”, the token that followed the first time, gets {probability} (rank {rank}).',
+  'lesson.induction.copy.revealAbsent':
+    'The model rates “{top}” most likely ({topProbability}); “{token}”, the token that followed the first time, is not among its {shown} likeliest tokens.',
+  'lesson.induction.copy.bars': 'The model’s probability for each option (T = 1)',
+  'lesson.induction.copy.why':
+    'Nothing in the words says what comes after “{token}”: the list was made up. Only the prompt does, and a model that has learned to copy from it rates “{next}” high. Models learn this because text repeats itself: names, phrases, lines of code.',
   'lesson.architectures.intro':
     'GPT-2 (2019) set the pattern: embedding, then layers of attention and MLP on a residual stream, then the unembedding. The models people run today (Llama, Qwen2, Qwen3) keep that pattern and change some of its parts. The app now runs this chapter’s prompt in both embedded models, a GPT-2 and a Llama, with the same seed; on a wide screen their two charts stand side by side, with the boxes that differ marked.',
   'lesson.architectures.position.ask':

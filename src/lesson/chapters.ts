@@ -14,6 +14,7 @@ export const CHAPTER_IDS = [
   'sampling',
   'generation',
   'patching',
+  'induction',
   'architectures',
 ] as const;
 export type ChapterId = (typeof CHAPTER_IDS)[number];
@@ -29,6 +30,8 @@ export type QuestionId =
   | 'sampling.temperature'
   | 'generation.cache'
   | 'patching.where'
+  | 'induction.look'
+  | 'induction.copy'
   | 'architectures.position'
   | 'architectures.kv';
 
@@ -114,6 +117,17 @@ export const CHAPTERS: readonly Chapter[] = [
     prompt: { en: PATCH_EXAMPLES.en.clean, 'zh-CN': PATCH_EXAMPLES['zh-CN'].clean },
     corrupted: { en: PATCH_EXAMPLES.en.corrupted, 'zh-CN': PATCH_EXAMPLES['zh-CN'].corrupted },
     questions: ['patching.where'],
+    settings: ONE_STEP,
+  },
+  // A made-up list said twice: at the second “seven” / “风筝” only what followed it the first time can tell what
+  // comes next (the list means nothing). A head that looks up that token and copies it is an induction head.
+  {
+    id: 'induction',
+    prompt: {
+      en: 'Lily said: blue tiger seven kite apple. Tom said: blue tiger seven',
+      'zh-CN': '暗号是老虎月亮风筝苹果星星。再说一遍：老虎月亮风筝',
+    },
+    questions: ['induction.look', 'induction.copy'],
     settings: ONE_STEP,
   },
   // Two architectures on one prompt: the model beside runs it too. The same words twice, so one token sits at two

@@ -27,6 +27,7 @@ import {
 } from './sentences';
 import { generationCache, samplingTemperature, samplingTop } from './decodingQuestions';
 import { architectureQuestion } from './architectureQuestions';
+import { inductionCopy, inductionLook } from './inductionQuestions';
 
 /** The lesson's questions about the model's own computation (tokens, embedding, attention, MLP, logit lens), and
  * `buildQuestion` for all of them. Options, answers and every number revealed come from the Trace's tensors. */
@@ -471,6 +472,10 @@ export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInpu
       return samplingTemperature(trace);
     case 'patching.where':
       return patchingWhere(trace, inputs.patch);
+    case 'induction.look':
+      return inductionLook(trace, inputs.headRoles);
+    case 'induction.copy':
+      return inductionCopy(trace);
     case 'generation.cache':
       return generationCache(trace, inputs.recomputed, inputs.cached ?? true, inputs.cacheValueBytes, inputs.rounding);
     case 'architectures.position':
@@ -483,8 +488,9 @@ export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInpu
 }
 
 /** What a question needs beyond the Trace. */
-export function needs(id: QuestionId): 'lens' | 'recompute' | 'patch' | 'beside' | null {
+export function needs(id: QuestionId): 'lens' | 'recompute' | 'patch' | 'beside' | 'headRoles' | null {
   if (id.startsWith('architectures.')) return 'beside';
+  if (id === 'induction.look') return 'headRoles';
   return id === 'lens.first' ? 'lens' : id === 'generation.cache' ? 'recompute' : id === 'patching.where' ? 'patch' : null;
 }
 

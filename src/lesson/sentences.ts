@@ -4,6 +4,7 @@ import type { lessonEn } from '../i18n/lesson.en';
 import type { QuestionId } from './chapters';
 import type { ActivationRounding } from '../engine/models/precision';
 import type { PatchResult } from '../engine/patching';
+import type { HeadRoleScores } from '../engine/headRoles';
 
 /** What a lesson question is made of, and the helpers its builders share (questions.ts, decodingQuestions.ts). The
  * options, the answer and every number a reveal shows are computed from the run's Trace, never written down in
@@ -79,6 +80,8 @@ export interface QuestionInputs {
   rounding?: ActivationRounding;
   /** The chapter's patching sweep (clean = the run's prompt), with the positions where its two prompts differ. */
   patch?: { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } } | null;
+  /** The head-role test's scores on the loaded model (the induction chapter's head). */
+  headRoles?: HeadRoleScores | null;
   /** The model beside's run of the same prompt, seed and settings (the comparison of two architectures). */
   beside?: Trace | null;
   /** Bytes per number the model beside's KV cache holds. */

@@ -30,6 +30,7 @@ export function chapterIntro(id: ChapterId, config: ModelConfig): Sentence {
     sampling: 'lesson.sampling.intro',
     generation: 'lesson.generation.intro',
     patching: 'lesson.patching.intro',
+    induction: 'lesson.induction.intro',
     architectures: 'lesson.architectures.intro',
   };
   // The MLP chapter names the norm the MLP reads through (a text of its own, so it follows the norm, not the MLP).

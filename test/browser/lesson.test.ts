@@ -173,7 +173,7 @@ describe('lesson mode in Chromium', () => {
 
   it('every chapter runs, asks and reveals; the lens stage and the KV-cache recompute are the Trace’s', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
-    for (const chapter of ['tokens', 'embedding', 'heads', 'mlp', 'lens', 'generation', 'patching', 'architectures']) {
+    for (const chapter of ['tokens', 'embedding', 'heads', 'mlp', 'lens', 'generation', 'patching', 'induction', 'architectures']) {
       await page.click(`[data-lesson-chapter=${chapter}]`);
       await page.waitForSelector(`[data-testid=lesson][data-chapter=${chapter}][data-phase=asking]`, { timeout: 150_000 });
       const question = await page.locator('[data-testid=lesson-question]').getAttribute('data-question');
@@ -236,6 +236,45 @@ describe('lesson mode in Chromium', () => {
         // The views show the Patching tab's grid for the same two prompts.
         await expect(page.locator('button[data-tab=patching]').getAttribute('aria-selected')).resolves.toBe('true');
         await expect(page.locator('[data-testid=patch-result] [data-grid=resid] svg.heatmap').count()).resolves.toBe(1);
+      } else if (chapter === 'induction') {
+        // The head asked about is the head-role test's best induction head; the answer, where its attention from the
+        // repeated last token peaks, worked out here from the run's pattern.
+        const expected = await page.evaluate(() => {
+          const flow = window.__flow!;
+          const scores = flow.headRoles.current!;
+          const values = Array.from(scores.scores.induction);
+          const best = values.indexOf(Math.max(...values));
+          const [layer, head] = [Math.floor(best / scores.heads), best % scores.heads];
+          const trace = flow.runs.trace!;
+          const last = trace.promptLength - 1;
+          const ids = trace.tokens.map((token) => token.id);
+          const earlier = ids.slice(0, last).lastIndexOf(ids[last]!);
+          const row = trace.rows[`blocks.${layer}.attn.hook_pattern`]![last]!;
+          const width = row.length / trace.config.nHead;
+          const weights = Array.from({ length: last + 1 }, (_, k) => row[head * width + k]!);
+          const top = weights.indexOf(Math.max(...weights));
+          const place =
+            top === earlier + 1 ? 'next' : top === earlier ? 'same' : top === last - 1 ? 'previous' : top === 0 ? 'start' : 'elsewhere';
+          return { layer, head, place, weights, score: values[best]! };
+        });
+        await expect(page.locator('[data-testid=lesson-question]').textContent()).resolves.toContain(
+          `Layer ${expected.layer + 1}, head ${expected.head + 1}`,
+        );
+        await page.click(`[data-option="${expected.place}"]`);
+        await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
+        await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
+        (await barValues(page)).forEach((value, i) => expect(value).toBeCloseTo(expected.weights[i]!, 6));
+        await page.screenshot({ path: resolve(OUTPUT, 'lesson-induction-1280-en-revealed-page.png') });
+        await page.click('[data-action=lesson-next-question]');
+        await waitForQuestion(page, 'induction.copy');
+        const top = await page.evaluate(() => {
+          const trace = window.__flow!.runs.trace!;
+          const logits = Array.from(trace.rows['logits']![trace.promptLength - 1]!);
+          return logits.indexOf(Math.max(...logits));
+        });
+        await page.click(`[data-option="t${top}"]`);
+        await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
+        await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
       } else if (chapter === 'architectures') {
         // The model beside ran the same prompt (its chart stands beside the app's); the answers, from both runs'
         // tensors: where one token at two positions enters layer 1 as two vectors, where K has fewer heads than Q.
@@ -300,7 +339,7 @@ describe('lesson mode in Chromium', () => {
       // No placeholder left unfilled.
       await expect(page.locator('[data-testid=lesson]').textContent()).resolves.not.toMatch(/\{\w+\}/);
     }
-    await expect(page.locator('[data-testid=lesson-progress]').getAttribute('data-done')).resolves.toBe('10');
+    await expect(page.locator('[data-testid=lesson-progress]').getAttribute('data-done')).resolves.toBe('11');
     expect(pageErrors(page)).toEqual([]);
   });
 

@@ -7,6 +7,7 @@ import { logitLens } from '../../src/engine/lens';
 import { CHAPTERS, chapterById, type Chapter } from '../../src/lesson/chapters';
 import { buildQuestion, cacheHooks, lensStages, type Question, type Ref } from '../../src/lesson/questions';
 import { normalised, patchSweep, type PatchResult } from '../../src/engine/patching';
+import { headRoleScores, headRoleSequence, type HeadRoleScores } from '../../src/engine/headRoles';
 import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
 
 type Engine = Awaited<ReturnType<typeof loadEngine>>;
@@ -196,6 +197,41 @@ function checkPatching(
   expect(question.bars!.items.map((bar) => bar.value)).toEqual(shares);
 }
 
+/** The head-role test's scores, as the page measures them (headRoleSequence, a capture of every pattern). */
+async function headRolesOf(engine: Engine): Promise<HeadRoleScores> {
+  const { config, generator, tokenizer } = engine;
+  const { ids, half } = await headRoleSequence(config, async (drawn) => tokenizer.describe(drawn));
+  const hooks = Array.from({ length: config.nLayer }, (_, layer) => `blocks.${layer}.attn.hook_pattern`);
+  return headRoleScores(await generator.capture(ids, hooks, null, 0), config.nLayer, config.nHead, half);
+}
+
+/** The induction questions, worked out here from the run: the prompt's last token and its earlier copy, the best
+ * induction head's weights from it, and the model's likeliest next token. */
+function checkInduction(question: Question, trace: Trace, scores: HeadRoleScores) {
+  const last = trace.promptLength - 1;
+  const ids = trace.tokens.map((token) => token.id);
+  const earlier = ids.slice(0, last).lastIndexOf(ids[last]!);
+  expect(earlier, 'the prompt repeats its last token').toBeGreaterThanOrEqual(0);
+  if (question.id === 'induction.look') {
+    let best = 0;
+    for (let i = 1; i < scores.scores.induction.length; i++) if (scores.scores.induction[i]! > scores.scores.induction[best]!) best = i;
+    const [layer, head] = [Math.floor(best / scores.heads), best % scores.heads];
+    expect([value(question.ask.params['layer']) - 1, value(question.ask.params['head']) - 1]).toEqual([layer, head]);
+    const weights = weightsOf(trace, layer, head, last);
+    const top = argmax(weights);
+    const place =
+      top === earlier + 1 ? 'next' : top === earlier ? 'same' : top === last - 1 ? 'previous' : top === 0 ? 'start' : 'elsewhere';
+    expect(question.answer).toBe(place);
+    expect(value(question.reveal[0]!.params['weight'])).toBe(weights[top]);
+    // A model whose best head is under the naming threshold is told it has none.
+    expect(question.reveal.some((s) => s.key === 'lesson.induction.look.none')).toBe(scores.scores.induction[best]! < 0.4);
+  } else {
+    const logits = trace.rows['logits']![last]!;
+    expect(question.answer).toBe(`t${argmax(logits)}`);
+    expect(question.options.map((o) => o.key)).toContain(`t${ids[earlier + 1]}`);
+  }
+}
+
 for (const model of EMBEDDED_MODELS) {
   describe(`lesson questions on ${model}`, async () => {
     const engine = await loadEngine(model);
@@ -237,8 +273,11 @@ for (const model of EMBEDDED_MODELS) {
           const other = EMBEDDED_MODELS.find((name) => name !== model)!;
           const beside =
             chapter.id === 'architectures' ? await runChapter(await loadEngine(other), chapter, chapter.prompt[locale], other) : null;
+          // The induction chapter's head: the head-role test run on this model, as the page runs it.
+          const headRoles = chapter.id === 'induction' ? await headRolesOf(engine) : null;
           for (const id of chapter.questions) {
             const question = buildQuestion(id, trace, {
+              headRoles,
               lensStages: lensStages(trace, engine.probed.lens!),
               recomputed,
               cached: true,
@@ -250,6 +289,7 @@ for (const model of EMBEDDED_MODELS) {
             expect(question, `${id} on “${chapter.prompt[locale]}”`).not.toBeNull();
             check(question!, trace, engine);
             if (id === 'patching.where') checkPatching(question!, patch!);
+            if (id.startsWith('induction.')) checkInduction(question!, trace, headRoles!);
             if (beside) checkArchitectures(question!, trace, beside);
           }
         });

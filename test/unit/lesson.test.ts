@@ -15,6 +15,7 @@ import { CHAPTERS, CHAPTER_IDS, chapterById, nextChapter } from '../../src/lesso
 import {
   buildQuestion,
   cacheHooks,
+  headWeights,
   frameFor,
   lensStages,
   pickOptions,
@@ -245,6 +246,28 @@ function patchOf(
   };
 }
 
+/** `trace` with the induction chapter's shape: its last prompt token (position 5) repeats position 3's. */
+function repeatedLast(trace: Trace): Trace {
+  return { ...trace, tokens: trace.tokens.map((token, i) => (i === 5 ? { ...token, id: trace.tokens[3]!.id } : token)) };
+}
+
+/** Head-role scores for `config`'s shape: layer 2's head 3 the strongest induction head, layer 1's head 2 the strongest
+ * previous-token head. */
+function headRolesOf(config: ModelConfig) {
+  const { nLayer: layers, nHead: heads } = config;
+  const planted = (layer: number, head: number, value: number) => {
+    const values = new Float32Array(layers * heads).fill(0.05);
+    values[layer * heads + head] = value;
+    return values;
+  };
+  return {
+    layers,
+    heads,
+    half: 3,
+    scores: { previous: planted(0, 1, 0.8), duplicate: new Float32Array(layers * heads), induction: planted(CLEAR.layer, CLEAR.head, 0.6) },
+  };
+}
+
 describe('a coarse patching sweep', () => {
   it('takes about eight layers, evenly spread, the last one always; every layer of a small model', () => {
     expect(coarseLayers(24)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 23]);
@@ -317,11 +340,14 @@ describe('lesson questions from a Trace', () => {
   for (const config of CONFIGS) {
     const name = `${config.architecture} (K/V heads ${config.nKvHead}/${config.nHead})`;
     it(`${name}: every chapter’s questions build, and nothing they or the intros say names a component the model lacks`, () => {
-      const { trace, lens } = syntheticTrace(config);
+      const { trace: plain, lens } = syntheticTrace(config);
+      const repeated = repeatedLast(plain);
       for (const chapter of CHAPTERS) {
+        const trace = chapter.id === 'induction' ? repeated : plain;
         const sentences: Sentence[] = withNested(chapterIntro(chapter.id, config));
         for (const id of chapter.questions) {
           const question = buildQuestion(id, trace, {
+            headRoles: headRolesOf(config),
             lensStages: lensStages(trace, lens),
             recomputed: recomputeOf(trace),
             cached: true,
@@ -456,6 +482,62 @@ describe('lesson questions from a Trace', () => {
     expect(induction.reveal[1]).toEqual({ key: 'lesson.attention.look.asInduction', params: { token: { kind: 'token', id: 5 } } });
   });
 
+  it('induction: the strongest induction head’s look from the repeated token, named by habit; the copy question from the run’s own ranking', () => {
+    const { trace: plain } = syntheticTrace(configFor('llama', 2));
+    // Position 5 repeats position 1 (id 5); what followed it then, at position 2, is where the clear head looks.
+    const trace = {
+      ...plain,
+      tokens: plain.tokens.map((token, i) => (i === 3 ? { ...token, id: 13 } : i === 5 ? { ...token, id: 5 } : token)),
+    };
+    const scores = headRolesOf(trace.config);
+    const look = buildQuestion('induction.look', trace, { headRoles: scores })!;
+    expect(look.answer).toBe('next');
+    expect(look.options.map((o) => o.key)).toEqual(['previous', 'same', 'next', 'start', 'elsewhere']);
+    expect(look.ask.params).toMatchObject({
+      layer: { kind: 'count', value: CLEAR.layer + 1 },
+      head: { kind: 'count', value: CLEAR.head + 1 },
+    });
+    expect(look.reveal.map((sentence) => sentence.key)).toEqual([
+      'lesson.induction.look.reveal',
+      'lesson.induction.look.asInduction',
+      'lesson.induction.look.test',
+    ]);
+    expect(look.reveal[2]!.params).toMatchObject({ score: { kind: 'percent', value: expect.closeTo(0.6, 6) } });
+    // The previous-token head sits in an earlier layer: the circuit is named.
+    expect(look.why.map((sentence) => sentence.key)).toEqual(['lesson.induction.look.why', 'lesson.induction.look.whyCircuit']);
+    expect(look.focus).toMatchObject({ node: 'softmax', tab: 'attention', layer: CLEAR.layer, head: CLEAR.head, position: 5 });
+    // Another head named strongest: the answer is where that head looks, whatever it is.
+    const induction = new Float32Array(scores.scores.induction.length).fill(0.05);
+    induction[0] = 0.5;
+    const other = { ...scores, scores: { ...scores.scores, induction } };
+    const elsewhere = buildQuestion('induction.look', trace, { headRoles: other })!;
+    const weights = headWeights(trace, 0, 0, 5);
+    const top = weights.indexOf(Math.max(...weights));
+    expect(elsewhere.answer).toBe(top === 2 ? 'next' : top === 1 ? 'same' : top === 4 ? 'previous' : top === 0 ? 'start' : 'elsewhere');
+    if (elsewhere.answer !== 'next') expect(elsewhere.reveal[1]!.key).toBe('lesson.induction.look.notInduction');
+    // Nothing to ask without a repeat, without the test's scores, or with another model's.
+    expect(buildQuestion('induction.look', plain, { headRoles: scores })).toBeNull();
+    expect(buildQuestion('induction.look', trace, {})).toBeNull();
+    expect(buildQuestion('induction.look', trace, { headRoles: { ...scores, layers: 3 } })).toBeNull();
+
+    const copy = buildQuestion('induction.copy', trace)!;
+    const candidates = trace.steps[0]!.decision.candidates;
+    expect(copy.answer).toBe(`t${candidates[0]!.id}`);
+    expect(copy.options.map((o) => o.key)).toContain(`t${trace.tokens[2]!.id}`);
+    expect(copy.options.map((o) => Number(o.key.slice(1)))).toEqual(
+      [...copy.options.map((o) => Number(o.key.slice(1)))].sort((a, b) => a - b),
+    );
+    const copied = candidates.findIndex((candidate) => candidate.id === trace.tokens[2]!.id);
+    expect(copy.reveal[0]!.key).toBe(
+      copied === 0
+        ? 'lesson.induction.copy.reveal'
+        : copied > 0
+          ? 'lesson.induction.copy.revealOther'
+          : 'lesson.induction.copy.revealAbsent',
+    );
+    expect(buildQuestion('induction.copy', plain)).toBeNull();
+  });
+
   it('MLP: first or last layer, by the output’s length over the stream’s, with the run’s lengths in the reveal and the bars', () => {
     for (const config of CONFIGS) {
       const { trace } = syntheticTrace(config);
@@ -574,11 +656,13 @@ describe('lesson questions from a Trace', () => {
 
   it('the revealed box is a frame of the chart at its layer', () => {
     for (const config of CONFIGS) {
-      const { trace } = syntheticTrace(config);
-      const frames = buildTimeline(flowChartFor(config), trace.steps.length);
+      const { trace: plain } = syntheticTrace(config);
+      const frames = buildTimeline(flowChartFor(config), plain.steps.length);
       for (const chapter of CHAPTERS) {
+        const trace = chapter.id === 'induction' ? repeatedLast(plain) : plain;
         for (const id of chapter.questions) {
           const focus = buildQuestion(id, trace, {
+            headRoles: headRolesOf(config),
             lensStages: lensStages(trace, syntheticTrace(config).lens),
             recomputed: recomputeOf(trace),
             patch: patchOf(trace, 1),
@@ -609,7 +693,7 @@ describe('lesson texts, chapters, progress and links', () => {
     for (const id of CHAPTER_IDS) expect(lessonEn).toHaveProperty(`lesson.chapter.${id}`);
   });
 
-  it('chapters: ten, in teaching order, each with a prompt in both languages and its own questions', () => {
+  it('chapters: eleven, in teaching order, each with a prompt in both languages and its own questions', () => {
     expect(CHAPTER_IDS).toEqual([
       'tokens',
       'embedding',
@@ -620,6 +704,7 @@ describe('lesson texts, chapters, progress and links', () => {
       'sampling',
       'generation',
       'patching',
+      'induction',
       'architectures',
     ]);
     for (const chapter of CHAPTERS) {
@@ -629,7 +714,8 @@ describe('lesson texts, chapters, progress and links', () => {
     }
     expect(nextChapter('attention')!.id).toBe('heads');
     expect(nextChapter('generation')!.id).toBe('patching');
-    expect(nextChapter('patching')!.id).toBe('architectures');
+    expect(nextChapter('patching')!.id).toBe('induction');
+    expect(nextChapter('induction')!.id).toBe('architectures');
     expect(nextChapter('architectures')).toBeNull();
     // The patching chapter's two prompts, in both languages, differ (they must tokenize to the same length: the
     // model tests check that on the embedded models).
