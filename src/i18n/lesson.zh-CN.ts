@@ -218,10 +218,10 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
     '模型能接着写它从没见过的文本，靠的是从提示词本身照抄：一个词元再次出现时，它上次后面跟着的词元，就是现在后面最可能跟着的词元。做这件事的注意力头叫归纳头（induction head）。这一章的提示词把一串随意编的词重复了一遍，所以除了提示词本身，没有别的线索能告诉模型下一个是什么。问题里的头，是头角色测试（一串随机词元，再把它重复一遍）在这个模型上给出的归纳得分最高的头。',
   'lesson.induction.look.ask':
     '第 {layer} 层第 {head} 个头在头角色测试中的归纳得分最高。从最后一个词元“{token}”出发（它在提示词里出现过一次），这个头最关注哪里？',
-  'lesson.induction.look.previous': '紧挨在它前面的词元{token}',
+  'lesson.induction.look.previous': '紧挨在它前面的词元：{token}',
   'lesson.induction.look.same': '前面那个“{token}”本身',
   'lesson.induction.look.next': '前面那个“{token}”后面的词元“{next}”',
-  'lesson.induction.look.start': '第一个词元{token}',
+  'lesson.induction.look.start': '第一个词元：{token}',
   'lesson.induction.look.elsewhere': '别的词元',
   'lesson.induction.look.reveal': '第 {layer} 层第 {head} 个头把 {weight} 的注意力给了{token}。',
   'lesson.induction.look.asInduction':

@@ -39,7 +39,7 @@ def attention_patterns(model, ids):
     F.softmax = recording_softmax
     try:
         with torch.no_grad():
-            model(torch.tensor([ids]))
+            model(torch.tensor([ids], device=next(model.parameters()).device))
     finally:
         F.softmax = original
     return patterns  # per layer: (heads, T, T)
