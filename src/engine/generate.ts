@@ -60,8 +60,10 @@ export interface CapturingGraph {
   probed: ProbedGraph;
 }
 
-/** How many layer segments a generator keeps open. */
+/** How many layer segments a generator keeps open: the layer looked at and its two neighbours. */
 const SEGMENTS_KEPT = 3;
+/** How long a layer is looked at before its neighbours' segments open. */
+const PREFETCH_AFTER_MS = 400;
 
 /** One layer cut out of the capturing graph, and which hook each of its cut inputs is fed from. */
 interface LayerSegment {
@@ -267,8 +269,31 @@ export class Generator {
       Object.assign(outputs, await session.run(feeds, fetches));
     }
     this.recomputes.segment++;
+    if (inputs.layers.length === 1) this.prefetchAround(inputs.layers[0]!);
     return outputs;
   }
+
+  /** While the learner looks at a layer, the segments of the layers beside it open (after a moment with no other
+   * layer asked for), so stepping to a neighbour costs only its run. The layer looked at stays the last evicted. */
+  private prefetchAround(layer: number): void {
+    const asked = ++this.layerAsks;
+    setTimeout(() => {
+      if (asked !== this.layerAsks) return;
+      for (const neighbour of [layer + 1, layer - 1]) {
+        if (neighbour < 0 || neighbour >= this.config.nLayer || this.segments.has(neighbour)) continue;
+        this.segments.set(neighbour, this.openSegment(neighbour));
+      }
+      const current = this.segments.get(layer);
+      if (current) {
+        this.segments.delete(layer);
+        this.segments.set(layer, current);
+      }
+      this.evictSegments();
+    }, PREFETCH_AFTER_MS);
+  }
+
+  /** Layer looks asked for so far (a prefetch waits for a moment with none). */
+  private layerAsks = 0;
 
   /** Layer segments opened so far, the most recently used last: a few are kept (each holds a copy of its layer's
    * weights), so going back to a layer just seen costs only its run. */
@@ -279,27 +304,38 @@ export class Generator {
     this.segments.delete(layer);
     const segment = kept ?? this.openSegment(layer);
     this.segments.set(layer, segment);
+    this.layerAsks++;
+    this.evictSegments();
+    return segment;
+  }
+
+  /** Releases the least recently used segments past SEGMENTS_KEPT. */
+  private evictSegments(): void {
     for (const [oldest, opened] of this.segments) {
       if (this.segments.size <= SEGMENTS_KEPT) break;
       this.segments.delete(oldest);
       void opened.then((evicted) => evicted?.session.release());
     }
-    return segment;
   }
 
+  /** Segments opened (cut out and given a session), for tests. */
+  segmentsOpened = 0;
+
   private async openSegment(layer: number): Promise<LayerSegment | null> {
+    this.segmentsOpened++;
     const probed = this.prompt.probed;
     const tensorOf = new Map(probed.points.map((point) => [point.hook, point.tensor]));
     const cut = segmentInputs(probed.points, [`blocks.${layer}.hook_resid_pre`])!.cut;
     const outputs = [...new Set(probed.points.filter((point) => point.layer === layer).map((point) => point.tensor))];
     try {
-      const segment = probed.segment(
-        cut.map((hook) => tensorOf.get(hook)!),
-        outputs,
-      );
       // A segment that reaches far beyond its layer (an embedding matrix, through a mask that reads the ids) would
       // cost more memory than the full pass costs time.
-      if (segment.weightBytes > (2 * segment.graphWeightBytes) / this.config.nLayer + 2 ** 20) return null;
+      const segment = await probed.segment(
+        cut.map((hook) => tensorOf.get(hook)!),
+        outputs,
+        (graphWeightBytes) => (2 * graphWeightBytes) / this.config.nLayer + 2 ** 20,
+      );
+      if (!segment) return null;
       const session = await ModelSession.create(segment.bytes, this.prompt.session.choice.backend, 'forced');
       const cutHooks = new Map<string, string>();
       for (const hook of cut) if (segment.cutInputs.includes(tensorOf.get(hook)!)) cutHooks.set(tensorOf.get(hook)!, hook);

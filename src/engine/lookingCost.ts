@@ -36,7 +36,7 @@ export async function measureLookingCost(
 ): Promise<LookingCost | null> {
   if (generator.kind === 'two-graph') return null;
   const sequence = timedSequence(config.vocabSize);
-  const { bytes, externalData } = graph.probed.plain();
+  const { bytes, externalData } = await graph.probed.plain();
   // As the app's session keeps them: on WebGPU the presents stay in GPU memory for the next pass.
   const presentNames = graph.probed.outputNames.filter((name) => name.startsWith('present.'));
   const plain = await ModelSession.create(bytes, graph.session.choice.backend, 'forced', externalData, presentNames);

@@ -1,10 +1,12 @@
 /// <reference lib="webworker" />
 import { EngineError, toErrorData } from './errors';
 import { Generator, timeSteps, type CapturingGraph } from './generate';
-import { EMBEDDED_GRAPHS, loadLocalFolder, loadModelFolder, type ModelFolder } from './models/folder';
+import { EMBEDDED_GRAPHS, join, loadLocalFolder, loadModelFolder, type GraphFile, type ModelFolder } from './models/folder';
+import { urlSource } from './models/byteSource';
+import { externalDataPath } from './models/externalData';
 import { HUB_CACHE } from './models/hubCache';
 import { defaultDtype, dtypeOfFile, hubGraphChoices, type Dtype } from './models/precision';
-import { probe, type ProbedGraph } from './probe';
+import { GRAPH_FILE, probe, type ProbedGraph } from './probe';
 import {
   ModelSession,
   inspectAdapter,
@@ -57,7 +59,10 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
   const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   const generator = new Generator(prompt, step, folder.config);
   // The sessions hold the weights now: the files' bytes go, except the prompt graph's when a test or the benchmark
-  // times the plain graph (`recompute`).
+  // times the plain graph (`recompute`). The probed graphs keep only where each weight lies in its file, and read
+  // what a layer's segment needs from there again (a folder from the learner's disk keeps its bytes).
+  spillWeights(prompt.probed, folder, folder.graph);
+  if (step && folder.stepGraph) spillWeights(step.probed, folder, folder.stepGraph);
   const graph = auto.keepPlainGraph ? folder.graph : { ...folder.graph, bytes: new Uint8Array(0), externalData: [] };
   loaded = { folder: { ...folder, graph, stepGraph: null }, prompt, step, tokenizer, generator, weightBytes: weightBytes(folder) };
   runs = new RunTable(generator);
@@ -77,6 +82,14 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
     loadMs: performance.now() - started,
     storage: folder.storage,
   };
+}
+
+/** Lets a probed graph's weights go, to be read again from the folder's source (docs/memory.md). */
+function spillWeights(probed: ProbedGraph, folder: ModelFolder, graph: GraphFile): void {
+  const source = folder.source;
+  if (!source) return;
+  const file = (path: string) => (path === GRAPH_FILE ? graph.file : externalDataPath(graph.file, path));
+  probed.spill((path) => urlSource(join(source.baseUrl, file(path)), { name: source.cache, key: join(source.keyBase, file(path)) }));
 }
 
 /** The bytes of the weights the sessions will hold (a two-graph layout holds them twice). */

@@ -1,7 +1,7 @@
 // A static server for the built app (dist/) with the headers the app needs (cross-origin isolation), plus model
 // folders for the bad-input tests: a truncated graph, a graph that is not ONNX, a config with a missing field.
 import { createServer } from 'node:http';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../tools/csp.mjs';
 
@@ -47,6 +47,23 @@ const isolation = {
 };
 
 function send(response, status, extension, body) {
+  // A byte range of a whole file (`bytes=a-b` or `bytes=a-`), as static servers and the Hub answer it: the worker
+  // reads a layer's weights back this way (src/engine/models/byteSource.ts).
+  const range = status === 200 ? /^bytes=(\d+)-(\d*)$/.exec(response.requestedRange ?? '') : null;
+  if (range && typeof body !== 'string') {
+    const length = body.length;
+    const start = Number(range[1]);
+    const end = Math.min(length - 1, range[2] ? Number(range[2]) : length - 1);
+    if (start <= end) {
+      response.writeHead(206, {
+        'content-type': TYPES[extension] ?? 'application/octet-stream',
+        'content-length': end - start + 1,
+        'content-range': `bytes ${start}-${end}/${length}`,
+        ...isolation,
+      });
+      return response.end(body.subarray(start, end + 1));
+    }
+  }
   response.writeHead(status, {
     'content-type': TYPES[extension] ?? 'application/octet-stream',
     'content-length': Buffer.byteLength(body),
@@ -59,6 +76,25 @@ async function serveFile(path, response) {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new Error('not a file');
+    const range = /^bytes=(\d+)-(\d+)$/.exec(response.requestedRange ?? '');
+    if (range && Number(range[1]) <= Number(range[2]) && Number(range[1]) < info.size) {
+      // Only the part asked for is read (a 600 MB graph's layer, not the whole file each time).
+      const [start, end] = [Number(range[1]), Math.min(info.size - 1, Number(range[2]))];
+      const handle = await open(path);
+      try {
+        const part = Buffer.alloc(end - start + 1);
+        await handle.read(part, 0, part.length, start);
+        response.writeHead(206, {
+          'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+          'content-length': part.length,
+          'content-range': `bytes ${start}-${end}/${info.size}`,
+          ...isolation,
+        });
+        return response.end(part);
+      } finally {
+        await handle.close();
+      }
+    }
     return send(response, 200, extname(path), await readFile(path));
   } catch {
     return send(response, 404, '.txt', 'not found');
@@ -207,16 +243,7 @@ async function hubFile(owner, name, file, request, response) {
   } catch {
     return send(response, 404, '.txt', 'Entry not found');
   }
-  const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
-  if (range) {
-    const start = Number(range[1]);
-    response.writeHead(206, {
-      'content-length': bytes.length - start,
-      'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}`,
-      ...isolation,
-    });
-    return response.end(bytes.subarray(start));
-  }
+  if (request.headers.range) return send(response, 200, extname(file), bytes);
   if (owner === 'flaky-owner' && request.method !== 'HEAD' && file.endsWith('.onnx') && !dropped.has(`${name}/${file}`)) {
     dropped.add(`${name}/${file}`);
     response.writeHead(200, { 'content-type': TYPES['.onnx'], 'content-length': bytes.length, ...isolation });
@@ -282,6 +309,7 @@ async function sourceFile(path, request, response) {
 export function startServer(port = 0, extraRoots = {}) {
   const dist = join(ROOT, 'dist');
   const server = createServer(async (request, response) => {
+    response.requestedRange = request.headers.range;
     const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
     const hub = /^\/hub\/([^/]+)\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
     if (hub) return hubFile(hub[1], hub[2], hub[3], request, response);

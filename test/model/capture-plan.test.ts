@@ -3,7 +3,8 @@
 // opens it. What the recompute gives must be what a full capture would have recorded, on real ONNX sessions.
 import { describe, expect, it } from 'vitest';
 import { loadLocalFolder } from '../../src/engine/models/folder';
-import { probe } from '../../src/engine/probe';
+import { GRAPH_FILE, probe } from '../../src/engine/probe';
+import { bytesSource } from '../../src/engine/models/byteSource';
 import { ModelSession } from '../../src/engine/runtime';
 import { Generator } from '../../src/engine/generate';
 import { TraceRecorder, assembled, lackingHooks, rowLayout, type ForwardRecord, type Trace } from '../../src/engine/trace';
@@ -18,17 +19,30 @@ import {
   type CapturePlan,
 } from '../../src/engine/capturePlan';
 import type { Intervention } from '../../src/engine/probe/intervention';
-import { OPEN_MODELS, openModelFiles, type OpenModel } from './openModels';
-import { EMBEDDED_MODELS, loadEngine } from './helpers';
+import { DEEP_MODEL, OPEN_MODELS, openModelFiles, type FixtureModel } from './openModels';
+import { EMBEDDED_MODELS, loadEngine, maxAbsDifference } from './helpers';
 
 const SETTINGS = { temperature: 0.9, topK: 0, topP: 1 };
 const NEW_TOKENS = 6;
 
-async function engine(model: OpenModel, graph?: string) {
+async function engine(model: FixtureModel, graph?: string, spilled = false) {
   const folder = await loadLocalFolder(openModelFiles(model, graph), model);
   const probed = probe(folder.graph.bytes, folder.graph.file, folder.config, folder.graph.externalData);
   const session = await ModelSession.create(probed.bytes, 'wasm', 'forced', folder.graph.externalData);
-  return { config: folder.config, probed, generator: new Generator({ session, probed }, null, folder.config) };
+  /** Bytes read back from the files, once the weights are spilled (as the worker spills them). */
+  const read = { bytes: 0, file: folder.graph.bytes.length + folder.graph.externalData.reduce((sum, file) => sum + file.data.length, 0) };
+  if (spilled) {
+    const counted = (bytes: Uint8Array) => {
+      const source = bytesSource(bytes);
+      return { read: (offset: number, length: number) => ((read.bytes += length), source.read(offset, length)) };
+    };
+    // Every weight, however small (these models' weights are small: the worker leaves those under 4 kB in memory).
+    probed.spill(
+      (file) => counted(file === GRAPH_FILE ? folder.graph.bytes : folder.graph.externalData.find((data) => data.path === file)!.data),
+      0,
+    );
+  }
+  return { config: folder.config, probed, generator: new Generator({ session, probed }, null, folder.config), read };
 }
 
 /** A run of NEW_TOKENS sampled tokens under `plan` (which may change before a given forward pass), recorded as the
@@ -283,47 +297,96 @@ describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then reco
 describe.each([...OPEN_MODELS.map((model) => [model, undefined] as const), ['qwen3-tiny', 'onnx/model_fp16.onnx'] as const])(
   '%s %s: a layer recomputed alone',
   (model, graph) => {
-    it('equals the whole graph’s capture of that layer, fed the residual stream the whole graph computed', async () => {
-      const { config, probed, generator } = await engine(model, graph);
-      const ids = [101, 2003, 1037, 3231, 999, 42, 7, 11, 5];
-      const { record } = await generator.forward(ids);
-      const recorder = new TraceRecorder({
-        modelName: model,
-        config,
-        points: probed.points,
-        backend: 'wasm',
-        fallbackReason: null,
-        settings: SETTINGS,
-        seed: 7,
-        prompt: '',
-        truncatedTokens: 0,
-        promptLength: ids.length,
-        tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
-      });
-      recorder.addForward(record);
-      const trace = recorder.snapshot();
-      const layer = config.nLayer - 1;
-      const hooks = probed.points.filter((point) => point.layer === layer).map((point) => point.hook);
-      const recomputed = await generator.capture(ids, hooks, null, 0, cutRowsOf(trace, hooks));
-      expect(generator.recomputes.segment).toBe(1);
-      for (const hook of hooks) {
-        const [a, b] = [recomputed.tensors[hook]!.data, record.tensors[hook]!.data];
-        expect(a.length).toBe(b.length);
-        let [max, scale] = [0, 0];
-        for (let i = 0; i < a.length; i++) {
-          if (Number.isFinite(b[i])) scale = Math.max(scale, Math.abs(b[i]!));
-          if (a[i] !== b[i]) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+    it.each([false, true])(
+      'equals the whole graph’s capture of that layer, fed the residual stream the whole graph computed (weights spilled: %s)',
+      async (spilled) => {
+        const { config, probed, generator, read } = await engine(model, graph, spilled);
+        const ids = [101, 2003, 1037, 3231, 999, 42, 7, 11, 5];
+        const { record } = await generator.forward(ids);
+        const recorder = new TraceRecorder({
+          modelName: model,
+          config,
+          points: probed.points,
+          backend: 'wasm',
+          fallbackReason: null,
+          settings: SETTINGS,
+          seed: 7,
+          prompt: '',
+          truncatedTokens: 0,
+          promptLength: ids.length,
+          tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
+        });
+        recorder.addForward(record);
+        const trace = recorder.snapshot();
+        const layer = config.nLayer - 1;
+        const hooks = probed.points.filter((point) => point.layer === layer).map((point) => point.hook);
+        const recomputed = await generator.capture(ids, hooks, null, 0, cutRowsOf(trace, hooks));
+        expect(generator.recomputes.segment).toBe(1);
+        for (const hook of hooks) {
+          const [a, b] = [recomputed.tensors[hook]!.data, record.tensors[hook]!.data];
+          expect(a.length).toBe(b.length);
+          let [max, scale] = [0, 0];
+          for (let i = 0; i < a.length; i++) {
+            if (Number.isFinite(b[i])) scale = Math.max(scale, Math.abs(b[i]!));
+            if (a[i] !== b[i]) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+          }
+          // fp32: 1e-5 (measured: 0). fp16: onnxruntime optimises the segment as a graph of its own, and can fuse
+          // differently across the cut (a norm with the residual Add before it exists only in the whole graph); kernels
+          // that round at other places differ by an ulp (2⁻¹⁰ of the value) here and there: 4 ulps of the tensor's
+          // scale (measured: 1 ulp).
+          const tolerance = graph ? 4 * 2 ** (Math.floor(Math.log2(Math.max(scale, 2 ** -14))) - 10) : 1e-5;
+          expect(max, hook).toBeLessThan(tolerance);
         }
-        // fp32: 1e-5 (measured: 0). fp16: onnxruntime optimises the segment as a graph of its own, and can fuse
-        // differently across the cut (a norm with the residual Add before it exists only in the whole graph); kernels
-        // that round at other places differ by an ulp (2⁻¹⁰ of the value) here and there: 4 ulps of the tensor's
-        // scale (measured: 1 ulp).
-        const tolerance = graph ? 4 * 2 ** (Math.floor(Math.log2(Math.max(scale, 2 ** -14))) - 10) : 1e-5;
-        expect(max, hook).toBeLessThan(tolerance);
-      }
-    });
+        // Spilled, the segment read its own layer's weights back from the file, and little more.
+        if (spilled) {
+          expect(read.bytes).toBeGreaterThan(0);
+          expect(read.bytes).toBeLessThan((2 * read.file) / config.nLayer);
+        }
+      },
+    );
   },
 );
+
+describe('a layer looked at', () => {
+  it('opens its neighbours’ segments after a moment: stepping to one opens nothing more, and computes the same', async () => {
+    const { config, probed, generator } = await engine(DEEP_MODEL);
+    const ids = [101, 2003, 1037, 3231, 999, 42, 7];
+    const { record } = await generator.forward(ids);
+    const recorder = new TraceRecorder({
+      modelName: DEEP_MODEL,
+      config,
+      points: probed.points,
+      backend: 'wasm',
+      fallbackReason: null,
+      settings: SETTINGS,
+      seed: 7,
+      prompt: '',
+      truncatedTokens: 0,
+      promptLength: ids.length,
+      tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
+    });
+    recorder.addForward(record);
+    const trace = recorder.snapshot();
+    const hooks = (layer: number) => probed.points.filter((point) => point.layer === layer).map((point) => point.hook);
+    await generator.capture(ids, hooks(4), null, 0, cutRowsOf(trace, hooks(4)));
+    expect(generator.segmentsOpened).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Layers 3 and 5 opened in the background.
+    expect(generator.segmentsOpened).toBe(3);
+    const next = await generator.capture(ids, hooks(5), null, 0, cutRowsOf(trace, hooks(5)));
+    expect(generator.segmentsOpened).toBe(3);
+    expect(generator.recomputes.segment).toBe(2);
+    for (const hook of hooks(5)) expect(maxAbsDifference(next.tensors[hook]!.data, record.tensors[hook]!.data), hook).toBeLessThan(1e-5);
+    // Layers asked for one after another: only the last one's neighbours open (8 is kept: 6 alone).
+    await generator.capture(ids, hooks(8), null, 0, cutRowsOf(trace, hooks(8)));
+    await generator.capture(ids, hooks(2), null, 0, cutRowsOf(trace, hooks(2)));
+    await generator.capture(ids, hooks(7), null, 0, cutRowsOf(trace, hooks(7)));
+    const opened = generator.segmentsOpened;
+    expect(opened).toBe(6);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(generator.segmentsOpened).toBe(opened + 1);
+  });
+});
 
 describe('which models run lean', () => {
   it('the embedded models capture everything; a model with GPT-2 small’s or Qwen2.5-0.5B’s shapes runs lean', async () => {

@@ -12,7 +12,7 @@ describe('the cost of looking', () => {
     it(`${model}: both passes timed; a token hands over every capture point's row at its context; the plain graph outputs only the model's own`, async () => {
       const engine = await loadEngine(model);
       const { config, probed, session, generator } = engine;
-      const plain = onnx.ModelProto.decode(probed.plain().bytes);
+      const plain = onnx.ModelProto.decode((await probed.plain()).bytes);
       expect(plain.graph!.output!.map((output) => output.name)).toEqual(probed.outputNames);
       expect(plain.graph!.input!.some((input) => input.name === HEAD_SCALE_INPUT)).toBe(true);
       // The probed graph itself still has every capture point among its outputs.

@@ -2,6 +2,7 @@ import { EngineError } from '../errors';
 import { parseModelConfig, type ModelConfig } from './config';
 import { deleteCached, isQuotaError, type OfflineState } from './storage';
 import { externalDataLocations, externalDataPath, type ExternalDataFile } from './externalData';
+import type { FolderSource } from './byteSource';
 import { hostOf, isCrossOrigin, readAnswer, sourceFetch, unansweredError } from './failure';
 
 /** One file's download progress; `total` is null when the server sends no length. */
@@ -24,6 +25,9 @@ export interface ModelFolder {
   stepGraph: GraphFile | null;
   /** Whether the files are now in the browser's cache (a Hub download), so the next load needs no network. */
   storage: OfflineState;
+  /** Where the files can be read again (a folder from a URL), so the worker need not keep the graph's bytes once
+   * its sessions hold the weights; null for files from the learner's disk (their bytes are kept). */
+  source: FolderSource | null;
 }
 
 export interface GraphFile {
@@ -286,7 +290,7 @@ export async function loadLocalFolder(
   // Our own graph names first; then any single ONNX file the learner gave.
   const graphs = [...EMBEDDED_GRAPHS, ...HUB_GRAPHS.slice(1), ...onnx.map((file) => ({ file }))];
   const folder = await readFolder(read, name, onProgress, graphs);
-  return { baseUrl: '', ...folder, storage: 'not-stored' };
+  return { baseUrl: '', ...folder, storage: 'not-stored', source: null };
 }
 
 /** Loads config, tokenizer and the graph to run from a folder URL in the Hugging Face layout: a bundled model,
@@ -302,7 +306,8 @@ export async function loadModelFolder(
   const folder = await readFolder(read, baseUrl.replace(/\/+$/, ''), onProgress, graphs);
   // Half a model in the cache would be listed as stored and still need the network: drop what did fit.
   if (options.cache && state.storage !== 'stored') await forgetFolder(options.cache, options.cacheBase ?? baseUrl);
-  return { baseUrl, ...folder, storage: state.storage };
+  const cache = options.cache && state.storage === 'stored' ? options.cache : null;
+  return { baseUrl, ...folder, storage: state.storage, source: { baseUrl, cache, keyBase: options.cacheBase ?? baseUrl } };
 }
 
 /** The graph choices with one already in the cache first: a stored model loads again with no request, not even

@@ -23,8 +23,45 @@ export function extractSegment(
   cut: readonly string[],
   outputs: readonly string[],
   cutType: 'float32' | 'float16',
+  loaded: ReadonlyMap<string, Uint8Array> = new Map(),
 ): GraphSegment {
   const graph = index.model.graph!;
+  const { kept, reachedCut, reachedInputs, reachedInitializers } = walk(index, cut, outputs);
+  const elemType = cutType === 'float16' ? onnx.TensorProto.DataType.FLOAT16 : onnx.TensorProto.DataType.FLOAT;
+  const cutInputs = cut.filter((name) => reachedCut.has(name));
+  const graphInputs = (graph.input ?? []).filter((value) => reachedInputs.has(value.name ?? ''));
+  let weightBytes = 0;
+  const graphWeightBytes = (graph.initializer ?? []).reduce((sum, tensor) => sum + storedBytes(tensor), 0);
+  const initializers = (graph.initializer ?? [])
+    .filter((tensor) => reachedInitializers.has(tensor.name ?? ''))
+    .map((tensor) => {
+      const inline = inlined(index, tensor, loaded.get(tensor.name ?? ''));
+      weightBytes += inline.rawData?.length ?? 0;
+      return inline;
+    });
+  const segment = onnx.ModelProto.create({
+    irVersion: index.model.irVersion,
+    opsetImport: index.model.opsetImport,
+    producerName: 'transformer-flow segment',
+    graph: onnx.GraphProto.create({
+      name: 'segment',
+      node: index.nodes.filter((node) => kept.has(node)),
+      initializer: initializers,
+      input: [...cutInputs.map((name) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType } } })), ...graphInputs],
+      output: outputs.map((name) => onnx.ValueInfoProto.create({ name })),
+    }),
+  });
+  return { bytes: onnx.ModelProto.encode(segment).finish(), cutInputs, weightBytes, graphWeightBytes };
+}
+
+/** The initializers a segment reads (to fetch the spilled ones before it is cut). */
+export function segmentInitializers(index: GraphIndex, cut: readonly string[], outputs: readonly string[]): onnx.ITensorProto[] {
+  const { reachedInitializers } = walk(index, cut, outputs);
+  return (index.model.graph!.initializer ?? []).filter((tensor) => reachedInitializers.has(tensor.name ?? ''));
+}
+
+/** Walks back from the outputs to the cut, the graph inputs and the initializers. */
+function walk(index: GraphIndex, cut: readonly string[], outputs: readonly string[]) {
   const cutSet = new Set(cut);
   const kept = new Set<onnx.INodeProto>();
   const reachedCut = new Set<string>();
@@ -50,35 +87,11 @@ export function extractSegment(
       pending.push(...(node.input ?? []));
     }
   }
-  const elemType = cutType === 'float16' ? onnx.TensorProto.DataType.FLOAT16 : onnx.TensorProto.DataType.FLOAT;
-  const cutInputs = cut.filter((name) => reachedCut.has(name));
-  const graphInputs = (graph.input ?? []).filter((value) => reachedInputs.has(value.name ?? ''));
-  let weightBytes = 0;
-  const graphWeightBytes = (graph.initializer ?? []).reduce((sum, tensor) => sum + storedBytes(tensor), 0);
-  const initializers = (graph.initializer ?? [])
-    .filter((tensor) => reachedInitializers.has(tensor.name ?? ''))
-    .map((tensor) => {
-      const inline = inlined(index, tensor);
-      weightBytes += inline.rawData?.length ?? 0;
-      return inline;
-    });
-  const segment = onnx.ModelProto.create({
-    irVersion: index.model.irVersion,
-    opsetImport: index.model.opsetImport,
-    producerName: 'transformer-flow segment',
-    graph: onnx.GraphProto.create({
-      name: 'segment',
-      node: index.nodes.filter((node) => kept.has(node)),
-      initializer: initializers,
-      input: [...cutInputs.map((name) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType } } })), ...graphInputs],
-      output: outputs.map((name) => onnx.ValueInfoProto.create({ name })),
-    }),
-  });
-  return { bytes: onnx.ModelProto.encode(segment).finish(), cutInputs, weightBytes, graphWeightBytes };
+  return { kept, reachedCut, reachedInputs, reachedInitializers };
 }
 
 /** An initializer's size as stored: raw bytes, an external file's `length`, or typed fields (4 bytes a number). */
-function storedBytes(tensor: onnx.ITensorProto): number {
+export function storedBytes(tensor: onnx.ITensorProto): number {
   if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL)
     return Number(tensor.externalData?.find((item) => item.key === 'length')?.value ?? 0);
   if (tensor.rawData && tensor.rawData.length > 0) return tensor.rawData.length;
@@ -88,10 +101,11 @@ function storedBytes(tensor: onnx.ITensorProto): number {
   );
 }
 
-/** An initializer with its values in `rawData`: one stored in an external file is copied out of it. */
-function inlined(index: GraphIndex, tensor: onnx.ITensorProto): onnx.ITensorProto {
+/** An initializer with its values in `rawData`: one stored in an external file (or spilled: `loaded`, read back from
+ * its source) is copied out of it. */
+function inlined(index: GraphIndex, tensor: onnx.ITensorProto, loaded?: Uint8Array): onnx.ITensorProto {
   if (tensor.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL) return tensor;
-  const bytes = externalBytes(index, tensor);
+  const bytes = loaded ?? externalBytes(index, tensor);
   if (!bytes) throw new EngineError('internal', { detail: `segment: external data of ${tensor.name} not loaded` });
   return { ...tensor, dataLocation: onnx.TensorProto.DataLocation.DEFAULT, externalData: [], rawData: bytes };
 }
