@@ -104,8 +104,13 @@ export function renderHeatmap(container: HTMLElement, data: HeatmapData, options
     const height = Math.ceil(LABEL_SPACE + next.rows * cell + LEGEND_HEIGHT);
     svg.attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`).attr('data-cell', cell.toFixed(2));
     // The accessible name carries the key numbers: size and the strongest cell.
-    let strongest = 0;
-    for (let i = 1; i < next.values.length; i++) if ((next.values[i] ?? -Infinity) > (next.values[strongest] ?? -Infinity)) strongest = i;
+    // (From the first finite cell: an empty one, NaN, is never the strongest.)
+    let strongest = Math.max(
+      0,
+      Array.prototype.findIndex.call(next.values, (value: number) => Number.isFinite(value)),
+    );
+    for (let i = strongest + 1; i < next.values.length; i++)
+      if ((next.values[i] ?? -Infinity) > (next.values[strongest] ?? -Infinity)) strongest = i;
     const best = `${next.rowLabels[Math.floor(strongest / next.cols)] ?? ''} → ${next.colLabels[strongest % next.cols] ?? ''} ${formatValue(next.values[strongest] ?? NaN)}`;
     title.text(nextOptions.name ? nextOptions.name(best) : `${nextOptions.title ?? ''} [${next.rows} × ${next.cols}], max ${best}`);
     const extent = maxAbs(next.values);

@@ -28,8 +28,8 @@ export class HeadRolesTest {
 
   /** Measures the loaded model's heads, unless already done for this load; a call while it runs waits for it. */
   measure(): Promise<void> {
-    if (this.running && this.pending) return this.pending;
-    this.pending = this.measureNow();
+    // After the run under way (perhaps of a model loaded before), for the model loaded now.
+    this.pending = (this.pending ?? Promise.resolve()).then(() => this.measureNow());
     return this.pending;
   }
 

@@ -9,7 +9,7 @@ import type { Player } from '../flow/player.svelte';
 import type { Inspection } from './inspection.svelte';
 import { loadProgress, recordAnswer, type Progress } from '../lesson/progress';
 import { cacheHooks } from '../lesson/decodingQuestions';
-import type { ModelSlot } from './modelSlot.svelte';
+import { EMBEDDED_MODELS, type ModelSlot } from './modelSlot.svelte';
 import type { RunController } from './runController.svelte';
 
 /** closed: no lesson. waiting: for the model. running: the chapter's prompt through the model. preparing: the
@@ -162,6 +162,7 @@ export class LessonState {
     }
     if (need === 'headRoles') {
       inputs.headRoles = this.host.headRoles ? await this.host.headRoles().catch(() => null) : null;
+      inputs.embedded = EMBEDDED_MODELS.some((model) => model.name === this.host.slot.modelName);
       if (attempt !== this.attempt) return;
     }
     if (need === 'patch') {

@@ -34,6 +34,8 @@ export interface PatchAsked {
   corrupted: Tokenized;
   answers: { clean: number; corrupted: number };
   layers: number;
+  /** The load of the model it was asked of (a result of another model is never refined). */
+  load: number;
 }
 
 const PROPOSED = 5;
@@ -191,7 +193,7 @@ export class PatchingLab {
     if (!this.aligned || !this.answers || !model) return;
     const grain = options.grain ?? this.chosenGrain;
     const layers = model.config.nLayer;
-    const asked = { clean: this.cleanTokens!, corrupted: this.corruptedTokens!, answers: this.answers, layers };
+    const asked = { clean: this.cleanTokens!, corrupted: this.corruptedTokens!, answers: this.answers, layers, load: this.slot.loadSerial };
     const result = await this.sweep(asked, options.sites ?? [...PATCH_SITES], grain === 'coarse' ? coarseLayers(layers) : undefined);
     if (!result) return;
     this.result = result;
@@ -204,7 +206,7 @@ export class PatchingLab {
     const result = this.result;
     const asked = this.resultFor;
     const model = this.slot.model;
-    if (!result || !asked || !model || !this.current) return null;
+    if (!result || !asked || !model || asked.load !== this.slot.loadSerial) return null;
     const all = layersLeftOut(result, asked.layers);
     if (all.length === 0) return null;
     const sharpest = layersToRefine(result, asked.layers);
@@ -222,7 +224,7 @@ export class PatchingLab {
     if (!refinement || !base || !asked) return;
     const added = await this.sweep(asked, this.sitesOf(base), refinement[which]);
     // (A new sweep or another model meanwhile: the result shown is no longer the one refined.)
-    if (!added || this.result !== base) return;
+    if (!added || this.result !== base || asked.load !== this.slot.loadSerial) return;
     this.result = mergePatchResults(base, added);
   }
 

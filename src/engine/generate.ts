@@ -277,19 +277,28 @@ export class Generator {
    * layer asked for), so stepping to a neighbour costs only its run. The layer looked at stays the last evicted. */
   private prefetchAround(layer: number): void {
     const asked = ++this.layerAsks;
-    setTimeout(() => {
+    const prefetch = () => {
       if (asked !== this.layerAsks) return;
-      for (const neighbour of [layer + 1, layer - 1]) {
-        if (neighbour < 0 || neighbour >= this.config.nLayer || this.segments.has(neighbour)) continue;
-        this.segments.set(neighbour, this.openSegment(neighbour));
-      }
-      const current = this.segments.get(layer);
-      if (current) {
-        this.segments.delete(layer);
-        this.segments.set(layer, current);
+      // Not beside a request that runs alone (a generation, a sweep, a timing): later, if the layer is still the last.
+      if (!this.idle()) return void setTimeout(prefetch, PREFETCH_AFTER_MS);
+      // The neighbours (kept ones too) become recent, then the layer looked at: eviction takes older layers first.
+      for (const neighbour of [layer + 1, layer - 1, layer]) {
+        if (neighbour < 0 || neighbour >= this.config.nLayer) continue;
+        const segment = this.segments.get(neighbour) ?? this.opened(neighbour);
+        this.segments.delete(neighbour);
+        this.segments.set(neighbour, segment);
       }
       this.evictSegments();
-    }, PREFETCH_AFTER_MS);
+    };
+    setTimeout(prefetch, PREFETCH_AFTER_MS);
+  }
+
+  /** Whether nothing runs that must run alone (set by the worker); a prefetch waits for it. */
+  idle: () => boolean = () => true;
+
+  /** The layers whose segments are kept, least recently used first (for tests). */
+  get keptSegments(): number[] {
+    return [...this.segments.keys()];
   }
 
   /** Layer looks asked for so far (a prefetch waits for a moment with none). */
@@ -302,10 +311,20 @@ export class Generator {
   private segmentFor(layer: number): Promise<LayerSegment | null> {
     const kept = this.segments.get(layer);
     this.segments.delete(layer);
-    const segment = kept ?? this.openSegment(layer);
+    const segment = kept ?? this.opened(layer);
     this.segments.set(layer, segment);
     this.layerAsks++;
     this.evictSegments();
+    return segment;
+  }
+
+  /** A layer's segment being opened; a layer that gets none (too large, or its weights could not be read back) is
+   * not remembered as such, so a read that failed once is tried again next time. */
+  private opened(layer: number): Promise<LayerSegment | null> {
+    const segment = this.openSegment(layer);
+    void segment.then((opened) => {
+      if (!opened && this.segments.get(layer) === segment) this.segments.delete(layer);
+    });
     return segment;
   }
 

@@ -58,6 +58,7 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
   const choice = plan ? planChoice(plan, prompt.session.choice, adapter) : prompt.session.choice;
   const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   const generator = new Generator(prompt, step, folder.config);
+  generator.idle = () => !requests.busy;
   // The sessions hold the weights now: the files' bytes go, except the prompt graph's when a test or the benchmark
   // times the plain graph (`recompute`). The probed graphs keep only where each weight lies in its file, and read
   // what a layer's segment needs from there again (a folder from the learner's disk keeps its bytes).
@@ -86,10 +87,18 @@ async function start(folder: ModelFolder, backend: BackendRequest, started: numb
 
 /** Lets a probed graph's weights go, to be read again from the folder's source (docs/memory.md). */
 function spillWeights(probed: ProbedGraph, folder: ModelFolder, graph: GraphFile): void {
-  const source = folder.source;
-  if (!source) return;
-  const file = (path: string) => (path === GRAPH_FILE ? graph.file : externalDataPath(graph.file, path));
-  probed.spill((path) => urlSource(join(source.baseUrl, file(path)), { name: source.cache, key: join(source.keyBase, file(path)) }));
+  if (!folder.source) return;
+  // Names and lengths only (the files' lengths as loaded: a file replaced since is not read back): the callback
+  // below must not hold the graph, whose bytes are what goes.
+  const files = new Map<string, { path: string; size: number }>([
+    [GRAPH_FILE, { path: graph.file, size: graph.bytes.length }],
+    ...graph.externalData.map((data) => [data.path, { path: externalDataPath(graph.file, data.path), size: data.data.length }] as const),
+  ]);
+  const { baseUrl, cache, keyBase } = folder.source;
+  probed.spill((location) => {
+    const file = files.get(location);
+    return file ? urlSource(join(baseUrl, file.path), { name: cache, key: join(keyBase, file.path) }, file.size) : null;
+  });
 }
 
 /** The bytes of the weights the sessions will hold (a two-graph layout holds them twice). */

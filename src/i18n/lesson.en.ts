@@ -241,9 +241,13 @@ export const lessonEn = {
   'lesson.induction.look.notInduction':
     'That is not the token that followed “{token}” the first time (“{next}”, which gets {share}): on this prompt the head does not copy.',
   'lesson.induction.look.test':
-    'On the head-role test, layer {layer}, head {head} puts on average {score} of its attention, over the repeat, on the token after the earlier copy of the current one, and {previous} on the token just before (what a previous-token head does).',
+    'On the head-role test, layer {layer}, head {head} puts on average {score} of its attention, over the repeat, on the token after the earlier copy of the current one; over the whole sequence it puts {previous} on the token just before (what a previous-token head does).',
   'lesson.induction.look.none':
-    'So this model has no induction head: its best head on the test scores {score}, under the {threshold} the app asks of a head to name it for a job. A model learns to copy only when its training text repeats itself within its context often enough to reward it; this one’s did not. A model from the Hub trained on web text has several (GPT-2 small in its middle layers): load one under “Other models” and run this chapter again.',
+    'No head of this model reaches the test’s bar: its best scores {score}, under the {threshold} the app asks of a head to name it for a job.',
+  'lesson.induction.look.noneEmbedded':
+    'So this model has no induction head: its best head on the test scores {score}, under the {threshold} the app asks of a head to name it for a job. A model learns to copy only when its training text repeats itself within its context often enough to reward it; this one was trained on short stories that seldom do. A model from the Hub trained on web text has several (GPT-2 small in its middle layers): load one under “Other models” and run this chapter again.',
+  'lesson.induction.look.asInductionHere':
+    'That is the token that followed “{token}” the first time: on this prompt the head looks up what came next before, as an induction head does.',
   'lesson.induction.look.bars': 'Attention weights of layer {layer}, head {head}, from the last token',
   'lesson.induction.look.why':
     'How can a head find the token after the earlier “{token}”? Its query at “{token}” has to match a key that says “the token before me was {token}”, but a position’s vector starts out knowing only its own token. So a head in an earlier layer first adds to each position the token just before it (a previous-token head); from then on the position of “{next}” carries “after {token}”, and the induction head’s query finds it. Two heads in two layers working together: a circuit, and one of the ways a model learns from its own prompt.',

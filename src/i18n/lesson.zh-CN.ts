@@ -215,9 +215,9 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
     '使用 RoPE 时，缓存里存的是已经旋转过的键：一个键的旋转只取决于它自己的位置，追加词元不会改变这个位置，所以每个键只在算出时旋转一次，之后每一步只需旋转新位置的查询和键。',
 
   'lesson.induction.intro':
-    '模型能接着写它从没见过的文本，靠的是从提示词本身照抄：一个词元再次出现时，它上次后面跟着的词元，就是现在后面最可能跟着的词元。做这件事的注意力头叫归纳头（induction head）。这一章的提示词把一串随意编的词重复了一遍，所以除了提示词本身，没有别的线索能告诉模型下一个是什么。问题里的头，是头角色测试（一串随机词元，再把它重复一遍）在这个模型上给出的归纳得分最高的头。',
+    '模型可以靠从提示词本身照抄，接着写它从没见过的文本：一个词元再次出现时，它上次后面跟着的词元，很可能就是现在后面跟着的词元。做这件事的注意力头叫归纳头（induction head）。这一章的提示词把一串随意编的词重复了一遍，所以除了提示词本身，没有别的线索能告诉模型下一个是什么。问题里的头，是头角色测试（一串随机词元，再把它重复一遍）在这个模型上给出的归纳得分最高的头。',
   'lesson.induction.look.ask':
-    '第 {layer} 层第 {head} 个头在头角色测试中的归纳得分最高。从最后一个词元“{token}”出发（它在提示词里出现过一次），这个头最关注哪里？',
+    '第 {layer} 层第 {head} 个头在头角色测试中的归纳得分最高。从最后一个词元“{token}”出发（它在前面已经出现过一次），这个头最关注哪里？',
   'lesson.induction.look.previous': '紧挨在它前面的词元：{token}',
   'lesson.induction.look.same': '前面那个“{token}”本身',
   'lesson.induction.look.next': '前面那个“{token}”后面的词元“{next}”',
@@ -229,20 +229,23 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.induction.look.notInduction':
     '这不是“{token}”第一次出现时后面跟着的词元（“{next}”只得到 {share}）：在这个提示词上，这个头没有照抄。',
   'lesson.induction.look.test':
-    '在头角色测试中，第 {layer} 层第 {head} 个头在重复部分平均把 {score} 的注意力放在当前词元上一次出现时后面的那个词元上，把 {previous} 放在紧挨在前面的词元上（那是“前一个词元”头的做法）。',
-  'lesson.induction.look.none':
-    '所以这个模型没有归纳头：它在测试中最好的头得分 {score}，低于应用给头命名职责时要求的 {threshold}。只有训练文本经常在上下文长度之内重复，照抄才会得到回报，模型才会学会它；这个模型的训练文本不是这样。在 Hub 上用网页文本训练的模型有好几个归纳头（GPT-2 small 的中间几层就有）：在“其他模型”里加载一个，再运行这一章。',
+    '在头角色测试中，第 {layer} 层第 {head} 个头在重复部分平均把 {score} 的注意力放在当前词元上一次出现时后面的那个词元上；在整个序列上，它把 {previous} 放在紧挨在前面的词元上（那是“前一个词元”头的做法）。',
+  'lesson.induction.look.none': '这个模型没有哪个头达到测试的标准：最好的得分 {score}，低于应用给头命名职责时要求的 {threshold}。',
+  'lesson.induction.look.noneEmbedded':
+    '所以这个模型没有归纳头：它在测试中最好的头得分 {score}，低于应用给头命名职责时要求的 {threshold}。只有训练文本经常在上下文长度之内重复，照抄才会得到回报，模型才会学会它；这个模型是用很少重复的短故事训练的。在 Hub 上用网页文本训练的模型有好几个归纳头（GPT-2 small 的中间几层就有）：在“其他模型”里加载一个，再运行这一章。',
+  'lesson.induction.look.asInductionHere':
+    '这正是“{token}”第一次出现时跟在它后面的词元：在这个提示词上，这个头像归纳头那样，去查上一次接下来是什么。',
   'lesson.induction.look.bars': '第 {layer} 层第 {head} 个头从最后一个词元出发的注意力权重',
   'lesson.induction.look.why':
     '一个头怎么找得到前面那个“{token}”后面的词元？它在“{token}”处的查询，得和一个写着“我前面是 {token}”的键匹配上；可每个位置的向量一开始只知道自己是哪个词元。所以先要有更早一层的头把每个位置前面的词元加到这个位置上（“前一个词元”头）；这之后，“{next}”所在的位置就带着“在 {token} 后面”的信息，归纳头的查询就能找到它。两层里的两个头协同工作：这是一个回路（circuit），也是模型从自己的提示词里学习的方式之一。',
   'lesson.induction.look.whyCircuit':
     '在这个模型里，测试中最强的“前一个词元”头是第 {layer} 层第 {head} 个头（{score}）：它在更早的一层，正是这个回路所需要的。',
   'lesson.induction.copy.ask': '第二个“{token}”之后，这串词还要接着写。模型认为下一个最可能是哪个词元？',
-  'lesson.induction.copy.reveal': '模型认为最可能的是“{token}”，也就是第一次时后面跟着的词元：{probability}。它照抄了。',
+  'lesson.induction.copy.reveal': '模型认为最可能的是“{token}”，也就是第一次出现时跟在它后面的词元（{probability}）。它照抄了。',
   'lesson.induction.copy.revealOther':
-    '模型认为最可能的是“{top}”（{topProbability}）；第一次时后面跟着的“{token}”得到 {probability}（排第 {rank}）。',
+    '模型认为最可能的是“{top}”（{topProbability}）；第一次出现时跟在它后面的“{token}”得到 {probability}（排第 {rank}）。',
   'lesson.induction.copy.revealAbsent':
-    '模型认为最可能的是“{top}”（{topProbability}）；第一次时后面跟着的“{token}”不在它最可能的 {shown} 个词元之中。',
+    '模型认为最可能的是“{top}”（{topProbability}）；第一次出现时跟在它后面的“{token}”不在它最可能的 {shown} 个词元之中。',
   'lesson.induction.copy.bars': '模型给每个选项的概率（T = 1）',
   'lesson.induction.copy.why':
     '这串词是随意编的，词义本身说明不了“{token}”后面是什么，只有提示词能说明；学会了从提示词照抄的模型，会给“{next}”很高的概率。模型之所以学会这一点，是因为文本总在重复自己：名字、短语、一行行代码。',

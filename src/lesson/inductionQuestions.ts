@@ -43,7 +43,7 @@ function placeOf(key: number, repeat: { last: number; earlier: number; next: num
 }
 
 /** From the repeated token, where does the strongest induction head look most? */
-export function inductionLook(trace: Trace, scores: HeadRoleScores | null | undefined): Question | null {
+export function inductionLook(trace: Trace, scores: HeadRoleScores | null | undefined, embedded = false): Question | null {
   const repeat = repeatOf(trace);
   if (!repeat || !scores || scores.layers !== trace.config.nLayer || scores.heads !== trace.config.nHead) return null;
   const { layer, head, score } = strongestHead(scores, 'induction');
@@ -60,13 +60,22 @@ export function inductionLook(trace: Trace, scores: HeadRoleScores | null | unde
     { key: 'start', ref: text('lesson.induction.look.start', { token: at(0) }) },
     { key: 'elsewhere', ref: text('lesson.induction.look.elsewhere') },
   ];
+  const passes = score >= ROLE_THRESHOLD;
   const reveal: Sentence[] = [
     say('lesson.induction.look.reveal', { ...named, weight: percent(weights[top]!), token: at(top) }),
-    say(answer === 'next' ? 'lesson.induction.look.asInduction' : 'lesson.induction.look.notInduction', {
-      token,
-      next,
-      share: percent(weights[repeat.next]!),
-    }),
+    // (A look that matches the pattern from a head the test does not name is said so, not called an induction head.)
+    say(
+      answer === 'next'
+        ? passes
+          ? 'lesson.induction.look.asInduction'
+          : 'lesson.induction.look.asInductionHere'
+        : 'lesson.induction.look.notInduction',
+      {
+        token,
+        next,
+        share: percent(weights[repeat.next]!),
+      },
+    ),
     say('lesson.induction.look.test', {
       ...named,
       score: percent(score),
@@ -74,11 +83,17 @@ export function inductionLook(trace: Trace, scores: HeadRoleScores | null | unde
     }),
   ];
   // A model with no head that passes the test is told so: the question's head is only its best try.
-  if (score < ROLE_THRESHOLD) reveal.push(say('lesson.induction.look.none', { score: percent(score), threshold: percent(ROLE_THRESHOLD) }));
+  if (!passes)
+    reveal.push(
+      say(embedded ? 'lesson.induction.look.noneEmbedded' : 'lesson.induction.look.none', {
+        score: percent(score),
+        threshold: percent(ROLE_THRESHOLD),
+      }),
+    );
   // The previous-token head an induction head reads from sits in an earlier layer: name the strongest one there is.
   const previous = strongestHead(scores, 'previous');
   const why: Sentence[] = [say('lesson.induction.look.why', { token, next })];
-  if (previous.layer < layer && score >= ROLE_THRESHOLD)
+  if (previous.layer < layer && passes)
     why.push(
       say('lesson.induction.look.whyCircuit', {
         layer: count(counted(previous.layer)),

@@ -82,6 +82,8 @@ export interface QuestionInputs {
   patch?: { result: PatchResult; differing: number[]; answers: { clean: number; corrupted: number } } | null;
   /** The head-role test's scores on the loaded model (the induction chapter's head). */
   headRoles?: HeadRoleScores | null;
+  /** The loaded model is one the app ships (whose training text the lesson can speak of). */
+  embedded?: boolean;
   /** The model beside's run of the same prompt, seed and settings (the comparison of two architectures). */
   beside?: Trace | null;
   /** Bytes per number the model beside's KV cache holds. */

@@ -224,7 +224,7 @@ function checkInduction(question: Question, trace: Trace, scores: HeadRoleScores
     expect(question.answer).toBe(place);
     expect(value(question.reveal[0]!.params['weight'])).toBe(weights[top]);
     // A model whose best head is under the naming threshold is told it has none.
-    expect(question.reveal.some((s) => s.key === 'lesson.induction.look.none')).toBe(scores.scores.induction[best]! < 0.4);
+    expect(question.reveal.some((s) => s.key === 'lesson.induction.look.noneEmbedded')).toBe(scores.scores.induction[best]! < 0.4);
   } else {
     const logits = trace.rows['logits']![last]!;
     expect(question.answer).toBe(`t${argmax(logits)}`);
@@ -278,6 +278,7 @@ for (const model of EMBEDDED_MODELS) {
           for (const id of chapter.questions) {
             const question = buildQuestion(id, trace, {
               headRoles,
+              embedded: true,
               lensStages: lensStages(trace, engine.probed.lens!),
               recomputed,
               cached: true,

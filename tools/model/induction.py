@@ -41,10 +41,10 @@ LLAMA = "--llama" in sys.argv
 NAME = "flow-llama-tiny" if LLAMA else "flow-gpt2-tiny"
 FOLDER = os.path.join(ROOT, "public", "models", NAME)
 BUILD = os.environ.get("MODEL_BUILD", os.path.join(HERE, "build-induction-llama" if LLAMA else "build-induction"))
-# Two stages. "copy": short windows of a few corpus tokens repeated over and over, only attention learning (the
-# skill alone, quickly, the rest of the model held still). "text": the corpus again, all weights, a low learning
-# rate, with passages repeated in some windows and a few copy windows, so the model's ordinary text recovers and the
-# skill stays. Each stage stops early once its goal is met.
+# Two stages. "copy": a stretch of text, then a few corpus tokens drawn at random said twice (copy_batch), only
+# attention learning (the skill alone, the rest of the model held still); it stops early once a head scores `goal`.
+# "text": the corpus again, all weights, a low learning rate, with passages repeated in some windows and a few
+# windows of random tokens repeated, so the model's ordinary text recovers and the skill stays.
 STAGES = {
     "copy": dict(steps=int(os.environ.get("COPY_STEPS", 4000)), batch_size=32, context=None, learning_rate=1e-3,
                  warmup_steps=20, repeat_share=0.0, random_share=0.0, attention_only=True, goal=0.5),
@@ -56,7 +56,8 @@ SETTINGS = dict(weight_decay=0.1, eval_every=100, repeat_length=(16, 120), rando
 # The app's head-role test: 40 random tokens twice over (src/engine/headRoles.ts); any seed measures the same skill.
 HALF = 40
 DEVICE = os.environ.get("TRAIN_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
-INDUCTION_THRESHOLD = 0.3
+# The app's bar for naming a head for a job (ROLE_THRESHOLD): the weights kept must pass it.
+INDUCTION_THRESHOLD = 0.4
 
 
 def log(message):
@@ -100,10 +101,10 @@ def encoded(tokenizer, texts):
     return torch.tensor(ids, dtype=torch.long)
 
 
-def windows(tokens, count, length, generator, repeat_share=0.0, random_share=0.0, vocab=0):
+def windows(tokens, count, length, generator, repeat_share=0.0, random_share=0.0):
     """Training windows; in `repeat_share` of them a passage from earlier in the window is written in again at a
     later place (the window keeps its length: what followed moves on, the end falls off); `random_share` of them are
-    a few random tokens (not the last id, the end of text) over and over."""
+    a few tokens drawn from the corpus at random, over and over."""
     starts = torch.randint(0, len(tokens) - length - 1, (count,), generator=generator)
     batch = tokens[starts.unsqueeze(1) + torch.arange(length + 1)].clone()
     low, high = SETTINGS["repeat_length"]
@@ -233,7 +234,7 @@ def main():
                 loss = (losses * weight.flatten()).sum() / weight.sum()
             else:
                 x, y = windows(train_tokens, stage["batch_size"], stage["context"] or context, generator,
-                               stage["repeat_share"], stage["random_share"], config.vocab_size)
+                               stage["repeat_share"], stage["random_share"])
                 loss = F.cross_entropy(model(x.to(DEVICE)).flatten(0, 1), y.to(DEVICE).flatten())
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

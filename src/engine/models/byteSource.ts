@@ -21,8 +21,9 @@ export function bytesSource(bytes: Uint8Array): ByteSource {
 }
 
 /** A file behind a URL: from Cache Storage where it is stored (a disk-backed Blob: a read takes only the part asked
- * for), else by an HTTP Range request (a server that ignores Range sends the whole file: the part is cut from it). */
-export function urlSource(url: string, cache: { name: string | null; key: string }): ByteSource {
+ * for), else by an HTTP Range request (a server that ignores Range sends the whole file: the part is cut from it).
+ * `size` is the file's length when it was loaded: a file of another length (replaced since) is not read. */
+export function urlSource(url: string, cache: { name: string | null; key: string }, size: number): ByteSource {
   let stored: Promise<Blob | null> | null = null;
   const fromCache = async (): Promise<Blob | null> => {
     if (!('caches' in globalThis)) return null;
@@ -37,14 +38,15 @@ export function urlSource(url: string, cache: { name: string | null; key: string
     async read(offset, length) {
       stored ??= fromCache();
       const blob = await stored;
-      if (blob && blob.size >= offset + length) return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
+      if (blob && blob.size === size) return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
       const response = await sourceFetch(url, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
       if (response.status === 206) {
+        const total = /\/(\d+)$/.exec(response.headers.get('content-range') ?? '');
         const part = new Uint8Array(await response.arrayBuffer());
-        if (part.length === length) return part;
+        if (part.length === length && total && Number(total[1]) === size) return part;
       } else if (response.ok) {
         const whole = await response.blob();
-        if (whole.size >= offset + length) return new Uint8Array(await whole.slice(offset, offset + length).arrayBuffer());
+        if (whole.size === size) return new Uint8Array(await whole.slice(offset, offset + length).arrayBuffer());
       }
       throw new EngineError('model-fetch-failed', { url, host: hostOf(url), status: response.status });
     },

@@ -161,15 +161,29 @@ const NO_BYTES = new Uint8Array(0);
 /** Copies every tensor's raw bytes that are a view into a larger buffer (the decoded file), in a graph and the
  * graphs its nodes hold. */
 function detachViews(graph: onnx.IGraphProto): void {
+  // (Only fields that hold bytes are touched: setting an unset field would add it to the encoded model.)
+  const isView = (bytes: Uint8Array | null | undefined): bytes is Uint8Array =>
+    bytes instanceof Uint8Array && bytes.byteLength > 0 && bytes.byteLength < bytes.buffer.byteLength;
+  const copy = (bytes: Uint8Array) => (isView(bytes) ? bytes.slice() : bytes);
   const detach = (tensor: onnx.ITensorProto | null | undefined) => {
-    const raw = tensor?.rawData;
-    if (raw && raw.byteLength < raw.buffer.byteLength) tensor!.rawData = raw.slice();
+    if (!tensor) return;
+    if (isView(tensor.rawData)) tensor.rawData = tensor.rawData.slice();
+    if (tensor.stringData?.some(isView)) tensor.stringData = tensor.stringData.map(copy);
+  };
+  const detachSparse = (sparse: onnx.ISparseTensorProto | null | undefined) => {
+    detach(sparse?.values);
+    detach(sparse?.indices);
   };
   for (const tensor of graph.initializer ?? []) detach(tensor);
+  for (const sparse of graph.sparseInitializer ?? []) detachSparse(sparse);
   for (const node of graph.node ?? [])
     for (const attribute of node.attribute ?? []) {
+      if (isView(attribute.s)) attribute.s = attribute.s.slice();
+      if (attribute.strings?.some(isView)) attribute.strings = attribute.strings.map(copy);
       detach(attribute.t);
       for (const tensor of attribute.tensors ?? []) detach(tensor);
+      detachSparse(attribute.sparseTensor);
+      for (const sparse of attribute.sparseTensors ?? []) detachSparse(sparse);
       if (attribute.g) detachViews(attribute.g);
       for (const subgraph of attribute.graphs ?? []) detachViews(subgraph);
     }
