@@ -55,19 +55,7 @@ async function record(
   plan: (forward: number) => CapturePlan,
 ) {
   generator.reset();
-  const recorder = new TraceRecorder({
-    modelName: 'test',
-    config,
-    points,
-    backend: 'wasm',
-    fallbackReason: null,
-    settings: SETTINGS,
-    seed: 7,
-    prompt: '',
-    truncatedTokens: 0,
-    promptLength: ids.length,
-    tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
-  });
+  const recorder = recorderFor('test', config, points, ids);
   const records: ForwardRecord[] = [];
   let forwards = 0;
   const result = await generator.generate(
@@ -292,6 +280,30 @@ describe.each(['qwen3-tiny', 'gpt2-tiny'] as const)('%s: lean capture, then reco
   });
 });
 
+/** One forward pass of `ids` recorded as the page records a prompt's pass. */
+function traceOf(modelName: string, config: Trace['config'], points: Trace['points'], ids: number[], record: ForwardRecord): Trace {
+  const recorder = recorderFor(modelName, config, points, ids);
+  recorder.addForward(record);
+  return recorder.snapshot();
+}
+
+/** A recorder for a run of `ids` as the page starts one (the prompt's tokens named by their ids). */
+function recorderFor(modelName: string, config: Trace['config'], points: Trace['points'], ids: number[]): TraceRecorder {
+  return new TraceRecorder({
+    modelName,
+    config,
+    points,
+    backend: 'wasm',
+    fallbackReason: null,
+    settings: SETTINGS,
+    seed: 7,
+    prompt: '',
+    truncatedTokens: 0,
+    promptLength: ids.length,
+    tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
+  });
+}
+
 /** Every architecture and stored layout (Qwen2's weights in an external data file), and an fp16 graph (whose
  * segment is fed float16): a layer cut out of the graph computes what the whole graph computes. */
 describe.each([
@@ -304,21 +316,7 @@ describe.each([
       const { config, probed, generator, read } = await engine(model, graph, spilled);
       const ids = [101, 2003, 1037, 3231, 999, 42, 7, 11, 5];
       const { record } = await generator.forward(ids);
-      const recorder = new TraceRecorder({
-        modelName: model,
-        config,
-        points: probed.points,
-        backend: 'wasm',
-        fallbackReason: null,
-        settings: SETTINGS,
-        seed: 7,
-        prompt: '',
-        truncatedTokens: 0,
-        promptLength: ids.length,
-        tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
-      });
-      recorder.addForward(record);
-      const trace = recorder.snapshot();
+      const trace = traceOf(model, config, probed.points, ids, record);
       const layer = config.nLayer - 1;
       const hooks = probed.points.filter((point) => point.layer === layer).map((point) => point.hook);
       const recomputed = await generator.capture(ids, hooks, null, 0, cutRowsOf(trace, hooks));
@@ -352,21 +350,7 @@ describe('a layer looked at', () => {
     const { config, probed, generator } = await engine(DEEP_MODEL);
     const ids = [101, 2003, 1037, 3231, 999, 42, 7];
     const { record } = await generator.forward(ids);
-    const recorder = new TraceRecorder({
-      modelName: DEEP_MODEL,
-      config,
-      points: probed.points,
-      backend: 'wasm',
-      fallbackReason: null,
-      settings: SETTINGS,
-      seed: 7,
-      prompt: '',
-      truncatedTokens: 0,
-      promptLength: ids.length,
-      tokens: ids.map((id) => ({ id, piece: `${id}`, bytes: [], text: `${id}`, character: null })),
-    });
-    recorder.addForward(record);
-    const trace = recorder.snapshot();
+    const trace = traceOf(DEEP_MODEL, config, probed.points, ids, record);
     const hooks = (layer: number) => probed.points.filter((point) => point.layer === layer).map((point) => point.hook);
     await generator.capture(ids, hooks(4), null, 0, cutRowsOf(trace, hooks(4)));
     expect(generator.segmentsOpened).toBe(1);

