@@ -120,7 +120,9 @@ export type Request =
   | { id: number; type: 'neighbours'; vector: Float32Array; k: number; exclude: number }
   | { id: number; type: 'loseDevice' }
   | ({ id: number; type: 'warm'; backend: BackendRequest } & AutoOptions)
-  | { id: number; type: 'time' };
+  | { id: number; type: 'time' }
+  /** How the worker's recomputes ran so far: through the whole graph or a layer's segment (for tests). */
+  | { id: number; type: 'recomputes' };
 
 /** Stops the request `id` (a generation between two tokens, a head ranking between two heads); a cancel for a
  * request that is over does nothing. */
@@ -200,6 +202,7 @@ export interface ResultTypes {
   warm: void;
   /** Milliseconds per generated token on the loaded model, warm, capture included (the median of a few). */
   time: number;
+  recomputes: { full: number; segment: number; segmentsOpened: number };
   /** Null where the graph's layout is not measured (Optimum's two graphs). */
   lookingCost: LookingCost | null;
 }

@@ -316,6 +316,10 @@ async function handle(request: Request): Promise<unknown> {
       return warmUp(await warmBackends(request.backend, request));
     case 'time':
       return timeGeneration(request.id);
+    case 'recomputes': {
+      const { generator } = requireModel();
+      return { ...generator.recomputes, segmentsOpened: generator.segmentsOpened };
+    }
   }
 }
 

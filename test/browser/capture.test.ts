@@ -108,6 +108,11 @@ describe('lean capture and recompute on demand (the embedded model as a large mo
       });
     }
     expect(worst).toBeLessThan(1e-5);
+    // Through layer 4's segment alone, its weights read back from the model's file (the worker keeps no copy of it:
+    // here by HTTP Range requests to the server).
+    const recomputes = await lean.evaluate(() => window.__flow!.slot.client!.call({ type: 'recomputes' }));
+    expect(recomputes.segment).toBeGreaterThan(0);
+    expect(recomputes.segmentsOpened).toBeGreaterThan(0);
     const asked = await lean.evaluate(() =>
       (window as unknown as { __sent: Record<string, unknown>[] }).__sent.filter(
         (message) => message['type'] === 'need' || message['type'] === 'capture',
