@@ -24,7 +24,8 @@ describe('offline PWA', () => {
       const steps = await page.evaluate(() => window.__flow!.runs.trace!.steps.length);
       expect(steps).toBe(5);
       await expect(page.evaluate(() => crossOriginIsolated)).resolves.toBe(true);
-      await expect(page.locator('[data-offline=stored]').isVisible()).resolves.toBe(true);
+      // (Checked once the page has looked into its cache again, which it does after the model loads.)
+      await page.waitForSelector('[data-offline=stored]', { timeout: 30_000 });
       await context.close();
     } finally {
       await browser.close();
