@@ -83,11 +83,14 @@ export function probe(bytes: Uint8Array, file: string, config: ModelConfig, exte
   // Indexed again, once, when first cut: probing added nodes and inputs (the intervention's) after the first index.
   let probedIndex: GraphIndex | null = null;
   const sources = new Map<string, ByteSource>();
+  const weightBytes = (tensors: readonly onnx.ITensorProto[]) => tensors.reduce((sum, tensor) => sum + storedBytes(tensor), 0);
+  // All the graph's weights, as stored (spilling keeps each weight's length): counted once, when first cut.
+  let graphWeightBytes: number | null = null;
   const segment = async (cut: readonly string[], outputs: readonly string[], budget?: (graphWeightBytes: number) => number) => {
     probedIndex ??= { ...indexGraph(index.model), externalData: index.externalData };
+    graphWeightBytes ??= weightBytes(index.model.graph!.initializer ?? []);
     const needed = segmentInitializers(probedIndex, cut, outputs);
-    const total = (index.model.graph!.initializer ?? []).reduce((sum, tensor) => sum + storedBytes(tensor), 0);
-    if (budget && needed.reduce((sum, tensor) => sum + storedBytes(tensor), 0) > budget(total)) return null;
+    if (budget && weightBytes(needed) > budget(graphWeightBytes)) return null;
     return extractSegment(probedIndex, cut, outputs, pastType, await readSpilled(index, sources, needed));
   };
   const rounding: ActivationRounding = index.nodes.some((node) => DYNAMIC_QUANTIZATION.has(node.opType ?? '')) ? 'int8' : pastType;

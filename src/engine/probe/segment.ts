@@ -9,9 +9,6 @@ export interface GraphSegment {
   bytes: Uint8Array;
   /** The tensors the caller feeds in place of the nodes that made them (a subset of the cut: those reached). */
   cutInputs: string[];
-  /** Bytes of the weights the segment carries, and of all the graph's weights. */
-  weightBytes: number;
-  graphWeightBytes: number;
 }
 
 /** The nodes that compute `outputs` once each tensor in `cut` is given, with the graph inputs and initializers they
@@ -30,15 +27,9 @@ export function extractSegment(
   const elemType = cutType === 'float16' ? onnx.TensorProto.DataType.FLOAT16 : onnx.TensorProto.DataType.FLOAT;
   const cutInputs = cut.filter((name) => reachedCut.has(name));
   const graphInputs = (graph.input ?? []).filter((value) => reachedInputs.has(value.name ?? ''));
-  let weightBytes = 0;
-  const graphWeightBytes = (graph.initializer ?? []).reduce((sum, tensor) => sum + storedBytes(tensor), 0);
   const initializers = (graph.initializer ?? [])
     .filter((tensor) => reachedInitializers.has(tensor.name ?? ''))
-    .map((tensor) => {
-      const inline = inlined(index, tensor, loaded.get(tensor.name ?? ''));
-      weightBytes += inline.rawData?.length ?? 0;
-      return inline;
-    });
+    .map((tensor) => inlined(index, tensor, loaded.get(tensor.name ?? '')));
   const segment = onnx.ModelProto.create({
     irVersion: index.model.irVersion,
     opsetImport: index.model.opsetImport,
@@ -51,7 +42,7 @@ export function extractSegment(
       output: outputs.map((name) => onnx.ValueInfoProto.create({ name })),
     }),
   });
-  return { bytes: onnx.ModelProto.encode(segment).finish(), cutInputs, weightBytes, graphWeightBytes };
+  return { bytes: onnx.ModelProto.encode(segment).finish(), cutInputs };
 }
 
 /** The initializers a segment reads (to fetch the spilled ones before it is cut). */
