@@ -5,6 +5,7 @@ import {
   argmax,
   at,
   count,
+  earlierOccurrence,
   headWeights,
   lastPromptPosition,
   percent,
@@ -26,9 +27,8 @@ import {
  * stood only just before itself). */
 export function repeatOf(trace: Trace): { last: number; earlier: number; next: number } | null {
   const last = lastPromptPosition(trace);
-  for (let p = last - 1; p >= 0; p--)
-    if (trace.tokens[p]!.id === trace.tokens[last]!.id) return p + 1 < last ? { last, earlier: p, next: p + 1 } : null;
-  return null;
+  const earlier = earlierOccurrence(trace, last);
+  return earlier >= 0 && earlier + 1 < last ? { last, earlier, next: earlier + 1 } : null;
 }
 
 type Place = 'previous' | 'same' | 'next' | 'start' | 'elsewhere';

@@ -10,6 +10,7 @@ import {
   argmax,
   at,
   count,
+  earlierOccurrence,
   headWeights,
   lastPromptPosition,
   num,
@@ -157,13 +158,6 @@ export function clearestHead(trace: Trace, position: number): { layer: number; h
 function scoreAt(trace: Trace, layer: number, head: number, position: number, key: number): number {
   const row = trace.rows[`blocks.${layer}.attn.hook_attn_scores`]![position]!;
   return row[head * (row.length / trace.config.nHead) + key]!;
-}
-
-/** The most recent earlier position of the last token's id, or -1: where a repeated token (a name said again) first
- * stood, so the lesson can say which habit a head's look matches. */
-function earlierOccurrence(trace: Trace, last: number): number {
-  for (let p = last - 1; p >= 0; p--) if (trace.tokens[p]!.id === trace.tokens[last]!.id) return p;
-  return -1;
 }
 
 function attentionLook(trace: Trace): Question {

@@ -111,6 +111,13 @@ export function headWeights(trace: Trace, layer: number, head: number, position:
   return Array.from({ length: position + 1 }, (_, k) => row[head * width + k]!);
 }
 
+/** The most recent earlier position of the token at `last`, or -1: where a repeated token (a name said again) first
+ * stood, so the lesson can say which habit a head's look matches. */
+export function earlierOccurrence(trace: Trace, last: number): number {
+  for (let p = last - 1; p >= 0; p--) if (trace.tokens[p]!.id === trace.tokens[last]!.id) return p;
+  return -1;
+}
+
 export function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
