@@ -18,6 +18,21 @@ const FONT = 13;
 const textWidth = (text: string) => measure(text, FONT);
 const fitText = (text: string, width: number) => fitLabel(text, width, FONT);
 
+/** `values` in at most `count` bars: consecutive runs of them, each drawn as its value of largest magnitude, so a
+ * spike (a residual stream's outlier dimension) stays as tall as it is. */
+export function peaks(values: readonly number[], count: number): number[] {
+  if (values.length <= count) return [...values];
+  const bars: number[] = [];
+  for (let bar = 0; bar < count; bar++) {
+    const from = Math.floor((bar * values.length) / count);
+    const to = Math.floor(((bar + 1) * values.length) / count);
+    let peak = values[from]!;
+    for (let i = from + 1; i < to; i++) if (Math.abs(values[i]!) > Math.abs(peak)) peak = values[i]!;
+    bars.push(peak);
+  }
+  return bars;
+}
+
 /** Draws `viz` into `group` (emptied first); returns the height used. Diverging values use one scale centred on 0
  * (red–blue), probabilities one sequential scale from 0 to 1 (blues), as everywhere in the app. */
 export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefined>, viz: MiniViz): number {
@@ -30,9 +45,11 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
   switch (viz.kind) {
     case 'sparkline': {
       const height = 26;
-      const extent = Math.max(1e-9, ...viz.values.map(Math.abs));
+      // One bar per pixel at most: a 896-wide residual vector in 96 px was 896 rects updated every frame.
+      const values = peaks(viz.values, MINI_WIDTH);
+      const extent = Math.max(1e-9, ...values.map(Math.abs));
       const x = scaleLinear()
-        .domain([0, Math.max(1, viz.values.length - 1)])
+        .domain([0, Math.max(1, values.length - 1)])
         .range([0, MINI_WIDTH]);
       const y = scaleLinear().domain([-extent, extent]).range([height, 0]);
       group
@@ -44,10 +61,10 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
         .attr('y1', y(0))
         .attr('y2', y(0))
         .attr('class', 'mini-axis');
-      const barWidth = Math.max(0.5, MINI_WIDTH / viz.values.length);
+      const barWidth = Math.max(0.5, MINI_WIDTH / values.length);
       group
         .selectAll('rect')
-        .data(viz.values)
+        .data(values)
         .join('rect')
         .attr('x', (_, i) => x(i))
         .attr('width', barWidth)

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderFlowChart, type FlowChartData } from '../../visualizations/flowChart';
 import { gpt2FlowChart } from '../../src/flow/chart';
+import { MINI_WIDTH, peaks } from '../../visualizations/miniViz';
 
 function chartData(layers: number, active: string | null): FlowChartData {
   const chart = gpt2FlowChart({ nLayer: layers, nHead: 4 });
@@ -50,5 +51,26 @@ describe('flow chart renderer', () => {
     expect(clicked).toEqual(['softmax']);
     chart.destroy();
     expect(container.querySelector('svg')).toBeNull();
+  });
+});
+
+describe('the live sparkline beside the active box', () => {
+  it('draws a long vector in at most one bar per pixel, each the run’s value of largest magnitude', () => {
+    expect(peaks([1, -5, 2, 3], 2)).toEqual([-5, 3]);
+    expect(peaks([1, 2], 4)).toEqual([1, 2]);
+    // A 896-wide residual stream with one outlier dimension.
+    const values = Array.from({ length: 896 }, (_, i) => Math.sin(i) * 0.1);
+    values[500] = -7;
+    const bars = peaks(values, MINI_WIDTH);
+    expect(bars).toHaveLength(MINI_WIDTH);
+    expect(bars).toContain(-7);
+    expect(Math.max(...bars.map(Math.abs))).toBe(7);
+    const container = document.createElement('div');
+    const data = chartData(4, 'embed');
+    renderFlowChart(container, { ...data, annotation: { ...data.annotation!, mini: { kind: 'sparkline', values } } });
+    const rects = [...container.querySelectorAll('.mini-sparkline rect')];
+    expect(rects).toHaveLength(MINI_WIDTH);
+    // The outlier's bar spans the full half height (26 px tall, 13 either side of 0).
+    expect(Math.max(...rects.map((rect) => Number(rect.getAttribute('height'))))).toBeCloseTo(13, 5);
   });
 });
