@@ -435,12 +435,15 @@ async function measurePipelineFirstToken(browser, base, backend) {
     const page = await context.newPage();
     const query = new URLSearchParams({ 'first-token': 'flow-gpt2-tiny', root: '/models/', device: backend, prompt: PROMPT });
     await page.goto(`${base}bench/pipeline.html?${query}`);
-    await page.waitForFunction(() => window.__firstTokenAt !== undefined, null, { timeout: 120_000 });
-    return await page.evaluate(() => window.__firstTokenAt);
+    await page.waitForFunction(() => window.__firstTokenAt !== undefined || window.__firstTokenError !== undefined, null, {
+      timeout: 120_000,
+    });
+    const { at, error } = await page.evaluate(() => ({ at: window.__firstTokenAt, error: window.__firstTokenError }));
+    return error === undefined ? { backend, ms: at } : { backend, error };
   } catch (error) {
-    return { error: String(error.message ?? error).split('\n')[0] };
+    return { backend, error: String(error.message ?? error).split('\n')[0] };
   } finally {
-    await context.close();
+    await context.close().catch(() => {});
   }
 }
 
@@ -601,16 +604,24 @@ const generationTable = [
   ),
 ].join('\n');
 const FIRST_TOKEN_TARGET = 1.2;
+/** The pipeline's first token, where it ran on the backend the app picked (on a hardware adapter "auto" may pick
+ * WebGPU while the pipeline was asked for WASM: then the two do not compare). */
+const pipelineFirst = (r) =>
+  r.pipelineFirstToken.error !== undefined
+    ? { cell: `failed: ${r.pipelineFirstToken.error}`, ratio: null }
+    : r.pipelineFirstToken.backend !== r.backend
+      ? { cell: `${ms(r.pipelineFirstToken.ms)} (${r.pipelineFirstToken.backend}; the app picked ${r.backend})`, ratio: null }
+      : { cell: ms(r.pipelineFirstToken.ms), ratio: r.firstTokenMs / r.pipelineFirstToken.ms };
 const firstTokenRatio = (r) => {
-  const value = r.firstTokenMs / r.pipelineFirstToken;
-  return `${value.toFixed(2)}×${value <= FIRST_TOKEN_TARGET ? '' : ' ✗'}`;
+  const { ratio } = pipelineFirst(r);
+  return ratio === null ? '—' : `${ratio.toFixed(2)}×${ratio <= FIRST_TOKEN_TARGET ? '' : ' ✗'}`;
 };
 const appTable = [
   `| backend | first token on screen after page load | transformers.js ${library} pipeline's first token in its page, same model | ratio (target ≤ 1.2×) | chart playing during generation | longest main-thread task (target ≤ 50 ms) | memory after 1 / 50 / 500 generated tokens | 500 vs 50 (target ≤ +10 %) |`,
   '|---|---|---|---|---|---|---|---|',
   ...appRows.map(
     (r) =>
-      `| ${r.requested === 'auto' ? `auto (picked ${r.backend})` : r.backend} | ${ms(r.firstTokenMs)} | ${typeof r.pipelineFirstToken === 'number' ? ms(r.pipelineFirstToken) : `failed: ${r.pipelineFirstToken.error}`} | ${typeof r.pipelineFirstToken === 'number' ? firstTokenRatio(r) : '—'} | ${r.fps.toFixed(0)} fps (95th-percentile frame ${r.slowFrame.toFixed(0)} ms) | ${r.longTasks === 0 ? 'none over 50 ms' : `${ms(r.longestTask)} (${r.longTasks} tasks over 50 ms)`} | ${MB(r.memory.afterOne)} / ${MB(r.memory.afterFifty)} / ${MB(r.memory.afterFiveHundred)} | ${(100 * (r.memory.afterFiveHundred / r.memory.afterFifty - 1)).toFixed(1)} % |`,
+      `| ${r.requested === 'auto' ? `auto (picked ${r.backend})` : r.backend} | ${ms(r.firstTokenMs)} | ${pipelineFirst(r).cell} | ${firstTokenRatio(r)} | ${r.fps.toFixed(0)} fps (95th-percentile frame ${r.slowFrame.toFixed(0)} ms) | ${r.longTasks === 0 ? 'none over 50 ms' : `${ms(r.longestTask)} (${r.longTasks} tasks over 50 ms)`} | ${MB(r.memory.afterOne)} / ${MB(r.memory.afterFifty)} / ${MB(r.memory.afterFiveHundred)} | ${(100 * (r.memory.afterFiveHundred / r.memory.afterFifty - 1)).toFixed(1)} % |`,
   ),
 ].join('\n');
 
@@ -644,7 +655,7 @@ const SUMMARY = [
     .filter((r) => r.requested === 'auto')
     .map(
       (r) =>
-        `The first token on screen within ${FIRST_TOKEN_TARGET}× the pipeline's first token from page load, with "auto" (it picked ${r.backend}): ${typeof r.pipelineFirstToken !== 'number' ? `not measured (the pipeline failed: ${r.pipelineFirstToken.error})` : `${r.firstTokenMs / r.pipelineFirstToken <= FIRST_TOKEN_TARGET ? 'met' : 'not met'} (${ms(r.firstTokenMs)} against ${ms(r.pipelineFirstToken)})`}.`,
+        `The first token on screen within ${FIRST_TOKEN_TARGET}× the pipeline's first token from page load, with "auto" (it picked ${r.backend}): ${pipelineFirst(r).ratio === null ? `not compared (the pipeline: ${pipelineFirst(r).cell})` : `${pipelineFirst(r).ratio <= FIRST_TOKEN_TARGET ? 'met' : 'not met'} (${ms(r.firstTokenMs)} against ${ms(r.pipelineFirstToken.ms)})`}.`,
     ),
   ...(measured.some((r) => r.pipeline?.error) ? [`The pipeline failed on: ${list(measured.filter((r) => r.pipeline?.error))}.`] : []),
   ...(crashes.length ? [`Chromium crashed while the app ran ${crashes.join('; ')}.`] : []),

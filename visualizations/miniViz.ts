@@ -48,9 +48,6 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
       // One bar per pixel at most: a 896-wide residual vector in 96 px was 896 rects updated every frame.
       const values = peaks(viz.values, MINI_WIDTH);
       const extent = Math.max(1e-9, ...values.map(Math.abs));
-      const x = scaleLinear()
-        .domain([0, Math.max(1, values.length - 1)])
-        .range([0, MINI_WIDTH]);
       const y = scaleLinear().domain([-extent, extent]).range([height, 0]);
       group
         .selectAll('line')
@@ -61,7 +58,9 @@ export function drawMiniViz(group: Selection<SVGGElement, unknown, null, undefin
         .attr('y1', y(0))
         .attr('y2', y(0))
         .attr('class', 'mini-axis');
-      const barWidth = Math.max(0.5, MINI_WIDTH / values.length);
+      // Side by side across MINI_WIDTH: bar i from i × width.
+      const barWidth = MINI_WIDTH / values.length;
+      const x = (i: number) => i * barWidth;
       group
         .selectAll('rect')
         .data(values)

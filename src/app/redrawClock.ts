@@ -1,8 +1,8 @@
 /** How often the detail views follow a run while it generates. */
 export const VIEW_UPDATE_MS = 1000;
 /** How often the chart and the chips follow a run while it generates. Every frame (60 a second) cost a small model
- * a third of its speed on a 2-core laptop: the page's layout and painting compete with the worker for the cores.
- * Ten times a second still reads as text streaming in (docs/benchmarks.md). */
+ * a fifth to a third of its speed on a 2-core machine: the page's layout and painting compete with the worker for
+ * the cores. Ten times a second still reads as text streaming in (docs/benchmarks.md). */
 export const LIVE_FRAME_MS = 100;
 
 /** What the clock needs from the browser (a test passes its own). */
@@ -37,11 +37,14 @@ export class RedrawClock {
     private readonly host: ClockHost = browserHost,
   ) {}
 
-  /** Something changed; `live`: a run is generating (so updates are gathered). */
-  changed(live: boolean): void {
+  /** Something changed; `live`: a run is generating (so updates are gathered); `urgent`: drawn in the next frame,
+   * however recently the last one was (a run's first new token). */
+  changed(live: boolean, urgent = false): void {
     if (!live) return this.now();
-    if (this.frameTimer === null && this.frameRequest === null) {
-      const wait = this.lastFrame + LIVE_FRAME_MS - this.host.now();
+    if (this.frameRequest === null && (urgent || this.frameTimer === null)) {
+      if (this.frameTimer !== null) this.host.clearTimeout(this.frameTimer);
+      this.frameTimer = null;
+      const wait = urgent ? 0 : this.lastFrame + LIVE_FRAME_MS - this.host.now();
       if (wait > 0)
         this.frameTimer = this.host.setTimeout(() => {
           this.frameTimer = null;
@@ -63,14 +66,14 @@ export class RedrawClock {
     });
   }
 
-  /** Publishes now, dropping what was scheduled: to the chart and chips, and with `views` to the views too. */
+  /** Publishes now, dropping what was scheduled: to the chart and chips, and with `views` to the views too; the next
+   * change is drawn in the next frame. */
   now(views = true): void {
     this.cancelFrame();
     if (views) {
       if (this.viewTimer !== null) this.host.clearTimeout(this.viewTimer);
       this.viewTimer = null;
     }
-    // The next change (a run's first token) is drawn in the next frame.
     this.lastFrame = -Infinity;
     this.publish(views);
   }

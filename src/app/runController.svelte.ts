@@ -35,8 +35,8 @@ export function modelWithRuns(backendRequest: BackendRequest, options: SlotOptio
 }
 
 /** Generate, step and stop on the slot's model. The worker owns the run (its ids, KV cache and random state) and
- * sends deltas; this records them and publishes immutable Traces on the redraw clock: `trace` every frame (chart,
- * chips), `viewTrace` at most once a second while generating (the heavy detail views). */
+ * sends deltas; this records them and publishes immutable Traces on the redraw clock: `trace` ten times a second while
+ * generating (chart, chips), `viewTrace` at most once a second (the heavy detail views). */
 export class RunController {
   trace = $state.raw<Trace | null>(null);
   viewTrace = $state.raw<Trace | null>(null);
@@ -285,7 +285,8 @@ export class RunController {
             onStep: (step, rngState) => {
               recorder.addStep(step, rngState);
               produced++;
-              this.clock.changed(true);
+              // The first new token is drawn in the next frame, whatever was drawn just before (the prompt).
+              this.clock.changed(true, produced === 1);
             },
           },
         );

@@ -61,9 +61,13 @@ describe('the live sparkline beside the active box', () => {
     // A 896-wide residual stream with one outlier dimension.
     const values = Array.from({ length: 896 }, (_, i) => Math.sin(i) * 0.1);
     values[500] = -7;
+    values[0] = 3;
+    values[895] = -4;
     const bars = peaks(values, MINI_WIDTH);
     expect(bars).toHaveLength(MINI_WIDTH);
     expect(bars).toContain(-7);
+    expect(bars[0]).toBe(3);
+    expect(bars.at(-1)).toBe(-4);
     expect(Math.max(...bars.map(Math.abs))).toBe(7);
     const container = document.createElement('div');
     const data = chartData(4, 'embed');
@@ -72,5 +76,9 @@ describe('the live sparkline beside the active box', () => {
     expect(rects).toHaveLength(MINI_WIDTH);
     // The outlier's bar spans the full half height (26 px tall, 13 either side of 0).
     expect(Math.max(...rects.map((rect) => Number(rect.getAttribute('height'))))).toBeCloseTo(13, 5);
+    // Side by side within MINI_WIDTH, the last one ending at its edge.
+    const last = rects.at(-1)!;
+    expect(Number(last.getAttribute('x')) + Number(last.getAttribute('width'))).toBeCloseTo(MINI_WIDTH, 5);
+    expect(Number(rects[0]!.getAttribute('x'))).toBe(0);
   });
 });

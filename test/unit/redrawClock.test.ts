@@ -52,7 +52,7 @@ describe('the redraw clock', () => {
     expect(views).toEqual([VIEW_UPDATE_MS]);
   });
 
-  it('publishes everything at once when the run ends, and the next run’s first token in the next frame', () => {
+  it('publishes everything at once when the run ends, leaving nothing scheduled', () => {
     const { host, advance, now } = simulatedHost();
     const published: Array<[number, boolean]> = [];
     const clock = new RedrawClock((withViews) => published.push([now(), withViews]), host);
@@ -63,13 +63,37 @@ describe('the redraw clock', () => {
     clock.changed(false); // the run ended
     expect(published.at(-1)).toEqual([30, true]);
     const count = published.length;
-    // Nothing scheduled is left over from the run.
     advance(2000);
     expect(published.length).toBe(count);
-    // The next run's first token: the next frame, not LIVE_FRAME_MS after the last one.
+  });
+
+  it('draws the next run’s first change in the next frame, even right after the last run’s frame', () => {
+    const { host, advance, now } = simulatedHost();
+    const frames: number[] = [];
+    const clock = new RedrawClock((withViews) => withViews || frames.push(now()), host);
     clock.changed(true);
+    advance(20); // a frame at 16
+    expect(frames).toEqual([16]);
+    clock.changed(false); // the run ended at 20
+    clock.changed(true); // the next one starts at once
     advance(16);
-    expect(published.length).toBe(count + 1);
-    expect(published.at(-1)![1]).toBe(false);
+    expect(frames).toEqual([16, 32]);
+  });
+
+  it('draws a run’s first new token in the next frame, though the prompt was drawn just before', () => {
+    const { host, advance, now } = simulatedHost();
+    const frames: number[] = [];
+    const clock = new RedrawClock((withViews) => withViews || frames.push(now()), host);
+    clock.changed(true); // the run begins: its prompt
+    advance(30); // drawn at 16
+    clock.changed(true, true); // the first new token at 30
+    advance(16);
+    expect(frames).toEqual([16, 32]);
+    // Later tokens wait their turn again.
+    clock.changed(true);
+    advance(50);
+    expect(frames).toEqual([16, 32]);
+    advance(100);
+    expect(frames.at(-1)).toBeGreaterThanOrEqual(32 + LIVE_FRAME_MS);
   });
 });

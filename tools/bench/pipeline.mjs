@@ -72,24 +72,28 @@ window.pipelineReady = true;
  * page. */
 const asked = new URLSearchParams(location.search);
 if (asked.has('first-token')) {
-  env.localModelPath = asked.get('root');
-  const generator = await pipeline('text-generation', asked.get('first-token'), {
-    device: asked.get('device'),
-    dtype: 'fp32',
-    model_file_name: 'decoder_model_merged',
-  });
-  let calls = 0;
-  const streamer = {
-    put(ids) {
-      // The first call carries the prompt; the second, the first generated token.
-      if (++calls !== 2) return;
-      const chip = document.createElement('span');
-      chip.className = 'first-token';
-      chip.textContent = generator.tokenizer.decode(ids.flat().map(Number));
-      document.body.append(chip);
-      window.__firstTokenAt = performance.now();
-    },
-    end() {},
-  };
-  await generator(asked.get('prompt'), { max_new_tokens: 8, do_sample: true, temperature: 0.8, top_k: 40, top_p: 0.95, streamer });
+  try {
+    env.localModelPath = asked.get('root');
+    const generator = await pipeline('text-generation', asked.get('first-token'), {
+      device: asked.get('device'),
+      dtype: 'fp32',
+      model_file_name: 'decoder_model_merged',
+    });
+    let calls = 0;
+    const streamer = {
+      put(ids) {
+        // The first call carries the prompt; the second, the first generated token.
+        if (++calls !== 2) return;
+        const chip = document.createElement('span');
+        chip.className = 'first-token';
+        chip.textContent = generator.tokenizer.decode(ids.flat().map(Number));
+        document.body.append(chip);
+        window.__firstTokenAt = performance.now();
+      },
+      end() {},
+    };
+    await generator(asked.get('prompt'), { max_new_tokens: 8, do_sample: true, temperature: 0.8, top_k: 40, top_p: 0.95, streamer });
+  } catch (error) {
+    window.__firstTokenError = String(error?.message ?? error).split('\n')[0];
+  }
 }
