@@ -42,8 +42,7 @@ export class RedrawClock {
   changed(live: boolean, urgent = false): void {
     if (!live) return this.now();
     if (this.frameRequest === null && (urgent || this.frameTimer === null)) {
-      if (this.frameTimer !== null) this.host.clearTimeout(this.frameTimer);
-      this.frameTimer = null;
+      this.cancelFrame();
       const wait = urgent ? 0 : this.lastFrame + LIVE_FRAME_MS - this.host.now();
       if (wait > 0)
         this.frameTimer = this.host.setTimeout(() => {

@@ -67,17 +67,17 @@ window.measurePipeline = async ({ modelRoot, model, device, dtype, fileName, pro
 window.pipelineReady = true;
 
 /** The first generated token on screen, timed from navigation start as the app's is: this page, opened with
- * `?first-token=<model>&root=<folder root>&device=<backend>&prompt=<text>` in a fresh browser context, loads the
- * library, its onnxruntime-web and the model (nothing cached), generates, and writes the first new token into the
- * page. */
+ * `?first-token=<model>&root=<folder root>&device=<backend>&dtype=<dtype>&file=<file name>&prompt=<text>` in a fresh
+ * browser context, loads the library, its onnxruntime-web and the model (nothing cached), generates, and writes the
+ * first new token into the page. */
 const asked = new URLSearchParams(location.search);
 if (asked.has('first-token')) {
   try {
     env.localModelPath = asked.get('root');
     const generator = await pipeline('text-generation', asked.get('first-token'), {
       device: asked.get('device'),
-      dtype: 'fp32',
-      model_file_name: 'decoder_model_merged',
+      dtype: asked.get('dtype'),
+      model_file_name: asked.get('file'),
     });
     let calls = 0;
     const streamer = {
