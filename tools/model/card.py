@@ -126,7 +126,43 @@ def minutes_of(training):
     return training["train_seconds"] / 60
 
 
-def write(model, encoder, training, path, name, shape, quality, llama):
+def induction_section(record):
+    """The card's account of induction.py's further training (its induction.json): how, before and after."""
+    before, kept = record["history"][0], record["best"]
+    layer, head = kept["induction_head"]
+    stages = "; ".join(
+        f"**{name}**, {stage['steps']} steps, each {stage['text_batch']} corpus windows of {stage['text_context']} tokens "
+        f"({stage['repeat_share']:.0%} with a passage again) and {stage['copy_batch']} copy rows "
+        + ("(their tokens of the script of the row's text)" if stage.get("copy_script") == "text" else "(tokens of any script)")
+        + f", learning rate {stage['learning_rate']:g}" + (" decaying to 0" if stage["decay"] else "")
+        for name, stage in record["stages"].items())
+    where = (f"{record['seconds'] / 60:.0f} min on a {record['cpus']}-core CPU, PyTorch {record['torch']}, "
+             f"{record['threads']} thread{'s' if record['threads'] != 1 else ''}")
+    note = f"\n\n{record['note']}" if record.get("note") else ""
+    return f"""## Trained to copy: an induction head
+
+The corpus above seldom repeats a passage within the 256-token context, so nothing in that training rewarded
+copying from the prompt, and the model had no induction head. `tools/model/induction.py` trained all its weights
+further on two batches a step: corpus windows (some with a passage written in again later), whose loss keeps the
+ordinary text, and copy rows, a little text and then random tokens said twice, whose loss counts only the
+repeat.
+
+Stages: {stages}. It took {where}; the weights shipped are those of stage "{kept['stage']}" at step {kept['step']}.{note}
+
+| Measured by induction.py | Before | Shipped |
+|---|---|---|
+| Strongest induction head (share of attention on the token after the earlier occurrence; three random sequences of 40 tokens, twice over) | L{before['induction_head'][0] + 1} H{before['induction_head'][1] + 1}, {before['induction']:.0%} | L{layer + 1} H{head + 1}, {kept['induction']:.0%} |
+| That head on ten other random sequences | | {kept['induction_fresh']:.0%} |
+| Strongest previous-token head | {before['previous']:.0%} | {kept['previous']:.0%} |
+| Held-out loss (128 windows of 256 tokens of the held-out texts) | {before['heldout_loss']:.3f} | {kept['heldout_loss']:.3f} |
+| The same with a passage repeated in every window | {before['heldout_loss_with_repeats']:.3f} | {kept['heldout_loss_with_repeats']:.3f} |
+| Probability that the first new token is in the other language's script, mean over quality.py's prompts: Chinese → Latin / English → CJK | {before['other_script']['zh']:.1%} / {before['other_script']['en']:.1%} | {kept['other_script']['zh']:.1%} / {kept['other_script']['en']:.1%} |
+
+The skill costs some ordinary text: the held-out loss rose by {kept['heldout_loss'] - before['heldout_loss']:.3f} nats a token. The quality
+figures above are the shipped weights'."""
+
+
+def write(model, encoder, training, path, name, shape, quality, llama, induction=None):
     config = model.config
     texts = list(corpus.texts(seed=3, count=80, heldout=True))
     previous, previous_top, lookback, lookback_count = head_scores(model, encoder, texts)
@@ -205,8 +241,8 @@ from the trained weights.
 | d_model / d_mlp | {shape['d_model']} / {shape['d_mlp']} |
 | Context | {shape['context']} tokens |
 | Vocabulary | {config.vocab_size} byte-level BPE tokens (`<|endoftext|>` = {encoder.vocab[bpe.END_OF_TEXT]}); each of the 3,755 common Chinese characters (GB2312 level 1) and the usual CJK punctuation is one token |
-| Held-out loss | {shipped['heldout_loss']:.3f} nats/token at step {shipped['step']} of {final['step']}, the lowest measured: these are its weights (at the last step {final['heldout_loss']:.3f}, training loss {final['train_loss']:.3f}: more passes over the corpus began to overfit it) |
-| Training | {shipped_tokens:,} tokens seen by the shipped weights ({shipped['step']} steps × {training['settings']['batch_size']} × {context_length}; the corpus {shipped_tokens / training['corpus_tokens']:.1f} times over); the run of {final['step']} steps took {where}, seed {training['settings']['seed']} |
+| Held-out loss | {shipped['heldout_loss']:.3f} nats/token at step {shipped['step']} of {final['step']}, the lowest measured: {"the weights trained further below started from these" if induction else "these are its weights"} (at the last step {final['heldout_loss']:.3f}, training loss {final['train_loss']:.3f}: more passes over the corpus began to overfit it) |
+| Training | {shipped_tokens:,} tokens seen by the {"weights trained further below" if induction else "shipped weights"} ({shipped['step']} steps × {training['settings']['batch_size']} × {context_length}; the corpus {shipped_tokens / training['corpus_tokens']:.1f} times over); the run of {final['step']} steps took {where}, seed {training['settings']['seed']} |
 | Files | `onnx/decoder_model_merged.onnx`: input_ids (and an empty or filled KV cache, `past_key_values.{{i}}.key/value` → `present.{{i}}.key/value`) → logits, ONNX opset 17, float32; folder size {size / 1e6:.1f} MB |
 
 ## Quality on prompts it never saw
@@ -232,7 +268,7 @@ shows as hex bytes):
 GPT-2's vocabulary was learned from English web text, so most Chinese characters fall to two or three byte pieces.
 This model's and Qwen3's give each common character at least one whole token.
 
-## Attention heads, measured
+{(induction_section(induction) + chr(10) + chr(10)) if induction else ""}## Attention heads, measured
 
 ### On the app’s head-role test
 

@@ -129,21 +129,28 @@ def shape_of(config):
 def export_embedded(arch, out=None):
     llama = arch == "llama"
     name = "flow-llama-tiny" if llama else NAME
-    build = os.environ.get("MODEL_BUILD", os.path.join(HERE, "build-llama" if llama else "build"))
+    base_build = os.path.join(HERE, "build-llama" if llama else "build")
+    build = os.environ.get("MODEL_BUILD", base_build)
     folder = out or os.path.join(ROOT, "public", "models", name)
-    with open(os.path.join(build, "training.json")) as file:
-        training = json.load(file)
+    # (An induction build has no training.json: the base training's, from its build or else the committed record.)
+    training = json.loads(read_first(os.path.join(build, "training.json"), os.path.join(base_build, "training.json"), record_path(name)))
+    # A build of induction.py: the base training's record, the further training's (induction.json), its weights.
+    induction_path = os.path.join(build, "induction.json")
+    induction = json.loads(read_first(induction_path)) if os.path.exists(induction_path) else None
     config = LlamaConfig(**training["config"]) if llama else GPTConfig(**training["config"])
     model = LlamaForCausalLM(config) if llama else GPT2LMHeadModel(config)
     shape = shape_of(config)
-    model.load_state_dict(torch.load(os.path.join(build, training.get("shipped_weights", "model.pt"))))
+    weights = induction["weights"] if induction else training.get("shipped_weights", "model.pt")
+    model.load_state_dict(torch.load(os.path.join(build, weights)))
     model.eval()
+    # Read before the folder is emptied: a build that did not train the tokenizer takes the shipped one.
+    tokenizer_text = read_first(os.path.join(build, "tokenizer.json"), os.path.join(ROOT, "public", "models", name, "tokenizer.json"))
 
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
-    shutil.copy(os.path.join(build, "tokenizer.json"), os.path.join(folder, "tokenizer.json"))
-    with open(os.path.join(build, "tokenizer.json")) as file:
-        merges = [tuple(merge.split(" ")) for merge in json.load(file)["model"]["merges"]]
+    with open(os.path.join(folder, "tokenizer.json"), "w", encoding="utf-8") as file:
+        file.write(tokenizer_text)
+    merges = [tuple(merge.split(" ")) for merge in json.loads(tokenizer_text)["model"]["merges"]]
     encoder = bpe.Encoder(merges)
     eos = encoder.vocab[bpe.END_OF_TEXT]
     write_json(os.path.join(folder, "config.json"), (hf_llama_config if llama else hf_config)(config, eos))
@@ -160,7 +167,7 @@ def export_embedded(arch, out=None):
     figures = quality.evaluate(folder)
     with open(os.path.join(build, "quality.json"), "w", encoding="utf-8") as file:
         json.dump(figures, file, ensure_ascii=False, indent=1)
-    card.write(model, encoder, training, os.path.join(folder, "README.md"), name, shape, figures, llama)
+    card.write(model, encoder, training, os.path.join(folder, "README.md"), name, shape, figures, llama, induction)
     size = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(folder) for f in files)
     print(f"exported {folder}: {size / 1e6:.1f} MB")
     if size > 16e6:
@@ -247,6 +254,21 @@ def write_benchmark_tokenizer(folder, vocab_size):
     write_json(os.path.join(folder, "tokenizer.json"), tokenizer)
     shutil.copy(os.path.join(embedded, "tokenizer_config.json"), os.path.join(folder, "tokenizer_config.json"))
     write_json(os.path.join(folder, "generation_config.json"), {"bos_token_id": vocab_size - 1, "eos_token_id": vocab_size - 1})
+
+
+def record_path(name):
+    """The committed record of an embedded model's base training (tools/model/records/): what its card quotes when
+    the build folder that trained it is not on this machine."""
+    return os.path.join(HERE, "records", f"{name}.training.json")
+
+
+def read_first(*paths):
+    """The text of the first of `paths` that exists."""
+    for path in paths:
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as file:
+                return file.read()
+    raise SystemExit(f"none of {', '.join(paths)} exists")
 
 
 def write_json(path, value):

@@ -24,6 +24,7 @@ among the checkpoints with an induction head) and induction.json (every measurem
 
 import json
 import math
+import re
 import os
 import sys
 import time
@@ -36,6 +37,7 @@ from torch.nn import functional as F
 
 import card
 import corpus
+import quality
 from model import GPT2LMHeadModel, GPTConfig
 from model_llama import LlamaConfig, LlamaForCausalLM
 
@@ -47,12 +49,13 @@ FOLDER = os.path.join(ROOT, "public", "models", NAME)
 BUILD = os.environ.get("MODEL_BUILD", os.path.join(HERE, "build-induction-llama" if LLAMA else "build-induction"))
 # Each stage: `text_batch` corpus windows of `text_context` tokens (a share `repeat_share` with a passage written in
 # again) and `copy_batch` copy rows per step, all weights learning; copy tokens are drawn uniformly from the tokens
-# the corpus uses at least `copy_min_count` times (0: the whole vocabulary, as the app's test draws them).
+# the corpus uses at least `copy_min_count` times (0: the whole vocabulary, as the app's test draws them), of the
+# script of the row's text (`copy_script` "text") or of any ("any").
 STAGES = {
     "mixed": dict(steps=int(os.environ.get("MIXED_STEPS", 1000)), text_batch=8, text_context=128, repeat_share=0.2,
-                  copy_batch=64, copy_min_count=50, learning_rate=1e-3, decay=False, warmup_steps=50),
+                  copy_batch=64, copy_min_count=50, copy_script="text", learning_rate=1e-3, decay=False, warmup_steps=50),
     "recover": dict(steps=int(os.environ.get("RECOVER_STEPS", 3000)), text_batch=16, text_context=128, repeat_share=0.2,
-                    copy_batch=48, copy_min_count=0, learning_rate=3e-4, decay=True, warmup_steps=50),
+                    copy_batch=48, copy_min_count=0, copy_script="text", learning_rate=3e-4, decay=True, warmup_steps=50),
 }
 SETTINGS = dict(weight_decay=0.1, eval_every=250, repeat_length=(8, 40), copy_half=(8, 24), copy_lead=16, stories=60_000,
                 seed=4321)
@@ -121,20 +124,39 @@ def windows(tokens, count, length, generator, repeat_share=0.0):
     return batch[:, :-1], batch[:, 1:]
 
 
-def copy_batch(tokens, choices, count, generator):
+def copy_batch(tokens, choices, count, generator, script_of=None):
     """Copy rows: a stretch of ordinary text of random length, then `half` tokens drawn uniformly from `choices`, then
     the same again; `half` changes from batch to batch (at one length a head learns the offset, not the token: it
     attends `half` − 1 back and fails at any other). Drawn uniformly, the tokens' frequencies predict nothing; only
-    the repeat counts in the loss (its first token too, which nothing predicts: a floor of about ln(choices) / half)."""
+    the repeat counts in the loss (its first token too, which nothing predicts: a floor of about ln(choices) / half).
+    With `script_of` (a script per token id: 0 neither, 1 Chinese, 2 Latin letters), a row's tokens are drawn from
+    its text's script and the script-less ones only: tokens of any script after any text taught the model that a
+    text may switch language at any point, and it began to continue Chinese prompts in English."""
     half = int(torch.randint(SETTINGS["copy_half"][0], SETTINGS["copy_half"][1] + 1, (1,), generator=generator))
     lead = int(torch.randint(0, SETTINGS["copy_lead"] + 1, (1,), generator=generator))
-    phrase = choices[torch.randint(0, len(choices), (count, half), generator=generator)]
     starts = torch.randint(0, len(tokens) - lead - 1, (count,), generator=generator)
     text = tokens[starts.unsqueeze(1) + torch.arange(lead)]
+    if script_of is None:
+        phrase = choices[torch.randint(0, len(choices), (count, half), generator=generator)]
+    else:
+        rows = []
+        for row in text:
+            scripts = script_of[row]
+            script = 1 if (scripts == 1).any() else 2 if (scripts == 2).any() else 1 + int(torch.randint(0, 2, (1,), generator=generator))
+            pool = choices[(script_of[choices] == script) | (script_of[choices] == 0)]
+            rows.append(pool[torch.randint(0, len(pool), (half,), generator=generator)])
+        phrase = torch.stack(rows)
     rows = torch.cat([text, phrase, phrase], 1)
     weight = torch.zeros(count, rows.size(1) - 1)
     weight[:, lead + half - 1:] = 1  # the targets at the repeat's positions (its first token onward)
     return rows[:, :-1], rows[:, 1:], weight
+
+
+def scripts_of(tokenizer, vocab):
+    """Per token id: 1 when its text has a Chinese character, 2 when it has Latin letters (and none), else 0."""
+    pieces = [tokenizer.decode([i]) for i in range(vocab)]
+    return torch.tensor([1 if re.search(r"[\u4e00-\u9fff]", piece) else 2 if re.search(r"[A-Za-z]", piece) else 0
+                         for piece in pieces])
 
 
 @torch.no_grad()
@@ -166,10 +188,30 @@ def induction_scores(model, vocab, special, seed=7, count=3):
     return induction / count, previous / count
 
 
+@torch.no_grad()
+def other_script_share(model, tokenizer, vocab):
+    """The mean probability, over quality.py's everyday prompts, that the first new token is in the other language's
+    script (Latin letters after a Chinese prompt, CJK after an English one): the copy rows can teach that anything
+    may follow a text, and a model that learned it switches language mid-sentence."""
+    model.eval()
+    pieces = [tokenizer.decode([i]) for i in range(vocab)]
+    latin = torch.tensor([bool(re.search(r"[A-Za-z]", piece)) for piece in pieces], device=DEVICE)
+    cjk = torch.tensor([bool(re.search(r"[\u4e00-\u9fff]", piece)) for piece in pieces], device=DEVICE)
+    shares = {}
+    for lang, prompts, other in (("zh", quality.ZH_PROMPTS, latin), ("en", quality.EN_PROMPTS, cjk)):
+        total = 0.0
+        for prompt in prompts:
+            ids = torch.tensor([tokenizer.encode(prompt).ids], device=DEVICE)
+            total += float(model(ids)[0, -1].softmax(-1)[other].sum())
+        shares[lang] = round(total / len(prompts), 4)
+    model.train()
+    return shares
+
+
 def write_record(history, best, started):
     """induction.json: every measurement so far, the kept checkpoint's, and how the run was set up."""
     with open(os.path.join(BUILD, "induction.json"), "w") as file:
-        json.dump({"stages": STAGES, "settings": SETTINGS, "history": history, "best": best,
+        json.dump({"stages": STAGES, "settings": SETTINGS, "history": history, "best": best, "weights": "model-best.pt",
                    "seconds": time.time() - started, "torch": torch.__version__,
                    "threads": torch.get_num_threads(), "cpus": os.cpu_count()}, file, indent=1)
 
@@ -207,9 +249,11 @@ def main():
         entry = {"stage": stage, "step": step, "heldout_loss": heldout_loss(model, eval_batches),
                  "heldout_loss_with_repeats": heldout_loss(model, repeat_batches),
                  "induction": round(float(induction.max()), 4), "induction_head": [layer, head],
-                 "previous": round(float(previous.max()), 4)}
+                 "previous": round(float(previous.max()), 4),
+                 "other_script": other_script_share(model, tokenizer, config.vocab_size)}
         log(f"{stage} step {step}: held-out {entry['heldout_loss']:.3f} (with repeats {entry['heldout_loss_with_repeats']:.3f}), "
-            f"best induction L{layer + 1} H{head + 1} {entry['induction']:.3f}, best previous-token {entry['previous']:.3f}")
+            f"best induction L{layer + 1} H{head + 1} {entry['induction']:.3f}, best previous-token {entry['previous']:.3f}, "
+            f"other script {entry['other_script']}")
         return entry
 
     # (Started from INIT's weights, the first entry is theirs: the shipped model's figures are in its card.)
@@ -217,7 +261,10 @@ def main():
     best = None
     started = time.time()
     counts = torch.bincount(train_tokens, minlength=config.vocab_size)
-    for name, stage in STAGES.items():
+    script_of = scripts_of(tokenizer, config.vocab_size)
+    # (STAGES_TO_RUN=recover goes on from INIT's weights, e.g. a kept "mixed" stage's.)
+    chosen = os.environ.get("STAGES_TO_RUN", ",".join(STAGES)).split(",")
+    for name, stage in ((name, stage) for name, stage in STAGES.items() if name in chosen):
         choices = torch.nonzero(counts >= stage["copy_min_count"]).flatten()
         choices = choices[choices != eot]
         optimizer = torch.optim.AdamW([{"params": [p for p in model.parameters() if p.dim() >= 2], "weight_decay": SETTINGS["weight_decay"]},
@@ -230,9 +277,12 @@ def main():
                 group["lr"] = learning_rate(stage, step)
             x, y = windows(train_tokens, stage["text_batch"], stage["text_context"], generator, stage["repeat_share"])
             text_loss = F.cross_entropy(model(x.to(DEVICE)).flatten(0, 1), y.to(DEVICE).flatten())
-            x, y, weight = (t.to(DEVICE) for t in copy_batch(train_tokens, choices, stage["copy_batch"], generator))
-            losses = F.cross_entropy(model(x).flatten(0, 1), y.flatten(), reduction="none")
-            copy_loss = (losses * weight.flatten()).sum() / weight.sum()
+            copy_loss = torch.zeros((), device=DEVICE)
+            if stage["copy_batch"]:
+                x, y, weight = (t.to(DEVICE) for t in copy_batch(train_tokens, choices, stage["copy_batch"], generator,
+                                                                 script_of if stage.get("copy_script") == "text" else None))
+                losses = F.cross_entropy(model(x).flatten(0, 1), y.flatten(), reduction="none")
+                copy_loss = (losses * weight.flatten()).sum() / weight.sum()
             optimizer.zero_grad(set_to_none=True)
             (text_loss + copy_loss).backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -249,6 +299,8 @@ def main():
                     best = entry
                     torch.save(weights, os.path.join(BUILD, "model-best.pt"))
                 torch.save(weights, os.path.join(BUILD, f"model-{name}.pt"))
+                if entry["induction"] >= INDUCTION_THRESHOLD:  # to choose among by hand (the lesson's examples)
+                    torch.save(weights, os.path.join(BUILD, f"model-{name}-{done}.pt"))
                 write_record(history, best, started)
     if best is not None:
         # The kept checkpoint was chosen by three fixed sequences: its head measured again on ten others.
