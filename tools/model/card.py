@@ -129,6 +129,9 @@ def minutes_of(training):
 def induction_section(record):
     """The card's account of induction.py's further training (its induction.json): how, before and after."""
     before, kept = record["history"][0], record["best"]
+    if before["stage"] != "shipped":
+        # (A run started from INIT's weights measured those first: the card's "before" must be the shipped model's.)
+        raise SystemExit(f"induction.json's first entry is stage {before['stage']!r}: put the shipped model's measurement first")
     layer, head = kept["induction_head"]
     stages = "; ".join(
         f"**{name}**, {stage['steps']} steps, each {stage['text_batch']} corpus windows of {stage['text_context']} tokens "
