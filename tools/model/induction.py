@@ -24,8 +24,8 @@ among the checkpoints with an induction head) and induction.json (every measurem
 
 import json
 import math
-import re
 import os
+import re
 import sys
 import time
 
@@ -139,12 +139,12 @@ def copy_batch(tokens, choices, count, generator, script_of=None):
     if script_of is None:
         phrase = choices[torch.randint(0, len(choices), (count, half), generator=generator)]
     else:
+        pools = {script: choices[(script_of[choices] == script) | (script_of[choices] == 0)] for script in (1, 2)}
         rows = []
         for row in text:
             scripts = script_of[row]
             script = 1 if (scripts == 1).any() else 2 if (scripts == 2).any() else 1 + int(torch.randint(0, 2, (1,), generator=generator))
-            pool = choices[(script_of[choices] == script) | (script_of[choices] == 0)]
-            rows.append(pool[torch.randint(0, len(pool), (half,), generator=generator)])
+            rows.append(pools[script][torch.randint(0, len(pools[script]), (half,), generator=generator)])
         phrase = torch.stack(rows)
     rows = torch.cat([text, phrase, phrase], 1)
     weight = torch.zeros(count, rows.size(1) - 1)
@@ -152,11 +152,17 @@ def copy_batch(tokens, choices, count, generator, script_of=None):
     return rows[:, :-1], rows[:, 1:], weight
 
 
-def scripts_of(tokenizer, vocab):
-    """Per token id: 1 when its text has a Chinese character, 2 when it has Latin letters (and none), else 0."""
+def script_masks(tokenizer, vocab):
+    """Per token id, whether its text has a Chinese character, and whether it has Latin letters."""
     pieces = [tokenizer.decode([i]) for i in range(vocab)]
-    return torch.tensor([1 if re.search(r"[\u4e00-\u9fff]", piece) else 2 if re.search(r"[A-Za-z]", piece) else 0
-                         for piece in pieces])
+    cjk = torch.tensor([bool(re.search(r"[\u4e00-\u9fff]", piece)) for piece in pieces])
+    latin = torch.tensor([bool(re.search(r"[A-Za-z]", piece)) for piece in pieces])
+    return cjk, latin
+
+
+def scripts_of(cjk, latin):
+    """Per token id: 1 when its text has a Chinese character, 2 when it has Latin letters (and none), else 0."""
+    return torch.where(cjk, 1, torch.where(latin, 2, 0))
 
 
 @torch.no_grad()
@@ -189,16 +195,13 @@ def induction_scores(model, vocab, special, seed=7, count=3):
 
 
 @torch.no_grad()
-def other_script_share(model, tokenizer, vocab):
+def other_script_share(model, tokenizer, cjk, latin):
     """The mean probability, over quality.py's everyday prompts, that the first new token is in the other language's
     script (Latin letters after a Chinese prompt, CJK after an English one): the copy rows can teach that anything
     may follow a text, and a model that learned it switches language mid-sentence."""
     model.eval()
-    pieces = [tokenizer.decode([i]) for i in range(vocab)]
-    latin = torch.tensor([bool(re.search(r"[A-Za-z]", piece)) for piece in pieces], device=DEVICE)
-    cjk = torch.tensor([bool(re.search(r"[\u4e00-\u9fff]", piece)) for piece in pieces], device=DEVICE)
     shares = {}
-    for lang, prompts, other in (("zh", quality.ZH_PROMPTS, latin), ("en", quality.EN_PROMPTS, cjk)):
+    for lang, prompts, other in (("zh", quality.ZH_PROMPTS, latin.to(DEVICE)), ("en", quality.EN_PROMPTS, cjk.to(DEVICE))):
         total = 0.0
         for prompt in prompts:
             ids = torch.tensor([tokenizer.encode(prompt).ids], device=DEVICE)
@@ -233,6 +236,7 @@ def main():
     context = config.max_position_embeddings if LLAMA else config.n_positions
     tokenizer = Tokenizer.from_file(os.path.join(FOLDER, "tokenizer.json"))
     eot = tokenizer.token_to_id("<|endoftext|>")
+    cjk, latin = script_masks(tokenizer, config.vocab_size)
     log(f"{NAME}: encoding {SETTINGS['stories']} training texts and the held-out texts")
     train_tokens = encoded(tokenizer, corpus.texts(seed=1, count=SETTINGS["stories"]))
     heldout_tokens = encoded(tokenizer, corpus.texts(seed=2, count=2_000, heldout=True))
@@ -250,7 +254,7 @@ def main():
                  "heldout_loss_with_repeats": heldout_loss(model, repeat_batches),
                  "induction": round(float(induction.max()), 4), "induction_head": [layer, head],
                  "previous": round(float(previous.max()), 4),
-                 "other_script": other_script_share(model, tokenizer, config.vocab_size)}
+                 "other_script": other_script_share(model, tokenizer, cjk, latin)}
         log(f"{stage} step {step}: held-out {entry['heldout_loss']:.3f} (with repeats {entry['heldout_loss_with_repeats']:.3f}), "
             f"best induction L{layer + 1} H{head + 1} {entry['induction']:.3f}, best previous-token {entry['previous']:.3f}, "
             f"other script {entry['other_script']}")
@@ -261,7 +265,7 @@ def main():
     best = None
     started = time.time()
     counts = torch.bincount(train_tokens, minlength=config.vocab_size)
-    script_of = scripts_of(tokenizer, config.vocab_size)
+    script_of = scripts_of(cjk, latin)
     # (STAGES_TO_RUN=recover goes on from INIT's weights, e.g. a kept "mixed" stage's.)
     chosen = os.environ.get("STAGES_TO_RUN", ",".join(STAGES)).split(",")
     for name, stage in ((name, stage) for name, stage in STAGES.items() if name in chosen):
@@ -277,12 +281,10 @@ def main():
                 group["lr"] = learning_rate(stage, step)
             x, y = windows(train_tokens, stage["text_batch"], stage["text_context"], generator, stage["repeat_share"])
             text_loss = F.cross_entropy(model(x.to(DEVICE)).flatten(0, 1), y.to(DEVICE).flatten())
-            copy_loss = torch.zeros((), device=DEVICE)
-            if stage["copy_batch"]:
-                x, y, weight = (t.to(DEVICE) for t in copy_batch(train_tokens, choices, stage["copy_batch"], generator,
-                                                                 script_of if stage.get("copy_script") == "text" else None))
-                losses = F.cross_entropy(model(x).flatten(0, 1), y.flatten(), reduction="none")
-                copy_loss = (losses * weight.flatten()).sum() / weight.sum()
+            x, y, weight = (t.to(DEVICE) for t in copy_batch(train_tokens, choices, stage["copy_batch"], generator,
+                                                             script_of if stage["copy_script"] == "text" else None))
+            losses = F.cross_entropy(model(x).flatten(0, 1), y.flatten(), reduction="none")
+            copy_loss = (losses * weight.flatten()).sum() / weight.sum()
             optimizer.zero_grad(set_to_none=True)
             (text_loss + copy_loss).backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
