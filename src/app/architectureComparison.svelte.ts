@@ -54,10 +54,15 @@ export class ArchitectureComparison {
     );
   }
 
-  /** The model to stand beside the app's `appModel`: the one picked, else the other embedded architecture. */
+  /** The model to stand beside the app's `appModel`: the one picked, else an embedded model of another architecture
+   * (an embedded model trained further shares its base model's). */
   besideFor(appModel: string): BesideModel {
     const candidates = this.candidates(appModel);
-    return candidates.find((model) => model.name === this.choice) ?? candidates[0] ?? EMBEDDED_BESIDE[1]!;
+    const architecture = EMBEDDED_MODELS.find((model) => model.name === appModel)?.architecture;
+    const otherArchitecture = candidates.find(
+      (candidate) => EMBEDDED_MODELS.find((model) => model.name === candidate.name)?.architecture !== architecture,
+    );
+    return candidates.find((model) => model.name === this.choice) ?? otherArchitecture ?? candidates[0] ?? EMBEDDED_BESIDE[1]!;
   }
 
   /** The config of the model beside, once it is the one asked for. */

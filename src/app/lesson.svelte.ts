@@ -9,7 +9,8 @@ import type { Player } from '../flow/player.svelte';
 import type { Inspection } from './inspection.svelte';
 import { loadProgress, recordAnswer, type Progress } from '../lesson/progress';
 import { cacheHooks } from '../lesson/decodingQuestions';
-import { EMBEDDED_MODELS, type ModelSlot } from './modelSlot.svelte';
+import type { ModelSlot } from './modelSlot.svelte';
+import { EMBEDDED_MODELS, modelTrainedToCopy } from './embeddedModels';
 import type { RunController } from './runController.svelte';
 
 /** closed: no lesson. waiting: for the model. running: the chapter's prompt through the model. preparing: the
@@ -28,6 +29,9 @@ export interface LessonHost {
   patch?: (clean: string, corrupted: string) => Promise<QuestionInputs['patch']>;
   /** The head-role test's scores on the loaded model (measured once per load); null when it could not run. */
   headRoles?: () => Promise<QuestionInputs['headRoles']>;
+  /** Loads the embedded model `name` in the app's slot (the current one stays until it is ready); false when it did
+   * not load. */
+  openEmbedded?: (name: string) => Promise<boolean>;
   /** Runs the app's run `trace` again in the model beside (the comparison of two architectures), calling `starting`
    * with that model's name; its run and the bytes per number its KV cache holds, or null when it could not run. */
   runBeside?: (trace: Trace, starting: (model: string) => void) => Promise<{ trace: Trace; cacheValueBytes: number } | null>;
@@ -61,6 +65,10 @@ export class LessonState {
   private beside: { trace: Trace; cacheValueBytes: number } | null = null;
   /** The model beside while it runs the chapter's prompt (the panel says so), else null. */
   besideModel = $state<string | null>(null);
+  /** The offered model while it loads for this chapter (`runOn`), else null. */
+  loadingModel = $state<string | null>(null);
+  /** The offered model that did not load, until the next start. */
+  offerFailed = $state<string | null>(null);
 
   constructor(private readonly host: LessonHost) {}
 
@@ -94,6 +102,7 @@ export class LessonState {
     this.recomputed = null;
     this.beside = null;
     this.besideModel = null;
+    this.offerFailed = null;
     this.phase = 'waiting';
     const { slot, runs } = this.host;
     // The app's own first run (or a run the learner started) finishes first; the lesson's run follows it.
@@ -163,6 +172,7 @@ export class LessonState {
     if (need === 'headRoles') {
       inputs.headRoles = this.host.headRoles ? await this.host.headRoles().catch(() => null) : null;
       inputs.embedded = EMBEDDED_MODELS.some((model) => model.name === this.host.slot.modelName);
+      inputs.copyModel = this.host.openEmbedded ? (modelTrainedToCopy(this.host.slot.modelName)?.name ?? null) : null;
       if (attempt !== this.attempt) return;
     }
     if (need === 'patch') {
@@ -210,6 +220,26 @@ export class LessonState {
     this.index++;
     this.question = null;
     await this.prepare(this.attempt);
+  }
+
+  /** Loads the question's offered model and runs the chapter again on it. A load that fails leaves the model and the
+   * revealed question as they were (the model panel says why). */
+  async runOn(name: string): Promise<void> {
+    if (!this.host.openEmbedded || this.phase !== 'revealed') return;
+    const chapter = this.chapter.id;
+    const attempt = ++this.attempt;
+    this.offerFailed = null;
+    this.loadingModel = name;
+    this.phase = 'waiting';
+    const loaded = await this.host.openEmbedded(name).catch(() => false);
+    this.loadingModel = null;
+    if (attempt !== this.attempt) return;
+    if (!loaded) {
+      this.offerFailed = name;
+      this.phase = 'revealed';
+      return;
+    }
+    await this.start(chapter);
   }
 
   close(): void {

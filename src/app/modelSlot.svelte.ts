@@ -16,12 +16,8 @@ import { browserStorage, measureBackends, readChoices } from './autoBackend';
 import { defaultCaptureMode, type CaptureMode } from '../engine/capturePlan';
 import type { ModelFiles } from '../export/reproduce';
 
-/** The models that ship with the app (public/models), in the Hugging Face layout. */
-export const EMBEDDED_MODELS = [
-  { name: 'flow-gpt2-tiny', url: `${import.meta.env.BASE_URL}models/flow-gpt2-tiny`, architecture: 'GPT-2' },
-  { name: 'flow-llama-tiny', url: `${import.meta.env.BASE_URL}models/flow-llama-tiny`, architecture: 'Llama' },
-] as const;
-export const EMBEDDED_MODEL = EMBEDDED_MODELS[0];
+import { EMBEDDED_MODELS } from './embeddedModels';
+export { EMBEDDED_MODELS, EMBEDDED_MODEL } from './embeddedModels';
 
 export type ModelSource = 'embedded' | 'hub';
 

@@ -33,6 +33,9 @@ export const lessonEn = {
   'lesson.nextQuestion': 'Next question',
   'lesson.nextChapter': 'Next chapter',
   'lesson.again': 'Run this chapter again',
+  'lesson.runOn': 'Run this chapter on {model}',
+  'lesson.loadingOffer': 'Loading {model} for this chapter…',
+  'lesson.offerFailed': '{model} did not load (the model panel says why): the model and this answer stay as they were.',
   'lesson.finished': 'That was the last chapter. Pick any chapter to go through it again, or leave the lesson and try your own prompts.',
   'lesson.ref.position': '“{token}” at position {position}',
   'lesson.ref.layer': 'layer {layer}',
@@ -246,6 +249,8 @@ export const lessonEn = {
     'No head of this model reaches the test’s bar: its best scores {score}, under the {threshold} the app asks of a head to name it for a job.',
   'lesson.induction.look.noneEmbedded':
     'So this model has no induction head: its best head on the test scores {score}, under the {threshold} the app asks of a head to name it for a job. A model learns to copy only when its training text repeats itself within its context often enough to reward it; this one was trained on short stories that seldom do. A model from the Hub trained on web text has several (GPT-2 small in its middle layers): load one under “Other models” and run this chapter again.',
+  'lesson.induction.look.offer':
+    '{model}, shipped with the app, was trained further on text that repeats itself, until a head learned to copy: run this chapter on it to see an induction head answer the same question.',
   'lesson.induction.look.asInductionHere':
     'That is the token that followed “{token}” the first time: on this prompt the head looks up what came next before, as an induction head does.',
   'lesson.induction.look.bars': 'Attention weights of layer {layer}, head {head}, from the last token',

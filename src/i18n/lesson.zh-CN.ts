@@ -32,6 +32,9 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.nextQuestion': '下一题',
   'lesson.nextChapter': '下一章',
   'lesson.again': '重新运行本章',
+  'lesson.runOn': '在 {model} 上运行本章',
+  'lesson.loadingOffer': '正在为本章加载 {model}…',
+  'lesson.offerFailed': '{model} 没有加载成功（模型面板写明了原因）：当前模型和这道题的答案都保持原样。',
   'lesson.finished': '这是最后一章了。可以任选一章再学一遍，也可以退出课程，试试自己的提示词。',
   'lesson.ref.position': '位置 {position} 的“{token}”',
   'lesson.ref.layer': '第 {layer} 层',
@@ -233,6 +236,8 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.induction.look.none': '这个模型没有哪个头达到测试的标准：最好的得分 {score}，低于应用给头命名职责时要求的 {threshold}。',
   'lesson.induction.look.noneEmbedded':
     '所以这个模型没有归纳头：它在测试中最好的头得分 {score}，低于应用给头命名职责时要求的 {threshold}。只有训练文本经常在上下文长度之内重复，照抄才会得到回报，模型才会学会它；这个模型是用很少重复的短故事训练的。在 Hub 上用网页文本训练的模型有好几个归纳头（GPT-2 small 的中间几层就有）：在“其他模型”里加载一个，再运行这一章。',
+  'lesson.induction.look.offer':
+    '应用自带的 {model} 在会自我重复的文本上继续训练过，直到某个头学会了照抄：在它上面运行本章，看看归纳头怎样回答同一个问题。',
   'lesson.induction.look.asInductionHere':
     '这正是“{token}”第一次出现时跟在它后面的词元：在这个提示词上，这个头像归纳头那样，去查上一次接下来是什么。',
   'lesson.induction.look.bars': '第 {layer} 层第 {head} 个头从最后一个词元出发的注意力权重',

@@ -42,8 +42,14 @@ function placeOf(key: number, repeat: { last: number; earlier: number; next: num
   return 'elsewhere';
 }
 
-/** From the repeated token, where does the strongest induction head look most? */
-export function inductionLook(trace: Trace, scores: HeadRoleScores | null | undefined, embedded = false): Question | null {
+/** From the repeated token, where does the strongest induction head look most? `copyModel`: an embedded model
+ * trained to copy, offered when the loaded model has no induction head. */
+export function inductionLook(
+  trace: Trace,
+  scores: HeadRoleScores | null | undefined,
+  embedded = false,
+  copyModel: string | null = null,
+): Question | null {
   const repeat = repeatOf(trace);
   if (!repeat || !scores || scores.layers !== trace.config.nLayer || scores.heads !== trace.config.nHead) return null;
   const { layer, head, score } = strongestHead(scores, 'induction');
@@ -83,6 +89,7 @@ export function inductionLook(trace: Trace, scores: HeadRoleScores | null | unde
     }),
   ];
   // A model with no head that passes the test is told so: the question's head is only its best try.
+  const offer = !passes && copyModel !== null ? { model: copyModel } : undefined;
   if (!passes)
     reveal.push(
       say(embedded ? 'lesson.induction.look.noneEmbedded' : 'lesson.induction.look.none', {
@@ -90,6 +97,7 @@ export function inductionLook(trace: Trace, scores: HeadRoleScores | null | unde
         threshold: percent(ROLE_THRESHOLD),
       }),
     );
+  if (offer) reveal.push(say('lesson.induction.look.offer', { model: { kind: 'model', name: offer.model } }));
   // The previous-token head an induction head reads from sits in an earlier layer: name the strongest one there is.
   const previous = strongestHead(scores, 'previous');
   const why: Sentence[] = [say('lesson.induction.look.why', { token, next })];
@@ -114,6 +122,7 @@ export function inductionLook(trace: Trace, scores: HeadRoleScores | null | unde
     },
     why,
     focus: { node: 'softmax', tab: 'attention', layer, head, position: repeat.last, step: 0 },
+    ...(offer ? { offer } : {}),
   };
 }
 

@@ -467,7 +467,7 @@ export function buildQuestion(id: QuestionId, trace: Trace, inputs: QuestionInpu
     case 'patching.where':
       return patchingWhere(trace, inputs.patch);
     case 'induction.look':
-      return inductionLook(trace, inputs.headRoles, inputs.embedded ?? false);
+      return inductionLook(trace, inputs.headRoles, inputs.embedded ?? false, inputs.copyModel ?? null);
     case 'induction.copy':
       return inductionCopy(trace);
     case 'generation.cache':

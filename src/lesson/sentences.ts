@@ -63,6 +63,9 @@ export interface Question {
   /** Why it comes out this way: sentences chosen for the model's architecture. */
   why: Sentence[];
   focus: Focus;
+  /** Another model to run the chapter on, offered beside the reveal (an embedded model trained to copy, where the
+   * loaded one has no induction head). */
+  offer?: { model: string };
 }
 
 /** What a question may need besides the Trace: the final norm and W_E for the lens; a from-scratch recompute of the
@@ -84,6 +87,8 @@ export interface QuestionInputs {
   headRoles?: HeadRoleScores | null;
   /** The loaded model is one the app ships (whose training text the lesson can speak of). */
   embedded?: boolean;
+  /** An embedded model trained to copy that is not the loaded one (the induction chapter offers it). */
+  copyModel?: string | null;
   /** The model beside's run of the same prompt, seed and settings (the comparison of two architectures). */
   beside?: Trace | null;
   /** Bytes per number the model beside's KV cache holds. */

@@ -14,7 +14,7 @@ import { LEAN_LOGITS_KEPT, type CapturePlan } from '../../src/engine/capturePlan
 import type { Intervention } from '../../src/engine/probe/intervention';
 
 export const MODEL_NAME = 'flow-gpt2-tiny';
-export const EMBEDDED_MODELS = ['flow-gpt2-tiny', 'flow-llama-tiny'] as const;
+export const EMBEDDED_MODELS = ['flow-gpt2-tiny', 'flow-llama-tiny', 'flow-gpt2-tiny-induction'] as const;
 const dir = (model: string) => resolve(__dirname, '../../public/models', model);
 
 export function readModelFile(file: string, model: string = MODEL_NAME): Uint8Array {

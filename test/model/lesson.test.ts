@@ -269,8 +269,9 @@ for (const model of EMBEDDED_MODELS) {
               answers: { clean: cleanAnswer, corrupted: corruptedAnswer },
             };
           }
-          // The architectures chapter's run of the same prompt, seed and settings by the other embedded model.
-          const other = EMBEDDED_MODELS.find((name) => name !== model)!;
+          // The architectures chapter's run of the same prompt, seed and settings by the embedded model of the other
+          // architecture (the model trained to copy is a GPT-2).
+          const other = model === 'flow-llama-tiny' ? 'flow-gpt2-tiny' : 'flow-llama-tiny';
           const beside =
             chapter.id === 'architectures' ? await runChapter(await loadEngine(other), chapter, chapter.prompt[locale], other) : null;
           // The induction chapter's head: the head-role test run on this model, as the page runs it.

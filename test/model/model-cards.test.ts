@@ -13,6 +13,7 @@ import {
   type HeadRoleScores,
 } from '../../src/engine/headRoles';
 import { EMBEDDED_MODELS, loadEngine } from './helpers';
+import { EMBEDDED_MODELS as APP_MODELS } from '../../src/app/embeddedModels';
 
 const BEGIN = '### On the app’s head-role test';
 const END = '### On held-out text';
@@ -53,6 +54,10 @@ function section(scores: HeadRoleScores): string {
 }
 
 describe('the embedded models’ cards', () => {
+  it('the tests load every model the app ships', () => {
+    expect([...EMBEDDED_MODELS]).toEqual(APP_MODELS.map((model) => model.name));
+  });
+
   for (const model of EMBEDDED_MODELS) {
     it(`${model}: the card's heads are the ones the app's head-role test finds, with their scores`, async () => {
       const engine = await loadEngine(model);
@@ -61,6 +66,9 @@ describe('the embedded models’ cards', () => {
       const hooks = Array.from({ length: config.nLayer }, (_, layer) => `blocks.${layer}.attn.hook_pattern`);
       const scores = headRoleScores(await generator.capture(ids, hooks, null, 0), config.nLayer, config.nHead, half);
       const expected = section(scores);
+      // The app offers the induction chapter on the models it says were trained to copy, and only those have the head.
+      const trainedToCopy = APP_MODELS.find((shipped) => shipped.name === model)!.trainedToCopy;
+      expect(strongestHead(scores, 'induction').score >= ROLE_THRESHOLD, `${model}: trainedToCopy is ${trainedToCopy}`).toBe(trainedToCopy);
       const path = resolve(import.meta.dirname, '../../public/models', model, 'README.md');
       const card = readFileSync(path, 'utf8');
       const start = card.indexOf(BEGIN);

@@ -515,6 +515,20 @@ describe('lesson questions from a Trace', () => {
     const top = weights.indexOf(Math.max(...weights));
     expect(elsewhere.answer).toBe(top === 2 ? 'next' : top === 1 ? 'same' : top === 4 ? 'previous' : top === 0 ? 'start' : 'elsewhere');
     if (elsewhere.answer !== 'next') expect(elsewhere.reveal[1]!.key).toBe('lesson.induction.look.notInduction');
+    // A model whose best head is under the bar: told so, and offered the embedded model trained to copy, if any.
+    const weak = { ...scores, scores: { ...scores.scores, induction: scores.scores.induction.map((value) => value / 4) } };
+    const offered = buildQuestion('induction.look', trace, { headRoles: weak, embedded: true, copyModel: 'flow-copy' })!;
+    expect(offered.offer).toEqual({ model: 'flow-copy' });
+    expect(offered.reveal.slice(-2).map((sentence) => sentence.key)).toEqual([
+      'lesson.induction.look.noneEmbedded',
+      'lesson.induction.look.offer',
+    ]);
+    expect(offered.reveal.at(-1)!.params).toEqual({ model: { kind: 'model', name: 'flow-copy' } });
+    const notOffered = buildQuestion('induction.look', trace, { headRoles: weak, copyModel: null })!;
+    expect(notOffered.offer).toBeUndefined();
+    expect(notOffered.reveal.at(-1)!.key).toBe('lesson.induction.look.none');
+    // A head that passes needs no other model.
+    expect(buildQuestion('induction.look', trace, { headRoles: scores, copyModel: 'flow-copy' })!.offer).toBeUndefined();
     // Nothing to ask without a repeat, without the test's scores, or with another model's.
     expect(buildQuestion('induction.look', plain, { headRoles: scores })).toBeNull();
     expect(buildQuestion('induction.look', trace, {})).toBeNull();

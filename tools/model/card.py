@@ -165,7 +165,8 @@ The skill costs some ordinary text: the held-out loss rose by {kept['heldout_los
 figures above are the shipped weights'."""
 
 
-def write(model, encoder, training, path, name, shape, quality, llama, induction=None):
+def write(model, encoder, training, path, name, shape, quality, llama, induction=None, base=None):
+    """`base`: the model whose weights an induction build trained further, when it ships beside that model."""
     config = model.config
     texts = list(corpus.texts(seed=3, count=80, heldout=True))
     previous, previous_top, lookback, lookback_count = head_scores(model, encoder, texts)
@@ -222,6 +223,16 @@ def write(model, encoder, training, path, name, shape, quality, llama, induction
         heads.append(f"- No head stands out: the most previous-token-like one, L{prev_layer + 1} H{prev_head + 1}, puts only "
                      f"{prev_score:.0%} of its attention on the token just before.")
     heads_text = "\n".join(heads)
+    further = ""
+    if induction and base and base != name:
+        before, kept = induction["history"][0], induction["best"]
+        further = f"""
+
+**Trained further to copy.** These are `{base}`'s weights trained further until one of its heads copies from the
+prompt (an induction head, which `{base}` lacks; the last section says how, and what it measured), for the lesson's
+induction chapter. The copying cost ordinary text: the held-out loss rose from {before['heldout_loss']:.3f} to
+{kept['heldout_loss']:.3f} nats a token, and it more often continues in the other language (the quality figures
+below are this model's). For ordinary text, use `{base}`."""
     text = f"""---
 license: mit
 language: [en, zh]
@@ -234,7 +245,7 @@ library_name: transformers.js
 A tiny {kind} language model that [Transformer Flow](../../../README.md) trains itself and ships inside the app, so
 the app runs offline with no download. It continues everyday Chinese and English. It is small: expect short,
 simple sentences that hang together locally, not facts. Every number below was computed by `tools/model/export.py`
-from the trained weights.
+from the trained weights.{further}
 
 | | |
 |---|---|

@@ -102,10 +102,10 @@ def hf_config(config, eos_token_id):
 
 
 @torch.no_grad()
-def reference(model, encoder, path, name):
+def reference(model, encoder, path, name, prompts=REFERENCE_PROMPTS):
     """PyTorch's logits for the reference prompts: the ground truth for verify.mjs and the engine tests."""
     entries = []
-    for prompt in REFERENCE_PROMPTS:
+    for prompt in prompts:
         ids = encoder.encode(prompt)
         logits = model(torch.tensor([ids]))[0]
         entries.append({"prompt": prompt, "input_ids": ids, "shape": list(logits.shape),
@@ -126,14 +126,17 @@ def shape_of(config):
             "d_mlp": 4 * config.n_embd, "context": config.n_positions}
 
 
-def export_embedded(arch, out=None):
+def export_embedded(arch, out=None, name=None):
+    """`name`: a model of its own made from the base model's build (an induction build shipped beside the base
+    model); its base training record and tokenizer are the base model's."""
     llama = arch == "llama"
-    name = "flow-llama-tiny" if llama else NAME
+    base = "flow-llama-tiny" if llama else NAME
+    name = name or base
     base_build = os.path.join(HERE, "build-llama" if llama else "build")
     build = os.environ.get("MODEL_BUILD", base_build)
     folder = out or os.path.join(ROOT, "public", "models", name)
     # (An induction build has no training.json: the base training's, from its build or else the committed record.)
-    training = json.loads(read_first(os.path.join(build, "training.json"), os.path.join(base_build, "training.json"), record_path(name)))
+    training = json.loads(read_first(os.path.join(build, "training.json"), os.path.join(base_build, "training.json"), record_path(base)))
     # A build of induction.py: the base training's record, the further training's (induction.json), its weights.
     induction_path = os.path.join(build, "induction.json")
     induction = json.loads(read_first(induction_path)) if os.path.exists(induction_path) else None
@@ -144,7 +147,7 @@ def export_embedded(arch, out=None):
     model.load_state_dict(torch.load(os.path.join(build, weights)))
     model.eval()
     # Read before the folder is emptied: a build that did not train the tokenizer takes the shipped one.
-    tokenizer_text = read_first(os.path.join(build, "tokenizer.json"), os.path.join(ROOT, "public", "models", name, "tokenizer.json"))
+    tokenizer_text = read_first(os.path.join(build, "tokenizer.json"), os.path.join(ROOT, "public", "models", base, "tokenizer.json"))
 
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
@@ -163,11 +166,14 @@ def export_embedded(arch, out=None):
     export_graphs(model, folder, full_graph=False)
     os.makedirs(os.path.join(ROOT, "test", "fixtures"), exist_ok=True)
     if out is None:
-        reference(model, encoder, os.path.join(ROOT, "test", "fixtures", f"{name}.reference.json"), name)
+        # (A model trained further from a shipped one checks its own weights on one short prompt: the fixtures'
+        # budget; its code path is the base model's.)
+        reference(model, encoder, os.path.join(ROOT, "test", "fixtures", f"{name}.reference.json"), name,
+                  REFERENCE_PROMPTS if name == base else ["从前，小明"])
     figures = quality.evaluate(folder)
     with open(os.path.join(build, "quality.json"), "w", encoding="utf-8") as file:
         json.dump(figures, file, ensure_ascii=False, indent=1)
-    card.write(model, encoder, training, os.path.join(folder, "README.md"), name, shape, figures, llama, induction)
+    card.write(model, encoder, training, os.path.join(folder, "README.md"), name, shape, figures, llama, induction, base)
     size = sum(os.path.getsize(os.path.join(root, f)) for root, _, files in os.walk(folder) for f in files)
     print(f"exported {folder}: {size / 1e6:.1f} MB")
     if size > 16e6:
@@ -284,6 +290,7 @@ if __name__ == "__main__":
     parser.add_argument("--benchmark-tokenizer", action="store_true")
     parser.add_argument("--arch", choices=["gpt2", "llama"], default="gpt2")
     parser.add_argument("--out", help="another folder to export to (a trial), instead of public/models/<name>")
+    parser.add_argument("--name", help="the exported model's name (public/models/<name>), if not the base model's")
     arguments = parser.parse_args()
     if arguments.benchmark_model:
         export_benchmark_model()
@@ -292,4 +299,4 @@ if __name__ == "__main__":
     elif arguments.optimum_fixture:
         export_optimum_fixture()
     else:
-        export_embedded(arguments.arch, arguments.out)
+        export_embedded(arguments.arch, arguments.out, arguments.name)

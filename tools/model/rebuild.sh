@@ -4,6 +4,8 @@
 # With --benchmark-model: writes the random-weight benchmark models to models-bench/ instead (ignored by git):
 # GPT-2 small's shapes (124M, fp32) and Qwen2.5-0.5B's (q8 and q4 files); `--benchmark-model gpt2` or `qwen` for one.
 # With --llama: the Llama-architecture model (flow-llama-tiny) instead of the GPT-2 one.
+# With --induction: flow-gpt2-tiny-induction, the shipped GPT-2 trained further to copy (no corpus rebuild; about
+# 20 minutes on 2 CPU cores).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$(cd ../.. && pwd)"
@@ -31,7 +33,12 @@ if [ "${1:-}" = "--benchmark-model" ]; then
   esac
   exit 0
 fi
-if [ "${1:-}" = "--llama" ]; then
+if [ "${1:-}" = "--induction" ]; then
+  # The embedded GPT-2 trained further until it has an induction head (docs/head-roles.md), shipped beside it.
+  mkdir -p build-induction
+  MODEL_BUILD="$PWD/build-induction" "$PYTHON" induction.py 2>&1 | tee -a build-induction/run.log
+  MODEL_BUILD="$PWD/build-induction" "$PYTHON" export.py --name flow-gpt2-tiny-induction
+elif [ "${1:-}" = "--llama" ]; then
   mkdir -p build-llama
   MODEL_ARCH=llama "$PYTHON" train.py 2>&1 | tee -a build-llama/train.log
   "$PYTHON" export.py --arch llama
