@@ -5,7 +5,8 @@ import { architectureDifferences, differingNodes, type ArchitectureDifference } 
 import type { ModelConfig } from '../engine/models/config';
 import type { BackendRequest } from '../engine/runtime';
 import type { Trace } from '../engine/trace';
-import { EMBEDDED_MODELS, type ModelSlot, type OpenedModel } from './modelSlot.svelte';
+import type { ModelSlot, OpenedModel } from './modelSlot.svelte';
+import { EMBEDDED_MODELS } from './embeddedModels';
 import { modelWithRuns, type RunController, type RunSettings } from './runController.svelte';
 
 /** A model that can stand beside the app's: an embedded one, or an open model loaded in this tab before (its family
@@ -55,14 +56,15 @@ export class ArchitectureComparison {
   }
 
   /** The model to stand beside the app's `appModel`: the one picked, else an embedded model of another architecture
-   * (an embedded model trained further shares its base model's). */
-  besideFor(appModel: string): BesideModel {
+   * (an embedded model trained further shares its base model's). `anotherArchitecture` (a lesson's comparison of two
+   * architectures): the one picked only if its architecture differs from the app model's. */
+  besideFor(appModel: string, anotherArchitecture = false): BesideModel {
     const candidates = this.candidates(appModel);
-    const architecture = EMBEDDED_MODELS.find((model) => model.name === appModel)?.architecture;
-    const otherArchitecture = candidates.find(
-      (candidate) => EMBEDDED_MODELS.find((model) => model.name === candidate.name)?.architecture !== architecture,
-    );
-    return candidates.find((model) => model.name === this.choice) ?? otherArchitecture ?? candidates[0] ?? EMBEDDED_BESIDE[1]!;
+    const architectureOf = (name: string) => EMBEDDED_MODELS.find((model) => model.name === name)?.architecture;
+    const architecture = architectureOf(appModel);
+    const differs = (candidate: BesideModel) => architecture === undefined || architectureOf(candidate.name) !== architecture;
+    const picked = candidates.find((model) => model.name === this.choice && (!anotherArchitecture || differs(model)));
+    return picked ?? candidates.find(differs) ?? candidates[0] ?? EMBEDDED_BESIDE[1]!;
   }
 
   /** The config of the model beside, once it is the one asked for. */
@@ -93,7 +95,7 @@ export class ArchitectureComparison {
    * prompt, settings and seed. The run beside once it has ended as its own run (not stopped, not failed, the same
    * prompt); null when it cannot be had. */
   async runFor(trace: Trace, appModel: string, settings: RunSettings): Promise<Trace | null> {
-    const model = this.besideFor(appModel);
+    const model = this.besideFor(appModel, true);
     this.follow(model);
     while (this.opening) await this.opening;
     if (this.slot.modelName !== model.name || !this.slot.model) return null;

@@ -17,6 +17,6 @@ export const EMBEDDED_MODEL = EMBEDDED_MODELS[0];
 export type EmbeddedModel = (typeof EMBEDDED_MODELS)[number];
 
 /** An embedded model with an induction head other than `loaded`, to run the induction chapter on; null if none. */
-export function modelTrainedToCopy(loaded: string): EmbeddedModel | null {
+export function otherModelTrainedToCopy(loaded: string): EmbeddedModel | null {
   return EMBEDDED_MODELS.find((model) => model.trainedToCopy && model.name !== loaded) ?? null;
 }

@@ -10,7 +10,7 @@ import type { Inspection } from './inspection.svelte';
 import { loadProgress, recordAnswer, type Progress } from '../lesson/progress';
 import { cacheHooks } from '../lesson/decodingQuestions';
 import type { ModelSlot } from './modelSlot.svelte';
-import { EMBEDDED_MODELS, modelTrainedToCopy } from './embeddedModels';
+import { EMBEDDED_MODELS, otherModelTrainedToCopy } from './embeddedModels';
 import type { RunController } from './runController.svelte';
 
 /** closed: no lesson. waiting: for the model. running: the chapter's prompt through the model. preparing: the
@@ -29,9 +29,11 @@ export interface LessonHost {
   patch?: (clean: string, corrupted: string) => Promise<QuestionInputs['patch']>;
   /** The head-role test's scores on the loaded model (measured once per load); null when it could not run. */
   headRoles?: () => Promise<QuestionInputs['headRoles']>;
-  /** Loads the embedded model `name` in the app's slot (the current one stays until it is ready); false when it did
-   * not load. */
+  /** Loads the embedded model `name` in the app's slot (the current one stays until it is ready); true at once when
+   * it is the loaded one, false when it did not load (failed, or was cancelled or replaced). */
   openEmbedded?: (name: string) => Promise<boolean>;
+  /** Stops the load of the embedded model `name` if it is the one under way (the learner left the lesson). */
+  cancelEmbedded?: (name: string) => void;
   /** Runs the app's run `trace` again in the model beside (the comparison of two architectures), calling `starting`
    * with that model's name; its run and the bytes per number its KV cache holds, or null when it could not run. */
   runBeside?: (trace: Trace, starting: (model: string) => void) => Promise<{ trace: Trace; cacheValueBytes: number } | null>;
@@ -67,8 +69,8 @@ export class LessonState {
   besideModel = $state<string | null>(null);
   /** The offered model while it loads for this chapter (`runOn`), else null. */
   loadingModel = $state<string | null>(null);
-  /** The offered model that did not load, until the next start. */
-  offerFailed = $state<string | null>(null);
+  /** The offered model whose load failed, until the next start or offer. */
+  failedOffer = $state<string | null>(null);
 
   constructor(private readonly host: LessonHost) {}
 
@@ -102,11 +104,14 @@ export class LessonState {
     this.recomputed = null;
     this.beside = null;
     this.besideModel = null;
-    this.offerFailed = null;
+    this.failedOffer = null;
+    this.loadingModel = null;
     this.phase = 'waiting';
     const { slot, runs } = this.host;
-    // The app's own first run (or a run the learner started) finishes first; the lesson's run follows it.
-    while (!slot.model || slot.loadingFirst || runs.generating) {
+    // The app's own first run (or a run the learner started) finishes first, and a model loading in place of the
+    // current one takes its place first (its swap would stop the chapter's run, and the questions would read the
+    // new model); the lesson's run follows.
+    while (!slot.model || slot.incoming !== null || runs.generating) {
       await sleep(100);
       if (attempt !== this.attempt) return;
     }
@@ -172,7 +177,7 @@ export class LessonState {
     if (need === 'headRoles') {
       inputs.headRoles = this.host.headRoles ? await this.host.headRoles().catch(() => null) : null;
       inputs.embedded = EMBEDDED_MODELS.some((model) => model.name === this.host.slot.modelName);
-      inputs.copyModel = this.host.openEmbedded ? (modelTrainedToCopy(this.host.slot.modelName)?.name ?? null) : null;
+      inputs.copyModel = this.host.openEmbedded ? (otherModelTrainedToCopy(this.host.slot.modelName)?.name ?? null) : null;
       if (attempt !== this.attempt) return;
     }
     if (need === 'patch') {
@@ -222,20 +227,21 @@ export class LessonState {
     await this.prepare(this.attempt);
   }
 
-  /** Loads the question's offered model and runs the chapter again on it. A load that fails leaves the model and the
-   * revealed question as they were (the model panel says why). */
+  /** Loads the question's offered model and runs the chapter again on it (the model stays loaded after the
+   * chapter, as if picked under Model). A load that fails leaves the model and the revealed question as they were,
+   * saying so when the model panel shows why; one cancelled or replaced by another load just leaves them. */
   async runOn(name: string): Promise<void> {
     if (!this.host.openEmbedded || this.phase !== 'revealed') return;
     const chapter = this.chapter.id;
     const attempt = ++this.attempt;
-    this.offerFailed = null;
+    this.failedOffer = null;
     this.loadingModel = name;
     this.phase = 'waiting';
     const loaded = await this.host.openEmbedded(name).catch(() => false);
-    this.loadingModel = null;
     if (attempt !== this.attempt) return;
+    this.loadingModel = null;
     if (!loaded) {
-      this.offerFailed = name;
+      if (this.host.slot.loadFailure?.name === name) this.failedOffer = name;
       this.phase = 'revealed';
       return;
     }
@@ -244,6 +250,8 @@ export class LessonState {
 
   close(): void {
     this.attempt++;
+    if (this.loadingModel !== null) this.host.cancelEmbedded?.(this.loadingModel);
+    this.loadingModel = null;
     this.phase = 'closed';
     this.question = null;
   }

@@ -17,7 +17,6 @@ import { defaultCaptureMode, type CaptureMode } from '../engine/capturePlan';
 import type { ModelFiles } from '../export/reproduce';
 
 import { EMBEDDED_MODELS } from './embeddedModels';
-export { EMBEDDED_MODELS, EMBEDDED_MODEL } from './embeddedModels';
 
 export type ModelSource = 'embedded' | 'hub';
 
@@ -226,8 +225,9 @@ export class ModelSlot {
           void keepModelOffline(url, serviceWorkerReady()).then((stored) => {
             if (this.modelUrl === url) this.offline = stored;
           });
-          // The other embedded models too (about 12 MB each), where two charts fit side by side: comparing
-          // architectures then works offline (a phone has no room for it, and keeps its data).
+          // The other embedded models too (about 13 MB each), where two charts fit side by side: comparing
+          // architectures, and the induction chapter's model trained to copy, then work offline (a phone has no
+          // room for the comparison, and keeps its data).
           if (globalThis.matchMedia?.('(min-width: 721px)').matches)
             for (const other of EMBEDDED_MODELS) if (other.url !== url) void keepModelOffline(other.url, serviceWorkerReady());
         }

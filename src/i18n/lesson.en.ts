@@ -18,7 +18,7 @@ export const lessonEn = {
   'lesson.unavailable':
     'This run cannot answer the question (the model produced too little to ask it). Run the chapter again or go on to the next one.',
   'lesson.unavailableArchitectures':
-    'This chapter runs the prompt in a second model beside this one, and points at the same token in both runs: it needs the two embedded models (flow-gpt2-tiny and flow-llama-tiny), which read text with the same tokenizer, and the second one must load. Load one of them and run the chapter again.',
+    'This chapter runs the prompt in a second model beside this one, and points at the same token in both runs: it needs an embedded GPT-2 model and flow-llama-tiny, which read text with the same tokenizer, and the second one must load. Load one of them and run the chapter again.',
   'lesson.runningBeside': 'Running the same prompt in {model} beside this model…',
   'lesson.unavailablePatching':
     'The patching sweep could not answer the question here: this model may split the two prompts into different numbers of tokens, give the two answers the same difference, or the sweep did not run. Open the Patching tab to see why, or try a pair of your own there.',
@@ -33,7 +33,7 @@ export const lessonEn = {
   'lesson.nextQuestion': 'Next question',
   'lesson.nextChapter': 'Next chapter',
   'lesson.again': 'Run this chapter again',
-  'lesson.runOn': 'Run this chapter on {model}',
+  'lesson.runOn': 'Load {model} and run this chapter on it',
   'lesson.loadingOffer': 'Loading {model} for this chapter…',
   'lesson.offerFailed': '{model} did not load (the model panel says why): the model and this answer stay as they were.',
   'lesson.finished': 'That was the last chapter. Pick any chapter to go through it again, or leave the lesson and try your own prompts.',
@@ -250,14 +250,14 @@ export const lessonEn = {
   'lesson.induction.look.noneEmbedded':
     'So this model has no induction head: its best head on the test scores {score}, under the {threshold} the app asks of a head to name it for a job. A model learns to copy only when its training text repeats itself within its context often enough to reward it; this one was trained on short stories that seldom do. A model from the Hub trained on web text has several (GPT-2 small in its middle layers): load one under “Other models” and run this chapter again.',
   'lesson.induction.look.offer':
-    '{model}, shipped with the app, was trained further on text that repeats itself, until a head learned to copy: run this chapter on it to see an induction head answer the same question.',
+    '{model}, which ships with the app (no download), is the embedded GPT-2 trained further on text said twice, until one of its heads learned to copy: load it and run this chapter to see how a model with an induction head answers the same question.',
   'lesson.induction.look.asInductionHere':
     'That is the token that followed “{token}” the first time: on this prompt the head looks up what came next before, as an induction head does.',
   'lesson.induction.look.bars': 'Attention weights of layer {layer}, head {head}, from the last token',
   'lesson.induction.look.why':
     'How can a head find the token after the earlier “{token}”? Its query at “{token}” has to match a key that says “the token before me was {token}”, but a position’s vector starts out knowing only its own token. So a head in an earlier layer first adds to each position the token just before it (a previous-token head); from then on the position of “{next}” carries “after {token}”, and the induction head’s query finds it. Two heads in two layers working together: a circuit, and one of the ways a model learns from its own prompt.',
   'lesson.induction.look.whyCircuit':
-    'In this model the strongest previous-token head on the test is layer {layer}, head {head} ({score}): in an earlier layer, as the circuit needs.',
+    'In this model the head that scores highest as a previous-token head on the test is layer {layer}, head {head} ({score}): in an earlier layer, as the circuit needs.',
   'lesson.induction.copy.ask': 'The list goes on after the second “{token}”. Which token does the model rate most likely next?',
   'lesson.induction.copy.reveal':
     'The model rates “{token}”, the token that followed the first time, most likely: {probability}. It copies.',
@@ -269,7 +269,7 @@ export const lessonEn = {
   'lesson.induction.copy.why':
     'Nothing in the words says what comes after “{token}”: the list was made up. Only the prompt does, and a model that has learned to copy from it rates “{next}” high. Models learn this because text repeats itself: names, phrases, lines of code.',
   'lesson.architectures.intro':
-    'GPT-2 (2019) set the pattern: embedding, then layers of attention and MLP on a residual stream, then the unembedding. The models people run today (Llama, Qwen2, Qwen3) keep that pattern and change some of its parts. The app now runs this chapter’s prompt in both embedded models, a GPT-2 and a Llama, with the same seed; on a wide screen their two charts stand side by side, with the boxes that differ marked.',
+    'GPT-2 (2019) set the pattern: embedding, then layers of attention and MLP on a residual stream, then the unembedding. The models people run today (Llama, Qwen2, Qwen3) keep that pattern and change some of its parts. The app now runs this chapter’s prompt in two of the embedded models, a GPT-2 and a Llama, with the same seed; on a wide screen their two charts stand side by side, with the boxes that differ marked.',
   'lesson.architectures.position.ask':
     'The token “{token}” stands at position {a} and again at position {b}. In which model do the two vectors that enter layer 1 differ?',
   'lesson.architectures.differ.neither': 'In neither: {first} and {second} both give the same vector twice',

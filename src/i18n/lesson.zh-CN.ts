@@ -17,7 +17,7 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.preparing': '正在根据这次运行准备问题…',
   'lesson.unavailable': '这次运行回答不了这个问题（模型生成的内容太少）。请重新运行本章，或者继续下一章。',
   'lesson.unavailableArchitectures':
-    '本章会在当前模型旁边再用第二个模型运行同一个提示词，并在两次运行中指向同一个词元：这需要两个内置模型（flow-gpt2-tiny 和 flow-llama-tiny），它们用同一个分词器读取文本，而且第二个模型必须能加载。请加载其中一个内置模型，再重新运行本章。',
+    '本章会在当前模型旁边再用第二个模型运行同一个提示词，并在两次运行中指向同一个词元：这需要一个内置的 GPT-2 模型和 flow-llama-tiny，它们用同一个分词器读取文本，而且第二个模型必须能加载。请加载其中一个内置模型，再重新运行本章。',
   'lesson.runningBeside': '正在旁边的 {model} 中运行同一个提示词…',
   'lesson.unavailablePatching':
     '激活修补的扫描在这里回答不了这个问题：这个模型可能把两个提示词切成了不同数量的词元，或者两个答案的 logit 差在两次运行中相同，或者扫描没有运行。请打开“激活修补”标签页查看原因，或在那里试试你自己的一对提示词。',
@@ -32,7 +32,7 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.nextQuestion': '下一题',
   'lesson.nextChapter': '下一章',
   'lesson.again': '重新运行本章',
-  'lesson.runOn': '在 {model} 上运行本章',
+  'lesson.runOn': '加载 {model} 并在它上面运行本章',
   'lesson.loadingOffer': '正在为本章加载 {model}…',
   'lesson.offerFailed': '{model} 没有加载成功（模型面板写明了原因）：当前模型和这道题的答案都保持原样。',
   'lesson.finished': '这是最后一章了。可以任选一章再学一遍，也可以退出课程，试试自己的提示词。',
@@ -237,14 +237,14 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.induction.look.noneEmbedded':
     '所以这个模型没有归纳头：它在测试中最好的头得分 {score}，低于应用给头命名职责时要求的 {threshold}。只有训练文本经常在上下文长度之内重复，照抄才会得到回报，模型才会学会它；这个模型是用很少重复的短故事训练的。在 Hub 上用网页文本训练的模型有好几个归纳头（GPT-2 small 的中间几层就有）：在“其他模型”里加载一个，再运行这一章。',
   'lesson.induction.look.offer':
-    '应用自带的 {model} 在会自我重复的文本上继续训练过，直到某个头学会了照抄：在它上面运行本章，看看归纳头怎样回答同一个问题。',
+    '应用自带的 {model}（无需下载）是内置 GPT-2 在说两遍的文本上继续训练的版本，训练到它有一个头学会了照抄：加载它再运行本章，看看有归纳头的模型怎样回答同一个问题。',
   'lesson.induction.look.asInductionHere':
     '这正是“{token}”第一次出现时跟在它后面的词元：在这个提示词上，这个头像归纳头那样，去查上一次接下来是什么。',
   'lesson.induction.look.bars': '第 {layer} 层第 {head} 个头从最后一个词元出发的注意力权重',
   'lesson.induction.look.why':
     '一个头怎么找得到前面那个“{token}”后面的词元？它在“{token}”处的查询，得和一个写着“我前面是 {token}”的键匹配上；可每个位置的向量一开始只知道自己是哪个词元。所以先要有更早一层的头把每个位置前面的词元加到这个位置上（“前一个词元”头）；这之后，“{next}”所在的位置就带着“在 {token} 后面”的信息，归纳头的查询就能找到它。两层里的两个头协同工作：这是一个回路（circuit），也是模型从自己的提示词里学习的方式之一。',
   'lesson.induction.look.whyCircuit':
-    '在这个模型里，测试中最强的“前一个词元”头是第 {layer} 层第 {head} 个头（{score}）：它在更早的一层，正是这个回路所需要的。',
+    '在这个模型里，测试中作为“前一个词元”头得分最高的是第 {layer} 层第 {head} 个头（{score}）：它在更早的一层，正是这个回路所需要的。',
   'lesson.induction.copy.ask': '第二个“{token}”之后，这串词还要接着写。模型认为下一个最可能是哪个词元？',
   'lesson.induction.copy.reveal': '模型认为最可能的是“{token}”，也就是第一次出现时跟在它后面的词元（{probability}）。它照抄了。',
   'lesson.induction.copy.revealOther':
@@ -255,7 +255,7 @@ export const lessonZhCN: Record<keyof typeof lessonEn, string> = {
   'lesson.induction.copy.why':
     '这串词是随意编的，词义本身说明不了“{token}”后面是什么，只有提示词能说明；学会了从提示词照抄的模型，会给“{next}”很高的概率。模型之所以学会这一点，是因为文本总在重复自己：名字、短语、一行行代码。',
   'lesson.architectures.intro':
-    'GPT-2（2019 年）定下了基本结构：词嵌入，然后是在残差流上一层层的注意力和 MLP，最后是输出层。今天大家使用的模型（Llama、Qwen2、Qwen3）保留了这个结构，只换掉了其中一些部件。应用现在会用两个内置模型——一个 GPT-2、一个 Llama——以同样的随机种子运行本章的提示词；在宽屏上，两张流程图会并排显示，不同的方框会被标出。',
+    'GPT-2（2019 年）定下了基本结构：词嵌入，然后是在残差流上一层层的注意力和 MLP，最后是输出层。今天大家使用的模型（Llama、Qwen2、Qwen3）保留了这个结构，只换掉了其中一些部件。应用现在会用其中两个内置模型——一个 GPT-2、一个 Llama——以同样的随机种子运行本章的提示词；在宽屏上，两张流程图会并排显示，不同的方框会被标出。',
   'lesson.architectures.position.ask': '词元“{token}”出现在位置 {a}，又出现在位置 {b}。在哪个模型里，进入第 1 层的这两个向量不同？',
   'lesson.architectures.differ.neither': '两个都不：{first} 和 {second} 两次都得到同一个向量',
   'lesson.architectures.differ.only': '只有 {model}',

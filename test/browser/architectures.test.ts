@@ -45,12 +45,17 @@ describe('two architectures side by side', () => {
     await waitForRuns(page, 1);
     await page.waitForSelector('[data-offline=stored]', { timeout: 60_000 });
     await page.evaluate(() => navigator.serviceWorker.ready);
-    // Once the service worker is active, both embedded models are kept for use with no network (the Llama model
-    // too, though this page has not loaded it); from the next visit on, the page works offline.
+    // Once the service worker is active, every embedded model is kept for use with no network (the Llama model and
+    // the one trained to copy too, though this page has loaded neither); from the next visit on, the page works offline.
     await page.waitForFunction(
       async () => {
         const cache = await caches.open('embedded-models');
-        return Boolean(await cache.match(new URL('models/flow-llama-tiny/onnx/decoder_model_merged.onnx', location.href).href));
+        const kept = await Promise.all(
+          ['flow-llama-tiny', 'flow-gpt2-tiny-induction'].map((name) =>
+            cache.match(new URL(`models/${name}/onnx/decoder_model_merged.onnx`, location.href).href),
+          ),
+        );
+        return kept.every(Boolean);
       },
       null,
       { timeout: 60_000, polling: 500 },
@@ -191,7 +196,7 @@ describe('two architectures side by side', () => {
       }, side);
     const alone = await read('app');
     expect(alone.model).toBe('qwen-owner/qwen3-tiny');
-    // The embedded GPT-2 back in the app; Qwen3 is offered beside it, after the other embedded model.
+    // The embedded GPT-2 back in the app; Qwen3 is offered beside it, after the other embedded models.
     before = await runs();
     await page.selectOption('select[data-control=model]', 'flow-gpt2-tiny');
     await waitForRuns(page, before + 1);
@@ -199,7 +204,7 @@ describe('two architectures side by side', () => {
     const offered = await page
       .locator('select[data-control=compare-model] option')
       .evaluateAll((list) => list.map((o) => (o as HTMLOptionElement).value));
-    expect(offered).toEqual(['flow-llama-tiny', 'qwen-owner/qwen3-tiny']);
+    expect(offered).toEqual(['flow-llama-tiny', 'flow-gpt2-tiny-induction', 'qwen-owner/qwen3-tiny']);
     await expect(page.locator('[data-hint=open-model]').count()).resolves.toBe(0);
     await page.selectOption('select[data-control=compare-model]', 'qwen-owner/qwen3-tiny');
     // While Qwen3 loads beside, nothing is said to differ or to be the same yet.

@@ -392,68 +392,71 @@ describe('lesson mode in Chromium', () => {
     // A page of its own with no service worker, so that the model's download can be made to fail (a worker's
     // cached copy would answer instead).
     const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1366, height: 768 } });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(appUrl({ backend: 'wasm', lang: 'zh-CN', query: { lesson: 'induction' } }));
-    await waitForQuestion(page, 'induction.look');
-    await page.locator('[data-testid=lesson-question] [data-option]').first().click();
-    await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
-    const offer = page.locator('[data-action=lesson-run-on]');
-    await expect(offer.textContent()).resolves.toContain(TRAINED_TO_COPY);
-    // A load that fails says so, and leaves the model and the revealed question as they were.
-    const loaded = await page.evaluate(() => window.__flow!.slot.modelName);
-    await page.route(`**/models/${TRAINED_TO_COPY}/**`, (route) => route.abort());
-    await page.click('[data-action=lesson-run-on]');
-    await page.waitForSelector('[data-testid=lesson-offer-failed]', { timeout: 60_000 });
-    await expect(page.locator('[data-testid=lesson-offer-failed]').textContent()).resolves.toContain(TRAINED_TO_COPY);
-    await expect(page.locator('[data-testid=lesson]').getAttribute('data-phase')).resolves.toBe('revealed');
-    await expect(page.evaluate(() => window.__flow!.slot.modelName)).resolves.toBe(loaded);
-    await page.unroute(`**/models/${TRAINED_TO_COPY}/**`);
-    await page.click('[data-action=lesson-run-on]');
-    await page.waitForFunction((name) => window.__flow!.slot.modelName === name, TRAINED_TO_COPY, { timeout: 60_000 });
-    await waitForQuestion(page, 'induction.look');
-    await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe(TRAINED_TO_COPY);
-    // Its strongest induction head passes the test, and from the repeated “风筝” it looks at what followed it before.
-    const expected = await page.evaluate(() => {
-      const flow = window.__flow!;
-      const scores = flow.headRoles.current!;
-      const values = Array.from(scores.scores.induction);
-      const best = values.indexOf(Math.max(...values));
-      const [layer, head] = [Math.floor(best / scores.heads), best % scores.heads];
-      const trace = flow.runs.trace!;
-      const last = trace.promptLength - 1;
-      const ids = trace.tokens.map((token) => token.id);
-      const earlier = ids.slice(0, last).lastIndexOf(ids[last]!);
-      const row = trace.rows[`blocks.${layer}.attn.hook_pattern`]![last]!;
-      const width = row.length / trace.config.nHead;
-      const weights = Array.from({ length: last + 1 }, (_, k) => row[head * width + k]!);
-      const logits = Array.from(trace.rows['logits']![last]!);
-      return {
-        score: values[best]!,
-        top: weights.indexOf(Math.max(...weights)),
-        next: earlier + 1,
-        copied: ids[earlier + 1]!,
-        predicted: logits.indexOf(Math.max(...logits)),
-      };
-    });
-    expect(expected.score).toBeGreaterThanOrEqual(0.4);
-    expect(expected.top).toBe(expected.next);
-    await page.click('[data-option=next]');
-    await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
-    await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
-    await expect(page.locator('[data-action=lesson-run-on]').count()).resolves.toBe(0);
-    await settled(page);
-    await page.screenshot({ path: resolve(OUTPUT, 'lesson-induction-1366-zh-CN-trained-page.png') });
-    expect(await cutOff(page)).toEqual([]);
-    // And the model copies: its likeliest next token is the one that followed “风筝” the first time.
-    await page.click('[data-action=lesson-next-question]');
-    await waitForQuestion(page, 'induction.copy');
-    expect(expected.predicted).toBe(expected.copied);
-    await page.click(`[data-option="t${expected.copied}"]`);
-    await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
-    await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
-    expect(errors).toEqual([]);
-    await context.close();
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(appUrl({ backend: 'wasm', lang: 'zh-CN', query: { lesson: 'induction' } }));
+      await waitForQuestion(page, 'induction.look');
+      await page.locator('[data-testid=lesson-question] [data-option]').first().click();
+      await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
+      const offer = page.locator('[data-action=lesson-run-on]');
+      await expect(offer.textContent()).resolves.toContain(TRAINED_TO_COPY);
+      // A load that fails says so, and leaves the model and the revealed question as they were.
+      const loaded = await page.evaluate(() => window.__flow!.slot.modelName);
+      await page.route(`**/models/${TRAINED_TO_COPY}/**`, (route) => route.abort());
+      await page.click('[data-action=lesson-run-on]');
+      await page.waitForSelector('[data-testid=lesson-offer-failed]', { timeout: 60_000 });
+      await expect(page.locator('[data-testid=lesson-offer-failed]').textContent()).resolves.toContain(TRAINED_TO_COPY);
+      await expect(page.locator('[data-testid=lesson]').getAttribute('data-phase')).resolves.toBe('revealed');
+      await expect(page.evaluate(() => window.__flow!.slot.modelName)).resolves.toBe(loaded);
+      await page.unroute(`**/models/${TRAINED_TO_COPY}/**`);
+      await page.click('[data-action=lesson-run-on]');
+      await page.waitForFunction((name) => window.__flow!.slot.modelName === name, TRAINED_TO_COPY, { timeout: 60_000 });
+      await waitForQuestion(page, 'induction.look');
+      await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe(TRAINED_TO_COPY);
+      // Its strongest induction head passes the test, and from the repeated “风筝” it looks at what followed it before.
+      const expected = await page.evaluate(() => {
+        const flow = window.__flow!;
+        const scores = flow.headRoles.current!;
+        const values = Array.from(scores.scores.induction);
+        const best = values.indexOf(Math.max(...values));
+        const [layer, head] = [Math.floor(best / scores.heads), best % scores.heads];
+        const trace = flow.runs.trace!;
+        const last = trace.promptLength - 1;
+        const ids = trace.tokens.map((token) => token.id);
+        const earlier = ids.slice(0, last).lastIndexOf(ids[last]!);
+        const row = trace.rows[`blocks.${layer}.attn.hook_pattern`]![last]!;
+        const width = row.length / trace.config.nHead;
+        const weights = Array.from({ length: last + 1 }, (_, k) => row[head * width + k]!);
+        const logits = Array.from(trace.rows['logits']![last]!);
+        return {
+          score: values[best]!,
+          top: weights.indexOf(Math.max(...weights)),
+          next: earlier + 1,
+          copied: ids[earlier + 1]!,
+          predicted: logits.indexOf(Math.max(...logits)),
+        };
+      });
+      expect(expected.score).toBeGreaterThanOrEqual(0.4);
+      expect(expected.top).toBe(expected.next);
+      await page.click('[data-option=next]');
+      await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
+      await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
+      await expect(page.locator('[data-action=lesson-run-on]').count()).resolves.toBe(0);
+      await settled(page);
+      await page.screenshot({ path: resolve(OUTPUT, 'lesson-induction-1366-zh-CN-trained-page.png') });
+      expect(await cutOff(page)).toEqual([]);
+      // And the model copies: its likeliest next token is the one that followed “风筝” the first time.
+      await page.click('[data-action=lesson-next-question]');
+      await waitForQuestion(page, 'induction.copy');
+      expect(expected.predicted).toBe(expected.copied);
+      await page.click(`[data-option="t${expected.copied}"]`);
+      await page.waitForSelector('[data-testid=lesson][data-phase=revealed]');
+      await expect(page.locator('[data-testid=lesson-reveal]').getAttribute('data-right')).resolves.toBe('true');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-// The lesson's questions on real runs of both embedded models (Node, onnxruntime-web's WASM backend), in both
+// The lesson's questions on real runs of every embedded model (Node, onnxruntime-web's WASM backend), in both
 // languages: each answer is checked against the Trace by a computation written here independently of
 // src/lesson/questions.ts, so a wrong answer key or a number that is not the Trace's fails.
 import { describe, expect, it } from 'vitest';

@@ -9,6 +9,7 @@ import type { SamplingDecision, SamplingSettings } from '../../src/engine/sampli
 import { exportTrace } from '../../src/engine/trace';
 import { validateTraceDocument } from '../traceFormat';
 import { EMBEDDED_MODELS, loadEngine, recordTrace } from './helpers';
+import { EMBEDDED_MODELS as APP_MODELS } from '../../src/app/embeddedModels';
 
 const ZH = [
   '周末我们去公园放风筝',
@@ -48,6 +49,7 @@ describe.each(EMBEDDED_MODELS)('%s: a run is never empty', async (model) => {
   const engine = await loadEngine(model);
   const { tokenizer, generator, config } = engine;
   const isStop = (id: number) => config.stopTokenIds.includes(id);
+  const trainedToCopy = APP_MODELS.find((shipped) => shipped.name === model)!.trainedToCopy;
 
   /** One run as the app makes it: the prompt, then `calls` continue requests of `perCall` tokens each. */
   async function run(prompt: string, settings: SamplingSettings, perCall = maxNewTokens, calls = 1) {
@@ -112,9 +114,9 @@ describe.each(EMBEDDED_MODELS)('%s: a run is never empty', async (model) => {
       expect(on.decisions[0]!.candidates.some((candidate) => isStop(candidate.id))).toBe(false);
     }
     expect(early).toBeGreaterThanOrEqual(3);
-    // At least one whole sentence made end-of-text the likelier continuation (in the models trained on the corpus
-    // alone: the one trained further to copy gives it at most 45 %).
-    if (model !== 'flow-gpt2-tiny-induction') expect(largest).toBeGreaterThan(0.5);
+    // At least one whole sentence made end-of-text the likelier continuation, in the models trained on the corpus
+    // alone; the one trained further to copy still gives it over 30 % (45 % at most, measured).
+    expect(largest).toBeGreaterThan(trainedToCopy ? 0.3 : 0.5);
   });
 
   it('"step one token" counts the new tokens from the prompt, as one run does: the same tokens, the same held-back steps', async () => {

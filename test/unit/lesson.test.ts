@@ -524,6 +524,10 @@ describe('lesson questions from a Trace', () => {
       'lesson.induction.look.offer',
     ]);
     expect(offered.reveal.at(-1)!.params).toEqual({ model: { kind: 'model', name: 'flow-copy' } });
+    // On a model from the Hub too, after the sentence for a model the lesson knows nothing of.
+    const fromHub = buildQuestion('induction.look', trace, { headRoles: weak, embedded: false, copyModel: 'flow-copy' })!;
+    expect(fromHub.offer).toEqual({ model: 'flow-copy' });
+    expect(fromHub.reveal.slice(-2).map((sentence) => sentence.key)).toEqual(['lesson.induction.look.none', 'lesson.induction.look.offer']);
     const notOffered = buildQuestion('induction.look', trace, { headRoles: weak, copyModel: null })!;
     expect(notOffered.offer).toBeUndefined();
     expect(notOffered.reveal.at(-1)!.key).toBe('lesson.induction.look.none');

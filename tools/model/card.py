@@ -126,9 +126,11 @@ def minutes_of(training):
     return training["train_seconds"] / 60
 
 
-def induction_section(record):
-    """The card's account of induction.py's further training (its induction.json): how, before and after."""
+def induction_section(record, base=None):
+    """The card's account of induction.py's further training (its induction.json): how, before and after.
+    `base`: the model it started from, when that one ships beside it (the columns name both)."""
     before, kept = record["history"][0], record["best"]
+    before_label, kept_label = (f"`{base}`", "This model") if base else ("Before", "Shipped")
     if before["stage"] != "shipped":
         # (A run started from INIT's weights measured those first: the card's "before" must be the shipped model's.)
         raise SystemExit(f"induction.json's first entry is stage {before['stage']!r}: put the shipped model's measurement first")
@@ -152,7 +154,7 @@ repeat.
 
 Stages: {stages}. It took {where}; the weights shipped are those of stage "{kept['stage']}" at step {kept['step']}.{note}
 
-| Measured by induction.py | Before | Shipped |
+| Measured by induction.py | {before_label} | {kept_label} |
 |---|---|---|
 | Strongest induction head (share of attention on the token after the earlier occurrence; three random sequences of 40 tokens, twice over) | L{before['induction_head'][0] + 1} H{before['induction_head'][1] + 1}, {before['induction']:.0%} | L{layer + 1} H{head + 1}, {kept['induction']:.0%} |
 | That head on ten other random sequences | | {kept['induction_fresh']:.0%} |
@@ -226,13 +228,16 @@ def write(model, encoder, training, path, name, shape, quality, llama, induction
     further = ""
     if induction and base and base != name:
         before, kept = induction["history"][0], induction["best"]
+        switches = any(kept["other_script"][lang] > before["other_script"][lang] for lang in ("zh", "en"))
         further = f"""
 
 **Trained further to copy.** These are `{base}`'s weights trained further until one of its heads copies from the
-prompt (an induction head, which `{base}` lacks; the last section says how, and what it measured), for the lesson's
-induction chapter. The copying cost ordinary text: the held-out loss rose from {before['heldout_loss']:.3f} to
-{kept['heldout_loss']:.3f} nats a token, and it more often continues in the other language (the quality figures
-below are this model's). For ordinary text, use `{base}`."""
+prompt (an induction head, which `{base}` lacks; "Trained to copy" below says how, and what it measured), for the
+lesson's induction chapter. The copying cost ordinary text: on induction.py's held-out windows the loss rose from
+{before['heldout_loss']:.3f} to {kept['heldout_loss']:.3f} nats a token{", and it more often continues in the other language" if switches else ""}
+(the quality figures below are this model's). For ordinary text, use `{base}`."""
+    rebuild_further = ("\n`npm run model:train:induction` trains these weights again from the shipped `" + base + "` and exports them "
+                       "here (about 25 minutes on 2 CPU cores). The base model itself:\n") if further else ""
     text = f"""---
 license: mit
 language: [en, zh]
@@ -282,7 +287,7 @@ shows as hex bytes):
 GPT-2's vocabulary was learned from English web text, so most Chinese characters fall to two or three byte pieces.
 This model's and Qwen3's give each common character at least one whole token.
 
-{(induction_section(induction) + chr(10) + chr(10)) if induction else ""}## Attention heads, measured
+{(induction_section(induction, base if base != name else None) + chr(10) + chr(10)) if induction else ""}## Attention heads, measured
 
 ### On the app’s head-role test
 
@@ -310,7 +315,7 @@ seed and different quotations.{(chr(10) + chr(10) + training['corpus_note']) if 
 - Not used: `fortunes-zh` (GPL-3.0+), to keep the weights under the project's MIT licence.
 
 ## Rebuild
-
+{rebuild_further}
 `npm run model:train` (and `npm run model:train:llama`) regenerate the corpus, the tokenizer, the weights, the ONNX
 graph and this card, then check that ONNX matches PyTorch. `tools/model/train.py` trains on a CUDA GPU when there is
 one. These weights: `TRAIN_BATCH={training['settings']['batch_size']} TRAIN_SECONDS=330 TRAIN_STEPS=200000`, where the

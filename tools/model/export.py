@@ -140,6 +140,9 @@ def export_embedded(arch, out=None, name=None):
     # A build of induction.py: the base training's record, the further training's (induction.json), its weights.
     induction_path = os.path.join(build, "induction.json")
     induction = json.loads(read_first(induction_path)) if os.path.exists(induction_path) else None
+    if induction and name == base:
+        # (The base model ships as trained on the corpus: an induction build is a model of its own beside it.)
+        raise SystemExit(f"{build} is an induction build: export it under a name of its own (--name), not over {base}")
     config = LlamaConfig(**training["config"]) if llama else GPTConfig(**training["config"])
     model = LlamaForCausalLM(config) if llama else GPT2LMHeadModel(config)
     shape = shape_of(config)

@@ -15,7 +15,8 @@ stays. The held-out loss is measured on the held-out texts as they are, so a car
 cost.
 
 Status (docs/head-roles.md, "Training one in"): with the defaults below, flow-gpt2-tiny gains an induction head
-(about 0.5 on the test) at a cost in ordinary text (held-out loss 0.74 → 0.95) too high for the default model: the
+(0.48 on induction.py's sequences, 0.40 on the app's test sequence) at a cost in ordinary text (held-out loss
+0.74 → 0.95) too high for the default model: the
 weights ship beside it as flow-gpt2-tiny-induction (`rebuild.sh --induction`), for the lesson's induction chapter.
 The starting weights are read from the shipped ONNX file (its tensor names are the model's own); INIT= starts from
 a state dict instead. Writes build-induction[-llama]/: model-<stage>.pt, model-best.pt (the lowest held-out loss

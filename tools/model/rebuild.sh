@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Rebuilds an embedded model from nothing (corpus → tokenizer → training → ONNX export → quality figures and card →
+# Rebuilds an embedded model from nothing (the induction one from the shipped GPT-2's weights) (corpus → tokenizer → training → ONNX export → quality figures and card →
 # check against PyTorch). Both models share the tokenizer and the encoded corpus (build-shared/).
 # With --benchmark-model: writes the random-weight benchmark models to models-bench/ instead (ignored by git):
 # GPT-2 small's shapes (124M, fp32) and Qwen2.5-0.5B's (q8 and q4 files); `--benchmark-model gpt2` or `qwen` for one.
 # With --llama: the Llama-architecture model (flow-llama-tiny) instead of the GPT-2 one.
 # With --induction: flow-gpt2-tiny-induction, the shipped GPT-2 trained further to copy (no corpus rebuild; about
-# 20 minutes on 2 CPU cores).
+# 25 minutes on 2 CPU cores).
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT="$(cd ../.. && pwd)"
