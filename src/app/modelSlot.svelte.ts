@@ -225,11 +225,12 @@ export class ModelSlot {
           void keepModelOffline(url, serviceWorkerReady()).then((stored) => {
             if (this.modelUrl === url) this.offline = stored;
           });
-          // The other embedded models too (about 13 MB each), where two charts fit side by side: comparing
-          // architectures, and the induction chapter's model trained to copy, then work offline (a phone has no
-          // room for the comparison, and keeps its data).
+          // The other embedded architecture too (about 12 MB), where two charts fit side by side: comparing
+          // architectures then works offline (a phone has no room for it, and keeps its data). The model trained to
+          // copy is kept when the lessons open (App), not on every first visit.
           if (globalThis.matchMedia?.('(min-width: 721px)').matches)
-            for (const other of EMBEDDED_MODELS) if (other.url !== url) void keepModelOffline(other.url, serviceWorkerReady());
+            for (const other of EMBEDDED_MODELS)
+              if (other.url !== url && !other.trainedToCopy) void keepModelOffline(other.url, serviceWorkerReady());
         }
       },
       sameModel,

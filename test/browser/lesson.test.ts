@@ -80,6 +80,15 @@ describe('lesson mode in Chromium', () => {
       ),
     );
     for (const filter of filters) expect(filter).toMatch(/blur/);
+    // With the lessons open, the embedded model the induction chapter may offer is kept for use with no network.
+    await page.waitForFunction(
+      async (name) => {
+        const cache = await caches.open('embedded-models');
+        return Boolean(await cache.match(new URL(`models/${name}/onnx/decoder_model_merged.onnx`, location.href).href));
+      },
+      TRAINED_TO_COPY,
+      { timeout: 60_000, polling: 500 },
+    );
     await expect(page.locator('[data-testid=lesson-reveal]').count()).resolves.toBe(0);
   });
 
