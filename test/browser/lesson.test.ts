@@ -57,6 +57,37 @@ async function cutOff(page: Page): Promise<string[]> {
   });
 }
 
+/** In the page: the loaded model's strongest induction head on the head-role test, its attention from the prompt's
+ * repeated last token, where that token stood before, and the model's likeliest next token, from the app's run. */
+function inductionLookInPage(page: Page) {
+  return page.evaluate(() => {
+    const flow = window.__flow!;
+    const scores = flow.headRoles.current!;
+    const values = Array.from(scores.scores.induction);
+    const best = values.indexOf(Math.max(...values));
+    const [layer, head] = [Math.floor(best / scores.heads), best % scores.heads];
+    const trace = flow.runs.trace!;
+    const last = trace.promptLength - 1;
+    const ids = trace.tokens.map((token) => token.id);
+    const earlier = ids.slice(0, last).lastIndexOf(ids[last]!);
+    const row = trace.rows[`blocks.${layer}.attn.hook_pattern`]![last]!;
+    const width = row.length / trace.config.nHead;
+    const weights = Array.from({ length: last + 1 }, (_, k) => row[head * width + k]!);
+    const logits = Array.from(trace.rows['logits']![last]!);
+    return {
+      layer,
+      head,
+      score: values[best]!,
+      weights,
+      top: weights.indexOf(Math.max(...weights)),
+      last,
+      earlier,
+      copied: ids[earlier + 1]!,
+      predicted: logits.indexOf(Math.max(...logits)),
+    };
+  });
+}
+
 describe('lesson mode in Chromium', () => {
   let browser: Browser;
   let page: Page;
@@ -251,24 +282,19 @@ describe('lesson mode in Chromium', () => {
       } else if (chapter === 'induction') {
         // The head asked about is the head-role test's best induction head; the answer, where its attention from the
         // repeated last token peaks, worked out here from the run's pattern.
-        const expected = await page.evaluate(() => {
-          const flow = window.__flow!;
-          const scores = flow.headRoles.current!;
-          const values = Array.from(scores.scores.induction);
-          const best = values.indexOf(Math.max(...values));
-          const [layer, head] = [Math.floor(best / scores.heads), best % scores.heads];
-          const trace = flow.runs.trace!;
-          const last = trace.promptLength - 1;
-          const ids = trace.tokens.map((token) => token.id);
-          const earlier = ids.slice(0, last).lastIndexOf(ids[last]!);
-          const row = trace.rows[`blocks.${layer}.attn.hook_pattern`]![last]!;
-          const width = row.length / trace.config.nHead;
-          const weights = Array.from({ length: last + 1 }, (_, k) => row[head * width + k]!);
-          const top = weights.indexOf(Math.max(...weights));
-          const place =
-            top === earlier + 1 ? 'next' : top === earlier ? 'same' : top === last - 1 ? 'previous' : top === 0 ? 'start' : 'elsewhere';
-          return { layer, head, place, weights, score: values[best]! };
-        });
+        const look = await inductionLookInPage(page);
+        const at = look.top;
+        const place =
+          at === look.earlier + 1
+            ? 'next'
+            : at === look.earlier
+              ? 'same'
+              : at === look.last - 1
+                ? 'previous'
+                : at === 0
+                  ? 'start'
+                  : 'elsewhere';
+        const expected = { ...look, place };
         await expect(page.locator('[data-testid=lesson-question]').textContent()).resolves.toContain(
           `Layer ${expected.layer + 1}, head ${expected.head + 1}`,
         );
@@ -425,28 +451,8 @@ describe('lesson mode in Chromium', () => {
       await waitForQuestion(page, 'induction.look');
       await expect(page.evaluate(() => window.__flow!.runs.trace!.modelName)).resolves.toBe(TRAINED_TO_COPY);
       // Its strongest induction head passes the test, and from the repeated “风筝” it looks at what followed it before.
-      const expected = await page.evaluate(() => {
-        const flow = window.__flow!;
-        const scores = flow.headRoles.current!;
-        const values = Array.from(scores.scores.induction);
-        const best = values.indexOf(Math.max(...values));
-        const [layer, head] = [Math.floor(best / scores.heads), best % scores.heads];
-        const trace = flow.runs.trace!;
-        const last = trace.promptLength - 1;
-        const ids = trace.tokens.map((token) => token.id);
-        const earlier = ids.slice(0, last).lastIndexOf(ids[last]!);
-        const row = trace.rows[`blocks.${layer}.attn.hook_pattern`]![last]!;
-        const width = row.length / trace.config.nHead;
-        const weights = Array.from({ length: last + 1 }, (_, k) => row[head * width + k]!);
-        const logits = Array.from(trace.rows['logits']![last]!);
-        return {
-          score: values[best]!,
-          top: weights.indexOf(Math.max(...weights)),
-          next: earlier + 1,
-          copied: ids[earlier + 1]!,
-          predicted: logits.indexOf(Math.max(...logits)),
-        };
-      });
+      const look = await inductionLookInPage(page);
+      const expected = { ...look, next: look.earlier + 1 };
       expect(expected.score).toBeGreaterThanOrEqual(0.4);
       expect(expected.top).toBe(expected.next);
       await page.click('[data-option=next]');
